@@ -1,0 +1,40 @@
+# conclab — a concurrency lab in the terminal.
+#   make run    install libedit-dev if missing, build, open the shell
+#   make test   build and run every test (unit, end-to-end, lab replay)
+#   make bench  release build, then the figures and ratios of the benchmarks
+
+SWIFT ?= swift
+BIN_DEBUG := .build/debug/conclab
+BIN_RELEASE := .build/release/conclab
+
+.PHONY: run build test bench deps release clean
+
+deps:
+	@if ! pkg-config --exists libedit 2>/dev/null; then \
+	  if [ "$$(id -u)" != "0" ]; then \
+	    echo "conclab needs libedit-dev (the libedit headers). Run: sudo apt-get install -y libedit-dev" >&2; exit 1; \
+	  fi; \
+	  echo "Installing libedit-dev (needed for line editing)…"; \
+	  apt-get install -y libedit-dev >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y libedit-dev >/dev/null; } \
+	    || { echo "could not install libedit-dev with apt-get" >&2; exit 1; }; \
+	fi
+	@command -v tmux >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && { apt-get install -y tmux >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y tmux >/dev/null; }; }; } || true
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: build
+	@$(BIN_DEBUG)
+
+test: build
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+bench: release
+	python3 scripts/bench.py $(BIN_RELEASE)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,250 @@
+import Synchronization
+import LabOS
+
+/// A command's cancellation flag: set by the front end on Ctrl-C, checked by the command.
+public final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Thrown when a command notices it was cancelled.
+public struct Cancelled: Error, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "cancelled" }
+}
+
+/// What the front end should do after a command besides printing its result.
+public enum Directive: Sendable, Equatable {
+    case none
+    case exit
+    case clearScreen
+}
+
+public enum OutputFormat: String, Sendable {
+    case human
+    case json
+}
+
+/// Settings `set` changes.
+public struct Settings: Sendable {
+    public var output: OutputFormat = .human
+    public var color: Bool = false
+    public init(output: OutputFormat = .human, color: Bool = false) {
+        self.output = output
+        self.color = color
+    }
+}
+
+/// A command that did not succeed, in the words the shell prints.
+public struct Failure: Sendable, Equatable {
+    public enum Kind: String, Sendable { case usage, unknownCommand, cancelled, failed }
+    public var kind: Kind
+    public var message: String
+    /// Usage lines to show under the message (bad arguments).
+    public var usage: String?
+}
+
+/// The outcome of one line.
+public struct Outcome: Sendable {
+    public var line: String
+    public var result: LabResult
+    public var failure: Failure?
+    public var directive: Directive
+    public var elapsedNanoseconds: Int64
+    public var succeeded: Bool { failure == nil }
+}
+
+/// The running state one command sees: the session, its cancellation flag, and a way to report progress.
+public final class Context: Sendable {
+    public let session: Session
+    public let cancellation: Cancellation
+    private let directiveState = Mutex(Directive.none)
+
+    init(session: Session, cancellation: Cancellation) {
+        self.session = session
+        self.cancellation = cancellation
+    }
+
+    public var directive: Directive {
+        get { directiveState.withLock { $0 } }
+        set { directiveState.withLock { $0 = newValue } }
+    }
+
+    public func checkCancelled() throws {
+        if cancellation.isCancelled { throw Cancelled() }
+    }
+
+    /// Sleeps in slices of at most 5 ms so Ctrl-C ends it promptly.
+    public func sleep(milliseconds: Int) throws {
+        let deadline = Clock.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
+        while true {
+            try checkCancelled()
+            let left = deadline - Clock.monotonicNanoseconds()
+            if left <= 0 { return }
+            System.sleep(nanoseconds: min(left, 5_000_000))
+        }
+    }
+
+    /// Reports progress of long work (0…1); the front end draws a bar on a tty and nothing when piped.
+    public func progress(_ fraction: Double, _ label: String) {
+        session.progressReporter?(fraction, label)
+    }
+
+    /// Runs another command line in this context (for `time`, `bench`); its failure becomes this command's.
+    public func runNested(_ line: String) throws -> LabResult {
+        let outcome = session.execute(line, cancellation: cancellation, nested: true)
+        if let failure = outcome.failure {
+            switch failure.kind {
+            case .cancelled: throw Cancelled()
+            case .usage: throw UsageError(failure.message, usage: failure.usage ?? "")
+            default: throw CommandError(failure.message)
+            }
+        }
+        return outcome.result
+    }
+}
+
+/// One learner's session: the commands, the live objects, the settings and the history.
+/// The front end (terminal or script) feeds it lines; it never prints.
+public final class Session: Sendable {
+    public let registry: Registry
+    public let objects = ObjectTable()
+    private let settingsState: Mutex<Settings>
+    private let historyState = Mutex<[String]>([])
+    private let running = Mutex<Cancellation?>(nil)
+    private let progressState = Mutex<(@Sendable (Double, String) -> Void)?>(nil)
+
+    public init(registry: Registry = .standard, settings: Settings = Settings()) {
+        self.registry = registry
+        self.settingsState = Mutex(settings)
+        for command in registry.commands {
+            for info in registry.objectKinds(of: command) { objects.declare(info) }
+        }
+    }
+
+    public var settings: Settings {
+        get { settingsState.withLock { $0 } }
+        set { settingsState.withLock { $0 = newValue } }
+    }
+
+    public var progressReporter: (@Sendable (Double, String) -> Void)? {
+        get { progressState.withLock { $0 } }
+        set { progressState.withLock { $0 = newValue } }
+    }
+
+    /// Lines typed in this session (and, in the terminal, loaded from the history file), oldest first.
+    public var history: [String] { historyState.withLock { $0 } }
+
+    public func addHistory(_ line: String) {
+        historyState.withLock { lines in
+            if lines.last != line { lines.append(line) }
+        }
+    }
+
+    /// Cancels the running command, if any (Ctrl-C). Returns whether one was running.
+    @discardableResult
+    public func cancelRunning() -> Bool {
+        running.withLock { c in
+            guard let c else { return false }
+            c.cancel()
+            return true
+        }
+    }
+
+    /// Parses and runs one line. Never throws: every failure is an `Outcome` the shell prints.
+    public func execute(_ line: String) -> Outcome {
+        let cancellation = Cancellation()
+        running.withLock { $0 = cancellation }
+        defer { running.withLock { $0 = nil } }
+        return execute(line, cancellation: cancellation, nested: false)
+    }
+
+    func execute(_ line: String, cancellation: Cancellation, nested: Bool) -> Outcome {
+        let started = Clock.monotonicNanoseconds()
+        let context = Context(session: self, cancellation: cancellation)
+        var outcome = Outcome(line: line, result: .nothing, failure: nil, directive: .none, elapsedNanoseconds: 0)
+        do {
+            outcome.result = try run(line, context: context, nested: nested)
+        } catch {
+            outcome.failure = Self.failure(from: error)
+        }
+        outcome.directive = context.directive
+        outcome.elapsedNanoseconds = Clock.monotonicNanoseconds() - started
+        return outcome
+    }
+
+    static func failure(from error: any Error) -> Failure {
+        switch error {
+        case let e as UsageError: return Failure(kind: .usage, message: e.message, usage: e.usage.isEmpty ? nil : e.usage)
+        case let e as UnknownCommand: return Failure(kind: .unknownCommand, message: e.description)
+        case is Cancelled: return Failure(kind: .cancelled, message: "cancelled")
+        case let e as ExpressionError: return Failure(kind: .failed, message: "expression: \(e)")
+        default: return Failure(kind: .failed, message: "\(error)")
+        }
+    }
+
+    private func run(_ line: String, context: Context, nested: Bool) throws -> LabResult {
+        let words: [Word]
+        do { words = try Tokenizer.split(line) } catch { throw UsageError(error.message) }
+        var stages: [[Word]] = [[]]
+        for word in words {
+            if word.isPipe { stages.append([]) } else { stages[stages.count - 1].append(word) }
+        }
+        guard !stages[0].isEmpty else {
+            if stages.count > 1 { throw UsageError("nothing before '|'") }
+            return .nothing
+        }
+        let stageEnds = words.filter(\.isPipe).map(\.start) + [line.count]
+        let (command, path, rest) = try registry.resolve(stages[0])
+        let usage = registry.usageLines(for: command, path: path)
+        for requirement in command.requirements where !requirement.isMet(self) {
+            throw CommandError(requirement.message)
+        }
+        let arguments = try ArgumentReader.parse(rest, spec: command.spec, usage: usage, source: line, stageEnd: stageEnds[0])
+        if nested && (path == ["exit"] || path == ["quit"]) { throw CommandError("'\(path.joined(separator: " "))' cannot run inside another command") }
+        var result = try command.run(arguments, in: context)
+        for (index, stage) in stages.enumerated().dropFirst() {
+            result = try Pipeline.apply(stage, to: result, source: line, stageEnd: stageEnds[index])
+        }
+        return result
+    }
+
+    /// Ends every live object (threads asked to stop, children killed and reaped). Returns what could not be ended.
+    @discardableResult
+    public func shutdown() -> [(String, String)] {
+        cancelRunning()
+        return objects.closeAll()
+    }
+}
+
+/// `cmd | where EXPR`: filters a table's rows (or passes a record only if it matches).
+enum Pipeline {
+    static func apply(_ stage: [Word], to result: LabResult, source: String, stageEnd: Int) throws -> LabResult {
+        guard let verb = stage.first else { throw UsageError("nothing after '|'") }
+        guard verb.text == "where" else {
+            var message = "unknown filter '\(verb.text)'; after '|' use: where EXPR"
+            if Suggest.closest(to: verb.text, in: ["where"]) != nil { message = "unknown filter '\(verb.text)'. Did you mean 'where'?" }
+            throw UsageError(message, usage: "COMMAND | where EXPR")
+        }
+        guard stage.count > 1 else { throw UsageError("where needs an expression", usage: "COMMAND | where EXPR") }
+        let chars = Array(source)
+        let text = String(chars[stage[1].start..<min(stageEnd, chars.count)])
+        let expression = try Expression(parsing: text)
+        switch result {
+        case .table(var table):
+            var kept: [[Value]] = []
+            for index in table.rows.indices where try Evaluator(record: table.record(at: index)).isTrue(expression) {
+                kept.append(table.rows[index])
+            }
+            table.rows = kept
+            return .table(table)
+        case .group(var results) where !results.isEmpty:
+            results[results.count - 1] = try apply(stage, to: results[results.count - 1], source: source, stageEnd: stageEnd)
+            return .group(results)
+        default:
+            return try Evaluator(record: result.fields).isTrue(expression) ? result : .nothing
+        }
+    }
+}

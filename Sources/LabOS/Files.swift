@@ -1,0 +1,74 @@
+@preconcurrency import Glibc
+
+/// Files and directories: what the shell needs for history, progress, scripts and path completion.
+public enum Files {
+    public static func readText(_ path: String) throws(OSError) -> String {
+        try ProcFS.readFile(path)
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// `mkdir -p`.
+    public static func makeDirectories(_ path: String) throws(OSError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw OSError("create directory", errno: errno, subject: current)
+            }
+        }
+    }
+
+    /// Writes through a temporary file in the same directory and renames it over `path`.
+    public static func writeAtomically(_ path: String, _ text: String) throws(OSError) {
+        let temporary = path + ".tmp.\(getpid())"
+        let fd = try valueOrErrno("open", subject: temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        do {
+            try System.writeAll(fd, text)
+            _ = fsync(fd)
+            Glibc.close(fd)
+        } catch {
+            Glibc.close(fd)
+            unlink(temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw OSError("rename", errno: code, subject: path)
+        }
+    }
+
+    /// Names in a directory (without "." and ".."), directories marked with a trailing "/".
+    public static func list(_ directory: String) -> [String] {
+        guard let dir = opendir(directory.isEmpty ? "." : directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let full = (directory.isEmpty ? "." : directory) + "/" + name
+            names.append(isDirectory(full) ? name + "/" : name)
+        }
+        return names.sorted()
+    }
+
+    public static var homeDirectory: String {
+        if let home = System.environment("HOME"), !home.isEmpty { return home }
+        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        return "/tmp"
+    }
+
+    /// `$XDG_STATE_HOME/conclab`, default `~/.local/state/conclab`.
+    public static var stateDirectory: String {
+        if let xdg = System.environment("XDG_STATE_HOME"), xdg.hasPrefix("/") { return xdg + "/conclab" }
+        return homeDirectory + "/.local/state/conclab"
+    }
+}

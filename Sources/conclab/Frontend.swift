@@ -1,0 +1,149 @@
+import LabKit
+import LabOS
+
+/// Lines of a script: from a file or from standard input.
+protocol LineSource {
+    mutating func next() -> String?
+}
+
+struct StandardInputLines: LineSource {
+    mutating func next() -> String? { readLine(strippingNewline: true) }
+}
+
+struct ScriptLines: LineSource {
+    private var lines: [Substring]
+    private var index = 0
+    init(_ text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
+    mutating func next() -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        if index == lines.count - 1 && lines[index].isEmpty { return nil }
+        return String(lines[index])
+    }
+}
+
+/// Wires the session to the terminal or a script: reading lines, running them, printing outcomes, and
+/// ending everything on every exit path.
+final class Frontend {
+    let session: Session
+    let options: GlobalOptions
+    let terminal = TerminalSettings(fd: 0)
+
+    init(options: GlobalOptions) {
+        self.options = options
+        let color = System.isTerminal(0) && System.isTerminal(1) && !options.noColor
+            && (System.environment("NO_COLOR") ?? "").isEmpty
+        session = Session(settings: Settings(output: options.json ? .json : .human, color: color))
+    }
+
+    /// SIGTERM/SIGHUP: end every object, put the terminal back, and die by the same signal.
+    private func startSignalHandling() -> Executor? {
+        Signals.blockTermination()
+        Signals.ignoreBrokenPipe()
+        Signals.installInterruptCounter()
+        let session = self.session
+        let terminal = self.terminal
+        do {
+            try Signals.watchTermination { signal in
+                session.shutdown()
+                terminal.restore()
+                Signals.dieBy(signal)
+            }
+            return try Executor(session: session)
+        } catch {
+            Output(color: false).write("conclab: cannot start: \(error)\n", to: 2)
+            return nil
+        }
+    }
+
+    func runInteractive() -> Int32 {
+        guard let executor = startSignalHandling() else { return 1 }
+        var historyPath: String? = Files.stateDirectory + "/history"
+        do { try Files.makeDirectories(Files.stateDirectory) } catch {
+            Output(color: false).write("conclab: history will not be saved: \(error)\n", to: 2)
+            historyPath = nil
+        }
+        guard let editor = LineEditor(session: session, historyPath: historyPath) else {
+            Output(color: false).write("conclab: cannot initialise libedit\n", to: 2)
+            return 1
+        }
+        let progress = ProgressBar()
+        session.progressReporter = { fraction, label in progress.report(fraction, label) }
+        let output = Output(color: session.settings.color)
+        output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
+        while true {
+            switch editor.read() {
+            case .endOfFile:
+                output.write("\n")
+                return leave(status: 0)
+            case .interrupted:
+                output.write("^C\n")
+                continue
+            case .line(let line):
+                let trimmed = line.trimmingBlanks()
+                guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+                editor.remember(trimmed)
+                session.addHistory(trimmed)
+                let outcome = executor.run(trimmed) { output.write("\n", to: 2) }
+                progress.clear()
+                var shown = output
+                shown.color = session.settings.color
+                shown.show(outcome, session: session)
+                switch outcome.directive {
+                case .exit: return leave(status: 0)
+                case .clearScreen: output.write("\u{1B}[H\u{1B}[2J")
+                case .none: break
+                }
+            }
+        }
+    }
+
+    /// Script mode: each line echoed after the prompt, then its output; stops at the first failure
+    /// unless `keepGoing`; status 1 if any command failed, 130 if interrupted.
+    func runScript<Source: LineSource>(_ source: Source, keepGoing: Bool) -> Int32 {
+        guard let executor = startSignalHandling() else { return 1 }
+        var source = source
+        var lineNumber = 0
+        var failed = false
+        let json = session.settings.output == .json
+        while let raw = source.next() {
+            lineNumber += 1
+            let line = raw.trimmingBlanks()
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            if session.settings.output != .json { Output(color: false).write("conclab> \(line)\n") }
+            session.addHistory(line)
+            var interrupted = false
+            let outcome = executor.run(line) { interrupted = true }
+            Output(color: false, lineNumber: lineNumber).show(outcome, session: session)
+            if interrupted || outcome.failure?.kind == .cancelled { return leave(status: 130) }
+            if !outcome.succeeded {
+                failed = true
+                if !keepGoing {
+                    if !json { Output(color: false).write("stopped at line \(lineNumber) (use --keep-going to go on)\n", to: 2) }
+                    break
+                }
+            }
+            if outcome.directive == .exit { break }
+        }
+        return leave(status: failed ? 1 : 0)
+    }
+
+    /// Ends every live object and reports any that would not end.
+    private func leave(status: Int32) -> Int32 {
+        let failures = session.shutdown()
+        for (handle, reason) in failures {
+            Output(color: false).write("conclab: could not end \(handle): \(reason)\n", to: 2)
+        }
+        terminal.restore()
+        return status
+    }
+}
+
+extension String {
+    func trimmingBlanks() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

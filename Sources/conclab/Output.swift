@@ -1,0 +1,82 @@
+import LabKit
+import LabOS
+import Synchronization
+
+/// Where the shell's text goes: results on stdout, errors on stderr, rendered as text or JSON.
+struct Output: Sendable {
+    var color: Bool
+    /// Script mode prefixes errors with the line number.
+    var lineNumber: Int?
+
+    func write(_ text: String, to fd: Int32 = 1) {
+        try? System.writeAll(fd, text)
+    }
+
+    /// Prints an outcome the way the session's settings say.
+    func show(_ outcome: Outcome, session: Session) {
+        if session.settings.output == .json {
+            write(json(outcome) + "\n")
+            return
+        }
+        let renderer = HumanRenderer(color: color)
+        if let failure = outcome.failure {
+            let location = lineNumber.map { "line \($0): " } ?? ""
+            switch failure.kind {
+            case .cancelled:
+                write(renderer.style("cancelled (Ctrl-C)", "33") + "\n", to: 2)
+            default:
+                var text = renderer.style("error: ", "1;31") + location + failure.message + "\n"
+                if let usage = failure.usage { text += renderer.style(usage, "2") + "\n" }
+                write(text, to: 2)
+            }
+            return
+        }
+        let text = renderer.render(outcome.result)
+        if !text.isEmpty { write(text + "\n") }
+    }
+
+    func json(_ outcome: Outcome) -> String {
+        var out = "{\"command\":" + JSONRenderer.string(outcome.line)
+        out += ",\"ok\":" + (outcome.succeeded ? "true" : "false")
+        out += ",\"elapsed_ms\":" + Format.fixed(Double(outcome.elapsedNanoseconds) / 1e6, 3)
+        if let lineNumber { out += ",\"line\":\(lineNumber)" }
+        if let failure = outcome.failure {
+            out += ",\"error\":{\"kind\":" + JSONRenderer.string(failure.kind.rawValue)
+            out += ",\"message\":" + JSONRenderer.string(failure.message)
+            if let usage = failure.usage { out += ",\"usage\":" + JSONRenderer.string(usage) }
+            out += "}"
+        } else {
+            out += ",\"result\":" + JSONRenderer.render(outcome.result)
+        }
+        return out + "}"
+    }
+}
+
+/// A progress bar on stderr for long commands, redrawn at most every 100 ms; nothing when not on a tty.
+final class ProgressBar: Sendable {
+    private let state = Mutex<(lastDraw: Int64, shown: Bool)>((0, false))
+
+    func report(_ fraction: Double, _ label: String) {
+        let now = Clock.monotonicNanoseconds()
+        let draw = state.withLock { s -> Bool in
+            guard now - s.lastDraw >= 100_000_000 || fraction >= 1 else { return false }
+            s.lastDraw = now
+            s.shown = true
+            return true
+        }
+        guard draw else { return }
+        let width = 30
+        let filled = Int((max(0, min(1, fraction)) * Double(width)).rounded())
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        try? System.writeAll(2, "\r\u{1B}[2K\(bar) \(Int(fraction * 100))% \(label)")
+    }
+
+    /// Erases the bar if one was drawn.
+    func clear() {
+        let shown = state.withLock { s -> Bool in
+            defer { s = (0, false) }
+            return s.shown
+        }
+        if shown { try? System.writeAll(2, "\r\u{1B}[2K") }
+    }
+}
