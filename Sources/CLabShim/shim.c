@@ -55,15 +55,6 @@ int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
     return rc;
 }
 
-int conclab_sigaction_counter(int sig, void (*handler)(int), int restart) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = restart ? SA_RESTART : 0;
-    return sigaction(sig, &sa, NULL);
-}
-
 int conclab_block_signals_for_workers(sigset_t *old) {
     sigset_t set;
     sigemptyset(&set);

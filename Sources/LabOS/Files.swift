@@ -71,4 +71,47 @@ public enum Files {
         if let xdg = System.environment("XDG_STATE_HOME"), xdg.hasPrefix("/") { return xdg + "/conclab" }
         return homeDirectory + "/.local/state/conclab"
     }
+
+    /// A new private directory under $TMPDIR (default /tmp), e.g. for a replayed lab's scratch folder.
+    public static func makeTemporaryDirectory(prefix: String) throws(OSError) -> String {
+        let base = System.environment("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard made else { throw OSError("create temporary directory in", errno: errno, subject: base) }
+        return String(cString: template)
+    }
+
+    /// Removes a file or a directory tree (does not follow symbolic links). Missing is fine.
+    public static func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            for name in list(path) {
+                let clean = name.hasSuffix("/") ? String(name.dropLast()) : name
+                removeTree(path + "/" + clean)
+            }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+
+    public static func remove(_ path: String) { unlink(path) }
+
+    /// The full path of `program` found on $PATH, if any.
+    public static func findExecutable(_ program: String) -> String? {
+        if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
+        let path = System.environment("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = String(dir) + "/" + program
+            if access(candidate, X_OK) == 0 && !isDirectory(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Whether `path` is a regular file (or a link to one).
+    public static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
 }

@@ -2,48 +2,51 @@
 import CLabShim
 import Synchronization
 
-/// Counts SIGINTs. Written only by the signal handler (an atomic increment is async-signal-safe),
-/// read by the main thread, which turns it into cancellation of the running command.
+/// Counts Ctrl-Cs (SIGINT) seen by the watcher thread.
 private let interruptCounter = Atomic<Int>(0)
 
-/// Signals: Ctrl-C as a counter, SIGTERM/SIGHUP handled by a watcher thread (never in a handler).
+/// Signals: SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken by one watcher thread with
+/// `sigwait`, so no work happens in a signal handler and a blocking read is never interrupted.
 public enum Signals {
     public static let interrupt: Int32 = SIGINT
     public static let terminate: Int32 = SIGTERM
     public static let hangup: Int32 = SIGHUP
     public static let kill: Int32 = SIGKILL
 
-    /// Installs the SIGINT handler. Without SA_RESTART a blocking read returns EINTR.
-    public static func installInterruptCounter() {
-        _ = interruptCounter.load(ordering: .relaxed)
-        conclab_sigaction_counter(SIGINT, { _ in interruptCounter.add(1, ordering: .relaxed) }, 0)
-    }
-
     public static var interruptCount: Int { interruptCounter.load(ordering: .relaxed) }
 
     /// SIGPIPE would kill the shell when a worker dies mid-write: ignore it, take EPIPE.
     public static func ignoreBrokenPipe() { signal(SIGPIPE, SIG_IGN) }
 
-    /// Blocks SIGTERM and SIGHUP in this thread and every thread it creates later; call first thing in main.
-    public static func blockTermination() {
+    private static func watchedSet() -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
+        sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGHUP)
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+        return set
     }
 
-    /// Starts a thread that waits for SIGTERM or SIGHUP and calls `handler` with it (in a normal thread,
-    /// so the handler may lock, allocate and reap). Requires `blockTermination()` first.
-    public static func watchTermination(_ handler: @escaping @Sendable (Int32) -> Void) throws(OSError) {
+    /// Call first thing in main, before any other thread exists: blocks SIGINT, SIGTERM and SIGHUP here (and so in
+    /// every thread created later) and starts the watcher. `onInterrupt` runs for each SIGINT; `onTerminate` for
+    /// SIGTERM or SIGHUP (it should end everything and call `dieBy`). Both run on the watcher thread.
+    public static func watch(onInterrupt: @escaping @Sendable () -> Void,
+                             onTerminate: @escaping @Sendable (Int32) -> Void) throws(OSError) {
+        var set = watchedSet()
+        pthread_sigmask(SIG_BLOCK, &set, nil)
         try OSThread.detach(name: "conclab-signals") {
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, SIGTERM)
-            sigaddset(&set, SIGHUP)
-            var received: Int32 = 0
-            while sigwait(&set, &received) != 0 {}
-            handler(received)
+            var set = watchedSet()
+            while true {
+                var received: Int32 = 0
+                guard sigwait(&set, &received) == 0 else { continue }
+                if received == SIGINT {
+                    interruptCounter.add(1, ordering: .relaxed)
+                    onInterrupt()
+                } else {
+                    onTerminate(received)
+                    return
+                }
+            }
         }
     }
 

@@ -9,6 +9,15 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
+
+    @Option(help: ArgumentHelp("Language of the labs: en or ru (default: from LC_ALL/LANG).", valueName: "en|ru"))
+    var lang: String?
+
+    mutating func validate() throws {
+        if let lang, !LabCatalog.languages.contains(lang) {
+            throw ValidationError("--lang must be en or ru, got '\(lang)'")
+        }
+    }
 }
 
 /// `conclab`: the shell; `conclab run FILE`: a script.
@@ -18,7 +27,7 @@ struct ConclabCommand: ParsableCommand {
         abstract: "A concurrency lab in the terminal: generators, threads, processes, descriptors, pipes and sockets, measured.",
         discussion: "Without a subcommand, opens the shell (commands piped on stdin run as a script).",
         version: conclabVersion,
-        subcommands: [ShellMode.self, RunMode.self],
+        subcommands: [ShellMode.self, RunMode.self, ReplayMode.self, LintMode.self],
         defaultSubcommand: ShellMode.self)
 }
 
@@ -59,5 +68,70 @@ struct RunMode: ParsableCommand {
         }
         let frontend = Frontend(options: options)
         throw ExitCode(frontend.runScript(ScriptLines(text), keepGoing: keepGoing))
+    }
+}
+
+struct ReplayMode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay labs with no person: run each step's commands, then its checks.",
+        discussion: "Exit status 0 only if every check passed; a lab whose requirements are not met is skipped. Each lab runs in a fresh session confined to a scratch folder.")
+
+    @Flag(help: "Print a machine-readable summary (one JSON object) instead of the transcript.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Only labs in this language (en or ru); default: all.", valueName: "en|ru"))
+    var lang: String?
+
+    @Argument(help: "Lab files or folders (searched for *.md).", completion: .file())
+    var paths: [String]
+
+    func run() throws {
+        let files = LabCatalog.files(in: paths)
+        guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
+        var reports: [ReplayReport] = []
+        var failures = 0
+        let output = Output(color: false)
+        for path in files {
+            let lab: Lab
+            do { lab = try LabParser.parse(try Files.readText(path), path: path) } catch {
+                output.write("✗ \(error)\n", to: 2)
+                failures += 1
+                continue
+            }
+            if let lang, lab.language != lang { continue }
+            let report = LabReplayer.replay(lab) { line in if !json { output.write(line + "\n") } }
+            if report.status == .failed { failures += 1 }
+            reports.append(report)
+        }
+        let passed = reports.filter { $0.status == .passed }.count
+        let skipped = reports.filter { $0.status == .skipped }.count
+        if json {
+            let summary = Record([("labs", .int(reports.count)), ("passed", .int(passed)), ("failed", .int(failures)),
+                                  ("skipped", .int(skipped)), ("reports", .list(reports.map { .record($0.json) }))])
+            output.write(JSONRenderer.object(summary) + "\n")
+        } else {
+            output.write("\(reports.count) labs: \(passed) passed, \(failures) failed, \(skipped) skipped\n")
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+struct LintMode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check lab files: syntax, commands, checks, and that en and ru twins match.")
+
+    @Argument(help: "Lab files or folders.", completion: .file())
+    var paths: [String]
+
+    func run() throws {
+        let files = LabCatalog.files(in: paths)
+        guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
+        let errors = LabLinter.lint(paths)
+        let output = Output(color: false)
+        for error in errors { output.write("\(error)\n") }
+        output.write("\(files.count) lab files, \(errors.count) problems\n", to: errors.isEmpty ? 1 : 2)
+        if !errors.isEmpty { throw ExitCode(1) }
     }
 }

@@ -33,31 +33,33 @@ final class Frontend {
         self.options = options
         let color = System.isTerminal(0) && System.isTerminal(1) && !options.noColor
             && (System.environment("NO_COLOR") ?? "").isEmpty
-        session = Session(settings: Settings(output: options.json ? .json : .human, color: color))
+        let language = options.lang ?? LabCatalog.languageFromEnvironment()
+        session = Session(settings: Settings(output: options.json ? .json : .human, color: color, language: language),
+                          environment: SessionEnvironment(labsDirectory: Frontend.labsDirectory(), stateDirectory: Files.stateDirectory))
     }
 
-    /// SIGTERM/SIGHUP: end every object, put the terminal back, and die by the same signal.
-    private func startSignalHandling() -> Executor? {
-        Signals.blockTermination()
+    /// Ctrl-C cancels the running command; SIGTERM/SIGHUP end every object, put the terminal back, and die by
+    /// the same signal. Commands run on the main thread, which lives as long as the shell: PR_SET_PDEATHSIG of the
+    /// workers it spawns fires when the spawning *thread* ends.
+    private func startSignalHandling() -> Bool {
         Signals.ignoreBrokenPipe()
-        Signals.installInterruptCounter()
         let session = self.session
         let terminal = self.terminal
         do {
-            try Signals.watchTermination { signal in
+            try Signals.watch(onInterrupt: { session.cancelRunning() }, onTerminate: { signal in
                 session.shutdown()
                 terminal.restore()
                 Signals.dieBy(signal)
-            }
-            return try Executor(session: session)
+            })
+            return true
         } catch {
             Output(color: false).write("conclab: cannot start: \(error)\n", to: 2)
-            return nil
+            return false
         }
     }
 
     func runInteractive() -> Int32 {
-        guard let executor = startSignalHandling() else { return 1 }
+        guard startSignalHandling() else { return 1 }
         var historyPath: String? = Files.stateDirectory + "/history"
         do { try Files.makeDirectories(Files.stateDirectory) } catch {
             Output(color: false).write("conclab: history will not be saved: \(error)\n", to: 2)
@@ -72,6 +74,7 @@ final class Frontend {
         let output = Output(color: session.settings.color)
         output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
         while true {
+            editor.setPrompt(LabGuide.promptPrefix(session) + "conclab> ")
             switch editor.read() {
             case .endOfFile:
                 output.write("\n")
@@ -83,9 +86,11 @@ final class Frontend {
                 let trimmed = line.trimmingBlanks()
                 guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
                 editor.remember(trimmed)
-                session.addHistory(trimmed)
-                let outcome = executor.run(trimmed) { output.write("\n", to: 2) }
+                session.typed(trimmed)
+                let outcome = session.execute(trimmed)
                 progress.clear()
+                // The terminal echoed ^C without a newline.
+                if outcome.failure?.kind == .cancelled { output.write("\n", to: 2) }
                 var shown = output
                 shown.color = session.settings.color
                 shown.show(outcome, session: session)
@@ -101,7 +106,7 @@ final class Frontend {
     /// Script mode: each line echoed after the prompt, then its output; stops at the first failure
     /// unless `keepGoing`; status 1 if any command failed, 130 if interrupted.
     func runScript<Source: LineSource>(_ source: Source, keepGoing: Bool) -> Int32 {
-        guard let executor = startSignalHandling() else { return 1 }
+        guard startSignalHandling() else { return 1 }
         var source = source
         var lineNumber = 0
         var failed = false
@@ -111,11 +116,14 @@ final class Frontend {
             let line = raw.trimmingBlanks()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             if session.settings.output != .json { Output(color: false).write("conclab> \(line)\n") }
-            session.addHistory(line)
-            var interrupted = false
-            let outcome = executor.run(line) { interrupted = true }
+            session.typed(line)
+            let interruptsBefore = Signals.interruptCount
+            let outcome = session.execute(line)
             Output(color: false, lineNumber: lineNumber).show(outcome, session: session)
-            if interrupted || outcome.failure?.kind == .cancelled { return leave(status: 130) }
+            if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled {
+                if !json { Output(color: false).write("interrupted at line \(lineNumber)\n", to: 2) }
+                return leave(status: 130)
+            }
             if !outcome.succeeded {
                 failed = true
                 if !keepGoing {
@@ -126,6 +134,20 @@ final class Frontend {
             if outcome.directive == .exit { break }
         }
         return leave(status: failed ? 1 : 0)
+    }
+
+    /// The Labs folder: $CONCLAB_LABS, else the nearest `Labs/en` above the executable, else ./Labs.
+    static func labsDirectory() -> String? {
+        if let env = System.environment("CONCLAB_LABS"), !env.isEmpty { return env }
+        if let exe = System.executablePath() {
+            var dir = exe.split(separator: "/").dropLast().map(String.init)
+            while !dir.isEmpty {
+                let candidate = "/" + dir.joined(separator: "/") + "/Labs"
+                if Files.isDirectory(candidate + "/en") { return candidate }
+                dir.removeLast()
+            }
+        }
+        return Files.isDirectory("Labs/en") ? "Labs" : nil
     }
 
     /// Ends every live object and reports any that would not end.

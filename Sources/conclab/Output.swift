@@ -33,6 +33,10 @@ struct Output: Sendable {
         }
         let text = renderer.render(outcome.result)
         if !text.isEmpty { write(text + "\n") }
+        for note in outcome.notes {
+            let colored = note.hasPrefix("  ✗") ? renderer.style(note, "31") : (note.contains("✓") ? renderer.style(note, "32") : note)
+            write(colored + "\n")
+        }
     }
 
     func json(_ outcome: Outcome) -> String {
@@ -48,6 +52,7 @@ struct Output: Sendable {
         } else {
             out += ",\"result\":" + JSONRenderer.render(outcome.result)
         }
+        if !outcome.notes.isEmpty { out += ",\"notes\":[" + outcome.notes.map(JSONRenderer.string).joined(separator: ",") + "]" }
         return out + "}"
     }
 }

@@ -12,7 +12,6 @@ int conclab_set_thread_name(const char *name);
 int conclab_set_parent_death_signal(int sig);
 int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
                   int dup_to_3, int new_process_group);
-int conclab_sigaction_counter(int sig, void (*handler)(int), int restart);
 int conclab_block_signals_for_workers(sigset_t *old);
 int conclab_restore_signals(const sigset_t *old);
 #endif

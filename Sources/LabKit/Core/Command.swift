@@ -12,6 +12,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case expression
     /// Free text: the rest of the line.
     case text
+    /// A lab id (completed from the labs folder).
+    case lab
 
     var placeholderHint: String {
         switch self {

@@ -31,6 +31,12 @@ extension Session {
         } else {
             partial = stage.removeLast()
         }
+        // In a lab, Tab offers the step's whole commands first.
+        let trimmed = beforeCursor.drop { $0 == " " }
+        let steps = LabGuide.suggestions(self).filter { $0.hasPrefix(trimmed) && $0 != String(trimmed) }
+        if !steps.isEmpty {
+            return Completion(start: beforeCursor.count - trimmed.count, partial: String(trimmed), candidates: steps.sorted())
+        }
         let candidates: [String]
         if words.contains(where: \.isPipe) && stage.isEmpty {
             candidates = ["where"]
@@ -106,6 +112,7 @@ extension Session {
         case .choice(let options): return options
         case .handle(let k): return objects.handles(kind: k)
         case .path: return Self.paths(partial)
+        case .lab: return ((try? loadLabs(self)) ?? []).map(\.id)
         default: return []
         }
     }

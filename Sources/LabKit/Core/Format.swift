@@ -48,6 +48,7 @@ public enum Format {
     }
 
     public static func quantity(_ value: Double, _ unit: Unit) -> String {
+        if value == 0 { return "0 " + (unit == .microseconds ? "µs" : unit.rawValue) }
         switch unit {
         case .nanoseconds: return duration(nanoseconds: value)
         case .microseconds: return duration(nanoseconds: value * 1e3)

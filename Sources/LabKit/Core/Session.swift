@@ -31,9 +31,50 @@ public enum OutputFormat: String, Sendable {
 public struct Settings: Sendable {
     public var output: OutputFormat = .human
     public var color: Bool = false
-    public init(output: OutputFormat = .human, color: Bool = false) {
+    /// Lab language: "en" or "ru".
+    public var language: String = "en"
+    public init(output: OutputFormat = .human, color: Bool = false, language: String = "en") {
         self.output = output
         self.color = color
+        self.language = language
+    }
+}
+
+/// Where a session finds labs and keeps state.
+public struct SessionEnvironment: Sendable {
+    /// The `Labs` folder (holding `en/` and `ru/`), if found.
+    public var labsDirectory: String?
+    /// Where progress.json goes; nil keeps progress in memory only.
+    public var stateDirectory: String?
+    public init(labsDirectory: String? = nil, stateDirectory: String? = nil) {
+        self.labsDirectory = labsDirectory
+        self.stateDirectory = stateDirectory
+    }
+}
+
+/// The scratch folder a replayed lab gets: the only place its commands may write.
+public struct Sandbox: Sendable {
+    public var scratchDirectory: String
+    public init(scratchDirectory: String) { self.scratchDirectory = scratchDirectory }
+
+    /// Resolves `path` for writing: relative paths land in the scratch folder; anything that would leave it is refused.
+    public func writablePath(_ path: String) throws -> String {
+        if path.hasPrefix("/") {
+            guard path.hasPrefix(scratchDirectory + "/") else {
+                throw CommandError("a lab may only write inside its scratch folder; '\(path)' is outside it")
+            }
+        }
+        let parts = path.split(separator: "/")
+        if parts.contains("..") { throw CommandError("a lab may not use '..' in paths ('\(path)')") }
+        return path.hasPrefix("/") ? path : scratchDirectory + "/" + path
+    }
+}
+
+extension Session {
+    /// The path a command may write to: unchanged in a normal session, confined to the scratch folder in a lab replay.
+    public func writablePath(_ path: String) throws -> String {
+        guard let sandbox else { return path }
+        return try sandbox.writablePath(path)
     }
 }
 
@@ -53,6 +94,8 @@ public struct Outcome: Sendable {
     public var failure: Failure?
     public var directive: Directive
     public var elapsedNanoseconds: Int64
+    /// Lines the shell adds after the result (an active lab's check results).
+    public var notes: [String] = []
     public var succeeded: Bool { failure == nil }
 }
 
@@ -115,10 +158,19 @@ public final class Session: Sendable {
     private let historyState = Mutex<[String]>([])
     private let running = Mutex<Cancellation?>(nil)
     private let progressState = Mutex<(@Sendable (Double, String) -> Void)?>(nil)
+    private let topicState = Mutex<[String: any Sendable]>([:])
+    /// Where a replayed lab may write; nil in a normal session.
+    public let sandbox: Sandbox?
+    /// Where labs and progress live (the front end sets these; tests point them at temporary folders).
+    public let environment: SessionEnvironment
 
-    public init(registry: Registry = .standard, settings: Settings = Settings()) {
+    public init(registry: Registry = .standard, settings: Settings = Settings(), sandbox: Sandbox? = nil,
+                environment: SessionEnvironment = SessionEnvironment()) {
         self.registry = registry
         self.settingsState = Mutex(settings)
+        self.sandbox = sandbox
+        self.environment = environment
+        for info in Registry.baseKinds { objects.declare(info) }
         for command in registry.commands {
             for info in registry.objectKinds(of: command) { objects.declare(info) }
         }
@@ -134,6 +186,16 @@ public final class Session: Sendable {
         set { progressState.withLock { $0 = newValue } }
     }
 
+    /// Session-scoped state of a topic (the active lab, the recorder, the generator trace switch…),
+    /// created from `initial` on first use. Keys are the topic's own; values live as long as the session.
+    public func withTopicState<T: Sendable, R>(_ key: String, initial: @autoclosure () -> T, _ body: (inout T) throws -> R) rethrows -> R {
+        try topicState.withLock { store in
+            var value = (store[key] as? T) ?? initial()
+            defer { store[key] = value }
+            return try body(&value)
+        }
+    }
+
     /// Lines typed in this session (and, in the terminal, loaded from the history file), oldest first.
     public var history: [String] { historyState.withLock { $0 } }
 
@@ -141,6 +203,12 @@ public final class Session: Sendable {
         historyState.withLock { lines in
             if lines.last != line { lines.append(line) }
         }
+    }
+
+    /// Called by the front end for each line the learner typed (not for history loaded from disk).
+    public func typed(_ line: String) {
+        addHistory(line)
+        Recorder.observe(line, in: self)
     }
 
     /// Cancels the running command, if any (Ctrl-C). Returns whether one was running.
@@ -172,6 +240,7 @@ public final class Session: Sendable {
         }
         outcome.directive = context.directive
         outcome.elapsedNanoseconds = Clock.monotonicNanoseconds() - started
+        if !nested { outcome.notes = LabGuide.afterCommand(outcome, in: self) }
         return outcome
     }
 

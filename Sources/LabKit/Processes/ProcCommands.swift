@@ -58,8 +58,6 @@ struct ProcCommand: Command {
                            discussion: "Workers are started with posix_spawn, die with the shell (PR_SET_PDEATHSIG), and are reaped by it.")
     let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait()]
     let defaultVerb: String? = "list"
-    let objectKinds = [ObjectKindInfo(kind: "process", prefix: "p", plural: "processes", listCommand: "proc",
-                                      limitName: "processes", defaultLimit: 64)]
 }
 
 struct ProcSpawn: Command {

@@ -1,0 +1,109 @@
+/// A guided lab session in the shell: the active lab and step, checks run after each command,
+/// progress saved, the prompt and Tab completion that follow the step.
+public enum LabGuide {
+    struct State: Sendable {
+        var lab: Lab?
+        var step = 0
+        var passedGroups: Set<Int> = []
+        var ranCommands: Set<Int> = []
+        var last: LabResult = .nothing
+        var progress: LabProgress?
+    }
+
+    static let key = "lab.guide"
+
+    static func withState<R>(_ session: Session, _ body: (inout State) throws -> R) rethrows -> R {
+        try session.withTopicState(key, initial: State()) { state in
+            if state.progress == nil { state.progress = LabProgress.load(from: session.environment.stateDirectory) }
+            return try body(&state)
+        }
+    }
+
+    /// `[tour 2/5] ` while a lab is active, else empty.
+    public static func promptPrefix(_ session: Session) -> String {
+        withState(session) { s in
+            guard let lab = s.lab else { return "" }
+            return "[\(lab.id) \(s.step + 1)/\(lab.steps.count)] "
+        }
+    }
+
+    /// The current step's commands, for Tab completion.
+    public static func suggestions(_ session: Session) -> [String] {
+        withState(session) { s in
+            guard let lab = s.lab else { return [] }
+            return lab.steps[s.step].commands.map(\.text)
+        }
+    }
+
+    static func commandPath(_ line: String, registry: Registry) -> [String]? {
+        guard let words = try? Tokenizer.split(line) else { return nil }
+        let stage = Array(words.prefix { !$0.isPipe })
+        guard !stage.isEmpty, let (_, path, _) = try? registry.resolve(stage) else { return nil }
+        return path
+    }
+
+    /// After each command the learner runs: evaluate the step's checks that follow the same command, announce a passed step.
+    static func afterCommand(_ outcome: Outcome, in session: Session) -> [String] {
+        guard session.sandbox == nil, let path = commandPath(outcome.line, registry: session.registry), path.first != "lab" else { return [] }
+        return withState(session) { s -> [String] in
+            guard let lab = s.lab, outcome.succeeded else { return [] }
+            s.last = outcome.result
+            let step = lab.steps[s.step]
+            var notes: [String] = []
+            for (i, command) in step.commands.enumerated() where commandPath(command.text, registry: session.registry) == path {
+                s.ranCommands.insert(i)
+            }
+            for (i, group) in step.checkGroups.enumerated() {
+                guard let command = group.command, commandPath(command.text, registry: session.registry) == path else { continue }
+                let results = group.checks.map { CheckOutcome.evaluate($0, against: outcome.result.fields) }
+                notes += results.map { "  " + $0.rendered }
+                if results.allSatisfy(\.passed) { s.passedGroups.insert(i) }
+            }
+            notes += markIfDone(&s, session: session)
+            return notes
+        }
+    }
+
+    /// A step is done when every check group has passed (or, with no checks, every command has run).
+    static func markIfDone(_ s: inout State, session: Session) -> [String] {
+        guard let lab = s.lab else { return [] }
+        let step = lab.steps[s.step]
+        let groups = step.checkGroups.count
+        let done = groups > 0 ? s.passedGroups.count == groups : s.ranCommands.count == step.commands.count
+        guard done else { return [] }
+        var progress = s.progress ?? LabProgress()
+        var entry = progress.labs[lab.id] ?? LabProgress.Entry()
+        let already = entry.stepsDone.contains(s.step + 1)
+        entry.stepsDone.insert(s.step + 1)
+        entry.current = s.step + 1
+        progress.labs[lab.id] = entry
+        s.progress = progress
+        var notes: [String] = []
+        do { try progress.save(to: session.environment.stateDirectory) } catch {
+            notes.append("(progress not saved: \(error))")
+        }
+        if already { return notes }
+        if s.step + 1 == lab.steps.count {
+            let all = entry.stepsDone.count == lab.steps.count
+            notes.append(all ? "✓ Step \(s.step + 1) done — lab '\(lab.id)' complete. 'lab list' shows the others."
+                             : "✓ Step \(s.step + 1) done — the last step. 'lab status' shows which steps remain.")
+        } else {
+            notes.append("✓ Step \(s.step + 1) done. 'lab next' for step \(s.step + 2).")
+        }
+        return notes
+    }
+
+    static func describeStep(_ lab: Lab, _ index: Int, language: String) -> String {
+        let step = lab.steps[index]
+        var lines = ["\(lab.title) — step \(index + 1) of \(lab.steps.count): \(step.title)"]
+        if !step.prose.isEmpty { lines.append(""); lines.append(step.prose) }
+        lines.append("")
+        lines.append(language == "ru" ? "Команды (Tab подставит):" : "Try (Tab completes):")
+        for c in step.commands { lines.append("  " + c.text) }
+        if !step.checkGroups.isEmpty {
+            lines.append(language == "ru" ? "Проверяется:" : "Checked:")
+            for group in step.checkGroups { for c in group.checks { lines.append("  " + c.text) } }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

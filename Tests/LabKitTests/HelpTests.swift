@@ -1,0 +1,148 @@
+import Testing
+@testable import LabKit
+
+@Suite struct HelpTests {
+    let session = Session()
+
+    private func help(_ line: String) -> String {
+        let outcome = session.execute(line)
+        #expect(outcome.failure == nil, "\(line) failed: \(String(describing: outcome.failure))")
+        guard case .text(let text) = outcome.result else {
+            Issue.record("\(line) should give text, got \(outcome.result)")
+            return ""
+        }
+        return text
+    }
+
+    @Test func overviewListsEveryCommand() {
+        let text = help("help")
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Commands (help NAME for details, Tab completes):")
+        #expect(lines.contains("  proc     child processes: conclab itself in worker mode [spawn list kill wait]"))
+        #expect(lines.contains("  echo     print the words given"))
+        for command in Registry.standard.commands {
+            #expect(text.contains("  " + command.spec.name + " "), "overview misses \(command.spec.name)")
+        }
+        #expect(lines.last?.contains("| where EXPR") == true)
+    }
+
+    @Test(arguments: ["help proc", "help p", "help pr", "? proc"])
+    func nounPage(_ line: String) {
+        let text = help(line)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "proc — child processes: conclab itself in worker mode")
+        #expect(lines.contains("aliases: p"))
+        #expect(lines.contains("verbs:"))
+        #expect(lines.contains("  spawn  start a worker process running a workload"))
+        #expect(lines.contains("  proc kill P [TERM|KILL|INT|STOP|CONT|HUP|USR1]"))
+        #expect(lines.contains("'proc' alone runs 'proc list'."))
+        #expect(lines.contains("examples:"))
+        #expect(lines.contains("  proc wait p1 --timeout 2000"))
+    }
+
+    @Test(arguments: ["help proc spawn", "help proc sp", "help p spawn"])
+    func verbPage(_ line: String) {
+        #expect(help(line) == """
+            proc spawn — start a worker process running a workload
+            usage: proc spawn sleep|spin MS [--name NAME]
+            arguments:
+              WORKLOAD  sleep MS (blocking) or spin MS (CPU)
+              MS        how long, in milliseconds
+            options:
+              --name NAME  handle to use instead of p1, p2 …
+            examples:
+              proc spawn sleep 5000
+              proc spawn spin 2000 --name busy
+            """)
+    }
+
+    @Test func shortFlagsShowInOptions() {
+        let lines = help("help bench").split(separator: "\n").map(String.init)
+        #expect(lines.contains("usage: bench COMMAND… [--runs N] [--warmup W]"))
+        #expect(lines.contains("  -n, --runs N    measured runs (default 10)"))
+        #expect(lines.contains("  -w, --warmup W  unmeasured runs first (default 1)"))
+    }
+
+    @Test func uniquePrefixOpensThePage() {
+        #expect(help("help hist").hasPrefix("history — list the commands typed"))
+        #expect(help("help ?").hasPrefix("help — show commands"))
+    }
+
+    @Test func searchListsCommandsThatMentionTheWord() {
+        #expect(help("help milliseconds") == """
+            No command named 'milliseconds'; commands that mention it:
+              proc spawn — start a worker process running a workload
+              proc wait — wait for a worker to end and report its exit status or signal
+              sleep — wait MS milliseconds (Ctrl-C ends it)
+            """)
+    }
+
+    @Test func ambiguousPrefixSearches() {
+        // "s" starts show, sleep and set: no single page, so the help text is searched.
+        #expect(help("help s").hasPrefix("No command named 's'; commands that mention it:"))
+    }
+
+    @Test(arguments: [
+        ("help zzqqx", "Nothing matches 'zzqqx'. Run 'help' for the list of commands."),
+        ("help ecoh", "Nothing matches 'ecoh'. Did you mean 'echo'? Run 'help' for the list of commands."),
+    ])
+    func nothingMatches(_ line: String, _ message: String) {
+        #expect(help(line) == message)
+    }
+
+    @Test(arguments: [
+        ("help proc nosuch", "proc has no verb 'nosuch'; verbs: spawn, list, kill, wait"),
+        ("help echo more", "echo has no verbs"),
+    ])
+    func noSuchVerb(_ line: String, _ message: String) {
+        let outcome = session.execute(line)
+        #expect(outcome.failure?.kind == .failed)
+        #expect(outcome.failure?.message == message)
+    }
+
+    @Test func everyCommandHasAPageWithUsage() throws {
+        for command in Registry.standard.commands {
+            let page = try Help.lookup([command.spec.name], in: .standard)
+            #expect(page.hasPrefix(command.spec.name + " — " + command.spec.summary))
+            #expect(page.contains("usage"))
+            for verb in command.verbs {
+                let verbPage = try Help.lookup([command.spec.name, verb.spec.name], in: .standard)
+                #expect(verbPage.contains("usage: " + verb.spec.usage(prefix: command.spec.name)))
+            }
+        }
+    }
+}
+
+@Suite struct SuggestTests {
+    @Test(arguments: [
+        ("", "abc", 3), ("abc", "", 3), ("", "", 0), ("same", "same", 0), ("Case", "case", 0),
+        ("kitten", "sitting", 3), ("flaw", "lawn", 2), ("thred", "thread", 1), ("spwan", "spawn", 2),
+        ("a", "b", 1), ("abc", "xyz", 3),
+    ] as [(String, String, Int)])
+    func distance(_ a: String, _ b: String, _ expected: Int) {
+        #expect(Suggest.distance(a, b) == expected)
+        #expect(Suggest.distance(b, a) == expected)
+    }
+
+    @Test(arguments: [
+        ("thred", ["thread", "proc"], "thread"),
+        ("pro", ["proc", "help"], "proc"),
+        ("ehco", ["echo", "exit", "help"], "echo"),
+        ("ab", ["ad", "ac"], "ac"),
+        ("--rusn", ["--runs", "--mode"], "--runs"),
+    ] as [(String, [String], String)])
+    func closestFinds(_ word: String, _ candidates: [String], _ expected: String) {
+        #expect(Suggest.closest(to: word, in: candidates) == expected)
+    }
+
+    @Test(arguments: [
+        ("", ["a", "b"]),
+        ("zzzz", ["proc", "help"]),
+        ("pr", ["proc", "print"]),
+        ("xyzzy", ["exit", "echo"]),
+        ("abc", []),
+    ] as [(String, [String])])
+    func closestGivesUp(_ word: String, _ candidates: [String]) {
+        #expect(Suggest.closest(to: word, in: candidates) == nil)
+    }
+}

@@ -1,0 +1,349 @@
+import Testing
+@testable import LabKit
+
+/// A command that only runs when the session's output is JSON (to exercise declared requirements).
+private struct NeedsJSON: Command {
+    let spec = CommandSpec("needs-json", summary: "runs only with JSON output")
+    let requirements = [Requirement(message: "Switch to JSON first: set output json") { $0.settings.output == .json }]
+    func run(_ arguments: Arguments, in context: Context) throws -> LabResult { .text("ran") }
+}
+
+/// A noun whose default verb takes an argument.
+private struct Shelf: Command {
+    let spec = CommandSpec("shelf", summary: "a noun for tests")
+    let verbs: [any Command] = [ShelfShow(), ShelfPut()]
+    let defaultVerb: String? = "show"
+}
+
+private struct ShelfShow: Command {
+    let spec = CommandSpec("show", summary: "show a shelf", arguments: [ArgumentSpec("ID", optional: true)])
+    func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        .text("shelf " + (arguments.string("ID") ?? "all"))
+    }
+}
+
+private struct ShelfPut: Command {
+    let spec = CommandSpec("put", summary: "put a thing on the shelf", arguments: [ArgumentSpec("THING")])
+    func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        .text("put " + (try arguments.require("THING")))
+    }
+}
+
+@Suite struct DispatchTests {
+    let session = Session()
+
+    @Test func knownCommand() {
+        let outcome = session.execute("echo hello   'big  world'")
+        #expect(outcome.succeeded)
+        #expect(outcome.result == .text("hello big  world"))
+        #expect(outcome.directive == .none)
+        #expect(outcome.line == "echo hello   'big  world'")
+    }
+
+    @Test(arguments: ["", "   ", "# just a comment", "  # indented comment"])
+    func blankLinesDoNothing(_ line: String) {
+        let outcome = session.execute(line)
+        #expect(outcome.succeeded)
+        #expect(outcome.result == .nothing)
+    }
+
+    @Test func aliases() {
+        let help = session.execute("?")
+        #expect(help.succeeded)
+        #expect(help.text.hasPrefix("Commands"))
+        let quit = session.execute("quit")
+        #expect(quit.directive == .exit)
+    }
+
+    @Test(arguments: ["proc list", "proc ls", "proc", "p", "p list"])
+    func nounAndVerb(_ line: String) {
+        let outcome = session.execute(line)
+        #expect(outcome.succeeded)
+        guard case .table(let table) = outcome.result else {
+            Issue.record("expected a table, got \(outcome.result)")
+            return
+        }
+        #expect(table.columns == ["handle", "pid", "state", "cpu_ms", "rss_bytes", "workload"])
+        #expect(table.rows.isEmpty)
+    }
+
+    @Test func defaultVerbTakesItsArgument() {
+        let session = Session(registry: Registry([Shelf()]))
+        #expect(session.execute("shelf").result == .text("shelf all"))
+        #expect(session.execute("shelf a1").result == .text("shelf a1"))
+        #expect(session.execute("shelf put book").result == .text("put book"))
+        let typo = session.execute("shelf pot book")
+        #expect(typo.failure?.kind == .unknownCommand)
+        #expect(typo.failure?.message == "Unknown shelf verb 'pot'. Did you mean 'shelf put'?")
+    }
+
+    @Test(arguments: [
+        ("ehco hi", "Unknown command 'ehco'. Did you mean 'echo'?"),
+        ("thred list", "Unknown command 'thred'. Run 'help' to see the commands."),
+        ("histroy", "Unknown command 'histroy'. Did you mean 'history'?"),
+        ("xyzzy", "Unknown command 'xyzzy'. Run 'help' to see the commands."),
+        ("proc spwan sleep 1", "Unknown proc verb 'spwan'. Did you mean 'proc spawn'?"),
+        ("proc frobnicate", "Unknown proc verb 'frobnicate'. Run 'help proc' to see its verbs."),
+    ])
+    func unknownWords(_ line: String, _ message: String) {
+        let outcome = session.execute(line)
+        #expect(outcome.failure?.kind == .unknownCommand)
+        #expect(outcome.failure?.message == message)
+        #expect(outcome.result == .nothing)
+    }
+
+    @Test(arguments: [
+        ("sleep abc", "MS must be a whole number, got 'abc'", "usage: sleep MS"),
+        ("sleep", "missing MS", "usage: sleep MS"),
+        ("sleep 1 2", "unexpected argument '2'", "usage: sleep MS"),
+        ("sleep -1", "MS must be between 0 and 86400000, got -1", "usage: sleep MS"),
+        ("proc kill", "missing P", "usage: proc kill P [TERM|KILL|INT|STOP|CONT|HUP|USR1]"),
+        ("proc spawn jog 10", "WORKLOAD must be one of sleep, spin, got 'jog'",
+         "usage: proc spawn sleep|spin MS [--name NAME]"),
+        ("proc spawn slep 10", "WORKLOAD must be one of sleep, spin, got 'slep'; did you mean 'sleep'?",
+         "usage: proc spawn sleep|spin MS [--name NAME]"),
+        ("history --all", "unknown option '--all'", "usage: history [N]"),
+        ("set output xml", "set output takes one of: human, json", "usage: set [output|color|limit] [VALUE…]"),
+        ("bench echo x -n 0", "runs must be between 1 and 10000000, got 0",
+         "usage: bench COMMAND… [--runs N] [--warmup W]"),
+        ("time", "missing COMMAND", "usage: time COMMAND…"),
+    ])
+    func badArgumentsAreUsageFailures(_ line: String, _ message: String, _ usage: String) {
+        let outcome = session.execute(line)
+        #expect(outcome.failure?.kind == .usage)
+        #expect(outcome.failure?.message == message)
+        #expect(outcome.failure?.usage == usage)
+    }
+
+    @Test func unterminatedQuoteIsAUsageFailure() {
+        let outcome = session.execute("echo 'oops")
+        #expect(outcome.failure?.kind == .usage)
+        #expect(outcome.failure?.message == "unterminated single quote")
+    }
+
+    @Test func nounAloneWithoutDefaultVerbShowsVerbs() {
+        let noDefault = Registry([NounWithoutDefault()])
+        let outcome = Session(registry: noDefault).execute("box")
+        #expect(outcome.failure?.kind == .usage)
+        #expect(outcome.failure?.message == "box needs a verb: put")
+        #expect(outcome.failure?.usage == "usage: box put THING")
+    }
+
+    @Test func requirementsAreCheckedBeforeRunning() {
+        let session = Session(registry: Registry([NeedsJSON(), SetCommand()]))
+        let refused = session.execute("needs-json")
+        #expect(refused.failure?.kind == .failed)
+        #expect(refused.failure?.message == "Switch to JSON first: set output json")
+        #expect(session.execute("set output json").succeeded)
+        #expect(session.execute("needs-json").result == .text("ran"))
+    }
+
+    @Test func settingsChange() {
+        let session = Session()
+        #expect(session.execute("set output json").result == .text("output: json"))
+        #expect(session.settings.output == .json)
+        #expect(session.execute("set color on").succeeded)
+        #expect(session.settings.color)
+        #expect(session.execute("set limit processes 8").succeeded)
+        #expect(session.objects.limits.first { $0.0 == "processes" }?.1 == 8)
+        let bad = session.execute("set limit dragons 3")
+        #expect(bad.failure?.message == "no limit named 'dragons'; limits: processes")
+        guard case .record(let record) = session.execute("set").result else {
+            Issue.record("set alone should show a record")
+            return
+        }
+        #expect(record["output"] == .string("json"))
+        #expect(record["color"] == .string("on"))
+        #expect(record["limit.processes"] == .int(8))
+    }
+
+    @Test func directives() {
+        #expect(session.execute("exit").directive == .exit)
+        #expect(session.execute("clear").directive == .clearScreen)
+        #expect(session.execute("echo x").directive == .none)
+    }
+
+    @Test func historyIsATable() {
+        let session = Session()
+        for line in ["echo a", "mem", "echo b", "echo b"] { session.addHistory(line) }
+        #expect(session.history == ["echo a", "mem", "echo b"])
+        guard case .table(let table) = session.execute("history 2").result else {
+            Issue.record("history should be a table")
+            return
+        }
+        #expect(table.rows == [[.int(2), .string("mem")], [.int(3), .string("echo b")]])
+    }
+}
+
+/// A noun with no default verb.
+private struct NounWithoutDefault: Command {
+    let spec = CommandSpec("box", summary: "a noun with no default verb")
+    let verbs: [any Command] = [ShelfPut()]
+}
+
+@Suite struct PipelineTests {
+    private func historySession() -> Session {
+        let session = Session()
+        for line in ["echo a", "mem", "echo bb", "sleep 5"] { session.addHistory(line) }
+        return session
+    }
+
+    @Test func whereFiltersTableRows() {
+        let outcome = historySession().execute("history | where command == \"mem\"")
+        #expect(outcome.succeeded)
+        guard case .table(let table) = outcome.result else {
+            Issue.record("expected a table, got \(outcome.result)")
+            return
+        }
+        #expect(table.rows == [[.int(2), .string("mem")]])
+    }
+
+    @Test func whereUsesTheWholeRestOfTheLine() {
+        let outcome = historySession().execute("history | where 'echo' in command and len(command) > 6")
+        guard case .table(let table) = outcome.result else {
+            Issue.record("expected a table, got \(outcome.result)")
+            return
+        }
+        #expect(table.rows.map { $0[1] } == [.string("echo bb")])
+    }
+
+    @Test func commentAfterAFilterIsIgnored() {
+        // The tokenizer drops `# …`; the filter's expression must not see it either.
+        let outcome = Session().execute("echo hi | where text == 'hi'   # keep greetings")
+        #expect(outcome.failure == nil)
+        #expect(outcome.result == .text("hi"))
+    }
+
+    @Test func whereOnARecordKeepsOrDropsIt() {
+        let session = Session()
+        #expect(session.execute("echo hi | where text == 'hi'").result == .text("hi"))
+        #expect(session.execute("echo hi | where text == 'no'").result == .nothing)
+    }
+
+    @Test(arguments: [
+        ("echo hi | wher text", PipelineFailure(kind: .usage, message: "unknown filter 'wher'. Did you mean 'where'?")),
+        ("echo hi | sort", PipelineFailure(kind: .usage, message: "unknown filter 'sort'; after '|' use: where EXPR")),
+        ("echo hi |", PipelineFailure(kind: .usage, message: "nothing after '|'")),
+        ("| where x", PipelineFailure(kind: .usage, message: "nothing before '|'")),
+        ("echo hi | where", PipelineFailure(kind: .usage, message: "where needs an expression")),
+        ("echo hi | where txt == 1", PipelineFailure(kind: .failed,
+                                                     message: "expression: unknown name 'txt'; did you mean 'text'?")),
+        ("echo hi | where text = 1", PipelineFailure(kind: .failed,
+                                                     message: "expression: '=' assigns; use '==' to compare (column 6)")),
+    ])
+    func filterMistakes(_ line: String, _ expected: PipelineFailure) {
+        let outcome = Session().execute(line)
+        #expect(outcome.failure?.kind == expected.kind)
+        #expect(outcome.failure?.message == expected.message)
+    }
+}
+
+struct PipelineFailure: Sendable {
+    var kind: Failure.Kind
+    var message: String
+}
+
+@Suite struct NestedCommandTests {
+    let session = Session()
+
+    @Test func timeWrapsTheInnerResult() {
+        let outcome = session.execute("time echo 'a  b'")
+        #expect(outcome.succeeded)
+        guard case .group(let parts) = outcome.result, parts.count == 2, case .record(let timing) = parts[1] else {
+            Issue.record("expected a group of the result and the timing, got \(outcome.result)")
+            return
+        }
+        #expect(parts[0] == .text("a  b"))
+        #expect(timing.title == "time: echo 'a  b'")
+        #expect(timing.fields.map(\.0) == ["wall_ms", "user_ms", "sys_ms", "voluntary_switches", "involuntary_switches"])
+        #expect(outcome.result.fields["wall_ms"] != nil)
+    }
+
+    @Test func timeOfANothingIsJustTheTiming() {
+        guard case .record(let record) = session.execute("time clear").result else {
+            Issue.record("expected a record")
+            return
+        }
+        #expect(record.title == "time: clear")
+    }
+
+    @Test func benchRunsTheCommand() {
+        let outcome = session.execute("bench echo x -n 3 --warmup 0")
+        #expect(outcome.succeeded)
+        let fields = outcome.result.fields
+        #expect(fields["runs"] == .int(3))
+        #expect(fields["warmup"] == .int(0))
+        #expect(fields["median_ms"] != nil)
+        guard case .record(let record) = outcome.result else {
+            Issue.record("expected a record")
+            return
+        }
+        #expect(record.title == "bench: echo x")
+    }
+
+    @Test func benchCountsItsRuns() {
+        let session = Session(registry: Registry([BenchCommand(), CountingCommand()]))
+        let outcome = session.execute("bench count -n 4 -w 2")
+        #expect(outcome.succeeded)
+        #expect(session.objects.limits.isEmpty)
+        #expect(CountingCommand.calls(in: session) == 6)
+    }
+
+    @Test func timeOfBenchNests() {
+        let outcome = session.execute("time bench echo x -n 2 --warmup 0")
+        #expect(outcome.succeeded)
+        guard case .group(let parts) = outcome.result, parts.count == 2 else {
+            Issue.record("expected a group, got \(outcome.result)")
+            return
+        }
+        #expect(parts[0].fields["runs"] == .int(2))
+        #expect(parts[1].fields["wall_ms"] != nil)
+    }
+
+    @Test func innerFailuresBecomeTheOuterFailure() {
+        let usage = session.execute("time sleep soon")
+        #expect(usage.failure?.kind == .usage)
+        #expect(usage.failure?.message == "MS must be a whole number, got 'soon'")
+        #expect(usage.failure?.usage == "usage: sleep MS")
+        let unknown = session.execute("bench ehco x -n 1")
+        #expect(unknown.failure?.kind == .failed)
+        #expect(unknown.failure?.message == "Unknown command 'ehco'. Did you mean 'echo'?")
+    }
+
+    @Test(arguments: ["time exit", "bench quit -n 1"])
+    func exitCannotBeNested(_ line: String) {
+        let outcome = session.execute(line)
+        #expect(outcome.failure != nil)
+        #expect(outcome.failure?.message.contains("cannot run inside another command") == true)
+        #expect(outcome.directive == .none)
+    }
+
+    @Test func quotedDashWordStaysAnArgumentOfTheInnerCommand() {
+        // `echo '-v'` prints -v; timing it must not turn the quoted word back into an option.
+        #expect(session.execute("echo '-v'").result == .text("-v"))
+        let outcome = session.execute("time echo '-v'")
+        #expect(outcome.succeeded)
+        guard case .group(let parts) = outcome.result else {
+            Issue.record("expected a group, got \(outcome.result); failure: \(String(describing: outcome.failure))")
+            return
+        }
+        #expect(parts.first == .text("-v"))
+    }
+}
+
+/// Counts its runs in a session-owned object so parallel tests do not share the count.
+private struct CountingCommand: Command {
+    let spec = CommandSpec("count", summary: "counts how often it runs")
+
+    func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let objects = context.session.objects
+        let log = (try? objects.lookup("counter")) as? FakeObject ?? FakeObject(kind: "counter", name: "counter")
+        if objects.handle(of: log) == nil { try objects.add(log, name: "counter") }
+        try log.close()
+        return .nothing
+    }
+
+    static func calls(in session: Session) -> Int {
+        ((try? session.objects.lookup("counter")) as? FakeObject)?.closeCount ?? 0
+    }
+}

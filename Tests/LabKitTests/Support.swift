@@ -1,0 +1,60 @@
+import Synchronization
+import Testing
+@testable import LabKit
+
+/// A stand-in live object for the object table: records when it is closed, and can refuse to close.
+final class FakeObject: LabObject {
+    let kind: String
+    let name: String
+    private let closed = Atomic<Int>(0)
+    private let failsToClose: Bool
+    private let log: CloseLog?
+
+    init(kind: String = "widget", name: String = "fake", failsToClose: Bool = false, log: CloseLog? = nil) {
+        self.kind = kind
+        self.name = name
+        self.failsToClose = failsToClose
+        self.log = log
+    }
+
+    var closeCount: Int { closed.load(ordering: .relaxed) }
+    var state: String { closeCount > 0 ? "closed" : "open" }
+    var summary: String { "fake \(name)" }
+    func details() -> Record { Record([("name", .string(name))]) }
+
+    func close() throws {
+        closed.add(1, ordering: .relaxed)
+        log?.append(name)
+        if failsToClose { throw CommandError("\(name) refused to close") }
+    }
+}
+
+/// The order objects were closed in.
+final class CloseLog: Sendable {
+    private let names = Mutex<[String]>([])
+    func append(_ name: String) { names.withLock { $0.append(name) } }
+    var all: [String] { names.withLock { $0 } }
+}
+
+/// The text of the error `body` throws, or nil when it does not throw.
+func errorText(_ body: () throws -> Void) -> String? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return "\(error)"
+    }
+}
+
+/// Splits a line, failing the test (and returning no words) if it cannot be split.
+func words(_ line: String) -> [Word] {
+    do { return try Tokenizer.split(line) } catch {
+        Issue.record("cannot split \(line): \(error)")
+        return []
+    }
+}
+
+extension Outcome {
+    /// The rendered text of the result, without colour.
+    var text: String { HumanRenderer(color: false).render(result) }
+}
