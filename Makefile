@@ -32,6 +32,8 @@ run: build
 test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+	$(BIN_DEBUG) lint Labs
+	$(BIN_DEBUG) replay Labs
 
 bench: release
 	python3 scripts/bench.py $(BIN_RELEASE)

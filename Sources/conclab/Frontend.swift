@@ -74,6 +74,7 @@ final class Frontend {
         let output = Output(color: session.settings.color)
         output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
         while true {
+            for notice in session.takeNotices() { output.write(notice + "\n", to: 2) }
             editor.setPrompt(LabGuide.promptPrefix(session) + "conclab> ")
             switch editor.read() {
             case .endOfFile:
@@ -120,6 +121,7 @@ final class Frontend {
             let interruptsBefore = Signals.interruptCount
             let outcome = session.execute(line)
             Output(color: false, lineNumber: lineNumber).show(outcome, session: session)
+            for notice in session.takeNotices() { Output(color: false).write(notice + "\n", to: 2) }
             if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled {
                 if !json { Output(color: false).write("interrupted at line \(lineNumber)\n", to: 2) }
                 return leave(status: 130)

@@ -210,14 +210,9 @@ public struct Arguments: Sendable {
         if let v = Int(t) { return v }
         for sep: Character in ["^", "e", "E"] {
             let parts = t.split(separator: sep, omittingEmptySubsequences: false)
-            if parts.count == 2, let base = Int(parts[0]), let exp = Int(parts[1]), exp >= 0, exp < 19 {
+            if parts.count == 2, let base = Int(parts[0]), let exp = Int(parts[1]), exp >= 0, sep == "^" || exp < 19 {
                 let b = sep == "^" ? base : 10
-                var result = 1
-                for _ in 0..<exp {
-                    let (r, o) = result.multipliedReportingOverflow(by: b)
-                    if o { return nil }
-                    result = r
-                }
+                guard case .int(let result)? = try? Evaluator.integer("**", b, exp) else { return nil }
                 if sep == "^" { return result }
                 let (r, o) = base.multipliedReportingOverflow(by: result)
                 return o ? nil : r
@@ -237,20 +232,25 @@ public enum ArgumentReader {
         result.stageEnd = stageEnd ?? source.count
         var positional: [String] = []
         var positionalStarts: [Int] = []
+        var positionalQuoted: [Bool] = []
         var index = 0
         var flagsDone = false
         while index < words.count {
             let word = words[index]
             let text = word.text
             index += 1
-            if !flagsDone && !word.quoted && text == "--" { flagsDone = true; continue }
             // Once a command argument has started (`bench sleep 10 -n 3`), words that are not this
-            // command's own flags belong to the inner command.
+            // command's own flags belong to the inner command, `--` included.
             let commandStarted = spec.arguments.last?.kind == .command && positional.count >= spec.arguments.count
-
+            if !flagsDone && !word.quoted && text == "--" && !commandStarted { flagsDone = true; continue }
             let looksLikeFlag = !flagsDone && !word.quoted && text.hasPrefix("-") && text.count > 1
                 && Arguments.parseInteger(text) == nil
-            guard looksLikeFlag else { positional.append(text); positionalStarts.append(word.start); continue }
+            guard looksLikeFlag else {
+                positional.append(text)
+                positionalStarts.append(word.start)
+                positionalQuoted.append(word.quoted || (flagsDone && text.hasPrefix("-")))
+                continue
+            }
             var name = text.hasPrefix("--") ? String(text.dropFirst(2)) : String(text.dropFirst())
             var inlineValue: String?
             if let eq = name.firstIndex(of: "=") {
@@ -259,7 +259,12 @@ public enum ArgumentReader {
             }
             let isShort = !text.hasPrefix("--")
             guard let flag = spec.flags.first(where: { isShort ? $0.short.map(String.init) == name : $0.name == name }) else {
-                if commandStarted { positional.append(text); positionalStarts.append(word.start); continue }
+                if commandStarted {
+                    positional.append(text)
+                    positionalStarts.append(word.start)
+                    positionalQuoted.append(false)
+                    continue
+                }
                 let known = spec.flags.map { "--" + $0.name }
                 var message = "unknown option '\(text)'"
                 if let guess = Suggest.closest(to: "--" + name, in: known) { message += "; did you mean '\(guess)'?" }
@@ -303,7 +308,11 @@ public enum ArgumentReader {
             p += 1
         }
         if let last = spec.arguments.last, last.kind == .command, let inner = result.positional[last.name] {
-            result.commandLine = inner.map(Tokenizer.quote).joined(separator: " ")
+            // Words the user quoted stay quoted, so `time echo '-v'` does not turn -v into a flag.
+            let first = positional.count - inner.count
+            result.commandLine = inner.enumerated().map { i, word in
+                Tokenizer.quote(word, force: positionalQuoted[first + i])
+            }.joined(separator: " ")
         }
         if p < positional.count {
             throw UsageError("unexpected argument '\(positional[p])'", usage: usage)

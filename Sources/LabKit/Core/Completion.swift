@@ -81,7 +81,8 @@ extension Session {
         var consumedByCommand: [String]?
         while i < words.count {
             let w = words[i]
-            if let last = spec.arguments.last, last.kind == .command, positional >= spec.arguments.count - 1 {
+            let ownFlag = w.hasPrefix("-") && spec.flags.contains { "--" + $0.name == w || $0.short.map { "-\($0)" } == w }
+            if !ownFlag, let last = spec.arguments.last, last.kind == .command, positional >= spec.arguments.count - 1 {
                 consumedByCommand = Array(words[i...])
                 break
             }

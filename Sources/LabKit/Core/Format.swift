@@ -20,10 +20,14 @@ public enum Format {
     public static func compact(_ value: Double) -> String {
         let a = abs(value)
         if a == 0 { return "0" }
-        if a >= 100 { return fixed(value, 0) }
-        if a >= 10 { return fixed(value, 1) }
-        return fixed(value, 2)
+        // Decide the decimals on the rounded value: 9.996 is "10.0", 99.96 is "100".
+        if (a * 100).rounded() / 100 < 10 { return fixed(value, 2) }
+        if (a * 10).rounded() / 10 < 100 { return fixed(value, 1) }
+        return fixed(value, 0)
     }
+
+    /// Whether `value` still shows below 1000 once rounded to three figures (else the next unit up).
+    private static func fits(_ value: Double) -> Bool { value.rounded() < 1000 }
 
     /// A plain number as shown in tables and JSON: integers without a decimal point.
     public static func number(_ value: Double) -> String {
@@ -33,9 +37,9 @@ public enum Format {
 
     public static func duration(nanoseconds ns: Double) -> String {
         let a = abs(ns)
-        if a < 1_000 { return compact(ns) + " ns" }
-        if a < 1_000_000 { return compact(ns / 1_000) + " µs" }
-        if a < 1_000_000_000 { return compact(ns / 1_000_000) + " ms" }
+        if fits(a) { return compact(ns) + " ns" }
+        if fits(a / 1_000) { return compact(ns / 1_000) + " µs" }
+        if fits(a / 1_000_000) { return compact(ns / 1_000_000) + " ms" }
         return compact(ns / 1_000_000_000) + " s"
     }
 
@@ -48,7 +52,13 @@ public enum Format {
     }
 
     public static func quantity(_ value: Double, _ unit: Unit) -> String {
-        if value == 0 { return "0 " + (unit == .microseconds ? "µs" : unit.rawValue) }
+        if value == 0 {
+            switch unit {
+            case .percent: return "0%"
+            case .microseconds: return "0 µs"
+            default: return "0 " + unit.rawValue
+            }
+        }
         switch unit {
         case .nanoseconds: return duration(nanoseconds: value)
         case .microseconds: return duration(nanoseconds: value * 1e3)

@@ -115,7 +115,9 @@ public enum JSONRenderer {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
-        case .double(let d), .quantity(let d, _): return d.isFinite ? Format.number(d) : "null"
+        case .double(let d), .quantity(let d, _):
+            guard d.isFinite else { return "null" }
+            return d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
         case .string(let s): return string(s)
         case .list(let items): return "[" + items.map(Self.value).joined(separator: ",") + "]"
         case .record(let r): return object(r)

@@ -159,6 +159,7 @@ public final class Session: Sendable {
     private let running = Mutex<Cancellation?>(nil)
     private let progressState = Mutex<(@Sendable (Double, String) -> Void)?>(nil)
     private let topicState = Mutex<[String: any Sendable]>([:])
+    private let noticeState = Mutex<[String]>([])
     /// Where a replayed lab may write; nil in a normal session.
     public let sandbox: Sandbox?
     /// Where labs and progress live (the front end sets these; tests point them at temporary folders).
@@ -193,6 +194,20 @@ public final class Session: Sendable {
             var value = (store[key] as? T) ?? initial()
             defer { store[key] = value }
             return try body(&value)
+        }
+    }
+
+    /// Posts a message that happened in the background (a watchdog found a deadlock, a worker crashed).
+    /// Any thread may post; the front end prints pending notices before the next prompt and after each command.
+    public func post(notice: String) {
+        noticeState.withLock { $0.append(notice) }
+    }
+
+    /// Takes every pending notice, oldest first.
+    public func takeNotices() -> [String] {
+        noticeState.withLock { notices in
+            defer { notices.removeAll() }
+            return notices
         }
     }
 
@@ -256,7 +271,8 @@ public final class Session: Sendable {
 
     private func run(_ line: String, context: Context, nested: Bool) throws -> LabResult {
         let words: [Word]
-        do { words = try Tokenizer.split(line) } catch { throw UsageError(error.message) }
+        var commentStart: Int?
+        do { words = try Tokenizer.split(line, commentStart: &commentStart) } catch { throw UsageError(error.message) }
         var stages: [[Word]] = [[]]
         for word in words {
             if word.isPipe { stages.append([]) } else { stages[stages.count - 1].append(word) }
@@ -265,7 +281,7 @@ public final class Session: Sendable {
             if stages.count > 1 { throw UsageError("nothing before '|'") }
             return .nothing
         }
-        let stageEnds = words.filter(\.isPipe).map(\.start) + [line.count]
+        let stageEnds = words.filter(\.isPipe).map(\.start) + [commentStart ?? line.count]
         let (command, path, rest) = try registry.resolve(stages[0])
         let usage = registry.usageLines(for: command, path: path)
         for requirement in command.requirements where !requirement.isMet(self) {

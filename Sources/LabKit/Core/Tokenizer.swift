@@ -25,6 +25,13 @@ public struct TokenizeError: Error, Equatable, Sendable, CustomStringConvertible
 /// a word begins a comment, and an unquoted `|` separates pipeline stages.
 public enum Tokenizer {
     public static func split(_ line: String, allowUnterminated: Bool = false) throws(TokenizeError) -> [Word] {
+        var ignored: Int?
+        return try split(line, allowUnterminated: allowUnterminated, commentStart: &ignored)
+    }
+
+    /// Like `split`, and tells where a trailing `#` comment starts (nil when there is none).
+    public static func split(_ line: String, allowUnterminated: Bool = false, commentStart: inout Int?) throws(TokenizeError) -> [Word] {
+        commentStart = nil
         var words: [Word] = []
         var current = ""
         var inWord = false
@@ -64,8 +71,13 @@ public enum Tokenizer {
                 if !inWord { inWord = true; start = i }
                 if i + 1 < chars.count { current.append(chars[i + 1]); i += 1 }
             case "#" where !inWord:
+                commentStart = i
                 i = chars.count
                 continue
+            case "|" where !inWord && i + 1 < chars.count && chars[i + 1] == "|":
+                // `||` is the expression language's "or", not two pipes.
+                words.append(Word("||", start: i))
+                i += 1
             case "|" where !inWord:
                 words.append(Word("|", start: i, isPipe: true))
             default:
@@ -82,8 +94,8 @@ public enum Tokenizer {
     }
 
     /// Quotes a word so that `split` gives it back unchanged.
-    public static func quote(_ word: String) -> String {
-        if !word.isEmpty && word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0) }) { return word }
+    public static func quote(_ word: String, force: Bool = false) -> String {
+        if !force && !word.isEmpty && word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0) }) { return word }
         return "'" + word.replacingAll("'", with: "'\\''") + "'"
     }
 }

@@ -46,6 +46,12 @@ public enum Value: Sendable, Equatable {
         }
     }
 
+    /// "an int", "a string": the type name with its article, for error messages.
+    public var articledType: String {
+        let name = typeName
+        return ("aeiou".contains(name.first ?? "x") ? "an " : "a ") + name
+    }
+
     /// Python-like truth: 0, "", [], null and false are false.
     public var isTruthy: Bool {
         switch self {

@@ -36,7 +36,7 @@ public struct Evaluator: Sendable {
                 guard items.indices.contains(k) else { throw ExpressionError("index \(n) out of range (length \(items.count))") }
                 return items[k]
             case (.record, .string(let key)): return try Self.member(container, key)
-            default: throw ExpressionError("cannot index a \(container.typeName) with a \(i.typeName)")
+            default: throw ExpressionError("cannot index \(container.articledType) with \(i.articledType)")
             }
         case .list(let items):
             var values: [Value] = []
@@ -56,7 +56,7 @@ public struct Evaluator: Sendable {
                 return .int(r)
             case .double(let d): return .double(-d)
             case .quantity(let d, let u): return .quantity(-d, u)
-            default: throw ExpressionError("cannot negate a \(v.typeName)")
+            default: throw ExpressionError("cannot negate \(v.articledType)")
             }
         case .binary(let op, let l, let r):
             if op == "and" {
@@ -83,7 +83,7 @@ public struct Evaluator: Sendable {
             throw ExpressionError("no field '\(field)' (fields: \(r.fields.map(\.0).joined(separator: ", ")))")
         case .list(let items) where field == "count" || field == "length": return .int(items.count)
         case .string(let s) where field == "count" || field == "length": return .int(s.count)
-        default: throw ExpressionError("a \(value.typeName) has no field '\(field)'")
+        default: throw ExpressionError("\(value.articledType) has no field '\(field)'")
         }
     }
 
@@ -98,14 +98,16 @@ public struct Evaluator: Sendable {
             case .list(let l): return .int(l.count)
             case .string(let s): return .int(s.count)
             case .record(let r): return .int(r.fields.count)
-            case let v: throw ExpressionError("len() of a \(v.typeName)")
+            case let v: throw ExpressionError("len() of \(v.articledType)")
             }
         case "abs":
             switch try one() {
-            case .int(let i): return .int(i.magnitude > UInt(Int.max) ? i : abs(i))
+            case .int(let i):
+                if i == Int.min { throw ExpressionError("integer overflow in abs(\(i))") }
+                return .int(abs(i))
             case .double(let d): return .double(abs(d))
             case .quantity(let d, let u): return .quantity(abs(d), u)
-            case let v: throw ExpressionError("abs() of a \(v.typeName)")
+            case let v: throw ExpressionError("abs() of \(v.articledType)")
             }
         case "int":
             let v = try one()
@@ -134,6 +136,15 @@ public struct Evaluator: Sendable {
     }
 
     static func compare(_ op: String, _ a: Value, _ b: Value) throws(ExpressionError) -> Bool {
+        // Two ints compare exactly (as Doubles, 2^53 + 1 would equal 2^53).
+        if case .int(let x) = a, case .int(let y) = b {
+            switch op {
+            case "<": return x < y
+            case "<=": return x <= y
+            case ">": return x > y
+            default: return x >= y
+            }
+        }
         if let x = a.number, let y = b.number {
             switch op {
             case "<": return x < y
@@ -150,10 +161,11 @@ public struct Evaluator: Sendable {
             default: return x >= y
             }
         }
-        throw ExpressionError("cannot compare a \(a.typeName) with a \(b.typeName) using \(op)")
+        throw ExpressionError("cannot compare \(a.articledType) with \(b.articledType) using \(op)")
     }
 
     static func equal(_ a: Value, _ b: Value) -> Bool {
+        if case .int(let x) = a, case .int(let y) = b { return x == y }
         if let x = a.number, let y = b.number { return x == y }
         if case .bool(let x) = a, case .bool(let y) = b { return x == y }
         return a == b
@@ -169,7 +181,7 @@ public struct Evaluator: Sendable {
             switch (a, b) {
             case (.string(let x), .string(let y)): found = y.contains(x)
             case (_, .list(let items)): found = items.contains { equal($0, a) }
-            default: throw ExpressionError("'in' needs a string or a list on the right, got a \(b.typeName)")
+            default: throw ExpressionError("'in' needs a string or a list on the right, got \(b.articledType)")
             }
             return .bool(op == "in" ? found : !found)
         default: break
@@ -177,7 +189,7 @@ public struct Evaluator: Sendable {
         if case .int(let x) = a, case .int(let y) = b { return try integer(op, x, y) }
         if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
         guard let x = a.number, let y = b.number else {
-            throw ExpressionError("cannot apply \(op) to a \(a.typeName) and a \(b.typeName)")
+            throw ExpressionError("cannot apply \(op) to \(a.articledType) and \(b.articledType)")
         }
         let r: Double
         switch op {
@@ -195,6 +207,7 @@ public struct Evaluator: Sendable {
             let m = x.truncatingRemainder(dividingBy: y)
             r = (m != 0 && (m < 0) != (y < 0)) ? m + y : m
         case "**":
+            if x == 0 && y < 0 { throw ExpressionError("0 cannot be raised to a negative power") }
             r = pow(x, y)
             if r.isNaN { throw ExpressionError("** needs a whole-number exponent") }
         default: throw ExpressionError("unknown operator \(op)")
@@ -220,18 +233,33 @@ public struct Evaluator: Sendable {
             return .double(Double(x) / Double(y))
         case "//", "%":
             guard y != 0 else { throw ExpressionError(op == "%" ? "modulo by zero" : "division by zero") }
-            if x == Int.min && y == -1 { throw ExpressionError("integer overflow in \(x) \(op) \(y)") }
+            if x == Int.min && y == -1 {
+                if op == "%" { return .int(0) }
+                throw ExpressionError("integer overflow in \(x) \(op) \(y)")
+            }
             var q = x / y
             var m = x % y
             if m != 0 && ((m < 0) != (y < 0)) { q -= 1; m += y }
             return .int(op == "//" ? q : m)
         case "**":
-            guard y >= 0 else { return .double(pow(Double(x), Double(y))) }
-            var result = 1
-            for _ in 0..<y {
-                let (r, o) = result.multipliedReportingOverflow(by: x)
-                if o { throw ExpressionError("integer overflow in \(x) ** \(y)") }
-                result = r
+            guard y >= 0 else {
+                if x == 0 { throw ExpressionError("0 cannot be raised to a negative power") }
+                return .double(pow(Double(x), Double(y)))
+            }
+            // Exponentiation by squaring: a huge exponent of 0, 1 or -1 ends at once, others overflow quickly.
+            var result = 1, base = x, exponent = y
+            while exponent > 0 {
+                if exponent & 1 == 1 {
+                    let (r, o) = result.multipliedReportingOverflow(by: base)
+                    if o { throw ExpressionError("integer overflow in \(x) ** \(y)") }
+                    result = r
+                }
+                exponent >>= 1
+                if exponent > 0 {
+                    let (b, o) = base.multipliedReportingOverflow(by: base)
+                    if o { throw ExpressionError("integer overflow in \(x) ** \(y)") }
+                    base = b
+                }
             }
             return .int(result)
         default: throw ExpressionError("unknown operator \(op)")
@@ -239,12 +267,15 @@ public struct Evaluator: Sendable {
     }
 }
 
-/// x to the power y without Foundation.
+/// x to the power y without Foundation, for whole exponents (NaN otherwise), by squaring.
 func pow(_ x: Double, _ y: Double) -> Double {
-    if y == y.rounded(), abs(y) < 1025 {
-        var result = 1.0
-        for _ in 0..<Int(abs(y)) { result *= x }
-        return y < 0 ? 1 / result : result
+    guard y == y.rounded(), y.isFinite else { return Double.nan }
+    var result = 1.0, base = x, exponent = abs(y)
+    while exponent >= 1 {
+        if exponent.truncatingRemainder(dividingBy: 2) == 1 { result *= base }
+        exponent = (exponent / 2).rounded(.down)
+        if exponent >= 1 { base *= base }
+        if result.isInfinite || result == 0 { break }
     }
-    return Double.nan
+    return y < 0 ? 1 / result : result
 }

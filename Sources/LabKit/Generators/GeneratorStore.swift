@@ -51,9 +51,7 @@ final class GeneratorStore: Sendable {
         session.withTopicState("generators", initial: GeneratorStore()) { $0 }
     }
 
-    var traceOn: Bool {
-        get { graph.withLock { $0.trace } }
-    }
+    var traceOn: Bool { graph.withLock { $0.trace } }
 
     func setTrace(_ on: Bool) { graph.withLock { $0.trace = on } }
 
@@ -179,7 +177,8 @@ final class GeneratorStore: Sendable {
                     computed += n.produced
                     stack += n.sources
                 }
-                let type = String(node.label.prefix(while: { $0 != "(" }))
+                // Python's names: iter(range(…)) is a range_iterator.
+                let type = node is RangeIterator ? "range_iterator" : String(node.label.prefix(while: { $0 != "(" }))
                 return Facts(type: type, pipeline: node.description, iterable: false, infinite: node.isInfinite,
                              produced: node.produced, exhausted: node.exhausted, closed: node.closed, computed: computed,
                              length: nil)
@@ -287,10 +286,13 @@ final class GeneratorStore: Sendable {
                     }
                 }
             }
+            let built = Clock.monotonicNanoseconds()
+            // Read while the list is alive; the read itself (a few /proc files) is not timed.
             let withList = try? ProcFS.memory()
+            let summing = Clock.monotonicNanoseconds()
             var sum = Sum()
             try list.sum(into: &sum, pull: pull)
-            let elapsed = Clock.monotonicNanoseconds() - start
+            let elapsed = (built - start) + (Clock.monotonicNanoseconds() - summing)
             return SumReport(sum: sum, items: list.count, nanoseconds: elapsed, before: before, after: withList,
                              listBytes: list.bufferBytes, trace: pull.trace?.text)
         }

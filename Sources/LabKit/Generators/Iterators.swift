@@ -26,9 +26,10 @@ final class Trace {
 
     init(limit: Int = 400) { self.limit = limit }
 
-    func log(_ node: IteratorNode, _ text: String) {
+    /// Adds a line; past the limit only counts it (the text is never built).
+    func log(_ node: IteratorNode, _ text: @autoclosure () -> String) {
         guard lines.count < limit else { omitted += 1; return }
-        lines.append(String(repeating: "  ", count: depth) + node.tag + ": " + text)
+        lines.append(String(repeating: "  ", count: depth) + node.tag + ": " + text())
     }
 
     /// The trace as one text, or nil when nothing was traced.
@@ -174,6 +175,8 @@ final class RangeIterator: IteratorNode {
     }
 
     var remainingCount: Int128 { remaining }
+
+    override var description: String { "iter(\(spec.label))" }
 }
 
 /// `itertools.count(start, step)`: infinite. 64-bit: running past Int.max is an overflow error.

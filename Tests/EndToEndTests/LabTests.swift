@@ -1,0 +1,110 @@
+import Foundation
+import LabOS
+import Testing
+
+extension EndToEnd {
+    /// Labs through the binary: replay's exit status and transcript, lint's file:line reports,
+    /// and a guided session in a real terminal whose progress survives a restart.
+    @Suite(.serialized, .timeLimit(.minutes(2)))
+    struct LabTests {
+        private func labFile(_ body: String, id: String = "probe") -> String {
+            "---\nid: \(id)\ntitle: Probe\ntopic: shell\nminutes: 1\n---\n\n" + body
+        }
+
+        @Test("a replay with a false check exits non-zero and names the step and the value")
+        func falseCheckFails() throws {
+            let dir = try TemporaryDirectory("replay")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            _ = try dir.write("en/01-probe.md", labFile("## Echo five\n\n```conclab\necho 5\n```\n\n```check\ntext == \"6\"\n```\n"))
+            let result = try runConclab(["replay", dir.file("en")])
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout.contains("✗ text == \"6\"   (text = \"5\")"), "\(result)")
+            #expect(result.stdout.contains("failed in step 1 'Echo five'"), "\(result)")
+            #expect(result.stdout.contains("1 labs: 0 passed, 1 failed, 0 skipped"), "\(result)")
+        }
+
+        @Test("a passing replay exits 0 and --json gives a summary")
+        func passingReplayAndJSON() throws {
+            let dir = try TemporaryDirectory("replay")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            _ = try dir.write("en/01-probe.md", labFile("## Echo\n\n```conclab\necho 5\n```\n\n```check\ntext == \"5\"\n```\n"))
+            let plain = try runConclab(["replay", dir.file("en/01-probe.md")])
+            #expect(plain.status == 0, "\(plain)")
+            #expect(plain.stdout.contains("✓ probe (en): 1 checks passed"), "\(plain)")
+            let json = try runConclab(["replay", "--json", dir.file("en")])
+            #expect(json.status == 0, "\(json)")
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect(object?["passed"] as? Int == 1)
+            #expect(object?["failed"] as? Int == 0)
+            let reports = object?["reports"] as? [[String: Any]]
+            #expect(reports?.first?["id"] as? String == "probe")
+            #expect(reports?.first?["status"] as? String == "passed")
+        }
+
+        @Test("a lab needing a missing program is skipped, not failed")
+        func unmetRequirementIsSkipped() throws {
+            let dir = try TemporaryDirectory("replay")
+            defer { dir.remove() }
+            let text = "---\nid: needy\ntitle: N\ntopic: shell\nminutes: 1\nrequires: conclab-no-such-program\n---\n## A\n```conclab\necho\n```\n"
+            _ = try dir.write("needy.md", text)
+            let result = try runConclab(["replay", dir.file("needy.md")])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("skipped: needs conclab-no-such-program"), "\(result)")
+        }
+
+        @Test("lint reports file:line: reason for malformed labs and untwinned files")
+        func lintReports() throws {
+            let dir = try TemporaryDirectory("lint")
+            defer { dir.remove() }
+            for lang in ["en", "ru"] {
+                try FileManager.default.createDirectory(atPath: dir.file(lang), withIntermediateDirectories: true)
+            }
+            _ = try dir.write("en/01-a.md", labFile("## S\n\n```conclab\nthred list\n```\n", id: "a"))
+            _ = try dir.write("ru/01-a.md", labFile("## S\n\n```conclab\necho different\n```\n", id: "a"))
+            _ = try dir.write("en/02-b.md", labFile("## S\n\n```conclab\necho\n```\n```check\nx >\n```\n", id: "b"))
+            let result = try runConclab(["lint", dir.path])
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout.contains(dir.file("en/01-a.md") + ":11: 'thred list': Unknown command 'thred'"), "\(result)")
+            #expect(result.stdout.contains(dir.file("ru/01-a.md") + ":8: step 'S' runs"), "\(result)")
+            #expect(result.stdout.contains(dir.file("en/02-b.md") + ":14: bad check 'x >'"), "\(result)")
+            let clean = try runConclab(["lint", Conclab.packageRoot + "/Labs"])
+            #expect(clean.status == 0, "\(clean)")
+        }
+
+        @Test("a guided session: start the tour, pass a step with Tab, get a hint, and find the progress after a restart")
+        func guidedSession() throws {
+            let state = try TemporaryDirectory("state")
+            defer { state.remove() }
+            let shell = try TmuxShell(stateHome: state.path)
+            defer { shell.close() }
+            try shell.start()
+            try shell.type("lab start tour")
+            try shell.press("Enter")
+            try shell.waitFor("step 1 of the tour") { $0.contains { $0.contains("step 1 of 5: Ask for help") } }
+            // Tab completes the step's whole command.
+            try shell.press("Tab")
+            try shell.waitFor("the completed command") { $0.contains { $0.hasPrefix("[tour 1/5] conclab> help proc spawn") } }
+            try shell.press("Enter")
+            try shell.waitForRow("✓ Step 1 done. 'lab next' for step 2.")
+            try shell.type("lab next")
+            try shell.press("Enter")
+            try shell.waitFor("the step 2 prompt") { $0.last { !$0.isEmpty } == "[tour 2/5] conclab>" }
+            try shell.type("lab hint")
+            try shell.press("Enter")
+            try shell.waitFor("the hint") { $0.contains { $0.hasPrefix("No hint for this step. Its commands: mem") } }
+            try shell.press("C-d")
+            #expect(eventually { !shell.hasSession }, "the shell did not leave on Ctrl-D")
+            let progress = try String(contentsOfFile: state.path + "/conclab/progress.json", encoding: .utf8)
+            #expect(progress.contains("\"tour\":{\"steps_done\":[1]"))
+            try shell.start()
+            try shell.type("lab list")
+            try shell.press("Enter")
+            try shell.waitFor("the kept progress") { $0.contains { $0.hasPrefix("tour ") && $0.hasSuffix("1 of 5 steps") } }
+            try shell.type("lab start tour")
+            try shell.press("Enter")
+            try shell.waitFor("the tour resumed at step 2") { $0.last { !$0.isEmpty } == "[tour 2/5] conclab>" }
+        }
+    }
+}
