@@ -4,6 +4,8 @@ import Synchronization
 
 /// Counts Ctrl-Cs (SIGINT) seen by the watcher thread.
 private let interruptCounter = Atomic<Int>(0)
+/// Set once SIGTERM or SIGHUP arrived: the watcher is ending the shell and will die by that signal.
+private let terminatingFlag = Atomic<Bool>(false)
 
 /// Signals: SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken by one watcher thread with
 /// `sigwait`, so no work happens in a signal handler and a blocking read is never interrupted.
@@ -14,6 +16,14 @@ public enum Signals {
     public static let kill: Int32 = SIGKILL
 
     public static var interruptCount: Int { interruptCounter.load(ordering: .relaxed) }
+
+    /// True once SIGTERM/SIGHUP arrived; other threads must then leave the ending to the watcher.
+    public static var isTerminating: Bool { terminatingFlag.load(ordering: .acquiring) }
+
+    /// Parks the calling thread for good: used while the watcher ends the shell by a signal.
+    public static func waitForTermination() -> Never {
+        while true { System.sleep(nanoseconds: 1_000_000_000) }
+    }
 
     /// SIGPIPE would kill the shell when a worker dies mid-write: ignore it, take EPIPE.
     public static func ignoreBrokenPipe() { signal(SIGPIPE, SIG_IGN) }
@@ -43,6 +53,7 @@ public enum Signals {
                     interruptCounter.add(1, ordering: .relaxed)
                     onInterrupt()
                 } else {
+                    terminatingFlag.store(true, ordering: .releasing)
                     onTerminate(received)
                     return
                 }

@@ -90,6 +90,7 @@ final class Frontend {
                 session.typed(trimmed)
                 let outcome = session.execute(trimmed)
                 progress.clear()
+                if Signals.isTerminating { Signals.waitForTermination() }
                 // The terminal echoed ^C without a newline.
                 if outcome.failure?.kind == .cancelled { output.write("\n", to: 2) }
                 var shown = output
@@ -120,6 +121,7 @@ final class Frontend {
             session.typed(line)
             let interruptsBefore = Signals.interruptCount
             let outcome = session.execute(line)
+            if Signals.isTerminating { Signals.waitForTermination() }
             Output(color: false, lineNumber: lineNumber).show(outcome, session: session)
             for notice in session.takeNotices() { Output(color: false).write(notice + "\n", to: 2) }
             if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled {
@@ -154,6 +156,8 @@ final class Frontend {
 
     /// Ends every live object and reports any that would not end.
     private func leave(status: Int32) -> Int32 {
+        // SIGTERM/SIGHUP: the watcher thread is ending everything and will die by that signal.
+        if Signals.isTerminating { Signals.waitForTermination() }
         let failures = session.shutdown()
         for (handle, reason) in failures {
             Output(color: false).write("conclab: could not end \(handle): \(reason)\n", to: 2)

@@ -4,4 +4,14 @@ import LabKit
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == WorkerMode.flag {
     WorkerMode.main(Array(CommandLine.arguments.dropFirst(2)))
 }
-ConclabCommand.main()
+// `conclab --json run FILE`: options written before a subcommand belong to it (the parser would give them
+// to the default shell mode otherwise).
+var arguments = Array(CommandLine.arguments.dropFirst())
+let subcommands: Set<String> = ["shell", "run", "replay", "lint"]
+if let index = arguments.firstIndex(where: { subcommands.contains($0) }), index > 0,
+   arguments[..<index].allSatisfy({ $0.hasPrefix("-") || ["en", "ru"].contains($0) }) {
+    let leading = Array(arguments[..<index])
+    arguments.removeSubrange(..<index)
+    arguments.insert(contentsOf: leading, at: 1)
+}
+ConclabCommand.main(arguments)

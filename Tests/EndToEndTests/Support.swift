@@ -2,6 +2,12 @@ import Foundation
 import LabOS
 import Testing
 
+/// The parent of every end-to-end suite, so they run one test at a time: each starts processes (and tmux
+/// servers), and a child launched by one test inherits whatever descriptors another test has open at that
+/// moment, which can hold that other test's pipes open.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct EndToEnd {}
+
 /// A problem in the test set-up itself (no binary, a tool that would not start), reported as the test's failure.
 struct SetupError: Error, CustomStringConvertible {
     var description: String
@@ -69,15 +75,20 @@ struct TemporaryDirectory {
 
 /// What one finished run of the binary printed and how it ended.
 struct RunResult: CustomStringConvertible {
-    var status: Int32
-    var signaled: Bool
+    var termination: TerminationStatus
     var stdout: String
     var stderr: String
+
+    /// The exit code, or nil when a signal ended the process.
+    var status: Int32? {
+        if case .exited(let code) = termination { return code }
+        return nil
+    }
 
     var stdoutLines: [String] { lines(stdout) }
     var stderrLines: [String] { lines(stderr) }
 
-    var description: String { "status \(status)\(signaled ? " (signal)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    var description: String { "\(termination)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 
 func lines(_ text: String) -> [String] {
@@ -86,87 +97,106 @@ func lines(_ text: String) -> [String] {
     return result
 }
 
-/// Starts a process with stdout and stderr going to files (no pipe can fill up and block it).
+/// A child process started the way a terminal's shell would start it: posix_spawn (LabOS) with an empty signal
+/// mask and default dispositions, and no descriptor but 0, 1 and 2. stdout and stderr go to files (no pipe can
+/// fill up and block it); stdin is a file, or a pipe the test writes with `send`.
+///
+/// Not Foundation's Process: its children inherit the spawning thread's signal mask (SIGINT, SIGHUP, SIGTERM,
+/// SIGCHLD blocked on the test runner's threads), and it sees a child end only when every copy of a socket the
+/// child inherits is closed, so a daemon the child starts (the tmux server) makes it wait forever.
 final class Launched {
-    let process = Process()
+    let pid: Int32
     let directory: TemporaryDirectory
-    private var input: Pipe?
+    private var input: Int32?
+    private var ended: TerminationStatus?
 
-    /// `keepInputOpen`: stdin is a pipe the test writes with `send`; otherwise stdin is the file `stdin`.
+    /// Plumbing run by bash before it becomes the program: stdin, stdout, stderr, then every other descriptor
+    /// closed (a long-lived child such as the tmux server must hold nothing of the test's).
+    private static let wrapper = #"""
+        in=$1; out=$2; err=$3; shift 3
+        if [ "$in" = "-" ]; then exec 0<&3; else exec 0<"$in"; fi
+        exec 1>"$out" 2>"$err"
+        for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null; fi; done
+        exec "$@"
+        """#
+
+    /// `environment`: variables to set, or to remove (nil), on top of the test's own.
     init(executable: String, arguments: [String], stdin: String? = nil, keepInputOpen: Bool = false,
          environment: [String: String?] = [:]) throws {
         // A write to a shell that already ended must give EPIPE, not kill the test runner.
         Signals.ignoreBrokenPipe()
+        for tool in ["/bin/bash", "/usr/bin/env"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            throw SetupError("\(tool) is needed to start processes in the end-to-end tests")
+        }
         directory = try TemporaryDirectory("run")
-        // The child gets its own copies of these descriptors; ours are closed once it has started.
-        var handles: [FileHandle] = []
-        defer { for handle in handles { try? handle.close() } }
+        var channel: (read: Int32, write: Int32)?
+        defer { if let channel { System.close(channel.read) } }
         do {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            var env = ProcessInfo.processInfo.environment
-            env["NO_COLOR"] = "1"
-            env["XDG_STATE_HOME"] = directory.path
-            for (key, value) in environment { env[key] = value }  // nil removes the variable
-            process.environment = env
+            let stdinPath: String
             if keepInputOpen {
-                let pipe = Pipe()
-                input = pipe
-                process.standardInput = pipe
+                channel = try System.pipe()
+                stdinPath = "-"
             } else {
-                let path = try directory.write("stdin", stdin ?? "")
-                handles.append(try FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
-                process.standardInput = handles.last
+                stdinPath = try directory.write("stdin", stdin ?? "")
             }
-            for name in ["stdout", "stderr"] {
-                let path = try directory.write(name, "")
-                handles.append(try FileHandle(forWritingTo: URL(fileURLWithPath: path)))
-            }
-            process.standardOutput = handles[handles.count - 2]
-            process.standardError = handles[handles.count - 1]
-            try process.run()
+            var env = ["NO_COLOR": "1", "XDG_STATE_HOME": directory.path] as [String: String?]
+            env.merge(environment) { _, new in new }
+            let removed = env.filter { $0.value == nil }.keys.sorted().flatMap { ["-u", $0] }
+            let assigned = env.compactMap { key, value in value.map { "\(key)=\($0)" } }.sorted()
+            let argv = ["bash", "-c", Self.wrapper, "conclab-e2e-launch", stdinPath, directory.file("stdout"), directory.file("stderr"),
+                        "/usr/bin/env"] + removed + assigned + [executable] + arguments
+            pid = try ChildProcess.spawn(path: "/bin/bash", arguments: argv, channel: channel?.read)
+            input = channel?.write
         } catch {
+            if let channel { System.close(channel.write) }
             directory.remove()
             throw error
         }
     }
 
-    var pid: Int32 { process.processIdentifier }
     var stdout: String { directory.read("stdout") }
     var stderr: String { directory.read("stderr") }
 
     /// Writes to the process's stdin (only with `keepInputOpen`).
     func send(_ text: String) throws {
-        guard let input else { throw SetupError("stdin is not a pipe") }
-        try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+        guard let input else { throw SetupError("stdin is not an open pipe") }
+        try System.writeAll(input, text)
     }
 
-    func closeInput() { try? input?.fileHandleForWriting.close() }
+    func closeInput() {
+        if let input { System.close(input) }
+        input = nil
+    }
+
+    /// How it ended, once it has (reaps it).
+    var termination: TerminationStatus? {
+        if ended == nil { ended = try? ChildProcess.reap(pid, block: false) }
+        return ended
+    }
 
     /// Waits for the process to end; kills it and throws if it has not ended within `seconds`.
     @discardableResult
     func finish(within seconds: Double = 20) throws -> RunResult {
-        let ended = eventually(within: seconds) { !process.isRunning }
+        let finished = eventually(within: seconds) { termination != nil }
         closeInput()
-        if !ended {
+        guard finished, let termination else {
             kill()
-            _ = eventually(within: 5) { !process.isRunning }
-            throw SetupError("\(process.executableURL?.path ?? "process") did not end within \(seconds) s; killed it.\n"
-                + "--- stdout\n\(stdout)--- stderr\n\(stderr)")
+            throw SetupError("process \(pid) did not end within \(seconds) s; killed it.\n--- stdout\n\(stdout)--- stderr\n\(stderr)")
         }
-        return RunResult(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                         stdout: stdout, stderr: stderr)
+        return RunResult(termination: termination, stdout: stdout, stderr: stderr)
     }
 
+    /// SIGKILL, then reap.
     func kill() {
-        if process.isRunning { try? ChildProcess.signal(pid, Signals.kill) }
+        guard termination == nil else { return }
+        try? ChildProcess.signal(pid, Signals.kill)
+        if ended == nil { ended = try? ChildProcess.reap(pid, block: true) }
     }
 
-    /// Ends the process if it still runs and deletes its files.
+    /// Ends the process if it still runs, and deletes its files.
     func cleanUp() {
         closeInput()
         kill()
-        _ = eventually(within: 5) { !process.isRunning }
         directory.remove()
     }
 }
@@ -183,6 +213,13 @@ enum Processes {
     /// The name worker processes give themselves (their main thread's name, shown in /proc/PID/stat).
     static let workerName = "conclab-worker"
 
+    /// Whether `stat` is a conclab process: a worker, or a worker that has not yet renamed itself (or the shell).
+    static func isConclab(_ stat: ProcFS.Stat) -> Bool {
+        if stat.command == workerName { return true }
+        let binary = (try? Conclab.binary()).map { String($0.split(separator: "/").last ?? "") } ?? "conclab"
+        return stat.command == String(binary.prefix(15))
+    }
+
     static func children(of parent: Int32) -> [ProcFS.Stat] {
         Files.list("/proc").compactMap { name -> ProcFS.Stat? in
             let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
@@ -194,7 +231,8 @@ enum Processes {
     /// Whether a worker `pid` of the shell `shellPID` is gone: no such process (or the pid now names another
     /// program), or a zombie that the shell no longer holds (a zombie of ours is reaped here).
     static func workerIsGone(_ pid: Int32, shellPID: Int32) -> Bool {
-        guard let stat = ProcFS.stat(pid: pid), stat.command == workerName else { return true }
+        // A pid no longer naming a conclab process was reused after the worker went.
+        guard let stat = ProcFS.stat(pid: pid), isConclab(stat) else { return true }
         guard stat.state == "Z" || stat.state == "X" else { return false }
         if stat.parentPID == System.processID {
             // The test process became its reaper (a subreaper above us): reap it so it really goes.
@@ -204,19 +242,19 @@ enum Processes {
         return stat.parentPID != shellPID
     }
 
-    /// Whether the shell's command thread ("conclab-cmd") is inside a nanosleep, i.e. running `sleep`.
+    /// Whether a thread of the shell is inside a nanosleep, i.e. running `sleep` (the shell's other threads
+    /// wait in futex or sigwait). False where /proc does not show wait channels.
     static func commandIsSleeping(_ shellPID: Int32) -> Bool {
         let tasks = "/proc/\(shellPID)/task"
         return Files.list(tasks).contains { name in
             let task = tasks + "/" + (name.hasSuffix("/") ? String(name.dropLast()) : name)
-            guard (try? ProcFS.readFile(task + "/comm"))?.hasPrefix("conclab-cmd") == true else { return false }
             return (try? ProcFS.readFile(task + "/wchan"))?.contains("nanosleep") == true
         }
     }
 
     /// Kills leftovers a failed test may leave behind (only conclab workers, by pid).
     static func killWorkers(_ pids: [Int32]) {
-        for pid in pids where ProcFS.stat(pid: pid)?.command == workerName {
+        for pid in pids where ProcFS.stat(pid: pid).map(isConclab) == true {
             try? ChildProcess.signal(pid, Signals.kill)
         }
     }
@@ -226,6 +264,8 @@ enum Processes {
 final class TmuxShell {
     static let tmux = "/usr/bin/tmux"
     let socket = "conclab-test-\(UUID().uuidString.prefix(12))"
+    /// Where tmux put the socket (it leaves the file behind when the server ends).
+    private var socketPath: String?
     let session = "e2e"
     let stateHome: String
     private var shellPIDs: [Int32] = []
@@ -244,10 +284,9 @@ final class TmuxShell {
         let command = "exec env XDG_STATE_HOME=\(shellQuote(stateHome)) \(shellQuote(binary))"
         let result = try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
         guard result.status == 0 else { throw SetupError("tmux new-session failed: \(result)") }
-        if let text = try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]).stdout,
-           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            shellPIDs.append(pid)
-        }
+        let facts = lines((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}\n#{socket_path}"]).stdout) ?? "")
+        if let first = facts.first, let pid = Int32(first) { shellPIDs.append(pid) }
+        if facts.count > 1, facts[1].hasSuffix("/" + socket) { socketPath = facts[1] }
         try waitFor("the first prompt") { $0.contains { $0.hasPrefix("conclab>") } }
     }
 
@@ -290,16 +329,20 @@ final class TmuxShell {
     func close() {
         let workers = shellPIDs.flatMap { Processes.children(of: $0) }.map(\.pid)
         _ = try? tmux(["kill-server"])
+        if let socketPath { try? FileManager.default.removeItem(atPath: socketPath) }
         if !workers.isEmpty {
             _ = eventually(within: 5) { workers.allSatisfy { ProcFS.stat(pid: $0)?.command != Processes.workerName } }
             Processes.killWorkers(workers)
         }
     }
 
+    /// Runs a tmux client on this server's socket (the first one starts the server, which keeps the clean
+    /// signal mask and holds no descriptor of the test: see `Launched`).
     @discardableResult
     func tmux(_ arguments: [String]) throws -> RunResult {
+        // Outside any tmux, and with colour as a learner's terminal has it (capture-pane drops the escapes).
         let run = try Launched(executable: Self.tmux, arguments: ["-L", socket] + arguments,
-                               environment: ["TMUX": nil])
+                               environment: ["TMUX": nil, "NO_COLOR": nil])
         defer { run.cleanUp() }
         return try run.finish(within: 10)
     }

@@ -135,7 +135,8 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
         let line = "state == 'run ning'  | where x"
         let split = try Tokenizer.split(line)
         let stage = Array(split.prefix { !$0.isPipe })
-        let pipe = try #require(split.first(where: \.isPipe))
+        let pipeWord = split.first(where: \.isPipe)
+        let pipe = try #require(pipeWord)
         let args = try ArgumentReader.parse(stage, spec: spec, usage: "", source: line, stageEnd: pipe.start)
         #expect(args.rawText("EXPR") == "state == 'run ning'")
         #expect(args.rawText("nothing") == nil)

@@ -46,7 +46,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("1e3", .double(1000)),
         ("1.5e-3", .double(0.0015)),
         ("0.25 * 4", .double(1)),
-    ])
+    ] as [(String, Value)])
     func arithmetic(_ text: String, _ expected: Value) throws {
         #expect(try evaluate(text) == expected)
     }
@@ -57,7 +57,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("7 % 3", .int(1)), ("-7 % 3", .int(2)), ("7 % -3", .int(-2)), ("-7 % -3", .int(-1)),
         ("6 % 3", .int(0)), ("-6 // 3", .int(-2)), ("0 // -5", .int(0)),
         ("7.5 // 2", .double(3)), ("-7.5 // 2", .double(-4)), ("-7.5 % 2", .double(0.5)), ("7.5 % -2", .double(-0.5)),
-    ])
+    ] as [(String, Value)])
     func floorDivisionAndModulo(_ text: String, _ expected: Value) throws {
         #expect(try evaluate(text) == expected)
     }
@@ -72,7 +72,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("1 < 2 and 2 < 3 or false", true), ("false and true or true", true), ("true or true and false", true),
         ("'ab' in 'cabd'", true), ("2 in [1, 2, 3]", true), ("2.0 in [1, 2]", true), ("4 not in [1, 2]", true),
         ("'x' not in state", true), ("'run' in state", true), ("[] == []", true), ("null == None", true),
-    ])
+    ] as [(String, Bool)])
     func truth(_ text: String, _ expected: Bool) throws {
         #expect(try Evaluator(record: sample).isTrue(Expression(parsing: text)) == expected)
     }
@@ -82,7 +82,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("0 or 5", Value.int(5)), ("3 and 4", .int(4)), ("0 and 4", .int(0)), ("'' or 'x'", .string("x")),
         ("1 or 1 // 0", .int(1)), ("0 and 1 // 0", .int(0)), ("false and missing", .bool(false)),
         ("ok or nosuch > 1", .bool(true)),
-    ])
+    ] as [(String, Value)])
     func shortCircuit(_ text: String, _ expected: Value) throws {
         #expect(try evaluate(text) == expected)
     }
@@ -120,7 +120,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("[1, 'a', null]", .list([.int(1), .string("a"), .null])),
         ("True", .bool(true)),
         ("None", .null),
-    ])
+    ] as [(String, Value)])
     func values(_ text: String, _ expected: Value) throws {
         #expect(try evaluate(text) == expected)
     }
@@ -190,16 +190,16 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("zzzzzz", "unknown name 'zzzzzz' (fields: lost, time_ms, state, ok, rows)"),
         ("rows[5]", "index 5 out of range (length 2)"),
         ("rows[0].nmae", "no field 'nmae' (fields: name, pid)"),
-        ("lost.count", "a int has no field 'count'"),
-        ("1 in 5", "'in' needs a string or a list on the right, got a int"),
-        ("'a' < 1", "cannot compare a string with a int using <"),
-        ("'a' * 2", "cannot apply * to a string and a int"),
+        ("lost.count", "an int has no field 'count'"),
+        ("1 in 5", "'in' needs a string or a list on the right, got an int"),
+        ("'a' < 1", "cannot compare a string with an int using <"),
+        ("'a' * 2", "cannot apply * to a string and an int"),
         ("-'a'", "cannot negate a string"),
-        ("len(5)", "len() of a int"),
+        ("len(5)", "len() of an int"),
         ("len(1, 2)", "len() takes one argument, got 2"),
         ("int('x')", "int() cannot convert x"),
         ("min([])", "min() of nothing"),
-        ("lost[0]", "cannot index a int with a int"),
+        ("lost[0]", "cannot index an int with an int"),
     ])
     func evaluationErrors(_ text: String, _ message: String) {
         #expect(failure(text)?.message == message)
@@ -239,7 +239,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         (Value.null, false), (.bool(false), false), (.bool(true), true), (.int(0), false), (.int(-1), true),
         (.double(0), false), (.double(0.1), true), (.string(""), false), (.string("x"), true),
         (.list([]), false), (.list([.null]), true), (.quantity(0, .bytes), false), (.record(Record()), false),
-    ])
+    ] as [(Value, Bool)])
     func truthiness(_ value: Value, _ truthy: Bool) {
         #expect(value.isTruthy == truthy)
     }

@@ -95,6 +95,9 @@ private let escape = "\u{1B}["
         (.bytes(3 * 1_073_741_824), "3.00 GiB"),
         (.bytes(2048 * 1_073_741_824), "2048 GiB"),
         (.quantity(12.5, .percent), "12.5%"),
+        (.quantity(0, .percent), "0%"),
+        (.quantity(0, .microseconds), "0 µs"),
+        (.quantity(0, .milliseconds), "0 ms"),
         (.quantity(5, .perSecond), "5.00 /s"),
         (.quantity(1500, .perSecond), "1.50 k/s"),
         (.quantity(2_500_000, .perSecond), "2.50 M/s"),
@@ -109,7 +112,7 @@ private let escape = "\u{1B}["
         (.list([.int(1), .string("a")]), "1, a"),
         (.record(Record([("a", .int(1)), ("b", .string("x"))])), "a=1 b=x"),
         (.record(Record()), "-"),
-    ])
+    ] as [(Value, String)])
     func cells(_ value: Value, _ text: String) {
         #expect(plain.cell(value) == text)
     }
@@ -127,18 +130,18 @@ private let escape = "\u{1B}["
         ("\u{0}", "\"\\u0000\""),
         ("ünï µs", "\"ünï µs\""),
         ("", "\"\""),
-    ])
+    ] as [(String, String)])
     func stringEscaping(_ text: String, _ json: String) {
         #expect(JSONRenderer.string(text) == json)
     }
 
     @Test(arguments: [
         (Value.null, "null"), (.bool(true), "true"), (.bool(false), "false"), (.int(-5), "-5"),
-        (.int(Int.max), "9223372036854775807"), (.double(2.5), "2.500"), (.double(3), "3"),
+        (.int(Int.max), "9223372036854775807"), (.double(2.5), "2.5"), (.double(3), "3"),
         (.double(.nan), "null"), (.double(.infinity), "null"), (.quantity(250, .milliseconds), "250"),
         (.bytes(4096), "4096"), (.list([]), "[]"), (.record(Record()), "{}"),
         (.list([.int(1), .record(Record([("b", .null)]))]), "[1,{\"b\":null}]"),
-    ])
+    ] as [(Value, String)])
     func values(_ value: Value, _ json: String) {
         #expect(JSONRenderer.value(value) == json)
     }

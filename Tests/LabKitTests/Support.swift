@@ -46,14 +46,6 @@ func errorText(_ body: () throws -> Void) -> String? {
     }
 }
 
-/// Splits a line, failing the test (and returning no words) if it cannot be split.
-func words(_ line: String) -> [Word] {
-    do { return try Tokenizer.split(line) } catch {
-        Issue.record("cannot split \(line): \(error)")
-        return []
-    }
-}
-
 extension Outcome {
     /// The rendered text of the result, without colour.
     var text: String { HumanRenderer(color: false).render(result) }

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import LabKit
+
+/// A command with a path argument (no standard command has one yet).
+private struct OpenCommand: Command {
+    let spec = CommandSpec("open", summary: "open a file", arguments: [ArgumentSpec("FILE", .path)],
+                           flags: [FlagSpec("mode", value: .choice(["read", "write"]), help: "how")])
+}
+
+@Suite struct CompletionTests {
+    let session = Session()
+
+    @Test func emptyLineOffersEveryCommand() {
+        let completion = session.complete("")
+        #expect(completion.start == 0)
+        #expect(completion.partial == "")
+        for name in ["help", "proc", "echo", "quit", "?", "bench", "time"] {
+            #expect(completion.candidates.contains(name), "missing \(name)")
+        }
+        #expect(completion.candidates == completion.candidates.sorted())
+    }
+
+    @Test(arguments: [
+        ("he", 0, "he", ["help"]),
+        ("h", 0, "h", ["help", "history"]),
+        ("  ec", 2, "ec", ["echo"]),
+        ("proc ", 5, "", ["kill", "list", "spawn", "wait"]),
+        ("proc s", 5, "s", ["spawn"]),
+        ("p w", 2, "w", ["wait"]),
+        ("proc spawn sp", 11, "sp", ["spin"]),
+        ("proc spawn sl", 11, "sl", ["sleep"]),
+        ("proc spawn sleep 100 --", 21, "--", ["--name"]),
+        ("proc spawn sleep 100 --n", 21, "--n", ["--name"]),
+        ("proc wait p1 -", 13, "-", ["--timeout"]),
+        ("set ", 4, "", ["color", "limit", "output"]),
+        ("set o", 4, "o", ["output"]),
+        ("bench -", 6, "-", ["--runs", "--warmup"]),
+        ("history --", 8, "--", []),
+        ("sleep 5 ", 8, "", []),
+        ("ehco ", 5, "", []),
+        ("help pr", 5, "pr", ["proc"]),
+        ("help proc ", 10, "", ["kill", "list", "spawn", "wait"]),
+        ("echo hi | ", 10, "", ["where"]),
+        ("echo hi | wh", 10, "wh", ["where"]),
+    ] as [(String, Int, String, [String])])
+    func wordsVerbsFlagsAndChoices(_ line: String, _ start: Int, _ partial: String, _ candidates: [String]) {
+        let completion = session.complete(line)
+        #expect(completion.start == start)
+        #expect(completion.partial == partial)
+        #expect(completion.candidates == candidates)
+    }
+
+    @Test(arguments: [
+        ("time ec", ["echo"]),
+        ("time proc sp", ["spawn"]),
+        ("time set ", ["color", "limit", "output"]),
+        ("bench echo x -n 3 ", []),
+        ("time time ec", ["echo"]),
+        ("bench -n 5 ec", ["echo"]),
+        ("bench --warmup 2 proc ", ["kill", "list", "spawn", "wait"]),
+    ] as [(String, [String])])
+    func insideTimeAndBench(_ line: String, _ candidates: [String]) {
+        #expect(session.complete(line).candidates == candidates)
+    }
+
+    @Test func liveHandles() throws {
+        let session = Session()
+        try session.objects.add(FakeObject(kind: "process"))
+        try session.objects.add(FakeObject(kind: "process"), name: "busy")
+        try session.objects.add(FakeObject(kind: "widget"))
+        #expect(session.complete("show ").candidates == ["busy", "o1", "p1"])
+        #expect(session.complete("proc kill ").candidates == ["busy", "p1"])
+        #expect(session.complete("proc wait b").candidates == ["busy"])
+        #expect(session.complete("close p1 ").candidates == ["busy", "o1", "p1"])
+        #expect(session.complete("proc kill p1 ").candidates == ["CONT", "HUP", "INT", "KILL", "STOP", "TERM", "USR1"])
+        #expect(session.complete("time proc kill ").candidates == ["busy", "p1"])
+    }
+
+    @Test func filePaths() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("conclab-completion-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/alps", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["alpha.txt", "beta", "my file"] {
+            #expect(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("x".utf8)))
+        }
+        let session = Session(registry: Registry([OpenCommand()]))
+
+        let all = session.complete("open \(directory)/")
+        #expect(all.start == 5)
+        #expect(all.candidates == ["alpha.txt", "alps/", "beta", "my file"].map { directory + "/" + $0 })
+
+        let some = session.complete("open \(directory)/al")
+        #expect(some.candidates == [directory + "/alpha.txt", directory + "/alps/"])
+        #expect(some.commonPrefix == directory + "/alp")
+
+        let quoted = session.complete("open '\(directory)/my f")
+        #expect(quoted.start == 5)
+        #expect(quoted.candidates == [directory + "/my file"])
+
+        #expect(session.complete("open \(directory)/nothing-here").candidates == [])
+        #expect(session.complete("open --mode ").candidates == ["read", "write"])
+        #expect(session.complete("open --mode w").candidates == ["write"])
+        #expect(session.complete("open \(directory)/beta ").candidates == [])
+    }
+
+    @Test func commonPrefix() {
+        #expect(Completion(start: 0, partial: "h", candidates: ["help", "history"]).commonPrefix == "h")
+        #expect(Completion(start: 0, partial: "s", candidates: ["sleep", "slept"]).commonPrefix == "sle")
+        #expect(Completion(start: 0, partial: "x", candidates: []).commonPrefix == "x")
+        #expect(Completion(start: 0, partial: "e", candidates: ["echo"]).commonPrefix == "echo")
+    }
+}

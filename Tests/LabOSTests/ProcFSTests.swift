@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import LabOS
+
+private let kB: Int64 = 1024
+
+private let statusFixture = """
+    Name:\tconclab
+    Umask:\t0022
+    State:\tS (sleeping)
+    Tgid:\t4242
+    Pid:\t4242
+    PPid:\t1
+    VmPeak:\t  200000 kB
+    VmSize:\t  150000 kB
+    VmHWM:\t   20000 kB
+    VmRSS:\t   18000 kB
+    Threads:\t4
+    SigQ:\t0/63432
+    Cpus_allowed_list:\t0-7
+
+    """
+
+private let smapsFixture = """
+    55d4c0a00000-7ffd1c1f5000 ---p 00000000 00:00 0                          [rollup]
+    Rss:               12345 kB
+    Pss:                6789 kB
+    Pss_Anon:           1000 kB
+    Shared_Clean:       2000 kB
+
+    """
+
+/// A made-up /proc tree in a temporary directory.
+private func withFixtureRoot(_ files: [String: String], _ body: (String) throws -> Void) throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("conclab-proc-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    for (path, text) in files {
+        let full = root + "/" + path
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: full))
+    }
+    try body(root)
+}
+
+@Suite struct ProcFSTests {
+    @Test func statWithSpacesAndParenthesesInTheCommand() throws {
+        let text = "4242 (a b) c)) R 1 4242 4242 0 -1 4194560 150 0 0 0 37 12 0 0 20 0 1 0 987654 12345678 321 "
+            + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n"
+        let stat = try #require(ProcFS.parseStat(text))
+        #expect(stat.pid == 4242)
+        #expect(stat.command == "a b) c)")
+        #expect(stat.state == "R")
+        #expect(stat.stateName == "running")
+        #expect(stat.parentPID == 1)
+        #expect(stat.userTicks == 37)
+        #expect(stat.systemTicks == 12)
+        #expect(stat.rssPages == 321)
+    }
+
+    @Test func statWithAnOpeningParenthesisInTheCommand() throws {
+        let text = "7 ((x) S 3 7 7 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 100 2000 30"
+        let stat = try #require(ProcFS.parseStat(text))
+        #expect(stat.command == "(x")
+        #expect(stat.parentPID == 3)
+        #expect(stat.rssPages == 30)
+    }
+
+    @Test(arguments: ["", "garbage", "123 (x) S 1", "abc (x) S 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 100 2000 30",
+                      "12 x) S", "12 (x S 1"])
+    func statRejectsGarbage(_ text: String) {
+        #expect(ProcFS.parseStat(text) == nil)
+    }
+
+    @Test(arguments: [("R", "running"), ("S", "sleeping"), ("D", "disk-wait"), ("T", "stopped"), ("t", "stopped"),
+                      ("Z", "zombie"), ("X", "dead"), ("I", "idle"), ("W", "W")] as [(Character, String)])
+    func stateNames(_ state: Character, _ name: String) {
+        let stat = ProcFS.Stat(pid: 1, command: "x", state: state, parentPID: 0, userTicks: 0, systemTicks: 0, rssPages: 0)
+        #expect(stat.stateName == name)
+    }
+
+    @Test func ownStat() throws {
+        let stat = try #require(ProcFS.stat(pid: System.processID))
+        #expect(stat.pid == System.processID)
+        #expect(stat.parentPID == System.parentProcessID)
+        #expect(stat.rssPages > 0)
+        #expect(ProcFS.stat(pid: -5) == nil)
+    }
+
+    @Test func statusKeyValues() {
+        let values = ProcFS.parseKeyValues(statusFixture)
+        #expect(values["VmRSS"] == 18000 * kB)
+        #expect(values["VmHWM"] == 20000 * kB)
+        #expect(values["VmSize"] == 150000 * kB)
+        #expect(values["Threads"] == 4)
+        #expect(values["PPid"] == 1)
+        #expect(values["Name"] == nil)
+        #expect(values["State"] == nil)
+        #expect(values["SigQ"] == nil)
+    }
+
+    @Test func smapsRollupKeyValues() {
+        let values = ProcFS.parseKeyValues(smapsFixture)
+        #expect(values["Pss"] == 6789 * kB)
+        #expect(values["Rss"] == 12345 * kB)
+        #expect(values["Pss_Anon"] == 1000 * kB)
+    }
+
+    @Test func memoryFromAFixtureTree() throws {
+        try withFixtureRoot(["77/status": statusFixture, "77/smaps_rollup": smapsFixture, "78/status": statusFixture]) { root in
+            let memory = try ProcFS.memory(pid: "77", root: root)
+            #expect(memory.rssBytes == 18000 * kB)
+            #expect(memory.peakRSSBytes == 20000 * kB)
+            #expect(memory.virtualBytes == 150000 * kB)
+            #expect(memory.threads == 4)
+            #expect(memory.pssBytes == 6789 * kB)
+            #expect(try ProcFS.memory(pid: "78", root: root).pssBytes == nil)
+            #expect(throws: OSError.self) { try ProcFS.memory(pid: "79", root: root) }
+        }
+    }
+
+    @Test func ownMemory() throws {
+        let memory = try ProcFS.memory()
+        #expect(memory.rssBytes > 0)
+        #expect(memory.peakRSSBytes >= memory.rssBytes)
+        #expect(memory.virtualBytes >= memory.rssBytes)
+        #expect(memory.threads >= 1)
+    }
+
+    @Test func readFileReadsProcToTheEnd() throws {
+        let text = try ProcFS.readFile("/proc/self/status")
+        #expect(text.hasPrefix("Name:"))
+        #expect(text.contains("VmRSS:"))
+        #expect(ProcFS.ticksPerSecond > 0)
+    }
+}
