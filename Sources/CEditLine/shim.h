@@ -5,6 +5,50 @@
 #include <histedit.h>
 
 #include <locale.h>
+#include <poll.h>
+#include <unistd.h>
+#include <errno.h>
+#include <wchar.h>
+#include <string.h>
+
+/// Called every 200 ms while the editor waits for a key; returns non-zero if it printed something,
+/// and the line is then redrawn under it (background notices such as a deadlock report).
+typedef int (*conclab_idle_fn)(EditLine *);
+static conclab_idle_fn conclab_idle_hook = NULL;
+
+/// Reads one character for libedit (UTF-8 decoded), polling so the idle hook can run while the learner thinks.
+static inline int conclab_getc(EditLine *el, wchar_t *out) {
+    unsigned char bytes[4];
+    for (;;) {
+        struct pollfd p = { .fd = 0, .events = POLLIN, .revents = 0 };
+        int ready = poll(&p, 1, 200);
+        if (ready < 0) { if (errno == EINTR) continue; return -1; }
+        if (ready == 0) {
+            if (conclab_idle_hook && conclab_idle_hook(el)) el_set(el, EL_REFRESH);
+            continue;
+        }
+        ssize_t n = read(0, bytes, 1);
+        if (n < 0) { if (errno == EINTR || errno == EAGAIN) continue; return -1; }
+        if (n == 0) return 0;
+        int need = bytes[0] < 0x80 ? 0 : (bytes[0] >> 5) == 0x6 ? 1 : (bytes[0] >> 4) == 0xE ? 2 : (bytes[0] >> 3) == 0x1E ? 3 : 0;
+        for (int i = 1; i <= need; i++) {
+            ssize_t m;
+            do { m = read(0, bytes + i, 1); } while (m < 0 && errno == EINTR);
+            if (m <= 0) return m == 0 ? 0 : -1;
+        }
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        wchar_t wc;
+        size_t r = mbrtowc(&wc, (const char *)bytes, (size_t)need + 1, &state);
+        *out = (r == (size_t)-1 || r == (size_t)-2) ? (wchar_t)bytes[0] : wc;
+        return 1;
+    }
+}
+
+static inline void conclab_el_use_polling_getc(EditLine *el, conclab_idle_fn hook) {
+    conclab_idle_hook = hook;
+    el_set(el, EL_GETCFN, conclab_getc);
+}
 
 typedef char *(*conclab_prompt_fn)(EditLine *);
 

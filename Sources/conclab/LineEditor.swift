@@ -44,6 +44,14 @@ final class LineEditor {
         }
         conclab_el_bind(el, "^I", "conclab-complete")
         conclab_el_bind(el, "^R", "em-inc-search-prev")
+        // Background notices (a deadlock found by the watchdog) appear while the learner sits at the prompt.
+        conclab_el_use_polling_getc(el) { el in
+            guard let editor = LineEditor.from(el) else { return 0 }
+            let notices = editor.session.takeNotices()
+            guard !notices.isEmpty else { return 0 }
+            try? System.writeAll(1, "\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
+            return 1
+        }
         if let historyPath {
             _ = conclab_history_load(h, historyPath)
             var entry = conclab_history_oldest(h)
