@@ -7,7 +7,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/conclab
 BIN_RELEASE := .build/release/conclab
 
-.PHONY: run build test bench deps release clean
+.PHONY: run build test test-deps bench deps release clean
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -20,6 +20,13 @@ deps:
 	fi
 	@command -v tmux >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && { apt-get install -y tmux >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y tmux >/dev/null; }; }; } || true
 
+# The browser test of the timeline export needs a headless Chromium.
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != "0" ]; then echo "the timeline browser test needs chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
+	  echo "Installing chromium (for the timeline browser test)…"; \
+	  apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; }; }
+
 build: deps
 	$(SWIFT) build
 
@@ -29,7 +36,7 @@ release: deps
 run: build
 	@$(BIN_DEBUG)
 
-test: build
+test: build test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 	$(BIN_DEBUG) lint Labs

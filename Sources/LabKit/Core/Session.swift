@@ -160,6 +160,7 @@ public final class Session: Sendable {
     private let progressState = Mutex<(@Sendable (Double, String) -> Void)?>(nil)
     private let topicState = Mutex<[String: any Sendable]>([:])
     private let noticeState = Mutex<[String]>([])
+    private let lastResultState = Mutex<LabResult>(.nothing)
     /// Where a replayed lab may write; nil in a normal session.
     public let sandbox: Sandbox?
     /// Where labs and progress live (the front end sets these; tests point them at temporary folders).
@@ -196,6 +197,9 @@ public final class Session: Sendable {
             return try body(&value)
         }
     }
+
+    /// The result of the last top-level command that succeeded with something to show (for `chart export`).
+    public var lastResult: LabResult { lastResultState.withLock { $0 } }
 
     /// Posts a message that happened in the background (a watchdog found a deadlock, a worker crashed).
     /// Any thread may post; the front end prints pending notices before the next prompt and after each command.
@@ -255,7 +259,10 @@ public final class Session: Sendable {
         }
         outcome.directive = context.directive
         outcome.elapsedNanoseconds = Clock.monotonicNanoseconds() - started
-        if !nested { outcome.notes = LabGuide.afterCommand(outcome, in: self) }
+        if !nested {
+            outcome.notes = LabGuide.afterCommand(outcome, in: self)
+            if outcome.succeeded && outcome.result != .nothing { lastResultState.withLock { $0 = outcome.result } }
+        }
         return outcome
     }
 

@@ -27,6 +27,9 @@ struct SleepCommand: Command {
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let ms = try arguments.integer("MS", default: 0, range: 0...86_400_000)
         let start = Clock.monotonicNanoseconds()
+        let recorder = EventRecorder.of(context.session)
+        recorder.record("shell", .sleeping, "sleep \(ms)")
+        defer { recorder.record("shell", .end) }
         try context.sleep(milliseconds: ms)
         return .record(Record([("slept_ms", .ms(Clock.monotonicNanoseconds() - start))]))
     }
