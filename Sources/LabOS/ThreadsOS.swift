@@ -1,0 +1,43 @@
+@preconcurrency import Glibc
+
+extension ProcFS {
+    /// `/proc/self/task/TID/stat` of one thread of this process: its state letter and CPU ticks.
+    /// Nil once the thread has ended (the kernel removes its task directory).
+    public static func threadStat(tid: Int32, root: String = "/proc") -> Stat? {
+        (try? readFile("\(root)/self/task/\(tid)/stat")).flatMap(parseStat)
+    }
+
+    /// The thread ids of this process (the names of `/proc/self/task`).
+    public static func threadIDs(root: String = "/proc") -> [Int32] {
+        Files.list("\(root)/self/task").compactMap { Int32($0.hasSuffix("/") ? String($0.dropLast()) : $0) }.sorted()
+    }
+
+    /// CPU ticks (user + system) as milliseconds.
+    public static func milliseconds(ticks: Int64) -> Double {
+        Double(ticks) * 1000 / Double(max(1, ticksPerSecond))
+    }
+}
+
+/// A POSIX mutex (`pthread_mutex_t`), for comparing its cost with Synchronization's `Mutex`
+/// and for code that must lock and unlock in different scopes.
+public final class PThreadMutex: @unchecked Sendable {
+    // The pthread mutex itself is the synchronisation; it lives at a stable address for its whole life.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    public init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func lock() { pthread_mutex_lock(mutex) }
+    public func unlock() { pthread_mutex_unlock(mutex) }
+    /// True when the lock was free and is now held by the caller.
+    public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+}
+
+extension System {
+    /// Gives the CPU to another runnable thread (sched_yield).
+    public static func yield() { sched_yield() }
+}

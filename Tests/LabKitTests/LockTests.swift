@@ -1,0 +1,234 @@
+import LabOS
+import Synchronization
+import Testing
+@testable import LabKit
+
+/// Helpers of the thread, lock and deadlock tests.
+enum ThreadsTestSupport {
+    /// Polls `condition` until it holds or `seconds` pass; the test then asserts on the result.
+    static func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Clock.monotonicNanoseconds() + Int64(seconds * 1e9)
+        while Clock.monotonicNanoseconds() < deadline {
+            if condition() { return true }
+            System.sleep(nanoseconds: 2_000_000)
+        }
+        return condition()
+    }
+}
+
+private func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    ThreadsTestSupport.eventually(within: seconds, condition)
+}
+
+@Suite struct WaitForGraphTests {
+    private func graph(_ edges: [(String, String, String)]) -> WaitForGraph {
+        WaitForGraph(edges: edges.map { .init(waiter: $0.0, lock: $0.1, holder: $0.2) })
+    }
+
+    @Test func twoThreadCycle() {
+        let g = graph([("t2", "L1", "t1"), ("t1", "L2", "t2")])
+        #expect(g.cycles.map(\.description) == ["t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"])
+        #expect(g.cycles.first?.threads == ["t1", "t2"])
+        #expect(g.cycles.first?.locks == ["L1", "L2"])
+    }
+
+    @Test func threeThreadCycleStartsAtTheSmallestHandle() {
+        let g = graph([("t10", "A", "t3"), ("t3", "B", "t2"), ("t2", "C", "t10")])
+        #expect(g.cycles.map(\.description) == ["t2 holds B and waits for C; t10 holds C and waits for A; t3 holds A and waits for B"])
+    }
+
+    @Test func selfDeadlock() {
+        #expect(graph([("t1", "L1", "t1")]).cycles.map(\.description) == ["t1 holds L1 and waits for L1"])
+    }
+
+    @Test func chainsAndWaitsIntoACycleAreNotCycles() {
+        #expect(graph([("t1", "L1", "t2"), ("t2", "L2", "t3")]).cycles.isEmpty)
+        #expect(graph([]).cycles.isEmpty)
+        // t3 waits for a deadlocked thread: the cycle is t1/t2 only.
+        let g = graph([("t3", "L1", "t1"), ("t2", "L1", "t1"), ("t1", "L2", "t2")])
+        #expect(g.cycles.map(\.threads) == [["t1", "t2"]])
+    }
+
+    @Test func twoSeparateCycles() {
+        let g = graph([("t1", "A", "t2"), ("t2", "B", "t1"), ("t3", "C", "t4"), ("t4", "D", "t3")])
+        #expect(g.cycles.count == 2)
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(1))) struct LockTableTests {
+    private final class Flag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    @Test func acquireWaitsForReleaseAndCountsContention() {
+        let table = LockTable()
+        let lock = table.create(name: "L1")
+        let a = LockOwner(id: 1, name: "a"), b = LockOwner(id: 2, name: "b")
+        #expect(table.acquire(lock, by: a, shouldStop: { false }) == .acquired)
+        let got = Flag()
+        let done = Gate(false)
+        _ = try? OSThread.detach(name: "test-waiter") {
+            if table.acquire(lock, by: b, shouldStop: { false }) == .acquired { got.value.store(true, ordering: .relaxed) }
+            table.release(lock, by: b)
+            done.update { $0 = true }
+        }
+        #expect(eventually { table.snapshot(lock)?.waiters == [b] })
+        let early = got.value.load(ordering: .relaxed)
+        #expect(!early)
+        table.release(lock, by: a)
+        #expect(done.wait(timeoutNanoseconds: 10_000_000_000) { $0 ? true : nil } == true)
+        let late = got.value.load(ordering: .relaxed)
+        #expect(late)
+        let stats = table.snapshot(lock)?.stats
+        #expect(stats?.acquisitions == 2)
+        #expect(stats?.contended == 1)
+        #expect(table.snapshot(lock)?.owner == nil)
+    }
+
+    @Test func stoppedWaiterFailsAndLeavesTheQueue() {
+        let table = LockTable()
+        let lock = table.create(name: "L1")
+        let a = LockOwner(id: 1, name: "a"), b = LockOwner(id: 2, name: "b")
+        _ = table.acquire(lock, by: a, shouldStop: { false })
+        let stop = StopFlag()
+        let result = Gate<LockAcquisition?>(nil)
+        _ = try? OSThread.detach(name: "test-waiter") {
+            let r = table.acquire(lock, by: b, shouldStop: { stop.isStopped })
+            result.update { $0 = r }
+        }
+        #expect(eventually { table.snapshot(lock)?.waiters == [b] })
+        stop.stop()
+        table.wake()
+        #expect(result.wait(timeoutNanoseconds: 10_000_000_000) { $0 } == .stopped)
+        #expect(table.snapshot(lock)?.waiters == [])
+        #expect(table.snapshot(lock)?.owner == a)
+    }
+
+    @Test func closingALockFailsItsWaiters() {
+        let table = LockTable()
+        let lock = table.create(name: "L1")
+        _ = table.acquire(lock, by: LockOwner(id: 1, name: "a"), shouldStop: { false })
+        let result = Gate<LockAcquisition?>(nil)
+        _ = try? OSThread.detach(name: "test-waiter") {
+            let r = table.acquire(lock, by: LockOwner(id: 2, name: "b"), shouldStop: { false })
+            result.update { $0 = r }
+        }
+        #expect(eventually { table.snapshot(lock)?.waiters.count == 1 })
+        table.remove(lock)
+        #expect(result.wait(timeoutNanoseconds: 10_000_000_000) { $0 } == .failed("the lock was closed"))
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(1))) struct DeadlockTests {
+    private func makeDeadlock(_ session: Session) {
+        #expect(session.execute("lock new").succeeded)
+        #expect(session.execute("lock new").succeeded)
+        #expect(session.execute("thread spawn lockseq L1 L2 --hold 50").succeeded)
+        #expect(session.execute("thread spawn lockseq L2 L1 --hold 50").succeeded)
+    }
+
+    @Test func detectorFindsTheCycleEveryTime() {
+        for _ in 0..<3 {
+            let session = Session()
+            makeDeadlock(session)
+            let check = session.execute("deadlock check --wait 20000")
+            #expect(check.succeeded)
+            let fields = check.result.fields
+            #expect(fields["deadlocked"] == .bool(true))
+            #expect(fields["cycle"] == .string("t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"))
+            #expect(fields["threads"] == .list([.string("t1"), .string("t2")]))
+            #expect(fields["count"] == .int(2))
+            let list = session.execute("thread list").result.fields
+            #expect(Evaluator(record: list).evaluateText("rows[0].state") == .string("waiting on L2"))
+            #expect(Evaluator(record: list).evaluateText("rows[1].state") == .string("waiting on L1"))
+            #expect(Evaluator(record: list).evaluateText("rows[0].holds") == .list([.string("L1")]))
+            #expect(session.shutdown().isEmpty)
+        }
+    }
+
+    @Test func cancellingOneThreadEndsTheDeadlock() {
+        let session = Session()
+        makeDeadlock(session)
+        #expect(session.execute("deadlock check --wait 20000").result.fields["deadlocked"] == .bool(true))
+        let cancel = session.execute("thread cancel t1 --wait 10000")
+        #expect(cancel.succeeded)
+        #expect(cancel.result.fields["still_running"] == .int(0))
+        let join = session.execute("thread join t2 --timeout 20000")
+        #expect(join.result.fields["state"] == .string("done"))
+        #expect(join.result.fields["result"] == .string("took L2, then L1"))
+        #expect(session.execute("thread join t1").result.fields["state"] == .string("cancelled"))
+        #expect(session.execute("deadlock check").result.fields["deadlocked"] == .bool(false))
+        let locks = session.execute("lock list").result.fields
+        #expect(Evaluator(record: locks).evaluateText("rows[0].owner") == .null)
+        #expect(Evaluator(record: locks).evaluateText("rows[1].owner") == .null)
+        #expect(session.shutdown().isEmpty)
+    }
+
+    @Test func watchdogPostsANotice() {
+        let session = Session()
+        makeDeadlock(session)
+        var notices: [String] = []
+        #expect(eventually(within: 20) {
+            notices += session.takeNotices()
+            return notices.contains { $0.contains("t1 holds L1 and waits for L2; t2 holds L2 and waits for L1") }
+        })
+        #expect(session.shutdown().isEmpty)
+    }
+
+    @Test func shutdownEndsDeadlockedThreads() {
+        let session = Session()
+        makeDeadlock(session)
+        #expect(session.execute("deadlock check --wait 20000").result.fields["deadlocked"] == .bool(true))
+        let threads = session.objects.all(kind: "thread").compactMap { $0.object as? LabThread }
+        #expect(session.shutdown().isEmpty)
+        #expect(threads.count == 2)
+        #expect(threads.allSatisfy { $0.isFinished })
+        #expect(session.objects.all().isEmpty)
+    }
+
+    @Test func orderedLocksDoNotDeadlock() {
+        let session = Session()
+        _ = session.execute("lock new")
+        _ = session.execute("lock new")
+        _ = session.execute("thread spawn lockseq L1 L2 --hold 20")
+        _ = session.execute("thread spawn lockseq L1 L2 --hold 20")
+        #expect(session.execute("thread join t1 --timeout 20000").result.fields["state"] == .string("done"))
+        #expect(session.execute("thread join t2 --timeout 20000").result.fields["state"] == .string("done"))
+        let stats = session.execute("lock stats").result.fields
+        #expect(stats["acquisitions"] == .int(4))
+        #expect(session.shutdown().isEmpty)
+    }
+
+    @Test func lockCommands() {
+        let session = Session()
+        #expect(session.execute("lock new accounts").result.fields["handle"] == .string("accounts"))
+        #expect(session.execute("lock new").result.fields["handle"] == .string("L1"))
+        #expect(session.execute("lock new accounts").failure?.message == "the name 'accounts' is taken; pick another or close accounts first")
+        #expect(session.execute("lock list").result.fields["count"] == .int(2))
+        #expect(session.execute("thread spawn lockseq L7").failure?.message
+            == "No lock L7. Run 'lock list' to see live locks. Did you mean 'L1'? Make one with 'lock new L7'.")
+        #expect(session.execute("deadlock watch off").result.fields["watchdog"] == .string("off"))
+        #expect(session.execute("deadlock watch").result.fields["watchdog"] == .string("off"))
+        #expect(session.execute("close accounts L1").succeeded)
+        #expect(session.execute("lock list").result.fields["count"] == .int(0))
+    }
+
+    @Test func lockBenchReportsEachFigure() {
+        let outcome = Session().execute("lock bench --ops 2000")
+        #expect(outcome.succeeded)
+        let fields = outcome.result.fields
+        #expect(fields["count"] == .int(9))
+        for key in ["plain_ns", "uncontended_mutex_ns", "uncontended_pthread_ns", "atomic_ns", "uncontended_lab_lock_ns",
+                    "contended_mutex_ns", "contended_pthread_ns", "contended_atomic_ns", "contended_lab_lock_ns"] {
+            #expect(fields[key]?.number != nil, "missing \(key)")
+        }
+    }
+}
+
+fileprivate extension Evaluator {
+    /// Evaluates expression text, or nil when it does not parse or evaluate.
+    func evaluateText(_ text: String) -> Value? {
+        guard let expression = try? Expression(parsing: text) else { return nil }
+        return try? evaluate(expression)
+    }
+}
