@@ -4,6 +4,12 @@ import LabKit
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == WorkerMode.flag {
     WorkerMode.main(Array(CommandLine.arguments.dropFirst(2)))
 }
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == IPCWorkerMode.flag { IPCWorkerMode.main(Array(CommandLine.arguments.dropFirst(2))) }
+if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == ForkServerMode.flag {
+    ForkServerMode.main()
+}
+// Workers and the fork server are copies of this program.
+WorkerMode.useExecutable()
 // `conclab --json run FILE`: options written before a subcommand belong to it (the parser would give them
 // to the default shell mode otherwise).
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -99,7 +99,7 @@ extension EndToEnd {
             let progress = try String(contentsOfFile: state.path + "/conclab/progress.json", encoding: .utf8)
             #expect(progress.contains("\"tour\":{\"steps_done\":[1]"))
             try shell.start()
-            try shell.type("lab list")
+            try shell.type("lab list | where id == 'tour'")
             try shell.press("Enter")
             try shell.waitFor("the kept progress") { $0.contains { $0.hasPrefix("tour ") && $0.hasSuffix("1 of 5 steps") } }
             try shell.type("lab start tour")

@@ -25,12 +25,12 @@ private struct OpenCommand: Command {
         ("he", 0, "he", ["help"]),
         ("h", 0, "h", ["help", "history"]),
         ("  ec", 2, "ec", ["echo"]),
-        ("proc ", 5, "", ["kill", "list", "spawn", "wait"]),
+        ("proc ", 5, "", ["bench", "fork-demo", "kill", "list", "spawn", "tree", "wait"]),
         ("proc s", 5, "s", ["spawn"]),
         ("p w", 2, "w", ["wait"]),
         ("proc spawn sp", 11, "sp", ["spin"]),
         ("proc spawn sl", 11, "sl", ["sleep"]),
-        ("proc spawn sleep 100 --", 21, "--", ["--name"]),
+        ("proc spawn sleep 100 --", 21, "--", ["--hold", "--name", "--py", "--start"]),
         ("proc spawn sleep 100 --n", 21, "--n", ["--name"]),
         ("proc wait p1 -", 13, "-", ["--timeout"]),
         ("set ", 4, "", ["color", "limit", "output"]),
@@ -40,7 +40,7 @@ private struct OpenCommand: Command {
         ("sleep 5 ", 8, "", []),
         ("ehco ", 5, "", []),
         ("help pr", 5, "pr", ["proc"]),
-        ("help proc ", 10, "", ["kill", "list", "spawn", "wait"]),
+        ("help proc ", 10, "", ["bench", "fork-demo", "kill", "list", "spawn", "tree", "wait"]),
         ("echo hi | ", 10, "", ["where"]),
         ("echo hi | wh", 10, "wh", ["where"]),
     ] as [(String, Int, String, [String])])
@@ -58,7 +58,7 @@ private struct OpenCommand: Command {
         ("bench echo x -n 3 ", []),
         ("time time ec", ["echo"]),
         ("bench -n 5 ec", ["echo"]),
-        ("bench --warmup 2 proc ", ["kill", "list", "spawn", "wait"]),
+        ("bench --warmup 2 proc ", ["bench", "fork-demo", "kill", "list", "spawn", "tree", "wait"]),
     ] as [(String, [String])])
     func insideTimeAndBench(_ line: String, _ candidates: [String]) {
         #expect(session.complete(line).candidates == candidates)
@@ -73,7 +73,7 @@ private struct OpenCommand: Command {
         #expect(session.complete("proc kill ").candidates == ["busy", "p1"])
         #expect(session.complete("proc wait b").candidates == ["busy"])
         #expect(session.complete("close p1 ").candidates == ["busy", "o1", "p1"])
-        #expect(session.complete("proc kill p1 ").candidates == ["CONT", "HUP", "INT", "KILL", "STOP", "TERM", "USR1"])
+        #expect(session.complete("proc kill p1 ").candidates == ["ABRT", "CONT", "HUP", "INT", "KILL", "QUIT", "SEGV", "STOP", "TERM", "USR1", "USR2"])
         #expect(session.complete("time proc kill ").candidates == ["busy", "p1"])
     }
 

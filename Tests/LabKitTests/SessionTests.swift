@@ -63,7 +63,7 @@ private struct ShelfPut: Command {
             Issue.record("expected a table, got \(outcome.result)")
             return
         }
-        #expect(table.columns == ["handle", "pid", "state", "cpu_ms", "rss_bytes", "workload"])
+        #expect(table.columns == ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"])
         #expect(table.rows.isEmpty)
     }
 
@@ -97,7 +97,7 @@ private struct ShelfPut: Command {
         ("sleep", "missing MS", "usage: sleep MS"),
         ("sleep 1 2", "unexpected argument '2'", "usage: sleep MS"),
         ("sleep -1", "MS must be between 0 and 86400000, got -1", "usage: sleep MS"),
-        ("proc kill", "missing P", "usage: proc kill P [TERM|KILL|INT|STOP|CONT|HUP|USR1]"),
+        ("proc kill", "missing P", "usage: proc kill P [TERM|KILL|INT|STOP|CONT|HUP|USR1|USR2|QUIT|ABRT|SEGV]"),
         ("history --all", "unknown option '--all'", "usage: history [N]"),
         ("set output xml", "set output takes one of: human, json", "usage: set [output|color|limit] [VALUE…]"),
         ("bench echo x -n 0", "runs must be between 1 and 10000000, got 0",

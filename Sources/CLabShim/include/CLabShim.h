@@ -14,4 +14,20 @@ int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
                   int dup_to_3, int new_process_group);
 int conclab_block_signals_for_workers(sigset_t *old);
 int conclab_restore_signals(const sigset_t *old);
+// Processes (LabOS/Fork.swift).
+pid_t conclab_fork(void);
+/// Forks a child that does only async-signal-safe work: reports its pid and what `slot` holds, writes
+/// `child_text` into `slot`, reports again over `report_fd`, and `_exit`s. Returns the child's pid (or -1).
+pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_t text_length, int report_fd);
+/// Whether child `pid` has ended, without reaping it (waitid WNOWAIT): 0 running, 1 ended (kind 1 exited with
+/// `value`, kind 2 killed by signal `value`), -1 error (errno).
+int conclab_peek_child(pid_t pid, int *kind, int *value);
+/// wait4: the pid reaped (0 if still running without `block`, -1 on error), its raw status and CPU times.
+pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, long long *sys_us, long long *maxrss_kb);
+// Like conclab_spawn, but hands `count` descriptors: the parent's from[i] becomes the child's to[i]
+// (never close-on-exec there). Every to[i] must be free in the parent, so no source is also a target.
+int conclab_spawn_mapped(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                         const int *from, const int *to, int count, int new_process_group);
+// accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK when asked): the new socket is close-on-exec from birth.
+int conclab_accept_cloexec(int fd, int nonblocking);
 #endif

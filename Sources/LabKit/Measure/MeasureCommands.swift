@@ -2,11 +2,16 @@ import LabOS
 
 /// Measuring: `mem`, `time`, `bench`, `sleep`. Figures come from the OS (/proc, getrusage, the monotonic clock).
 struct MemCommand: Command {
-    let spec = CommandSpec("mem", summary: "memory of the shell: RSS, peak RSS, virtual size, PSS, threads",
-                           examples: ["mem"],
-                           discussion: "RSS counts every resident page; PSS divides shared pages among the processes sharing them.")
+    let spec = CommandSpec("mem", summary: "memory of the shell, of a process (mem P), or of all (mem all): RSS, PSS, threads",
+                           arguments: [ArgumentSpec("P", .handle(nil), optional: true, help: "a process handle (p1, fs1), or 'all'")],
+                           examples: ["mem", "mem p1", "mem all"],
+                           discussion: "RSS counts every resident page; PSS divides shared pages among the processes sharing them, so PSS adds up.")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        if let which = arguments.string("P") {
+            if which == "all" { return ProcessMemory.table(session: context.session) }
+            return try ProcessMemory.record(handle: which, session: context.session)
+        }
         let m = try ProcFS.memory()
         return .record(Record(title: "memory of conclab (pid \(System.processID))", [
             ("pid", .int(Int(System.processID))),
@@ -64,10 +69,14 @@ struct BenchCommand: Command {
                            arguments: [ArgumentSpec("COMMAND", .command, variadic: true, help: "any conclab command")],
                            flags: [FlagSpec("runs", short: "n", value: .integer, valueName: "N", help: "measured runs (default 10)"),
                                    FlagSpec("warmup", short: "w", value: .integer, valueName: "W", help: "unmeasured runs first (default 1)")],
-                           examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2"])
+                           examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2", "bench spawn -n 20"],
+                           discussion: "'bench spawn' compares the start methods of worker processes (the same as 'proc bench').")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }
+        if line == "spawn" {
+            return try SpawnBenchmark.run(runs: arguments.integer("runs", default: 20, range: 1...1000), context: context)
+        }
         let runs = try arguments.integer("runs", default: 10, range: 1...10_000_000)
         let warmup = try arguments.integer("warmup", default: 1, range: 0...1_000_000)
         for i in 0..<warmup {

@@ -1,155 +1,242 @@
 import LabOS
-import Synchronization
 
-/// A child process running conclab in worker mode. The object table owns it: it alone kills and reaps it.
-final class WorkerProcess: LabObject {
-    let pid: Int32
-    let workload: Workload
-    let startedAt = Clock.monotonicNanoseconds()
-    private let ended = Mutex<TerminationStatus?>(nil)
-
-    var kind: String { "process" }
-
-    init(pid: Int32, workload: Workload) {
-        self.pid = pid
-        self.workload = workload
-    }
-
-    /// Reaps the child if it has ended; the status once it has.
-    func poll(block: Bool = false) -> TerminationStatus? {
-        ended.withLock { status in
-            if status == nil {
-                do { status = try ChildProcess.reap(pid, block: block) } catch { status = .exited(-1) }
-            }
-            return status
-        }
-    }
-
-    var state: String {
-        if let status = poll() { return status.description }
-        return ProcFS.stat(pid: pid)?.stateName ?? "running"
-    }
-
-    var summary: String { "pid \(pid): \(workload)" }
-
-    func details() -> Record {
-        let stat = ProcFS.stat(pid: pid)
-        let ticks = Double(ProcFS.ticksPerSecond)
-        var record = Record([("pid", .int(Int(pid))), ("workload", .string(workload.description))])
-        if let stat, poll() == nil {
-            record.append("cpu_ms", .quantity(Double(stat.userTicks + stat.systemTicks) * 1000 / ticks, .milliseconds))
-            record.append("rss_bytes", .bytes(stat.rssPages * Int64(System.pageSize)))
-        }
-        record.append("age_ms", .ms(Clock.monotonicNanoseconds() - startedAt))
-        return record
-    }
-
-    /// Kills (SIGKILL) and reaps; a process that already ended is only reaped.
-    func close() throws {
-        if poll() != nil { return }
-        try? ChildProcess.signal(pid, Signals.kill)
-        _ = poll(block: true)
-    }
-}
-
-/// `proc`: start, list, signal and wait for worker processes.
+/// `proc`: child processes. A worker is conclab itself started in worker mode, with its own pid and its own memory;
+/// it can be signalled, stopped and killed, and the shell reports how it ended. Workers talk to the shell over a
+/// socket with a small framed protocol (hello, done with results), die with the shell, and are reaped by it.
 struct ProcCommand: Command {
     let spec = CommandSpec("proc", aliases: ["p"], summary: "child processes: conclab itself in worker mode",
-                           discussion: "Workers are started with posix_spawn, die with the shell (PR_SET_PDEATHSIG), and are reaped by it.")
-    let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait()]
+                           discussion: """
+                               Workers are started with posix_spawn ('--start spawn') or forked by the fork server \
+                               ('--start forkserver'), die with the shell (PR_SET_PDEATHSIG), and are reaped by it. \
+                               An ended worker stays a zombie until 'proc wait' (or 'close') reaps it.
+                               """)
+    let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcBench()]
     let defaultVerb: String? = "list"
+    let objectKinds = [ObjectKindInfo(kind: "forkserver", prefix: "fs", plural: "fork servers", listCommand: "proc")]
+}
+
+/// Looking up processes by handle.
+enum ProcSupport {
+    static func worker(_ handle: String, _ context: Context) throws -> WorkerProcess {
+        guard let worker = try context.session.objects.lookup(handle, kind: "process") as? WorkerProcess else {
+            throw CommandError("\(handle) is not a worker process")
+        }
+        return worker
+    }
+
+    /// The session's workers with their handles, oldest first.
+    static func workers(_ session: Session) -> [(String, WorkerProcess)] {
+        session.objects.all(kind: "process").compactMap { entry in (entry.object as? WorkerProcess).map { (entry.handle, $0) } }
+    }
+
+    /// Forgets workers that were already reaped (to make room under the cap); returns their handles.
+    @discardableResult
+    static func forgetReaped(_ session: Session) -> [String] {
+        let reaped = workers(session).filter { $0.1.isReaped }.map(\.0)
+        for handle in reaped { session.objects.remove(handle) }
+        return reaped
+    }
+
+    static func statusFields(_ status: TerminationStatus?) -> [(String, Value)] {
+        switch status {
+        case .exited(let code)?: return [("exit_code", .int(Int(code))), ("signal", .null)]
+        case .signaled(let signal)?: return [("exit_code", .null), ("signal", .string("SIG" + Signals.name(of: signal)))]
+        case nil: return [("exit_code", .null), ("signal", .null)]
+        }
+    }
+
+    static let signalNames = ["TERM", "KILL", "INT", "STOP", "CONT", "HUP", "USR1", "USR2", "QUIT", "ABRT", "SEGV"]
 }
 
 struct ProcSpawn: Command {
     let spec = CommandSpec("spawn", summary: "start a worker process running a workload",
-                           arguments: [ArgumentSpec("WORKLOAD", .choice(Workload.names), help: "sleep MS (blocking) or spin MS (CPU)"),
-                                       ArgumentSpec("MS", .integer, help: "how long, in milliseconds")],
-                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of p1, p2 …")],
-                           examples: ["proc spawn sleep 5000", "proc spawn spin 2000 --name busy"])
+                           arguments: Workload.argumentSpecs.map { spec in
+                               var optional = spec
+                               optional.optional = true
+                               return optional
+                           },
+                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of p1, p2 …"),
+                                   FlagSpec("start", value: .choice(StartMethod.names), valueName: "spawn|forkserver",
+                                            help: "spawn: posix_spawn a fresh conclab (default); forkserver: fork it from the fork server"),
+                                   FlagSpec("py", value: .text, valueName: "SNIPPET", help: "run a Python snippet instead (needs the snippet interpreter)")]
+                               + Workload.flagSpecs,
+                           examples: ["proc spawn sleep 5000", "proc spawn spin 2000 --name busy", "proc spawn hash 64 --start forkserver",
+                                      "proc spawn lockseq L1 L2 --hold 500"],
+                           discussion: """
+                               The same workloads as 'thread spawn'; a worker's lockseq uses the worker's own locks (one thread \
+                               takes them in order, a second in reverse). The result says how long the worker took to say hello.
+                               """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let workload = try Workload(words: [try arguments.require("WORKLOAD"), try arguments.require("MS")])
+        if arguments.has("py") {
+            throw CommandError("proc spawn --py needs the snippet interpreter, which this build does not have yet; use a workload such as 'spin 500'")
+        }
+        guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD", usage: arguments.usage) }
+        let workload = try Workload(arguments: arguments)
+        let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         let objects = context.session.objects
-        try objects.checkCapacity(for: "process")
+        do { try objects.checkCapacity(for: "process") } catch {
+            // Workers already waited for are only records: make room with them before refusing.
+            guard !ProcSupport.forgetReaped(context.session).isEmpty else { throw error }
+            try objects.checkCapacity(for: "process")
+        }
         try objects.checkName(arguments.string("name"))
-        guard let executable = System.executablePath() else { throw CommandError("cannot find conclab's own executable in /proc/self/exe") }
-        let pid = try ChildProcess.spawn(path: executable, arguments: ["conclab", WorkerMode.flag] + workload.words,
-                                         environment: [WorkerMode.parentVariable: String(System.processID)])
-        let process = WorkerProcess(pid: pid, workload: workload)
+        let server = method == .forkserver ? try ForkServer.shared(in: context.session) : nil
+        let worker = try WorkerProcess.launch(words: workload.words, method: method, server: server,
+                                              shouldStop: { context.cancellation.isCancelled })
         let handle: String
-        do { handle = try objects.add(process, name: arguments.string("name")) } catch {
-            try? process.close()
+        do { handle = try objects.add(worker, name: arguments.string("name")) } catch {
+            try? worker.close()
             throw error
         }
-        return .record(Record(title: "started \(handle)", [("handle", .string(handle)), ("pid", .int(Int(pid))),
-                                                             ("workload", .string(workload.description))]))
+        let recorder = EventRecorder.of(context.session)
+        recorder.record(handle, .spawn, "pid \(worker.pid), \(method.rawValue): \(workload)")
+        if case .sleep = workload { recorder.record(handle, .sleeping) } else { recorder.record(handle, .running) }
+        ProcessWatcher.ensure(for: context.session)
+        var fields: [(String, Value)] = [("handle", .string(handle)), ("pid", .int(Int(worker.pid))),
+                                         ("start_method", .string(method.rawValue)), ("workload", .string(workload.description)),
+                                         ("startup_ms", .ms(worker.startupNanoseconds))]
+        if let server { fields.append(("fork_server_pid", .int(Int(server.pid)))) }
+        return .record(Record(title: "started \(handle)", fields))
     }
 }
 
 struct ProcList: Command {
-    let spec = CommandSpec("list", aliases: ["ls"], summary: "list worker processes: pid, state, CPU time, RSS",
-                           examples: ["proc list", "proc list | where state == \"sleeping\""])
+    let spec = CommandSpec("list", aliases: ["ls"], summary: "list worker processes: pid, state, how they ended, CPU time, RSS",
+                           examples: ["proc list", "proc list | where state == \"zombie\""],
+                           discussion: """
+                               States come from /proc/PID/stat: running, sleeping, stopped (SIGSTOP), zombie (ended, not yet \
+                               waited for: 'status' says how it ended), then 'exited N' or 'killed by SIGX' once 'proc wait' reaped it.
+                               """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let ticks = Double(ProcFS.ticksPerSecond)
-        let rows = context.session.objects.all(kind: "process").compactMap { entry -> [Value]? in
-            guard let p = entry.object as? WorkerProcess else { return nil }
-            let stat = p.poll() == nil ? ProcFS.stat(pid: p.pid) : nil
-            return [.string(entry.handle), .int(Int(p.pid)), .string(p.state),
-                    stat.map { .quantity(Double($0.userTicks + $0.systemTicks) * 1000 / ticks, .milliseconds) } ?? .null,
-                    stat.map { .bytes($0.rssPages * Int64(System.pageSize)) } ?? .null,
-                    .string(p.workload.description)]
+        let rows = ProcSupport.workers(context.session).map { handle, worker -> [Value] in
+            let s = worker.snapshot()
+            return [.string(handle), .int(Int(worker.pid)), .string(worker.startMethod.rawValue), .string(s.state),
+                    s.ended.map { .string($0.description) } ?? .null,
+                    s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null,
+                    s.rssBytes.map(Value.bytes) ?? .null, .string(worker.task)]
         }
-        return .table(Table(columns: ["handle", "pid", "state", "cpu_ms", "rss_bytes", "workload"], rows: rows))
+        return .table(Table(columns: ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"], rows: rows))
     }
 }
 
 struct ProcKill: Command {
     let spec = CommandSpec("kill", summary: "send a signal to a worker (TERM by default; STOP and CONT too)",
                            arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle"),
-                                       ArgumentSpec("SIGNAL", .choice(["TERM", "KILL", "INT", "STOP", "CONT", "HUP", "USR1"]), optional: true)],
-                           examples: ["proc kill p1", "proc kill p1 STOP"])
+                                       ArgumentSpec("SIGNAL", .choice(ProcSupport.signalNames), optional: true)],
+                           examples: ["proc kill p1", "proc kill p1 STOP", "proc kill p1 SEGV"],
+                           discussion: "A process, unlike a thread, can be stopped from outside at any instruction. The signal arrives asynchronously: 'proc wait' or 'proc list' shows its effect.")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("P")
-        guard let p = try context.session.objects.lookup(handle, kind: "process") as? WorkerProcess else {
-            throw CommandError("\(handle) is not a worker process")
-        }
+        let worker = try ProcSupport.worker(handle, context)
         let name = arguments.string("SIGNAL") ?? "TERM"
         guard let signal = Signals.number(named: name) else { throw UsageError("unknown signal \(name)", usage: arguments.usage) }
-        if let status = p.poll() { throw CommandError("\(handle) has already ended (\(status)); nothing to signal") }
-        try ChildProcess.signal(p.pid, signal)
-        return .record(Record([("handle", .string(handle)), ("pid", .int(Int(p.pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
+        if let ended = try worker.send(signal) {
+            let next = worker.isReaped ? "'close \(handle)' forgets it" : "'proc wait \(handle)' reaps it"
+            throw CommandError("\(handle) (pid \(worker.pid)) has already ended (\(ended)); nothing to signal. \(next).")
+        }
+        EventRecorder.of(context.session).record(handle, .signal, "SIG" + Signals.name(of: signal))
+        return .record(Record([("handle", .string(handle)), ("pid", .int(Int(worker.pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
     }
 }
 
 struct ProcWait: Command {
-    let spec = CommandSpec("wait", summary: "wait for a worker to end and report its exit status or signal",
+    let spec = CommandSpec("wait", summary: "wait for a worker to end, reap it, and report its exit status or signal",
                            arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds")],
-                           examples: ["proc wait p1 --timeout 2000"])
+                           examples: ["proc wait p1", "proc wait p1 --timeout 2000"],
+                           discussion: "Reaping removes the zombie: the handle stays, in state 'exited N' or 'killed by SIGX', until 'close'.")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("P")
-        guard let p = try context.session.objects.lookup(handle, kind: "process") as? WorkerProcess else {
-            throw CommandError("\(handle) is not a worker process")
-        }
+        let worker = try ProcSupport.worker(handle, context)
         let timeout = try arguments.integer("timeout")
+        if let timeout, timeout < 0 { throw UsageError("--timeout must be 0 or more milliseconds", usage: arguments.usage) }
         let start = Clock.monotonicNanoseconds()
-        while p.poll() == nil {
+        var status = worker.reapIfEnded()
+        while status == nil {
             if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
-                throw CommandError("\(handle) (pid \(p.pid)) still running after \(timeout) ms")
+                throw CommandError("\(handle) (pid \(worker.pid)) is still \(worker.state) after \(timeout) ms")
             }
             try context.sleep(milliseconds: 2)
+            status = worker.reapIfEnded()
         }
-        let status = p.poll() ?? .exited(-1)
-        context.session.objects.remove(handle)
-        var record = Record(title: "\(handle) ended", [("handle", .string(handle)), ("pid", .int(Int(p.pid))), ("status", .string(status.description))])
-        switch status {
-        case .exited(let code): record.append("exit_code", .int(Int(code))); record.append("signal", .null)
-        case .signaled(let s): record.append("exit_code", .null); record.append("signal", .string("SIG" + Signals.name(of: s)))
-        }
+        let ended = status ?? .exited(-1)
+        let s = worker.snapshot()
+        var record = Record(title: "\(handle) ended: \(ended)", [("handle", .string(handle)), ("pid", .int(Int(worker.pid))),
+                                                                 ("status", .string(ended.description))])
+        record.fields += ProcSupport.statusFields(ended)
+        record.append("cpu_ms", s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null)
+        record.append("max_rss_bytes", (s.usage?.maxRSSBytes ?? s.done?.maxRSSBytes).map(Value.bytes) ?? .null)
+        record.append("outcome", s.done.map { .string($0.outcome) } ?? .null)
+        record.append("result", s.done?.result.map(Value.string) ?? .null)
         record.append("waited_ms", .ms(Clock.monotonicNanoseconds() - start))
         return .record(record)
+    }
+}
+
+struct ProcTree: Command {
+    let spec = CommandSpec("tree", summary: "the shell and every process below it, as /proc shows them",
+                           examples: ["proc tree"],
+                           discussion: "Workers the fork server forked are its children, the shell's grandchildren.")
+
+    func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let me = System.processID
+        var handles: [Int32: String] = [:]
+        for entry in context.session.objects.all() {
+            if let worker = entry.object as? WorkerProcess { handles[worker.pid] = entry.handle }
+            if let server = entry.object as? ForkServer { handles[server.pid] = entry.handle }
+        }
+        let all = ProcFS.allProcesses()
+        var children: [Int32: [ProcFS.Stat]] = [:]
+        for stat in all { children[stat.parentPID, default: []].append(stat) }
+        var rows: [[Value]] = []
+        func visit(_ stat: ProcFS.Stat, prefix: String, branch: String) {
+            let memory = stat.state == "Z" ? nil : stat.rssPages * Int64(System.pageSize)
+            rows.append([.string(branch + stat.command), .int(Int(stat.pid)), .int(Int(stat.parentPID)),
+                         handles[stat.pid].map(Value.string) ?? (stat.pid == me ? .string("shell") : .null),
+                         .string(stat.stateName), memory.map(Value.bytes) ?? .null])
+            let kids = (children[stat.pid] ?? []).sorted { $0.pid < $1.pid }
+            for (index, kid) in kids.enumerated() {
+                let last = index == kids.count - 1
+                visit(kid, prefix: prefix + (last ? "   " : "│  "), branch: prefix + (last ? "└─ " : "├─ "))
+            }
+        }
+        if let shell = all.first(where: { $0.pid == me }) ?? ProcFS.stat(pid: me) { visit(shell, prefix: "", branch: "") }
+        return .table(Table(title: "processes under conclab (pid \(me))", columns: ["process", "pid", "ppid", "handle", "state", "rss_bytes"],
+                            rows: rows, summary: Record([("descendants", .int(max(0, rows.count - 1)))])))
+    }
+}
+
+struct ProcForkDemo: Command {
+    let spec = CommandSpec("fork-demo", summary: "fork the shell: the child writes to memory, the parent does not see it",
+                           flags: [FlagSpec("touch", value: .integer, valueName: "MB", help: "first make the shell MB MiB bigger (fork copies page tables)")],
+                           examples: ["proc fork-demo", "proc fork-demo --touch 256"],
+                           discussion: """
+                               fork() gives the child a copy of the parent's memory, shared copy-on-write: the same addresses, \
+                               and a page is copied the moment one side writes to it. The child here does only what is safe after a \
+                               fork in a threaded program: it writes a page, reports over a pipe, and calls _exit.
+                               """)
+
+    func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let touch = try arguments.integer("touch", default: 0, range: 0...4096)
+        let report = try ForkDemo.run(parentText: "written by the parent", childText: "written by the child", touchMegabytes: touch)
+        let address = "0x" + String(report.address, radix: 16)
+        let seen = report.parentAfter == report.childSawAfter ? "the parent sees the child's bytes" : "the parent still reads its own bytes"
+        return .record(Record(title: "fork: the child (pid \(report.childPID)) wrote at \(address); \(seen)", [
+            ("parent_pid", .int(Int(report.parentPID))),
+            ("child_pid", .int(Int(report.childPID))),
+            ("address", .string(address)),
+            ("parent_before", .string(report.parentBefore)),
+            ("child_saw", .string(report.childSawBefore)),
+            ("child_wrote", .string(report.childSawAfter)),
+            ("parent_after", .string(report.parentAfter)),
+            ("child_change_visible", .bool(report.parentAfter == report.childSawAfter)),
+            ("child_status", .string(report.childStatus.description)),
+            ("fork_ms", .ms(report.forkNanoseconds)),
+            ("touched_bytes", .bytes(report.touchedBytes)),
+        ]))
     }
 }

@@ -1,0 +1,199 @@
+@preconcurrency import Glibc
+import CLabShim
+
+/// What `wait4` says about a reaped child besides its status: the CPU it used and its peak memory.
+public struct ChildUsage: Sendable, Equatable {
+    public var userNanoseconds: Int64
+    public var systemNanoseconds: Int64
+    public var maxRSSBytes: Int64
+
+    public init(userNanoseconds: Int64 = 0, systemNanoseconds: Int64 = 0, maxRSSBytes: Int64 = 0) {
+        self.userNanoseconds = userNanoseconds
+        self.systemNanoseconds = systemNanoseconds
+        self.maxRSSBytes = maxRSSBytes
+    }
+
+    public var cpuNanoseconds: Int64 { userNanoseconds + systemNanoseconds }
+}
+
+extension ChildProcess {
+    /// How child `pid` ended, without reaping it (`waitid` with WNOWAIT): nil while it runs. The child stays a
+    /// zombie, its exit status kept by the kernel, until `reapWithUsage` (or `reap`) collects it.
+    public static func peek(_ pid: Int32) throws(OSError) -> TerminationStatus? {
+        var kind: Int32 = 0
+        var value: Int32 = 0
+        let rc = conclab_peek_child(pid, &kind, &value)
+        if rc < 0 { throw OSError("waitid", errno: errno, subject: "for process \(pid)") }
+        if rc == 0 { return nil }
+        return kind == 1 ? .exited(value) : .signaled(value)
+    }
+
+    /// Reaps `pid` (`wait4`): its status and resource usage, or nil while it runs and `block` is false.
+    public static func reapWithUsage(_ pid: Int32, block: Bool) throws(OSError) -> (TerminationStatus, ChildUsage)? {
+        var status: Int32 = 0
+        var user: Int64 = 0
+        var system: Int64 = 0
+        var maxRSS: Int64 = 0
+        let rc = conclab_reap_child(pid, block ? 1 : 0, &status, &user, &system, &maxRSS)
+        if rc < 0 { throw OSError("wait for", errno: errno, subject: "process \(pid)") }
+        if rc == 0 { return nil }
+        return (decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
+    }
+
+    /// Reaps any ended child of this process without waiting; nil when none has ended (or there is none).
+    public static func reapAny() -> (pid: Int32, status: TerminationStatus, usage: ChildUsage)? {
+        var status: Int32 = 0
+        var user: Int64 = 0
+        var system: Int64 = 0
+        var maxRSS: Int64 = 0
+        let rc = conclab_reap_child(-1, 0, &status, &user, &system, &maxRSS)
+        guard rc > 0 else { return nil }
+        return (rc, decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
+    }
+
+    /// `fork()`: the child's pid in the parent, 0 in the child. Only for a single-threaded process (the fork
+    /// server): in a process with other threads, the child may only make async-signal-safe calls (see `ForkDemo`).
+    public static func fork() throws(OSError) -> Int32 {
+        let pid = conclab_fork()
+        if pid < 0 { throw OSError("fork", errno: errno) }
+        return pid
+    }
+
+    /// Puts the calling process in a process group of its own (as posix_spawn's SETPGROUP does for workers).
+    public static func becomeProcessGroupLeader() { _ = setpgid(0, 0) }
+}
+
+extension System {
+    /// Makes `fd` also reachable as `target` (`dup2`), without close-on-exec.
+    public static func duplicate(_ fd: Int32, to target: Int32) throws(OSError) {
+        if fd == target {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) }
+            return
+        }
+        _ = try valueOrErrno("dup2") { dup2(fd, target) }
+    }
+
+    /// Whether `fd` is an open descriptor.
+    public static func isOpen(_ fd: Int32) -> Bool { fcntl(fd, F_GETFD) >= 0 }
+}
+
+/// The copy-on-write demonstration: fork, let the child write to memory both share, and show the parent
+/// still reads its own bytes. The child is written in C (CLabShim `conclab_fork_demo`) because after a fork in
+/// a process with other threads it may only make async-signal-safe calls: no allocation, no lock, no Swift runtime.
+public enum ForkDemo {
+    /// The facts the demonstration gathered.
+    public struct Report: Sendable, Equatable {
+        public var parentPID: Int32
+        public var childPID: Int32
+        /// The virtual address of the shared slot: the same number in both processes.
+        public var address: UInt
+        public var parentBefore: String
+        public var childSawBefore: String
+        public var childSawAfter: String
+        public var parentAfter: String
+        /// From calling fork() to its return in the parent.
+        public var forkNanoseconds: Int64
+        public var childStatus: TerminationStatus
+        /// Extra memory the parent had touched before forking (page tables to copy).
+        public var touchedBytes: Int64
+    }
+
+    /// The slot holds this many bytes of text.
+    public static let slotSize = 64
+
+    /// Runs the demonstration; `touchMegabytes` MiB are written first so the learner can see fork get slower as
+    /// the parent grows. Waits at most `timeoutMilliseconds` for the child's report.
+    public static func run(parentText: String, childText: String, touchMegabytes: Int = 0,
+                           timeoutMilliseconds: Int = 10_000) throws(OSError) -> Report {
+        let pageSize = System.pageSize
+        let slot = UnsafeMutableRawPointer.allocate(byteCount: pageSize, alignment: pageSize)
+        defer { slot.deallocate() }
+        slot.initializeMemory(as: UInt8.self, repeating: 0, count: pageSize)
+        write(parentText, to: slot)
+        let touched = max(0, touchMegabytes) << 20
+        let ballast: UnsafeMutableRawPointer? = touched > 0 ? UnsafeMutableRawPointer.allocate(byteCount: touched, alignment: pageSize) : nil
+        defer { ballast?.deallocate() }
+        if let ballast {
+            for offset in stride(from: 0, to: touched, by: pageSize) { ballast.storeBytes(of: UInt8(1), toByteOffset: offset, as: UInt8.self) }
+        }
+        let pipe = try System.pipe()
+        let childBytes = Array(childText.utf8.prefix(slotSize - 1))
+        let start = Clock.monotonicNanoseconds()
+        let pid = childBytes.withUnsafeBufferPointer { text in
+            conclab_fork_demo(slot.assumingMemoryBound(to: CChar.self), slotSize,
+                              UnsafeRawPointer(text.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }, text.count, pipe.write)
+        }
+        let forkTime = Clock.monotonicNanoseconds() - start
+        System.close(pipe.write)
+        guard pid > 0 else {
+            let code = errno
+            System.close(pipe.read)
+            throw OSError("fork", errno: code)
+        }
+        var channelError: OSError?
+        let report = readAll(pipe.read, timeoutMilliseconds: timeoutMilliseconds, error: &channelError)
+        System.close(pipe.read)
+        if report.count < 4 + 2 * slotSize { try? ChildProcess.signal(pid, Signals.kill) }
+        let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
+        if let channelError { throw channelError }
+        guard report.count >= 4 + 2 * slotSize else {
+            throw OSError("read the report of", errno: EIO, subject: "the forked child (\(report.count) bytes, \(status))")
+        }
+        let childPID = report[0..<4].reduce(Int32(0)) { ($0 << 8) | Int32($1) }
+        return Report(parentPID: getpid(), childPID: childPID == pid ? childPID : pid, address: UInt(bitPattern: slot),
+                      parentBefore: parentText, childSawBefore: text(report[4..<(4 + slotSize)]),
+                      childSawAfter: text(report[(4 + slotSize)..<(4 + 2 * slotSize)]),
+                      parentAfter: text(UnsafeRawBufferPointer(start: slot, count: slotSize)),
+                      forkNanoseconds: forkTime, childStatus: status, touchedBytes: Int64(touched))
+    }
+
+    private static func write(_ text: String, to slot: UnsafeMutableRawPointer) {
+        for (i, byte) in text.utf8.prefix(slotSize - 1).enumerated() { slot.storeBytes(of: byte, toByteOffset: i, as: UInt8.self) }
+    }
+
+    private static func text<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// Reads to end of file, giving up after the timeout.
+    private static func readAll(_ fd: Int32, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
+        let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
+        var bytes: [UInt8] = []
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let left = deadline - Clock.monotonicNanoseconds()
+            if left <= 0 {
+                error = OSError("read the report of", errno: ETIMEDOUT, subject: "the forked child")
+                return bytes
+            }
+            let rc = poll(&entry, 1, Int32(min(left / 1_000_000 + 1, 1000)))
+            if rc < 0 && errno != EINTR { error = OSError("poll", errno: errno); return bytes }
+            if rc <= 0 { continue }
+            do {
+                let chunk = try System.read(fd, max: 4096)
+                if chunk.isEmpty { return bytes }
+                bytes += chunk
+            } catch let e {
+                error = e
+                return bytes
+            }
+        }
+    }
+}
+
+extension ProcFS {
+    /// Every process /proc shows (those that vanish while being read are skipped).
+    public static func allProcesses(root: String = "/proc") -> [Stat] {
+        Files.list(root).compactMap { name -> Stat? in
+            let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
+            guard let pid = Int32(trimmed) else { return nil }
+            return stat(pid: pid, root: root)
+        }
+    }
+
+    /// The `smaps_rollup` figures of a process in bytes (`Rss`, `Pss`, `Private_Dirty` …); nil if unreadable.
+    public static func memoryRollup(pid: Int32, root: String = "/proc") -> [String: Int64]? {
+        (try? readFile("\(root)/\(pid)/smaps_rollup")).map(parseKeyValues).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,345 @@
+import LabOS
+import Synchronization
+import Testing
+@testable import LabKit
+
+/// The built conclab, for the tests that start real workers: $CONCLAB_BIN, else `<package>/.build/debug/conclab`.
+private let conclabBinary: String? = {
+    if let given = System.environment("CONCLAB_BIN"), !given.isEmpty { return Files.isRegularFile(given) ? given : nil }
+    let root = String(#filePath).split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
+    let path = root + "/.build/debug/conclab"
+    return Files.isRegularFile(path) ? path : nil
+}()
+
+private func field(_ outcome: Outcome, _ name: String) -> Value? { outcome.result.fields[name] }
+
+private func waitUntil(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Clock.monotonicNanoseconds() + Int64(seconds * 1e9)
+    while !condition() {
+        if Clock.monotonicNanoseconds() >= deadline { return false }
+        System.sleep(nanoseconds: 5_000_000)
+    }
+    return true
+}
+
+/// The messages of the worker and fork-server protocols: what goes out comes back; anything else is refused.
+@Suite struct ProcessProtocolTests {
+    @Test(arguments: [
+        WorkerMessage.hello(pid: 42, startMethod: "spawn"),
+        .done(.init(outcome: "completed", result: "sha256 abc", cpuNanoseconds: 1_500_000, maxRSSBytes: 9_000_000)),
+        .done(.init(outcome: "stopped", result: nil, cpuNanoseconds: 0, maxRSSBytes: 0)),
+        .failure("unknown workload 'x'"),
+    ])
+    func workerMessagesRoundTrip(message: WorkerMessage) throws {
+        #expect(try WorkerMessage(frame: message.frame) == message)
+    }
+
+    @Test(arguments: [ForkServerRequest.spawn(words: ["spin", "5"]), .peek(pid: 7), .reap(pid: 8), .quit])
+    func requestsRoundTrip(request: ForkServerRequest) throws {
+        #expect(try ForkServerRequest(frame: request.frame) == request)
+    }
+
+    @Test func repliesRoundTrip() throws {
+        let replies: [ForkServerReply] = [
+            .spawned(pid: 99), .status(nil, nil), .status(.exited(3), nil), .status(.signaled(9), ChildUsage(userNanoseconds: 5, systemNanoseconds: 6, maxRSSBytes: 7)),
+            .finished([(5, .signaled(9)), (6, .exited(0))]), .finished([]), .failure("no"),
+        ]
+        for reply in replies { #expect(try ForkServerReply(frame: reply.frame) == reply) }
+    }
+
+    @Test(arguments: [
+        Frame(kind: 1, fields: ["notapid", "spawn"]),
+        Frame(kind: 1, fields: ["-4", "spawn"]),
+        Frame(kind: 2, fields: ["exploded", "", "1", "2"]),
+        Frame(kind: 2, fields: ["completed", "", "x", "2"]),
+        Frame(kind: 3, fields: ["a", "b"]),
+        Frame(kind: 77),
+    ])
+    func malformedWorkerFramesAreRefused(frame: Frame) {
+        #expect(throws: ProtocolError.self) { try WorkerMessage(frame: frame) }
+    }
+
+    @Test(arguments: [Frame(kind: 10), Frame(kind: 11, fields: ["0"]), Frame(kind: 12, fields: ["1", "2"]), Frame(kind: 13, fields: ["x"]), Frame(kind: 1)])
+    func malformedRequestsAreRefused(frame: Frame) {
+        #expect(throws: ProtocolError.self) { try ForkServerRequest(frame: frame) }
+    }
+
+    @Test(arguments: [Frame(kind: 21, fields: ["dead", "1"]), Frame(kind: 21, fields: ["exited", "x"]), Frame(kind: 22, fields: ["1", "exited"]),
+                      Frame(kind: 20, fields: []), Frame(kind: 21, fields: ["exited", "0", "1"])])
+    func malformedRepliesAreRefused(frame: Frame) {
+        #expect(throws: ProtocolError.self) { try ForkServerReply(frame: frame) }
+    }
+}
+
+/// What a worker runs, and the jobs of `par compare`.
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct ProcessJobTests {
+    @Test func workerWordsParse() throws {
+        #expect(try WorkerTask(words: ["sleep", "10"]) == .workload(.sleep(milliseconds: 10)))
+        #expect(try WorkerTask(words: ["--job", "spin", "5"]) == .job(.spin(cpuMilliseconds: 5)))
+        #expect(try WorkerTask(words: ["--job", "hash", "2"]).words == ["--job", "hash", "2"])
+        #expect(throws: (any Error).self) { try WorkerTask(words: ["--job", "sleep", "10"]) }
+        #expect(throws: (any Error).self) { try WorkerTask(words: ["nap", "10"]) }
+    }
+
+    @Test func spinBurnsCPUTimeNotWallTime() {
+        let before = Clock.threadCPUNanoseconds()
+        #expect(NativeJob.spin(cpuMilliseconds: 30).perform() == .completed(result: nil))
+        #expect(Clock.threadCPUNanoseconds() - before >= 30_000_000)
+    }
+
+    @Test func aStoppedJobSaysSo() {
+        #expect(NativeJob.spin(cpuMilliseconds: 60_000).perform(shouldStop: { true }) == .stopped)
+    }
+
+    @Test func hashJobGivesADigest() {
+        guard case .completed(let result?) = NativeJob.hash(megabytes: 1).perform() else {
+            Issue.record("no digest")
+            return
+        }
+        #expect(result.hasPrefix("sha256 "))
+    }
+
+    @Test func threadsRunEveryJobAndReportProgress() throws {
+        let calls = Mutex<[Int]>([])
+        try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: "threads", progress: { done in
+            calls.withLock { $0.append(done) }
+        }, shouldStop: { false })
+        #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
+    }
+
+    @Test func cancelledThreadsThrow() {
+        #expect(throws: JobStopped.self) {
+            try NativeParallelJob(job: .spin(cpuMilliseconds: 60_000)).runInThreads(count: 2, mode: "threads", progress: { _ in }, shouldStop: { true })
+        }
+    }
+
+    @Test(arguments: [("sequential", "sequential"), ("threads (GIL)", "threads_gil"), ("threads (no GIL)", "threads_no_gil"), ("processes", "processes")])
+    func modeKeysAreNamesChecksCanUse(name: String, key: String) {
+        #expect(ParallelComparison.Mode.threads(name).key == key)
+    }
+}
+
+/// Every suite that starts processes or sets the worker executable runs inside this one, one test at a time.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ProcessSuites {}
+
+extension ProcessSuites {
+    /// Commands that need no worker binary.
+    @Suite(.serialized, .timeLimit(.minutes(1)))
+    struct ProcessCommandTests {
+        @Test func snippetsWaitForTheInterpreter() {
+            let session = Session()
+            for line in ["proc spawn --py 'x = 1'", "par compare --py 'x = 1' --workers 2"] {
+                let outcome = session.execute(line)
+                #expect(outcome.failure?.kind == .failed)
+                #expect(outcome.failure?.message.contains("snippet interpreter") == true, "\(line): \(String(describing: outcome.failure))")
+            }
+        }
+
+        @Test(arguments: [
+            ("par compare sleep 10", "WORKLOAD must be one of spin, hash, got 'sleep'"),
+            ("par compare spin", "missing AMOUNT: spin takes CPU milliseconds, e.g. 'spin 300'"),
+            ("par compare", "missing WORKLOAD (spin MS or hash MB)"),
+            ("par compare spin 10 --workers 0", "workers must be between 1 and 64, got 0"),
+            ("par compare hash 0", "hash takes one number of MiB (1 to 65536), e.g. 'hash 64'"),
+            ("proc spawn", "missing WORKLOAD"),
+            ("proc spawn spin 10 --start fork", "--start must be one of spawn, forkserver, got 'fork'; did you mean 'forkserver'?"),
+        ])
+        func badArgumentsAreUsageErrors(line: String, message: String) {
+            let outcome = Session().execute(line)
+            #expect(outcome.failure?.kind == .usage)
+            #expect(outcome.failure?.message == message)
+        }
+
+        @Test func forkDemoInTheSession() {
+            let outcome = Session().execute("proc fork-demo")
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            #expect(field(outcome, "child_change_visible") == .bool(false))
+            #expect(field(outcome, "parent_after") == .string("written by the parent"))
+            #expect(field(outcome, "child_wrote") == .string("written by the child"))
+            #expect(field(outcome, "child_status") == .string("exited 0"))
+        }
+
+        @Test func treeAndMemoryWithoutWorkers() {
+            let session = Session()
+            let tree = session.execute("proc tree")
+            #expect(tree.succeeded)
+            if case .table(let table) = tree.result {
+                #expect(table.record(at: 0)["handle"] == .string("shell"))
+                #expect(table.record(at: 0)["pid"] == .int(Int(System.processID)))
+            } else {
+                Issue.record("proc tree gave \(tree.result)")
+            }
+            let all = session.execute("mem all")
+            #expect(field(all, "count") == .int(1))
+            #expect((field(all, "total_pss_bytes")?.number ?? 0) > 0)
+            #expect(session.execute("mem").result.fields["rss_bytes"] != nil)
+            #expect(session.execute("mem p9").failure?.message.hasPrefix("No object p9.") == true)
+            #expect(session.execute("proc list").result.fields["count"] == .int(0))
+        }
+
+        @Test func aTestRunnerDoesNotSpawnCopiesOfItself() throws {
+            // Only conclab's main names the worker executable; a program that never did refuses to start workers.
+            WorkerMode.useExecutable(nil)
+            #expect(throws: SpawnError.self) { try WorkerProcess.launch(words: ["sleep", "0"], method: .spawn, server: nil) }
+            #expect(Session().execute("proc spawn sleep 0").failure?.message.contains("cannot start conclab workers") == true)
+        }
+    }
+
+    /// Real workers, when the built conclab is there (`make test` builds it first).
+    @Suite(.serialized, .timeLimit(.minutes(2)), .enabled(if: conclabBinary != nil, "needs the built conclab (.build/debug/conclab or $CONCLAB_BIN)"))
+    struct ProcessSessionTests {
+        private func session() throws -> Session {
+            WorkerMode.useExecutable(try #require(conclabBinary))
+            return Session()
+        }
+
+        @Test(arguments: StartMethod.allCases)
+        func lifeOfAWorker(method: StartMethod) throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            let spawn = session.execute("proc spawn sleep 60000 --start \(method.rawValue)")
+            #expect(spawn.succeeded, "\(String(describing: spawn.failure))")
+            guard case .int(let pid)? = field(spawn, "pid") else { Issue.record("no pid"); return }
+            #expect(field(spawn, "start_method") == .string(method.rawValue))
+            let worker = try #require(try session.objects.lookup("p1", kind: "process") as? WorkerProcess)
+            #expect(waitUntil { worker.state == "sleeping" })
+            #expect(ProcFS.stat(pid: Int32(pid))?.command == WorkerMode.processName)
+
+            #expect(session.execute("proc kill p1 STOP").succeeded)
+            #expect(waitUntil { worker.state == "stopped" })
+            #expect(session.execute("proc kill p1 CONT").succeeded)
+            #expect(waitUntil { worker.state == "sleeping" })
+
+            #expect(session.execute("proc kill p1 TERM").succeeded)
+            // Ended but not waited for: a zombie, whose end is already known.
+            #expect(waitUntil { worker.state == "zombie" })
+            let listed = session.execute("proc list")
+            let rows = try #require(listed.result.fields["rows"])
+            #expect(rowValue(rows, "state") == .string("zombie"))
+            #expect(rowValue(rows, "status") == .string("killed by SIGTERM"))
+            #expect(rowValue(rows, "start") == .string(method.rawValue))
+            #expect(rowValue(rows, "rss_bytes") == .null)
+            #expect(ProcFS.stat(pid: Int32(pid))?.state == "Z")
+
+            let wait = session.execute("proc wait p1 --timeout 10000")
+            #expect(field(wait, "signal") == .string("SIGTERM"))
+            #expect(field(wait, "exit_code") == .null)
+            #expect(worker.state == "killed by SIGTERM")
+            // Reaped: the zombie is gone from /proc.
+            #expect(waitUntil { ProcFS.stat(pid: Int32(pid)) == nil })
+            #expect(session.execute("proc kill p1").failure?.message.contains("has already ended (killed by SIGTERM)") == true)
+        }
+
+        @Test func exitStatusAndResultsComeBack() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            #expect(session.execute("proc spawn hash 1").succeeded)
+            let wait = session.execute("proc wait p1 --timeout 60000")
+            #expect(field(wait, "exit_code") == .int(0))
+            #expect(field(wait, "outcome") == .string("completed"))
+            guard case .string(let digest)? = field(wait, "result") else { Issue.record("no result in \(wait.result)"); return }
+            #expect(digest.hasPrefix("sha256 "))
+            #expect(session.execute("proc wait p1").succeeded)  // waiting again reports the same end
+        }
+
+        @Test func aCrashIsReportedWithItsSignal() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            #expect(session.execute("proc spawn sleep 60000").succeeded)
+            let worker = try #require(try session.objects.lookup("p1", kind: "process") as? WorkerProcess)
+            // A signal the shell did not send: a crash, as far as the shell knows.
+            try ChildProcess.signal(worker.pid, 11)
+            #expect(waitUntil { session.takeNoticesContaining("crashed: killed by SIGSEGV") })
+            #expect(field(session.execute("proc wait p1"), "signal") == .string("SIGSEGV"))
+        }
+
+        @Test func forkServerIsSingleThreadedAndParentOfItsWorkers() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            #expect(session.execute("proc spawn sleep 60000 --start forkserver").succeeded)
+            #expect(session.execute("proc spawn sleep 60000 --start forkserver").succeeded)
+            let server = try #require(try session.objects.lookup("fs1", kind: "forkserver") as? ForkServer)
+            let workers = ProcSupport.workers(session).map(\.1.pid)
+            #expect(workers.count == 2)
+            for pid in workers { #expect(ProcFS.stat(pid: pid)?.parentPID == server.pid) }
+            #expect(try ProcFS.memory(pid: String(server.pid)).threads == 1)
+            let tree = session.execute("proc tree")
+            guard case .table(let table) = tree.result else { Issue.record("proc tree gave \(tree.result)"); return }
+            let byHandle = Dictionary(table.rows.indices.map { table.record(at: $0) }.compactMap { row -> (String, Record)? in
+                guard case .string(let handle)? = row["handle"] else { return nil }
+                return (handle, row)
+            }, uniquingKeysWith: { a, _ in a })
+            #expect(byHandle["fs1"]?["ppid"] == .int(Int(System.processID)))
+            #expect(byHandle["p1"]?["ppid"] == .int(Int(server.pid)))
+            #expect(byHandle["p2"]?["ppid"] == .int(Int(server.pid)))
+            let memory = session.execute("mem all")
+            #expect(field(memory, "count") == .int(4))
+            #expect(session.execute("mem p1").result.fields["pss_bytes"] != nil)
+            // Closing the server ends its workers too, and reports how.
+            #expect(session.execute("close fs1").succeeded)
+            let list = session.execute("proc list | where state == \"killed by SIGKILL\"")
+            #expect(field(list, "count") == .int(2))
+            #expect(waitUntil { workers.allSatisfy { ProcFS.stat(pid: $0) == nil } && ProcFS.stat(pid: server.pid) == nil })
+        }
+
+        @Test func parCompareMeasuresThreeWays() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            for method in StartMethod.allCases {
+                let outcome = session.execute("par compare spin 20 --workers 2 --start \(method.rawValue)")
+                #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+                let rows = outcome.result.fields["rows"]
+                #expect(field(outcome, "count") == .int(3))
+                #expect(rows.flatMap { rowValue($0, "mode", at: 2) } == .string("processes"))
+                #expect(field(outcome, "processes_speedup")?.number != nil)
+                #expect((field(outcome, "processes_memory_bytes")?.number ?? 0) > 0)
+                #expect(HumanRenderer(color: false).render(outcome.result).contains("sequential  █"))
+            }
+            // Its workers are gone: nothing is left in the table but the fork server.
+            #expect(session.objects.all(kind: "process").isEmpty)
+        }
+
+        @Test func spawnBenchReportsEachMethod() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            let outcome = session.execute("proc bench -n 2")
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            #expect(field(outcome, "count") == .int(3))
+            for name in ["posix_spawn_ms", "spawn_ms", "forkserver_ms"] { #expect((field(outcome, name)?.number ?? 0) > 0) }
+            #expect(session.objects.all(kind: "process").isEmpty)
+        }
+    }
+
+}
+
+private func rowValue(_ rows: Value, _ column: String, at index: Int = 0) -> Value? {
+    guard case .list(let list) = rows, index < list.count, case .record(let record) = list[index] else { return nil }
+    return record[column]
+}
+
+extension Session {
+    /// Whether a pending notice contains `text` (notices are taken).
+    func takeNoticesContaining(_ text: String) -> Bool {
+        takeNotices().contains { $0.contains(text) }
+    }
+}

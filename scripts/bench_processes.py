@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Processes benchmark: what starting a worker costs, and what N processes buy on N cores.
+
+conclab's `proc bench` times, in turns, a bare posix_spawn of /bin/true (to its exit), a worker started
+with the `spawn` method (posix_spawn of conclab, to the worker's first message) and one forked by the
+fork server (to its first message). python3 times `multiprocessing` with the `spawn` start method,
+`Process(target=os.getpid).start(); join()`, in this same run. Then `par compare` runs a CPU-bound job
+(spin: a fixed amount of CPU time) sequentially, in 2 threads and in 2 processes. Nothing here asserts a
+time: the targets are printed next to the figures.
+
+    python3 scripts/bench_processes.py .build/release/conclab
+
+Imported by scripts/bench.py: run(conclab_bin) -> [(label, value, unit), ...].
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+RUNS = 25
+SPIN_MS = 500
+WORKERS = 2
+TITLE = (f"Processes: worker start-up, median of {RUNS} (targets: spawn <= 3 x posix_spawn, <= 0.2 x python3's "
+         f"multiprocessing spawn); par compare spin {SPIN_MS} x {WORKERS} (target: processes speed-up >= 1.8 on 2 cores)")
+
+PYTHON_PROGRAM = f"""
+import multiprocessing, os, statistics, time
+context = multiprocessing.get_context("spawn")
+samples = []
+for i in range({RUNS} + 2):
+    start = time.perf_counter()
+    p = context.Process(target=os.getpid)
+    p.start()
+    p.join()
+    if i >= 2:
+        samples.append(time.perf_counter() - start)
+    assert p.exitcode == 0, p.exitcode
+print(statistics.median(samples) * 1000)
+"""
+
+
+def conclab_results(conclab_bin, script):
+    """The JSON result of each command of `script`, in order."""
+    state = tempfile.mkdtemp(prefix="conclab-bench-processes-")
+    env = dict(os.environ, XDG_STATE_HOME=state, NO_COLOR="1")
+    try:
+        done = subprocess.run([conclab_bin, "--json"], input=script, capture_output=True, text=True,
+                              timeout=600, check=False, env=env)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"conclab failed ({done.returncode}): {done.stderr.strip()[:500]}")
+    return [json.loads(line)["result"] for line in done.stdout.splitlines() if line.strip()]
+
+
+def summary(result):
+    """The summary fields of a table result, or of the table that ends a group."""
+    if result.get("type") == "group":
+        result = result["results"][-1]
+    return result.get("summary", {})
+
+
+def python_spawn_ms(python_bin):
+    done = subprocess.run([python_bin, "-c", PYTHON_PROGRAM], capture_output=True, text=True, timeout=600, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run(conclab_bin):
+    conclab_bin = os.path.abspath(conclab_bin)
+    bench, compare = conclab_results(conclab_bin, f"proc bench -n {RUNS}\npar compare spin {SPIN_MS} --workers {WORKERS}\n")
+    starts = summary(bench)
+    bare, spawned, forked = starts["posix_spawn_ms"], starts["spawn_ms"], starts["forkserver_ms"]
+    python_bin = shutil.which("python3") or sys.executable
+    python = python_spawn_ms(python_bin)
+    par = summary(compare)
+    return [
+        ("posix_spawn of /bin/true, to its exit (in conclab)", bare, "ms"),
+        ("conclab worker, start method spawn, to its first message", spawned, "ms"),
+        ("conclab worker, start method forkserver, to its first message", forked, "ms"),
+        ("python3 multiprocessing spawn: Process().start(); join()", python, "ms"),
+        ("ratio spawn / posix_spawn (target <= 3)", spawned / bare, "x"),
+        ("ratio spawn / python3 (target <= 0.2)", spawned / python, "x"),
+        ("ratio forkserver / posix_spawn", forked / bare, "x"),
+        (f"par compare spin {SPIN_MS}: sequential wall time", par["sequential_ms"], "ms"),
+        (f"par compare: {WORKERS} threads speed-up (native code, no GIL)", par["threads_speedup"], "x"),
+        (f"par compare: {WORKERS} processes speed-up (target >= 1.8)", par["processes_speedup"], "x"),
+        (f"par compare: memory, {WORKERS} processes / sequential (PSS)",
+         par["processes_memory_bytes"] / max(1, par["sequential_memory_bytes"]), "x"),
+    ]
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: bench_processes.py PATH/TO/conclab")
+    rows = run(sys.argv[1])
+    print(TITLE)
+    width = max(len(label) for label, _, _ in rows)
+    for label, value, unit in rows:
+        print(f"  {label.ljust(width)}  {value:>12,.2f} {unit}")
+
+
+if __name__ == "__main__":
+    main()
