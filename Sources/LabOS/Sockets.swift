@@ -1,0 +1,315 @@
+@preconcurrency import Glibc
+import CLabShim
+
+/// Sockets: pairs, Unix-domain and TCP listeners and connections, and passing descriptors with SCM_RIGHTS.
+/// Every socket is created close-on-exec; TCP binds to 127.0.0.1 unless the caller names another address.
+public enum Sockets {
+    /// The loopback address TCP binds to by default.
+    public static let loopback = "127.0.0.1"
+
+    private static var streamType: Int32 { Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) }
+
+    /// A connected pair of Unix stream sockets: each end can send and receive.
+    public static func pair() throws(OSError) -> (Int32, Int32) {
+        var fds: [Int32] = [-1, -1]
+        _ = try valueOrErrno("socketpair") { socketpair(AF_UNIX, streamType, 0, &fds) }
+        return (fds[0], fds[1])
+    }
+
+    // MARK: Unix-domain
+
+    private static func unixAddress(_ path: String) throws(OSError) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity else { throw OSError("use socket path", errno: ENAMETOOLONG, subject: path) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return address
+    }
+
+    /// A listening Unix stream socket bound to `path` (which must not exist yet).
+    public static func listenUnix(path: String, backlog: Int32 = 16) throws(OSError) -> Int32 {
+        var address = try unixAddress(path)
+        let fd = try valueOrErrno("create socket for", subject: path) { socket(AF_UNIX, streamType, 0) }
+        do {
+            _ = try valueOrErrno("bind", subject: path) {
+                withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            }
+            _ = try valueOrErrno("listen on", subject: path) { listen(fd, backlog) }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// A Unix stream socket connected to the listener at `path`.
+    public static func connectUnix(path: String) throws(OSError) -> Int32 {
+        var address = try unixAddress(path)
+        let fd = try valueOrErrno("create socket for", subject: path) { socket(AF_UNIX, streamType, 0) }
+        do {
+            _ = try valueOrErrno("connect to", subject: path) {
+                withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    // MARK: TCP over IPv4
+
+    /// `"127.0.0.1"` → its address, or nil when the text is not a dotted IPv4 address.
+    public static func parseIPv4(_ host: String) -> in_addr? {
+        var address = in_addr()
+        return inet_pton(AF_INET, host, &address) == 1 ? address : nil
+    }
+
+    /// Whether `host` is an IPv4 loopback address (127.0.0.0/8).
+    public static func isLoopback(_ host: String) -> Bool {
+        guard let address = parseIPv4(host) else { return false }
+        return UInt32(bigEndian: address.s_addr) >> 24 == 127
+    }
+
+    private static func inetAddress(_ host: String, _ port: UInt16) throws(OSError) -> sockaddr_in {
+        guard let ip = parseIPv4(host) else { throw OSError("use address", errno: EINVAL, subject: host) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr = ip
+        return address
+    }
+
+    /// A listening TCP socket on `host:port` (port 0: the kernel picks one). Returns the socket and its port.
+    public static func listenTCP(host: String = loopback, port: UInt16 = 0, backlog: Int32 = 16) throws(OSError) -> (fd: Int32, port: UInt16) {
+        var address = try inetAddress(host, port)
+        let subject = "\(host):\(port)"
+        let fd = try valueOrErrno("create socket for", subject: subject) { socket(AF_INET, streamType, 0) }
+        do {
+            var one: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            _ = try valueOrErrno("bind", subject: subject) {
+                withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            }
+            _ = try valueOrErrno("listen on", subject: subject) { listen(fd, backlog) }
+            return (fd, try localPort(fd))
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+    }
+
+    /// Starts connecting a TCP socket to `host:port` without blocking. `connected` is false while the handshake
+    /// is in progress: wait for the socket to become writable, then call `connectionResult`.
+    public static func startConnectTCP(host: String, port: UInt16) throws(OSError) -> (fd: Int32, connected: Bool) {
+        var address = try inetAddress(host, port)
+        let subject = "\(host):\(port)"
+        let fd = try valueOrErrno("create socket for", subject: subject) {
+            socket(AF_INET, streamType | Int32(SOCK_NONBLOCK.rawValue), 0)
+        }
+        let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        if rc == 0 { return (fd, true) }
+        let code = Glibc.errno
+        if code == EINPROGRESS || code == EINTR { return (fd, false) }
+        Glibc.close(fd)
+        throw OSError("connect to", errno: code, subject: subject)
+    }
+
+    /// After `startConnectTCP` and writability: throws the connection's error (ECONNREFUSED …), if any.
+    public static func connectionResult(_ fd: Int32, subject: String) throws(OSError) {
+        var code: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        _ = try valueOrErrno("connect to", subject: subject) { getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) }
+        if code != 0 { throw OSError("connect to", errno: code, subject: subject) }
+    }
+
+    /// The local port a TCP socket is bound to.
+    public static func localPort(_ fd: Int32) throws(OSError) -> UInt16 {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = try valueOrErrno("getsockname") {
+            withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getsockname(fd, $0, &length) } }
+        }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    /// Turns off Nagle's algorithm: small messages leave at once (what a ping-pong needs).
+    public static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Accepts one waiting connection, close-on-exec (and non-blocking when asked). Nil when none is waiting on a
+    /// non-blocking listener.
+    public static func accept(_ fd: Int32, nonBlocking: Bool = false) throws(OSError) -> Int32? {
+        while true {
+            let client = conclab_accept_cloexec(fd, nonBlocking ? 1 : 0)
+            if client >= 0 { return client }
+            let code = Glibc.errno
+            if code == EINTR || code == ECONNABORTED { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return nil }
+            throw OSError("accept on", errno: code, subject: "fd \(fd)")
+        }
+    }
+
+    /// `send` with MSG_NOSIGNAL: a closed peer gives EPIPE, never SIGPIPE. Returns 0 when a non-blocking socket is full.
+    public static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OSError) -> Int {
+        while true {
+            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return n }
+            let code = Glibc.errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return 0 }
+            throw OSError("send", errno: code, subject: "fd \(fd)")
+        }
+    }
+
+    /// Whether `fd` is a socket (so `send` applies rather than `write`).
+    public static func isSocket(_ fd: Int32) -> Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFSOCK
+    }
+
+    // MARK: SCM_RIGHTS
+
+    /// glibc's CMSG_ALIGN: control messages are padded to the size of `size_t`.
+    static func controlAlign(_ length: Int) -> Int {
+        let word = MemoryLayout<Int>.size
+        return (length + word - 1) & ~(word - 1)
+    }
+
+    /// The size of `struct cmsghdr` (len, level, type), padded.
+    static var controlHeaderSize: Int { controlAlign(MemoryLayout<cmsghdr>.size) }
+
+    /// CMSG_LEN(n): the `cmsg_len` of a control message carrying `n` bytes (the macro is not imported into Swift).
+    public static func controlMessageLength(_ dataBytes: Int) -> Int { controlHeaderSize + dataBytes }
+
+    /// CMSG_SPACE(n): the buffer room one control message with `n` bytes of data takes, padding included.
+    public static func controlMessageSpace(_ dataBytes: Int) -> Int { controlHeaderSize + controlAlign(dataBytes) }
+
+    /// MSG_CMSG_CLOEXEC: received descriptors are close-on-exec from birth.
+    static let receiveCloseOnExec: Int32 = 0x4000_0000
+
+    /// Sends `bytes` (at least one) on a Unix socket with `descriptor` attached as SCM_RIGHTS. The receiver gets a
+    /// new descriptor, usually with another number, for the same open file.
+    public static func sendDescriptor(_ socket: Int32, _ descriptor: Int32, bytes: [UInt8]) throws(OSError) {
+        guard !bytes.isEmpty else { throw OSError("send a descriptor over", errno: EINVAL, subject: "fd \(socket)") }
+        let space = controlMessageSpace(MemoryLayout<Int32>.size)
+        var control = [UInt8](repeating: 0, count: space)
+        var payload = bytes
+        let sent: Int = control.withUnsafeMutableBytes { controlRaw in
+            let header = controlRaw.baseAddress!.assumingMemoryBound(to: cmsghdr.self)
+            header.pointee.cmsg_len = Int(controlMessageLength(MemoryLayout<Int32>.size))
+            header.pointee.cmsg_level = SOL_SOCKET
+            header.pointee.cmsg_type = Int32(SCM_RIGHTS)
+            controlRaw.storeBytes(of: descriptor, toByteOffset: controlHeaderSize, as: Int32.self)
+            return payload.withUnsafeMutableBytes { payloadRaw in
+                var vector = iovec(iov_base: payloadRaw.baseAddress, iov_len: payloadRaw.count)
+                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    var message = msghdr()
+                    message.msg_iov = vectorPointer
+                    message.msg_iovlen = 1
+                    message.msg_control = controlRaw.baseAddress
+                    message.msg_controllen = controlRaw.count
+                    while true {
+                        let n = sendmsg(socket, &message, Int32(MSG_NOSIGNAL))
+                        if n == -1 && Glibc.errno == EINTR { continue }
+                        return n
+                    }
+                }
+            }
+        }
+        if sent < 0 { throw OSError("send a descriptor over", errno: Glibc.errno, subject: "fd \(socket)") }
+        if sent < bytes.count {
+            // The descriptor went with the first byte; the rest is plain data.
+            try System.writeAll(socket, Array(bytes[sent...]))
+        }
+    }
+
+    /// What `receiveDescriptors` got: the bytes, and the descriptors that came with them (close-on-exec).
+    public struct Received: Sendable, Equatable {
+        public var bytes: [UInt8]
+        public var descriptors: [Int32]
+    }
+
+    /// One `recvmsg` of up to `max` bytes with room for `room` descriptors (0: none), received with MSG_CMSG_CLOEXEC.
+    /// If the kernel had to drop descriptors for lack of room (MSG_CTRUNC), the ones that did arrive are closed
+    /// and the call fails with EMSGSIZE. Empty bytes mean end of file.
+    public static func receiveDescriptors(_ socket: Int32, max: Int, room: Int = 4) throws(OSError) -> Received {
+        var control = [UInt8](repeating: 0, count: room > 0 ? controlMessageSpace(MemoryLayout<Int32>.size * room) : 0)
+        var buffer = [UInt8](repeating: 0, count: Swift.max(1, max))
+        var flags: Int32 = 0
+        var controlUsed = 0
+        let n: Int = buffer.withUnsafeMutableBytes { bufferRaw in
+            control.withUnsafeMutableBytes { controlRaw in
+                var vector = iovec(iov_base: bufferRaw.baseAddress, iov_len: bufferRaw.count)
+                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    var message = msghdr()
+                    message.msg_iov = vectorPointer
+                    message.msg_iovlen = 1
+                    message.msg_control = controlRaw.baseAddress
+                    message.msg_controllen = controlRaw.count
+                    while true {
+                        let n = recvmsg(socket, &message, receiveCloseOnExec)
+                        if n == -1 && Glibc.errno == EINTR { continue }
+                        flags = message.msg_flags
+                        controlUsed = Int(message.msg_controllen)
+                        return n
+                    }
+                }
+            }
+        }
+        if n < 0 { throw OSError("receive on", errno: Glibc.errno, subject: "fd \(socket)") }
+        let descriptors = parseRights(control, length: controlUsed)
+        if flags & Int32(MSG_CTRUNC) != 0 {
+            for fd in descriptors { Glibc.close(fd) }
+            throw OSError("receive descriptors on", errno: EMSGSIZE, subject: "fd \(socket) (control data truncated)")
+        }
+        buffer.removeSubrange(n...)
+        return Received(bytes: buffer, descriptors: descriptors)
+    }
+
+    /// The descriptors in the SCM_RIGHTS messages of a control buffer (pure: tests feed it bytes).
+    static func parseRights(_ control: [UInt8], length: Int) -> [Int32] {
+        var result: [Int32] = []
+        var offset = 0
+        let end = min(length, control.count)
+        let headerSize = MemoryLayout<cmsghdr>.size
+        while offset + headerSize <= end {
+            let (messageLength, level, type) = control.withUnsafeBytes { raw in
+                (raw.loadUnaligned(fromByteOffset: offset, as: Int.self),
+                 raw.loadUnaligned(fromByteOffset: offset + MemoryLayout<Int>.size, as: Int32.self),
+                 raw.loadUnaligned(fromByteOffset: offset + MemoryLayout<Int>.size + 4, as: Int32.self))
+            }
+            guard messageLength >= controlHeaderSize, offset + messageLength <= end else { break }
+            if level == SOL_SOCKET && type == Int32(SCM_RIGHTS) {
+                var data = offset + controlHeaderSize
+                while data + 4 <= offset + messageLength {
+                    result.append(control.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: data, as: Int32.self) })
+                    data += 4
+                }
+            }
+            offset += controlAlign(messageLength)
+        }
+        return result
+    }
+}
+
+extension OSError {
+    /// EPIPE or ECONNRESET: the other end of a pipe or socket is gone.
+    public var isBrokenConnection: Bool { errno == EPIPE || errno == ECONNRESET }
+    /// EMFILE: no descriptor number is free below the soft limit.
+    public var isTooManyOpenFiles: Bool { errno == EMFILE }
+    /// EAGAIN / EWOULDBLOCK: a non-blocking descriptor has nothing to give or no room.
+    public var wouldBlock: Bool { errno == EAGAIN || errno == EWOULDBLOCK }
+}

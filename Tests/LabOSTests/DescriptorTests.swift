@@ -1,0 +1,266 @@
+import Foundation
+import Testing
+@testable import LabOS
+
+/// A fresh temporary file path (the file is not created); removed by the caller.
+private func temporaryPath(_ label: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("conclab-fd-\(label)-\(UUID().uuidString.prefix(8))").path
+}
+
+@Suite struct DescriptorInfoParsingTests {
+    @Test(arguments: [
+        ("pos:\t0\nflags:\t02\nmnt_id:\t24\nino:\t1234\n", Int64(0), "rw", false, Int64(1234)),
+        ("pos:\t17\nflags:\t02100001\nmnt_id:\t24\n", Int64(17), "w", true, nil),
+        ("pos:\t5\nflags:\t0102002\n", Int64(5), "rw,append", false, nil),
+        ("pos:\t0\nflags:\t02004000\n", Int64(0), "r,nonblock", true, nil),
+        ("pos:\t0\nflags:\t00\nmnt_id:\t16\nino:\t351847\n", Int64(0), "r", false, Int64(351847)),
+    ] as [(String, Int64, String, Bool, Int64?)])
+    func fdinfo(text: String, position: Int64, flags: String, cloexec: Bool, inode: Int64?) throws {
+        let info = try #require(ProcFS.parseDescriptorInfo(text))
+        #expect(info.position == position)
+        #expect(info.flagNames == flags)
+        #expect(info.closeOnExec == cloexec)
+        #expect(info.inode == inode)
+    }
+
+    @Test func fdinfoWithoutPositionOrFlagsIsNil() {
+        #expect(ProcFS.parseDescriptorInfo("mnt_id:\t24\n") == nil)
+        #expect(ProcFS.parseDescriptorInfo("") == nil)
+    }
+
+    @Test(arguments: [
+        ("pipe:[351847]", nil, DescriptorKind.pipe),
+        ("socket:[44]", nil, .socket),
+        ("anon_inode:[eventfd]", nil, .eventfd),
+        ("anon_inode:[eventpoll]", nil, .epoll),
+        ("anon_inode:[timerfd]", nil, .timerfd),
+        ("anon_inode:[signalfd]", nil, .signalfd),
+        ("anon_inode:inotify", nil, .inotify),
+        ("anon_inode:[pidfd]", nil, .pidfd),
+        ("anon_inode:[io_uring]", nil, .anon),
+        ("/dev/pts/3", UInt32(0o020620), .tty),
+        ("/dev/tty", UInt32(0o020666), .tty),
+        ("/dev/null", UInt32(0o020666), .device),
+        ("/etc/hostname", UInt32(0o100644), .file),
+        ("/tmp", UInt32(0o041777), .directory),
+        ("/tmp/fifo", UInt32(0o010644), .fifo),
+        ("/tmp/x.sock", UInt32(0o140755), .socket),
+        ("/tmp/gone (deleted)", nil, .file),
+        ("/dev/pts/9", nil, .tty),
+    ] as [(String, UInt32?, DescriptorKind)])
+    func classify(link: String, mode: UInt32?, kind: DescriptorKind) {
+        #expect(ProcFS.classify(link: link, mode: mode) == kind)
+    }
+
+    @Test func unixSocketTable() {
+        let text = """
+            Num       RefCount Protocol Flags    Type St Inode Path
+            0000000000000000: 00000002 00000000 00010000 0001 01 31337 /tmp/lab.sock
+            0000000000000000: 00000003 00000000 00000000 0001 03 31338
+            0000000000000000: 00000003 00000000 00000000 0001 03 31339 /run/a b.sock
+            0000000000000000: 00000002 00000000 00000000 0002 01 31340
+
+            """
+        let table = ProcFS.parseUnixSockets(text)
+        #expect(table[31337] == SocketDescription(kind: .unixSocket, local: "/tmp/lab.sock", remote: nil, state: "listening"))
+        #expect(table[31338]?.text == "unnamed connected")
+        #expect(table[31339]?.local == "/run/a b.sock")
+        #expect(table[31340]?.state == "unconnected")
+        #expect(table.count == 4)
+    }
+
+    @Test func tcpSocketTable() {
+        let text = """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5001 1 0000000000000000 100 0 0 10 0
+               1: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 5002 1 0000000000000000 20 4 30 10 -1
+
+            """
+        let table = ProcFS.parseInetSockets(text)
+        #expect(table[5001]?.text == "127.0.0.1:8080 listen")
+        #expect(table[5002]?.text == "127.0.0.1:50000 → 127.0.0.1:8080 established")
+    }
+
+    @Test(arguments: [
+        ("0100007F:1F90", "127.0.0.1:8080"),
+        ("00000000:0016", "0.0.0.0:22"),
+        ("00000000000000000000000001000000:0050", "[::1]:80"),
+        ("0000000000000000FFFF00000100007F:1F90", "127.0.0.1:8080"),
+        ("00000000000000000000000000000000:0016", "[::]:22"),
+    ])
+    func inetAddresses(hex: String, text: String) {
+        #expect(ProcFS.decodeInetAddress(Substring(hex)) == text)
+    }
+
+    @Test func bracketedInodes() {
+        #expect(ProcFS.bracketedInode("socket:[123]") == 123)
+        #expect(ProcFS.bracketedInode("pipe:[9]") == 9)
+        #expect(ProcFS.bracketedInode("/etc/hostname") == nil)
+    }
+}
+
+@Suite struct DescriptorCallTests {
+    @Test func openWriteSeekReadDupClose() throws {
+        let path = temporaryPath("rw")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = try Descriptors.open(path, mode: .readWrite, closeOnExec: true)
+        defer { try? Descriptors.close(fd) }
+        #expect(try Descriptors.write(fd, Array("hello world".utf8)) == 11)
+        #expect(Descriptors.offset(fd) == 11)
+        #expect(try Descriptors.seek(fd, to: 0, from: .start) == 0)
+        #expect(try Descriptors.read(fd, max: 5) == Array("hello".utf8))
+        let copy = try Descriptors.duplicate(fd, closeOnExec: false)
+        defer { try? Descriptors.close(copy) }
+        // A dup shares the open file, so the offset moves for both.
+        #expect(try Descriptors.read(copy, max: 6) == Array(" world".utf8))
+        #expect(Descriptors.offset(fd) == 11)
+        #expect(try Descriptors.isCloseOnExec(fd) == true)
+        #expect(try Descriptors.isCloseOnExec(copy) == false)
+        #expect(try Descriptors.seek(fd, to: -5, from: .end) == 6)
+        #expect(try Descriptors.read(fd, max: 100) == Array("world".utf8))
+        #expect(try Descriptors.read(fd, max: 100).isEmpty)
+    }
+
+    @Test func appendModeWritesAtTheEnd() throws {
+        let path = temporaryPath("append")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try Descriptors.open(path, mode: .write, closeOnExec: true)
+        _ = try Descriptors.write(writer, Array("abc".utf8))
+        try Descriptors.close(writer)
+        let appender = try Descriptors.open(path, mode: .append, closeOnExec: true)
+        defer { try? Descriptors.close(appender) }
+        _ = try Descriptors.seek(appender, to: 0, from: .start)
+        _ = try Descriptors.write(appender, Array("def".utf8))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "abcdef")
+        #expect(DescriptorInfo.describe(flags: try Descriptors.statusFlags(appender)).hasPrefix("w,append"))
+    }
+
+    @Test func dup2MakesTheTargetShareTheFile() throws {
+        let path = temporaryPath("dup2")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fd = try Descriptors.open(path, mode: .readWrite, closeOnExec: true)
+        defer { try? Descriptors.close(fd) }
+        let target = try #require(Descriptors.freeNumbers(1, from: 200).first)
+        #expect(try Descriptors.duplicate(fd, onto: target) == target)
+        defer { try? Descriptors.close(target) }
+        _ = try Descriptors.write(target, Array("xy".utf8))
+        #expect(Descriptors.offset(fd) == 2)
+        #expect(try Descriptors.isCloseOnExec(target) == false)
+    }
+
+    @Test func errorsNameTheCallTheSubjectAndTheErrno() throws {
+        let missing = "/nonexistent-conclab-dir/file"
+        let error = try #require(throws: OSError.self) { try Descriptors.open(missing, mode: .read, closeOnExec: true) }
+        #expect(error.name == "ENOENT")
+        #expect(error.description == "cannot open \(missing): no such file or directory (ENOENT)")
+        let unused = try #require(Descriptors.freeNumbers(1, from: 4000).first)
+        let bad = try #require(throws: OSError.self) { try Descriptors.read(unused, max: 1) }
+        #expect(bad.name == "EBADF")
+        #expect(bad.description.contains("fd \(unused)"))
+        #expect(throws: OSError.self) { try Descriptors.close(unused) }
+        #expect(OSError("open", errno: 24, subject: "/dev/null").description == "cannot open /dev/null: too many open files (EMFILE)")
+    }
+
+    @Test func limitIsReadable() throws {
+        let (soft, hard) = try Descriptors.openFileLimit()
+        #expect(soft > 3)
+        #expect(hard >= soft)
+    }
+
+    @Test func freeNumbersSkipOpenOnesAndExclusions() throws {
+        let (r, w) = try System.pipe()
+        defer { System.close(r); System.close(w) }
+        let free = Descriptors.freeNumbers(3, from: r, excluding: [r + 2])
+        #expect(!free.contains(r))
+        #expect(!free.contains(w))
+        #expect(!free.contains(r + 2))
+        #expect(free.count == 3)
+    }
+
+    @Test func waitSeesDataAndTimesOut() throws {
+        let (r, w) = try System.pipe()
+        defer { System.close(r); System.close(w) }
+        #expect(try Descriptors.wait(r, for: .readable, milliseconds: 0) == false)
+        #expect(try Descriptors.wait(w, for: .writable, milliseconds: 0) == true)
+        try System.writeAll(w, "x")
+        #expect(try Descriptors.wait(r, for: .readable, milliseconds: 1000) == true)
+    }
+
+    @Test func nonBlockingWriteToAFullPipeTakesNothing() throws {
+        let (r, w) = try System.pipe()
+        defer { System.close(r); System.close(w) }
+        try Descriptors.setNonBlocking(w, true)
+        let chunk = [UInt8](repeating: 1, count: 1 << 16)
+        var total = 0
+        while true {
+            let n = try Descriptors.write(w, chunk)
+            if n == 0 { break }
+            total += n
+        }
+        #expect(total >= 4096)
+        #expect(try Descriptors.wait(w, for: .writable, milliseconds: 0) == false)
+    }
+}
+
+@Suite struct DescriptorListingTests {
+    @Test func listingShowsKindsOffsetsAndCloseOnExec() throws {
+        let path = temporaryPath("list")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try Descriptors.open(path, mode: .readWrite, closeOnExec: false)
+        defer { try? Descriptors.close(file) }
+        _ = try Descriptors.write(file, Array("12345".utf8))
+        let directory = try Descriptors.open("/", mode: .read, closeOnExec: true)
+        defer { try? Descriptors.close(directory) }
+        let device = try Descriptors.open("/dev/null", mode: .read, closeOnExec: true)
+        defer { try? Descriptors.close(device) }
+        let (r, w) = try System.pipe()
+        defer { System.close(r); System.close(w) }
+        let (a, b) = try Sockets.pair()
+        defer { System.close(a); System.close(b) }
+        let (listener, port) = try Sockets.listenTCP()
+        defer { System.close(listener) }
+
+        let listing = try ProcFS.descriptors()
+        let byNumber = Dictionary(listing.entries.map { ($0.number, $0) }, uniquingKeysWith: { x, _ in x })
+        #expect(byNumber[file]?.kind == .file)
+        #expect(byNumber[file]?.link == path)
+        #expect(byNumber[file]?.info?.position == 5)
+        #expect(byNumber[file]?.info?.flagNames == "rw")
+        #expect(byNumber[file]?.info?.closeOnExec == false)
+        #expect(byNumber[directory]?.kind == .directory)
+        #expect(byNumber[directory]?.info?.closeOnExec == true)
+        #expect(byNumber[device]?.kind == .device)
+        #expect(byNumber[r]?.kind == .pipe)
+        #expect(byNumber[w]?.kind == .pipe)
+        #expect(byNumber[r]?.linkInode == byNumber[w]?.linkInode)
+        #expect(byNumber[w]?.info?.flagNames == "w")
+        #expect(byNumber[a]?.kind == .unixSocket)
+        #expect(byNumber[b]?.socketDetail?.contains("connected") == true)
+        #expect(byNumber[listener]?.kind == .tcpSocket)
+        #expect(byNumber[listener]?.socketDetail == "127.0.0.1:\(port) listen")
+    }
+
+    @Test func theListingsOwnDescriptorIsLeftOutAndClosed() throws {
+        let listing = try ProcFS.descriptors()
+        let own = try #require(listing.listingDescriptor)
+        #expect(!listing.entries.contains { $0.number == own })
+        #expect(!listing.entries.contains { $0.link.hasSuffix("/fd") })
+        #expect(listing.entries.contains { $0.number == 0 || $0.number == 1 || $0.number == 2 })
+    }
+
+    @Test func anotherProcessCanBeListed() throws {
+        let pid = try ChildProcess.spawn(path: "/bin/sleep", arguments: ["sleep", "30"])
+        defer {
+            try? ChildProcess.signal(pid, Signals.kill)
+            _ = try? ChildProcess.reap(pid, block: true)
+        }
+        let listing = try ProcFS.descriptors(pid: pid)
+        #expect(listing.pid == pid)
+        #expect(listing.listingDescriptor == nil)
+        #expect(listing.entries.contains { $0.number == 0 })
+    }
+
+    @Test func aMissingProcessIsAnError() {
+        #expect(throws: OSError.self) { try ProcFS.descriptors(pid: Int32.max - 7) }
+    }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""IPC figures for `make bench`: `ipc bench` beside a plain C ping-pong (scripts/pingpong.c) in the same run.
+
+Imported by scripts/bench.py (TITLE and run(conclab_bin) -> [(label, value, unit)]), or run alone:
+    python3 scripts/bench_ipc.py PATH/TO/conclab
+The C reference is built with the system C compiler (`cc`) into a temporary folder. Each side runs ROUNDS times,
+interleaved, and the best median of each is kept (the machine is shared and noisy). Nothing is asserted: the
+targets are printed beside the figures.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TITLE = ("IPC: conclab 'ipc bench' vs a C ping-pong, same machine, same run "
+         "(round trip 64 B, best of 3 medians; bandwidth 64 KiB writes)")
+
+SIZE = 64
+COUNT = 20_000
+BLOCK = 65_536
+TOTAL = 64 << 20
+ROUNDS = 3
+
+
+def build_reference(workdir):
+    compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:
+        raise SystemExit("bench_ipc: no C compiler (cc) on PATH to build the reference ping-pong")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pingpong.c")
+    binary = os.path.join(workdir, "pingpong")
+    proc = subprocess.run([compiler, "-O2", "-o", binary, source], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_ipc: building {source} failed: {proc.stderr.decode()[:800]}")
+    return binary
+
+
+def reference(binary, transport):
+    proc = subprocess.run([binary, transport, str(SIZE), str(COUNT), str(BLOCK), str(TOTAL)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_ipc: pingpong {transport} failed: {proc.stderr.decode()[:500]}")
+    median, p99, mib_s = (float(x) for x in proc.stdout.split())
+    return {"median_us": median, "p99_us": p99, "mib_s": mib_s}
+
+
+def conclab_bench(conclab, state):
+    """One `ipc bench all` in a fresh conclab; returns {transport: {median_us, p99_us, mib_s}}."""
+    env = dict(os.environ, XDG_STATE_HOME=state, NO_COLOR="1")
+    line = f"ipc bench all --size {SIZE} --count {COUNT} --block {BLOCK} --total {TOTAL}\n"
+    proc = subprocess.run([conclab, "--json"], input=line.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_ipc: conclab failed with status {proc.returncode}: {proc.stderr.decode()[:500]}")
+    outcome = json.loads(proc.stdout.decode().splitlines()[0])
+    if outcome.get("ok") is False:
+        raise SystemExit(f"bench_ipc: 'ipc bench' failed: {outcome}")
+    figures = {}
+    for row in outcome["result"]["rows"]:
+        figures[row["transport"]] = {"median_us": float(row["median_us"]), "p99_us": float(row["p99_us"]),
+                                     "mib_s": float(row["bandwidth_mib_s"])}
+    return figures
+
+
+def best(runs, transport):
+    """The best (lowest) median and p99 and the best (highest) bandwidth over the rounds."""
+    return {"median_us": min(r[transport]["median_us"] for r in runs),
+            "p99_us": min(r[transport]["p99_us"] for r in runs),
+            "mib_s": max(r[transport]["mib_s"] for r in runs)}
+
+
+def run(conclab):
+    workdir = tempfile.mkdtemp(prefix="conclab-bench-ipc-")
+    try:
+        binary = build_reference(workdir)
+        ours, theirs = [], []
+        for _ in range(ROUNDS):
+            ours.append(conclab_bench(conclab, workdir))
+            theirs.append({t: reference(binary, t) for t in ("pipe", "unix")})
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    rows = []
+    for transport, name in (("pipe", "pipe"), ("unix", "unix socket pair")):
+        a, b = best(ours, transport), best(theirs, transport)
+        rows += [
+            (f"{name}: conclab round trip, median", a["median_us"], "us"),
+            (f"{name}: C round trip, median", b["median_us"], "us"),
+            (f"{name}: round trip conclab / C", a["median_us"] / b["median_us"], "x (target <= 1.25)"),
+            (f"{name}: conclab / C p99", f"{a['p99_us']:.1f} / {b['p99_us']:.1f}", "us"),
+        ]
+    a, b = best(ours, "pipe"), best(theirs, "pipe")
+    rows += [
+        ("pipe bandwidth, 64 KiB writes: conclab", a["mib_s"], "MiB/s"),
+        ("pipe bandwidth, 64 KiB writes: C", b["mib_s"], "MiB/s"),
+        ("pipe bandwidth conclab / C", a["mib_s"] / b["mib_s"], "x (target >= 0.8)"),
+        ("unix bandwidth conclab / C", best(ours, "unix")["mib_s"] / best(theirs, "unix")["mib_s"], "x"),
+    ]
+    for transport, name in (("tcp", "tcp loopback"), ("queue", "in-process queue, threads")):
+        f = best(ours, transport)
+        rows += [
+            (f"{name}: conclab round trip, median", f["median_us"], "us"),
+            (f"{name}: conclab bandwidth", f["mib_s"], "MiB/s"),
+        ]
+    return rows
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: bench_ipc.py PATH/TO/conclab")
+    rows = run(os.path.abspath(sys.argv[1]))
+    print(TITLE)
+    width = max(len(r[0]) for r in rows)
+    for label, value, unit in rows:
+        shown = f"{value:,.2f}" if isinstance(value, float) else (f"{value:,}" if isinstance(value, int) else str(value))
+        print(f"  {label.ljust(width)}  {shown:>14} {unit}")
+
+
+if __name__ == "__main__":
+    main()
