@@ -53,6 +53,12 @@ public struct OSError: Error, Equatable, Sendable, CustomStringConvertible {
         case ECONNREFUSED: return "ECONNREFUSED"
         case EADDRINUSE: return "EADDRINUSE"
         case ETIMEDOUT: return "ETIMEDOUT"
+        case EMSGSIZE: return "EMSGSIZE"
+        case ECONNRESET: return "ECONNRESET"
+        case EINPROGRESS: return "EINPROGRESS"
+        case ENOTSOCK: return "ENOTSOCK"
+        case EADDRNOTAVAIL: return "EADDRNOTAVAIL"
+        case ENXIO: return "ENXIO"
         default: return "errno \(code)"
         }
     }

@@ -69,11 +69,13 @@ struct BenchCommand: Command {
                            arguments: [ArgumentSpec("COMMAND", .command, variadic: true, help: "any conclab command")],
                            flags: [FlagSpec("runs", short: "n", value: .integer, valueName: "N", help: "measured runs (default 10)"),
                                    FlagSpec("warmup", short: "w", value: .integer, valueName: "W", help: "unmeasured runs first (default 1)")],
-                           examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2", "bench spawn -n 20"],
-                           discussion: "'bench spawn' compares the start methods of worker processes (the same as 'proc bench').")
+                           examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2", "bench spawn -n 20", "bench ipc all --size 64 --count 1000"],
+                           discussion: "'bench spawn' compares the start methods of worker processes (as 'proc bench'); 'bench ipc' measures round trips over pipes and sockets (as 'ipc bench').")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }
+        // `bench ipc …` is the IPC topic's round-trip benchmark.
+        if line == "ipc" || line.hasPrefix("ipc ") { return try context.runNested("ipc bench" + line.dropFirst(3)) }
         if line == "spawn" {
             return try SpawnBenchmark.run(runs: arguments.integer("runs", default: 20, range: 1...1000), context: context)
         }

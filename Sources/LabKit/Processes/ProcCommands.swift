@@ -72,6 +72,9 @@ struct ProcSpawn: Command {
             throw CommandError("proc spawn --py needs the snippet interpreter, which this build does not have yet; use a workload such as 'spin 500'")
         }
         guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD", usage: arguments.usage) }
+        if let channel = try Workload.echoChannel(arguments) {
+            return try ChannelPeers.attachEcho(to: channel, asThread: false, name: arguments.string("name"), context)
+        }
         let workload = try Workload(arguments: arguments)
         let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         let objects = context.session.objects

@@ -45,12 +45,26 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
 
     /// The arguments and flags of a command that starts a workload (`thread spawn`, `proc spawn`): one declaration for both.
     public static let argumentSpecs = [
-        ArgumentSpec("WORKLOAD", .choice(names), help: "sleep MS (blocking), spin MS (CPU), hash MB (SHA-256, CPU), lockseq L1 L2 … (takes locks in order)"),
-        ArgumentSpec("ARGS", .word, variadic: true, help: "milliseconds for sleep and spin, MiB for hash, lock names for lockseq"),
+        ArgumentSpec("WORKLOAD", .choice(names + ["echo"]),
+                     help: "sleep MS (blocking), spin MS (CPU), hash MB (SHA-256, CPU), lockseq L1 L2 … (takes locks in order), echo --via CH (answers messages)"),
+        ArgumentSpec("ARGS", .word, optional: true, variadic: true, help: "milliseconds for sleep and spin, MiB for hash, lock names for lockseq"),
     ]
     public static let flagSpecs = [
         FlagSpec("hold", value: .integer, valueName: "MS", help: "lockseq: hold each lock MS milliseconds before taking the next (default 0)"),
+        FlagSpec("via", value: .handle("channel"), valueName: "CH", help: "echo: answer every message that arrives on channel CH ('pipe new', 'sock pair')"),
     ]
+
+    /// The channel of `echo --via CH`, or nil for every other workload (which must not have --via).
+    public static func echoChannel(_ arguments: Arguments) throws -> String? {
+        let via = arguments.string("via")
+        guard arguments.string("WORKLOAD") == "echo" else {
+            if via != nil { throw UsageError("--via goes with the echo workload: 'echo --via CH'", usage: arguments.usage) }
+            return nil
+        }
+        guard let via else { throw UsageError("echo answers on a channel: add --via CH (make one with 'pipe new' or 'sock pair')", usage: arguments.usage) }
+        guard arguments.strings("ARGS").isEmpty else { throw UsageError("echo takes no arguments besides --via CH", usage: arguments.usage) }
+        return via
+    }
 
     /// From a command's parsed `WORKLOAD ARGS… [--hold MS]`.
     public init(arguments: Arguments) throws {

@@ -50,6 +50,9 @@ struct ThreadSpawn: Command {
                            discussion: "lockseq takes lab locks made with 'lock new'; the same words work for 'proc spawn'.")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        if let channel = try Workload.echoChannel(arguments) {
+            return try ChannelPeers.attachEcho(to: channel, asThread: true, name: arguments.string("name"), context)
+        }
         let workload = try Workload(arguments: arguments)
         let objects = context.session.objects
         try objects.checkCapacity(for: "thread")
