@@ -22,24 +22,13 @@ int conclab_set_thread_name(const char *name) {
 
 int conclab_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
-int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                  int dup_to_3, int new_process_group) {
-    posix_spawn_file_actions_t fa;
+/// Spawns with the prepared file actions: default signal dispositions and an empty mask in the child
+/// (the shell blocks SIGINT/TERM/HUP in its threads), optionally in a new process group. Destroys `fa`.
+static int spawn_with_actions(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                              posix_spawn_file_actions_t *fa, int new_process_group) {
     posix_spawnattr_t at;
     sigset_t empty, def;
-    int rc;
-    posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&at);
-    if (dup_to_3 >= 0) {
-        if (dup_to_3 == 3) {
-            // dup2(3, 3) would leave close-on-exec set: move it out of the way first.
-            posix_spawn_file_actions_adddup2(&fa, 3, 1000);
-            posix_spawn_file_actions_adddup2(&fa, 1000, 3);
-            posix_spawn_file_actions_addclose(&fa, 1000);
-        } else {
-            posix_spawn_file_actions_adddup2(&fa, dup_to_3, 3);
-        }
-    }
     sigemptyset(&empty);
     sigemptyset(&def);
     sigaddset(&def, SIGINT);
@@ -51,10 +40,27 @@ int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const 
     posix_spawnattr_setflags(&at, flags);
     posix_spawnattr_setsigmask(&at, &empty);
     posix_spawnattr_setsigdefault(&at, &def);
-    rc = posix_spawn(pid, path, &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
+    int rc = posix_spawn(pid, path, fa, &at, argv, envp);
+    posix_spawn_file_actions_destroy(fa);
     posix_spawnattr_destroy(&at);
     return rc;
+}
+
+int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                  int dup_to_3, int new_process_group) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (dup_to_3 >= 0) {
+        if (dup_to_3 == 3) {
+            // dup2(3, 3) would leave close-on-exec set: move it out of the way first.
+            posix_spawn_file_actions_adddup2(&fa, 3, 1000);
+            posix_spawn_file_actions_adddup2(&fa, 1000, 3);
+            posix_spawn_file_actions_addclose(&fa, 1000);
+        } else {
+            posix_spawn_file_actions_adddup2(&fa, dup_to_3, 3);
+        }
+    }
+    return spawn_with_actions(pid, path, argv, envp, &fa, new_process_group);
 }
 
 int conclab_block_signals_for_workers(sigset_t *old) {
@@ -123,30 +129,13 @@ pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, 
 int conclab_spawn_mapped(pid_t *pid, const char *path, char *const argv[], char *const envp[],
                          const int *from, const int *to, int count, int new_process_group) {
     posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    sigset_t empty, def;
-    int rc, i, j;
+    int i, j;
     for (i = 0; i < count; i++)
         for (j = 0; j < count; j++)
             if (from[i] == to[j]) return EINVAL;
     posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&at);
     for (i = 0; i < count; i++) posix_spawn_file_actions_adddup2(&fa, from[i], to[i]);
-    sigemptyset(&empty);
-    sigemptyset(&def);
-    sigaddset(&def, SIGINT);
-    sigaddset(&def, SIGTERM);
-    sigaddset(&def, SIGHUP);
-    sigaddset(&def, SIGPIPE);
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (new_process_group) { flags |= POSIX_SPAWN_SETPGROUP; posix_spawnattr_setpgroup(&at, 0); }
-    posix_spawnattr_setflags(&at, flags);
-    posix_spawnattr_setsigmask(&at, &empty);
-    posix_spawnattr_setsigdefault(&at, &def);
-    rc = posix_spawn(pid, path, &fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    return rc;
+    return spawn_with_actions(pid, path, argv, envp, &fa, new_process_group);
 }
 
 int conclab_accept_cloexec(int fd, int nonblocking) {
