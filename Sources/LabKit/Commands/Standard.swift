@@ -10,7 +10,12 @@ extension Registry {
     public static let standard = Registry([
         HelpCommand(), ListObjectsCommand(), ShowCommand(), CloseCommand(),
         ProcCommand(),
+        FDCommand(), PipeCommand(), SockCommand(), SendCommand(), RecvCommand(), IPCCommand(),
+        ParCommand(),
+        ThreadCommand(), RaceCommand(), SimCommand(), LockCommand(), DeadlockCommand(),
+        GenCommand(), NextCommand(), IterCommand(), ListCommand(),
         LabCommand(), RecordCommand(),
+        TraceCommand(), TimelineCommand(),
         MemCommand(), TimeCommand(), BenchCommand(), SleepCommand(),
         EchoCommand(), SetCommand(), HistoryCommand(), ClearCommand(), ExitCommand(),
     ])
