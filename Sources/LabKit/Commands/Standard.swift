@@ -13,6 +13,7 @@ extension Registry {
         FDCommand(), PipeCommand(), SockCommand(), SendCommand(), RecvCommand(), IPCCommand(),
         ParCommand(),
         ThreadCommand(), RaceCommand(), SimCommand(), LockCommand(), DeadlockCommand(),
+        PyCommand(), DisCommand(), GILCommand(), CompareCommand(),
         GenCommand(), NextCommand(), IterCommand(), ListCommand(),
         LabCommand(), RecordCommand(),
         TraceCommand(), TimelineCommand(),

@@ -42,14 +42,25 @@ enum ThreadSupport {
 
 struct ThreadSpawn: Command {
     let spec = CommandSpec("spawn", summary: "start an OS thread running a workload",
-                           arguments: Workload.argumentSpecs,
-                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of t1, t2 …")]
+                           arguments: Workload.argumentSpecs.map { spec in
+                               var optional = spec
+                               optional.optional = true
+                               return optional
+                           },
+                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of t1, t2 …"),
+                                   FlagSpec("py", value: .text, valueName: "SNIPPET",
+                                            help: "run a Python snippet instead, sharing the globals of 'py' (quote it; \\n for new lines)")]
                                + Workload.flagSpecs,
                            examples: ["thread spawn spin 2000", "thread spawn hash 64", "thread spawn sleep 5000 --name nap",
-                                      "thread spawn lockseq L1 L2 --hold 300"],
+                                      "thread spawn lockseq L1 L2 --hold 300", "thread spawn --py 'for i in range(100000): x += 1'"],
                            discussion: "lockseq takes lab locks made with 'lock new'; the same words work for 'proc spawn'.")
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        if let snippet = arguments.string("py") {
+            guard !arguments.has("WORKLOAD") else { throw UsageError("give a workload or --py SNIPPET, not both", usage: arguments.usage) }
+            return try spawnSnippet(snippet, arguments, context)
+        }
+        guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD (or --py SNIPPET)", usage: arguments.usage) }
         if let channel = try Workload.echoChannel(arguments) {
             return try ChannelPeers.attachEcho(to: channel, asThread: true, name: arguments.string("name"), context)
         }
@@ -85,6 +96,23 @@ struct ThreadSpawn: Command {
             ("workload", .string(workload.description)),
         ]))
     }
+
+    /// `thread spawn --py SNIPPET`: a snippet on a new OS thread of the shell's interpreter, under its GIL.
+    private func spawnSnippet(_ snippet: String, _ arguments: Arguments, _ context: Context) throws -> LabResult {
+        let objects = context.session.objects
+        try objects.checkCapacity(for: "thread")
+        let name = arguments.string("name")
+        try objects.checkName(name)
+        let thread = try PyRuntime.shared(for: context.session).makeThread(snippet: snippet)
+        let handle = try objects.add(thread, name: name)
+        do { try thread.start(handle: handle) } catch {
+            objects.remove(handle)
+            throw error
+        }
+        var record = Record(title: "started \(handle)", [("handle", .string(handle))])
+        record.fields += thread.details().fields
+        return .record(record)
+    }
 }
 
 struct ThreadList: Command {
@@ -98,10 +126,16 @@ struct ThreadList: Command {
             (entry.object as? LabThread).map { (entry.handle, $0) }
         }
         if arguments.flag("all") { return .table(allThreads(threads)) }
-        let rows = threads.map { handle, thread -> [Value] in
+        var rows = threads.map { handle, thread -> [Value] in
             let tid = thread.current.tid
             return [.string(handle), tid == 0 ? .null : .int(Int(tid)), .string(thread.state), ThreadSupport.cpu(thread),
                     .list(thread.heldLocks.map(Value.string)), .string(thread.workload.description)]
+        }
+        for entry in context.session.objects.all(kind: "thread") {
+            guard let snippet = entry.object as? PySnippetThread else { continue }
+            let d = snippet.details()
+            rows.append([.string(entry.handle), d["tid"] ?? .null, .string(snippet.state), d["cpu_ms"] ?? .null, .list([]),
+                         d["workload"] ?? .null])
         }
         return .table(Table(columns: ["handle", "tid", "state", "cpu_ms", "holds", "workload"], rows: rows))
     }
@@ -128,6 +162,9 @@ struct ThreadJoin: Command {
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("T")
+        if let snippet = try context.session.objects.lookup(handle, kind: "thread") as? PySnippetThread {
+            return try joinSnippet(handle, snippet, arguments, context)
+        }
         let thread = try ThreadSupport.thread(handle, context)
         let timeout = try arguments.integer("timeout")
         if let timeout, timeout < 0 { throw UsageError("--timeout must be 0 or more", usage: arguments.usage) }
@@ -147,6 +184,23 @@ struct ThreadJoin: Command {
             ("result", thread.result.map(Value.string) ?? .null),
         ]))
     }
+
+    /// Joins a `thread spawn --py` thread: waits in slices so Ctrl-C and --timeout work.
+    private func joinSnippet(_ handle: String, _ thread: PySnippetThread, _ arguments: Arguments, _ context: Context) throws -> LabResult {
+        let timeout = try arguments.integer("timeout")
+        let start = Clock.monotonicNanoseconds()
+        while !thread.waitUntilFinished(timeoutNanoseconds: 5_000_000) {
+            try context.checkCancelled()
+            if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
+                throw CommandError("\(handle) is still \(thread.state) after \(timeout) ms; 'thread cancel \(handle)' asks it to stop")
+            }
+        }
+        context.session.objects.remove(handle)
+        var record = Record(title: "\(handle) ended: \(thread.state)", [("handle", .string(handle))])
+        record.fields += thread.details().fields
+        record.append("waited_ms", .ms(Clock.monotonicNanoseconds() - start))
+        return .record(record)
+    }
 }
 
 struct ThreadCancel: Command {
@@ -163,19 +217,36 @@ struct ThreadCancel: Command {
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handles = arguments.strings("T")
         let wait = try arguments.integer("wait", default: 1000, range: 0...600_000)
-        let threads = try handles.map { try ThreadSupport.thread($0, context) }
+        // Snippet threads (thread spawn --py) stop at their next instruction check.
+        var snippetRows: [[Value]] = []
+        var nativeHandles: [String] = []
+        for handle in handles {
+            if let snippet = try context.session.objects.lookup(handle, kind: "thread") as? PySnippetThread {
+                // Ask again until it stops: a thread still starting has no thread state to flag yet.
+                let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000
+                var ended = false
+                repeat {
+                    snippet.requestStop()
+                    ended = snippet.waitUntilFinished(timeoutNanoseconds: 10_000_000)
+                } while !ended && Clock.monotonicNanoseconds() < deadline
+                snippetRows.append([.string(handle), .string(snippet.state), .bool(ended)])
+            } else {
+                nativeHandles.append(handle)
+            }
+        }
+        let threads = try nativeHandles.map { try ThreadSupport.thread($0, context) }
         for thread in threads { thread.requestCancel() }
         let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000
         for thread in threads {
             let left = max(0, deadline - Clock.monotonicNanoseconds())
             _ = try ThreadSupport.wait(for: thread, timeoutMilliseconds: Int(left / 1_000_000), context)
         }
-        let rows = zip(handles, threads).map { handle, thread -> [Value] in
+        let rows = snippetRows + zip(nativeHandles, threads).map { handle, thread -> [Value] in
             [.string(handle), .string(thread.state), .bool(thread.isFinished)]
         }
-        let running = threads.filter { !$0.isFinished }.count
+        let running = rows.filter { $0[2] == .bool(false) }.count
         return .table(Table(title: "asked to stop (threads cannot be killed; each ends at its next check of the stop flag)",
                             columns: ["handle", "state", "ended"], rows: rows,
-                            summary: Record([("stopped", .int(threads.count - running)), ("still_running", .int(running))])))
+                            summary: Record([("stopped", .int(rows.count - running)), ("still_running", .int(running))])))
     }
 }

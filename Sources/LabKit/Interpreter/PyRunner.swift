@@ -1,0 +1,125 @@
+import LabOS
+import Synchronization
+
+/// What one thread's run of a snippet produced.
+struct SnippetOutcome: Sendable {
+    var threadName: String
+    var output: String
+    var value: Value?
+    var valueText: String?
+    var error: String?
+    /// The error's last line only ("NameError: … (line 2, column 1)").
+    var errorSummary: String?
+    var errorType: String?
+    var wallNanoseconds: Int64 = 0
+    var cpuNanoseconds: Int64 = 0
+}
+
+/// The result of running a snippet on several threads.
+struct TeamOutcome: Sendable {
+    var threads: [SnippetOutcome]
+    var wallNanoseconds: Int64
+    var cancelled: Bool
+}
+
+extension PyRuntime {
+    /// Compiles a snippet (command-line `\n` already expanded) for this runtime.
+    func compile(_ source: String, returnLastValue: Bool = false) throws(PySyntaxError) -> CodeObject {
+        try Compiler.compile(source, runtime: self, returnLastValue: returnLastValue)
+    }
+
+    /// Runs `code` on the calling thread, holding the GIL while it runs.
+    func runHere(_ code: CodeObject, name: String, cancellation: Cancellation?, wantValue: Bool = false) -> SnippetOutcome {
+        let ts = PyThreadState(runtime: self, name: name, cancellation: cancellation)
+        let start = Clock.monotonicNanoseconds()
+        let cpuStart = Clock.threadCPUNanoseconds()
+        ts.takeGIL()
+        var outcome = SnippetOutcome(threadName: name, output: "")
+        do throws(PyError) {
+            let v = try ts.run(code)
+            if wantValue && v != .none {
+                outcome.value = ts.labValue(v)
+                outcome.valueText = try? ts.repr(v)
+            }
+            ts.decref(v)
+        } catch {
+            var e = error
+            outcome.error = e.report
+                        outcome.errorSummary = e.summary
+            outcome.errorType = e.typeName
+            ts.releaseInstance(&e)
+        }
+        outcome.output = ts.output
+        outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
+        outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
+        ts.finish()
+        return outcome
+    }
+
+    /// Runs `code` on `count` new OS threads that share the globals, all released together, and waits for them.
+    /// While waiting it polls `cancellation`; a cancel asks every thread to stop (a KeyboardInterrupt inside the
+    /// snippet, so `finally` and `with` still run) and still waits for all of them.
+    func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?) throws -> TeamOutcome {
+        final class Shared: Sendable {
+            let ready = Atomic<Int>(0)
+            let go = Atomic<Bool>(false)
+            let done = Gate([Int: SnippetOutcome]())
+            let states = PyLocked<[PyThreadState]>([])
+        }
+        let shared = Shared()
+        var started = 0
+        var failure: (any Error)?
+        for index in 0..<count {
+            let name = "py-\(index + 1)"
+            do {
+                try OSThread.detach(name: "conclab-\(name)") { [self] in
+                    let ts = PyThreadState(runtime: self, name: name, cancellation: nil)
+                    shared.states.withLock { $0.append(ts) }
+                    shared.ready.add(1, ordering: .acquiringAndReleasing)
+                    while !shared.go.load(ordering: .acquiring) { System.yield() }
+                    let start = Clock.monotonicNanoseconds()
+                    let cpuStart = Clock.threadCPUNanoseconds()
+                    ts.takeGIL()
+                    var outcome = SnippetOutcome(threadName: name, output: "")
+                    do throws(PyError) {
+                        let v = try ts.run(code)
+                        ts.decref(v)
+                    } catch {
+                        var e = error
+                        outcome.error = e.report
+                        outcome.errorSummary = e.summary
+                        outcome.errorType = e.typeName
+                        ts.releaseInstance(&e)
+                    }
+                    outcome.output = ts.output
+                    outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
+                    outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
+                    ts.finish()
+                    shared.done.update { $0[index] = outcome }
+                }
+                started += 1
+            } catch {
+                failure = error
+                break
+            }
+        }
+        while shared.ready.load(ordering: .acquiring) < started { System.yield() }
+        let states = shared.states.withLock { $0 }
+        if failure != nil { for ts in states { ts.stop.store(true, ordering: .relaxed) } }
+        let start = Clock.monotonicNanoseconds()
+        shared.go.store(true, ordering: .releasing)
+        var cancelled = false
+        while true {
+            if !cancelled && (cancellation?.isCancelled ?? false) {
+                cancelled = true
+                for ts in states { ts.stop.store(true, ordering: .relaxed) }
+            }
+            let finished = shared.done.wait(timeoutNanoseconds: 10_000_000) { d -> Bool? in d.count == started ? true : nil }
+            if finished == true { break }
+        }
+        let wall = Clock.monotonicNanoseconds() - start
+        if let failure { throw CommandError("cannot start snippet thread \(started + 1) of \(count): \(failure)") }
+        let outcomes = shared.done.update { d in (0..<started).compactMap { d[$0] } }
+        return TeamOutcome(threads: outcomes, wallNanoseconds: wall, cancelled: cancelled)
+    }
+}

@@ -1,0 +1,119 @@
+@preconcurrency import Glibc
+import CLabShim
+
+/// What a captured program did: how it ended, what it wrote, and whether it had to be stopped.
+public struct CapturedRun: Sendable, Equatable {
+    /// Nil only if the program could not be reaped (it was killed and waited for, so this does not happen in practice).
+    public var status: TerminationStatus?
+    public var standardOutput: String
+    public var standardError: String
+    /// It ran past its time limit and was killed.
+    public var timedOut: Bool
+    /// The caller asked to stop (Ctrl-C) and it was killed.
+    public var stopped: Bool
+    public var elapsedNanoseconds: Int64
+}
+
+/// Runs a program with arguments — no shell — and captures its standard output and error, with a time limit.
+///
+/// The program starts with `posix_spawn`, in its own process group, with an empty signal mask and default
+/// dispositions, standard input from /dev/null and two close-on-exec pipes as standard output and error.
+/// Both pipes are drained together with `poll` (reading one to its end first could deadlock when the program
+/// fills the other). On timeout, or when `shouldStop` says so, its process group is killed and it is reaped.
+public enum Capture {
+    /// Output beyond this many bytes per stream is read and dropped.
+    public static let outputLimit = 4 << 20
+
+    public static func run(_ path: String, arguments: [String], timeoutNanoseconds: Int64,
+                           shouldStop: () -> Bool = { false }) throws(OSError) -> CapturedRun {
+        let started = Clock.monotonicNanoseconds()
+        let out = try System.pipe()
+        let err: (read: Int32, write: Int32)
+        do {
+            err = try System.pipe()
+        } catch {
+            System.close(out.read)
+            System.close(out.write)
+            throw error
+        }
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        defer {
+            posix_spawn_file_actions_destroy(&actions)
+            posix_spawnattr_destroy(&attributes)
+        }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+        var empty = sigset_t()
+        var defaults = sigset_t()
+        sigemptyset(&empty)
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var pid: pid_t = 0
+        let argv = [path] + arguments
+        var pointers: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+        pointers.append(nil)
+        let rc = pointers.withUnsafeBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return EINVAL }
+            return posix_spawn(&pid, path, &actions, &attributes, base, environ)
+        }
+        for p in pointers { free(p) }
+        System.close(out.write)
+        System.close(err.write)
+        if rc != 0 {
+            System.close(out.read)
+            System.close(err.read)
+            throw OSError("run", errno: rc, subject: path)
+        }
+
+        var output: [UInt8] = []
+        var errors: [UInt8] = []
+        var openFDs: [Int32] = [out.read, err.read]
+        var timedOut = false
+        var stopped = false
+        let deadline = started + timeoutNanoseconds
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while !openFDs.isEmpty {
+            let now = Clock.monotonicNanoseconds()
+            if now >= deadline { timedOut = true; break }
+            if shouldStop() { stopped = true; break }
+            var fds = openFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let wait = Int32(min(50, max(1, (deadline - now) / 1_000_000)))
+            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for entry in fds where entry.revents != 0 {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    if entry.fd == out.read {
+                        if output.count < outputLimit { output += chunk[0..<min(n, outputLimit - output.count)] }
+                    } else if errors.count < outputLimit {
+                        errors += chunk[0..<min(n, outputLimit - errors.count)]
+                    }
+                } else if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) {
+                    openFDs.removeAll { $0 == entry.fd }
+                }
+            }
+        }
+        System.close(out.read)
+        System.close(err.read)
+        if timedOut || stopped {
+            _ = kill(-pid, SIGKILL)
+            _ = kill(pid, SIGKILL)
+        }
+        let status = try? ChildProcess.reap(pid, block: true)
+        return CapturedRun(status: status, standardOutput: String(decoding: output, as: UTF8.self),
+                           standardError: String(decoding: errors, as: UTF8.self), timedOut: timedOut, stopped: stopped,
+                           elapsedNanoseconds: Clock.monotonicNanoseconds() - started)
+    }
+}

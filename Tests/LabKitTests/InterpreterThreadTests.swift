@@ -1,0 +1,188 @@
+import LabOS
+import Synchronization
+import Testing
+@testable import LabKit
+
+/// Snippets on real threads: shared globals, the GIL, reference-count modes, stopping.
+@Suite("Interpreter: threads", .serialized, .timeLimit(.minutes(1)))
+struct InterpreterThreadTests {
+    static let sharing = "def f():\n    for i in range(20000):\n        x = shared\n        y = [x, i]\nf()"
+
+    @Test(arguments: [(true, RefcountMode.plain), (false, .atomic), (false, .biased), (true, .biased)])
+    func sharedObjectsKeepExactCounts(_ setting: (Bool, RefcountMode)) throws {
+        let runtime = PyRuntime()
+        try runtime.changeSettings {
+            $0.gilEnabled = setting.0
+            $0.refcount = setting.1
+        }
+        let py = PyHarness(runtime: runtime)
+        let code = try runtime.compile(Self.sharing)
+        for run in 0..<8 {
+            #expect(py.run("shared = [1, 2, [3]]").error == nil)
+            let team = try runtime.runTeam(code, count: 2, cancellation: nil)
+            #expect(team.threads.allSatisfy { $0.error == nil }, "\(team.threads.compactMap(\.error))")
+            let report = py.check()
+            #expect(report.refcountErrors == 0, "run \(run), gil \(setting.0), \(setting.1): \(report.events.map(\.description))")
+        }
+    }
+
+    @Test func globalsAreSharedAndALockMakesTheCounterExact() throws {
+        let runtime = PyRuntime()
+        // Without the GIL even the lock's own reference count needs atomic updates.
+        try runtime.changeSettings {
+            $0.gilEnabled = false
+            $0.refcount = .atomic
+        }
+        let py = PyHarness(runtime: runtime)
+        _ = py.run("x = 0\nlock = Lock()")
+        let code = try runtime.compile("for i in range(5000):\n    with lock:\n        x += 1")
+        let team = try runtime.runTeam(code, count: 3, cancellation: nil)
+        #expect(team.threads.count == 3 && team.threads.allSatisfy { $0.error == nil })
+        #expect(runtime.globalsRecord()["x"] == .int(15000))
+        #expect(py.check().refcountErrors == 0)
+    }
+
+    @Test func theGILHandsOverBetweenThreads() throws {
+        let runtime = PyRuntime()
+        try runtime.changeSettings { $0.switchIntervalNanoseconds = 1_000_000 }
+        let code = try runtime.compile("spin(30)")
+        let before = runtime.gil.stats
+        let team = try runtime.runTeam(code, count: 2, cancellation: nil)
+        let stats = runtime.gil.stats - before
+        #expect(team.threads.allSatisfy { $0.error == nil })
+        #expect(stats.forcedSwitches > 0)
+        #expect(stats.dropRequests > 0)
+    }
+
+    @Test func cancellingStopsABusyTeam() throws {
+        let runtime = PyRuntime()
+        let code = try runtime.compile("while True:\n    pass")
+        let cancellation = Cancellation()
+        try OSThread.detach(name: "test-cancel") {
+            System.sleep(nanoseconds: 50_000_000)
+            cancellation.cancel()
+        }
+        let team = try runtime.runTeam(code, count: 2, cancellation: cancellation)
+        #expect(team.cancelled)
+        #expect(team.threads.allSatisfy { $0.errorType == "KeyboardInterrupt" })
+        #expect(runtime.runningThreads.isEmpty)
+    }
+
+    @Test func finallyRunsWhenAThreadIsStopped() throws {
+        let runtime = PyRuntime()
+        let py = PyHarness(runtime: runtime)
+        _ = py.run("lock = Lock()")
+        let code = try runtime.compile("with lock:\n    while True:\n        sleep(5)")
+        let cancellation = Cancellation()
+        try OSThread.detach(name: "test-cancel") {
+            System.sleep(nanoseconds: 50_000_000)
+            cancellation.cancel()
+        }
+        _ = try runtime.runTeam(code, count: 1, cancellation: cancellation)
+        #expect(py.run("lock.locked()", value: true).value == .bool(false))
+    }
+
+    @Test func backgroundSnippetThreadStopsOnClose() throws {
+        let session = Session()
+        let runtime = PyRuntime.shared(for: session)
+        let thread = try runtime.makeThread(snippet: "n = 0\nwhile True:\n    n += 1\n    sleep(1)")
+        let handle = try session.objects.add(thread)
+        try thread.start(handle: handle)
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while runtime.globalsRecord()["n"] == nil && Clock.monotonicNanoseconds() < deadline { System.sleep(nanoseconds: 1_000_000) }
+        #expect(thread.kind == "thread")
+        #expect(thread.state == "running")
+        // The shell's own commands share the globals with it.
+        #expect(session.execute("py n > 0").result.fields["value"] == .bool(true))
+        #expect(session.shutdown().isEmpty)
+        #expect(thread.isFinished)
+        #expect(thread.state == "cancelled")
+        #expect(runtime.runningThreads.isEmpty)
+    }
+
+    @Test func settingsCannotChangeWhileSnippetThreadsRun() throws {
+        let runtime = PyRuntime()
+        let thread = try runtime.spawnThread(snippet: "while True:\n    sleep(2)", name: "bg")
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while runtime.runningThreads.isEmpty && Clock.monotonicNanoseconds() < deadline { System.sleep(nanoseconds: 1_000_000) }
+        #expect(throws: CommandError.self) { try runtime.changeSettings { $0.gilEnabled = false } }
+        try thread.close()
+        #expect(runtime.runningThreads.isEmpty)
+        try runtime.changeSettings { $0.gilEnabled = false }
+        #expect(!runtime.settings.gilEnabled)
+    }
+
+    @Test func plainCountsWithoutTheGILAreCaughtNotCrashing() throws {
+        // Whether updates collide depends on timing; the test only asserts that whatever happens is
+        // reported by the heap check and nothing crashes.
+        let runtime = PyRuntime()
+        try runtime.changeSettings { $0.gilEnabled = false }
+        let py = PyHarness(runtime: runtime)
+        _ = py.run("shared = [1, 2, 3]")
+        let code = try runtime.compile("def f():\n    for i in range(50000):\n        x = shared\nf()")
+        _ = try runtime.runTeam(code, count: 2, cancellation: nil)
+        let report = py.check()
+        #expect(report.refcountErrors == Set(report.events.map(\.objectID)).count)
+        _ = try runtime.reset()
+    }
+}
+
+@Suite("Interpreter: capture and commands", .serialized, .timeLimit(.minutes(1)))
+struct InterpreterCommandTests {
+    @Test func captureReadsBothStreams() throws {
+        let run = try Capture.run("/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"], timeoutNanoseconds: 5_000_000_000)
+        #expect(run.standardOutput == "out\n")
+        #expect(run.standardError == "err\n")
+        #expect(run.status == .exited(3))
+        #expect(!run.timedOut)
+    }
+
+    @Test func captureKillsAProgramThatRunsTooLong() throws {
+        let run = try Capture.run("/bin/sleep", arguments: ["10"], timeoutNanoseconds: 100_000_000)
+        #expect(run.timedOut)
+        #expect(run.status == .signaled(9))
+    }
+
+    @Test func captureReportsAMissingProgram() {
+        #expect(throws: OSError.self) { try Capture.run("/nonexistent/python3", arguments: [], timeoutNanoseconds: 1_000_000_000) }
+    }
+
+    @Test func pyCommandResults() {
+        let session = Session()
+        #expect(session.execute("py x = 40 + 2").succeeded)
+        #expect(session.execute("py x").result.fields["value"] == .int(42))
+        let failure = session.execute("py print('before')\\nundefined_name").failure
+        #expect(failure?.message.contains("before") == true)
+        #expect(failure?.message.contains("NameError: name 'undefined_name' is not defined (line 2, column 1)") == true)
+        let threads = session.execute("py --threads 2 --setup 'c = 0\\nl = Lock()' --expect c=2000 'for i in range(1000):\\n    with l:\\n        c += 1'")
+        #expect(threads.succeeded, "\(threads.failure?.message ?? "")")
+        #expect(threads.result.fields["lost"] == .int(0))
+        #expect(threads.result.fields["refcount_errors"] == .int(0))
+        #expect(session.execute("py reset").succeeded)
+        #expect(session.execute("py x").failure != nil)
+    }
+
+    @Test func gilCommands() {
+        let session = Session()
+        #expect(session.execute("gil off").result.fields["gil"] == .string("off"))
+        #expect(session.execute("gil refcount biased").result.fields["refcount"] == .string("biased"))
+        #expect(session.execute("gil interval 2").result.fields["interval_ms"] == .quantity(2, .milliseconds))
+        #expect(session.execute("gil interval 0").failure?.kind == .usage)
+        #expect(session.execute("gil stats").succeeded)
+        #expect(session.execute("gil on").result.fields["gil"] == .string("on"))
+    }
+
+    @Test func compareRunsBothOrSaysWhy() {
+        let session = Session()
+        let outcome = session.execute("compare --cpython --setup 'x = 0' 'for i in range(1000):\\n    x += 1'")
+        #expect(outcome.succeeded, "\(outcome.failure?.message ?? "")")
+        let fields = outcome.result.fields
+        #expect(fields["threads"] == .int(2))
+        if Files.findExecutable("python3") != nil {
+            #expect(fields["cpython"] == .string("ran"))
+            #expect(fields["cpython_globals"] != nil)
+        } else {
+            #expect(fields["cpython"] == .string("skipped"))
+        }
+    }
+}
