@@ -239,6 +239,7 @@ struct SendCommand: Command {
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("CH")
+        EventRecorder.of(context.session).record(handle, .send, "send on \(handle)")
         let channel = try ChannelSupport.channel(handle, context)
         let bytes: [UInt8]
         if let size = try arguments.integer("size") {
@@ -300,6 +301,7 @@ struct RecvCommand: Command {
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("CH")
+        EventRecorder.of(context.session).record(handle, .receive, "recv on \(handle)")
         let channel = try ChannelSupport.channel(handle, context)
         var timeout = try arguments.integer("timeout").map { max(0, $0) }
         if timeout == nil && context.session.sandbox != nil { timeout = 10_000 }
