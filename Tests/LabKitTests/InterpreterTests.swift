@@ -109,6 +109,8 @@ struct InterpreterTests {
          "[2, 3] {'b': 2}\n"),
         ("assert", "try:\n    assert 1 == 2, 'math'\nexcept AssertionError as e:\n    print('assert', e)",
          "assert math\n"),
+        ("superinstructions fall back for non-ints", "def f(l):\n    l += [1]\n    n = l\n    return n\na = [0]\nprint(f(a) is a, a)\ndef g(s):\n    while len(s) < 4:\n        s = s + 'b'\n    return s < 'abc', s\nprint(g('a'))\ndef h(x):\n    y = x - 1\n    z = x + 0\n    return y, z\nprint(h(True), h(10))",
+         "True [0, 1]\n(True, 'abbb')\n(0, 1) (9, 10)\n"),
         ("integers near the limit", "print(2 ** 61, -(2 ** 61), 4611686018427387903)",
          "2305843009213693952 -2305843009213693952 4611686018427387903\n"),
     ]

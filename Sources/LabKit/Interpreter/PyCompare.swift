@@ -142,6 +142,7 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         if team.cancelled { throw Cancelled() }
         let ourGlobals = runtime.globalsRecord()
         let ours = (sequential: Double(sequential) / 1e6, threads: Double(team.wallNanoseconds) / 1e6)
+        let ourCPU = Double(team.threads.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e6
 
         var rows: [[Value]] = [
             [.string("sequential_ms"), .quantity(ours.sequential, .milliseconds)],
@@ -152,6 +153,8 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
                               ("conclab_sequential_ms", .quantity(ours.sequential, .milliseconds)),
                               ("conclab_threads_ms", .quantity(ours.threads, .milliseconds)),
                               ("conclab_ratio", .double(ours.threads / max(ours.sequential, 0.001))),
+                              // Cores busy on average during the threaded run (CPU time / wall time).
+                              ("conclab_parallelism", .double(ourCPU / max(ours.threads, 0.001))),
                               ("conclab_globals", .record(ourGlobals))])
         var columns = ["", "conclab"]
 

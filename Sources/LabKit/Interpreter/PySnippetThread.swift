@@ -121,9 +121,13 @@ extension PyRuntime {
     /// Compiles `snippet` (a command line's `\n` stand for new lines) and makes a thread object for it, not yet
     /// started: add it to the object table, then `start(handle:)` it with its handle.
     public func makeThread(snippet: String) throws -> PySnippetThread {
-        let source = SnippetText.expandingNewlines(snippet)
+        try makeThread(source: SnippetText.expandingNewlines(snippet), shownAs: snippet)
+    }
+
+    /// The same for Python source as it is (the text of a file: no `\n` expansion); `shownAs` is what `ls` shows.
+    public func makeThread(source: String, shownAs: String) throws -> PySnippetThread {
         do {
-            return PySnippetThread(runtime: self, snippet: snippet, code: try compile(source))
+            return PySnippetThread(runtime: self, snippet: shownAs, code: try compile(source))
         } catch {
             throw CommandError(error.description)
         }

@@ -48,9 +48,7 @@ struct PyValue: Equatable, Hashable, Sendable {
 
     /// The object this value points to; only when `isObject`. Does not retain it: the interpreter's own
     /// reference count, not Swift's, keeps it alive.
-    @inline(__always) var object: PyObject {
-        Unmanaged<PyObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(bits))!).takeUnretainedValue()
-    }
+    @inline(__always) var object: PyObject { unmanaged.takeUnretainedValue() }
 
     @inline(__always) static func object(_ object: Unmanaged<PyObject>) -> PyValue {
         PyValue(bits: UInt64(UInt(bitPattern: object.toOpaque())))
@@ -61,7 +59,8 @@ struct PyValue: Equatable, Hashable, Sendable {
         unmanaged._withUnsafeGuaranteedRef { $0.kind }
     }
 
+    /// Only for `isObject` values, which are never zero (the interpreter makes them from live objects).
     @inline(__always) var unmanaged: Unmanaged<PyObject> {
-        Unmanaged<PyObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(bits))!)
+        Unmanaged<PyObject>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(bits)).unsafelyUnwrapped)
     }
 }
