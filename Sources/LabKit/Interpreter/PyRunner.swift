@@ -30,11 +30,16 @@ extension PyRuntime {
 
     /// Runs `code` on the calling thread, holding the GIL while it runs.
     func runHere(_ code: CodeObject, name: String, cancellation: Cancellation?, wantValue: Bool = false) -> SnippetOutcome {
-        let ts = PyThreadState(runtime: self, name: name, cancellation: cancellation)
+        run(code, on: PyThreadState(runtime: self, name: name, cancellation: cancellation), wantValue: wantValue)
+    }
+
+    /// Runs `code` to the end on `ts` (which belongs to the calling thread): takes the GIL, collects the output,
+    /// the error and the wall and CPU time, and finishes the thread state. Every way of running a snippet uses it.
+    func run(_ code: CodeObject, on ts: PyThreadState, wantValue: Bool = false) -> SnippetOutcome {
         let start = Clock.monotonicNanoseconds()
         let cpuStart = Clock.threadCPUNanoseconds()
         ts.takeGIL()
-        var outcome = SnippetOutcome(threadName: name, output: "")
+        var outcome = SnippetOutcome(threadName: ts.name, output: "")
         do throws(PyError) {
             let v = try ts.run(code)
             if wantValue && v != .none {
@@ -45,7 +50,7 @@ extension PyRuntime {
         } catch {
             var e = error
             outcome.error = e.report
-                        outcome.errorSummary = e.summary
+            outcome.errorSummary = e.summary
             outcome.errorType = e.typeName
             ts.releaseInstance(&e)
         }
@@ -77,24 +82,7 @@ extension PyRuntime {
                     shared.states.withLock { $0.append(ts) }
                     shared.ready.add(1, ordering: .acquiringAndReleasing)
                     while !shared.go.load(ordering: .acquiring) { System.yield() }
-                    let start = Clock.monotonicNanoseconds()
-                    let cpuStart = Clock.threadCPUNanoseconds()
-                    ts.takeGIL()
-                    var outcome = SnippetOutcome(threadName: name, output: "")
-                    do throws(PyError) {
-                        let v = try ts.run(code)
-                        ts.decref(v)
-                    } catch {
-                        var e = error
-                        outcome.error = e.report
-                        outcome.errorSummary = e.summary
-                        outcome.errorType = e.typeName
-                        ts.releaseInstance(&e)
-                    }
-                    outcome.output = ts.output
-                    outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
-                    outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
-                    ts.finish()
+                    let outcome = self.run(code, on: ts)
                     shared.done.update { $0[index] = outcome }
                 }
                 started += 1

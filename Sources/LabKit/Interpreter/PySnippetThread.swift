@@ -41,23 +41,7 @@ public final class PySnippetThread: LabObject {
                     $0.tid = System.threadID
                     $0.phase = "running"
                 }
-                let start = Clock.monotonicNanoseconds()
-                let cpuStart = Clock.threadCPUNanoseconds()
-                ts.takeGIL()
-                var outcome = SnippetOutcome(threadName: name, output: "")
-                do throws(PyError) {
-                    let v = try ts.run(code)
-                    ts.decref(v)
-                } catch {
-                    var e = error
-                    outcome.error = e.report
-                    outcome.errorType = e.typeName
-                    ts.releaseInstance(&e)
-                }
-                outcome.output = ts.output
-                outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
-                outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
-                ts.finish()
+                let outcome = runtime.run(code, on: ts)
                 threadState.withLock { $0 = nil }
                 status.update {
                     $0.outcome = outcome
