@@ -108,11 +108,15 @@ private func temporaryDirectory() throws -> String {
     }
 
     @Test func closedDescriptorGivesEBADF() throws {
+        // Tests run in parallel: a low number freed here may be reused by another test at once. The kernel hands
+        // out the lowest free number, so a copy far above the others stays unused once closed.
         let (readEnd, writeEnd) = try System.pipe()
+        let high = try Descriptors.duplicate(readEnd, closeOnExec: true, atLeast: 900)
         System.close(readEnd)
         System.close(writeEnd)
+        System.close(high)
         do {
-            _ = try System.read(readEnd, max: 1)
+            _ = try System.read(high, max: 1)
             Issue.record("reading a closed descriptor should fail")
         } catch {
             #expect(error.name == "EBADF")
