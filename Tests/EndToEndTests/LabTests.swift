@@ -54,6 +54,29 @@ extension EndToEnd {
             #expect(result.stdout.contains("skipped: needs conclab-no-such-program"), "\(result)")
         }
 
+        @Test("a step whose requirement is unmet is skipped; the lab passes and --json counts the skipped step")
+        func unmetStepRequirementIsSkipped() throws {
+            let dir = try TemporaryDirectory("replay")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            let body = "## Runs\n```conclab\necho 5\n```\n```check\ntext == \"5\"\n```\n"
+                + "## Too big\n```requires\ncores: 9999\n```\n```conclab\nsleep nonsense\n```\n"
+            _ = try dir.write("en/01-probe.md", labFile(body))
+            let plain = try runConclab(["replay", dir.file("en")])
+            #expect(plain.status == 0, "\(plain)")
+            #expect(plain.stdout.contains("– step 2 skipped: needs 9999 cores, this machine has "), "\(plain)")
+            #expect(!plain.stdout.contains("sleep nonsense"), "\(plain)")
+            #expect(plain.stdout.contains("✓ probe (en): 1 checks passed, 1 step skipped"), "\(plain)")
+            let json = try runConclab(["replay", "--json", dir.file("en")])
+            #expect(json.status == 0, "\(json)")
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let report = (object?["reports"] as? [[String: Any]])?.first
+            #expect(report?["status"] as? String == "passed")
+            #expect(report?["skipped_steps"] as? Int == 1)
+            let steps = report?["steps"] as? [[String: Any]]
+            #expect(steps?.map { $0["skipped"] as? Bool } == [false, true])
+        }
+
         @Test("lint reports file:line: reason for malformed labs and untwinned files")
         func lintReports() throws {
             let dir = try TemporaryDirectory("lint")

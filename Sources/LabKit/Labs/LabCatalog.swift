@@ -38,14 +38,24 @@ public enum LabCatalog {
         return (labs, errors)
     }
 
-    /// Whether the machine meets a lab's requirements; the first unmet one otherwise.
+    /// Whether the machine meets a lab's front-matter requirements; the first unmet one otherwise.
     public static func unmetRequirement(_ lab: Lab) -> String? {
-        for requirement in lab.requires {
+        unmetRequirement(lab.requires)
+    }
+
+    /// The first of `requirements` this machine does not meet, as a reason in `language`
+    /// ("needs 2 cores, this machine has 1"); nil when all are met. Used for labs and for single steps.
+    public static func unmetRequirement(_ requirements: [LabRequirement], language: String = "en") -> String? {
+        let ru = language == "ru"
+        for requirement in requirements {
             switch requirement {
             case .program(let name):
-                if Files.findExecutable(name) == nil { return "needs \(name), which is not on PATH" }
+                if Files.findExecutable(name) == nil {
+                    return ru ? "нужна программа \(name), а её нет в PATH" : "needs \(name), which is not on PATH"
+                }
             case .cores(let n):
-                if System.numberOfCPUs < n { return "needs \(n) cores, this machine has \(System.numberOfCPUs)" }
+                let have = System.numberOfCPUs
+                if have < n { return ru ? "нужно ядер: \(n), на этой машине: \(have)" : "needs \(n) cores, this machine has \(have)" }
             }
         }
         return nil

@@ -65,12 +65,9 @@ struct LabStart: Command {
                 step = (0..<lab.steps.count).first { !entry.stepsDone.contains($0 + 1) } ?? 0
             }
             s.lab = lab
-            s.step = step
-            s.passedGroups = []
-            s.ranCommands = []
             var text = lab.title + " (\(lab.minutes) min)"
             if !lab.introduction.isEmpty { text += "\n" + lab.introduction }
-            text += "\n\n" + LabGuide.describeStep(lab, step, language: lab.language)
+            text += "\n\n" + LabGuide.enter(step, &s, session: session)
             return .text(text)
         }
     }
@@ -84,10 +81,7 @@ func moveStep(_ context: Context, _ target: (Int, Int) -> Int) throws -> LabResu
         guard next >= 0 && next < lab.steps.count else {
             throw CommandError(next < 0 ? "This is the first step." : "This is the last step of '\(lab.id)'. 'lab status' shows what is left; 'lab stop' ends the lab.")
         }
-        s.step = next
-        s.passedGroups = []
-        s.ranCommands = []
-        return .text(LabGuide.describeStep(lab, next, language: lab.language))
+        return .text(LabGuide.enter(next, &s, session: context.session))
     }
 }
 
@@ -136,13 +130,18 @@ struct LabStatus: Command {
             guard let lab = s.lab else { return .nothing }
             let done = s.progress?.labs[lab.id]?.stepsDone ?? []
             let step = lab.steps[s.step]
-            return .record(Record(title: lab.title, [
+            var record = Record(title: lab.title, [
                 ("lab", .string(lab.id)), ("step", .int(s.step + 1)), ("steps", .int(lab.steps.count)),
                 ("title", .string(step.title)),
                 ("checks_passed", .int(s.passedGroups.count)), ("check_groups", .int(step.checkGroups.count)),
                 ("steps_done", .list(done.sorted().map { .int($0) })),
                 ("language", .string(lab.language)),
-            ]))
+            ])
+            // Only on a step this machine cannot do: why, and that it counts as done.
+            if let reason = LabGuide.unmetRequirement(lab, s.step) {
+                record.append("skipped", .string(LabGuide.skipNote(reason, last: s.step + 1 == lab.steps.count, language: lab.language)))
+            }
+            return .record(record)
         }
     }
 }
@@ -156,6 +155,12 @@ struct LabCheck: Command {
             guard let lab = s.lab else { return .nothing }
             let step = lab.steps[s.step]
             var lines: [String] = []
+            if let reason = LabGuide.unmetRequirement(lab, s.step) {
+                // Its checks were written for a machine this one is not; evaluating them would only mislead.
+                lines.append(LabGuide.skipNote(reason, last: s.step + 1 == lab.steps.count, language: lab.language))
+                lines += LabGuide.markIfDone(&s, session: session)
+                return .text(lines.joined(separator: "\n"))
+            }
             if step.checkGroups.isEmpty {
                 lines.append("This step has no checks: run its commands (\(step.commands.map(\.text).joined(separator: "; "))).")
             }

@@ -12,8 +12,9 @@ public struct Lab: Sendable {
     public var steps: [LabStep]
 }
 
-/// What a lab needs from the machine; an unmet requirement makes replay skip the lab.
-public enum LabRequirement: Sendable, Equatable, CustomStringConvertible {
+/// What a lab, or one of its steps, needs from the machine. In the front matter an unmet requirement makes replay
+/// skip the lab; in a step's ```requires block it skips only that step.
+public enum LabRequirement: Sendable, Hashable, CustomStringConvertible {
     case program(String)
     case cores(Int)
 
@@ -44,6 +45,10 @@ public struct LabStep: Sendable {
     public var line: Int
     public var prose: String
     public var blocks: [Block]
+    /// What this step alone needs (its ```requires block); when unmet, replay skips the step and guided mode counts it done.
+    public var requires: [LabRequirement] = []
+    /// The line of the ```requires fence, for lint's twin reports.
+    public var requiresLine: Int?
 
     public var commands: [LabLine] {
         blocks.flatMap { if case .commands(let c) = $0 { return c } else { return [] } }
@@ -114,18 +119,24 @@ public enum LabParser {
         guard let minutes = Int(meta["minutes"]!.0), minutes > 0 else {
             throw fail(meta["minutes"]!.1, "minutes must be a whole number, got '\(meta["minutes"]!.0)'")
         }
+        /// One requirement as the front matter and ```requires blocks write it: `cores: N` or a program name.
+        func requirement(_ item: String, line: Int) throws(LabFileError) -> LabRequirement {
+            if item.hasPrefix("cores") {
+                // Exactly `cores: N`: a stray word after the number ("cores: 2, python3" on one line) is a mistake, not ignored.
+                let rest = String(item.dropFirst(5)).trimmed()
+                guard rest.hasPrefix(":"), let cores = Int(String(rest.dropFirst()).trimmed()), cores > 0 else {
+                    throw fail(line, "write the cores requirement as 'cores: N'")
+                }
+                return .cores(cores)
+            } else if item.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
+                return .program(item)
+            }
+            throw fail(line, "unknown requirement '\(item)' (a program name such as python3, or 'cores: N')")
+        }
         var requires: [LabRequirement] = []
         if let (value, line) = meta["requires"] {
             for item in value.split(separator: ",").map({ String($0).trimmed() }) where !item.isEmpty {
-                if item.hasPrefix("cores") {
-                    let n = item.dropFirst(5).filter { $0.isNumber }
-                    guard let cores = Int(n), cores > 0 else { throw fail(line, "write the cores requirement as 'cores: N'") }
-                    requires.append(.cores(cores))
-                } else if item.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
-                    requires.append(.program(item))
-                } else {
-                    throw fail(line, "unknown requirement '\(item)' (a program name such as python3, or 'cores: N')")
-                }
+                requires.append(try requirement(item, line: line))
             }
         }
         let folder = path.split(separator: "/").dropLast().last.map(String.init) ?? "en"
@@ -173,7 +184,7 @@ public enum LabParser {
                 guard i < lines.count else { throw fail(start, "the ```\(language) block is not closed") }
                 i += 1
                 let content = body.filter { !$0.text.trimmed().isEmpty }
-                let kinds = ["conclab", "check", "hint", "output"]
+                let kinds = ["conclab", "check", "hint", "output", "requires"]
                 guard kinds.contains(language) else {
                     // Any other fence is shown to the reader and never run.
                     prose.append("```\(language)")
@@ -199,6 +210,13 @@ public enum LabParser {
                     s.blocks.append(.checks(content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }))
                 case "hint":
                     s.blocks.append(.hint(body.map(\.text).joined(separator: "\n").trimmed()))
+                case "requires":
+                    // Decided before any command runs, so it must precede them; one block keeps the step's needs in one place.
+                    if let earlier = s.requiresLine { throw fail(start, "step '\(s.title)' already has a ```requires block (line \(earlier))") }
+                    if !s.commands.isEmpty { throw fail(start, "a ```requires block must come before the step's first ```conclab block") }
+                    if content.isEmpty { throw fail(start, "empty ```requires block") }
+                    for item in content { s.requires.append(try requirement(item.text.trimmed(), line: item.number)) }
+                    s.requiresLine = start
                 default:
                     for o in content where o.text.hasSuffix(" (re)") {
                         let pattern = String(o.text.dropLast(5))

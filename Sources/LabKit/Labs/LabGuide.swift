@@ -53,6 +53,8 @@ public enum LabGuide {
             for (i, command) in step.commands.enumerated() where commandPath(command.text, registry: session.registry) == path {
                 s.ranCommands.insert(i)
             }
+            // A step this machine cannot do is already done; its checks would judge the wrong machine.
+            if unmetRequirement(lab, s.step) != nil { return markIfDone(&s, session: session) }
             for (i, group) in step.checkGroups.enumerated() {
                 guard let command = group.command, commandPath(command.text, registry: session.registry) == path else { continue }
                 let results = group.checks.map { CheckOutcome.evaluate($0, against: outcome.result.fields) }
@@ -64,12 +66,31 @@ public enum LabGuide {
         }
     }
 
-    /// A step is done when every check group has passed (or, with no checks, every command has run).
+    /// Why this machine cannot do the step (its ```requires block is unmet), in the lab's language; nil when it can.
+    static func unmetRequirement(_ lab: Lab, _ index: Int) -> String? {
+        LabCatalog.unmetRequirement(lab.steps[index].requires, language: lab.language)
+    }
+
+    /// Makes step `index` current and describes it. A step this machine cannot do counts as done at once,
+    /// so the learner is never stuck on it.
+    static func enter(_ index: Int, _ s: inout State, session: Session) -> String {
+        guard let lab = s.lab else { return "" }
+        s.step = index
+        s.passedGroups = []
+        s.ranCommands = []
+        var lines = [describeStep(lab, index, language: lab.language)]
+        if unmetRequirement(lab, index) != nil { lines += markIfDone(&s, session: session) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A step is done when every check group has passed (or, with no checks, every command has run),
+    /// or at once when its requirements are not met on this machine.
     static func markIfDone(_ s: inout State, session: Session) -> [String] {
         guard let lab = s.lab else { return [] }
         let step = lab.steps[s.step]
         let groups = step.checkGroups.count
-        let done = groups > 0 ? s.passedGroups.count == groups : s.ranCommands.count == step.commands.count
+        let skipped = unmetRequirement(lab, s.step) != nil
+        let done = skipped || (groups > 0 ? s.passedGroups.count == groups : s.ranCommands.count == step.commands.count)
         guard done else { return [] }
         var progress = s.progress ?? LabProgress()
         var entry = progress.labs[lab.id] ?? LabProgress.Entry()
@@ -83,6 +104,14 @@ public enum LabGuide {
             notes.append("(progress not saved: \(error))")
         }
         if already { return notes }
+        if skipped {
+            // The step's description already says why it is skipped and that 'lab next' moves on.
+            if entry.stepsDone.count == lab.steps.count {
+                notes.append(lab.language == "ru" ? "✓ Лабораторная '\(lab.id)' пройдена. 'lab list' покажет остальные."
+                                                  : "✓ Lab '\(lab.id)' complete. 'lab list' shows the others.")
+            }
+            return notes
+        }
         if s.step + 1 == lab.steps.count {
             let all = entry.stepsDone.count == lab.steps.count
             notes.append(all ? "✓ Step \(s.step + 1) done — lab '\(lab.id)' complete. 'lab list' shows the others."
@@ -97,6 +126,10 @@ public enum LabGuide {
         let step = lab.steps[index]
         var lines = ["\(lab.title) — step \(index + 1) of \(lab.steps.count): \(step.title)"]
         if !step.prose.isEmpty { lines.append(""); lines.append(step.prose) }
+        if let reason = unmetRequirement(lab, index) {
+            lines.append("")
+            lines.append(skipNote(reason, last: index + 1 == lab.steps.count, language: language))
+        }
         lines.append("")
         lines.append(language == "ru" ? "Команды (Tab подставит):" : "Try (Tab completes):")
         for c in step.commands { lines.append("  " + c.text) }
@@ -105,5 +138,15 @@ public enum LabGuide {
             for group in step.checkGroups { for c in group.checks { lines.append("  " + c.text) } }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the learner reads on a step this machine cannot do.
+    static func skipNote(_ reason: String, last: Bool, language: String) -> String {
+        if language == "ru" {
+            return "○ На этой машине шаг пропускается: \(reason). Он засчитан как пройденный; "
+                + (last ? "это последний шаг." : "'lab next' — к следующему шагу.")
+        }
+        return "○ This step is skipped on this machine: \(reason). It counts as done; "
+            + (last ? "it is the last step." : "'lab next' moves on.")
     }
 }

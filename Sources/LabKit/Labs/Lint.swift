@@ -1,7 +1,7 @@
 import LabOS
 
 /// `conclab lint`: malformed labs as `file:line: reason` — parse errors, unknown commands, bad arguments,
-/// a missing twin in the other language, and steps that differ between `en` and `ru`.
+/// a missing twin in the other language, and steps (commands, checks, step requirements) that differ between `en` and `ru`.
 public enum LabLinter {
     public static func lint(_ paths: [String], registry: Registry = .standard) -> [LabFileError] {
         var errors: [LabFileError] = []
@@ -79,6 +79,12 @@ public enum LabLinter {
             let ka = sa.checkGroups.map { $0.checks.map(\.text) }, kb = sb.checkGroups.map { $0.checks.map(\.text) }
             if ka != kb {
                 errors.append(LabFileError(path: b.path, line: sb.line, reason: "step '\(sb.title)' checks differ from its twin in \(a.path)"))
+            }
+            // Order inside the block does not matter: both twins must skip on the same machines.
+            if Set(sa.requires) != Set(sb.requires) {
+                func shown(_ r: [LabRequirement]) -> String { r.isEmpty ? "nothing" : r.map(\.description).joined(separator: ", ") }
+                errors.append(LabFileError(path: b.path, line: sb.requiresLine ?? sb.line,
+                                           reason: "step '\(sb.title)' requires \(shown(sb.requires)) but its twin in \(a.path) requires \(shown(sa.requires))"))
             }
         }
         return errors

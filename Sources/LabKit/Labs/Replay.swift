@@ -49,7 +49,10 @@ public struct StepReport: Sendable {
     public var checks: [CheckOutcome]
     /// Commands that failed, output lines not found: each a sentence.
     public var problems: [String]
+    /// Why the step was not run (its ```requires block is not met here); a skipped step does not fail its lab.
+    public var skipReason: String?
     public var passed: Bool { problems.isEmpty && checks.allSatisfy(\.passed) }
+    public var skipped: Bool { skipReason != nil }
 }
 
 /// A lab replayed with no person.
@@ -63,14 +66,17 @@ public struct ReplayReport: Sendable {
 
     public var checkCount: Int { steps.reduce(0) { $0 + $1.checks.count } }
     public var failedCount: Int { steps.reduce(0) { $0 + $1.checks.filter { !$0.passed }.count + $1.problems.count } }
+    public var skippedStepCount: Int { steps.filter(\.skipped).count }
 
     public var json: Record {
         Record([
             ("id", .string(lab.id)), ("language", .string(lab.language)), ("path", .string(lab.path)),
             ("status", .string(status.rawValue)), ("skip_reason", skipReason.map(Value.string) ?? .null),
-            ("checks", .int(checkCount)), ("failed", .int(failedCount)), ("elapsed_ms", .ms(elapsedNanoseconds)),
+            ("checks", .int(checkCount)), ("failed", .int(failedCount)), ("skipped_steps", .int(skippedStepCount)),
+            ("elapsed_ms", .ms(elapsedNanoseconds)),
             ("steps", .list(steps.map { step in
                 .record(Record([("step", .int(step.index)), ("title", .string(step.title)), ("passed", .bool(step.passed)),
+                                ("skipped", .bool(step.skipped)), ("skip_reason", step.skipReason.map(Value.string) ?? .null),
                                 ("problems", .list(step.problems.map(Value.string))),
                                 ("checks", .list(step.checks.map { c in
                                     .record(Record([("line", .int(c.line)), ("condition", .string(c.condition)),
@@ -108,6 +114,13 @@ public enum LabReplayer {
         for (offset, step) in lab.steps.enumerated() {
             emit("── step \(offset + 1)/\(lab.steps.count): \(step.title)")
             var report = StepReport(index: offset + 1, title: step.title, checks: [], problems: [])
+            if let reason = LabCatalog.unmetRequirement(step.requires) {
+                // Nothing of the step runs: its checks would only measure the machine it was not written for.
+                emit("– step \(offset + 1) skipped: \(reason)")
+                report.skipReason = reason
+                reports.append(report)
+                continue
+            }
             var last: LabResult = .nothing
             var transcript: [String] = []
             var commandFailed = false
@@ -157,11 +170,12 @@ public enum LabReplayer {
         let failed = reports.filter { !$0.passed }
         let result = ReplayReport(lab: lab, status: failed.isEmpty ? .passed : .failed, skipReason: nil, steps: reports,
                                   elapsedNanoseconds: Clock.monotonicNanoseconds() - started)
+        let skippedNote = result.skippedStepCount == 0 ? "" : ", \(result.skippedStepCount) step\(result.skippedStepCount == 1 ? "" : "s") skipped"
         if failed.isEmpty {
-            emit("✓ \(lab.id) (\(lab.language)): \(result.checkCount) checks passed")
+            emit("✓ \(lab.id) (\(lab.language)): \(result.checkCount) checks passed" + skippedNote)
         } else {
             let names = failed.map { "step \($0.index) '\($0.title)'" }.joined(separator: ", ")
-            emit("✗ \(lab.id) (\(lab.language)): \(result.failedCount) failed in \(names)")
+            emit("✗ \(lab.id) (\(lab.language)): \(result.failedCount) failed in \(names)" + skippedNote)
         }
         return result
     }
