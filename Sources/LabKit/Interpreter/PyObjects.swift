@@ -46,6 +46,8 @@ class PyObject: @unchecked Sendable {
     let freedBy = Atomic<Int>(0)
     /// A use after free of this object was already reported.
     let touchReported = Atomic<Bool>(false)
+    /// Biased counts: already waiting for the next safe point's merge (queued once, however often it is dropped).
+    let mergeQueued = Atomic<Bool>(false)
 
     init(kind: PyKind, id: Int, immortal: Bool, owner: Int) {
         self.kind = kind
@@ -152,7 +154,7 @@ final class PyFunction: PyObject {
     let constants: UnsafeMutablePointer<PyValue>
     let defaults: [PyValue]
     let released = Atomic<Bool>(false)
-    init(code: CodeObject, defaults: [PyValue], id: Int, owner: Int) {
+    init(code: CodeObject, defaults: [PyValue], id: Int, immortal: Bool = false, owner: Int) {
         self.code = code
         self.codeRef = Unmanaged.passUnretained(code)
         self.argumentCount = code.argumentCount
@@ -162,7 +164,7 @@ final class PyFunction: PyObject {
         self.instructions = code.executable
         self.constants = code.constants
         self.defaults = defaults
-        super.init(kind: .function, id: id, immortal: false, owner: owner)
+        super.init(kind: .function, id: id, immortal: immortal, owner: owner)
     }
     var name: String { code.name }
     override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : defaults }

@@ -66,6 +66,7 @@ extension PyThreadState {
 
     /// At a safe point (no snippet thread running): a biased object a non-owner released.
     func mergeBiased(_ o: PyObject) {
+        o.mergeQueued.store(false, ordering: .relaxed)
         if o.isFreed || o.immortal { return }
         let total = o.totalCount
         if total <= 0 {

@@ -63,8 +63,10 @@ extension PyRuntime {
 
     /// Runs `code` on `count` new OS threads that share the globals, all released together, and waits for them.
     /// While waiting it polls `cancellation`; a cancel asks every thread to stop (a KeyboardInterrupt inside the
-    /// snippet, so `finally` and `with` still run) and still waits for all of them.
-    func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?) throws -> TeamOutcome {
+    /// snippet, so `finally` and `with` still run) and still waits for all of them. `onThreadEnd` is called on each
+    /// thread as it ends, with its index.
+    func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?,
+                 onThreadEnd: (@Sendable (Int) -> Void)? = nil) throws -> TeamOutcome {
         final class Shared: Sendable {
             let ready = Atomic<Int>(0)
             let go = Atomic<Bool>(false)
@@ -83,6 +85,7 @@ extension PyRuntime {
                     shared.ready.add(1, ordering: .acquiringAndReleasing)
                     while !shared.go.load(ordering: .acquiring) { System.yield() }
                     let outcome = self.run(code, on: ts)
+                    onThreadEnd?(index)
                     shared.done.update { $0[index] = outcome }
                 }
                 started += 1
@@ -98,10 +101,9 @@ extension PyRuntime {
         shared.go.store(true, ordering: .releasing)
         var cancelled = false
         while true {
-            if !cancelled && (cancellation?.isCancelled ?? false) {
-                cancelled = true
-                for ts in states { ts.stop.store(true, ordering: .relaxed) }
-            }
+            if !cancelled && (cancellation?.isCancelled ?? false) { cancelled = true }
+            // Asked again every 10 ms: a request is delivered once, and a snippet may catch it.
+            if cancelled { for ts in states { ts.stop.store(true, ordering: .relaxed) } }
             let finished = shared.done.wait(timeoutNanoseconds: 10_000_000) { d -> Bool? in d.count == started ? true : nil }
             if finished == true { break }
         }

@@ -79,9 +79,14 @@ public final class PySnippetThread: LabObject {
         return record
     }
 
-    /// Asks the snippet to stop.
-    public func requestStop() {
-        threadState.withLock { $0?.stop.store(true, ordering: .relaxed) }
+    /// Asks the snippet to stop: a KeyboardInterrupt at its next check, delivered once. False while the thread has
+    /// no thread state yet (still starting), when there is nobody to ask.
+    @discardableResult
+    public func requestStop() -> Bool {
+        threadState.withLock { state in
+            state?.stop.store(true, ordering: .relaxed)
+            return state != nil
+        }
     }
 
     /// Waits until the thread has ended, or the timeout passes; true if it ended.

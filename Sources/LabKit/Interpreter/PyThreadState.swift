@@ -91,6 +91,8 @@ final class PyThreadState: @unchecked Sendable {
 
     /// A biased count a non-owner drove to zero or below: decided at the next safe point.
     @inline(never) func deferMerge(_ o: PyObject) {
+        // A shared object a non-owner reads in a loop reaches zero on every read: queue it once, not each time.
+        if o.mergeQueued.load(ordering: .relaxed) || o.mergeQueued.exchange(true, ordering: .relaxed) { return }
         maybeDead.append(.object(Unmanaged.passUnretained(o)))
     }
 
@@ -130,8 +132,14 @@ final class PyThreadState: @unchecked Sendable {
     var shouldStop: Bool { stop.load(ordering: .relaxed) || (cancellation?.isCancelled ?? false) }
 
     /// Checked every so many instructions: a stop request becomes a KeyboardInterrupt inside the snippet.
+    /// A request (`thread cancel`, `close`) is delivered once, as CPython delivers an asynchronous exception: the
+    /// snippet's own code may catch it and go on, which is why a thread can only be asked to stop. Ctrl-C of the
+    /// running command (`cancellation`) raises at every check until the snippet has ended.
     func periodicCheck() throws(PyError) {
-        if shouldStop { throw error(runtime.classes.keyboardInterrupt, "stopped") }
+        if stop.load(ordering: .relaxed) && stop.exchange(false, ordering: .relaxed) {
+            throw error(runtime.classes.keyboardInterrupt, "stopped")
+        }
+        if cancellation?.isCancelled ?? false { throw error(runtime.classes.keyboardInterrupt, "stopped") }
     }
 
     // MARK: output

@@ -865,7 +865,10 @@ extension PyThreadState {
                         let n = arg >> 16
                         let defaults = Array(UnsafeBufferPointer(start: sp - n, count: n))
                         sp -= n
-                        sp.pointee = allocate(PyFunction(code: code, defaults: defaults, id: runtime.heap.newID(), owner: ownerForNew))
+                        // Without the GIL a function is immortal, as free-threaded CPython 3.13 makes functions once a
+                        // second thread starts: every thread calling it would otherwise update one shared count.
+                        let function = PyFunction(code: code, defaults: defaults, id: runtime.heap.newID(), immortal: !gilOn, owner: ownerForNew)
+                        sp.pointee = gilOn ? allocate(function) : runtime.heap.immortal(function)
                         sp += 1
                     case .makeClass:
                         let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & 0xffff] }

@@ -210,7 +210,8 @@ struct ThreadCancel: Command {
                            examples: ["thread cancel t1", "thread cancel t1 t2 --wait 200"],
                            discussion: """
                                The workload checks a stop flag between small steps; a thread waiting for a lab lock is woken \
-                               and its acquire fails, so it releases what it holds and ends. A cancelled thread stays listed \
+                               and its acquire fails, so it releases what it holds and ends. A snippet thread (--py) gets one \
+                               KeyboardInterrupt at its next instruction check, which its code may catch. A cancelled thread stays listed \
                                (state cancelled) until 'thread join' or 'close'.
                                """)
 
@@ -222,11 +223,13 @@ struct ThreadCancel: Command {
         var nativeHandles: [String] = []
         for handle in handles {
             if let snippet = try context.session.objects.lookup(handle, kind: "thread") as? PySnippetThread {
-                // Ask again until it stops: a thread still starting has no thread state to flag yet.
+                // Asked once (a snippet may catch the KeyboardInterrupt and go on: that is its choice); a thread still
+                // starting has no thread state to flag yet, so the request is repeated until it is delivered.
                 let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000
                 var ended = false
+                var delivered = false
                 repeat {
-                    snippet.requestStop()
+                    if !delivered { delivered = snippet.requestStop() }
                     ended = snippet.waitUntilFinished(timeoutNanoseconds: 10_000_000)
                 } while !ended && Clock.monotonicNanoseconds() < deadline
                 snippetRows.append([.string(handle), .string(snippet.state), .bool(ended)])
@@ -245,7 +248,7 @@ struct ThreadCancel: Command {
             [.string(handle), .string(thread.state), .bool(thread.isFinished)]
         }
         let running = rows.filter { $0[2] == .bool(false) }.count
-        return .table(Table(title: "asked to stop (threads cannot be killed; each ends at its next check of the stop flag)",
+        return .table(Table(title: "asked to stop (threads cannot be killed: each ends at its next check of the stop flag, if its code lets it)",
                             columns: ["handle", "state", "ended"], rows: rows,
                             summary: Record([("stopped", .int(rows.count - running)), ("still_running", .int(running))])))
     }
