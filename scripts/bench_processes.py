@@ -5,8 +5,9 @@ conclab's `proc bench` times, in turns, a bare posix_spawn of /bin/true (to its 
 with the `spawn` method (posix_spawn of conclab, to the worker's first message) and one forked by the
 fork server (to its first message). python3 times `multiprocessing` with the `spawn` start method,
 `Process(target=os.getpid).start(); join()`, in this same run. Then `par compare` runs a CPU-bound job
-(spin: a fixed amount of CPU time) sequentially, in 2 threads and in 2 processes. Nothing here asserts a
-time: the targets are printed next to the figures.
+(spin: a fixed amount of CPU time) sequentially, in 2 threads and in 2 processes, and `par compare --py`
+runs a Python loop in a function the same ways plus on threads with and without the GIL (three runs, the
+median of each speed-up). Nothing here asserts a time: the targets are printed next to the figures.
 
     python3 scripts/bench_processes.py .build/release/conclab
 
@@ -16,6 +17,7 @@ Imported by scripts/bench.py: run(conclab_bin) -> [(label, value, unit), ...].
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,8 +25,12 @@ import tempfile
 RUNS = 25
 SPIN_MS = 500
 WORKERS = 2
+PY_ROUNDS = 3
+PY_WORK = "def work():\\n    i = 0\\n    while i < 20_000_000:\\n        i += 1\\nwork()"
 TITLE = (f"Processes: worker start-up, median of {RUNS} (targets: spawn <= 3 x posix_spawn, <= 0.2 x python3's "
-         f"multiprocessing spawn); par compare spin {SPIN_MS} x {WORKERS} (target: processes speed-up >= 1.8 on 2 cores)")
+         f"multiprocessing spawn); par compare spin {SPIN_MS} x {WORKERS} (target: processes speed-up >= 1.8 on 2 cores); "
+         f"par compare --py, a loop of 2*10^7 in a function x {WORKERS}, median of {PY_ROUNDS} "
+         f"(targets: processes >= 1.8, threads with the GIL <= 1.1, threads without it >= 1.7)")
 
 PYTHON_PROGRAM = f"""
 import multiprocessing, os, statistics, time
@@ -70,7 +76,14 @@ def python_spawn_ms(python_bin):
 
 def run(conclab_bin):
     conclab_bin = os.path.abspath(conclab_bin)
-    bench, compare = conclab_results(conclab_bin, f"proc bench -n {RUNS}\npar compare spin {SPIN_MS} --workers {WORKERS}\n")
+    py_lines = "".join(f"par compare --py '{PY_WORK}' --workers {WORKERS}\n" for _ in range(PY_ROUNDS))
+    bench, compare, *py_compares = conclab_results(
+        conclab_bin, f"proc bench -n {RUNS}\npar compare spin {SPIN_MS} --workers {WORKERS}\n{py_lines}")
+    py = [summary(r) for r in py_compares]
+
+    def py_median(key):
+        return statistics.median(p[key] for p in py)
+
     starts = summary(bench)
     bare, spawned, forked = starts["posix_spawn_ms"], starts["spawn_ms"], starts["forkserver_ms"]
     python_bin = shutil.which("python3") or sys.executable
@@ -89,6 +102,14 @@ def run(conclab_bin):
         (f"par compare: {WORKERS} processes speed-up (target >= 1.8)", par["processes_speedup"], "x"),
         (f"par compare: memory, {WORKERS} processes / sequential (PSS)",
          par["processes_memory_bytes"] / max(1, par["sequential_memory_bytes"]), "x"),
+        ("thread start, to its first signal (in conclab)", starts["thread_ms"], "ms"),
+        ("ratio spawn / thread start", spawned / max(starts["thread_ms"], 1e-9), "x"),
+        ("par compare --py: sequential wall time (median)", py_median("sequential_ms"), "ms"),
+        (f"par compare --py: {WORKERS} threads with the GIL speed-up (target <= 1.1)", py_median("threads_gil_speedup"), "x"),
+        (f"par compare --py: {WORKERS} threads without the GIL speed-up (target >= 1.7)", py_median("threads_no_gil_speedup"), "x"),
+        (f"par compare --py: {WORKERS} processes speed-up (target >= 1.8)", py_median("processes_speedup"), "x"),
+        ("par compare --py: speed-ups of each run (GIL / no GIL / processes)",
+         "  ".join(f"{p['threads_gil_speedup']:.2f}/{p['threads_no_gil_speedup']:.2f}/{p['processes_speedup']:.2f}" for p in py), ""),
     ]
 
 
@@ -99,7 +120,8 @@ def main():
     print(TITLE)
     width = max(len(label) for label, _, _ in rows)
     for label, value, unit in rows:
-        print(f"  {label.ljust(width)}  {value:>12,.2f} {unit}")
+        shown = f"{value:>12,.2f}" if isinstance(value, (int, float)) else f"{value:>12}"
+        print(f"  {label.ljust(width)}  {shown} {unit}")
 
 
 if __name__ == "__main__":

@@ -104,13 +104,79 @@ struct ProcessJobTests {
         let calls = Mutex<[Int]>([])
         try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: "threads", progress: { done in
             calls.withLock { $0.append(done) }
-        }, shouldStop: { false })
+        }, cancellation: Cancellation())
         #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
     }
 
     @Test func cancelledThreadsThrow() {
+        let cancelled = Cancellation()
+        cancelled.cancel()
         #expect(throws: JobStopped.self) {
-            try NativeParallelJob(job: .spin(cpuMilliseconds: 60_000)).runInThreads(count: 2, mode: "threads", progress: { _ in }, shouldStop: { true })
+            try NativeParallelJob(job: .spin(cpuMilliseconds: 60_000)).runInThreads(count: 2, mode: "threads", progress: { _ in }, cancellation: cancelled)
+        }
+    }
+
+    @Test func snippetWorkerWordsKeepTheSnippetWhole() throws {
+        let snippet = "def f():\\n    return 'a b'\\nprint(f())"
+        let job = try SnippetParallelJob(snippet: snippet)
+        #expect(job.workerWords == ["--py", snippet])
+        #expect(try WorkerTask(words: job.workerWords) == .snippet(snippet))
+        #expect(try WorkerTask(words: job.workerWords).words == job.workerWords)
+        #expect(throws: (any Error).self) { try WorkerTask(words: ["--py"]) }
+        #expect(job.threadModes == ["threads (GIL)", "threads (no GIL)"])
+        #expect(job.description.hasPrefix("py: def f():"))
+    }
+
+    @Test func badSnippetsAreRefusedBeforeAnythingRuns() {
+        #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: "def f(:") }
+        #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: String(repeating: "x = 1\n", count: 20_000)) }
+        #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: "x = 1\u{0}") }
+    }
+
+    @Test func aSnippetInAWorkerReportsWhatItPrintedOrItsException() {
+        #expect(SnippetParallelJob.runInWorker("print(6 * 7)\\nprint('done')") == .completed(result: "42\ndone"))
+        #expect(SnippetParallelJob.runInWorker("x = 1") == .completed(result: nil))
+        guard case .failed(let why) = SnippetParallelJob.runInWorker("raise ValueError('bad')") else {
+            Issue.record("an exception did not fail the worker's job")
+            return
+        }
+        #expect(why.contains("ValueError: bad"))
+        guard case .failed(let syntax) = SnippetParallelJob.runInWorker("def f(:") else {
+            Issue.record("a syntax error did not fail the worker's job")
+            return
+        }
+        #expect(syntax.contains("SyntaxError"))
+    }
+
+    /// Each thread row gets a fresh interpreter in its mode; threads share its globals, as in Python.
+    @Test(arguments: ["threads (GIL)", "threads (no GIL)"])
+    func snippetThreadsShareOneInterpretersGlobals(mode: String) throws {
+        let job = try SnippetParallelJob(snippet: "def work():\\n    i = 0\\n    while i < 20_000:\\n        i += 1\\n    return i\\nr = work()\\nassert r == 20_000")
+        let calls = Mutex<[Int]>([])
+        try job.runInThreads(count: 3, mode: mode, progress: { done in calls.withLock { $0.append(done) } }, cancellation: Cancellation())
+        #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
+        try job.runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation())
+    }
+
+    @Test func aFailingSnippetFailsItsRowWithTheException() throws {
+        let job = try SnippetParallelJob(snippet: "raise KeyError('k')")
+        #expect { try job.runInThreads(count: 2, mode: "threads (no GIL)", progress: { _ in }, cancellation: Cancellation()) } throws: { error in
+            "\(error)".contains("KeyError")
+        }
+        #expect { try job.runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation()) } throws: { error in
+            "\(error)".contains("run 1: KeyError")
+        }
+    }
+
+    @Test func aCancelledSnippetStops() throws {
+        let job = try SnippetParallelJob(snippet: "while True:\\n    pass")
+        let cancellation = Cancellation()
+        try OSThread.detach(name: "test-cancel") {
+            System.sleep(nanoseconds: 50_000_000)
+            cancellation.cancel()
+        }
+        #expect(throws: JobStopped.self) {
+            try job.runInThreads(count: 2, mode: "threads (GIL)", progress: { _ in }, cancellation: cancellation)
         }
     }
 
@@ -128,22 +194,24 @@ extension ProcessSuites {
     /// Commands that need no worker binary.
     @Suite(.serialized, .timeLimit(.minutes(1)))
     struct ProcessCommandTests {
-        @Test func snippetsWaitForTheInterpreter() {
+        @Test func snippetMistakesAreReportedWithoutStartingAnything() {
             let session = Session()
-            for line in ["proc spawn --py 'x = 1'", "par compare --py 'x = 1' --workers 2"] {
+            let cases = [("proc spawn --py 'def f(:'", "SyntaxError"), ("par compare --py 'print(' --workers 2", "SyntaxError"),
+                         ("proc spawn spin 5 --py 'x = 1'", "not both"), ("par compare spin 5 --py 'x = 1'", "not both")]
+            for (line, message) in cases {
                 let outcome = session.execute(line)
-                #expect(outcome.failure?.kind == .failed)
-                #expect(outcome.failure?.message.contains("snippet interpreter") == true, "\(line): \(String(describing: outcome.failure))")
+                #expect(outcome.failure?.message.contains(message) == true, "\(line): \(String(describing: outcome.failure))")
             }
+            #expect(session.objects.all(kind: "process").isEmpty)
         }
 
         @Test(arguments: [
             ("par compare sleep 10", "WORKLOAD must be one of spin, hash, got 'sleep'"),
             ("par compare spin", "missing AMOUNT: spin takes CPU milliseconds, e.g. 'spin 300'"),
-            ("par compare", "missing WORKLOAD (spin MS or hash MB)"),
+            ("par compare", "missing WORKLOAD (spin MS or hash MB) or --py SNIPPET"),
             ("par compare spin 10 --workers 0", "workers must be between 1 and 64, got 0"),
             ("par compare hash 0", "hash takes one number of MiB (1 to 65536), e.g. 'hash 64'"),
-            ("proc spawn", "missing WORKLOAD"),
+            ("proc spawn", "missing WORKLOAD (or --py SNIPPET)"),
             ("proc spawn spin 10 --start fork", "--start must be one of spawn, forkserver, got 'fork'; did you mean 'forkserver'?"),
         ])
         func badArgumentsAreUsageErrors(line: String, message: String) {
@@ -313,6 +381,51 @@ extension ProcessSuites {
                 #expect(HumanRenderer(color: false).render(outcome.result).contains("sequential  █"))
             }
             // Its workers are gone: nothing is left in the table but the fork server.
+            #expect(session.objects.all(kind: "process").isEmpty)
+        }
+
+        @Test(arguments: StartMethod.allCases)
+        func aSnippetRunsInAWorkerOfItsOwn(method: StartMethod) throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            #expect(session.execute("py x = 1").succeeded)
+            let spawn = session.execute("proc spawn --py 'x = 2\\nprint(x * 21)' --start \(method.rawValue)")
+            #expect(spawn.succeeded, "\(String(describing: spawn.failure))")
+            #expect(field(spawn, "workload") == .string("py: x = 2\\nprint(x * 21)"))
+            let wait = session.execute("proc wait p1 --timeout 30000")
+            #expect(field(wait, "exit_code") == .int(0))
+            #expect(field(wait, "result") == .string("42"))
+            // The worker's x was its own: the shell's interpreter still has 1.
+            #expect(session.execute("py x").result.fields["value"] == .int(1))
+            #expect(session.execute("proc spawn --py 'raise ValueError(\"no\")'").succeeded)
+            let failed = session.execute("proc wait p2 --timeout 30000")
+            #expect(field(failed, "exit_code") == .int(1))
+            #expect(field(failed, "outcome") == .string("failed"))
+            guard case .string(let why)? = field(failed, "result") else { Issue.record("no result in \(failed.result)"); return }
+            #expect(why.contains("ValueError: no"))
+        }
+
+        @Test func parCompareOfASnippetHasGILRows() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            let outcome = session.execute("par compare --py 'def work():\\n    i = 0\\n    while i < 50_000:\\n        i += 1\\nwork()' --workers 2")
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            #expect(field(outcome, "count") == .int(4))
+            let modes = (0..<4).map { index in outcome.result.fields["rows"].flatMap { rowValue($0, "mode", at: index) } }
+            #expect(modes == [.string("sequential"), .string("threads (GIL)"), .string("threads (no GIL)"), .string("processes")])
+            for key in ["threads_gil_speedup", "threads_no_gil_speedup", "processes_speedup"] {
+                #expect((field(outcome, key)?.number ?? 0) > 0, "\(key)")
+            }
+            // The session's interpreter was not used: its globals are still empty.
+            #expect(PyRuntime.shared(for: session).globalsRecord().fields.isEmpty)
+            let failing = session.execute("par compare --py 'raise KeyError(1)' --workers 2")
+            #expect(failing.failure?.message.contains("KeyError") == true)
             #expect(session.objects.all(kind: "process").isEmpty)
         }
 

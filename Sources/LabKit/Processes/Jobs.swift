@@ -57,11 +57,11 @@ public protocol ParallelJob: Sendable {
     /// The rows for threads, in order: `["threads"]` for native code, which needs no GIL; a snippet has one per
     /// GIL setting (`["threads (GIL)", "threads (no GIL)"]`).
     var threadModes: [String] { get }
-    /// Runs the job `count` times, one after another, on the calling thread.
-    func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, shouldStop: @escaping @Sendable () -> Bool) throws
+    /// Runs the job `count` times, one after another, on the calling thread; `progress` gets the number done.
+    /// Throws `JobStopped` when `cancellation` stopped it early.
+    func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws
     /// Runs the job once in each of `count` new threads at once, in one of `threadModes`; returns when all have ended.
-    func runInThreads(count: Int, mode: String, progress: @escaping @Sendable (Int) -> Void,
-                      shouldStop: @escaping @Sendable () -> Bool) throws
+    func runInThreads(count: Int, mode: String, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws
     /// The words after `conclab __worker` that make a worker process run the job once.
     var workerWords: [String] { get }
 }
@@ -77,15 +77,16 @@ struct NativeParallelJob: ParallelJob {
     var threadModes: [String] { ["threads"] }
     var workerWords: [String] { [WorkerMode.jobFlag] + job.words }
 
-    func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, shouldStop: @escaping @Sendable () -> Bool) throws {
+    func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+        let shouldStop = { cancellation.isCancelled }
         for done in 0..<count {
             if job.perform(shouldStop: shouldStop) == .stopped { throw JobStopped() }
             progress(done + 1)
         }
     }
 
-    func runInThreads(count: Int, mode: String, progress: @escaping @Sendable (Int) -> Void,
-                      shouldStop: @escaping @Sendable () -> Bool) throws {
+    func runInThreads(count: Int, mode: String, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+        let shouldStop: @Sendable () -> Bool = { cancellation.isCancelled }
         let finished = Gate((done: 0, stopped: false))
         var started = 0
         var failure: OSError?
@@ -112,11 +113,3 @@ struct NativeParallelJob: ParallelJob {
     }
 }
 
-/// Where `par compare --py SNIPPET` gets its job. The snippet interpreter plugs in here: a `ParallelJob` whose
-/// `threadModes` are one row per GIL setting, whose `runInThreads` runs the snippet on N interpreter threads in
-/// that mode, and whose `workerWords` make a worker run the snippet once (`WorkerTask` must learn those words too).
-enum SnippetJobs {
-    static func job(source: String) throws -> any ParallelJob {
-        throw CommandError("par compare --py needs the snippet interpreter, which this build does not have yet; compare 'spin MS' or 'hash MB'")
-    }
-}

@@ -20,13 +20,18 @@ struct ParCompare: Command {
                                    FlagSpec("start", value: .choice(StartMethod.names), valueName: "spawn|forkserver",
                                             help: "how the workers start: spawn (default) or forkserver"),
                                    FlagSpec("py", value: .text, valueName: "SNIPPET",
-                                            help: "compare a Python snippet instead, with and without the GIL (needs the snippet interpreter)")],
-                           examples: ["par compare spin 300 --workers 2", "par compare hash 16 -w 4 --start forkserver"],
+                                            help: "compare a Python snippet instead: adds rows for threads with the GIL and without it")],
+                           examples: ["par compare spin 300 --workers 2", "par compare hash 16 -w 4 --start forkserver",
+                                      "par compare --py 'def work():\\n    i = 0\\n    while i < 3_000_000:\\n        i += 1\\nwork()' -w 2"],
                            discussion: """
                                Each job is fixed work: spin MS burns MS milliseconds of CPU time (on the thread's own CPU clock), \
                                hash MB hashes MB MiB. speedup = sequential wall time / this row's wall time. cpu_use is CPU time \
                                over wall time: how many cores were busy. memory_bytes is the highest total PSS of the shell and \
-                               its workers while the row ran. Native code needs no GIL, so threads run in parallel here.
+                               its workers while the row ran. Native code needs no GIL, so threads run in parallel here. With --py \
+                               the snippet runs in a fresh interpreter for each row: threads (GIL) share one interpreter and \
+                               take turns; threads (no GIL) share one without a GIL (biased reference counts, as in free-threaded \
+                               CPython); each process has an interpreter of its own. Threads share the globals, as in Python: \
+                               put the work in a function so its variables are each thread's own.
                                """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -34,9 +39,9 @@ struct ParCompare: Command {
         let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         if let source = arguments.string("py") {
             if arguments.has("WORKLOAD") { throw UsageError("give a WORKLOAD or --py SNIPPET, not both", usage: arguments.usage) }
-            return try ParallelComparison(job: SnippetJobs.job(source: source), workers: workers, method: method, context: context).run()
+            return try ParallelComparison(job: SnippetParallelJob(snippet: source), workers: workers, method: method, context: context).run()
         }
-        guard let name = arguments.string("WORKLOAD") else { throw UsageError("missing WORKLOAD (spin MS or hash MB)", usage: arguments.usage) }
+        guard let name = arguments.string("WORKLOAD") else { throw UsageError("missing WORKLOAD (spin MS or hash MB) or --py SNIPPET", usage: arguments.usage) }
         guard let amount = arguments.string("AMOUNT") else {
             throw UsageError(name == "spin" ? "missing AMOUNT: spin takes CPU milliseconds, e.g. 'spin 300'" : "missing AMOUNT: hash takes MiB, e.g. 'hash 16'",
                              usage: arguments.usage)
@@ -111,7 +116,6 @@ struct ParallelComparison {
         let job = self.job
         let cancellation = context.cancellation
         let progress: @Sendable (Int) -> Void = { done in report(Double(done) / Double(count)) }
-        let shouldStop: @Sendable () -> Bool = { cancellation.isCancelled }
         let sampler = MemorySampler()
         sampler.sample(workers: [])
         let before = ResourceUsage.current(.process)
@@ -121,8 +125,8 @@ struct ParallelComparison {
             var stopped = false
             do {
                 switch mode {
-                case .sequential: try job.runSequentially(count: count, progress: progress, shouldStop: shouldStop)
-                case .threads(let name): try job.runInThreads(count: count, mode: name, progress: progress, shouldStop: shouldStop)
+                case .sequential: try job.runSequentially(count: count, progress: progress, cancellation: cancellation)
+                case .threads(let name): try job.runInThreads(count: count, mode: name, progress: progress, cancellation: cancellation)
                 case .processes: break
                 }
             } catch is JobStopped {

@@ -58,24 +58,37 @@ struct ProcSpawn: Command {
                            flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of p1, p2 …"),
                                    FlagSpec("start", value: .choice(StartMethod.names), valueName: "spawn|forkserver",
                                             help: "spawn: posix_spawn a fresh conclab (default); forkserver: fork it from the fork server"),
-                                   FlagSpec("py", value: .text, valueName: "SNIPPET", help: "run a Python snippet instead (needs the snippet interpreter)")]
+                                   FlagSpec("py", value: .text, valueName: "SNIPPET",
+                                            help: "run a Python snippet in an interpreter of the worker's own (quote it; \\n for new lines)")]
                                + Workload.flagSpecs,
                            examples: ["proc spawn sleep 5000", "proc spawn spin 2000 --name busy", "proc spawn hash 64 --start forkserver",
-                                      "proc spawn lockseq L1 L2 --hold 500"],
+                                      "proc spawn lockseq L1 L2 --hold 500", "proc spawn --py 'print(sum(range(10**6)))'"],
                            discussion: """
                                The same workloads as 'thread spawn'; a worker's lockseq uses the worker's own locks (one thread \
-                               takes them in order, a second in reverse). The result says how long the worker took to say hello.
+                               takes them in order, a second in reverse). With --py the worker runs the snippet in an interpreter of its own: \
+                               nothing is shared with the shell's 'py' globals; 'proc wait' shows what it printed (or its exception). \
+                               The result says how long the worker took to say hello.
                                """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        if arguments.has("py") {
-            throw CommandError("proc spawn --py needs the snippet interpreter, which this build does not have yet; use a workload such as 'spin 500'")
+        let words: [String]
+        let shown: String
+        var workload: Workload?
+        if let snippet = arguments.string("py") {
+            guard !arguments.has("WORKLOAD") else { throw UsageError("give a workload or --py SNIPPET, not both", usage: arguments.usage) }
+            let job = try SnippetParallelJob(snippet: snippet)
+            words = job.workerWords
+            shown = job.description
+        } else {
+            guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD (or --py SNIPPET)", usage: arguments.usage) }
+            if let channel = try Workload.echoChannel(arguments) {
+                return try ChannelPeers.attachEcho(to: channel, asThread: false, name: arguments.string("name"), context)
+            }
+            let chosen = try Workload(arguments: arguments)
+            workload = chosen
+            words = chosen.words
+            shown = chosen.description
         }
-        guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD", usage: arguments.usage) }
-        if let channel = try Workload.echoChannel(arguments) {
-            return try ChannelPeers.attachEcho(to: channel, asThread: false, name: arguments.string("name"), context)
-        }
-        let workload = try Workload(arguments: arguments)
         let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         let objects = context.session.objects
         do { try objects.checkCapacity(for: "process") } catch {
@@ -85,7 +98,7 @@ struct ProcSpawn: Command {
         }
         try objects.checkName(arguments.string("name"))
         let server = method == .forkserver ? try ForkServer.shared(in: context.session) : nil
-        let worker = try WorkerProcess.launch(words: workload.words, method: method, server: server,
+        let worker = try WorkerProcess.launch(words: words, shownAs: shown, method: method, server: server,
                                               shouldStop: { context.cancellation.isCancelled })
         let handle: String
         do { handle = try objects.add(worker, name: arguments.string("name")) } catch {
@@ -93,11 +106,11 @@ struct ProcSpawn: Command {
             throw error
         }
         let recorder = EventRecorder.of(context.session)
-        recorder.record(handle, .spawn, "pid \(worker.pid), \(method.rawValue): \(workload)")
-        if case .sleep = workload { recorder.record(handle, .sleeping) } else { recorder.record(handle, .running) }
+        recorder.record(handle, .spawn, "pid \(worker.pid), \(method.rawValue): \(shown)")
+        if case .sleep? = workload { recorder.record(handle, .sleeping) } else { recorder.record(handle, .running) }
         ProcessWatcher.ensure(for: context.session)
         var fields: [(String, Value)] = [("handle", .string(handle)), ("pid", .int(Int(worker.pid))),
-                                         ("start_method", .string(method.rawValue)), ("workload", .string(workload.description)),
+                                         ("start_method", .string(method.rawValue)), ("workload", .string(shown)),
                                          ("startup_ms", .ms(worker.startupNanoseconds))]
         if let server { fields.append(("fork_server_pid", .int(Int(server.pid)))) }
         return .record(Record(title: "started \(handle)", fields))

@@ -3,13 +3,14 @@ import LabOS
 /// `proc bench` (also `bench spawn`): what starting a worker costs with each start method, next to a bare
 /// posix_spawn of /bin/true, measured in turns so a noisy moment hits all of them alike.
 struct ProcBench: Command {
-    let spec = CommandSpec("bench", summary: "time worker start-up: posix_spawn of /bin/true, spawn, forkserver",
+    let spec = CommandSpec("bench", summary: "time worker start-up: posix_spawn of /bin/true, spawn, forkserver, and a thread",
                            flags: [FlagSpec("runs", short: "n", value: .integer, valueName: "N", help: "measured starts of each (default 20)")],
                            examples: ["proc bench", "proc bench -n 50"],
                            discussion: """
                                spawn and forkserver are timed from the request to the worker's hello (its first message); \
                                /bin/true from posix_spawn to its exit. A spawned conclab pays for the whole Swift runtime start; \
-                               a forked one starts as a copy of the already running fork server.
+                               a forked one starts as a copy of the already running fork server. A thread, for scale, is started inside the shell: \
+                               nothing to load, no memory of its own to set up.
                                """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -25,6 +26,7 @@ enum SpawnBenchmark {
         var bare: [Int64] = []
         var spawned: [Int64] = []
         var forked: [Int64] = []
+        var threads: [Int64] = []
         let total = warmup + runs
         for round in 0..<total {
             try context.checkCancelled()
@@ -32,10 +34,12 @@ enum SpawnBenchmark {
             let a = try bareSpawn()
             let b = try workerStart(.spawn, server: nil, context: context)
             let c = try workerStart(.forkserver, server: server, context: context)
+            let d = try threadStart()
             if measured {
                 bare.append(a)
                 spawned.append(b)
                 forked.append(c)
+                threads.append(d)
             }
             context.progress(Double(round + 1) / Double(total), measured ? "start \(round - warmup + 1) of \(runs)" : "warm-up")
         }
@@ -43,6 +47,7 @@ enum SpawnBenchmark {
             ("posix_spawn /bin/true", "spawn to exit", bare),
             ("spawn", "posix_spawn conclab __worker, to its hello", spawned),
             ("forkserver", "fork from the fork server, to its hello", forked),
+            ("thread", "start an OS thread in the shell, to its first signal", threads),
         ]
         let stats = rows.map { Statistics($0.2) }
         let table = Table(title: "worker start-up, \(runs) runs each", columns: ["method", "median_ms", "min_ms", "max_ms", "measures"],
@@ -54,8 +59,10 @@ enum SpawnBenchmark {
                               ("posix_spawn_ms", .ms(stats[0].median)),
                               ("spawn_ms", .ms(stats[1].median)),
                               ("forkserver_ms", .ms(stats[2].median)),
+                              ("thread_ms", .ms(stats[3].median)),
                               ("spawn_vs_posix_spawn", .double(ratio(stats[1].median, stats[0].median))),
                               ("forkserver_speedup", .double(ratio(stats[1].median, stats[2].median))),
+                              ("spawn_vs_thread", .double(ratio(stats[1].median, stats[3].median))),
                           ]))
         return .table(table)
     }
@@ -68,6 +75,15 @@ enum SpawnBenchmark {
         let start = Clock.monotonicNanoseconds()
         let pid = try ChildProcess.spawn(path: "/bin/true", arguments: ["true"])
         _ = try ChildProcess.reap(pid, block: true)
+        return Clock.monotonicNanoseconds() - start
+    }
+
+    /// A thread has nothing to load: the time from asking for it to hearing from it.
+    private static func threadStart() throws -> Int64 {
+        let started = Gate(false)
+        let start = Clock.monotonicNanoseconds()
+        try OSThread.detach(name: "conclab-bench") { started.update { $0 = true } }
+        _ = started.wait { $0 ? true : nil }
         return Clock.monotonicNanoseconds() - start
     }
 

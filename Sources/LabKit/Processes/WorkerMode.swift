@@ -1,15 +1,19 @@
 import LabOS
 import Synchronization
 
-/// What a worker process runs: a workload (the same words as `thread spawn`) or a fixed-work job of
-/// `par compare` (after `--job`).
+/// What a worker process runs: a workload (the same words as `thread spawn`), a fixed-work job of
+/// `par compare` (after `--job`), or a Python snippet (after `--py`).
 enum WorkerTask: Sendable, Equatable {
     case workload(Workload)
     case job(NativeJob)
+    case snippet(String)
 
     init(words: [String]) throws {
         if words.first == WorkerMode.jobFlag {
             self = .job(try NativeJob(words: Array(words.dropFirst())))
+        } else if words.first == WorkerMode.pyFlag {
+            guard words.count == 2 else { throw UsageError("--py takes one argument, the snippet") }
+            self = .snippet(words[1])
         } else {
             self = .workload(try Workload(words: words))
         }
@@ -19,6 +23,7 @@ enum WorkerTask: Sendable, Equatable {
         switch self {
         case .workload(let workload): return workload.words
         case .job(let job): return [WorkerMode.jobFlag] + job.words
+        case .snippet(let snippet): return [WorkerMode.pyFlag, snippet]
         }
     }
 
@@ -26,6 +31,7 @@ enum WorkerTask: Sendable, Equatable {
         switch self {
         case .workload(let workload): return WorkerMode.run(workload)
         case .job(let job): return job.perform()
+        case .snippet(let snippet): return SnippetParallelJob.runInWorker(snippet)
         }
     }
 }
@@ -41,6 +47,7 @@ public enum WorkerMode {
     /// Names the descriptor of the worker's channel to the shell (3 when the shell spawned it).
     public static let channelVariable = "CONCLAB_CHANNEL_FD"
     static let jobFlag = "--job"
+    static let pyFlag = "--py"
     /// The name a worker's main thread takes (what `ps` and /proc/PID/stat show).
     public static let processName = "conclab-worker"
 

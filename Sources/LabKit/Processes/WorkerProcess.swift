@@ -65,9 +65,11 @@ final class WorkerProcess: LabObject {
     // MARK: starting
 
     /// Starts a worker running `words` (worker-mode words) and, unless `waitForHello` is false, waits until it
-    /// says hello: then it runs and is sure to die with the shell. `shouldStop` cancels the wait.
-    static func launch(words: [String], method: StartMethod, server: ForkServer?, waitForHello: Bool = true,
+    /// says hello: then it runs and is sure to die with the shell. `shouldStop` cancels the wait. `shownAs` is what
+    /// `proc list` shows as its workload (the words, by default).
+    static func launch(words: [String], shownAs: String? = nil, method: StartMethod, server: ForkServer?, waitForHello: Bool = true,
                        timeoutMilliseconds: Int = 15_000, shouldStop: () -> Bool = { false }) throws -> WorkerProcess {
+        let task = shownAs ?? words.joined(separator: " ")
         let (mine, theirs) = try Sockets.pair()
         let start = Clock.monotonicNanoseconds()
         let pid: Int32
@@ -90,7 +92,7 @@ final class WorkerProcess: LabObject {
         System.close(theirs)
         var channel = FrameChannel(fd: mine)
         guard waitForHello else {
-            return WorkerProcess(pid: pid, task: words.joined(separator: " "), startMethod: method, server: server,
+            return WorkerProcess(pid: pid, task: task, startMethod: method, server: server,
                                  channel: channel, startedAt: start, startupNanoseconds: 0)
         }
         let deadline = start + Int64(timeoutMilliseconds) * 1_000_000
@@ -101,7 +103,7 @@ final class WorkerProcess: LabObject {
                 if let frame = try channel.receive(timeoutMilliseconds: 20) {
                     switch try WorkerMessage(frame: frame) {
                     case .hello:
-                        let worker = WorkerProcess(pid: pid, task: words.joined(separator: " "), startMethod: method, server: server,
+                        let worker = WorkerProcess(pid: pid, task: task, startMethod: method, server: server,
                                                    channel: channel, startedAt: start,
                                                    startupNanoseconds: Clock.monotonicNanoseconds() - start)
                         return worker
