@@ -414,6 +414,7 @@ extension ProcessSuites {
                 session.shutdown()
                 WorkerMode.useExecutable(nil)
             }
+            #expect(session.execute("trace on").succeeded)
             let outcome = session.execute("par compare --py 'def work():\\n    i = 0\\n    while i < 50_000:\\n        i += 1\\nwork()' --workers 2")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
             #expect(field(outcome, "count") == .int(4))
@@ -422,6 +423,13 @@ extension ProcessSuites {
             for key in ["threads_gil_speedup", "threads_no_gil_speedup", "processes_speedup"] {
                 #expect((field(outcome, key)?.number ?? 0) > 0, "\(key)")
             }
+            // Traced: each part's threads and processes are rows of the timeline, the GIL threads with GIL events.
+            let events = EventRecorder.of(session).snapshot().events
+            let actors = Set(events.map(\.actor))
+            #expect(actors.isSuperset(of: ["sequential", "gil-1", "gil-2", "nogil-1", "nogil-2", "proc-1", "proc-2"]), "\(actors)")
+            #expect(events.contains { $0.actor == "gil-1" && $0.kind == .gilAcquire })
+            #expect(!events.contains { $0.actor.hasPrefix("nogil") && $0.kind == .gilAcquire })
+            #expect(events.contains { $0.actor == "proc-2" && $0.kind == .exit })
             // The session's interpreter was not used: its globals are still empty.
             #expect(PyRuntime.shared(for: session).globalsRecord().fields.isEmpty)
             let failing = session.execute("par compare --py 'raise KeyError(1)' --workers 2")
@@ -437,8 +445,9 @@ extension ProcessSuites {
             }
             let outcome = session.execute("proc bench -n 2")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
-            #expect(field(outcome, "count") == .int(3))
-            for name in ["posix_spawn_ms", "spawn_ms", "forkserver_ms"] { #expect((field(outcome, name)?.number ?? 0) > 0) }
+            #expect(field(outcome, "count") == .int(4))
+            for name in ["posix_spawn_ms", "spawn_ms", "forkserver_ms", "thread_ms"] { #expect((field(outcome, name)?.number ?? 0) > 0) }
+            #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
             #expect(session.objects.all(kind: "process").isEmpty)
         }
     }

@@ -13,6 +13,8 @@ struct SnippetParallelJob: ParallelJob {
     let snippet: String
     /// The Python source (`\n` expanded).
     let source: String
+    /// Where the threads' start, end and GIL events go (`trace par compare --py …`), if anywhere.
+    let recorder: EventRecorder?
 
     static let threadsWithGIL = "threads (GIL)"
     static let threadsWithoutGIL = "threads (no GIL)"
@@ -20,12 +22,13 @@ struct SnippetParallelJob: ParallelJob {
     static let maximumLength = 64 * 1024
 
     /// Checks the snippet (length, no NUL, compiles) so a mistake is reported once, before anything runs.
-    init(snippet: String) throws {
+    init(snippet: String, recorder: EventRecorder? = nil) throws {
         guard snippet.utf8.count <= Self.maximumLength else {
             throw CommandError("the snippet is \(snippet.utf8.count) bytes; at most \(Self.maximumLength) can be given to a worker process")
         }
         guard !snippet.utf8.contains(0) else { throw CommandError("the snippet contains a NUL byte") }
         self.snippet = snippet
+        self.recorder = recorder
         self.source = SnippetText.expandingNewlines(snippet)
         do { _ = try PyRuntime().compile(source) } catch { throw CommandError(error.description) }
     }
@@ -43,11 +46,13 @@ struct SnippetParallelJob: ParallelJob {
 
     /// The interpreter a part runs in: the GIL on or off. Without the GIL, reference counts are biased (each
     /// object's owner counts without atomics, other threads atomically), as in free-threaded CPython.
-    static func runtime(gil: Bool) -> PyRuntime {
+    static func runtime(gil: Bool, recorder: EventRecorder? = nil) -> PyRuntime {
         var settings = PySettings()
         settings.gilEnabled = gil
         settings.refcount = gil ? .plain : .biased
-        return PyRuntime(settings: settings)
+        let runtime = PyRuntime(settings: settings)
+        if let recorder { runtime.gil.attach(recorder) }
+        return runtime
     }
 
     private func compiled(in runtime: PyRuntime) throws -> CodeObject {
@@ -55,10 +60,12 @@ struct SnippetParallelJob: ParallelJob {
     }
 
     func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
-        let runtime = Self.runtime(gil: true)
+        let runtime = Self.runtime(gil: true, recorder: recorder)
         let code = try compiled(in: runtime)
         for done in 0..<count {
-            let outcome = runtime.runHere(code, name: "main", cancellation: cancellation)
+            recorder?.record("sequential", .start)
+            let outcome = runtime.runHere(code, name: "sequential", cancellation: cancellation)
+            recorder?.record("sequential", .end)
             if cancellation.isCancelled { throw JobStopped() }
             if let error = outcome.errorSummary ?? outcome.error { throw CommandError("run \(done + 1): \(error)") }
             progress(done + 1)
@@ -66,10 +73,12 @@ struct SnippetParallelJob: ParallelJob {
     }
 
     func runInThreads(count: Int, mode: String, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
-        let runtime = Self.runtime(gil: mode != Self.threadsWithoutGIL)
+        let withGIL = mode != Self.threadsWithoutGIL
+        let runtime = Self.runtime(gil: withGIL, recorder: recorder)
         let code = try compiled(in: runtime)
         let finished = Atomic<Int>(0)
-        let team = try runtime.runTeam(code, count: count, cancellation: cancellation, onThreadEnd: { _ in
+        let team = try runtime.runTeam(code, count: count, cancellation: cancellation, threadName: withGIL ? "gil" : "nogil",
+                                       recorder: recorder, onThreadEnd: { _ in
             progress(finished.add(1, ordering: .relaxed).newValue)
         })
         if team.cancelled { throw JobStopped() }

@@ -65,8 +65,10 @@ extension PyRuntime {
     /// While waiting it polls `cancellation`; a cancel asks every thread to stop (a KeyboardInterrupt inside the
     /// snippet, so `finally` and `with` still run) and still waits for all of them. `onThreadEnd` is called on each
     /// thread as it ends, with its index.
-    func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?,
-                 onThreadEnd: (@Sendable (Int) -> Void)? = nil) throws -> TeamOutcome {
+    /// Threads are named `NAME-1`, `NAME-2` … (`py-1` by default); with a `recorder`, each one's start and end go on
+    /// the timeline (the GIL's own events go there when the runtime's GIL is attached to it).
+    func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?, threadName: String = "py",
+                 recorder: EventRecorder? = nil, onThreadEnd: (@Sendable (Int) -> Void)? = nil) throws -> TeamOutcome {
         final class Shared: Sendable {
             let ready = Atomic<Int>(0)
             let go = Atomic<Bool>(false)
@@ -77,14 +79,16 @@ extension PyRuntime {
         var started = 0
         var failure: (any Error)?
         for index in 0..<count {
-            let name = "py-\(index + 1)"
+            let name = "\(threadName)-\(index + 1)"
             do {
                 try OSThread.detach(name: "conclab-\(name)") { [self] in
                     let ts = PyThreadState(runtime: self, name: name, cancellation: nil)
                     shared.states.withLock { $0.append(ts) }
                     shared.ready.add(1, ordering: .acquiringAndReleasing)
                     while !shared.go.load(ordering: .acquiring) { System.yield() }
+                    recorder?.record(name, .start)
                     let outcome = self.run(code, on: ts)
+                    recorder?.record(name, .end, outcome.errorSummary ?? "")
                     onThreadEnd?(index)
                     shared.done.update { $0[index] = outcome }
                 }

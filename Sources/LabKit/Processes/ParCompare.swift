@@ -31,7 +31,8 @@ struct ParCompare: Command {
                                the snippet runs in a fresh interpreter for each row: threads (GIL) share one interpreter and \
                                take turns; threads (no GIL) share one without a GIL (biased reference counts, as in free-threaded \
                                CPython); each process has an interpreter of its own. Threads share the globals, as in Python: \
-                               put the work in a function so its variables are each thread's own.
+                               put the work in a function so its variables are each thread's own. Under 'trace on' every part is a row of \
+                               'timeline' (sequential, gil-N, nogil-N, proc-N): the GIL threads are seen taking turns.
                                """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -39,7 +40,7 @@ struct ParCompare: Command {
         let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         if let source = arguments.string("py") {
             if arguments.has("WORKLOAD") { throw UsageError("give a WORKLOAD or --py SNIPPET, not both", usage: arguments.usage) }
-            return try ParallelComparison(job: SnippetParallelJob(snippet: source), workers: workers, method: method, context: context).run()
+            return try ParallelComparison(job: SnippetParallelJob(snippet: source, recorder: EventRecorder.of(context.session)), workers: workers, method: method, context: context).run()
         }
         guard let name = arguments.string("WORKLOAD") else { throw UsageError("missing WORKLOAD (spin MS or hash MB) or --py SNIPPET", usage: arguments.usage) }
         guard let amount = arguments.string("AMOUNT") else {
@@ -158,14 +159,23 @@ struct ParallelComparison {
         defer { for worker in started { try? worker.close() } }
         let before = ResourceUsage.current(.process)
         let start = Clock.monotonicNanoseconds()
-        for _ in 0..<workers {
+        let recorder = EventRecorder.of(context.session)
+        for index in 0..<workers {
             try context.checkCancelled()
-            started.append(try WorkerProcess.launch(words: job.workerWords, method: method, server: server, waitForHello: false))
+            let worker = try WorkerProcess.launch(words: job.workerWords, method: method, server: server, waitForHello: false)
+            started.append(worker)
+            recorder.record("proc-\(index + 1)", .spawn, "pid \(worker.pid), \(method.rawValue)")
+            recorder.record("proc-\(index + 1)", .running)
         }
         var lastSample: Int64 = 0
         var ended = 0
+        var seenEnded = Set<Int>()
         while true {
-            let count = started.filter(\.hasEnded).count
+            for (index, worker) in started.enumerated() where !seenEnded.contains(index) && worker.hasEnded {
+                seenEnded.insert(index)
+                recorder.record("proc-\(index + 1)", .exit)
+            }
+            let count = seenEnded.count
             if count == started.count { break }
             if count != ended {
                 ended = count
