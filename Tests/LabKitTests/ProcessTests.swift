@@ -437,6 +437,39 @@ extension ProcessSuites {
             #expect(session.objects.all(kind: "process").isEmpty)
         }
 
+        /// `ipc echo` and `fd child` start processes too: `proc list/kill/wait` know them as well as workers.
+        @Test func peerProcessesAreListedSignalledAndWaitedFor() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            for line in ["sock pair", "ipc echo ch1", "fd child", "proc spawn sleep 60000"] {
+                let outcome = session.execute(line)
+                #expect(outcome.succeeded, "\(line): \(String(describing: outcome.failure))")
+            }
+            let list = session.execute("proc list")
+            #expect(field(list, "count") == .int(3))
+            let roles = (0..<3).map { index in list.result.fields["rows"].flatMap { rowValue($0, "workload", at: index) } }
+            #expect(roles == [.string("echo peer of ch1"), .string("fd child"), .string("sleep 60000")])
+            #expect(session.execute("proc kill p1 STOP").succeeded)
+            #expect(waitUntil { field(session.execute("proc list | where handle == \"p1\""), "rows").flatMap { rowValue($0, "state") } == .string("stopped") })
+            #expect(session.execute("proc kill p1 KILL").succeeded)
+            let wait = session.execute("proc wait p1 --timeout 10000")
+            #expect(field(wait, "signal") == .string("SIGKILL"))
+            #expect(field(wait, "role") == .string("echo peer of ch1"))
+            #expect(session.execute("proc kill p1").failure?.message.contains("has already ended") == true)
+            #expect(session.execute("proc wait p2 --timeout 50").failure?.message.contains("is still") == true)
+            // proc tree names the live ones by handle (the test runner may have other children of its own).
+            let tree = session.execute("proc tree")
+            let handles = (0..<(Int(field(tree, "count")?.number ?? 0))).compactMap { index -> String? in
+                guard case .string(let handle)? = tree.result.fields["rows"].flatMap({ rowValue($0, "handle", at: index) }) else { return nil }
+                return handle
+            }
+            #expect(Set(handles).isSuperset(of: ["p2", "p3"]))
+            #expect(!handles.contains("p1"))
+        }
+
         @Test func spawnBenchReportsEachMethod() throws {
             let session = try session()
             defer {

@@ -29,6 +29,17 @@ enum ProcSupport {
         session.objects.all(kind: "process").compactMap { entry in (entry.object as? WorkerProcess).map { (entry.handle, $0) } }
     }
 
+    /// The other children the shell started (`fd child`, `ipc echo CH`): processes too, listed, signalled and
+    /// waited for like workers.
+    static func peers(_ session: Session) -> [(String, PeerProcess)] {
+        session.objects.all(kind: "process").compactMap { entry in (entry.object as? PeerProcess).map { (entry.handle, $0) } }
+    }
+
+    /// A peer process by handle, or nil when the handle is a worker (any other kind is an error).
+    static func peer(_ handle: String, _ context: Context) throws -> PeerProcess? {
+        try context.session.objects.lookup(handle, kind: "process") as? PeerProcess
+    }
+
     /// Forgets workers that were already reaped (to make room under the cap); returns their handles.
     @discardableResult
     static func forgetReaped(_ session: Session) -> [String] {
@@ -118,7 +129,7 @@ struct ProcSpawn: Command {
 }
 
 struct ProcList: Command {
-    let spec = CommandSpec("list", aliases: ["ls"], summary: "list worker processes: pid, state, how they ended, CPU time, RSS",
+    let spec = CommandSpec("list", aliases: ["ls"], summary: "list worker processes (and the fd child and ipc echo peers): pid, state, how they ended, CPU time, RSS",
                            examples: ["proc list", "proc list | where state == \"zombie\""],
                            discussion: """
                                States come from /proc/PID/stat: running, sleeping, stopped (SIGSTOP), zombie (ended, not yet \
@@ -133,12 +144,25 @@ struct ProcList: Command {
                     s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null,
                     s.rssBytes.map(Value.bytes) ?? .null, .string(worker.task)]
         }
-        return .table(Table(columns: ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"], rows: rows))
+        let peerRows = ProcSupport.peers(context.session).map { handle, peer -> [Value] in
+            let ended = peer.poll()
+            let stat = ended == nil ? ProcFS.stat(pid: peer.pid) : nil
+            return [.string(handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.stateName ?? "gone"),
+                    ended.map { .string($0.description) } ?? .null,
+                    stat.map { .quantity(ProcFS.milliseconds(ticks: $0.userTicks + $0.systemTicks), .milliseconds) } ?? .null,
+                    stat.map { .bytes($0.rssPages * Int64(System.pageSize)) } ?? .null, .string(peer.role)]
+        }
+        // In the order they were started: handles p1, p2 … are shared by workers and peers.
+        let all = (rows + peerRows).sorted { a, b in
+            guard case .int(let x) = a[1], case .int(let y) = b[1] else { return false }
+            return x < y
+        }
+        return .table(Table(columns: ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"], rows: all))
     }
 }
 
 struct ProcKill: Command {
-    let spec = CommandSpec("kill", summary: "send a signal to a worker (TERM by default; STOP and CONT too)",
+    let spec = CommandSpec("kill", summary: "send a signal to a worker or another child process (TERM by default; STOP and CONT too)",
                            arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle"),
                                        ArgumentSpec("SIGNAL", .choice(ProcSupport.signalNames), optional: true)],
                            examples: ["proc kill p1", "proc kill p1 STOP", "proc kill p1 SEGV"],
@@ -146,9 +170,15 @@ struct ProcKill: Command {
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("P")
-        let worker = try ProcSupport.worker(handle, context)
         let name = arguments.string("SIGNAL") ?? "TERM"
         guard let signal = Signals.number(named: name) else { throw UsageError("unknown signal \(name)", usage: arguments.usage) }
+        if let peer = try ProcSupport.peer(handle, context) {
+            if let ended = peer.poll() { throw CommandError("\(handle) (pid \(peer.pid)) has already ended (\(ended)); nothing to signal.") }
+            do { try ChildProcess.signal(peer.pid, signal) } catch { throw CommandError("cannot signal \(handle) (pid \(peer.pid)): \(error)") }
+            EventRecorder.of(context.session).record(handle, .signal, "SIG" + Signals.name(of: signal))
+            return .record(Record([("handle", .string(handle)), ("pid", .int(Int(peer.pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
+        }
+        let worker = try ProcSupport.worker(handle, context)
         if let ended = try worker.send(signal) {
             let next = worker.isReaped ? "'close \(handle)' forgets it" : "'proc wait \(handle)' reaps it"
             throw CommandError("\(handle) (pid \(worker.pid)) has already ended (\(ended)); nothing to signal. \(next).")
@@ -167,23 +197,34 @@ struct ProcWait: Command {
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("P")
-        let worker = try ProcSupport.worker(handle, context)
         let timeout = try arguments.integer("timeout")
         if let timeout, timeout < 0 { throw UsageError("--timeout must be 0 or more milliseconds", usage: arguments.usage) }
         let start = Clock.monotonicNanoseconds()
-        var status = worker.reapIfEnded()
-        while status == nil {
-            if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
-                throw CommandError("\(handle) (pid \(worker.pid)) is still \(worker.state) after \(timeout) ms")
+        /// Polls every 2 ms until the process has ended (Ctrl-C and --timeout end the wait), and starts the record.
+        func waitFor(pid: Int32, state: () -> String, ended: () -> TerminationStatus?) throws -> (TerminationStatus, Record) {
+            var status = ended()
+            while status == nil {
+                if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
+                    throw CommandError("\(handle) (pid \(pid)) is still \(state()) after \(timeout) ms")
+                }
+                try context.sleep(milliseconds: 2)
+                status = ended()
             }
-            try context.sleep(milliseconds: 2)
-            status = worker.reapIfEnded()
+            let end = status ?? .exited(-1)
+            var record = Record(title: "\(handle) ended: \(end)", [("handle", .string(handle)), ("pid", .int(Int(pid))),
+                                                                   ("status", .string(end.description))])
+            record.fields += ProcSupport.statusFields(end)
+            return (end, record)
         }
-        let ended = status ?? .exited(-1)
+        if let peer = try ProcSupport.peer(handle, context) {
+            var (_, record) = try waitFor(pid: peer.pid, state: { peer.state }, ended: { peer.poll() })
+            record.append("role", .string(peer.role))
+            record.append("waited_ms", .ms(Clock.monotonicNanoseconds() - start))
+            return .record(record)
+        }
+        let worker = try ProcSupport.worker(handle, context)
+        var (_, record) = try waitFor(pid: worker.pid, state: { worker.state }, ended: { worker.reapIfEnded() })
         let s = worker.snapshot()
-        var record = Record(title: "\(handle) ended: \(ended)", [("handle", .string(handle)), ("pid", .int(Int(worker.pid))),
-                                                                 ("status", .string(ended.description))])
-        record.fields += ProcSupport.statusFields(ended)
         record.append("cpu_ms", s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null)
         record.append("max_rss_bytes", (s.usage?.maxRSSBytes ?? s.done?.maxRSSBytes).map(Value.bytes) ?? .null)
         record.append("outcome", s.done.map { .string($0.outcome) } ?? .null)
@@ -203,6 +244,7 @@ struct ProcTree: Command {
         var handles: [Int32: String] = [:]
         for entry in context.session.objects.all() {
             if let worker = entry.object as? WorkerProcess { handles[worker.pid] = entry.handle }
+            if let peer = entry.object as? PeerProcess { handles[peer.pid] = entry.handle }
             if let server = entry.object as? ForkServer { handles[server.pid] = entry.handle }
         }
         let all = ProcFS.allProcesses()
