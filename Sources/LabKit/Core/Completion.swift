@@ -31,8 +31,11 @@ extension Session {
         } else {
             partial = stage.removeLast()
         }
-        // In a lab, Tab offers the step's whole commands first.
+        // In a lab, Tab offers the step's whole commands first: the next one alone when it fits what is typed.
         let trimmed = beforeCursor.drop { $0 == " " }
+        if let next = LabGuide.nextSuggestion(self), next.hasPrefix(trimmed), next != String(trimmed) {
+            return Completion(start: beforeCursor.count - trimmed.count, partial: String(trimmed), candidates: [next])
+        }
         let steps = LabGuide.suggestions(self).filter { $0.hasPrefix(trimmed) && $0 != String(trimmed) }
         if !steps.isEmpty {
             return Completion(start: beforeCursor.count - trimmed.count, partial: String(trimmed), candidates: steps.sorted())

@@ -80,7 +80,7 @@ class PyObject: @unchecked Sendable {
     func takeReferences() -> [PyValue] { [] }
 }
 
-final class PyStr: PyObject {
+final class PyStr: PyObject, @unchecked Sendable {
     let value: String
     init(_ value: String, id: Int, immortal: Bool, owner: Int) {
         self.value = value
@@ -88,7 +88,7 @@ final class PyStr: PyObject {
     }
 }
 
-final class PyList: PyObject {
+final class PyList: PyObject, @unchecked Sendable {
     let items: PyLocked<[PyValue]>
     init(_ items: [PyValue], id: Int, owner: Int) {
         self.items = PyLocked(items)
@@ -98,7 +98,7 @@ final class PyList: PyObject {
     override func takeReferences() -> [PyValue] { items.withLock { items in defer { items = [] }; return items } }
 }
 
-final class PyTuple: PyObject {
+final class PyTuple: PyObject, @unchecked Sendable {
     let items: [PyValue]
     /// Set when the tuple is freed: its items were released (an immutable array cannot be emptied).
     let released = Atomic<Bool>(false)
@@ -128,7 +128,7 @@ struct PyDictStorage: Sendable {
     var count: Int { keys.count }
 }
 
-final class PyDict: PyObject {
+final class PyDict: PyObject, @unchecked Sendable {
     let storage: PyLocked<PyDictStorage>
     init(id: Int, owner: Int) {
         storage = PyLocked(PyDictStorage())
@@ -145,7 +145,7 @@ final class PyDict: PyObject {
     }
 }
 
-final class PyFunction: PyObject {
+final class PyFunction: PyObject, @unchecked Sendable {
     let code: CodeObject
     /// What a call needs, copied out of `code` so the eval loop reads plain values (no retain of the code object).
     let codeRef: Unmanaged<CodeObject>
@@ -174,7 +174,7 @@ final class PyFunction: PyObject {
 }
 
 /// A class: built-in exception classes are immortal; a `class` statement makes a counted one.
-final class PyClass: PyObject {
+final class PyClass: PyObject, @unchecked Sendable {
     let name: String
     let base: PyClass?
     let attributes: PyLocked<[Int: PyValue]>
@@ -217,7 +217,7 @@ final class PyClass: PyObject {
 }
 
 /// An instance of a class; exception instances also carry their arguments and where they were raised.
-final class PyInstance: PyObject {
+final class PyInstance: PyObject, @unchecked Sendable {
     let cls: PyClass
     let classValue: PyValue
     let attributes: PyLocked<[Int: PyValue]>
@@ -243,7 +243,7 @@ final class PyInstance: PyObject {
 }
 
 /// A function bound to an instance (`obj.method` without calling it).
-final class PyMethod: PyObject {
+final class PyMethod: PyObject, @unchecked Sendable {
     let function: PyValue
     let selfValue: PyValue
     let released = Atomic<Bool>(false)
@@ -259,7 +259,7 @@ final class PyMethod: PyObject {
 }
 
 /// A built-in method bound to its object (`lst.append` without calling it).
-final class PyBuiltinMethod: PyObject {
+final class PyBuiltinMethod: PyObject, @unchecked Sendable {
     let builtin: Int
     let selfValue: PyValue
     let released = Atomic<Bool>(false)
@@ -275,7 +275,7 @@ final class PyBuiltinMethod: PyObject {
 }
 
 /// A generator: a suspended frame (its locals, its value stack and where it stopped), not a list of values.
-final class PyGenerator: PyObject {
+final class PyGenerator: PyObject, @unchecked Sendable {
     enum Phase: UInt8 { case created, suspended, running, finished }
     let function: PyValue
     let code: CodeObject
@@ -334,7 +334,7 @@ final class PyGenerator: PyObject {
     }
 }
 
-final class PyRange: PyObject {
+final class PyRange: PyObject, @unchecked Sendable {
     let start: Int, stop: Int, step: Int
     init(start: Int, stop: Int, step: Int, id: Int, owner: Int) {
         self.start = start
@@ -348,7 +348,7 @@ final class PyRange: PyObject {
     }
 }
 
-final class PyRangeIterator: PyObject {
+final class PyRangeIterator: PyObject, @unchecked Sendable {
     let next: Atomic<Int>
     let stop: Int, step: Int
     init(start: Int, stop: Int, step: Int, id: Int, owner: Int) {
@@ -360,7 +360,7 @@ final class PyRangeIterator: PyObject {
 }
 
 /// An iterator over a list, tuple, string or dict (by position).
-final class PySeqIterator: PyObject {
+final class PySeqIterator: PyObject, @unchecked Sendable {
     let sequence: PyValue
     let index = Atomic<Int>(0)
     let released = Atomic<Bool>(false)
@@ -375,7 +375,7 @@ final class PySeqIterator: PyObject {
 }
 
 /// `Lock()`: a real lock snippets share. Blocking in `acquire` releases the GIL, as CPython's does.
-final class PyLock: PyObject {
+final class PyLock: PyObject, @unchecked Sendable {
     struct State: Sendable {
         var holder = 0
         var acquisitions = 0
@@ -387,7 +387,7 @@ final class PyLock: PyObject {
 }
 
 /// `a[start:stop:step]`'s slice (integers or None only).
-final class PySlice: PyObject {
+final class PySlice: PyObject, @unchecked Sendable {
     let start: Int?, stop: Int?, step: Int?
     init(start: Int?, stop: Int?, step: Int?, id: Int, owner: Int) {
         self.start = start

@@ -749,7 +749,7 @@ struct Parser {
                     spec = (inner.hasSuffix("!r") ? "!r" : "") + (spec.map { ":" + $0 } ?? "")
                     inner = String(inner.dropLast(2))
                 }
-                if inner.trimmingBlanks().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }
+                if inner.trimmed().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }
                 do throws(PySyntaxError) {
                     var sub = Parser(tokens: try Lexer.tokenize("(" + inner + ")"), source: inner)
                     sub.functionDepth = functionDepth
@@ -786,15 +786,5 @@ struct Parser {
             i = text.index(after: i)
         }
         return nil
-    }
-}
-
-fileprivate extension String {
-    /// The text without leading and trailing blanks (spaces, tabs, new lines).
-    func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }

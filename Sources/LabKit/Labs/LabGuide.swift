@@ -6,6 +6,8 @@ public enum LabGuide {
         var step = 0
         var passedGroups: Set<Int> = []
         var ranCommands: Set<Int> = []
+        /// The step's command a learner following it in order would type next.
+        var nextCommand = 0
         var last: LabResult = .nothing
         var progress: LabProgress?
     }
@@ -35,6 +37,15 @@ public enum LabGuide {
         }
     }
 
+    /// The step's command that comes after the last one the learner ran (the first, at the start of a step).
+    public static func nextSuggestion(_ session: Session) -> String? {
+        withState(session) { s in
+            guard let lab = s.lab else { return nil }
+            let commands = lab.steps[s.step].commands
+            return s.nextCommand < commands.count ? commands[s.nextCommand].text : nil
+        }
+    }
+
     static func commandPath(_ line: String, registry: Registry) -> [String]? {
         guard let words = try? Tokenizer.split(line) else { return nil }
         let stage = Array(words.prefix { !$0.isPipe })
@@ -53,10 +64,23 @@ public enum LabGuide {
             for (i, command) in step.commands.enumerated() where commandPath(command.text, registry: session.registry) == path {
                 s.ranCommands.insert(i)
             }
+            // The step's next command follows the one just run: the same text if it is there, else the same command.
+            let line = outcome.line.trimmed()
+            let texts = step.commands.map { $0.text.trimmed() }
+            if let i = texts.indices.first(where: { $0 >= s.nextCommand && texts[$0] == line }) ?? texts.indices.first(where: { texts[$0] == line })
+                ?? step.commands.indices.first(where: { $0 >= s.nextCommand && commandPath(step.commands[$0].text, registry: session.registry) == path }) {
+                s.nextCommand = i + 1
+            }
             // A step this machine cannot do is already done; its checks would judge the wrong machine.
             if unmetRequirement(lab, s.step) != nil { return markIfDone(&s, session: session) }
-            for (i, group) in step.checkGroups.enumerated() {
-                guard let command = group.command, commandPath(command.text, registry: session.registry) == path else { continue }
+            // The checks written under this very line; failing that (the learner typed it differently), under the same command.
+            let exact = step.checkGroups.indices.filter { step.checkGroups[$0].command?.text.trimmed() == line }
+            let chosen = !exact.isEmpty || texts.contains(line)
+                ? exact
+                : step.checkGroups.indices.filter { i in
+                    step.checkGroups[i].command.map { commandPath($0.text, registry: session.registry) == path } ?? false }
+            for i in chosen {
+                let group = step.checkGroups[i]
                 let results = group.checks.map { CheckOutcome.evaluate($0, against: outcome.result.fields) }
                 notes += results.map { "  " + $0.rendered }
                 if results.allSatisfy(\.passed) { s.passedGroups.insert(i) }
@@ -78,6 +102,7 @@ public enum LabGuide {
         s.step = index
         s.passedGroups = []
         s.ranCommands = []
+        s.nextCommand = 0
         var lines = [describeStep(lab, index, language: lab.language)]
         if unmetRequirement(lab, index) != nil { lines += markIfDone(&s, session: session) }
         return lines.joined(separator: "\n")
