@@ -129,6 +129,7 @@ struct ProcessJobTests {
 
     @Test func badSnippetsAreRefusedBeforeAnythingRuns() {
         #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: "def f(:") }
+        #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: "  ") }
         #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: String(repeating: "x = 1\n", count: 20_000)) }
         #expect(throws: CommandError.self) { try SnippetParallelJob(snippet: "x = 1\u{0}") }
     }

@@ -27,6 +27,7 @@ struct SnippetParallelJob: ParallelJob {
             throw CommandError("the snippet is \(snippet.utf8.count) bytes; at most \(Self.maximumLength) can be given to a worker process")
         }
         guard !snippet.utf8.contains(0) else { throw CommandError("the snippet contains a NUL byte") }
+        guard !snippet.trimmed().isEmpty else { throw CommandError("the snippet is empty: give some Python, e.g. --py 'print(1)'") }
         self.snippet = snippet
         self.recorder = recorder
         self.source = SnippetText.expandingNewlines(snippet)
