@@ -92,6 +92,32 @@ public enum ProcFS {
     }
 
     public static var ticksPerSecond: Int64 { Int64(sysconf(Int32(_SC_CLK_TCK))) }
+
+    /// The whole machine's CPU time so far, from the `cpu` line of /proc/stat, in clock ticks: `busy` is every
+    /// column but idle and iowait (and the guest columns, which user already counts).
+    public struct MachineCPU: Sendable, Equatable {
+        public var busyTicks: Int64
+        public var totalTicks: Int64
+        public init(busyTicks: Int64, totalTicks: Int64) {
+            self.busyTicks = busyTicks
+            self.totalTicks = totalTicks
+        }
+    }
+
+    public static func parseMachineCPU(_ text: String) -> MachineCPU? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
+        let numbers = line.split(separator: " ").dropFirst().compactMap { Int64($0) }
+        guard numbers.count >= 4 else { return nil }
+        // user nice system idle iowait irq softirq steal [guest guest_nice]
+        let counted = Array(numbers.prefix(8))
+        let total = counted.reduce(0, +)
+        let idle = counted[3] + (counted.count > 4 ? counted[4] : 0)
+        return MachineCPU(busyTicks: total - idle, totalTicks: total)
+    }
+
+    public static func machineCPU(root: String = "/proc") -> MachineCPU? {
+        (try? readFile("\(root)/stat")).flatMap(parseMachineCPU)
+    }
 }
 
 extension Substring {

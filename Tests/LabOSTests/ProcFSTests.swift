@@ -72,6 +72,23 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
         #expect(ProcFS.parseStat(text) == nil)
     }
 
+    @Test func machineCPUCountsBusyColumnsOnly() throws {
+        // user nice system idle iowait irq softirq steal guest guest_nice: guest is inside user already.
+        let text = "cpu  100 5 50 1000 20 3 2 10 40 0\ncpu0 50 2 25 500 10 1 1 5 20 0\nintr 12345\n"
+        let cpu = try #require(ProcFS.parseMachineCPU(text))
+        #expect(cpu.totalTicks == 100 + 5 + 50 + 1000 + 20 + 3 + 2 + 10)
+        #expect(cpu.busyTicks == 100 + 5 + 50 + 3 + 2 + 10)
+        #expect(ProcFS.parseMachineCPU("cpu0 1 2 3 4\n") == nil)
+        #expect(ProcFS.parseMachineCPU("cpu  1 2\n") == nil)
+        // The real file reads and only grows.
+        let first = try #require(ProcFS.machineCPU())
+        var x: UInt64 = 1
+        for i in 0..<2_000_000 { x = x &* 31 &+ UInt64(i) }
+        let second = try #require(ProcFS.machineCPU())
+        #expect(x != 0)
+        #expect(second.totalTicks >= first.totalTicks && second.busyTicks >= first.busyTicks)
+    }
+
     @Test(arguments: [("R", "running"), ("S", "sleeping"), ("D", "disk-wait"), ("T", "stopped"), ("t", "stopped"),
                       ("Z", "zombie"), ("X", "dead"), ("I", "idle"), ("W", "W")] as [(Character, String)])
     func stateNames(_ state: Character, _ name: String) {

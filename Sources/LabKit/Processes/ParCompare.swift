@@ -27,7 +27,9 @@ struct ParCompare: Command {
                                Each job is fixed work: spin MS burns MS milliseconds of CPU time (on the thread's own CPU clock), \
                                hash MB hashes MB MiB. speedup = sequential wall time / this row's wall time. cpu_use is CPU time \
                                over wall time: how many cores were busy. memory_bytes is the highest total PSS of the shell and \
-                               its workers while the row ran. Native code needs no GIL, so threads run in parallel here. With --py \
+                               its workers while the row ran. other_programs_cpu_pct is the share of the machine's CPU time (from /proc/stat) \
+                               that went to other programs meanwhile; above 15% a note says the speed-ups are held back. \
+                               Native code needs no GIL, so threads run in parallel here. With --py \
                                the snippet runs in a fresh interpreter for each row: threads (GIL) share one interpreter and \
                                take turns; threads (no GIL) share one without a GIL (biased reference counts, as in free-threaded \
                                CPython); each process has an interpreter of its own. Threads share the globals, as in Python: \
@@ -92,6 +94,8 @@ struct ParallelComparison {
         var wallNanoseconds: Int64
         var cpuNanoseconds: Int64
         var peakMemoryBytes: Int64
+        /// CPU time the whole machine spent meanwhile (from /proc/stat), to tell how much went to other programs.
+        var machineBusyMilliseconds: Double? = nil
     }
 
     func run() throws -> LabResult {
@@ -102,10 +106,16 @@ struct ParallelComparison {
                 context.progress((Double(index) + min(1, within)) / Double(modes.count), "\(mode.name) (\(index + 1) of \(modes.count))")
             }
             report(0)
+            let machineBefore = ProcFS.machineCPU()
+            var measurement: Measurement
             switch mode {
-            case .processes: results.append(try measureProcesses(report))
-            default: results.append(try measureInProcess(mode, report))
+            case .processes: measurement = try measureProcesses(report)
+            default: measurement = try measureInProcess(mode, report)
             }
+            if let before = machineBefore, let after = ProcFS.machineCPU() {
+                measurement.machineBusyMilliseconds = ProcFS.milliseconds(ticks: after.busyTicks - before.busyTicks)
+            }
+            results.append(measurement)
         }
         return render(results)
     }
@@ -214,6 +224,8 @@ struct ParallelComparison {
         }
         var summary = Record([("workload", .string(job.description)), ("workers", .int(workers)), ("cores", .int(System.numberOfCPUs)),
                               ("start_method", .string(method.rawValue))])
+        let others = otherProgramsShare(results)
+        summary.append("other_programs_cpu_pct", others.map { .double(rounded($0 * 100)) } ?? .null)
         for m in results {
             summary.append("\(m.mode.key)_ms", .ms(m.wallNanoseconds))
             if m.mode.key != "sequential" { summary.append("\(m.mode.key)_speedup", .double(rounded(speedup(m)))) }
@@ -221,7 +233,26 @@ struct ParallelComparison {
         }
         let table = Table(title: "\(job.description), \(workers) at a time", columns: ["mode", "workers", "wall_ms", "cpu_ms", "speedup", "cpu_use", "memory_bytes"],
                           rows: rows, summary: summary)
-        return .group([.text(chart(results, speedup: speedup)), .table(table)])
+        var text = chart(results, speedup: speedup)
+        if let others, others >= 0.15 {
+            text += "\nnote: other programs kept \(Format.fixed(others * 100, 0))% of the \(System.numberOfCPUs) cores busy meanwhile: "
+                + "the speed-ups are lower than this machine can give when it is free"
+        }
+        return .group([.text(text), .table(table)])
+    }
+
+    /// The share of the machine's CPU time (all cores, over the whole comparison) that went to other programs:
+    /// what /proc/stat counts as busy minus what the rows themselves used. Nil when /proc/stat was not readable.
+    private func otherProgramsShare(_ results: [Measurement]) -> Double? {
+        var busy = 0.0, ours = 0.0, wall = 0.0
+        for m in results {
+            guard let machine = m.machineBusyMilliseconds else { return nil }
+            busy += machine
+            ours += Double(m.cpuNanoseconds) / 1e6
+            wall += Double(m.wallNanoseconds) / 1e6
+        }
+        guard wall > 0 else { return nil }
+        return max(0, min(1, (busy - ours) / (wall * Double(max(1, System.numberOfCPUs)))))
     }
 
     /// Wall time as horizontal bars (shorter is faster), drawn with eighth blocks.
