@@ -471,6 +471,31 @@ extension ProcessSuites {
             #expect(!handles.contains("p1"))
         }
 
+        /// The worker's channel takes a number free in the shell: a descriptor the worker inherits keeps its own.
+        @Test func aWorkerInheritsDescriptorsUnderTheirOwnNumbers() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            let opened = session.execute("fd open /etc/hostname")
+            #expect(opened.succeeded, "\(String(describing: opened.failure))")
+            #expect(session.execute("proc spawn sleep 60000").succeeded)
+            let listing = session.execute("fd list p1")
+            let handle = try #require(field(opened, "handle"))
+            guard case .list(let inherited)? = field(listing, "inherited") else { Issue.record("no inherited list"); return }
+            #expect(inherited.contains(handle))
+            let worker = try #require(try session.objects.lookup("p1", kind: "process") as? WorkerProcess)
+            let channel = try #require(worker.channelNumber)
+            #expect(Double(channel) != field(opened, "fd")?.number)
+            let notes = (0..<Int(field(listing, "count")?.number ?? 0)).compactMap { index -> String? in
+                guard case .string(let note)? = listing.result.fields["rows"].flatMap({ rowValue($0, "note", at: index) }) else { return nil }
+                return note
+            }
+            #expect(notes.contains("channel to the shell (worker protocol)"))
+            #expect(notes.contains { $0.hasPrefix("inherited: ") })
+        }
+
         @Test func spawnBenchReportsEachMethod() throws {
             let session = try session()
             defer {

@@ -25,6 +25,9 @@ struct FDList: Command {
             if let control = child?.controlInChild { notes[control] = "control socket from the shell" }
             for (number, what) in child?.received ?? [:] { notes[number] = "received with fd send: \(what)" }
             for (number, what) in child?.childNotes ?? [:] { notes[number] = what }
+            if let worker = (try? session.objects.lookup(processHandle)) as? WorkerProcess, let number = worker.channelNumber {
+                notes[number] = "channel to the shell (worker protocol)"
+            }
             // The shell's descriptors that the child has at the same number, pointing at the same thing: inherited.
             var inherited: [Value] = []
             var notInherited: [Value] = []

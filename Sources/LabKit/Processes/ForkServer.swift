@@ -57,7 +57,7 @@ final class ForkServer: LabObject {
         let pid: Int32
         do {
             pid = try ChildProcess.spawn(path: executable, arguments: ["conclab", ForkServerMode.flag],
-                                         environment: WorkerMode.environment,
+                                         environment: WorkerMode.environment(channel: 3),
                                          channel: theirs)
         } catch {
             System.close(theirs)

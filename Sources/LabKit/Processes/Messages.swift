@@ -7,7 +7,7 @@ public struct ProtocolError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "protocol error: \(message)" }
 }
 
-/// What a worker tells the shell over its channel (fd 3, or the socket the fork server handed it).
+/// What a worker tells the shell over its channel (the socket the shell or the fork server handed it).
 public enum WorkerMessage: Sendable, Equatable {
     /// First thing a worker says, once it is set to die with its parent: who it is and how it was started.
     case hello(pid: Int32, startMethod: String)

@@ -40,11 +40,12 @@ enum WorkerTask: Sendable, Equatable {
 /// Checked before argument parsing so a worker starts as fast as the binary can.
 ///
 /// A worker first makes sure it dies with its parent (PR_SET_PDEATHSIG), then says hello over its channel
-/// (fd 3, a socket the shell holds the other end of), runs, reports what it did, and exits.
+/// (a socket the shell holds the other end of, at the number `CONCLAB_CHANNEL_FD` names), runs, reports what it
+/// did, and exits.
 public enum WorkerMode {
     public static let flag = "__worker"
     public static let parentVariable = "CONCLAB_PARENT_PID"
-    /// Names the descriptor of the worker's channel to the shell (3 when the shell spawned it).
+    /// Names the descriptor of the worker's channel to the shell (the lowest number the shell had free).
     public static let channelVariable = "CONCLAB_CHANNEL_FD"
     static let jobFlag = "--job"
     static let pyFlag = "--py"
@@ -62,8 +63,8 @@ public enum WorkerMode {
     /// What a worker or the fork server finds in its environment besides the shell's: who its parent is, where its
     /// channel is, and no Swift crash backtracer (a crashed worker should die by its signal at once, quietly, so
     /// the shell can report "killed by SIGSEGV", not print pages of backtrace into the learner's terminal).
-    static var environment: [String: String] {
-        [parentVariable: String(System.processID), channelVariable: "3", "SWIFT_BACKTRACE": "enable=no"]
+    static func environment(channel: Int32) -> [String: String] {
+        [parentVariable: String(System.processID), channelVariable: String(channel), "SWIFT_BACKTRACE": "enable=no"]
     }
 
     /// The program workers and the fork server run.

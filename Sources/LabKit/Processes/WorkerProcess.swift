@@ -27,6 +27,9 @@ final class WorkerProcess: LabObject {
     let pid: Int32
     /// What it runs, as words (`spin 500`).
     let task: String
+    /// The descriptor number of its channel in the worker, when the shell spawned it (the fork server's workers
+    /// get theirs from the server).
+    let channelNumber: Int32?
     let startMethod: StartMethod
     /// Set for workers the fork server forked: it, not the shell, is their parent and reaps them.
     let server: ForkServer?
@@ -52,9 +55,10 @@ final class WorkerProcess: LabObject {
     var kind: String { "process" }
 
     private init(pid: Int32, task: String, startMethod: StartMethod, server: ForkServer?, channel: FrameChannel,
-                 startedAt: Int64, startupNanoseconds: Int64) {
+                 channelNumber: Int32?, startedAt: Int64, startupNanoseconds: Int64) {
         self.pid = pid
         self.task = task
+        self.channelNumber = channelNumber
         self.startMethod = startMethod
         self.server = server
         self.startedAt = startedAt
@@ -73,13 +77,18 @@ final class WorkerProcess: LabObject {
         let (mine, theirs) = try Sockets.pair()
         let start = Clock.monotonicNanoseconds()
         let pid: Int32
+        var channelNumber: Int32?
         do {
             switch method {
             case .spawn:
                 let executable = try WorkerMode.executable()
+                // The channel takes the lowest number free in the shell, so it covers no descriptor the worker inherits
+                // (a file the learner opened without close-on-exec keeps its number in the worker, as in `fd child`).
+                let number = Descriptors.freeNumbers(1).first ?? 3
+                channelNumber = number
                 pid = try ChildProcess.spawn(path: executable, arguments: ["conclab", WorkerMode.flag] + words,
-                                             environment: WorkerMode.environment,
-                                             channel: theirs)
+                                             environment: WorkerMode.environment(channel: number),
+                                             descriptors: [(from: theirs, to: number)])
             case .forkserver:
                 guard let server else { throw SpawnError("no fork server to ask") }
                 pid = try server.spawnWorker(words: words, channel: theirs)
@@ -93,7 +102,7 @@ final class WorkerProcess: LabObject {
         var channel = FrameChannel(fd: mine)
         guard waitForHello else {
             return WorkerProcess(pid: pid, task: task, startMethod: method, server: server,
-                                 channel: channel, startedAt: start, startupNanoseconds: 0)
+                                 channel: channel, channelNumber: channelNumber, startedAt: start, startupNanoseconds: 0)
         }
         let deadline = start + Int64(timeoutMilliseconds) * 1_000_000
         var problem: String?
@@ -104,7 +113,7 @@ final class WorkerProcess: LabObject {
                     switch try WorkerMessage(frame: frame) {
                     case .hello:
                         let worker = WorkerProcess(pid: pid, task: task, startMethod: method, server: server,
-                                                   channel: channel, startedAt: start,
+                                                   channel: channel, channelNumber: channelNumber, startedAt: start,
                                                    startupNanoseconds: Clock.monotonicNanoseconds() - start)
                         return worker
                     case .failure(let message): problem = message
