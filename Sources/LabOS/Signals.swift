@@ -108,13 +108,13 @@ public enum Signals {
 
 /// The terminal's settings, saved so any exit path can put them back.
 public final class TerminalSettings: Sendable {
-    private let saved: Mutex<termios?>
+    private let saved: Locked<termios?>
     private let fd: Int32
 
     public init(fd: Int32) {
         self.fd = fd
         var t = termios()
-        saved = Mutex(tcgetattr(fd, &t) == 0 ? t : nil)
+        saved = Locked(tcgetattr(fd, &t) == 0 ? t : nil)
     }
 
     public func restore() {

@@ -59,7 +59,7 @@ struct Output: Sendable {
 
 /// A progress bar on stderr for long commands, redrawn at most every 100 ms; nothing when not on a tty.
 final class ProgressBar: Sendable {
-    private let state = Mutex<(lastDraw: Int64, shown: Bool)>((0, false))
+    private let state = Locked<(lastDraw: Int64, shown: Bool)>((0, false))
 
     func report(_ fraction: Double, _ label: String) {
         let now = Clock.monotonicNanoseconds()

@@ -103,7 +103,7 @@ public struct Outcome: Sendable {
 public final class Context: Sendable {
     public let session: Session
     public let cancellation: Cancellation
-    private let directiveState = Mutex(Directive.none)
+    private let directiveState = Locked(Directive.none)
 
     init(session: Session, cancellation: Cancellation) {
         self.session = session
@@ -154,13 +154,13 @@ public final class Context: Sendable {
 public final class Session: Sendable {
     public let registry: Registry
     public let objects = ObjectTable()
-    private let settingsState: Mutex<Settings>
-    private let historyState = Mutex<[String]>([])
-    private let running = Mutex<Cancellation?>(nil)
-    private let progressState = Mutex<(@Sendable (Double, String) -> Void)?>(nil)
-    private let topicState = Mutex<[String: any Sendable]>([:])
-    private let noticeState = Mutex<[String]>([])
-    private let lastResultState = Mutex<LabResult>(.nothing)
+    private let settingsState: Locked<Settings>
+    private let historyState = Locked<[String]>([])
+    private let running = Locked<Cancellation?>(nil)
+    private let progressState = Locked<(@Sendable (Double, String) -> Void)?>(nil)
+    private let topicState = Locked<[String: any Sendable]>([:])
+    private let noticeState = Locked<[String]>([])
+    private let lastResultState = Locked<LabResult>(.nothing)
     /// Where a replayed lab may write; nil in a normal session.
     public let sandbox: Sandbox?
     /// Where labs and progress live (the front end sets these; tests point them at temporary folders).
@@ -169,7 +169,7 @@ public final class Session: Sendable {
     public init(registry: Registry = .standard, settings: Settings = Settings(), sandbox: Sandbox? = nil,
                 environment: SessionEnvironment = SessionEnvironment()) {
         self.registry = registry
-        self.settingsState = Mutex(settings)
+        self.settingsState = Locked(settings)
         self.sandbox = sandbox
         self.environment = environment
         for info in Registry.baseKinds { objects.declare(info) }

@@ -59,12 +59,12 @@ final class OpenDescriptor: LabObject, HoldsDescriptors {
 /// lab that lowers it cannot starve what runs after it.
 final class DescriptorLimitChange: LabObject {
     let originalSoft: Int
-    private let current: Mutex<Int>
+    private let current: Locked<Int>
     private let active = Atomic<Bool>(true)
 
     init(originalSoft: Int, soft: Int) {
         self.originalSoft = originalSoft
-        current = Mutex(soft)
+        current = Locked(soft)
     }
 
     var kind: String { "limit" }

@@ -44,7 +44,7 @@ final class GeneratorStore: Sendable {
         }
     }
 
-    private let graph = Mutex(Graph())
+    private let graph = Locked(Graph())
 
     /// The store of `session`, made on first use.
     static func of(_ session: Session) -> GeneratorStore {

@@ -43,12 +43,12 @@ final class Channel: LabObject, HoldsDescriptors {
     let transport: Transport
     /// How it was made: "pipe", "socketpair", "connected to 127.0.0.1:5000", "accepted from srv1".
     let origin: String
-    private let store: Mutex<State>
+    private let store: Locked<State>
 
     private init(transport: Transport, origin: String, state: State) {
         self.transport = transport
         self.origin = origin
-        self.store = Mutex(state)
+        self.store = Locked(state)
     }
 
     /// A pipe: `send` writes its write end, `recv` reads its read end.

@@ -13,11 +13,11 @@ final class PeerProcess: LabObject, HoldsDescriptors {
     /// The number the control socket has in the child.
     let controlInChild: Int32?
     let startedAt = Clock.monotonicNanoseconds()
-    private let ended = Mutex<TerminationStatus?>(nil)
+    private let ended = Locked<TerminationStatus?>(nil)
     private let controlOpen = Atomic<Bool>(true)
-    private let decoder = Mutex(FrameDecoder(limit: 1 << 16))
+    private let decoder = Locked(FrameDecoder(limit: 1 << 16))
     /// Descriptors the child received with `fd send`: its number → what the shell sent.
-    private let receivedState = Mutex<[Int32: String]>([:])
+    private let receivedState = Locked<[Int32: String]>([:])
 
     /// What the child's own descriptors are for, as the shell arranged them (`ipc echo`): number → note.
     let childNotes: [Int32: String]

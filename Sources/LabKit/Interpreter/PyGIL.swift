@@ -112,7 +112,7 @@ final class GIL: Sendable {
     private let gate = Gate(GILCore())
     private let interval = Atomic<Int64>(5_000_000)
     /// Where GIL events go for the timeline (request, acquire, drop, forced switch); set once by the runtime.
-    private let recorderState = Mutex<EventRecorder?>(nil)
+    private let recorderState = Locked<EventRecorder?>(nil)
 
     init() {}
 

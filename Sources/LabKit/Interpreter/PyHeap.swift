@@ -1,3 +1,4 @@
+import LabOS
 import Synchronization
 
 /// A misuse of freed memory the checked heap caught.
@@ -44,16 +45,16 @@ final class PyHeap: Sendable {
     let ids = Atomic<Int>(0)
     let allocated = Atomic<Int>(0)
     let freed = Atomic<Int>(0)
-    private let immortals = PyLocked<[PyObject]>([])
-    private let quarantine = PyLocked<[Unmanaged<PyObject>]>([])
+    private let immortals = Locked<[PyObject]>([])
+    private let quarantine = Locked<[Unmanaged<PyObject>]>([])
     /// Freed objects found still referenced: kept (poisoned) until nothing refers to them.
-    private let graveyard = PyLocked<[Unmanaged<PyObject>]>([])
-    private let eventLog = PyLocked<[HeapEvent]>([])
+    private let graveyard = Locked<[Unmanaged<PyObject>]>([])
+    private let eventLog = Locked<[HeapEvent]>([])
     let eventCount = Atomic<Int>(0)
     let quarantineCount = Atomic<Int>(0)
     let useAfterFreeCount = Atomic<Int>(0)
     /// Thread numbers → names, for reports.
-    let threadNames = PyLocked<[Int: String]>([:])
+    let threadNames = Locked<[Int: String]>([:])
 
     func newID() -> Int { ids.add(1, ordering: .relaxed).newValue }
 

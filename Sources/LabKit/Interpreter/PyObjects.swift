@@ -35,7 +35,7 @@ enum PyKind: UInt8, Sendable {
 /// the thread that freed it, and every later use is reported instead of touching reused memory.
 ///
 /// Thread safety: every stored property of this class and its subclasses is either immutable or an
-/// `Atomic`/`PyLocked`; a generator's frame is the one exception, guarded by the generator's `running` flag.
+/// `Atomic`/`Locked`; a generator's frame is the one exception, guarded by the generator's `running` flag.
 class PyObject: @unchecked Sendable {
     let kind: PyKind
     let id: Int
@@ -89,9 +89,9 @@ final class PyStr: PyObject, @unchecked Sendable {
 }
 
 final class PyList: PyObject, @unchecked Sendable {
-    let items: PyLocked<[PyValue]>
+    let items: Locked<[PyValue]>
     init(_ items: [PyValue], id: Int, owner: Int) {
-        self.items = PyLocked(items)
+        self.items = Locked(items)
         super.init(kind: .list, id: id, immortal: false, owner: owner)
     }
     override func references() -> [PyValue] { items.withLock { $0 } }
@@ -129,9 +129,9 @@ struct PyDictStorage: Sendable {
 }
 
 final class PyDict: PyObject, @unchecked Sendable {
-    let storage: PyLocked<PyDictStorage>
+    let storage: Locked<PyDictStorage>
     init(id: Int, owner: Int) {
-        storage = PyLocked(PyDictStorage())
+        storage = Locked(PyDictStorage())
         super.init(kind: .dict, id: id, immortal: false, owner: owner)
     }
     override func references() -> [PyValue] {
@@ -177,7 +177,7 @@ final class PyFunction: PyObject, @unchecked Sendable {
 final class PyClass: PyObject, @unchecked Sendable {
     let name: String
     let base: PyClass?
-    let attributes: PyLocked<[Int: PyValue]>
+    let attributes: Locked<[Int: PyValue]>
     /// Held as a counted reference to the base class (released when this class is freed).
     let baseValue: PyValue
     let released = Atomic<Bool>(false)
@@ -186,7 +186,7 @@ final class PyClass: PyObject, @unchecked Sendable {
         self.name = name
         self.base = base
         self.baseValue = baseValue
-        self.attributes = PyLocked(attributes)
+        self.attributes = Locked(attributes)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 
@@ -220,16 +220,16 @@ final class PyClass: PyObject, @unchecked Sendable {
 final class PyInstance: PyObject, @unchecked Sendable {
     let cls: PyClass
     let classValue: PyValue
-    let attributes: PyLocked<[Int: PyValue]>
+    let attributes: Locked<[Int: PyValue]>
     let arguments: [PyValue]
-    let traceback = PyLocked<[String]>([])
+    let traceback = Locked<[String]>([])
     let released = Atomic<Bool>(false)
 
     init(cls: PyClass, classValue: PyValue, arguments: [PyValue], id: Int, owner: Int) {
         self.cls = cls
         self.classValue = classValue
         self.arguments = arguments
-        self.attributes = PyLocked([:])
+        self.attributes = Locked([:])
         super.init(kind: .instance, id: id, immortal: false, owner: owner)
     }
 

@@ -1,3 +1,4 @@
+import LabOS
 import Synchronization
 
 /// Interned names the interpreter looks up itself (dunder methods and a few attributes).

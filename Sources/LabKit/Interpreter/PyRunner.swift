@@ -73,7 +73,7 @@ extension PyRuntime {
             let ready = Atomic<Int>(0)
             let go = Atomic<Bool>(false)
             let done = Gate([Int: SnippetOutcome]())
-            let states = PyLocked<[PyThreadState]>([])
+            let states = Locked<[PyThreadState]>([])
         }
         let shared = Shared()
         var started = 0

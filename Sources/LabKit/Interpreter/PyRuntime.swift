@@ -78,17 +78,17 @@ public final class PyRuntime: Sendable {
     let heap = PyHeap()
     let gil = GIL()
     let globals = GlobalTable()
-    let symbols: PyLocked<PySymbols>
+    let symbols: Locked<PySymbols>
     let names: PyNames
     /// Built-in methods by receiver kind and interned name.
     let methods: [PyKind: [Int: Int]]
-    let settingsState = PyLocked(PySettings())
+    let settingsState = Locked(PySettings())
     let world = Gate(WorldState())
     let threadNumbers = Atomic<Int>(0)
     let builtinValues: [String: PyValue]
     let classes: BuiltinClasses
     /// Interned string constants (immortal, shared by every code object).
-    let constants = PyLocked<[String: PyValue]>([:])
+    let constants = Locked<[String: PyValue]>([:])
 
     public init() {
         var table = PySymbols()
@@ -104,7 +104,7 @@ public final class PyRuntime: Sendable {
             if let kind = builtin.receiver { methods[kind, default: [:]][intern(builtin.name)] = index }
         }
         self.methods = methods
-        symbols = PyLocked(table)
+        symbols = Locked(table)
         let heap = self.heap
         let classes = BuiltinClasses(heap: heap)
         self.classes = classes

@@ -18,7 +18,7 @@ public final class PySnippetThread: LabObject {
     let runtime: PyRuntime
     let code: CodeObject
     private let status = Gate(Status())
-    private let threadState = PyLocked<PyThreadState?>(nil)
+    private let threadState = Locked<PyThreadState?>(nil)
     static let closeWaitNanoseconds: Int64 = 500_000_000
 
     public var kind: String { "thread" }

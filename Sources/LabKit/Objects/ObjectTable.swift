@@ -1,3 +1,4 @@
+import LabOS
 import Synchronization
 
 /// A live thing the learner made: a thread, a process, a descriptor, a generator…
@@ -53,7 +54,7 @@ public final class ObjectTable: Sendable {
         var limits: [String: Int] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

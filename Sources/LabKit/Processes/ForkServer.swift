@@ -22,7 +22,7 @@ final class ForkServer: LabObject {
         var workersStarted = 0
     }
 
-    private let link: Mutex<Link>
+    private let link: Locked<Link>
 
     var kind: String { "forkserver" }
 
@@ -33,7 +33,7 @@ final class ForkServer: LabObject {
         self.pid = pid
         self.startedAt = startedAt
         self.startupNanoseconds = startupNanoseconds
-        link = Mutex(Link(channel: channel))
+        link = Locked(Link(channel: channel))
     }
 
     /// The session's fork server, started (and added to the object table) on first use.

@@ -276,7 +276,7 @@ struct ParallelComparison {
 
 /// The highest total PSS of the shell and the given workers across samples (from /proc/PID/smaps_rollup).
 final class MemorySampler: Sendable {
-    private let highest = Mutex<Int64>(0)
+    private let highest = Locked<Int64>(0)
 
     func sample(workers: [Int32]) {
         var total: Int64 = 0

@@ -52,7 +52,7 @@ public enum WorkerMode {
     /// The name a worker's main thread takes (what `ps` and /proc/PID/stat show).
     public static let processName = "conclab-worker"
 
-    private static let executableState = Mutex<String?>(nil)
+    private static let executableState = Locked<String?>(nil)
 
     /// Called by conclab's `main`: this program can run as a worker, so workers are copies of it. A test runner
     /// that links LabKit is not conclab and must not start copies of itself; its tests name the built conclab here.

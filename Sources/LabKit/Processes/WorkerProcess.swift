@@ -50,7 +50,7 @@ final class WorkerProcess: LabObject {
         var reported = false
     }
 
-    private let inner: Mutex<Inner>
+    private let inner: Locked<Inner>
 
     var kind: String { "process" }
 
@@ -63,7 +63,7 @@ final class WorkerProcess: LabObject {
         self.server = server
         self.startedAt = startedAt
         self.startupNanoseconds = startupNanoseconds
-        inner = Mutex(Inner(channel: channel))
+        inner = Locked(Inner(channel: channel))
     }
 
     // MARK: starting
@@ -334,7 +334,7 @@ final class WorkerProcess: LabObject {
 /// by itself badly, so a crash is reported (with its signal) the moment it happens, not only when the learner looks.
 /// Runs only while there are workers to watch; it never reaps (the zombie stays for `proc wait`).
 final class ProcessWatcher: Sendable {
-    private let running = Mutex(false)
+    private let running = Locked(false)
 
     /// Holds the session weakly: the watcher must not keep a finished session alive.
     private final class SessionReference: @unchecked Sendable {

@@ -59,7 +59,7 @@ public final class EventRecorder: Sendable {
     }
 
     private let enabled = Atomic<Bool>(false)
-    private let ring = Mutex(Ring())
+    private let ring = Locked(Ring())
     public let capacity: Int
 
     public init(capacity: Int = 65_536) {
