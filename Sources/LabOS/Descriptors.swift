@@ -205,30 +205,13 @@ extension ChildProcess {
     /// inherited one.
     public static func spawn(path: String, arguments: [String], environment: [String: String] = [:],
                              descriptors: [(from: Int32, to: Int32)]) throws(OSError) -> Int32 {
-        var variables: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") { variables[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
-            pointer += 1
-        }
-        for (key, value) in environment { variables[key] = value }
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
         let sources = descriptors.map(\.from)
         let targets = descriptors.map(\.to)
         var pid: pid_t = 0
-        let rc = argv.withUnsafeBufferPointer { a in
-            envp.withUnsafeBufferPointer { e in
-                sources.withUnsafeBufferPointer { s in
-                    targets.withUnsafeBufferPointer { t in
-                        conclab_spawn_mapped(&pid, path, a.baseAddress, e.baseAddress, s.baseAddress, t.baseAddress,
-                                             Int32(descriptors.count), 1)
-                    }
+        let rc = withSpawnStrings(arguments, environment) { argv, envp in
+            sources.withUnsafeBufferPointer { s in
+                targets.withUnsafeBufferPointer { t in
+                    conclab_spawn_mapped(&pid, path, argv, envp, s.baseAddress, t.baseAddress, Int32(descriptors.count), 1)
                 }
             }
         }

@@ -73,9 +73,6 @@ extension System {
         }
         _ = try valueOrErrno("dup2") { dup2(fd, target) }
     }
-
-    /// Whether `fd` is an open descriptor.
-    public static func isOpen(_ fd: Int32) -> Bool { fcntl(fd, F_GETFD) >= 0 }
 }
 
 /// The copy-on-write demonstration: fork, let the child write to memory both share, and show the parent

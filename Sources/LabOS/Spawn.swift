@@ -20,14 +20,9 @@ public enum ChildProcess {
     /// dispositions and an empty mask; `channel`, when given, becomes the child's fd 3.
     public static func spawn(path: String, arguments: [String], environment: [String: String] = [:],
                              channel: Int32? = nil) throws(OSError) -> Int32 {
-        var env = currentEnvironment()
-        for (key, value) in environment { env[key] = value }
-        let envStrings = env.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
-        let rc = withCStrings(arguments) { argv in
-            withCStrings(envStrings) { envp in
-                conclab_spawn(&pid, path, argv, envp, channel ?? -1, 1)
-            }
+        let rc = withSpawnStrings(arguments, environment) { argv, envp in
+            conclab_spawn(&pid, path, argv, envp, channel ?? -1, 1)
         }
         if rc != 0 { throw OSError("posix_spawn", errno: rc, subject: path) }
         return pid
@@ -69,6 +64,17 @@ public enum ChildProcess {
             pointer += 1
         }
         return result
+    }
+
+    /// `arguments` and the environment (this process's, with `environment` laid over it) as the NULL-ended C
+    /// string arrays posix_spawn takes, for the time of `body`.
+    static func withSpawnStrings<R>(_ arguments: [String], _ environment: [String: String],
+                                    _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>, UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        var env = currentEnvironment()
+        for (key, value) in environment { env[key] = value }
+        return withCStrings(arguments) { argv in
+            withCStrings(env.map { "\($0.key)=\($0.value)" }) { envp in body(argv, envp) }
+        }
     }
 
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {

@@ -224,7 +224,7 @@ public enum ForkServerMode {
         let parent = System.environment(WorkerMode.parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
         ChildProcess.dieWithParent(expectedParent: parent)
         OSThread.setCurrentName(processName)
-        guard let fd = System.environment(WorkerMode.channelVariable).flatMap({ Int32($0) }), System.isOpen(fd) else {
+        guard let fd = System.environment(WorkerMode.channelVariable).flatMap({ Int32($0) }), Descriptors.isOpen(fd) else {
             try? System.writeAll(2, "conclab fork server: no channel to the shell (it is started by the shell)\n")
             System.immediateExit(2)
         }

@@ -79,7 +79,7 @@ public enum WorkerMode {
     public static func main(_ arguments: [String]) -> Never {
         let parent = System.environment(parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
         ChildProcess.dieWithParent(expectedParent: parent)
-        let channel = System.environment(channelVariable).flatMap { Int32($0) }.flatMap { System.isOpen($0) ? $0 : nil }
+        let channel = System.environment(channelVariable).flatMap { Int32($0) }.flatMap { Descriptors.isOpen($0) ? $0 : nil }
         serve(arguments, channel: channel, startMethod: StartMethod.spawn.rawValue)
     }
 
