@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import print_table
+
 RUNS = 25
 
 
@@ -29,19 +31,6 @@ def median_ms(samples):
     return statistics.median(samples) * 1000
 
 
-def table(title, rows):
-    print(f"\n{title}")
-    width = max(len(r[0]) for r in rows)
-    for label, value, unit in rows:
-        if isinstance(value, float):
-            shown = f"{value:,.2f}"
-        elif isinstance(value, int):
-            shown = f"{value:,}"
-        else:
-            shown = str(value)
-        print(f"  {label.ljust(width)}  {shown:>14} {unit}")
-
-
 def bench_startup(conclab, env):
     """Start to exit in script mode (`echo exit | conclab`) beside `python3 -c pass`, interleaved."""
     ours, theirs = [], []
@@ -52,7 +41,7 @@ def bench_startup(conclab, env):
         ours.append(run_timed([conclab], b"exit\n", env))
         theirs.append(run_timed([sys.executable, "-c", "pass"]))
     a, b = median_ms(ours), median_ms(theirs)
-    table(f"Start to exit, median of {RUNS} (target: conclab <= 1.5 x python3)", [
+    print_table(f"Start to exit, median of {RUNS} (target: conclab <= 1.5 x python3)", [
         ("echo exit | conclab", a, "ms"),
         (f"{sys.executable} -c pass", b, "ms"),
         ("ratio conclab / python3", a / b, "x"),
@@ -70,7 +59,7 @@ def bench_trivial_commands(conclab, env, count=10_000):
         empty.append(run_timed([conclab], b"", env))
     per_command = (statistics.median(full) - statistics.median(empty)) / count
     rate = 1 / per_command if per_command > 0 else float("inf")
-    table(f"Trivial commands in script mode ({count:,} x 'echo x', median of 5; target >= 20,000 /s)", [
+    print_table(f"Trivial commands in script mode ({count:,} x 'echo x', median of 5; target >= 20,000 /s)", [
         ("whole script", median_ms(full), "ms"),
         ("empty script", median_ms(empty), "ms"),
         ("per command", per_command * 1e6, "us"),
@@ -102,7 +91,7 @@ def main():
         module = optional_module(name)
         if module is not None:
             rows = module.run(conclab)
-            table(getattr(module, "TITLE", name), rows)
+            print_table(getattr(module, "TITLE", name), rows)
 
 
 if __name__ == "__main__":

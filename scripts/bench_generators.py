@@ -11,18 +11,18 @@ same invocation, best of RUNS each, and the ratio conclab / python3 is the last 
 Imported by scripts/bench.py: run(conclab_bin) -> [(label, value, unit), ...].
 """
 
-import json
 import shutil
 import subprocess
 import sys
+
+import benchlib
+from benchlib import conclab_outcomes, figures
 
 N = 10**7
 RUNS = 3
 TITLE = f"Generators: sum of x*x over range(10**7), items per second, best of {RUNS} (target: conclab >= python3)"
 
-CONCLAB_SCRIPT = "gen range 0 10^7\n" + "".join(
-    f"gen map g1 x * x\ngen sum g{i + 2}\n" for i in range(RUNS)
-)
+CONCLAB_LINES = ["gen range 0 10^7"] + [line for i in range(RUNS) for line in ("gen map g1 x * x", f"gen sum g{i + 2}")]
 
 PYTHON_PROGRAM = f"""
 import time
@@ -38,19 +38,14 @@ print(total, best)
 EXPECTED = (N - 1) * N * (2 * N - 1) // 6
 
 
-def conclab_figures(conclab_bin):
+def conclab_best(conclab_bin):
     """(best items/s, exact sum) from conclab's own `gen sum` results."""
-    done = subprocess.run([conclab_bin, "--json"], input=CONCLAB_SCRIPT, capture_output=True,
-                          text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"conclab failed ({done.returncode}): {done.stderr.strip()}")
     best = 0.0
     exact = None
-    for line in done.stdout.splitlines():
-        outcome = json.loads(line)
+    for outcome in conclab_outcomes(conclab_bin, CONCLAB_LINES, timeout=600):
         if not outcome.get("command", "").startswith("gen sum"):
             continue
-        fields = outcome["result"]["fields"]
+        fields = figures(outcome)
         best = max(best, float(fields["items_per_second"]))
         exact = fields["exact"]
     return best, exact
@@ -66,7 +61,7 @@ def python_figures(python_bin):
 
 def run(conclab_bin):
     rows = []
-    conclab_rate, conclab_sum = conclab_figures(conclab_bin)
+    conclab_rate, conclab_sum = conclab_best(conclab_bin)
     if conclab_sum != str(EXPECTED):
         raise RuntimeError(f"conclab's sum is {conclab_sum}, expected {EXPECTED}")
     rows.append(("conclab: gen sum over gen map g1 x * x over gen range 0 10^7", conclab_rate, "items/s"))
@@ -79,16 +74,5 @@ def run(conclab_bin):
     return rows
 
 
-def main(argv):
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} CONCLAB_BINARY", file=sys.stderr)
-        return 2
-    print(TITLE)
-    for label, value, unit in run(argv[1]):
-        shown = f"{value:,.0f}" if unit == "items/s" else f"{value:.2f}"
-        print(f"  {label:62} {shown:>14} {unit}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    benchlib.main(sys.modules[__name__])

@@ -16,11 +16,13 @@ with the switch count; and two threads sharing one list with the GIL off, per re
 Imported by scripts/bench.py: run(conclab_bin) -> [(label, value, unit), ...].
 """
 
-import json
 import shutil
+import statistics
 import subprocess
 import sys
-import time
+
+import benchlib
+from benchlib import conclab_figures
 
 TITLE = "Snippet interpreter: conclab vs python3, and the GIL"
 RUNS = 3
@@ -37,24 +39,8 @@ def quote(code):
     return "'" + code.replace("\n", "\\n") + "'"
 
 
-def conclab_results(conclab_bin, lines):
-    """Runs a conclab script with --json; returns the result fields of each command, in order."""
-    done = subprocess.run([conclab_bin, "--json"], input="\n".join(lines) + "\n", capture_output=True,
-                          text=True, timeout=900, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"conclab failed ({done.returncode}): {done.stderr.strip()[:500]}")
-    results = []
-    for line in done.stdout.splitlines():
-        outcome = json.loads(line)
-        result = outcome.get("result", {})
-        if result.get("type") == "group":
-            result = result["results"][-1]
-        results.append(result.get("fields", {}))
-    return results
-
-
 def conclab_best_ms(conclab_bin, code):
-    fields = conclab_results(conclab_bin, [f"py --threads 1 {quote(code)}"] * RUNS)
+    fields = conclab_figures(conclab_bin, [f"py --threads 1 {quote(code)}"] * RUNS)
     for f in fields:
         if f.get("errors"):
             raise RuntimeError(f"conclab: {f.get('first_error')}")
@@ -94,37 +80,27 @@ def run(conclab_bin):
         rows.append((f"{label}: python3 / conclab (target >= 1)", theirs / ours, "x"))
 
     script = [f"py {quote(WORK)}", "py --threads 2 --sequential 'work()'"]
-    fields = conclab_results(conclab_bin, script)[-1]
+    fields = conclab_figures(conclab_bin, script)[-1]
     rows.append(("GIL on: work() twice on one thread", float(fields["sequential_ms"]), "ms"))
     rows.append(("GIL on: work() on 2 threads at once", float(fields["wall_ms"]), "ms"))
     rows.append(("GIL on: speed-up of 2 threads (about 1: no parallelism)", float(fields["speedup"]), "x"))
     rows.append(("GIL on: switches / forced switches", f"{fields['switches']} / {fields['forced_switches']}", ""))
 
-    script = ["gil off", f"py {quote(WORK)}", "py --threads 2 --sequential 'work()'"]
-    fields = conclab_results(conclab_bin, script)[-1]
-    rows.append(("GIL off: speed-up of 2 threads (about 2 on 2 free cores)", float(fields["speedup"]), "x"))
+    # A run is short (tens of ms), so one busy moment can halve it: the median of RUNS.
+    script = ["gil off", f"py {quote(WORK)}"] + ["py --threads 2 --sequential 'work()'"] * RUNS
+    speedups = [float(f["speedup"]) for f in conclab_figures(conclab_bin, script)[2:]]
+    rows.append((f"GIL off: speed-up of 2 threads, median of {RUNS} (about 2 on 2 free cores)", statistics.median(speedups), "x"))
 
     for mode in ["plain", "atomic", "biased"]:
         gil = "on" if mode == "plain" else "off"
         script = [f"gil {gil}", f"gil refcount {mode}", "py shared = [1, 2, 3]",
                   f"py --threads 2 {quote(SHARE)}", f"py --threads 2 {quote(SHARE)}"]
-        results = conclab_results(conclab_bin, script)
+        results = conclab_figures(conclab_bin, script)
         best = min(float(f["wall_ms"]) for f in results[-2:])
         errors = sum(int(f.get("refcount_errors") or 0) for f in results[-2:])
         rows.append((f"2 threads share a list, GIL {gil}, refcount {mode} ({errors} refcount errors)", best, "ms"))
     return rows
 
 
-def main(argv):
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} CONCLAB_BINARY", file=sys.stderr)
-        return 2
-    print(TITLE)
-    for label, value, unit in run(argv[1]):
-        shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
-        print(f"  {label:72} {shown:>12} {unit}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    benchlib.main(sys.modules[__name__])

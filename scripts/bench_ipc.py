@@ -7,12 +7,14 @@ The C reference is built with the system C compiler (`cc`) into a temporary fold
 interleaved, and the best median of each is kept (the machine is shared and noisy). Nothing is asserted: the
 targets are printed beside the figures.
 """
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+import benchlib
+from benchlib import conclab_outcomes
 
 TITLE = ("IPC: conclab 'ipc bench' vs a C ping-pong, same machine, same run "
          "(round trip 64 B, best of 3 medians; bandwidth 64 KiB writes)")
@@ -45,16 +47,10 @@ def reference(binary, transport):
     return {"median_us": median, "p99_us": p99, "mib_s": mib_s}
 
 
-def conclab_bench(conclab, state):
+def conclab_bench(conclab):
     """One `ipc bench all` in a fresh conclab; returns {transport: {median_us, p99_us, mib_s}}."""
-    env = dict(os.environ, XDG_STATE_HOME=state, NO_COLOR="1")
-    line = f"ipc bench all --size {SIZE} --count {COUNT} --block {BLOCK} --total {TOTAL}\n"
-    proc = subprocess.run([conclab, "--json"], input=line.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    if proc.returncode != 0:
-        raise SystemExit(f"bench_ipc: conclab failed with status {proc.returncode}: {proc.stderr.decode()[:500]}")
-    outcome = json.loads(proc.stdout.decode().splitlines()[0])
-    if outcome.get("ok") is False:
-        raise SystemExit(f"bench_ipc: 'ipc bench' failed: {outcome}")
+    line = f"ipc bench all --size {SIZE} --count {COUNT} --block {BLOCK} --total {TOTAL}"
+    outcome = conclab_outcomes(conclab, [line])[0]
     figures = {}
     for row in outcome["result"]["rows"]:
         figures[row["transport"]] = {"median_us": float(row["median_us"]), "p99_us": float(row["p99_us"]),
@@ -75,7 +71,7 @@ def run(conclab):
         binary = build_reference(workdir)
         ours, theirs = [], []
         for _ in range(ROUNDS):
-            ours.append(conclab_bench(conclab, workdir))
+            ours.append(conclab_bench(conclab))
             theirs.append({t: reference(binary, t) for t in ("pipe", "unix")})
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -104,16 +100,5 @@ def run(conclab):
     return rows
 
 
-def main():
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: bench_ipc.py PATH/TO/conclab")
-    rows = run(os.path.abspath(sys.argv[1]))
-    print(TITLE)
-    width = max(len(r[0]) for r in rows)
-    for label, value, unit in rows:
-        shown = f"{value:,.2f}" if isinstance(value, float) else (f"{value:,}" if isinstance(value, int) else str(value))
-        print(f"  {label.ljust(width)}  {shown:>14} {unit}")
-
-
 if __name__ == "__main__":
-    main()
+    benchlib.main(sys.modules[__name__])

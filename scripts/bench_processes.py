@@ -14,13 +14,14 @@ median of each speed-up). Nothing here asserts a time: the targets are printed n
 Imported by scripts/bench.py: run(conclab_bin) -> [(label, value, unit), ...].
 """
 
-import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
+
+import benchlib
+from benchlib import conclab_figures
 
 RUNS = 25
 SPIN_MS = 500
@@ -48,27 +49,6 @@ print(statistics.median(samples) * 1000)
 """
 
 
-def conclab_results(conclab_bin, script):
-    """The JSON result of each command of `script`, in order."""
-    state = tempfile.mkdtemp(prefix="conclab-bench-processes-")
-    env = dict(os.environ, XDG_STATE_HOME=state, NO_COLOR="1")
-    try:
-        done = subprocess.run([conclab_bin, "--json"], input=script, capture_output=True, text=True,
-                              timeout=600, check=False, env=env)
-    finally:
-        shutil.rmtree(state, ignore_errors=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"conclab failed ({done.returncode}): {done.stderr.strip()[:500]}")
-    return [json.loads(line)["result"] for line in done.stdout.splitlines() if line.strip()]
-
-
-def summary(result):
-    """The summary fields of a table result, or of the table that ends a group."""
-    if result.get("type") == "group":
-        result = result["results"][-1]
-    return result.get("summary", {})
-
-
 def python_spawn_ms(python_bin):
     done = subprocess.run([python_bin, "-c", PYTHON_PROGRAM], capture_output=True, text=True, timeout=600, check=True)
     return float(done.stdout.strip().splitlines()[-1])
@@ -76,19 +56,16 @@ def python_spawn_ms(python_bin):
 
 def run(conclab_bin):
     conclab_bin = os.path.abspath(conclab_bin)
-    py_lines = "".join(f"par compare --py '{PY_WORK}' --workers {WORKERS}\n" for _ in range(PY_ROUNDS))
-    bench, compare, *py_compares = conclab_results(
-        conclab_bin, f"proc bench -n {RUNS}\npar compare spin {SPIN_MS} --workers {WORKERS}\n{py_lines}")
-    py = [summary(r) for r in py_compares]
+    py_lines = [f"par compare --py '{PY_WORK}' --workers {WORKERS}"] * PY_ROUNDS
+    starts, par, *py = conclab_figures(
+        conclab_bin, [f"proc bench -n {RUNS}", f"par compare spin {SPIN_MS} --workers {WORKERS}"] + py_lines, timeout=600)
 
     def py_median(key):
         return statistics.median(p[key] for p in py)
 
-    starts = summary(bench)
     bare, spawned, forked = starts["posix_spawn_ms"], starts["spawn_ms"], starts["forkserver_ms"]
     python_bin = shutil.which("python3") or sys.executable
     python = python_spawn_ms(python_bin)
-    par = summary(compare)
     return [
         ("posix_spawn of /bin/true, to its exit (in conclab)", bare, "ms"),
         ("conclab worker, start method spawn, to its first message", spawned, "ms"),
@@ -113,16 +90,5 @@ def run(conclab_bin):
     ]
 
 
-def main():
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: bench_processes.py PATH/TO/conclab")
-    rows = run(sys.argv[1])
-    print(TITLE)
-    width = max(len(label) for label, _, _ in rows)
-    for label, value, unit in rows:
-        shown = f"{value:>12,.2f}" if isinstance(value, (int, float)) else f"{value:>12}"
-        print(f"  {label.ljust(width)}  {shown} {unit}")
-
-
 if __name__ == "__main__":
-    main()
+    benchlib.main(sys.modules[__name__])

@@ -5,44 +5,21 @@ Imported by scripts/bench.py (TITLE and run(conclab_bin) -> [(label, value, unit
     python3 scripts/bench_races.py PATH/TO/conclab
 Nothing is asserted: the target is printed beside the figure.
 """
-import json
-import os
-import subprocess
 import sys
-import tempfile
+
+import benchlib
+from benchlib import conclab_figures
 
 TITLE = "Race conditions and locks (race counter: 2 threads x 1,000,000, 20 trials; lock bench: ns per increment)"
 
 TRIALS = 20
 
 
-def conclab_json(conclab, lines):
-    """Runs the lines in one conclab script with --json; returns one parsed result per line."""
-    state = tempfile.mkdtemp(prefix="conclab-bench-races-")
-    env = dict(os.environ, XDG_STATE_HOME=state, NO_COLOR="1")
-    proc = subprocess.run([conclab, "--json"], input=("\n".join(lines) + "\n").encode(),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    if proc.returncode != 0:
-        raise SystemExit(f"conclab failed with status {proc.returncode}: {proc.stderr.decode()[:500]}")
-    results = [json.loads(line) for line in proc.stdout.decode().splitlines() if line.strip()]
-    if len(results) != len(lines):
-        raise SystemExit(f"expected {len(lines)} results from conclab, got {len(results)}")
-    return results
-
-
-def summary(outcome):
-    """The figures of one command's JSON line: a table's summary or a record's fields."""
-    if outcome.get("ok") is False:
-        raise SystemExit(f"'{outcome.get('command')}' failed: {outcome}")
-    result = outcome.get("result", outcome)
-    return result.get("summary") or result.get("fields") or {}
-
-
 def run(conclab):
     lines = [f"race counter --threads 2 --iterations 1000000 --sync {sync} --trials {TRIALS}"
              for sync in ("none", "mutex", "atomic", "local")]
     lines.append("lock bench --ops 1000000")
-    none, mutex, atomic, local, bench = (summary(r) for r in conclab_json(conclab, lines))
+    none, mutex, atomic, local, bench = conclab_figures(conclab, lines)
     rows = [
         ("racy: trials that lost updates", f"{none['trials_with_loss']} of {TRIALS}", "(target on 2 cores: >= 19)"),
         ("racy: median updates lost", int(none["median_lost"]), f"of {none['expected']:,}"),
@@ -69,16 +46,5 @@ def run(conclab):
     return rows
 
 
-def main():
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: bench_races.py PATH/TO/conclab")
-    rows = run(os.path.abspath(sys.argv[1]))
-    print(TITLE)
-    width = max(len(r[0]) for r in rows)
-    for label, value, unit in rows:
-        shown = f"{value:,.2f}" if isinstance(value, float) else (f"{value:,}" if isinstance(value, int) else str(value))
-        print(f"  {label.ljust(width)}  {shown:>14} {unit}")
-
-
 if __name__ == "__main__":
-    main()
+    benchlib.main(sys.modules[__name__])

@@ -4,9 +4,10 @@
 Targets: tracing on costs <= 25% more wall time than off; off costs nothing measurable next to the
 interpreter benchmark's own figure (compare 'tracing off' here with bench_interpreter's while loop).
 """
-import json
-import subprocess
 import sys
+
+import benchlib
+from benchlib import conclab_outcomes
 
 TITLE = "Timeline recorder: cost of tracing (best of 5; target: on <= 1.25 x off)"
 
@@ -17,16 +18,10 @@ TEAM = "py --threads 2 'work()'"
 
 def elapsed_ms(conclab, lines, command):
     """Runs a script in --json mode and returns the elapsed_ms of the line equal to `command`."""
-    script = "\n".join(lines) + "\n"
-    out = subprocess.run([conclab, "--json"], input=script.encode(), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, check=True).stdout.decode()
-    for line in out.splitlines():
-        record = json.loads(line)
-        if record.get("command") == command:
-            if not record.get("ok"):
-                raise SystemExit(f"{command} failed: {record}")
-            return record["elapsed_ms"]
-    raise SystemExit(f"no result for {command}: {out[:400]}")
+    for outcome in conclab_outcomes(conclab, lines):
+        if outcome.get("command") == command:
+            return outcome["elapsed_ms"]
+    raise SystemExit(f"no result for {command}")
 
 
 def best(conclab, lines, command, runs=5):
@@ -49,8 +44,4 @@ def run(conclab):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: bench_timeline.py PATH/TO/conclab")
-    print(TITLE)
-    for label, value, unit in run(sys.argv[1]):
-        print(f"  {label:45} {value:10.2f} {unit}")
+    benchlib.main(sys.modules[__name__])
