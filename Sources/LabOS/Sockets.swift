@@ -214,25 +214,32 @@ public enum Sockets {
             header.pointee.cmsg_type = Int32(SCM_RIGHTS)
             controlRaw.storeBytes(of: descriptor, toByteOffset: controlHeaderSize, as: Int32.self)
             return payload.withUnsafeMutableBytes { payloadRaw in
-                var vector = iovec(iov_base: payloadRaw.baseAddress, iov_len: payloadRaw.count)
-                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                    var message = msghdr()
-                    message.msg_iov = vectorPointer
-                    message.msg_iovlen = 1
-                    message.msg_control = controlRaw.baseAddress
-                    message.msg_controllen = controlRaw.count
-                    while true {
-                        let n = sendmsg(socket, &message, Int32(MSG_NOSIGNAL))
-                        if n == -1 && Glibc.errno == EINTR { continue }
-                        return n
-                    }
-                }
+                withMessage(payloadRaw, controlRaw) { sendmsg(socket, &$0, Int32(MSG_NOSIGNAL)) }
             }
         }
         if sent < 0 { throw OSError("send a descriptor over", errno: Glibc.errno, subject: "fd \(socket)") }
         if sent < bytes.count {
             // The descriptor went with the first byte; the rest is plain data.
             try System.writeAll(socket, Array(bytes[sent...]))
+        }
+    }
+
+    /// Calls `transfer` (a sendmsg or recvmsg) with a message of one data buffer and a control buffer, again while
+    /// a signal interrupts it (EINTR); its result is the call's.
+    private static func withMessage(_ data: UnsafeMutableRawBufferPointer, _ control: UnsafeMutableRawBufferPointer,
+                                    _ transfer: (inout msghdr) -> Int) -> Int {
+        var vector = iovec(iov_base: data.baseAddress, iov_len: data.count)
+        return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+            var message = msghdr()
+            message.msg_iov = vectorPointer
+            message.msg_iovlen = 1
+            message.msg_control = control.baseAddress
+            message.msg_controllen = control.count
+            while true {
+                let n = transfer(&message)
+                if n == -1 && Glibc.errno == EINTR { continue }
+                return n
+            }
         }
     }
 
@@ -252,20 +259,11 @@ public enum Sockets {
         var controlUsed = 0
         let n: Int = buffer.withUnsafeMutableBytes { bufferRaw in
             control.withUnsafeMutableBytes { controlRaw in
-                var vector = iovec(iov_base: bufferRaw.baseAddress, iov_len: bufferRaw.count)
-                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                    var message = msghdr()
-                    message.msg_iov = vectorPointer
-                    message.msg_iovlen = 1
-                    message.msg_control = controlRaw.baseAddress
-                    message.msg_controllen = controlRaw.count
-                    while true {
-                        let n = recvmsg(socket, &message, receiveCloseOnExec)
-                        if n == -1 && Glibc.errno == EINTR { continue }
-                        flags = message.msg_flags
-                        controlUsed = Int(message.msg_controllen)
-                        return n
-                    }
+                withMessage(bufferRaw, controlRaw) { message in
+                    let n = recvmsg(socket, &message, receiveCloseOnExec)
+                    flags = message.msg_flags
+                    controlUsed = Int(message.msg_controllen)
+                    return n
                 }
             }
         }
