@@ -78,7 +78,7 @@ public enum Files {
         var template = Array((base + "/" + prefix + "-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
         guard made else { throw OSError("create temporary directory in", errno: errno, subject: base) }
-        return String(cString: template)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Removes a file or a directory tree (does not follow symbolic links). Missing is fine.
