@@ -16,6 +16,19 @@ public enum Sockets {
         return (fds[0], fds[1])
     }
 
+    /// A socket pair for talking to a child: `start` starts the child with one end, which is closed here afterwards
+    /// (the child has its copy); the other end comes back with what `start` returned, or is closed if it threw.
+    public static func pairForChild<R>(_ start: (_ childEnd: Int32) throws -> R) throws -> (mine: Int32, started: R) {
+        let (mine, theirs) = try pair()
+        defer { System.close(theirs) }
+        do {
+            return (mine, try start(theirs))
+        } catch {
+            System.close(mine)
+            throw error
+        }
+    }
+
     // MARK: Unix-domain
 
     private static func unixAddress(_ path: String) throws(OSError) -> sockaddr_un {

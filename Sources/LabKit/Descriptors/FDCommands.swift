@@ -356,13 +356,11 @@ struct FDChild: Command {
         let objects = context.session.objects
         try objects.checkCapacity(for: "process")
         try objects.checkName(arguments.string("name"))
-        let (mine, theirs) = try Sockets.pair()
+        let mine: Int32
         let started: (pid: Int32, numbers: [Int32])
         do {
-            defer { System.close(theirs) }
-            started = try IPCWorkers.start("hold", handing: [theirs])
+            (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start("hold", handing: [theirs]) }
         } catch {
-            System.close(mine)
             throw FDSupport.explain(error)
         }
         let child = PeerProcess(pid: started.pid, role: "fd child", control: mine, controlInChild: started.numbers[0])

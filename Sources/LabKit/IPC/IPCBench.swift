@@ -208,15 +208,8 @@ private final class BenchEnds: @unchecked Sendable {
                 throw error
             }
         case .unix:
-            let (mine, theirs) = try Sockets.pair()
-            defer { System.close(theirs) }
-            do {
-                let started = try IPCWorkers.start("bench", handing: [theirs, theirs])
-                return BenchEnds(write: mine, read: mine, pid: started.pid)
-            } catch {
-                System.close(mine)
-                throw error
-            }
+            let (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start("bench", handing: [theirs, theirs]) }
+            return BenchEnds(write: mine, read: mine, pid: started.pid)
         case .queue:
             throw CommandError("the queue benchmark needs no worker")
         case .tcp:

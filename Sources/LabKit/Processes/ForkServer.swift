@@ -52,19 +52,11 @@ final class ForkServer: LabObject {
     /// Spawns `conclab __forkserver` with a socket on fd 3 and waits for its hello.
     static func start(timeoutMilliseconds: Int = 15_000) throws -> ForkServer {
         let executable = try WorkerMode.executable()
-        let (mine, theirs) = try Sockets.pair()
         let start = Clock.monotonicNanoseconds()
-        let pid: Int32
-        do {
-            pid = try ChildProcess.spawn(path: executable, arguments: ["conclab", ForkServerMode.flag],
-                                         environment: WorkerMode.environment(channel: 3),
-                                         channel: theirs)
-        } catch {
-            System.close(theirs)
-            System.close(mine)
-            throw error
+        let (mine, pid) = try Sockets.pairForChild { theirs in
+            try ChildProcess.spawn(path: executable, arguments: ["conclab", ForkServerMode.flag],
+                                   environment: WorkerMode.environment(channel: 3), channel: theirs)
         }
-        System.close(theirs)
         var channel = FrameChannel(fd: mine)
         do {
             guard let frame = try channel.receive(timeoutMilliseconds: timeoutMilliseconds),

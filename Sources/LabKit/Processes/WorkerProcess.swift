@@ -74,11 +74,9 @@ final class WorkerProcess: LabObject {
     static func launch(words: [String], shownAs: String? = nil, method: StartMethod, server: ForkServer?, waitForHello: Bool = true,
                        timeoutMilliseconds: Int = 15_000, shouldStop: () -> Bool = { false }) throws -> WorkerProcess {
         let task = shownAs ?? words.joined(separator: " ")
-        let (mine, theirs) = try Sockets.pair()
         let start = Clock.monotonicNanoseconds()
-        let pid: Int32
         var channelNumber: Int32?
-        do {
+        let (mine, pid) = try Sockets.pairForChild { theirs -> Int32 in
             switch method {
             case .spawn:
                 let executable = try WorkerMode.executable()
@@ -86,19 +84,14 @@ final class WorkerProcess: LabObject {
                 // (a file the learner opened without close-on-exec keeps its number in the worker, as in `fd child`).
                 let number = Descriptors.freeNumbers(1).first ?? 3
                 channelNumber = number
-                pid = try ChildProcess.spawn(path: executable, arguments: ["conclab", WorkerMode.flag] + words,
-                                             environment: WorkerMode.environment(channel: number),
-                                             descriptors: [(from: theirs, to: number)])
+                return try ChildProcess.spawn(path: executable, arguments: ["conclab", WorkerMode.flag] + words,
+                                              environment: WorkerMode.environment(channel: number),
+                                              descriptors: [(from: theirs, to: number)])
             case .forkserver:
                 guard let server else { throw SpawnError("no fork server to ask") }
-                pid = try server.spawnWorker(words: words, channel: theirs)
+                return try server.spawnWorker(words: words, channel: theirs)
             }
-        } catch {
-            System.close(theirs)
-            System.close(mine)
-            throw error
         }
-        System.close(theirs)
         var channel = FrameChannel(fd: mine)
         guard waitForHello else {
             return WorkerProcess(pid: pid, task: task, startMethod: method, server: server,
