@@ -61,14 +61,14 @@ public enum LabGuide {
             s.last = outcome.result
             let step = lab.steps[s.step]
             var notes: [String] = []
-            for (i, command) in step.commands.enumerated() where commandPath(command.text, registry: session.registry) == path {
-                s.ranCommands.insert(i)
-            }
-            // The step's next command follows the one just run: the same text if it is there, else the same command.
+            let paths = step.commands.map { commandPath($0.text, registry: session.registry) }
+            for i in paths.indices where paths[i] == path { s.ranCommands.insert(i) }
+            // The step's next command follows the one just run: the first with the same text from the expected place
+            // on, else anywhere; else the first that is the same command from the expected place on.
             let line = outcome.line.trimmed()
             let texts = step.commands.map { $0.text.trimmed() }
-            if let i = texts.indices.first(where: { $0 >= s.nextCommand && texts[$0] == line }) ?? texts.indices.first(where: { texts[$0] == line })
-                ?? step.commands.indices.first(where: { $0 >= s.nextCommand && commandPath(step.commands[$0].text, registry: session.registry) == path }) {
+            let ahead = s.nextCommand..<texts.count
+            if let i = ahead.first(where: { texts[$0] == line }) ?? texts.firstIndex(of: line) ?? ahead.first(where: { paths[$0] == path }) {
                 s.nextCommand = i + 1
             }
             // A step this machine cannot do is already done; its checks would judge the wrong machine.
