@@ -29,13 +29,8 @@ enum ProcSupport {
         session.objects.all(kind: "process").compactMap { entry in (entry.object as? WorkerProcess).map { (entry.handle, $0) } }
     }
 
-    /// The other children the shell started (`fd child`, `ipc echo CH`): processes too, listed, signalled and
-    /// waited for like workers.
-    static func peers(_ session: Session) -> [(String, PeerProcess)] {
-        session.objects.all(kind: "process").compactMap { entry in (entry.object as? PeerProcess).map { (entry.handle, $0) } }
-    }
-
-    /// A peer process by handle, or nil when the handle is a worker (any other kind is an error).
+    /// One of the other children the shell started (`fd child`, `ipc echo CH`) by handle: processes too, signalled
+    /// and waited for like workers. Nil when the handle is a worker (any other kind is an error).
     static func peer(_ handle: String, _ context: Context) throws -> PeerProcess? {
         try context.session.objects.lookup(handle, kind: "process") as? PeerProcess
     }
@@ -137,27 +132,24 @@ struct ProcList: Command {
                                """)
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let rows = ProcSupport.workers(context.session).map { handle, worker -> [Value] in
-            let s = worker.snapshot()
-            return [.string(handle), .int(Int(worker.pid)), .string(worker.startMethod.rawValue), .string(s.state),
-                    s.ended.map { .string($0.description) } ?? .null,
-                    s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null,
-                    s.rssBytes.map(Value.bytes) ?? .null, .string(worker.task)]
-        }
-        let peerRows = ProcSupport.peers(context.session).map { handle, peer -> [Value] in
+        // Workers and the other children share the handles p1, p2 …: listed together, oldest first.
+        let rows = context.session.objects.all(kind: "process").compactMap { entry -> [Value]? in
+            if let worker = entry.object as? WorkerProcess {
+                let s = worker.snapshot()
+                return [.string(entry.handle), .int(Int(worker.pid)), .string(worker.startMethod.rawValue), .string(s.state),
+                        s.ended.map { .string($0.description) } ?? .null,
+                        s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null,
+                        s.rssBytes.map(Value.bytes) ?? .null, .string(worker.task)]
+            }
+            guard let peer = entry.object as? PeerProcess else { return nil }
             let ended = peer.poll()
             let stat = ended == nil ? ProcFS.stat(pid: peer.pid) : nil
-            return [.string(handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.stateName ?? "gone"),
+            return [.string(entry.handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.stateName ?? "gone"),
                     ended.map { .string($0.description) } ?? .null,
                     stat.map { .quantity(ProcFS.milliseconds(ticks: $0.userTicks + $0.systemTicks), .milliseconds) } ?? .null,
                     stat.map { .bytes($0.rssPages * Int64(System.pageSize)) } ?? .null, .string(peer.role)]
         }
-        // In the order they were started: handles p1, p2 … are shared by workers and peers.
-        let all = (rows + peerRows).sorted { a, b in
-            guard case .int(let x) = a[1], case .int(let y) = b[1] else { return false }
-            return x < y
-        }
-        return .table(Table(columns: ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"], rows: all))
+        return .table(Table(columns: ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"], rows: rows))
     }
 }
 
@@ -172,19 +164,21 @@ struct ProcKill: Command {
         let handle = try arguments.require("P")
         let name = arguments.string("SIGNAL") ?? "TERM"
         guard let signal = Signals.number(named: name) else { throw UsageError("unknown signal \(name)", usage: arguments.usage) }
+        let pid: Int32
         if let peer = try ProcSupport.peer(handle, context) {
-            if let ended = peer.poll() { throw CommandError("\(handle) (pid \(peer.pid)) has already ended (\(ended)); nothing to signal.") }
-            do { try ChildProcess.signal(peer.pid, signal) } catch { throw CommandError("cannot signal \(handle) (pid \(peer.pid)): \(error)") }
-            EventRecorder.of(context.session).record(handle, .signal, "SIG" + Signals.name(of: signal))
-            return .record(Record([("handle", .string(handle)), ("pid", .int(Int(peer.pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
-        }
-        let worker = try ProcSupport.worker(handle, context)
-        if let ended = try worker.send(signal) {
-            let next = worker.isReaped ? "'close \(handle)' forgets it" : "'proc wait \(handle)' reaps it"
-            throw CommandError("\(handle) (pid \(worker.pid)) has already ended (\(ended)); nothing to signal. \(next).")
+            pid = peer.pid
+            if let ended = peer.poll() { throw CommandError("\(handle) (pid \(pid)) has already ended (\(ended)); nothing to signal.") }
+            do { try ChildProcess.signal(pid, signal) } catch { throw CommandError("cannot signal \(handle) (pid \(pid)): \(error)") }
+        } else {
+            let worker = try ProcSupport.worker(handle, context)
+            pid = worker.pid
+            if let ended = try worker.send(signal) {
+                let next = worker.isReaped ? "'close \(handle)' forgets it" : "'proc wait \(handle)' reaps it"
+                throw CommandError("\(handle) (pid \(pid)) has already ended (\(ended)); nothing to signal. \(next).")
+            }
         }
         EventRecorder.of(context.session).record(handle, .signal, "SIG" + Signals.name(of: signal))
-        return .record(Record([("handle", .string(handle)), ("pid", .int(Int(worker.pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
+        return .record(Record([("handle", .string(handle)), ("pid", .int(Int(pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
     }
 }
 
