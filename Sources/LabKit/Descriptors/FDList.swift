@@ -21,11 +21,12 @@ struct FDList: Command {
         var notes: [Int32: String] = [0: "stdin", 1: "stdout", 2: "stderr"]
         var summary = Record()
         if let processHandle {
-            let child = (try? session.objects.lookup(processHandle)) as? PeerProcess
+            let object = try? session.objects.lookup(processHandle)
+            let child = object as? PeerProcess
             if let control = child?.controlInChild { notes[control] = "control socket from the shell" }
             for (number, what) in child?.received ?? [:] { notes[number] = "received with fd send: \(what)" }
             for (number, what) in child?.childNotes ?? [:] { notes[number] = what }
-            if let worker = (try? session.objects.lookup(processHandle)) as? WorkerProcess, let number = worker.channelNumber {
+            if let worker = object as? WorkerProcess, let number = worker.channelNumber {
                 notes[number] = "channel to the shell (worker protocol)"
             }
             // The shell's descriptors that the child has at the same number, pointing at the same thing: inherited.
