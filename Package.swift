@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets are the architecture (see ARCHITECTURE.md): each arrow is a dependency the compiler enforces.
+//   CLabShim → LabOS → LabCore → PyLab → LabTopics → LabKit → conclab
+//                      LabCore → LabGuide ─────────→ LabKit
 let package = Package(
     name: "conclab",
     platforms: [.macOS(.v15)],
@@ -17,22 +20,35 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
-        // Declarations Glibc hides without _GNU_SOURCE (gettid, pipe2, pthread_setname_np, prctl).
+        // Declarations Glibc hides without _GNU_SOURCE (gettid, pipe2, pthread_setname_np, prctl) and the one spawn entry.
         .target(name: "CLabShim"),
         // The only module that talks to the operating system.
         .target(name: "LabOS", dependencies: ["CLabShim"]),
-        // The lab's kernel: command model, results, expressions, objects. No terminal code.
-        .target(name: "LabKit", dependencies: ["LabOS"]),
+        // The kernel: commands, results, expressions, objects, the session, and the vocabulary topics share.
+        // It sees no lab, no recorder and no topic.
+        .target(name: "LabCore", dependencies: ["LabOS"]),
+        // The Python-subset interpreter: lexer, parser, compiler, VM, objects, heap, GIL, builtins, runtime.
+        .target(name: "PyLab", dependencies: ["LabCore", "LabOS"]),
+        // One folder per topic (generators, descriptors, IPC, processes, threads, races, locks, measure, timeline,
+        // python); a topic uses only LabCore, PyLab and LabOS, never another topic (scripts/check_seams.py).
+        .target(name: "LabTopics", dependencies: ["LabCore", "PyLab", "LabOS"]),
+        // Labs (files, guide, replay, lint) and the recorder; it sees the core only, through its observer protocols.
+        .target(name: "LabGuide", dependencies: ["LabCore", "LabOS"]),
+        // The wiring: the standard registry, and a session with the guide and the recorder plugged in.
+        .target(name: "LabKit", dependencies: ["LabCore", "PyLab", "LabTopics", "LabGuide", "LabOS"]),
         .executableTarget(
             name: "conclab",
             dependencies: [
-                "LabKit", "LabOS", "CEditLine",
+                "LabKit", "LabCore", "LabTopics", "LabGuide", "LabOS", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LabOSTests", dependencies: ["LabOS"]),
-        .testTarget(name: "LabKitTests", dependencies: ["LabKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LabOS"]),
+        // What several test targets use: polling with a deadline, a snippet harness.
+        .target(name: "TestSupport", dependencies: ["LabOS", "LabCore", "PyLab"], path: "Tests/TestSupport"),
+        .testTarget(name: "LabOSTests", dependencies: ["LabOS", "TestSupport"]),
+        .testTarget(name: "PyLabTests", dependencies: ["PyLab", "LabCore", "TestSupport"]),
+        .testTarget(name: "LabKitTests", dependencies: ["LabKit", "LabCore", "PyLab", "LabTopics", "LabGuide", "LabOS", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LabOS", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,8 @@
 import ArgumentParser
 import LabKit
+import LabCore
+import LabTopics
+import LabGuide
 import LabOS
 
 /// Options every mode shares.

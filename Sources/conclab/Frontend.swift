@@ -1,4 +1,7 @@
 import LabKit
+import LabCore
+import LabTopics
+import LabGuide
 import LabOS
 
 /// Lines of a script: from a file or from standard input.

@@ -1,5 +1,8 @@
 import CEditLine
 import LabKit
+import LabCore
+import LabTopics
+import LabGuide
 import LabOS
 
 /// The libedit front end: prompt, emacs keys, persisted history, Ctrl-R search, Tab completion,

@@ -1,4 +1,7 @@
 import LabKit
+import LabCore
+import LabTopics
+import LabGuide
 import LabOS
 import Synchronization
 
@@ -34,8 +37,11 @@ struct Output: Sendable {
         let text = renderer.render(outcome.result)
         if !text.isEmpty { write(text + "\n") }
         for note in outcome.notes {
-            let colored = note.hasPrefix("  ✗") ? renderer.style(note, "31") : (note.contains("✓") ? renderer.style(note, "32") : note)
-            write(colored + "\n")
+            switch note {
+            case .check(let passed, _): write(renderer.style(note.text, passed ? "32" : "31") + "\n")
+            case .stepDone: write(renderer.style(note.text, "32") + "\n")
+            case .text: write(note.text + "\n")
+            }
         }
     }
 
@@ -52,7 +58,7 @@ struct Output: Sendable {
         } else {
             out += ",\"result\":" + JSONRenderer.render(outcome.result)
         }
-        if !outcome.notes.isEmpty { out += ",\"notes\":[" + outcome.notes.map(JSONRenderer.string).joined(separator: ",") + "]" }
+        if !outcome.notes.isEmpty { out += ",\"notes\":[" + outcome.notes.map { JSONRenderer.string($0.text) }.joined(separator: ",") + "]" }
         return out + "}"
     }
 }

@@ -1,4 +1,7 @@
 import LabKit
+import LabCore
+import LabTopics
+import LabGuide
 
 // Worker mode comes first, before any argument parsing, so a worker starts as fast as the binary can.
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == WorkerMode.flag {

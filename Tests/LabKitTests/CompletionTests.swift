@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// A command with a path argument (no standard command has one yet).
 private struct OpenCommand: Command {

@@ -1,7 +1,11 @@
 import Foundation
 import LabOS
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// A temporary directory for one test; removed by `remove()`.
 struct FDScratch {

@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// A session that runs generator commands and hands back their fields.
 private struct GenLab {

@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// A noun with a stable declaration, so help's golden pages do not change when topics grow.
 private struct WidgetNoun: Command {

@@ -2,7 +2,11 @@ import Foundation
 import LabOS
 import Synchronization
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// Channels in one process: pipes, socket pairs, Unix and TCP sockets, thread peers, timeouts and Ctrl-C.
 /// (Worker processes at the far end are tested end to end, with the real binary.)

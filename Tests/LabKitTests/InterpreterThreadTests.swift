@@ -1,7 +1,12 @@
 import LabOS
 import Synchronization
 import Testing
-@testable import LabKit
+import TestSupport
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// Snippets on real threads: shared globals, the GIL, reference-count modes, stopping.
 @Suite("Interpreter: threads", .serialized, .timeLimit(.minutes(1)))

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// Whatever the renderer writes must be JSON another program can read back.
 @Suite struct JSONValidityTests {

@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 import LabOS
 
 /// A small, valid lab used as the base of the malformed variants.
@@ -234,9 +238,9 @@ struct LabGuideTests {
         #expect(LabGuide.promptPrefix(session) == "[sample 1/2] ")
         #expect(session.complete("ec").candidates == ["echo hello"])
         let wrong = session.execute("echo bye")
-        #expect(wrong.notes.contains { $0.contains("✗ text == \"hello\"") && $0.contains("text = \"bye\"") })
+        #expect(wrong.notes.contains { $0.text.contains("✗ text == \"hello\"") && $0.text.contains("text = \"bye\"") })
         let right = session.execute("echo hello")
-        #expect(right.notes.contains { $0.contains("Step 1 done") })
+        #expect(right.notes.contains { $0.text.contains("Step 1 done") })
         #expect(LabProgress.load(from: dir + "/state").labs["sample"]?.stepsDone == [1])
         #expect(session.execute("lab next").succeeded)
         #expect(LabGuide.promptPrefix(session) == "[sample 2/2] ")

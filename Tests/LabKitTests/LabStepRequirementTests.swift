@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 import LabOS
 
 /// Front matter of six lines, so a body's first line is line 7 of the file.
@@ -205,7 +209,7 @@ struct LabStepRequirementGuideTests {
         let (session, dir) = try session(["01-guide.md": labText(body, id: "guide")])
         defer { Files.removeTree(dir) }
         #expect(session.execute("lab start guide").succeeded)
-        #expect(session.execute("echo hello").notes.contains { $0.contains("Step 1 done") })
+        #expect(session.execute("echo hello").notes.contains { $0.text.contains("Step 1 done") })
         let next = session.execute("lab next")
         #expect(next.succeeded)
         #expect(next.text.contains("skipped on this machine: " + needs9999 + ". It counts as done; 'lab next' moves on."), "\(next.text)")
@@ -218,7 +222,7 @@ struct LabStepRequirementGuideTests {
         #expect(check.text.contains(needs9999), "\(check.text)")
         #expect(!check.text.contains("✗"))
         // Running the step's command anyway does not report its checks as failed.
-        #expect(!session.execute("echo big").notes.contains { $0.contains("✗") })
+        #expect(!session.execute("echo big").notes.contains { $0.text.contains("✗") })
         guard case .string(let note)? = session.execute("lab status").result.fields["skipped"] else {
             Issue.record("lab status has no 'skipped' note")
             return
@@ -227,7 +231,7 @@ struct LabStepRequirementGuideTests {
         #expect(session.execute("lab next").succeeded)
         #expect(LabGuide.promptPrefix(session) == "[guide 3/3] ")
         #expect(session.execute("lab status").result.fields["skipped"] == nil)
-        #expect(session.execute("mem").notes.contains { $0.contains("complete") })
+        #expect(session.execute("mem").notes.contains { $0.text.contains("complete") })
         #expect(LabProgress.load(from: dir + "/state").labs["guide"]?.stepsDone == [1, 2, 3])
     }
 

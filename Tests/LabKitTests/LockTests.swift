@@ -1,7 +1,11 @@
 import LabOS
 import Synchronization
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// Helpers of the thread, lock and deadlock tests.
 enum ThreadsTestSupport {

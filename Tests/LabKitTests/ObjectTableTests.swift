@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 private let widgets = ObjectKindInfo(kind: "widget", prefix: "w", limitName: "widgets", defaultLimit: 3)
 private let processes = ObjectKindInfo(kind: "process", prefix: "p", plural: "processes", listCommand: "proc",

@@ -1,7 +1,11 @@
 import LabOS
 import Synchronization
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// The built conclab, for the tests that start real workers: $CONCLAB_BIN, else `<package>/.build/debug/conclab`.
 private let conclabBinary: String? = {
@@ -102,7 +106,7 @@ struct ProcessJobTests {
 
     @Test func threadsRunEveryJobAndReportProgress() throws {
         let calls = Mutex<[Int]>([])
-        try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: "threads", progress: { done in
+        try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: .native, progress: { done in
             calls.withLock { $0.append(done) }
         }, cancellation: Cancellation())
         #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
@@ -112,7 +116,7 @@ struct ProcessJobTests {
         let cancelled = Cancellation()
         cancelled.cancel()
         #expect(throws: JobStopped.self) {
-            try NativeParallelJob(job: .spin(cpuMilliseconds: 60_000)).runInThreads(count: 2, mode: "threads", progress: { _ in }, cancellation: cancelled)
+            try NativeParallelJob(job: .spin(cpuMilliseconds: 60_000)).runInThreads(count: 2, mode: .native, progress: { _ in }, cancellation: cancelled)
         }
     }
 
@@ -123,7 +127,7 @@ struct ProcessJobTests {
         #expect(try WorkerTask(words: job.workerWords) == .snippet(snippet))
         #expect(try WorkerTask(words: job.workerWords).words == job.workerWords)
         #expect(throws: (any Error).self) { try WorkerTask(words: ["--py"]) }
-        #expect(job.threadModes == ["threads (GIL)", "threads (no GIL)"])
+        #expect(job.threadModes == [.gil, .noGIL])
         #expect(job.description.hasPrefix("py: def f():"))
     }
 
@@ -150,8 +154,8 @@ struct ProcessJobTests {
     }
 
     /// Each thread row gets a fresh interpreter in its mode; threads share its globals, as in Python.
-    @Test(arguments: ["threads (GIL)", "threads (no GIL)"])
-    func snippetThreadsShareOneInterpretersGlobals(mode: String) throws {
+    @Test(arguments: [ThreadMode.gil, .noGIL])
+    func snippetThreadsShareOneInterpretersGlobals(mode: ThreadMode) throws {
         let job = try SnippetParallelJob(snippet: "def work():\\n    i = 0\\n    while i < 20_000:\\n        i += 1\\n    return i\\nr = work()\\nassert r == 20_000")
         let calls = Mutex<[Int]>([])
         try job.runInThreads(count: 3, mode: mode, progress: { done in calls.withLock { $0.append(done) } }, cancellation: Cancellation())
@@ -161,7 +165,7 @@ struct ProcessJobTests {
 
     @Test func aFailingSnippetFailsItsRowWithTheException() throws {
         let job = try SnippetParallelJob(snippet: "raise KeyError('k')")
-        #expect { try job.runInThreads(count: 2, mode: "threads (no GIL)", progress: { _ in }, cancellation: Cancellation()) } throws: { error in
+        #expect { try job.runInThreads(count: 2, mode: .noGIL, progress: { _ in }, cancellation: Cancellation()) } throws: { error in
             "\(error)".contains("KeyError")
         }
         #expect { try job.runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation()) } throws: { error in
@@ -177,13 +181,14 @@ struct ProcessJobTests {
             cancellation.cancel()
         }
         #expect(throws: JobStopped.self) {
-            try job.runInThreads(count: 2, mode: "threads (GIL)", progress: { _ in }, cancellation: cancellation)
+            try job.runInThreads(count: 2, mode: .gil, progress: { _ in }, cancellation: cancellation)
         }
     }
 
-    @Test(arguments: [("sequential", "sequential"), ("threads (GIL)", "threads_gil"), ("threads (no GIL)", "threads_no_gil"), ("processes", "processes")])
-    func modeKeysAreNamesChecksCanUse(name: String, key: String) {
-        #expect(ParallelComparison.Mode.threads(name).key == key)
+    @Test(arguments: [(ParallelComparison.Mode.sequential, "sequential"), (.threads(.gil), "threads_gil"),
+                      (.threads(.noGIL), "threads_no_gil"), (.threads(.native), "threads"), (.processes, "processes")])
+    func modeKeysAreNamesChecksCanUse(mode: ParallelComparison.Mode, key: String) {
+        #expect(mode.key == key)
     }
 }
 

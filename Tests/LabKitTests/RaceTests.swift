@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct RaceCounterTests {
     @Test(arguments: [CounterSync.mutex, .atomic, .local])

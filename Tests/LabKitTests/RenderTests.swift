@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 private let plain = HumanRenderer(color: false)
 private let escape = "\u{1B}["

@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// A command that only runs when the session's output is JSON (to exercise declared requirements).
 private struct NeedsJSON: Command {

@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// Every complete schedule, one by one: the slow, obvious count the explorer must agree with.
 private func bruteForce(_ scenario: SimScenario) -> [String: Int] {

@@ -1,5 +1,9 @@
 import Testing
 import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 @Suite struct StatisticsTests {
     @Test func oddCountMedianIsTheMiddle() {

@@ -1,6 +1,10 @@
 import Synchronization
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 /// A stand-in live object for the object table: records when it is closed, and can refuse to close.
 final class FakeObject: LabObject {

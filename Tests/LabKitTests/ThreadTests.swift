@@ -1,6 +1,10 @@
 import LabOS
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 private func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
     ThreadsTestSupport.eventually(within: seconds, condition)

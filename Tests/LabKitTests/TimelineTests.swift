@@ -1,5 +1,9 @@
 import Testing
-@testable import LabKit
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
 
 private func event(_ ms: Int64, _ actor: String, _ kind: EventKind, tid: Int32 = 100, _ detail: String = "") -> TimelineEvent {
     TimelineEvent(nanoseconds: 1_000_000_000 + ms * 1_000_000, threadID: tid, actor: actor, kind: kind, detail: detail)

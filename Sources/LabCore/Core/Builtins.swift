@@ -1,0 +1,144 @@
+/// `help`, `echo`, `set`, `history`, `clear`, `exit`: the shell's own commands.
+package struct HelpCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("help", aliases: ["?"], summary: "show commands, or the usage and examples of one",
+                           arguments: [ArgumentSpec("TOPIC", .word, optional: true, variadic: true, help: "a command, a noun and verb, or a word to search for")],
+                           examples: ["help", "help proc", "help proc spawn", "help cancel"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        .text(try Help.lookup(arguments.strings("TOPIC"), in: context.session.registry))
+    }
+}
+
+package struct EchoCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("echo", summary: "print the words given",
+                           arguments: [ArgumentSpec("TEXT", .text, optional: true, variadic: true)],
+                           examples: ["echo 'hello,   world'"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        .text(arguments.strings("TEXT").joined(separator: " "))
+    }
+}
+
+package struct SetCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("set", summary: "show or change settings: output format, colour, limits",
+                           arguments: [ArgumentSpec("KEY", .choice(["output", "color", "limit"]), optional: true),
+                                       ArgumentSpec("VALUE", .word, optional: true, variadic: true)],
+                           examples: ["set", "set output json", "set color off", "set limit processes 8"],
+                           discussion: "output: human or json. color: on or off. limit NAME N: caps on live objects.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let session = context.session
+        let values = arguments.strings("VALUE")
+        switch arguments.string("KEY") {
+        case nil:
+            var record = Record(title: "settings", [("output", .string(session.settings.output.rawValue)),
+                                                     ("color", .string(session.settings.color ? "on" : "off"))])
+            for (name, value) in session.objects.limits { record.append("limit.\(name)", .int(value)) }
+            return .record(record)
+        case "output":
+            guard values.count == 1, let format = OutputFormat(rawValue: values[0] == "text" ? "human" : values[0]) else {
+                throw UsageError("set output takes one of: human, json", usage: arguments.usage)
+            }
+            session.settings.output = format
+            return .text("output: \(format.rawValue)")
+        case "color":
+            guard values.count == 1, ["on", "off"].contains(values[0]) else {
+                throw UsageError("set color takes on or off", usage: arguments.usage)
+            }
+            session.settings.color = values[0] == "on"
+            return .text("color: \(values[0])")
+        default:
+            guard values.count == 2, let n = Arguments.parseInteger(values[1]), n >= 0 else {
+                let names = session.objects.limits.map(\.0).joined(separator: ", ")
+                throw UsageError("set limit takes a name (\(names)) and a whole number", usage: arguments.usage)
+            }
+            try session.objects.setLimit(values[0], n)
+            return .text("limit.\(values[0]): \(n)")
+        }
+    }
+}
+
+package struct HistoryCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("history", summary: "list the commands typed (saved across sessions in the terminal)",
+                           arguments: [ArgumentSpec("N", .integer, optional: true, help: "show only the last N")],
+                           examples: ["history 10"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let lines = context.session.history
+        let n = try arguments.integer("N", default: lines.count, range: 0...Int.max)
+        let shown = lines.suffix(n)
+        let first = lines.count - shown.count + 1
+        return .table(Table(columns: ["#", "command"], rows: shown.enumerated().map { [.int(first + $0.offset), .string($0.element)] }))
+    }
+}
+
+package struct ClearCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("clear", summary: "clear the screen")
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        context.directive = .clearScreen
+        return .nothing
+    }
+}
+
+package struct ExitCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("exit", aliases: ["quit"], summary: "leave conclab, ending every thread and process it started (Ctrl-D too)")
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        context.directive = .exit
+        return .nothing
+    }
+}
+
+/// `ls`, `show`, `close`: the generic verbs over every live object.
+package struct ListObjectsCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("ls", summary: "list every live object with its kind and state",
+                           arguments: [ArgumentSpec("KIND", .word, optional: true, help: "only objects of this kind (process, thread…)")],
+                           examples: ["ls", "ls process"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let kind = arguments.string("KIND")
+        let rows = context.session.objects.all(kind: kind).map { entry -> [Value] in
+            [.string(entry.handle), .string(entry.object.kind), .string(entry.object.state), .string(entry.object.summary)]
+        }
+        return .table(Table(columns: ["handle", "kind", "state", "what"], rows: rows))
+    }
+}
+
+package struct ShowCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("show", summary: "inspect one live object",
+                           arguments: [ArgumentSpec("HANDLE", .handle(nil), help: "a handle from 'ls'")],
+                           examples: ["show p1"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let handle = try arguments.require("HANDLE")
+        let object = try context.session.objects.lookup(handle)
+        var record = Record(title: handle, [("handle", .string(handle)), ("kind", .string(object.kind)), ("state", .string(object.state))])
+        record.fields += object.details().fields
+        return .record(record)
+    }
+}
+
+package struct CloseCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("close", summary: "end live objects: kill and reap a process, stop a thread, close a descriptor",
+                           arguments: [ArgumentSpec("HANDLE", .handle(nil), variadic: true)],
+                           examples: ["close p1 p2"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let handles = arguments.strings("HANDLE")
+        for handle in handles { _ = try context.session.objects.lookup(handle) }
+        var rows: [[Value]] = []
+        for handle in handles {
+            let object = try context.session.objects.close(handle)
+            rows.append([.string(handle), .string(object.kind), .string(object.state)])
+        }
+        return .table(Table(columns: ["handle", "kind", "state"], rows: rows))
+    }
+}

@@ -1,0 +1,353 @@
+import Synchronization
+import LabOS
+
+/// A command's cancellation flag: set by the front end on Ctrl-C, checked by the command.
+public final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Thrown when a command notices it was cancelled.
+public struct Cancelled: Error, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "cancelled" }
+}
+
+/// What the front end should do after a command besides printing its result.
+public enum Directive: Sendable, Equatable {
+    case none
+    case exit
+    case clearScreen
+}
+
+public enum OutputFormat: String, Sendable {
+    case human
+    case json
+}
+
+/// Settings `set` changes.
+public struct Settings: Sendable {
+    public var output: OutputFormat = .human
+    public var color: Bool = false
+    /// Lab language: "en" or "ru".
+    public var language: String = "en"
+    public init(output: OutputFormat = .human, color: Bool = false, language: String = "en") {
+        self.output = output
+        self.color = color
+        self.language = language
+    }
+}
+
+/// Where a session finds labs and keeps state.
+public struct SessionEnvironment: Sendable {
+    /// The `Labs` folder (holding `en/` and `ru/`), if found.
+    public var labsDirectory: String?
+    /// Where progress.json goes; nil keeps progress in memory only.
+    public var stateDirectory: String?
+    public init(labsDirectory: String? = nil, stateDirectory: String? = nil) {
+        self.labsDirectory = labsDirectory
+        self.stateDirectory = stateDirectory
+    }
+}
+
+/// The scratch folder a replayed lab gets: the only place its commands may write.
+public struct Sandbox: Sendable {
+    public var scratchDirectory: String
+    public init(scratchDirectory: String) { self.scratchDirectory = scratchDirectory }
+
+    /// Resolves `path` for writing: relative paths land in the scratch folder; anything that would leave it is refused.
+    public func writablePath(_ path: String) throws -> String {
+        if path.hasPrefix("/") {
+            guard path.hasPrefix(scratchDirectory + "/") else {
+                throw CommandError("a lab may only write inside its scratch folder; '\(path)' is outside it")
+            }
+        }
+        let parts = path.split(separator: "/")
+        if parts.contains("..") { throw CommandError("a lab may not use '..' in paths ('\(path)')") }
+        return path.hasPrefix("/") ? path : scratchDirectory + "/" + path
+    }
+}
+
+extension Session {
+    /// The path a command may write to: unchanged in a normal session, confined to the scratch folder in a lab replay.
+    public func writablePath(_ path: String) throws -> String {
+        guard let sandbox else { return path }
+        return try sandbox.writablePath(path)
+    }
+}
+
+/// A command that did not succeed, in the words the shell prints.
+public struct Failure: Sendable, Equatable {
+    public enum Kind: String, Sendable { case usage, unknownCommand, cancelled, failed }
+    public var kind: Kind
+    public var message: String
+    /// Usage lines to show under the message (bad arguments).
+    public var usage: String?
+}
+
+/// The outcome of one line.
+public struct Outcome: Sendable {
+    public var line: String
+    public var result: LabResult
+    public var failure: Failure?
+    public var directive: Directive
+    public var elapsedNanoseconds: Int64
+    /// The command the line named (`["proc", "kill"]`), once resolved; nil when the line named none.
+    public var path: [String]? = nil
+    /// Lines the shell adds after the result (an active lab's check results).
+    public var notes: [Note] = []
+    public var succeeded: Bool { failure == nil }
+}
+
+/// The running state one command sees: the session, its cancellation flag, and a way to report progress.
+public final class Context: Sendable {
+    public let session: Session
+    public let cancellation: Cancellation
+    private let directiveState = Locked(Directive.none)
+
+    package init(session: Session, cancellation: Cancellation) {
+        self.session = session
+        self.cancellation = cancellation
+    }
+
+    public var directive: Directive {
+        get { directiveState.withLock { $0 } }
+        set { directiveState.withLock { $0 = newValue } }
+    }
+
+    public func checkCancelled() throws {
+        if cancellation.isCancelled { throw Cancelled() }
+    }
+
+    /// Sleeps in slices of at most 5 ms so Ctrl-C ends it promptly.
+    public func sleep(milliseconds: Int) throws {
+        let deadline = Clock.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
+        while true {
+            try checkCancelled()
+            let left = deadline - Clock.monotonicNanoseconds()
+            if left <= 0 { return }
+            System.sleep(nanoseconds: min(left, 5_000_000))
+        }
+    }
+
+    /// Reports progress of long work (0…1); the front end draws a bar on a tty and nothing when piped.
+    public func progress(_ fraction: Double, _ label: String) {
+        session.progressReporter?(fraction, label)
+    }
+
+    /// Runs another command line in this context (for `time`, `bench`); its failure becomes this command's.
+    public func runNested(_ line: String) throws -> LabResult {
+        let outcome = session.execute(line, cancellation: cancellation, nested: true)
+        if let failure = outcome.failure {
+            switch failure.kind {
+            case .cancelled: throw Cancelled()
+            case .usage: throw UsageError(failure.message, usage: failure.usage ?? "")
+            default: throw CommandError(failure.message)
+            }
+        }
+        return outcome.result
+    }
+}
+
+/// One learner's session: the commands, the live objects, the settings and the history.
+/// The front end (terminal or script) feeds it lines; it never prints.
+public final class Session: Sendable {
+    public let registry: Registry
+    public let objects = ObjectTable()
+    private let settingsState: Locked<Settings>
+    private let historyState = Locked<[String]>([])
+    private let running = Locked<Cancellation?>(nil)
+    private let progressState = Locked<(@Sendable (Double, String) -> Void)?>(nil)
+    private let topicState = Locked<[String: any Sendable]>([:])
+    private let noticeState = Locked<[String]>([])
+    private let lastResultState = Locked<LabResult>(.nothing)
+    /// Where a replayed lab may write; nil in a normal session.
+    public let sandbox: Sandbox?
+    /// Where labs and progress live (the front end sets these; tests point them at temporary folders).
+    public let environment: SessionEnvironment
+
+    /// Who follows the session from outside the core (the lab guide, the recorder), in the order they are told.
+    public let observers: [any SessionObserver]
+    /// Where completion finds what the core does not know (a lab step's commands, lab ids).
+    public let completionSources: [any CompletionSource]
+
+    public init(registry: Registry, settings: Settings = Settings(), sandbox: Sandbox? = nil,
+                environment: SessionEnvironment = SessionEnvironment(),
+                observers: [any SessionObserver] = [], completionSources: [any CompletionSource] = []) {
+        self.registry = registry
+        self.observers = observers
+        self.completionSources = completionSources
+        self.settingsState = Locked(settings)
+        self.sandbox = sandbox
+        self.environment = environment
+        for info in Registry.baseKinds { objects.declare(info) }
+        for command in registry.commands {
+            for info in registry.objectKinds(of: command) { objects.declare(info) }
+        }
+    }
+
+    public var settings: Settings {
+        get { settingsState.withLock { $0 } }
+        set { settingsState.withLock { $0 = newValue } }
+    }
+
+    public var progressReporter: (@Sendable (Double, String) -> Void)? {
+        get { progressState.withLock { $0 } }
+        set { progressState.withLock { $0 = newValue } }
+    }
+
+    /// Session-scoped state of a topic (the active lab, the recorder, the generator trace switch…),
+    /// created from `initial` on first use. Keys are the topic's own; values live as long as the session.
+    public func withTopicState<T: Sendable, R>(_ key: String, initial: @autoclosure () -> T, _ body: (inout T) throws -> R) rethrows -> R {
+        try topicState.withLock { store in
+            var value = (store[key] as? T) ?? initial()
+            defer { store[key] = value }
+            return try body(&value)
+        }
+    }
+
+    /// The result of the last top-level command that succeeded with something to show (for `chart export`).
+    public var lastResult: LabResult { lastResultState.withLock { $0 } }
+
+    /// Posts a message that happened in the background (a watchdog found a deadlock, a worker crashed).
+    /// Any thread may post; the front end prints pending notices before the next prompt and after each command.
+    public func post(notice: String) {
+        noticeState.withLock { $0.append(notice) }
+    }
+
+    /// Takes every pending notice, oldest first.
+    public func takeNotices() -> [String] {
+        noticeState.withLock { notices in
+            defer { notices.removeAll() }
+            return notices
+        }
+    }
+
+    /// Lines typed in this session (and, in the terminal, loaded from the history file), oldest first.
+    public var history: [String] { historyState.withLock { $0 } }
+
+    public func addHistory(_ line: String) {
+        historyState.withLock { lines in
+            if lines.last != line { lines.append(line) }
+        }
+    }
+
+    /// Called by the front end for each line the learner typed (not for history loaded from disk).
+    public func typed(_ line: String) {
+        addHistory(line)
+        for observer in observers { observer.didType(line, in: self) }
+    }
+
+    /// Cancels the running command, if any (Ctrl-C). Returns whether one was running.
+    @discardableResult
+    public func cancelRunning() -> Bool {
+        running.withLock { c in
+            guard let c else { return false }
+            c.cancel()
+            return true
+        }
+    }
+
+    /// Parses and runs one line. Never throws: every failure is an `Outcome` the shell prints.
+    public func execute(_ line: String) -> Outcome {
+        let cancellation = Cancellation()
+        running.withLock { $0 = cancellation }
+        defer { running.withLock { $0 = nil } }
+        return execute(line, cancellation: cancellation, nested: false)
+    }
+
+    package func execute(_ line: String, cancellation: Cancellation, nested: Bool) -> Outcome {
+        let started = Clock.monotonicNanoseconds()
+        let context = Context(session: self, cancellation: cancellation)
+        var outcome = Outcome(line: line, result: .nothing, failure: nil, directive: .none, elapsedNanoseconds: 0)
+        do {
+            outcome.result = try run(line, context: context, nested: nested, path: &outcome.path)
+        } catch {
+            outcome.failure = Self.failure(from: error)
+        }
+        outcome.directive = context.directive
+        outcome.elapsedNanoseconds = Clock.monotonicNanoseconds() - started
+        if !nested {
+            outcome.notes = observers.flatMap { $0.didRun(outcome, in: self) }
+            if outcome.succeeded && outcome.result != .nothing { lastResultState.withLock { $0 = outcome.result } }
+        }
+        return outcome
+    }
+
+    package static func failure(from error: any Error) -> Failure {
+        switch error {
+        case let e as UsageError: return Failure(kind: .usage, message: e.message, usage: e.usage.isEmpty ? nil : e.usage)
+        case let e as UnknownCommand: return Failure(kind: .unknownCommand, message: e.description)
+        case is Cancelled: return Failure(kind: .cancelled, message: "cancelled")
+        case let e as ExpressionError: return Failure(kind: .failed, message: "expression: \(e)")
+        default: return Failure(kind: .failed, message: "\(error)")
+        }
+    }
+
+    private func run(_ line: String, context: Context, nested: Bool, path resolved: inout [String]?) throws -> LabResult {
+        let words: [Word]
+        var commentStart: Int?
+        do { words = try Tokenizer.split(line, commentStart: &commentStart) } catch { throw UsageError(error.message) }
+        var stages: [[Word]] = [[]]
+        for word in words {
+            if word.isPipe { stages.append([]) } else { stages[stages.count - 1].append(word) }
+        }
+        guard !stages[0].isEmpty else {
+            if stages.count > 1 { throw UsageError("nothing before '|'") }
+            return .nothing
+        }
+        let stageEnds = words.filter(\.isPipe).map(\.start) + [commentStart ?? line.count]
+        let (command, path, rest) = try registry.resolve(stages[0])
+        resolved = path
+        let usage = registry.usageLines(for: command, path: path)
+        for requirement in command.requirements where !requirement.isMet(self) {
+            throw CommandError(requirement.message)
+        }
+        let arguments = try ArgumentReader.parse(rest, spec: command.spec, usage: usage, source: line, stageEnd: stageEnds[0])
+        if nested && (path == ["exit"] || path == ["quit"]) { throw CommandError("'\(path.joined(separator: " "))' cannot run inside another command") }
+        var result = try command.run(arguments, in: context)
+        for (index, stage) in stages.enumerated().dropFirst() {
+            result = try Pipeline.apply(stage, to: result, source: line, stageEnd: stageEnds[index])
+        }
+        return result
+    }
+
+    /// Ends every live object (threads asked to stop, children killed and reaped). Returns what could not be ended.
+    @discardableResult
+    public func shutdown() -> [(String, String)] {
+        cancelRunning()
+        return objects.closeAll()
+    }
+}
+
+/// `cmd | where EXPR`: filters a table's rows (or passes a record only if it matches).
+package enum Pipeline {
+    package static func apply(_ stage: [Word], to result: LabResult, source: String, stageEnd: Int) throws -> LabResult {
+        guard let verb = stage.first else { throw UsageError("nothing after '|'") }
+        guard verb.text == "where" else {
+            var message = "unknown filter '\(verb.text)'; after '|' use: where EXPR"
+            if Suggest.closest(to: verb.text, in: ["where"]) != nil { message = "unknown filter '\(verb.text)'. Did you mean 'where'?" }
+            throw UsageError(message, usage: "COMMAND | where EXPR")
+        }
+        guard stage.count > 1 else { throw UsageError("where needs an expression", usage: "COMMAND | where EXPR") }
+        let chars = Array(source)
+        let text = String(chars[stage[1].start..<min(stageEnd, chars.count)])
+        let expression = try Expression(parsing: text)
+        switch result {
+        case .table(var table):
+            var kept: [[Value]] = []
+            for index in table.rows.indices where try Evaluator(record: table.record(at: index)).isTrue(expression) {
+                kept.append(table.rows[index])
+            }
+            table.rows = kept
+            return .table(table)
+        case .group(var results) where !results.isEmpty:
+            results[results.count - 1] = try apply(stage, to: results[results.count - 1], source: source, stageEnd: stageEnd)
+            return .group(results)
+        default:
+            return try Evaluator(record: result.fields).isTrue(expression) ? result : .nothing
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import LabOS
+import Synchronization
+
+/// A live thing the learner made: a thread, a process, a descriptor, a generator…
+/// The object table alone names, closes and reaps them.
+public protocol LabObject: AnyObject, Sendable {
+    /// "thread", "process", "generator" …
+    var kind: String { get }
+    /// "running", "exited 0", "exhausted" …
+    var state: String { get }
+    /// One line for `ls`.
+    var summary: String { get }
+    /// Everything `show` prints.
+    func details() -> Record
+    /// Ends the object (kill and reap, join, close). Must not block for long.
+    func close() throws
+}
+
+/// How handles of a kind are named and capped.
+public struct ObjectKindInfo: Sendable {
+    public var kind: String
+    /// `t` for threads → t1, t2 …
+    public var prefix: String
+    /// The `set limit` key and the default cap, if capped.
+    public var limitName: String?
+    public var defaultLimit: Int?
+    /// "processes"; the kind plus "s" unless given.
+    public var plural: String
+    /// The noun whose `list` verb shows these ("proc" for processes).
+    public var listCommand: String
+
+    public init(kind: String, prefix: String, plural: String? = nil, listCommand: String? = nil,
+                limitName: String? = nil, defaultLimit: Int? = nil) {
+        self.kind = kind
+        self.plural = plural ?? kind + "s"
+        self.listCommand = listCommand ?? kind
+        self.prefix = prefix
+        self.limitName = limitName
+        self.defaultLimit = defaultLimit
+    }
+}
+
+/// The session-wide table of live objects with auto-named or learner-given handles.
+public final class ObjectTable: Sendable {
+    private struct Entry {
+        var handle: String
+        var object: any LabObject
+    }
+
+    private struct State {
+        var entries: [Entry] = []
+        var counters: [String: Int] = [:]
+        var kinds: [String: ObjectKindInfo] = [:]
+        var limits: [String: Int] = [:]
+    }
+
+    private let state = Locked(State())
+
+    public init() {}
+
+    /// Declares a kind (its handle prefix and cap); topics do this when they register.
+    public func declare(_ info: ObjectKindInfo) {
+        state.withLock { s in
+            s.kinds[info.kind] = info
+            if let name = info.limitName, let limit = info.defaultLimit, s.limits[name] == nil { s.limits[name] = limit }
+        }
+    }
+
+    public var limits: [(String, Int)] { state.withLock { s in s.limits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } }
+
+    public func setLimit(_ name: String, _ value: Int) throws {
+        try state.withLock { s in
+            guard s.limits[name] != nil else {
+                throw CommandError("no limit named '\(name)'; limits: \(s.limits.keys.sorted().joined(separator: ", "))")
+            }
+            s.limits[name] = value
+        }
+    }
+
+    /// Checks the cap before the caller creates an object of `kind` (so nothing is half-done).
+    public func checkCapacity(for kind: String, adding count: Int = 1) throws {
+        try state.withLock { s in
+            guard let info = s.kinds[kind], let name = info.limitName, let limit = s.limits[name] else { return }
+            let live = s.entries.filter { $0.object.kind == kind }.count
+            if live + count > limit {
+                throw CommandError("too many \(info.plural): \(live) live, limit \(limit). Close some, or raise it with 'set limit \(name) N'.")
+            }
+        }
+    }
+
+    /// Adds an object; returns its handle (`name` if given and free, else the next `prefix + n`).
+    @discardableResult
+    public func add(_ object: any LabObject, name: String? = nil) throws -> String {
+        try state.withLock { s in
+            let prefix = s.kinds[object.kind]?.prefix ?? "o"
+            let handle: String
+            if let name {
+                try Self.check(name, against: s.entries)
+                handle = name
+            } else {
+                var n = s.counters[prefix, default: 0]
+                var candidate: String
+                repeat {
+                    n += 1
+                    candidate = prefix + String(n)
+                } while s.entries.contains(where: { $0.handle == candidate })
+                s.counters[prefix] = n
+                handle = candidate
+            }
+            s.entries.append(Entry(handle: handle, object: object))
+            return handle
+        }
+    }
+
+    /// Throws unless `name` (when given) can name a new object; call before creating it.
+    public func checkName(_ name: String?) throws {
+        guard let name else { return }
+        try state.withLock { s in try Self.check(name, against: s.entries) }
+    }
+
+    private static func check(_ name: String, against entries: [Entry]) throws {
+        guard isValidName(name) else {
+            throw CommandError("'\(name)' cannot be a name: use a letter, then letters, digits, '-' or '_'")
+        }
+        guard !entries.contains(where: { $0.handle == name }) else {
+            throw CommandError("the name '\(name)' is taken; pick another or close \(name) first")
+        }
+    }
+
+    package static func isValidName(_ name: String) -> Bool {
+        guard let first = name.first, first.isLetter, name.count <= 32 else { return false }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
+    /// The object named `handle`, of `kind` when given; a clear error naming the next step otherwise.
+    public func lookup(_ handle: String, kind: String? = nil) throws -> any LabObject {
+        let (found, info) = state.withLock { s in (s.entries.first(where: { $0.handle == handle })?.object, kind.flatMap { s.kinds[$0] }) }
+        guard let object = found else {
+            let what = kind ?? "object"
+            let listing = info.map { "'\($0.listCommand) list'" } ?? "'ls'"
+            var message = "No \(what) \(handle). Run \(listing) to see live \(info?.plural ?? "objects")."
+            if let guess = Suggest.closest(to: handle, in: handles(kind: kind)) { message += " Did you mean '\(guess)'?" }
+            throw CommandError(message)
+        }
+        if let kind, object.kind != kind {
+            throw CommandError("\(handle) is a \(object.kind), not a \(kind)")
+        }
+        return object
+    }
+
+    public func handle(of object: any LabObject) -> String? {
+        state.withLock { s in s.entries.first(where: { $0.object === object })?.handle }
+    }
+
+    public func handles(kind: String? = nil) -> [String] {
+        state.withLock { s in s.entries.filter { kind == nil || $0.object.kind == kind }.map(\.handle) }
+    }
+
+    public func all(kind: String? = nil) -> [(handle: String, object: any LabObject)] {
+        state.withLock { s in s.entries.filter { kind == nil || $0.object.kind == kind }.map { ($0.handle, $0.object) } }
+    }
+
+    /// Forgets `handle` (after the object was closed).
+    public func remove(_ handle: String) {
+        state.withLock { s in s.entries.removeAll { $0.handle == handle } }
+    }
+
+    /// Closes and forgets one object.
+    public func close(_ handle: String) throws -> any LabObject {
+        let object = try lookup(handle)
+        try object.close()
+        remove(handle)
+        return object
+    }
+
+    /// Ends everything, newest first; returns what could not be ended.
+    public func closeAll() -> [(String, String)] {
+        var failures: [(String, String)] = []
+        for (handle, object) in all().reversed() {
+            do { try object.close() } catch { failures.append((handle, "\(error)")) }
+            remove(handle)
+        }
+        return failures
+    }
+}
+

@@ -1,0 +1,190 @@
+import LabCore
+/// `lab`: guided lab sessions in the shell.
+package struct LabCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("lab", summary: "guided labs: list, start, step through, get hints, check",
+                           discussion: "While a lab is active the prompt shows it, Tab completes the step's commands, and the step's checks run after each command.")
+    package let verbs: [any Command] = [LabList(), LabStart(), LabNext(), LabBack(), LabStepTo(), LabHint(), LabStatus(), LabCheck(), LabStop()]
+    package let defaultVerb: String? = "list"
+}
+
+private let noLabsMessage = "no labs found: set CONCLAB_LABS to the Labs folder of conclab"
+
+private let needsActiveLab = Requirement(message: "No lab is active. Run 'lab list' to see the labs and 'lab start ID' to begin.") { session in
+    LabGuide.withState(session) { $0.lab != nil }
+}
+
+private let notInReplay = Requirement(message: "'lab' commands cannot run inside a replayed lab") { $0.sandbox == nil }
+
+package func loadLabs(_ session: Session) throws -> [Lab] {
+    guard let directory = session.environment.labsDirectory else { throw CommandError(noLabsMessage) }
+    let (labs, errors) = LabCatalog.load(labsDirectory: directory, language: session.settings.language)
+    if labs.isEmpty, let first = errors.first { throw CommandError("no lab could be read; first error: \(first)") }
+    return labs
+}
+
+package func findLab(_ id: String, in labs: [Lab]) throws -> Lab {
+    if let lab = labs.first(where: { $0.id == id }) { return lab }
+    // `race` finds `race-conditions`; `01` finds `01-…` files.
+    let matches = labs.filter { $0.id.hasPrefix(id) || ($0.path.split(separator: "/").last?.hasPrefix(id) ?? false) }
+    if matches.count == 1 { return matches[0] }
+    var message = "No lab '\(id)'."
+    if let guess = Suggest.closest(to: id, in: labs.map(\.id)) { message += " Did you mean '\(guess)'?" }
+    throw CommandError(message + " Run 'lab list' to see the labs.")
+}
+
+package struct LabList: Command {
+    package let spec = CommandSpec("list", aliases: ["ls"], summary: "list the labs with their progress", examples: ["lab list"])
+    package var requirements: [Requirement] { [notInReplay] }
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let session = context.session
+        let labs = try loadLabs(session)
+        let progress = LabGuide.withState(session) { $0.progress ?? LabProgress() }
+        let rows = labs.map { lab -> [Value] in
+            let done = progress.labs[lab.id]?.stepsDone.filter { $0 <= lab.steps.count }.count ?? 0
+            let shown = done == lab.steps.count ? "✓ done" : (done == 0 ? "-" : "\(done) of \(lab.steps.count) steps")
+            return [.string(lab.id), .string(lab.title), .string(lab.topic), .int(lab.minutes), .string(shown)]
+        }
+        return .table(Table(columns: ["id", "title", "topic", "minutes", "progress"], rows: rows))
+    }
+}
+
+package struct LabStart: Command {
+    package let spec = CommandSpec("start", summary: "start (or resume) a lab",
+                           arguments: [ArgumentSpec("ID", .lab, help: "a lab id from 'lab list' (a unique prefix is enough)")],
+                           examples: ["lab start tour"])
+    package var requirements: [Requirement] { [notInReplay] }
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let session = context.session
+        let lab = try findLab(try arguments.require("ID"), in: try loadLabs(session))
+        return LabGuide.withState(session) { s in
+            let entry = s.progress?.labs[lab.id]
+            var step = 0
+            if let entry, entry.stepsDone.count < lab.steps.count {
+                // Resume at the first step not yet done.
+                step = (0..<lab.steps.count).first { !entry.stepsDone.contains($0 + 1) } ?? 0
+            }
+            s.lab = lab
+            var text = lab.title + " (\(lab.minutes) min)"
+            if !lab.introduction.isEmpty { text += "\n" + lab.introduction }
+            text += "\n\n" + LabGuide.enter(step, &s, session: session)
+            return .text(text)
+        }
+    }
+}
+
+/// Moves to another step of the active lab.
+package func moveStep(_ context: Context, _ target: (Int, Int) -> Int) throws -> LabResult {
+    try LabGuide.withState(context.session) { s in
+        guard let lab = s.lab else { throw CommandError("No lab is active.") }
+        let next = target(s.step, lab.steps.count)
+        guard next >= 0 && next < lab.steps.count else {
+            throw CommandError(next < 0 ? "This is the first step." : "This is the last step of '\(lab.id)'. 'lab status' shows what is left; 'lab stop' ends the lab.")
+        }
+        return .text(LabGuide.enter(next, &s, session: context.session))
+    }
+}
+
+package struct LabNext: Command {
+    package let spec = CommandSpec("next", summary: "go to the next step", examples: ["lab next"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult { try moveStep(context) { current, _ in current + 1 } }
+}
+
+package struct LabBack: Command {
+    package let spec = CommandSpec("back", summary: "go to the previous step", examples: ["lab back"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult { try moveStep(context) { current, _ in current - 1 } }
+}
+
+package struct LabStepTo: Command {
+    package let spec = CommandSpec("step", summary: "go to step N", arguments: [ArgumentSpec("N", .integer)], examples: ["lab step 3"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let n = try arguments.integer("N", default: 1)
+        return try moveStep(context) { _, _ in n - 1 }
+    }
+}
+
+package struct LabHint: Command {
+    package let spec = CommandSpec("hint", summary: "a hint for the current step", examples: ["lab hint"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        LabGuide.withState(context.session) { s in
+            guard let lab = s.lab else { return .nothing }
+            let hints = lab.steps[s.step].hints
+            if hints.isEmpty {
+                return .text(lab.language == "ru" ? "Для этого шага подсказки нет. Команды шага: " + lab.steps[s.step].commands.map(\.text).joined(separator: "; ")
+                                                  : "No hint for this step. Its commands: " + lab.steps[s.step].commands.map(\.text).joined(separator: "; "))
+            }
+            return .text(hints.joined(separator: "\n"))
+        }
+    }
+}
+
+package struct LabStatus: Command {
+    package let spec = CommandSpec("status", summary: "where you are in the active lab", examples: ["lab status"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        LabGuide.withState(context.session) { s in
+            guard let lab = s.lab else { return .nothing }
+            let done = s.progress?.labs[lab.id]?.stepsDone ?? []
+            let step = lab.steps[s.step]
+            var record = Record(title: lab.title, [
+                ("lab", .string(lab.id)), ("step", .int(s.step + 1)), ("steps", .int(lab.steps.count)),
+                ("title", .string(step.title)),
+                ("checks_passed", .int(s.passedGroups.count)), ("check_groups", .int(step.checkGroups.count)),
+                ("steps_done", .list(done.sorted().map { .int($0) })),
+                ("language", .string(lab.language)),
+            ])
+            // Only on a step this machine cannot do: why, and that it counts as done.
+            if let reason = LabGuide.unmetRequirement(lab, s.step) {
+                record.append("skipped", .string(LabGuide.skipNote(reason, last: s.step + 1 == lab.steps.count, language: lab.language)))
+            }
+            return .record(record)
+        }
+    }
+}
+
+package struct LabCheck: Command {
+    package let spec = CommandSpec("check", summary: "re-evaluate the current step's checks on the last result", examples: ["lab check"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let session = context.session
+        return LabGuide.withState(session) { s in
+            guard let lab = s.lab else { return .nothing }
+            let step = lab.steps[s.step]
+            var lines: [String] = []
+            if let reason = LabGuide.unmetRequirement(lab, s.step) {
+                // Its checks were written for a machine this one is not; evaluating them would only mislead.
+                lines.append(LabGuide.skipNote(reason, last: s.step + 1 == lab.steps.count, language: lab.language))
+                lines += LabGuide.markIfDone(&s, session: session).map(\.text)
+                return .text(lines.joined(separator: "\n"))
+            }
+            if step.checkGroups.isEmpty {
+                lines.append("This step has no checks: run its commands (\(step.commands.map(\.text).joined(separator: "; "))).")
+            }
+            for (i, group) in step.checkGroups.enumerated() {
+                let results = group.checks.map { CheckOutcome.evaluate($0, against: s.last.fields) }
+                lines += results.map(\.rendered)
+                if results.allSatisfy(\.passed) { s.passedGroups.insert(i) }
+            }
+            lines += LabGuide.markIfDone(&s, session: session).map(\.text)
+            return .text(lines.joined(separator: "\n"))
+        }
+    }
+}
+
+package struct LabStop: Command {
+    package let spec = CommandSpec("stop", summary: "leave the lab (progress is kept)", examples: ["lab stop"])
+    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        LabGuide.withState(context.session) { s in
+            let id = s.lab?.id ?? ""
+            s.lab = nil
+            return .text("Left lab '\(id)'. 'lab start \(id)' resumes it.")
+        }
+    }
+}

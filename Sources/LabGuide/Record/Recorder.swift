@@ -1,0 +1,75 @@
+import LabOS
+import LabCore
+
+/// `record start FILE` / `record stop`: saves the commands typed (not their output) as a script for `conclab run`.
+package enum Recorder {
+    package struct State: Sendable {
+        package var path: String?
+        package var lines: [String] = []
+    }
+
+    package static let key = "record"
+
+    /// Appends a typed line to the active recording and rewrites the file, so nothing is lost if the shell dies.
+    package static func observe(_ line: String, in session: Session) {
+        session.withTopicState(key, initial: State()) { s in
+            guard s.path != nil, !line.hasPrefix("record ") && line != "record" else { return }
+            s.lines.append(line)
+            try? write(s)
+        }
+    }
+
+    package static func write(_ s: State) throws {
+        guard let path = s.path else { return }
+        let text = "# recorded by conclab: replay with 'conclab run \(path)'\n" + s.lines.map { $0 + "\n" }.joined()
+        try Files.writeAtomically(path, text)
+    }
+}
+
+package struct RecordCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("record", summary: "save the commands you type as a script 'conclab run' replays")
+    package let verbs: [any Command] = [RecordStart(), RecordStop(), RecordStatus()]
+    package let defaultVerb: String? = "status"
+}
+
+package struct RecordStart: Command {
+    package let spec = CommandSpec("start", summary: "start saving typed commands to FILE",
+                           arguments: [ArgumentSpec("FILE", .path, help: "the script to write (replaced if it exists)")],
+                           examples: ["record start session.conclab"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let path = try context.session.writablePath(try arguments.require("FILE"))
+        return try context.session.withTopicState(Recorder.key, initial: Recorder.State()) { s in
+            if let current = s.path { throw CommandError("already recording to \(current); 'record stop' first") }
+            let fresh = Recorder.State(path: path, lines: [])
+            try Recorder.write(fresh)
+            s = fresh
+            return .text("recording commands to \(path); 'record stop' ends it")
+        }
+    }
+}
+
+package struct RecordStop: Command {
+    package let spec = CommandSpec("stop", summary: "stop recording", examples: ["record stop"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        try context.session.withTopicState(Recorder.key, initial: Recorder.State()) { s in
+            guard let path = s.path else { throw CommandError("not recording; 'record start FILE' begins") }
+            try Recorder.write(s)
+            let count = s.lines.count
+            s = Recorder.State()
+            return .record(Record(title: "recorded", [("file", .string(path)), ("commands", .int(count))]))
+        }
+    }
+}
+
+package struct RecordStatus: Command {
+    package let spec = CommandSpec("status", summary: "whether commands are being recorded", examples: ["record status"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        context.session.withTopicState(Recorder.key, initial: Recorder.State()) { s in
+            .record(Record([("recording", .bool(s.path != nil)), ("file", s.path.map(Value.string) ?? .null), ("commands", .int(s.lines.count))]))
+        }
+    }
+}

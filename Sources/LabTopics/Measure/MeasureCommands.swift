@@ -1,0 +1,113 @@
+import LabOS
+import LabCore
+import PyLab
+
+/// Measuring: `mem`, `time`, `bench`, `sleep`. Figures come from the OS (/proc, getrusage, the monotonic clock).
+package struct MemCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("mem", summary: "memory of the shell, of a process (mem P), or of all (mem all): RSS, PSS, threads",
+                           arguments: [ArgumentSpec("P", .handle(nil), optional: true, help: "a process handle (p1, fs1), or 'all'")],
+                           examples: ["mem", "mem p1", "mem all"],
+                           discussion: "RSS counts every resident page; PSS divides shared pages among the processes sharing them, so PSS adds up.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        if let which = arguments.string("P") {
+            if which == "all" { return ProcessMemory.table(session: context.session) }
+            return try ProcessMemory.record(handle: which, session: context.session)
+        }
+        let m = try ProcFS.memory()
+        return .record(Record(title: "memory of conclab (pid \(System.processID))", [
+            ("pid", .int(Int(System.processID))),
+            ("rss_bytes", .bytes(m.rssBytes)),
+            ("peak_rss_bytes", .bytes(m.peakRSSBytes)),
+            ("virtual_bytes", .bytes(m.virtualBytes)),
+            ("pss_bytes", m.pssBytes.map(Value.bytes) ?? .null),
+            ("threads", .int(Int(m.threads))),
+        ]))
+    }
+}
+
+package struct SleepCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("sleep", summary: "wait MS milliseconds (Ctrl-C ends it)",
+                           arguments: [ArgumentSpec("MS", .integer, help: "milliseconds")],
+                           examples: ["sleep 500"])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let ms = try arguments.integer("MS", default: 0, range: 0...86_400_000)
+        let start = Clock.monotonicNanoseconds()
+        let recorder = EventRecorder.of(context.session)
+        recorder.record("shell", .sleeping, "sleep \(ms)")
+        defer { recorder.record("shell", .end) }
+        try context.sleep(milliseconds: ms)
+        return .record(Record([("slept_ms", .ms(Clock.monotonicNanoseconds() - start))]))
+    }
+}
+
+package struct TimeCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("time", summary: "run a command and report wall, user and system time and context switches",
+                           arguments: [ArgumentSpec("COMMAND", .command, variadic: true, help: "any conclab command")],
+                           examples: ["time sleep 100", "time proc spawn spin 200"],
+                           discussion: "CPU times and switches cover the whole shell process and its reaped children while the command ran.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }
+        let before = ResourceUsage.processAndChildren()
+        let start = Clock.monotonicNanoseconds()
+        let inner = try context.runNested(line)
+        let wall = Clock.monotonicNanoseconds() - start
+        let used = ResourceUsage.processAndChildren() - before
+        let record = Record(title: "time: \(line)", [
+            ("wall_ms", .ms(wall)),
+            ("user_ms", .ms(used.userNanoseconds)),
+            ("sys_ms", .ms(used.systemNanoseconds)),
+            ("voluntary_switches", .int(Int(used.voluntarySwitches))),
+            ("involuntary_switches", .int(Int(used.involuntarySwitches))),
+        ])
+        return inner == .nothing ? .record(record) : .group([inner, .record(record)])
+    }
+}
+
+package struct BenchCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("bench", summary: "run a command N times after warm-up runs; report min, median and max",
+                           arguments: [ArgumentSpec("COMMAND", .command, variadic: true, help: "any conclab command")],
+                           flags: [FlagSpec("runs", short: "n", value: .integer, valueName: "N", help: "measured runs (default 10)"),
+                                   FlagSpec("warmup", short: "w", value: .integer, valueName: "W", help: "unmeasured runs first (default 1)")],
+                           examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2", "bench spawn -n 20", "bench ipc all --size 64 --count 1000"],
+                           discussion: "'bench spawn' compares the start methods of worker processes (as 'proc bench'); 'bench ipc' measures round trips over pipes and sockets (as 'ipc bench').")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }
+        // `bench ipc …` is the IPC topic's round-trip benchmark.
+        if line == "ipc" || line.hasPrefix("ipc ") { return try context.runNested("ipc bench" + line.dropFirst(3)) }
+        if line == "spawn" {
+            return try SpawnBenchmark.run(runs: arguments.integer("runs", default: 20, range: 1...1000), context: context)
+        }
+        let runs = try arguments.integer("runs", default: 10, range: 1...10_000_000)
+        let warmup = try arguments.integer("warmup", default: 1, range: 0...1_000_000)
+        for i in 0..<warmup {
+            _ = try context.runNested(line)
+            context.progress(Double(i + 1) / Double(warmup + runs), "warm-up")
+        }
+        var samples: [Int64] = []
+        samples.reserveCapacity(runs)
+        for i in 0..<runs {
+            try context.checkCancelled()
+            let start = Clock.monotonicNanoseconds()
+            _ = try context.runNested(line)
+            samples.append(Clock.monotonicNanoseconds() - start)
+            context.progress(Double(warmup + i + 1) / Double(warmup + runs), "run \(i + 1) of \(runs)")
+        }
+        let stats = Statistics(samples)
+        return .record(Record(title: "bench: \(line)", [
+            ("runs", .int(runs)),
+            ("warmup", .int(warmup)),
+            ("min_ms", .ms(stats.min)),
+            ("median_ms", .ms(stats.median)),
+            ("mean_ms", .ms(stats.mean)),
+            ("max_ms", .ms(stats.max)),
+        ]))
+    }
+}

@@ -1,0 +1,98 @@
+import LabOS
+import LabCore
+
+/// Fixed work for `par compare`: the same amount whoever runs it, so N of them on N cores can finish sooner.
+/// (`spin MS` of `thread spawn` spins for MS of wall-clock time, which any number of threads "finishes" on time.)
+package enum NativeJob: Sendable, Equatable {
+    /// Burns this much CPU time, measured on the thread's own CPU clock: waiting for a core does not count.
+    case spin(cpuMilliseconds: Int)
+    /// SHA-256 over this many MiB (the `hash MB` workload).
+    case hash(megabytes: Int)
+
+    package static let names = ["spin", "hash"]
+
+    package init(workload: Workload) throws {
+        switch workload {
+        case .spin(let ms): self = .spin(cpuMilliseconds: ms)
+        case .hash(let mb): self = .hash(megabytes: mb)
+        default:
+            throw UsageError("par compare runs CPU-bound work: spin MS or hash MB, not '\(workload)'")
+        }
+    }
+
+    package init(words: [String]) throws { self = try NativeJob(workload: Workload(words: words)) }
+
+    package var words: [String] {
+        switch self {
+        case .spin(let ms): return ["spin", String(ms)]
+        case .hash(let mb): return ["hash", String(mb)]
+        }
+    }
+
+    package var description: String { words.joined(separator: " ") }
+
+    package func perform(shouldStop: () -> Bool = { false }) -> WorkloadEnd {
+        switch self {
+        case .spin(let ms):
+            let budget = Int64(ms) * 1_000_000
+            let start = Clock.threadCPUNanoseconds()
+            var x: UInt64 = 88172645463325252
+            while true {
+                // xorshift: work the optimiser cannot drop; the CPU clock is read every 20,000 rounds (~50 µs).
+                for _ in 0..<20_000 { x ^= x << 13; x ^= x >> 7; x ^= x << 17 }
+                if Clock.threadCPUNanoseconds() - start >= budget { break }
+                if shouldStop() { return .stopped }
+            }
+            return .completed(result: x == 0 ? "0" : nil)
+        case .hash(let mb):
+            return Workload.hash(megabytes: mb).perform(shouldStop: shouldStop)
+        }
+    }
+}
+
+/// spin and hash in native code: they need no GIL, so threads run in parallel as processes do.
+package struct NativeParallelJob: ParallelJob {
+    package let job: NativeJob
+
+    package init(job: NativeJob) { self.job = job }
+
+    package var description: String { job.description }
+    package var threadModes: [ThreadMode] { [.native] }
+    package var workerWords: [String] { [WorkerWords.job] + job.words }
+
+    package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+        let shouldStop = { cancellation.isCancelled }
+        for done in 0..<count {
+            if job.perform(shouldStop: shouldStop) == .stopped { throw JobStopped() }
+            progress(done + 1)
+        }
+    }
+
+    package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+        let shouldStop: @Sendable () -> Bool = { cancellation.isCancelled }
+        let finished = Gate((done: 0, stopped: false))
+        var started = 0
+        var failure: OSError?
+        let job = self.job
+        for index in 0..<count {
+            do {
+                try OSThread.detach(name: "conclab-par\(index + 1)") {
+                    let end = job.perform(shouldStop: shouldStop)
+                    finished.update { state in
+                        state.done += 1
+                        if end == .stopped { state.stopped = true }
+                        progress(state.done)
+                    }
+                }
+                started += 1
+            } catch {
+                failure = error
+                break
+            }
+        }
+        let (_, stopped) = finished.wait { $0.done == started ? ($0.done, $0.stopped) : nil } ?? (0, true)
+        if let failure { throw CommandError("could only start \(started) of \(count) threads: \(failure)") }
+        if stopped { throw JobStopped() }
+    }
+}
+

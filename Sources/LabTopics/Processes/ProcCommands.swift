@@ -1,0 +1,297 @@
+import LabOS
+import LabCore
+import PyLab
+
+/// `proc`: child processes. A worker is conclab itself started in worker mode, with its own pid and its own memory;
+/// it can be signalled, stopped and killed, and the shell reports how it ended. Workers talk to the shell over a
+/// socket with a small framed protocol (hello, done with results), die with the shell, and are reaped by it.
+package struct ProcCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("proc", aliases: ["p"], summary: "child processes: conclab itself in worker mode",
+                           discussion: """
+                               Workers are started with posix_spawn ('--start spawn') or forked by the fork server \
+                               ('--start forkserver'), die with the shell (PR_SET_PDEATHSIG), and are reaped by it. \
+                               An ended worker stays a zombie until 'proc wait' (or 'close') reaps it.
+                               """)
+    package let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcBench()]
+    package let defaultVerb: String? = "list"
+    package let objectKinds = [ObjectKindInfo(kind: "forkserver", prefix: "fs", plural: "fork servers", listCommand: "proc")]
+}
+
+/// Looking up processes by handle.
+package enum ProcSupport {
+    package static func worker(_ handle: String, _ context: Context) throws -> WorkerProcess {
+        guard let worker = try context.session.objects.lookup(handle, kind: "process") as? WorkerProcess else {
+            throw CommandError("\(handle) is not a worker process")
+        }
+        return worker
+    }
+
+    /// The session's workers with their handles, oldest first.
+    package static func workers(_ session: Session) -> [(String, WorkerProcess)] {
+        session.objects.all(kind: "process").compactMap { entry in (entry.object as? WorkerProcess).map { (entry.handle, $0) } }
+    }
+
+    /// One of the other children the shell started (`fd child`, `ipc echo CH`) by handle: processes too, signalled
+    /// and waited for like workers. Nil when the handle is a worker (any other kind is an error).
+    package static func peer(_ handle: String, _ context: Context) throws -> PeerProcess? {
+        try context.session.objects.lookup(handle, kind: "process") as? PeerProcess
+    }
+
+    /// Forgets workers that were already reaped (to make room under the cap); returns their handles.
+    @discardableResult
+    package static func forgetReaped(_ session: Session) -> [String] {
+        let reaped = workers(session).filter { $0.1.isReaped }.map(\.0)
+        for handle in reaped { session.objects.remove(handle) }
+        return reaped
+    }
+
+    package static func statusFields(_ status: TerminationStatus?) -> [(String, Value)] {
+        switch status {
+        case .exited(let code)?: return [("exit_code", .int(Int(code))), ("signal", .null)]
+        case .signaled(let signal)?: return [("exit_code", .null), ("signal", .string("SIG" + Signals.name(of: signal)))]
+        case nil: return [("exit_code", .null), ("signal", .null)]
+        }
+    }
+
+    package static let signalNames = ["TERM", "KILL", "INT", "STOP", "CONT", "HUP", "USR1", "USR2", "QUIT", "ABRT", "SEGV"]
+}
+
+package struct ProcSpawn: Command {
+    package let spec = CommandSpec("spawn", summary: "start a worker process running a workload",
+                           arguments: Workload.argumentSpecs.map { spec in
+                               var optional = spec
+                               optional.optional = true
+                               return optional
+                           },
+                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of p1, p2 …"),
+                                   FlagSpec("start", value: .choice(StartMethod.names), valueName: "spawn|forkserver",
+                                            help: "spawn: posix_spawn a fresh conclab (default); forkserver: fork it from the fork server"),
+                                   FlagSpec("py", value: .text, valueName: "SNIPPET",
+                                            help: "run a Python snippet in an interpreter of the worker's own (quote it; \\n for new lines)")]
+                               + Workload.flagSpecs,
+                           examples: ["proc spawn sleep 5000", "proc spawn spin 2000 --name busy", "proc spawn hash 64 --start forkserver",
+                                      "proc spawn lockseq L1 L2 --hold 500", "proc spawn --py 'print(sum(range(10**6)))'"],
+                           discussion: """
+                               The same workloads as 'thread spawn'; a worker's lockseq uses the worker's own locks (one thread \
+                               takes them in order, a second in reverse). With --py the worker runs the snippet in an interpreter of its own: \
+                               nothing is shared with the shell's 'py' globals; 'proc wait' shows what it printed (or its exception). \
+                               The result says how long the worker took to say hello.
+                               """)
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let words: [String]
+        let shown: String
+        var workload: Workload?
+        if let snippet = arguments.string("py") {
+            guard !arguments.has("WORKLOAD") else { throw UsageError("give a workload or --py SNIPPET, not both", usage: arguments.usage) }
+            let job = try SnippetParallelJob(snippet: snippet)
+            words = job.workerWords
+            shown = job.description
+        } else {
+            guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD (or --py SNIPPET)", usage: arguments.usage) }
+            if let channel = try Workload.echoChannel(arguments) {
+                return try ChannelPeers.attachEcho(to: channel, asThread: false, name: arguments.string("name"), context)
+            }
+            let chosen = try Workload(arguments: arguments)
+            workload = chosen
+            words = chosen.words
+            shown = chosen.description
+        }
+        let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
+        let objects = context.session.objects
+        do { try objects.checkCapacity(for: "process") } catch {
+            // Workers already waited for are only records: make room with them before refusing.
+            guard !ProcSupport.forgetReaped(context.session).isEmpty else { throw error }
+            try objects.checkCapacity(for: "process")
+        }
+        try objects.checkName(arguments.string("name"))
+        let server = method == .forkserver ? try ForkServer.shared(in: context.session) : nil
+        let worker = try WorkerProcess.launch(words: words, shownAs: shown, method: method, server: server,
+                                              shouldStop: { context.cancellation.isCancelled })
+        let handle: String
+        do { handle = try objects.add(worker, name: arguments.string("name")) } catch {
+            try? worker.close()
+            throw error
+        }
+        let recorder = EventRecorder.of(context.session)
+        recorder.record(handle, .spawn, "pid \(worker.pid), \(method.rawValue): \(shown)")
+        if case .sleep? = workload { recorder.record(handle, .sleeping) } else { recorder.record(handle, .running) }
+        ProcessWatcher.ensure(for: context.session)
+        var fields: [(String, Value)] = [("handle", .string(handle)), ("pid", .int(Int(worker.pid))),
+                                         ("start_method", .string(method.rawValue)), ("workload", .string(shown)),
+                                         ("startup_ms", .ms(worker.startupNanoseconds))]
+        if let server { fields.append(("fork_server_pid", .int(Int(server.pid)))) }
+        return .record(Record(title: "started \(handle)", fields))
+    }
+}
+
+package struct ProcList: Command {
+    package let spec = CommandSpec("list", aliases: ["ls"], summary: "list worker processes (and the fd child and ipc echo peers): pid, state, how they ended, CPU time, RSS",
+                           examples: ["proc list", "proc list | where state == \"zombie\""],
+                           discussion: """
+                               States come from /proc/PID/stat: running, sleeping, stopped (SIGSTOP), zombie (ended, not yet \
+                               waited for: 'status' says how it ended), then 'exited N' or 'killed by SIGX' once 'proc wait' reaped it.
+                               """)
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        // Workers and the other children share the handles p1, p2 …: listed together, oldest first.
+        let rows = context.session.objects.all(kind: "process").compactMap { entry -> [Value]? in
+            if let worker = entry.object as? WorkerProcess {
+                let s = worker.snapshot()
+                return [.string(entry.handle), .int(Int(worker.pid)), .string(worker.startMethod.rawValue), .string(s.state),
+                        s.ended.map { .string($0.description) } ?? .null,
+                        s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null,
+                        s.rssBytes.map(Value.bytes) ?? .null, .string(worker.task)]
+            }
+            guard let peer = entry.object as? PeerProcess else { return nil }
+            let ended = peer.poll()
+            let stat = ended == nil ? ProcFS.stat(pid: peer.pid) : nil
+            return [.string(entry.handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.stateName ?? "gone"),
+                    ended.map { .string($0.description) } ?? .null,
+                    stat.map { .quantity(ProcFS.milliseconds(ticks: $0.userTicks + $0.systemTicks), .milliseconds) } ?? .null,
+                    stat.map { .bytes($0.rssPages * Int64(System.pageSize)) } ?? .null, .string(peer.role)]
+        }
+        return .table(Table(columns: ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"], rows: rows))
+    }
+}
+
+package struct ProcKill: Command {
+    package let spec = CommandSpec("kill", summary: "send a signal to a worker or another child process (TERM by default; STOP and CONT too)",
+                           arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle"),
+                                       ArgumentSpec("SIGNAL", .choice(ProcSupport.signalNames), optional: true)],
+                           examples: ["proc kill p1", "proc kill p1 STOP", "proc kill p1 SEGV"],
+                           discussion: "A process, unlike a thread, can be stopped from outside at any instruction. The signal arrives asynchronously: 'proc wait' or 'proc list' shows its effect.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let handle = try arguments.require("P")
+        let name = arguments.string("SIGNAL") ?? "TERM"
+        guard let signal = Signals.number(named: name) else { throw UsageError("unknown signal \(name)", usage: arguments.usage) }
+        let pid: Int32
+        if let peer = try ProcSupport.peer(handle, context) {
+            pid = peer.pid
+            if let ended = peer.poll() { throw CommandError("\(handle) (pid \(pid)) has already ended (\(ended)); nothing to signal.") }
+            do { try ChildProcess.signal(pid, signal) } catch { throw CommandError("cannot signal \(handle) (pid \(pid)): \(error)") }
+        } else {
+            let worker = try ProcSupport.worker(handle, context)
+            pid = worker.pid
+            if let ended = try worker.send(signal) {
+                let next = worker.isReaped ? "'close \(handle)' forgets it" : "'proc wait \(handle)' reaps it"
+                throw CommandError("\(handle) (pid \(pid)) has already ended (\(ended)); nothing to signal. \(next).")
+            }
+        }
+        EventRecorder.of(context.session).record(handle, .signal, "SIG" + Signals.name(of: signal))
+        return .record(Record([("handle", .string(handle)), ("pid", .int(Int(pid))), ("signal", .string("SIG" + Signals.name(of: signal)))]))
+    }
+}
+
+package struct ProcWait: Command {
+    package let spec = CommandSpec("wait", summary: "wait for a worker to end, reap it, and report its exit status or signal",
+                           arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle")],
+                           flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds")],
+                           examples: ["proc wait p1", "proc wait p1 --timeout 2000"],
+                           discussion: "Reaping removes the zombie: the handle stays, in state 'exited N' or 'killed by SIGX', until 'close'.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let handle = try arguments.require("P")
+        let timeout = try arguments.integer("timeout")
+        if let timeout, timeout < 0 { throw UsageError("--timeout must be 0 or more milliseconds", usage: arguments.usage) }
+        let start = Clock.monotonicNanoseconds()
+        /// Polls every 2 ms until the process has ended (Ctrl-C and --timeout end the wait), and starts the record.
+        func waitFor(pid: Int32, state: () -> String, ended: () -> TerminationStatus?) throws -> (TerminationStatus, Record) {
+            var status = ended()
+            while status == nil {
+                if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
+                    throw CommandError("\(handle) (pid \(pid)) is still \(state()) after \(timeout) ms")
+                }
+                try context.sleep(milliseconds: 2)
+                status = ended()
+            }
+            let end = status ?? .exited(-1)
+            var record = Record(title: "\(handle) ended: \(end)", [("handle", .string(handle)), ("pid", .int(Int(pid))),
+                                                                   ("status", .string(end.description))])
+            record.fields += ProcSupport.statusFields(end)
+            return (end, record)
+        }
+        if let peer = try ProcSupport.peer(handle, context) {
+            var (_, record) = try waitFor(pid: peer.pid, state: { peer.state }, ended: { peer.poll() })
+            record.append("role", .string(peer.role))
+            record.append("waited_ms", .ms(Clock.monotonicNanoseconds() - start))
+            return .record(record)
+        }
+        let worker = try ProcSupport.worker(handle, context)
+        var (_, record) = try waitFor(pid: worker.pid, state: { worker.state }, ended: { worker.reapIfEnded() })
+        let s = worker.snapshot()
+        record.append("cpu_ms", s.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null)
+        record.append("max_rss_bytes", (s.usage?.maxRSSBytes ?? s.done?.maxRSSBytes).map(Value.bytes) ?? .null)
+        record.append("outcome", s.done.map { .string($0.outcome) } ?? .null)
+        record.append("result", s.done?.result.map(Value.string) ?? .null)
+        record.append("waited_ms", .ms(Clock.monotonicNanoseconds() - start))
+        return .record(record)
+    }
+}
+
+package struct ProcTree: Command {
+    package let spec = CommandSpec("tree", summary: "the shell and every process below it, as /proc shows them",
+                           examples: ["proc tree"],
+                           discussion: "Workers the fork server forked are its children, the shell's grandchildren.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let me = System.processID
+        var handles: [Int32: String] = [:]
+        for entry in context.session.objects.all() {
+            if let worker = entry.object as? WorkerProcess { handles[worker.pid] = entry.handle }
+            if let peer = entry.object as? PeerProcess { handles[peer.pid] = entry.handle }
+            if let server = entry.object as? ForkServer { handles[server.pid] = entry.handle }
+        }
+        let all = ProcFS.allProcesses()
+        var children: [Int32: [ProcFS.Stat]] = [:]
+        for stat in all { children[stat.parentPID, default: []].append(stat) }
+        var rows: [[Value]] = []
+        func visit(_ stat: ProcFS.Stat, prefix: String, branch: String) {
+            let memory = stat.state == "Z" ? nil : stat.rssPages * Int64(System.pageSize)
+            rows.append([.string(branch + stat.command), .int(Int(stat.pid)), .int(Int(stat.parentPID)),
+                         handles[stat.pid].map(Value.string) ?? (stat.pid == me ? .string("shell") : .null),
+                         .string(stat.stateName), memory.map(Value.bytes) ?? .null])
+            let kids = (children[stat.pid] ?? []).sorted { $0.pid < $1.pid }
+            for (index, kid) in kids.enumerated() {
+                let last = index == kids.count - 1
+                visit(kid, prefix: prefix + (last ? "   " : "│  "), branch: prefix + (last ? "└─ " : "├─ "))
+            }
+        }
+        if let shell = all.first(where: { $0.pid == me }) ?? ProcFS.stat(pid: me) { visit(shell, prefix: "", branch: "") }
+        return .table(Table(title: "processes under conclab (pid \(me))", columns: ["process", "pid", "ppid", "handle", "state", "rss_bytes"],
+                            rows: rows, summary: Record([("descendants", .int(max(0, rows.count - 1)))])))
+    }
+}
+
+package struct ProcForkDemo: Command {
+    package let spec = CommandSpec("fork-demo", summary: "fork the shell: the child writes to memory, the parent does not see it",
+                           flags: [FlagSpec("touch", value: .integer, valueName: "MB", help: "first make the shell MB MiB bigger (fork copies page tables)")],
+                           examples: ["proc fork-demo", "proc fork-demo --touch 256"],
+                           discussion: """
+                               fork() gives the child a copy of the parent's memory, shared copy-on-write: the same addresses, \
+                               and a page is copied the moment one side writes to it. The child here does only what is safe after a \
+                               fork in a threaded program: it writes a page, reports over a pipe, and calls _exit.
+                               """)
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let touch = try arguments.integer("touch", default: 0, range: 0...4096)
+        let report = try ForkDemo.run(parentText: "written by the parent", childText: "written by the child", touchMegabytes: touch)
+        let address = "0x" + String(report.address, radix: 16)
+        let seen = report.parentAfter == report.childSawAfter ? "the parent sees the child's bytes" : "the parent still reads its own bytes"
+        return .record(Record(title: "fork: the child (pid \(report.childPID)) wrote at \(address); \(seen)", [
+            ("parent_pid", .int(Int(report.parentPID))),
+            ("child_pid", .int(Int(report.childPID))),
+            ("address", .string(address)),
+            ("parent_before", .string(report.parentBefore)),
+            ("child_saw", .string(report.childSawBefore)),
+            ("child_wrote", .string(report.childSawAfter)),
+            ("parent_after", .string(report.parentAfter)),
+            ("child_change_visible", .bool(report.parentAfter == report.childSawAfter)),
+            ("child_status", .string(report.childStatus.description)),
+            ("fork_ms", .ms(report.forkNanoseconds)),
+            ("touched_bytes", .bytes(report.touchedBytes)),
+        ]))
+    }
+}

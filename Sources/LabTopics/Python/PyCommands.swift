@@ -1,0 +1,391 @@
+import LabOS
+import LabCore
+import PyLab
+
+/// The snippet interpreter's commands: `py`, `dis`, `gil`, `compare`.
+///
+/// conclab runs a subset of Python on real OS threads, with a GIL built the way CPython's is and reference
+/// counts kept the way CPython keeps them — so the lab can show why the GIL exists (switch it off and watch
+/// reference counts get lost), what it costs (CPU-bound threads do not run in parallel) and what it does not
+/// give (`x += 1` is still three instructions a switch can fall between).
+package enum PySupport {
+    package static func source(_ arguments: Arguments, context: Context, argument: String = "SNIPPET") throws -> String {
+        if let path = arguments.string("file") {
+            do { return try Files.readText(path) } catch { throw CommandError("\(error)") }
+        }
+        guard let text = arguments.rawText(argument).map(unquote) else {
+            throw UsageError("missing \(argument) (or -f FILE)", usage: arguments.usage)
+        }
+        // The snippet is the rest of the line, so options must come before it.
+        if let start = arguments.starts[argument],
+           let late = arguments.words.first(where: { $0.start > start && !$0.quoted && $0.text.hasPrefix("--")
+                                                     && arguments.flags.keys.contains(String($0.text.dropFirst(2))) }) {
+            throw UsageError("put \(late.text) before the snippet: everything after the snippet's first word is Python",
+                             usage: arguments.usage)
+        }
+        return SnippetText.expandingNewlines(text)
+    }
+
+    /// The snippet as typed, without the command line's own quotes when it was one quoted word.
+    package static func unquote(_ raw: String) -> String {
+        guard raw.count >= 2, let first = raw.first, first == "'" || first == "\"", raw.last == first else { return raw }
+        let inner = raw.dropFirst().dropLast()
+        if inner.contains(first) { return raw }
+        if first == "\"" && inner.contains("\\") { return raw }
+        return String(inner)
+    }
+
+    package static func compile(_ runtime: PyRuntime, _ source: String, returnLastValue: Bool = false) throws -> CodeObject {
+        do { return try runtime.compile(source, returnLastValue: returnLastValue) } catch { throw CommandError(error.description) }
+    }
+
+    package static func settingsRecord(_ runtime: PyRuntime, title: String? = nil) -> Record {
+        let s = runtime.settings
+        let running = runtime.runningThreads
+        return Record(title: title, [
+            ("gil", .string(s.gilEnabled ? "on" : "off")),
+            ("refcount", .string(s.refcount.rawValue)),
+            ("interval_ms", .quantity(Double(s.switchIntervalNanoseconds) / 1e6, .milliseconds)),
+            ("running_threads", .int(running.count)),
+        ])
+    }
+}
+
+/// `py SNIPPET`, `py -f FILE`, `py --threads N SNIPPET`, `py reset`.
+package struct PyCommand: Command {
+    package init() {}
+    package let spec = CommandSpec(
+        "py", aliases: ["python"],
+        summary: "run a Python snippet in conclab's interpreter (globals persist; --threads N runs it on N OS threads)",
+        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true,
+                                 help: "Python code; on one line write \\n for a new line, or use -f FILE")],
+        flags: [
+            FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "run the Python file FILE"),
+            FlagSpec("threads", short: "t", value: .integer, valueName: "N", help: "run the snippet on N OS threads sharing the globals, and wait for them"),
+            FlagSpec("setup", value: .text, valueName: "CODE", help: "with --threads: run CODE first (before each part)"),
+            FlagSpec("sequential", help: "with --threads: also run the snippet N times on one thread and report the speed-up"),
+            FlagSpec("expect", value: .word, valueName: "NAME=VALUE", help: "with --threads: compare global NAME with VALUE and report lost = VALUE - NAME"),
+            FlagSpec("repeat", value: .integer, valueName: "K", help: "with --threads: run up to K times, stopping at the first run with a lost update, a reference-count error or an exception"),
+        ],
+        examples: [
+            "py x = 40 + 2",
+            "py x",
+            "py 'def gen(n):\\n    for i in range(n):\\n        yield i * i'",
+            "py list(gen(5))",
+            "py --threads 2 --setup 'x = 0' --expect x=200000 'for i in range(100000):\\n    x += 1'",
+            "py reset",
+        ],
+        discussion: """
+            Snippets are Python: ints (63-bit), bool, None, str, list, tuple, dict, functions, generators, classes, \
+            try/except/finally, with. Built-ins include print, len, range, sleep(ms) and hash_mb(n) (release the GIL), \
+            spin(ms) (keeps it), Lock(), getrefcount(x) and thread_name(). Module globals are shared by every thread; \
+            function locals are private. 'py reset' forgets all globals. With --threads the result reports wall_ms, \
+            cpu_ms, the GIL's switches and the heap check (refcount_errors, use_after_free, freed_while_referenced); \
+            the final globals are under 'globals'.
+            """)
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        let raw = arguments.rawText("SNIPPET").map(PySupport.unquote)
+        if raw == "reset" && !arguments.has("file") {
+            let report = try runtime.reset()
+            return .record(Record(title: "globals cleared", [("released", .int(report.released)),
+                                                              ("refcount_errors", .int(report.refcountErrors))]))
+        }
+        if let n = try arguments.integer("threads") {
+            guard (1...64).contains(n) else { throw UsageError("--threads must be between 1 and 64, got \(n)", usage: arguments.usage) }
+            return try runThreads(n, arguments, runtime, context)
+        }
+        for flag in ["setup", "sequential", "expect", "repeat"] where arguments.has(flag) {
+            throw UsageError("--\(flag) only goes with --threads N", usage: arguments.usage)
+        }
+        let source = try PySupport.source(arguments, context: context)
+        let code = try PySupport.compile(runtime, source, returnLastValue: true)
+        let outcome = runtime.runHere(code, name: "main", cancellation: context.cancellation, wantValue: true)
+        if let error = outcome.error {
+            if outcome.errorType == "KeyboardInterrupt" && context.cancellation.isCancelled { throw Cancelled() }
+            throw CommandError(outcome.output + error)
+        }
+        var parts: [LabResult] = []
+        if !outcome.output.isEmpty {
+            var text = outcome.output
+            if text.hasSuffix("\n") { text.removeLast() }
+            parts.append(.text(text))
+        }
+        if let value = outcome.value {
+            var record = Record([("value", value)])
+            // For strings and containers the Python spelling says more than the value's cell (quotes, brackets).
+            switch value {
+            case .int, .bool, .null: break
+            default: record.append("repr", .string(outcome.valueText ?? ""))
+            }
+            parts.append(.record(record))
+        }
+        switch parts.count {
+        case 0: return .nothing
+        case 1: return parts[0]
+        default: return .group(parts)
+        }
+    }
+
+    package func runThreads(_ n: Int, _ arguments: Arguments, _ runtime: PyRuntime, _ context: Context) throws -> LabResult {
+        let source = try PySupport.source(arguments, context: context)
+        let code = try PySupport.compile(runtime, source)
+        let setup = try arguments.string("setup").map { try PySupport.compile(runtime, SnippetText.expandingNewlines(PySupport.unquote($0))) }
+        let repeats = try arguments.integer("repeat", default: 1, range: 1...1000)
+        var expected: (name: String, value: Int)?
+        if let text = arguments.string("expect") {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let v = Arguments.parseInteger(parts[1]) else {
+                throw UsageError("--expect takes NAME=VALUE, e.g. --expect x=200000", usage: arguments.usage)
+            }
+            expected = (parts[0], v)
+        }
+        func runSetup() throws {
+            guard let setup else { return }
+            let outcome = runtime.runHere(setup, name: "setup", cancellation: context.cancellation)
+            if let error = outcome.error {
+                if context.cancellation.isCancelled { throw Cancelled() }
+                throw CommandError("--setup failed: " + error)
+            }
+        }
+        var sequentialNanoseconds: Int64?
+        if arguments.flag("sequential") {
+            try runSetup()
+            // One new OS thread at a time, so both parts run on the same kind of thread.
+            var total: Int64 = 0
+            for _ in 0..<n {
+                let single = try runtime.runTeam(code, count: 1, cancellation: context.cancellation)
+                if single.cancelled { throw Cancelled() }
+                if let error = single.threads.first?.error { throw CommandError("the sequential run failed: " + error) }
+                total += single.wallNanoseconds
+            }
+            sequentialNanoseconds = total
+        }
+        var runs = 0
+        var result: LabResult = .nothing
+        while runs < repeats {
+            runs += 1
+            context.progress(Double(runs - 1) / Double(repeats), "run \(runs) of \(repeats)")
+            try runSetup()
+            let (record, text, problem) = try runTeamOnce(n, code, runtime, context, expected: expected, sequential: sequentialNanoseconds)
+            var r = record
+            if repeats > 1 {
+                r.append("runs", .int(runs))
+                r.title = (r.title ?? "") + " — run \(runs) of up to \(repeats)"
+            }
+            result = text.isEmpty ? .record(r) : .group([.text(text), .record(r)])
+            // Races are a matter of chance: with --repeat, stop at the first run that shows one.
+            if problem { break }
+        }
+        return result
+    }
+
+    /// One run of the team; returns the record, the threads' output, and whether the run showed a problem
+    /// (a lost update, a reference-count error, or an exception).
+    package func runTeamOnce(_ n: Int, _ code: CodeObject, _ runtime: PyRuntime, _ context: Context, expected: (name: String, value: Int)?,
+                     sequential: Int64?) throws -> (Record, String, Bool) {
+        let settings = runtime.settings
+        var record = Record(title: "py: \(n) thread\(n == 1 ? "" : "s") (GIL \(settings.gilEnabled ? "on" : "off"), refcount \(settings.refcount.rawValue))")
+        record.append("threads", .int(n))
+        let before = runtime.gil.stats
+        let usageBefore = ResourceUsage.current(.process)
+        let team = try runtime.runTeam(code, count: n, cancellation: context.cancellation)
+        let usage = ResourceUsage.current(.process) - usageBefore
+        let gil = runtime.gil.stats - before
+        if team.cancelled { throw Cancelled() }
+        let report = runtime.safePoint(check: true)
+        var problem = false
+
+        record.append("wall_ms", .ms(team.wallNanoseconds))
+        let cpu = team.threads.reduce(0) { $0 + $1.cpuNanoseconds }
+        record.append("cpu_ms", .ms(cpu))
+        record.append("process_cpu_ms", .ms(usage.userNanoseconds + usage.systemNanoseconds))
+        // How many cores were busy on average: at most about 1 while the GIL serialises the threads.
+        record.append("parallelism", .double(team.wallNanoseconds > 0 ? Double(cpu) / Double(team.wallNanoseconds) : 0))
+        if let seq = sequential {
+            record.append("sequential_ms", .ms(seq))
+            record.append("speedup", .double(team.wallNanoseconds > 0 ? Double(seq) / Double(team.wallNanoseconds) : 0))
+        }
+        record.append("gil", .string(settings.gilEnabled ? "on" : "off"))
+        record.append("refcount", .string(settings.refcount.rawValue))
+        record.append("interval_ms", .quantity(Double(settings.switchIntervalNanoseconds) / 1e6, .milliseconds))
+        record.append("switches", .int(gil.switches))
+        record.append("forced_switches", .int(gil.forcedSwitches))
+        record.append("drop_requests", .int(gil.dropRequests))
+        record.append("gil_wait_ms", .ms(gil.totalWaitNanoseconds))
+        record.append("gil_hold_ms", .ms(gil.totalHoldNanoseconds))
+        let errors = team.threads.compactMap { t in (t.errorSummary ?? t.error).map { "\(t.threadName): \($0)" } }
+        if !errors.isEmpty { problem = true }
+        record.append("errors", .int(errors.count))
+        record.append("first_error", errors.first.map(Value.string) ?? .null)
+        if let report {
+            if report.refcountErrors > 0 { problem = true }
+            record.append("refcount_errors", .int(report.refcountErrors))
+            record.append("use_after_free", .int(report.useAfterFree))
+            record.append("freed_while_referenced", .int(report.freedWhileReferenced))
+            record.append("count_too_high", .int(report.countTooHigh))
+            record.append("count_too_low", .int(report.countTooLow))
+            record.append("heap_events", .list(report.events.prefix(5).map { .string($0.description) }))
+        } else {
+            record.append("refcount_errors", .null)
+            record.append("heap_check", .string("skipped: other snippet threads are still running"))
+        }
+        let globals = runtime.globalsRecord()
+        if let expected {
+            let actual = globals[expected.name]
+            record.append("expected", .int(expected.value))
+            record.append("actual", actual ?? .null)
+            if case .int(let a)? = actual {
+                record.append("lost", .int(expected.value - a))
+                if a != expected.value { problem = true }
+            } else {
+                record.append("lost", .null)
+            }
+        }
+        record.append("globals", .record(globals))
+        var text = ""
+        for t in team.threads where !t.output.isEmpty {
+            for line in t.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(t.output.hasSuffix("\n") ? 1 : 0) {
+                text += (n > 1 ? "[\(t.threadName)] " : "") + line + "\n"
+            }
+        }
+        if text.hasSuffix("\n") { text.removeLast() }
+        return (record, text, problem)
+    }
+}
+
+/// `dis SNIPPET`: the bytecode a snippet compiles to.
+package struct DisCommand: Command {
+    package init() {}
+    package let spec = CommandSpec(
+        "dis", summary: "show the bytecode a Python snippet compiles to",
+        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, help: "Python code (\\n for a new line), or a FILE.py")],
+        flags: [FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "disassemble the Python file FILE")],
+        examples: ["dis x += 1", "dis 'def f(a):\\n    return a * 2'", "dis script.py"],
+        discussion: "Each row is one instruction of the eval loop. A thread switch can happen between any two of them: "
+            + "'x += 1' is a load, an add and a store, so another thread can change x in between.")
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        var source: String
+        // `dis script.py` names a file when there is one; otherwise the words are Python.
+        if let word = arguments.strings("SNIPPET").first, arguments.strings("SNIPPET").count == 1, word.hasSuffix(".py"),
+           Files.isRegularFile(word) {
+            do { source = try Files.readText(word) } catch { throw CommandError("\(error)") }
+        } else {
+            source = try PySupport.source(arguments, context: context)
+        }
+        let code = try PySupport.compile(runtime, source)
+        var tables: [LabResult] = []
+        var pending = [code]
+        while !pending.isEmpty {
+            let c = pending.removeFirst()
+            tables.append(.table(Disassembler(runtime: runtime).table(c)))
+            pending += c.codes
+        }
+        return tables.count == 1 ? tables[0] : .group(tables)
+    }
+}
+
+/// `gil`: the global interpreter lock — look at it, tune it, switch it off.
+package struct GILCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("gil", summary: "the interpreter's global lock: status, on/off, switch interval, reference-count mode, statistics",
+                           discussion: """
+                               conclab's GIL follows CPython's: a thread that wants it waits one switch interval (default 5 ms), \
+                               then asks the holder to drop it; the holder checks between instructions, drops it and waits until \
+                               another thread has taken it. sleep() and hash_mb() release it. 'gil off' runs snippet threads truly \
+                               in parallel; with 'gil refcount plain' their reference counts then race (see 'py --threads').
+                               """)
+    package let verbs: [any Command] = [GILStatusVerb(), GILOnVerb(), GILOffVerb(), GILIntervalVerb(), GILRefcountVerb(), GILStatsVerb(), GILResetVerb()]
+    package let defaultVerb: String? = "status"
+}
+
+package struct GILStatusVerb: Command {
+    package let spec = CommandSpec("status", summary: "show whether the GIL is on, the reference-count mode and the switch interval", examples: ["gil"])
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        var record = PySupport.settingsRecord(runtime, title: "GIL")
+        let stats = runtime.gil.stats
+        record.append("switches", .int(stats.switches))
+        record.append("forced_switches", .int(stats.forcedSwitches))
+        return .record(record)
+    }
+}
+
+package struct GILOnVerb: Command {
+    package let spec = CommandSpec("on", summary: "switch the GIL on (CPython's default)", examples: ["gil on"])
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        try runtime.changeSettings { $0.gilEnabled = true }
+        return .record(PySupport.settingsRecord(runtime, title: "GIL on"))
+    }
+}
+
+package struct GILOffVerb: Command {
+    package let spec = CommandSpec("off", summary: "switch the GIL off: snippet threads run in parallel", examples: ["gil off"],
+                           discussion: "Then pick how reference counts are updated with 'gil refcount plain|atomic|biased'.")
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        try runtime.changeSettings { $0.gilEnabled = false }
+        return .record(PySupport.settingsRecord(runtime, title: "GIL off"))
+    }
+}
+
+package struct GILIntervalVerb: Command {
+    package let spec = CommandSpec("interval", summary: "set the switch interval (CPython's sys.setswitchinterval), in milliseconds",
+                           arguments: [ArgumentSpec("MS", .number, help: "0.01 to 1000 milliseconds; CPython's default is 5")],
+                           examples: ["gil interval 1", "gil interval 5"])
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        let text = try arguments.require("MS").filter { $0 != "_" }
+        guard let ms = Double(text), ms >= 0.01, ms <= 1000 else {
+            throw UsageError("MS must be between 0.01 and 1000, got '\(text)'", usage: arguments.usage)
+        }
+        try runtime.changeSettings { $0.switchIntervalNanoseconds = Int64(ms * 1e6) }
+        return .record(PySupport.settingsRecord(runtime, title: "switch interval \(Format.number(ms)) ms"))
+    }
+}
+
+package struct GILRefcountVerb: Command {
+    package let spec = CommandSpec("refcount", summary: "how reference counts are updated: plain (CPython), atomic, or biased (PEP 703)",
+                           arguments: [ArgumentSpec("MODE", .choice(RefcountMode.allCases.map(\.rawValue)))],
+                           examples: ["gil refcount atomic"],
+                           discussion: "plain: read, add, write — exact only under the GIL. atomic: one atomic instruction per update. "
+                               + "biased: the thread that made an object counts without atomics, other threads atomically.")
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        guard let mode = RefcountMode(rawValue: try arguments.require("MODE")) else { throw UsageError("unknown mode", usage: arguments.usage) }
+        try runtime.changeSettings { $0.refcount = mode }
+        return .record(PySupport.settingsRecord(runtime, title: "refcount \(mode.rawValue)"))
+    }
+}
+
+package struct GILStatsVerb: Command {
+    package let spec = CommandSpec("stats", summary: "switches, forced switches, drop requests, and each thread's wait and hold time", examples: ["gil stats"])
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        let stats = runtime.gil.stats
+        let rows: [[Value]] = stats.threads.sorted { $0.key < $1.key }.map { name, t in
+            [.string(name), .int(t.acquisitions), .int(t.waits),
+             .ms(t.waitNanoseconds), .ms(t.holdNanoseconds), .int(t.forcedDrops)]
+        }
+        var summary = PySupport.settingsRecord(runtime)
+        summary.append("switches", .int(stats.switches))
+        summary.append("forced_switches", .int(stats.forcedSwitches))
+        summary.append("drop_requests", .int(stats.dropRequests))
+        summary.append("wait_ms", .ms(stats.totalWaitNanoseconds))
+        summary.append("hold_ms", .ms(stats.totalHoldNanoseconds))
+        return .table(Table(title: "GIL statistics", columns: ["thread", "acquisitions", "waits", "wait_ms", "hold_ms", "forced_drops"],
+                            rows: rows, summary: summary))
+    }
+}
+
+package struct GILResetVerb: Command {
+    package let spec = CommandSpec("reset", summary: "clear the GIL statistics", examples: ["gil reset"])
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        PyRuntime.shared(for: context.session).gil.resetStats()
+        return .text("GIL statistics cleared")
+    }
+}

@@ -1,0 +1,206 @@
+import LabOS
+import LabCore
+import PyLab
+
+/// `compare --cpython SNIPPET`: the same snippet in conclab and in the real `python3`, side by side.
+///
+/// Both run it the same way: N times in a row on one thread, then on N threads at once sharing the module
+/// globals (after `--setup`, which runs before each part). python3 gets conclab's built-ins defined in plain
+/// Python (`sleep`, `spin`, `hash_mb` through hashlib, which releases the GIL, `Lock` from threading), so a
+/// snippet means the same thing in both.
+package struct CompareCommand: Command {
+    package init() {}
+    package let spec = CommandSpec(
+        "compare", summary: "run a snippet in conclab and in python3 (sequentially and on N threads) and show both",
+        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, help: "Python code (\\n for a new line)")],
+        flags: [
+            FlagSpec("cpython", help: "compare with CPython: the python3 found on PATH"),
+            FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "the snippet is the Python file FILE"),
+            FlagSpec("threads", short: "t", value: .integer, valueName: "N", help: "threads (and sequential runs); default 2"),
+            FlagSpec("setup", value: .text, valueName: "CODE", help: "run CODE before each part (e.g. 'x = 0')"),
+            FlagSpec("timeout", value: .integer, valueName: "SECONDS", help: "give python3 at most this long (default 120)"),
+        ],
+        examples: ["compare --cpython 'def f():\\n    i = 0\\n    while i < 1000000:\\n        i += 1\\nf()'",
+                   "compare --cpython --setup 'x = 0' 'for i in range(100000):\\n    x += 1'"],
+        discussion: "ratio is threads_ms / sequential_ms: about 1 when the GIL serialises the threads, about 1/N when they run "
+            + "in parallel. When python3 is not installed the CPython column is skipped, with a note.")
+
+    package static let harness = #"""
+import builtins, hashlib, json, os, resource, sys, threading, time
+snippet, setup, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+parent = os.getppid()
+def _watch():
+    while True:
+        time.sleep(0.25)
+        if os.getppid() != parent:
+            os._exit(1)
+threading.Thread(target=_watch, daemon=True).start()
+def sleep(ms): time.sleep(ms / 1000)
+def spin(ms):
+    end = time.thread_time() + ms / 1000
+    while time.thread_time() < end:
+        pass
+_MB = bytes(range(256)) * 4096
+def hash_mb(n):
+    h = hashlib.sha256()
+    for _ in range(n):
+        h.update(_MB)
+    return h.hexdigest()
+def thread_name(): return threading.current_thread().name
+def getrefcount(x): return sys.getrefcount(x) - 1
+BUILTINS = dict(sleep=sleep, spin=spin, hash_mb=hash_mb, Lock=threading.Lock, thread_name=thread_name, getrefcount=getrefcount)
+# The snippet only gets the built-ins conclab has: no import, open, eval or exec in here.
+def _safe(name):
+    if not isinstance(name, str) or name.startswith("_"):
+        raise AttributeError("attribute %r is not available" % (name,))
+    return name
+ALLOWED = ["print", "len", "range", "next", "iter", "str", "repr", "int", "bool", "list", "tuple", "dict", "abs",
+           "min", "max", "sum", "isinstance", "type", "id", "sorted", "reversed", "enumerate", "zip", "any", "all",
+           "divmod", "pow", "chr", "ord", "hex", "bin", "callable", "object", "True", "False", "None",
+           "BaseException", "Exception", "StopIteration", "ArithmeticError", "ZeroDivisionError", "OverflowError",
+           "LookupError", "IndexError", "KeyError", "TypeError", "ValueError", "NameError", "UnboundLocalError",
+           "AttributeError", "RuntimeError", "RecursionError", "NotImplementedError", "AssertionError",
+           "KeyboardInterrupt", "MemoryError", "GeneratorExit", "__build_class__"]
+SAFE_BUILTINS = {name: getattr(builtins, name) for name in ALLOWED}
+SAFE_BUILTINS["getattr"] = lambda o, n, *d: getattr(o, _safe(n), *d)
+SAFE_BUILTINS["setattr"] = lambda o, n, v: setattr(o, _safe(n), v)
+SAFE_BUILTINS["hasattr"] = lambda o, n: hasattr(o, _safe(n))
+SAFE_BUILTINS.update(BUILTINS)
+code = compile(snippet, "<snippet>", "exec")
+setup_code = compile(setup, "<setup>", "exec")
+class _Out:
+    def __init__(self): self.parts = []
+    def write(self, s): self.parts.append(s)
+    def flush(self): pass
+out = _Out()
+real_stdout = sys.stdout
+sys.stdout = out
+def fresh():
+    g = {"__name__": "__main__", "__builtins__": SAFE_BUILTINS}
+    exec(setup_code, g)
+    return g
+errors = []
+g = fresh()
+start = time.perf_counter()
+for _ in range(count):
+    try:
+        exec(code, g)
+    except BaseException as e:
+        errors.append("%s: %s" % (type(e).__name__, e))
+sequential = time.perf_counter() - start
+g = fresh()
+def work():
+    try:
+        exec(code, g)
+    except BaseException as e:
+        errors.append("%s: %s" % (type(e).__name__, e))
+threads = [threading.Thread(target=work, name="py-%d" % (i + 1)) for i in range(count)]
+cpu0 = time.process_time()
+start = time.perf_counter()
+for t in threads: t.start()
+for t in threads: t.join()
+wall = time.perf_counter() - start
+cpu = time.process_time() - cpu0
+def simple(v, depth=0):
+    if v is None or isinstance(v, (bool, int, str)): return v
+    if isinstance(v, (list, tuple)) and depth < 4: return [simple(x, depth + 1) for x in v[:1000]]
+    return repr(v)
+names = {k: simple(v) for k, v in g.items() if not k.startswith("_") and not callable(v) and type(v).__name__ != "lock"}
+sys.stdout = real_stdout
+print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential * 1000, "threads_ms": wall * 1000,
+                  "cpu_ms": cpu * 1000, "globals": names, "errors": errors, "output": "".join(out.parts)[:4000]}))
+"""#
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        guard arguments.flag("cpython") else {
+            throw UsageError("compare needs --cpython (the only interpreter it compares with)", usage: arguments.usage)
+        }
+        // A fresh interpreter with the session's settings, so both sides start from empty globals.
+        let runtime = PyRuntime(settings: PyRuntime.shared(for: context.session).settings)
+        let source = try PySupport.source(arguments, context: context)
+        let setupText = arguments.string("setup").map { SnippetText.expandingNewlines(PySupport.unquote($0)) } ?? ""
+        let n = try arguments.integer("threads", default: 2, range: 1...16)
+        let timeout = try arguments.integer("timeout", default: 120, range: 1...3600)
+
+        // conclab's side, through `py --threads N --sequential`.
+        let code = try PySupport.compile(runtime, source)
+        let setup = setupText.isEmpty ? nil : try PySupport.compile(runtime, setupText)
+        func runSetup() throws {
+            guard let setup else { return }
+            let outcome = runtime.runHere(setup, name: "setup", cancellation: context.cancellation)
+            if let error = outcome.error { throw CommandError("--setup failed: " + error) }
+        }
+        try runSetup()
+        var sequential: Int64 = 0
+        for _ in 0..<n {
+            let single = try runtime.runTeam(code, count: 1, cancellation: context.cancellation)
+            if single.cancelled { throw Cancelled() }
+            if let error = single.threads.first?.error { throw CommandError("conclab: " + error) }
+            sequential += single.wallNanoseconds
+        }
+        try runSetup()
+        context.progress(0.3, "conclab threads")
+        let team = try runtime.runTeam(code, count: n, cancellation: context.cancellation)
+        if team.cancelled { throw Cancelled() }
+        let ourGlobals = runtime.globalsRecord()
+        let ours = (sequential: Double(sequential) / 1e6, threads: Double(team.wallNanoseconds) / 1e6)
+        let ourCPU = Double(team.threads.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e6
+
+        var rows: [[Value]] = [
+            [.string("sequential_ms"), .quantity(ours.sequential, .milliseconds)],
+            [.string("threads_ms"), .quantity(ours.threads, .milliseconds)],
+            [.string("ratio threads/sequential"), .double(ours.threads / max(ours.sequential, 0.001))],
+        ]
+        var summary = Record([("threads", .int(n)),
+                              ("conclab_sequential_ms", .quantity(ours.sequential, .milliseconds)),
+                              ("conclab_threads_ms", .quantity(ours.threads, .milliseconds)),
+                              ("conclab_ratio", .double(ours.threads / max(ours.sequential, 0.001))),
+                              // Cores busy on average during the threaded run (CPU time / wall time).
+                              ("conclab_parallelism", .double(ourCPU / max(ours.threads, 0.001))),
+                              ("conclab_globals", .record(ourGlobals))])
+        var columns = ["", "conclab"]
+
+        context.progress(0.5, "python3")
+        guard let python = Files.findExecutable("python3") else {
+            summary.append("cpython", .string("skipped"))
+            summary.append("note", .string("python3 is not on PATH: only conclab's side was run"))
+            for (name, value) in ourGlobals.fields { rows.append([.string(name), value]) }
+            return .table(Table(title: "compare: conclab (python3 not found — skipped)", columns: columns, rows: rows, summary: summary))
+        }
+        let run: CapturedRun
+        do {
+            run = try Capture.run(python, arguments: ["-c", Self.harness, source, setupText, String(n)],
+                                  timeoutNanoseconds: Int64(timeout) * 1_000_000_000,
+                                  shouldStop: { context.cancellation.isCancelled })
+        } catch {
+            throw CommandError("cannot run \(python): \(error)")
+        }
+        if run.stopped { throw Cancelled() }
+        if run.timedOut { throw CommandError("python3 did not finish within \(timeout) s (raise it with --timeout)") }
+        let lastLine = run.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        guard run.status == .exited(0), case .record(let theirs)? = try? JSONReader.parse(lastLine) else {
+            let why = run.standardError.split(separator: "\n").suffix(3).joined(separator: "\n")
+            throw CommandError("python3 failed (\(run.status.map { "\($0)" } ?? "unknown")): \(why.isEmpty ? lastLine : why)")
+        }
+        let theirSequential = theirs["sequential_ms"]?.number ?? 0
+        let theirThreads = theirs["threads_ms"]?.number ?? 0
+        columns.append("python3 " + (theirs["version"].flatMap { if case .string(let s) = $0 { return s }; return nil } ?? ""))
+        rows[0].append(.quantity(theirSequential, .milliseconds))
+        rows[1].append(.quantity(theirThreads, .milliseconds))
+        rows[2].append(.double(theirThreads / max(theirSequential, 0.001)))
+        var theirGlobals = Record()
+        if case .record(let g)? = theirs["globals"] { theirGlobals = g }
+        let names = ourGlobals.fields.map(\.0) + theirGlobals.fields.map(\.0).filter { ourGlobals[$0] == nil }
+        for name in names { rows.append([.string(name), ourGlobals[name] ?? .null, theirGlobals[name] ?? .null]) }
+        summary.append("cpython", .string("ran"))
+        summary.append("cpython_version", theirs["version"] ?? .null)
+        summary.append("cpython_sequential_ms", .quantity(theirSequential, .milliseconds))
+        summary.append("cpython_threads_ms", .quantity(theirThreads, .milliseconds))
+        summary.append("cpython_ratio", .double(theirThreads / max(theirSequential, 0.001)))
+        summary.append("cpython_globals", .record(theirGlobals))
+        if case .list(let errors)? = theirs["errors"], !errors.isEmpty { summary.append("cpython_errors", .list(errors)) }
+        return .table(Table(title: "compare: \(n) thread\(n == 1 ? "" : "s") vs \(n) sequential run\(n == 1 ? "" : "s")",
+                            columns: columns, rows: rows, summary: summary))
+    }
+}

@@ -1,0 +1,85 @@
+import LabCore
+/// The syntax tree of a snippet: what the parser builds and the compiler walks.
+package struct Expr: Sendable {
+    package var kind: ExprKind
+    package var position: SourcePosition
+}
+
+package indirect enum ExprKind: Sendable {
+    case name(String)
+    case int(Int)
+    case string(String)
+    case constant(PyConstant)
+    /// f"…": literal parts and expressions, in order.
+    case fstring([FStringPart])
+    case list([Expr])
+    case tuple([Expr])
+    case dict([(Expr, Expr)])
+    case unary(String, Expr)
+    case binary(String, Expr, Expr)
+    /// `and` / `or` (short-circuit).
+    case boolOp(String, [Expr])
+    /// `a < b <= c`: operators and operands.
+    case compare([String], [Expr])
+    case call(Expr, [Expr], [(String, Expr)])
+    case attribute(Expr, String)
+    case subscription(Expr, Expr)
+    case slice(Expr?, Expr?, Expr?)
+    case ifExpr(Expr, Expr, Expr)
+    /// `[elt for target in iter if cond …]`
+    case listComp(Expr, [Comprehension])
+    case yield(Expr?)
+    case lambda([Parameter], Expr)
+}
+
+package enum PyConstant: Sendable { case none, `true`, `false` }
+
+package enum FStringPart: Sendable {
+    case literal(String)
+    case expression(Expr, String?)
+}
+
+package struct Comprehension: Sendable {
+    package var target: Expr
+    package var iterable: Expr
+    package var conditions: [Expr]
+}
+
+package struct Parameter: Sendable {
+    package var name: String
+    package var defaultValue: Expr?
+    package var position: SourcePosition
+}
+
+package struct Stmt: Sendable {
+    package var kind: StmtKind
+    package var position: SourcePosition
+}
+
+package struct ExceptClause: Sendable {
+    package var type: Expr?
+    package var name: String?
+    package var body: [Stmt]
+    package var position: SourcePosition
+}
+
+package indirect enum StmtKind: Sendable {
+    case expression(Expr)
+    case assign([Expr], Expr)
+    case augAssign(Expr, String, Expr)
+    case ifStmt(Expr, [Stmt], [Stmt])
+    case whileStmt(Expr, [Stmt], [Stmt])
+    case forStmt(Expr, Expr, [Stmt], [Stmt])
+    case def(String, [Parameter], [Stmt])
+    case classDef(String, [Expr], [Stmt])
+    case returnStmt(Expr?)
+    case global([String])
+    case pass
+    case breakStmt
+    case continueStmt
+    case raise(Expr?)
+    case tryStmt([Stmt], [ExceptClause], [Stmt], [Stmt])
+    case with(Expr, Expr?, [Stmt])
+    case assert(Expr, Expr?)
+    case del([Expr])
+}

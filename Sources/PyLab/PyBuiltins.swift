@@ -1,0 +1,818 @@
+import LabOS
+import Synchronization
+import LabCore
+
+/// The arguments a built-in receives: borrowed values (positional first, then keyword values).
+package struct BuiltinArgs {
+    package let values: UnsafeMutablePointer<PyValue>
+    package let count: Int
+    package let keywords: [(String, PyValue)]
+    package let name: String
+
+    package subscript(i: Int) -> PyValue { values[i] }
+
+    package func keyword(_ key: String) -> PyValue? { keywords.first { $0.0 == key }?.1 }
+
+    package func expect(_ range: ClosedRange<Int>, keywords allowed: [String] = [], _ ts: PyThreadState) throws(PyError) {
+        if let bad = keywords.first(where: { !allowed.contains($0.0) }) {
+            throw ts.typeError("\(name)() got an unexpected keyword argument '\(bad.0)'")
+        }
+        guard range.contains(count) else {
+            let what = range.lowerBound == range.upperBound ? "exactly \(range.lowerBound)" :
+                count < range.lowerBound ? "at least \(range.lowerBound)" : "at most \(range.upperBound)"
+            throw ts.typeError("\(name)() takes \(what) argument\(range.upperBound == 1 ? "" : "s") (\(count) given)")
+        }
+    }
+}
+
+package typealias BuiltinBody = @Sendable (PyThreadState, BuiltinArgs) throws(PyError) -> PyValue
+
+/// A built-in function (`receiver == nil`) or a method of a built-in type.
+package struct Builtin: Sendable {
+    package let name: String
+    package let receiver: PyKind?
+    package let body: BuiltinBody
+
+    package init(_ name: String, on receiver: PyKind? = nil, _ body: @escaping BuiltinBody) {
+        self.name = name
+        self.receiver = receiver
+        self.body = body
+    }
+}
+
+extension PyThreadState {
+    package func callBuiltin(_ index: Int, _ args: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) -> PyValue {
+        guard index >= 0 && index < Builtins.table.count else { throw typeError("bad built-in") }
+        let builtin = Builtins.table[index]
+        var kw: [(String, PyValue)] = []
+        var positional = count
+        if let keywords {
+            positional = count - keywords.items.count
+            for (i, k) in keywords.items.enumerated() { kw.append((string(k) ?? "", args[positional + i])) }
+        }
+        return try builtin.body(self, BuiltinArgs(values: args, count: positional, keywords: kw,
+                                                 name: builtin.receiver.map { "\($0.typeName).\(builtin.name)" } ?? builtin.name))
+    }
+
+    package func intArgument(_ v: PyValue, _ what: String) throws(PyError) -> Int {
+        guard let i = asInt(v) else { throw typeError("\(what) must be an integer, not '\(typeName(v))'") }
+        return i
+    }
+
+    // MARK: Lock
+
+    /// `lock.acquire()`: takes it at once if free; otherwise waits without the GIL (as CPython does), in short
+    /// slices so a stop request ends the wait.
+    @discardableResult
+    package func lockAcquire(_ lock: PyLock, blocking: Bool, timeoutMilliseconds: Int?) throws(PyError) -> Bool {
+        try check(lock)
+        let me = number
+        let got = lock.state.update { s -> Bool in
+            guard s.holder == 0 else { return false }
+            s.holder = me
+            s.acquisitions += 1
+            return true
+        }
+        if got { return true }
+        if !blocking { return false }
+        lock.state.update { $0.contended += 1 }
+        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Int64($0) * 1_000_000 }
+        return try withoutGIL { () throws(PyError) -> Bool in
+            while true {
+                try periodicCheck()
+                var slice: Int64 = 10_000_000
+                if let deadline {
+                    let left = deadline - Clock.monotonicNanoseconds()
+                    if left <= 0 { return false }
+                    slice = min(slice, left)
+                }
+                let taken = lock.state.wait(timeoutNanoseconds: slice) { s -> Bool? in
+                    guard s.holder == 0 else { return nil }
+                    s.holder = me
+                    s.acquisitions += 1
+                    return true
+                }
+                if taken == true { return true }
+            }
+        }
+    }
+
+    package func lockRelease(_ lock: PyLock) throws(PyError) {
+        try check(lock)
+        let wasHeld = lock.state.update { s -> Bool in
+            guard s.holder != 0 else { return false }
+            s.holder = 0
+            return true
+        }
+        if !wasHeld { throw error(runtime.classes.runtimeError, "release unlocked lock") }
+    }
+
+    // MARK: blocking and busy built-ins
+
+    /// `sleep(ms)`: blocks without the GIL, like a read from a socket.
+    package func sleepMilliseconds(_ ms: Int) throws(PyError) {
+        let deadline = Clock.monotonicNanoseconds() + Int64(ms) * 1_000_000
+        try withoutGIL { () throws(PyError) in
+            while true {
+                try periodicCheck()
+                let left = deadline - Clock.monotonicNanoseconds()
+                if left <= 0 { return }
+                System.sleep(nanoseconds: min(left, 5_000_000))
+            }
+        }
+    }
+
+    /// `spin(ms)`: `ms` milliseconds of this thread's CPU time, keeping the GIL the way pure-Python work does
+    /// (it still gives it up when another thread asks, between slices).
+    package func spinMilliseconds(_ ms: Int) throws(PyError) {
+        let target = Clock.threadCPUNanoseconds() + Int64(ms) * 1_000_000
+        var x: UInt64 = 0x9E37_79B9
+        let gil = runtime.gil
+        while true {
+            for _ in 0..<4096 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+            if gilEnabled && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+            try periodicCheck()
+            if Clock.threadCPUNanoseconds() >= target { break }
+        }
+        Builtins.sink.store(x, ordering: .relaxed)
+    }
+
+    /// `hash_mb(n)`: SHA-256 of `n` MiB without the GIL, as a C extension that releases it (hashlib does).
+    package func hashMegabytes(_ n: Int) throws(PyError) -> String {
+        try withoutGIL { () throws(PyError) -> String in
+            var hasher = SHA256()
+            let piece = 64 * 1024
+            for _ in 0..<n {
+                for offset in stride(from: 0, to: Builtins.megabyte.count, by: piece) {
+                    try periodicCheck()
+                    Builtins.megabyte.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + piece)])) }
+                }
+            }
+            return hasher.finishHex()
+        }
+    }
+}
+
+/// The built-in functions and the methods of built-in types.
+package enum Builtins {
+    package static let megabyte: [UInt8] = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }
+    /// Keeps `spin`'s arithmetic from being optimised away.
+    package static let sink = Atomic<UInt64>(0)
+
+    package static func method(for kind: PyKind, name: Int, runtime: PyRuntime) -> Int? { runtime.methods[kind]?[name] }
+
+    package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
+
+    package static let typeNames: Set<String> = ["int", "str", "list", "tuple", "dict", "bool", "range"]
+
+    package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
+        if type.isBuiltin {
+            switch table[type.builtinIndex].name {
+            case "int": return v.isInt || v.isBool
+            case "bool": return v.isBool
+            case "str": return ts.string(v) != nil
+            case "list": return v.isObject && v.object.kind == .list
+            case "tuple": return v.isObject && v.object.kind == .tuple
+            case "dict": return v.isObject && v.object.kind == .dict
+            case "range": return v.isObject && v.object.kind == .range
+            default: throw ts.typeError("isinstance() arg 2 must be a type or tuple of types")
+            }
+        }
+        if type.isObject, type.object.kind == .tuple {
+            for t in unsafeDowncast(type.object, to: PyTuple.self).items where try isInstance(ts, v, t) { return true }
+            return false
+        }
+        guard type.isObject, type.object.kind == .cls else { throw ts.typeError("isinstance() arg 2 must be a type or tuple of types") }
+        let cls = unsafeDowncast(type.object, to: PyClass.self)
+        if v.isObject, let inst = v.object as? PyInstance { return inst.cls.isSubclass(of: cls) }
+        return cls === ts.runtime.classes.object
+    }
+
+    package static func sorted(_ ts: PyThreadState, _ items: [PyValue], reverse: Bool) throws(PyError) -> [PyValue] {
+        // Merge sort: stable, and the comparison may throw (a TypeError for mixed types).
+        if items.count < 2 { return items }
+        let mid = items.count / 2
+        let left = try sorted(ts, Array(items[..<mid]), reverse: reverse)
+        let right = try sorted(ts, Array(items[mid...]), reverse: reverse)
+        var out: [PyValue] = []
+        out.reserveCapacity(items.count)
+        var i = 0, j = 0
+        while i < left.count && j < right.count {
+            let c = try ts.order(left[i], right[j], .compareLT)
+            if reverse ? c >= 0 : c <= 0 { out.append(left[i]); i += 1 } else { out.append(right[j]); j += 1 }
+        }
+        out += left[i...]
+        out += right[j...]
+        return out
+    }
+
+    package static func minMax(_ ts: PyThreadState, _ a: BuiltinArgs, wantMax: Bool) throws(PyError) -> PyValue {
+        try a.expect(1...Int.max, keywords: ["default"], ts)
+        let items: [PyValue]
+        if a.count == 1 {
+            items = try ts.collect(a[0])
+        } else {
+            items = (0..<a.count).map { a[$0] }
+            for v in items { ts.incref(v) }
+        }
+        defer { for v in items { ts.decref(v) } }
+        guard var best = items.first else {
+            if let d = a.keyword("default") { ts.incref(d); return d }
+            throw ts.valueError("\(a.name)() arg is an empty sequence")
+        }
+        for v in items.dropFirst() {
+            let c = try ts.order(v, best, wantMax ? .compareGT : .compareLT)
+            if wantMax ? c > 0 : c < 0 { best = v }
+        }
+        ts.incref(best)
+        return best
+    }
+
+    package static let table: [Builtin] = [
+        Builtin("print") { ts, a throws(PyError) in
+            try a.expect(0...Int.max, keywords: ["sep", "end"], ts)
+            let sep = a.keyword("sep").flatMap { ts.string($0) } ?? " "
+            let end = a.keyword("end").flatMap { ts.string($0) } ?? "\n"
+            var parts: [String] = []
+            for i in 0..<a.count { parts.append(try ts.str(a[i])) }
+            ts.write(parts.joined(separator: sep) + end)
+            return .none
+        },
+        Builtin("len") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let v = a[0]
+            guard v.isObject else { throw ts.typeError("object of type '\(ts.typeName(v))' has no len()") }
+            let o = v.object
+            try ts.check(o)
+            switch o.kind {
+            case .str: return .int(unsafeDowncast(o, to: PyStr.self).value.count)
+            case .list: return .int(unsafeDowncast(o, to: PyList.self).items.withLock { $0.count })
+            case .tuple: return .int(unsafeDowncast(o, to: PyTuple.self).items.count)
+            case .dict: return .int(unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count })
+            case .range: return .int(unsafeDowncast(o, to: PyRange.self).count)
+            case .instance:
+                if let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(ts.runtime.names.lenID) { return try ts.call(m, [v]) }
+            default: break
+            }
+            throw ts.typeError("object of type '\(o.typeName)' has no len()")
+        },
+        Builtin("range") { ts, a throws(PyError) in
+            try a.expect(1...3, ts)
+            var start = 0, stop = 0, step = 1
+            if a.count == 1 { stop = try ts.intArgument(a[0], "range() argument") } else {
+                start = try ts.intArgument(a[0], "range() argument")
+                stop = try ts.intArgument(a[1], "range() argument")
+                if a.count == 3 { step = try ts.intArgument(a[2], "range() argument") }
+            }
+            if step == 0 { throw ts.valueError("range() arg 3 must not be zero") }
+            return ts.allocate(PyRange(start: start, stop: stop, step: step, id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
+        },
+        Builtin("sleep") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let ms = try ts.intArgument(a[0], "sleep() takes milliseconds and")
+            guard ms >= 0 && ms <= 86_400_000 else { throw ts.valueError("sleep length must be 0 to 86400000 milliseconds") }
+            try ts.sleepMilliseconds(ms)
+            return .none
+        },
+        Builtin("spin") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let ms = try ts.intArgument(a[0], "spin() takes milliseconds and")
+            guard ms >= 0 && ms <= 3_600_000 else { throw ts.valueError("spin length must be 0 to 3600000 milliseconds") }
+            try ts.spinMilliseconds(ms)
+            return .none
+        },
+        Builtin("hash_mb") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let mb = try ts.intArgument(a[0], "hash_mb() takes MiB and")
+            guard mb >= 0 && mb <= 65_536 else { throw ts.valueError("hash_mb takes 0 to 65536 MiB") }
+            return ts.newString(try ts.hashMegabytes(mb))
+        },
+        Builtin("Lock") { ts, a throws(PyError) in
+            try a.expect(0...0, ts)
+            return ts.allocate(PyLock(id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
+        },
+        Builtin("next") { ts, a throws(PyError) in
+            try a.expect(1...2, ts)
+            if let v = try ts.iterNext(a[0]) { return v }
+            if a.count == 2 { ts.incref(a[1]); return a[1] }
+            throw ts.error(ts.runtime.classes.stopIteration, "")
+        },
+        Builtin("iter") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return try ts.iterate(a[0])
+        },
+        Builtin("str") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            return a.count == 0 ? ts.newString("") : ts.newString(try ts.str(a[0]))
+        },
+        Builtin("repr") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newString(try ts.repr(a[0]))
+        },
+        Builtin("int") { ts, a throws(PyError) in
+            try a.expect(0...2, keywords: ["base"], ts)
+            if a.count == 0 { return .int(0) }
+            if let i = ts.asInt(a[0]) { return .int(i) }
+            if let s = ts.string(a[0]) {
+                let base = try (a.count == 2 ? a[1] : a.keyword("base")).map { (b: PyValue) throws(PyError) in try ts.intArgument(b, "base") } ?? 10
+                let text = s.trimmingCharacters().filter { $0 != "_" }
+                guard let v = Int(text, radix: base), let value = PyValue.checkedInt(v) else {
+                    throw ts.valueError("invalid literal for int() with base \(base): \(PyThreadState.quote(s))")
+                }
+                return value
+            }
+            throw ts.typeError("int() argument must be a string or a number, not '\(ts.typeName(a[0]))'")
+        },
+        Builtin("bool") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            return a.count == 0 ? .false : .bool(try ts.truthy(a[0]))
+        },
+        Builtin("list") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            return ts.newList(a.count == 0 ? [] : try ts.collect(a[0]))
+        },
+        Builtin("tuple") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            return ts.newTuple(a.count == 0 ? [] : try ts.collect(a[0]))
+        },
+        Builtin("dict") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
+            let value = ts.allocate(d)
+            do throws(PyError) {
+                if a.count == 1 {
+                    if a[0].isObject, let other = a[0].object as? PyDict {
+                        for e in other.storage.withLock({ $0.entries.compactMap { $0 } }) { try ts.dictSet(d, e.key, e.value) }
+                    } else {
+                        let pairs = try ts.collect(a[0])
+                        defer { for p in pairs { ts.decref(p) } }
+                        for p in pairs {
+                            let kv = try ts.unpack(p, count: 2)
+                            defer { ts.decref(kv[0]); ts.decref(kv[1]) }
+                            try ts.dictSet(d, kv[0], kv[1])
+                        }
+                    }
+                }
+                for (k, v) in a.keywords { try ts.dictSet(d, ts.runtime.constant(k), v) }
+            } catch {
+                ts.decref(value)
+                throw error
+            }
+            return value
+        },
+        Builtin("abs") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let i = ts.asInt(a[0]) else { throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'") }
+            return try ts.int(i < 0 ? -i : i)
+        },
+        Builtin("min") { ts, a throws(PyError) in try minMax(ts, a, wantMax: false) },
+        Builtin("max") { ts, a throws(PyError) in try minMax(ts, a, wantMax: true) },
+        Builtin("sum") { ts, a throws(PyError) in
+            try a.expect(1...2, keywords: ["start"], ts)
+            var total = a.count == 2 ? a[1] : (a.keyword("start") ?? .int(0))
+            ts.incref(total)
+            let it = try ts.iterate(a[0])
+            defer { ts.decref(it) }
+            while let v = try ts.iterNext(it) {
+                let next: PyValue
+                do throws(PyError) {
+                    if v.isInt && total.isInt, let r = PyValue.checkedInt(total.intValue &+ v.intValue),
+                       !total.intValue.addingReportingOverflow(v.intValue).overflow {
+                        next = r
+                    } else {
+                        next = try ts.binary(.binaryAdd, total, v)
+                    }
+                } catch {
+                    ts.decref(v)
+                    ts.decref(total)
+                    throw error
+                }
+                ts.decref(v)
+                ts.decref(total)
+                total = next
+            }
+            return total
+        },
+        Builtin("isinstance") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            return .bool(try isInstance(ts, a[0], a[1]))
+        },
+        Builtin("type") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let v = a[0]
+            if v.isObject, let inst = v.object as? PyInstance { ts.incref(inst.classValue); return inst.classValue }
+            let name = ts.typeName(v)
+            if let i = index(of: name) { return .builtin(i) }
+            return ts.newString(name)
+        },
+        Builtin("id") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return a[0].isObject ? .int(a[0].object.id) : (PyValue.checkedInt(Int(truncatingIfNeeded: a[0].bits)) ?? .int(0))
+        },
+        Builtin("getrefcount") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard a[0].isObject else { return .int(1 << 30) }
+            let o = a[0].object
+            return o.immortal ? .int(1 << 30) : .int(o.totalCount)
+        },
+        Builtin("thread_name") { ts, a throws(PyError) in
+            try a.expect(0...0, ts)
+            return ts.newString(ts.name)
+        },
+        Builtin("sorted") { ts, a throws(PyError) in
+            try a.expect(1...1, keywords: ["reverse"], ts)
+            let items = try ts.collect(a[0])
+            do throws(PyError) {
+                return ts.newList(try sorted(ts, items, reverse: try a.keyword("reverse").map { (v: PyValue) throws(PyError) in try ts.truthy(v) } ?? false))
+            } catch {
+                for v in items { ts.decref(v) }
+                throw error
+            }
+        },
+        Builtin("reversed") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newList(try ts.collect(a[0]).reversed())
+        },
+        Builtin("enumerate") { ts, a throws(PyError) in
+            try a.expect(1...2, keywords: ["start"], ts)
+            let start = try (a.count == 2 ? a[1] : a.keyword("start")).map { (v: PyValue) throws(PyError) in try ts.intArgument(v, "start") } ?? 0
+            let items = try ts.collect(a[0])
+            return ts.newList(items.enumerated().map { ts.newTuple([.int(start + $0.offset), $0.element]) })
+        },
+        Builtin("zip") { ts, a throws(PyError) in
+            var columns: [[PyValue]] = []
+            do throws(PyError) {
+                for i in 0..<a.count { columns.append(try ts.collect(a[i])) }
+            } catch {
+                for c in columns { for v in c { ts.decref(v) } }
+                throw error
+            }
+            let n = columns.map(\.count).min() ?? 0
+            var rows: [PyValue] = []
+            for r in 0..<n { rows.append(ts.newTuple(columns.map { $0[r] })) }
+            for c in columns { for v in c.dropFirst(n) { ts.decref(v) } }
+            return ts.newList(rows)
+        },
+        Builtin("any") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let items = try ts.collect(a[0])
+            defer { for v in items { ts.decref(v) } }
+            for v in items where try ts.truthy(v) { return .true }
+            return .false
+        },
+        Builtin("all") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let items = try ts.collect(a[0])
+            defer { for v in items { ts.decref(v) } }
+            for v in items where try !ts.truthy(v) { return .false }
+            return .true
+        },
+        Builtin("divmod") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let q = try ts.binary(.binaryFloorDiv, a[0], a[1])
+            let r = try ts.binary(.binaryMod, a[0], a[1])
+            return ts.newTuple([q, r])
+        },
+        Builtin("pow") { ts, a throws(PyError) in
+            try a.expect(2...3, ts)
+            if a.count == 3 {
+                let b = try ts.intArgument(a[0], "pow() base"), e = try ts.intArgument(a[1], "pow() exponent")
+                let m = try ts.intArgument(a[2], "pow() modulus")
+                if m == 0 { throw ts.valueError("pow() 3rd argument cannot be 0") }
+                if e < 0 { throw ts.valueError("negative exponents are not supported") }
+                var result = 1 % m, base = PyThreadState.floorMod(b, m), ex = e
+                while ex > 0 {
+                    if ex & 1 != 0 { result = Int((Int128(result) * Int128(base)) % Int128(m)) }
+                    base = Int((Int128(base) * Int128(base)) % Int128(m))
+                    ex >>= 1
+                }
+                return .int(PyThreadState.floorMod(result, m))
+            }
+            return try ts.binary(.binaryPow, a[0], a[1])
+        },
+        Builtin("chr") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let scalar = Unicode.Scalar(UInt32(clamping: max(0, try ts.intArgument(a[0], "chr() argument")))) else {
+                throw ts.valueError("chr() arg not in range")
+            }
+            return ts.newString(String(Character(scalar)))
+        },
+        Builtin("ord") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let s = ts.string(a[0]), s.unicodeScalars.count == 1, let c = s.unicodeScalars.first else {
+                throw ts.typeError("ord() expected a character")
+            }
+            return .int(Int(c.value))
+        },
+        Builtin("hex") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let i = try ts.intArgument(a[0], "hex() argument")
+            return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
+        },
+        Builtin("bin") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let i = try ts.intArgument(a[0], "bin() argument")
+            return ts.newString((i < 0 ? "-0b" : "0b") + String(i.magnitude, radix: 2))
+        },
+        Builtin("callable") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let v = a[0]
+            return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod].contains(v.object.kind)))
+        },
+        Builtin("hasattr") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let n = ts.string(a[1]) else { throw ts.typeError("hasattr(): attribute name must be string") }
+            do throws(PyError) {
+                let v = try ts.getAttribute(a[0], ts.runtime.intern(n))
+                ts.decref(v)
+                return .true
+            } catch {
+                if error.type.isSubclass(of: ts.runtime.classes.attributeError) { return .false }
+                throw error
+            }
+        },
+        Builtin("getattr") { ts, a throws(PyError) in
+            try a.expect(2...3, ts)
+            guard let n = ts.string(a[1]) else { throw ts.typeError("getattr(): attribute name must be string") }
+            do throws(PyError) {
+                return try ts.getAttribute(a[0], ts.runtime.intern(n))
+            } catch {
+                if a.count == 3 && error.type.isSubclass(of: ts.runtime.classes.attributeError) { ts.incref(a[2]); return a[2] }
+                throw error
+            }
+        },
+        Builtin("setattr") { ts, a throws(PyError) in
+            try a.expect(3...3, ts)
+            guard let n = ts.string(a[1]) else { throw ts.typeError("setattr(): attribute name must be string") }
+            ts.incref(a[2])
+            do throws(PyError) { try ts.setAttribute(a[0], ts.runtime.intern(n), a[2]) } catch { ts.decref(a[2]); throw error }
+            return .none
+        },
+
+        // MARK: list methods
+        Builtin("append", on: .list) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let list = unsafeDowncast(a[0].object, to: PyList.self)
+            try ts.check(list)
+            ts.incref(a[1])
+            list.items.withLock { $0.append(a[1]) }
+            return .none
+        },
+        Builtin("pop", on: .list) { ts, a throws(PyError) in
+            try a.expect(1...2, ts)
+            let list = unsafeDowncast(a[0].object, to: PyList.self)
+            try ts.check(list)
+            let index = a.count == 2 ? try ts.intArgument(a[1], "index") : -1
+            var failure: PyError?
+            let v = list.items.withLock { items -> PyValue in
+                if items.isEmpty { failure = ts.error(ts.runtime.classes.indexError, "pop from empty list"); return .none }
+                let i = index < 0 ? index + items.count : index
+                guard i >= 0 && i < items.count else { failure = ts.error(ts.runtime.classes.indexError, "pop index out of range"); return .none }
+                return items.remove(at: i)
+            }
+            if let failure { throw failure }
+            return v
+        },
+        Builtin("insert", on: .list) { ts, a throws(PyError) in
+            try a.expect(3...3, ts)
+            let list = unsafeDowncast(a[0].object, to: PyList.self)
+            try ts.check(list)
+            let index = try ts.intArgument(a[1], "index")
+            ts.incref(a[2])
+            list.items.withLock { items in
+                var i = index < 0 ? index + items.count : index
+                i = min(max(0, i), items.count)
+                items.insert(a[2], at: i)
+            }
+            return .none
+        },
+        Builtin("extend", on: .list) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let list = unsafeDowncast(a[0].object, to: PyList.self)
+            try ts.check(list)
+            let items = try ts.collect(a[1])
+            list.items.withLock { $0 += items }
+            return .none
+        },
+        Builtin("index", on: .list) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            for (i, v) in ts.sequenceItems(a[0].object).enumerated() where try ts.equals(v, a[1]) { return .int(i) }
+            throw ts.valueError("\(try ts.repr(a[1])) is not in list")
+        },
+        Builtin("count", on: .list) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            var n = 0
+            for v in ts.sequenceItems(a[0].object) where try ts.equals(v, a[1]) { n += 1 }
+            return .int(n)
+        },
+        Builtin("remove", on: .list) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let list = unsafeDowncast(a[0].object, to: PyList.self)
+            let items = list.items.withLock { $0 }
+            for (i, v) in items.enumerated() where try ts.equals(v, a[1]) {
+                let removed = list.items.withLock { items -> PyValue? in
+                    guard i < items.count, items[i] == v else { return nil }
+                    return items.remove(at: i)
+                }
+                if let removed { ts.decref(removed) }
+                return .none
+            }
+            throw ts.valueError("list.remove(x): x not in list")
+        },
+        Builtin("reverse", on: .list) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            unsafeDowncast(a[0].object, to: PyList.self).items.withLock { $0.reverse() }
+            return .none
+        },
+        Builtin("sort", on: .list) { ts, a throws(PyError) in
+            try a.expect(1...1, keywords: ["reverse"], ts)
+            let list = unsafeDowncast(a[0].object, to: PyList.self)
+            let items = list.items.withLock { $0 }
+            let reverse = try a.keyword("reverse").map { (v: PyValue) throws(PyError) in try ts.truthy(v) } ?? false
+            let result = try sorted(ts, items, reverse: reverse)
+            list.items.withLock { $0 = result }
+            return .none
+        },
+        Builtin("copy", on: .list) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let items = ts.sequenceItems(a[0].object)
+            for v in items { ts.incref(v) }
+            return ts.newList(items)
+        },
+        Builtin("clear", on: .list) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let old = unsafeDowncast(a[0].object, to: PyList.self).items.withLock { items in defer { items = [] }; return items }
+            for v in old { ts.decref(v) }
+            return .none
+        },
+
+        // MARK: str methods
+        Builtin("join", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let sep = ts.string(a[0]) ?? ""
+            let items = try ts.collect(a[1])
+            defer { for v in items { ts.decref(v) } }
+            var parts: [String] = []
+            for (i, v) in items.enumerated() {
+                guard let s = ts.string(v) else { throw ts.typeError("sequence item \(i): expected str instance, \(ts.typeName(v)) found") }
+                parts.append(s)
+            }
+            return ts.newString(parts.joined(separator: sep))
+        },
+        Builtin("split", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...2, ts)
+            let s = ts.string(a[0]) ?? ""
+            let parts: [String]
+            if a.count == 2, let sep = ts.string(a[1]) {
+                if sep.isEmpty { throw ts.valueError("empty separator") }
+                parts = s.pySplit(sep)
+            } else {
+                parts = s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+            }
+            return ts.newList(parts.map { ts.newString($0) })
+        },
+        Builtin("strip", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newString((ts.string(a[0]) ?? "").trimmingCharacters())
+        },
+        Builtin("upper", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newString((ts.string(a[0]) ?? "").uppercased())
+        },
+        Builtin("lower", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newString((ts.string(a[0]) ?? "").lowercased())
+        },
+        Builtin("startswith", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let p = ts.string(a[1]) else { throw ts.typeError("startswith arg must be str") }
+            return .bool((ts.string(a[0]) ?? "").hasPrefix(p))
+        },
+        Builtin("endswith", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let p = ts.string(a[1]) else { throw ts.typeError("endswith arg must be str") }
+            return .bool((ts.string(a[0]) ?? "").hasSuffix(p))
+        },
+        Builtin("replace", on: .str) { ts, a throws(PyError) in
+            try a.expect(3...3, ts)
+            guard let old = ts.string(a[1]), let new = ts.string(a[2]) else { throw ts.typeError("replace() arguments must be str") }
+            let s = ts.string(a[0]) ?? ""
+            return ts.newString(old.isEmpty ? s : s.pySplit(old).joined(separator: new))
+        },
+        Builtin("find", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let needle = ts.string(a[1]) else { throw ts.typeError("find() argument must be str") }
+            let parts = (ts.string(a[0]) ?? "").pySplit(needle)
+            return parts.count > 1 ? .int(parts[0].count) : .int(-1)
+        },
+        Builtin("count", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let needle = ts.string(a[1]), !needle.isEmpty else { throw ts.typeError("count() argument must be a non-empty str") }
+            return .int((ts.string(a[0]) ?? "").pySplit(needle).count - 1)
+        },
+        Builtin("format", on: .str) { ts, a throws(PyError) in
+            let pieces = (ts.string(a[0]) ?? "").pySplit("{}")
+            var out = pieces[0]
+            for (i, piece) in pieces.dropFirst().enumerated() {
+                guard i + 1 < a.count else { throw ts.error(ts.runtime.classes.indexError, "Replacement index \(i) out of range") }
+                out += try ts.str(a[i + 1]) + piece
+            }
+            return ts.newString(out)
+        },
+
+        // MARK: dict methods
+        Builtin("get", on: .dict) { ts, a throws(PyError) in
+            try a.expect(2...3, ts)
+            if let v = try ts.dictGet(unsafeDowncast(a[0].object, to: PyDict.self), a[1]) { return v }
+            let d = a.count == 3 ? a[2] : .none
+            ts.incref(d)
+            return d
+        },
+        Builtin("keys", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let keys = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }
+            for k in keys { ts.incref(k) }
+            return ts.newList(keys)
+        },
+        Builtin("values", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let values = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.value } }
+            for v in values { ts.incref(v) }
+            return ts.newList(values)
+        },
+        Builtin("items", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let entries = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
+            return ts.newList(entries.map { e in ts.incref(e.key); ts.incref(e.value); return ts.newTuple([e.key, e.value]) })
+        },
+        Builtin("pop", on: .dict) { ts, a throws(PyError) in
+            try a.expect(2...3, ts)
+            let key = try ts.dictKey(a[1])
+            let removed = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s -> (PyValue, PyValue)? in
+                guard let i = s.keys[key], let e = s.entries[i] else { return nil }
+                s.keys[key] = nil
+                s.entries[i] = nil
+                return (e.key, e.value)
+            }
+            if let removed { ts.decref(removed.0); return removed.1 }
+            if a.count == 3 { ts.incref(a[2]); return a[2] }
+            throw ts.error(ts.runtime.classes.keyError, try ts.repr(a[1]))
+        },
+        Builtin("setdefault", on: .dict) { ts, a throws(PyError) in
+            try a.expect(2...3, ts)
+            let d = unsafeDowncast(a[0].object, to: PyDict.self)
+            if let v = try ts.dictGet(d, a[1]) { return v }
+            let value = a.count == 3 ? a[2] : .none
+            try ts.dictSet(d, a[1], value)
+            ts.incref(value)
+            return value
+        },
+
+        // MARK: Lock methods
+        Builtin("acquire", on: .lock) { ts, a throws(PyError) in
+            try a.expect(1...3, keywords: ["blocking", "timeout"], ts)
+            let blocking = try (a.count >= 2 ? a[1] : a.keyword("blocking")).map { (v: PyValue) throws(PyError) in try ts.truthy(v) } ?? true
+            var timeout: Int?
+            if let t = a.count >= 3 ? a[2] : a.keyword("timeout"), let ms = ts.asInt(t), ms >= 0 { timeout = ms * 1000 }
+            return .bool(try ts.lockAcquire(unsafeDowncast(a[0].object, to: PyLock.self), blocking: blocking, timeoutMilliseconds: timeout))
+        },
+        Builtin("release", on: .lock) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            try ts.lockRelease(unsafeDowncast(a[0].object, to: PyLock.self))
+            return .none
+        },
+        Builtin("locked", on: .lock) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
+        },
+    ]
+}
+
+extension String {
+    /// Splits on every occurrence of `separator` (Python's str.split(sep)).
+    package func pySplit(_ separator: String) -> [String] {
+        let s = Array(self), sep = Array(separator)
+        var parts: [String] = []
+        var current: [Character] = []
+        var i = 0
+        while i < s.count {
+            if i + sep.count <= s.count && Array(s[i..<(i + sep.count)]) == sep {
+                parts.append(String(current))
+                current = []
+                i += sep.count
+            } else {
+                current.append(s[i])
+                i += 1
+            }
+        }
+        parts.append(String(current))
+        return parts
+    }
+
+    package func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,971 @@
+import LabCore
+/// Compiles a syntax tree to bytecode: one `CodeObject` per module, function, lambda and class body.
+///
+/// Names are resolved here, once: a function's assigned names are locals (`LOAD_FAST`, a slot in the frame),
+/// module names are globals (`LOAD_GLOBAL`, a slot in the runtime's shared table), class-body names live in the
+/// class (`LOAD_NAME`). `try`, `with` and `finally` compile to exception-table ranges, as in CPython 3.11.
+package struct Compiler {
+    /// How a name is reached.
+    package enum NameRef { case fast(Int), global(Int), name(Int) }
+
+    package final class Region {
+        package let handler: Int // label
+        package let depth: Int
+        package let level: Int
+        package var start: Int?
+        package var ranges: [(Int, Int)] = []
+        package init(handler: Int, depth: Int, level: Int) {
+            self.handler = handler
+            self.depth = depth
+            self.level = level
+        }
+        package func open(_ pc: Int) { start = pc }
+        package func suspend(_ pc: Int) {
+            if let s = start, pc > s { ranges.append((s, pc)) }
+            start = nil
+        }
+    }
+
+    package enum Block {
+        case loop(continueLabel: Int, breakLabel: Int, hasIterator: Bool)
+        case protected(Region)
+        case finallyBody([Stmt])
+        case with
+        /// An exception kept on the stack while a handler (or a finally on the error path) runs; its copy in `temp`.
+        case handler(temp: Int)
+    }
+
+    package struct Unit {
+        package var name: String
+        package var kind: CodeKind
+        package var instructions: [UInt32] = []
+        package var positions: [SourcePosition] = []
+        package var constants: [PyValue] = []
+        package var constantIndex: [UInt64: Int] = [:]
+        package var codes: [CodeObject] = []
+        package var localNames: [String] = []
+        package var localIndex: [String: Int] = [:]
+        package var declaredGlobal: Set<String> = []
+        package var argumentCount = 0
+        package var isGenerator = false
+        package var blocks: [Block] = []
+        package var regions: [Region] = []
+        package var labels: [Int] = []
+        package var patches: [(at: Int, label: Int)] = []
+        package var overrides: [String: Int] = [:]
+        package var firstLine = 1
+        package var hiddenCount = 0
+    }
+
+    package let runtime: PyRuntime
+    package let lines: [String]
+    package var unit: Unit
+    /// Locals of the enclosing functions (to refuse closures clearly).
+    package var enclosing: [(name: String, locals: Set<String>)] = []
+    package var position = SourcePosition(line: 1, column: 1)
+
+    package init(runtime: PyRuntime, source: String) {
+        self.runtime = runtime
+        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        self.unit = Unit(name: "<module>", kind: .module)
+    }
+
+    /// Compiles a module. With `returnLastValue`, a final expression statement's value is returned (the REPL's echo).
+    package static func compile(_ source: String, runtime: PyRuntime, returnLastValue: Bool = false, name: String = "<module>") throws(PySyntaxError) -> CodeObject {
+        let body = try Parser.parse(source)
+        var compiler = Compiler(runtime: runtime, source: source)
+        compiler.unit.name = name
+        return try compiler.module(body, returnLastValue: returnLastValue)
+    }
+
+    package func error(_ message: String, at pos: SourcePosition? = nil) -> PySyntaxError {
+        let p = pos ?? position
+        let text = p.line >= 1 && p.line <= lines.count ? lines[p.line - 1] : ""
+        return PySyntaxError(message: message, position: p, sourceLine: text)
+    }
+
+    // MARK: emitting
+
+    package var pc: Int { unit.instructions.count }
+
+    package mutating func emit(_ op: Op, _ arg: Int = 0) throws(PySyntaxError) {
+        guard arg >= 0 && arg < 1 << 24 else { throw error("the snippet is too large to compile") }
+        unit.instructions.append(UInt32(op.rawValue) | UInt32(arg) << 8)
+        unit.positions.append(position)
+    }
+
+    package mutating func newLabel() -> Int {
+        unit.labels.append(-1)
+        return unit.labels.count - 1
+    }
+
+    package mutating func bind(_ label: Int) { unit.labels[label] = pc }
+
+    package mutating func emitJump(_ op: Op, _ label: Int) throws(PySyntaxError) {
+        unit.patches.append((pc, label))
+        try emit(op, 0)
+    }
+
+    package mutating func constant(_ value: PyValue) -> Int {
+        if let i = unit.constantIndex[value.bits] { return i }
+        unit.constants.append(value)
+        unit.constantIndex[value.bits] = unit.constants.count - 1
+        return unit.constants.count - 1
+    }
+
+    package mutating func loadConstant(_ value: PyValue) throws(PySyntaxError) { try emit(.loadConst, constant(value)) }
+
+    package mutating func hiddenLocal(_ purpose: String) -> Int {
+        unit.hiddenCount += 1
+        let name = ".\(purpose)\(unit.hiddenCount)"
+        unit.localNames.append(name)
+        unit.localIndex[name] = unit.localNames.count - 1
+        return unit.localNames.count - 1
+    }
+
+    /// Values enclosing blocks keep on the stack (loop iterators, `with` managers, handled exceptions).
+    package var heldValues: Int {
+        unit.blocks.reduce(0) { n, b in
+            switch b {
+            case .loop(_, _, let it): return n + (it ? 1 : 0)
+            case .with, .handler: return n + 1
+            default: return n
+            }
+        }
+    }
+
+    package var protectionLevel: Int { unit.blocks.reduce(0) { n, b in if case .protected = b { return n + 1 }; return n } }
+
+    // MARK: units
+
+    package mutating func module(_ body: [Stmt], returnLastValue: Bool) throws(PySyntaxError) -> CodeObject {
+        var statements = body
+        var last: Expr?
+        if returnLastValue, let final = statements.last, case .expression(let e) = final.kind {
+            if case .yield = e.kind {} else {
+                last = e
+                statements.removeLast()
+            }
+        }
+        try compileBlock(statements)
+        if let last {
+            position = last.position
+            try expression(last)
+        } else {
+            try loadConstant(.none)
+        }
+        try emit(.returnValue)
+        return try finish()
+    }
+
+    package mutating func finish() throws(PySyntaxError) -> CodeObject {
+        for (at, label) in unit.patches {
+            let target = unit.labels[label]
+            guard target >= 0 else { throw error("internal compiler error: unbound label") }
+            unit.instructions[at] = (unit.instructions[at] & 0xff) | UInt32(target) << 8
+        }
+        var entries: [ExceptionEntry] = []
+        for region in unit.regions {
+            let handler = unit.labels[region.handler]
+            for (s, e) in region.ranges where e > s {
+                entries.append(ExceptionEntry(start: s, end: e, handler: handler, depth: region.depth, level: region.level))
+            }
+        }
+        let maxStack = try computeMaxStack(entries: entries)
+        return CodeObject(name: unit.name, kind: unit.kind, instructions: unit.instructions, constants: unit.constants,
+                          codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
+                          maxStack: maxStack, isGenerator: unit.isGenerator, positions: unit.positions,
+                          exceptionTable: entries, firstLine: unit.firstLine)
+    }
+
+    /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
+    /// that meet agree on the depth: a compiler bug otherwise).
+    package func computeMaxStack(entries: [ExceptionEntry]) throws(PySyntaxError) -> Int {
+        let code = unit.instructions
+        var depthAt = [Int](repeating: -1, count: code.count + 1)
+        var work: [(Int, Int)] = [(0, 0)]
+        for entry in entries { work.append((entry.handler, entry.depth + 1)) }
+        var maxDepth = 0
+        while let (start, startDepth) = work.popLast() {
+            var i = start
+            var depth = startDepth
+            while i < code.count {
+                if depthAt[i] >= 0 {
+                    if depthAt[i] != depth {
+                        throw error("internal compiler error: stack depth \(depth) vs \(depthAt[i]) at \(i) in \(unit.name)")
+                    }
+                    break
+                }
+                depthAt[i] = depth
+                let op = CodeObject.op(code[i])
+                let arg = CodeObject.arg(code[i])
+                if op.isJump {
+                    work.append((arg, depth + op.jumpEffect(arg) + (op == .forIter ? 0 : 0)))
+                }
+                depth += op.stackEffect(arg)
+                if depth < 0 { throw error("internal compiler error: stack underflow at \(i) in \(unit.name)") }
+                maxDepth = max(maxDepth, depth)
+                if op.isTerminal { break }
+                i += 1
+            }
+        }
+        return maxDepth + 1
+    }
+
+    /// Compiles a nested function, lambda or class body into its own code object.
+    package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition) throws(PySyntaxError) -> Int {
+        let saved = unit
+        let savedEnclosing = enclosing
+        if saved.kind == .function {
+            enclosing.append((saved.name, Set(saved.localNames.filter { !$0.hasPrefix(".") }).subtracting(saved.declaredGlobal)))
+        }
+        unit = Unit(name: name, kind: kind)
+        unit.firstLine = pos.line
+        if kind == .function {
+            for p in parameters {
+                unit.localNames.append(p.name)
+                unit.localIndex[p.name] = unit.localNames.count - 1
+            }
+            unit.argumentCount = parameters.count
+            let scope = ScopeAnalysis(body)
+            unit.declaredGlobal = scope.globals
+            for p in parameters where scope.globals.contains(p.name) {
+                throw error("name '\(p.name)' is parameter and global", at: p.position)
+            }
+            for n in scope.assigned where unit.localIndex[n] == nil && !scope.globals.contains(n) {
+                unit.localNames.append(n)
+                unit.localIndex[n] = unit.localNames.count - 1
+            }
+            unit.isGenerator = scope.yields
+        } else if kind == .classBody {
+            unit.declaredGlobal = ScopeAnalysis(body).globals
+        }
+        do throws(PySyntaxError) {
+            try compileBlock(body)
+            try loadConstant(.none)
+            try emit(.returnValue)
+        } catch {
+            unit = saved
+            enclosing = savedEnclosing
+            throw error
+        }
+        let code: CodeObject
+        do throws(PySyntaxError) {
+            code = try finish()
+        } catch {
+            unit = saved
+            enclosing = savedEnclosing
+            throw error
+        }
+        unit = saved
+        enclosing = savedEnclosing
+        unit.codes.append(code)
+        return unit.codes.count - 1
+    }
+
+    // MARK: names
+
+    package mutating func resolve(_ name: String) throws(PySyntaxError) -> NameRef {
+        if let slot = unit.overrides[name] { return .fast(slot) }
+        switch unit.kind {
+        case .module:
+            return .global(try runtime.globalSlot(name))
+        case .classBody:
+            if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
+            return .name(runtime.intern(name))
+        case .function:
+            if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
+            if let slot = unit.localIndex[name] { return .fast(slot) }
+            if let outer = enclosing.last(where: { $0.locals.contains(name) }) {
+                throw error("'\(name)' is a local variable of the enclosing function '\(outer.name)': conclab's functions cannot use their enclosing function's variables (closures); pass it as an argument")
+            }
+            return .global(try runtime.globalSlot(name))
+        }
+    }
+
+    package mutating func load(_ name: String) throws(PySyntaxError) {
+        switch try resolve(name) {
+        case .fast(let i): try emit(.loadFast, i)
+        case .global(let g): try emit(.loadGlobal, g)
+        case .name(let n): try emit(.loadName, n)
+        }
+    }
+
+    package mutating func store(_ name: String) throws(PySyntaxError) {
+        switch try resolve(name) {
+        case .fast(let i): try emit(.storeFast, i)
+        case .global(let g): try emit(.storeGlobal, g)
+        case .name(let n): try emit(.storeName, n)
+        }
+    }
+
+    // MARK: statements
+
+    package mutating func compileBlock(_ body: [Stmt]) throws(PySyntaxError) {
+        for s in body { try statement(s) }
+    }
+
+    package mutating func statement(_ s: Stmt) throws(PySyntaxError) {
+        position = s.position
+        switch s.kind {
+        case .expression(let e):
+            try expression(e)
+            try emit(.popTop)
+        case .assign(let targets, let value):
+            try expression(value)
+            for (i, t) in targets.enumerated() {
+                if i < targets.count - 1 { try emit(.dupTop) }
+                try assign(to: t)
+            }
+        case .augAssign(let target, let op, let value):
+            try augmentedAssign(target, op, value)
+        case .ifStmt(let test, let body, let orElse):
+            let elseLabel = newLabel()
+            let end = newLabel()
+            try condition(test, jumpIfFalse: elseLabel)
+            try compileBlock(body)
+            if !orElse.isEmpty { try emitJump(.jumpForward, end) }
+            bind(elseLabel)
+            try compileBlock(orElse)
+            bind(end)
+        case .whileStmt(let test, let body, let orElse):
+            let start = newLabel()
+            let exit = newLabel()
+            let breakLabel = newLabel()
+            bind(start)
+            var infinite = false
+            if case .constant(.true) = test.kind { infinite = true }
+            if case .int(let v) = test.kind, v != 0 { infinite = true }
+            if !infinite { try condition(test, jumpIfFalse: exit) }
+            unit.blocks.append(.loop(continueLabel: start, breakLabel: breakLabel, hasIterator: false))
+            try compileBlock(body)
+            unit.blocks.removeLast()
+            position = s.position
+            try emitJump(.jumpBackward, start)
+            bind(exit)
+            try compileBlock(orElse)
+            bind(breakLabel)
+        case .forStmt(let target, let iterable, let body, let orElse):
+            try expression(iterable)
+            try emit(.getIter)
+            let start = newLabel()
+            let exit = newLabel()
+            let breakLabel = newLabel()
+            bind(start)
+            try emitJump(.forIter, exit)
+            try assign(to: target)
+            unit.blocks.append(.loop(continueLabel: start, breakLabel: breakLabel, hasIterator: true))
+            try compileBlock(body)
+            unit.blocks.removeLast()
+            position = s.position
+            try emitJump(.jumpBackward, start)
+            bind(exit)
+            try compileBlock(orElse)
+            bind(breakLabel)
+        case .def(let name, let params, let body):
+            for p in params { if let d = p.defaultValue { try expression(d) } }
+            let index = try nestedUnit(name: name, kind: .function, parameters: params, body: body, at: s.position)
+            position = s.position
+            try emit(.makeFunction, index | params.filter { $0.defaultValue != nil }.count << 16)
+            try store(name)
+        case .classDef(let name, let bases, let body):
+            for b in bases { try expression(b) }
+            let index = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
+            position = s.position
+            try emit(.makeClass, index | bases.count << 16)
+            try store(name)
+        case .returnStmt(let value):
+            if let value { try expression(value) } else { try loadConstant(.none) }
+            if unit.blocks.isEmpty {
+                try emit(.returnValue)
+            } else {
+                let temp = hiddenLocal("return")
+                try emit(.storeFast, temp)
+                let suspended = try unwind(downTo: -1, forReturn: true)
+                try emit(.loadFast, temp)
+                try emit(.returnValue)
+                for r in suspended { r.open(pc) }
+            }
+        case .global:
+            break
+        case .pass:
+            try emit(.nop)
+        case .breakStmt, .continueStmt:
+            guard let loopIndex = unit.blocks.lastIndex(where: { if case .loop = $0 { return true }; return false }),
+                  case .loop(let cont, let brk, let hasIterator) = unit.blocks[loopIndex] else {
+                throw error("'break' outside loop")
+            }
+            let suspended = try unwind(downTo: loopIndex, forReturn: false)
+            if case .breakStmt = s.kind {
+                if hasIterator { try emit(.popTop) }
+                try emitJump(.jumpForward, brk)
+            } else {
+                try emitJump(.jumpBackward, cont)
+            }
+            for r in suspended { r.open(pc) }
+        case .raise(let value):
+            if let value {
+                try expression(value)
+                try emit(.raise, 1)
+            } else if let temp = unit.blocks.reversed().compactMap({ b -> Int? in if case .handler(let t) = b { return t }; return nil }).first {
+                try emit(.loadFast, temp)
+                try emit(.raise, 1)
+            } else {
+                try emit(.raise, 0)
+            }
+        case .tryStmt(let body, let handlers, let orElse, let final):
+            if final.isEmpty {
+                try tryExcept(body, handlers, orElse)
+            } else {
+                try tryFinally(final) { (c: inout Compiler) throws(PySyntaxError) in
+                    if handlers.isEmpty { try c.compileBlock(body) } else { try c.tryExcept(body, handlers, orElse) }
+                }
+            }
+        case .with(let context, let target, let body):
+            try withStatement(context, target, body)
+        case .assert(let test, let message):
+            let ok = newLabel()
+            try condition(test, jumpIfFalse: nil, jumpIfTrue: ok)
+            try emit(.loadAssertionError)
+            if let message {
+                try expression(message)
+                try emit(.call, 1)
+            }
+            try emit(.raise, 1)
+            bind(ok)
+        case .del(let targets):
+            for t in targets { try delete(t) }
+        }
+    }
+
+    /// Emits what leaving the blocks above `index` needs (close `with`s, run `finally`s, drop handled
+    /// exceptions and, for `return`, loop iterators). Returns the protected regions it suspended; the caller
+    /// reopens them after its jump.
+    package mutating func unwind(downTo index: Int, forReturn: Bool) throws(PySyntaxError) -> [Region] {
+        var suspended: [Region] = []
+        var i = unit.blocks.count - 1
+        while i > index {
+            switch unit.blocks[i] {
+            case .protected(let r):
+                r.suspend(pc)
+                suspended.append(r)
+            case .finallyBody(let body):
+                let saved = unit.blocks
+                unit.blocks = Array(unit.blocks[0..<i])
+                let savedPosition = position
+                try compileBlock(body)
+                position = savedPosition
+                unit.blocks = saved
+            case .with:
+                try emit(.withExit)
+            case .handler:
+                try emit(.popExcept)
+            case .loop(_, _, let hasIterator):
+                if forReturn && hasIterator { try emit(.popTop) }
+            }
+            i -= 1
+        }
+        return suspended
+    }
+
+    package mutating func protect(_ handler: Int, extraDepth: Int = 0) -> Region {
+        let region = Region(handler: handler, depth: heldValues + extraDepth, level: protectionLevel + 1)
+        unit.regions.append(region)
+        region.open(pc)
+        return region
+    }
+
+    package mutating func tryExcept(_ body: [Stmt], _ handlers: [ExceptClause], _ orElse: [Stmt]) throws(PySyntaxError) {
+        let handlerLabel = newLabel()
+        let end = newLabel()
+        let region = protect(handlerLabel)
+        unit.blocks.append(.protected(region))
+        try compileBlock(body)
+        unit.blocks.removeLast()
+        region.suspend(pc)
+        try compileBlock(orElse)
+        try emitJump(.jumpForward, end)
+        bind(handlerLabel)
+        // Stack: the exception.
+        let temp = hiddenLocal("exception")
+        try emit(.dupTop)
+        try emit(.storeFast, temp)
+        for clause in handlers {
+            position = clause.position
+            let next = newLabel()
+            if let type = clause.type {
+                try expression(type)
+                try emit(.checkExcMatch)
+                try emitJump(.popJumpIfFalse, next)
+            }
+            if let name = clause.name {
+                try emit(.dupTop)
+                try store(name)
+            }
+            unit.blocks.append(.handler(temp: temp))
+            try compileBlock(clause.body)
+            unit.blocks.removeLast()
+            try emit(.popExcept)
+            try emitJump(.jumpForward, end)
+            bind(next)
+        }
+        try emit(.reraise)
+        bind(end)
+    }
+
+    package mutating func tryFinally(_ final: [Stmt], body: (inout Compiler) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
+        let handlerLabel = newLabel()
+        let end = newLabel()
+        unit.blocks.append(.finallyBody(final))
+        let region = protect(handlerLabel)
+        unit.blocks.append(.protected(region))
+        try body(&self)
+        unit.blocks.removeLast()
+        unit.blocks.removeLast()
+        region.suspend(pc)
+        try compileBlock(final)
+        try emitJump(.jumpForward, end)
+        bind(handlerLabel)
+        let temp = hiddenLocal("exception")
+        try emit(.dupTop)
+        try emit(.storeFast, temp)
+        unit.blocks.append(.handler(temp: temp))
+        try compileBlock(final)
+        unit.blocks.removeLast()
+        try emit(.reraise)
+        bind(end)
+    }
+
+    package mutating func withStatement(_ context: Expr, _ target: Expr?, _ body: [Stmt]) throws(PySyntaxError) {
+        let pos = position
+        try expression(context)
+        position = pos
+        try emit(.withEnter)
+        if let target { try assign(to: target) } else { try emit(.popTop) }
+        let handlerLabel = newLabel()
+        let end = newLabel()
+        unit.blocks.append(.with)
+        let region = protect(handlerLabel)
+        unit.blocks.append(.protected(region))
+        try compileBlock(body)
+        unit.blocks.removeLast()
+        unit.blocks.removeLast()
+        region.suspend(pc)
+        position = pos
+        try emit(.withExit)
+        try emitJump(.jumpForward, end)
+        bind(handlerLabel)
+        try emit(.withExitError)
+        bind(end)
+    }
+
+    package mutating func assign(to target: Expr) throws(PySyntaxError) {
+        let saved = position
+        position = target.position
+        defer { position = saved }
+        switch target.kind {
+        case .name(let n):
+            try store(n)
+        case .attribute(let obj, let attr):
+            try expression(obj)
+            try emit(.storeAttr, runtime.intern(attr))
+        case .subscription(let obj, let index):
+            try expression(obj)
+            try expression(index)
+            try emit(.storeSubscr)
+        case .tuple(let items), .list(let items):
+            try emit(.unpackSequence, items.count)
+            for item in items { try assign(to: item) }
+        default:
+            throw error("cannot assign to this expression")
+        }
+    }
+
+    package mutating func delete(_ target: Expr) throws(PySyntaxError) {
+        position = target.position
+        switch target.kind {
+        case .name(let n):
+            switch try resolve(n) {
+            case .fast(let i): try emit(.deleteFast, i)
+            case .global(let g): try emit(.deleteGlobal, g)
+            case .name(let id): try emit(.deleteName, id)
+            }
+        case .attribute(let obj, let attr):
+            try expression(obj)
+            try emit(.deleteAttr, runtime.intern(attr))
+        case .subscription(let obj, let index):
+            try expression(obj)
+            try expression(index)
+            try emit(.deleteSubscr)
+        case .tuple(let items), .list(let items):
+            for item in items { try delete(item) }
+        default:
+            throw error("cannot delete this expression")
+        }
+    }
+
+    package static func inplaceOp(_ op: String) -> Op? {
+        switch op {
+        case "+=": return .inplaceAdd
+        case "-=": return .inplaceSub
+        case "*=": return .inplaceMul
+        case "//=": return .inplaceFloorDiv
+        case "%=": return .inplaceMod
+        case "**=": return .inplacePow
+        case "/=": return .inplaceTrueDiv
+        case "&=": return .inplaceAnd
+        case "|=": return .inplaceOr
+        case "^=": return .inplaceXor
+        case "<<=": return .inplaceLShift
+        case ">>=": return .inplaceRShift
+        default: return nil
+        }
+    }
+
+    package mutating func augmentedAssign(_ target: Expr, _ op: String, _ value: Expr) throws(PySyntaxError) {
+        guard let inplace = Self.inplaceOp(op) else { throw error("unsupported operator \(op)") }
+        let pos = position
+        switch target.kind {
+        case .name(let n):
+            try load(n)
+            try expression(value)
+            position = pos
+            try emit(inplace)
+            try store(n)
+        case .attribute(let obj, let attr):
+            let id = runtime.intern(attr)
+            try expression(obj)
+            try emit(.dupTop)
+            try emit(.loadAttr, id)
+            try expression(value)
+            position = pos
+            try emit(inplace)
+            try emit(.rotTwo)
+            try emit(.storeAttr, id)
+        case .subscription(let obj, let index):
+            try expression(obj)
+            try expression(index)
+            try emit(.dupTopTwo)
+            try emit(.binarySubscr)
+            try expression(value)
+            position = pos
+            try emit(inplace)
+            try emit(.rotThree)
+            try emit(.storeSubscr)
+        default:
+            throw error("illegal expression for augmented assignment")
+        }
+    }
+
+    /// Jumps to `jumpIfFalse` when `test` is false (or to `jumpIfTrue` when it is true).
+    package mutating func condition(_ test: Expr, jumpIfFalse: Int?, jumpIfTrue: Int? = nil) throws(PySyntaxError) {
+        try expression(test)
+        if let f = jumpIfFalse { try emitJump(.popJumpIfFalse, f) }
+        if let t = jumpIfTrue { try emitJump(.popJumpIfTrue, t) }
+    }
+
+    // MARK: expressions
+
+    package static func binaryOp(_ op: String) -> Op? {
+        switch op {
+        case "+": return .binaryAdd
+        case "-": return .binarySub
+        case "*": return .binaryMul
+        case "//": return .binaryFloorDiv
+        case "%": return .binaryMod
+        case "**": return .binaryPow
+        case "/": return .binaryTrueDiv
+        case "&": return .binaryAnd
+        case "|": return .binaryOr
+        case "^": return .binaryXor
+        case "<<": return .binaryLShift
+        case ">>": return .binaryRShift
+        default: return nil
+        }
+    }
+
+    package static func compareOp(_ op: String) -> Op? {
+        switch op {
+        case "<": return .compareLT
+        case "<=": return .compareLE
+        case ">": return .compareGT
+        case ">=": return .compareGE
+        case "==": return .compareEQ
+        case "!=": return .compareNE
+        case "is": return .isOp
+        case "is not": return .isNotOp
+        case "in": return .containsOp
+        case "not in": return .notContainsOp
+        default: return nil
+        }
+    }
+
+    package mutating func expression(_ e: Expr) throws(PySyntaxError) {
+        let saved = position
+        position = e.position
+        defer { position = saved }
+        switch e.kind {
+        case .name(let n):
+            try load(n)
+        case .int(let v):
+            guard let value = PyValue.checkedInt(v) else { throw error("integer literal too large") }
+            try loadConstant(value)
+        case .string(let s):
+            try loadConstant(runtime.constant(s))
+        case .constant(let c):
+            switch c {
+            case .none: try loadConstant(.none)
+            case .true: try loadConstant(.true)
+            case .false: try loadConstant(.false)
+            }
+        case .fstring(let parts):
+            for part in parts {
+                switch part {
+                case .literal(let s): try loadConstant(runtime.constant(s))
+                case .expression(let inner, let spec):
+                    try expression(inner)
+                    var flags = 0
+                    var specText = spec ?? ""
+                    if specText.hasPrefix("!r") { flags |= 1; specText.removeFirst(2); if specText.hasPrefix(":") { specText.removeFirst() } }
+                    if !specText.isEmpty {
+                        try loadConstant(runtime.constant(specText))
+                        flags |= 2
+                    }
+                    try emit(.formatValue, flags)
+                }
+            }
+            // A single part is already a string (a literal, or what FORMAT_VALUE made).
+            if parts.count != 1 { try emit(.buildString, parts.count) }
+        case .list(let items):
+            for item in items { try expression(item) }
+            try emit(.buildList, items.count)
+        case .tuple(let items):
+            for item in items { try expression(item) }
+            try emit(.buildTuple, items.count)
+        case .dict(let pairs):
+            for (k, v) in pairs {
+                try expression(k)
+                try expression(v)
+            }
+            try emit(.buildDict, pairs.count)
+        case .unary(let op, let operand):
+            try expression(operand)
+            position = e.position
+            switch op {
+            case "-": try emit(.unaryNegative)
+            case "+": try emit(.unaryPositive)
+            case "~": try emit(.unaryInvert)
+            default: try emit(.unaryNot)
+            }
+        case .binary(let op, let left, let right):
+            guard let code = Self.binaryOp(op) else { throw error("the operator \(op) is not supported", at: e.position) }
+            try expression(left)
+            try expression(right)
+            position = e.position
+            try emit(code)
+        case .boolOp(let op, let items):
+            let end = newLabel()
+            for (i, item) in items.enumerated() {
+                try expression(item)
+                if i < items.count - 1 { try emitJump(op == "and" ? .jumpIfFalseOrPop : .jumpIfTrueOrPop, end) }
+            }
+            bind(end)
+        case .compare(let ops, let operands):
+            try expression(operands[0])
+            if ops.count == 1 {
+                try expression(operands[1])
+                position = e.position
+                guard let code = Self.compareOp(ops[0]) else { throw error("unsupported comparison") }
+                try emit(code)
+                return
+            }
+            let cleanup = newLabel()
+            let end = newLabel()
+            for (i, op) in ops.enumerated() {
+                try expression(operands[i + 1])
+                guard let code = Self.compareOp(op) else { throw error("unsupported comparison") }
+                if i < ops.count - 1 {
+                    try emit(.dupTop)
+                    try emit(.rotThree)
+                    try emit(code)
+                    try emitJump(.jumpIfFalseOrPop, cleanup)
+                } else {
+                    try emit(code)
+                }
+            }
+            try emitJump(.jumpForward, end)
+            bind(cleanup)
+            try emit(.rotTwo)
+            try emit(.popTop)
+            bind(end)
+        case .call(let callee, let args, let keywords):
+            if case .attribute(let obj, let attr) = callee.kind, keywords.isEmpty {
+                try expression(obj)
+                position = callee.position
+                try emit(.loadMethod, runtime.intern(attr))
+                for a in args { try expression(a) }
+                position = e.position
+                try emit(.callMethod, args.count)
+                return
+            }
+            try expression(callee)
+            for a in args { try expression(a) }
+            if keywords.isEmpty {
+                position = e.position
+                try emit(.call, args.count)
+            } else {
+                for (_, v) in keywords { try expression(v) }
+                try loadConstant(runtime.constantTuple(keywords.map { runtime.constant($0.0) }))
+                position = e.position
+                try emit(.callKw, args.count + keywords.count)
+            }
+        case .attribute(let obj, let attr):
+            try expression(obj)
+            position = e.position
+            try emit(.loadAttr, runtime.intern(attr))
+        case .subscription(let obj, let index):
+            try expression(obj)
+            try expression(index)
+            position = e.position
+            try emit(.binarySubscr)
+        case .slice(let a, let b, let c):
+            for part in [a, b, c] {
+                if let part { try expression(part) } else { try loadConstant(.none) }
+            }
+            try emit(.buildSlice, 3)
+        case .ifExpr(let test, let body, let other):
+            let elseLabel = newLabel()
+            let end = newLabel()
+            try condition(test, jumpIfFalse: elseLabel)
+            try expression(body)
+            try emitJump(.jumpForward, end)
+            bind(elseLabel)
+            try expression(other)
+            bind(end)
+        case .listComp(let element, let clauses):
+            try listComprehension(element, clauses)
+        case .yield(let value):
+            guard unit.kind == .function else { throw error("'yield' outside function") }
+            if let value { try expression(value) } else { try loadConstant(.none) }
+            position = e.position
+            try emit(.yieldValue)
+        case .lambda(let params, let body):
+            for p in params { if let d = p.defaultValue { try expression(d) } }
+            let ret = Stmt(kind: .returnStmt(body), position: body.position)
+            let index = try nestedUnit(name: "<lambda>", kind: .function, parameters: params, body: [ret], at: e.position)
+            try emit(.makeFunction, index | params.filter { $0.defaultValue != nil }.count << 16)
+        }
+    }
+
+    /// `[elt for x in it if cond]`, compiled in place; its loop variables are hidden locals, so they do not
+    /// leak into the surrounding scope (as in Python 3).
+    package mutating func listComprehension(_ element: Expr, _ clauses: [Comprehension]) throws(PySyntaxError) {
+        let savedOverrides = unit.overrides
+        defer { unit.overrides = savedOverrides }
+        try emit(.buildList, 0)
+        var loops: [(start: Int, exit: Int)] = []
+        for (depth, clause) in clauses.enumerated() {
+            try expression(clause.iterable)
+            try emit(.getIter)
+            let start = newLabel()
+            let exit = newLabel()
+            bind(start)
+            try emitJump(.forIter, exit)
+            for n in ScopeAnalysis.names(in: clause.target) where unit.overrides[n] == nil || depth > 0 {
+                unit.overrides[n] = hiddenLocal("comp_" + n)
+            }
+            try assign(to: clause.target)
+            for cond in clause.conditions { try condition(cond, jumpIfFalse: start) }
+            loops.append((start, exit))
+        }
+        try expression(element)
+        try emit(.listAppend, loops.count + 1)
+        for loop in loops.reversed() {
+            try emitJump(.jumpBackward, loop.start)
+            bind(loop.exit)
+        }
+    }
+}
+
+/// Which names a function body assigns (its locals), declares `global`, and whether it yields.
+package struct ScopeAnalysis {
+    package var assigned: [String] = []
+    package var globals: Set<String> = []
+    package var yields = false
+
+    package init(_ body: [Stmt]) {
+        for s in body { visit(s) }
+    }
+
+    package static func names(in target: Expr) -> [String] {
+        switch target.kind {
+        case .name(let n): return [n]
+        case .tuple(let items), .list(let items): return items.flatMap { names(in: $0) }
+        default: return []
+        }
+    }
+
+    package mutating func add(_ name: String) { if !assigned.contains(name) { assigned.append(name) } }
+
+    package mutating func target(_ t: Expr) { for n in Self.names(in: t) { add(n) } }
+
+    package mutating func visit(_ s: Stmt) {
+        switch s.kind {
+        case .expression(let e): expr(e)
+        case .assign(let targets, let value):
+            for t in targets { target(t); expr(t) }
+            expr(value)
+        case .augAssign(let t, _, let v): target(t); expr(t); expr(v)
+        case .ifStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
+        case .whileStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
+        case .forStmt(let t, let it, let b, let o):
+            target(t); expr(it); b.forEach { visit($0) }; o.forEach { visit($0) }
+        case .def(let n, let params, _):
+            add(n)
+            for p in params { if let d = p.defaultValue { expr(d) } }
+        case .classDef(let n, let bases, _): add(n); bases.forEach { expr($0) }
+        case .returnStmt(let v): if let v { expr(v) }
+        case .global(let names): globals.formUnion(names)
+        case .raise(let v): if let v { expr(v) }
+        case .tryStmt(let b, let handlers, let o, let f):
+            b.forEach { visit($0) }
+            for h in handlers {
+                if let n = h.name { add(n) }
+                if let t = h.type { expr(t) }
+                h.body.forEach { visit($0) }
+            }
+            o.forEach { visit($0) }
+            f.forEach { visit($0) }
+        case .with(let c, let t, let b):
+            expr(c)
+            if let t { target(t) }
+            b.forEach { visit($0) }
+        case .assert(let t, let m): expr(t); if let m { expr(m) }
+        case .del(let targets): targets.forEach { target($0) }
+        case .pass, .breakStmt, .continueStmt: break
+        }
+    }
+
+    /// Only looks for `yield` (comprehension and lambda bodies are their own scopes).
+    package mutating func expr(_ e: Expr) {
+        switch e.kind {
+        case .yield(let v): yields = true; if let v { expr(v) }
+        case .list(let items), .tuple(let items): items.forEach { expr($0) }
+        case .dict(let pairs): pairs.forEach { expr($0.0); expr($0.1) }
+        case .unary(_, let x): expr(x)
+        case .binary(_, let a, let b): expr(a); expr(b)
+        case .boolOp(_, let items), .compare(_, let items): items.forEach { expr($0) }
+        case .call(let f, let args, let kws): expr(f); args.forEach { expr($0) }; kws.forEach { expr($0.1) }
+        case .attribute(let o, _): expr(o)
+        case .subscription(let o, let i): expr(o); expr(i)
+        case .slice(let a, let b, let c): [a, b, c].forEach { if let x = $0 { expr(x) } }
+        case .ifExpr(let a, let b, let c): expr(a); expr(b); expr(c)
+        case .listComp(let el, let clauses):
+            expr(el)
+            for c in clauses { expr(c.iterable); c.conditions.forEach { expr($0) } }
+        case .fstring(let parts):
+            for case .expression(let x, _) in parts { expr(x) }
+        case .name, .int, .string, .constant, .lambda: break
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import LabCore
+
+/// Turns code objects into rows people read.
+package struct Disassembler {
+    package let runtime: PyRuntime
+
+    package init(runtime: PyRuntime) { self.runtime = runtime }
+
+    package func table(_ code: CodeObject) -> Table {
+        let title: String
+        switch code.kind {
+        case .module: title = "code <module>"
+        case .function: title = "code \(code.name)() (line \(code.firstLine))" + (code.isGenerator ? ", a generator" : "")
+        case .classBody: title = "code class \(code.name) (line \(code.firstLine))"
+        }
+        var rows: [[Value]] = []
+        var lastLine = -1
+        let jumpTargets = Set((0..<code.count).compactMap { i -> Int? in
+            let op = CodeObject.op(code.instructions[i])
+            return op.isJump ? CodeObject.arg(code.instructions[i]) : nil
+        } + code.exceptionTable.map(\.handler))
+        for i in 0..<code.count {
+            let word = code.instructions[i]
+            let op = CodeObject.op(word)
+            let arg = CodeObject.arg(word)
+            let line = code.position(at: i).line
+            let shownLine: Value = line != lastLine ? .int(line) : .string("")
+            lastLine = line
+            let hasArg = ![Op.nop, .popTop, .dupTop, .dupTopTwo, .rotTwo, .rotThree, .returnValue, .yieldValue, .getIter,
+                           .binarySubscr, .storeSubscr, .deleteSubscr, .reraise, .checkExcMatch, .popExcept, .loadAssertionError,
+                           .withEnter, .withExit, .withExitError].contains(op) && !Self.isOperator(op)
+            rows.append([shownLine, .string((jumpTargets.contains(i) ? ">>" : "") + String(i)), .string(op.name),
+                         hasArg ? .int(arg) : .string(""), .string(meaning(code, op, arg))])
+        }
+        var summary = Record([("instructions", .int(code.count))])
+        let locals = code.localNames.filter { !$0.hasPrefix(".") }
+        if !locals.isEmpty { summary.append("locals", .list(locals.map(Value.string))) }
+        if !code.exceptionTable.isEmpty {
+            summary.append("exception_table", .list(code.exceptionTable.map {
+                .string("\($0.start) to \($0.end) -> \($0.handler) [\($0.depth)]")
+            }))
+        }
+        return Table(title: title, columns: ["line", "offset", "op", "arg", "meaning"], rows: rows, summary: summary)
+    }
+
+    package static func isOperator(_ op: Op) -> Bool {
+        switch op {
+        case .binaryAdd, .binarySub, .binaryMul, .binaryFloorDiv, .binaryMod, .binaryPow, .binaryTrueDiv, .binaryAnd, .binaryOr,
+             .binaryXor, .binaryLShift, .binaryRShift, .inplaceAdd, .inplaceSub, .inplaceMul, .inplaceFloorDiv, .inplaceMod,
+             .inplacePow, .inplaceTrueDiv, .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift,
+             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .compareLT, .compareLE, .compareGT, .compareGE,
+             .compareEQ, .compareNE, .isOp, .isNotOp, .containsOp, .notContainsOp:
+            return true
+        default: return false
+        }
+    }
+
+    package func meaning(_ code: CodeObject, _ op: Op, _ arg: Int) -> String {
+        switch op {
+        case .loadConst:
+            guard arg < code.constantCount else { return "?" }
+            let ts = PyThreadState(runtime: runtime, name: "dis", cancellation: nil, attached: false)
+            return (try? ts.repr(code.constants[arg])) ?? "?"
+        case .loadFast, .storeFast, .deleteFast:
+            return arg < code.localNames.count ? code.localNames[arg] : "?"
+        case .loadGlobal, .storeGlobal, .deleteGlobal:
+            return runtime.globalName(arg)
+        case .loadName, .storeName, .deleteName, .loadAttr, .storeAttr, .deleteAttr, .loadMethod:
+            return runtime.name(ofInterned: arg)
+        case .popJumpIfFalse, .popJumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .jumpForward, .jumpBackward:
+            return "to \(arg)"
+        case .forIter: return "to \(arg) when exhausted"
+        case .call, .callMethod, .callKw: return "\(arg) argument\(arg == 1 ? "" : "s")"
+        case .makeFunction, .makeClass:
+            let index = arg & 0xffff
+            return index < code.codes.count ? code.codes[index].name : "?"
+        case .buildList, .buildTuple, .buildString: return "\(arg) item\(arg == 1 ? "" : "s")"
+        case .buildDict: return "\(arg) pair\(arg == 1 ? "" : "s")"
+        case .unpackSequence: return "into \(arg)"
+        case .unaryNegative: return "-"
+        case .unaryPositive: return "+"
+        case .unaryNot: return "not"
+        case .unaryInvert: return "~"
+        case .isOp: return "is"
+        case .isNotOp: return "is not"
+        case .containsOp: return "in"
+        case .notContainsOp: return "not in"
+        case .yieldValue: return "suspend the generator"
+        case .withEnter: return "__enter__"
+        case .withExit, .withExitError: return "__exit__"
+        case .raise: return arg == 0 ? "re-raise" : "raise"
+        default:
+            return Self.isOperator(op) ? PyThreadState.symbol(op) : ""
+        }
+    }
+}

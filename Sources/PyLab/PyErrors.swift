@@ -1,0 +1,83 @@
+import LabCore
+/// A Python exception on its way up the Swift stack.
+///
+/// Internal raises (a `TypeError` from `+`, the `StopIteration` that ends a generator) carry only the class
+/// and the message; the exception object is made when a handler needs it (`except … as e`, `raise e`).
+package struct PyError: Error, @unchecked Sendable {
+    // `type` is immutable; `instance` is an owned reference handed along with the error.
+    package var type: PyClass
+    package var message: String
+    /// The exception object (an owned reference), or `.none` until one is needed.
+    package var instance: PyValue = .none
+    package var position: SourcePosition = .unknown
+    /// Frames it passed through, innermost first: "line 3, in f".
+    package var traceback: [String] = []
+
+    package var typeName: String { type.name }
+
+    /// "NameError: name 'x' is not defined (line 2, column 5)".
+    package var summary: String {
+        var text = message.isEmpty ? type.name : "\(type.name): \(message)"
+        if position.line > 0 { text += " (line \(position.line), column \(position.column))" }
+        return text
+    }
+
+    /// The summary with where it came from, as a learner reads a traceback.
+    package var report: String {
+        guard traceback.count > 1 else { return summary }
+        var frames = traceback.reversed().map { "  " + $0 }
+        if frames.count > 8 {
+            // Deep recursion: the outermost and innermost frames say enough.
+            frames = Array(frames.prefix(4)) + ["  [… \(frames.count - 8) more frames …]"] + Array(frames.suffix(4))
+        }
+        return "Traceback (most recent call last):\n" + frames.joined(separator: "\n") + "\n" + summary
+    }
+}
+
+/// The built-in exception classes (immortal), in CPython's hierarchy.
+package final class BuiltinClasses: Sendable {
+    package let baseException: PyClass, exception: PyClass, stopIteration: PyClass, arithmeticError: PyClass
+    package let zeroDivisionError: PyClass, overflowError: PyClass, lookupError: PyClass, indexError: PyClass
+    package let keyError: PyClass, typeError: PyClass, valueError: PyClass, nameError: PyClass, unboundLocalError: PyClass
+    package let attributeError: PyClass, runtimeError: PyClass, recursionError: PyClass, notImplementedError: PyClass
+    package let assertionError: PyClass, keyboardInterrupt: PyClass, memoryError: PyClass, generatorExit: PyClass
+    /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
+    package let heapError: PyClass
+    package let object: PyClass
+    package let all: [PyClass]
+
+    package init(heap: PyHeap) {
+        var made: [PyClass] = []
+        func make(_ name: String, _ base: PyClass?) -> PyClass {
+            let cls = PyClass(name: name, base: base, baseValue: base.map { .object(Unmanaged.passUnretained($0)) } ?? .none,
+                              attributes: [:], id: heap.newID(), immortal: true, owner: 0)
+            _ = heap.immortal(cls)
+            made.append(cls)
+            return cls
+        }
+        object = make("object", nil)
+        baseException = make("BaseException", object)
+        exception = make("Exception", baseException)
+        stopIteration = make("StopIteration", exception)
+        arithmeticError = make("ArithmeticError", exception)
+        zeroDivisionError = make("ZeroDivisionError", arithmeticError)
+        overflowError = make("OverflowError", arithmeticError)
+        lookupError = make("LookupError", exception)
+        indexError = make("IndexError", lookupError)
+        keyError = make("KeyError", lookupError)
+        typeError = make("TypeError", exception)
+        valueError = make("ValueError", exception)
+        nameError = make("NameError", exception)
+        unboundLocalError = make("UnboundLocalError", nameError)
+        attributeError = make("AttributeError", exception)
+        runtimeError = make("RuntimeError", exception)
+        recursionError = make("RecursionError", runtimeError)
+        notImplementedError = make("NotImplementedError", runtimeError)
+        assertionError = make("AssertionError", exception)
+        keyboardInterrupt = make("KeyboardInterrupt", baseException)
+        memoryError = make("MemoryError", exception)
+        generatorExit = make("GeneratorExit", baseException)
+        heapError = make("UseAfterFreeError", baseException)
+        all = made
+    }
+}

@@ -1,0 +1,403 @@
+import LabCore
+/// Where something is in a snippet: 1-based line and column, as Python reports them.
+package struct SourcePosition: Sendable, Equatable {
+    package var line: Int
+    package var column: Int
+    package static let unknown = SourcePosition(line: 0, column: 0)
+}
+
+/// A snippet that is not valid (supported) Python: the message, where, and the line for a caret.
+package struct PySyntaxError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var position: SourcePosition
+    package var sourceLine: String = ""
+
+    package var description: String {
+        var text = "SyntaxError: \(message) (line \(position.line), column \(position.column))"
+        if !sourceLine.isEmpty {
+            text += "\n    " + sourceLine + "\n    " + String(repeating: " ", count: max(0, position.column - 1)) + "^"
+        }
+        return text
+    }
+}
+
+package enum TokenKind: Sendable, Equatable {
+    case name(String)
+    case int(Int)
+    case string(String)
+    /// An f-string's raw text between the quotes (its `{…}` parts are parsed later).
+    case fstring(String)
+    case op(String)
+    case keyword(String)
+    case newline
+    case indent
+    case dedent
+    case end
+}
+
+package struct Token: Sendable, Equatable {
+    package var kind: TokenKind
+    package var position: SourcePosition
+}
+
+/// Splits Python source into tokens, with INDENT/DEDENT for blocks, as Python's tokenizer does.
+package struct Lexer {
+    package static let keywords: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+        "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
+        "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    ]
+
+    private static let operators: [String] = [
+        "**=", "//=", ">>=", "<<=", "...", "->",
+        "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ">>", "<<", ":=",
+        "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "&", "|", "^", "~", "@",
+    ]
+
+    package let chars: [Character]
+    package let lines: [String]
+    package var index = 0
+    package var line = 1
+    package var lineStart = 0
+    package var tokens: [Token] = []
+    package var indents = [0]
+    package var depth = 0 // open brackets: newlines inside are not statement ends
+
+    package init(_ source: String) {
+        chars = Array(source)
+        lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    package static func tokenize(_ source: String) throws(PySyntaxError) -> [Token] {
+        var lexer = Lexer(source)
+        try lexer.run()
+        return lexer.tokens
+    }
+
+    package func error(_ message: String, _ position: SourcePosition) -> PySyntaxError {
+        let text = position.line >= 1 && position.line <= lines.count ? lines[position.line - 1] : ""
+        return PySyntaxError(message: message, position: position, sourceLine: text)
+    }
+
+    package var position: SourcePosition { SourcePosition(line: line, column: index - lineStart + 1) }
+
+    package mutating func add(_ kind: TokenKind, _ position: SourcePosition) { tokens.append(Token(kind: kind, position: position)) }
+
+    package mutating func run() throws(PySyntaxError) {
+        var atLineStart = true
+        while index < chars.count {
+            if atLineStart && depth == 0 {
+                atLineStart = false
+                // Measure indentation; blank and comment-only lines do not count.
+                var width = 0
+                var i = index
+                while i < chars.count, chars[i] == " " || chars[i] == "\t" || chars[i] == "\u{0C}" {
+                    width = chars[i] == "\t" ? (width / 8 + 1) * 8 : width + 1
+                    i += 1
+                }
+                if i >= chars.count || chars[i] == "\n" || chars[i] == "#" || chars[i] == "\r" {
+                    index = i
+                    skipToLineEnd()
+                    if index < chars.count { newLine() }
+                    atLineStart = true
+                    continue
+                }
+                index = i
+                let pos = position
+                if width > indents[indents.count - 1] {
+                    indents.append(width)
+                    add(.indent, pos)
+                } else {
+                    while width < indents[indents.count - 1] {
+                        indents.removeLast()
+                        add(.dedent, pos)
+                    }
+                    if width != indents[indents.count - 1] {
+                        throw error("unindent does not match any outer indentation level", pos)
+                    }
+                }
+            }
+            let c = chars[index]
+            if c == "\n" {
+                if depth == 0 { add(.newline, position) }
+                newLine()
+                atLineStart = true
+                continue
+            }
+            if c == " " || c == "\t" || c == "\r" || c == "\u{0C}" { index += 1; continue }
+            if c == "#" { skipToLineEnd(); continue }
+            if c == "\\" {
+                let pos = position
+                if index + 1 < chars.count && chars[index + 1] == "\n" {
+                    index += 1
+                    newLine()
+                    continue
+                }
+                throw error("unexpected character after line continuation character", pos)
+            }
+            if c.isLetter || c == "_" {
+                try lexName()
+                continue
+            }
+            if c.isNumber || (c == "." && index + 1 < chars.count && chars[index + 1].isNumber) {
+                try lexNumber()
+                continue
+            }
+            if c == "'" || c == "\"" {
+                try lexString(prefix: "", start: position)
+                continue
+            }
+            try lexOperator()
+        }
+        let pos = position
+        if depth > 0 { throw error("unexpected end of snippet: a bracket is not closed", pos) }
+        if tokens.last.map({ $0.kind != .newline }) ?? false { add(.newline, pos) }
+        while indents.count > 1 {
+            indents.removeLast()
+            add(.dedent, pos)
+        }
+        add(.end, pos)
+    }
+
+    package mutating func newLine() {
+        index += 1
+        line += 1
+        lineStart = index
+    }
+
+    package mutating func skipToLineEnd() {
+        while index < chars.count && chars[index] != "\n" { index += 1 }
+    }
+
+    package mutating func lexName() throws(PySyntaxError) {
+        let start = position
+        let begin = index
+        while index < chars.count && (chars[index].isLetter || chars[index].isNumber || chars[index] == "_") { index += 1 }
+        let word = String(chars[begin..<index])
+        if index < chars.count && (chars[index] == "'" || chars[index] == "\"") {
+            let lower = word.lowercased()
+            if ["r", "f", "fr", "rf", "b", "br", "rb", "u"].contains(lower) {
+                if lower.contains("b") { throw error("bytes literals are not supported", start) }
+                try lexString(prefix: lower, start: start)
+                return
+            }
+        }
+        add(Self.keywords.contains(word) ? .keyword(word) : .name(word), start)
+    }
+
+    package mutating func lexNumber() throws(PySyntaxError) {
+        let start = position
+        let begin = index
+        var radix = 10
+        if chars[index] == "0" && index + 1 < chars.count && "xXoObB".contains(chars[index + 1]) {
+            radix = "xX".contains(chars[index + 1]) ? 16 : "oO".contains(chars[index + 1]) ? 8 : 2
+            index += 2
+        }
+        while index < chars.count && (chars[index].isHexDigit || chars[index] == "_") {
+            if radix == 10 && !chars[index].isNumber && chars[index] != "_" {
+                if chars[index] == "e" || chars[index] == "E" { break }
+                throw error("invalid decimal literal", position)
+            }
+            index += 1
+        }
+        if index < chars.count && (chars[index] == "." || ((chars[index] == "e" || chars[index] == "E") && radix == 10)) {
+            throw error("floating-point numbers are not supported: conclab's snippets use integers (use // to divide)", start)
+        }
+        if index < chars.count && (chars[index].isLetter || chars[index] == "_") {
+            throw error("invalid number literal", start)
+        }
+        var text = String(chars[begin..<index])
+        if radix != 10 { text = String(text.dropFirst(2)) }
+        if text.hasSuffix("_") || text.contains("__") || text.isEmpty { throw error("invalid number literal", start) }
+        text = text.filter { $0 != "_" }
+        if radix == 10 && text.count > 1 && text.hasPrefix("0") && text.contains(where: { $0 != "0" }) {
+            throw error("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", start)
+        }
+        guard let value = Int(text, radix: radix), PyValue.checkedInt(value) != nil else {
+            throw error("integer literal too large: conclab's integers are 63-bit (\(PyValue.minInt) to \(PyValue.maxInt))", start)
+        }
+        add(.int(value), start)
+    }
+
+    package mutating func lexString(prefix: String, start: SourcePosition) throws(PySyntaxError) {
+        let quote = chars[index]
+        var triple = false
+        if index + 2 < chars.count && chars[index + 1] == quote && chars[index + 2] == quote {
+            triple = true
+            index += 3
+        } else {
+            index += 1
+        }
+        let raw = prefix.contains("r")
+        let isF = prefix.contains("f")
+        var text = ""
+        while true {
+            guard index < chars.count else {
+                throw error(triple ? "unterminated triple-quoted string literal" : "unterminated string literal", start)
+            }
+            let c = chars[index]
+            if c == quote {
+                if !triple { index += 1; break }
+                if index + 2 < chars.count && chars[index + 1] == quote && chars[index + 2] == quote {
+                    index += 3
+                    break
+                }
+            }
+            if c == "\n" {
+                if !triple { throw error("unterminated string literal", start) }
+                text.append(c)
+                newLine()
+                continue
+            }
+            if c == "\\" && index + 1 < chars.count {
+                let next = chars[index + 1]
+                if raw || isF {
+                    // Raw strings keep backslashes; f-strings decode escapes after splitting out {…}.
+                    text.append(c)
+                    text.append(next)
+                    if next == "\n" { index += 1; newLine() } else { index += 2 }
+                    continue
+                }
+                index += 2
+                switch next {
+                case "n": text.append("\n")
+                case "t": text.append("\t")
+                case "r": text.append("\r")
+                case "0": text.append("\0")
+                case "\\": text.append("\\")
+                case "'": text.append("'")
+                case "\"": text.append("\"")
+                case "\n": line += 1; lineStart = index
+                case "x", "u", "U":
+                    let count = next == "x" ? 2 : next == "u" ? 4 : 8
+                    guard index + count <= chars.count, let code = UInt32(String(chars[index..<(index + count)]), radix: 16),
+                          let scalar = Unicode.Scalar(code) else {
+                        throw error("invalid \\\(next) escape in a string", start)
+                    }
+                    text.unicodeScalars.append(scalar)
+                    index += count
+                default:
+                    text.append("\\")
+                    text.append(next)
+                }
+                continue
+            }
+            text.append(c)
+            index += 1
+        }
+        add(isF ? .fstring(text) : .string(text), start)
+    }
+
+    package mutating func lexOperator() throws(PySyntaxError) {
+        let start = position
+        for op in Self.operators {
+            let n = op.count
+            guard index + n <= chars.count else { continue }
+            var matches = true
+            var k = 0
+            for ch in op {
+                if chars[index + k] != ch { matches = false; break }
+                k += 1
+            }
+            if matches {
+                index += n
+                if op == "(" || op == "[" || op == "{" { depth += 1 }
+                if op == ")" || op == "]" || op == "}" {
+                    if depth == 0 { throw error("unmatched '\(op)'", start) }
+                    depth -= 1
+                }
+                add(.op(op), start)
+                return
+            }
+        }
+        throw error("invalid character '\(chars[index])'", start)
+    }
+
+    /// Decodes the escapes of an f-string's literal part (the lexer kept them raw).
+    package static func decodeEscapes(_ text: String) -> String {
+        var out = ""
+        var it = Array(text)
+        var i = 0
+        while i < it.count {
+            if it[i] == "\\" && i + 1 < it.count {
+                switch it[i + 1] {
+                case "n": out.append("\n")
+                case "t": out.append("\t")
+                case "\\": out.append("\\")
+                case "'": out.append("'")
+                case "\"": out.append("\"")
+                default: out.append(it[i]); out.append(it[i + 1])
+                }
+                i += 2
+            } else {
+                out.append(it[i])
+                i += 1
+            }
+        }
+        it.removeAll()
+        return out
+    }
+}
+
+/// Snippets typed on a command line: `\n` outside string literals stands for a new line (valid Python never
+/// has a backslash there), so `py 'def f():\n    return 1'` is a two-line snippet.
+package enum SnippetText {
+    package static func expandingNewlines(_ text: String) -> String {
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        var quote: Character?
+        var triple = false
+        while i < chars.count {
+            let c = chars[i]
+            if let q = quote {
+                if c == "\\" && i + 1 < chars.count {
+                    out.append(c)
+                    out.append(chars[i + 1])
+                    i += 2
+                    continue
+                }
+                if c == q {
+                    if !triple { quote = nil }
+                    else if i + 2 < chars.count && chars[i + 1] == q && chars[i + 2] == q {
+                        out += String([q, q, q])
+                        i += 3
+                        quote = nil
+                        continue
+                    }
+                }
+                out.append(c)
+                i += 1
+                continue
+            }
+            if c == "#" {
+                // A comment runs to the end of the line (or to the next \n marker).
+                while i < chars.count && chars[i] != "\n" && !(chars[i] == "\\" && i + 1 < chars.count && chars[i + 1] == "n") {
+                    out.append(chars[i])
+                    i += 1
+                }
+                continue
+            }
+            if c == "'" || c == "\"" {
+                quote = c
+                triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
+                if triple {
+                    out += String([c, c, c])
+                    i += 3
+                } else {
+                    out.append(c)
+                    i += 1
+                }
+                continue
+            }
+            if c == "\\" && i + 1 < chars.count && chars[i + 1] == "n" {
+                out.append("\n")
+                i += 2
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+}

@@ -1,0 +1,429 @@
+import LabOS
+import Synchronization
+import LabCore
+
+/// What kind of heap object a `PyObject` is (checked before every downcast).
+package enum PyKind: UInt8, Sendable {
+    case str, list, tuple, dict, function, cls, instance, method, builtinMethod, generator
+    case range, rangeIterator, seqIterator, lock, slice
+
+    package var typeName: String {
+        switch self {
+        case .str: return "str"
+        case .list: return "list"
+        case .tuple: return "tuple"
+        case .dict: return "dict"
+        case .function: return "function"
+        case .cls: return "type"
+        case .instance: return "object"
+        case .method: return "method"
+        case .builtinMethod: return "builtin_function_or_method"
+        case .generator: return "generator"
+        case .range: return "range"
+        case .rangeIterator: return "range_iterator"
+        case .seqIterator: return "iterator"
+        case .lock: return "lock"
+        case .slice: return "slice"
+        }
+    }
+}
+
+/// The header every heap object carries: its kind, a number for reports, and its reference count.
+///
+/// The count is the interpreter's own (Swift's ARC only keeps the memory valid): `shared` is the count in the
+/// `plain` and `atomic` modes and the other threads' part in `biased` mode, where `local` is the owner
+/// thread's part (PEP 703). `freedBy` poisons the object: once the count reaches zero it holds the number of
+/// the thread that freed it, and every later use is reported instead of touching reused memory.
+///
+/// Thread safety: every stored property of this class and its subclasses is either immutable or an
+/// `Atomic`/`Locked`; a generator's frame is the one exception, guarded by the generator's `running` flag.
+package class PyObject: @unchecked Sendable {
+    package let kind: PyKind
+    package let id: Int
+    package let immortal: Bool
+    package let shared: Atomic<Int>
+    package let local: Atomic<Int>
+    package let owner: Atomic<Int>
+    package let freedBy = Atomic<Int>(0)
+    /// A use after free of this object was already reported.
+    package let touchReported = Atomic<Bool>(false)
+    /// Biased counts: already waiting for the next safe point's merge (queued once, however often it is dropped).
+    package let mergeQueued = Atomic<Bool>(false)
+
+    package init(kind: PyKind, id: Int, immortal: Bool, owner: Int) {
+        self.kind = kind
+        self.id = id
+        self.immortal = immortal
+        if owner != 0 {
+            shared = Atomic(0)
+            local = Atomic(1)
+        } else {
+            shared = Atomic(1)
+            local = Atomic(0)
+        }
+        self.owner = Atomic(owner)
+    }
+
+    package var typeName: String {
+        if kind == .instance, let inst = self as? PyInstance { return inst.cls.name }
+        return kind.typeName
+    }
+
+    /// The count as `sys.getrefcount` would see it (without its own argument).
+    package var totalCount: Int { shared.load(ordering: .relaxed) + local.load(ordering: .relaxed) }
+
+    package var isFreed: Bool { freedBy.load(ordering: .acquiring) != 0 }
+
+    /// References this object holds (for the heap check); nothing for leaves.
+    package func references() -> [PyValue] { [] }
+
+    /// Gives up the references this object holds, for freeing; the caller releases them.
+    package func takeReferences() -> [PyValue] { [] }
+}
+
+package final class PyStr: PyObject, @unchecked Sendable {
+    package let value: String
+    package init(_ value: String, id: Int, immortal: Bool, owner: Int) {
+        self.value = value
+        super.init(kind: .str, id: id, immortal: immortal, owner: owner)
+    }
+}
+
+package final class PyList: PyObject, @unchecked Sendable {
+    package let items: Locked<[PyValue]>
+    package init(_ items: [PyValue], id: Int, owner: Int) {
+        self.items = Locked(items)
+        super.init(kind: .list, id: id, immortal: false, owner: owner)
+    }
+    package override func references() -> [PyValue] { items.withLock { $0 } }
+    package override func takeReferences() -> [PyValue] { items.withLock { items in defer { items = [] }; return items } }
+}
+
+package final class PyTuple: PyObject, @unchecked Sendable {
+    package let items: [PyValue]
+    /// Set when the tuple is freed: its items were released (an immutable array cannot be emptied).
+    package let released = Atomic<Bool>(false)
+    package init(_ items: [PyValue], id: Int, immortal: Bool, owner: Int) {
+        self.items = items
+        super.init(kind: .tuple, id: id, immortal: immortal, owner: owner)
+    }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : items }
+    package override func takeReferences() -> [PyValue] {
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : items
+    }
+}
+
+/// Keys a dict can hold: the hashable values of the subset.
+package enum PyKey: Hashable, Sendable {
+    case int(Int)
+    case str(String)
+    case none
+    case bool(Bool)
+    case tuple([PyKey])
+}
+
+package struct PyDictStorage: Sendable {
+    package var keys: [PyKey: Int] = [:]
+    /// Insertion order: (key object, value); removed entries become nil.
+    package var entries: [(key: PyValue, value: PyValue)?] = []
+    package var count: Int { keys.count }
+}
+
+package final class PyDict: PyObject, @unchecked Sendable {
+    package let storage: Locked<PyDictStorage>
+    package init(id: Int, owner: Int) {
+        storage = Locked(PyDictStorage())
+        super.init(kind: .dict, id: id, immortal: false, owner: owner)
+    }
+    package override func references() -> [PyValue] {
+        storage.withLock { s in s.entries.compactMap { $0 }.flatMap { [$0.key, $0.value] } }
+    }
+    package override func takeReferences() -> [PyValue] {
+        storage.withLock { s in
+            defer { s = PyDictStorage() }
+            return s.entries.compactMap { $0 }.flatMap { [$0.key, $0.value] }
+        }
+    }
+}
+
+package final class PyFunction: PyObject, @unchecked Sendable {
+    package let code: CodeObject
+    /// What a call needs, copied out of `code` so the eval loop reads plain values (no retain of the code object).
+    package let codeRef: Unmanaged<CodeObject>
+    package let argumentCount: Int, localCount: Int, maxStack: Int, isGenerator: Bool
+    package let instructions: UnsafeMutablePointer<UInt32>
+    package let constants: UnsafeMutablePointer<PyValue>
+    package let defaults: [PyValue]
+    package let released = Atomic<Bool>(false)
+    package init(code: CodeObject, defaults: [PyValue], id: Int, immortal: Bool = false, owner: Int) {
+        self.code = code
+        self.codeRef = Unmanaged.passUnretained(code)
+        self.argumentCount = code.argumentCount
+        self.localCount = code.localCount
+        self.maxStack = code.maxStack
+        self.isGenerator = code.isGenerator
+        self.instructions = code.executable
+        self.constants = code.constants
+        self.defaults = defaults
+        super.init(kind: .function, id: id, immortal: immortal, owner: owner)
+    }
+    package var name: String { code.name }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : defaults }
+    package override func takeReferences() -> [PyValue] {
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : defaults
+    }
+}
+
+/// A class: built-in exception classes are immortal; a `class` statement makes a counted one.
+package final class PyClass: PyObject, @unchecked Sendable {
+    package let name: String
+    package let base: PyClass?
+    package let attributes: Locked<[Int: PyValue]>
+    /// Held as a counted reference to the base class (released when this class is freed).
+    package let baseValue: PyValue
+    package let released = Atomic<Bool>(false)
+
+    package init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
+        self.name = name
+        self.base = base
+        self.baseValue = baseValue
+        self.attributes = Locked(attributes)
+        super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
+    }
+
+    /// Looks `name` up here, then in the bases. Returns a borrowed value.
+    package func lookup(_ name: Int) -> PyValue? {
+        var cls: PyClass? = self
+        while let c = cls {
+            if let v = c.attributes.withLock({ $0[name] }) { return v }
+            cls = c.base
+        }
+        return nil
+    }
+
+    package func isSubclass(of other: PyClass) -> Bool {
+        var cls: PyClass? = self
+        while let c = cls {
+            if c === other { return true }
+            cls = c.base
+        }
+        return false
+    }
+
+    package override func references() -> [PyValue] { attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : [baseValue]) }
+    package override func takeReferences() -> [PyValue] {
+        let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
+        return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [baseValue])
+    }
+}
+
+/// An instance of a class; exception instances also carry their arguments and where they were raised.
+package final class PyInstance: PyObject, @unchecked Sendable {
+    package let cls: PyClass
+    package let classValue: PyValue
+    package let attributes: Locked<[Int: PyValue]>
+    package let arguments: [PyValue]
+    package let traceback = Locked<[String]>([])
+    package let released = Atomic<Bool>(false)
+
+    package init(cls: PyClass, classValue: PyValue, arguments: [PyValue], id: Int, owner: Int) {
+        self.cls = cls
+        self.classValue = classValue
+        self.arguments = arguments
+        self.attributes = Locked([:])
+        super.init(kind: .instance, id: id, immortal: false, owner: owner)
+    }
+
+    package override func references() -> [PyValue] {
+        attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : [classValue] + arguments)
+    }
+    package override func takeReferences() -> [PyValue] {
+        let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
+        return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [classValue] + arguments)
+    }
+}
+
+/// A function bound to an instance (`obj.method` without calling it).
+package final class PyMethod: PyObject, @unchecked Sendable {
+    package let function: PyValue
+    package let selfValue: PyValue
+    package let released = Atomic<Bool>(false)
+    package init(function: PyValue, selfValue: PyValue, id: Int, owner: Int) {
+        self.function = function
+        self.selfValue = selfValue
+        super.init(kind: .method, id: id, immortal: false, owner: owner)
+    }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : [function, selfValue] }
+    package override func takeReferences() -> [PyValue] {
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [function, selfValue]
+    }
+}
+
+/// A built-in method bound to its object (`lst.append` without calling it).
+package final class PyBuiltinMethod: PyObject, @unchecked Sendable {
+    package let builtin: Int
+    package let selfValue: PyValue
+    package let released = Atomic<Bool>(false)
+    package init(builtin: Int, selfValue: PyValue, id: Int, owner: Int) {
+        self.builtin = builtin
+        self.selfValue = selfValue
+        super.init(kind: .builtinMethod, id: id, immortal: false, owner: owner)
+    }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : [selfValue] }
+    package override func takeReferences() -> [PyValue] {
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [selfValue]
+    }
+}
+
+/// A generator: a suspended frame (its locals, its value stack and where it stopped), not a list of values.
+package final class PyGenerator: PyObject, @unchecked Sendable {
+    package enum Phase: UInt8 { case created, suspended, running, finished }
+    package let function: PyValue
+    package let code: CodeObject
+    /// Locals then stack, `code.localCount + code.maxStack` slots. Only the thread that set `running` touches it.
+    package let frame: UnsafeMutablePointer<PyValue>
+    package let phase = Atomic<UInt8>(Phase.created.rawValue)
+    /// Where to resume and how deep the saved stack is (valid while suspended).
+    package let resumeAt = Atomic<Int>(0)
+    package let stackDepth = Atomic<Int>(0)
+
+    package init(function: PyValue, code: CodeObject, id: Int, owner: Int) {
+        self.function = function
+        self.code = code
+        let size = code.localCount + code.maxStack
+        frame = UnsafeMutablePointer<PyValue>.allocate(capacity: max(1, size))
+        frame.initialize(repeating: .unbound, count: max(1, size))
+        super.init(kind: .generator, id: id, immortal: false, owner: owner)
+    }
+
+    deinit { frame.deallocate() }
+
+    package var name: String { code.name }
+
+    /// Claims the frame for one resumption; false when another thread runs it or it is done.
+    package func begin() -> Phase {
+        while true {
+            let p = phase.load(ordering: .acquiring)
+            guard let current = Phase(rawValue: p) else { return .finished }
+            if current == .running || current == .finished { return current }
+            if phase.compareExchange(expected: p, desired: Phase.running.rawValue, ordering: .acquiringAndReleasing).exchanged {
+                return current
+            }
+        }
+    }
+
+    package func end(_ next: Phase) { phase.store(next.rawValue, ordering: .releasing) }
+
+    private func savedValues() -> [PyValue] {
+        let p = Phase(rawValue: phase.load(ordering: .acquiring)) ?? .finished
+        guard p == .created || p == .suspended else { return [] }
+        let count = code.localCount + stackDepth.load(ordering: .relaxed)
+        return (0..<count).map { frame[$0] }.filter { $0.isObject }
+    }
+
+    package override func references() -> [PyValue] { savedValues() + [function] }
+
+    package override func takeReferences() -> [PyValue] {
+        let p = Phase(rawValue: phase.exchange(Phase.finished.rawValue, ordering: .acquiringAndReleasing)) ?? .finished
+        var values: [PyValue] = []
+        if p == .created || p == .suspended {
+            let count = code.localCount + stackDepth.load(ordering: .relaxed)
+            for i in 0..<count where frame[i].isObject { values.append(frame[i]) }
+            for i in 0..<count { frame[i] = .unbound }
+        }
+        return values + [function]
+    }
+}
+
+package final class PyRange: PyObject, @unchecked Sendable {
+    package let start: Int, stop: Int, step: Int
+    package init(start: Int, stop: Int, step: Int, id: Int, owner: Int) {
+        self.start = start
+        self.stop = stop
+        self.step = step
+        super.init(kind: .range, id: id, immortal: false, owner: owner)
+    }
+    package var count: Int {
+        if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
+        return start > stop ? (start - stop - 1) / (-step) + 1 : 0
+    }
+}
+
+package final class PyRangeIterator: PyObject, @unchecked Sendable {
+    package let next: Atomic<Int>
+    package let stop: Int, step: Int
+    package init(start: Int, stop: Int, step: Int, id: Int, owner: Int) {
+        self.next = Atomic(start)
+        self.stop = stop
+        self.step = step
+        super.init(kind: .rangeIterator, id: id, immortal: false, owner: owner)
+    }
+}
+
+/// An iterator over a list, tuple, string or dict (by position).
+package final class PySeqIterator: PyObject, @unchecked Sendable {
+    package let sequence: PyValue
+    package let index = Atomic<Int>(0)
+    package let released = Atomic<Bool>(false)
+    package init(sequence: PyValue, id: Int, owner: Int) {
+        self.sequence = sequence
+        super.init(kind: .seqIterator, id: id, immortal: false, owner: owner)
+    }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : [sequence] }
+    package override func takeReferences() -> [PyValue] {
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [sequence]
+    }
+}
+
+/// `Lock()`: a real lock snippets share. Blocking in `acquire` releases the GIL, as CPython's does.
+package final class PyLock: PyObject, @unchecked Sendable {
+    package struct State: Sendable {
+        package var holder = 0
+        package var acquisitions = 0
+        package var contended = 0
+    }
+    package let state = Gate(State())
+    package init(id: Int, owner: Int) { super.init(kind: .lock, id: id, immortal: false, owner: owner) }
+    package var isLocked: Bool { state.update { $0.holder != 0 } }
+}
+
+/// `a[start:stop:step]`'s slice (integers or None only).
+package final class PySlice: PyObject, @unchecked Sendable {
+    package let start: Int?, stop: Int?, step: Int?
+    package init(start: Int?, stop: Int?, step: Int?, id: Int, owner: Int) {
+        self.start = start
+        self.stop = stop
+        self.step = step
+        super.init(kind: .slice, id: id, immortal: false, owner: owner)
+    }
+
+    /// The indices it selects in a sequence of `count` items (Python's slice.indices).
+    package func indices(count: Int) -> [Int] {
+        let st = step ?? 1
+        var result: [Int] = []
+        if st > 0 {
+            var lo = start ?? 0
+            var hi = stop ?? count
+            if lo < 0 { lo = max(0, lo + count) }
+            if hi < 0 { hi = max(0, hi + count) }
+            lo = min(lo, count)
+            hi = min(hi, count)
+            var i = lo
+            while i < hi { result.append(i); i += st }
+        } else {
+            var lo = count - 1
+            if let s = start {
+                lo = s < 0 ? s + count : s
+                lo = lo < 0 ? -1 : min(lo, count - 1)
+            }
+            var hi = -1
+            if let e = stop {
+                hi = e < 0 ? e + count : e
+                hi = hi < 0 ? -1 : min(hi, count - 1)
+            }
+            var i = lo
+            while i > hi { result.append(i); i += st }
+        }
+        return result
+    }
+}

@@ -1,0 +1,791 @@
+import LabCore
+/// A recursive-descent parser for conclab's subset of Python (the grammar of the Python reference, trimmed).
+/// Anything outside the subset is a `SyntaxError` that says so, never a silent misreading.
+package struct Parser {
+    package let tokens: [Token]
+    package let lines: [String]
+    package var index = 0
+    /// Inside a function body (for `return`/`yield` checks).
+    package var functionDepth = 0
+    package var loopDepth = 0
+
+    package init(tokens: [Token], source: String) {
+        self.tokens = tokens
+        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    package static func parse(_ source: String) throws(PySyntaxError) -> [Stmt] {
+        var parser = Parser(tokens: try Lexer.tokenize(source), source: source)
+        return try parser.module()
+    }
+
+    // MARK: helpers
+
+    package var current: Token { tokens[min(index, tokens.count - 1)] }
+    package var position: SourcePosition { current.position }
+
+    package func error(_ message: String, at position: SourcePosition? = nil) -> PySyntaxError {
+        let pos = position ?? self.position
+        let text = pos.line >= 1 && pos.line <= lines.count ? lines[pos.line - 1] : ""
+        return PySyntaxError(message: message, position: pos, sourceLine: text)
+    }
+
+    package func isOp(_ op: String) -> Bool { current.kind == .op(op) }
+    package func isKeyword(_ word: String) -> Bool { current.kind == .keyword(word) }
+
+    package mutating func advance() { if index < tokens.count - 1 { index += 1 } }
+
+    package mutating func accept(_ op: String) -> Bool {
+        if isOp(op) { advance(); return true }
+        return false
+    }
+
+    package mutating func acceptKeyword(_ word: String) -> Bool {
+        if isKeyword(word) { advance(); return true }
+        return false
+    }
+
+    package mutating func expect(_ op: String, _ what: String? = nil) throws(PySyntaxError) {
+        guard accept(op) else { throw error(what ?? "expected '\(op)'" + describeCurrent()) }
+    }
+
+    package func describeCurrent() -> String {
+        switch current.kind {
+        case .name(let n): return ", found '\(n)'"
+        case .op(let o): return ", found '\(o)'"
+        case .keyword(let k): return ", found '\(k)'"
+        case .int(let i): return ", found \(i)"
+        case .string, .fstring: return ", found a string"
+        case .newline: return " before the end of the line"
+        case .indent: return ", found an unexpected indent"
+        case .dedent, .end: return " before the end of the block"
+        }
+    }
+
+    /// Dunder names the subset supports (the protocols it implements). Others (`__class__`, `__globals__`,
+    /// `__import__`, `__builtins__`…) are refused: they are not part of the subset, and `compare` runs
+    /// snippets in the real python3, where they would reach past the snippet's sandbox.
+    package static let allowedDunders: Set<String> = ["__init__", "__iter__", "__next__", "__enter__", "__exit__", "__str__",
+                                              "__repr__", "__len__", "__eq__", "__bool__", "__name__"]
+
+    package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
+        if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
+            throw error("'\(n)' is not supported (of the double-underscore names only \(Self.allowedDunders.sorted().joined(separator: ", ")) are)", at: pos)
+        }
+    }
+
+    package mutating func name() throws(PySyntaxError) -> String {
+        if case .name(let n) = current.kind {
+            try checkName(n, at: position)
+            advance()
+            return n
+        }
+        if case .keyword(let k) = current.kind { throw error("'\(k)' is a keyword and cannot be used as a name") }
+        throw error("expected a name" + describeCurrent())
+    }
+
+    // MARK: statements
+
+    package mutating func module() throws(PySyntaxError) -> [Stmt] {
+        var body: [Stmt] = []
+        while current.kind == .newline { advance() }
+        while current.kind != .end {
+            if current.kind == .indent { throw error("unexpected indent") }
+            body += try statement()
+            while current.kind == .newline { advance() }
+        }
+        return body
+    }
+
+    /// One logical line, which may hold several simple statements separated by `;`, or a compound statement.
+    package mutating func statement() throws(PySyntaxError) -> [Stmt] {
+        if case .keyword(let k) = current.kind {
+            switch k {
+            case "if": return [try ifStatement()]
+            case "while": return [try whileStatement()]
+            case "for": return [try forStatement()]
+            case "def": return [try defStatement()]
+            case "class": return [try classStatement()]
+            case "try": return [try tryStatement()]
+            case "with": return [try withStatement()]
+            case "elif", "else", "except", "finally":
+                throw error("'\(k)' without a matching statement before it")
+            default: break
+            }
+        }
+        if isOp("@") { throw error("decorators are not supported") }
+        var result: [Stmt] = []
+        while true {
+            result.append(try simpleStatement())
+            if accept(";") {
+                if current.kind == .newline { break }
+                continue
+            }
+            break
+        }
+        guard current.kind == .newline else { throw error("expected the end of the statement" + describeCurrent()) }
+        advance()
+        return result
+    }
+
+    package mutating func simpleStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        if case .keyword(let k) = current.kind {
+            switch k {
+            case "pass": advance(); return Stmt(kind: .pass, position: pos)
+            case "break":
+                advance()
+                if loopDepth == 0 { throw error("'break' outside loop", at: pos) }
+                return Stmt(kind: .breakStmt, position: pos)
+            case "continue":
+                advance()
+                if loopDepth == 0 { throw error("'continue' not properly in loop", at: pos) }
+                return Stmt(kind: .continueStmt, position: pos)
+            case "return":
+                advance()
+                if functionDepth == 0 { throw error("'return' outside function", at: pos) }
+                if current.kind == .newline || isOp(";") { return Stmt(kind: .returnStmt(nil), position: pos) }
+                return Stmt(kind: .returnStmt(try expressionList()), position: pos)
+            case "global":
+                advance()
+                var names = [try name()]
+                while accept(",") { names.append(try name()) }
+                return Stmt(kind: .global(names), position: pos)
+            case "raise":
+                advance()
+                if current.kind == .newline || isOp(";") { return Stmt(kind: .raise(nil), position: pos) }
+                let value = try expression()
+                if acceptKeyword("from") { _ = try expression() }
+                return Stmt(kind: .raise(value), position: pos)
+            case "assert":
+                advance()
+                let test = try expression()
+                let message: Expr? = accept(",") ? try expression() : nil
+                return Stmt(kind: .assert(test, message), position: pos)
+            case "del":
+                advance()
+                var targets = [try postfix()]
+                while accept(",") { targets.append(try postfix()) }
+                for t in targets { try checkTarget(t, deleting: true) }
+                return Stmt(kind: .del(targets), position: pos)
+            case "import", "from":
+                throw error("import is not supported: sleep(ms), spin(ms), hash_mb(n) and Lock() are built in", at: pos)
+            case "nonlocal": throw error("nonlocal is not supported (conclab's functions do not capture variables)", at: pos)
+            case "async", "await": throw error("async and await are not supported", at: pos)
+            default: break
+            }
+        }
+        let first = try expressionList(allowStar: false)
+        if let op = augmentedOperator() {
+            advance()
+            try checkTarget(first, augmented: true)
+            let value = try yieldOrExpressionList()
+            return Stmt(kind: .augAssign(first, op, value), position: pos)
+        }
+        if isOp("=") {
+            var targets = [first]
+            var value = first
+            while accept("=") {
+                value = try yieldOrExpressionList()
+                targets.append(value)
+            }
+            targets.removeLast()
+            for t in targets { try checkTarget(t) }
+            return Stmt(kind: .assign(targets, value), position: pos)
+        }
+        if isOp(":") { throw error("variable annotations are not supported") }
+        return Stmt(kind: .expression(first), position: pos)
+    }
+
+    package func augmentedOperator() -> String? {
+        if case .op(let o) = current.kind, ["+=", "-=", "*=", "//=", "%=", "**=", "&=", "|=", "^=", "<<=", ">>=", "/="].contains(o) {
+            return o
+        }
+        return nil
+    }
+
+    package func checkTarget(_ target: Expr, augmented: Bool = false, deleting: Bool = false) throws(PySyntaxError) {
+        switch target.kind {
+        case .name, .attribute, .subscription: return
+        case .tuple(let items), .list(let items):
+            if augmented { throw error("'tuple' is an illegal expression for augmented assignment", at: target.position) }
+            for item in items { try checkTarget(item, deleting: deleting) }
+        case .call: throw error("cannot assign to function call", at: target.position)
+        case .int, .string, .constant, .fstring: throw error("cannot assign to literal", at: target.position)
+        default: throw error("cannot assign to expression", at: target.position)
+        }
+    }
+
+    package mutating func block() throws(PySyntaxError) -> [Stmt] {
+        try expect(":", "expected ':'" + describeCurrent())
+        if current.kind != .newline {
+            // `if x: y = 1` — simple statements on the same line.
+            var body: [Stmt] = []
+            while true {
+                body.append(try simpleStatement())
+                if accept(";") { if current.kind == .newline { break } else { continue } }
+                break
+            }
+            guard current.kind == .newline else { throw error("expected the end of the statement" + describeCurrent()) }
+            advance()
+            return body
+        }
+        advance()
+        while current.kind == .newline { advance() }
+        guard current.kind == .indent else { throw error("expected an indented block") }
+        advance()
+        var body: [Stmt] = []
+        while current.kind != .dedent && current.kind != .end {
+            body += try statement()
+            while current.kind == .newline { advance() }
+        }
+        if current.kind == .dedent { advance() }
+        return body
+    }
+
+    package mutating func ifStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let test = try namedExpression()
+        let body = try block()
+        var orElse: [Stmt] = []
+        if isKeyword("elif") {
+            orElse = [try ifStatement()]
+        } else if acceptKeyword("else") {
+            orElse = try block()
+        }
+        return Stmt(kind: .ifStmt(test, body, orElse), position: pos)
+    }
+
+    package mutating func whileStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let test = try namedExpression()
+        loopDepth += 1
+        let body = try block()
+        loopDepth -= 1
+        let orElse = acceptKeyword("else") ? try block() : []
+        return Stmt(kind: .whileStmt(test, body, orElse), position: pos)
+    }
+
+    package mutating func forStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let target = try targetList()
+        guard acceptKeyword("in") else { throw error("expected 'in'" + describeCurrent()) }
+        let iterable = try expressionList()
+        loopDepth += 1
+        let body = try block()
+        loopDepth -= 1
+        let orElse = acceptKeyword("else") ? try block() : []
+        return Stmt(kind: .forStmt(target, iterable, body, orElse), position: pos)
+    }
+
+    /// `for a, b in …` targets: names, attributes, subscripts, tuples of them.
+    package mutating func targetList() throws(PySyntaxError) -> Expr {
+        let pos = position
+        var items = [try postfix()]
+        var isTuple = false
+        while accept(",") {
+            isTuple = true
+            if isKeyword("in") || isOp("=") { break }
+            items.append(try postfix())
+        }
+        let target = isTuple ? Expr(kind: .tuple(items), position: pos) : items[0]
+        try checkTarget(target)
+        return target
+    }
+
+    package mutating func parameters(closing: String) throws(PySyntaxError) -> [Parameter] {
+        var params: [Parameter] = []
+        var sawDefault = false
+        while !isOp(closing) {
+            let pos = position
+            if isOp("*") || isOp("**") { throw error("*args and **kwargs are not supported") }
+            let n = try name()
+            if params.contains(where: { $0.name == n }) { throw error("duplicate argument '\(n)' in function definition", at: pos) }
+            var value: Expr?
+            if isOp(":") && closing == ")" { throw error("annotations are not supported") }
+            if accept("=") {
+                value = try expression()
+                sawDefault = true
+            } else if sawDefault {
+                throw error("non-default argument follows default argument", at: pos)
+            }
+            params.append(Parameter(name: n, defaultValue: value, position: pos))
+            if !accept(",") { break }
+        }
+        return params
+    }
+
+    package mutating func defStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let n = try name()
+        try expect("(")
+        let params = try parameters(closing: ")")
+        try expect(")")
+        if accept("->") { throw error("return annotations are not supported") }
+        let savedLoop = loopDepth
+        loopDepth = 0
+        functionDepth += 1
+        let body = try block()
+        functionDepth -= 1
+        loopDepth = savedLoop
+        return Stmt(kind: .def(n, params, body), position: pos)
+    }
+
+    package mutating func classStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let n = try name()
+        var bases: [Expr] = []
+        if accept("(") {
+            while !isOp(")") {
+                bases.append(try expression())
+                if !accept(",") { break }
+            }
+            try expect(")")
+        }
+        if bases.count > 1 { throw error("multiple inheritance is not supported", at: pos) }
+        let savedLoop = loopDepth
+        let savedFunction = functionDepth
+        loopDepth = 0
+        functionDepth = 0
+        let body = try block()
+        loopDepth = savedLoop
+        functionDepth = savedFunction
+        return Stmt(kind: .classDef(n, bases, body), position: pos)
+    }
+
+    package mutating func tryStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let body = try block()
+        var handlers: [ExceptClause] = []
+        while isKeyword("except") {
+            let hpos = position
+            advance()
+            var type: Expr?
+            var bound: String?
+            if !isOp(":") {
+                type = try expression()
+                if acceptKeyword("as") { bound = try name() }
+            }
+            handlers.append(ExceptClause(type: type, name: bound, body: try block(), position: hpos))
+        }
+        if let bare = handlers.dropLast().first(where: { $0.type == nil }) {
+            throw error("default 'except:' must be last", at: bare.position)
+        }
+        let orElse = !handlers.isEmpty && acceptKeyword("else") ? try block() : []
+        let final = acceptKeyword("finally") ? try block() : []
+        if handlers.isEmpty && final.isEmpty { throw error("expected 'except' or 'finally' block") }
+        return Stmt(kind: .tryStmt(body, handlers, orElse, final), position: pos)
+    }
+
+    package mutating func withStatement() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        advance()
+        let context = try expression()
+        var target: Expr?
+        if acceptKeyword("as") {
+            target = try postfix()
+            if let target { try checkTarget(target) }
+        }
+        if isOp(",") { throw error("only one context manager per 'with' is supported") }
+        return Stmt(kind: .with(context, target, try block()), position: pos)
+    }
+
+    // MARK: expressions
+
+    package mutating func yieldOrExpressionList() throws(PySyntaxError) -> Expr {
+        if isKeyword("yield") { return try yieldExpression() }
+        return try expressionList()
+    }
+
+    package mutating func yieldExpression() throws(PySyntaxError) -> Expr {
+        let pos = position
+        advance()
+        if functionDepth == 0 { throw error("'yield' outside function", at: pos) }
+        if acceptKeyword("from") { throw error("'yield from' is not supported; use a for loop that yields", at: pos) }
+        if current.kind == .newline || isOp(")") || isOp(";") || isOp("=") { return Expr(kind: .yield(nil), position: pos) }
+        return Expr(kind: .yield(try expressionList()), position: pos)
+    }
+
+    /// `a, b` → a tuple; a single expression stays itself.
+    package mutating func expressionList(allowStar: Bool = false) throws(PySyntaxError) -> Expr {
+        let pos = position
+        if isKeyword("yield") { return try yieldExpression() }
+        let first = try expression()
+        guard isOp(",") else { return first }
+        var items = [first]
+        while accept(",") {
+            if atExpressionEnd { break }
+            items.append(try expression())
+        }
+        return Expr(kind: .tuple(items), position: pos)
+    }
+
+    package var atExpressionEnd: Bool {
+        switch current.kind {
+        case .newline, .end, .dedent: return true
+        case .op(let o): return ["=", ")", "]", "}", ";", ":"].contains(o) || augmentedOperator() != nil
+        case .keyword(let k): return k == "in"
+        default: return false
+        }
+    }
+
+    package mutating func namedExpression() throws(PySyntaxError) -> Expr {
+        let e = try expression()
+        if isOp(":=") { throw error("assignment expressions (:=) are not supported") }
+        return e
+    }
+
+    package mutating func expression() throws(PySyntaxError) -> Expr {
+        if isKeyword("lambda") { return try lambda() }
+        if isKeyword("yield") { throw error("'yield' must be a statement or on the right of '='") }
+        let pos = position
+        let body = try orTest()
+        if acceptKeyword("if") {
+            let test = try orTest()
+            guard acceptKeyword("else") else { throw error("expected 'else' after 'if' expression") }
+            let other = try expression()
+            return Expr(kind: .ifExpr(test, body, other), position: pos)
+        }
+        return body
+    }
+
+    package mutating func lambda() throws(PySyntaxError) -> Expr {
+        let pos = position
+        advance()
+        let params = try parameters(closing: ":")
+        try expect(":")
+        functionDepth += 1
+        let body = try expression()
+        functionDepth -= 1
+        return Expr(kind: .lambda(params, body), position: pos)
+    }
+
+    package mutating func orTest() throws(PySyntaxError) -> Expr {
+        let pos = position
+        var items = [try andTest()]
+        while acceptKeyword("or") { items.append(try andTest()) }
+        return items.count == 1 ? items[0] : Expr(kind: .boolOp("or", items), position: pos)
+    }
+
+    package mutating func andTest() throws(PySyntaxError) -> Expr {
+        let pos = position
+        var items = [try notTest()]
+        while acceptKeyword("and") { items.append(try notTest()) }
+        return items.count == 1 ? items[0] : Expr(kind: .boolOp("and", items), position: pos)
+    }
+
+    package mutating func notTest() throws(PySyntaxError) -> Expr {
+        let pos = position
+        if acceptKeyword("not") { return Expr(kind: .unary("not", try notTest()), position: pos) }
+        return try comparison()
+    }
+
+    package mutating func comparison() throws(PySyntaxError) -> Expr {
+        let pos = position
+        let first = try bitOr()
+        var ops: [String] = []
+        var operands = [first]
+        while true {
+            var op: String?
+            switch current.kind {
+            case .op(let o) where ["<", ">", "==", ">=", "<=", "!="].contains(o): op = o; advance()
+            case .keyword("in"): op = "in"; advance()
+            case .keyword("not"):
+                if index + 1 < tokens.count, tokens[index + 1].kind == .keyword("in") {
+                    advance(); advance()
+                    op = "not in"
+                }
+            case .keyword("is"):
+                advance()
+                op = acceptKeyword("not") ? "is not" : "is"
+            default: break
+            }
+            guard let op else { break }
+            ops.append(op)
+            operands.append(try bitOr())
+        }
+        return ops.isEmpty ? first : Expr(kind: .compare(ops, operands), position: pos)
+    }
+
+    package mutating func binaryLevel(_ ops: [String], _ next: (inout Parser) throws(PySyntaxError) -> Expr) throws(PySyntaxError) -> Expr {
+        var left = try next(&self)
+        while case .op(let o) = current.kind, ops.contains(o) {
+            let pos = current.position
+            advance()
+            let right = try next(&self)
+            left = Expr(kind: .binary(o, left, right), position: pos)
+        }
+        return left
+    }
+
+    package mutating func bitOr() throws(PySyntaxError) -> Expr { try binaryLevel(["|"]) { p throws(PySyntaxError) in try p.bitXor() } }
+    package mutating func bitXor() throws(PySyntaxError) -> Expr { try binaryLevel(["^"]) { p throws(PySyntaxError) in try p.bitAnd() } }
+    package mutating func bitAnd() throws(PySyntaxError) -> Expr { try binaryLevel(["&"]) { p throws(PySyntaxError) in try p.shift() } }
+    package mutating func shift() throws(PySyntaxError) -> Expr { try binaryLevel(["<<", ">>"]) { p throws(PySyntaxError) in try p.arith() } }
+    package mutating func arith() throws(PySyntaxError) -> Expr { try binaryLevel(["+", "-"]) { p throws(PySyntaxError) in try p.term() } }
+    package mutating func term() throws(PySyntaxError) -> Expr {
+        try binaryLevel(["*", "/", "//", "%", "@"]) { p throws(PySyntaxError) in try p.factor() }
+    }
+
+    package mutating func factor() throws(PySyntaxError) -> Expr {
+        let pos = position
+        if case .op(let o) = current.kind, o == "-" || o == "+" || o == "~" {
+            advance()
+            let operand = try factor()
+            if o == "-", case .int(let v) = operand.kind { return Expr(kind: .int(-v), position: pos) }
+            return Expr(kind: .unary(o, operand), position: pos)
+        }
+        return try power()
+    }
+
+    package mutating func power() throws(PySyntaxError) -> Expr {
+        let base = try postfix()
+        if isOp("**") {
+            let pos = position
+            advance()
+            let exponent = try factor()
+            return Expr(kind: .binary("**", base, exponent), position: pos)
+        }
+        return base
+    }
+
+    package mutating func postfix() throws(PySyntaxError) -> Expr {
+        var e = try atom()
+        while true {
+            let pos = position
+            if accept("(") {
+                var args: [Expr] = []
+                var keywords: [(String, Expr)] = []
+                while !isOp(")") {
+                    if isOp("*") || isOp("**") { throw error("*args and **kwargs are not supported") }
+                    if case .name(let n) = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .op("=") {
+                        advance(); advance()
+                        if keywords.contains(where: { $0.0 == n }) { throw error("keyword argument repeated: \(n)") }
+                        keywords.append((n, try expression()))
+                    } else {
+                        if !keywords.isEmpty { throw error("positional argument follows keyword argument") }
+                        var arg = try expression()
+                        if isKeyword("for") {
+                            // f(x for x in …): a generator expression argument, built here as a list.
+                            arg = Expr(kind: .listComp(arg, try comprehensionClauses()), position: arg.position)
+                        }
+                        args.append(arg)
+                    }
+                    if !accept(",") { break }
+                }
+                try expect(")", "expected ')' to close the call" + describeCurrent())
+                e = Expr(kind: .call(e, args, keywords), position: pos)
+            } else if accept("[") {
+                let index = try subscriptContent()
+                try expect("]")
+                e = Expr(kind: .subscription(e, index), position: pos)
+            } else if accept(".") {
+                let attr = try name()
+                e = Expr(kind: .attribute(e, attr), position: pos)
+            } else {
+                return e
+            }
+        }
+    }
+
+    package mutating func subscriptContent() throws(PySyntaxError) -> Expr {
+        let pos = position
+        var parts: [Expr?] = [nil]
+        var isSlice = false
+        if !isOp(":") { parts[0] = try expression() }
+        while accept(":") {
+            isSlice = true
+            parts.append(isOp(":") || isOp("]") ? nil : try expression())
+        }
+        if isSlice {
+            if parts.count > 3 { throw error("invalid slice", at: pos) }
+            while parts.count < 3 { parts.append(nil) }
+            return Expr(kind: .slice(parts[0], parts[1], parts[2]), position: pos)
+        }
+        if isOp(",") { throw error("multi-dimensional subscripts are not supported") }
+        guard let only = parts[0] else { throw error("expected an index", at: pos) }
+        return only
+    }
+
+    package mutating func comprehensionClauses() throws(PySyntaxError) -> [Comprehension] {
+        var clauses: [Comprehension] = []
+        while acceptKeyword("for") {
+            let target = try targetList()
+            guard acceptKeyword("in") else { throw error("expected 'in'" + describeCurrent()) }
+            let iterable = try orTest()
+            var conditions: [Expr] = []
+            while acceptKeyword("if") { conditions.append(try orTest()) }
+            clauses.append(Comprehension(target: target, iterable: iterable, conditions: conditions))
+        }
+        return clauses
+    }
+
+    package mutating func atom() throws(PySyntaxError) -> Expr {
+        let pos = position
+        switch current.kind {
+        case .name(let n):
+            try checkName(n, at: pos)
+            advance()
+            return Expr(kind: .name(n), position: pos)
+        case .int(let v): advance(); return Expr(kind: .int(v), position: pos)
+        case .string, .fstring:
+            // Adjacent literals concatenate: "a" "b".
+            var parts: [FStringPart] = []
+            var isF = false
+            while true {
+                if case .string(let s) = current.kind { parts.append(.literal(s)); advance(); continue }
+                if case .fstring(let s) = current.kind {
+                    isF = true
+                    parts += try fstringParts(s, at: current.position)
+                    advance()
+                    continue
+                }
+                break
+            }
+            if !isF {
+                var text = ""
+                for case .literal(let s) in parts { text += s }
+                return Expr(kind: .string(text), position: pos)
+            }
+            return Expr(kind: .fstring(parts), position: pos)
+        case .keyword("None"): advance(); return Expr(kind: .constant(.none), position: pos)
+        case .keyword("True"): advance(); return Expr(kind: .constant(.true), position: pos)
+        case .keyword("False"): advance(); return Expr(kind: .constant(.false), position: pos)
+        case .op("("):
+            advance()
+            if accept(")") { return Expr(kind: .tuple([]), position: pos) }
+            if isKeyword("yield") {
+                let y = try yieldExpression()
+                try expect(")")
+                return y
+            }
+            let first = try expression()
+            if isKeyword("for") {
+                let clauses = try comprehensionClauses()
+                try expect(")")
+                return Expr(kind: .listComp(first, clauses), position: pos)
+            }
+            if accept(")") { return first }
+            var items = [first]
+            while accept(",") {
+                if isOp(")") { break }
+                items.append(try expression())
+            }
+            try expect(")", "expected ')'" + describeCurrent())
+            return Expr(kind: .tuple(items), position: pos)
+        case .op("["):
+            advance()
+            var items: [Expr] = []
+            if !isOp("]") {
+                let first = try expression()
+                if isKeyword("for") {
+                    let clauses = try comprehensionClauses()
+                    try expect("]")
+                    return Expr(kind: .listComp(first, clauses), position: pos)
+                }
+                items.append(first)
+                while accept(",") {
+                    if isOp("]") { break }
+                    items.append(try expression())
+                }
+            }
+            try expect("]", "expected ']'" + describeCurrent())
+            return Expr(kind: .list(items), position: pos)
+        case .op("{"):
+            advance()
+            var pairs: [(Expr, Expr)] = []
+            while !isOp("}") {
+                let key = try expression()
+                guard accept(":") else { throw error("sets are not supported; {…} needs key: value pairs") }
+                pairs.append((key, try expression()))
+                if isKeyword("for") { throw error("dict comprehensions are not supported") }
+                if !accept(",") { break }
+            }
+            try expect("}", "expected '}'" + describeCurrent())
+            return Expr(kind: .dict(pairs), position: pos)
+        case .op("..."): throw error("Ellipsis is not supported")
+        case .keyword(let k): throw error("invalid syntax: unexpected '\(k)'")
+        case .newline, .end, .dedent: throw error("invalid syntax: the expression is incomplete")
+        case .indent: throw error("unexpected indent")
+        case .op(let o): throw error("invalid syntax: unexpected '\(o)'")
+        }
+    }
+
+    /// Splits an f-string's text into literal parts and `{expression}` parts (with an optional `!r` or `:spec`).
+    package func fstringParts(_ text: String, at pos: SourcePosition) throws(PySyntaxError) -> [FStringPart] {
+        var parts: [FStringPart] = []
+        let chars = Array(text)
+        var literal = ""
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "{" {
+                if i + 1 < chars.count && chars[i + 1] == "{" { literal.append("{"); i += 2; continue }
+                if !literal.isEmpty { parts.append(.literal(Lexer.decodeEscapes(literal))); literal = "" }
+                var depth = 1
+                var j = i + 1
+                var quote: Character?
+                while j < chars.count {
+                    let d = chars[j]
+                    if let q = quote { if d == q { quote = nil } }
+                    else if d == "'" || d == "\"" { quote = d }
+                    else if d == "{" || d == "[" || d == "(" { depth += 1 }
+                    else if d == "}" || d == "]" || d == ")" { depth -= 1; if depth == 0 { break } }
+                    j += 1
+                }
+                guard j < chars.count else { throw error("f-string: expecting '}'", at: pos) }
+                var inner = String(chars[(i + 1)..<j])
+                var spec: String?
+                if let colon = topLevelColon(inner) {
+                    spec = String(inner[inner.index(after: colon)...])
+                    inner = String(inner[..<colon])
+                }
+                if inner.hasSuffix("!r") || inner.hasSuffix("!s") {
+                    spec = (inner.hasSuffix("!r") ? "!r" : "") + (spec.map { ":" + $0 } ?? "")
+                    inner = String(inner.dropLast(2))
+                }
+                if inner.trimmed().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }
+                do throws(PySyntaxError) {
+                    var sub = Parser(tokens: try Lexer.tokenize("(" + inner + ")"), source: inner)
+                    sub.functionDepth = functionDepth
+                    let e = try sub.expression()
+                    parts.append(.expression(Expr(kind: e.kind, position: pos), spec))
+                } catch {
+                    throw PySyntaxError(message: "f-string: " + error.message, position: pos, sourceLine: error.sourceLine)
+                }
+                i = j + 1
+                continue
+            }
+            if c == "}" {
+                if i + 1 < chars.count && chars[i + 1] == "}" { literal.append("}"); i += 2; continue }
+                throw error("f-string: single '}' is not allowed", at: pos)
+            }
+            literal.append(c)
+            i += 1
+        }
+        if !literal.isEmpty { parts.append(.literal(Lexer.decodeEscapes(literal))) }
+        return parts
+    }
+
+    package func topLevelColon(_ text: String) -> String.Index? {
+        var depth = 0
+        var quote: Character?
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if let q = quote { if c == q { quote = nil } }
+            else if c == "'" || c == "\"" { quote = c }
+            else if c == "(" || c == "[" || c == "{" { depth += 1 }
+            else if c == ")" || c == "]" || c == "}" { depth -= 1 }
+            else if c == ":" && depth == 0 { return i }
+            i = text.index(after: i)
+        }
+        return nil
+    }
+}

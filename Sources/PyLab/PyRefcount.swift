@@ -1,0 +1,117 @@
+import Synchronization
+import LabCore
+
+extension PyThreadState {
+    /// Takes a new reference to `value` (nothing to do for ints, None, booleans and built-ins).
+    @inline(__always) package func incref(_ value: PyValue) {
+        if value.isObject { value.unmanaged._withUnsafeGuaranteedRef { increfObject($0) } }
+    }
+
+    /// Drops a reference; frees the object when it was the last.
+    @inline(__always) package func decref(_ value: PyValue) {
+        if value.isObject { value.unmanaged._withUnsafeGuaranteedRef { decrefObject($0) } }
+    }
+
+    @inline(__always) package func increfObject(_ o: PyObject) {
+        if o.immortal { return }
+        switch mode {
+        case .plain:
+            RacyRefcount.increment(o.shared)
+        case .atomic:
+            o.shared.add(1, ordering: .relaxed)
+        case .biased:
+            if o.owner.load(ordering: .relaxed) == number {
+                o.local.store(o.local.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+            } else {
+                o.shared.add(1, ordering: .relaxed)
+            }
+        }
+        if o.freedBy.load(ordering: .relaxed) != 0 { reportTouch(o, "reference taken") }
+    }
+
+    @inline(__always) package func decrefObject(_ o: PyObject) {
+        if o.immortal { return }
+        if o.freedBy.load(ordering: .relaxed) != 0 {
+            // Dropping a dangling reference between runs (a global rebound later) is cleanup, not a new use.
+            if attached { reportTouch(o, "reference dropped") }
+            return
+        }
+        switch mode {
+        case .plain:
+            if RacyRefcount.decrement(o.shared) == 0 { free(o) }
+        case .atomic:
+            if o.shared.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { free(o) }
+        case .biased:
+            if o.owner.load(ordering: .relaxed) == number {
+                let left = o.local.load(ordering: .relaxed) &- 1
+                o.local.store(left, ordering: .relaxed)
+                if left == 0 {
+                    // The owner's part is gone: merge. If nobody else counts it either, it is dead.
+                    if o.shared.load(ordering: .acquiring) == 0 {
+                        free(o)
+                    } else {
+                        o.owner.store(0, ordering: .releasing)
+                    }
+                }
+            } else {
+                let left = o.shared.subtract(1, ordering: .acquiringAndReleasing).newValue
+                if o.owner.load(ordering: .acquiring) == 0 {
+                    if left == 0 { free(o) }
+                } else if left <= 0 {
+                    // Another thread's part may hold the rest: leave the decision to the next safe point.
+                    deferMerge(o)
+                }
+            }
+        }
+    }
+
+    /// At a safe point (no snippet thread running): a biased object a non-owner released.
+    package func mergeBiased(_ o: PyObject) {
+        o.mergeQueued.store(false, ordering: .relaxed)
+        if o.isFreed || o.immortal { return }
+        let total = o.totalCount
+        if total <= 0 {
+            free(o)
+        } else {
+            o.shared.store(total, ordering: .relaxed)
+            o.local.store(0, ordering: .relaxed)
+            o.owner.store(0, ordering: .relaxed)
+        }
+    }
+
+    /// The count reached zero: poison the object, release what it holds, and release (or, with the GIL off,
+    /// quarantine) its memory.
+    @inline(never) package func free(_ o: PyObject) {
+        let previous = o.freedBy.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
+        guard previous.exchanged else {
+            runtime.heap.record(HeapEvent(kind: .doubleFree, objectID: o.id, typeName: o.typeName,
+                                          freedBy: runtime.heap.name(of: previous.original), touchedBy: name, detail: "freed twice"))
+            return
+        }
+        runtime.heap.freed.add(1, ordering: .relaxed)
+        let references = o.takeReferences()
+        let u = Unmanaged.passUnretained(o)
+        if quarantines { runtime.heap.quarantine(u) } else { u.release() }
+        for r in references { decref(r) }
+    }
+
+    @inline(never) package func reportTouch(_ o: PyObject, _ what: String) {
+        runtime.heap.useAfterFreeCount.add(1, ordering: .relaxed)
+        // One report per object is enough to name who freed it and who touched it; later uses are only counted.
+        guard !o.touchReported.exchange(true, ordering: .relaxed) else { return }
+        runtime.heap.record(HeapEvent(kind: .useAfterFree, objectID: o.id, typeName: o.typeName,
+                                      freedBy: runtime.heap.name(of: o.freedBy.load(ordering: .relaxed)), touchedBy: name,
+                                      detail: what + currentLineText))
+    }
+
+    /// Throws when `o` was freed: the checked heap's answer to a use after free.
+    @inline(__always) package func check(_ o: PyObject) throws(PyError) {
+        if o.freedBy.load(ordering: .relaxed) != 0 { try useAfterFree(o) }
+    }
+
+    package func useAfterFree(_ o: PyObject) throws(PyError) {
+        reportTouch(o, "used")
+        throw error(runtime.classes.heapError,
+                    "\(o.typeName) #\(o.id) was freed by \(runtime.heap.name(of: o.freedBy.load(ordering: .relaxed))) and then used by \(name): a reference count update was lost")
+    }
+}

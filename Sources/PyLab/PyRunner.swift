@@ -1,0 +1,120 @@
+import LabOS
+import Synchronization
+import LabCore
+
+/// What one thread's run of a snippet produced.
+package struct SnippetOutcome: Sendable {
+    package var threadName: String
+    package var output: String
+    package var value: Value?
+    package var valueText: String?
+    package var error: String?
+    /// The error's last line only ("NameError: … (line 2, column 1)").
+    package var errorSummary: String?
+    package var errorType: String?
+    package var wallNanoseconds: Int64 = 0
+    package var cpuNanoseconds: Int64 = 0
+}
+
+/// The result of running a snippet on several threads.
+package struct TeamOutcome: Sendable {
+    package var threads: [SnippetOutcome]
+    package var wallNanoseconds: Int64
+    package var cancelled: Bool
+}
+
+extension PyRuntime {
+    /// Compiles a snippet (command-line `\n` already expanded) for this runtime.
+    package func compile(_ source: String, returnLastValue: Bool = false) throws(PySyntaxError) -> CodeObject {
+        try Compiler.compile(source, runtime: self, returnLastValue: returnLastValue)
+    }
+
+    /// Runs `code` on the calling thread, holding the GIL while it runs.
+    package func runHere(_ code: CodeObject, name: String, cancellation: Cancellation?, wantValue: Bool = false) -> SnippetOutcome {
+        run(code, on: PyThreadState(runtime: self, name: name, cancellation: cancellation), wantValue: wantValue)
+    }
+
+    /// Runs `code` to the end on `ts` (which belongs to the calling thread): takes the GIL, collects the output,
+    /// the error and the wall and CPU time, and finishes the thread state. Every way of running a snippet uses it.
+    package func run(_ code: CodeObject, on ts: PyThreadState, wantValue: Bool = false) -> SnippetOutcome {
+        let start = Clock.monotonicNanoseconds()
+        let cpuStart = Clock.threadCPUNanoseconds()
+        ts.takeGIL()
+        var outcome = SnippetOutcome(threadName: ts.name, output: "")
+        do throws(PyError) {
+            let v = try ts.run(code)
+            if wantValue && v != .none {
+                outcome.value = ts.labValue(v)
+                outcome.valueText = try? ts.repr(v)
+            }
+            ts.decref(v)
+        } catch {
+            var e = error
+            outcome.error = e.report
+            outcome.errorSummary = e.summary
+            outcome.errorType = e.typeName
+            ts.releaseInstance(&e)
+        }
+        outcome.output = ts.output
+        outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
+        outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
+        ts.finish()
+        return outcome
+    }
+
+    /// Runs `code` on `count` new OS threads that share the globals, all released together, and waits for them.
+    /// While waiting it polls `cancellation`; a cancel asks every thread to stop (a KeyboardInterrupt inside the
+    /// snippet, so `finally` and `with` still run) and still waits for all of them. `onThreadEnd` is called on each
+    /// thread as it ends, with its index.
+    /// Threads are named `NAME-1`, `NAME-2` … (`py-1` by default); with a `recorder`, each one's start and end go on
+    /// the timeline (the GIL's own events go there when the runtime's GIL is attached to it).
+    package func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?, threadName: String = "py",
+                 recorder: EventRecorder? = nil, onThreadEnd: (@Sendable (Int) -> Void)? = nil) throws -> TeamOutcome {
+        final class Shared: Sendable {
+            package let ready = Atomic<Int>(0)
+            package let go = Atomic<Bool>(false)
+            package let done = Gate([Int: SnippetOutcome]())
+            package let states = Locked<[PyThreadState]>([])
+        }
+        let shared = Shared()
+        var started = 0
+        var failure: (any Error)?
+        for index in 0..<count {
+            let name = "\(threadName)-\(index + 1)"
+            do {
+                try OSThread.detach(name: "conclab-\(name)") { [self] in
+                    let ts = PyThreadState(runtime: self, name: name, cancellation: nil)
+                    shared.states.withLock { $0.append(ts) }
+                    shared.ready.add(1, ordering: .acquiringAndReleasing)
+                    while !shared.go.load(ordering: .acquiring) { System.yield() }
+                    recorder?.record(name, .start)
+                    let outcome = self.run(code, on: ts)
+                    recorder?.record(name, .end, outcome.errorSummary ?? "")
+                    onThreadEnd?(index)
+                    shared.done.update { $0[index] = outcome }
+                }
+                started += 1
+            } catch {
+                failure = error
+                break
+            }
+        }
+        while shared.ready.load(ordering: .acquiring) < started { System.yield() }
+        let states = shared.states.withLock { $0 }
+        if failure != nil { for ts in states { ts.stop.store(true, ordering: .relaxed) } }
+        let start = Clock.monotonicNanoseconds()
+        shared.go.store(true, ordering: .releasing)
+        var cancelled = false
+        while true {
+            if !cancelled && (cancellation?.isCancelled ?? false) { cancelled = true }
+            // Asked again every 10 ms: a request is delivered once, and a snippet may catch it.
+            if cancelled { for ts in states { ts.stop.store(true, ordering: .relaxed) } }
+            let finished = shared.done.wait(timeoutNanoseconds: 10_000_000) { d -> Bool? in d.count == started ? true : nil }
+            if finished == true { break }
+        }
+        let wall = Clock.monotonicNanoseconds() - start
+        if let failure { throw CommandError("cannot start snippet thread \(started + 1) of \(count): \(failure)") }
+        let outcomes = shared.done.update { d in (0..<started).compactMap { d[$0] } }
+        return TeamOutcome(threads: outcomes, wallNanoseconds: wall, cancelled: cancelled)
+    }
+}

@@ -1,0 +1,203 @@
+import LabOS
+import Synchronization
+import LabCore
+
+/// A frame on a thread's frame stack.
+package struct FrameRecord {
+    package var code: Unmanaged<CodeObject>
+    package var pc: Int
+    /// Locals start here; the value stack follows them.
+    package var base: UnsafeMutablePointer<PyValue>
+    package var sp: UnsafeMutablePointer<PyValue>
+    /// Where the caller keeps the callee; the result goes here when the frame returns.
+    package var resultSlot: UnsafeMutablePointer<PyValue>
+    package var localCount: Int
+    /// The generator this (entry) frame runs, if any.
+    package var generator: Unmanaged<PyGenerator>?
+    /// The class a class body defines (for LOAD_NAME/STORE_NAME).
+    package var namespace: Unmanaged<PyClass>?
+}
+
+/// One OS thread's interpreter state: its value stack and frames, its reference-count mode, its output.
+///
+/// Confined to the thread that runs snippet code with it; `stop` is the only field other threads touch.
+/// The runtime's settings are copied in when the state is made, because they may only change while no
+/// snippet thread runs.
+package final class PyThreadState: @unchecked Sendable {
+    package static let stackCapacity = 1 << 16
+    package static let maxFrames = 1000
+
+    package let runtime: PyRuntime
+    package let number: Int
+    package let name: String
+    package let mode: RefcountMode
+    package let gilEnabled: Bool
+    /// With the GIL off, freed objects are quarantined (poisoned, kept) until the next heap check.
+    package let quarantines: Bool
+    package let cancellation: Cancellation?
+    package let stop = Atomic<Bool>(false)
+    package let stack: UnsafeMutablePointer<PyValue>
+    package let stackLimit: UnsafeMutablePointer<PyValue>
+    package let frames: UnsafeMutablePointer<FrameRecord>
+    package let depth: UnsafeMutablePointer<Int>
+    package let attached: Bool
+
+    package var output = ""
+    package var outputLimitReached = false
+    package var deferredValues: [PyValue] = []
+    package var maybeDead: [PyValue] = []
+    package var holdsGIL = false
+    package var nestedCalls = 0
+    /// Set by `execute` when its entry frame yielded rather than returned.
+    package var lastExitWasYield = false
+    package var lastLine = 0
+
+    package init(runtime: PyRuntime, name: String, cancellation: Cancellation?, attached: Bool = true, stackCapacity: Int? = nil) {
+        let settings = runtime.settings
+        self.runtime = runtime
+        self.number = runtime.newThreadNumber()
+        self.name = name
+        self.mode = settings.refcount
+        self.gilEnabled = settings.gilEnabled
+        self.quarantines = !settings.gilEnabled
+        self.cancellation = cancellation
+        self.attached = attached
+        let size = stackCapacity ?? (attached ? Self.stackCapacity : 64)
+        // Left uninitialised (PyValue is a plain word): a frame writes its slots before reading them.
+        stack = .allocate(capacity: size)
+        stackLimit = stack + size
+        frames = .allocate(capacity: attached ? Self.maxFrames + 1 : 4)
+        depth = .allocate(capacity: 1)
+        depth.initialize(to: 0)
+        runtime.heap.threadNames.withLock { $0[number] = name }
+        if attached { runtime.attach(number: number, name: name) }
+    }
+
+    deinit {
+        stack.deallocate()
+        frames.deallocate()
+        depth.deallocate()
+    }
+
+    /// Must be called when the thread is done with snippet code (releases the GIL if held, hands deferred work on).
+    package func finish() {
+        if holdsGIL { dropGIL() }
+        if attached { runtime.detach(self) }
+    }
+
+    package func takeDeferred() -> (values: [PyValue], maybeDead: [PyValue]) {
+        defer { deferredValues = []; maybeDead = [] }
+        return (deferredValues, maybeDead)
+    }
+
+    /// A biased count a non-owner drove to zero or below: decided at the next safe point.
+    @inline(never) package func deferMerge(_ o: PyObject) {
+        // A shared object a non-owner reads in a loop reaches zero on every read: queue it once, not each time.
+        if o.mergeQueued.load(ordering: .relaxed) || o.mergeQueued.exchange(true, ordering: .relaxed) { return }
+        maybeDead.append(.object(Unmanaged.passUnretained(o)))
+    }
+
+    package var currentLineText: String { lastLine > 0 ? " at line \(lastLine)" : "" }
+
+    // MARK: the GIL
+
+    package func takeGIL() {
+        guard gilEnabled, !holdsGIL else { return }
+        runtime.gil.take(number, name: name)
+        holdsGIL = true
+    }
+
+    package func dropGIL() {
+        guard gilEnabled, holdsGIL else { return }
+        runtime.gil.drop(number)
+        holdsGIL = false
+    }
+
+    /// The eval loop saw the drop request.
+    package func yieldGIL() {
+        guard gilEnabled, holdsGIL else { return }
+        runtime.gil.yield(number, name: name)
+    }
+
+    /// Runs `body` without the GIL (blocking calls: sleep, hashing, waiting for a lock). `body` must not touch
+    /// snippet objects.
+    package func withoutGIL<R>(_ body: () throws(PyError) -> R) throws(PyError) -> R {
+        let had = holdsGIL
+        if had { dropGIL() }
+        defer { if had { takeGIL() } }
+        return try body()
+    }
+
+    // MARK: stopping
+
+    package var shouldStop: Bool { stop.load(ordering: .relaxed) || (cancellation?.isCancelled ?? false) }
+
+    /// Checked every so many instructions: a stop request becomes a KeyboardInterrupt inside the snippet.
+    /// A request (`thread cancel`, `close`) is delivered once, as CPython delivers an asynchronous exception: the
+    /// snippet's own code may catch it and go on, which is why a thread can only be asked to stop. Ctrl-C of the
+    /// running command (`cancellation`) raises at every check until the snippet has ended.
+    package func periodicCheck() throws(PyError) {
+        if stop.load(ordering: .relaxed) && stop.exchange(false, ordering: .relaxed) {
+            throw error(runtime.classes.keyboardInterrupt, "stopped")
+        }
+        if cancellation?.isCancelled ?? false { throw error(runtime.classes.keyboardInterrupt, "stopped") }
+    }
+
+    // MARK: output
+
+    package static let outputLimit = 1 << 20
+
+    package func write(_ text: String) {
+        guard !outputLimitReached else { return }
+        if output.utf8.count + text.utf8.count > Self.outputLimit {
+            output += "\n[output truncated at 1 MiB]\n"
+            outputLimitReached = true
+            return
+        }
+        output += text
+    }
+
+    // MARK: errors
+
+    package func error(_ type: PyClass, _ message: String) -> PyError { PyError(type: type, message: message) }
+    package func typeError(_ message: String) -> PyError { error(runtime.classes.typeError, message) }
+    package func valueError(_ message: String) -> PyError { error(runtime.classes.valueError, message) }
+
+    // MARK: allocation
+
+    package var ownerForNew: Int { mode == .biased ? number : 0 }
+
+    package func allocate(_ o: PyObject) -> PyValue { runtime.heap.allocate(o) }
+
+    package func checkQuarantine() throws(PyError) {
+        if quarantines && runtime.heap.quarantineCount.load(ordering: .relaxed) > PyHeap.quarantineLimit {
+            throw error(runtime.classes.memoryError,
+                        "the checked heap holds \(PyHeap.quarantineLimit) freed objects: with the GIL off, freed memory is only recycled between runs")
+        }
+    }
+
+    package func newList(_ items: [PyValue]) -> PyValue {
+        allocate(PyList(items, id: runtime.heap.newID(), owner: ownerForNew))
+    }
+
+    package func newTuple(_ items: [PyValue]) -> PyValue {
+        allocate(PyTuple(items, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))
+    }
+
+    package func newString(_ text: String) -> PyValue {
+        allocate(PyStr(text, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))
+    }
+
+    /// A new reference to a copy-free value (ints, None, bools, built-ins) or a fresh string.
+    package func newValue(_ text: String) -> PyValue { newString(text) }
+
+    // MARK: the stack for nested calls
+
+    /// Where a frame started from Swift (a call from a built-in, a generator resumption) may put its locals.
+    package var freeStackStart: UnsafeMutablePointer<PyValue> {
+        let d = depth.pointee
+        if d == 0 { return stack }
+        let top = frames[d - 1]
+        return top.base + top.localCount + top.code._withUnsafeGuaranteedRef { $0.maxStack }
+    }
+}

@@ -1,0 +1,1003 @@
+import Synchronization
+import LabCore
+
+/// The eval loop: one `switch` over 32-bit instructions, values in a flat stack, no Swift objects retained or
+/// released for ints, and calls between Python functions without Swift recursion (a new frame record, as in
+/// CPython 3.11). Before each instruction the holder of the GIL looks at the drop request — so a thread
+/// switch can fall between the load and the store of `x += 1` — and every 1024 backward jumps or calls it
+/// checks whether it was asked to stop (CPython's "eval breaker").
+extension PyThreadState {
+    /// Runs module (or class-body) code in a new entry frame; returns its value (an owned reference).
+    package func run(_ code: CodeObject, namespace: PyClass? = nil) throws(PyError) -> PyValue {
+        let base = freeStackStart
+        let d = depth.pointee
+        guard d < Self.maxFrames, base + code.localCount + code.maxStack <= stackLimit else {
+            throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+        }
+        for i in 0..<code.localCount { base[i] = .unbound }
+        frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: 0, base: base, sp: base + code.localCount,
+                                resultSlot: base, localCount: code.localCount, generator: nil,
+                                namespace: namespace.map { Unmanaged.passUnretained($0) })
+        depth.pointee = d + 1
+        return try execute(entry: d)
+    }
+
+    /// Binds call arguments (positional at `base[0..<positional]`, then keyword values) to a function's
+    /// parameters, fills defaults and clears the other locals.
+    package func bindArguments(_ f: PyFunction, base: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) {
+        let code = f.code
+        let params = code.argumentCount
+        let kwCount = keywords?.items.count ?? 0
+        let positional = count - kwCount
+        if positional > params {
+            for i in 0..<count { decref(base[i]); base[i] = .unbound }
+            throw typeError("\(code.name)() takes \(params) positional argument\(params == 1 ? "" : "s") but \(positional) \(positional == 1 ? "was" : "were") given")
+        }
+        var kwValues: [PyValue] = []
+        if kwCount > 0 {
+            for i in positional..<count { kwValues.append(base[i]) }
+        }
+        for i in positional..<code.localCount { base[i] = .unbound }
+        if let keywords {
+            for (k, nameValue) in keywords.items.enumerated() {
+                let key = (nameValue.object as? PyStr)?.value ?? ""
+                guard let index = code.parameterNames.firstIndex(of: key) else {
+                    for v in kwValues[k...] { decref(v) }
+                    for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
+                    throw typeError("\(code.name)() got an unexpected keyword argument '\(key)'")
+                }
+                if base[index] != .unbound {
+                    for v in kwValues[k...] { decref(v) }
+                    for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
+                    throw typeError("\(code.name)() got multiple values for argument '\(key)'")
+                }
+                base[index] = kwValues[k]
+            }
+        }
+        let firstDefault = params - f.defaults.count
+        var missing: [String] = []
+        for i in positional..<params where base[i] == .unbound {
+            if i >= firstDefault {
+                let v = f.defaults[i - firstDefault]
+                incref(v)
+                base[i] = v
+            } else {
+                missing.append("'\(code.localNames[i])'")
+            }
+        }
+        if !missing.isEmpty {
+            for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
+            throw typeError("\(code.name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(missing.joined(separator: " and "))")
+        }
+    }
+
+    /// Makes a generator from a call of a generator function: the arguments become its saved frame.
+    package func makeGenerator(_ function: PyValue, _ f: PyFunction, base: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) -> PyValue {
+        let code = f.code
+        guard base + code.localCount <= stackLimit else { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        try bindArguments(f, base: base, count: count, keywords: keywords)
+        incref(function)
+        let gen = PyGenerator(function: function, code: code, id: runtime.heap.newID(), owner: ownerForNew)
+        for i in 0..<code.localCount {
+            gen.frame[i] = base[i]
+            base[i] = .unbound
+        }
+        return allocate(gen)
+    }
+
+    /// Runs a generator to its next `yield`. Nil when it is exhausted (its return is StopIteration).
+    package func resume(_ gen: PyGenerator) throws(PyError) -> PyValue? {
+        try check(gen)
+        let previous = gen.begin()
+        switch previous {
+        case .running: throw valueError("generator already executing")
+        case .finished: return nil
+        case .created, .suspended: break
+        }
+        let code = gen.code
+        let base = freeStackStart
+        let d = depth.pointee
+        let saved = code.localCount + gen.stackDepth.load(ordering: .relaxed)
+        guard d < Self.maxFrames, base + code.localCount + code.maxStack <= stackLimit else {
+            gen.end(previous)
+            throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+        }
+        for i in 0..<saved {
+            base[i] = gen.frame[i]
+            gen.frame[i] = .unbound
+        }
+        var sp = base + saved
+        if previous == .suspended {
+            sp[0] = .none // the value of the `yield` expression (send() is not supported)
+            sp += 1
+        }
+        frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
+                                resultSlot: base, localCount: code.localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
+        depth.pointee = d + 1
+        let value: PyValue
+        do throws(PyError) {
+            value = try execute(entry: d)
+        } catch {
+            gen.end(.finished)
+            if error.type === runtime.classes.stopIteration {
+                var e = error
+                releaseInstance(&e)
+                throw PyError(type: runtime.classes.runtimeError, message: "generator raised StopIteration")
+            }
+            throw error
+        }
+        if lastExitWasYield {
+            gen.end(.suspended)
+            return value
+        }
+        gen.end(.finished)
+        decref(value)
+        return nil
+    }
+
+    package func releaseInstance(_ e: inout PyError) {
+        decref(e.instance)
+        e.instance = .none
+    }
+
+    /// Calls `callable` with borrowed arguments; returns an owned reference.
+    package func call(_ callable: PyValue, _ arguments: [PyValue], keywords: [(String, PyValue)] = []) throws(PyError) -> PyValue {
+        let base = freeStackStart
+        let n = arguments.count + keywords.count
+        guard base + n + 2 < stackLimit else { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        incref(callable)
+        base[0] = callable
+        for (i, a) in arguments.enumerated() {
+            incref(a)
+            base[1 + i] = a
+        }
+        for (i, kw) in keywords.enumerated() {
+            incref(kw.1)
+            base[1 + arguments.count + i] = kw.1
+        }
+        var kwTuple: PyTuple?
+        if !keywords.isEmpty {
+            let t = PyTuple(keywords.map { runtime.constant($0.0) }, id: runtime.heap.newID(), immortal: true, owner: 0)
+            kwTuple = t
+        }
+        // A pseudo-frame so nested frames start above these values.
+        let d = depth.pointee
+        guard d < Self.maxFrames else { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        frames[d] = FrameRecord(code: Unmanaged.passUnretained(Self.trampoline), pc: 0, base: base, sp: base + n + 1,
+                                resultSlot: base, localCount: n + 1, generator: nil, namespace: nil)
+        depth.pointee = d + 1
+        defer {
+            depth.pointee = d
+        }
+        do throws(PyError) {
+            let result = try callValue(base, count: n, keywords: kwTuple, nestedEntry: true)
+            for i in 0...n { decref(base[i]); base[i] = .unbound }
+            return result
+        } catch {
+            for i in 0...n { decref(base[i]); base[i] = .unbound }
+            throw error
+        }
+    }
+
+    package static let trampoline = CodeObject(name: "<call>", kind: .function, instructions: [], constants: [], codes: [], localNames: [],
+                                       argumentCount: 0, maxStack: 0, isGenerator: false, positions: [], exceptionTable: [], firstLine: 0)
+
+    /// Calls the callable at `slot[0]` with `count` arguments after it (borrowed). For a Python function this
+    /// runs a nested eval loop (the fast path in `execute` avoids it for Python-to-Python calls).
+    package func callValue(_ slot: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?, nestedEntry: Bool) throws(PyError) -> PyValue {
+        let callee = slot[0]
+        if callee.isBuiltin {
+            return try callBuiltin(callee.builtinIndex, slot + 1, count: count, keywords: keywords)
+        }
+        guard callee.isObject else { throw typeError("'\(typeName(callee))' object is not callable") }
+        let o = callee.object
+        try check(o)
+        switch o.kind {
+        case .function:
+            let f = unsafeDowncast(o, to: PyFunction.self)
+            // Copy the arguments into a fresh entry frame.
+            let base = freeStackStart
+            let code = f.code
+            guard depth.pointee < Self.maxFrames, base + max(count, code.localCount) + code.maxStack + 1 <= stackLimit else {
+                throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+            }
+            for i in 0..<count {
+                let v = slot[1 + i]
+                incref(v)
+                base[i] = v
+            }
+            if code.isGenerator {
+                return try makeGenerator(callee, f, base: base, count: count, keywords: keywords)
+            }
+            try bindArguments(f, base: base, count: count, keywords: keywords)
+            let d = depth.pointee
+            frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: 0, base: base, sp: base + code.localCount,
+                                    resultSlot: base, localCount: code.localCount, generator: nil, namespace: nil)
+            depth.pointee = d + 1
+            return try execute(entry: d)
+        case .method:
+            let m = unsafeDowncast(o, to: PyMethod.self)
+            var args = [m.selfValue]
+            for i in 0..<count { args.append(slot[1 + i]) }
+            return try callWithSelf(m.function, args, keywords: keywords)
+        case .builtinMethod:
+            // Through `call`, whose frame keeps these arguments below anything the built-in runs.
+            let m = unsafeDowncast(o, to: PyBuiltinMethod.self)
+            var args = [m.selfValue]
+            for i in 0..<count { args.append(slot[1 + i]) }
+            return try callWithSelf(.builtin(m.builtin), args, keywords: keywords)
+        case .cls:
+            return try instantiate(unsafeDowncast(o, to: PyClass.self), callee, slot + 1, count: count, keywords: keywords)
+        default:
+            throw typeError("'\(o.typeName)' object is not callable")
+        }
+    }
+
+    /// Calls a function value with `args` (self first), borrowed.
+    package func callWithSelf(_ function: PyValue, _ args: [PyValue], keywords: PyTuple?) throws(PyError) -> PyValue {
+        var kw: [(String, PyValue)] = []
+        if let keywords {
+            let n = keywords.items.count
+            let positional = args.count - n
+            for (i, k) in keywords.items.enumerated() { kw.append(((k.object as? PyStr)?.value ?? "", args[positional + i])) }
+            return try call(function, Array(args[0..<positional]), keywords: kw)
+        }
+        return try call(function, args)
+    }
+
+    /// `C(args)`: a new instance, then `__init__`; for exception classes the arguments are kept as `args`.
+    package func instantiate(_ cls: PyClass, _ classValue: PyValue, _ args: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) -> PyValue {
+        if cls === runtime.classes.object && count == 0 {
+            incref(classValue)
+            return allocate(PyInstance(cls: cls, classValue: classValue, arguments: [], id: runtime.heap.newID(), owner: ownerForNew))
+        }
+        let isException = cls.isSubclass(of: runtime.classes.baseException)
+        var arguments: [PyValue] = []
+        if isException {
+            let kwCount = keywords?.items.count ?? 0
+            for i in 0..<(count - kwCount) {
+                incref(args[i])
+                arguments.append(args[i])
+            }
+        }
+        incref(classValue)
+        let instance = allocate(PyInstance(cls: cls, classValue: classValue, arguments: arguments, id: runtime.heap.newID(), owner: ownerForNew))
+        if let initializer = cls.lookup(runtime.names.initID), !(cls.isImmortalChain && isException) {
+            var list = [instance]
+            for i in 0..<count { list.append(args[i]) }
+            do throws(PyError) {
+                let result = try callWithSelf(initializer, list, keywords: keywords)
+                if result != .none {
+                    decref(result)
+                    throw typeError("__init__() should return None, not '\(typeName(result))'")
+                }
+            } catch {
+                decref(instance)
+                throw error
+            }
+        } else if !isException && (count > 0) {
+            decref(instance)
+            throw typeError("\(cls.name)() takes no arguments")
+        }
+        return instance
+    }
+
+    // MARK: the eval loop
+
+    /// Runs frames from `entry` (already pushed) until that frame returns or yields; unwinds it on an exception.
+    package func execute(entry: Int) throws(PyError) -> PyValue {
+        var fi = entry
+        var frame = frames[fi]
+        var ins = frame.code._withUnsafeGuaranteedRef { $0.executable }
+        var consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
+        var base = frame.base
+        var sp = frame.sp
+        var pc = frame.pc
+        let gvals = runtime.globals.values
+        let gfallback = runtime.globals.fallback
+        let gil = runtime.gil
+        let gilOn = gilEnabled
+        var countdown = 1024
+        nestedCalls += 1
+        defer { nestedCalls -= 1 }
+        if nestedCalls > 200 {
+            // Deep Swift recursion (built-ins calling snippet code calling built-ins…): stop before the thread's stack does.
+            for p in 0..<(sp - base) { decref(base[p]); base[p] = .unbound }
+            depth.pointee = entry
+            throw error(runtime.classes.recursionError, "maximum recursion depth exceeded (nested calls through built-ins)")
+        }
+        lastExitWasYield = false
+
+        while true {
+            do throws(PyError) {
+                while true {
+                    let word = ins[pc]
+                    pc &+= 1
+                    let arg = Int(word &>> 8)
+                    switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) {
+                    case .nop:
+                        break
+                    case .loadFast:
+                        let v = base[arg]
+                        if v == .unbound {
+                            throw error(runtime.classes.unboundLocalError,
+                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg] })' where it is not associated with a value")
+                        }
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
+                    case .storeFast:
+                        sp -= 1
+                        let old = base[arg]
+                        base[arg] = sp.pointee
+                        decref(old)
+                    case .loadConst:
+                        let v = consts[arg]
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
+                    case .loadGlobal:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        var v = PyValue(bits: gvals[arg].load(ordering: .acquiring))
+                        if v == .unbound {
+                            v = PyValue(bits: gfallback[arg].load(ordering: .acquiring))
+                            if v == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(arg))' is not defined") }
+                        }
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
+                    case .storeGlobal:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        sp -= 1
+                        let v = sp.pointee
+                        if gilOn {
+                            let old = PyValue(bits: gvals[arg].load(ordering: .relaxed))
+                            gvals[arg].store(v.bits, ordering: .releasing)
+                            decref(old)
+                        } else {
+                            // Without the GIL another thread may be reading the old value right now: free it later.
+                            let old = PyValue(bits: gvals[arg].exchange(v.bits, ordering: .acquiringAndReleasing))
+                            if old.isObject { deferredValues.append(old) }
+                        }
+                    case .binaryAdd, .inplaceAdd:
+                        let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0 {
+                            let (r, o) = Int64(bitPattern: a.bits).addingReportingOverflow(Int64(bitPattern: b.bits) &- 1)
+                            if !o {
+                                sp[-2] = PyValue(bits: UInt64(bitPattern: r))
+                                sp -= 1
+                                continue
+                            }
+                        }
+                        let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
+                        sp -= 2
+                        decref(a)
+                        decref(b)
+                        sp.pointee = r
+                        sp += 1
+                    case .binarySub, .inplaceSub:
+                        let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0 {
+                            let (r, o) = Int64(bitPattern: a.bits).subtractingReportingOverflow(Int64(bitPattern: b.bits) &- 1)
+                            if !o {
+                                sp[-2] = PyValue(bits: UInt64(bitPattern: r))
+                                sp -= 1
+                                continue
+                            }
+                        }
+                        let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
+                        sp -= 2
+                        decref(a)
+                        decref(b)
+                        sp.pointee = r
+                        sp += 1
+                    case .binaryMul, .binaryFloorDiv, .binaryMod, .binaryPow, .binaryTrueDiv, .binaryAnd, .binaryOr, .binaryXor,
+                         .binaryLShift, .binaryRShift, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
+                         .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
+                        let b = sp[-1], a = sp[-2]
+                        let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
+                        sp -= 2
+                        decref(a)
+                        decref(b)
+                        sp.pointee = r
+                        sp += 1
+                    case .compareLT:
+                        let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0 {
+                            sp[-2] = Int64(bitPattern: a.bits) < Int64(bitPattern: b.bits) ? .true : .false
+                            sp -= 1
+                            continue
+                        }
+                        let r = try compare(.compareLT, a, b)
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
+                    case .compareLE:
+                        let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0 {
+                            sp[-2] = Int64(bitPattern: a.bits) <= Int64(bitPattern: b.bits) ? .true : .false
+                            sp -= 1
+                            continue
+                        }
+                        let r = try compare(.compareLE, a, b)
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
+                    case .compareGT:
+                        let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0 {
+                            sp[-2] = Int64(bitPattern: a.bits) > Int64(bitPattern: b.bits) ? .true : .false
+                            sp -= 1
+                            continue
+                        }
+                        let r = try compare(.compareGT, a, b)
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
+                    case .compareGE:
+                        let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0 {
+                            sp[-2] = Int64(bitPattern: a.bits) >= Int64(bitPattern: b.bits) ? .true : .false
+                            sp -= 1
+                            continue
+                        }
+                        let r = try compare(.compareGE, a, b)
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
+                    case .compareEQ, .compareNE:
+                        let b = sp[-1], a = sp[-2]
+                        let isEQ = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .compareEQ
+                        if a.bits & b.bits & 1 != 0 {
+                            sp[-2] = (a == b) == isEQ ? .true : .false
+                            sp -= 1
+                            continue
+                        }
+                        let r = try equals(a, b) == isEQ
+                        sp -= 2; decref(a); decref(b); sp.pointee = r ? .true : .false; sp += 1
+                    case .isOp, .isNotOp:
+                        let b = sp[-1], a = sp[-2]
+                        let same = (a == b) == (unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .isOp)
+                        sp -= 2; decref(a); decref(b); sp.pointee = same ? .true : .false; sp += 1
+                    case .containsOp, .notContainsOp:
+                        let container = sp[-1], item = sp[-2]
+                        let found = try contains(container, item) == (unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .containsOp)
+                        sp -= 2; decref(container); decref(item); sp.pointee = found ? .true : .false; sp += 1
+                    case .popJumpIfFalse:
+                        let v = sp[-1]
+                        if v == .false { sp -= 1; pc = arg; continue }
+                        if v == .true { sp -= 1; continue }
+                        let t = try truthy(v)
+                        sp -= 1
+                        decref(v)
+                        if !t { pc = arg }
+                    case .popJumpIfTrue:
+                        let v = sp[-1]
+                        if v == .true { sp -= 1; pc = arg; continue }
+                        if v == .false { sp -= 1; continue }
+                        let t = try truthy(v)
+                        sp -= 1
+                        decref(v)
+                        if t { pc = arg }
+                    case .jumpIfFalseOrPop:
+                        let v = sp[-1]
+                        if try !truthy(v) { pc = arg } else { sp -= 1; decref(v) }
+                    case .jumpIfTrueOrPop:
+                        let v = sp[-1]
+                        if try truthy(v) { pc = arg } else { sp -= 1; decref(v) }
+                    case .jumpForward:
+                        pc = arg
+                    case .jumpBackward:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        pc = arg
+                        countdown &-= 1
+                        if countdown == 0 {
+                            countdown = 1024
+                            try periodicCheck()
+                        }
+                    case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
+                        // A compare and the POP_JUMP_IF_FALSE after it, for two ints; anything else runs the
+                        // plain compare and lets the jump (still at pc) run next.
+                        let b = sp[-1], a = sp[-2]
+                        let fusedOp = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self)
+                        if a.bits & b.bits & 1 != 0 {
+                            let x = Int64(bitPattern: a.bits), y = Int64(bitPattern: b.bits)
+                            let holds: Bool
+                            switch fusedOp {
+                            case .compareLTJump: holds = x < y
+                            case .compareLEJump: holds = x <= y
+                            case .compareGTJump: holds = x > y
+                            case .compareGEJump: holds = x >= y
+                            case .compareEQJump: holds = x == y
+                            default: holds = x != y
+                            }
+                            sp -= 2
+                            pc = holds ? pc + 1 : Int(ins[pc] &>> 8)
+                            continue
+                        }
+                        let r: PyValue
+                        switch fusedOp {
+                        case .compareLTJump: r = try compare(.compareLT, a, b)
+                        case .compareLEJump: r = try compare(.compareLE, a, b)
+                        case .compareGTJump: r = try compare(.compareGT, a, b)
+                        case .compareGEJump: r = try compare(.compareGE, a, b)
+                        case .compareEQJump: r = .bool(try equals(a, b))
+                        default: r = .bool(try !equals(a, b))
+                        }
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
+                    case .loadFastLoadConst:
+                        let v = base[arg & 0xfff]
+                        if v == .unbound {
+                            throw error(runtime.classes.unboundLocalError,
+                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
+                        }
+                        let c = consts[arg >> 12]
+                        incref(v)
+                        incref(c)
+                        sp[0] = v
+                        sp[1] = c
+                        sp += 2
+                        pc += 1
+                    case .loadGlobalLoadConst:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let slot = arg & 0xfff
+                        var v = PyValue(bits: gvals[slot].load(ordering: .acquiring))
+                        if v == .unbound {
+                            v = PyValue(bits: gfallback[slot].load(ordering: .acquiring))
+                            if v == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(slot))' is not defined") }
+                        }
+                        let c = consts[arg >> 12]
+                        incref(v)
+                        incref(c)
+                        sp[0] = v
+                        sp[1] = c
+                        sp += 2
+                        pc += 1
+                    case .addStoreFast, .subtractStoreFast:
+                        // An add (or subtract) and the STORE_FAST after it, for two ints without overflow;
+                        // anything else runs the plain operation and lets the store (still at pc) run next.
+                        let b = sp[-1], a = sp[-2]
+                        let isAdd = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .addStoreFast
+                        if a.bits & b.bits & 1 != 0 {
+                            let (r, o) = isAdd ? Int64(bitPattern: a.bits).addingReportingOverflow(Int64(bitPattern: b.bits) &- 1)
+                                : Int64(bitPattern: a.bits).subtractingReportingOverflow(Int64(bitPattern: b.bits) &- 1)
+                            if !o {
+                                sp -= 2
+                                let old = base[arg]
+                                base[arg] = PyValue(bits: UInt64(bitPattern: r))
+                                decref(old)
+                                pc += 1
+                                continue
+                            }
+                        }
+                        // The instruction it replaced: `+=` on a list must stay in place.
+                        let original = CodeObject.op(frame.code._withUnsafeGuaranteedRef { $0.instructions[pc - 1] })
+                        let r = try binary(original, a, b)
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
+                    case .popTop:
+                        sp -= 1
+                        let v = sp.pointee
+                        decref(v)
+                    case .dupTop:
+                        let v = sp[-1]
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
+                    case .dupTopTwo:
+                        let a = sp[-2], b = sp[-1]
+                        incref(a); incref(b)
+                        sp[0] = a; sp[1] = b
+                        sp += 2
+                    case .rotTwo:
+                        let t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = t
+                    case .rotThree:
+                        let t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = sp[-3]; sp[-3] = t
+                    case .forIter:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let it = sp[-1]
+                        if it.isObject, it.objectKind == .rangeIterator {
+                            let next: Int? = it.unmanaged._withUnsafeGuaranteedRef { o in
+                                let r = unsafeDowncast(o, to: PyRangeIterator.self)
+                                let n = r.next.load(ordering: .relaxed)
+                                guard r.step > 0 ? n < r.stop : n > r.stop else { return nil }
+                                r.next.store(n &+ r.step, ordering: .relaxed)
+                                return n
+                            }
+                            if let n = next {
+                                sp.pointee = .int(n)
+                                sp += 1
+                            } else {
+                                sp -= 1
+                                decref(it)
+                                pc = arg
+                            }
+                            continue
+                        }
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        if let next = try iterNext(it) {
+                            sp.pointee = next
+                            sp += 1
+                        } else {
+                            sp -= 1
+                            decref(it)
+                            pc = arg
+                        }
+                    case .getIter:
+                        let v = sp[-1]
+                        frames[fi].sp = sp
+                        let it = try iterate(v)
+                        decref(v)
+                        sp[-1] = it
+                    case .call, .callMethod:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        // CALL: [callee, args…]. CALL_METHOD: [method, self, args…] (the same layout, one more
+                        // argument) or [callable, NULL, args…] (the callable is moved next to its arguments).
+                        let resultSlot: UnsafeMutablePointer<PyValue>
+                        var calleeSlot: UnsafeMutablePointer<PyValue>
+                        var argc = arg
+                        if unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .call {
+                            resultSlot = sp - arg - 1
+                            calleeSlot = resultSlot
+                        } else {
+                            resultSlot = sp - arg - 2
+                            calleeSlot = resultSlot
+                            if resultSlot[1] == .null {
+                                resultSlot[1] = resultSlot[0]
+                                resultSlot[0] = .none
+                                calleeSlot = resultSlot + 1
+                            } else {
+                                argc = arg + 1
+                            }
+                        }
+                        let callee = calleeSlot.pointee
+                        countdown &-= 1
+                        if countdown == 0 {
+                            countdown = 1024
+                            try periodicCheck()
+                        }
+                        if callee.isObject, callee.objectKind == .function {
+                            // Read what the call needs without retaining the function or its code.
+                            let f = callee.unmanaged._withUnsafeGuaranteedRef { o -> (Unmanaged<CodeObject>, Int, Int, Int, Bool, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<PyValue>, Bool) in
+                                let f = unsafeDowncast(o, to: PyFunction.self)
+                                return (f.codeRef, f.argumentCount, f.localCount, f.maxStack, f.isGenerator, f.instructions, f.constants,
+                                        f.freedBy.load(ordering: .relaxed) != 0)
+                            }
+                            if f.7 { try check(callee.object) }
+                            if !f.4 {
+                                let localCount = f.2
+                                let newBase = calleeSlot + 1
+                                guard fi + 1 < Self.maxFrames, newBase + localCount + f.3 <= stackLimit else {
+                                    throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+                                }
+                                if argc == f.1 {
+                                    var i = argc
+                                    while i < localCount { newBase[i] = .unbound; i += 1 }
+                                } else {
+                                    frames[fi].sp = sp
+                                    try bindArguments(unsafeDowncast(callee.object, to: PyFunction.self), base: newBase, count: argc, keywords: nil)
+                                }
+                                frames[fi].pc = pc
+                                frames[fi].sp = resultSlot
+                                fi += 1
+                                frame = FrameRecord(code: f.0, pc: 0, base: newBase, sp: newBase + localCount,
+                                                    resultSlot: resultSlot, localCount: localCount, generator: nil, namespace: nil)
+                                frames[fi] = frame
+                                depth.pointee = fi + 1
+                                ins = f.5
+                                consts = f.6
+                                base = newBase
+                                sp = newBase + localCount
+                                pc = 0
+                                continue
+                            }
+                        }
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        let r: PyValue
+                        if callee.isBuiltin {
+                            r = try callBuiltin(callee.builtinIndex, calleeSlot + 1, count: argc, keywords: nil)
+                        } else {
+                            r = try callValue(calleeSlot, count: argc, keywords: nil, nestedEntry: false)
+                        }
+                        var p = resultSlot
+                        while p < sp { decref(p.pointee); p += 1 }
+                        sp = resultSlot
+                        sp.pointee = r
+                        sp += 1
+                    case .callKw:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let namesValue = sp[-1]
+                        let slot = sp - arg - 2
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        guard namesValue.isObject, let names = namesValue.object as? PyTuple else { throw typeError("bad keyword names") }
+                        let r = try callValue(slot, count: arg, keywords: names, nestedEntry: false)
+                        var p = slot
+                        while p < sp { decref(p.pointee); p += 1 }
+                        sp = slot
+                        sp.pointee = r
+                        sp += 1
+                    case .loadMethod:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let obj = sp[-1]
+                        frames[fi].sp = sp
+                        let (method, selfValue) = try loadMethod(obj, arg)
+                        // On success `obj`'s reference moves into the self slot (or is dropped).
+                        sp[-1] = method
+                        if selfValue == .null { decref(obj) }
+                        sp.pointee = selfValue
+                        sp += 1
+                    case .returnValue:
+                        sp -= 1
+                        let v = sp.pointee
+                        var p = base
+                        while p < sp { decref(p.pointee); p += 1 }
+                        if fi == entry {
+                            if let gen = frame.generator { gen._withUnsafeGuaranteedRef { $0.stackDepth.store(0, ordering: .relaxed) } }
+                            depth.pointee = entry
+                            lastExitWasYield = false
+                            return v
+                        }
+                        let slot = frame.resultSlot
+                        p = slot
+                        while p < base { decref(p.pointee); p += 1 }
+                        slot.pointee = v
+                        fi -= 1
+                        depth.pointee = fi + 1
+                        frame = frames[fi]
+                        ins = frame.code._withUnsafeGuaranteedRef { $0.executable }
+                        consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
+                        base = frame.base
+                        pc = frame.pc
+                        sp = slot + 1
+                    case .yieldValue:
+                        guard fi == entry, let genRef = frame.generator else {
+                            throw error(runtime.classes.runtimeError, "yield outside a generator frame")
+                        }
+                        sp -= 1
+                        let v = sp.pointee
+                        let gen = genRef.takeUnretainedValue()
+                        let count = sp - base
+                        for i in 0..<count {
+                            gen.frame[i] = base[i]
+                            base[i] = .unbound
+                        }
+                        gen.resumeAt.store(pc, ordering: .relaxed)
+                        gen.stackDepth.store(count - frame.localCount, ordering: .relaxed)
+                        depth.pointee = entry
+                        lastExitWasYield = true
+                        return v
+                    case .loadAttr:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let obj = sp[-1]
+                        frames[fi].sp = sp
+                        let v = try getAttribute(obj, arg)
+                        decref(obj)
+                        sp[-1] = v
+                    case .storeAttr:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let obj = sp[-1], value = sp[-2]
+                        try setAttribute(obj, arg, value)
+                        sp -= 2
+                        decref(obj)
+                    case .deleteAttr:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let obj = sp[-1]
+                        try deleteAttribute(obj, arg)
+                        sp -= 1
+                        decref(obj)
+                    case .binarySubscr:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let index = sp[-1], obj = sp[-2]
+                        let v = try getItem(obj, index)
+                        sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
+                    case .storeSubscr:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let index = sp[-1], obj = sp[-2], value = sp[-3]
+                        try storeSubscript(obj, index, value)
+                        sp -= 3; decref(obj); decref(index)
+                    case .deleteSubscr:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let index = sp[-1], obj = sp[-2]
+                        try deleteSubscript(obj, index)
+                        sp -= 2; decref(obj); decref(index)
+                    case .buildSlice:
+                        let a = sp[-3], b = sp[-2], c = sp[-1]
+                        let s = try makeSlice(a, b, c)
+                        sp -= 3; decref(a); decref(b); decref(c); sp.pointee = s; sp += 1
+                    case .unaryNegative, .unaryPositive, .unaryInvert, .unaryNot:
+                        let v = sp[-1]
+                        let r = try unary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), v)
+                        decref(v)
+                        sp[-1] = r
+                    case .buildList:
+                        let start = sp - arg
+                        let items = Array(UnsafeBufferPointer(start: start, count: arg))
+                        sp = start
+                        sp.pointee = newList(items)
+                        sp += 1
+                    case .buildTuple:
+                        let start = sp - arg
+                        let items = Array(UnsafeBufferPointer(start: start, count: arg))
+                        sp = start
+                        sp.pointee = newTuple(items)
+                        sp += 1
+                    case .buildDict:
+                        let start = sp - 2 * arg
+                        let d = try buildDict(start, pairs: arg)
+                        var p = start
+                        while p < sp { decref(p.pointee); p += 1 }
+                        sp = start
+                        sp.pointee = d
+                        sp += 1
+                    case .listAppend:
+                        let v = sp[-1]
+                        let target = sp[-1 - arg]
+                        guard target.isObject, let list = target.object as? PyList else { throw typeError("LIST_APPEND on a non-list") }
+                        list.items.withLock { $0.append(v) }
+                        sp -= 1
+                    case .unpackSequence:
+                        let v = sp[-1]
+                        let items = try unpack(v, count: arg)
+                        sp -= 1
+                        decref(v)
+                        for item in items.reversed() {
+                            sp.pointee = item
+                            sp += 1
+                        }
+                    case .buildString:
+                        var text = ""
+                        for i in 0..<arg {
+                            let part = (sp - arg + i).pointee
+                            if part.isObject, let s = part.object as? PyStr { text += s.value } else { text += try str(part) }
+                        }
+                        var p = sp - arg
+                        while p < sp { decref(p.pointee); p += 1 }
+                        sp -= arg
+                        sp.pointee = newString(text)
+                        sp += 1
+                    case .formatValue:
+                        var spec: String?
+                        if arg & 2 != 0 {
+                            let s = sp[-1]
+                            spec = (s.isObject ? (s.object as? PyStr)?.value : nil) ?? ""
+                            sp -= 1
+                            decref(s)
+                        }
+                        let v = sp[-1]
+                        let text = try format(v, repr: arg & 1 != 0, spec: spec)
+                        decref(v)
+                        sp[-1] = newString(text)
+                    case .makeFunction:
+                        let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & 0xffff] }
+                        let n = arg >> 16
+                        let defaults = Array(UnsafeBufferPointer(start: sp - n, count: n))
+                        sp -= n
+                        // Without the GIL a function is immortal, as free-threaded CPython 3.13 makes functions once a
+                        // second thread starts: every thread calling it would otherwise update one shared count.
+                        let function = PyFunction(code: code, defaults: defaults, id: runtime.heap.newID(), immortal: !gilOn, owner: ownerForNew)
+                        sp.pointee = gilOn ? allocate(function) : runtime.heap.immortal(function)
+                        sp += 1
+                    case .makeClass:
+                        let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & 0xffff] }
+                        let n = arg >> 16
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        let cls = try makeClass(code, bases: Array(UnsafeBufferPointer(start: sp - n, count: n)))
+                        var p = sp - n
+                        while p < sp { decref(p.pointee); p += 1 }
+                        sp -= n
+                        sp.pointee = cls
+                        sp += 1
+                    case .loadName:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let v = try loadName(frame.namespace, arg)
+                        sp.pointee = v
+                        sp += 1
+                    case .storeName:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        sp -= 1
+                        try storeName(frame.namespace, arg, sp.pointee)
+                    case .deleteName:
+                        try deleteName(frame.namespace, arg)
+                    case .deleteFast:
+                        let old = base[arg]
+                        if old == .unbound { throw error(runtime.classes.unboundLocalError, "local variable referenced before assignment") }
+                        base[arg] = .unbound
+                        decref(old)
+                    case .deleteGlobal:
+                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        let old = PyValue(bits: gvals[arg].exchange(PyValue.unbound.bits, ordering: .acquiringAndReleasing))
+                        if old == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(arg))' is not defined") }
+                        if gilOn { decref(old) } else if old.isObject { deferredValues.append(old) }
+                    case .raise:
+                        if arg == 0 { throw error(runtime.classes.runtimeError, "No active exception to reraise") }
+                        let v = sp[-1]
+                        sp -= 1
+                        throw try exceptionToRaise(v)
+                    case .reraise:
+                        let v = sp[-1]
+                        sp -= 1
+                        throw try exceptionToRaise(v)
+                    case .checkExcMatch:
+                        let type = sp[-1], exc = sp[-2]
+                        let matches = try exceptionMatches(exc, type)
+                        decref(type)
+                        sp[-1] = matches ? .true : .false
+                    case .popExcept:
+                        sp -= 1
+                        decref(sp.pointee)
+                    case .loadAssertionError:
+                        sp.pointee = .object(Unmanaged.passUnretained(runtime.classes.assertionError))
+                        sp += 1
+                    case .withEnter:
+                        let manager = sp[-1]
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        let entered = try enterContext(manager)
+                        sp.pointee = entered
+                        sp += 1
+                    case .withExit:
+                        let manager = sp[-1]
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        _ = try exitContext(manager, exception: nil)
+                        sp -= 1
+                        decref(manager)
+                    case .withExitError:
+                        let exc = sp[-1], manager = sp[-2]
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        let suppress = try exitContext(manager, exception: exc)
+                        if suppress {
+                            sp -= 2
+                            decref(exc)
+                            decref(manager)
+                        } else {
+                            sp -= 2
+                            decref(manager)
+                            throw try exceptionToRaise(exc)
+                        }
+                    }
+                }
+            } catch {
+                // Find a handler in this frame; otherwise unwind it and look in the caller.
+                var e = error
+                while true {
+                    let code = frame.code.takeUnretainedValue()
+                    let failedAt = max(0, pc - 1)
+                    let where_ = code.position(at: failedAt)
+                    if e.position.line == 0 { e.position = where_ }
+                    lastLine = where_.line
+                    if let handler = code.handler(for: failedAt) {
+                        let keep = base + frame.localCount + handler.depth
+                        while sp > keep {
+                            sp -= 1
+                            decref(sp.pointee)
+                        }
+                        if e.type === runtime.classes.keyboardInterrupt && shouldStop && e.instance == .none {
+                            // Stopping: let finally blocks run, but keep stopping.
+                        }
+                        sp.pointee = materialize(&e, frameName: code.name, line: where_.line)
+                        sp += 1
+                        pc = handler.handler
+                        break
+                    }
+                    e.traceback.append("line \(where_.line), in \(code.name)")
+                    var p = base
+                    while p < sp { decref(p.pointee); p.pointee = .unbound; p += 1 }
+                    if fi == entry {
+                        depth.pointee = entry
+                        throw e
+                    }
+                    p = frame.resultSlot
+                    while p < base { decref(p.pointee); p.pointee = .unbound; p += 1 }
+                    fi -= 1
+                    depth.pointee = fi + 1
+                    frame = frames[fi]
+                    base = frame.base
+                    pc = frame.pc
+                    sp = frame.sp
+                    // The caller's stack still holds the callee and its arguments' slots (now cleared).
+                    let calleeSlot = frames[fi + 1].resultSlot
+                    sp = calleeSlot
+                }
+                ins = frame.code._withUnsafeGuaranteedRef { $0.executable }
+                consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
+            }
+        }
+    }
+}
