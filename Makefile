@@ -7,7 +7,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/conclab
 BIN_RELEASE := .build/release/conclab
 
-.PHONY: run build test test-deps bench deps release clean
+.PHONY: run build test test-deps bench deps release clean seams
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -41,7 +41,17 @@ release: deps
 run: build
 	@$(BIN_DEBUG)
 
-test: build test-deps
+# The seams between topic folders: a topic that uses another topic's type fails here (and the checker is
+# shown to catch such a reach on a two-file fixture).
+seams:
+	python3 scripts/check_seams.py Sources
+	@d=$$(mktemp -d) && mkdir -p $$d/LabTopics/A $$d/LabTopics/B && \
+	  printf 'package struct Alpha {}\n' > $$d/LabTopics/A/A.swift && \
+	  printf 'let x = Alpha()\n' > $$d/LabTopics/B/B.swift && \
+	  if python3 scripts/check_seams.py $$d >/dev/null 2>&1; then rm -rf $$d; echo "check_seams missed a reach" >&2; exit 1; fi; \
+	  rm -rf $$d
+
+test: build test-deps seams
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 	$(BIN_DEBUG) lint Labs

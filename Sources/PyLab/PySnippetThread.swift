@@ -22,7 +22,7 @@ public final class PySnippetThread: LabObject {
     private let threadState = Locked<PyThreadState?>(nil)
     package static let closeWaitNanoseconds: Int64 = 500_000_000
 
-    public var kind: String { "thread" }
+    public var kind: ObjectKind { .thread }
 
     package init(runtime: PyRuntime, snippet: String, code: CodeObject) {
         self.runtime = runtime

@@ -70,9 +70,9 @@ private struct OpenCommand: Command {
 
     @Test func liveHandles() throws {
         let session = Session()
-        try session.objects.add(FakeObject(kind: "process"))
-        try session.objects.add(FakeObject(kind: "process"), name: "busy")
-        try session.objects.add(FakeObject(kind: "widget"))
+        try session.objects.add(FakeObject(kind: .process))
+        try session.objects.add(FakeObject(kind: .process), name: "busy")
+        try session.objects.add(FakeObject(kind: .widget))
         #expect(session.complete("show ").candidates == ["busy", "o1", "p1"])
         #expect(session.complete("proc kill ").candidates == ["busy", "p1"])
         #expect(session.complete("proc wait b").candidates == ["busy"])

@@ -206,12 +206,12 @@ func rows(_ outcome: Outcome) -> [Record] {
     }
 
     @Test func emfileIsExplained() {
-        let error = FDSupport.explain(OSError("open", errno: 24, subject: "/dev/null"))
+        let error = DescriptorSupport.explain(OSError("open", errno: 24, subject: "/dev/null"))
         let text = "\(error)"
         #expect(text.hasPrefix("cannot open /dev/null: too many open files (EMFILE): the shell has "))
         #expect(text.contains("its limit is"))
         #expect(text.contains("'fd limit N'"))
-        let other = FDSupport.explain(OSError("open", errno: 2, subject: "/x"))
+        let other = DescriptorSupport.explain(OSError("open", errno: 2, subject: "/x"))
         #expect("\(other)" == "cannot open /x: no such file or directory (ENOENT)")
     }
 

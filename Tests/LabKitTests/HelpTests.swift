@@ -21,7 +21,7 @@ private struct WidgetMake: Command {
 }
 
 private struct WidgetDrop: Command {
-    let spec = CommandSpec("drop", summary: "drop a widget", arguments: [ArgumentSpec("W", .handle("widget"))],
+    let spec = CommandSpec("drop", summary: "drop a widget", arguments: [ArgumentSpec("W", .handle(.widget))],
                            examples: ["widget drop w1"])
 }
 

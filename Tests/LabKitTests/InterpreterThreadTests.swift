@@ -95,7 +95,7 @@ struct InterpreterThreadTests {
         try thread.start(handle: handle)
         let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
         while runtime.globalsRecord()["n"] == nil && Clock.monotonicNanoseconds() < deadline { System.sleep(nanoseconds: 1_000_000) }
-        #expect(thread.kind == "thread")
+        #expect(thread.kind == .thread)
         #expect(thread.state == "running")
         // The shell's own commands share the globals with it.
         #expect(session.execute("py n > 0").result.fields["value"] == .bool(true))

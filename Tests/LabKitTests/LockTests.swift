@@ -183,7 +183,7 @@ private func eventually(within seconds: Double = 10, _ condition: () -> Bool) ->
         let session = Session()
         makeDeadlock(session)
         #expect(session.execute("deadlock check --wait 20000").result.fields["deadlocked"] == .bool(true))
-        let threads = session.objects.all(kind: "thread").compactMap { $0.object as? LabThread }
+        let threads = session.objects.all(kind: .thread).compactMap { $0.object as? LabThread }
         #expect(session.shutdown().isEmpty)
         #expect(threads.count == 2)
         #expect(threads.allSatisfy { $0.isFinished })

@@ -5,8 +5,8 @@ import PyLab
 import LabTopics
 import LabGuide
 
-private let widgets = ObjectKindInfo(kind: "widget", prefix: "w", limitName: "widgets", defaultLimit: 3)
-private let processes = ObjectKindInfo(kind: "process", prefix: "p", plural: "processes", listCommand: "proc",
+private let widgets = ObjectKindInfo(kind: .widget, prefix: "w", limitName: "widgets", defaultLimit: 3)
+private let processes = ObjectKindInfo(kind: .process, prefix: "p", plural: "processes", listCommand: "proc",
                                        limitName: "processes", defaultLimit: 64)
 
 private func makeTable() -> ObjectTable {
@@ -21,10 +21,10 @@ private func makeTable() -> ObjectTable {
         let table = makeTable()
         #expect(try table.add(FakeObject()) == "w1")
         #expect(try table.add(FakeObject()) == "w2")
-        #expect(try table.add(FakeObject(kind: "process")) == "p1")
-        #expect(try table.add(FakeObject(kind: "gadget")) == "o1")
+        #expect(try table.add(FakeObject(kind: .process)) == "p1")
+        #expect(try table.add(FakeObject(kind: .gadget)) == "o1")
         #expect(table.handles() == ["w1", "w2", "p1", "o1"])
-        #expect(table.handles(kind: "widget") == ["w1", "w2"])
+        #expect(table.handles(kind: .widget) == ["w1", "w2"])
     }
 
     @Test func handlesAreNotReusedWhileLive() throws {
@@ -34,7 +34,7 @@ private func makeTable() -> ObjectTable {
         #expect(try table.add(FakeObject()) == "w3")
         table.remove("w1")
         #expect(try table.add(FakeObject()) == "w4")
-        #expect(Set(table.handles(kind: "widget")) == ["w2", "w3", "w4"])
+        #expect(Set(table.handles(kind: .widget)) == ["w2", "w3", "w4"])
     }
 
     @Test func userNames() throws {
@@ -77,15 +77,15 @@ private func makeTable() -> ObjectTable {
     @Test func capsComeFromTheKindDeclaration() throws {
         let table = makeTable()
         for _ in 0..<3 {
-            try table.checkCapacity(for: "widget")
+            try table.checkCapacity(for: .widget)
             try table.add(FakeObject())
         }
-        #expect(errorText { try table.checkCapacity(for: "widget") }
+        #expect(errorText { try table.checkCapacity(for: .widget) }
             == "too many widgets: 3 live, limit 3. Close some, or raise it with 'set limit widgets N'.")
         try table.setLimit("widgets", 5)
-        try table.checkCapacity(for: "widget", adding: 2)
-        #expect(errorText { try table.checkCapacity(for: "widget", adding: 3) } != nil)
-        #expect(errorText { try table.checkCapacity(for: "gadget", adding: 1000) } == nil)
+        try table.checkCapacity(for: .widget, adding: 2)
+        #expect(errorText { try table.checkCapacity(for: .widget, adding: 3) } != nil)
+        #expect(errorText { try table.checkCapacity(for: .gadget, adding: 1000) } == nil)
         #expect(table.limits.map(\.0) == ["processes", "widgets"])
         #expect(table.limits.map(\.1) == [64, 5])
         #expect(errorText { try table.setLimit("dragons", 1) } == "no limit named 'dragons'; limits: processes, widgets")
@@ -100,16 +100,16 @@ private func makeTable() -> ObjectTable {
 
     @Test func lookupErrorsNameTheNextStep() throws {
         let table = makeTable()
-        #expect(errorText { _ = try table.lookup("p9", kind: "process") }
+        #expect(errorText { _ = try table.lookup("p9", kind: .process) }
             == "No process p9. Run 'proc list' to see live processes.")
-        #expect(errorText { _ = try table.lookup("w7", kind: "widget") }
+        #expect(errorText { _ = try table.lookup("w7", kind: .widget) }
             == "No widget w7. Run 'widget list' to see live widgets.")
         #expect(errorText { _ = try table.lookup("zz9") } == "No object zz9. Run 'ls' to see live objects.")
-        try table.add(FakeObject(kind: "process"))
-        #expect(errorText { _ = try table.lookup("p2", kind: "process") }
+        try table.add(FakeObject(kind: .process))
+        #expect(errorText { _ = try table.lookup("p2", kind: .process) }
             == "No process p2. Run 'proc list' to see live processes. Did you mean 'p1'?")
-        #expect(errorText { _ = try table.lookup("p1", kind: "widget") } == "p1 is a process, not a widget")
-        #expect(try table.lookup("p1", kind: "process").kind == "process")
+        #expect(errorText { _ = try table.lookup("p1", kind: .widget) } == "p1 is a process, not a widget")
+        #expect(try table.lookup("p1", kind: .process).kind == .process)
     }
 
     @Test func closeEndsAndForgets() throws {
@@ -126,7 +126,7 @@ private func makeTable() -> ObjectTable {
         let table = makeTable()
         let log = CloseLog()
         let first = FakeObject(name: "first", log: log)
-        let stubborn = FakeObject(kind: "process", name: "stubborn", failsToClose: true, log: log)
+        let stubborn = FakeObject(kind: .process, name: "stubborn", failsToClose: true, log: log)
         let last = FakeObject(name: "last", log: log)
         try table.add(first)
         try table.add(stubborn)
@@ -143,9 +143,9 @@ private func makeTable() -> ObjectTable {
     @Test func allListsObjectsInOrder() throws {
         let table = makeTable()
         try table.add(FakeObject(name: "a"))
-        try table.add(FakeObject(kind: "process", name: "b"))
+        try table.add(FakeObject(kind: .process, name: "b"))
         #expect(table.all().map(\.handle) == ["w1", "p1"])
-        #expect(table.all(kind: "process").map { ($0.object as? FakeObject)?.name } == ["b"])
+        #expect(table.all(kind: .process).map { ($0.object as? FakeObject)?.name } == ["b"])
     }
 }
 
@@ -153,7 +153,7 @@ private func makeTable() -> ObjectTable {
 @Suite struct ObjectCommandTests {
     @Test func listShowClose() throws {
         let session = Session()
-        let object = FakeObject(kind: "process", name: "demo")
+        let object = FakeObject(kind: .process, name: "demo")
         try session.objects.add(object)
         guard case .table(let listing) = session.execute("ls").result else {
             Issue.record("ls should give a table")
@@ -185,7 +185,7 @@ private func makeTable() -> ObjectTable {
 
     @Test func shutdownClosesEverything() throws {
         let session = Session()
-        let objects = [FakeObject(), FakeObject(kind: "process")]
+        let objects = [FakeObject(), FakeObject(kind: .process)]
         for object in objects { try session.objects.add(object) }
         #expect(session.shutdown().isEmpty)
         #expect(objects.allSatisfy { $0.closeCount == 1 })

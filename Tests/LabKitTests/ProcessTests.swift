@@ -208,7 +208,7 @@ extension ProcessSuites {
                 let outcome = session.execute(line)
                 #expect(outcome.failure?.message.contains(message) == true, "\(line): \(String(describing: outcome.failure))")
             }
-            #expect(session.objects.all(kind: "process").isEmpty)
+            #expect(session.objects.all(kind: .process).isEmpty)
         }
 
         @Test(arguments: [
@@ -280,7 +280,7 @@ extension ProcessSuites {
             #expect(spawn.succeeded, "\(String(describing: spawn.failure))")
             guard case .int(let pid)? = field(spawn, "pid") else { Issue.record("no pid"); return }
             #expect(field(spawn, "start_method") == .string(method.rawValue))
-            let worker = try #require(try session.objects.lookup("p1", kind: "process") as? WorkerProcess)
+            let worker = try #require(try session.objects.lookup("p1", kind: .process) as? WorkerProcess)
             #expect(waitUntil { worker.state == "sleeping" })
             #expect(ProcFS.stat(pid: Int32(pid))?.command == WorkerMode.processName)
 
@@ -331,7 +331,7 @@ extension ProcessSuites {
                 WorkerMode.useExecutable(nil)
             }
             #expect(session.execute("proc spawn sleep 60000").succeeded)
-            let worker = try #require(try session.objects.lookup("p1", kind: "process") as? WorkerProcess)
+            let worker = try #require(try session.objects.lookup("p1", kind: .process) as? WorkerProcess)
             // A signal the shell did not send: a crash, as far as the shell knows.
             try ChildProcess.signal(worker.pid, 11)
             #expect(waitUntil { session.takeNoticesContaining("crashed: killed by SIGSEGV") })
@@ -346,7 +346,7 @@ extension ProcessSuites {
             }
             #expect(session.execute("proc spawn sleep 60000 --start forkserver").succeeded)
             #expect(session.execute("proc spawn sleep 60000 --start forkserver").succeeded)
-            let server = try #require(try session.objects.lookup("fs1", kind: "forkserver") as? ForkServer)
+            let server = try #require(try session.objects.lookup("fs1", kind: .forkserver) as? ForkServer)
             let workers = ProcSupport.workers(session).map(\.1.pid)
             #expect(workers.count == 2)
             for pid in workers { #expect(ProcFS.stat(pid: pid)?.parentPID == server.pid) }
@@ -387,7 +387,7 @@ extension ProcessSuites {
                 #expect(HumanRenderer(color: false).render(outcome.result).contains("sequential  █"))
             }
             // Its workers are gone: nothing is left in the table but the fork server.
-            #expect(session.objects.all(kind: "process").isEmpty)
+            #expect(session.objects.all(kind: .process).isEmpty)
         }
 
         @Test(arguments: StartMethod.allCases)
@@ -440,7 +440,7 @@ extension ProcessSuites {
             #expect(PyRuntime.shared(for: session).globalsRecord().fields.isEmpty)
             let failing = session.execute("par compare --py 'raise KeyError(1)' --workers 2")
             #expect(failing.failure?.message.contains("KeyError") == true)
-            #expect(session.objects.all(kind: "process").isEmpty)
+            #expect(session.objects.all(kind: .process).isEmpty)
         }
 
         /// `ipc echo` and `fd child` start processes too: `proc list/kill/wait` know them as well as workers.
@@ -490,7 +490,7 @@ extension ProcessSuites {
             let handle = try #require(field(opened, "handle"))
             guard case .list(let inherited)? = field(listing, "inherited") else { Issue.record("no inherited list"); return }
             #expect(inherited.contains(handle))
-            let worker = try #require(try session.objects.lookup("p1", kind: "process") as? WorkerProcess)
+            let worker = try #require(try session.objects.lookup("p1", kind: .process) as? WorkerProcess)
             let channel = try #require(worker.channelNumber)
             #expect(Double(channel) != field(opened, "fd")?.number)
             let notes = (0..<Int(field(listing, "count")?.number ?? 0)).compactMap { index -> String? in
@@ -512,7 +512,7 @@ extension ProcessSuites {
             #expect(field(outcome, "count") == .int(4))
             for name in ["posix_spawn_ms", "spawn_ms", "forkserver_ms", "thread_ms"] { #expect((field(outcome, name)?.number ?? 0) > 0) }
             #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
-            #expect(session.objects.all(kind: "process").isEmpty)
+            #expect(session.objects.all(kind: .process).isEmpty)
         }
     }
 

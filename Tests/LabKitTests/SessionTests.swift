@@ -337,7 +337,7 @@ private struct CountingCommand: Command {
 
     func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
-        let log = (try? objects.lookup("counter")) as? FakeObject ?? FakeObject(kind: "counter", name: "counter")
+        let log = (try? objects.lookup("counter")) as? FakeObject ?? FakeObject(kind: .counter, name: "counter")
         if objects.handle(of: log) == nil { try objects.add(log, name: "counter") }
         try log.close()
         return .nothing

@@ -6,15 +6,22 @@ import PyLab
 import LabTopics
 import LabGuide
 
+/// A kind of object only the tests make.
+extension ObjectKind {
+    static let widget = ObjectKind("widget")
+    static let gadget = ObjectKind("gadget")
+    static let counter = ObjectKind("counter")
+}
+
 /// A stand-in live object for the object table: records when it is closed, and can refuse to close.
 final class FakeObject: LabObject {
-    let kind: String
+    let kind: ObjectKind
     let name: String
     private let closed = Atomic<Int>(0)
     private let failsToClose: Bool
     private let log: CloseLog?
 
-    init(kind: String = "widget", name: String = "fake", failsToClose: Bool = false, log: CloseLog? = nil) {
+    init(kind: ObjectKind = .widget, name: String = "fake", failsToClose: Bool = false, log: CloseLog? = nil) {
         self.kind = kind
         self.name = name
         self.failsToClose = failsToClose

@@ -11,7 +11,7 @@ private func eventually(within seconds: Double = 10, _ condition: () -> Bool) ->
 }
 
 private func thread(_ session: Session, _ handle: String) -> LabThread? {
-    (try? session.objects.lookup(handle, kind: "thread")) as? LabThread
+    (try? session.objects.lookup(handle, kind: .thread)) as? LabThread
 }
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct ThreadTests {
@@ -37,7 +37,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         #expect(join.succeeded)
         #expect(join.result.fields["state"] == .string("cancelled"))
         #expect(join.result.fields["tid"] == .int(Int(tid)))
-        #expect(session.objects.all(kind: "thread").isEmpty)
+        #expect(session.objects.all(kind: .thread).isEmpty)
     }
 
     @Test func spinUsesCPUAndListsAsRunning() throws {
@@ -70,7 +70,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         cancellation.cancel()
         let interrupted = session.execute("thread join t1", cancellation: cancellation, nested: false)
         #expect(interrupted.failure?.kind == .cancelled)
-        #expect(session.objects.handles(kind: "thread") == ["t1"])
+        #expect(session.objects.handles(kind: .thread) == ["t1"])
         #expect(session.shutdown().isEmpty)
     }
 

@@ -102,9 +102,17 @@ package struct ListObjectsCommand: Command {
                            examples: ["ls", "ls process"])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let kind = arguments.string("KIND")
+        var kind: ObjectKind?
+        if let name = arguments.string("KIND") {
+            let objects = context.session.objects
+            guard let named = objects.kind(named: name) else {
+                throw UsageError("no kind of object is called '\(name)'; kinds: \(objects.kindNames.joined(separator: ", "))",
+                                 usage: arguments.usage)
+            }
+            kind = named
+        }
         let rows = context.session.objects.all(kind: kind).map { entry -> [Value] in
-            [.string(entry.handle), .string(entry.object.kind), .string(entry.object.state), .string(entry.object.summary)]
+            [.string(entry.handle), .string(entry.object.kind.name), .string(entry.object.state), .string(entry.object.summary)]
         }
         return .table(Table(columns: ["handle", "kind", "state", "what"], rows: rows))
     }
@@ -119,7 +127,7 @@ package struct ShowCommand: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("HANDLE")
         let object = try context.session.objects.lookup(handle)
-        var record = Record(title: handle, [("handle", .string(handle)), ("kind", .string(object.kind)), ("state", .string(object.state))])
+        var record = Record(title: handle, [("handle", .string(handle)), ("kind", .string(object.kind.name)), ("state", .string(object.state))])
         record.fields += object.details().fields
         return .record(record)
     }
@@ -137,7 +145,7 @@ package struct CloseCommand: Command {
         var rows: [[Value]] = []
         for handle in handles {
             let object = try context.session.objects.close(handle)
-            rows.append([.string(handle), .string(object.kind), .string(object.state)])
+            rows.append([.string(handle), .string(object.kind.name), .string(object.state)])
         }
         return .table(Table(columns: ["handle", "kind", "state"], rows: rows))
     }

@@ -5,7 +5,7 @@ public enum ArgumentKind: Sendable, Equatable {
     case number
     case choice([String])
     /// A live object's handle, optionally of one kind only.
-    case handle(String?)
+    case handle(ObjectKind?)
     case path
     /// A conclab command line (for `time`, `bench`).
     case command

@@ -73,7 +73,7 @@ extension Registry {
     /// Kinds of objects every session knows, with their caps, even before a topic that makes them registers
     /// (a topic's command declares its own kinds through `Command.objectKinds`).
     public static let baseKinds = [
-        ObjectKindInfo(kind: "thread", prefix: "t", listCommand: "thread", limitName: "threads", defaultLimit: 256),
-        ObjectKindInfo(kind: "process", prefix: "p", plural: "processes", listCommand: "proc", limitName: "processes", defaultLimit: 64),
+        ObjectKindInfo(kind: .thread, prefix: "t", listCommand: "thread", limitName: "threads", defaultLimit: 256),
+        ObjectKindInfo(kind: .process, prefix: "p", plural: "processes", listCommand: "proc", limitName: "processes", defaultLimit: 64),
     ]
 }

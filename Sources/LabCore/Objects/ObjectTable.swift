@@ -1,11 +1,30 @@
 import LabOS
 import Synchronization
 
+/// What kind of live object a handle names. Every kind is declared here, once: the name is what `ls` shows
+/// and what `show` says; code compares kinds, never their names.
+public struct ObjectKind: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    /// Kinds are declared below, one line each (tests may declare their own).
+    package init(_ name: String) { self.name = name }
+    public var description: String { name }
+
+    public static let thread = ObjectKind("thread")
+    public static let process = ObjectKind("process")
+    public static let fd = ObjectKind("fd")
+    public static let limit = ObjectKind("limit")
+    public static let channel = ObjectKind("channel")
+    public static let listener = ObjectKind("listener")
+    public static let generator = ObjectKind("generator")
+    public static let lock = ObjectKind("lock")
+    public static let forkserver = ObjectKind("forkserver")
+}
+
 /// A live thing the learner made: a thread, a process, a descriptor, a generator…
 /// The object table alone names, closes and reaps them.
 public protocol LabObject: AnyObject, Sendable {
-    /// "thread", "process", "generator" …
-    var kind: String { get }
+    /// thread, process, generator …
+    var kind: ObjectKind { get }
     /// "running", "exited 0", "exhausted" …
     var state: String { get }
     /// One line for `ls`.
@@ -18,7 +37,7 @@ public protocol LabObject: AnyObject, Sendable {
 
 /// How handles of a kind are named and capped.
 public struct ObjectKindInfo: Sendable {
-    public var kind: String
+    public var kind: ObjectKind
     /// `t` for threads → t1, t2 …
     public var prefix: String
     /// The `set limit` key and the default cap, if capped.
@@ -29,11 +48,11 @@ public struct ObjectKindInfo: Sendable {
     /// The noun whose `list` verb shows these ("proc" for processes).
     public var listCommand: String
 
-    public init(kind: String, prefix: String, plural: String? = nil, listCommand: String? = nil,
+    public init(kind: ObjectKind, prefix: String, plural: String? = nil, listCommand: String? = nil,
                 limitName: String? = nil, defaultLimit: Int? = nil) {
         self.kind = kind
-        self.plural = plural ?? kind + "s"
-        self.listCommand = listCommand ?? kind
+        self.plural = plural ?? kind.name + "s"
+        self.listCommand = listCommand ?? kind.name
         self.prefix = prefix
         self.limitName = limitName
         self.defaultLimit = defaultLimit
@@ -50,7 +69,7 @@ public final class ObjectTable: Sendable {
     private struct State {
         var entries: [Entry] = []
         var counters: [String: Int] = [:]
-        var kinds: [String: ObjectKindInfo] = [:]
+        var kinds: [ObjectKind: ObjectKindInfo] = [:]
         var limits: [String: Int] = [:]
     }
 
@@ -66,6 +85,14 @@ public final class ObjectTable: Sendable {
         }
     }
 
+    /// The declared kind called `name` (or its plural: `ls processes`).
+    public func kind(named name: String) -> ObjectKind? {
+        state.withLock { s in s.kinds.values.first { $0.kind.name == name || $0.plural == name }?.kind }
+    }
+
+    /// The names of the declared kinds, sorted.
+    public var kindNames: [String] { state.withLock { s in s.kinds.keys.map(\.name).sorted() } }
+
     public var limits: [(String, Int)] { state.withLock { s in s.limits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } }
 
     public func setLimit(_ name: String, _ value: Int) throws {
@@ -78,7 +105,7 @@ public final class ObjectTable: Sendable {
     }
 
     /// Checks the cap before the caller creates an object of `kind` (so nothing is half-done).
-    public func checkCapacity(for kind: String, adding count: Int = 1) throws {
+    public func checkCapacity(for kind: ObjectKind, adding count: Int = 1) throws {
         try state.withLock { s in
             guard let info = s.kinds[kind], let name = info.limitName, let limit = s.limits[name] else { return }
             let live = s.entries.filter { $0.object.kind == kind }.count
@@ -133,10 +160,10 @@ public final class ObjectTable: Sendable {
     }
 
     /// The object named `handle`, of `kind` when given; a clear error naming the next step otherwise.
-    public func lookup(_ handle: String, kind: String? = nil) throws -> any LabObject {
+    public func lookup(_ handle: String, kind: ObjectKind? = nil) throws -> any LabObject {
         let (found, info) = state.withLock { s in (s.entries.first(where: { $0.handle == handle })?.object, kind.flatMap { s.kinds[$0] }) }
         guard let object = found else {
-            let what = kind ?? "object"
+            let what = kind?.name ?? "object"
             let listing = info.map { "'\($0.listCommand) list'" } ?? "'ls'"
             var message = "No \(what) \(handle). Run \(listing) to see live \(info?.plural ?? "objects")."
             if let guess = Suggest.closest(to: handle, in: handles(kind: kind)) { message += " Did you mean '\(guess)'?" }
@@ -152,11 +179,11 @@ public final class ObjectTable: Sendable {
         state.withLock { s in s.entries.first(where: { $0.object === object })?.handle }
     }
 
-    public func handles(kind: String? = nil) -> [String] {
+    public func handles(kind: ObjectKind? = nil) -> [String] {
         state.withLock { s in s.entries.filter { kind == nil || $0.object.kind == kind }.map(\.handle) }
     }
 
-    public func all(kind: String? = nil) -> [(handle: String, object: any LabObject)] {
+    public func all(kind: ObjectKind? = nil) -> [(handle: String, object: any LabObject)] {
         state.withLock { s in s.entries.filter { kind == nil || $0.object.kind == kind }.map { ($0.handle, $0.object) } }
     }
 

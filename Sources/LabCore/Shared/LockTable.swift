@@ -352,7 +352,7 @@ package final class LabLock: LabObject {
         self.table = table
     }
 
-    package var kind: String { "lock" }
+    package var kind: ObjectKind { .lock }
 
     package var snapshot: LockSnapshot? { table.snapshot(id) }
 

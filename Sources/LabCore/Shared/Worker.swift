@@ -51,7 +51,7 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
     ]
     public static let flagSpecs = [
         FlagSpec("hold", value: .integer, valueName: "MS", help: "lockseq: hold each lock MS milliseconds before taking the next (default 0)"),
-        FlagSpec("via", value: .handle("channel"), valueName: "CH", help: "echo: answer every message that arrives on channel CH ('pipe new', 'sock pair')"),
+        FlagSpec("via", value: .handle(.channel), valueName: "CH", help: "echo: answer every message that arrives on channel CH ('pipe new', 'sock pair')"),
     ]
 
     /// The channel of `echo --via CH`, or nil for every other workload (which must not have --via).

@@ -18,24 +18,24 @@ package struct FDCommand: Command {
     package let verbs: [any Command] = [FDOpen(), FDRead(), FDWrite(), FDSeek(), FDDup(), FDDup2(), FDClose(), FDList(),
                                 FDLimit(), FDExhaust(), FDChild(), FDSend()]
     package let defaultVerb: String? = "list"
-    package let objectKinds = [ObjectKindInfo(kind: "fd", prefix: "fd", plural: "descriptors", listCommand: "fd"),
-                       ObjectKindInfo(kind: "limit", prefix: "lim", listCommand: "fd")]
+    package let objectKinds = [ObjectKindInfo(kind: .fd, prefix: "fd", plural: "descriptors", listCommand: "fd"),
+                       ObjectKindInfo(kind: .limit, prefix: "lim", listCommand: "fd")]
 }
 
 /// Shared by the `fd` verbs.
 package enum FDSupport {
-    package static let descriptorArgument = ArgumentSpec("FD", .handle("fd"), help: "a descriptor handle (fd3) or its number (3)")
+    package static let descriptorArgument = ArgumentSpec("FD", .handle(.fd), help: "a descriptor handle (fd3) or its number (3)")
 
     /// The learner's descriptor named by a handle or by its number.
     package static func descriptor(_ text: String, _ context: Context) throws -> (handle: String, object: OpenDescriptor) {
         let objects = context.session.objects
         if let number = Int32(text.hasPrefix("fd") ? String(text.dropFirst(2)) : text), !objects.handles().contains(text) {
-            for (handle, object) in objects.all(kind: "fd") {
+            for (handle, object) in objects.all(kind: .fd) {
                 if let fd = object as? OpenDescriptor, fd.isOpen, fd.number == number { return (handle, fd) }
             }
             throw CommandError("fd \(number) is not a descriptor opened with 'fd open' or 'fd dup'. Run 'fd list' to see them all.")
         }
-        guard let object = try objects.lookup(text, kind: "fd") as? OpenDescriptor else { throw CommandError("\(text) is not a descriptor") }
+        guard let object = try objects.lookup(text, kind: .fd) as? OpenDescriptor else { throw CommandError("\(text) is not a descriptor") }
         return (text, object)
     }
 
@@ -50,43 +50,8 @@ package enum FDSupport {
         }
     }
 
-    /// Where a path is read from: in a replayed lab a relative path means the lab's scratch folder.
-    package static func readablePath(_ path: String, _ session: Session) -> String {
-        guard let sandbox = session.sandbox, !path.hasPrefix("/") else { return path }
-        return sandbox.scratchDirectory + "/" + path
-    }
-
-    /// How many descriptors the shell has open, counted without opening one (so it works at the limit too).
-    package static func openCount() -> Int {
-        if let count = try? ProcFS.openDescriptorCount() { return count }
-        let soft = (try? Descriptors.openFileLimit().soft) ?? 1024
-        return (0..<Int32(min(soft, 1 << 16))).filter(Descriptors.isOpen).count
-    }
-
-    /// An OS error, with the next step spelled out when it is the descriptor limit.
-    package static func explain(_ error: any Error) -> any Error {
-        guard let os = error as? OSError, os.isTooManyOpenFiles else { return error }
-        let soft = (try? Descriptors.openFileLimit().soft).map(FDLimitText.show) ?? "?"
-        return CommandError("\(os.description): the shell has \(openCount()) descriptors open and its limit is \(soft). "
-            + "Close some with 'fd close' or 'close', or raise the limit with 'fd limit N'.")
-    }
-
     package static func offsetValue(_ fd: Int32) -> Value { Descriptors.offset(fd).map { .int(Int($0)) } ?? .null }
 
-    /// Waits for `fd` to be ready in slices of 50 ms so Ctrl-C ends the wait; false when `timeout` passed first.
-    package static func wait(_ fd: Int32, for readiness: Readiness, timeoutMilliseconds timeout: Int?, _ context: Context) throws -> Bool {
-        let deadline = timeout.map { Clock.monotonicNanoseconds() + Int64($0) * 1_000_000 }
-        while true {
-            try context.checkCancelled()
-            var slice = 50
-            if let deadline {
-                let left = deadline - Clock.monotonicNanoseconds()
-                if left <= 0 { return try Descriptors.wait(fd, for: readiness, milliseconds: 0) }
-                slice = Int(min(50, (left + 999_999) / 1_000_000))
-            }
-            if try Descriptors.wait(fd, for: readiness, milliseconds: slice) { return true }
-        }
-    }
 }
 
 package struct FDOpen: Command {
@@ -104,10 +69,10 @@ package struct FDOpen: Command {
         let mode = OpenMode(rawValue: arguments.string("mode") ?? "r") ?? .read
         let session = context.session
         try session.objects.checkName(arguments.string("name"))
-        let path = mode.writes ? try session.writablePath(given) : FDSupport.readablePath(given, session)
+        let path = mode.writes ? try session.writablePath(given) : DescriptorSupport.readablePath(given, session)
         let cloexec = arguments.flag("cloexec")
         let fd: Int32
-        do { fd = try Descriptors.open(path, mode: mode, closeOnExec: cloexec) } catch { throw FDSupport.explain(error) }
+        do { fd = try Descriptors.open(path, mode: mode, closeOnExec: cloexec) } catch { throw DescriptorSupport.explain(error) }
         let object = OpenDescriptor(number: fd, path: path, origin: "open", mode: mode.rawValue)
         let handle = try FDSupport.register(object, name: arguments.string("name"), context)
         return .record(Record(title: "\(handle): fd \(fd) → \(path)", [
@@ -127,7 +92,7 @@ package struct FDRead: Command {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
         let count = try arguments.integer("N", default: 4096, range: 0...(1 << 20))
         let fd = try object.liveNumber(handle)
-        if count > 0 { _ = try FDSupport.wait(fd, for: .readable, timeoutMilliseconds: nil, context) }
+        if count > 0 { _ = try DescriptorSupport.wait(fd, for: .readable, timeoutMilliseconds: nil, context) }
         let bytes = try Descriptors.read(fd, max: count)
         return .record(Record(title: "\(handle): read \(bytes.count) bytes", [
             ("handle", .string(handle)), ("fd", .int(Int(fd))), ("text", .string(String(decoding: bytes, as: UTF8.self))),
@@ -150,7 +115,7 @@ package struct FDWrite: Command {
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
-            _ = try FDSupport.wait(fd, for: .writable, timeoutMilliseconds: nil, context)
+            _ = try DescriptorSupport.wait(fd, for: .writable, timeoutMilliseconds: nil, context)
             let chunk = Array(bytes[written..<min(bytes.count, written + 4096)])
             written += try Descriptors.write(fd, chunk)
         }
@@ -189,7 +154,7 @@ package struct FDDup: Command {
         try context.session.objects.checkName(arguments.string("name"))
         let fd = try object.liveNumber(handle)
         let copy: Int32
-        do { copy = try Descriptors.duplicate(fd, closeOnExec: arguments.flag("cloexec")) } catch { throw FDSupport.explain(error) }
+        do { copy = try Descriptors.duplicate(fd, closeOnExec: arguments.flag("cloexec")) } catch { throw DescriptorSupport.explain(error) }
         let duplicate = OpenDescriptor(number: copy, path: object.path, origin: "dup of \(handle)", mode: object.mode)
         let newHandle = try FDSupport.register(duplicate, name: arguments.string("name"), context)
         return .record(Record(title: "\(newHandle): fd \(copy), same open file as \(handle)", [
@@ -216,7 +181,7 @@ package struct FDDup2: Command {
         if number == fd { throw CommandError("\(handle) is already number \(fd)") }
         var replaced: (String, OpenDescriptor)?
         if Descriptors.isOpen(number) {
-            let mine = context.session.objects.all(kind: "fd").first { ($0.object as? OpenDescriptor)?.number == number && ($0.object as? OpenDescriptor)?.isOpen == true }
+            let mine = context.session.objects.all(kind: .fd).first { ($0.object as? OpenDescriptor)?.number == number && ($0.object as? OpenDescriptor)?.isOpen == true }
             guard let mine, let descriptor = mine.object as? OpenDescriptor else {
                 let free = Descriptors.freeNumbers(1, from: number).first.map { ", e.g. \($0)" } ?? ""
                 throw CommandError("fd \(number) belongs to the shell itself; dup2 would close it under it. Pick a free number\(free).")
@@ -248,7 +213,7 @@ package struct FDClose: Command {
         let fd = try object.liveNumber(handle)
         _ = try context.session.objects.close(handle)
         return .record(Record(title: "\(handle): fd \(fd) closed", [
-            ("handle", .string(handle)), ("fd", .int(Int(fd))), ("open_descriptors", .int(FDSupport.openCount())),
+            ("handle", .string(handle)), ("fd", .int(Int(fd))), ("open_descriptors", .int(DescriptorSupport.openCount())),
         ]))
     }
 }
@@ -267,12 +232,12 @@ package struct FDLimit: Command {
         var (soft, hard) = try Descriptors.openFileLimit()
         var handle: String?
         if let wanted = try arguments.integer("N") {
-            let open = FDSupport.openCount()
+            let open = DescriptorSupport.openCount()
             guard wanted >= open else {
                 throw CommandError("\(wanted) is below the \(open) descriptors the shell already has open; pick \(open) or more")
             }
-            guard wanted <= hard else { throw CommandError("\(wanted) is above the hard limit \(FDLimitText.show(hard)); only root may raise that") }
-            let existing = objects.all(kind: "limit").first { $0.object is DescriptorLimitChange }
+            guard wanted <= hard else { throw CommandError("\(wanted) is above the hard limit \(DescriptorSupport.limitText(hard)); only root may raise that") }
+            let existing = objects.all(kind: .limit).first { $0.object is DescriptorLimitChange }
             try Descriptors.setOpenFileLimit(soft: wanted)
             if let existing, let change = existing.object as? DescriptorLimitChange {
                 change.soft = wanted
@@ -286,12 +251,12 @@ package struct FDLimit: Command {
             }
             (soft, hard) = try Descriptors.openFileLimit()
         } else {
-            handle = objects.all(kind: "limit").first?.handle
+            handle = objects.all(kind: .limit).first?.handle
         }
         let original = handle.flatMap { (try? objects.lookup($0)) as? DescriptorLimitChange }?.originalSoft
         return .record(Record(title: "descriptor limit", [
             ("soft", soft == Int.max ? .null : .int(soft)), ("hard", hard == Int.max ? .null : .int(hard)),
-            ("open", .int(FDSupport.openCount())), ("handle", handle.map(Value.string) ?? .null),
+            ("open", .int(DescriptorSupport.openCount())), ("handle", handle.map(Value.string) ?? .null),
             ("original_soft", original.map { .int($0) } ?? .null),
         ]))
     }
@@ -307,12 +272,12 @@ package struct FDExhaust: Command {
                                """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let path = FDSupport.readablePath(arguments.string("PATH") ?? "/dev/null", context.session)
+        let path = DescriptorSupport.readablePath(arguments.string("PATH") ?? "/dev/null", context.session)
         let soft = try Descriptors.openFileLimit().soft
         guard soft <= 65_536 else {
-            throw CommandError("the limit is \(FDLimitText.show(soft)) descriptors; lower it first, e.g. 'fd limit 64'")
+            throw CommandError("the limit is \(DescriptorSupport.limitText(soft)) descriptors; lower it first, e.g. 'fd limit 64'")
         }
-        let before = FDSupport.openCount()
+        let before = DescriptorSupport.openCount()
         var opened: [Int32] = []
         defer { for fd in opened { System.close(fd) } }
         var failure: OSError?
@@ -330,7 +295,7 @@ package struct FDExhaust: Command {
         let inUse = (0..<Int32(soft)).filter(Descriptors.isOpen).count
         for fd in opened { System.close(fd) }
         opened = []
-        let after = FDSupport.openCount()
+        let after = DescriptorSupport.openCount()
         return .record(Record(title: "opened \(path) \(count) times, then: \(failure.map { $0.name } ?? "no error")", [
             ("opened", .int(count)), ("limit", .int(soft)), ("highest_fd", highest.map { .int(Int($0)) } ?? .null),
             ("numbers_in_use", .int(inUse)),
@@ -357,14 +322,14 @@ package struct FDChild: Command {
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
-        try objects.checkCapacity(for: "process")
+        try objects.checkCapacity(for: .process)
         try objects.checkName(arguments.string("name"))
         let mine: Int32
         let started: (pid: Int32, numbers: [Int32])
         do {
-            (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start("hold", handing: [theirs]) }
+            (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start(.hold, handing: [theirs]) }
         } catch {
-            throw FDSupport.explain(error)
+            throw DescriptorSupport.explain(error)
         }
         let child = PeerProcess(pid: started.pid, role: "fd child", control: mine, controlInChild: started.numbers[0])
         let handle: String
@@ -372,7 +337,7 @@ package struct FDChild: Command {
             try? child.close()
             throw error
         }
-        let inherited = objects.all(kind: "fd").compactMap { entry -> Value? in
+        let inherited = objects.all(kind: .fd).compactMap { entry -> Value? in
             guard let fd = entry.object as? OpenDescriptor, fd.isOpen, (try? Descriptors.isCloseOnExec(fd.number)) == false else { return nil }
             return .string(entry.handle)
         }
@@ -385,7 +350,7 @@ package struct FDChild: Command {
 
 package struct FDSend: Command {
     package let spec = CommandSpec("send", summary: "pass a descriptor to a running child over a Unix socket (SCM_RIGHTS)",
-                           arguments: [FDSupport.descriptorArgument, ArgumentSpec("P", .handle("process"), help: "a child started with 'fd child'")],
+                           arguments: [FDSupport.descriptorArgument, ArgumentSpec("P", .handle(.process), help: "a child started with 'fd child'")],
                            flags: [FlagSpec("read", value: .integer, valueName: "N", help: "the child then reads N bytes through it"),
                                    FlagSpec("write", value: .text, valueName: "TEXT", help: "the child first writes TEXT through it")],
                            examples: ["fd send fd3 p1", "fd send notes p1 --read 5", "fd send log p1 --write 'from the child'"],
@@ -397,7 +362,7 @@ package struct FDSend: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
         let target = try arguments.require("P")
-        guard let child = try context.session.objects.lookup(target, kind: "process") as? PeerProcess, child.control != nil else {
+        guard let child = try context.session.objects.lookup(target, kind: .process) as? PeerProcess, child.control != nil else {
             throw CommandError("\(target) cannot receive descriptors; start a child that can with 'fd child'")
         }
         let readCount = try arguments.integer("read", default: 0, range: 0...(1 << 15))

@@ -6,7 +6,7 @@ import PyLab
 /// for when the shell knows: its standard streams, the learner's descriptors, channels, listeners, control sockets.
 package struct FDList: Command {
     package let spec = CommandSpec("list", aliases: ["ls"], summary: "every descriptor of the shell or a child: type, target, offset, flags, close-on-exec",
-                           arguments: [ArgumentSpec("P", .handle("process"), optional: true, help: "a process handle (default: the shell)")],
+                           arguments: [ArgumentSpec("P", .handle(.process), optional: true, help: "a process handle (default: the shell)")],
                            examples: ["fd list", "fd list p1", "fd list | where type == \"pipe\""],
                            discussion: """
                                Read from /proc/PID/fd (the targets) and /proc/PID/fdinfo (offset and flags). Listing the \
@@ -18,24 +18,18 @@ package struct FDList: Command {
         let processHandle = arguments.string("P")
         let pid = try processHandle.map { try session.processID(of: $0) }
         let listing: DescriptorListing
-        do { listing = try ProcFS.descriptors(pid: pid) } catch { throw FDSupport.explain(error) }
+        do { listing = try ProcFS.descriptors(pid: pid) } catch { throw DescriptorSupport.explain(error) }
         let held = FDListNotes.held(in: session)
         var notes: [Int32: String] = [0: "stdin", 1: "stdout", 2: "stderr"]
         var summary = Record()
         if let processHandle {
-            let object = try? session.objects.lookup(processHandle)
-            let child = object as? PeerProcess
-            if let control = child?.controlInChild { notes[control] = "control socket from the shell" }
-            for (number, what) in child?.received ?? [:] { notes[number] = "received with fd send: \(what)" }
-            for (number, what) in child?.childNotes ?? [:] { notes[number] = what }
-            if let worker = object as? WorkerProcess, let number = worker.channelNumber {
-                notes[number] = "channel to the shell (worker protocol)"
-            }
+            let child = (try? session.objects.lookup(processHandle)) as? any ChildProcessObject
+            for (number, what) in child?.descriptorNotes ?? [:] { notes[number] = what }
             // The shell's descriptors that the child has at the same number, pointing at the same thing: inherited.
             var inherited: [Value] = []
             var notInherited: [Value] = []
             let childLinks = Dictionary(listing.entries.map { ($0.number, $0.link) }, uniquingKeysWith: { a, _ in a })
-            for (handle, object) in session.objects.all(kind: "fd") {
+            for (handle, object) in session.objects.all(kind: .fd) {
                 guard let fd = object as? OpenDescriptor, fd.isOpen else { continue }
                 let ownLink = ProcFS.descriptorLink(fd.number)
                 if let link = childLinks[fd.number], link == ownLink, notes[fd.number] == nil {

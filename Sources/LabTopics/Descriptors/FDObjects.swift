@@ -3,12 +3,6 @@ import Synchronization
 import LabCore
 import PyLab
 
-/// A live object that holds descriptors of the shell: `fd list` names them in its `note` column.
-package protocol HoldsDescriptors: AnyObject {
-    /// (descriptor, what it is for), e.g. `(6, "write end")`; the handle is added by `fd list`.
-    var heldDescriptors: [(Int32, String)] { get }
-}
-
 /// A descriptor the learner opened or duplicated (`fd open`, `fd dup`, `fd dup2`). The object table owns it:
 /// `close` (or leaving the shell) closes it, exactly once.
 package final class OpenDescriptor: LabObject, HoldsDescriptors {
@@ -26,7 +20,7 @@ package final class OpenDescriptor: LabObject, HoldsDescriptors {
         self.mode = mode
     }
 
-    package var kind: String { "fd" }
+    package var kind: ObjectKind { .fd }
     package var isOpen: Bool { open.load(ordering: .acquiring) }
     package var state: String { isOpen ? "open" : "closed" }
     package var summary: String { "fd \(number) → \(path) (\(origin))" }
@@ -69,13 +63,13 @@ package final class DescriptorLimitChange: LabObject {
         current = Locked(soft)
     }
 
-    package var kind: String { "limit" }
+    package var kind: ObjectKind { .limit }
     package var soft: Int {
         get { current.withLock { $0 } }
         set { current.withLock { $0 = newValue } }
     }
-    package var state: String { active.load(ordering: .acquiring) ? "soft \(FDLimitText.show(soft))" : "restored" }
-    package var summary: String { "descriptor limit \(FDLimitText.show(soft)) (was \(FDLimitText.show(originalSoft))); close restores it" }
+    package var state: String { active.load(ordering: .acquiring) ? "soft \(DescriptorSupport.limitText(soft))" : "restored" }
+    package var summary: String { "descriptor limit \(DescriptorSupport.limitText(soft)) (was \(DescriptorSupport.limitText(originalSoft))); close restores it" }
     package func details() -> Record {
         Record([("soft", .int(soft)), ("original_soft", .int(originalSoft))])
     }
@@ -86,6 +80,4 @@ package final class DescriptorLimitChange: LabObject {
     }
 }
 
-package enum FDLimitText {
-    package static func show(_ value: Int) -> String { value == Int.max ? "unlimited" : String(value) }
-}
+

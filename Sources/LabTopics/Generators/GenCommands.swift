@@ -17,7 +17,7 @@ package struct GenCommand: Command {
                                 GenMap(), GenFilter(), GenTake(), GenZip(), GenChain(),
                                 GenList(), GenSum(), GenTrace()]
     package let defaultVerb: String? = "list"
-    package let objectKinds = [ObjectKindInfo(kind: "generator", prefix: "g", listCommand: "gen",
+    package let objectKinds = [ObjectKindInfo(kind: .generator, prefix: "g", listCommand: "gen",
                                       limitName: "generators", defaultLimit: 1024)]
 }
 
@@ -29,14 +29,14 @@ package enum GenSupport {
 
     /// The generator a handle names, from this session's store.
     package static func generator(_ handle: String, _ context: Context) throws -> GeneratorObject {
-        let object = try context.session.objects.lookup(handle, kind: "generator")
+        let object = try context.session.objects.lookup(handle, kind: .generator)
         guard let generator = object as? GeneratorObject else { throw CommandError("\(handle) is not a generator") }
         return generator
     }
 
     /// Checks the cap and the name before anything is built, so nothing is half-done.
     package static func checkRoom(_ arguments: Arguments, _ context: Context) throws {
-        try context.session.objects.checkCapacity(for: "generator")
+        try context.session.objects.checkCapacity(for: .generator)
         try context.session.objects.checkName(arguments.string("name"))
     }
 
@@ -181,7 +181,7 @@ package struct GenRandom: Command {
 
 package struct GenMap: Command {
     package let spec = CommandSpec("map", summary: "map(lambda x: EXPR, G): each item of G through EXPR, lazily",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "a generator handle"),
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle"),
                                        ArgumentSpec("EXPR", .expression, variadic: true, help: "over the item x, the rest of the line: x * x")],
                            flags: [GenSupport.nameFlag],
                            examples: ["gen map g1 x * x", "gen map g1 x % 10"])
@@ -196,7 +196,7 @@ package struct GenMap: Command {
 
 package struct GenFilter: Command {
     package let spec = CommandSpec("filter", summary: "filter(lambda x: EXPR, G): only the items for which EXPR is true",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "a generator handle"),
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle"),
                                        ArgumentSpec("EXPR", .expression, variadic: true, help: "a condition over the item x: x % 3 == 0")],
                            flags: [GenSupport.nameFlag],
                            examples: ["gen filter g1 x % 3 == 0", "gen filter g1 x > 100 and x < 200"])
@@ -211,7 +211,7 @@ package struct GenFilter: Command {
 
 package struct GenTake: Command {
     package let spec = CommandSpec("take", summary: "itertools.islice(G, N): at most the first N items",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "a generator handle"),
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle"),
                                        ArgumentSpec("N", .integer, help: "how many, 0 or more")],
                            flags: [GenSupport.nameFlag],
                            examples: ["gen take g1 5"])
@@ -226,7 +226,7 @@ package struct GenTake: Command {
 
 package struct GenZip: Command {
     package let spec = CommandSpec("zip", summary: "zip(G1, G2, …): pairs until the shortest ends",
-                           arguments: [ArgumentSpec("G", .handle("generator"), variadic: true, help: "two or more generator handles")],
+                           arguments: [ArgumentSpec("G", .handle(.generator), variadic: true, help: "two or more generator handles")],
                            flags: [GenSupport.nameFlag],
                            examples: ["gen zip g1 g2"])
 
@@ -237,7 +237,7 @@ package struct GenZip: Command {
 
 package struct GenChain: Command {
     package let spec = CommandSpec("chain", summary: "itertools.chain(G1, G2, …): all of G1, then all of G2",
-                           arguments: [ArgumentSpec("G", .handle("generator"), variadic: true, help: "two or more generator handles")],
+                           arguments: [ArgumentSpec("G", .handle(.generator), variadic: true, help: "two or more generator handles")],
                            flags: [GenSupport.nameFlag],
                            examples: ["gen chain g1 g2"])
 
@@ -258,7 +258,7 @@ private func combine(_ kind: GeneratorStore.Combinator, _ arguments: Arguments, 
 
 package struct GenList: Command {
     package let spec = CommandSpec("list", aliases: ["ls"], summary: "list(G): drain up to N values; alone, list the live generators",
-                           arguments: [ArgumentSpec("G", .handle("generator"), optional: true, help: "a generator handle"),
+                           arguments: [ArgumentSpec("G", .handle(.generator), optional: true, help: "a generator handle"),
                                        ArgumentSpec("N", .integer, optional: true, help: "at most N values (required for an infinite generator)")],
                            examples: ["gen list", "gen list g1", "gen list g2 5"],
                            discussion: "Without N a finite generator is drained (at most \(GeneratorStore.listLimit) values are shown); an infinite one is refused.")
@@ -279,7 +279,7 @@ package struct GenList: Command {
     }
 
     private func listGenerators(_ context: Context) -> LabResult {
-        let rows = context.session.objects.all(kind: "generator").compactMap { entry -> [Value]? in
+        let rows = context.session.objects.all(kind: .generator).compactMap { entry -> [Value]? in
             guard let g = entry.object as? GeneratorObject, let f = g.store.facts(g.id) else { return nil }
             return [.string(entry.handle), .string(f.type), .string(f.state), f.produced.map(Value.int) ?? .null, .string(f.pipeline)]
         }
@@ -289,7 +289,7 @@ package struct GenList: Command {
 
 package struct GenSum: Command {
     package let spec = CommandSpec("sum", summary: "sum(G): one value at a time, in constant memory; reports time and memory growth",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "a generator handle")],
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle")],
                            examples: ["gen sum g2"],
                            discussion: "Memory is read from /proc/self/status before and after: growth_bytes is the RSS growth (never below 0). Compare 'list sum G'. An infinite generator runs until Ctrl-C.")
 
@@ -320,7 +320,7 @@ package struct GenTrace: Command {
 package struct NextCommand: Command {
     package init() {}
     package let spec = CommandSpec("next", summary: "next(G): the next value of an iterator, or StopIteration once exhausted",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "an iterator handle")],
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "an iterator handle")],
                            examples: ["next g2"],
                            discussion: "Exhaustion is a result (exhausted = true), not an error. A range is not an iterator: run 'iter' on it first.")
 
@@ -343,7 +343,7 @@ package struct NextCommand: Command {
 package struct IterCommand: Command {
     package init() {}
     package let spec = CommandSpec("iter", summary: "iter(G): an iterable hands out a new iterator; an iterator returns itself",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "a generator handle")],
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle")],
                            flags: [GenSupport.nameFlag],
                            examples: ["iter g1"])
 
@@ -372,7 +372,7 @@ package struct ListCommand: Command {
 
 package struct ListSum: Command {
     package let spec = CommandSpec("sum", summary: "sum(list(G)): build the whole list, then sum it; reports time and memory growth",
-                           arguments: [ArgumentSpec("G", .handle("generator"), help: "a finite generator handle")],
+                           arguments: [ArgumentSpec("G", .handle(.generator), help: "a finite generator handle")],
                            examples: ["list sum g2"],
                            discussion: "growth_bytes is the RSS growth measured while the list is alive; whole numbers take 8 bytes each (plus spare capacity). peak_delta_bytes is the growth of the peak (VmHWM), which stays put once the peak was reached before.")
 

@@ -391,7 +391,7 @@ package final class GeneratorObject: LabObject {
         self.id = id
     }
 
-    package var kind: String { "generator" }
+    package var kind: ObjectKind { .generator }
     package var state: String { store.facts(id)?.state ?? "closed" }
     package var summary: String { store.facts(id)?.pipeline ?? "closed" }
 

@@ -9,7 +9,7 @@ import PyLab
 /// holds the far end, it is what the peer sent back.
 ///
 /// The shell's own ends are non-blocking and waited on with `poll` in short slices, so Ctrl-C always ends a wait.
-package final class Channel: LabObject, HoldsDescriptors {
+package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
     package enum Transport: String {
         case pipe
         case socketPair = "socket pair"
@@ -90,7 +90,7 @@ package final class Channel: LabObject, HoldsDescriptors {
         return Channel(transport: transport, origin: origin, state: State(send: fd, receive: fd, owned: [fd], roles: [fd: "socket"]))
     }
 
-    package var kind: String { "channel" }
+    package var kind: ObjectKind { .channel }
 
     package var snapshot: State { store.withLock { $0 } }
 
@@ -272,5 +272,11 @@ package final class Channel: LabObject, HoldsDescriptors {
         case .thread(let tid): return "thread \(tid)"
         default: return "its peer"
         }
+    }
+}
+
+extension Channel {
+    package func attachEcho(handle: String, asThread: Bool, name: String?, _ context: Context) throws -> LabResult {
+        try ChannelPeers.attachEcho(to: handle, asThread: asThread, name: name, context)
     }
 }

@@ -6,18 +6,18 @@ import PyLab
 /// and what a message costs. A channel (`ch1`) is a live object; `send` and `recv` move bytes through it, `ipc echo`
 /// puts a worker process or a thread at its far end, `ipc bench` measures round trips and bandwidth.
 package enum ChannelSupport {
-    package static let channelKinds = [ObjectKindInfo(kind: "channel", prefix: "ch", listCommand: "ipc"),
-                               ObjectKindInfo(kind: "listener", prefix: "srv", listCommand: "ipc")]
+    package static let channelKinds = [ObjectKindInfo(kind: .channel, prefix: "ch", listCommand: "ipc"),
+                               ObjectKindInfo(kind: .listener, prefix: "srv", listCommand: "ipc")]
 
     package static func channel(_ handle: String, _ context: Context) throws -> Channel {
-        guard let channel = try context.session.objects.lookup(handle, kind: "channel") as? Channel else {
+        guard let channel = try context.session.objects.lookup(handle, kind: .channel) as? Channel else {
             throw CommandError("\(handle) is not a channel")
         }
         return channel
     }
 
     package static func listener(_ handle: String, _ context: Context) throws -> Listener {
-        guard let listener = try context.session.objects.lookup(handle, kind: "listener") as? Listener else {
+        guard let listener = try context.session.objects.lookup(handle, kind: .listener) as? Listener else {
             throw CommandError("\(handle) is not a listener")
         }
         return listener
@@ -57,7 +57,7 @@ package struct PipeNew: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try context.session.objects.checkName(arguments.string("name"))
         let channel: Channel
-        do { channel = try Channel.pipe() } catch { throw FDSupport.explain(error) }
+        do { channel = try Channel.pipe() } catch { throw DescriptorSupport.explain(error) }
         let handle = try ChannelSupport.register(channel, name: arguments.string("name"), context)
         return ChannelSupport.channelRecord(handle, channel, title: "\(handle): pipe, write end fd \(channel.snapshot.send ?? -1), read end fd \(channel.snapshot.receive ?? -1)")
     }
@@ -79,7 +79,7 @@ package struct SockPair: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try context.session.objects.checkName(arguments.string("name"))
         let channel: Channel
-        do { channel = try Channel.socketPair() } catch { throw FDSupport.explain(error) }
+        do { channel = try Channel.socketPair() } catch { throw DescriptorSupport.explain(error) }
         let handle = try ChannelSupport.register(channel, name: arguments.string("name"), context)
         return ChannelSupport.channelRecord(handle, channel, title: "\(handle): socket pair, fds \(channel.snapshot.send ?? -1) and \(channel.snapshot.receive ?? -1)")
     }
@@ -107,7 +107,7 @@ package struct SockListen: Command {
                 if error.name == "EADDRINUSE" {
                     throw CommandError("\(error.description). Something already exists at \(path); pick another path or remove it.")
                 }
-                throw FDSupport.explain(error)
+                throw DescriptorSupport.explain(error)
             }
             listener = Listener(fd: fd, address: .unix(path: path))
         default:
@@ -120,7 +120,7 @@ package struct SockListen: Command {
             do {
                 let (fd, bound) = try Sockets.listenTCP(host: host, port: UInt16(port))
                 listener = Listener(fd: fd, address: .tcp(host: host, port: bound))
-            } catch { throw FDSupport.explain(error) }
+            } catch { throw DescriptorSupport.explain(error) }
         }
         try Descriptors.setNonBlocking(listener.fd, true)
         let handle = try ChannelSupport.register(listener, name: arguments.string("name"), context)
@@ -149,7 +149,7 @@ package struct SockConnect: Command {
         switch target {
         case "unix":
             guard let path = arguments.string("ADDRESS") else { throw UsageError("sock connect unix needs a PATH", usage: arguments.usage) }
-            address = .unix(path: FDSupport.readablePath(path, session))
+            address = .unix(path: DescriptorSupport.readablePath(path, session))
         case "tcp":
             let port = try arguments.integer("ADDRESS", default: -1, range: 1...65_535)
             address = .tcp(host: arguments.string("host") ?? Sockets.loopback, port: UInt16(port))
@@ -160,7 +160,7 @@ package struct SockConnect: Command {
             if case .tcp(let host, let port) = address, host == "0.0.0.0" { address = .tcp(host: Sockets.loopback, port: port) }
         }
         if session.sandbox != nil {
-            let own = session.objects.all(kind: "listener").compactMap { ($0.object as? Listener)?.address }
+            let own = session.objects.all(kind: .listener).compactMap { ($0.object as? Listener)?.address }
             let reachable = own.contains(address) || own.contains { if case .tcp("0.0.0.0", let p) = $0, case .tcp(_, p) = address { return true } else { return false } }
             guard reachable else { throw CommandError("a lab may only connect to its own listeners; \(address.text) is not one") }
         }
@@ -168,14 +168,14 @@ package struct SockConnect: Command {
         let transport: Channel.Transport
         switch address {
         case .unix(let path):
-            do { fd = try Sockets.connectUnix(path: path) } catch { throw FDSupport.explain(error) }
+            do { fd = try Sockets.connectUnix(path: path) } catch { throw DescriptorSupport.explain(error) }
             transport = .unix
         case .tcp(let host, let port):
             let started: (fd: Int32, connected: Bool)
-            do { started = try Sockets.startConnectTCP(host: host, port: port) } catch { throw FDSupport.explain(error) }
+            do { started = try Sockets.startConnectTCP(host: host, port: port) } catch { throw DescriptorSupport.explain(error) }
             do {
                 if !started.connected {
-                    guard try FDSupport.wait(started.fd, for: .writable, timeoutMilliseconds: timeout, context) else {
+                    guard try DescriptorSupport.wait(started.fd, for: .writable, timeoutMilliseconds: timeout, context) else {
                         throw CommandError("no connection to \(host):\(port) within \(timeout) ms")
                     }
                     try Sockets.connectionResult(started.fd, subject: "\(host):\(port)")
@@ -196,7 +196,7 @@ package struct SockConnect: Command {
 
 package struct SockAccept: Command {
     package let spec = CommandSpec("accept", summary: "take one connection waiting on a listener: a new channel",
-                           arguments: [ArgumentSpec("LISTENER", .handle("listener"), help: "a listener handle (srv1)")],
+                           arguments: [ArgumentSpec("LISTENER", .handle(.listener), help: "a listener handle (srv1)")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds (default: wait, Ctrl-C ends it)"),
                                    ChannelSupport.nameFlag],
                            examples: ["sock accept srv1", "sock accept srv1 --timeout 1000"])
@@ -210,7 +210,7 @@ package struct SockAccept: Command {
         guard listener.isOpen else { throw CommandError("\(handle) is closed") }
         while true {
             let client: Int32?
-            do { client = try Sockets.accept(listener.fd, nonBlocking: false) } catch { throw FDSupport.explain(error) }
+            do { client = try Sockets.accept(listener.fd, nonBlocking: false) } catch { throw DescriptorSupport.explain(error) }
             if let client {
                 listener.noteAccepted()
                 var transport = Channel.Transport.unix
@@ -222,7 +222,7 @@ package struct SockAccept: Command {
                 let newHandle = try ChannelSupport.register(channel, name: arguments.string("name"), context)
                 return ChannelSupport.channelRecord(newHandle, channel, title: "\(newHandle): accepted on \(handle), fd \(client)")
             }
-            guard try FDSupport.wait(listener.fd, for: .readable, timeoutMilliseconds: timeout, context) else {
+            guard try DescriptorSupport.wait(listener.fd, for: .readable, timeoutMilliseconds: timeout, context) else {
                 throw CommandError("no connection arrived on \(handle) within \(timeout ?? 0) ms")
             }
         }
@@ -232,7 +232,7 @@ package struct SockAccept: Command {
 package struct SendCommand: Command {
     package init() {}
     package let spec = CommandSpec("send", summary: "write a message into a channel",
-                           arguments: [ArgumentSpec("CH", .handle("channel"), help: "a channel handle"),
+                           arguments: [ArgumentSpec("CH", .handle(.channel), help: "a channel handle"),
                                        ArgumentSpec("TEXT", .text, optional: true, variadic: true, help: "the message (quote it to keep spaces)")],
                            flags: [FlagSpec("size", value: .integer, valueName: "BYTES", help: "send this many bytes of 'x' instead of TEXT"),
                                    FlagSpec("timeout", value: .integer, valueName: "MS", help: "stop waiting for room after MS milliseconds")],
@@ -278,7 +278,7 @@ package struct SendCommand: Command {
             if sent < bytes.count && n == 0 {
                 let left = timeout.map { $0 - Int((Clock.monotonicNanoseconds() - start) / 1_000_000) }
                 if let left, left <= 0 { blocked = true; break }
-                if try !FDSupport.wait(fd, for: .writable, timeoutMilliseconds: left, context) { blocked = true; break }
+                if try !DescriptorSupport.wait(fd, for: .writable, timeoutMilliseconds: left, context) { blocked = true; break }
             }
         }
         var title = "\(handle): sent \(sent) bytes"
@@ -295,7 +295,7 @@ package struct SendCommand: Command {
 package struct RecvCommand: Command {
     package init() {}
     package let spec = CommandSpec("recv", summary: "read what has arrived on a channel (waits for the first byte)",
-                           arguments: [ArgumentSpec("CH", .handle("channel"), help: "a channel handle")],
+                           arguments: [ArgumentSpec("CH", .handle(.channel), help: "a channel handle")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "stop waiting after MS milliseconds (default: wait; 10000 in a replayed lab)"),
                                    FlagSpec("bytes", value: .integer, valueName: "N", help: "keep reading until N bytes arrived"),
                                    FlagSpec("max", value: .integer, valueName: "N", help: "read at most N bytes (default 65536)")],
@@ -321,7 +321,7 @@ package struct RecvCommand: Command {
         while true {
             let left = timeout.map { $0 - Int((Clock.monotonicNanoseconds() - start) / 1_000_000) }
             if let left, left < 0 { timedOut = true; break }
-            if try !FDSupport.wait(fd, for: .readable, timeoutMilliseconds: left, context) { timedOut = true; break }
+            if try !DescriptorSupport.wait(fd, for: .readable, timeoutMilliseconds: left, context) { timedOut = true; break }
             let room = (wanted ?? limit) - received.count
             guard let chunk = try Self.readAvailable(fd, max: room) else { continue }
             if chunk.isEmpty { eof = true; break }

@@ -221,14 +221,14 @@ private final class BenchEnds: @unchecked Sendable {
             }
             defer { System.close(toWorker.read); System.close(fromWorker.write) }
             do {
-                let started = try IPCWorkers.start("bench", handing: [toWorker.read, fromWorker.write])
+                let started = try IPCWorkers.start(.bench, handing: [toWorker.read, fromWorker.write])
                 return BenchEnds(write: toWorker.write, read: fromWorker.read, pid: started.pid)
             } catch {
                 System.close(toWorker.write); System.close(fromWorker.read)
                 throw error
             }
         case .unix:
-            let (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start("bench", handing: [theirs, theirs]) }
+            let (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start(.bench, handing: [theirs, theirs]) }
             return BenchEnds(write: mine, read: mine, pid: started.pid)
         case .queue:
             throw CommandError("the queue benchmark needs no worker")
@@ -247,7 +247,7 @@ private final class BenchEnds: @unchecked Sendable {
                 defer { System.close(server) }
                 Sockets.setNoDelay(client)
                 Sockets.setNoDelay(server)
-                let started = try IPCWorkers.start("bench", handing: [server, server])
+                let started = try IPCWorkers.start(.bench, handing: [server, server])
                 return BenchEnds(write: client, read: client, pid: started.pid)
             } catch {
                 System.close(client)
@@ -350,7 +350,7 @@ package struct IPCBench: Command {
         settings.total = try arguments.integer("total", default: 16 << 20, range: 1...(1 << 34))
         let which = arguments.string("TRANSPORT") ?? "all"
         let transports = which == "all" ? IPCBenchTransport.allCases : IPCBenchTransport(rawValue: which).map { [$0] } ?? []
-        if transports.contains(where: { $0 != .queue }) { try context.session.objects.checkCapacity(for: "process") }
+        if transports.contains(where: { $0 != .queue }) { try context.session.objects.checkCapacity(for: .process) }
         var figures: [IPCBenchFigures] = []
         for (index, transport) in transports.enumerated() {
             try context.checkCancelled()

@@ -38,7 +38,7 @@ package struct IPCList: Command {
 
 package struct IPCEcho: Command {
     package let spec = CommandSpec("echo", summary: "put an echo peer at the far end of a channel: a worker process (default) or a thread",
-                           arguments: [ArgumentSpec("CH", .handle("channel"), help: "a channel handle")],
+                           arguments: [ArgumentSpec("CH", .handle(.channel), help: "a channel handle")],
                            flags: [FlagSpec("thread", help: "a thread of the shell instead of a worker process"),
                                    FlagSpec("name", value: .word, valueName: "NAME", help: "handle for the worker process")],
                            examples: ["sock pair", "ipc echo ch1", "send ch1 ping", "recv ch1"],
@@ -67,7 +67,7 @@ package enum ChannelPeers {
         let channel = try ChannelSupport.channel(handle, context)
         let objects = context.session.objects
         if !asThread {
-            try objects.checkCapacity(for: "process")
+            try objects.checkCapacity(for: .process)
             try objects.checkName(name)
         }
         let plan = try channel.planPeer(handle)
@@ -101,9 +101,9 @@ package enum ChannelPeers {
             ]))
         }
         let started: (pid: Int32, numbers: [Int32])
-        do { started = try IPCWorkers.start("echo", handing: [plan.peerInput, plan.peerOutput]) } catch {
+        do { started = try IPCWorkers.start(.echo, handing: [plan.peerInput, plan.peerOutput]) } catch {
             channel.abandon(plan)
-            throw FDSupport.explain(error)
+            throw DescriptorSupport.explain(error)
         }
         let notes: [Int32: String] = started.numbers[0] == started.numbers[1]
             ? [started.numbers[0]: "\(handle): reads and echoes"]

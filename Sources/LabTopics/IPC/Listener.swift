@@ -28,7 +28,7 @@ package final class Listener: LabObject, HoldsDescriptors {
         self.address = address
     }
 
-    package var kind: String { "listener" }
+    package var kind: ObjectKind { .listener }
     package var isOpen: Bool { open.load(ordering: .acquiring) }
     package var state: String { isOpen ? "listening" : "closed" }
     package var summary: String { "\(address.text), fd \(fd)" }

@@ -14,13 +14,13 @@ package struct LockCommand: Command {
                                """)
     package let verbs: [any Command] = [LockNew(), LockList(), LockStatsCommand(), LockBench()]
     package let defaultVerb: String? = "list"
-    package let objectKinds = [ObjectKindInfo(kind: "lock", prefix: "L", listCommand: "lock", limitName: "locks", defaultLimit: 256)]
+    package let objectKinds = [ObjectKindInfo(kind: .lock, prefix: "L", listCommand: "lock", limitName: "locks", defaultLimit: 256)]
 }
 
 package enum LockSupport {
     /// Every lab lock of the session with its handle and state, in handle order of creation.
     package static func locks(_ context: Context) -> [(handle: String, lock: LabLock, snapshot: LockSnapshot)] {
-        context.session.objects.all(kind: "lock").compactMap { entry in
+        context.session.objects.all(kind: .lock).compactMap { entry in
             guard let lock = entry.object as? LabLock, let snapshot = lock.snapshot else { return nil }
             return (entry.handle, lock, snapshot)
         }
@@ -35,7 +35,7 @@ package struct LockNew: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
         let name = arguments.string("NAME")
-        try objects.checkCapacity(for: "lock")
+        try objects.checkCapacity(for: .lock)
         try objects.checkName(name)
         let table = LockTable.of(context.session)
         let id = table.create(name: name ?? "?")

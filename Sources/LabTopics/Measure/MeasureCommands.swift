@@ -82,8 +82,9 @@ package struct BenchCommand: Command {
         guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }
         // `bench ipc …` is the IPC topic's round-trip benchmark.
         if line == "ipc" || line.hasPrefix("ipc ") { return try context.runNested("ipc bench" + line.dropFirst(3)) }
+        // `bench spawn` is the processes topic's start-method benchmark.
         if line == "spawn" {
-            return try SpawnBenchmark.run(runs: arguments.integer("runs", default: 20, range: 1...1000), context: context)
+            return try context.runNested("proc bench -n \(try arguments.integer("runs", default: 20, range: 1...1000))")
         }
         let runs = try arguments.integer("runs", default: 10, range: 1...10_000_000)
         let warmup = try arguments.integer("warmup", default: 1, range: 0...1_000_000)

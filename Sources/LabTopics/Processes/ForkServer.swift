@@ -9,7 +9,7 @@ import PyLab
 ///
 /// It is the parent of the workers it forks, so it waits for them on the shell's behalf (`peek`, `reap`). It
 /// dies with the shell (PR_SET_PDEATHSIG), and its workers die with it; on `close` it kills and reaps them all.
-package final class ForkServer: LabObject {
+package final class ForkServer: ChildProcessObject {
     package let pid: Int32
     package let startedAt: Int64
     package let startupNanoseconds: Int64
@@ -26,7 +26,10 @@ package final class ForkServer: LabObject {
 
     private let link: Locked<Link>
 
-    package var kind: String { "forkserver" }
+    package var kind: ObjectKind { .forkserver }
+    package var isLive: Bool { isAlive }
+    package var purpose: String { "fork server" }
+    package var descriptorNotes: [Int32: String] { [:] }
 
     /// How long one request may take before the server is given up as hung.
     package static let requestTimeoutMilliseconds = 10_000
@@ -40,7 +43,7 @@ package final class ForkServer: LabObject {
 
     /// The session's fork server, started (and added to the object table) on first use.
     package static func shared(in session: Session) throws -> ForkServer {
-        if let live = session.objects.all(kind: "forkserver").compactMap({ $0.object as? ForkServer }).first(where: \.isAlive) {
+        if let live = session.objects.all(kind: .forkserver).compactMap({ $0.object as? ForkServer }).first(where: \.isAlive) {
             return live
         }
         let server = try start()

@@ -15,13 +15,13 @@ package struct ProcCommand: Command {
                                """)
     package let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcBench()]
     package let defaultVerb: String? = "list"
-    package let objectKinds = [ObjectKindInfo(kind: "forkserver", prefix: "fs", plural: "fork servers", listCommand: "proc")]
+    package let objectKinds = [ObjectKindInfo(kind: .forkserver, prefix: "fs", plural: "fork servers", listCommand: "proc")]
 }
 
 /// Looking up processes by handle.
 package enum ProcSupport {
     package static func worker(_ handle: String, _ context: Context) throws -> WorkerProcess {
-        guard let worker = try context.session.objects.lookup(handle, kind: "process") as? WorkerProcess else {
+        guard let worker = try context.session.objects.lookup(handle, kind: .process) as? WorkerProcess else {
             throw CommandError("\(handle) is not a worker process")
         }
         return worker
@@ -29,13 +29,13 @@ package enum ProcSupport {
 
     /// The session's workers with their handles, oldest first.
     package static func workers(_ session: Session) -> [(String, WorkerProcess)] {
-        session.objects.all(kind: "process").compactMap { entry in (entry.object as? WorkerProcess).map { (entry.handle, $0) } }
+        session.objects.all(kind: .process).compactMap { entry in (entry.object as? WorkerProcess).map { (entry.handle, $0) } }
     }
 
     /// One of the other children the shell started (`fd child`, `ipc echo CH`) by handle: processes too, signalled
     /// and waited for like workers. Nil when the handle is a worker (any other kind is an error).
     package static func peer(_ handle: String, _ context: Context) throws -> PeerProcess? {
-        try context.session.objects.lookup(handle, kind: "process") as? PeerProcess
+        try context.session.objects.lookup(handle, kind: .process) as? PeerProcess
     }
 
     /// Forgets workers that were already reaped (to make room under the cap); returns their handles.
@@ -91,7 +91,10 @@ package struct ProcSpawn: Command {
         } else {
             guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD (or --py SNIPPET)", usage: arguments.usage) }
             if let channel = try Workload.echoChannel(arguments) {
-                return try ChannelPeers.attachEcho(to: channel, asThread: false, name: arguments.string("name"), context)
+                guard let host = try context.session.objects.lookup(channel, kind: .channel) as? any EchoPeerHost else {
+                    throw CommandError("\(channel) is not a channel")
+                }
+                return try host.attachEcho(handle: channel, asThread: false, name: arguments.string("name"), context)
             }
             let chosen = try Workload(arguments: arguments)
             workload = chosen
@@ -100,10 +103,10 @@ package struct ProcSpawn: Command {
         }
         let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         let objects = context.session.objects
-        do { try objects.checkCapacity(for: "process") } catch {
+        do { try objects.checkCapacity(for: .process) } catch {
             // Workers already waited for are only records: make room with them before refusing.
             guard !ProcSupport.forgetReaped(context.session).isEmpty else { throw error }
-            try objects.checkCapacity(for: "process")
+            try objects.checkCapacity(for: .process)
         }
         try objects.checkName(arguments.string("name"))
         let server = method == .forkserver ? try ForkServer.shared(in: context.session) : nil
@@ -136,7 +139,7 @@ package struct ProcList: Command {
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         // Workers and the other children share the handles p1, p2 …: listed together, oldest first.
-        let rows = context.session.objects.all(kind: "process").compactMap { entry -> [Value]? in
+        let rows = context.session.objects.all(kind: .process).compactMap { entry -> [Value]? in
             if let worker = entry.object as? WorkerProcess {
                 let s = worker.snapshot()
                 return [.string(entry.handle), .int(Int(worker.pid)), .string(worker.startMethod.rawValue), .string(s.state),
@@ -158,7 +161,7 @@ package struct ProcList: Command {
 
 package struct ProcKill: Command {
     package let spec = CommandSpec("kill", summary: "send a signal to a worker or another child process (TERM by default; STOP and CONT too)",
-                           arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle"),
+                           arguments: [ArgumentSpec("P", .handle(.process), help: "a process handle"),
                                        ArgumentSpec("SIGNAL", .choice(ProcSupport.signalNames), optional: true)],
                            examples: ["proc kill p1", "proc kill p1 STOP", "proc kill p1 SEGV"],
                            discussion: "A process, unlike a thread, can be stopped from outside at any instruction. The signal arrives asynchronously: 'proc wait' or 'proc list' shows its effect.")
@@ -187,7 +190,7 @@ package struct ProcKill: Command {
 
 package struct ProcWait: Command {
     package let spec = CommandSpec("wait", summary: "wait for a worker to end, reap it, and report its exit status or signal",
-                           arguments: [ArgumentSpec("P", .handle("process"), help: "a process handle")],
+                           arguments: [ArgumentSpec("P", .handle(.process), help: "a process handle")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds")],
                            examples: ["proc wait p1", "proc wait p1 --timeout 2000"],
                            discussion: "Reaping removes the zombie: the handle stays, in state 'exited N' or 'killed by SIGX', until 'close'.")

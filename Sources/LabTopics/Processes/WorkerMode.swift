@@ -54,12 +54,10 @@ public enum WorkerMode {
     /// The name a worker's main thread takes (what `ps` and /proc/PID/stat show).
     public static let processName = "conclab-worker"
 
-    private static let executableState = Locked<String?>(nil)
-
     /// Called by conclab's `main`: this program can run as a worker, so workers are copies of it. A test runner
     /// that links LabKit is not conclab and must not start copies of itself; its tests name the built conclab here.
     public static func useExecutable(_ path: String? = System.executablePath()) {
-        executableState.withLock { $0 = path }
+        WorkerExecutable.use(path)
     }
 
     /// What a worker or the fork server finds in its environment besides the shell's: who its parent is, where its
@@ -71,10 +69,7 @@ public enum WorkerMode {
 
     /// The program workers and the fork server run.
     package static func executable() throws -> String {
-        guard let path = executableState.withLock({ $0 }) else {
-            throw SpawnError("this program cannot start conclab workers (it is not conclab, or conclab's path is unknown)")
-        }
-        return path
+        do { return try WorkerExecutable.path() } catch { throw SpawnError("\(error)") }
     }
 
     /// Runs a worker and never returns.

@@ -25,7 +25,7 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
 /// Ended workers are not reaped behind the learner's back: until `proc wait`, `close` or the end of the session,
 /// an ended worker stays a zombie (state `zombie`, its exit status already known through `waitid(WNOWAIT)`),
 /// because that is what an unwaited child is. The object table alone reaps it.
-package final class WorkerProcess: LabObject {
+package final class WorkerProcess: ChildProcessObject {
     package let pid: Int32
     /// What it runs, as words (`spin 500`).
     package let task: String
@@ -54,7 +54,13 @@ package final class WorkerProcess: LabObject {
 
     private let inner: Locked<Inner>
 
-    package var kind: String { "process" }
+    package var kind: ObjectKind { .process }
+
+    package var isLive: Bool { !isReaped }
+    package var purpose: String { "worker: \(task)" }
+    package var descriptorNotes: [Int32: String] {
+        channelNumber.map { [$0: "channel to the shell (worker protocol)"] } ?? [:]
+    }
 
     private init(pid: Int32, task: String, startMethod: StartMethod, server: ForkServer?, channel: FrameChannel,
                  channelNumber: Int32?, startedAt: Int64, startupNanoseconds: Int64) {

@@ -40,7 +40,7 @@ package final class LabThread: LabObject {
     /// How long `close` waits for the thread to notice its stop flag.
     package static let closeWaitNanoseconds: Int64 = 300_000_000
 
-    package var kind: String { "thread" }
+    package var kind: ObjectKind { .thread }
 
     package init(workload: Workload, locks: LockTable? = nil, lockIDs: [String: Int] = [:], recorder: EventRecorder? = nil) {
         self.workload = workload

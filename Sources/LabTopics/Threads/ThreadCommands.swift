@@ -17,7 +17,7 @@ package struct ThreadCommand: Command {
 
 package enum ThreadSupport {
     package static func thread(_ handle: String, _ context: Context) throws -> LabThread {
-        guard let thread = try context.session.objects.lookup(handle, kind: "thread") as? LabThread else {
+        guard let thread = try context.session.objects.lookup(handle, kind: .thread) as? LabThread else {
             throw CommandError("\(handle) is not a thread")
         }
         return thread
@@ -65,18 +65,21 @@ package struct ThreadSpawn: Command {
         }
         guard arguments.has("WORKLOAD") else { throw UsageError("missing WORKLOAD (or --py SNIPPET)", usage: arguments.usage) }
         if let channel = try Workload.echoChannel(arguments) {
-            return try ChannelPeers.attachEcho(to: channel, asThread: true, name: arguments.string("name"), context)
+            guard let host = try context.session.objects.lookup(channel, kind: .channel) as? any EchoPeerHost else {
+                throw CommandError("\(channel) is not a channel")
+            }
+            return try host.attachEcho(handle: channel, asThread: true, name: arguments.string("name"), context)
         }
         let workload = try Workload(arguments: arguments)
         let objects = context.session.objects
-        try objects.checkCapacity(for: "thread")
+        try objects.checkCapacity(for: .thread)
         try objects.checkName(arguments.string("name"))
         var table: LockTable?
         var ids: [String: Int] = [:]
         if case .lockseq(let names, _) = workload {
             for name in names where ids[name] == nil {
                 let object: any LabObject
-                do { object = try objects.lookup(name, kind: "lock") } catch {
+                do { object = try objects.lookup(name, kind: .lock) } catch {
                     throw CommandError("\(error) Make one with 'lock new \(name)'.")
                 }
                 guard let lock = object as? LabLock else { throw CommandError("\(name) is not a lab lock") }
@@ -103,7 +106,7 @@ package struct ThreadSpawn: Command {
     /// `thread spawn --py SNIPPET`: a snippet on a new OS thread of the shell's interpreter, under its GIL.
     private func spawnSnippet(_ snippet: String, _ arguments: Arguments, _ context: Context) throws -> LabResult {
         let objects = context.session.objects
-        try objects.checkCapacity(for: "thread")
+        try objects.checkCapacity(for: .thread)
         let name = arguments.string("name")
         try objects.checkName(name)
         let thread = try PyRuntime.shared(for: context.session).makeThread(snippet: snippet)
@@ -125,7 +128,7 @@ package struct ThreadList: Command {
                            discussion: "States: starting, running, sleeping, waiting on LOCK, done, cancelled, failed. CPU time comes from /proc/self/task/TID/stat (10 ms ticks).")
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let threads = context.session.objects.all(kind: "thread").compactMap { entry -> (String, LabThread)? in
+        let threads = context.session.objects.all(kind: .thread).compactMap { entry -> (String, LabThread)? in
             (entry.object as? LabThread).map { (entry.handle, $0) }
         }
         if arguments.flag("all") { return .table(allThreads(threads)) }
@@ -134,7 +137,7 @@ package struct ThreadList: Command {
             return [.string(handle), tid == 0 ? .null : .int(Int(tid)), .string(thread.state), ThreadSupport.cpu(thread),
                     .list(thread.heldLocks.map(Value.string)), .string(thread.workload.description)]
         }
-        for entry in context.session.objects.all(kind: "thread") {
+        for entry in context.session.objects.all(kind: .thread) {
             guard let snippet = entry.object as? PySnippetThread else { continue }
             let d = snippet.details()
             rows.append([.string(entry.handle), d["tid"] ?? .null, .string(snippet.state), d["cpu_ms"] ?? .null, .list([]),
@@ -159,13 +162,13 @@ package struct ThreadList: Command {
 
 package struct ThreadJoin: Command {
     package let spec = CommandSpec("join", summary: "wait for a thread to end and report how it ended (Ctrl-C stops waiting)",
-                           arguments: [ArgumentSpec("T", .handle("thread"), help: "a thread handle")],
+                           arguments: [ArgumentSpec("T", .handle(.thread), help: "a thread handle")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds")],
                            examples: ["thread join t1", "thread join t2 --timeout 2000"])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("T")
-        if let snippet = try context.session.objects.lookup(handle, kind: "thread") as? PySnippetThread {
+        if let snippet = try context.session.objects.lookup(handle, kind: .thread) as? PySnippetThread {
             return try joinSnippet(handle, snippet, arguments, context)
         }
         let thread = try ThreadSupport.thread(handle, context)
@@ -208,7 +211,7 @@ package struct ThreadJoin: Command {
 
 package struct ThreadCancel: Command {
     package let spec = CommandSpec("cancel", summary: "ask threads to stop (cooperative: a thread cannot be killed)",
-                           arguments: [ArgumentSpec("T", .handle("thread"), variadic: true, help: "thread handles")],
+                           arguments: [ArgumentSpec("T", .handle(.thread), variadic: true, help: "thread handles")],
                            flags: [FlagSpec("wait", value: .integer, valueName: "MS", help: "how long to wait for them to stop (default 1000)")],
                            examples: ["thread cancel t1", "thread cancel t1 t2 --wait 200"],
                            discussion: """
@@ -225,7 +228,7 @@ package struct ThreadCancel: Command {
         var snippetRows: [[Value]] = []
         var nativeHandles: [String] = []
         for handle in handles {
-            if let snippet = try context.session.objects.lookup(handle, kind: "thread") as? PySnippetThread {
+            if let snippet = try context.session.objects.lookup(handle, kind: .thread) as? PySnippetThread {
                 // Asked once (a snippet may catch the KeyboardInterrupt and go on: that is its choice); a thread still
                 // starting has no thread state to flag yet, so the request is repeated until it is delivered.
                 let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000

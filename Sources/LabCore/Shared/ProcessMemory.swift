@@ -1,16 +1,13 @@
 import LabOS
-import LabCore
-import PyLab
 
 /// `mem P` and `mem all`: what processes really cost. RSS counts every page a process has resident, shared or not;
 /// PSS divides each shared page among the processes sharing it, so PSS figures add up to the real total.
 package enum ProcessMemory {
-    /// The live processes of a session with their handles: workers (not yet reaped) and fork servers.
+    /// The live processes of a session with their handles: workers (not yet reaped), fork servers, other children.
     package static func processes(_ session: Session) -> [(handle: String, pid: Int32, what: String)] {
         session.objects.all().compactMap { entry in
-            if let worker = entry.object as? WorkerProcess, !worker.isReaped { return (entry.handle, worker.pid, "worker: \(worker.task)") }
-            if let server = entry.object as? ForkServer, server.isAlive { return (entry.handle, server.pid, "fork server") }
-            return nil
+            guard let child = entry.object as? any ChildProcessObject, child.isLive else { return nil }
+            return (entry.handle, child.pid, child.purpose)
         }
     }
 
@@ -36,12 +33,10 @@ package enum ProcessMemory {
     /// `mem P`: one process of the session.
     package static func record(handle: String, session: Session) throws -> LabResult {
         let object = try session.objects.lookup(handle)
-        let pid: Int32
-        switch object {
-        case let worker as WorkerProcess: pid = worker.pid
-        case let server as ForkServer: pid = server.pid
-        default: throw CommandError("\(handle) is a \(object.kind), not a process; 'mem' takes a process handle or 'all'")
+        guard let child = object as? any ChildProcessObject else {
+            throw CommandError("\(handle) is a \(object.kind), not a process; 'mem' takes a process handle or 'all'")
         }
+        let pid = child.pid
         guard let f = figures(pid: pid) else {
             throw CommandError("\(handle) (pid \(pid)) has no memory to show: it has ended (\(object.state))")
         }
@@ -64,7 +59,7 @@ package enum ProcessMemory {
         var totalPSS: Int64 = 0
         var totalPrivate: Int64 = 0
         let me = System.processID
-        for (handle, pid, what) in [("shell", me, "conclab, \(session.objects.all(kind: "thread").count) lab threads")] + processes(session) {
+        for (handle, pid, what) in [("shell", me, "conclab, \(session.objects.all(kind: .thread).count) lab threads")] + processes(session) {
             guard let f = figures(pid: pid) else { continue }
             totalRSS += f.rss
             totalPSS += f.pss ?? 0

@@ -1,12 +1,10 @@
 import LabOS
 import Synchronization
-import LabCore
-import PyLab
 
 /// A child process started by the descriptor and IPC topic (`fd child`, `ipc echo CH`): conclab in
 /// `__ipc-worker` mode. A "process" object like `proc`'s workers (handles p1, p2 … and the same cap): the object
 /// table alone kills and reaps it.
-package final class PeerProcess: LabObject, HoldsDescriptors {
+package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
     package let pid: Int32
     /// "fd child", "echo peer of ch1" …
     package let role: String
@@ -35,7 +33,7 @@ package final class PeerProcess: LabObject, HoldsDescriptors {
         self.childNotes = childNotes
     }
 
-    package var kind: String { "process" }
+    package var kind: ObjectKind { .process }
 
     /// Reaps the child if it has ended; its status once it has.
     package func poll(block: Bool = false) -> TerminationStatus? {
@@ -53,6 +51,16 @@ package final class PeerProcess: LabObject, HoldsDescriptors {
     }
 
     package var summary: String { "pid \(pid): \(role)" }
+
+    package var isLive: Bool { poll() == nil }
+    package var purpose: String { role }
+
+    package var descriptorNotes: [Int32: String] {
+        var notes: [Int32: String] = [:]
+        if let controlInChild { notes[controlInChild] = "control socket from the shell" }
+        for (number, what) in received { notes[number] = "received with fd send: \(what)" }
+        return notes.merging(childNotes) { _, arranged in arranged }
+    }
 
     package var heldDescriptors: [(Int32, String)] {
         guard let control, controlOpen.load(ordering: .acquiring) else { return [] }
@@ -112,8 +120,8 @@ package final class PeerProcess: LabObject, HoldsDescriptors {
 extension Session {
     /// The pid of a process object: this topic's peers, or any other kind that reports `pid` in its details.
     package func processID(of handle: String) throws -> Int32 {
-        let object = try objects.lookup(handle, kind: "process")
-        if let peer = object as? PeerProcess { return peer.pid }
+        let object = try objects.lookup(handle, kind: .process)
+        if let child = object as? any ChildProcessObject { return child.pid }
         guard case .int(let pid)? = object.details()["pid"] else { throw CommandError("\(handle) has no pid") }
         return Int32(pid)
     }
