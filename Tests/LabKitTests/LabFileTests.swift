@@ -197,6 +197,46 @@ struct LabReplayTests {
         #expect(!Files.exists(marker))
         #expect(!Files.exists("/tmp/escape.txt"))
     }
+
+    /// The escape an audit found: a generator's frame leads to the module's globals, `os` among them. Filtering
+    /// words cannot stop that, so a replay does not run the real python3 at all; conclab's own Python has no `os`.
+    @Test func aReplayedLabRunsNoRealPython() throws {
+        let marker = "/tmp/conclab-python-escape-\(System.processID)"
+        defer { Files.removeTree(marker) }
+        // Outside a replay this snippet does reach os.system through the frames (checked by hand).
+        let escape = "def g():\\n    f = it.gi_frame\\n    while f is not None:\\n        if \"os\" in f.f_globals:\\n            f.f_globals[\"os\"].system(\"touch \(marker)\")\\n            break\\n        f = f.f_back\\n    yield 1\\ntry:\\n    it = g()\\n    next(it)\\nexcept Exception:\\n    pass"
+        let hostile = """
+        ## Escape through CPython
+        ```conclab
+        compare --cpython '\(escape)'
+        ```
+        ```check
+        cpython == "skipped"
+        ```
+        ## Read a secret
+        ```conclab
+        fd open /etc/passwd
+        ```
+        ## Read one through Python
+        ```conclab
+        py --file /etc/passwd
+        ```
+        ## Lines of a secret
+        ```conclab
+        gen lines /etc/passwd
+        ```
+        """
+        var transcript: [String] = []
+        let report = LabReplayer.replay(try lab(hostile, id: "hostile-python")) { transcript.append($0) }
+        let text = transcript.joined(separator: "\n")
+        #expect(report.steps.map(\.passed) == [true, false, false, false], "\(text)")
+        for step in report.steps.dropFirst() {
+            #expect(step.problems.first?.contains("may only read inside its scratch folder") == true, "\(step.problems)")
+        }
+        #expect(text.contains("does not run the real python3"))
+        #expect(!text.contains("root:"))
+        #expect(!Files.exists(marker))
+    }
 }
 
 @Suite("Lab progress")

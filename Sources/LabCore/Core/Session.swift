@@ -68,6 +68,20 @@ public struct Sandbox: Sendable {
         if parts.contains("..") { throw CommandError("a lab may not use '..' in paths ('\(path)')") }
         return path.hasPrefix("/") ? path : scratchDirectory + "/" + path
     }
+
+    /// Files outside the scratch folder a replayed lab may still read: nothing secret, nothing endless.
+    public static let readableOutside: Set<String> = ["/dev/null"]
+
+    /// Resolves `path` for reading: relative paths land in the scratch folder; a lab may not read outside it
+    /// (a replayed lab is someone else's: it must not put this machine's files in its transcript).
+    public func readablePath(_ path: String) throws -> String {
+        if Self.readableOutside.contains(path) { return path }
+        if path.hasPrefix("/") && !path.hasPrefix(scratchDirectory + "/") {
+            throw CommandError("a replayed lab may only read inside its scratch folder; '\(path)' is outside it")
+        }
+        if path.split(separator: "/").contains("..") { throw CommandError("a lab may not use '..' in paths ('\(path)')") }
+        return path.hasPrefix("/") ? path : scratchDirectory + "/" + path
+    }
 }
 
 extension Session {
@@ -75,6 +89,12 @@ extension Session {
     public func writablePath(_ path: String) throws -> String {
         guard let sandbox else { return path }
         return try sandbox.writablePath(path)
+    }
+
+    /// The path a command may read: unchanged in a normal session, confined to the scratch folder in a lab replay.
+    public func readablePath(_ path: String) throws -> String {
+        guard let sandbox else { return path }
+        return try sandbox.readablePath(path)
     }
 }
 

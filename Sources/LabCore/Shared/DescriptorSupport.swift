@@ -3,12 +3,6 @@ import LabOS
 /// Descriptor helpers more than one topic needs (descriptors, IPC): explaining the descriptor limit, waiting for
 /// readiness so Ctrl-C ends the wait, and where a replayed lab reads a relative path.
 package enum DescriptorSupport {
-    /// Where a path is read from: in a replayed lab a relative path means the lab's scratch folder.
-    package static func readablePath(_ path: String, _ session: Session) -> String {
-        guard let sandbox = session.sandbox, !path.hasPrefix("/") else { return path }
-        return sandbox.scratchDirectory + "/" + path
-    }
-
     /// How many descriptors the shell has open, counted without opening one (so it works at the limit too).
     package static func openCount() -> Int {
         if let count = try? ProcFS.openDescriptorCount() { return count }

@@ -69,7 +69,7 @@ package struct FDOpen: Command {
         let mode = OpenMode(rawValue: arguments.string("mode") ?? "r") ?? .read
         let session = context.session
         try session.objects.checkName(arguments.string("name"))
-        let path = mode.writes ? try session.writablePath(given) : DescriptorSupport.readablePath(given, session)
+        let path = mode.writes ? try session.writablePath(given) : try session.readablePath(given)
         let cloexec = arguments.flag("cloexec")
         let fd: Int32
         do { fd = try Descriptors.open(path, mode: mode, closeOnExec: cloexec) } catch { throw DescriptorSupport.explain(error) }
@@ -272,7 +272,7 @@ package struct FDExhaust: Command {
                                """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let path = DescriptorSupport.readablePath(arguments.string("PATH") ?? "/dev/null", context.session)
+        let path = try context.session.readablePath(arguments.string("PATH") ?? "/dev/null")
         let soft = try Descriptors.openFileLimit().soft
         guard soft <= 65_536 else {
             throw CommandError("the limit is \(DescriptorSupport.limitText(soft)) descriptors; lower it first, e.g. 'fd limit 64'")

@@ -151,7 +151,7 @@ package struct GenLines: Command {
                            examples: ["gen lines /etc/os-release", "gen lines /proc/self/status"])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let path = try arguments.require("PATH")
+        let path = try context.session.readablePath(try arguments.require("PATH"))
         guard Files.exists(path) else { throw CommandError("cannot open \(path): no such file or directory (ENOENT)") }
         guard !Files.isDirectory(path) else { throw CommandError("\(path) is a directory; gen lines reads a file") }
         // A device never ends (/dev/zero) or blocks (/dev/tty): only files are read.

@@ -149,7 +149,7 @@ package struct SockConnect: Command {
         switch target {
         case "unix":
             guard let path = arguments.string("ADDRESS") else { throw UsageError("sock connect unix needs a PATH", usage: arguments.usage) }
-            address = .unix(path: DescriptorSupport.readablePath(path, session))
+            address = .unix(path: try session.readablePath(path))
         case "tcp":
             let port = try arguments.integer("ADDRESS", default: -1, range: 1...65_535)
             address = .tcp(host: arguments.string("host") ?? Sockets.loopback, port: UInt16(port))

@@ -11,7 +11,7 @@ import PyLab
 package enum PySupport {
     package static func source(_ arguments: Arguments, context: Context, argument: String = "SNIPPET") throws -> String {
         if let path = arguments.string("file") {
-            do { return try Files.readText(path) } catch { throw CommandError("\(error)") }
+            do { return try Files.readText(try context.session.readablePath(path)) } catch { throw CommandError("\(error)") }
         }
         guard let text = arguments.rawText(argument).map(unquote) else {
             throw UsageError("missing \(argument) (or -f FILE)", usage: arguments.usage)
@@ -272,7 +272,7 @@ package struct DisCommand: Command {
         // `dis script.py` names a file when there is one; otherwise the words are Python.
         if let word = arguments.strings("SNIPPET").first, arguments.strings("SNIPPET").count == 1, word.hasSuffix(".py"),
            Files.isRegularFile(word) {
-            do { source = try Files.readText(word) } catch { throw CommandError("\(error)") }
+            do { source = try Files.readText(try context.session.readablePath(word)) } catch { throw CommandError("\(error)") }
         } else {
             source = try PySupport.source(arguments, context: context)
         }

@@ -162,11 +162,19 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         var columns = ["", "conclab"]
 
         context.progress(0.5, "python3")
-        guard let python = Files.findExecutable("python3") else {
+        // A replayed lab is someone else's: the real python3 would run its snippet with this user's rights, and a
+        // word filter cannot contain Python (frames, globals and builtins are reachable from any generator).
+        // Until python3 runs under the OS's containment, a replay runs conclab's side only and says so.
+        let skipReason: (title: String, note: String)? = context.session.sandbox != nil
+            ? ("a replayed lab does not run python3",
+               "a replayed lab does not run the real python3: it could not be contained, so only conclab's side was run")
+            : Files.findExecutable("python3") == nil
+                ? ("python3 not found", "python3 is not on PATH: only conclab's side was run") : nil
+        guard skipReason == nil, let python = Files.findExecutable("python3") else {
             summary.append("cpython", .string("skipped"))
-            summary.append("note", .string("python3 is not on PATH: only conclab's side was run"))
+            summary.append("note", .string(skipReason?.note ?? ""))
             for (name, value) in ourGlobals.fields { rows.append([.string(name), value]) }
-            return .table(Table(title: "compare: conclab (python3 not found — skipped)", columns: columns, rows: rows, summary: summary))
+            return .table(Table(title: "compare: conclab (\(skipReason?.title ?? "") — skipped)", columns: columns, rows: rows, summary: summary))
         }
         let run: CapturedRun
         do {
