@@ -38,8 +38,8 @@ struct Output: Sendable {
         if !text.isEmpty { write(text + "\n") }
         for note in outcome.notes {
             switch note {
-            case .check(let passed, _): write(renderer.style(note.text, passed ? "32" : "31") + "\n")
-            case .stepDone: write(renderer.style(note.text, "32") + "\n")
+            case .check(let passed, _): write((passed ? renderer.green(note.text) : renderer.red(note.text)) + "\n")
+            case .stepDone: write(renderer.green(note.text) + "\n")
             case .text: write(note.text + "\n")
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Leaving the shell by any path leaves no worker process behind.

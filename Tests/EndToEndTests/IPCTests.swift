@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Descriptors and IPC through the real binary: inheritance, SCM_RIGHTS to a running child, EMFILE and recovery,

@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// Labs through the binary: replay's exit status and transcript, lint's file:line reports,

@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 /// Names the fork server gives itself (its main thread's name, in /proc/PID/stat).
 private let forkServerName = "conclab-fsrv"

@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// conclab with stdin not a terminal, or `conclab run FILE`: a transcript on stdout, errors on stderr.

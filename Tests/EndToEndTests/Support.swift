@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 /// The parent of every end-to-end suite, so they run one test at a time: each starts processes (and tmux
 /// servers), and a child launched by one test inherits whatever descriptors another test has open at that
@@ -38,15 +39,6 @@ enum Conclab {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `seconds` pass; the sleep only paces the polling.
-func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Clock.monotonicNanoseconds() + Int64(seconds * 1e9)
-    while true {
-        if try condition() { return true }
-        if Clock.monotonicNanoseconds() >= deadline { return false }
-        System.sleep(nanoseconds: 20_000_000)
-    }
-}
 
 /// A fresh directory under the system temporary directory; `remove()` deletes it and all it holds.
 struct TemporaryDirectory {

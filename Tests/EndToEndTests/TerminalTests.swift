@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// The interactive shell in a real terminal: tmux on a private socket, a 120×40 pane, a private

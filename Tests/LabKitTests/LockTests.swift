@@ -1,28 +1,13 @@
 import LabOS
 import Synchronization
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
 import LabTopics
 import LabGuide
 
-/// Helpers of the thread, lock and deadlock tests.
-enum ThreadsTestSupport {
-    /// Polls `condition` until it holds or `seconds` pass; the test then asserts on the result.
-    static func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Clock.monotonicNanoseconds() + Int64(seconds * 1e9)
-        while Clock.monotonicNanoseconds() < deadline {
-            if condition() { return true }
-            System.sleep(nanoseconds: 2_000_000)
-        }
-        return condition()
-    }
-}
-
-private func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-    ThreadsTestSupport.eventually(within: seconds, condition)
-}
 
 @Suite struct WaitForGraphTests {
     private func graph(_ edges: [(String, String, String)]) -> WaitForGraph {

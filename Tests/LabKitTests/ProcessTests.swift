@@ -1,6 +1,7 @@
 import LabOS
 import Synchronization
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -17,14 +18,6 @@ private let conclabBinary: String? = {
 
 private func field(_ outcome: Outcome, _ name: String) -> Value? { outcome.result.fields[name] }
 
-private func waitUntil(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Clock.monotonicNanoseconds() + Int64(seconds * 1e9)
-    while !condition() {
-        if Clock.monotonicNanoseconds() >= deadline { return false }
-        System.sleep(nanoseconds: 5_000_000)
-    }
-    return true
-}
 
 /// The messages of the worker and fork-server protocols: what goes out comes back; anything else is refused.
 @Suite struct ProcessProtocolTests {
@@ -281,17 +274,17 @@ extension ProcessSuites {
             guard case .int(let pid)? = field(spawn, "pid") else { Issue.record("no pid"); return }
             #expect(field(spawn, "start_method") == .string(method.rawValue))
             let worker = try #require(try session.objects.lookup("p1", kind: .process) as? WorkerProcess)
-            #expect(waitUntil { worker.state == "sleeping" })
+            #expect(eventually { worker.state == "sleeping" })
             #expect(ProcFS.stat(pid: Int32(pid))?.command == WorkerMode.processName)
 
             #expect(session.execute("proc kill p1 STOP").succeeded)
-            #expect(waitUntil { worker.state == "stopped" })
+            #expect(eventually { worker.state == "stopped" })
             #expect(session.execute("proc kill p1 CONT").succeeded)
-            #expect(waitUntil { worker.state == "sleeping" })
+            #expect(eventually { worker.state == "sleeping" })
 
             #expect(session.execute("proc kill p1 TERM").succeeded)
             // Ended but not waited for: a zombie, whose end is already known.
-            #expect(waitUntil { worker.state == "zombie" })
+            #expect(eventually { worker.state == "zombie" })
             let listed = session.execute("proc list")
             let rows = try #require(listed.result.fields["rows"])
             #expect(rowValue(rows, "state") == .string("zombie"))
@@ -305,7 +298,7 @@ extension ProcessSuites {
             #expect(field(wait, "exit_code") == .null)
             #expect(worker.state == "killed by SIGTERM")
             // Reaped: the zombie is gone from /proc.
-            #expect(waitUntil { ProcFS.stat(pid: Int32(pid)) == nil })
+            #expect(eventually { ProcFS.stat(pid: Int32(pid)) == nil })
             #expect(session.execute("proc kill p1").failure?.message.contains("has already ended (killed by SIGTERM)") == true)
         }
 
@@ -334,7 +327,7 @@ extension ProcessSuites {
             let worker = try #require(try session.objects.lookup("p1", kind: .process) as? WorkerProcess)
             // A signal the shell did not send: a crash, as far as the shell knows.
             try ChildProcess.signal(worker.pid, 11)
-            #expect(waitUntil { session.takeNoticesContaining("crashed: killed by SIGSEGV") })
+            #expect(eventually { session.takeNoticesContaining("crashed: killed by SIGSEGV") })
             #expect(field(session.execute("proc wait p1"), "signal") == .string("SIGSEGV"))
         }
 
@@ -367,7 +360,7 @@ extension ProcessSuites {
             #expect(session.execute("close fs1").succeeded)
             let list = session.execute("proc list | where state == \"killed by SIGKILL\"")
             #expect(field(list, "count") == .int(2))
-            #expect(waitUntil { workers.allSatisfy { ProcFS.stat(pid: $0) == nil } && ProcFS.stat(pid: server.pid) == nil })
+            #expect(eventually { workers.allSatisfy { ProcFS.stat(pid: $0) == nil } && ProcFS.stat(pid: server.pid) == nil })
         }
 
         @Test func parCompareMeasuresThreeWays() throws {
@@ -459,7 +452,7 @@ extension ProcessSuites {
             let roles = (0..<3).map { index in list.result.fields["rows"].flatMap { rowValue($0, "workload", at: index) } }
             #expect(roles == [.string("echo peer of ch1"), .string("fd child"), .string("sleep 60000")])
             #expect(session.execute("proc kill p1 STOP").succeeded)
-            #expect(waitUntil { field(session.execute("proc list | where handle == \"p1\""), "rows").flatMap { rowValue($0, "state") } == .string("stopped") })
+            #expect(eventually { field(session.execute("proc list | where handle == \"p1\""), "rows").flatMap { rowValue($0, "state") } == .string("stopped") })
             #expect(session.execute("proc kill p1 KILL").succeeded)
             let wait = session.execute("proc wait p1 --timeout 10000")
             #expect(field(wait, "signal") == .string("SIGKILL"))

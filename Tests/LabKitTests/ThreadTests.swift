@@ -1,14 +1,12 @@
 import LabOS
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
 import LabTopics
 import LabGuide
 
-private func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-    ThreadsTestSupport.eventually(within: seconds, condition)
-}
 
 private func thread(_ session: Session, _ handle: String) -> LabThread? {
     (try? session.objects.lookup(handle, kind: .thread)) as? LabThread
