@@ -13,13 +13,13 @@ public enum LabGuide {
         package var progress: LabProgress?
     }
 
-    package static let key = "lab.guide"
+    /// The guide's state; saved progress is read from the state folder when the session first asks.
+    package static let stateKey = TopicKey("lab.guide") { session in
+        State(progress: LabProgress.load(from: session.environment.stateDirectory))
+    }
 
     package static func withState<R>(_ session: Session, _ body: (inout State) throws -> R) rethrows -> R {
-        try session.withTopicState(key, initial: State()) { state in
-            if state.progress == nil { state.progress = LabProgress.load(from: session.environment.stateDirectory) }
-            return try body(&state)
-        }
+        try session.withState(stateKey, body)
     }
 
     /// `[tour 2/5] ` while a lab is active, else empty.
