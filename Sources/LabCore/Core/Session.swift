@@ -31,9 +31,9 @@ public enum OutputFormat: String, Sendable {
 public struct Settings: Sendable {
     public var output: OutputFormat = .human
     public var color: Bool = false
-    /// Lab language: "en" or "ru".
-    public var language: String = "en"
-    public init(output: OutputFormat = .human, color: Bool = false, language: String = "en") {
+    /// The labs' language (and the guide's sentences around them).
+    public var language: LabLanguage = .en
+    public init(output: OutputFormat = .human, color: Bool = false, language: LabLanguage = .en) {
         self.output = output
         self.color = color
         self.language = language
