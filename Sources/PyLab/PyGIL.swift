@@ -147,15 +147,15 @@ package final class GIL: Sendable {
     package let dropRequest = Atomic<Int>(0)
     private let gate = Gate(GILCore())
     private let interval = Atomic<Int64>(5_000_000)
-    /// Where GIL events go for the timeline (request, acquire, drop, forced switch); set once by the runtime.
-    private let recorderState = Locked<EventRecorder?>(nil)
+    /// Who hears of GIL events (request, acquire, drop, forced switch), e.g. the timeline; set once, after making the runtime.
+    private let observerState = Locked<(any PyEventObserver)?>(nil)
 
     package init() {}
 
-    package func attach(_ recorder: EventRecorder) { recorderState.withLock { $0 = recorder } }
+    package func attach(_ observer: any PyEventObserver) { observerState.withLock { $0 = observer } }
 
-    private func record(_ name: String, _ kind: EventKind) {
-        if let recorder = recorderState.withLock({ $0 }), recorder.isOn { recorder.record(name, kind) }
+    private func record(_ name: String, _ event: PyEvent) {
+        observerState.withLock { $0 }?.report(event, thread: name)
     }
 
     package func setInterval(_ nanoseconds: Int64) { interval.store(max(1_000, nanoseconds), ordering: .relaxed) }
@@ -181,10 +181,10 @@ package final class GIL: Sendable {
             return false
         }
         if immediate {
-            record(name, .gilAcquire)
+            record(name, .gilAcquired)
             return
         }
-        record(name, .gilRequest)
+        record(name, .gilRequested)
         while true {
             let taken = gate.wait(timeoutNanoseconds: interval.load(ordering: .relaxed)) { core -> Bool? in
                 guard core.tryTake(thread, name: name, now: Clock.monotonicNanoseconds(), since: since) else { return nil }
@@ -195,7 +195,7 @@ package final class GIL: Sendable {
             if taken == true {
                 // Wake the thread that dropped it on request: it waits until someone else has taken it.
                 gate.update { _ in }
-                record(name, .gilAcquire)
+                record(name, .gilAcquired)
                 return
             }
             gate.update { core in
@@ -211,13 +211,13 @@ package final class GIL: Sendable {
             core.drop(thread, now: Clock.monotonicNanoseconds(), onRequest: onRequest)
             return name
         }
-        record(name, onRequest ? .forcedSwitch : .gilDrop)
+        record(name, onRequest ? .gilForcedSwitch : .gilDropped)
     }
 
     /// The holder saw the drop request: let go, wait until another thread has the GIL, take it back.
     package func yield(_ thread: Int, name: String) {
         drop(thread, onRequest: true)
-        record(name, .gilRequest)
+        record(name, .gilRequested)
         _ = gate.wait { core -> Bool? in core.mayRetake(thread) ? true : nil }
         take(thread, name: name)
     }

@@ -14,21 +14,21 @@ package struct SnippetParallelJob: ParallelJob {
     package let snippet: String
     /// The Python source (`\n` expanded).
     package let source: String
-    /// Where the threads' start, end and GIL events go (`trace par compare --py …`), if anywhere.
-    package let recorder: EventRecorder?
+    /// Who hears the threads' start, end and GIL events (the timeline, `trace par compare --py …`), if anyone.
+    package let observer: (any PyEventObserver)?
 
     /// A worker gets the snippet as one argument: argv strings are limited (128 KiB each on Linux), so are snippets.
     package static let maximumLength = 64 * 1024
 
     /// Checks the snippet (length, no NUL, compiles) so a mistake is reported once, before anything runs.
-    package init(snippet: String, recorder: EventRecorder? = nil) throws {
+    package init(snippet: String, observer: (any PyEventObserver)? = nil) throws {
         guard snippet.utf8.count <= Self.maximumLength else {
             throw CommandError("the snippet is \(snippet.utf8.count) bytes; at most \(Self.maximumLength) can be given to a worker process")
         }
         guard !snippet.utf8.contains(0) else { throw CommandError("the snippet contains a NUL byte") }
         guard !snippet.trimmed().isEmpty else { throw CommandError("the snippet is empty: give some Python, e.g. --py 'print(1)'") }
         self.snippet = snippet
-        self.recorder = recorder
+        self.observer = observer
         self.source = SnippetText.expandingNewlines(snippet)
         do { _ = try PyRuntime().compile(source) } catch { throw CommandError(error.description) }
     }
@@ -46,12 +46,12 @@ package struct SnippetParallelJob: ParallelJob {
 
     /// The interpreter a part runs in: the GIL on or off. Without the GIL, reference counts are biased (each
     /// object's owner counts without atomics, other threads atomically), as in free-threaded CPython.
-    package static func runtime(gil: Bool, recorder: EventRecorder? = nil) -> PyRuntime {
+    package static func runtime(gil: Bool, observer: (any PyEventObserver)? = nil) -> PyRuntime {
         var settings = PySettings()
         settings.gilEnabled = gil
         settings.refcount = gil ? .plain : .biased
         let runtime = PyRuntime(settings: settings)
-        if let recorder { runtime.gil.attach(recorder) }
+        if let observer { runtime.gil.attach(observer) }
         return runtime
     }
 
@@ -60,12 +60,12 @@ package struct SnippetParallelJob: ParallelJob {
     }
 
     package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
-        let runtime = Self.runtime(gil: true, recorder: recorder)
+        let runtime = Self.runtime(gil: true, observer: observer)
         let code = try compiled(in: runtime)
         for done in 0..<count {
-            recorder?.record("sequential", .start)
+            observer?.report(.threadStarted, thread: "sequential")
             let outcome = runtime.runHere(code, name: "sequential", cancellation: cancellation)
-            recorder?.record("sequential", .end)
+            observer?.report(.threadEnded(error: nil), thread: "sequential")
             if cancellation.isCancelled { throw JobStopped() }
             if let error = outcome.errorSummary ?? outcome.error { throw CommandError("run \(done + 1): \(error)") }
             progress(done + 1)
@@ -74,11 +74,11 @@ package struct SnippetParallelJob: ParallelJob {
 
     package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
         let withGIL = mode != .noGIL
-        let runtime = Self.runtime(gil: withGIL, recorder: recorder)
+        let runtime = Self.runtime(gil: withGIL, observer: observer)
         let code = try compiled(in: runtime)
         let finished = Atomic<Int>(0)
         let team = try runtime.runTeam(code, count: count, cancellation: cancellation, threadName: withGIL ? "gil" : "nogil",
-                                       recorder: recorder, onThreadEnd: { _ in
+                                       observer: observer, onThreadEnd: { _ in
             progress(finished.add(1, ordering: .relaxed).newValue)
         })
         if team.cancelled { throw JobStopped() }

@@ -66,10 +66,10 @@ extension PyRuntime {
     /// While waiting it polls `cancellation`; a cancel asks every thread to stop (a KeyboardInterrupt inside the
     /// snippet, so `finally` and `with` still run) and still waits for all of them. `onThreadEnd` is called on each
     /// thread as it ends, with its index.
-    /// Threads are named `NAME-1`, `NAME-2` … (`py-1` by default); with a `recorder`, each one's start and end go on
-    /// the timeline (the GIL's own events go there when the runtime's GIL is attached to it).
+    /// Threads are named `NAME-1`, `NAME-2` … (`py-1` by default); an `observer` hears each one's start and end
+    /// (the GIL's own events go to the observer attached to the runtime's GIL, if any).
     package func runTeam(_ code: CodeObject, count: Int, cancellation: Cancellation?, threadName: String = "py",
-                 recorder: EventRecorder? = nil, onThreadEnd: (@Sendable (Int) -> Void)? = nil) throws -> TeamOutcome {
+                 observer: (any PyEventObserver)? = nil, onThreadEnd: (@Sendable (Int) -> Void)? = nil) throws -> TeamOutcome {
         final class Shared: Sendable {
             package let ready = Atomic<Int>(0)
             package let go = Atomic<Bool>(false)
@@ -87,9 +87,9 @@ extension PyRuntime {
                     shared.states.withLock { $0.append(ts) }
                     shared.ready.add(1, ordering: .acquiringAndReleasing)
                     while !shared.go.load(ordering: .acquiring) { System.yield() }
-                    recorder?.record(name, .start)
+                    observer?.report(.threadStarted, thread: name)
                     let outcome = self.run(code, on: ts)
-                    recorder?.record(name, .end, outcome.errorSummary ?? "")
+                    observer?.report(.threadEnded(error: outcome.errorSummary), thread: name)
                     onThreadEnd?(index)
                     shared.done.update { $0[index] = outcome }
                 }

@@ -124,20 +124,6 @@ public final class PyRuntime: Sendable {
         gil.setInterval(settings.switchIntervalNanoseconds)
     }
 
-    /// The interpreter of `session`, made on first use.
-    public static func shared(for session: Session) -> PyRuntime {
-        // Outside the topic-state lock: the recorder is topic state too.
-        let recorder = EventRecorder.of(session)
-        return session.withTopicState("interpreter", initial: PyRuntimeBox()) { box in
-            if box.runtime == nil {
-                let runtime = PyRuntime()
-                runtime.gil.attach(recorder)
-                box.runtime = runtime
-            }
-            return box.runtime ?? PyRuntime()
-        }
-    }
-
     package var settings: PySettings { settingsState.withLock { $0 } }
 
     // MARK: symbols
@@ -305,11 +291,4 @@ public final class PyRuntime: Sendable {
         }
         return record
     }
-}
-
-/// The per-session holder of the runtime (topic state must be a Sendable value).
-package final class PyRuntimeBox: @unchecked Sendable {
-    // Only touched inside Session.withTopicState's lock.
-    package var runtime: PyRuntime?
-    package init() {}
 }

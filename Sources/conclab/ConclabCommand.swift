@@ -17,10 +17,13 @@ struct GlobalOptions: ParsableArguments {
     var lang: String?
 
     mutating func validate() throws {
-        if let lang, !LabCatalog.languages.contains(lang) {
+        if let lang, LabLanguage(rawValue: lang) == nil {
             throw ValidationError("--lang must be en or ru, got '\(lang)'")
         }
     }
+
+    /// The language `--lang` names (validated above).
+    var language: LabLanguage? { lang.flatMap(LabLanguage.init(rawValue:)) }
 }
 
 /// `conclab`: the shell; `conclab run FILE`: a script.
@@ -102,7 +105,7 @@ struct ReplayMode: ParsableCommand {
                 failures += 1
                 continue
             }
-            if let lang, lab.language != lang { continue }
+            if let lang, lab.language.rawValue != lang { continue }
             let report = LabReplayer.replay(lab) { line in if !json { output.write(line + "\n") } }
             if report.status == .failed { failures += 1 }
             reports.append(report)

@@ -36,7 +36,7 @@ final class Frontend {
         self.options = options
         let color = System.isTerminal(0) && System.isTerminal(1) && !options.noColor
             && (System.environment("NO_COLOR") ?? "").isEmpty
-        let language = options.lang ?? LabCatalog.languageFromEnvironment()
+        let language = options.language ?? LabCatalog.languageFromEnvironment()
         session = Session(settings: Settings(output: options.json ? .json : .human, color: color, language: language),
                           environment: SessionEnvironment(labsDirectory: Frontend.labsDirectory(), stateDirectory: Files.stateDirectory))
     }

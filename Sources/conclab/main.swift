@@ -18,7 +18,7 @@ WorkerMode.useExecutable()
 var arguments = Array(CommandLine.arguments.dropFirst())
 let subcommands: Set<String> = ["shell", "run", "replay", "lint"]
 if let index = arguments.firstIndex(where: { subcommands.contains($0) }), index > 0,
-   arguments[..<index].allSatisfy({ $0.hasPrefix("-") || ["en", "ru"].contains($0) }) {
+   arguments[..<index].allSatisfy({ $0.hasPrefix("-") || LabLanguage(rawValue: $0) != nil }) {
     let leading = Array(arguments[..<index])
     arguments.removeSubrange(..<index)
     arguments.insert(contentsOf: leading, at: 1)

@@ -64,7 +64,7 @@ struct LabFileTests {
         #expect(lab.title == "A sample")
         #expect(lab.topic == "shell")
         #expect(lab.minutes == 3)
-        #expect(lab.language == "en")
+        #expect(lab.language == .en)
         #expect(lab.requires == [.cores(1)])
         #expect(lab.introduction == "Intro text.")
         #expect(lab.steps.count == 2)
@@ -79,7 +79,16 @@ struct LabFileTests {
     }
 
     @Test func languageComesFromTheFolder() throws {
-        #expect(try LabParser.parse(goodLab, path: "Labs/ru/01-sample.md").language == "ru")
+        #expect(try LabParser.parse(goodLab, path: "Labs/ru/01-sample.md").language == .ru)
+    }
+
+    @Test func aFolderThatNamesNoLanguageMeansEnglish() throws {
+        #expect(try LabParser.parse(goodLab, path: "/tmp/labs/01-sample.md").language == .en)
+    }
+
+    @Test(arguments: [("ru_RU.UTF-8", LabLanguage.ru), ("ru", .ru), ("en_GB.UTF-8", .en), ("C.UTF-8", .en), ("POSIX", .en)])
+    func localeNamesTheLanguage(locale: String, language: LabLanguage) {
+        #expect(LabLanguage(locale: locale) == language)
     }
 
     /// Each malformed variant, with the line its error must name.

@@ -77,7 +77,7 @@ struct LabStepRequirementParsingTests {
         #expect(LabCatalog.unmetRequirement([.cores(1)]) == nil)
         #expect(LabCatalog.unmetRequirement([.cores(1), .cores(9999)]) == needs9999)
         #expect(LabCatalog.unmetRequirement([.program("conclab-no-such-program")]) == "needs conclab-no-such-program, which is not on PATH")
-        #expect(LabCatalog.unmetRequirement([.cores(9999)], language: "ru") == "нужно ядер: 9999, на этой машине: \(System.numberOfCPUs)")
+        #expect(LabCatalog.unmetRequirement([.cores(9999)], language: .ru) == "нужно ядер: 9999, на этой машине: \(System.numberOfCPUs)")
     }
 }
 

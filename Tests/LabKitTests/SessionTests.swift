@@ -182,6 +182,45 @@ private struct NounWithoutDefault: Command {
     let verbs: [any Command] = [ShelfPut()]
 }
 
+/// Topic state: typed keys, one slot and one lock per key and session.
+@Suite struct TopicStateTests {
+    static let counter = TopicKey("test.counter") { 0 }
+    static let words = TopicKey("test.words") { [String]() }
+    /// Same name as `counter`, another type: a slot of its own.
+    static let counterText = TopicKey("test.counter") { "none" }
+
+    @Test func stateIsTypedAndKeptPerSession() {
+        let a = Session()
+        let b = Session()
+        a.withState(Self.counter) { $0 += 2 }
+        a.withState(Self.counter) { $0 += 3 }
+        #expect(a.state(Self.counter) == 5)
+        #expect(b.state(Self.counter) == 0)
+        #expect(a.state(Self.counterText) == "none")
+    }
+
+    @Test func twoTopicsStatesNestWithoutDeadlock() {
+        let session = Session()
+        session.withState(Self.words) { words in
+            session.withState(Self.counter) { $0 += 1 }
+            words.append("outer")
+            // The interpreter is made here, inside another topic's state, and takes the timeline's state itself.
+            words.append(PyRuntime.shared(for: session) === PyRuntime.shared(for: session) ? "same" : "two")
+        }
+        #expect(session.state(Self.words) == ["outer", "same"])
+        #expect(session.state(Self.counter) == 1)
+    }
+
+    @Test func initialSeesTheSession() {
+        let key = TopicKey("test.history") { session in session.history.count }
+        let session = Session()
+        session.addHistory("a")
+        #expect(session.state(key) == 1)
+        session.addHistory("b")
+        #expect(session.state(key) == 1)
+    }
+}
+
 @Suite struct PipelineTests {
     private func historySession() -> Session {
         let session = Session()

@@ -31,9 +31,9 @@ public enum OutputFormat: String, Sendable {
 public struct Settings: Sendable {
     public var output: OutputFormat = .human
     public var color: Bool = false
-    /// Lab language: "en" or "ru".
-    public var language: String = "en"
-    public init(output: OutputFormat = .human, color: Bool = false, language: String = "en") {
+    /// The labs' language (and the guide's sentences around them).
+    public var language: LabLanguage = .en
+    public init(output: OutputFormat = .human, color: Bool = false, language: LabLanguage = .en) {
         self.output = output
         self.color = color
         self.language = language
@@ -180,7 +180,8 @@ public final class Session: Sendable {
     private let historyState = Locked<[String]>([])
     private let running = Locked<Cancellation?>(nil)
     private let progressState = Locked<(@Sendable (Double, String) -> Void)?>(nil)
-    private let topicState = Locked<[String: any Sendable]>([:])
+    /// Each topic's state, one slot (and one lock) per `TopicKey` (see TopicState.swift).
+    let topicSlots = TopicSlots()
     private let noticeState = Locked<[String]>([])
     private let lastResultState = Locked<LabResult>(.nothing)
     /// Where a replayed lab may write; nil in a normal session.
@@ -216,16 +217,6 @@ public final class Session: Sendable {
     public var progressReporter: (@Sendable (Double, String) -> Void)? {
         get { progressState.withLock { $0 } }
         set { progressState.withLock { $0 = newValue } }
-    }
-
-    /// Session-scoped state of a topic (the active lab, the recorder, the generator trace switch…),
-    /// created from `initial` on first use. Keys are the topic's own; values live as long as the session.
-    public func withTopicState<T: Sendable, R>(_ key: String, initial: @autoclosure () -> T, _ body: (inout T) throws -> R) rethrows -> R {
-        try topicState.withLock { store in
-            var value = (store[key] as? T) ?? initial()
-            defer { store[key] = value }
-            return try body(&value)
-        }
     }
 
     /// The result of the last top-level command that succeeded with something to show (for `chart export`).

@@ -68,8 +68,10 @@ public final class EventRecorder: Sendable {
 
     /// The recorder of `session`, made on first use.
     public static func of(_ session: Session) -> EventRecorder {
-        session.withTopicState("timeline.recorder", initial: EventRecorder()) { $0 }
+        session.state(stateKey)
     }
+
+    package static let stateKey = TopicKey("timeline.recorder") { EventRecorder() }
 
     public var isOn: Bool { enabled.load(ordering: .relaxed) }
 

@@ -74,7 +74,11 @@ package final class LockTable: Sendable {
 
     /// The table of `session`, made on first use; its watchdog posts notices to the session.
     package static func of(_ session: Session) -> LockTable {
-        session.withTopicState("locks", initial: LockTable(notify: { [weak session] text in session?.post(notice: text) })) { $0 }
+        session.state(stateKey)
+    }
+
+    package static let stateKey = TopicKey("locks") { session in
+        LockTable(notify: { [weak session] text in session?.post(notice: text) })
     }
 
     // MARK: Locks

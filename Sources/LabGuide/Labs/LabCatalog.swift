@@ -3,7 +3,6 @@ import LabCore
 
 /// Finding labs on disk: `Labs/<lang>/NN-id.md`.
 public enum LabCatalog {
-    public static let languages = ["en", "ru"]
 
     /// Lab files under `paths` (files as given, folders searched recursively), sorted; FORMAT.md and README.md are not labs.
     public static func files(in paths: [String]) -> [String] {
@@ -24,10 +23,10 @@ public enum LabCatalog {
     }
 
     /// Loads every lab of one language from `labsDirectory/<language>`; files that fail to parse come back as errors.
-    public static func load(labsDirectory: String, language: String) -> (labs: [Lab], errors: [LabFileError]) {
+    public static func load(labsDirectory: String, language: LabLanguage) -> (labs: [Lab], errors: [LabFileError]) {
         var labs: [Lab] = []
         var errors: [LabFileError] = []
-        for path in files(in: [labsDirectory + "/" + language]) {
+        for path in files(in: [labsDirectory + "/" + language.rawValue]) {
             do {
                 labs.append(try LabParser.parse(try Files.readText(path), path: path, language: language))
             } catch let error as LabFileError {
@@ -46,30 +45,30 @@ public enum LabCatalog {
 
     /// The first of `requirements` this machine does not meet, as a reason in `language`
     /// ("needs 2 cores, this machine has 1"); nil when all are met. Used for labs and for single steps.
-    public static func unmetRequirement(_ requirements: [LabRequirement], language: String = "en") -> String? {
-        let ru = language == "ru"
+    public static func unmetRequirement(_ requirements: [LabRequirement], language: LabLanguage = .en) -> String? {
+        let strings = language.strings
         for requirement in requirements {
             switch requirement {
             case .program(let name):
                 if Files.findExecutable(name) == nil {
-                    return ru ? "нужна программа \(name), а её нет в PATH" : "needs \(name), which is not on PATH"
+                    return strings.needsProgram(name)
                 }
             case .cores(let n):
                 let have = System.numberOfCPUs
-                if have < n { return ru ? "нужно ядер: \(n), на этой машине: \(have)" : "needs \(n) cores, this machine has \(have)" }
+                if have < n { return strings.needsCores(n, have) }
             }
         }
         return nil
     }
 
     /// The lab language from LC_ALL / LANG (`ru_*` → Russian), else English.
-    public static func languageFromEnvironment() -> String {
+    public static func languageFromEnvironment() -> LabLanguage {
         for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let value = System.environment(name), !value.isEmpty {
-                return value.hasPrefix("ru") ? "ru" : "en"
+                return LabLanguage(locale: value)
             }
         }
-        return "en"
+        return .en
     }
 }
 

@@ -116,8 +116,7 @@ package struct LabHint: Command {
             guard let lab = s.lab else { return .nothing }
             let hints = lab.steps[s.step].hints
             if hints.isEmpty {
-                return .text(lab.language == "ru" ? "Для этого шага подсказки нет. Команды шага: " + lab.steps[s.step].commands.map(\.text).joined(separator: "; ")
-                                                  : "No hint for this step. Its commands: " + lab.steps[s.step].commands.map(\.text).joined(separator: "; "))
+                return .text(lab.language.strings.noHint(lab.steps[s.step].commands.map(\.text).joined(separator: "; ")))
             }
             return .text(hints.joined(separator: "\n"))
         }
@@ -137,7 +136,7 @@ package struct LabStatus: Command {
                 ("title", .string(step.title)),
                 ("checks_passed", .int(s.passedGroups.count)), ("check_groups", .int(step.checkGroups.count)),
                 ("steps_done", .list(done.sorted().map { .int($0) })),
-                ("language", .string(lab.language)),
+                ("language", .string(lab.language.rawValue)),
             ])
             // Only on a step this machine cannot do: why, and that it counts as done.
             if let reason = LabGuide.unmetRequirement(lab, s.step) {

@@ -7,7 +7,8 @@ public struct Lab: Sendable {
     public var topic: String
     public var minutes: Int
     public var requires: [LabRequirement]
-    public var language: String
+    /// The language the lab is written in: its folder's (`Labs/ru/…`), English for a folder that names none.
+    public var language: LabLanguage
     public var path: String
     public var introduction: String
     public var steps: [LabStep]
@@ -90,8 +91,8 @@ public struct LabFileError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 public enum LabParser {
-    /// Parses a lab file. `language` defaults to the folder name (`Labs/ru/…` → "ru").
-    public static func parse(_ text: String, path: String, language: String? = nil) throws(LabFileError) -> Lab {
+    /// Parses a lab file. `language` defaults to the folder's (`Labs/ru/…` → ru).
+    public static func parse(_ text: String, path: String, language: LabLanguage? = nil) throws(LabFileError) -> Lab {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
         func fail(_ line: Int, _ reason: String) -> LabFileError { LabFileError(path: path, line: line, reason: reason) }
         guard lines.first == "---" else { throw fail(1, "a lab starts with front matter: a line '---', then 'id: …', 'title: …', 'topic: …', 'minutes: …', then '---'") }
@@ -140,7 +141,7 @@ public enum LabParser {
                 requires.append(try requirement(item, line: line))
             }
         }
-        let folder = path.split(separator: "/").dropLast().last.map(String.init) ?? "en"
+        let folder = path.split(separator: "/").dropLast().last.flatMap { LabLanguage(rawValue: String($0)) } ?? .en
         var lab = Lab(id: id, title: meta["title"]!.0, topic: meta["topic"]!.0, minutes: minutes, requires: requires,
                       language: language ?? folder, path: path, introduction: "", steps: [])
         i += 1

@@ -13,13 +13,13 @@ public enum LabGuide {
         package var progress: LabProgress?
     }
 
-    package static let key = "lab.guide"
+    /// The guide's state; saved progress is read from the state folder when the session first asks.
+    package static let stateKey = TopicKey("lab.guide") { session in
+        State(progress: LabProgress.load(from: session.environment.stateDirectory))
+    }
 
     package static func withState<R>(_ session: Session, _ body: (inout State) throws -> R) rethrows -> R {
-        try session.withTopicState(key, initial: State()) { state in
-            if state.progress == nil { state.progress = LabProgress.load(from: session.environment.stateDirectory) }
-            return try body(&state)
-        }
+        try session.withState(stateKey, body)
     }
 
     /// `[tour 2/5] ` while a lab is active, else empty.
@@ -133,8 +133,7 @@ public enum LabGuide {
         if skipped {
             // The step's description already says why it is skipped and that 'lab next' moves on.
             if entry.stepsDone.count == lab.steps.count {
-                notes.append(.stepDone(lab.language == "ru" ? "✓ Лабораторная '\(lab.id)' пройдена. 'lab list' покажет остальные."
-                                                            : "✓ Lab '\(lab.id)' complete. 'lab list' shows the others."))
+                notes.append(.stepDone(lab.language.strings.labComplete(lab.id)))
             }
             return notes
         }
@@ -148,7 +147,7 @@ public enum LabGuide {
         return notes
     }
 
-    package static func describeStep(_ lab: Lab, _ index: Int, language: String) -> String {
+    package static func describeStep(_ lab: Lab, _ index: Int, language: LabLanguage) -> String {
         let step = lab.steps[index]
         var lines = ["\(lab.title) — step \(index + 1) of \(lab.steps.count): \(step.title)"]
         if !step.prose.isEmpty { lines.append(""); lines.append(step.prose) }
@@ -157,22 +156,17 @@ public enum LabGuide {
             lines.append(skipNote(reason, last: index + 1 == lab.steps.count, language: language))
         }
         lines.append("")
-        lines.append(language == "ru" ? "Команды (Tab подставит):" : "Try (Tab completes):")
+        lines.append(language.strings.tryCommands)
         for c in step.commands { lines.append("  " + c.text) }
         if !step.checkGroups.isEmpty {
-            lines.append(language == "ru" ? "Проверяется:" : "Checked:")
+            lines.append(language.strings.checked)
             for group in step.checkGroups { for c in group.checks { lines.append("  " + c.text) } }
         }
         return lines.joined(separator: "\n")
     }
 
     /// What the learner reads on a step this machine cannot do.
-    package static func skipNote(_ reason: String, last: Bool, language: String) -> String {
-        if language == "ru" {
-            return "○ На этой машине шаг пропускается: \(reason). Он засчитан как пройденный; "
-                + (last ? "это последний шаг." : "'lab next' — к следующему шагу.")
-        }
-        return "○ This step is skipped on this machine: \(reason). It counts as done; "
-            + (last ? "it is the last step." : "'lab next' moves on.")
+    package static func skipNote(_ reason: String, last: Bool, language: LabLanguage) -> String {
+        language.strings.stepSkipped(reason, last)
     }
 }

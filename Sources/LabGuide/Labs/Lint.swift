@@ -28,7 +28,7 @@ public enum LabLinter {
                 continue
             }
             // Compare each pair once, from the English side.
-            guard lab.language == "en" else { continue }
+            guard lab.language == .en else { continue }
             let other: Lab
             if let parsed = labs[twinPath] { other = parsed } else {
                 guard let text = try? Files.readText(twinPath), let parsed = try? LabParser.parse(text, path: twinPath) else { continue }
@@ -42,9 +42,9 @@ public enum LabLinter {
     package static func twin(of path: String) -> String? {
         var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2 else { return nil }
-        let language = parts[parts.count - 2]
-        guard let i = LabCatalog.languages.firstIndex(of: language) else { return nil }
-        parts[parts.count - 2] = LabCatalog.languages[(i + 1) % LabCatalog.languages.count]
+        let languages = LabLanguage.allCases
+        guard let language = LabLanguage(rawValue: parts[parts.count - 2]), let i = languages.firstIndex(of: language) else { return nil }
+        parts[parts.count - 2] = languages[(i + 1) % languages.count].rawValue
         return parts.joined(separator: "/")
     }
 

@@ -74,7 +74,7 @@ public struct ReplayReport: Sendable {
 
     public var json: Record {
         Record([
-            ("id", .string(lab.id)), ("language", .string(lab.language)), ("path", .string(lab.path)),
+            ("id", .string(lab.id)), ("language", .string(lab.language.rawValue)), ("path", .string(lab.path)),
             ("status", .string(status.rawValue)), ("skip_reason", skipReason.map(Value.string) ?? .null),
             ("checks", .int(checkCount)), ("failed", .int(failedCount)), ("skipped_steps", .int(skippedStepCount)),
             ("elapsed_ms", .ms(elapsedNanoseconds)),

@@ -8,11 +8,11 @@ package enum Recorder {
         package var lines: [String] = []
     }
 
-    package static let key = "record"
+    package static let stateKey = TopicKey("record") { State() }
 
     /// Appends a typed line to the active recording and rewrites the file, so nothing is lost if the shell dies.
     package static func observe(_ line: String, in session: Session) {
-        session.withTopicState(key, initial: State()) { s in
+        session.withState(stateKey) { s in
             guard s.path != nil, !line.hasPrefix("record ") && line != "record" else { return }
             s.lines.append(line)
             try? write(s)
@@ -40,7 +40,7 @@ package struct RecordStart: Command {
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let path = try context.session.writablePath(try arguments.require("FILE"))
-        return try context.session.withTopicState(Recorder.key, initial: Recorder.State()) { s in
+        return try context.session.withState(Recorder.stateKey) { s in
             if let current = s.path { throw CommandError("already recording to \(current); 'record stop' first") }
             let fresh = Recorder.State(path: path, lines: [])
             try Recorder.write(fresh)
@@ -54,7 +54,7 @@ package struct RecordStop: Command {
     package let spec = CommandSpec("stop", summary: "stop recording", examples: ["record stop"])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        try context.session.withTopicState(Recorder.key, initial: Recorder.State()) { s in
+        try context.session.withState(Recorder.stateKey) { s in
             guard let path = s.path else { throw CommandError("not recording; 'record start FILE' begins") }
             try Recorder.write(s)
             let count = s.lines.count
@@ -68,7 +68,7 @@ package struct RecordStatus: Command {
     package let spec = CommandSpec("status", summary: "whether commands are being recorded", examples: ["record status"])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        context.session.withTopicState(Recorder.key, initial: Recorder.State()) { s in
+        context.session.withState(Recorder.stateKey) { s in
             .record(Record([("recording", .bool(s.path != nil)), ("file", s.path.map(Value.string) ?? .null), ("commands", .int(s.lines.count))]))
         }
     }

@@ -50,8 +50,10 @@ package final class GeneratorStore: Sendable {
 
     /// The store of `session`, made on first use.
     package static func of(_ session: Session) -> GeneratorStore {
-        session.withTopicState("generators", initial: GeneratorStore()) { $0 }
+        session.state(stateKey)
     }
+
+    package static let stateKey = TopicKey("generators") { GeneratorStore() }
 
     package var traceOn: Bool { graph.withLock { $0.trace } }
 

@@ -45,7 +45,7 @@ package struct ParCompare: Command {
         let method = StartMethod(rawValue: arguments.string("start") ?? "spawn") ?? .spawn
         if let source = arguments.string("py") {
             if arguments.has("WORKLOAD") { throw UsageError("give a WORKLOAD or --py SNIPPET, not both", usage: arguments.usage) }
-            return try ParallelComparison(job: SnippetParallelJob(snippet: source, recorder: EventRecorder.of(context.session)), workers: workers, method: method, context: context).run()
+            return try ParallelComparison(job: SnippetParallelJob(snippet: source, observer: EventRecorder.of(context.session)), workers: workers, method: method, context: context).run()
         }
         guard let name = arguments.string("WORKLOAD") else { throw UsageError("missing WORKLOAD (spin MS or hash MB) or --py SNIPPET", usage: arguments.usage) }
         guard let amount = arguments.string("AMOUNT") else {

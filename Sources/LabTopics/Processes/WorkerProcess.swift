@@ -344,9 +344,11 @@ package final class ProcessWatcher: Sendable {
         init(_ session: Session) { self.session = session }
     }
 
+    private static let stateKey = TopicKey("processes.watcher") { ProcessWatcher() }
+
     /// Starts the session's watcher unless it is running. Call after adding a worker to the table.
     package static func ensure(for session: Session) {
-        let watcher = session.withTopicState("processes.watcher", initial: ProcessWatcher()) { $0 }
+        let watcher = session.state(stateKey)
         watcher.start(SessionReference(session))
     }
 

@@ -6,12 +6,14 @@ package struct SimSession: Sendable {
     package var state: SimState?
     package var schedule: [Int] = []
 
+    package static let stateKey = TopicKey("sim") { SimSession() }
+
     package static func of(_ context: Context) -> SimSession {
-        context.session.withTopicState("sim", initial: SimSession()) { $0 }
+        context.session.state(stateKey)
     }
 
     package static func store(_ value: SimSession, _ context: Context) {
-        context.session.withTopicState("sim", initial: SimSession()) { $0 = value }
+        context.session.withState(stateKey) { $0 = value }
     }
 
     /// The loaded scenario and its state, or the error that says how to load one.
