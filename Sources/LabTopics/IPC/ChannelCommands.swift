@@ -149,7 +149,8 @@ package struct SockConnect: Command {
         switch target {
         case "unix":
             guard let path = arguments.string("ADDRESS") else { throw UsageError("sock connect unix needs a PATH", usage: arguments.usage) }
-            address = .unix(path: try session.readablePath(path))
+            // A relative path names a socket in a replayed lab's scratch folder; a replay connects only to its own listeners.
+            address = .unix(path: session.sandbox.map { path.hasPrefix("/") ? path : $0.scratchDirectory + "/" + path } ?? path)
         case "tcp":
             let port = try arguments.integer("ADDRESS", default: -1, range: 1...65_535)
             address = .tcp(host: arguments.string("host") ?? Sockets.loopback, port: UInt16(port))
