@@ -63,10 +63,7 @@ struct InterpreterThreadTests {
         let runtime = PyRuntime()
         let code = try runtime.compile("while True:\n    pass")
         let cancellation = Cancellation()
-        try OSThread.detach(name: "test-cancel") {
-            System.sleep(nanoseconds: 50_000_000)
-            cancellation.cancel()
-        }
+        try cancel(cancellation, once: { !runtime.runningThreads.isEmpty })
         let team = try runtime.runTeam(code, count: 2, cancellation: cancellation)
         #expect(team.cancelled)
         #expect(team.threads.allSatisfy { $0.errorType == "KeyboardInterrupt" })
@@ -79,10 +76,7 @@ struct InterpreterThreadTests {
         _ = py.run("lock = Lock()")
         let code = try runtime.compile("with lock:\n    while True:\n        sleep(5)")
         let cancellation = Cancellation()
-        try OSThread.detach(name: "test-cancel") {
-            System.sleep(nanoseconds: 50_000_000)
-            cancellation.cancel()
-        }
+        try cancel(cancellation, once: { !runtime.runningThreads.isEmpty })
         _ = try runtime.runTeam(code, count: 1, cancellation: cancellation)
         #expect(py.run("lock.locked()", value: true).value == .bool(false))
     }
@@ -93,8 +87,7 @@ struct InterpreterThreadTests {
         let thread = try runtime.makeThread(snippet: "n = 0\nwhile True:\n    n += 1\n    sleep(1)")
         let handle = try session.objects.add(thread)
         try thread.start(handle: handle)
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while runtime.globalsRecord()["n"] == nil && Clock.monotonicNanoseconds() < deadline { System.sleep(nanoseconds: 1_000_000) }
+        #expect(eventually(within: 5) { runtime.globalsRecord()["n"] != nil })
         #expect(thread.kind == .thread)
         #expect(thread.state == "running")
         // The shell's own commands share the globals with it.
@@ -108,8 +101,7 @@ struct InterpreterThreadTests {
     @Test func settingsCannotChangeWhileSnippetThreadsRun() throws {
         let runtime = PyRuntime()
         let thread = try runtime.spawnThread(snippet: "while True:\n    sleep(2)", name: "bg")
-        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
-        while runtime.runningThreads.isEmpty && Clock.monotonicNanoseconds() < deadline { System.sleep(nanoseconds: 1_000_000) }
+        #expect(eventually(within: 5) { !runtime.runningThreads.isEmpty })
         #expect(throws: CommandError.self) { try runtime.changeSettings { $0.gilEnabled = false } }
         try thread.close()
         #expect(runtime.runningThreads.isEmpty)

@@ -167,12 +167,10 @@ struct ProcessJobTests {
     }
 
     @Test func aCancelledSnippetStops() throws {
-        let job = try SnippetParallelJob(snippet: "while True:\\n    pass")
+        let started = StartSignal()
+        let job = try SnippetParallelJob(snippet: "while True:\\n    pass", observer: started)
         let cancellation = Cancellation()
-        try OSThread.detach(name: "test-cancel") {
-            System.sleep(nanoseconds: 50_000_000)
-            cancellation.cancel()
-        }
+        try cancel(cancellation, once: { started.hasStarted })
         #expect(throws: JobStopped.self) {
             try job.runInThreads(count: 2, mode: .gil, progress: { _ in }, cancellation: cancellation)
         }

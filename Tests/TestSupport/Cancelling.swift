@@ -1,0 +1,23 @@
+import LabCore
+import LabOS
+import PyLab
+
+/// Cancels `cancellation` from another thread as soon as `isRunning()` holds: a cancellation test stops work that
+/// has really started, instead of guessing with a fixed sleep. After `seconds` it cancels anyway, so no test hangs.
+package func cancel(_ cancellation: Cancellation, once isRunning: @escaping @Sendable () -> Bool, within seconds: Double = 10) throws {
+    try OSThread.detach(name: "test-cancel") {
+        _ = eventually(within: seconds, isRunning)
+        cancellation.cancel()
+    }
+}
+
+/// The interpreter's "a thread is running snippet code" signal, for tests that need work to have started.
+package final class StartSignal: PyEventObserver {
+    private let started = Locked(false)
+    package init() {}
+    package var isObserving: Bool { true }
+    package var hasStarted: Bool { started.withLock { $0 } }
+    package func observe(_ event: PyEvent, thread: String) {
+        if event == .threadStarted { started.withLock { $0 = true } }
+    }
+}
