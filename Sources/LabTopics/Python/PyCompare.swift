@@ -112,20 +112,51 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
                   "cpu_ms": cpu * 1000, "globals": names, "errors": errors, "output": "".join(out.parts)[:4000]}))
 """#
 
+    /// What both sides are given.
+    private struct Request {
+        let source: String
+        let setup: String
+        let threads: Int
+        let timeoutSeconds: Int
+    }
+
+    /// What one side measured: N runs in a row, then N threads at once, and the module globals afterwards.
+    private struct Side {
+        var sequentialMilliseconds: Double
+        var threadsMilliseconds: Double
+        var globals: Record
+        var ratio: Double { threadsMilliseconds / max(sequentialMilliseconds, 0.001) }
+    }
+
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard arguments.flag("cpython") else {
             throw UsageError("compare needs --cpython (the only interpreter it compares with)", usage: arguments.usage)
         }
-        // A fresh interpreter with the session's settings, so both sides start from empty globals.
-        let runtime = PyRuntime(settings: PyRuntime.shared(for: context.session).settings)
-        let source = try PySupport.source(arguments, context: context)
-        let setupText = arguments.string("setup").map { SnippetText.expandingNewlines(PySupport.unquote($0)) } ?? ""
-        let n = try arguments.integer("threads", default: 2, range: 1...16)
-        let timeout = try arguments.integer("timeout", default: 120, range: 1...3600)
+        let request = Request(source: try PySupport.source(arguments, context: context),
+                              setup: arguments.string("setup").map { SnippetText.expandingNewlines(PySupport.unquote($0)) } ?? "",
+                              threads: try arguments.integer("threads", default: 2, range: 1...16),
+                              timeoutSeconds: try arguments.integer("timeout", default: 120, range: 1...3600))
+        let (ours, parallelism) = try runConclab(request, context)
+        var table = Self.table(request, ours: ours, parallelism: parallelism)
+        context.progress(0.5, "python3")
+        if let reason = Self.reasonNotToRunPython(context.session) {
+            table.summary?.append("cpython", .string("skipped"))
+            table.summary?.append("note", .string(reason.note))
+            for (name, value) in ours.globals.fields { table.rows.append([.string(name), value]) }
+            table.title = "compare: conclab (\(reason.title) — skipped)"
+            return .table(table)
+        }
+        let (theirs, version, errors) = try runCPython(request, context)
+        Self.addCPython(theirs, version: version, errors: errors, ours: ours, to: &table)
+        return .table(table)
+    }
 
-        // conclab's side, through `py --threads N --sequential`.
-        let code = try PySupport.compile(runtime, source)
-        let setup = setupText.isEmpty ? nil : try PySupport.compile(runtime, setupText)
+    /// conclab's side, as `py --threads N --sequential` runs it, in a fresh interpreter with the session's settings
+    /// (so both sides start from empty globals). Returns the figures and the threaded run's parallelism.
+    private func runConclab(_ request: Request, _ context: Context) throws -> (Side, Double) {
+        let runtime = PyRuntime(settings: PyRuntime.shared(for: context.session).settings)
+        let code = try PySupport.compile(runtime, request.source)
+        let setup = request.setup.isEmpty ? nil : try PySupport.compile(runtime, request.setup)
         func runSetup() throws {
             guard let setup else { return }
             let outcome = runtime.runHere(setup, name: "setup", cancellation: context.cancellation)
@@ -133,7 +164,7 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         }
         try runSetup()
         var sequential: Int64 = 0
-        for _ in 0..<n {
+        for _ in 0..<request.threads {
             let single = try runtime.runTeam(code, count: 1, cancellation: context.cancellation)
             if single.cancelled { throw Cancelled() }
             if let error = single.threads.first?.error { throw CommandError("conclab: " + error) }
@@ -141,74 +172,89 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         }
         try runSetup()
         context.progress(0.3, "conclab threads")
-        let team = try runtime.runTeam(code, count: n, cancellation: context.cancellation)
+        let team = try runtime.runTeam(code, count: request.threads, cancellation: context.cancellation)
         if team.cancelled { throw Cancelled() }
-        let ourGlobals = runtime.globalsRecord()
-        let ours = (sequential: Double(sequential) / 1e6, threads: Double(team.wallNanoseconds) / 1e6)
-        let ourCPU = Double(team.threads.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e6
+        let side = Side(sequentialMilliseconds: Double(sequential) / 1e6, threadsMilliseconds: Double(team.wallNanoseconds) / 1e6,
+                        globals: runtime.globalsRecord())
+        let cpu = Double(team.threads.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e6
+        // Cores busy on average during the threaded run (CPU time / wall time).
+        return (side, cpu / max(side.threadsMilliseconds, 0.001))
+    }
 
-        var rows: [[Value]] = [
-            [.string("sequential_ms"), .quantity(ours.sequential, .milliseconds)],
-            [.string("threads_ms"), .quantity(ours.threads, .milliseconds)],
-            [.string("ratio threads/sequential"), .double(ours.threads / max(ours.sequential, 0.001))],
+    /// The table with conclab's column and summary.
+    private static func table(_ request: Request, ours: Side, parallelism: Double) -> Table {
+        let n = request.threads
+        let rows: [[Value]] = [
+            [.string("sequential_ms"), .quantity(ours.sequentialMilliseconds, .milliseconds)],
+            [.string("threads_ms"), .quantity(ours.threadsMilliseconds, .milliseconds)],
+            [.string("ratio threads/sequential"), .double(ours.ratio)],
         ]
-        var summary = Record([("threads", .int(n)),
-                              ("conclab_sequential_ms", .quantity(ours.sequential, .milliseconds)),
-                              ("conclab_threads_ms", .quantity(ours.threads, .milliseconds)),
-                              ("conclab_ratio", .double(ours.threads / max(ours.sequential, 0.001))),
-                              // Cores busy on average during the threaded run (CPU time / wall time).
-                              ("conclab_parallelism", .double(ourCPU / max(ours.threads, 0.001))),
-                              ("conclab_globals", .record(ourGlobals))])
-        var columns = ["", "conclab"]
+        let summary = Record([("threads", .int(n)),
+                              ("conclab_sequential_ms", .quantity(ours.sequentialMilliseconds, .milliseconds)),
+                              ("conclab_threads_ms", .quantity(ours.threadsMilliseconds, .milliseconds)),
+                              ("conclab_ratio", .double(ours.ratio)),
+                              ("conclab_parallelism", .double(parallelism)),
+                              ("conclab_globals", .record(ours.globals))])
+        return Table(title: "compare: \(n) thread\(n == 1 ? "" : "s") vs \(n) sequential run\(n == 1 ? "" : "s")",
+                     columns: ["", "conclab"], rows: rows, summary: summary)
+    }
 
-        context.progress(0.5, "python3")
-        // A replayed lab is someone else's: the real python3 would run its snippet with this user's rights, and a
-        // word filter cannot contain Python (frames, globals and builtins are reachable from any generator).
-        // Until python3 runs under the OS's containment, a replay runs conclab's side only and says so.
-        let skipReason: (title: String, note: String)? = context.session.sandbox != nil
-            ? ("a replayed lab does not run python3",
-               "a replayed lab does not run the real python3: it could not be contained, so only conclab's side was run")
-            : Files.findExecutable("python3") == nil
-                ? ("python3 not found", "python3 is not on PATH: only conclab's side was run") : nil
-        guard skipReason == nil, let python = Files.findExecutable("python3") else {
-            summary.append("cpython", .string("skipped"))
-            summary.append("note", .string(skipReason?.note ?? ""))
-            for (name, value) in ourGlobals.fields { rows.append([.string(name), value]) }
-            return .table(Table(title: "compare: conclab (\(skipReason?.title ?? "") — skipped)", columns: columns, rows: rows, summary: summary))
+    /// Why the real python3 is not run here, if it is not. A replayed lab is someone else's: python3 would run its
+    /// snippet with this user's rights, and a word filter cannot contain Python (frames, globals and builtins are
+    /// reachable from any generator). Until python3 runs under the OS's containment, a replay runs conclab's side only.
+    private static func reasonNotToRunPython(_ session: Session) -> (title: String, note: String)? {
+        if session.sandbox != nil {
+            return ("a replayed lab does not run python3",
+                    "a replayed lab does not run the real python3: it could not be contained, so only conclab's side was run")
         }
+        if Files.findExecutable("python3") == nil {
+            return ("python3 not found", "python3 is not on PATH: only conclab's side was run")
+        }
+        return nil
+    }
+
+    /// python3's side: the harness above runs the same snippet the same way and prints its figures as JSON.
+    private func runCPython(_ request: Request, _ context: Context) throws -> (Side, String, [Value]) {
+        guard let python = Files.findExecutable("python3") else { throw CommandError("python3 is not on PATH") }
         let run: CapturedRun
         do {
-            run = try Capture.run(python, arguments: ["-c", Self.harness, source, setupText, String(n)],
-                                  timeoutNanoseconds: Int64(timeout) * 1_000_000_000,
+            run = try Capture.run(python, arguments: ["-c", Self.harness, request.source, request.setup, String(request.threads)],
+                                  timeoutNanoseconds: Int64(request.timeoutSeconds) * 1_000_000_000,
                                   shouldStop: { context.cancellation.isCancelled })
         } catch {
             throw CommandError("cannot run \(python): \(error)")
         }
         if run.stopped { throw Cancelled() }
-        if run.timedOut { throw CommandError("python3 did not finish within \(timeout) s (raise it with --timeout)") }
+        if run.timedOut { throw CommandError("python3 did not finish within \(request.timeoutSeconds) s (raise it with --timeout)") }
         let lastLine = run.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
         guard run.status == .exited(0), case .record(let theirs)? = try? JSONReader.parse(lastLine) else {
             let why = run.standardError.split(separator: "\n").suffix(3).joined(separator: "\n")
             throw CommandError("python3 failed (\(run.status.map { "\($0)" } ?? "unknown")): \(why.isEmpty ? lastLine : why)")
         }
-        let theirSequential = theirs["sequential_ms"]?.number ?? 0
-        let theirThreads = theirs["threads_ms"]?.number ?? 0
-        columns.append("python3 " + (theirs["version"].flatMap { if case .string(let s) = $0 { return s }; return nil } ?? ""))
-        rows[0].append(.quantity(theirSequential, .milliseconds))
-        rows[1].append(.quantity(theirThreads, .milliseconds))
-        rows[2].append(.double(theirThreads / max(theirSequential, 0.001)))
-        var theirGlobals = Record()
-        if case .record(let g)? = theirs["globals"] { theirGlobals = g }
-        let names = ourGlobals.fields.map(\.0) + theirGlobals.fields.map(\.0).filter { ourGlobals[$0] == nil }
-        for name in names { rows.append([.string(name), ourGlobals[name] ?? .null, theirGlobals[name] ?? .null]) }
-        summary.append("cpython", .string("ran"))
-        summary.append("cpython_version", theirs["version"] ?? .null)
-        summary.append("cpython_sequential_ms", .quantity(theirSequential, .milliseconds))
-        summary.append("cpython_threads_ms", .quantity(theirThreads, .milliseconds))
-        summary.append("cpython_ratio", .double(theirThreads / max(theirSequential, 0.001)))
-        summary.append("cpython_globals", .record(theirGlobals))
-        if case .list(let errors)? = theirs["errors"], !errors.isEmpty { summary.append("cpython_errors", .list(errors)) }
-        return .table(Table(title: "compare: \(n) thread\(n == 1 ? "" : "s") vs \(n) sequential run\(n == 1 ? "" : "s")",
-                            columns: columns, rows: rows, summary: summary))
+        var globals = Record()
+        if case .record(let g)? = theirs["globals"] { globals = g }
+        var errors: [Value] = []
+        if case .list(let list)? = theirs["errors"] { errors = list }
+        let version: String
+        if case .string(let v)? = theirs["version"] { version = v } else { version = "" }
+        return (Side(sequentialMilliseconds: theirs["sequential_ms"]?.number ?? 0,
+                     threadsMilliseconds: theirs["threads_ms"]?.number ?? 0, globals: globals), version, errors)
+    }
+
+    /// python3's column beside conclab's, the globals of both row by row, and python3's summary fields.
+    private static func addCPython(_ theirs: Side, version: String, errors: [Value], ours: Side, to table: inout Table) {
+        table.columns.append("python3 " + version)
+        table.rows[0].append(.quantity(theirs.sequentialMilliseconds, .milliseconds))
+        table.rows[1].append(.quantity(theirs.threadsMilliseconds, .milliseconds))
+        table.rows[2].append(.double(theirs.ratio))
+        let names = ours.globals.fields.map(\.0) + theirs.globals.fields.map(\.0).filter { ours.globals[$0] == nil }
+        for name in names { table.rows.append([.string(name), ours.globals[name] ?? .null, theirs.globals[name] ?? .null]) }
+        table.summary?.append("cpython", .string("ran"))
+        table.summary?.append("cpython_version", .string(version))
+        table.summary?.append("cpython_sequential_ms", .quantity(theirs.sequentialMilliseconds, .milliseconds))
+        table.summary?.append("cpython_threads_ms", .quantity(theirs.threadsMilliseconds, .milliseconds))
+        table.summary?.append("cpython_ratio", .double(theirs.ratio))
+        table.summary?.append("cpython_globals", .record(theirs.globals))
+        if !errors.isEmpty { table.summary?.append("cpython_errors", .list(errors)) }
     }
 }
