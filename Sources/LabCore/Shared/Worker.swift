@@ -44,6 +44,15 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
     public static let names = ["sleep", "spin", "hash", "lockseq"]
 
     /// The arguments and flags of a command that starts a workload (`thread spawn`, `proc spawn`): one declaration for both.
+    /// The workload's arguments, each optional: for commands where `--py SNIPPET` may stand instead of a workload.
+    package static var optionalArgumentSpecs: [ArgumentSpec] {
+        argumentSpecs.map { spec in
+            var optional = spec
+            optional.optional = true
+            return optional
+        }
+    }
+
     public static let argumentSpecs = [
         ArgumentSpec("WORKLOAD", .choice(names + ["echo"]),
                      help: "sleep MS (blocking), spin MS (CPU), hash MB (SHA-256, CPU), lockseq L1 L2 … (takes locks in order), echo --via CH (answers messages)"),

@@ -59,11 +59,7 @@ package enum ProcSupport {
 
 package struct ProcSpawn: Command {
     package let spec = CommandSpec("spawn", summary: "start a worker process running a workload",
-                           arguments: Workload.argumentSpecs.map { spec in
-                               var optional = spec
-                               optional.optional = true
-                               return optional
-                           },
+                           arguments: Workload.optionalArgumentSpecs,
                            flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of p1, p2 …"),
                                    FlagSpec("start", value: .choice(StartMethod.names), valueName: "spawn|forkserver",
                                             help: "spawn: posix_spawn a fresh conclab (default); forkserver: fork it from the fork server"),

@@ -45,11 +45,7 @@ package enum ThreadSupport {
 
 package struct ThreadSpawn: Command {
     package let spec = CommandSpec("spawn", summary: "start an OS thread running a workload",
-                           arguments: Workload.argumentSpecs.map { spec in
-                               var optional = spec
-                               optional.optional = true
-                               return optional
-                           },
+                           arguments: Workload.optionalArgumentSpecs,
                            flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle to use instead of t1, t2 …"),
                                    FlagSpec("py", value: .text, valueName: "SNIPPET",
                                             help: "run a Python snippet instead, sharing the globals of 'py' (quote it; \\n for new lines)")]
