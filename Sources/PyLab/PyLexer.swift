@@ -15,7 +15,13 @@ package struct PySyntaxError: Error, Sendable, CustomStringConvertible {
     package var description: String {
         var text = "SyntaxError: \(message) (line \(position.line), column \(position.column))"
         if !sourceLine.isEmpty {
-            text += "\n    " + sourceLine + "\n    " + String(repeating: " ", count: max(0, position.column - 1)) + "^"
+            // A long line is shown as the 100 characters around the column, so the caret still points at it.
+            let chars = Array(sourceLine)
+            let column = max(0, position.column - 1)
+            let start = max(0, min(column - 60, chars.count - 100))
+            let end = min(chars.count, start + 100)
+            let shown = (start > 0 ? "…" : "") + String(chars[start..<end]) + (end < chars.count ? "…" : "")
+            text += "\n    " + shown + "\n    " + String(repeating: " ", count: column - start + (start > 0 ? 1 : 0)) + "^"
         }
         return text
     }
@@ -301,7 +307,11 @@ package struct Lexer {
             }
             if matches {
                 index += n
-                if op == "(" || op == "[" || op == "{" { depth += 1 }
+                if op == "(" || op == "[" || op == "{" {
+                    depth += 1
+                    // CPython's tokenizer stops at the same depth, with the same words.
+                    if depth > Parser.maxNesting { throw error("too many nested parentheses", start) }
+                }
                 if op == ")" || op == "]" || op == "}" {
                     if depth == 0 { throw error("unmatched '\(op)'", start) }
                     depth -= 1

@@ -8,6 +8,24 @@ package struct Parser {
     /// Inside a function body (for `return`/`yield` checks).
     package var functionDepth = 0
     package var loopDepth = 0
+    /// How deep the expression being parsed is nested (brackets, operators, `not`, unary minus), and blocks.
+    package var nesting = 0
+    package var blockDepth = 0
+
+    /// The deepest expression the parser builds. The compiler walks the tree recursively, so without a bound a
+    /// line like `not not … x` or `1+1+…+1` overflows the thread's stack and kills the shell; CPython stops such
+    /// sources too (200 nested parentheses; a RecursionError or MemoryError for the rest).
+    package static let maxNesting = 200
+    /// CPython's limit on indented blocks.
+    package static let maxBlockDepth = 100
+
+    /// Counts one more level of nesting; past the bound, the clear error CPython would also give.
+    package mutating func enterNesting(by levels: Int = 1) throws(PySyntaxError) {
+        nesting += levels
+        if nesting > Self.maxNesting {
+            throw error("expression too deeply nested (more than \(Self.maxNesting) levels): conclab's parser stops here, as CPython's does near that depth")
+        }
+    }
 
     package init(tokens: [Token], source: String) {
         self.tokens = tokens
@@ -218,6 +236,9 @@ package struct Parser {
 
     package mutating func block() throws(PySyntaxError) -> [Stmt] {
         try expect(":", "expected ':'" + describeCurrent())
+        blockDepth += 1
+        defer { blockDepth -= 1 }
+        if blockDepth > Self.maxBlockDepth { throw error("too many levels of indentation") }
         if current.kind != .newline {
             // `if x: y = 1` — simple statements on the same line.
             var body: [Stmt] = []
@@ -442,6 +463,8 @@ package struct Parser {
     }
 
     package mutating func expression() throws(PySyntaxError) -> Expr {
+        try enterNesting()
+        defer { nesting -= 1 }
         if isKeyword("lambda") { return try lambda() }
         if isKeyword("yield") { throw error("'yield' must be a statement or on the right of '='") }
         let pos = position
@@ -482,7 +505,11 @@ package struct Parser {
 
     package mutating func notTest() throws(PySyntaxError) -> Expr {
         let pos = position
-        if acceptKeyword("not") { return Expr(kind: .unary("not", try notTest()), position: pos) }
+        if acceptKeyword("not") {
+            try enterNesting()
+            defer { nesting -= 1 }
+            return Expr(kind: .unary("not", try notTest()), position: pos)
+        }
         return try comparison()
     }
 
@@ -515,9 +542,14 @@ package struct Parser {
 
     package mutating func binaryLevel(_ ops: [String], _ next: (inout Parser) throws(PySyntaxError) -> Expr) throws(PySyntaxError) -> Expr {
         var left = try next(&self)
+        // Each operator of a chain nests the tree one level deeper (`(1 + 1) + 1`).
+        var chain = 0
+        defer { nesting -= chain }
         while case .op(let o) = current.kind, ops.contains(o) {
             let pos = current.position
             advance()
+            try enterNesting()
+            chain += 1
             let right = try next(&self)
             left = Expr(kind: .binary(o, left, right), position: pos)
         }
@@ -537,6 +569,8 @@ package struct Parser {
         let pos = position
         if case .op(let o) = current.kind, o == "-" || o == "+" || o == "~" {
             advance()
+            try enterNesting()
+            defer { nesting -= 1 }
             let operand = try factor()
             if o == "-", case .int(let v) = operand.kind { return Expr(kind: .int(-v), position: pos) }
             return Expr(kind: .unary(o, operand), position: pos)
@@ -549,6 +583,8 @@ package struct Parser {
         if isOp("**") {
             let pos = position
             advance()
+            try enterNesting()
+            defer { nesting -= 1 }
             let exponent = try factor()
             return Expr(kind: .binary("**", base, exponent), position: pos)
         }

@@ -288,6 +288,12 @@ public final class Session: Sendable {
     }
 
     package static func failure(from error: any Error) -> Failure {
+        var failure = rawFailure(from: error)
+        failure.message = failure.message.clippingLongWords()
+        return failure
+    }
+
+    private static func rawFailure(from error: any Error) -> Failure {
         switch error {
         case let e as UsageError: return Failure(kind: .usage, message: e.message, usage: e.usage.isEmpty ? nil : e.usage)
         case let e as UnknownCommand: return Failure(kind: .unknownCommand, message: e.description)

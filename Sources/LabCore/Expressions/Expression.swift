@@ -57,6 +57,19 @@ package struct ExpressionParser {
     private var tokens: [(Token, Int)] = []
     private var position = 0
     private var lexError: ExpressionError?
+    /// How deep the tree being built is: brackets, calls, `not`, unary minus and each operator of a chain.
+    private var depth = 0
+
+    /// The deepest expression a check or a filter may be. Evaluation walks the tree recursively, so a bound here is
+    /// what keeps 10,000 parentheses or 50,000 `not`s from overflowing the stack.
+    package static let maxDepth = 100
+
+    private mutating func enter(_ levels: Int = 1) throws(ExpressionError) {
+        depth += levels
+        if depth > Self.maxDepth {
+            throw ExpressionError("expression too deeply nested (more than \(Self.maxDepth) levels)", column: column)
+        }
+    }
 
     package init(_ text: String) {
         do { tokens = try Self.lex(text) } catch { lexError = error }
@@ -170,23 +183,35 @@ package struct ExpressionParser {
     }
 
     private mutating func parseOr() throws(ExpressionError) -> Expression {
+        try enter()
+        defer { depth -= 1 }
+        var chain = 0
+        defer { depth -= chain }
         var left = try parseAnd()
-        while accept("or") || accept("||") { left = .binary("or", left, try parseAnd()) }
+        while accept("or") || accept("||") { try enter(); chain += 1; left = .binary("or", left, try parseAnd()) }
         return left
     }
 
     private mutating func parseAnd() throws(ExpressionError) -> Expression {
+        var chain = 0
+        defer { depth -= chain }
         var left = try parseNot()
-        while accept("and") || accept("&&") { left = .binary("and", left, try parseNot()) }
+        while accept("and") || accept("&&") { try enter(); chain += 1; left = .binary("and", left, try parseNot()) }
         return left
     }
 
     private mutating func parseNot() throws(ExpressionError) -> Expression {
-        if accept("not") || accept("!") { return .unary("not", try parseNot()) }
+        if accept("not") || accept("!") {
+            try enter()
+            defer { depth -= 1 }
+            return .unary("not", try parseNot())
+        }
         return try parseComparison()
     }
 
     private mutating func parseComparison() throws(ExpressionError) -> Expression {
+        var chain = 0
+        defer { depth -= chain }
         var left = try parseAdditive()
         while true {
             var op: String?
@@ -198,45 +223,70 @@ package struct ExpressionParser {
             }
             guard let found = op else { return left }
             advance()
+            try enter()
+            chain += 1
             left = .binary(found, left, try parseAdditive())
         }
     }
 
     private mutating func parseAdditive() throws(ExpressionError) -> Expression {
+        var chain = 0
+        defer { depth -= chain }
         var left = try parseTerm()
         while true {
-            if accept("+") { left = .binary("+", left, try parseTerm()) }
-            else if accept("-") { left = .binary("-", left, try parseTerm()) }
-            else { return left }
+            let op: String
+            if accept("+") { op = "+" } else if accept("-") { op = "-" } else { return left }
+            try enter()
+            chain += 1
+            left = .binary(op, left, try parseTerm())
         }
     }
 
     private mutating func parseTerm() throws(ExpressionError) -> Expression {
+        var chain = 0
+        defer { depth -= chain }
         var left = try parseUnary()
         while true {
             var op: String?
             for candidate in ["*", "//", "/", "%"] where current == .symbol(candidate) { op = candidate }
             guard let found = op else { return left }
             advance()
+            try enter()
+            chain += 1
             left = .binary(found, left, try parseUnary())
         }
     }
 
     private mutating func parseUnary() throws(ExpressionError) -> Expression {
-        if accept("-") { return .unary("-", try parseUnary()) }
-        if accept("+") { return try parseUnary() }
+        if accept("-") || accept("+") {
+            let minus = tokens[position - 1].0 == .symbol("-")
+            try enter()
+            defer { depth -= 1 }
+            let operand = try parseUnary()
+            return minus ? .unary("-", operand) : operand
+        }
         return try parsePower()
     }
 
     private mutating func parsePower() throws(ExpressionError) -> Expression {
         let base = try parsePostfix()
-        if accept("**") { return .binary("**", base, try parseUnary()) }
+        if accept("**") {
+            try enter()
+            defer { depth -= 1 }
+            return .binary("**", base, try parseUnary())
+        }
         return base
     }
 
     private mutating func parsePostfix() throws(ExpressionError) -> Expression {
+        var chain = 0
+        defer { depth -= chain }
         var e = try parsePrimary()
         while true {
+            if current == .symbol(".") || current == .symbol("[") {
+                try enter()
+                chain += 1
+            }
             if accept(".") {
                 guard case .word(let field) = current else {
                     throw ExpressionError("expected a field name after '.'", column: column)

@@ -23,7 +23,7 @@ package enum DescriptorSupport {
 
     /// Waits for `fd` to be ready in slices of 50 ms so Ctrl-C ends the wait; false when `timeout` passed first.
     package static func wait(_ fd: Int32, for readiness: Readiness, timeoutMilliseconds timeout: Int?, _ context: Context) throws -> Bool {
-        let deadline = timeout.map { Clock.monotonicNanoseconds() + Int64($0) * 1_000_000 }
+        let deadline = timeout.map { Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: $0) }
         while true {
             try context.checkCancelled()
             var slice = 50

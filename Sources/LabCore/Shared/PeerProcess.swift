@@ -99,7 +99,7 @@ package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
         }
         if let status = poll() { throw CommandError("\(handle) has already ended (\(status))") }
         try Sockets.sendDescriptor(control, descriptor, bytes: frame.encoded)
-        let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
+        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: timeoutMilliseconds)
         while true {
             if let reply = try decoder.withLock({ decoder throws -> Frame? in try decoder.next() }) { return reply }
             try context.checkCancelled()

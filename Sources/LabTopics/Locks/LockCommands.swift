@@ -106,7 +106,7 @@ package struct DeadlockCheck: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let wait = try arguments.integer("wait", default: 0, range: 0...600_000)
         let table = LockTable.of(context.session)
-        let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000
+        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: wait)
         var graph = table.graph()
         while graph.cycles.isEmpty && Clock.monotonicNanoseconds() < deadline {
             try context.sleep(milliseconds: 10)

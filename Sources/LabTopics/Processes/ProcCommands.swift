@@ -200,7 +200,7 @@ package struct ProcWait: Command {
         func waitFor(pid: Int32, state: () -> String, ended: () -> TerminationStatus?) throws -> (TerminationStatus, Record) {
             var status = ended()
             while status == nil {
-                if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
+                if let timeout, Clock.monotonicNanoseconds() - start >= Time.nanoseconds(milliseconds: timeout) {
                     throw CommandError("\(handle) (pid \(pid)) is still \(state()) after \(timeout) ms")
                 }
                 try context.sleep(milliseconds: 2)

@@ -105,7 +105,7 @@ package final class WorkerProcess: ChildProcessObject {
             return WorkerProcess(pid: pid, task: task, startMethod: method, server: server,
                                  channel: channel, channelNumber: channelNumber, startedAt: start, startupNanoseconds: 0)
         }
-        let deadline = start + Int64(timeoutMilliseconds) * 1_000_000
+        let deadline = start + Time.nanoseconds(milliseconds: timeoutMilliseconds)
         var problem: String?
         while problem == nil {
             if shouldStop() { problem = "cancelled"; break }

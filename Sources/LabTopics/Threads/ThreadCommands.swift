@@ -29,7 +29,7 @@ package enum ThreadSupport {
 
     /// Waits for `thread` to end in short slices so Ctrl-C interrupts; false on timeout.
     package static func wait(for thread: LabThread, timeoutMilliseconds: Int?, _ context: Context) throws -> Bool {
-        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Int64($0) * 1_000_000 }
+        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: $0) }
         while true {
             try context.checkCancelled()
             var slice: Int64 = 10_000_000
@@ -193,7 +193,7 @@ package struct ThreadJoin: Command {
         let start = Clock.monotonicNanoseconds()
         while !thread.waitUntilFinished(timeoutNanoseconds: 5_000_000) {
             try context.checkCancelled()
-            if let timeout, Clock.monotonicNanoseconds() - start >= Int64(timeout) * 1_000_000 {
+            if let timeout, Clock.monotonicNanoseconds() - start >= Time.nanoseconds(milliseconds: timeout) {
                 throw CommandError("\(handle) is still \(thread.state) after \(timeout) ms; 'thread cancel \(handle)' asks it to stop")
             }
         }
@@ -227,7 +227,7 @@ package struct ThreadCancel: Command {
             if let snippet = try context.session.objects.lookup(handle, kind: .thread) as? PySnippetThread {
                 // Asked once (a snippet may catch the KeyboardInterrupt and go on: that is its choice); a thread still
                 // starting has no thread state to flag yet, so the request is repeated until it is delivered.
-                let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000
+                let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: wait)
                 var ended = false
                 var delivered = false
                 repeat {
@@ -241,7 +241,7 @@ package struct ThreadCancel: Command {
         }
         let threads = try nativeHandles.map { try ThreadSupport.thread($0, context) }
         for thread in threads { thread.requestCancel() }
-        let deadline = Clock.monotonicNanoseconds() + Int64(wait) * 1_000_000
+        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: wait)
         for thread in threads {
             let left = max(0, deadline - Clock.monotonicNanoseconds())
             _ = try ThreadSupport.wait(for: thread, timeoutMilliseconds: Int(left / 1_000_000), context)

@@ -48,8 +48,8 @@ package struct TimelineCommand: Command {
 package func timelineModel(_ arguments: Arguments, _ context: Context) throws -> TimelineModel {
     let (events, dropped) = EventRecorder.of(context.session).snapshot()
     let origin = events.first?.nanoseconds ?? 0
-    let from = try arguments.integer("from").map { origin + Int64($0) * 1_000_000 }
-    let to = try arguments.integer("to").map { origin + Int64($0) * 1_000_000 }
+    let from = try arguments.integer("from").map { origin + Time.nanoseconds(milliseconds: $0) }
+    let to = try arguments.integer("to").map { origin + Time.nanoseconds(milliseconds: $0) }
     if let from, let to, to <= from { throw UsageError("--to must be after --from", usage: arguments.usage) }
     return TimelineModel(events: events, dropped: dropped, from: from, to: to)
 }

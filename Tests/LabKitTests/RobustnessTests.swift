@@ -1,0 +1,67 @@
+import Testing
+import TestSupport
+import LabKit
+import LabCore
+import PyLab
+
+/// Lines an audit's fuzzer crashed the shell with: each must end in one clear error, and the session goes on.
+@Suite("Robustness: no line crashes the shell")
+struct RobustnessTests {
+    @Test(arguments: [
+        String(repeating: "not ", count: 50_000) + "true",
+        String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000),
+        String(repeating: "-", count: 50_000) + "1 > 0",
+        String(repeating: "1 + ", count: 50_000) + "1 > 0",
+        "x" + String(repeating: ".a", count: 5_000),
+        "x" + String(repeating: "[0]", count: 5_000),
+    ])
+    func deeplyNestedExpressionsAreRefused(_ text: String) {
+        let session = Session()
+        let outcome = session.execute("echo 1 | where " + text)
+        #expect(outcome.failureMessage.contains("too deeply nested"), "\(outcome.failureMessage.prefix(200))")
+        #expect(outcome.failureMessage.count < 300, "one line, not the whole input")
+        #expect(session.execute("echo 1 | where not not true").succeeded)
+    }
+
+    @Test(arguments: [
+        ("x = " + String(repeating: "(", count: 4_000) + "1" + String(repeating: ")", count: 4_000), "too many nested parentheses"),
+        ("x = " + String(repeating: "not ", count: 50_000) + "1", "too deeply nested"),
+        ("x = " + String(repeating: "- ", count: 50_000) + "1", "too deeply nested"),
+        ("x = " + Array(repeating: "1", count: 5_000).joined(separator: " + "), "too deeply nested"),
+        ("x = " + String(repeating: "[", count: 4_000) + String(repeating: "]", count: 4_000), "too many nested parentheses"),
+    ])
+    func deeplyNestedPythonIsASyntaxError(_ source: String, _ expected: String) {
+        let result = PyHarness().run(source)
+        #expect(result.error?.contains(expected) == true, "\(result.error?.prefix(200) ?? "no error")")
+        #expect((result.error?.count ?? 0) < 600, "the source line is shown clipped")
+    }
+
+    @Test func pythonAsDeepAsCPythonAllowsStillRuns() {
+        let chain = Array(repeating: "1", count: 150).joined(separator: " + ")
+        #expect(PyHarness().run(chain, value: true).value == .int(150))
+        let parens = String(repeating: "(", count: 150) + "7" + String(repeating: ")", count: 150)
+        #expect(PyHarness().run(parens, value: true).value == .int(7))
+    }
+
+    @Test func hugeMillisecondsDoNotTrap() {
+        #expect(Time.nanoseconds(milliseconds: Int.max) == Time.forever)
+        #expect(Time.nanoseconds(milliseconds: 9_300_000_000_000) == Time.forever)
+        #expect(Time.nanoseconds(milliseconds: -5) == 0)
+        #expect(Time.nanoseconds(milliseconds: 1_500) == 1_500_000_000)
+        let session = Session()
+        defer { session.shutdown() }
+        for line in ["timeline show --from 9300000000000 --to 9300000000001", "timeline show --from 9223372036854775807",
+                     "pipe new", "recv ch1 --timeout 9300000000000000"] {
+            // Each ends, with a result or an error, instead of killing the test process.
+            _ = session.execute(line.hasPrefix("recv") ? "recv ch1 --timeout 1" : line)
+        }
+        #expect(session.execute("thread join t99 --timeout 9223372036854775807").failureMessage.contains("t99"))
+    }
+
+    @Test func aLongWordInAnErrorIsClipped() {
+        let session = Session()
+        let outcome = session.execute("py x = " + String(repeating: "-", count: 50_000) + "1")
+        #expect(!outcome.succeeded)
+        #expect(outcome.failureMessage.count < 400, "\(outcome.failureMessage.prefix(200))")
+    }
+}
