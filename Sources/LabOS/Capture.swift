@@ -32,8 +32,8 @@ public enum Capture {
         do {
             err = try System.pipe()
         } catch {
-            System.close(out.read)
-            System.close(out.write)
+            try? FileDescriptor(out.read).close()
+            try? FileDescriptor(out.write).close()
             throw error
         }
         var actions = posix_spawn_file_actions_t()
@@ -66,11 +66,11 @@ public enum Capture {
             return posix_spawn(&pid, path, &actions, &attributes, base, environ)
         }
         for p in pointers { free(p) }
-        System.close(out.write)
-        System.close(err.write)
+        try? FileDescriptor(out.write).close()
+        try? FileDescriptor(err.write).close()
         if rc != 0 {
-            System.close(out.read)
-            System.close(err.read)
+            try? FileDescriptor(out.read).close()
+            try? FileDescriptor(err.read).close()
             throw OSError("run", errno: rc, subject: path)
         }
 
@@ -80,33 +80,32 @@ public enum Capture {
         var timedOut = false
         var stopped = false
         let deadline = started + timeoutNanoseconds
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while !openFDs.isEmpty {
             let now = Clock.monotonicNanoseconds()
             if now >= deadline { timedOut = true; break }
             if shouldStop() { stopped = true; break }
             var fds = openFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let wait = Int32(min(50, max(1, (deadline - now) / 1_000_000)))
-            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
-            if ready < 0 {
-                if errno == EINTR { continue }
+            guard case .success = valueOrErrno({ fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) } }) else {
                 break
             }
             for entry in fds where entry.revents != 0 {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if entry.fd == out.read {
-                        if output.count < outputLimit { output += chunk[0..<min(n, outputLimit - output.count)] }
-                    } else if errors.count < outputLimit {
-                        errors += chunk[0..<min(n, outputLimit - errors.count)]
-                    }
-                } else if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) {
+                let chunk: [UInt8]
+                do throws(OSError) { chunk = try FileDescriptor(entry.fd).read(upTo: 65536) } catch {
+                    if error.wouldBlock { continue }
+                    chunk = []
+                }
+                if chunk.isEmpty {
                     openFDs.removeAll { $0 == entry.fd }
+                } else if entry.fd == out.read {
+                    if output.count < outputLimit { output += chunk.prefix(outputLimit - output.count) }
+                } else if errors.count < outputLimit {
+                    errors += chunk.prefix(outputLimit - errors.count)
                 }
             }
         }
-        System.close(out.read)
-        System.close(err.read)
+        try? FileDescriptor(out.read).close()
+        try? FileDescriptor(err.read).close()
         if timedOut || stopped {
             _ = kill(-pid, SIGKILL)
             _ = kill(pid, SIGKILL)

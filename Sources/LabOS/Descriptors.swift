@@ -46,9 +46,9 @@ public enum Readiness: Sendable {
     case writable
 }
 
-/// Typed wrappers over the descriptor calls: open, read, write, lseek, dup, dup2, close, fcntl, poll, and the
-/// RLIMIT_NOFILE limit. Every call names the descriptor in its error, so a learner reads
-/// `cannot read fd 9: bad file descriptor (EBADF)`.
+/// Typed wrappers over the descriptor calls besides read, write and close (those are `FileDescriptor`'s): open,
+/// lseek, dup, dup2, fcntl, poll, and the RLIMIT_NOFILE limit. Every call names the descriptor in its error, so a
+/// learner reads `cannot seek fd 9: bad file descriptor (EBADF)`.
 public enum Descriptors {
     /// Opens `path`. The open itself never blocks (a FIFO without a partner would): O_NONBLOCK is set for the call
     /// and cleared afterwards, so the descriptor behaves as a plain blocking one.
@@ -59,42 +59,6 @@ public enum Descriptors {
         let current = fcntl(fd, F_GETFL)
         if current != -1 { _ = fcntl(fd, F_SETFL, current & ~O_NONBLOCK) }
         return fd
-    }
-
-    /// One `read` of at most `max` bytes; empty means end of file.
-    public static func read(_ fd: Int32, max: Int) throws(OSError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: Swift.max(0, max))
-        let n = try valueOrErrno("read", subject: "fd \(fd)") {
-            buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
-        }
-        buffer.removeSubrange(n...)
-        return buffer
-    }
-
-    /// One `read` into `buffer` (no allocation: the benchmark's hot path). Returns the count; 0 is end of file.
-    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(OSError) -> Int {
-        try valueOrErrno("read", subject: "fd \(fd)") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
-    }
-
-    /// One `write`; returns how many bytes the kernel took (a pipe or socket may take fewer).
-    /// A non-blocking descriptor that cannot take any returns 0 instead of failing with EAGAIN.
-    public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OSError) -> Int {
-        while true {
-            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
-            if n >= 0 { return n }
-            let code = Glibc.errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return 0 }
-            throw OSError("write", errno: code, subject: "fd \(fd)")
-        }
-    }
-
-    public static func write(_ fd: Int32, _ bytes: [UInt8]) throws(OSError) -> Int {
-        var result: Result<Int, OSError> = .success(0)
-        bytes.withUnsafeBytes { raw in
-            do throws(OSError) { result = .success(try write(fd, raw)) } catch { result = .failure(error) }
-        }
-        return try result.get()
     }
 
     /// `lseek`: the new offset.
@@ -118,13 +82,6 @@ public enum Descriptors {
     /// The copy is never close-on-exec.
     public static func duplicate(_ fd: Int32, onto target: Int32) throws(OSError) -> Int32 {
         try valueOrErrno("dup2", subject: "fd \(fd) onto \(target)") { dup2(fd, target) }
-    }
-
-    /// `close`. Not retried on EINTR: on Linux the descriptor is gone even then.
-    public static func close(_ fd: Int32) throws(OSError) {
-        if Glibc.close(fd) == -1 && Glibc.errno != EINTR {
-            throw OSError("close", errno: Glibc.errno, subject: "fd \(fd)")
-        }
     }
 
     /// Whether `fd` names an open file in this process.
@@ -505,9 +462,9 @@ extension ProcFS {
     private static func descriptorNumbers(directory: String) throws(OSError) -> ([Int32], Int32) {
         let dirFD = try valueOrErrno("open", subject: directory) { Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard let stream = fdopendir(dirFD) else {
-            let code = Glibc.errno
-            Glibc.close(dirFD)
-            throw OSError("list", errno: code, subject: directory)
+            let code = Errno.current
+            try? FileDescriptor(dirFD).close()
+            throw OSError("list", code, subject: directory)
         }
         defer { closedir(stream) }
         var numbers: [Int32] = []

@@ -122,15 +122,15 @@ public enum ForkDemo {
                               UnsafeRawPointer(text.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }, text.count, pipe.write)
         }
         let forkTime = Clock.monotonicNanoseconds() - start
-        System.close(pipe.write)
+        try? FileDescriptor(pipe.write).close()
         guard pid > 0 else {
             let code = errno
-            System.close(pipe.read)
+            try? FileDescriptor(pipe.read).close()
             throw OSError("fork", errno: code)
         }
         var channelError: OSError?
         let report = readAll(pipe.read, timeoutMilliseconds: timeoutMilliseconds, error: &channelError)
-        System.close(pipe.read)
+        try? FileDescriptor(pipe.read).close()
         if report.count < 4 + 2 * slotSize { try? ChildProcess.signal(pid, Signals.kill) }
         let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
         if let channelError { throw channelError }
@@ -157,18 +157,15 @@ public enum ForkDemo {
     private static func readAll(_ fd: Int32, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
         let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
         var bytes: [UInt8] = []
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
             let left = deadline - Clock.monotonicNanoseconds()
             if left <= 0 {
                 error = OSError("read the report of", errno: ETIMEDOUT, subject: "the forked child")
                 return bytes
             }
-            let rc = poll(&entry, 1, Int32(min(left / 1_000_000 + 1, 1000)))
-            if rc < 0 && errno != EINTR { error = OSError("poll", errno: errno); return bytes }
-            if rc <= 0 { continue }
-            do {
-                let chunk = try System.read(fd, max: 4096)
+            do throws(OSError) {
+                guard try Descriptors.wait(fd, for: .readable, milliseconds: Int(min(left / 1_000_000 + 1, 1000))) else { continue }
+                let chunk = try FileDescriptor(fd).read(upTo: 4096)
                 if chunk.isEmpty { return bytes }
                 bytes += chunk
             } catch let e {

@@ -5,16 +5,14 @@
 public enum ProcFS {
     /// Reads a whole file to end of file (procfs files report size 0, so `stat` sizes are useless).
     public static func readFile(_ path: String) throws(OSError) -> String {
-        let fd = try valueOrErrno("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC) }
-        defer { Glibc.close(fd) }
+        let fd = FileDescriptor(try valueOrErrno("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC) })
+        defer { try? fd.close() }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 8192)
         while true {
-            let n = try valueOrErrno("read", subject: path) {
-                chunk.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+            let chunk: [UInt8]
+            do throws(OSError) { chunk = try fd.read(upTo: 8192) } catch { throw OSError("read", error.code, subject: path) }
+            if chunk.isEmpty { break }
+            bytes += chunk
         }
         return String(decoding: bytes, as: UTF8.self)
     }

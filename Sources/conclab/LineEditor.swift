@@ -52,7 +52,7 @@ final class LineEditor {
             guard let editor = LineEditor.from(el) else { return 0 }
             let notices = editor.session.takeNotices()
             guard !notices.isEmpty else { return 0 }
-            try? System.writeAll(1, "\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
+            try? FileDescriptor.standardOutput.writeAll("\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
             return 1
         }
         if let historyPath {
@@ -127,7 +127,7 @@ final class LineEditor {
             text += Format.pad(c, width)
             if (i + 1) % columns == 0 || i == completion.candidates.count - 1 { text += "\n" }
         }
-        try? System.writeAll(1, text)
+        try? FileDescriptor.standardOutput.writeAll(text)
         return UInt8(CC_REDISPLAY)
     }
 }

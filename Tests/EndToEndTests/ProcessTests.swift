@@ -155,7 +155,7 @@ extension EndToEnd {
         /// Starts the binary in a hidden mode with a socket on fd 3, the way the shell does.
         private func start(_ arguments: [String]) throws -> (pid: Int32, channel: FrameChannel) {
             let (mine, theirs) = try Sockets.pair()
-            defer { System.close(theirs) }
+            defer { try? FileDescriptor(theirs).close() }
             let pid = try ChildProcess.spawn(path: try Conclab.binary(), arguments: ["conclab"] + arguments,
                                              environment: ["CONCLAB_PARENT_PID": String(System.processID), "CONCLAB_CHANNEL_FD": "3",
                                                            "SWIFT_BACKTRACE": "enable=no"],
@@ -219,15 +219,15 @@ extension EndToEnd {
             #expect(noChannel?.fields.first?.contains("channel") == true)
             // A spawn of nonsense, even with a channel: refused before any fork.
             let (a, b) = try Sockets.pair()
-            defer { System.close(a) }
+            defer { try? FileDescriptor(a).close() }
             try channel.send(Frame(kind: 10, fields: ["nap", "5"]), passing: b)
-            System.close(b)
+            try? FileDescriptor(b).close()
             let nonsense = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(nonsense?.kind == 23)
             #expect(Processes.children(of: pid).isEmpty)
 
             // A header that cannot be a frame: the server stops reading, answers nothing more, and exits.
-            try System.writeAll(channel.fd, [0xFF, 0xFF, 0xFF, 0xFF, 0])
+            try FileDescriptor(channel.fd).writeAll([0xFF, 0xFF, 0xFF, 0xFF, 0])
             let last = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(last?.kind == 22)   // the list of workers it ended on the way out: none
             #expect(last?.fields == [])
@@ -244,7 +244,7 @@ extension EndToEnd {
             var worker = FrameChannel(fd: mine)
             defer { worker.close() }
             try channel.send(Frame(kind: 10, fields: ["sleep", "60000"]), passing: theirs)
-            System.close(theirs)
+            try? FileDescriptor(theirs).close()
             let spawned = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(spawned?.kind == 20)
             let workerPID = try #require(spawned?.fields.first.flatMap { Int32($0) })

@@ -130,7 +130,7 @@ final class Launched {
         }
         directory = try TemporaryDirectory("run")
         var channel: (read: Int32, write: Int32)?
-        defer { if let channel { System.close(channel.read) } }
+        defer { if let channel { try? FileDescriptor(channel.read).close() } }
         do {
             let stdinPath: String
             if keepInputOpen {
@@ -148,7 +148,7 @@ final class Launched {
             pid = try ChildProcess.spawn(path: "/bin/bash", arguments: argv, channel: channel?.read)
             input = channel?.write
         } catch {
-            if let channel { System.close(channel.write) }
+            if let channel { try? FileDescriptor(channel.write).close() }
             directory.remove()
             throw error
         }
@@ -160,11 +160,11 @@ final class Launched {
     /// Writes to the process's stdin (only with `keepInputOpen`).
     func send(_ text: String) throws {
         guard let input else { throw SetupError("stdin is not an open pipe") }
-        try System.writeAll(input, text)
+        try FileDescriptor(input).writeAll(text)
     }
 
     func closeInput() {
-        if let input { System.close(input) }
+        if let input { try? FileDescriptor(input).close() }
         input = nil
     }
 

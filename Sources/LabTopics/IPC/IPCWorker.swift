@@ -30,7 +30,7 @@ public enum IPCWorkerMode {
         case ("hold", 1): hold(control: numbers[0])
         case ("bench", 2): IPCBenchProtocol.serve(from: numbers[0], to: numbers[1])
         default:
-            try? System.writeAll(2, "conclab ipc worker: unknown arguments \(arguments)\n")
+            try? FileDescriptor.standardError.writeAll("conclab ipc worker: unknown arguments \(arguments)\n")
             System.exit(2)
         }
         System.exit(0)
@@ -41,8 +41,8 @@ public enum IPCWorkerMode {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            guard let n = try? Descriptors.read(input, into: buffer), n > 0 else { return }
-            guard (try? IPCIO.writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))) != nil else { return }
+            guard let n = try? FileDescriptor(input).read(into: buffer), n > 0 else { return }
+            guard (try? FileDescriptor(output).writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))) != nil else { return }
         }
     }
 
@@ -65,7 +65,7 @@ public enum IPCWorkerMode {
                 } else {
                     reply = Frame(kind: FDChildRequest.failed, fields: ["no descriptor arrived with the request"])
                 }
-                guard (try? System.writeAll(control, reply.encoded)) != nil else { return }
+                guard (try? FileDescriptor(control).writeAll(reply.encoded)) != nil else { return }
             }
         }
     }
@@ -92,11 +92,11 @@ package enum FDChildRequest {
         var readText = ""
         do {
             if !text.isEmpty {
-                try IPCIO.writeAll(fd, Array(text.utf8))
+                try FileDescriptor(fd).writeAll(Array(text.utf8))
                 wrote = text.utf8.count
             }
             if readCount > 0 {
-                readText = String(decoding: try Descriptors.read(fd, max: min(readCount, 1 << 15)), as: UTF8.self)
+                readText = String(decoding: try FileDescriptor(fd).read(upTo: min(readCount, 1 << 15)), as: UTF8.self)
             }
         } catch {
             return Frame(kind: failed, fields: [String(fd), "\(error)"])
@@ -129,40 +129,6 @@ package enum FDChildRequest {
             throw CommandError("the child's reply is malformed (kind \(frame.kind), \(fields.count) fields)")
         }
         return Reply(received: received, wrote: wrote, offset: Int64(fields[2]), text: fields[3...].joined(separator: "\0"))
-    }
-}
-
-/// Whole writes on blocking descriptors (workers, benchmark threads): sockets use `send` so a closed peer is EPIPE.
-package enum IPCIO {
-    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OSError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = try Descriptors.write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-            if n == 0 {
-                // A non-blocking descriptor is full: wait for room.
-                _ = try Descriptors.wait(fd, for: .writable, milliseconds: 50)
-            }
-            offset += n
-        }
-    }
-
-    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(OSError) {
-        var failure: OSError?
-        bytes.withUnsafeBytes { raw in
-            do throws(OSError) { try writeAll(fd, raw) } catch { failure = error }
-        }
-        if let failure { throw failure }
-    }
-
-    /// Reads exactly `buffer.count` bytes; false at end of file first.
-    package static func readExactly(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws(OSError) -> Bool {
-        var offset = 0
-        while offset < buffer.count {
-            let n = try Descriptors.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
-            if n == 0 { return false }
-            offset += n
-        }
-        return true
     }
 }
 

@@ -79,7 +79,7 @@ package final class PeerProcess: LabObject, HoldsDescriptors {
     }
 
     private func closeControl() {
-        if let control, controlOpen.exchange(false, ordering: .acquiringAndReleasing) { System.close(control) }
+        if let control, controlOpen.exchange(false, ordering: .acquiringAndReleasing) { try? FileDescriptor(control).close() }
     }
 
     /// Sends `frame` with `descriptor` attached over the control socket and waits for the reply frame, in slices so
@@ -100,7 +100,7 @@ package final class PeerProcess: LabObject, HoldsDescriptors {
             }
             guard try Descriptors.wait(control, for: .readable, milliseconds: 50) else { continue }
             let received = try Sockets.receiveDescriptors(control, max: 1 << 16)
-            for fd in received.descriptors { System.close(fd) }
+            for fd in received.descriptors { try? FileDescriptor(fd).close() }
             if received.bytes.isEmpty {
                 throw CommandError("\(handle) closed its control socket (state: \(state))")
             }

@@ -219,7 +219,7 @@ public enum ForkServerMode {
         ChildProcess.dieWithParent(expectedParent: parent)
         OSThread.setCurrentName(processName)
         guard let fd = System.environment(WorkerMode.channelVariable).flatMap({ Int32($0) }), Descriptors.isOpen(fd) else {
-            try? System.writeAll(2, "conclab fork server: no channel to the shell (it is started by the shell)\n")
+            try? FileDescriptor.standardError.writeAll("conclab fork server: no channel to the shell (it is started by the shell)\n")
             System.immediateExit(2)
         }
         var channel = FrameChannel(fd: fd)
@@ -241,7 +241,7 @@ public enum ForkServerMode {
             }
             let request: ForkServerRequest
             do { request = try ForkServerRequest(frame: frame) } catch {
-                while let stray = channel.takeDescriptor() { System.close(stray) }
+                while let stray = channel.takeDescriptor() { try? FileDescriptor(stray).close() }
                 if !reply(.failure("\(error)")) { break serving }
                 continue
             }
@@ -251,28 +251,28 @@ public enum ForkServerMode {
                     if !reply(.failure("a spawn request needs the worker's channel attached")) { break serving }
                     continue
                 }
-                while let stray = channel.takeDescriptor() { System.close(stray) }
+                while let stray = channel.takeDescriptor() { try? FileDescriptor(stray).close() }
                 do {
                     _ = try WorkerTask(words: words)
                 } catch {
-                    System.close(workerChannel)
+                    try? FileDescriptor(workerChannel).close()
                     if !reply(.failure("\(error)")) { break serving }
                     continue
                 }
                 let pid: Int32
                 do { pid = try ChildProcess.fork() } catch {
-                    System.close(workerChannel)
+                    try? FileDescriptor(workerChannel).close()
                     if !reply(.failure("\(error)")) { break serving }
                     continue
                 }
                 if pid == 0 {
                     // The worker: drop the server's channel, die with the server, and run.
-                    System.close(fd)
+                    try? FileDescriptor(fd).close()
                     ChildProcess.becomeProcessGroupLeader()
                     ChildProcess.dieWithParent(expectedParent: me)
                     WorkerMode.serve(words, channel: workerChannel, startMethod: StartMethod.forkserver.rawValue)
                 }
-                System.close(workerChannel)
+                try? FileDescriptor(workerChannel).close()
                 workers.append(pid)
                 if !reply(.spawned(pid: pid)) { break serving }
             case .peek(let pid):

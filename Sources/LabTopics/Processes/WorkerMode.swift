@@ -97,7 +97,7 @@ public enum WorkerMode {
             task = try WorkerTask(words: words)
         } catch {
             tell(.failure("\(error)"))
-            try? System.writeAll(2, "conclab worker: \(error)\n")
+            try? FileDescriptor.standardError.writeAll("conclab worker: \(error)\n")
             System.immediateExit(2)
         }
         let end = task.run()
@@ -113,7 +113,7 @@ public enum WorkerMode {
         }
         tell(.done(done))
         if case .failed(let why) = end {
-            try? System.writeAll(2, "conclab worker: \(why)\n")
+            try? FileDescriptor.standardError.writeAll("conclab worker: \(why)\n")
             System.immediateExit(1)
         }
         System.immediateExit(0)
