@@ -288,7 +288,7 @@ extension ProcFS {
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon]
-            let value = line[line.index(after: colon)...].trimmingSpaces().trimmingCharacters(" \t")
+            let value = line[line.index(after: colon)...].trimmed(while: { $0 == " " || $0 == "\t" })
             switch key {
             case "pos": position = Int64(value)
             case "flags": flags = Int32(value, radix: 8)
@@ -425,13 +425,13 @@ extension ProcFS {
 
     /// Every open descriptor of `pid` (default: this process): number, link, kind, socket details, offset and flags.
     /// Listing `/proc/self/fd` needs a descriptor of its own; that one is left out and reported as `listingDescriptor`.
-    public static func descriptors(pid: Int32? = nil, root: String = "/proc") throws(OSError) -> DescriptorListing {
+    public static func descriptors(pid: Int32? = nil, root: String = defaultRoot) throws(OSError) -> DescriptorListing {
         let me = System.processID
         let target = pid ?? me
         let base = "\(root)/\(target)"
         let directory = base + "/fd"
         var (numbers, dirFD) = try descriptorNumbers(directory: directory)
-        let listingDescriptor: Int32? = target == me && root == "/proc" ? dirFD : nil
+        let listingDescriptor: Int32? = target == me && root == defaultRoot ? dirFD : nil
         numbers = numbers.filter { $0 != listingDescriptor }.sorted()
         var sockets: [Int64: SocketDescription]?
         var entries: [DescriptorEntry] = []
@@ -454,7 +454,7 @@ extension ProcFS {
 
     /// How many descriptors this process has open (the listing's own not counted).
     public static func openDescriptorCount() throws(OSError) -> Int {
-        let (numbers, own) = try descriptorNumbers(directory: "/proc/self/fd")
+        let (numbers, own) = try descriptorNumbers(directory: processDirectory(nil, root: defaultRoot) + "/fd")
         return numbers.filter { $0 != own }.count
     }
 
@@ -487,8 +487,8 @@ extension ProcFS {
     }
 
     /// What descriptor `fd` of `pid` (default: this process) names: its `/proc/PID/fd/N` link.
-    public static func descriptorLink(_ fd: Int32, pid: Int32? = nil, root: String = "/proc") -> String? {
-        readLink("\(root)/\(pid.map(String.init) ?? "self")/fd/\(fd)")
+    public static func descriptorLink(_ fd: Int32, pid: Int32? = nil, root: String = defaultRoot) -> String? {
+        readLink(processDirectory(pid, root: root) + "/fd/\(fd)")
     }
 
     static func readLink(_ path: String) -> String? {
@@ -496,15 +496,6 @@ extension ProcFS {
         let n = readlink(path, &buffer, buffer.count - 1)
         guard n >= 0 else { return nil }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(_ set: String) -> Substring {
-        var s = self
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return s
     }
 }
 

@@ -178,7 +178,7 @@ public enum ForkDemo {
 
 extension ProcFS {
     /// Every process /proc shows (those that vanish while being read are skipped).
-    public static func allProcesses(root: String = "/proc") -> [Stat] {
+    public static func allProcesses(root: String = defaultRoot) -> [Stat] {
         Files.list(root).compactMap { name -> Stat? in
             let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
             guard let pid = Int32(trimmed) else { return nil }
@@ -187,7 +187,7 @@ extension ProcFS {
     }
 
     /// The `smaps_rollup` figures of a process in bytes (`Rss`, `Pss`, `Private_Dirty` …); nil if unreadable.
-    public static func memoryRollup(pid: Int32, root: String = "/proc") -> [String: Int64]? {
-        (try? readFile("\(root)/\(pid)/smaps_rollup")).map(parseKeyValues).flatMap { $0.isEmpty ? nil : $0 }
+    public static func memoryRollup(pid: Int32, root: String = defaultRoot) -> [String: Int64]? {
+        (try? readFile(processDirectory(pid, root: root) + "/smaps_rollup")).map(parseKeyValues).flatMap { $0.isEmpty ? nil : $0 }
     }
 }

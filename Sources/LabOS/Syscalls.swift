@@ -44,13 +44,8 @@ public enum System {
 
     public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
 
-    /// Absolute path of the running executable, from /proc/self/exe.
-    public static func executablePath() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    /// Absolute path of the running executable (what `/proc/self/exe` links to).
+    public static func executablePath() -> String? { ProcFS.executablePath() }
 
     public static func exit(_ status: Int32) -> Never { Glibc.exit(status) }
     public static func immediateExit(_ status: Int32) -> Never { Glibc._exit(status) }

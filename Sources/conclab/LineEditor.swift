@@ -88,9 +88,7 @@ final class LineEditor {
             return interrupted ? .interrupted : .endOfFile
         }
         if interrupted { return .interrupted }
-        var text = String(cString: raw)
-        while let last = text.last, last == "\n" || last == "\r" || last == " " || last == "\t" { text.removeLast() }
-        return .line(text)
+        return .line(String(cString: raw).trimmed())
     }
 
     /// Adds a line to the history and saves the file (so nothing is lost if the shell is killed).

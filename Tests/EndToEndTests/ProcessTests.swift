@@ -23,7 +23,7 @@ private func pid(_ value: Any?) -> Int32? { (value as? Int).map(Int32.init) }
 private func isGone(_ pid: Int32, shellPID: Int32) -> Bool {
     guard let stat = ProcFS.stat(pid: pid), stat.command == Processes.workerName || stat.command == forkServerName
             || Processes.isConclab(stat) else { return true }
-    guard stat.state == "Z" || stat.state == "X" else { return false }
+    guard stat.state.hasEnded else { return false }
     if stat.parentPID == System.processID {
         _ = try? ChildProcess.reap(pid, block: false)
         return ProcFS.stat(pid: pid) == nil
@@ -207,7 +207,7 @@ extension EndToEnd {
             defer { channel.close() }
             let hello = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(hello?.fields == [String(pid), "forkserver"])
-            #expect(try ProcFS.memory(pid: String(pid)).threads == 1)
+            #expect(try ProcFS.memory(pid: pid).threads == 1)
 
             // An unknown request: refused, and the server goes on.
             try channel.send(Frame(kind: 99))
@@ -253,11 +253,11 @@ extension EndToEnd {
             #expect(ProcFS.stat(pid: workerPID)?.parentPID == server)
 
             try ChildProcess.signal(workerPID, Signals.terminate)
-            _ = eventually { ProcFS.stat(pid: workerPID)?.state == "Z" }
+            _ = eventually { ProcFS.stat(pid: workerPID)?.state == .zombie }
             try channel.send(Frame(kind: 11, fields: [String(workerPID)]))   // peek: the end, not reaped
             let peeked = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(peeked?.fields == ["signaled", "15"])
-            #expect(ProcFS.stat(pid: workerPID)?.state == "Z")
+            #expect(ProcFS.stat(pid: workerPID)?.state == .zombie)
             try channel.send(Frame(kind: 12, fields: [String(workerPID)]))   // reap
             let reaped = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(reaped?.fields.prefix(2) == ["signaled", "15"])

@@ -221,11 +221,7 @@ enum Processes {
     }
 
     static func children(of parent: Int32) -> [ProcFS.Stat] {
-        Files.list("/proc").compactMap { name -> ProcFS.Stat? in
-            let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
-            guard let pid = Int32(trimmed), let stat = ProcFS.stat(pid: pid), stat.parentPID == parent else { return nil }
-            return stat
-        }
+        ProcFS.allProcesses().filter { $0.parentPID == parent }
     }
 
     /// Whether a worker `pid` of the shell `shellPID` is gone: no such process (or the pid now names another
@@ -233,7 +229,7 @@ enum Processes {
     static func workerIsGone(_ pid: Int32, shellPID: Int32) -> Bool {
         // A pid no longer naming a conclab process was reused after the worker went.
         guard let stat = ProcFS.stat(pid: pid), isConclab(stat) else { return true }
-        guard stat.state == "Z" || stat.state == "X" else { return false }
+        guard stat.state.hasEnded else { return false }
         if stat.parentPID == System.processID {
             // The test process became its reaper (a subreaper above us): reap it so it really goes.
             _ = try? ChildProcess.reap(pid, block: false)
@@ -245,11 +241,7 @@ enum Processes {
     /// Whether a thread of the shell is inside a nanosleep, i.e. running `sleep` (the shell's other threads
     /// wait in futex or sigwait). False where /proc does not show wait channels.
     static func commandIsSleeping(_ shellPID: Int32) -> Bool {
-        let tasks = "/proc/\(shellPID)/task"
-        return Files.list(tasks).contains { name in
-            let task = tasks + "/" + (name.hasSuffix("/") ? String(name.dropLast()) : name)
-            return (try? ProcFS.readFile(task + "/wchan"))?.contains("nanosleep") == true
-        }
+        ProcFS.threadIDs(pid: shellPID).contains { ProcFS.waitChannel(tid: $0, pid: shellPID)?.contains("nanosleep") == true }
     }
 
     /// Kills leftovers a failed test may leave behind (only conclab workers, by pid).

@@ -43,7 +43,7 @@ struct ForkTests {
         #expect(seen == .exited(7))
         // Peeking again gives the same answer: the zombie is still there, and /proc shows it as one.
         #expect(try ChildProcess.peek(pid) == .exited(7))
-        #expect(ProcFS.stat(pid: pid)?.state == "Z")
+        #expect(ProcFS.stat(pid: pid)?.state == .zombie)
         let result = try ChildProcess.reapWithUsage(pid, block: true)
         reaped = true
         #expect(result?.0 == .exited(7))

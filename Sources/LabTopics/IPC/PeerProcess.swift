@@ -49,7 +49,7 @@ package final class PeerProcess: LabObject, HoldsDescriptors {
 
     package var state: String {
         if let status = poll() { return status.description }
-        return ProcFS.stat(pid: pid)?.stateName ?? "running"
+        return ProcFS.stat(pid: pid)?.state.description ?? "running"
     }
 
     package var summary: String { "pid \(pid): \(role)" }

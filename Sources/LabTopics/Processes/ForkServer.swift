@@ -154,14 +154,14 @@ package final class ForkServer: LabObject {
     package var state: String {
         if let ended = link.withLock({ $0.ended }) { return ended.description }
         if let ended = (try? ChildProcess.peek(pid)) ?? nil { return "zombie (\(ended))" }
-        return ProcFS.stat(pid: pid)?.stateName ?? "gone"
+        return ProcFS.stat(pid: pid)?.state.description ?? "gone"
     }
 
     package var summary: String { "pid \(pid): forks workers on request (\(link.withLock { $0.workersStarted }) started)" }
 
     package func details() -> Record {
         let stat = ProcFS.stat(pid: pid)
-        let threads = (try? ProcFS.memory(pid: String(pid)))?.threads
+        let threads = (try? ProcFS.memory(pid: pid))?.threads
         return Record([("pid", .int(Int(pid))),
                        ("workers_started", .int(link.withLock { $0.workersStarted })),
                        ("threads", threads.map { .int(Int($0)) } ?? .null),
