@@ -16,8 +16,9 @@ public struct CapturedRun: Sendable, Equatable {
 
 /// Runs a program with arguments — no shell — and captures its standard output and error, with a time limit.
 ///
-/// The program starts with `posix_spawn`, in its own process group, with an empty signal mask and default
-/// dispositions, standard input from /dev/null and two close-on-exec pipes as standard output and error.
+/// The program starts like every child (`ChildProcess.spawn`): in its own process group, with an empty signal mask
+/// and default dispositions, killed if the thread that started it ends; standard input from /dev/null and two
+/// close-on-exec pipes as standard output and error.
 /// Both pipes are drained together with `poll` (reading one to its end first could deadlock when the program
 /// fills the other). On timeout, or when `shouldStop` says so, its process group is killed and it is reaped.
 public enum Capture {
@@ -36,43 +37,20 @@ public enum Capture {
             try? FileDescriptor(out.write).close()
             throw error
         }
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
+        let pid: Int32
+        do throws(OSError) {
+            let input = try Descriptors.open("/dev/null", mode: .read, closeOnExec: true)
+            defer { try? FileDescriptor(input).close() }
+            pid = try ChildProcess.spawn(ChildProcess.Configuration(
+                executable: path, arguments: arguments, programName: path,
+                descriptors: [.init(parent: input, child: 0), .init(parent: out.write, child: 1), .init(parent: err.write, child: 2)],
+                attributes: ChildProcess.Attributes(parentDeathSignal: Signals.kill)))
+        } catch {
+            for fd in [out.read, out.write, err.read, err.write] { try? FileDescriptor(fd).close() }
+            throw OSError("run", error.code, subject: path)
         }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
-        var empty = sigset_t()
-        var defaults = sigset_t()
-        sigemptyset(&empty)
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        var pid: pid_t = 0
-        let argv = [path] + arguments
-        var pointers: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        pointers.append(nil)
-        let rc = pointers.withUnsafeBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return EINVAL }
-            return posix_spawn(&pid, path, &actions, &attributes, base, environ)
-        }
-        for p in pointers { free(p) }
         try? FileDescriptor(out.write).close()
         try? FileDescriptor(err.write).close()
-        if rc != 0 {
-            try? FileDescriptor(out.read).close()
-            try? FileDescriptor(err.read).close()
-            throw OSError("run", errno: rc, subject: path)
-        }
 
         var output: [UInt8] = []
         var errors: [UInt8] = []

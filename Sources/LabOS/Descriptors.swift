@@ -152,31 +152,6 @@ public enum Descriptors {
     }
 }
 
-// MARK: - Spawning with several descriptors
-
-extension ChildProcess {
-    /// Like `spawn(path:arguments:environment:channel:)`, but hands the child several descriptors: each
-    /// `(from, to)` makes the parent's `from` the child's `to` (never close-on-exec there). Every other
-    /// descriptor the parent has open without close-on-exec is inherited as it is — which is the lesson of
-    /// `fd child`. Pick each `to` among numbers free in the parent (`Descriptors.freeNumbers`), so none covers an
-    /// inherited one.
-    public static func spawn(path: String, arguments: [String], environment: [String: String] = [:],
-                             descriptors: [(from: Int32, to: Int32)]) throws(OSError) -> Int32 {
-        let sources = descriptors.map(\.from)
-        let targets = descriptors.map(\.to)
-        var pid: pid_t = 0
-        let rc = withSpawnStrings(arguments, environment) { argv, envp in
-            sources.withUnsafeBufferPointer { s in
-                targets.withUnsafeBufferPointer { t in
-                    conclab_spawn_mapped(&pid, path, argv, envp, s.baseAddress, t.baseAddress, Int32(descriptors.count), 1)
-                }
-            }
-        }
-        if rc != 0 { throw OSError("posix_spawn", errno: rc, subject: path) }
-        return pid
-    }
-}
-
 // MARK: - /proc/PID/fd and fdinfo
 
 /// What kind of thing a descriptor names, as `fd list` shows it.

@@ -156,10 +156,9 @@ extension EndToEnd {
         private func start(_ arguments: [String]) throws -> (pid: Int32, channel: FrameChannel) {
             let (mine, theirs) = try Sockets.pair()
             defer { try? FileDescriptor(theirs).close() }
-            let pid = try ChildProcess.spawn(path: try Conclab.binary(), arguments: ["conclab"] + arguments,
-                                             environment: ["CONCLAB_PARENT_PID": String(System.processID), "CONCLAB_CHANNEL_FD": "3",
-                                                           "SWIFT_BACKTRACE": "enable=no"],
-                                             channel: theirs)
+            let pid = try ChildProcess.spawn(.init(executable: try Conclab.binary(), arguments: arguments, programName: "conclab",
+                                                   environment: ["CONCLAB_CHANNEL_FD": "3", "SWIFT_BACKTRACE": "enable=no"],
+                                                   descriptors: [.init(parent: theirs, child: 3)]))
             return (pid, FrameChannel(fd: mine))
         }
 

@@ -97,7 +97,7 @@ func lines(_ text: String) -> [String] {
     return result
 }
 
-/// A child process started the way a terminal's shell would start it: posix_spawn (LabOS) with an empty signal
+/// A child process started the way a terminal's shell would start it: ChildProcess.spawn (LabOS) with an empty signal
 /// mask and default dispositions, and no descriptor but 0, 1 and 2. stdout and stderr go to files (no pipe can
 /// fill up and block it); stdin is a file, or a pipe the test writes with `send`.
 ///
@@ -145,7 +145,8 @@ final class Launched {
             let assigned = env.compactMap { key, value in value.map { "\(key)=\($0)" } }.sorted()
             let argv = ["bash", "-c", Self.wrapper, "conclab-e2e-launch", stdinPath, directory.file("stdout"), directory.file("stderr"),
                         "/usr/bin/env"] + removed + assigned + [executable] + arguments
-            pid = try ChildProcess.spawn(path: "/bin/bash", arguments: argv, channel: channel?.read)
+            pid = try ChildProcess.spawn(.init(executable: "/bin/bash", arguments: Array(argv.dropFirst()), programName: argv[0],
+                                               descriptors: channel.map { [.init(parent: $0.read, child: 3)] } ?? []))
             input = channel?.write
         } catch {
             if let channel { try? FileDescriptor(channel.write).close() }

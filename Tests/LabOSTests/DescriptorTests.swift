@@ -249,7 +249,7 @@ private func temporaryPath(_ label: String) -> String {
     }
 
     @Test func anotherProcessCanBeListed() throws {
-        let pid = try ChildProcess.spawn(path: "/bin/sleep", arguments: ["sleep", "30"])
+        let pid = try ChildProcess.spawn(.init(executable: "/bin/sleep", arguments: ["30"]))
         defer {
             try? ChildProcess.signal(pid, Signals.kill)
             _ = try? ChildProcess.reap(pid, block: true)

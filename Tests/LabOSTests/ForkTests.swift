@@ -31,7 +31,7 @@ struct ForkTests {
     }
 
     @Test func peekSeesTheEndWithoutReapingIt() throws {
-        let pid = try ChildProcess.spawn(path: "/bin/sh", arguments: ["sh", "-c", "exit 7"])
+        let pid = try ChildProcess.spawn(.init(executable: "/bin/sh", arguments: ["-c", "exit 7"]))
         var reaped = false
         defer { if !reaped { _ = try? ChildProcess.reap(pid, block: true) } }
         var seen: TerminationStatus?
@@ -51,7 +51,7 @@ struct ForkTests {
     }
 
     @Test func peekAndReapOfARunningChild() throws {
-        let pid = try ChildProcess.spawn(path: "/bin/sleep", arguments: ["sleep", "30"])
+        let pid = try ChildProcess.spawn(.init(executable: "/bin/sleep", arguments: ["30"]))
         defer {
             try? ChildProcess.signal(pid, Signals.kill)
             _ = try? ChildProcess.reap(pid, block: true)

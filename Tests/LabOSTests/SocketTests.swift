@@ -166,8 +166,8 @@ struct MappedSpawnTests {
         let inherited = try Descriptors.duplicate(w, closeOnExec: false)
         let target = try #require(Descriptors.freeNumbers(1, from: 3, excluding: [w]).first)
         // The child writes through its mapped descriptor, then through the inherited one.
-        let spawned = Result { try ChildProcess.spawn(path: "/bin/bash", arguments: ["bash", "-c", "echo mapped >&\(target); echo kept >&\(inherited)"],
-                                                      descriptors: [(from: w, to: target)]) }
+        let spawned = Result { try ChildProcess.spawn(.init(executable: "/bin/bash", arguments: ["-c", "echo mapped >&\(target); echo kept >&\(inherited)"],
+                                                            descriptors: [.init(parent: w, child: target)])) }
         try? FileDescriptor(w).close()
         let pid: Int32
         do { pid = try spawned.get() } catch {
@@ -190,7 +190,7 @@ struct MappedSpawnTests {
         let (r, w) = try System.pipe()
         defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         let error = try #require(throws: OSError.self) {
-            try ChildProcess.spawn(path: "/bin/true", arguments: ["true"], descriptors: [(from: r, to: w), (from: w, to: r)])
+            try ChildProcess.spawn(.init(executable: "/bin/true", descriptors: [.init(parent: r, child: w), .init(parent: w, child: r)]))
         }
         #expect(error.name == "EINVAL")
     }

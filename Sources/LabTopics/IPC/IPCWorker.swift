@@ -13,14 +13,11 @@ import PyLab
 /// - `bench IN OUT` — `ipc bench`: ping-pong and streaming on request (see `IPCBenchProtocol`).
 public enum IPCWorkerMode {
     public static let flag = "__ipc-worker"
-    package static let parentVariable = "CONCLAB_PARENT_PID"
     /// The name the worker gives its main thread (the same as `proc` workers: tools and tests look for it).
     package static let threadName = "conclab-worker"
 
     /// Runs a worker and never returns.
     public static func main(_ arguments: [String]) -> Never {
-        let parent = System.environment(parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
-        ChildProcess.dieWithParent(expectedParent: parent)
         OSThread.setCurrentName(threadName)
         // A peer that closes first must give EPIPE here, not kill the worker mid-write.
         Signals.ignoreBrokenPipe()
@@ -138,18 +135,16 @@ package enum IPCWorkers {
     /// (the same descriptor given twice gets one number). Spawned from the calling thread: call it on the
     /// command thread, which lives as long as the shell (the child's PR_SET_PDEATHSIG follows that thread).
     package static func start(_ mode: String, handing descriptors: [Int32]) throws -> (pid: Int32, numbers: [Int32]) {
-        // The same program `proc` workers run (conclab itself; a test runner that links LabKit names it, or has none).
-        let executable = try WorkerMode.executable()
         var unique: [Int32] = []
         for fd in descriptors where !unique.contains(fd) { unique.append(fd) }
         let free = Descriptors.freeNumbers(unique.count, from: 3, excluding: Set(unique))
         guard free.count == unique.count else { throw CommandError("no free descriptor numbers to hand to the child") }
         let map = Dictionary(uniqueKeysWithValues: zip(unique, free))
         let numbers = descriptors.map { map[$0] ?? -1 }
-        let pid = try ChildProcess.spawn(path: executable,
-                                         arguments: ["conclab", IPCWorkerMode.flag, mode] + numbers.map(String.init),
-                                         environment: [IPCWorkerMode.parentVariable: String(System.processID), "SWIFT_BACKTRACE": "enable=no"],
-                                         descriptors: zip(unique, free).map { (from: $0, to: $1) })
+        // The same program `proc` workers run (conclab itself; a test runner that links LabKit names it, or has none),
+        // started the same way.
+        let pid = try ChildProcess.spawn(WorkerMode.childConfiguration([IPCWorkerMode.flag, mode] + numbers.map(String.init),
+                                                                       descriptors: zip(unique, free).map { .init(parent: $0, child: $1) }))
         return (pid, numbers)
     }
 }

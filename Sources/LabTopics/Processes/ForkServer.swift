@@ -53,11 +53,10 @@ package final class ForkServer: LabObject {
 
     /// Spawns `conclab __forkserver` with a socket on fd 3 and waits for its hello.
     package static func start(timeoutMilliseconds: Int = 15_000) throws -> ForkServer {
-        let executable = try WorkerMode.executable()
         let start = Clock.monotonicNanoseconds()
         let (mine, pid) = try Sockets.pairForChild { theirs in
-            try ChildProcess.spawn(path: executable, arguments: ["conclab", ForkServerMode.flag],
-                                   environment: WorkerMode.environment(channel: 3), channel: theirs)
+            try ChildProcess.spawn(WorkerMode.childConfiguration([ForkServerMode.flag], environment: WorkerMode.environment(channel: 3),
+                                                                 descriptors: [.init(parent: theirs, child: 3)]))
         }
         var channel = FrameChannel(fd: mine)
         do {
@@ -215,8 +214,6 @@ public enum ForkServerMode {
     public static let processName = "conclab-fsrv"
 
     public static func main() -> Never {
-        let parent = System.environment(WorkerMode.parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
-        ChildProcess.dieWithParent(expectedParent: parent)
         OSThread.setCurrentName(processName)
         guard let fd = System.environment(WorkerMode.channelVariable).flatMap({ Int32($0) }), Descriptors.isOpen(fd) else {
             try? FileDescriptor.standardError.writeAll("conclab fork server: no channel to the shell (it is started by the shell)\n")
@@ -260,16 +257,16 @@ public enum ForkServerMode {
                     continue
                 }
                 let pid: Int32
-                do { pid = try ChildProcess.fork() } catch {
+                // The worker starts in the state every copy of the shell starts in (own group, default signals, dies
+                // with this server), set up in the child before it runs any Swift code.
+                do { pid = try ChildProcess.fork(applying: WorkerMode.childAttributes) } catch {
                     try? FileDescriptor(workerChannel).close()
                     if !reply(.failure("\(error)")) { break serving }
                     continue
                 }
                 if pid == 0 {
-                    // The worker: drop the server's channel, die with the server, and run.
+                    // The worker: drop the server's channel, and run.
                     try? FileDescriptor(fd).close()
-                    ChildProcess.becomeProcessGroupLeader()
-                    ChildProcess.dieWithParent(expectedParent: me)
                     WorkerMode.serve(words, channel: workerChannel, startMethod: StartMethod.forkserver.rawValue)
                 }
                 try? FileDescriptor(workerChannel).close()

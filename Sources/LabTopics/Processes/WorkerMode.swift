@@ -41,12 +41,11 @@ package enum WorkerTask: Sendable, Equatable {
 /// Worker mode: `conclab __worker WORKLOAD…` is how the shell starts itself as a child process.
 /// Checked before argument parsing so a worker starts as fast as the binary can.
 ///
-/// A worker first makes sure it dies with its parent (PR_SET_PDEATHSIG), then says hello over its channel
-/// (a socket the shell holds the other end of, at the number `CONCLAB_CHANNEL_FD` names), runs, reports what it
-/// did, and exits.
+/// A worker starts already bound to die with its parent (the shell set PR_SET_PDEATHSIG before it ran), says
+/// hello over its channel (a socket the shell holds the other end of, at the number `CONCLAB_CHANNEL_FD` names),
+/// runs, reports what it did, and exits.
 public enum WorkerMode {
     public static let flag = "__worker"
-    public static let parentVariable = "CONCLAB_PARENT_PID"
     /// Names the descriptor of the worker's channel to the shell (the lowest number the shell had free).
     public static let channelVariable = "CONCLAB_CHANNEL_FD"
     package static let jobFlag = WorkerWords.job
@@ -62,11 +61,24 @@ public enum WorkerMode {
         executableState.withLock { $0 = path }
     }
 
-    /// What a worker or the fork server finds in its environment besides the shell's: who its parent is, where its
-    /// channel is, and no Swift crash backtracer (a crashed worker should die by its signal at once, quietly, so
-    /// the shell can report "killed by SIGSEGV", not print pages of backtrace into the learner's terminal).
+    /// What a worker or the fork server finds in its environment besides the shell's: where its channel is.
     package static func environment(channel: Int32) -> [String: String] {
-        [parentVariable: String(System.processID), channelVariable: String(channel), "SWIFT_BACKTRACE": "enable=no"]
+        [channelVariable: String(channel)]
+    }
+
+    /// The state every copy of the shell starts in (a worker, the fork server, an IPC helper), and what the fork
+    /// server gives the workers it forks: its own process group, default signals, an empty mask, and SIGKILL when
+    /// the thread that started it ends, so no copy outlives the shell.
+    package static let childAttributes = ChildProcess.Attributes(parentDeathSignal: Signals.kill)
+
+    /// How the shell starts a copy of itself: `conclab ARGUMENTS…` with `descriptors` handed over, `environment`
+    /// added, and no Swift crash backtracer (a crashed copy should die by its signal at once, quietly, so the shell
+    /// can report "killed by SIGSEGV", not print pages of backtrace into the learner's terminal).
+    package static func childConfiguration(_ arguments: [String], environment: [String: String] = [:],
+                                           descriptors: [ChildProcess.DescriptorMapping]) throws -> ChildProcess.Configuration {
+        ChildProcess.Configuration(executable: try executable(), arguments: arguments, programName: "conclab",
+                                   environment: environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { mine, _ in mine },
+                                   descriptors: descriptors, attributes: childAttributes)
     }
 
     /// The program workers and the fork server run.
@@ -79,8 +91,6 @@ public enum WorkerMode {
 
     /// Runs a worker and never returns.
     public static func main(_ arguments: [String]) -> Never {
-        let parent = System.environment(parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
-        ChildProcess.dieWithParent(expectedParent: parent)
         let channel = System.environment(channelVariable).flatMap { Int32($0) }.flatMap { Descriptors.isOpen($0) ? $0 : nil }
         serve(arguments, channel: channel, startMethod: StartMethod.spawn.rawValue)
     }

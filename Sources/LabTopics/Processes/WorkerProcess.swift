@@ -81,14 +81,13 @@ package final class WorkerProcess: LabObject {
         let (mine, pid) = try Sockets.pairForChild { theirs -> Int32 in
             switch method {
             case .spawn:
-                let executable = try WorkerMode.executable()
                 // The channel takes the lowest number free in the shell, so it covers no descriptor the worker inherits
                 // (a file the learner opened without close-on-exec keeps its number in the worker, as in `fd child`).
                 let number = Descriptors.freeNumbers(1).first ?? 3
                 channelNumber = number
-                return try ChildProcess.spawn(path: executable, arguments: ["conclab", WorkerMode.flag] + words,
-                                              environment: WorkerMode.environment(channel: number),
-                                              descriptors: [(from: theirs, to: number)])
+                return try ChildProcess.spawn(WorkerMode.childConfiguration([WorkerMode.flag] + words,
+                                                                            environment: WorkerMode.environment(channel: number),
+                                                                            descriptors: [.init(parent: theirs, child: number)]))
             case .forkserver:
                 guard let server else { throw SpawnError("no fork server to ask") }
                 return try server.spawnWorker(words: words, channel: theirs)
