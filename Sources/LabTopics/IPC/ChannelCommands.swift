@@ -104,7 +104,7 @@ package struct SockListen: Command {
             let path = try session.writablePath(given)
             let fd: Int32
             do { fd = try Sockets.listenUnix(path: path) } catch {
-                if error.name == "EADDRINUSE" {
+                if error.code == .addressInUse {
                     throw CommandError("\(error.description). Something already exists at \(path); pick another path or remove it.")
                 }
                 throw FDSupport.explain(error)
