@@ -8,6 +8,9 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
+#include <sched.h>
+#include <sys/wait.h>
 
 pid_t conclab_gettid(void) { return (pid_t)syscall(SYS_gettid); }
 
@@ -20,47 +23,109 @@ int conclab_set_thread_name(const char *name) {
     return pthread_setname_np(pthread_self(), buf);
 }
 
-int conclab_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+// ---- Starting children: one description of the child's state, applied by the spawn below and by the fork
+// server's fork (LabOS/Spawn.swift builds it from ChildProcess.Attributes).
 
-/// Spawns with the prepared file actions: default signal dispositions and an empty mask in the child
-/// (the shell blocks SIGINT/TERM/HUP in its threads), optionally in a new process group. Destroys `fa`.
-static int spawn_with_actions(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                              posix_spawn_file_actions_t *fa, int new_process_group) {
-    posix_spawnattr_t at;
-    sigset_t empty, def;
-    posix_spawnattr_init(&at);
-    sigemptyset(&empty);
-    sigemptyset(&def);
-    sigaddset(&def, SIGINT);
-    sigaddset(&def, SIGTERM);
-    sigaddset(&def, SIGHUP);
-    sigaddset(&def, SIGPIPE);
-    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-    if (new_process_group) { flags |= POSIX_SPAWN_SETPGROUP; posix_spawnattr_setpgroup(&at, 0); }
-    posix_spawnattr_setflags(&at, flags);
-    posix_spawnattr_setsigmask(&at, &empty);
-    posix_spawnattr_setsigdefault(&at, &def);
-    int rc = posix_spawn(pid, path, fa, &at, argv, envp);
-    posix_spawn_file_actions_destroy(fa);
-    posix_spawnattr_destroy(&at);
-    return rc;
+int conclab_child_setup(const struct conclab_child_attributes *a) {
+    if (a->new_process_group && setpgid(0, 0) == -1) return errno;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP || sigismember(&a->default_signals, sig) != 1) continue;
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = SIG_DFL;
+        if (sigaction(sig, &action, NULL) == -1) return errno;
+    }
+    if (a->parent_death_signal > 0) {
+        if (prctl(PR_SET_PDEATHSIG, a->parent_death_signal, 0, 0, 0) == -1) return errno;
+        // The parent may have died before the line above took effect: then nobody will send the signal.
+        if (getppid() != a->expected_parent) return ESRCH;
+    }
+    if (sigprocmask(SIG_SETMASK, &a->mask, NULL) == -1) return errno;
+    return 0;
+}
+
+/// What the cloned child needs; it shares this memory with the parent until it execs.
+struct spawn_request {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    const int *from;
+    const int *to;
+    int count;
+    const struct conclab_child_attributes *attributes;
+    volatile int error;
+};
+
+/// The child between clone and execve. It runs on its own stack in the parent's memory (CLONE_VM) while the
+/// parent waits (CLONE_VFORK): only async-signal-safe calls, no allocation, and nothing written but `error`.
+static int spawn_child(void *raw) {
+    struct spawn_request *request = raw;
+    int err = 0;
+    // Signal handlers are the parent's code in the parent's memory: none may run here. All signals are blocked
+    // (the parent blocked them before cloning); a caught one goes back to its default before any is unblocked.
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction action;
+        if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &action) == -1) continue;
+        if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN) continue;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = SIG_DFL;
+        sigaction(sig, &action, NULL);
+    }
+    // Descriptors in order: dup2 makes the copy without close-on-exec; one already at its number only loses
+    // the flag (dup2(x, x) would leave it set).
+    for (int i = 0; i < request->count && err == 0; i++) {
+        if (request->from[i] == request->to[i]) {
+            int flags = fcntl(request->to[i], F_GETFD);
+            if (flags == -1 || fcntl(request->to[i], F_SETFD, flags & ~FD_CLOEXEC) == -1) err = errno;
+        } else if (dup2(request->from[i], request->to[i]) == -1) {
+            err = errno;
+        }
+    }
+    if (err == 0) err = conclab_child_setup(request->attributes);
+    if (err == 0) {
+        execve(request->path, request->argv, request->envp);
+        err = errno;
+    }
+    request->error = err;
+    _exit(127);
 }
 
 int conclab_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                  int dup_to_3, int new_process_group) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (dup_to_3 >= 0) {
-        if (dup_to_3 == 3) {
-            // dup2(3, 3) would leave close-on-exec set: move it out of the way first.
-            posix_spawn_file_actions_adddup2(&fa, 3, 1000);
-            posix_spawn_file_actions_adddup2(&fa, 1000, 3);
-            posix_spawn_file_actions_addclose(&fa, 1000);
-        } else {
-            posix_spawn_file_actions_adddup2(&fa, dup_to_3, 3);
-        }
+                  const int *from, const int *to, int count, const struct conclab_child_attributes *attributes) {
+    // Entries apply in order: one whose source an earlier entry has replaced would hand on the wrong file.
+    for (int i = 0; i < count; i++)
+        for (int j = 0; j < i; j++)
+            if (to[j] == from[i] && from[j] != to[j]) return EINVAL;
+    const size_t stack_size = 64 * 1024;
+    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return errno;
+    struct spawn_request request = { path, argv, envp, from, to, count, attributes, 0 };
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    // Like glibc's posix_spawn: the child borrows the parent's memory instead of copying its page tables, so
+    // starting a program costs the same however large the shell has grown; the parent resumes once it execs.
+    pid_t child = clone(spawn_child, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &request);
+    int clone_error = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    munmap(stack, stack_size);
+    if (child == -1) return clone_error;
+    if (request.error != 0) {
+        // It never became the program: collect it here, it is nobody else's.
+        while (waitpid(child, NULL, 0) == -1 && errno == EINTR) {}
+        return request.error;
     }
-    return spawn_with_actions(pid, path, argv, envp, &fa, new_process_group);
+    *pid = child;
+    return 0;
+}
+
+pid_t conclab_fork_child(const struct conclab_child_attributes *attributes) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        int err = conclab_child_setup(attributes);
+        if (err != 0) _exit(err == ESRCH ? 1 : 127);
+    }
+    return pid;
 }
 
 int conclab_block_signals_for_workers(sigset_t *old) {
@@ -74,11 +139,9 @@ int conclab_block_signals_for_workers(sigset_t *old) {
 
 int conclab_restore_signals(const sigset_t *old) { return pthread_sigmask(SIG_SETMASK, old, NULL); }
 
-// ---- Processes: fork, and waiting for a child without reaping it (used by LabOS/Fork.swift).
-#include <sys/wait.h>
+// ---- Processes: the fork demonstration, and waiting for a child (used by LabOS/Fork.swift). These make one call
+// each: LabOS retries an interrupted one.
 #include <sys/resource.h>
-
-pid_t conclab_fork(void) { return fork(); }
 
 pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_t text_length, int report_fd) {
     pid_t pid = fork();
@@ -104,7 +167,7 @@ int conclab_peek_child(pid_t pid, int *kind, int *value) {
     siginfo_t info;
     memset(&info, 0, sizeof info);
     int rc;
-    do { rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT); } while (rc == -1 && errno == EINTR);
+    rc = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
     if (rc == -1) return -1;
     if (info.si_pid == 0) { *kind = 0; *value = 0; return 0; }
     if (info.si_code == CLD_EXITED) { *kind = 1; *value = info.si_status; }
@@ -116,7 +179,7 @@ pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, 
     struct rusage usage;
     memset(&usage, 0, sizeof usage);
     pid_t rc;
-    do { rc = wait4(pid, status, block ? 0 : WNOHANG, &usage); } while (rc == -1 && errno == EINTR);
+    rc = wait4(pid, status, block ? 0 : WNOHANG, &usage);
     if (rc > 0) {
         *user_us = (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
         *sys_us = (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
@@ -125,18 +188,6 @@ pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, 
     return rc;
 }
 
-
-int conclab_spawn_mapped(pid_t *pid, const char *path, char *const argv[], char *const envp[],
-                         const int *from, const int *to, int count, int new_process_group) {
-    posix_spawn_file_actions_t fa;
-    int i, j;
-    for (i = 0; i < count; i++)
-        for (j = 0; j < count; j++)
-            if (from[i] == to[j]) return EINVAL;
-    posix_spawn_file_actions_init(&fa);
-    for (i = 0; i < count; i++) posix_spawn_file_actions_adddup2(&fa, from[i], to[i]);
-    return spawn_with_actions(pid, path, argv, envp, &fa, new_process_group);
-}
 
 int conclab_accept_cloexec(int fd, int nonblocking) {
     return accept4(fd, NULL, NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));

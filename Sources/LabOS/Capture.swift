@@ -16,8 +16,9 @@ public struct CapturedRun: Sendable, Equatable {
 
 /// Runs a program with arguments — no shell — and captures its standard output and error, with a time limit.
 ///
-/// The program starts with `posix_spawn`, in its own process group, with an empty signal mask and default
-/// dispositions, standard input from /dev/null and two close-on-exec pipes as standard output and error.
+/// The program starts like every child (`ChildProcess.spawn`): in its own process group, with an empty signal mask
+/// and default dispositions, killed if the thread that started it ends; standard input from /dev/null and two
+/// close-on-exec pipes as standard output and error.
 /// Both pipes are drained together with `poll` (reading one to its end first could deadlock when the program
 /// fills the other). On timeout, or when `shouldStop` says so, its process group is killed and it is reaped.
 public enum Capture {
@@ -32,47 +33,24 @@ public enum Capture {
         do {
             err = try System.pipe()
         } catch {
-            System.close(out.read)
-            System.close(out.write)
+            try? FileDescriptor(out.read).close()
+            try? FileDescriptor(out.write).close()
             throw error
         }
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
+        let pid: Int32
+        do throws(OSError) {
+            let input = try Descriptors.open("/dev/null", mode: .read, closeOnExec: true)
+            defer { try? FileDescriptor(input).close() }
+            pid = try ChildProcess.spawn(ChildProcess.Configuration(
+                executable: path, arguments: arguments, programName: path,
+                descriptors: [.init(parent: input, child: 0), .init(parent: out.write, child: 1), .init(parent: err.write, child: 2)],
+                attributes: ChildProcess.Attributes(parentDeathSignal: Signals.kill)))
+        } catch {
+            for fd in [out.read, out.write, err.read, err.write] { try? FileDescriptor(fd).close() }
+            throw OSError("run", error.code, subject: path)
         }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
-        var empty = sigset_t()
-        var defaults = sigset_t()
-        sigemptyset(&empty)
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
-        var pid: pid_t = 0
-        let argv = [path] + arguments
-        var pointers: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
-        pointers.append(nil)
-        let rc = pointers.withUnsafeBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return EINVAL }
-            return posix_spawn(&pid, path, &actions, &attributes, base, environ)
-        }
-        for p in pointers { free(p) }
-        System.close(out.write)
-        System.close(err.write)
-        if rc != 0 {
-            System.close(out.read)
-            System.close(err.read)
-            throw OSError("run", errno: rc, subject: path)
-        }
+        try? FileDescriptor(out.write).close()
+        try? FileDescriptor(err.write).close()
 
         var output: [UInt8] = []
         var errors: [UInt8] = []
@@ -80,33 +58,32 @@ public enum Capture {
         var timedOut = false
         var stopped = false
         let deadline = started + timeoutNanoseconds
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while !openFDs.isEmpty {
             let now = Clock.monotonicNanoseconds()
             if now >= deadline { timedOut = true; break }
             if shouldStop() { stopped = true; break }
             var fds = openFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let wait = Int32(min(50, max(1, (deadline - now) / 1_000_000)))
-            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
-            if ready < 0 {
-                if errno == EINTR { continue }
+            guard case .success = valueOrErrno({ fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) } }) else {
                 break
             }
             for entry in fds where entry.revents != 0 {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if entry.fd == out.read {
-                        if output.count < outputLimit { output += chunk[0..<min(n, outputLimit - output.count)] }
-                    } else if errors.count < outputLimit {
-                        errors += chunk[0..<min(n, outputLimit - errors.count)]
-                    }
-                } else if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) {
+                let chunk: [UInt8]
+                do throws(OSError) { chunk = try FileDescriptor(entry.fd).read(upTo: 65536) } catch {
+                    if error.wouldBlock { continue }
+                    chunk = []
+                }
+                if chunk.isEmpty {
                     openFDs.removeAll { $0 == entry.fd }
+                } else if entry.fd == out.read {
+                    if output.count < outputLimit { output += chunk.prefix(outputLimit - output.count) }
+                } else if errors.count < outputLimit {
+                    errors += chunk.prefix(outputLimit - errors.count)
                 }
             }
         }
-        System.close(out.read)
-        System.close(err.read)
+        try? FileDescriptor(out.read).close()
+        try? FileDescriptor(err.read).close()
         if timedOut || stopped {
             _ = kill(-pid, SIGKILL)
             _ = kill(pid, SIGKILL)

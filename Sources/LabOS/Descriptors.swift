@@ -46,9 +46,9 @@ public enum Readiness: Sendable {
     case writable
 }
 
-/// Typed wrappers over the descriptor calls: open, read, write, lseek, dup, dup2, close, fcntl, poll, and the
-/// RLIMIT_NOFILE limit. Every call names the descriptor in its error, so a learner reads
-/// `cannot read fd 9: bad file descriptor (EBADF)`.
+/// Typed wrappers over the descriptor calls besides read, write and close (those are `FileDescriptor`'s): open,
+/// lseek, dup, dup2, fcntl, poll, and the RLIMIT_NOFILE limit. Every call names the descriptor in its error, so a
+/// learner reads `cannot seek fd 9: bad file descriptor (EBADF)`.
 public enum Descriptors {
     /// Opens `path`. The open itself never blocks (a FIFO without a partner would): O_NONBLOCK is set for the call
     /// and cleared afterwards, so the descriptor behaves as a plain blocking one.
@@ -59,42 +59,6 @@ public enum Descriptors {
         let current = fcntl(fd, F_GETFL)
         if current != -1 { _ = fcntl(fd, F_SETFL, current & ~O_NONBLOCK) }
         return fd
-    }
-
-    /// One `read` of at most `max` bytes; empty means end of file.
-    public static func read(_ fd: Int32, max: Int) throws(OSError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: Swift.max(0, max))
-        let n = try valueOrErrno("read", subject: "fd \(fd)") {
-            buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
-        }
-        buffer.removeSubrange(n...)
-        return buffer
-    }
-
-    /// One `read` into `buffer` (no allocation: the benchmark's hot path). Returns the count; 0 is end of file.
-    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(OSError) -> Int {
-        try valueOrErrno("read", subject: "fd \(fd)") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
-    }
-
-    /// One `write`; returns how many bytes the kernel took (a pipe or socket may take fewer).
-    /// A non-blocking descriptor that cannot take any returns 0 instead of failing with EAGAIN.
-    public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OSError) -> Int {
-        while true {
-            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
-            if n >= 0 { return n }
-            let code = Glibc.errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return 0 }
-            throw OSError("write", errno: code, subject: "fd \(fd)")
-        }
-    }
-
-    public static func write(_ fd: Int32, _ bytes: [UInt8]) throws(OSError) -> Int {
-        var result: Result<Int, OSError> = .success(0)
-        bytes.withUnsafeBytes { raw in
-            do throws(OSError) { result = .success(try write(fd, raw)) } catch { result = .failure(error) }
-        }
-        return try result.get()
     }
 
     /// `lseek`: the new offset.
@@ -118,13 +82,6 @@ public enum Descriptors {
     /// The copy is never close-on-exec.
     public static func duplicate(_ fd: Int32, onto target: Int32) throws(OSError) -> Int32 {
         try valueOrErrno("dup2", subject: "fd \(fd) onto \(target)") { dup2(fd, target) }
-    }
-
-    /// `close`. Not retried on EINTR: on Linux the descriptor is gone even then.
-    public static func close(_ fd: Int32) throws(OSError) {
-        if Glibc.close(fd) == -1 && Glibc.errno != EINTR {
-            throw OSError("close", errno: Glibc.errno, subject: "fd \(fd)")
-        }
     }
 
     /// Whether `fd` names an open file in this process.
@@ -192,31 +149,6 @@ public enum Descriptors {
             n += 1
         }
         return result
-    }
-}
-
-// MARK: - Spawning with several descriptors
-
-extension ChildProcess {
-    /// Like `spawn(path:arguments:environment:channel:)`, but hands the child several descriptors: each
-    /// `(from, to)` makes the parent's `from` the child's `to` (never close-on-exec there). Every other
-    /// descriptor the parent has open without close-on-exec is inherited as it is — which is the lesson of
-    /// `fd child`. Pick each `to` among numbers free in the parent (`Descriptors.freeNumbers`), so none covers an
-    /// inherited one.
-    public static func spawn(path: String, arguments: [String], environment: [String: String] = [:],
-                             descriptors: [(from: Int32, to: Int32)]) throws(OSError) -> Int32 {
-        let sources = descriptors.map(\.from)
-        let targets = descriptors.map(\.to)
-        var pid: pid_t = 0
-        let rc = withSpawnStrings(arguments, environment) { argv, envp in
-            sources.withUnsafeBufferPointer { s in
-                targets.withUnsafeBufferPointer { t in
-                    conclab_spawn_mapped(&pid, path, argv, envp, s.baseAddress, t.baseAddress, Int32(descriptors.count), 1)
-                }
-            }
-        }
-        if rc != 0 { throw OSError("posix_spawn", errno: rc, subject: path) }
-        return pid
     }
 }
 
@@ -331,7 +263,7 @@ extension ProcFS {
         for line in text.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let key = line[..<colon]
-            let value = line[line.index(after: colon)...].trimmingSpaces().trimmingCharacters(" \t")
+            let value = line[line.index(after: colon)...].trimmed(while: { $0 == " " || $0 == "\t" })
             switch key {
             case "pos": position = Int64(value)
             case "flags": flags = Int32(value, radix: 8)
@@ -468,13 +400,13 @@ extension ProcFS {
 
     /// Every open descriptor of `pid` (default: this process): number, link, kind, socket details, offset and flags.
     /// Listing `/proc/self/fd` needs a descriptor of its own; that one is left out and reported as `listingDescriptor`.
-    public static func descriptors(pid: Int32? = nil, root: String = "/proc") throws(OSError) -> DescriptorListing {
+    public static func descriptors(pid: Int32? = nil, root: String = defaultRoot) throws(OSError) -> DescriptorListing {
         let me = System.processID
         let target = pid ?? me
         let base = "\(root)/\(target)"
         let directory = base + "/fd"
         var (numbers, dirFD) = try descriptorNumbers(directory: directory)
-        let listingDescriptor: Int32? = target == me && root == "/proc" ? dirFD : nil
+        let listingDescriptor: Int32? = target == me && root == defaultRoot ? dirFD : nil
         numbers = numbers.filter { $0 != listingDescriptor }.sorted()
         var sockets: [Int64: SocketDescription]?
         var entries: [DescriptorEntry] = []
@@ -497,7 +429,7 @@ extension ProcFS {
 
     /// How many descriptors this process has open (the listing's own not counted).
     public static func openDescriptorCount() throws(OSError) -> Int {
-        let (numbers, own) = try descriptorNumbers(directory: "/proc/self/fd")
+        let (numbers, own) = try descriptorNumbers(directory: processDirectory(nil, root: defaultRoot) + "/fd")
         return numbers.filter { $0 != own }.count
     }
 
@@ -505,9 +437,9 @@ extension ProcFS {
     private static func descriptorNumbers(directory: String) throws(OSError) -> ([Int32], Int32) {
         let dirFD = try valueOrErrno("open", subject: directory) { Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard let stream = fdopendir(dirFD) else {
-            let code = Glibc.errno
-            Glibc.close(dirFD)
-            throw OSError("list", errno: code, subject: directory)
+            let code = Errno.current
+            try? FileDescriptor(dirFD).close()
+            throw OSError("list", code, subject: directory)
         }
         defer { closedir(stream) }
         var numbers: [Int32] = []
@@ -530,8 +462,8 @@ extension ProcFS {
     }
 
     /// What descriptor `fd` of `pid` (default: this process) names: its `/proc/PID/fd/N` link.
-    public static func descriptorLink(_ fd: Int32, pid: Int32? = nil, root: String = "/proc") -> String? {
-        readLink("\(root)/\(pid.map(String.init) ?? "self")/fd/\(fd)")
+    public static func descriptorLink(_ fd: Int32, pid: Int32? = nil, root: String = defaultRoot) -> String? {
+        readLink(processDirectory(pid, root: root) + "/fd/\(fd)")
     }
 
     static func readLink(_ path: String) -> String? {
@@ -539,15 +471,6 @@ extension ProcFS {
         let n = readlink(path, &buffer, buffer.count - 1)
         guard n >= 0 else { return nil }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(_ set: String) -> Substring {
-        var s = self
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return s
     }
 }
 

@@ -27,13 +27,15 @@ public enum Files {
     /// Writes through a temporary file in the same directory and renames it over `path`.
     public static func writeAtomically(_ path: String, _ text: String) throws(OSError) {
         let temporary = path + ".tmp.\(getpid())"
-        let fd = try valueOrErrno("open", subject: temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        do {
-            try System.writeAll(fd, text)
-            _ = fsync(fd)
-            Glibc.close(fd)
+        let fd = FileDescriptor(try valueOrErrno("open", subject: temporary) {
+            open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        })
+        do throws(OSError) {
+            try fd.closeAfter { () throws(OSError) in
+                try fd.writeAll(text)
+                _ = fsync(fd.rawValue)
+            }
         } catch {
-            Glibc.close(fd)
             unlink(temporary)
             throw error
         }

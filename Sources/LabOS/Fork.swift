@@ -22,8 +22,7 @@ extension ChildProcess {
     public static func peek(_ pid: Int32) throws(OSError) -> TerminationStatus? {
         var kind: Int32 = 0
         var value: Int32 = 0
-        let rc = conclab_peek_child(pid, &kind, &value)
-        if rc < 0 { throw OSError("waitid", errno: errno, subject: "for process \(pid)") }
+        let rc = try valueOrErrno("waitid", subject: "for process \(pid)") { conclab_peek_child(pid, &kind, &value) }
         if rc == 0 { return nil }
         return kind == 1 ? .exited(value) : .signaled(value)
     }
@@ -34,8 +33,9 @@ extension ChildProcess {
         var user: Int64 = 0
         var system: Int64 = 0
         var maxRSS: Int64 = 0
-        let rc = conclab_reap_child(pid, block ? 1 : 0, &status, &user, &system, &maxRSS)
-        if rc < 0 { throw OSError("wait for", errno: errno, subject: "process \(pid)") }
+        let rc = try valueOrErrno("wait for", subject: "process \(pid)") {
+            conclab_reap_child(pid, block ? 1 : 0, &status, &user, &system, &maxRSS)
+        }
         if rc == 0 { return nil }
         return (decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
     }
@@ -46,32 +46,19 @@ extension ChildProcess {
         var user: Int64 = 0
         var system: Int64 = 0
         var maxRSS: Int64 = 0
-        let rc = conclab_reap_child(-1, 0, &status, &user, &system, &maxRSS)
-        guard rc > 0 else { return nil }
-        return (rc, decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
-    }
-
-    /// `fork()`: the child's pid in the parent, 0 in the child. Only for a single-threaded process (the fork
-    /// server): in a process with other threads, the child may only make async-signal-safe calls (see `ForkDemo`).
-    public static func fork() throws(OSError) -> Int32 {
-        let pid = conclab_fork()
-        if pid < 0 { throw OSError("fork", errno: errno) }
-        return pid
-    }
-
-    /// Puts the calling process in a process group of its own (as posix_spawn's SETPGROUP does for workers).
-    public static func becomeProcessGroupLeader() { _ = setpgid(0, 0) }
-}
-
-extension System {
-    /// Makes `fd` also reachable as `target` (`dup2`), without close-on-exec.
-    public static func duplicate(_ fd: Int32, to target: Int32) throws(OSError) {
-        if fd == target {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) }
-            return
+        guard case .success(let pid) = valueOrErrno({ conclab_reap_child(-1, 0, &status, &user, &system, &maxRSS) }), pid > 0 else {
+            return nil
         }
-        _ = try valueOrErrno("dup2") { dup2(fd, target) }
+        return (pid, decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
+    }
+
+    /// `fork()`, with the child put in the state `attributes` describe (process group, signals, parent-death
+    /// signal: the same description `spawn` applies). The child's pid in the parent, 0 in the child. Only for a
+    /// single-threaded process (the fork server): in a process with other threads, the child may only make
+    /// async-signal-safe calls (see `ForkDemo`). A child whose parent is already gone exits at once.
+    public static func fork(applying attributes: Attributes) throws(OSError) -> Int32 {
+        var cAttributes = attributes.cAttributes()
+        return try valueOrErrno("fork", retryOnInterrupt: false) { conclab_fork_child(&cAttributes) }
     }
 }
 
@@ -122,15 +109,15 @@ public enum ForkDemo {
                               UnsafeRawPointer(text.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }, text.count, pipe.write)
         }
         let forkTime = Clock.monotonicNanoseconds() - start
-        System.close(pipe.write)
+        try? FileDescriptor(pipe.write).close()
         guard pid > 0 else {
             let code = errno
-            System.close(pipe.read)
+            try? FileDescriptor(pipe.read).close()
             throw OSError("fork", errno: code)
         }
         var channelError: OSError?
         let report = readAll(pipe.read, timeoutMilliseconds: timeoutMilliseconds, error: &channelError)
-        System.close(pipe.read)
+        try? FileDescriptor(pipe.read).close()
         if report.count < 4 + 2 * slotSize { try? ChildProcess.signal(pid, Signals.kill) }
         let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
         if let channelError { throw channelError }
@@ -157,18 +144,15 @@ public enum ForkDemo {
     private static func readAll(_ fd: Int32, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
         let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
         var bytes: [UInt8] = []
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
             let left = deadline - Clock.monotonicNanoseconds()
             if left <= 0 {
                 error = OSError("read the report of", errno: ETIMEDOUT, subject: "the forked child")
                 return bytes
             }
-            let rc = poll(&entry, 1, Int32(min(left / 1_000_000 + 1, 1000)))
-            if rc < 0 && errno != EINTR { error = OSError("poll", errno: errno); return bytes }
-            if rc <= 0 { continue }
-            do {
-                let chunk = try System.read(fd, max: 4096)
+            do throws(OSError) {
+                guard try Descriptors.wait(fd, for: .readable, milliseconds: Int(min(left / 1_000_000 + 1, 1000))) else { continue }
+                let chunk = try FileDescriptor(fd).read(upTo: 4096)
                 if chunk.isEmpty { return bytes }
                 bytes += chunk
             } catch let e {
@@ -181,7 +165,7 @@ public enum ForkDemo {
 
 extension ProcFS {
     /// Every process /proc shows (those that vanish while being read are skipped).
-    public static func allProcesses(root: String = "/proc") -> [Stat] {
+    public static func allProcesses(root: String = defaultRoot) -> [Stat] {
         Files.list(root).compactMap { name -> Stat? in
             let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
             guard let pid = Int32(trimmed) else { return nil }
@@ -190,7 +174,7 @@ extension ProcFS {
     }
 
     /// The `smaps_rollup` figures of a process in bytes (`Rss`, `Pss`, `Private_Dirty` …); nil if unreadable.
-    public static func memoryRollup(pid: Int32, root: String = "/proc") -> [String: Int64]? {
-        (try? readFile("\(root)/\(pid)/smaps_rollup")).map(parseKeyValues).flatMap { $0.isEmpty ? nil : $0 }
+    public static func memoryRollup(pid: Int32, root: String = defaultRoot) -> [String: Int64]? {
+        (try? readFile(processDirectory(pid, root: root) + "/smaps_rollup")).map(parseKeyValues).flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -141,10 +141,10 @@ public struct FrameChannel: Sendable {
         var offset = 0
         let socket = Sockets.isSocket(fd)
         if let descriptor {
-            guard socket else { throw .os(OSError("pass a descriptor over", errno: ENOTSOCK, subject: "fd \(fd)")) }
+            guard socket else { throw .os(OSError("pass a descriptor over", .notSocket, subject: "fd \(fd)")) }
             try wait(for: Int16(POLLOUT), until: deadline, timeout: timeoutMilliseconds)
             do { try Sockets.sendDescriptor(fd, descriptor, bytes: bytes) } catch {
-                throw error.errno == EPIPE || error.errno == ECONNRESET ? .closed : .os(error)
+                throw error.isBrokenConnection ? .closed : .os(error)
             }
             return
         }
@@ -152,16 +152,12 @@ public struct FrameChannel: Sendable {
             try wait(for: Int16(POLLOUT), until: deadline, timeout: timeoutMilliseconds)
             let outcome: Result<Int, OSError> = bytes.withUnsafeBytes { raw in
                 let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
-                if socket { return Result { () throws(OSError) in try Sockets.send(fd, rest) } }
-                let w = Glibc.write(fd, rest.baseAddress, rest.count)
-                if w >= 0 { return .success(w) }
-                if errno == EINTR || errno == EAGAIN { return .success(0) }
-                return .failure(OSError("write", errno: errno, subject: "fd \(fd)"))
+                return Result { () throws(OSError) in try socket ? Sockets.send(fd, rest) : FileDescriptor(fd).write(rest) }
             }
             let n: Int
             switch outcome {
             case .success(let count): n = count
-            case .failure(let error): throw error.errno == EPIPE || error.errno == ECONNRESET ? .closed : .os(error)
+            case .failure(let error): throw error.isBrokenConnection ? .closed : .os(error)
             }
             offset += n
         }
@@ -207,18 +203,14 @@ public struct FrameChannel: Sendable {
 
     /// Closes the descriptor and any received descriptor nobody took.
     public mutating func close() {
-        for fd in received { Glibc.close(fd) }
+        for fd in received { try? FileDescriptor(fd).close() }
         received.removeAll()
-        Glibc.close(fd)
+        try? FileDescriptor(fd).close()
     }
 
     private func isReadable() throws(FrameError) -> Bool {
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while true {
-            let rc = Glibc.poll(&entry, 1, 0)
-            if rc >= 0 { return rc > 0 }
-            if errno != EINTR { throw .os(OSError("poll", errno: errno)) }
-        }
+        do throws(OSError) { return try valueOrErrno("poll") { Glibc.poll(&entry, 1, 0) } > 0 } catch { throw .os(error) }
     }
 
     /// Waits until the descriptor is ready for `events` or the deadline passes (then `.timedOut`).
@@ -231,9 +223,9 @@ public struct FrameChannel: Sendable {
                 if left <= 0 { throw .timedOut(milliseconds: timeout) }
                 slice = Int32(min((left + 999_999) / 1_000_000, 60_000))
             }
-            let rc = Glibc.poll(&entry, 1, slice)
-            if rc > 0 { return }
-            if rc < 0 && errno != EINTR { throw .os(OSError("poll", errno: errno)) }
+            let ready: Int32
+            do throws(OSError) { ready = try valueOrErrno("poll") { Glibc.poll(&entry, 1, slice) } } catch { throw .os(error) }
+            if ready > 0 { return }
         }
     }
 
@@ -256,7 +248,7 @@ public struct FrameChannel: Sendable {
         }
         while true {
             do {
-                let bytes = try System.read(fd, max: 16 * 1024)
+                let bytes = try FileDescriptor(fd).read(upTo: 16 * 1024)
                 if bytes.isEmpty { isAtEnd = true } else { decoder.feed(bytes) }
                 return
             } catch {

@@ -1,20 +1,26 @@
 @preconcurrency import Glibc
 
-/// Readers of `/proc`. Parsing is pure (text in, values out) so tests feed fixture text;
-/// readers take a root so tests can point them at a fixture tree.
+/// Readers of `/proc`, and the only code that knows its paths and letters. Parsing is pure (text in, values out)
+/// so tests feed fixture text; readers take a root so tests can point them at a fixture tree.
 public enum ProcFS {
+    /// Where the kernel mounts procfs; every reader's default root.
+    public static let defaultRoot = "/proc"
+
+    /// `ROOT/PID` (`ROOT/self` without a pid): the directory of one process.
+    static func processDirectory(_ pid: Int32?, root: String) -> String {
+        root + "/" + (pid.map(String.init) ?? "self")
+    }
+
     /// Reads a whole file to end of file (procfs files report size 0, so `stat` sizes are useless).
     public static func readFile(_ path: String) throws(OSError) -> String {
-        let fd = try valueOrErrno("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC) }
-        defer { Glibc.close(fd) }
+        let fd = FileDescriptor(try valueOrErrno("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC) })
+        defer { try? fd.close() }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 8192)
         while true {
-            let n = try valueOrErrno("read", subject: path) {
-                chunk.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+            let chunk: [UInt8]
+            do throws(OSError) { chunk = try fd.read(upTo: 8192) } catch { throw OSError("read", error.code, subject: path) }
+            if chunk.isEmpty { break }
+            bytes += chunk
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -42,9 +48,11 @@ public enum ProcFS {
         public var pssBytes: Int64?
     }
 
-    public static func memory(pid: String = "self", root: String = "/proc") throws(OSError) -> Memory {
-        let status = parseKeyValues(try readFile("\(root)/\(pid)/status"))
-        let pss: Int64? = (try? readFile("\(root)/\(pid)/smaps_rollup")).flatMap { parseKeyValues($0)["Pss"] }
+    /// The memory figures of `pid` (default: this process).
+    public static func memory(pid: Int32? = nil, root: String = defaultRoot) throws(OSError) -> Memory {
+        let base = processDirectory(pid, root: root)
+        let status = parseKeyValues(try readFile(base + "/status"))
+        let pss: Int64? = (try? readFile(base + "/smaps_rollup")).flatMap { parseKeyValues($0)["Pss"] }
         return Memory(rssBytes: status["VmRSS"] ?? 0, peakRSSBytes: status["VmHWM"] ?? 0,
                       virtualBytes: status["VmSize"] ?? 0, threads: status["Threads"] ?? 0, pssBytes: pss)
     }
@@ -53,42 +61,77 @@ public enum ProcFS {
     public struct Stat: Sendable, Equatable {
         public var pid: Int32
         public var command: String
-        /// R, S, D, T, t, Z, X …
-        public var state: Character
+        public var state: ProcessState
         public var parentPID: Int32
+        public var processGroup: Int32
         public var userTicks: Int64
         public var systemTicks: Int64
         public var rssPages: Int64
 
-        public var stateName: String {
-            switch state {
-            case "R": return "running"
-            case "S": return "sleeping"
-            case "D": return "disk-wait"
-            case "T", "t": return "stopped"
-            case "Z": return "zombie"
-            case "X", "x": return "dead"
-            case "I": return "idle"
-            default: return String(state)
-            }
+        public init(pid: Int32, command: String, state: ProcessState, parentPID: Int32, processGroup: Int32 = 0,
+                    userTicks: Int64 = 0, systemTicks: Int64 = 0, rssPages: Int64 = 0) {
+            self.pid = pid
+            self.command = command
+            self.state = state
+            self.parentPID = parentPID
+            self.processGroup = processGroup
+            self.userTicks = userTicks
+            self.systemTicks = systemTicks
+            self.rssPages = rssPages
         }
     }
 
     /// Parses /proc/PID/stat. The command sits in parentheses and may itself contain spaces and ')'.
     public static func parseStat(_ text: String) -> Stat? {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
-        guard let pid = Int32(text[..<open].trimmingSpaces()) else { return nil }
+        guard let pid = Int32(text[..<open].trimmed(while: { $0 == " " })) else { return nil }
         let command = String(text[text.index(after: open)..<close])
         let rest = text[text.index(after: close)...].split(separator: " ")
-        // rest[0] is field 3 (state); utime is field 14, stime 15, rss 24.
-        guard rest.count >= 22, let state = rest[0].first else { return nil }
-        return Stat(pid: pid, command: command, state: state, parentPID: Int32(rest[1]) ?? 0,
-                    userTicks: Int64(rest[11]) ?? 0, systemTicks: Int64(rest[12]) ?? 0,
+        // rest[0] is field 3 (state), rest[2] field 5 (process group); utime is field 14, stime 15, rss 24.
+        guard rest.count >= 22, let letter = rest[0].first else { return nil }
+        return Stat(pid: pid, command: command, state: ProcessState(letter: letter), parentPID: Int32(rest[1]) ?? 0,
+                    processGroup: Int32(rest[2]) ?? 0, userTicks: Int64(rest[11]) ?? 0, systemTicks: Int64(rest[12]) ?? 0,
                     rssPages: Int64(rest[21]) ?? 0)
     }
 
-    public static func stat(pid: Int32, root: String = "/proc") -> Stat? {
-        (try? readFile("\(root)/\(pid)/stat")).flatMap(parseStat)
+    /// `/proc/PID/stat`; nil once the process is gone (reaped).
+    public static func stat(pid: Int32, root: String = defaultRoot) -> Stat? {
+        (try? readFile(processDirectory(pid, root: root) + "/stat")).flatMap(parseStat)
+    }
+
+    /// The numbers of `/proc/PID/status` (default: this process), kB values in bytes (see `parseKeyValues`);
+    /// nil once the process is gone.
+    public static func status(pid: Int32? = nil, root: String = defaultRoot) -> [String: Int64]? {
+        (try? readFile(processDirectory(pid, root: root) + "/status")).map(parseKeyValues)
+    }
+
+    /// A process's signal masks, from the `SigBlk`, `SigIgn` and `SigCgt` lines of `/proc/PID/status`.
+    public struct SignalMasks: Sendable, Equatable {
+        /// Blocked (the main thread's mask).
+        public var blocked: Set<Int32>
+        /// Ignored (SIG_IGN).
+        public var ignored: Set<Int32>
+        /// Caught by a handler.
+        public var caught: Set<Int32>
+    }
+
+    /// Parses the signal mask lines of `/proc/PID/status` text: each is 64 bits in hex, bit N-1 for signal N.
+    public static func parseSignalMasks(_ text: String) -> SignalMasks? {
+        var masks: [String: Set<Int32>] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = String(line[..<colon])
+            guard key == "SigBlk" || key == "SigIgn" || key == "SigCgt",
+                  let bits = UInt64(line[line.index(after: colon)...].trimmed(), radix: 16) else { continue }
+            masks[key] = Set((0..<64).filter { bits & (1 << UInt64($0)) != 0 }.map { Int32($0 + 1) })
+        }
+        guard let blocked = masks["SigBlk"], let ignored = masks["SigIgn"], let caught = masks["SigCgt"] else { return nil }
+        return SignalMasks(blocked: blocked, ignored: ignored, caught: caught)
+    }
+
+    /// The signal masks of `pid` (default: this process); nil once it is gone.
+    public static func signalMasks(pid: Int32? = nil, root: String = defaultRoot) -> SignalMasks? {
+        (try? readFile(processDirectory(pid, root: root) + "/status")).flatMap(parseSignalMasks)
     }
 
     public static var ticksPerSecond: Int64 { Int64(sysconf(Int32(_SC_CLK_TCK))) }
@@ -115,16 +158,62 @@ public enum ProcFS {
         return MachineCPU(busyTicks: total - idle, totalTicks: total)
     }
 
-    public static func machineCPU(root: String = "/proc") -> MachineCPU? {
-        (try? readFile("\(root)/stat")).flatMap(parseMachineCPU)
+    public static func machineCPU(root: String = defaultRoot) -> MachineCPU? {
+        (try? readFile(root + "/stat")).flatMap(parseMachineCPU)
+    }
+
+    /// Where the running program was started from: what `/proc/self/exe` links to.
+    public static func executablePath(root: String = defaultRoot) -> String? {
+        readLink(processDirectory(nil, root: root) + "/exe")
     }
 }
 
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return s
+/// What `/proc/PID/stat` says a process (or thread) is doing, from its one-letter state.
+public enum ProcessState: Sendable, Hashable, CustomStringConvertible {
+    /// R: on a CPU or waiting for one.
+    case running
+    /// S: waiting for something (a read, a lock, a sleep), interruptible.
+    case sleeping
+    /// D: waiting for the disk (or another uninterruptible wait).
+    case diskWait
+    /// T or t: stopped by a signal (SIGSTOP) or a tracer.
+    case stopped
+    /// Z: ended, its exit status kept until its parent reaps it.
+    case zombie
+    /// X: being removed.
+    case dead
+    /// I: an idle kernel thread.
+    case idle
+    /// A letter not listed here.
+    case other(Character)
+
+    public init(letter: Character) {
+        switch letter {
+        case "R": self = .running
+        case "S": self = .sleeping
+        case "D": self = .diskWait
+        case "T", "t": self = .stopped
+        case "Z": self = .zombie
+        case "X", "x": self = .dead
+        case "I": self = .idle
+        default: self = .other(letter)
+        }
+    }
+
+    /// Ended: only its entry is left (a zombie), or not even that.
+    public var hasEnded: Bool { self == .zombie || self == .dead }
+
+    /// The word `proc list` and `thread list` show: `running`, `disk-wait`, `zombie` …
+    public var description: String {
+        switch self {
+        case .running: return "running"
+        case .sleeping: return "sleeping"
+        case .diskWait: return "disk-wait"
+        case .stopped: return "stopped"
+        case .zombie: return "zombie"
+        case .dead: return "dead"
+        case .idle: return "idle"
+        case .other(let letter): return String(letter)
+        }
     }
 }

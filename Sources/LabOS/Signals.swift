@@ -14,6 +14,13 @@ public enum Signals {
     public static let terminate: Int32 = SIGTERM
     public static let hangup: Int32 = SIGHUP
     public static let kill: Int32 = SIGKILL
+    public static let quit: Int32 = SIGQUIT
+    public static let brokenPipe: Int32 = SIGPIPE
+    public static let user1: Int32 = SIGUSR1
+
+    /// What a child gets back at their default action whoever starts it (`ChildProcess.Attributes`): the signals
+    /// the shell blocks or ignores, and the ones a terminal sends.
+    public static let childDefaults: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT]
 
     public static var interruptCount: Int { interruptCounter.load(ordering: .relaxed) }
 

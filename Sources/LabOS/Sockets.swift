@@ -20,11 +20,11 @@ public enum Sockets {
     /// (the child has its copy); the other end comes back with what `start` returned, or is closed if it threw.
     public static func pairForChild<R>(_ start: (_ childEnd: Int32) throws -> R) throws -> (mine: Int32, started: R) {
         let (mine, theirs) = try pair()
-        defer { System.close(theirs) }
+        defer { try? FileDescriptor(theirs).close() }
         do {
             return (mine, try start(theirs))
         } catch {
-            System.close(mine)
+            try? FileDescriptor(mine).close()
             throw error
         }
     }
@@ -55,7 +55,7 @@ public enum Sockets {
             }
             _ = try valueOrErrno("listen on", subject: path) { listen(fd, backlog) }
         } catch {
-            Glibc.close(fd)
+            try? FileDescriptor(fd).close()
             throw error
         }
         return fd
@@ -71,7 +71,7 @@ public enum Sockets {
                     connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
             }
         } catch {
-            Glibc.close(fd)
+            try? FileDescriptor(fd).close()
             throw error
         }
         return fd
@@ -115,7 +115,7 @@ public enum Sockets {
             _ = try valueOrErrno("listen on", subject: subject) { listen(fd, backlog) }
             return (fd, try localPort(fd))
         } catch {
-            Glibc.close(fd)
+            try? FileDescriptor(fd).close()
             throw error
         }
     }
@@ -133,7 +133,7 @@ public enum Sockets {
         if rc == 0 { return (fd, true) }
         let code = Glibc.errno
         if code == EINPROGRESS || code == EINTR { return (fd, false) }
-        Glibc.close(fd)
+        try? FileDescriptor(fd).close()
         throw OSError("connect to", errno: code, subject: subject)
     }
 
@@ -166,24 +166,21 @@ public enum Sockets {
     /// non-blocking listener.
     public static func accept(_ fd: Int32, nonBlocking: Bool = false) throws(OSError) -> Int32? {
         while true {
-            let client = conclab_accept_cloexec(fd, nonBlocking ? 1 : 0)
-            if client >= 0 { return client }
-            let code = Glibc.errno
-            if code == EINTR || code == ECONNABORTED { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return nil }
-            throw OSError("accept on", errno: code, subject: "fd \(fd)")
+            switch valueOrErrno({ conclab_accept_cloexec(fd, nonBlocking ? 1 : 0) }) {
+            case .success(let client): return client
+            case .failure(.connectionAborted): continue   // that client gave up while waiting: take the next
+            case .failure(.wouldBlock): return nil
+            case .failure(let code): throw OSError("accept on", code, subject: "fd \(fd)")
+            }
         }
     }
 
     /// `send` with MSG_NOSIGNAL: a closed peer gives EPIPE, never SIGPIPE. Returns 0 when a non-blocking socket is full.
     public static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OSError) -> Int {
-        while true {
-            let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
-            if n >= 0 { return n }
-            let code = Glibc.errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return 0 }
-            throw OSError("send", errno: code, subject: "fd \(fd)")
+        switch valueOrErrno({ Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }) {
+        case .success(let n): return n
+        case .failure(.wouldBlock): return 0
+        case .failure(let code): throw OSError("send", code, subject: "fd \(fd)")
         }
     }
 
@@ -233,7 +230,7 @@ public enum Sockets {
         if sent < 0 { throw OSError("send a descriptor over", errno: Glibc.errno, subject: "fd \(socket)") }
         if sent < bytes.count {
             // The descriptor went with the first byte; the rest is plain data.
-            try System.writeAll(socket, Array(bytes[sent...]))
+            try FileDescriptor(socket).writeAll(bytes[sent...])
         }
     }
 
@@ -248,10 +245,9 @@ public enum Sockets {
             message.msg_iovlen = 1
             message.msg_control = control.baseAddress
             message.msg_controllen = control.count
-            while true {
-                let n = transfer(&message)
-                if n == -1 && Glibc.errno == EINTR { continue }
-                return n
+            switch valueOrErrno({ transfer(&message) }) {
+            case .success(let n): return n
+            case .failure: return -1   // errno still holds the code
             }
         }
     }
@@ -283,7 +279,7 @@ public enum Sockets {
         if n < 0 { throw OSError("receive on", errno: Glibc.errno, subject: "fd \(socket)") }
         let descriptors = parseRights(control, length: controlUsed)
         if flags & Int32(MSG_CTRUNC) != 0 {
-            for fd in descriptors { Glibc.close(fd) }
+            for fd in descriptors { try? FileDescriptor(fd).close() }
             throw OSError("receive descriptors on", errno: EMSGSIZE, subject: "fd \(socket) (control data truncated)")
         }
         buffer.removeSubrange(n...)

@@ -3,13 +3,24 @@
 extension ProcFS {
     /// `/proc/self/task/TID/stat` of one thread of this process: its state letter and CPU ticks.
     /// Nil once the thread has ended (the kernel removes its task directory).
-    public static func threadStat(tid: Int32, root: String = "/proc") -> Stat? {
-        (try? readFile("\(root)/self/task/\(tid)/stat")).flatMap(parseStat)
+    public static func threadStat(tid: Int32, root: String = defaultRoot) -> Stat? {
+        (try? readFile(processDirectory(nil, root: root) + "/task/\(tid)/stat")).flatMap(parseStat)
     }
 
-    /// The thread ids of this process (the names of `/proc/self/task`).
-    public static func threadIDs(root: String = "/proc") -> [Int32] {
-        Files.list("\(root)/self/task").compactMap { Int32($0.hasSuffix("/") ? String($0.dropLast()) : $0) }.sorted()
+    /// The name of thread `tid` of `pid` (default: this process), as `ps -L` shows it (`/proc/PID/task/TID/comm`).
+    public static func threadName(tid: Int32, pid: Int32? = nil, root: String = defaultRoot) -> String? {
+        (try? readFile(processDirectory(pid, root: root) + "/task/\(tid)/comm")).map { $0.trimmed() }
+    }
+
+    /// Where thread `tid` of `pid` (default: this process) waits in the kernel (`/proc/PID/task/TID/wchan`:
+    /// `hrtimer_nanosleep`, `futex_wait_queue` …); nil where /proc does not show it.
+    public static func waitChannel(tid: Int32, pid: Int32? = nil, root: String = defaultRoot) -> String? {
+        try? readFile(processDirectory(pid, root: root) + "/task/\(tid)/wchan")
+    }
+
+    /// The thread ids of `pid` (default: this process): the names of `/proc/PID/task`.
+    public static func threadIDs(pid: Int32? = nil, root: String = defaultRoot) -> [Int32] {
+        Files.list(processDirectory(pid, root: root) + "/task").compactMap { Int32($0.hasSuffix("/") ? String($0.dropLast()) : $0) }.sorted()
     }
 
     /// CPU ticks (user + system) as milliseconds.

@@ -315,7 +315,7 @@ package enum Builtins {
             if let i = ts.asInt(a[0]) { return .int(i) }
             if let s = ts.string(a[0]) {
                 let base = try (a.count == 2 ? a[1] : a.keyword("base")).map { (b: PyValue) throws(PyError) in try ts.intArgument(b, "base") } ?? 10
-                let text = s.trimmingCharacters().filter { $0 != "_" }
+                let text = s.trimmed(while: \.isPythonWhitespace).filter { $0 != "_" }
                 guard let v = Int(text, radix: base), let value = PyValue.checkedInt(v) else {
                     throw ts.valueError("invalid literal for int() with base \(base): \(PyThreadState.quote(s))")
                 }
@@ -673,7 +673,7 @@ package enum Builtins {
         },
         Builtin("strip", on: .str) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            return ts.newString((ts.string(a[0]) ?? "").trimmingCharacters())
+            return ts.newString((ts.string(a[0]) ?? "").trimmed(while: \.isPythonWhitespace))
         },
         Builtin("upper", on: .str) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
@@ -808,11 +808,10 @@ extension String {
         parts.append(String(current))
         return parts
     }
+}
 
-    package func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
-        return String(s)
-    }
+extension Character {
+    /// White space as Python's `str.isspace()` (and so `str.strip()` and `int()`) sees it: Unicode white space,
+    /// CR LF included, and the separators U+001C to U+001F.
+    package var isPythonWhitespace: Bool { isWhitespace || ("\u{1C}"..."\u{1F}").contains(self) }
 }

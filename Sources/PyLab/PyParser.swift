@@ -1,4 +1,5 @@
 import LabCore
+import LabOS
 /// A recursive-descent parser for conclab's subset of Python (the grammar of the Python reference, trimmed).
 /// Anything outside the subset is a `SyntaxError` that says so, never a silent misreading.
 package struct Parser {

@@ -87,7 +87,7 @@ final class Frontend {
                 output.write("^C\n")
                 continue
             case .line(let line):
-                let trimmed = line.trimmingBlanks()
+                let trimmed = line.trimmed()
                 guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
                 editor.remember(trimmed)
                 session.typed(trimmed)
@@ -118,7 +118,7 @@ final class Frontend {
         let json = session.settings.output == .json
         while let raw = source.next() {
             lineNumber += 1
-            let line = raw.trimmingBlanks()
+            let line = raw.trimmed()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             if session.settings.output != .json { Output(color: false).write("conclab> \(line)\n") }
             session.typed(line)
@@ -167,14 +167,5 @@ final class Frontend {
         }
         terminal.restore()
         return status
-    }
-}
-
-extension String {
-    func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -52,7 +52,7 @@ final class LineEditor {
             guard let editor = LineEditor.from(el) else { return 0 }
             let notices = editor.session.takeNotices()
             guard !notices.isEmpty else { return 0 }
-            try? System.writeAll(1, "\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
+            try? FileDescriptor.standardOutput.writeAll("\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
             return 1
         }
         if let historyPath {
@@ -88,9 +88,7 @@ final class LineEditor {
             return interrupted ? .interrupted : .endOfFile
         }
         if interrupted { return .interrupted }
-        var text = String(cString: raw)
-        while let last = text.last, last == "\n" || last == "\r" || last == " " || last == "\t" { text.removeLast() }
-        return .line(text)
+        return .line(String(cString: raw).trimmed())
     }
 
     /// Adds a line to the history and saves the file (so nothing is lost if the shell is killed).
@@ -127,7 +125,7 @@ final class LineEditor {
             text += Format.pad(c, width)
             if (i + 1) % columns == 0 || i == completion.candidates.count - 1 { text += "\n" }
         }
-        try? System.writeAll(1, text)
+        try? FileDescriptor.standardOutput.writeAll(text)
         return UInt8(CC_REDISPLAY)
     }
 }

@@ -12,7 +12,7 @@ struct Output: Sendable {
     var lineNumber: Int?
 
     func write(_ text: String, to fd: Int32 = 1) {
-        try? System.writeAll(fd, text)
+        try? FileDescriptor(fd).writeAll(text)
     }
 
     /// Prints an outcome the way the session's settings say.
@@ -79,7 +79,7 @@ final class ProgressBar: Sendable {
         let width = 30
         let filled = Int((max(0, min(1, fraction)) * Double(width)).rounded())
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        try? System.writeAll(2, "\r\u{1B}[2K\(bar) \(Int(fraction * 100))% \(label)")
+        try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K\(bar) \(Int(fraction * 100))% \(label)")
     }
 
     /// Erases the bar if one was drawn.
@@ -88,6 +88,6 @@ final class ProgressBar: Sendable {
             defer { s = (0, false) }
             return s.shown
         }
-        if shown { try? System.writeAll(2, "\r\u{1B}[2K") }
+        if shown { try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K") }
     }
 }

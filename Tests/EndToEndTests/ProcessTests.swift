@@ -24,7 +24,7 @@ private func pid(_ value: Any?) -> Int32? { (value as? Int).map(Int32.init) }
 private func isGone(_ pid: Int32, shellPID: Int32) -> Bool {
     guard let stat = ProcFS.stat(pid: pid), stat.command == Processes.workerName || stat.command == forkServerName
             || Processes.isConclab(stat) else { return true }
-    guard stat.state == "Z" || stat.state == "X" else { return false }
+    guard stat.state.hasEnded else { return false }
     if stat.parentPID == System.processID {
         _ = try? ChildProcess.reap(pid, block: false)
         return ProcFS.stat(pid: pid) == nil
@@ -156,11 +156,10 @@ extension EndToEnd {
         /// Starts the binary in a hidden mode with a socket on fd 3, the way the shell does.
         private func start(_ arguments: [String]) throws -> (pid: Int32, channel: FrameChannel) {
             let (mine, theirs) = try Sockets.pair()
-            defer { System.close(theirs) }
-            let pid = try ChildProcess.spawn(path: try Conclab.binary(), arguments: ["conclab"] + arguments,
-                                             environment: ["CONCLAB_PARENT_PID": String(System.processID), "CONCLAB_CHANNEL_FD": "3",
-                                                           "SWIFT_BACKTRACE": "enable=no"],
-                                             channel: theirs)
+            defer { try? FileDescriptor(theirs).close() }
+            let pid = try ChildProcess.spawn(.init(executable: try Conclab.binary(), arguments: arguments, programName: "conclab",
+                                                   environment: ["CONCLAB_CHANNEL_FD": "3", "SWIFT_BACKTRACE": "enable=no"],
+                                                   descriptors: [.init(parent: theirs, child: 3)]))
             return (pid, FrameChannel(fd: mine))
         }
 
@@ -208,7 +207,7 @@ extension EndToEnd {
             defer { channel.close() }
             let hello = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(hello?.fields == [String(pid), "forkserver"])
-            #expect(try ProcFS.memory(pid: String(pid)).threads == 1)
+            #expect(try ProcFS.memory(pid: pid).threads == 1)
 
             // An unknown request: refused, and the server goes on.
             try channel.send(Frame(kind: 99))
@@ -220,15 +219,15 @@ extension EndToEnd {
             #expect(noChannel?.fields.first?.contains("channel") == true)
             // A spawn of nonsense, even with a channel: refused before any fork.
             let (a, b) = try Sockets.pair()
-            defer { System.close(a) }
+            defer { try? FileDescriptor(a).close() }
             try channel.send(Frame(kind: 10, fields: ["nap", "5"]), passing: b)
-            System.close(b)
+            try? FileDescriptor(b).close()
             let nonsense = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(nonsense?.kind == 23)
             #expect(Processes.children(of: pid).isEmpty)
 
             // A header that cannot be a frame: the server stops reading, answers nothing more, and exits.
-            try System.writeAll(channel.fd, [0xFF, 0xFF, 0xFF, 0xFF, 0])
+            try FileDescriptor(channel.fd).writeAll([0xFF, 0xFF, 0xFF, 0xFF, 0])
             let last = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(last?.kind == 22)   // the list of workers it ended on the way out: none
             #expect(last?.fields == [])
@@ -245,7 +244,7 @@ extension EndToEnd {
             var worker = FrameChannel(fd: mine)
             defer { worker.close() }
             try channel.send(Frame(kind: 10, fields: ["sleep", "60000"]), passing: theirs)
-            System.close(theirs)
+            try? FileDescriptor(theirs).close()
             let spawned = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(spawned?.kind == 20)
             let workerPID = try #require(spawned?.fields.first.flatMap { Int32($0) })
@@ -254,11 +253,11 @@ extension EndToEnd {
             #expect(ProcFS.stat(pid: workerPID)?.parentPID == server)
 
             try ChildProcess.signal(workerPID, Signals.terminate)
-            _ = eventually { ProcFS.stat(pid: workerPID)?.state == "Z" }
+            _ = eventually { ProcFS.stat(pid: workerPID)?.state == .zombie }
             try channel.send(Frame(kind: 11, fields: [String(workerPID)]))   // peek: the end, not reaped
             let peeked = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(peeked?.fields == ["signaled", "15"])
-            #expect(ProcFS.stat(pid: workerPID)?.state == "Z")
+            #expect(ProcFS.stat(pid: workerPID)?.state == .zombie)
             try channel.send(Frame(kind: 12, fields: [String(workerPID)]))   // reap
             let reaped = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(reaped?.fields.prefix(2) == ["signaled", "15"])

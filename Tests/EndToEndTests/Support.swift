@@ -89,7 +89,7 @@ func lines(_ text: String) -> [String] {
     return result
 }
 
-/// A child process started the way a terminal's shell would start it: posix_spawn (LabOS) with an empty signal
+/// A child process started the way a terminal's shell would start it: ChildProcess.spawn (LabOS) with an empty signal
 /// mask and default dispositions, and no descriptor but 0, 1 and 2. stdout and stderr go to files (no pipe can
 /// fill up and block it); stdin is a file, or a pipe the test writes with `send`.
 ///
@@ -122,7 +122,7 @@ final class Launched {
         }
         directory = try TemporaryDirectory("run")
         var channel: (read: Int32, write: Int32)?
-        defer { if let channel { System.close(channel.read) } }
+        defer { if let channel { try? FileDescriptor(channel.read).close() } }
         do {
             let stdinPath: String
             if keepInputOpen {
@@ -137,10 +137,11 @@ final class Launched {
             let assigned = env.compactMap { key, value in value.map { "\(key)=\($0)" } }.sorted()
             let argv = ["bash", "-c", Self.wrapper, "conclab-e2e-launch", stdinPath, directory.file("stdout"), directory.file("stderr"),
                         "/usr/bin/env"] + removed + assigned + [executable] + arguments
-            pid = try ChildProcess.spawn(path: "/bin/bash", arguments: argv, channel: channel?.read)
+            pid = try ChildProcess.spawn(.init(executable: "/bin/bash", arguments: Array(argv.dropFirst()), programName: argv[0],
+                                               descriptors: channel.map { [.init(parent: $0.read, child: 3)] } ?? []))
             input = channel?.write
         } catch {
-            if let channel { System.close(channel.write) }
+            if let channel { try? FileDescriptor(channel.write).close() }
             directory.remove()
             throw error
         }
@@ -152,11 +153,11 @@ final class Launched {
     /// Writes to the process's stdin (only with `keepInputOpen`).
     func send(_ text: String) throws {
         guard let input else { throw SetupError("stdin is not an open pipe") }
-        try System.writeAll(input, text)
+        try FileDescriptor(input).writeAll(text)
     }
 
     func closeInput() {
-        if let input { System.close(input) }
+        if let input { try? FileDescriptor(input).close() }
         input = nil
     }
 
@@ -213,11 +214,7 @@ enum Processes {
     }
 
     static func children(of parent: Int32) -> [ProcFS.Stat] {
-        Files.list("/proc").compactMap { name -> ProcFS.Stat? in
-            let trimmed = name.hasSuffix("/") ? String(name.dropLast()) : name
-            guard let pid = Int32(trimmed), let stat = ProcFS.stat(pid: pid), stat.parentPID == parent else { return nil }
-            return stat
-        }
+        ProcFS.allProcesses().filter { $0.parentPID == parent }
     }
 
     /// Whether a worker `pid` of the shell `shellPID` is gone: no such process (or the pid now names another
@@ -225,7 +222,7 @@ enum Processes {
     static func workerIsGone(_ pid: Int32, shellPID: Int32) -> Bool {
         // A pid no longer naming a conclab process was reused after the worker went.
         guard let stat = ProcFS.stat(pid: pid), isConclab(stat) else { return true }
-        guard stat.state == "Z" || stat.state == "X" else { return false }
+        guard stat.state.hasEnded else { return false }
         if stat.parentPID == System.processID {
             // The test process became its reaper (a subreaper above us): reap it so it really goes.
             _ = try? ChildProcess.reap(pid, block: false)
@@ -237,11 +234,7 @@ enum Processes {
     /// Whether a thread of the shell is inside a nanosleep, i.e. running `sleep` (the shell's other threads
     /// wait in futex or sigwait). False where /proc does not show wait channels.
     static func commandIsSleeping(_ shellPID: Int32) -> Bool {
-        let tasks = "/proc/\(shellPID)/task"
-        return Files.list(tasks).contains { name in
-            let task = tasks + "/" + (name.hasSuffix("/") ? String(name.dropLast()) : name)
-            return (try? ProcFS.readFile(task + "/wchan"))?.contains("nanosleep") == true
-        }
+        ProcFS.threadIDs(pid: shellPID).contains { ProcFS.waitChannel(tid: $0, pid: shellPID)?.contains("nanosleep") == true }
     }
 
     /// Kills leftovers a failed test may leave behind (only conclab workers, by pid).

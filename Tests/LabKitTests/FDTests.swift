@@ -144,7 +144,7 @@ func rows(_ outcome: Outcome) -> [Record] {
         #expect(session.execute("fd dup2 a 1").failureMessage.contains("between 3 and"))
         // A number the shell itself uses is refused.
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         let refused = session.execute("fd dup2 a \(r)")
         #expect(refused.failureMessage.contains("belongs to the shell itself"), "\(refused.failureMessage)")
         #expect(Descriptors.isOpen(r) && ProcFS.descriptorLink(r)?.hasPrefix("pipe:") == true)
@@ -206,12 +206,12 @@ func rows(_ outcome: Outcome) -> [Record] {
     }
 
     @Test func emfileIsExplained() {
-        let error = DescriptorSupport.explain(OSError("open", errno: 24, subject: "/dev/null"))
+        let error = DescriptorSupport.explain(OSError("open", .tooManyOpenFiles, subject: "/dev/null"))
         let text = "\(error)"
         #expect(text.hasPrefix("cannot open /dev/null: too many open files (EMFILE): the shell has "))
         #expect(text.contains("its limit is"))
         #expect(text.contains("'fd limit N'"))
-        let other = DescriptorSupport.explain(OSError("open", errno: 2, subject: "/x"))
+        let other = DescriptorSupport.explain(OSError("open", .noSuchFileOrDirectory, subject: "/x"))
         #expect("\(other)" == "cannot open /x: no such file or directory (ENOENT)")
     }
 

@@ -289,7 +289,7 @@ extension ProcessSuites {
             #expect(rowValue(rows, "status") == .string("killed by SIGTERM"))
             #expect(rowValue(rows, "start") == .string(method.rawValue))
             #expect(rowValue(rows, "rss_bytes") == .null)
-            #expect(ProcFS.stat(pid: Int32(pid))?.state == "Z")
+            #expect(ProcFS.stat(pid: Int32(pid))?.state == .zombie)
 
             let wait = session.execute("proc wait p1 --timeout 10000")
             #expect(field(wait, "signal") == .string("SIGTERM"))
@@ -341,7 +341,7 @@ extension ProcessSuites {
             let workers = ProcSupport.workers(session).map(\.1.pid)
             #expect(workers.count == 2)
             for pid in workers { #expect(ProcFS.stat(pid: pid)?.parentPID == server.pid) }
-            #expect(try ProcFS.memory(pid: String(server.pid)).threads == 1)
+            #expect(try ProcFS.memory(pid: server.pid).threads == 1)
             let tree = session.execute("proc tree")
             guard case .table(let table) = tree.result else { Issue.record("proc tree gave \(tree.result)"); return }
             let byHandle = Dictionary(table.rows.indices.map { table.record(at: $0) }.compactMap { row -> (String, Record)? in

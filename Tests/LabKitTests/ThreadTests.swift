@@ -24,8 +24,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         let tid = t1.current.tid
         #expect(tid > 0 && tid != System.threadID)
         // The OS knows the thread by the handle's name.
-        let comm = try ProcFS.readFile("/proc/self/task/\(tid)/comm")
-        #expect(comm == "conclab-t1\n")
+        #expect(ProcFS.threadName(tid: tid) == "conclab-t1")
         let list = session.execute("thread list")
         #expect(list.result.fields["count"] == .int(1))
         let cancel = session.execute("thread cancel t1 --wait 10000")

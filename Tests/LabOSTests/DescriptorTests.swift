@@ -104,33 +104,33 @@ private func temporaryPath(_ label: String) -> String {
         let path = temporaryPath("rw")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let fd = try Descriptors.open(path, mode: .readWrite, closeOnExec: true)
-        defer { try? Descriptors.close(fd) }
-        #expect(try Descriptors.write(fd, Array("hello world".utf8)) == 11)
+        defer { try? FileDescriptor(fd).close() }
+        #expect(try FileDescriptor(fd).write(Array("hello world".utf8)) == 11)
         #expect(Descriptors.offset(fd) == 11)
         #expect(try Descriptors.seek(fd, to: 0, from: .start) == 0)
-        #expect(try Descriptors.read(fd, max: 5) == Array("hello".utf8))
+        #expect(try FileDescriptor(fd).read(upTo: 5) == Array("hello".utf8))
         let copy = try Descriptors.duplicate(fd, closeOnExec: false)
-        defer { try? Descriptors.close(copy) }
+        defer { try? FileDescriptor(copy).close() }
         // A dup shares the open file, so the offset moves for both.
-        #expect(try Descriptors.read(copy, max: 6) == Array(" world".utf8))
+        #expect(try FileDescriptor(copy).read(upTo: 6) == Array(" world".utf8))
         #expect(Descriptors.offset(fd) == 11)
         #expect(try Descriptors.isCloseOnExec(fd) == true)
         #expect(try Descriptors.isCloseOnExec(copy) == false)
         #expect(try Descriptors.seek(fd, to: -5, from: .end) == 6)
-        #expect(try Descriptors.read(fd, max: 100) == Array("world".utf8))
-        #expect(try Descriptors.read(fd, max: 100).isEmpty)
+        #expect(try FileDescriptor(fd).read(upTo: 100) == Array("world".utf8))
+        #expect(try FileDescriptor(fd).read(upTo: 100).isEmpty)
     }
 
     @Test func appendModeWritesAtTheEnd() throws {
         let path = temporaryPath("append")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try Descriptors.open(path, mode: .write, closeOnExec: true)
-        _ = try Descriptors.write(writer, Array("abc".utf8))
-        try Descriptors.close(writer)
+        _ = try FileDescriptor(writer).write(Array("abc".utf8))
+        try FileDescriptor(writer).close()
         let appender = try Descriptors.open(path, mode: .append, closeOnExec: true)
-        defer { try? Descriptors.close(appender) }
+        defer { try? FileDescriptor(appender).close() }
         _ = try Descriptors.seek(appender, to: 0, from: .start)
-        _ = try Descriptors.write(appender, Array("def".utf8))
+        _ = try FileDescriptor(appender).write(Array("def".utf8))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "abcdef")
         #expect(DescriptorInfo.describe(flags: try Descriptors.statusFlags(appender)).hasPrefix("w,append"))
     }
@@ -139,11 +139,11 @@ private func temporaryPath(_ label: String) -> String {
         let path = temporaryPath("dup2")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let fd = try Descriptors.open(path, mode: .readWrite, closeOnExec: true)
-        defer { try? Descriptors.close(fd) }
+        defer { try? FileDescriptor(fd).close() }
         let target = try #require(Descriptors.freeNumbers(1, from: 200).first)
         #expect(try Descriptors.duplicate(fd, onto: target) == target)
-        defer { try? Descriptors.close(target) }
-        _ = try Descriptors.write(target, Array("xy".utf8))
+        defer { try? FileDescriptor(target).close() }
+        _ = try FileDescriptor(target).write(Array("xy".utf8))
         #expect(Descriptors.offset(fd) == 2)
         #expect(try Descriptors.isCloseOnExec(target) == false)
     }
@@ -154,11 +154,11 @@ private func temporaryPath(_ label: String) -> String {
         #expect(error.name == "ENOENT")
         #expect(error.description == "cannot open \(missing): no such file or directory (ENOENT)")
         let unused = try #require(Descriptors.freeNumbers(1, from: 4000).first)
-        let bad = try #require(throws: OSError.self) { try Descriptors.read(unused, max: 1) }
+        let bad = try #require(throws: OSError.self) { try FileDescriptor(unused).read(upTo: 1) }
         #expect(bad.name == "EBADF")
         #expect(bad.description.contains("fd \(unused)"))
-        #expect(throws: OSError.self) { try Descriptors.close(unused) }
-        #expect(OSError("open", errno: 24, subject: "/dev/null").description == "cannot open /dev/null: too many open files (EMFILE)")
+        #expect(throws: OSError.self) { try FileDescriptor(unused).close() }
+        #expect(OSError("open", .tooManyOpenFiles, subject: "/dev/null").description == "cannot open /dev/null: too many open files (EMFILE)")
     }
 
     @Test func limitIsReadable() throws {
@@ -169,7 +169,7 @@ private func temporaryPath(_ label: String) -> String {
 
     @Test func freeNumbersSkipOpenOnesAndExclusions() throws {
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         let free = Descriptors.freeNumbers(3, from: r, excluding: [r + 2])
         #expect(!free.contains(r))
         #expect(!free.contains(w))
@@ -179,21 +179,21 @@ private func temporaryPath(_ label: String) -> String {
 
     @Test func waitSeesDataAndTimesOut() throws {
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         #expect(try Descriptors.wait(r, for: .readable, milliseconds: 0) == false)
         #expect(try Descriptors.wait(w, for: .writable, milliseconds: 0) == true)
-        try System.writeAll(w, "x")
+        try FileDescriptor(w).writeAll("x")
         #expect(try Descriptors.wait(r, for: .readable, milliseconds: 1000) == true)
     }
 
     @Test func nonBlockingWriteToAFullPipeTakesNothing() throws {
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         try Descriptors.setNonBlocking(w, true)
         let chunk = [UInt8](repeating: 1, count: 1 << 16)
         var total = 0
         while true {
-            let n = try Descriptors.write(w, chunk)
+            let n = try FileDescriptor(w).write(chunk)
             if n == 0 { break }
             total += n
         }
@@ -207,18 +207,18 @@ private func temporaryPath(_ label: String) -> String {
         let path = temporaryPath("list")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try Descriptors.open(path, mode: .readWrite, closeOnExec: false)
-        defer { try? Descriptors.close(file) }
-        _ = try Descriptors.write(file, Array("12345".utf8))
+        defer { try? FileDescriptor(file).close() }
+        _ = try FileDescriptor(file).write(Array("12345".utf8))
         let directory = try Descriptors.open("/", mode: .read, closeOnExec: true)
-        defer { try? Descriptors.close(directory) }
+        defer { try? FileDescriptor(directory).close() }
         let device = try Descriptors.open("/dev/null", mode: .read, closeOnExec: true)
-        defer { try? Descriptors.close(device) }
+        defer { try? FileDescriptor(device).close() }
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         let (a, b) = try Sockets.pair()
-        defer { System.close(a); System.close(b) }
+        defer { try? FileDescriptor(a).close(); try? FileDescriptor(b).close() }
         let (listener, port) = try Sockets.listenTCP()
-        defer { System.close(listener) }
+        defer { try? FileDescriptor(listener).close() }
 
         let listing = try ProcFS.descriptors()
         let byNumber = Dictionary(listing.entries.map { ($0.number, $0) }, uniquingKeysWith: { x, _ in x })
@@ -249,7 +249,7 @@ private func temporaryPath(_ label: String) -> String {
     }
 
     @Test func anotherProcessCanBeListed() throws {
-        let pid = try ChildProcess.spawn(path: "/bin/sleep", arguments: ["sleep", "30"])
+        let pid = try ChildProcess.spawn(.init(executable: "/bin/sleep", arguments: ["30"]))
         defer {
             try? ChildProcess.signal(pid, Signals.kill)
             _ = try? ChildProcess.reap(pid, block: true)

@@ -31,7 +31,7 @@ struct ForkTests {
     }
 
     @Test func peekSeesTheEndWithoutReapingIt() throws {
-        let pid = try ChildProcess.spawn(path: "/bin/sh", arguments: ["sh", "-c", "exit 7"])
+        let pid = try ChildProcess.spawn(.init(executable: "/bin/sh", arguments: ["-c", "exit 7"]))
         var reaped = false
         defer { if !reaped { _ = try? ChildProcess.reap(pid, block: true) } }
         var seen: TerminationStatus?
@@ -43,7 +43,7 @@ struct ForkTests {
         #expect(seen == .exited(7))
         // Peeking again gives the same answer: the zombie is still there, and /proc shows it as one.
         #expect(try ChildProcess.peek(pid) == .exited(7))
-        #expect(ProcFS.stat(pid: pid)?.state == "Z")
+        #expect(ProcFS.stat(pid: pid)?.state == .zombie)
         let result = try ChildProcess.reapWithUsage(pid, block: true)
         reaped = true
         #expect(result?.0 == .exited(7))
@@ -51,7 +51,7 @@ struct ForkTests {
     }
 
     @Test func peekAndReapOfARunningChild() throws {
-        let pid = try ChildProcess.spawn(path: "/bin/sleep", arguments: ["sleep", "30"])
+        let pid = try ChildProcess.spawn(.init(executable: "/bin/sleep", arguments: ["30"]))
         defer {
             try? ChildProcess.signal(pid, Signals.kill)
             _ = try? ChildProcess.reap(pid, block: true)

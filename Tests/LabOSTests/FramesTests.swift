@@ -94,7 +94,7 @@ struct FramesTests {
             #expect(throws: FrameError.timedOut(milliseconds: 30)) { _ = try reader.receive(timeoutMilliseconds: 30) }
             // Half a frame does not count as a frame either.
             let half = Array(Frame(kind: 1, fields: ["x"]).encoded.prefix(3))
-            try System.writeAll(left.fd, half)
+            try FileDescriptor(left.fd).writeAll(half)
             #expect(throws: FrameError.timedOut(milliseconds: 30)) { _ = try reader.receive(timeoutMilliseconds: 30) }
             let available = try reader.receiveAvailable()
             #expect(available.isEmpty)
@@ -119,14 +119,14 @@ struct FramesTests {
         let (a, b) = try Sockets.pair()
         var reader = FrameChannel(fd: b)
         defer { reader.close() }
-        try System.writeAll(a, [0, 0, 0, 50, 1, 2])
-        System.close(a)
+        try FileDescriptor(a).writeAll([0, 0, 0, 50, 1, 2])
+        try? FileDescriptor(a).close()
         #expect(throws: FrameError.truncated(have: 6, need: 54)) { _ = try reader.receive(timeoutMilliseconds: 5_000) }
     }
 
     @Test func malformedHeaderOnTheWireIsAnError() throws {
         try withPair { left, right in
-            try System.writeAll(left.fd, [0x7F, 0xFF, 0xFF, 0xFF, 1])
+            try FileDescriptor(left.fd).writeAll([0x7F, 0xFF, 0xFF, 0xFF, 1])
             var reader = right
             #expect(throws: FrameError.tooLong(length: 0x7FFF_FFFF, limit: Frame.maximumLength)) {
                 _ = try reader.receive(timeoutMilliseconds: 5_000)
@@ -136,7 +136,7 @@ struct FramesTests {
 
     @Test func sendingToAClosedPeerIsClosedNotSIGPIPE() throws {
         let (a, b) = try Sockets.pair()
-        System.close(b)
+        try? FileDescriptor(b).close()
         var writer = FrameChannel(fd: a)
         defer { writer.close() }
         #expect(throws: FrameError.closed) { try writer.send(Frame(kind: 1, payload: Array(repeating: 1, count: 100))) }
@@ -145,19 +145,19 @@ struct FramesTests {
     @Test func aDescriptorTravelsWithItsFrame() throws {
         try withPair { left, right in
             let pipe = try System.pipe()
-            defer { System.close(pipe.read) }
+            defer { try? FileDescriptor(pipe.read).close() }
             try left.send(Frame(kind: 10, fields: ["spawn"]), passing: pipe.write)
-            System.close(pipe.write)
+            try? FileDescriptor(pipe.write).close()
             let frame = try right.receive(timeoutMilliseconds: 5_000)
             #expect(frame == Frame(kind: 10, fields: ["spawn"]))
             let taken = right.takeDescriptor()
             let received = try #require(taken)
-            defer { System.close(received) }
+            defer { try? FileDescriptor(received).close() }
             let another = right.takeDescriptor()
             #expect(another == nil)
             // The received descriptor is the pipe's write end: what goes in comes out of the read end.
-            try System.writeAll(received, "through")
-            #expect(try System.read(pipe.read, max: 16) == Array("through".utf8))
+            try FileDescriptor(received).writeAll("through")
+            #expect(try FileDescriptor(pipe.read).read(upTo: 16) == Array("through".utf8))
         }
     }
 

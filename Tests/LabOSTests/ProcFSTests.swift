@@ -50,9 +50,10 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
         let stat = try #require(ProcFS.parseStat(text))
         #expect(stat.pid == 4242)
         #expect(stat.command == "a b) c)")
-        #expect(stat.state == "R")
-        #expect(stat.stateName == "running")
+        #expect(stat.state == .running)
+        #expect(stat.state.description == "running")
         #expect(stat.parentPID == 1)
+        #expect(stat.processGroup == 4242)
         #expect(stat.userTicks == 37)
         #expect(stat.systemTicks == 12)
         #expect(stat.rssPages == 321)
@@ -91,9 +92,20 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
 
     @Test(arguments: [("R", "running"), ("S", "sleeping"), ("D", "disk-wait"), ("T", "stopped"), ("t", "stopped"),
                       ("Z", "zombie"), ("X", "dead"), ("I", "idle"), ("W", "W")] as [(Character, String)])
-    func stateNames(_ state: Character, _ name: String) {
-        let stat = ProcFS.Stat(pid: 1, command: "x", state: state, parentPID: 0, userTicks: 0, systemTicks: 0, rssPages: 0)
-        #expect(stat.stateName == name)
+    func stateNames(_ letter: Character, _ name: String) {
+        #expect(ProcessState(letter: letter).description == name)
+        #expect(ProcessState(letter: letter).hasEnded == (letter == "Z" || letter == "X"))
+    }
+
+    @Test func signalMasksAreHexBitsets() throws {
+        let text = "Name:\tsleep\nSigQ:\t0/31615\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
+            + "SigBlk:\t0000000000010002\nSigIgn:\t0000000000001000\nSigCgt:\t0000000180000000\n"
+        let masks = try #require(ProcFS.parseSignalMasks(text))
+        #expect(masks.blocked == [2, 17])   // SIGINT, SIGCHLD
+        #expect(masks.ignored == [13])      // SIGPIPE
+        #expect(masks.caught == [32, 33])
+        #expect(ProcFS.parseSignalMasks("Name:\tx\n") == nil)
+        #expect(ProcFS.signalMasks() != nil)
     }
 
     @Test func ownStat() throws {
@@ -125,14 +137,14 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
 
     @Test func memoryFromAFixtureTree() throws {
         try withFixtureRoot(["77/status": statusFixture, "77/smaps_rollup": smapsFixture, "78/status": statusFixture]) { root in
-            let memory = try ProcFS.memory(pid: "77", root: root)
+            let memory = try ProcFS.memory(pid: 77, root: root)
             #expect(memory.rssBytes == 18000 * kB)
             #expect(memory.peakRSSBytes == 20000 * kB)
             #expect(memory.virtualBytes == 150000 * kB)
             #expect(memory.threads == 4)
             #expect(memory.pssBytes == 6789 * kB)
-            #expect(try ProcFS.memory(pid: "78", root: root).pssBytes == nil)
-            #expect(throws: OSError.self) { try ProcFS.memory(pid: "79", root: root) }
+            #expect(try ProcFS.memory(pid: 78, root: root).pssBytes == nil)
+            #expect(throws: OSError.self) { try ProcFS.memory(pid: 79, root: root) }
         }
     }
 
@@ -145,7 +157,7 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
     }
 
     @Test func readFileReadsProcToTheEnd() throws {
-        let text = try ProcFS.readFile("/proc/self/status")
+        let text = try ProcFS.readFile(ProcFS.defaultRoot + "/self/status")
         #expect(text.hasPrefix("Name:"))
         #expect(text.contains("VmRSS:"))
         #expect(ProcFS.ticksPerSecond > 0)

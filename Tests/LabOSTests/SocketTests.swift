@@ -34,19 +34,19 @@ import Testing
 
     @Test func pairIsTwoWay() throws {
         let (a, b) = try Sockets.pair()
-        defer { System.close(a); System.close(b) }
-        try System.writeAll(a, "ping")
-        #expect(try System.read(b, max: 16) == Array("ping".utf8))
-        try System.writeAll(b, "pong")
-        #expect(try System.read(a, max: 16) == Array("pong".utf8))
+        defer { try? FileDescriptor(a).close(); try? FileDescriptor(b).close() }
+        try FileDescriptor(a).writeAll("ping")
+        #expect(try FileDescriptor(b).read(upTo: 16) == Array("ping".utf8))
+        try FileDescriptor(b).writeAll("pong")
+        #expect(try FileDescriptor(a).read(upTo: 16) == Array("pong".utf8))
         #expect(try Descriptors.isCloseOnExec(a))
         #expect(Sockets.isSocket(a))
     }
 
     @Test func sendingToAClosedPeerIsEPIPE() throws {
         let (a, b) = try Sockets.pair()
-        defer { System.close(a) }
-        System.close(b)
+        defer { try? FileDescriptor(a).close() }
+        try? FileDescriptor(b).close()
         let error = try #require(throws: OSError.self) {
             _ = try Array("x".utf8).withUnsafeBytes { raw throws(OSError) in try Sockets.send(a, raw) }
         }
@@ -57,43 +57,43 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("conclab-scm-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try Descriptors.open(path, mode: .readWrite, closeOnExec: true)
-        defer { try? Descriptors.close(file) }
-        _ = try Descriptors.write(file, Array("shared offset".utf8))
+        defer { try? FileDescriptor(file).close() }
+        _ = try FileDescriptor(file).write(Array("shared offset".utf8))
         _ = try Descriptors.seek(file, to: 0, from: .start)
         let (a, b) = try Sockets.pair()
-        defer { System.close(a); System.close(b) }
+        defer { try? FileDescriptor(a).close(); try? FileDescriptor(b).close() }
         try Sockets.sendDescriptor(a, file, bytes: Array("take".utf8))
         let received = try Sockets.receiveDescriptors(b, max: 64)
         #expect(received.bytes == Array("take".utf8))
         let got = try #require(received.descriptors.first)
-        defer { try? Descriptors.close(got) }
+        defer { try? FileDescriptor(got).close() }
         #expect(got != file)
         #expect(try Descriptors.isCloseOnExec(got), "received with MSG_CMSG_CLOEXEC")
         // The same open file: reading through the copy moves the original's offset.
-        #expect(try Descriptors.read(got, max: 6) == Array("shared".utf8))
+        #expect(try FileDescriptor(got).read(upTo: 6) == Array("shared".utf8))
         #expect(Descriptors.offset(file) == 6)
         #expect(ProcFS.descriptorLink(got) == path)
     }
 
     @Test func aDescriptorWithNoRoomIsReportedAsTruncated() throws {
         let (a, b) = try Sockets.pair()
-        defer { System.close(a); System.close(b) }
+        defer { try? FileDescriptor(a).close(); try? FileDescriptor(b).close() }
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         try Sockets.sendDescriptor(a, r, bytes: [1])
         let error = try #require(throws: OSError.self) { try Sockets.receiveDescriptors(b, max: 1, room: 0) }
-        #expect(error.name == "errno 90" || error.errno == 90, "EMSGSIZE")
+        #expect(error.code == .messageTooLong)
         #expect(error.description.contains("truncated"))
         try Sockets.sendDescriptor(a, w, bytes: [2])
         let next = try Sockets.receiveDescriptors(b, max: 1, room: 1)
         #expect(next.bytes == [2])
         #expect(next.descriptors.count == 1)
-        for fd in next.descriptors { System.close(fd) }
+        for fd in next.descriptors { try? FileDescriptor(fd).close() }
     }
 
     @Test func anEmptyMessageCannotCarryADescriptor() throws {
         let (a, b) = try Sockets.pair()
-        defer { System.close(a); System.close(b) }
+        defer { try? FileDescriptor(a).close(); try? FileDescriptor(b).close() }
         #expect(throws: OSError.self) { try Sockets.sendDescriptor(a, 0, bytes: []) }
     }
 
@@ -101,15 +101,15 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cl-\(UUID().uuidString.prefix(8)).sock").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let listener = try Sockets.listenUnix(path: path)
-        defer { System.close(listener) }
+        defer { try? FileDescriptor(listener).close() }
         try Descriptors.setNonBlocking(listener, true)
         #expect(try Sockets.accept(listener) == nil, "nothing waits yet")
         let client = try Sockets.connectUnix(path: path)
-        defer { System.close(client) }
+        defer { try? FileDescriptor(client).close() }
         let server = try #require(try Sockets.accept(listener))
-        defer { System.close(server) }
-        try System.writeAll(client, "hi")
-        #expect(try System.read(server, max: 8) == Array("hi".utf8))
+        defer { try? FileDescriptor(server).close() }
+        try FileDescriptor(client).writeAll("hi")
+        #expect(try FileDescriptor(server).read(upTo: 8) == Array("hi".utf8))
         #expect(try Descriptors.isCloseOnExec(server))
         let again = try #require(throws: OSError.self) { try Sockets.listenUnix(path: path) }
         #expect(again.name == "EADDRINUSE")
@@ -119,28 +119,28 @@ import Testing
 
     @Test func tcpOnLoopback() throws {
         let (listener, port) = try Sockets.listenTCP()
-        defer { System.close(listener) }
+        defer { try? FileDescriptor(listener).close() }
         #expect(port > 0)
         let (client, connected) = try Sockets.startConnectTCP(host: "127.0.0.1", port: port)
-        defer { System.close(client) }
+        defer { try? FileDescriptor(client).close() }
         if !connected {
             #expect(try Descriptors.wait(client, for: .writable, milliseconds: 5000))
             try Sockets.connectionResult(client, subject: "127.0.0.1:\(port)")
         }
         #expect(try Descriptors.wait(listener, for: .readable, milliseconds: 5000))
         let server = try #require(try Sockets.accept(listener))
-        defer { System.close(server) }
+        defer { try? FileDescriptor(server).close() }
         Sockets.setNoDelay(client)
-        try System.writeAll(server, "over tcp")
+        try FileDescriptor(server).writeAll("over tcp")
         #expect(try Descriptors.wait(client, for: .readable, milliseconds: 5000))
-        #expect(try System.read(client, max: 64) == Array("over tcp".utf8))
+        #expect(try FileDescriptor(client).read(upTo: 64) == Array("over tcp".utf8))
     }
 
     @Test func refusedConnectionIsReported() throws {
         let (listener, port) = try Sockets.listenTCP()
-        System.close(listener)
+        try? FileDescriptor(listener).close()
         let (fd, connected) = try Sockets.startConnectTCP(host: "127.0.0.1", port: port)
-        defer { System.close(fd) }
+        defer { try? FileDescriptor(fd).close() }
         #expect(!connected)
         #expect(try Descriptors.wait(fd, for: .writable, milliseconds: 5000))
         let error = try #require(throws: OSError.self) { try Sockets.connectionResult(fd, subject: "127.0.0.1:\(port)") }
@@ -162,24 +162,24 @@ import Testing
 struct MappedSpawnTests {
     @Test func descriptorsArriveAtTheChosenNumbersAndInheritedOnesStay() throws {
         let (r, w) = try System.pipe()
-        defer { System.close(r) }
+        defer { try? FileDescriptor(r).close() }
         let inherited = try Descriptors.duplicate(w, closeOnExec: false)
         let target = try #require(Descriptors.freeNumbers(1, from: 3, excluding: [w]).first)
         // The child writes through its mapped descriptor, then through the inherited one.
-        let spawned = Result { try ChildProcess.spawn(path: "/bin/bash", arguments: ["bash", "-c", "echo mapped >&\(target); echo kept >&\(inherited)"],
-                                                      descriptors: [(from: w, to: target)]) }
-        System.close(w)
+        let spawned = Result { try ChildProcess.spawn(.init(executable: "/bin/bash", arguments: ["-c", "echo mapped >&\(target); echo kept >&\(inherited)"],
+                                                            descriptors: [.init(parent: w, child: target)])) }
+        try? FileDescriptor(w).close()
         let pid: Int32
         do { pid = try spawned.get() } catch {
-            System.close(inherited)
+            try? FileDescriptor(inherited).close()
             throw error
         }
         let status = try ChildProcess.reap(pid, block: true)
-        System.close(inherited)
+        try? FileDescriptor(inherited).close()
         #expect(status == .exited(0))
         var text: [UInt8] = []
         while true {
-            let chunk = try System.read(r, max: 256)
+            let chunk = try FileDescriptor(r).read(upTo: 256)
             if chunk.isEmpty { break }
             text += chunk
         }
@@ -188,9 +188,9 @@ struct MappedSpawnTests {
 
     @Test func aSourceThatIsAlsoATargetIsRefused() throws {
         let (r, w) = try System.pipe()
-        defer { System.close(r); System.close(w) }
+        defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         let error = try #require(throws: OSError.self) {
-            try ChildProcess.spawn(path: "/bin/true", arguments: ["true"], descriptors: [(from: r, to: w), (from: w, to: r)])
+            try ChildProcess.spawn(.init(executable: "/bin/true", descriptors: [.init(parent: r, child: w), .init(parent: w, child: r)]))
         }
         #expect(error.name == "EINVAL")
     }

@@ -73,7 +73,7 @@ private func temporaryDirectory() throws -> String {
             try Files.writeAtomically(directory + "/missing/file", "x")
             Issue.record("writing into a missing directory should fail")
         } catch {
-            #expect(error.errno == 2)
+            #expect(error.code == .noSuchFileOrDirectory)
             #expect(error.description.hasPrefix("cannot open \(directory)/missing/file"))
         }
     }
@@ -99,12 +99,12 @@ private func temporaryDirectory() throws -> String {
 @Suite struct PipeTests {
     @Test func writeThenRead() throws {
         let (readEnd, writeEnd) = try System.pipe()
-        defer { System.close(readEnd) }
+        defer { try? FileDescriptor(readEnd).close() }
         #expect(readEnd >= 0 && writeEnd >= 0 && readEnd != writeEnd)
-        try System.writeAll(writeEnd, "ping ✓")
-        #expect(try System.read(readEnd, max: 100) == Array("ping ✓".utf8))
-        System.close(writeEnd)
-        #expect(try System.read(readEnd, max: 100) == [], "end of file once the write end is closed")
+        try FileDescriptor(writeEnd).writeAll("ping ✓")
+        #expect(try FileDescriptor(readEnd).read(upTo: 100) == Array("ping ✓".utf8))
+        try? FileDescriptor(writeEnd).close()
+        #expect(try FileDescriptor(readEnd).read(upTo: 100) == [], "end of file once the write end is closed")
     }
 
     @Test func closedDescriptorGivesEBADF() throws {
@@ -112,11 +112,11 @@ private func temporaryDirectory() throws -> String {
         // out the lowest free number, so a copy far above the others stays unused once closed.
         let (readEnd, writeEnd) = try System.pipe()
         let high = try Descriptors.duplicate(readEnd, closeOnExec: true, atLeast: 900)
-        System.close(readEnd)
-        System.close(writeEnd)
-        System.close(high)
+        try? FileDescriptor(readEnd).close()
+        try? FileDescriptor(writeEnd).close()
+        try? FileDescriptor(high).close()
         do {
-            _ = try System.read(high, max: 1)
+            _ = try FileDescriptor(high).read(upTo: 1)
             Issue.record("reading a closed descriptor should fail")
         } catch {
             #expect(error.name == "EBADF")

@@ -18,6 +18,8 @@ struct InterpreterTests {
          "5 e o el HELLO hello world hellohello True\n"),
         ("string methods", "print(','.join(['a', 'b', 'c']), 'a b  c'.split(), 'x-y-z'.split('-'), '  pad '.strip(), 'abc'.replace('b', 'B'))",
          "a,b,c ['a', 'b', 'c'] ['x', 'y', 'z'] pad aBc\n"),
+        ("strip and int() take Python's white space", "print(repr('\\t\\x0b\\x0c x y \\x1c\\r\\n'.strip()), int(' \\x0c12\\x0b '))",
+         "'x y' 12\n"),
         ("f-strings", "x = 42\nname = 'py'\nprint(f'{name}: {x} {x:>5} {x:05d} {x:x} {1000000:,} {name!r}')",
          "py: 42    42 00042 2a 1,000,000 'py'\n"),
         ("lists", "l = [3, 1, 2]\nl.append(5)\nl.sort()\nprint(l, len(l), l[0], l[-1], l[1:3], sum(l), max(l), min(l))\nl.pop()\nl.insert(0, 9)\nprint(l, l.index(9), l.count(1))",

@@ -42,4 +42,19 @@ package enum WorkerExecutable {
         }
         return path
     }
+
+    /// The state every copy of the shell starts in (a worker, the fork server, an IPC helper), and what the fork
+    /// server gives the workers it forks: its own process group, default signals, an empty mask, and SIGKILL when
+    /// the thread that started it ends, so no copy outlives the shell.
+    package static let childAttributes = ChildProcess.Attributes(parentDeathSignal: Signals.kill)
+
+    /// How the shell starts a copy of itself: `conclab ARGUMENTS…` with `descriptors` handed over, `environment`
+    /// added, and no Swift crash backtracer (a crashed copy should die by its signal at once, quietly, so the shell
+    /// can report "killed by SIGSEGV", not print pages of backtrace into the learner's terminal).
+    package static func configuration(_ arguments: [String], environment: [String: String] = [:],
+                                      descriptors: [ChildProcess.DescriptorMapping]) throws -> ChildProcess.Configuration {
+        ChildProcess.Configuration(executable: try path(), arguments: arguments, programName: "conclab",
+                                   environment: environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { mine, _ in mine },
+                                   descriptors: descriptors, attributes: childAttributes)
+    }
 }

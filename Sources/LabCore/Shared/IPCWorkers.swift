@@ -12,7 +12,6 @@ package enum IPCWorkerTask: String, Sendable, CaseIterable {
 
     /// The first argument that makes conclab an IPC worker (checked before argument parsing).
     package static let flag = "__ipc-worker"
-    package static let parentVariable = "CONCLAB_PARENT_PID"
 
     /// How many descriptor numbers follow the task's name.
     package var descriptorCount: Int {
@@ -44,11 +43,11 @@ package enum FDChildRequest {
         var readText = ""
         do {
             if !text.isEmpty {
-                try System.writeAll(fd, text)
+                try FileDescriptor(fd).writeAll(Array(text.utf8))
                 wrote = text.utf8.count
             }
             if readCount > 0 {
-                readText = String(decoding: try Descriptors.read(fd, max: min(readCount, 1 << 15)), as: UTF8.self)
+                readText = String(decoding: try FileDescriptor(fd).read(upTo: min(readCount, 1 << 15)), as: UTF8.self)
             }
         } catch {
             return Frame(kind: failed, fields: [String(fd), "\(error)"])
@@ -91,18 +90,16 @@ package enum IPCWorkers {
     /// command thread, which lives as long as the shell (the child's PR_SET_PDEATHSIG follows that thread).
     package static func start(_ task: IPCWorkerTask, handing descriptors: [Int32]) throws -> (pid: Int32, numbers: [Int32]) {
         precondition(descriptors.count == task.descriptorCount, "\(task) takes \(task.descriptorCount) descriptors")
-        // The same program `proc` workers run (conclab itself; a test runner that links LabKit names it, or has none).
-        let executable = try WorkerExecutable.path()
         var unique: [Int32] = []
         for fd in descriptors where !unique.contains(fd) { unique.append(fd) }
         let free = Descriptors.freeNumbers(unique.count, from: 3, excluding: Set(unique))
         guard free.count == unique.count else { throw CommandError("no free descriptor numbers to hand to the child") }
         let map = Dictionary(uniqueKeysWithValues: zip(unique, free))
         let numbers = descriptors.map { map[$0] ?? -1 }
-        let pid = try ChildProcess.spawn(path: executable,
-                                         arguments: ["conclab", IPCWorkerTask.flag, task.rawValue] + numbers.map(String.init),
-                                         environment: [IPCWorkerTask.parentVariable: String(System.processID), "SWIFT_BACKTRACE": "enable=no"],
-                                         descriptors: zip(unique, free).map { (from: $0, to: $1) })
+        // The same program `proc` workers run (conclab itself; a test runner that links the lab names it, or has none),
+        // started the same way.
+        let pid = try ChildProcess.spawn(WorkerExecutable.configuration([IPCWorkerTask.flag, task.rawValue] + numbers.map(String.init),
+                                                                        descriptors: zip(unique, free).map { .init(parent: $0, child: $1) }))
         return (pid, numbers)
     }
 }

@@ -47,7 +47,7 @@ package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
 
     package var state: String {
         if let status = poll() { return status.description }
-        return ProcFS.stat(pid: pid)?.stateName ?? "running"
+        return ProcFS.stat(pid: pid)?.state.description ?? "running"
     }
 
     package var summary: String { "pid \(pid): \(role)" }
@@ -87,7 +87,7 @@ package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
     }
 
     private func closeControl() {
-        if let control, controlOpen.exchange(false, ordering: .acquiringAndReleasing) { System.close(control) }
+        if let control, controlOpen.exchange(false, ordering: .acquiringAndReleasing) { try? FileDescriptor(control).close() }
     }
 
     /// Sends `frame` with `descriptor` attached over the control socket and waits for the reply frame, in slices so
@@ -108,7 +108,7 @@ package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
             }
             guard try Descriptors.wait(control, for: .readable, milliseconds: 50) else { continue }
             let received = try Sockets.receiveDescriptors(control, max: 1 << 16)
-            for fd in received.descriptors { System.close(fd) }
+            for fd in received.descriptors { try? FileDescriptor(fd).close() }
             if received.bytes.isEmpty {
                 throw CommandError("\(handle) closed its control socket (state: \(state))")
             }

@@ -21,8 +21,7 @@ package enum ProcessMemory {
     }
 
     package static func figures(pid: Int32) -> Figures? {
-        guard let status = try? ProcFS.readFile("/proc/\(pid)/status") else { return nil }
-        let values = ProcFS.parseKeyValues(status)
+        guard let values = ProcFS.status(pid: pid) else { return nil }
         guard let rss = values["VmRSS"] else { return nil }  // a zombie has no memory left
         let rollup = ProcFS.memoryRollup(pid: pid)
         let privateBytes = rollup.map { ($0["Private_Clean"] ?? 0) + ($0["Private_Dirty"] ?? 0) }

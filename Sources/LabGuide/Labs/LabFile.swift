@@ -1,4 +1,5 @@
 import LabCore
+import LabOS
 /// A guided lab: Markdown with front matter, `##` steps, and fenced `conclab`, `check`, `hint` and `output` blocks.
 /// Labs are executable documentation: the learner follows them in the shell and the test suite replays them.
 public struct Lab: Sendable {

@@ -1,4 +1,5 @@
 import LabCore
+import LabOS
 /// A guided lab session in the shell: the active lab and step, checks run after each command,
 /// progress saved, the prompt and Tab completion that follow the step.
 public enum LabGuide {

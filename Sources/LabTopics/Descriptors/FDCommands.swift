@@ -93,7 +93,7 @@ package struct FDRead: Command {
         let count = try arguments.integer("N", default: 4096, range: 0...(1 << 20))
         let fd = try object.liveNumber(handle)
         if count > 0 { _ = try DescriptorSupport.wait(fd, for: .readable, timeoutMilliseconds: nil, context) }
-        let bytes = try Descriptors.read(fd, max: count)
+        let bytes = try FileDescriptor(fd).read(upTo: count)
         return .record(Record(title: "\(handle): read \(bytes.count) bytes", [
             ("handle", .string(handle)), ("fd", .int(Int(fd))), ("text", .string(String(decoding: bytes, as: UTF8.self))),
             ("bytes", .int(bytes.count)), ("eof", .bool(bytes.isEmpty && count > 0)), ("offset", FDSupport.offsetValue(fd)),
@@ -117,7 +117,7 @@ package struct FDWrite: Command {
         while written < bytes.count {
             _ = try DescriptorSupport.wait(fd, for: .writable, timeoutMilliseconds: nil, context)
             let chunk = Array(bytes[written..<min(bytes.count, written + 4096)])
-            written += try Descriptors.write(fd, chunk)
+            written += try FileDescriptor(fd).write(chunk)
         }
         return .record(Record(title: "\(handle): wrote \(written) bytes", [
             ("handle", .string(handle)), ("fd", .int(Int(fd))), ("bytes", .int(written)), ("offset", FDSupport.offsetValue(fd)),
@@ -279,7 +279,7 @@ package struct FDExhaust: Command {
         }
         let before = DescriptorSupport.openCount()
         var opened: [Int32] = []
-        defer { for fd in opened { System.close(fd) } }
+        defer { for fd in opened { try? FileDescriptor(fd).close() } }
         var failure: OSError?
         while opened.count <= soft {
             if opened.count % 256 == 0 { try context.checkCancelled() }
@@ -293,7 +293,7 @@ package struct FDExhaust: Command {
         let highest = opened.max()
         // At the moment open failed: how many of the numbers 0 … limit-1 were taken (counted without opening anything).
         let inUse = (0..<Int32(soft)).filter(Descriptors.isOpen).count
-        for fd in opened { System.close(fd) }
+        for fd in opened { try? FileDescriptor(fd).close() }
         opened = []
         let after = DescriptorSupport.openCount()
         return .record(Record(title: "opened \(path) \(count) times, then: \(failure.map { $0.name } ?? "no error")", [

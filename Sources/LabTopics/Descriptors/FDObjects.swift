@@ -44,7 +44,7 @@ package final class OpenDescriptor: LabObject, HoldsDescriptors {
 
     package func close() throws {
         guard open.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        try Descriptors.close(number)
+        try FileDescriptor(number).close()
     }
 
     /// `dup2` onto this number closed the open file in the kernel already: only forget it.

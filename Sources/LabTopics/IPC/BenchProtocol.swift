@@ -34,7 +34,7 @@ package enum IPCBenchProtocol {
         var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            guard (try? IPCIO.readExactly(input, header)) == true,
+            guard (try? FileDescriptor(input).readExactly(into: header)) == header.count,
                   let request = parseHeader(UnsafeRawBufferPointer(header)) else { return }
             if request.size > buffer.count {
                 buffer.deallocate()
@@ -44,17 +44,17 @@ package enum IPCBenchProtocol {
             switch request.operation {
             case pingPong:
                 for _ in 0..<request.count {
-                    guard (try? IPCIO.readExactly(input, message)) == true,
-                          (try? IPCIO.writeAll(output, UnsafeRawBufferPointer(message))) != nil else { return }
+                    guard (try? FileDescriptor(input).readExactly(into: message)) == message.count,
+                          (try? FileDescriptor(output).writeAll(UnsafeRawBufferPointer(message))) != nil else { return }
                 }
             case stream:
                 var left = request.size * request.count
                 while left > 0 {
-                    guard let n = try? Descriptors.read(input, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, left)])),
+                    guard let n = try? FileDescriptor(input).read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, left)])),
                           n > 0 else { return }
                     left -= n
                 }
-                guard (try? IPCIO.writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[0..<1]))) != nil else { return }
+                guard (try? FileDescriptor(output).writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<1]))) != nil else { return }
             default:
                 return
             }

@@ -60,7 +60,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
             try Descriptors.setNonBlocking(r, true)
             try Descriptors.setNonBlocking(w, true)
         } catch {
-            System.close(r); System.close(w)
+            try? FileDescriptor(r).close(); try? FileDescriptor(w).close()
             throw error
         }
         return Channel(transport: .pipe, origin: "pipe()", state: State(send: w, receive: r, owned: [w, r],
@@ -74,7 +74,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
             try Descriptors.setNonBlocking(a, true)
             try Descriptors.setNonBlocking(b, true)
         } catch {
-            System.close(a); System.close(b)
+            try? FileDescriptor(a).close(); try? FileDescriptor(b).close()
             throw error
         }
         return Channel(transport: .socketPair, origin: "socketpair()", state: State(send: a, receive: b, owned: [a, b],
@@ -84,7 +84,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
     /// One connected socket (from `sock connect` or `sock accept`): `send` and `recv` both use it.
     package static func connected(_ fd: Int32, transport: Transport, origin: String) throws -> Channel {
         do { try Descriptors.setNonBlocking(fd, true) } catch {
-            System.close(fd)
+            try? FileDescriptor(fd).close()
             throw error
         }
         return Channel(transport: transport, origin: origin, state: State(send: fd, receive: fd, owned: [fd], roles: [fd: "socket"]))
@@ -148,7 +148,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
             defer { s.owned = []; s.send = nil; s.receive = nil }
             return (s.owned, s.threadPeerDone)
         }
-        for fd in fds { System.close(fd) }
+        for fd in fds { try? FileDescriptor(fd).close() }
         _ = gate?.wait(timeoutNanoseconds: 1_000_000_000) { $0 ? true : nil }
     }
 
@@ -210,7 +210,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
                 try Descriptors.setNonBlocking(replyRead, true)
                 try Descriptors.setNonBlocking(read, false)
             } catch {
-                System.close(replyRead); System.close(replyWrite)
+                try? FileDescriptor(replyRead).close(); try? FileDescriptor(replyWrite).close()
                 throw error
             }
             return PeerPlan(peerInput: read, peerOutput: replyWrite, leaving: [read, replyWrite], created: [replyRead, replyWrite]) { s in
@@ -252,7 +252,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
                 }
             }
         }
-        if closeLeaving { for fd in Set(plan.leaving) { System.close(fd) } }
+        if closeLeaving { for fd in Set(plan.leaving) { try? FileDescriptor(fd).close() } }
     }
 
     /// The thread peer ended and closed its descriptors.
@@ -262,7 +262,7 @@ package final class Channel: LabObject, HoldsDescriptors, EchoPeerHost {
 
     /// Undoes a plan whose peer could not start: the reply pipe made for it is closed, the ends go back to non-blocking.
     package func abandon(_ plan: PeerPlan) {
-        for fd in plan.created { System.close(fd) }
+        for fd in plan.created { try? FileDescriptor(fd).close() }
         for fd in snapshot.owned { try? Descriptors.setNonBlocking(fd, true) }
     }
 

@@ -104,7 +104,7 @@ package struct SockListen: Command {
             let path = try session.writablePath(given)
             let fd: Int32
             do { fd = try Sockets.listenUnix(path: path) } catch {
-                if error.name == "EADDRINUSE" {
+                if error.code == .addressInUse {
                     throw CommandError("\(error.description). Something already exists at \(path); pick another path or remove it.")
                 }
                 throw DescriptorSupport.explain(error)
@@ -182,7 +182,7 @@ package struct SockConnect: Command {
                     try Sockets.connectionResult(started.fd, subject: "\(host):\(port)")
                 }
             } catch {
-                System.close(started.fd)
+                try? FileDescriptor(started.fd).close()
                 throw error
             }
             Sockets.setNoDelay(started.fd)
@@ -268,7 +268,7 @@ package struct SendCommand: Command {
             do {
                 n = try bytes.withUnsafeBytes { raw throws -> Int in
                     let rest = UnsafeRawBufferPointer(rebasing: raw[sent...])
-                    return socket ? try Sockets.send(fd, rest) : try Descriptors.write(fd, rest)
+                    return socket ? try Sockets.send(fd, rest) : try FileDescriptor(fd).write(rest)
                 }
             } catch let error as OSError where error.isBrokenConnection {
                 peerClosed = true
@@ -346,7 +346,7 @@ extension RecvCommand {
     /// One read; nil when nothing is there after all (EAGAIN on the non-blocking end after a spurious wake-up).
     package static func readAvailable(_ fd: Int32, max: Int) throws -> [UInt8]? {
         let result: Result<[UInt8], OSError>
-        do throws(OSError) { result = .success(try Descriptors.read(fd, max: max)) } catch { result = .failure(error) }
+        do throws(OSError) { result = .success(try FileDescriptor(fd).read(upTo: max)) } catch { result = .failure(error) }
         switch result {
         case .success(let bytes): return bytes
         case .failure(let error): if error.wouldBlock { return nil } else { throw error }

@@ -109,28 +109,30 @@ package enum IPCBenchRunner {
         defer { message.deallocate() }
         message.initializeMemory(as: UInt8.self, repeating: UInt8(ascii: "x"))
         let rounds = settings.warmup + settings.count
-        try IPCIO.writeAll(write, IPCBenchProtocol.header(IPCBenchProtocol.pingPong, size: size, count: rounds))
+        try FileDescriptor(write).writeAll(IPCBenchProtocol.header(IPCBenchProtocol.pingPong, size: size, count: rounds))
         var samples = [Int64](repeating: 0, count: settings.count)
         let outgoing = UnsafeRawBufferPointer(rebasing: message[0..<size])
         let incoming = UnsafeMutableRawBufferPointer(rebasing: message[0..<size])
         for i in 0..<rounds {
             let start = Clock.monotonicNanoseconds()
-            try IPCIO.writeAll(write, outgoing)
-            guard try IPCIO.readExactly(read, incoming) else { throw OSError("read", errno: 32, subject: "the worker's reply (it closed)") }
+            try FileDescriptor(write).writeAll(outgoing)
+            guard try FileDescriptor(read).readExactly(into: incoming) == incoming.count else {
+                throw OSError("read", .brokenPipe, subject: "the worker's reply (it closed)")
+            }
             let elapsed = Clock.monotonicNanoseconds() - start
             if i >= settings.warmup { samples[i - settings.warmup] = elapsed }
             if i & 255 == 0 { progress.done.store(i, ordering: .relaxed) }
         }
         let blocks = settings.blocks
-        try IPCIO.writeAll(write, IPCBenchProtocol.header(IPCBenchProtocol.stream, size: settings.block, count: blocks))
+        try FileDescriptor(write).writeAll(IPCBenchProtocol.header(IPCBenchProtocol.stream, size: settings.block, count: blocks))
         let block = UnsafeRawBufferPointer(rebasing: message[0..<settings.block])
         let start = Clock.monotonicNanoseconds()
         for i in 0..<blocks {
-            try IPCIO.writeAll(write, block)
+            try FileDescriptor(write).writeAll(block)
             if i & 15 == 0 { progress.done.store(rounds + i, ordering: .relaxed) }
         }
-        guard try IPCIO.readExactly(read, UnsafeMutableRawBufferPointer(rebasing: message[0..<1])) else {
-            throw OSError("read", errno: 32, subject: "the worker's acknowledgement (it closed)")
+        guard try FileDescriptor(read).readExactly(into: UnsafeMutableRawBufferPointer(rebasing: message[0..<1])) == 1 else {
+            throw OSError("read", .brokenPipe, subject: "the worker's acknowledgement (it closed)")
         }
         let elapsed = max(1, Clock.monotonicNanoseconds() - start)
         return IPCBenchFigures(transport: transport, roundTrips: Statistics(samples),
@@ -216,15 +218,15 @@ private final class BenchEnds: @unchecked Sendable {
             let toWorker = try System.pipe()
             let fromWorker: (read: Int32, write: Int32)
             do { fromWorker = try System.pipe() } catch {
-                System.close(toWorker.read); System.close(toWorker.write)
+                try? FileDescriptor(toWorker.read).close(); try? FileDescriptor(toWorker.write).close()
                 throw error
             }
-            defer { System.close(toWorker.read); System.close(fromWorker.write) }
+            defer { try? FileDescriptor(toWorker.read).close(); try? FileDescriptor(fromWorker.write).close() }
             do {
                 let started = try IPCWorkers.start(.bench, handing: [toWorker.read, fromWorker.write])
                 return BenchEnds(write: toWorker.write, read: fromWorker.read, pid: started.pid)
             } catch {
-                System.close(toWorker.write); System.close(fromWorker.read)
+                try? FileDescriptor(toWorker.write).close(); try? FileDescriptor(fromWorker.read).close()
                 throw error
             }
         case .unix:
@@ -234,7 +236,7 @@ private final class BenchEnds: @unchecked Sendable {
             throw CommandError("the queue benchmark needs no worker")
         case .tcp:
             let (listener, port) = try Sockets.listenTCP(host: Sockets.loopback, port: 0)
-            defer { System.close(listener) }
+            defer { try? FileDescriptor(listener).close() }
             let (client, _) = try Sockets.startConnectTCP(host: Sockets.loopback, port: port)
             do {
                 guard try Descriptors.wait(client, for: .writable, milliseconds: 5000) else {
@@ -244,13 +246,13 @@ private final class BenchEnds: @unchecked Sendable {
                 try Descriptors.setNonBlocking(client, false)
                 guard try Descriptors.wait(listener, for: .readable, milliseconds: 5000),
                       let server = try Sockets.accept(listener) else { throw CommandError("the loopback connection did not arrive") }
-                defer { System.close(server) }
+                defer { try? FileDescriptor(server).close() }
                 Sockets.setNoDelay(client)
                 Sockets.setNoDelay(server)
                 let started = try IPCWorkers.start(.bench, handing: [server, server])
                 return BenchEnds(write: client, read: client, pid: started.pid)
             } catch {
-                System.close(client)
+                try? FileDescriptor(client).close()
                 throw error
             }
         }
@@ -266,8 +268,8 @@ private final class BenchEnds: @unchecked Sendable {
 
     /// Closes the shell's ends (the worker reads end of file and leaves), then kills and reaps it.
     func close() {
-        System.close(write)
-        if read != write { System.close(read) }
+        try? FileDescriptor(write).close()
+        if read != write { try? FileDescriptor(read).close() }
         if reaped == nil { reaped = try? ChildProcess.reap(pid, block: false) }
         if reaped == nil {
             // Give it a moment to leave on its own, then make sure.

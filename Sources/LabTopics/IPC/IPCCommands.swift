@@ -83,8 +83,8 @@ package enum ChannelPeers {
                     IPCWorkerMode.echo(from: input, to: output)
                     // Wait until the shell has recorded this thread as the peer, so the bookkeeping below is last.
                     _ = attached.wait(timeoutNanoseconds: 2_000_000_000) { $0 ? true : nil }
-                    System.close(input)
-                    if output != input { System.close(output) }
+                    try? FileDescriptor(input).close()
+                    if output != input { try? FileDescriptor(output).close() }
                     channel?.threadPeerEnded()
                     done.update { $0 = true }
                 }

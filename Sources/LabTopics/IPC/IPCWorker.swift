@@ -13,14 +13,11 @@ import PyLab
 /// - `bench IN OUT` — `ipc bench`: ping-pong and streaming on request (see `IPCBenchProtocol`).
 public enum IPCWorkerMode {
     public static let flag = IPCWorkerTask.flag
-    package static let parentVariable = IPCWorkerTask.parentVariable
     /// The name the worker gives its main thread (the same as `proc` workers: tools and tests look for it).
     package static let threadName = "conclab-worker"
 
     /// Runs a worker and never returns.
     public static func main(_ arguments: [String]) -> Never {
-        let parent = System.environment(parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
-        ChildProcess.dieWithParent(expectedParent: parent)
         OSThread.setCurrentName(threadName)
         // A peer that closes first must give EPIPE here, not kill the worker mid-write.
         Signals.ignoreBrokenPipe()
@@ -30,7 +27,7 @@ public enum IPCWorkerMode {
         case .hold? where numbers.count == IPCWorkerTask.hold.descriptorCount: hold(control: numbers[0])
         case .bench? where numbers.count == IPCWorkerTask.bench.descriptorCount: IPCBenchProtocol.serve(from: numbers[0], to: numbers[1])
         default:
-            try? System.writeAll(2, "conclab ipc worker: unknown arguments \(arguments)\n")
+            try? FileDescriptor.standardError.writeAll("conclab ipc worker: unknown arguments \(arguments)\n")
             System.exit(2)
         }
         System.exit(0)
@@ -41,8 +38,8 @@ public enum IPCWorkerMode {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            guard let n = try? Descriptors.read(input, into: buffer), n > 0 else { return }
-            guard (try? IPCIO.writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))) != nil else { return }
+            guard let n = try? FileDescriptor(input).read(into: buffer), n > 0 else { return }
+            guard (try? FileDescriptor(output).writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))) != nil else { return }
         }
     }
 
@@ -65,43 +62,9 @@ public enum IPCWorkerMode {
                 } else {
                     reply = Frame(kind: FDChildRequest.failed, fields: ["no descriptor arrived with the request"])
                 }
-                guard (try? System.writeAll(control, reply.encoded)) != nil else { return }
+                guard (try? FileDescriptor(control).writeAll(reply.encoded)) != nil else { return }
             }
         }
-    }
-}
-
-/// Whole writes on blocking descriptors (workers, benchmark threads): sockets use `send` so a closed peer is EPIPE.
-package enum IPCIO {
-    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(OSError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = try Descriptors.write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-            if n == 0 {
-                // A non-blocking descriptor is full: wait for room.
-                _ = try Descriptors.wait(fd, for: .writable, milliseconds: 50)
-            }
-            offset += n
-        }
-    }
-
-    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(OSError) {
-        var failure: OSError?
-        bytes.withUnsafeBytes { raw in
-            do throws(OSError) { try writeAll(fd, raw) } catch { failure = error }
-        }
-        if let failure { throw failure }
-    }
-
-    /// Reads exactly `buffer.count` bytes; false at end of file first.
-    package static func readExactly(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws(OSError) -> Bool {
-        var offset = 0
-        while offset < buffer.count {
-            let n = try Descriptors.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
-            if n == 0 { return false }
-            offset += n
-        }
-        return true
     }
 }
 

@@ -53,7 +53,7 @@ package final class Listener: LabObject, HoldsDescriptors {
 
     package func close() throws {
         guard open.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        System.close(fd)
+        try? FileDescriptor(fd).close()
         if case .unix(let path) = address { Files.remove(path) }
     }
 }

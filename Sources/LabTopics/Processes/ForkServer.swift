@@ -56,11 +56,10 @@ package final class ForkServer: ChildProcessObject {
 
     /// Spawns `conclab __forkserver` with a socket on fd 3 and waits for its hello.
     package static func start(timeoutMilliseconds: Int = 15_000) throws -> ForkServer {
-        let executable = try WorkerMode.executable()
         let start = Clock.monotonicNanoseconds()
         let (mine, pid) = try Sockets.pairForChild { theirs in
-            try ChildProcess.spawn(path: executable, arguments: ["conclab", ForkServerMode.flag],
-                                   environment: WorkerMode.environment(channel: 3), channel: theirs)
+            try ChildProcess.spawn(WorkerMode.childConfiguration([ForkServerMode.flag], environment: WorkerMode.environment(channel: 3),
+                                                                 descriptors: [.init(parent: theirs, child: 3)]))
         }
         var channel = FrameChannel(fd: mine)
         do {
@@ -157,14 +156,14 @@ package final class ForkServer: ChildProcessObject {
     package var state: String {
         if let ended = link.withLock({ $0.ended }) { return ended.description }
         if let ended = (try? ChildProcess.peek(pid)) ?? nil { return "zombie (\(ended))" }
-        return ProcFS.stat(pid: pid)?.stateName ?? "gone"
+        return ProcFS.stat(pid: pid)?.state.description ?? "gone"
     }
 
     package var summary: String { "pid \(pid): forks workers on request (\(link.withLock { $0.workersStarted }) started)" }
 
     package func details() -> Record {
         let stat = ProcFS.stat(pid: pid)
-        let threads = (try? ProcFS.memory(pid: String(pid)))?.threads
+        let threads = (try? ProcFS.memory(pid: pid))?.threads
         return Record([("pid", .int(Int(pid))),
                        ("workers_started", .int(link.withLock { $0.workersStarted })),
                        ("threads", threads.map { .int(Int($0)) } ?? .null),
@@ -218,11 +217,9 @@ public enum ForkServerMode {
     public static let processName = "conclab-fsrv"
 
     public static func main() -> Never {
-        let parent = System.environment(WorkerMode.parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
-        ChildProcess.dieWithParent(expectedParent: parent)
         OSThread.setCurrentName(processName)
         guard let fd = System.environment(WorkerMode.channelVariable).flatMap({ Int32($0) }), Descriptors.isOpen(fd) else {
-            try? System.writeAll(2, "conclab fork server: no channel to the shell (it is started by the shell)\n")
+            try? FileDescriptor.standardError.writeAll("conclab fork server: no channel to the shell (it is started by the shell)\n")
             System.immediateExit(2)
         }
         var channel = FrameChannel(fd: fd)
@@ -244,7 +241,7 @@ public enum ForkServerMode {
             }
             let request: ForkServerRequest
             do { request = try ForkServerRequest(frame: frame) } catch {
-                while let stray = channel.takeDescriptor() { System.close(stray) }
+                while let stray = channel.takeDescriptor() { try? FileDescriptor(stray).close() }
                 if !reply(.failure("\(error)")) { break serving }
                 continue
             }
@@ -254,28 +251,28 @@ public enum ForkServerMode {
                     if !reply(.failure("a spawn request needs the worker's channel attached")) { break serving }
                     continue
                 }
-                while let stray = channel.takeDescriptor() { System.close(stray) }
+                while let stray = channel.takeDescriptor() { try? FileDescriptor(stray).close() }
                 do {
                     _ = try WorkerTask(words: words)
                 } catch {
-                    System.close(workerChannel)
+                    try? FileDescriptor(workerChannel).close()
                     if !reply(.failure("\(error)")) { break serving }
                     continue
                 }
                 let pid: Int32
-                do { pid = try ChildProcess.fork() } catch {
-                    System.close(workerChannel)
+                // The worker starts in the state every copy of the shell starts in (own group, default signals, dies
+                // with this server), set up in the child before it runs any Swift code.
+                do { pid = try ChildProcess.fork(applying: WorkerMode.childAttributes) } catch {
+                    try? FileDescriptor(workerChannel).close()
                     if !reply(.failure("\(error)")) { break serving }
                     continue
                 }
                 if pid == 0 {
-                    // The worker: drop the server's channel, die with the server, and run.
-                    System.close(fd)
-                    ChildProcess.becomeProcessGroupLeader()
-                    ChildProcess.dieWithParent(expectedParent: me)
+                    // The worker: drop the server's channel, and run.
+                    try? FileDescriptor(fd).close()
                     WorkerMode.serve(words, channel: workerChannel, startMethod: StartMethod.forkserver.rawValue)
                 }
-                System.close(workerChannel)
+                try? FileDescriptor(workerChannel).close()
                 workers.append(pid)
                 if !reply(.spawned(pid: pid)) { break serving }
             case .peek(let pid):

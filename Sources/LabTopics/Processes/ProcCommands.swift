@@ -146,7 +146,7 @@ package struct ProcList: Command {
             guard let peer = entry.object as? PeerProcess else { return nil }
             let ended = peer.poll()
             let stat = ended == nil ? ProcFS.stat(pid: peer.pid) : nil
-            return [.string(entry.handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.stateName ?? "gone"),
+            return [.string(entry.handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.state.description ?? "gone"),
                     ended.map { .string($0.description) } ?? .null,
                     stat.map { .quantity(ProcFS.milliseconds(ticks: $0.userTicks + $0.systemTicks), .milliseconds) } ?? .null,
                     stat.map { .bytes($0.rssPages * Int64(System.pageSize)) } ?? .null, .string(peer.role)]
@@ -248,10 +248,10 @@ package struct ProcTree: Command {
         for stat in all { children[stat.parentPID, default: []].append(stat) }
         var rows: [[Value]] = []
         func visit(_ stat: ProcFS.Stat, prefix: String, branch: String) {
-            let memory = stat.state == "Z" ? nil : stat.rssPages * Int64(System.pageSize)
+            let memory = stat.state == .zombie ? nil : stat.rssPages * Int64(System.pageSize)
             rows.append([.string(branch + stat.command), .int(Int(stat.pid)), .int(Int(stat.parentPID)),
                          handles[stat.pid].map(Value.string) ?? (stat.pid == me ? .string("shell") : .null),
-                         .string(stat.stateName), memory.map(Value.bytes) ?? .null])
+                         .string(stat.state.description), memory.map(Value.bytes) ?? .null])
             let kids = (children[stat.pid] ?? []).sorted { $0.pid < $1.pid }
             for (index, kid) in kids.enumerated() {
                 let last = index == kids.count - 1

@@ -75,7 +75,7 @@ package enum SpawnBenchmark {
 
     private static func bareSpawn() throws -> Int64 {
         let start = Clock.monotonicNanoseconds()
-        let pid = try ChildProcess.spawn(path: "/bin/true", arguments: ["true"])
+        let pid = try ChildProcess.spawn(ChildProcess.Configuration(executable: "/bin/true"))
         _ = try ChildProcess.reap(pid, block: true)
         return Clock.monotonicNanoseconds() - start
     }

@@ -41,12 +41,11 @@ package enum WorkerTask: Sendable, Equatable {
 /// Worker mode: `conclab __worker WORKLOAD…` is how the shell starts itself as a child process.
 /// Checked before argument parsing so a worker starts as fast as the binary can.
 ///
-/// A worker first makes sure it dies with its parent (PR_SET_PDEATHSIG), then says hello over its channel
-/// (a socket the shell holds the other end of, at the number `CONCLAB_CHANNEL_FD` names), runs, reports what it
-/// did, and exits.
+/// A worker starts already bound to die with its parent (the shell set PR_SET_PDEATHSIG before it ran), says
+/// hello over its channel (a socket the shell holds the other end of, at the number `CONCLAB_CHANNEL_FD` names),
+/// runs, reports what it did, and exits.
 public enum WorkerMode {
     public static let flag = "__worker"
-    public static let parentVariable = "CONCLAB_PARENT_PID"
     /// Names the descriptor of the worker's channel to the shell (the lowest number the shell had free).
     public static let channelVariable = "CONCLAB_CHANNEL_FD"
     package static let jobFlag = WorkerWords.job
@@ -60,11 +59,19 @@ public enum WorkerMode {
         WorkerExecutable.use(path)
     }
 
-    /// What a worker or the fork server finds in its environment besides the shell's: who its parent is, where its
-    /// channel is, and no Swift crash backtracer (a crashed worker should die by its signal at once, quietly, so
-    /// the shell can report "killed by SIGSEGV", not print pages of backtrace into the learner's terminal).
+    /// What a worker or the fork server finds in its environment besides the shell's: where its channel is.
     package static func environment(channel: Int32) -> [String: String] {
-        [parentVariable: String(System.processID), channelVariable: String(channel), "SWIFT_BACKTRACE": "enable=no"]
+        [channelVariable: String(channel)]
+    }
+
+    /// See `WorkerExecutable.childAttributes`.
+    package static var childAttributes: ChildProcess.Attributes { WorkerExecutable.childAttributes }
+
+    /// See `WorkerExecutable.configuration`.
+    package static func childConfiguration(_ arguments: [String], environment: [String: String] = [:],
+                                           descriptors: [ChildProcess.DescriptorMapping]) throws -> ChildProcess.Configuration {
+        do { return try WorkerExecutable.configuration(arguments, environment: environment, descriptors: descriptors) }
+        catch let error as CommandError { throw SpawnError(error.message) }
     }
 
     /// The program workers and the fork server run.
@@ -74,8 +81,6 @@ public enum WorkerMode {
 
     /// Runs a worker and never returns.
     public static func main(_ arguments: [String]) -> Never {
-        let parent = System.environment(parentVariable).flatMap { Int32($0) } ?? System.parentProcessID
-        ChildProcess.dieWithParent(expectedParent: parent)
         let channel = System.environment(channelVariable).flatMap { Int32($0) }.flatMap { Descriptors.isOpen($0) ? $0 : nil }
         serve(arguments, channel: channel, startMethod: StartMethod.spawn.rawValue)
     }
@@ -92,7 +97,7 @@ public enum WorkerMode {
             task = try WorkerTask(words: words)
         } catch {
             tell(.failure("\(error)"))
-            try? System.writeAll(2, "conclab worker: \(error)\n")
+            try? FileDescriptor.standardError.writeAll("conclab worker: \(error)\n")
             System.immediateExit(2)
         }
         let end = task.run()
@@ -108,7 +113,7 @@ public enum WorkerMode {
         }
         tell(.done(done))
         if case .failed(let why) = end {
-            try? System.writeAll(2, "conclab worker: \(why)\n")
+            try? FileDescriptor.standardError.writeAll("conclab worker: \(why)\n")
             System.immediateExit(1)
         }
         System.immediateExit(0)

@@ -87,14 +87,13 @@ package final class WorkerProcess: ChildProcessObject {
         let (mine, pid) = try Sockets.pairForChild { theirs -> Int32 in
             switch method {
             case .spawn:
-                let executable = try WorkerMode.executable()
                 // The channel takes the lowest number free in the shell, so it covers no descriptor the worker inherits
                 // (a file the learner opened without close-on-exec keeps its number in the worker, as in `fd child`).
                 let number = Descriptors.freeNumbers(1).first ?? 3
                 channelNumber = number
-                return try ChildProcess.spawn(path: executable, arguments: ["conclab", WorkerMode.flag] + words,
-                                              environment: WorkerMode.environment(channel: number),
-                                              descriptors: [(from: theirs, to: number)])
+                return try ChildProcess.spawn(WorkerMode.childConfiguration([WorkerMode.flag] + words,
+                                                                            environment: WorkerMode.environment(channel: number),
+                                                                            descriptors: [.init(parent: theirs, child: number)]))
             case .forkserver:
                 guard let server else { throw SpawnError("no fork server to ask") }
                 return try server.spawnWorker(words: words, channel: theirs)
@@ -180,7 +179,7 @@ package final class WorkerProcess: ChildProcessObject {
             // A server that quit has reaped its workers: what it reported is final.
             if server.isClosed { return reap(&state, block: false) }
             // Ask the fork server only when /proc says there is something to learn.
-            if let stat = ProcFS.stat(pid: pid), stat.state != "Z" && stat.state != "X" { return nil }
+            if let stat = ProcFS.stat(pid: pid), !stat.state.hasEnded { return nil }
             do { return try server.peek(pid) } catch {
                 // The server stopped answering and was given up: its workers died with it.
                 return .signaled(Signals.kill)
@@ -236,11 +235,11 @@ package final class WorkerProcess: ChildProcessObject {
             let stat = state.reaped == nil ? ProcFS.stat(pid: pid) : nil
             var name: String
             if let reaped = state.reaped { name = reaped.description }
-            else if ended != nil { name = "zombie" }
-            else { name = stat?.stateName ?? "gone" }
+            else if ended != nil { name = ProcessState.zombie.description }
+            else { name = stat?.state.description ?? "gone" }
             var cpu = stat.map { ProcFS.milliseconds(ticks: $0.userTicks + $0.systemTicks) }
             if let usage = state.usage { cpu = Double(usage.cpuNanoseconds) / 1e6 }
-            let rss = (stat?.state == "Z") ? nil : stat.map { $0.rssPages * Int64(System.pageSize) }
+            let rss = (stat?.state == .zombie) ? nil : stat.map { $0.rssPages * Int64(System.pageSize) }
             return Snapshot(state: name, ended: ended, reaped: state.reaped != nil, cpuMilliseconds: cpu, rssBytes: rss,
                             done: state.done, failure: state.failure, channelProblem: state.channelProblem, usage: state.usage)
         }

@@ -148,7 +148,7 @@ package struct ThreadList: Command {
         for (handle, thread) in threads where thread.current.tid != 0 { handles[thread.current.tid] = handle }
         let rows = ProcFS.threadIDs().compactMap { tid -> [Value]? in
             guard let stat = ProcFS.threadStat(tid: tid) else { return nil }
-            return [.int(Int(tid)), .string(stat.command), .string(stat.stateName),
+            return [.int(Int(tid)), .string(stat.command), .string(stat.state.description),
                     .quantity(ProcFS.milliseconds(ticks: stat.userTicks + stat.systemTicks), .milliseconds),
                     handles[tid].map(Value.string) ?? .null]
         }
