@@ -93,11 +93,6 @@ public enum Descriptors {
         return flags & FD_CLOEXEC != 0
     }
 
-    public static func setCloseOnExec(_ fd: Int32, _ on: Bool) throws(OSError) {
-        let flags = try valueOrErrno("fcntl", subject: "fd \(fd)") { fcntl(fd, F_GETFD) }
-        _ = try valueOrErrno("fcntl", subject: "fd \(fd)") { fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC) }
-    }
-
     /// The open file's status flags (`F_GETFL`): access mode, O_APPEND, O_NONBLOCK …
     public static func statusFlags(_ fd: Int32) throws(OSError) -> Int32 {
         try valueOrErrno("fcntl", subject: "fd \(fd)") { fcntl(fd, F_GETFL) }

@@ -40,18 +40,6 @@ extension ChildProcess {
         return (decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
     }
 
-    /// Reaps any ended child of this process without waiting; nil when none has ended (or there is none).
-    public static func reapAny() -> (pid: Int32, status: TerminationStatus, usage: ChildUsage)? {
-        var status: Int32 = 0
-        var user: Int64 = 0
-        var system: Int64 = 0
-        var maxRSS: Int64 = 0
-        guard case .success(let pid) = valueOrErrno({ conclab_reap_child(-1, 0, &status, &user, &system, &maxRSS) }), pid > 0 else {
-            return nil
-        }
-        return (pid, decode(status), ChildUsage(userNanoseconds: user * 1000, systemNanoseconds: system * 1000, maxRSSBytes: maxRSS * 1024))
-    }
-
     /// `fork()`, with the child put in the state `attributes` describe (process group, signals, parent-death
     /// signal: the same description `spawn` applies). The child's pid in the parent, 0 in the child. Only for a
     /// single-threaded process (the fork server): in a process with other threads, the child may only make

@@ -44,8 +44,6 @@ public final class PThreadMutex: @unchecked Sendable {
 
     public func lock() { pthread_mutex_lock(mutex) }
     public func unlock() { pthread_mutex_unlock(mutex) }
-    /// True when the lock was free and is now held by the caller.
-    public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
 }
 
 extension System {
