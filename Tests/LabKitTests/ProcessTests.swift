@@ -22,7 +22,8 @@ private func field(_ outcome: Outcome, _ name: String) -> Value? { outcome.resul
 /// The messages of the worker and fork-server protocols: what goes out comes back; anything else is refused.
 @Suite struct ProcessProtocolTests {
     @Test(arguments: [
-        WorkerMessage.hello(pid: 42, startMethod: "spawn"),
+        WorkerMessage.hello(pid: 42, startMethod: .spawn),
+        .hello(pid: 7, startMethod: .forkserver),
         .done(.init(outcome: "completed", result: "sha256 abc", cpuNanoseconds: 1_500_000, maxRSSBytes: 9_000_000)),
         .done(.init(outcome: "stopped", result: nil, cpuNanoseconds: 0, maxRSSBytes: 0)),
         .failure("unknown workload 'x'"),

@@ -90,6 +90,11 @@ public final class ObjectTable: Sendable {
         state.withLock { s in s.kinds.values.first { $0.kind.name == name || $0.plural == name }?.kind }
     }
 
+    /// The cap on live objects of `kind`, if it has one.
+    public func limit(of kind: ObjectKind) -> Int? {
+        state.withLock { s in s.kinds[kind]?.limitName.flatMap { s.limits[$0] } }
+    }
+
     /// The names of the declared kinds, sorted.
     public var kindNames: [String] { state.withLock { s in s.kinds.keys.map(\.name).sorted() } }
 

@@ -228,7 +228,7 @@ public enum ForkServerMode {
         func reply(_ answer: ForkServerReply) -> Bool {
             do { try channel.send(answer.frame, timeoutMilliseconds: 10_000); return true } catch { return false }
         }
-        guard (try? channel.send(WorkerMessage.hello(pid: me, startMethod: StartMethod.forkserver.rawValue).frame)) != nil else {
+        guard (try? channel.send(WorkerMessage.hello(pid: me, startMethod: .forkserver).frame)) != nil else {
             System.immediateExit(1)
         }
         serving: while true {
@@ -270,7 +270,7 @@ public enum ForkServerMode {
                 if pid == 0 {
                     // The worker: drop the server's channel, and run.
                     try? FileDescriptor(fd).close()
-                    WorkerMode.serve(words, channel: workerChannel, startMethod: StartMethod.forkserver.rawValue)
+                    WorkerMode.serve(words, channel: workerChannel, startMethod: .forkserver)
                 }
                 try? FileDescriptor(workerChannel).close()
                 workers.append(pid)

@@ -12,7 +12,7 @@ public struct ProtocolError: Error, Sendable, Equatable, CustomStringConvertible
 /// What a worker tells the shell over its channel (the socket the shell or the fork server handed it).
 public enum WorkerMessage: Sendable, Equatable {
     /// First thing a worker says, once it is set to die with its parent: who it is and how it was started.
-    case hello(pid: Int32, startMethod: String)
+    case hello(pid: Int32, startMethod: StartMethod)
     /// The work is over: how it ended, what it computed, and the CPU and peak memory it used.
     case done(Done)
     /// The worker could not run what it was given (bad arguments).
@@ -40,7 +40,7 @@ public enum WorkerMessage: Sendable, Equatable {
 
     public var frame: Frame {
         switch self {
-        case .hello(let pid, let method): return Frame(kind: Self.helloKind, fields: [String(pid), method])
+        case .hello(let pid, let method): return Frame(kind: Self.helloKind, fields: [String(pid), method.rawValue])
         case .done(let done):
             return Frame(kind: Self.doneKind, fields: [done.outcome, done.result ?? "", String(done.cpuNanoseconds), String(done.maxRSSBytes)])
         case .failure(let message): return Frame(kind: Self.failureKind, fields: [message])
@@ -51,8 +51,10 @@ public enum WorkerMessage: Sendable, Equatable {
         let fields = frame.fields
         switch frame.kind {
         case Self.helloKind:
-            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0 else { throw ProtocolError("malformed hello \(fields)") }
-            self = .hello(pid: pid, startMethod: fields[1])
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, let method = StartMethod(rawValue: fields[1]) else {
+                throw ProtocolError("malformed hello \(fields)")
+            }
+            self = .hello(pid: pid, startMethod: method)
         case Self.doneKind:
             guard fields.count == 4, ["completed", "stopped", "failed"].contains(fields[0]),
                   let cpu = Int64(fields[2]), let rss = Int64(fields[3]) else { throw ProtocolError("malformed done \(fields)") }

@@ -82,12 +82,12 @@ public enum WorkerMode {
     /// Runs a worker and never returns.
     public static func main(_ arguments: [String]) -> Never {
         let channel = System.environment(channelVariable).flatMap { Int32($0) }.flatMap { Descriptors.isOpen($0) ? $0 : nil }
-        serve(arguments, channel: channel, startMethod: StartMethod.spawn.rawValue)
+        serve(arguments, channel: channel, startMethod: .spawn)
     }
 
     /// Says hello, runs the task, reports how it ended, and exits (without atexit handlers: a worker forked
     /// by the fork server must not run its parent's).
-    package static func serve(_ words: [String], channel fd: Int32?, startMethod: String) -> Never {
+    package static func serve(_ words: [String], channel fd: Int32?, startMethod: StartMethod) -> Never {
         OSThread.setCurrentName(processName)
         let channel = fd.map { FrameChannel(fd: $0) }
         func tell(_ message: WorkerMessage) { try? channel?.send(message.frame, timeoutMilliseconds: 5_000) }

@@ -28,7 +28,7 @@ package struct RaceCounter: Command {
                                """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let limit = context.session.objects.limits.first { $0.0 == "threads" }?.1 ?? 256
+        let limit = context.session.objects.limit(of: .thread) ?? 256
         let threads = try arguments.integer("threads", default: 2, range: 1...max(1, limit))
         let iterations = try arguments.integer("iterations", default: 1_000_000, range: 1...1_000_000_000)
         let sync = CounterSync(rawValue: arguments.string("sync") ?? "none") ?? .none
