@@ -6,6 +6,39 @@ public enum Files {
         try ProcFS.readFile(path)
     }
 
+    /// Why a bounded read refused a file.
+    public struct ReadRefusal: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot read \(path): \(reason)" }
+    }
+
+    /// Reads a regular file of at most `limit` bytes. A device, a FIFO or a socket is refused before anything is read
+    /// (`/dev/zero` never ends, a FIFO may never answer); a file that turns out larger than `limit` (a /proc file
+    /// reports size 0, so the check is on what was read) is refused as soon as it passes the limit.
+    public static func readText(_ path: String, limit: Int) throws -> String {
+        let fd = FileDescriptor(try valueOrErrno("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) })
+        defer { try? fd.close() }
+        var st = stat()
+        _ = try valueOrErrno("fstat", subject: path) { fstat(fd.rawValue, &st) }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw ReadRefusal(path: path, reason: "it is a directory")
+        case S_IFIFO: throw ReadRefusal(path: path, reason: "it is a FIFO, not a regular file")
+        case S_IFSOCK: throw ReadRefusal(path: path, reason: "it is a socket, not a regular file")
+        default: throw ReadRefusal(path: path, reason: "it is a device, not a regular file")
+        }
+        if Int(st.st_size) > limit { throw ReadRefusal(path: path, reason: "it is \(st.st_size) bytes; at most \(limit) are read") }
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try fd.read(upTo: 65_536)
+            if chunk.isEmpty { break }
+            bytes += chunk
+            if bytes.count > limit { throw ReadRefusal(path: path, reason: "it is more than \(limit) bytes; at most \(limit) are read") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     public static func isDirectory(_ path: String) -> Bool {

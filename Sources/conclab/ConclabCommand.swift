@@ -69,8 +69,10 @@ struct RunMode: ParsableCommand {
 
     func run() throws {
         let text: String
-        do { text = try Files.readText(file) } catch {
+        do { text = try Files.readText(file, limit: 16 << 20) } catch let error as OSError {
             throw ValidationError("cannot read \(file): \(error.message) (\(error.name))")
+        } catch {
+            throw ValidationError("\(error)")
         }
         let frontend = Frontend(options: options)
         throw ExitCode(frontend.runScript(ScriptLines(text), keepGoing: keepGoing))

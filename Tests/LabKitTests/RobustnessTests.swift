@@ -1,4 +1,5 @@
 import Testing
+import LabOS
 import TestSupport
 import LabKit
 import LabCore
@@ -63,5 +64,19 @@ struct RobustnessTests {
         let outcome = session.execute("py x = " + String(repeating: "-", count: 50_000) + "1")
         #expect(!outcome.succeeded)
         #expect(outcome.failureMessage.count < 400, "\(outcome.failureMessage.prefix(200))")
+    }
+
+    @Test func unboundedFilesAreRefusedBeforeTheyAreRead() throws {
+        let session = Session()
+        defer { session.shutdown() }
+        #expect(session.execute("py --file /dev/zero").failureMessage.contains("a device, not a regular file"))
+        #expect(session.execute("dis --file /dev/zero").failureMessage.contains("a device, not a regular file"))
+        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-big")
+        defer { Files.removeTree(dir) }
+        let big = dir + "/big.py"
+        try Files.writeAtomically(big, String(repeating: "x = 1\n", count: 200_000))
+        #expect(session.execute("py --file \(big)").failureMessage.contains("at most 1048576 are read"))
+        try Files.writeAtomically(dir + "/small.py", "x = 41 + 1\n")
+        #expect(session.execute("py --file \(dir)/small.py").succeeded)
     }
 }

@@ -293,6 +293,9 @@ package final class LinesIterator: IteratorNode {
     private var lines: [Substring]?
     private var index = 0
 
+    /// The largest file `gen lines` reads (it holds the lines in memory).
+    package static let sizeLimit = 64 << 20
+
     package init(path: String, name: String) {
         self.path = path
         super.init(name: name, label: "lines(\(ItemText.show(.string(path))))")
@@ -301,8 +304,10 @@ package final class LinesIterator: IteratorNode {
     package override func produce(_ pull: Pull) throws -> Value? {
         if lines == nil {
             let text: String
-            do { text = try Files.readText(path) } catch {
+            do { text = try Files.readText(path, limit: Self.sizeLimit) } catch let error as OSError {
                 throw SourceFailure(message: "cannot read \(path): \(error.message) (\(error.name))")
+            } catch {
+                throw SourceFailure(message: "\(error)")
             }
             var all = text.split(separator: "\n", omittingEmptySubsequences: false)
             if all.last?.isEmpty == true { all.removeLast() }

@@ -9,9 +9,12 @@ import PyLab
 /// reference counts get lost), what it costs (CPU-bound threads do not run in parallel) and what it does not
 /// give (`x += 1` is still three instructions a switch can fall between).
 package enum PySupport {
+    /// The largest Python file `py`, `dis` and `compare` read (`--file`): a snippet, not a program of megabytes.
+    package static let sourceLimit = 1 << 20
+
     package static func source(_ arguments: Arguments, context: Context, argument: String = "SNIPPET") throws -> String {
         if let path = arguments.string("file") {
-            do { return try Files.readText(try context.session.readablePath(path)) } catch { throw CommandError("\(error)") }
+            do { return try Files.readText(try context.session.readablePath(path), limit: PySupport.sourceLimit) } catch { throw CommandError("\(error)") }
         }
         guard let text = arguments.rawText(argument).map(unquote) else {
             throw UsageError("missing \(argument) (or -f FILE)", usage: arguments.usage)
@@ -272,7 +275,7 @@ package struct DisCommand: Command {
         // `dis script.py` names a file when there is one; otherwise the words are Python.
         if let word = arguments.strings("SNIPPET").first, arguments.strings("SNIPPET").count == 1, word.hasSuffix(".py"),
            Files.isRegularFile(word) {
-            do { source = try Files.readText(try context.session.readablePath(word)) } catch { throw CommandError("\(error)") }
+            do { source = try Files.readText(try context.session.readablePath(word), limit: PySupport.sourceLimit) } catch { throw CommandError("\(error)") }
         } else {
             source = try PySupport.source(arguments, context: context)
         }
