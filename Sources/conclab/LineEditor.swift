@@ -52,7 +52,7 @@ final class LineEditor {
             guard let editor = LineEditor.from(el) else { return 0 }
             let notices = editor.session.takeNotices()
             guard !notices.isEmpty else { return 0 }
-            try? System.writeAll(1, "\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
+            try? System.writeAll(1, "\r\u{1B}[K" + notices.joined(separator: "\n").escapingControlCharacters() + "\n")
             return 1
         }
         if let historyPath {
