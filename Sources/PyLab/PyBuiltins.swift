@@ -109,15 +109,15 @@ extension PyThreadState {
 
     // MARK: blocking and busy built-ins
 
-    /// `sleep(ms)`: blocks without the GIL, like a read from a socket.
+    /// `sleep(ms)`: blocks without the GIL, like a read from a socket. It waits on the thread's stop request (linked to
+    /// the command's Ctrl-C), so a stop wakes it at once and a sleeping thread uses no CPU.
     package func sleepMilliseconds(_ ms: Int) throws(PyError) {
         let deadline = Clock.monotonicNanoseconds() + Int64(ms) * 1_000_000
         try withoutGIL { () throws(PyError) in
             while true {
                 try periodicCheck()
-                let left = deadline - Clock.monotonicNanoseconds()
-                if left <= 0 { return }
-                System.sleep(nanoseconds: min(left, 5_000_000))
+                if Clock.monotonicNanoseconds() >= deadline { return }
+                stop.wait(untilNanoseconds: deadline)
             }
         }
     }

@@ -101,14 +101,14 @@ extension PyRuntime {
         }
         while shared.ready.load(ordering: .acquiring) < started { System.yield() }
         let states = shared.states.withLock { $0 }
-        if failure != nil { for ts in states { ts.stop.store(true, ordering: .relaxed) } }
+        if failure != nil { for ts in states { ts.stop.cancel() } }
         let start = Clock.monotonicNanoseconds()
         shared.go.store(true, ordering: .releasing)
         var cancelled = false
         while true {
             if !cancelled && (cancellation?.isCancelled ?? false) { cancelled = true }
             // Asked again every 10 ms: a request is delivered once, and a snippet may catch it.
-            if cancelled { for ts in states { ts.stop.store(true, ordering: .relaxed) } }
+            if cancelled { for ts in states { ts.stop.cancel() } }
             let finished = shared.done.wait(timeoutNanoseconds: 10_000_000) { d -> Bool? in d.count == started ? true : nil }
             if finished == true { break }
         }

@@ -85,7 +85,7 @@ public final class PySnippetThread: LabObject {
     @discardableResult
     public func requestStop() -> Bool {
         threadState.withLock { state in
-            state?.stop.store(true, ordering: .relaxed)
+            state?.stop.cancel()
             return state != nil
         }
     }

@@ -35,7 +35,8 @@ package final class PyThreadState: @unchecked Sendable {
     /// With the GIL off, freed objects are quarantined (poisoned, kept) until the next heap check.
     package let quarantines: Bool
     package let cancellation: Cancellation?
-    package let stop = Atomic<Bool>(false)
+    /// A stop request for this thread (`thread cancel`, a team's cancel), linked to `cancellation` so a sleep waits on both.
+    package let stop: Cancellation
     package let stack: UnsafeMutablePointer<PyValue>
     package let stackLimit: UnsafeMutablePointer<PyValue>
     package let frames: UnsafeMutablePointer<FrameRecord>
@@ -61,6 +62,7 @@ package final class PyThreadState: @unchecked Sendable {
         self.gilEnabled = settings.gilEnabled
         self.quarantines = !settings.gilEnabled
         self.cancellation = cancellation
+        self.stop = Cancellation(linkedTo: cancellation)
         self.attached = attached
         let size = stackCapacity ?? (attached ? Self.stackCapacity : 64)
         // Left uninitialised (PyValue is a plain word): a frame writes its slots before reading them.
@@ -130,16 +132,14 @@ package final class PyThreadState: @unchecked Sendable {
 
     // MARK: stopping
 
-    package var shouldStop: Bool { stop.load(ordering: .relaxed) || (cancellation?.isCancelled ?? false) }
+    package var shouldStop: Bool { stop.isCancelled }
 
     /// Checked every so many instructions: a stop request becomes a KeyboardInterrupt inside the snippet.
     /// A request (`thread cancel`, `close`) is delivered once, as CPython delivers an asynchronous exception: the
     /// snippet's own code may catch it and go on, which is why a thread can only be asked to stop. Ctrl-C of the
     /// running command (`cancellation`) raises at every check until the snippet has ended.
     package func periodicCheck() throws(PyError) {
-        if stop.load(ordering: .relaxed) && stop.exchange(false, ordering: .relaxed) {
-            throw error(runtime.classes.keyboardInterrupt, "stopped")
-        }
+        if stop.withdraw() { throw error(runtime.classes.keyboardInterrupt, "stopped") }
         if cancellation?.isCancelled ?? false { throw error(runtime.classes.keyboardInterrupt, "stopped") }
     }
 

@@ -103,12 +103,12 @@ struct ReplayMode: ParsableCommand {
         for path in files {
             let lab: Lab
             do { lab = try LabParser.parse(try Files.readText(path), path: path) } catch {
-                output.write("✗ \(error)\n", to: 2)
+                output.say("✗ \(error)\n", to: 2)
                 failures += 1
                 continue
             }
             if let lang, lab.language.rawValue != lang { continue }
-            let report = LabReplayer.replay(lab) { line in if !json { output.write(line + "\n") } }
+            let report = LabReplayer.replay(lab) { line in if !json { output.say(line + "\n") } }
             if report.status == .failed { failures += 1 }
             reports.append(report)
         }
@@ -138,7 +138,7 @@ struct LintMode: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
         let errors = LabLinter.lint(paths)
         let output = Output(color: false)
-        for error in errors { output.write("\(error)\n") }
+        for error in errors { output.say("\(error)\n") }
         output.write("\(files.count) lab files, \(errors.count) problems\n", to: errors.isEmpty ? 1 : 2)
         if !errors.isEmpty { throw ExitCode(1) }
     }

@@ -56,7 +56,7 @@ final class Frontend {
             })
             return true
         } catch {
-            Output(color: false).write("conclab: cannot start: \(error)\n", to: 2)
+            Output(color: false).say("conclab: cannot start: \(error)\n", to: 2)
             return false
         }
     }
@@ -65,7 +65,7 @@ final class Frontend {
         guard startSignalHandling() else { return 1 }
         var historyPath: String? = Files.stateDirectory + "/history"
         do { try Files.makeDirectories(Files.stateDirectory) } catch {
-            Output(color: false).write("conclab: history will not be saved: \(error)\n", to: 2)
+            Output(color: false).say("conclab: history will not be saved: \(error)\n", to: 2)
             historyPath = nil
         }
         guard let editor = LineEditor(session: session, historyPath: historyPath) else {
@@ -77,8 +77,8 @@ final class Frontend {
         let output = Output(color: session.settings.color)
         output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
         while true {
-            for notice in session.takeNotices() { output.write(notice + "\n", to: 2) }
-            editor.setPrompt(LabGuide.promptPrefix(session) + "conclab> ")
+            for notice in session.takeNotices() { output.say(notice + "\n", to: 2) }
+            editor.setPrompt(LabGuide.promptPrefix(session).escapingControlCharacters() + "conclab> ")
             switch editor.read() {
             case .endOfFile:
                 output.write("\n")
@@ -120,13 +120,13 @@ final class Frontend {
             lineNumber += 1
             let line = raw.trimmed()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            if session.settings.output != .json { Output(color: false).write("conclab> \(line)\n") }
+            if session.settings.output != .json { Output(color: false).say("conclab> \(line)\n") }
             session.typed(line)
             let interruptsBefore = Signals.interruptCount
             let outcome = session.execute(line)
             if Signals.isTerminating { Signals.waitForTermination() }
             Output(color: false, lineNumber: lineNumber).show(outcome, session: session)
-            for notice in session.takeNotices() { Output(color: false).write(notice + "\n", to: 2) }
+            for notice in session.takeNotices() { Output(color: false).say(notice + "\n", to: 2) }
             if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled {
                 if !json { Output(color: false).write("interrupted at line \(lineNumber)\n", to: 2) }
                 return leave(status: 130)
@@ -163,7 +163,7 @@ final class Frontend {
         if Signals.isTerminating { Signals.waitForTermination() }
         let failures = session.shutdown()
         for (handle, reason) in failures {
-            Output(color: false).write("conclab: could not end \(handle): \(reason)\n", to: 2)
+            Output(color: false).say("conclab: could not end \(handle): \(reason)\n", to: 2)
         }
         terminal.restore()
         return status

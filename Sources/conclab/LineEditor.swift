@@ -52,7 +52,7 @@ final class LineEditor {
             guard let editor = LineEditor.from(el) else { return 0 }
             let notices = editor.session.takeNotices()
             guard !notices.isEmpty else { return 0 }
-            try? FileDescriptor.standardOutput.writeAll("\r\u{1B}[K" + notices.joined(separator: "\n") + "\n")
+            try? FileDescriptor.standardOutput.writeAll("\r\u{1B}[K" + notices.joined(separator: "\n").escapingControlCharacters() + "\n")
             return 1
         }
         if let historyPath {

@@ -6,6 +6,10 @@ import LabOS
 import Synchronization
 
 /// Where the shell's text goes: results on stdout, errors on stderr, rendered as text or JSON.
+///
+/// Text that comes from data (a result, an error message that may quote a file, a lab's notes, a script's line) is
+/// escaped with `escapingControlCharacters()` before it is styled, so only conclab's own escapes reach the terminal:
+/// `say` for such text, `write` for text conclab composed (and escaped) itself.
 struct Output: Sendable {
     var color: Bool
     /// Script mode prefixes errors with the line number.
@@ -13,6 +17,11 @@ struct Output: Sendable {
 
     func write(_ text: String, to fd: Int32 = 1) {
         try? FileDescriptor(fd).writeAll(text)
+    }
+
+    /// Writes text that may hold data, its control characters shown escaped.
+    func say(_ text: String, to fd: Int32 = 1) {
+        write(text.escapingControlCharacters(), to: fd)
     }
 
     /// Prints an outcome the way the session's settings say.
@@ -28,8 +37,8 @@ struct Output: Sendable {
             case .cancelled:
                 write(renderer.style("cancelled (Ctrl-C)", "33") + "\n", to: 2)
             default:
-                var text = renderer.style("error: ", "1;31") + location + failure.message + "\n"
-                if let usage = failure.usage { text += renderer.style(usage, "2") + "\n" }
+                var text = renderer.style("error: ", "1;31") + location + failure.message.escapingControlCharacters() + "\n"
+                if let usage = failure.usage { text += renderer.style(usage.escapingControlCharacters(), "2") + "\n" }
                 write(text, to: 2)
             }
             return
@@ -37,10 +46,11 @@ struct Output: Sendable {
         let text = renderer.render(outcome.result)
         if !text.isEmpty { write(text + "\n") }
         for note in outcome.notes {
+            let text = note.text.escapingControlCharacters()
             switch note {
-            case .check(let passed, _): write((passed ? renderer.green(note.text) : renderer.red(note.text)) + "\n")
-            case .stepDone: write(renderer.green(note.text) + "\n")
-            case .text: write(note.text + "\n")
+            case .check(let passed, _): write((passed ? renderer.green(text) : renderer.red(text)) + "\n")
+            case .stepDone: write(renderer.green(text) + "\n")
+            case .text: write(text + "\n")
             }
         }
     }
@@ -79,7 +89,7 @@ final class ProgressBar: Sendable {
         let width = 30
         let filled = Int((max(0, min(1, fraction)) * Double(width)).rounded())
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K\(bar) \(Int(fraction * 100))% \(label)")
+        try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K\(bar) \(Int(fraction * 100))% \(label.escapingControlCharacters())")
     }
 
     /// Erases the bar if one was drawn.

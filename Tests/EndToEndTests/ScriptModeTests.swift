@@ -163,6 +163,23 @@ extension EndToEnd {
             #expect(result.stderr.contains("line 2"), "\(result)")
         }
 
+        @Test("control characters in a script, its output and its errors reach the terminal escaped", arguments: Source.allCases)
+        func controlsAreEscaped(source: Source) throws {
+            let osc = "\u{1B}]0;pwned\u{07}\u{1B}]52;c;aGk=\u{07}\r\u{9B}2J"
+            let shown = "\\x1b]0;pwned\\x07\\x1b]52;c;aGk=\\x07\\r\\x9b2J"
+            let result = try run("echo '\(osc)'\nsleep '\(osc)'\n", from: source, flags: ["--keep-going"])
+            #expect(result.status == 1, "\(result)")
+            for text in [result.stdout, result.stderr] {
+                #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" || $0 == "\r" }, "\(result)")
+            }
+            #expect(result.stdoutLines.filter { $0 == shown }.count == 1, "\(result)")
+            #expect(result.stdoutLines.contains("conclab> echo '\(shown)'"), "\(result)")
+            #expect(result.stderr.contains(shown), "the error quotes the argument, escaped: \(result)")
+            let json = try run("echo '\(osc)'\n", from: source, flags: ["--json"])
+            #expect(!json.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) }, "\(json)")
+            #expect(json.stdout.contains("\\u001b]52;c;aGk=\\u0007"), "\(json)")
+        }
+
         @Test("exit ends the script early with status 0")
         func exitCommand() throws {
             let result = try runConclab([], stdin: "echo before\nexit\necho never\n")

@@ -87,7 +87,9 @@ struct ProcessJobTests {
     }
 
     @Test func aStoppedJobSaysSo() {
-        #expect(NativeJob.spin(cpuMilliseconds: 60_000).perform(shouldStop: { true }) == .stopped)
+        let stopped = Cancellation()
+        stopped.cancel()
+        #expect(NativeJob.spin(cpuMilliseconds: 60_000).perform(stop: stopped) == .stopped)
     }
 
     @Test func hashJobGivesADigest() {

@@ -133,9 +133,105 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
     }
 
     @Test func stopEndsWorkloadsEarly() {
-        #expect(Workload.spin(milliseconds: 60_000).perform(shouldStop: { true }) == .stopped)
-        #expect(Workload.sleep(milliseconds: 60_000).perform(shouldStop: { true }) == .stopped)
-        #expect(Workload.hash(megabytes: 1000).perform(shouldStop: { true }) == .stopped)
+        let stopped = Cancellation()
+        stopped.cancel()
+        #expect(Workload.spin(milliseconds: 60_000).perform(stop: stopped) == .stopped)
+        #expect(Workload.sleep(milliseconds: 60_000).perform(stop: stopped) == .stopped)
+        #expect(Workload.hash(megabytes: 1000).perform(stop: stopped) == .stopped)
+    }
+}
+
+/// Sleeping blocks on the cancellation flag instead of polling it: it still lasts as long as asked, and a cancel
+/// wakes it at once. (How little CPU sleeping threads use is measured, not asserted: see the commit message.)
+@Suite(.serialized, .timeLimit(.minutes(1))) struct SleepTests {
+    @Test func aSleepLastsItsTime() {
+        let start = Clock.monotonicNanoseconds()
+        #expect(Workload.sleep(milliseconds: 50).perform(stop: Cancellation()) == .completed(result: nil))
+        #expect(Clock.monotonicNanoseconds() - start >= 50_000_000)
+        let cancellation = Cancellation()
+        let before = Clock.monotonicNanoseconds()
+        #expect(cancellation.wait(untilNanoseconds: before + 50_000_000) == false)
+        #expect(Clock.monotonicNanoseconds() - before >= 50_000_000)
+    }
+
+    @Test func theShellsSleepLastsItsTime() {
+        let session = Session()
+        let start = Clock.monotonicNanoseconds()
+        #expect(session.execute("sleep 50").succeeded)
+        #expect(Clock.monotonicNanoseconds() - start >= 50_000_000)
+    }
+
+    @Test func cancelWakesASleeperPromptly() throws {
+        let stop = Cancellation()
+        let ended = Gate<Int64?>(nil)
+        try OSThread.detach(name: "test-sleeper") {
+            let end = Workload.sleep(milliseconds: 60_000).perform(stop: stop)
+            ended.update { $0 = end == .stopped ? Clock.monotonicNanoseconds() : -1 }
+        }
+        System.sleep(nanoseconds: 20_000_000)
+        let cancelledAt = Clock.monotonicNanoseconds()
+        stop.cancel()
+        let at = ended.wait(timeoutNanoseconds: 5_000_000_000) { $0 }
+        #expect(at != nil && at != -1)
+        #expect((at ?? .max) - cancelledAt < 1_000_000_000)
+    }
+
+    @Test func threadCancelWakesASleepingThread() throws {
+        let session = Session()
+        #expect(session.execute("thread spawn sleep 60000").succeeded)
+        let t1 = try #require(thread(session, "t1"))
+        #expect(eventually { t1.state == "sleeping" })
+        let start = Clock.monotonicNanoseconds()
+        #expect(session.execute("thread cancel t1").succeeded)
+        #expect(t1.waitUntilFinished(timeoutNanoseconds: 5_000_000_000))
+        #expect(Clock.monotonicNanoseconds() - start < 1_000_000_000)
+        #expect(t1.state == "cancelled")
+        session.shutdown()
+    }
+
+    @Test func aSnippetsSleepWakesOnCancel() throws {
+        let session = Session()
+        defer { session.shutdown() }
+        let start = Clock.monotonicNanoseconds()
+        #expect(session.execute("py 'sleep(50)'").succeeded)
+        #expect(Clock.monotonicNanoseconds() - start >= 50_000_000)
+        #expect(session.execute("thread spawn --py 'sleep(60000)'").succeeded)
+        #expect(eventually { session.execute("thread list").text.contains("running") })
+        System.sleep(nanoseconds: 20_000_000)
+        let cancelledAt = Clock.monotonicNanoseconds()
+        let cancel = session.execute("thread cancel t1")
+        #expect(cancel.succeeded, "\(cancel.failure?.message ?? "")")
+        #expect(Clock.monotonicNanoseconds() - cancelledAt < 1_000_000_000)
+        #expect(session.execute("thread list").text.contains("cancelled"))
+    }
+
+    @Test func ctrlCWakesTheShellsSleep() throws {
+        let session = Session()
+        let outcome = Gate<Outcome?>(nil)
+        try OSThread.detach(name: "test-command") {
+            let result = session.execute("sleep 60000")
+            outcome.update { $0 = result }
+        }
+        #expect(eventually { session.cancelRunning() })
+        let start = Clock.monotonicNanoseconds()
+        let ended = outcome.wait(timeoutNanoseconds: 5_000_000_000) { $0 }
+        #expect(ended?.failure?.kind == .cancelled)
+        #expect(Clock.monotonicNanoseconds() - start < 1_000_000_000)
+    }
+
+    @Test func aLinkedCancellationHearsItsParent() {
+        let parent = Cancellation()
+        let child = Cancellation(linkedTo: parent)
+        #expect(!child.isCancelled)
+        child.cancel()
+        #expect(child.isCancelled && !parent.isCancelled)
+        #expect(child.withdraw())
+        #expect(!child.isCancelled && !child.withdraw())
+        parent.cancel()
+        #expect(child.isCancelled)
+        #expect(child.wait(untilNanoseconds: Clock.monotonicNanoseconds() + 60_000_000_000))
+        // A parent's cancel is not the child's own request: withdrawing leaves it cancelled.
+        #expect(!child.withdraw() && child.isCancelled)
     }
 }
 

@@ -70,6 +70,14 @@ struct TimelineTests {
             """)
     }
 
+    @Test func colourWrapsTheGlyphsOnly() {
+        let model = TimelineModel(events: convoy)
+        let plain = TimelineRenderer(width: 10, color: false).render(model)
+        let coloured = TimelineRenderer(width: 10, color: true).render(model)
+        #expect(coloured.contains("\u{1B}[32m███\u{1B}[0m"))
+        #expect(coloured.replacing(/\x1B\[[0-9;]*m/, with: "") == plain)
+    }
+
     @Test func droppedEventsAreReportedUnderTheChart() {
         let chart = TimelineRenderer(width: 10).render(TimelineModel(events: convoy, dropped: 3))
         #expect(chart.hasSuffix("(3 older events were dropped: the recorder keeps the newest)"))

@@ -1,4 +1,8 @@
 /// Turns results into text for people: aligned tables, units, optional colour.
+///
+/// Every piece of text that comes from data (a string value, a title, a column name, a `.text` result) is escaped
+/// with `escapingControlCharacters()` before it is padded or styled: a file or a program cannot drive the terminal,
+/// tables stay aligned, and the renderer's own colour codes are the only escapes in the output.
 public struct HumanRenderer: Sendable {
     public var color: Bool
 
@@ -16,13 +20,20 @@ public struct HumanRenderer: Sendable {
     public func render(_ result: LabResult) -> String {
         switch result {
         case .nothing: return ""
-        case .text(let text): return text
+        case .text(let text): return text.escapingControlCharacters()
+        case .styled(let spans):
+            return spans.map { span in
+                let text = span.text.escapingControlCharacters()
+                guard let code = span.style else { return text }
+                return style(text, code)
+            }.joined()
         case .record(let record): return render(record)
         case .table(let table): return render(table)
         case .group(let results): return results.map(render).filter { !$0.isEmpty }.joined(separator: "\n")
         }
     }
 
+    /// A value as text, for reading and converting (`str()`, labels); `render` escapes it for the terminal.
     public func cell(_ value: Value) -> String {
         switch value {
         case .null: return "-"
@@ -45,19 +56,22 @@ public struct HumanRenderer: Sendable {
 
     package func render(_ record: Record) -> String {
         var lines: [String] = []
-        if let title = record.title { lines.append(bold(title)) }
-        let keyWidth = record.fields.map { Format.width($0.0) }.max() ?? 0
-        for (key, value) in record.fields {
-            lines.append(dim(Format.pad(key, keyWidth)) + "  " + cell(value))
+        if let title = record.title { lines.append(bold(title.escapingControlCharacters())) }
+        let keys = record.fields.map { $0.0.escapingControlCharacters() }
+        let keyWidth = keys.map(Format.width).max() ?? 0
+        for (key, (_, value)) in zip(keys, record.fields) {
+            lines.append(dim(Format.pad(key, keyWidth)) + "  " + cell(value).escapingControlCharacters())
         }
         return lines.joined(separator: "\n")
     }
 
     package func render(_ table: Table) -> String {
         var lines: [String] = []
-        if let title = table.title { lines.append(bold(title)) }
-        let cells = table.rows.map { $0.map(cell) }
-        var widths = table.columns.map(Format.width)
+        if let title = table.title { lines.append(bold(title.escapingControlCharacters())) }
+        // Escaped before measuring: the width counts what the terminal shows.
+        let cells = table.rows.map { $0.map { cell($0).escapingControlCharacters() } }
+        let columns = table.columns.map { $0.escapingControlCharacters() }
+        var widths = columns.map(Format.width)
         for row in cells {
             for (i, text) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Format.width(text)) }
         }
@@ -75,7 +89,7 @@ public struct HumanRenderer: Sendable {
             let joined = parts.joined(separator: "  ")
             return header ? bold(joined) : joined
         }
-        lines.append(line(table.columns, header: true))
+        lines.append(line(columns, header: true))
         for row in cells { lines.append(line(row, header: false)) }
         if table.rows.isEmpty { lines.append(dim("(none)")) }
         if let summary = table.summary, !summary.fields.isEmpty { lines.append(render(summary)) }
@@ -89,6 +103,7 @@ public enum JSONRenderer {
         switch result {
         case .nothing: return "{\"type\":\"nothing\"}"
         case .text(let text): return "{\"type\":\"text\",\"text\":\(string(text))}"
+        case .styled(let spans): return render(.text(spans.plainText))
         case .record(let record):
             return "{\"type\":\"record\"" + titlePart(record.title) + ",\"fields\":" + object(record) + "}"
         case .table(let table):
@@ -124,6 +139,8 @@ public enum JSONRenderer {
         }
     }
 
+    /// A JSON string. Every control character is escaped (`\u001b`), including DEL and the C1 controls JSON would
+    /// allow raw: JSON output is often read on a terminal.
     public static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -134,7 +151,7 @@ public enum JSONRenderer {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

@@ -1,12 +1,55 @@
 import Synchronization
 import LabOS
 
-/// A command's cancellation flag: set by the front end on Ctrl-C, checked by the command.
+/// A cancellation flag: a command's (set by the front end on Ctrl-C) or a thread's (`thread cancel`). Busy code
+/// checks `isCancelled` (one atomic load); a thread with nothing to do until a deadline sleeps in `wait`, which
+/// `cancel()` wakes at once, so a thousand sleeping threads cost nothing while they sleep.
+///
+/// A linked cancellation (`init(linkedTo:)`) is also cancelled when its parent is, and shares the parent's condition
+/// variable so one wait hears both: a snippet thread's own stop request and the Ctrl-C of the command it runs in.
 public final class Cancellation: Sendable {
     private let flag = Atomic<Bool>(false)
-    public init() {}
-    public func cancel() { flag.store(true, ordering: .relaxed) }
-    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+    private let parent: Cancellation?
+    /// Counts `cancel()` calls; waiters sleep on it. Shared along a chain of linked cancellations.
+    private let bell: Gate<Int>
+
+    public init() {
+        parent = nil
+        bell = Gate(0)
+    }
+
+    /// A cancellation that is cancelled by its own `cancel()` and by `parent`'s (none: the same as `init()`).
+    public init(linkedTo parent: Cancellation?) {
+        self.parent = parent
+        bell = parent?.bell ?? Gate(0)
+    }
+
+    public func cancel() {
+        flag.store(true, ordering: .relaxed)
+        // Under the bell's mutex: a waiter either sees the flag or is already waiting when the broadcast comes.
+        bell.update { $0 &+= 1 }
+    }
+
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) || (parent?.isCancelled ?? false) }
+
+    /// Clears this cancellation's own request (not its parent's); true if there was one. For a request that is
+    /// delivered once, as a snippet thread's stop becomes one KeyboardInterrupt.
+    public func withdraw() -> Bool {
+        flag.load(ordering: .relaxed) && flag.exchange(false, ordering: .relaxed)
+    }
+
+    /// Blocks until cancelled or until the monotonic clock reaches `deadline` (`Clock.monotonicNanoseconds()`);
+    /// true if cancelled. No polling: the thread sleeps on a condition variable that `cancel()` signals.
+    @discardableResult
+    public func wait(untilNanoseconds deadline: Int64) -> Bool {
+        while true {
+            if isCancelled { return true }
+            let left = deadline - Clock.monotonicNanoseconds()
+            if left <= 0 { return false }
+            let woken = bell.wait(timeoutNanoseconds: left) { _ -> Bool? in self.isCancelled ? true : nil }
+            if woken == true { return true }
+        }
+    }
 }
 
 /// Thrown when a command notices it was cancelled.
@@ -141,15 +184,10 @@ public final class Context: Sendable {
         if cancellation.isCancelled { throw Cancelled() }
     }
 
-    /// Sleeps in slices of at most 5 ms so Ctrl-C ends it promptly.
+    /// Sleeps on the cancellation flag: Ctrl-C ends it at once, and until then the thread uses no CPU.
     public func sleep(milliseconds: Int) throws {
         let deadline = Clock.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
-        while true {
-            try checkCancelled()
-            let left = deadline - Clock.monotonicNanoseconds()
-            if left <= 0 { return }
-            System.sleep(nanoseconds: min(left, 5_000_000))
-        }
+        if cancellation.wait(untilNanoseconds: deadline) { throw Cancelled() }
     }
 
     /// Reports progress of long work (0…1); the front end draws a bar on a tty and nothing when piped.

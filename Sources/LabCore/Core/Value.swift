@@ -108,10 +108,28 @@ public struct Table: Sendable, Equatable {
     }
 }
 
+/// A piece of text and the style to show it in (an SGR code such as "32", green), for text a command draws itself
+/// (the timeline chart). The human renderer escapes the text, then styles it when colour is on; JSON and checks see
+/// the plain text.
+public struct StyledSpan: Sendable, Equatable {
+    public var text: String
+    public var style: String?
+    public init(_ text: String, style: String? = nil) {
+        self.text = text
+        self.style = style
+    }
+}
+
+extension [StyledSpan] {
+    public var plainText: String { map(\.text).joined() }
+}
+
 /// What a command returns. Nothing prints directly: renderers turn this into text or JSON.
 public enum LabResult: Sendable, Equatable {
     case nothing
     case text(String)
+    /// Text in colours (drawn when colour is on); otherwise the same as `.text`.
+    case styled([StyledSpan])
     case record(Record)
     case table(Table)
     /// Several results in order (e.g. `time CMD`: the command's result, then the timing); fields are the last one's.
@@ -122,6 +140,7 @@ public enum LabResult: Sendable, Equatable {
         switch self {
         case .nothing: return Record()
         case .text(let text): return Record([("text", .string(text))])
+        case .styled(let spans): return Record([("text", .string(spans.plainText))])
         case .record(let record): return record
         case .table(let table):
             var record = Record([("rows", .list(table.rows.indices.map { .record(table.record(at: $0)) })),

@@ -122,8 +122,9 @@ package final class LockTable: Sendable {
         }
         if let immediate { return immediate }
         while true {
-            // Releases and cancellations broadcast; the timeout is only a safety net.
-            let outcome = gate.wait(timeoutNanoseconds: 50_000_000) { s -> LockAcquisition? in
+            // Releases, closes and cancellations (`wake`) broadcast, so the waiter sleeps until one comes; the
+            // timeout is only a safety net for a stop flag set without `wake` (rare, so it can be long).
+            let outcome = gate.wait(timeoutNanoseconds: 1_000_000_000) { s -> LockAcquisition? in
                 guard var entry = s.entries[id] else { return .failed("the lock was closed") }
                 let stopping = shouldStop()
                 guard stopping || entry.owner == nil else { return nil }

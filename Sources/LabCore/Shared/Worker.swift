@@ -142,15 +142,17 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { words.joined(separator: " ") }
 
-    /// Runs the workload on the calling thread. `shouldStop` is polled so a cooperative stop ends it early;
-    /// `locks` serve `lockseq`; `report` hears what it is doing (for `thread list`).
+    /// Runs the workload on the calling thread. `stop` ends it early (cooperative cancellation): CPU work checks it
+    /// between small steps, a sleep waits on it; nil, nothing can stop it. `locks` serve `lockseq`; `report` hears
+    /// what it is doing (for `thread list`).
     @discardableResult
-    public func perform(shouldStop: () -> Bool = { false }, locks: (any WorkloadLocks)? = nil,
+    public func perform(stop: Cancellation? = nil, locks: (any WorkloadLocks)? = nil,
                         report: (WorkloadActivity) -> Void = { _ in }) -> WorkloadEnd {
+        let shouldStop = { stop?.isCancelled ?? false }
         switch self {
         case .sleep(let ms):
             report(.sleeping)
-            return Workload.pause(milliseconds: ms, shouldStop: shouldStop) ? .completed(result: nil) : .stopped
+            return Workload.pause(milliseconds: ms, stop: stop) ? .completed(result: nil) : .stopped
         case .spin(let ms):
             report(.running)
             let deadline = Clock.monotonicNanoseconds() + Int64(ms) * 1_000_000
@@ -193,22 +195,21 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
                 case .failed(let why): releaseAll(); return .failed(why)
                 }
                 report(.sleeping)
-                if !Workload.pause(milliseconds: hold, shouldStop: shouldStop) { releaseAll(); return .stopped }
+                if !Workload.pause(milliseconds: hold, stop: stop) { releaseAll(); return .stopped }
             }
             releaseAll()
             return .completed(result: "took " + names.joined(separator: ", then "))
         }
     }
 
-    /// Sleeps in slices of at most 5 ms; false if stopped first.
-    package static func pause(milliseconds: Int, shouldStop: () -> Bool) -> Bool {
+    /// Sleeps `milliseconds`, blocked on `stop` (no polling: `cancel()` wakes it); false if stopped first.
+    package static func pause(milliseconds: Int, stop: Cancellation?) -> Bool {
         let deadline = Clock.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
-        while true {
-            if shouldStop() { return false }
-            let left = deadline - Clock.monotonicNanoseconds()
-            if left <= 0 { return true }
-            System.sleep(nanoseconds: min(left, 5_000_000))
+        guard let stop else {
+            if milliseconds > 0 { System.sleep(nanoseconds: Int64(milliseconds) * 1_000_000) }
+            return true
         }
+        return !stop.wait(untilNanoseconds: deadline)
     }
 }
 

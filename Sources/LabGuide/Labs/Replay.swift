@@ -93,8 +93,10 @@ public struct ReplayReport: Sendable {
 
 /// Runs labs without a person: each step's commands in a fresh, sandboxed session, then its checks.
 public enum LabReplayer {
-    /// Replays `lab`; transcript lines go to `emit` as they happen.
-    public static func replay(_ lab: Lab, registry: Registry, emit: (String) -> Void) -> ReplayReport {
+    /// Replays `lab`; transcript lines go to `emit` as they happen, their control characters shown escaped (a lab's
+    /// text, its commands and what they print are someone else's data: none of it may drive the terminal).
+    public static func replay(_ lab: Lab, registry: Registry, emit sink: (String) -> Void) -> ReplayReport {
+        func emit(_ line: String) { sink(line.escapingControlCharacters()) }
         let started = Clock.monotonicNanoseconds()
         if let reason = LabCatalog.unmetRequirement(lab) {
             emit("○ \(lab.id) (\(lab.language)) skipped: \(reason)")

@@ -31,7 +31,7 @@ package enum NativeJob: Sendable, Equatable {
 
     package var description: String { words.joined(separator: " ") }
 
-    package func perform(shouldStop: () -> Bool = { false }) -> WorkloadEnd {
+    package func perform(stop: Cancellation? = nil) -> WorkloadEnd {
         switch self {
         case .spin(let ms):
             let budget = Int64(ms) * 1_000_000
@@ -41,11 +41,11 @@ package enum NativeJob: Sendable, Equatable {
                 // xorshift: work the optimiser cannot drop; the CPU clock is read every 20,000 rounds (~50 µs).
                 for _ in 0..<20_000 { x ^= x << 13; x ^= x >> 7; x ^= x << 17 }
                 if Clock.threadCPUNanoseconds() - start >= budget { break }
-                if shouldStop() { return .stopped }
+                if stop?.isCancelled ?? false { return .stopped }
             }
             return .completed(result: x == 0 ? "0" : nil)
         case .hash(let mb):
-            return Workload.hash(megabytes: mb).perform(shouldStop: shouldStop)
+            return Workload.hash(megabytes: mb).perform(stop: stop)
         }
     }
 }
@@ -61,15 +61,13 @@ package struct NativeParallelJob: ParallelJob {
     package var workerWords: [String] { [WorkerWords.job] + job.words }
 
     package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
-        let shouldStop = { cancellation.isCancelled }
         for done in 0..<count {
-            if job.perform(shouldStop: shouldStop) == .stopped { throw JobStopped() }
+            if job.perform(stop: cancellation) == .stopped { throw JobStopped() }
             progress(done + 1)
         }
     }
 
     package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
-        let shouldStop: @Sendable () -> Bool = { cancellation.isCancelled }
         let finished = Gate((done: 0, stopped: false))
         var started = 0
         var failure: OSError?
@@ -77,7 +75,7 @@ package struct NativeParallelJob: ParallelJob {
         for index in 0..<count {
             do {
                 try OSThread.detach(name: "conclab-par\(index + 1)") {
-                    let end = job.perform(shouldStop: shouldStop)
+                    let end = job.perform(stop: cancellation)
                     finished.update { state in
                         state.done += 1
                         if end == .stopped { state.stopped = true }

@@ -1,5 +1,4 @@
 import LabOS
-import Synchronization
 import LabCore
 import PyLab
 
@@ -9,8 +8,8 @@ import PyLab
 ///
 /// A thread cannot be killed from outside: POSIX offers only asynchronous cancellation, which would
 /// leave locks held and memory half-written. So cancellation here is cooperative: `thread cancel` sets a
-/// flag that the workload polls between small steps, and a thread waiting for a lab lock is woken so
-/// its acquire fails. The object table owns each thread: `thread join` and `close` (and leaving the
+/// flag that a busy workload checks between small steps and a sleeping one waits on (it wakes at once),
+/// and a thread waiting for a lab lock is woken so its acquire fails. The object table owns each thread: `thread join` and `close` (and leaving the
 /// shell) end it; a thread that does not stop in time is reported, never waited for forever.
 package final class LabThread: LabObject {
     package enum Phase: Sendable, Equatable {
@@ -32,7 +31,7 @@ package final class LabThread: LabObject {
 
     package let workload: Workload
     private let status = Gate(Status())
-    private let stopRequested = Atomic<Bool>(false)
+    private let stop = Cancellation()
     private let locks: LockTable?
     private let lockIDs: [String: Int]
     /// The session's timeline recorder: thread states and lock events (it costs one atomic load while off).
@@ -54,7 +53,7 @@ package final class LabThread: LabObject {
     /// A snapshot of the status. (`wait` with a condition that always holds reads without waking anyone.)
     package var current: Status { status.wait { s -> Status? in s } ?? Status() }
 
-    package var isCancelRequested: Bool { stopRequested.load(ordering: .relaxed) }
+    package var isCancelRequested: Bool { stop.isCancelled }
 
     /// Starts the OS thread, named after its handle.
     package func start(handle: String) throws {
@@ -70,7 +69,7 @@ package final class LabThread: LabObject {
                     $0.phase = .running
                 }
                 recorder?.record(handle, .start, workload.description)
-                let end = workload.perform(shouldStop: { self.isCancelRequested }, locks: lockSet, report: { activity in
+                let end = workload.perform(stop: stop, locks: lockSet, report: { activity in
                     self.status.update { $0.activity = activity }
                     switch activity {
                     case .running: recorder?.record(handle, .running)
@@ -98,7 +97,7 @@ package final class LabThread: LabObject {
 
     /// Asks the workload to stop, and wakes it if it waits for a lab lock.
     package func requestCancel() {
-        stopRequested.store(true, ordering: .relaxed)
+        stop.cancel()
         locks?.wake()
     }
 

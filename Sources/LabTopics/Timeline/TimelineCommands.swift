@@ -67,7 +67,7 @@ package struct TimelineShow: Command {
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let model = try timelineModel(arguments, context)
         let width = try arguments.integer("width", default: 60, range: 10...400)
-        let chart = TimelineRenderer(width: width, color: context.session.settings.color).render(model)
+        let chart = TimelineRenderer(width: width).spans(model)
         var rows: [[Value]] = []
         for row in model.rows {
             let alive = Double(max(1, row.aliveTime))
@@ -79,7 +79,7 @@ package struct TimelineShow: Command {
         }
         let table = Table(columns: ["actor", "tid", "running_pct", "gil_wait_pct", "lock_wait_pct", "sleeping_pct"], rows: rows,
                           summary: Record([("span_ms", .ms(model.to - model.from)), ("dropped", .int(model.dropped))]))
-        return .group([.text(chart), .table(table)])
+        return .group([.styled(chart), .table(table)])
     }
 }
 

@@ -114,30 +114,38 @@ public struct TimelineRenderer: Sendable {
         }
     }
 
+    /// The chart as text, coloured when `color` is on.
     public func render(_ model: TimelineModel) -> String {
-        guard !model.rows.isEmpty else { return "no events recorded: 'trace on' (or 'trace COMMAND') first" }
+        HumanRenderer(color: color).render(.styled(spans(model)))
+    }
+
+    /// The chart as styled text: the renderer colours the glyphs when colour is on (and escapes the actors' names).
+    public func spans(_ model: TimelineModel) -> [StyledSpan] {
+        guard !model.rows.isEmpty else { return [StyledSpan("no events recorded: 'trace on' (or 'trace COMMAND') first")] }
+        var spans: [StyledSpan] = []
+        func add(_ text: String, _ style: String? = nil) {
+            if let last = spans.last, last.style == style { spans[spans.count - 1].text += text } else { spans.append(StyledSpan(text, style: style)) }
+        }
         let span = max(1, model.to - model.from)
-        let nameWidth = max(5, model.rows.map { $0.actor.count }.max() ?? 0)
-        var lines: [String] = []
+        let actors = model.rows.map { $0.actor.escapingControlCharacters() }
+        let nameWidth = max(5, actors.map(Format.width).max() ?? 0)
         let total = Format.duration(nanoseconds: Double(span))
-        lines.append(Format.pad("", nameWidth) + " 0" + String(repeating: " ", count: max(1, width - 1 - total.count)) + total)
-        for row in model.rows {
-            var text = ""
+        add(Format.pad("", nameWidth) + " 0" + String(repeating: " ", count: max(1, width - 1 - total.count)) + total)
+        for (row, actor) in zip(model.rows, actors) {
+            add("\n" + Format.pad(actor, nameWidth) + " |")
             for column in 0..<width {
                 let a = model.from + span * Int64(column) / Int64(width)
                 let b = model.from + span * Int64(column + 1) / Int64(width)
                 let state = model.dominantState(row, a, max(b, a + 1))
-                let g = String(Self.glyph(state))
-                text += color && state != nil ? "\u{1B}[\(Self.colorCode(state))m\(g)\u{1B}[0m" : g
+                add(String(Self.glyph(state)), state == nil ? nil : Self.colorCode(state))
             }
             let alive = max(1, row.aliveTime)
             let running = Double(row.time(in: .running)) * 100 / Double(alive)
             let waiting = Double(row.time(in: .waitingGIL) + row.time(in: .waitingLock)) * 100 / Double(alive)
-            lines.append(Format.pad(row.actor, nameWidth) + " |" + text + "| "
-                         + "run " + Format.fixed(running, 0) + "%  wait " + Format.fixed(waiting, 0) + "%")
+            add("| " + "run " + Format.fixed(running, 0) + "%  wait " + Format.fixed(waiting, 0) + "%")
         }
-        lines.append("legend: █ running  ▒ waiting for the GIL  x waiting for a lock  · sleeping")
-        if model.dropped > 0 { lines.append("(\(model.dropped) older events were dropped: the recorder keeps the newest)") }
-        return lines.joined(separator: "\n")
+        add("\nlegend: █ running  ▒ waiting for the GIL  x waiting for a lock  · sleeping")
+        if model.dropped > 0 { add("\n(\(model.dropped) older events were dropped: the recorder keeps the newest)") }
+        return spans
     }
 }
