@@ -1,17 +1,7 @@
 import LabCore
 
-/// The arithmetic operators on snippet values.
+/// The arithmetic operators on snippet values; integers go through the shared kernel, `PyInt`.
 extension PyThreadState {
-    package static func floorDiv(_ a: Int, _ b: Int) -> Int {
-        let q = a / b
-        return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q
-    }
-
-    package static func floorMod(_ a: Int, _ b: Int) -> Int {
-        let r = a % b
-        return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r
-    }
-
     package func binary(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
         if let x = asInt(a), let y = asInt(b) { return try integerOp(op, x, y) }
         let symbol = Self.symbol(op)
@@ -105,47 +95,15 @@ extension PyThreadState {
         }
     }
 
+    /// Two integers: Python's operators from the kernel, then the 63-bit check of a snippet integer.
     package func integerOp(_ op: Op, _ x: Int, _ y: Int) throws(PyError) -> PyValue {
         switch op {
-        case .binaryAdd, .inplaceAdd:
-            let (r, o) = x.addingReportingOverflow(y)
-            if o { throw overflow() }
-            return try int(r)
-        case .binarySub, .inplaceSub:
-            let (r, o) = x.subtractingReportingOverflow(y)
-            if o { throw overflow() }
-            return try int(r)
-        case .binaryMul, .inplaceMul:
-            let (r, o) = x.multipliedReportingOverflow(by: y)
-            if o { throw overflow() }
-            return try int(r)
-        case .binaryFloorDiv, .inplaceFloorDiv:
-            if y == 0 { throw error(runtime.classes.zeroDivisionError, "integer division or modulo by zero") }
-            if x == Int.min && y == -1 { throw overflow() }
-            return try int(Self.floorDiv(x, y))
-        case .binaryMod, .inplaceMod:
-            if y == 0 { throw error(runtime.classes.zeroDivisionError, "integer division or modulo by zero") }
-            if y == -1 { return .int(0) }
-            return try int(Self.floorMod(x, y))
-        case .binaryPow, .inplacePow:
-            if y < 0 { throw valueError("negative exponents give floats, which conclab does not have") }
-            var result = 1
-            var base = x
-            var e = y
-            while e > 0 {
-                if e & 1 != 0 {
-                    let (r, o) = result.multipliedReportingOverflow(by: base)
-                    if o { throw overflow() }
-                    result = r
-                }
-                e >>= 1
-                if e > 0 {
-                    let (b, o) = base.multipliedReportingOverflow(by: base)
-                    if o { throw overflow() }
-                    base = b
-                }
-            }
-            return try int(result)
+        case .binaryAdd, .inplaceAdd: return try int(x, y, PyInt.add)
+        case .binarySub, .inplaceSub: return try int(x, y, PyInt.subtract)
+        case .binaryMul, .inplaceMul: return try int(x, y, PyInt.multiply)
+        case .binaryFloorDiv, .inplaceFloorDiv: return try int(x, y, PyInt.floorDivide)
+        case .binaryMod, .inplaceMod: return try int(x, y, PyInt.modulo)
+        case .binaryPow, .inplacePow: return try int(x, y, PyInt.power)
         case .binaryTrueDiv, .inplaceTrueDiv:
             throw typeError("conclab has no floats: use // for integer division")
         case .binaryAnd, .inplaceAnd: return .int(x & y)
@@ -172,9 +130,7 @@ extension PyThreadState {
             throw typeError("bad operand type for unary \(symbol): '\(typeName(v))'")
         }
         switch op {
-        case .unaryNegative:
-            if x == PyValue.minInt { throw overflow() }
-            return .int(-x)
+        case .unaryNegative: return try int(x, PyInt.negate)
         case .unaryPositive: return .int(x)
         default: return .int(~x)
         }

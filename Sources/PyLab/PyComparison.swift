@@ -73,13 +73,14 @@ extension PyThreadState {
     }
 
     package func compare(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
-        let c = try order(a, b, op)
+        let comparison: PyInt.Comparison
         switch op {
-        case .compareLT: return .bool(c < 0)
-        case .compareLE: return .bool(c <= 0)
-        case .compareGT: return .bool(c > 0)
-        default: return .bool(c >= 0)
+        case .compareLT: comparison = .less
+        case .compareLE: comparison = .lessOrEqual
+        case .compareGT: comparison = .greater
+        default: comparison = .greaterOrEqual
         }
+        return .bool(comparison.holds(try order(a, b, op), 0))
     }
 
     package func contains(_ container: PyValue, _ item: PyValue) throws(PyError) -> Bool {

@@ -5,7 +5,7 @@ import LabCore
 /// Interned names the interpreter looks up itself (dunder methods and a few attributes).
 package struct PyNames: Sendable {
     package let initID: Int, iterID: Int, nextID: Int, enterID: Int, exitID: Int, strID: Int, reprID: Int, lenID: Int
-    package let eqID: Int, nameID: Int, argsID: Int, classID: Int, boolID: Int, acquireID: Int, releaseID: Int
+    package let eqID: Int, nameID: Int, argsID: Int, classID: Int, boolID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -21,8 +21,6 @@ package struct PyNames: Sendable {
         argsID = intern("args")
         classID = intern("__class__")
         boolID = intern("__bool__")
-        acquireID = intern("acquire")
-        releaseID = intern("release")
     }
 }
 
@@ -62,6 +60,36 @@ extension PyThreadState {
 
     package func overflow() -> PyError {
         error(runtime.classes.overflowError, "integer overflow: conclab's integers are 63-bit (\(PyValue.minInt) to \(PyValue.maxInt))")
+    }
+
+    /// `kernel(x, y)` (`PyInt.add`…) as a snippet integer. A failure is the exception CPython raises (an
+    /// OverflowError where CPython would grow the integer), and so is an answer that fits in 64 bits but not
+    /// in 63. Always inlined, so the kernel function is a direct (inlined) call.
+    @inline(__always)
+    package func int(_ x: Int, _ y: Int, _ kernel: (Int, Int) throws(PyInt.Failure) -> Int) throws(PyError) -> PyValue {
+        let r: Int
+        do throws(PyInt.Failure) {
+            r = try kernel(x, y)
+        } catch {
+            throw pythonError(error)
+        }
+        return try int(r)
+    }
+
+    /// `kernel(x)` (`PyInt.negate`, `PyInt.absolute`) as a snippet integer.
+    @inline(__always)
+    package func int(_ x: Int, _ kernel: (Int) throws(PyInt.Failure) -> Int) throws(PyError) -> PyValue {
+        try int(x, 0) { (x, _) throws(PyInt.Failure) in try kernel(x) }
+    }
+
+    /// What CPython raises where the kernel fails.
+    package func pythonError(_ failure: PyInt.Failure) -> PyError {
+        switch failure {
+        case .overflow: overflow()
+        case .divisionByZero: error(runtime.classes.zeroDivisionError, "integer division or modulo by zero")
+        case .moduloByZero: error(runtime.classes.zeroDivisionError, "integer modulo by zero")
+        case .negativeExponent: valueError("negative exponents give floats, which conclab does not have")
+        }
     }
 }
 
