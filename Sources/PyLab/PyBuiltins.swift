@@ -363,7 +363,7 @@ package enum Builtins {
         Builtin("abs") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             guard let i = ts.asInt(a[0]) else { throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'") }
-            return try ts.int(i < 0 ? -i : i)
+            return try ts.int(i, PyInt.absolute)
         },
         Builtin("min") { ts, a throws(PyError) in try minMax(ts, a, wantMax: false) },
         Builtin("max") { ts, a throws(PyError) in try minMax(ts, a, wantMax: true) },
@@ -480,13 +480,7 @@ package enum Builtins {
                 let m = try ts.intArgument(a[2], "pow() modulus")
                 if m == 0 { throw ts.valueError("pow() 3rd argument cannot be 0") }
                 if e < 0 { throw ts.valueError("negative exponents are not supported") }
-                var result = 1 % m, base = PyThreadState.floorMod(b, m), ex = e
-                while ex > 0 {
-                    if ex & 1 != 0 { result = Int((Int128(result) * Int128(base)) % Int128(m)) }
-                    base = Int((Int128(base) * Int128(base)) % Int128(m))
-                    ex >>= 1
-                }
-                return .int(PyThreadState.floorMod(result, m))
+                return try ts.int(b, e) { (b, e) throws(PyInt.Failure) in try PyInt.power(b, e, modulo: m) }
             }
             return try ts.binary(.binaryPow, a[0], a[1])
         },

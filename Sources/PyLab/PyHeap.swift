@@ -53,7 +53,6 @@ package struct HeapReport: Sendable, Equatable {
 /// and the thread that touched it — instead of reading reused memory. Quarantined objects are released at
 /// the next check, once nothing reachable refers to them.
 package final class PyHeap: Sendable {
-    package static let quarantineLimit = 1_000_000
     package let ids = Atomic<Int>(0)
     package let allocated = Atomic<Int>(0)
     package let freed = Atomic<Int>(0)
@@ -63,7 +62,6 @@ package final class PyHeap: Sendable {
     private let graveyard = Locked<[Unmanaged<PyObject>]>([])
     private let eventLog = Locked<[HeapEvent]>([])
     package let eventCount = Atomic<Int>(0)
-    package let quarantineCount = Atomic<Int>(0)
     package let useAfterFreeCount = Atomic<Int>(0)
     /// Thread numbers → names, for reports.
     package let threadNames = Locked<[Int: String]>([:])
@@ -80,10 +78,7 @@ package final class PyHeap: Sendable {
         return .object(Unmanaged.passRetained(object))
     }
 
-    package var quarantined: Int { quarantine.withLock { $0.count } }
-
     package func quarantine(_ object: Unmanaged<PyObject>) {
-        quarantineCount.add(1, ordering: .relaxed)
         quarantine.withLock { $0.append(object) }
     }
 
@@ -162,7 +157,6 @@ package final class PyHeap: Sendable {
         events.sort { $0.objectID < $1.objectID }
         // Release what nothing reachable refers to; keep the rest poisoned.
         var candidates = quarantine.withLock { q in defer { q = [] }; return q }
-        quarantineCount.store(0, ordering: .relaxed)
         candidates += graveyard.withLock { g in defer { g = [] }; return g }
         var kept: [Unmanaged<PyObject>] = []
         for u in candidates {

@@ -169,13 +169,6 @@ package final class PyThreadState: @unchecked Sendable {
 
     package func allocate(_ o: PyObject) -> PyValue { runtime.heap.allocate(o) }
 
-    package func checkQuarantine() throws(PyError) {
-        if quarantines && runtime.heap.quarantineCount.load(ordering: .relaxed) > PyHeap.quarantineLimit {
-            throw error(runtime.classes.memoryError,
-                        "the checked heap holds \(PyHeap.quarantineLimit) freed objects: with the GIL off, freed memory is only recycled between runs")
-        }
-    }
-
     package func newList(_ items: [PyValue]) -> PyValue {
         allocate(PyList(items, id: runtime.heap.newID(), owner: ownerForNew))
     }

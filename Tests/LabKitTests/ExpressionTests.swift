@@ -147,18 +147,16 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
     }
 
     @Test(arguments: [
-        ("9223372036854775807 + 1", "integer overflow in 9223372036854775807 + 1"),
-        ("-9223372036854775807 - 2", "integer overflow in -9223372036854775807 - 2"),
-        ("9223372036854775807 * 2", "integer overflow in 9223372036854775807 * 2"),
-        ("2 ** 63", "integer overflow in 2 ** 63"),
-        ("(-9223372036854775807 - 1) // -1", "integer overflow in -9223372036854775808 // -1"),
+        ("9223372036854775807 + 1", "9223372036854775807 + 1"),
+        ("-9223372036854775807 - 2", "-9223372036854775807 - 2"),
+        ("9223372036854775807 * 2", "9223372036854775807 * 2"),
+        ("2 ** 63", "2 ** 63"),
+        ("(-9223372036854775807 - 1) // -1", "-9223372036854775808 // -1"),
+        ("-(-9223372036854775807 - 1)", "-(-9223372036854775808)"),
+        ("abs(-9223372036854775807 - 1)", "abs(-9223372036854775808)"),
     ])
-    func integerOverflowIsAnError(_ text: String, _ message: String) {
-        #expect(failure(text)?.message == message)
-    }
-
-    @Test func negatingTheSmallestIntegerOverflows() {
-        #expect(failure("-(-9223372036854775807 - 1)")?.message.hasPrefix("integer overflow") == true)
+    func integerOverflowIsAnError(_ text: String, _ operation: String) {
+        #expect(failure(text)?.message == "integer overflow in \(operation) (conclab integers are 64-bit; Python's are unbounded)")
     }
 
     @Test func smallestIntegerModuloMinusOneIsZero() throws {
@@ -166,15 +164,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         #expect(try evaluate("(-9223372036854775807 - 1) % -1") == .int(0))
     }
 
-    @Test func absOfTheSmallestIntegerIsAnOverflow() {
-        // abs(-2**63) does not fit in an Int: an error, never a wrong (negative) answer.
-        let result = Result { try evaluate("abs(-9223372036854775807 - 1)") }
-        if case .success(let value) = result {
-            Issue.record("abs(Int.min) should be an overflow error, gave \(value)")
-        }
-    }
-
-    @Test(.disabled("bug: integer ** loops y times, so 1 ** 10**15 never ends"))
+    @Test(.timeLimit(.minutes(1)))
     func hugeExponentOfOneEnds() throws {
         #expect(try evaluate("1 ** 1_000_000_000_000_000") == .int(1))
         #expect(try evaluate("(-1) ** 1_000_000_000_000_001") == .int(-1))

@@ -612,12 +612,4 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
             #expect(throws: ExpressionError.self, "\(text)") { try e.evaluate(.int(Int.min)) }
         }
     }
-
-    @Test func powerBySquaring() throws {
-        #expect(try FastCode.power(3, 0) == 1)
-        #expect(try FastCode.power(-2, 63) == Int.min)
-        #expect(try FastCode.power(2, 62) == 1 << 62)
-        #expect(try FastCode.power(1, 1_000_000_000_000) == 1)
-        #expect(throws: ExpressionError.self) { try FastCode.power(2, 63) }
-    }
 }

@@ -212,7 +212,7 @@ public struct Arguments: Sendable {
             let parts = t.split(separator: sep, omittingEmptySubsequences: false)
             if parts.count == 2, let base = Int(parts[0]), let exp = Int(parts[1]), exp >= 0, sep == "^" || exp < 19 {
                 let b = sep == "^" ? base : 10
-                guard case .int(let result)? = try? Evaluator.integer("**", b, exp) else { return nil }
+                guard let result = try? PyInt.power(b, exp) else { return nil }
                 if sep == "^" { return result }
                 let (r, o) = base.multipliedReportingOverflow(by: result)
                 return o ? nil : r

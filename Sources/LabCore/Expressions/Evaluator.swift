@@ -51,9 +51,7 @@ public struct Evaluator: Sendable {
             if op == "not" { return .bool(!v.isTruthy) }
             switch v {
             case .int(let i):
-                let (r, o) = Int(0).subtractingReportingOverflow(i)
-                if o { throw ExpressionError("integer overflow in -\(i)") }
-                return .int(r)
+                do throws(PyInt.Failure) { return .int(try PyInt.negate(i)) } catch { throw error.expressionError(negating: i) }
             case .double(let d): return .double(-d)
             case .quantity(let d, let u): return .quantity(-d, u)
             default: throw ExpressionError("cannot negate \(v.articledType)")
@@ -102,9 +100,7 @@ public struct Evaluator: Sendable {
             }
         case "abs":
             switch try one() {
-            case .int(let i):
-                if i == Int.min { throw ExpressionError("integer overflow in abs(\(i))") }
-                return .int(abs(i))
+            case .int(let i): return .int(try integer("abs(\(i))") { () throws(PyInt.Failure) in try PyInt.absolute(i) })
             case .double(let d): return .double(abs(d))
             case .quantity(let d, let u): return .quantity(abs(d), u)
             case let v: throw ExpressionError("abs() of \(v.articledType)")
@@ -136,31 +132,11 @@ public struct Evaluator: Sendable {
     }
 
     package static func compare(_ op: String, _ a: Value, _ b: Value) throws(ExpressionError) -> Bool {
+        guard let comparison = PyInt.Comparison(rawValue: op) else { throw ExpressionError("unknown operator \(op)") }
         // Two ints compare exactly (as Doubles, 2^53 + 1 would equal 2^53).
-        if case .int(let x) = a, case .int(let y) = b {
-            switch op {
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            default: return x >= y
-            }
-        }
-        if let x = a.number, let y = b.number {
-            switch op {
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            default: return x >= y
-            }
-        }
-        if case .string(let x) = a, case .string(let y) = b {
-            switch op {
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            default: return x >= y
-            }
-        }
+        if case .int(let x) = a, case .int(let y) = b { return comparison.holds(x, y) }
+        if let x = a.number, let y = b.number { return comparison.holds(x, y) }
+        if case .string(let x) = a, case .string(let y) = b { return comparison.holds(x, y) }
         throw ExpressionError("cannot compare \(a.articledType) with \(b.articledType) using \(op)")
     }
 
@@ -186,7 +162,11 @@ public struct Evaluator: Sendable {
             return .bool(op == "in" ? found : !found)
         default: break
         }
-        if case .int(let x) = a, case .int(let y) = b { return try integer(op, x, y) }
+        // Two ints follow Python's integer rules; `/` and a negative exponent give a float, as in Python.
+        if case .int(let x) = a, case .int(let y) = b, let operation = PyInt.Operator(rawValue: op),
+           operation != .power || y >= 0 {
+            return .int(try integer("\(x) \(op) \(y)") { () throws(PyInt.Failure) in try operation.apply(x, y) })
+        }
         if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
         guard let x = a.number, let y = b.number else {
             throw ExpressionError("cannot apply \(op) to \(a.articledType) and \(b.articledType)")
@@ -218,52 +198,32 @@ public struct Evaluator: Sendable {
         return .double(r)
     }
 
-    /// Integer arithmetic with Python's floor division and modulo; overflow is an error, never a wrap.
-    public static func integer(_ op: String, _ x: Int, _ y: Int) throws(ExpressionError) -> Value {
-        func checked(_ pair: (partialValue: Int, overflow: Bool)) throws(ExpressionError) -> Value {
-            if pair.overflow { throw ExpressionError("integer overflow in \(x) \(op) \(y)") }
-            return .int(pair.partialValue)
+    /// One integer operation of the kernel (`PyInt`); a failure becomes this language's error about
+    /// `operation`, the operation as written (`2 ** 63`).
+    private static func integer(_ operation: @autoclosure () -> String,
+                                _ compute: () throws(PyInt.Failure) -> Int) throws(ExpressionError) -> Int {
+        do throws(PyInt.Failure) {
+            return try compute()
+        } catch {
+            throw error.expressionError(operation())
         }
-        switch op {
-        case "+": return try checked(x.addingReportingOverflow(y))
-        case "-": return try checked(x.subtractingReportingOverflow(y))
-        case "*": return try checked(x.multipliedReportingOverflow(by: y))
-        case "/":
-            guard y != 0 else { throw ExpressionError("division by zero") }
-            return .double(Double(x) / Double(y))
-        case "//", "%":
-            guard y != 0 else { throw ExpressionError(op == "%" ? "modulo by zero" : "division by zero") }
-            if x == Int.min && y == -1 {
-                if op == "%" { return .int(0) }
-                throw ExpressionError("integer overflow in \(x) \(op) \(y)")
-            }
-            var q = x / y
-            var m = x % y
-            if m != 0 && ((m < 0) != (y < 0)) { q -= 1; m += y }
-            return .int(op == "//" ? q : m)
-        case "**":
-            guard y >= 0 else {
-                if x == 0 { throw ExpressionError("0 cannot be raised to a negative power") }
-                return .double(pow(Double(x), Double(y)))
-            }
-            // Exponentiation by squaring: a huge exponent of 0, 1 or -1 ends at once, others overflow quickly.
-            var result = 1, base = x, exponent = y
-            while exponent > 0 {
-                if exponent & 1 == 1 {
-                    let (r, o) = result.multipliedReportingOverflow(by: base)
-                    if o { throw ExpressionError("integer overflow in \(x) ** \(y)") }
-                    result = r
-                }
-                exponent >>= 1
-                if exponent > 0 {
-                    let (b, o) = base.multipliedReportingOverflow(by: base)
-                    if o { throw ExpressionError("integer overflow in \(x) ** \(y)") }
-                    base = b
-                }
-            }
-            return .int(result)
-        default: throw ExpressionError("unknown operator \(op)")
+    }
+}
+
+extension PyInt.Failure {
+    /// What the expression language says; `operation` is what was computed, as written (`2 ** 63`).
+    package func expressionError(_ operation: String) -> ExpressionError {
+        switch self {
+        case .overflow: ExpressionError("integer overflow in \(operation) (conclab integers are 64-bit; Python's are unbounded)")
+        case .divisionByZero: ExpressionError("division by zero")
+        case .moduloByZero: ExpressionError("modulo by zero")
+        case .negativeExponent: ExpressionError("\(operation): a negative exponent gives a float")
         }
+    }
+
+    /// The same for `-i`.
+    package func expressionError(negating i: Int) -> ExpressionError {
+        expressionError(i < 0 ? "-(\(i))" : "-\(i)")
     }
 }
 

@@ -89,8 +89,7 @@ package struct FastCode: Sendable {
             let o = a.operand
             return Typed(operand: .code({ x throws(ExpressionError) in
                 let v = try o.value(x)
-                if v == Int.min { throw ExpressionError("integer overflow in -\(v)") }
-                return -v
+                do throws(PyInt.Failure) { return try PyInt.negate(v) } catch { throw error.expressionError(negating: v) }
             }), isBool: false)
         case .unary("not", let inner):
             guard let a = typed(inner) else { return nil }
@@ -107,106 +106,50 @@ package struct FastCode: Sendable {
     private static func binary(_ op: String, _ a: Typed, _ b: Typed, exponent: Expression) -> Typed? {
         let p = a.operand
         let q = b.operand
-        switch op {
-        case "and", "or":
+        if op == "and" || op == "or" {
             guard a.isBool == b.isBool else { return nil }
             let isAnd = op == "and"
             return Typed(operand: .code({ x throws(ExpressionError) in
                 let left = try p.value(x)
                 return (left != 0) == isAnd ? try q.value(x) : left
             }), isBool: a.isBool)
-        case "==", "!=":
-            guard a.isBool == b.isBool else { return nil }
-            let wantEqual = op == "=="
-            return Typed(operand: .code({ x throws(ExpressionError) in
-                (try p.value(x) == q.value(x)) == wantEqual ? 1 : 0
-            }), isBool: true)
-        case "<", "<=", ">", ">=":
-            guard !a.isBool && !b.isBool else { return nil }
-            let f: @Sendable (Int) throws(ExpressionError) -> Int
-            switch op {
-            case "<": f = { x throws(ExpressionError) in try p.value(x) < q.value(x) ? 1 : 0 }
-            case "<=": f = { x throws(ExpressionError) in try p.value(x) <= q.value(x) ? 1 : 0 }
-            case ">": f = { x throws(ExpressionError) in try p.value(x) > q.value(x) ? 1 : 0 }
-            default: f = { x throws(ExpressionError) in try p.value(x) >= q.value(x) ? 1 : 0 }
-            }
-            return Typed(operand: .code(f), isBool: true)
-        default:
-            break
         }
-        guard !a.isBool && !b.isBool else { return nil }
-        let f: @Sendable (Int) throws(ExpressionError) -> Int
-        switch op {
-        case "+":
-            f = { x throws(ExpressionError) in
-                let (u, v) = (try p.value(x), try q.value(x))
-                let (r, o) = u.addingReportingOverflow(v)
-                if o { throw overflow(u, "+", v) }
-                return r
-            }
-        case "-":
-            f = { x throws(ExpressionError) in
-                let (u, v) = (try p.value(x), try q.value(x))
-                let (r, o) = u.subtractingReportingOverflow(v)
-                if o { throw overflow(u, "-", v) }
-                return r
-            }
-        case "*":
-            f = { x throws(ExpressionError) in
-                let (u, v) = (try p.value(x), try q.value(x))
-                let (r, o) = u.multipliedReportingOverflow(by: v)
-                if o { throw overflow(u, "*", v) }
-                return r
-            }
-        case "//", "%":
-            let wantQuotient = op == "//"
-            f = { x throws(ExpressionError) in
-                let (u, v) = (try p.value(x), try q.value(x))
-                let (quotient, remainder) = try floorDivide(u, v, op)
-                return wantQuotient ? quotient : remainder
-            }
-        case "**":
-            // A negative exponent gives a float in Python: only a literal, non-negative one compiles.
+        if let comparison = PyInt.Comparison(rawValue: op) {
+            // Ordering needs two ints; equality, two operands of one type (bools are 0 and 1 here).
+            let ordering = comparison != .equal && comparison != .notEqual
+            guard ordering ? !a.isBool && !b.isBool : a.isBool == b.isBool else { return nil }
+            return Typed(operand: .code({ x throws(ExpressionError) in
+                comparison.holds(try p.value(x), try q.value(x)) ? 1 : 0
+            }), isBool: true)
+        }
+        guard !a.isBool && !b.isBool, let operation = PyInt.Operator(rawValue: op) else { return nil }
+        // A negative exponent gives a float in Python: only a literal, non-negative one compiles.
+        if operation == .power {
             guard case .literal(.int(let n)) = exponent, n >= 0 else { return nil }
-            f = { x throws(ExpressionError) in try power(try p.value(x), n) }
-        default:
-            return nil
+        }
+        // One closure per operator, calling its kernel function directly (inlined), so an item pays for the
+        // operation and its overflow check, not for a switch over operators.
+        let f: @Sendable (Int) throws(ExpressionError) -> Int
+        switch operation {
+        case .add: f = { x throws(ExpressionError) in try checked(p, op, q, x, PyInt.add) }
+        case .subtract: f = { x throws(ExpressionError) in try checked(p, op, q, x, PyInt.subtract) }
+        case .multiply: f = { x throws(ExpressionError) in try checked(p, op, q, x, PyInt.multiply) }
+        case .floorDivide: f = { x throws(ExpressionError) in try checked(p, op, q, x, PyInt.floorDivide) }
+        case .modulo: f = { x throws(ExpressionError) in try checked(p, op, q, x, PyInt.modulo) }
+        case .power: f = { x throws(ExpressionError) in try checked(p, op, q, x, PyInt.power) }
         }
         return Typed(operand: .code(f), isBool: false)
     }
 
-    private static func overflow(_ u: Int, _ op: String, _ v: Int) -> ExpressionError {
-        ExpressionError("integer overflow in \(u) \(op) \(v) (conclab integers are 64-bit; Python's are unbounded)")
-    }
-
-    /// Python's floor division and modulo: the remainder takes the divisor's sign.
-    package static func floorDivide(_ u: Int, _ v: Int, _ op: String) throws(ExpressionError) -> (Int, Int) {
-        guard v != 0 else { throw ExpressionError(op == "%" ? "modulo by zero" : "division by zero") }
-        if u == Int.min && v == -1 { throw overflow(u, op, v) }
-        var q = u / v
-        var m = u % v
-        if m != 0 && ((m < 0) != (v < 0)) { q -= 1; m += v }
-        return (q, m)
-    }
-
-    /// Exponentiation by squaring; overflow is an error, never a wrap.
-    package static func power(_ base: Int, _ exponent: Int) throws(ExpressionError) -> Int {
-        var result = 1
-        var b = base
-        var e = exponent
-        while e > 0 {
-            if e & 1 == 1 {
-                let (r, o) = result.multipliedReportingOverflow(by: b)
-                if o { throw overflow(base, "**", exponent) }
-                result = r
-            }
-            e >>= 1
-            if e > 0 {
-                let (s, o) = b.multipliedReportingOverflow(by: b)
-                if o { throw overflow(base, "**", exponent) }
-                b = s
-            }
+    /// `p op q` for the item `x` by `kernel`; a failure is the expression language's error.
+    @inline(__always)
+    private static func checked(_ p: Operand, _ op: String, _ q: Operand, _ x: Int,
+                                _ kernel: (Int, Int) throws(PyInt.Failure) -> Int) throws(ExpressionError) -> Int {
+        let (u, v) = (try p.value(x), try q.value(x))
+        do throws(PyInt.Failure) {
+            return try kernel(u, v)
+        } catch {
+            throw error.expressionError("\(u) \(op) \(v)")
         }
-        return result
     }
 }

@@ -1,0 +1,138 @@
+import LabCore
+
+/// The arithmetic operators on snippet values; integers go through the shared kernel, `PyInt`.
+extension PyThreadState {
+    package func binary(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
+        if let x = asInt(a), let y = asInt(b) { return try integerOp(op, x, y) }
+        let symbol = Self.symbol(op)
+        if a.isObject && b.isObject {
+            try check(a.object)
+            try check(b.object)
+            let oa = a.object, ob = b.object
+            switch (oa.kind, ob.kind) {
+            case (.str, .str) where op == .binaryAdd || op == .inplaceAdd:
+                return newString(unsafeDowncast(oa, to: PyStr.self).value + unsafeDowncast(ob, to: PyStr.self).value)
+            case (.list, .list) where op == .inplaceAdd:
+                let extra = unsafeDowncast(ob, to: PyList.self).items.withLock { $0 }
+                for v in extra { incref(v) }
+                unsafeDowncast(oa, to: PyList.self).items.withLock { $0 += extra }
+                incref(a)
+                return a
+            case (.list, .list) where op == .binaryAdd:
+                let items = unsafeDowncast(oa, to: PyList.self).items.withLock { $0 } + unsafeDowncast(ob, to: PyList.self).items.withLock { $0 }
+                for v in items { incref(v) }
+                return newList(items)
+            case (.tuple, .tuple) where op == .binaryAdd || op == .inplaceAdd:
+                let items = unsafeDowncast(oa, to: PyTuple.self).items + unsafeDowncast(ob, to: PyTuple.self).items
+                for v in items { incref(v) }
+                return newTuple(items)
+            default: break
+            }
+        }
+        if op == .binaryMul || op == .inplaceMul {
+            let (seq, n) = asInt(a) != nil ? (b, asInt(a) ?? 0) : (a, asInt(b) ?? 0)
+            if seq.isObject && (asInt(a) != nil || asInt(b) != nil) {
+                try check(seq.object)
+                let count = max(0, n)
+                switch seq.object.kind {
+                case .str:
+                    let s = unsafeDowncast(seq.object, to: PyStr.self).value
+                    guard s.utf8.count * count <= 1 << 28 else { throw error(runtime.classes.memoryError, "string too large") }
+                    return newString(String(repeating: s, count: count))
+                case .list:
+                    let items = unsafeDowncast(seq.object, to: PyList.self).items.withLock { $0 }
+                    guard items.count * count <= 1 << 26 else { throw error(runtime.classes.memoryError, "list too large") }
+                    var result: [PyValue] = []
+                    result.reserveCapacity(items.count * count)
+                    for _ in 0..<count { for v in items { incref(v); result.append(v) } }
+                    return newList(result)
+                default: break
+                }
+            }
+        }
+        if (op == .binaryTrueDiv || op == .inplaceTrueDiv) && asInt(a) != nil && asInt(b) != nil {
+            throw typeError("conclab has no floats: use // for integer division")
+        }
+        if op == .binaryMod && string(a) != nil {
+            throw typeError("%-formatting of strings is not supported; use an f-string")
+        }
+        throw typeError("unsupported operand type(s) for \(symbol): '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    package static func symbol(_ op: Op) -> String {
+        switch op {
+        case .binaryAdd: return "+"
+        case .inplaceAdd: return "+="
+        case .binarySub: return "-"
+        case .inplaceSub: return "-="
+        case .binaryMul: return "*"
+        case .inplaceMul: return "*="
+        case .binaryFloorDiv: return "//"
+        case .inplaceFloorDiv: return "//="
+        case .binaryMod: return "%"
+        case .inplaceMod: return "%="
+        case .binaryPow: return "** or pow()"
+        case .inplacePow: return "**="
+        case .binaryTrueDiv: return "/"
+        case .inplaceTrueDiv: return "/="
+        case .binaryAnd: return "&"
+        case .inplaceAnd: return "&="
+        case .binaryOr: return "|"
+        case .inplaceOr: return "|="
+        case .binaryXor: return "^"
+        case .inplaceXor: return "^="
+        case .binaryLShift: return "<<"
+        case .inplaceLShift: return "<<="
+        case .binaryRShift: return ">>"
+        case .inplaceRShift: return ">>="
+        case .compareLT: return "<"
+        case .compareLE: return "<="
+        case .compareGT: return ">"
+        case .compareGE: return ">="
+        case .compareEQ: return "=="
+        case .compareNE: return "!="
+        default: return op.name
+        }
+    }
+
+    /// Two integers: Python's operators from the kernel, then the 63-bit check of a snippet integer.
+    package func integerOp(_ op: Op, _ x: Int, _ y: Int) throws(PyError) -> PyValue {
+        switch op {
+        case .binaryAdd, .inplaceAdd: return try int(x, y, PyInt.add)
+        case .binarySub, .inplaceSub: return try int(x, y, PyInt.subtract)
+        case .binaryMul, .inplaceMul: return try int(x, y, PyInt.multiply)
+        case .binaryFloorDiv, .inplaceFloorDiv: return try int(x, y, PyInt.floorDivide)
+        case .binaryMod, .inplaceMod: return try int(x, y, PyInt.modulo)
+        case .binaryPow, .inplacePow: return try int(x, y, PyInt.power)
+        case .binaryTrueDiv, .inplaceTrueDiv:
+            throw typeError("conclab has no floats: use // for integer division")
+        case .binaryAnd, .inplaceAnd: return .int(x & y)
+        case .binaryOr, .inplaceOr: return .int(x | y)
+        case .binaryXor, .inplaceXor: return .int(x ^ y)
+        case .binaryLShift, .inplaceLShift:
+            if y < 0 { throw valueError("negative shift count") }
+            if y >= 63 { if x == 0 { return .int(0) }; throw overflow() }
+            let r = x << y
+            if r >> y != x { throw overflow() }
+            return try int(r)
+        case .binaryRShift, .inplaceRShift:
+            if y < 0 { throw valueError("negative shift count") }
+            return .int(x >> min(y, 63))
+        default:
+            throw typeError("unsupported integer operation \(op.name)")
+        }
+    }
+
+    package func unary(_ op: Op, _ v: PyValue) throws(PyError) -> PyValue {
+        if op == .unaryNot { return try truthy(v) ? .false : .true }
+        guard let x = asInt(v) else {
+            let symbol = op == .unaryNegative ? "-" : op == .unaryPositive ? "+" : "~"
+            throw typeError("bad operand type for unary \(symbol): '\(typeName(v))'")
+        }
+        switch op {
+        case .unaryNegative: return try int(x, PyInt.negate)
+        case .unaryPositive: return .int(x)
+        default: return .int(~x)
+        }
+    }
+}

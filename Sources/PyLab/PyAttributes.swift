@@ -1,0 +1,118 @@
+import LabCore
+
+/// Attribute lookup, method loading, setting and deleting attributes.
+extension PyThreadState {
+    package func attributeError(_ v: PyValue, _ name: Int) -> PyError {
+        error(runtime.classes.attributeError, "'\(typeName(v))' object has no attribute '\(runtime.name(ofInterned: name))'")
+    }
+
+    package func getAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue {
+        if obj.isObject {
+            let o = obj.object
+            try check(o)
+            switch o.kind {
+            case .instance:
+                let inst = unsafeDowncast(o, to: PyInstance.self)
+                if let v = inst.attributes.withLock({ a -> PyValue? in
+                    guard let v = a[name] else { return nil }
+                    incref(v)
+                    return v
+                }) { return v }
+                if name == runtime.names.argsID && inst.cls.isSubclass(of: runtime.classes.baseException) {
+                    for a in inst.arguments { incref(a) }
+                    return newTuple(inst.arguments)
+                }
+                if name == runtime.names.classID {
+                    incref(inst.classValue)
+                    return inst.classValue
+                }
+                if let v = inst.cls.lookup(name) {
+                    if v.isObject && v.object.kind == .function {
+                        incref(v)
+                        incref(obj)
+                        return allocate(PyMethod(function: v, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
+                    }
+                    incref(v)
+                    return v
+                }
+            case .cls:
+                let cls = unsafeDowncast(o, to: PyClass.self)
+                if name == runtime.names.nameID { return newString(cls.name) }
+                if let v = cls.lookup(name) {
+                    incref(v)
+                    return v
+                }
+            case .function:
+                if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
+            case .generator:
+                if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
+            default:
+                break
+            }
+            if let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
+                incref(obj)
+                return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
+            }
+        }
+        throw attributeError(obj, name)
+    }
+
+    /// For `obj.name(…)`: (callable, self) with self `.null` when the callable is not a method of obj.
+    /// On success the caller's reference to `obj` is used as the self value when self is not `.null`.
+    package func loadMethod(_ obj: PyValue, _ name: Int) throws(PyError) -> (PyValue, PyValue) {
+        if obj.isObject {
+            let o = obj.object
+            try check(o)
+            if o.kind == .instance {
+                let inst = unsafeDowncast(o, to: PyInstance.self)
+                let own = inst.attributes.withLock { a -> PyValue? in
+                    guard let v = a[name] else { return nil }
+                    incref(v)
+                    return v
+                }
+                if let own { return (own, .null) }
+                if let v = inst.cls.lookup(name), v.isObject, v.object.kind == .function {
+                    incref(v)
+                    return (v, obj)
+                }
+            } else if o.kind != .cls, let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
+                return (.builtin(index), obj)
+            }
+        }
+        return (try getAttribute(obj, name), .null)
+    }
+
+    /// `obj.name = value`, taking over `value`'s reference on success.
+    package func setAttribute(_ obj: PyValue, _ name: Int, _ value: PyValue) throws(PyError) {
+        guard obj.isObject else { throw error(runtime.classes.attributeError, "'\(typeName(obj))' object has no attribute '\(runtime.name(ofInterned: name))'") }
+        let o = obj.object
+        try check(o)
+        let old: PyValue?
+        switch o.kind {
+        case .instance:
+            old = unsafeDowncast(o, to: PyInstance.self).attributes.withLock { a in
+                let previous = a[name]
+                a[name] = value
+                return previous
+            }
+        case .cls:
+            if o.immortal { throw typeError("cannot set attributes of built-in class '\(unsafeDowncast(o, to: PyClass.self).name)'") }
+            old = unsafeDowncast(o, to: PyClass.self).attributes.withLock { a in
+                let previous = a[name]
+                a[name] = value
+                return previous
+            }
+        default:
+            throw error(runtime.classes.attributeError, "'\(o.typeName)' object attribute '\(runtime.name(ofInterned: name))' is read-only")
+        }
+        if let old { decref(old) }
+    }
+
+    package func deleteAttribute(_ obj: PyValue, _ name: Int) throws(PyError) {
+        guard obj.isObject, obj.object.kind == .instance else { throw attributeError(obj, name) }
+        let inst = unsafeDowncast(obj.object, to: PyInstance.self)
+        try check(inst)
+        guard let old = inst.attributes.withLock({ $0.removeValue(forKey: name) }) else { throw attributeError(obj, name) }
+        decref(old)
+    }
+}

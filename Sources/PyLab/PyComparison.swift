@@ -1,0 +1,117 @@
+import LabCore
+
+/// Equality, ordering and `in` on snippet values.
+extension PyThreadState {
+    package func equals(_ a: PyValue, _ b: PyValue, depth: Int = 0) throws(PyError) -> Bool {
+        if a == b { return !(a.isObject && a.object.isFreed && false) }
+        if let x = asInt(a), let y = asInt(b) { return x == y }
+        guard a.isObject, b.isObject else {
+            if a.isObject, a.object.kind == .instance { return try instanceEquals(a, b) }
+            if b.isObject, b.object.kind == .instance { return try instanceEquals(b, a) }
+            return false
+        }
+        let oa = a.object, ob = b.object
+        try check(oa)
+        try check(ob)
+        if depth > 50 { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded in comparison") }
+        switch (oa.kind, ob.kind) {
+        case (.str, .str): return unsafeDowncast(oa, to: PyStr.self).value == unsafeDowncast(ob, to: PyStr.self).value
+        case (.list, .list), (.tuple, .tuple):
+            let x = sequenceItems(oa), y = sequenceItems(ob)
+            guard x.count == y.count else { return false }
+            for (p, q) in zip(x, y) where try !equals(p, q, depth: depth + 1) { return false }
+            return true
+        case (.range, .range):
+            let x = unsafeDowncast(oa, to: PyRange.self), y = unsafeDowncast(ob, to: PyRange.self)
+            return x.start == y.start && x.stop == y.stop && x.step == y.step
+        case (.dict, .dict):
+            let x = unsafeDowncast(oa, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
+            let ys = unsafeDowncast(ob, to: PyDict.self).storage.withLock { $0 }
+            guard x.count == ys.count else { return false }
+            for e in x {
+                guard let i = ys.keys[try dictKey(e.key)], let other = ys.entries[i] else { return false }
+                if try !equals(e.value, other.value, depth: depth + 1) { return false }
+            }
+            return true
+        case (.instance, _): return try instanceEquals(a, b)
+        case (_, .instance): return try instanceEquals(b, a)
+        default: return false
+        }
+    }
+
+    package func instanceEquals(_ a: PyValue, _ b: PyValue) throws(PyError) -> Bool {
+        let inst = unsafeDowncast(a.object, to: PyInstance.self)
+        if let method = inst.cls.lookup(runtime.names.eqID) {
+            let r = try call(method, [a, b])
+            defer { decref(r) }
+            return try truthy(r)
+        }
+        return a == b
+    }
+
+    package func sequenceItems(_ o: PyObject) -> [PyValue] {
+        switch o.kind {
+        case .list: return unsafeDowncast(o, to: PyList.self).items.withLock { $0 }
+        case .tuple: return unsafeDowncast(o, to: PyTuple.self).items
+        default: return []
+        }
+    }
+
+    /// -1, 0, 1 for the ordered kinds (ints, strings, lists, tuples).
+    package func order(_ a: PyValue, _ b: PyValue, _ op: Op) throws(PyError) -> Int {
+        if let x = asInt(a), let y = asInt(b) { return x < y ? -1 : x == y ? 0 : 1 }
+        if let x = string(a), let y = string(b) { return x < y ? -1 : x == y ? 0 : 1 }
+        if a.isObject, b.isObject, a.object.kind == b.object.kind, a.object.kind == .list || a.object.kind == .tuple {
+            let x = sequenceItems(a.object), y = sequenceItems(b.object)
+            for (p, q) in zip(x, y) {
+                if try equals(p, q) { continue }
+                return try order(p, q, op)
+            }
+            return x.count < y.count ? -1 : x.count == y.count ? 0 : 1
+        }
+        throw typeError("'\(Self.symbol(op))' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    package func compare(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
+        let comparison: PyInt.Comparison
+        switch op {
+        case .compareLT: comparison = .less
+        case .compareLE: comparison = .lessOrEqual
+        case .compareGT: comparison = .greater
+        default: comparison = .greaterOrEqual
+        }
+        return .bool(comparison.holds(try order(a, b, op), 0))
+    }
+
+    package func contains(_ container: PyValue, _ item: PyValue) throws(PyError) -> Bool {
+        guard container.isObject else { throw typeError("argument of type '\(typeName(container))' is not iterable") }
+        let o = container.object
+        try check(o)
+        switch o.kind {
+        case .str:
+            guard let needle = string(item) else { throw typeError("'in <string>' requires string as left operand, not \(typeName(item))") }
+            let hay = unsafeDowncast(o, to: PyStr.self).value
+            return needle.isEmpty || hay.pyContains(needle)
+        case .list, .tuple:
+            for v in sequenceItems(o) where try equals(v, item) { return true }
+            return false
+        case .dict:
+            let key = try dictKey(item)
+            return unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.keys[key] != nil }
+        case .range:
+            let r = unsafeDowncast(o, to: PyRange.self)
+            guard let x = asInt(item) else { return false }
+            if r.step > 0 { return x >= r.start && x < r.stop && (x - r.start) % r.step == 0 }
+            return x <= r.start && x > r.stop && (r.start - x) % (-r.step) == 0
+        default:
+            let it = try iterate(container)
+            defer { decref(it) }
+            while let v = try iterNext(it) {
+                let same = try equals(v, item)
+                decref(v)
+                if same { return true }
+            }
+            return false
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import LabCore
+
+/// Dict keys, building and reading dicts.
+extension PyThreadState {
+    package func dictKey(_ v: PyValue) throws(PyError) -> PyKey {
+        if v.isInt { return .int(v.intValue) }
+        if v == .true { return .int(1) }
+        if v == .false { return .int(0) }
+        if v == .none { return .none }
+        if let s = string(v) { return .str(s) }
+        if v.isObject, v.object.kind == .tuple {
+            return .tuple(try unsafeDowncast(v.object, to: PyTuple.self).items.pyMap { (x: PyValue) throws(PyError) in try dictKey(x) })
+        }
+        throw typeError("unhashable type: '\(typeName(v))'")
+    }
+
+    package func buildDict(_ start: UnsafeMutablePointer<PyValue>, pairs: Int) throws(PyError) -> PyValue {
+        let d = PyDict(id: runtime.heap.newID(), owner: ownerForNew)
+        for i in 0..<pairs {
+            let k = start[2 * i], v = start[2 * i + 1]
+            try dictSet(d, k, v)
+        }
+        return allocate(d)
+    }
+
+    /// `d[k] = v` with borrowed `k` and `v`.
+    package func dictSet(_ d: PyDict, _ k: PyValue, _ v: PyValue) throws(PyError) {
+        let key = try dictKey(k)
+        incref(v)
+        let old: PyValue? = d.storage.withLock { s in
+            if let i = s.keys[key], let entry = s.entries[i] {
+                s.entries[i] = (entry.key, v)
+                return entry.value
+            }
+            s.entries.append((k, v))
+            s.keys[key] = s.entries.count - 1
+            return nil
+        }
+        if let old { decref(old) } else { incref(k) }
+    }
+
+    package func dictGet(_ d: PyDict, _ k: PyValue) throws(PyError) -> PyValue? {
+        let key = try dictKey(k)
+        return d.storage.withLock { s -> PyValue? in
+            guard let i = s.keys[key], let entry = s.entries[i] else { return nil }
+            incref(entry.value)
+            return entry.value
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Synchronization
+import LabCore
+
+/// `iter`, `next`, collecting and unpacking.
+extension PyThreadState {
+    package func iterate(_ v: PyValue) throws(PyError) -> PyValue {
+        guard v.isObject else { throw typeError("'\(typeName(v))' object is not iterable") }
+        let o = v.object
+        try check(o)
+        switch o.kind {
+        case .list, .tuple:
+            incref(v)
+            return allocate(PySeqIterator(sequence: v, id: runtime.heap.newID(), owner: ownerForNew))
+        case .str:
+            let chars = unsafeDowncast(o, to: PyStr.self).value.map { newString(String($0)) }
+            return allocate(PySeqIterator(sequence: newTuple(chars), id: runtime.heap.newID(), owner: ownerForNew))
+        case .dict:
+            let keys = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }
+            for k in keys { incref(k) }
+            return allocate(PySeqIterator(sequence: newTuple(keys), id: runtime.heap.newID(), owner: ownerForNew))
+        case .range:
+            let r = unsafeDowncast(o, to: PyRange.self)
+            return allocate(PyRangeIterator(start: r.start, stop: r.stop, step: r.step, id: runtime.heap.newID(), owner: ownerForNew))
+        case .generator, .rangeIterator, .seqIterator:
+            incref(v)
+            return v
+        case .instance:
+            let inst = unsafeDowncast(o, to: PyInstance.self)
+            guard let method = inst.cls.lookup(runtime.names.iterID) else {
+                throw typeError("'\(inst.cls.name)' object is not iterable")
+            }
+            return try call(method, [v])
+        default:
+            throw typeError("'\(o.typeName)' object is not iterable")
+        }
+    }
+
+    /// The next value (owned), or nil at the end (StopIteration).
+    package func iterNext(_ it: PyValue) throws(PyError) -> PyValue? {
+        guard it.isObject else { throw typeError("'\(typeName(it))' object is not an iterator") }
+        let o = it.object
+        try check(o)
+        switch o.kind {
+        case .rangeIterator:
+            let r = unsafeDowncast(o, to: PyRangeIterator.self)
+            let n = r.next.load(ordering: .relaxed)
+            guard r.step > 0 ? n < r.stop : n > r.stop else { return nil }
+            r.next.store(n &+ r.step, ordering: .relaxed)
+            return .int(n)
+        case .seqIterator:
+            let s = unsafeDowncast(o, to: PySeqIterator.self)
+            let seq = s.sequence.object
+            try check(seq)
+            let i = s.index.load(ordering: .relaxed)
+            let item: PyValue?
+            switch seq.kind {
+            case .list: item = unsafeDowncast(seq, to: PyList.self).items.withLock { i < $0.count ? $0[i] : nil }
+            case .tuple:
+                let items = unsafeDowncast(seq, to: PyTuple.self).items
+                item = i < items.count ? items[i] : nil
+            default: item = nil
+            }
+            guard let item else { return nil }
+            s.index.store(i + 1, ordering: .relaxed)
+            incref(item)
+            return item
+        case .generator:
+            return try resume(unsafeDowncast(o, to: PyGenerator.self))
+        case .instance:
+            let inst = unsafeDowncast(o, to: PyInstance.self)
+            guard let method = inst.cls.lookup(runtime.names.nextID) else {
+                throw typeError("'\(inst.cls.name)' object is not an iterator")
+            }
+            do throws(PyError) {
+                return try call(method, [it])
+            } catch {
+                if error.type.isSubclass(of: runtime.classes.stopIteration) {
+                    var e = error
+                    releaseInstance(&e)
+                    return nil
+                }
+                throw error
+            }
+        default:
+            throw typeError("'\(o.typeName)' object is not an iterator")
+        }
+    }
+
+    /// Every value of an iterable (owned references).
+    package func collect(_ iterable: PyValue, limit: Int = 1 << 26) throws(PyError) -> [PyValue] {
+        if iterable.isObject {
+            let o = iterable.object
+            try check(o)
+            if o.kind == .list || o.kind == .tuple {
+                let items = sequenceItems(o)
+                for v in items { incref(v) }
+                return items
+            }
+        }
+        let it = try iterate(iterable)
+        defer { decref(it) }
+        var items: [PyValue] = []
+        do throws(PyError) {
+            while let v = try iterNext(it) {
+                items.append(v)
+                if items.count > limit { throw error(runtime.classes.memoryError, "too many items") }
+            }
+        } catch {
+            for v in items { decref(v) }
+            throw error
+        }
+        return items
+    }
+
+    package func unpack(_ v: PyValue, count: Int) throws(PyError) -> [PyValue] {
+        let items = try collect(v, limit: count + 1)
+        guard items.count == count else {
+            for x in items { decref(x) }
+            if items.count > count { throw valueError("too many values to unpack (expected \(count))") }
+            throw valueError("not enough values to unpack (expected \(count), got \(items.count))")
+        }
+        return items
+    }
+}

@@ -1,0 +1,139 @@
+import LabCore
+
+/// Indexing, slicing, storing and deleting items.
+extension PyThreadState {
+    package func normalizeIndex(_ index: PyValue, count: Int, what: String) throws(PyError) -> Int {
+        guard let i = asInt(index) else { throw typeError("\(what) indices must be integers or slices, not \(typeName(index))") }
+        let j = i < 0 ? i + count : i
+        guard j >= 0 && j < count else { throw error(runtime.classes.indexError, "\(what) index out of range") }
+        return j
+    }
+
+    package func getItem(_ obj: PyValue, _ index: PyValue) throws(PyError) -> PyValue {
+        guard obj.isObject else { throw typeError("'\(typeName(obj))' object is not subscriptable") }
+        let o = obj.object
+        try check(o)
+        let slice: PySlice? = index.isObject && index.object.kind == .slice ? unsafeDowncast(index.object, to: PySlice.self) : nil
+        switch o.kind {
+        case .list:
+            let list = unsafeDowncast(o, to: PyList.self)
+            if let slice {
+                let items = list.items.withLock { items in slice.indices(count: items.count).map { items[$0] } }
+                for v in items { incref(v) }
+                return newList(items)
+            }
+            var failure: PyError?
+            let v = list.items.withLock { items -> PyValue in
+                do throws(PyError) {
+                    let i = try normalizeIndex(index, count: items.count, what: "list")
+                    incref(items[i])
+                    return items[i]
+                } catch {
+                    failure = error
+                    return .none
+                }
+            }
+            if let failure { throw failure }
+            return v
+        case .tuple:
+            let items = unsafeDowncast(o, to: PyTuple.self).items
+            if let slice {
+                let picked = slice.indices(count: items.count).map { items[$0] }
+                for v in picked { incref(v) }
+                return newTuple(picked)
+            }
+            let v = items[try normalizeIndex(index, count: items.count, what: "tuple")]
+            incref(v)
+            return v
+        case .str:
+            let chars = Array(unsafeDowncast(o, to: PyStr.self).value)
+            if let slice { return newString(String(slice.indices(count: chars.count).map { chars[$0] })) }
+            return newString(String(chars[try normalizeIndex(index, count: chars.count, what: "string")]))
+        case .range:
+            let r = unsafeDowncast(o, to: PyRange.self)
+            let i = try normalizeIndex(index, count: r.count, what: "range object")
+            return try int(r.start + i * r.step)
+        case .dict:
+            guard let v = try dictGet(unsafeDowncast(o, to: PyDict.self), index) else {
+                throw error(runtime.classes.keyError, try repr(index))
+            }
+            return v
+        default:
+            throw typeError("'\(o.typeName)' object is not subscriptable")
+        }
+    }
+
+    /// `obj[index] = value`; takes over `value`'s reference on success.
+    package func storeSubscript(_ obj: PyValue, _ index: PyValue, _ value: PyValue) throws(PyError) {
+        guard obj.isObject else { throw typeError("'\(typeName(obj))' object does not support item assignment") }
+        let o = obj.object
+        try check(o)
+        switch o.kind {
+        case .list:
+            var failure: PyError?
+            let old = unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue in
+                do throws(PyError) {
+                    let i = try normalizeIndex(index, count: items.count, what: "list assignment")
+                    let old = items[i]
+                    items[i] = value
+                    return old
+                } catch {
+                    failure = error
+                    return .none
+                }
+            }
+            if let failure { throw failure }
+            decref(old)
+        case .dict:
+            try dictSet(unsafeDowncast(o, to: PyDict.self), index, value)
+            decref(value)
+        default:
+            throw typeError("'\(o.typeName)' object does not support item assignment")
+        }
+    }
+
+    package func deleteSubscript(_ obj: PyValue, _ index: PyValue) throws(PyError) {
+        guard obj.isObject else { throw typeError("'\(typeName(obj))' object does not support item deletion") }
+        let o = obj.object
+        try check(o)
+        switch o.kind {
+        case .list:
+            var failure: PyError?
+            let old = unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue in
+                do throws(PyError) {
+                    let i = try normalizeIndex(index, count: items.count, what: "list assignment")
+                    return items.remove(at: i)
+                } catch {
+                    failure = error
+                    return .none
+                }
+            }
+            if let failure { throw failure }
+            decref(old)
+        case .dict:
+            let key = try dictKey(index)
+            let removed = unsafeDowncast(o, to: PyDict.self).storage.withLock { s -> (PyValue, PyValue)? in
+                guard let i = s.keys[key], let e = s.entries[i] else { return nil }
+                s.keys[key] = nil
+                s.entries[i] = nil
+                return (e.key, e.value)
+            }
+            guard let removed else { throw error(runtime.classes.keyError, try repr(index)) }
+            decref(removed.0)
+            decref(removed.1)
+        default:
+            throw typeError("'\(o.typeName)' object does not support item deletion")
+        }
+    }
+
+    package func makeSlice(_ a: PyValue, _ b: PyValue, _ c: PyValue) throws(PyError) -> PyValue {
+        func part(_ v: PyValue) throws(PyError) -> Int? {
+            if v == .none { return nil }
+            guard let i = asInt(v) else { throw typeError("slice indices must be integers or None") }
+            return i
+        }
+        let step = try part(c)
+        if step == 0 { throw valueError("slice step cannot be zero") }
+        return allocate(PySlice(start: try part(a), stop: try part(b), step: step, id: runtime.heap.newID(), owner: ownerForNew))
+    }
+}

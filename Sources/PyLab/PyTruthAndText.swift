@@ -1,0 +1,182 @@
+import LabCore
+
+/// Truth values, `str`, `repr` and format specs of snippet values.
+extension PyThreadState {
+    package func truthy(_ v: PyValue) throws(PyError) -> Bool {
+        if v == .true { return true }
+        if v == .false || v == .none { return false }
+        if v.isInt { return v.intValue != 0 }
+        if v.isBuiltin { return true }
+        let o = v.object
+        try check(o)
+        switch o.kind {
+        case .str: return !unsafeDowncast(o, to: PyStr.self).value.isEmpty
+        case .list: return unsafeDowncast(o, to: PyList.self).items.withLock { !$0.isEmpty }
+        case .tuple: return !unsafeDowncast(o, to: PyTuple.self).items.isEmpty
+        case .dict: return unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count > 0 }
+        case .range: return unsafeDowncast(o, to: PyRange.self).count > 0
+        case .instance:
+            let inst = unsafeDowncast(o, to: PyInstance.self)
+            if let method = inst.cls.lookup(runtime.names.boolID) {
+                let r = try call(method, [v])
+                defer { decref(r) }
+                return r == .true
+            }
+            if let method = inst.cls.lookup(runtime.names.lenID) {
+                let r = try call(method, [v])
+                defer { decref(r) }
+                return (asInt(r) ?? 0) != 0
+            }
+            return true
+        default: return true
+        }
+    }
+
+    package func str(_ v: PyValue) throws(PyError) -> String {
+        if let s = string(v) { return s }
+        if v.isObject, v.object.kind == .instance {
+            let inst = unsafeDowncast(v.object, to: PyInstance.self)
+            if let method = inst.cls.lookup(runtime.names.strID) {
+                let r = try call(method, [v])
+                defer { decref(r) }
+                guard let s = string(r) else { throw typeError("__str__ returned non-string (type \(typeName(r)))") }
+                return s
+            }
+            if inst.cls.isSubclass(of: runtime.classes.baseException) { return try exceptionMessage(inst) }
+        }
+        return try repr(v)
+    }
+
+    package func exceptionMessage(_ inst: PyInstance) throws(PyError) -> String {
+        switch inst.arguments.count {
+        case 0: return ""
+        case 1: return try str(inst.arguments[0])
+        default: return "(" + (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a) }).joined(separator: ", ") + ")"
+        }
+    }
+
+    package static func quote(_ s: String) -> String {
+        let useDouble = s.contains("'") && !s.contains("\"")
+        let q: Character = useDouble ? "\"" : "'"
+        var out = String(q)
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if c == q { out += "\\" + String(q) } else { out.append(c) }
+            }
+        }
+        out.append(q)
+        return out
+    }
+
+    package func repr(_ v: PyValue, depth: Int = 0) throws(PyError) -> String {
+        if v.isInt { return String(v.intValue) }
+        if v == .true { return "True" }
+        if v == .false { return "False" }
+        if v == .none { return "None" }
+        if v.isBuiltin { return "<built-in function \(Builtins.table[v.builtinIndex].name)>" }
+        if depth > 20 { return "..." }
+        let o = v.object
+        if o.isFreed { return "<freed \(o.typeName) #\(o.id)>" }
+        switch o.kind {
+        case .str: return Self.quote(unsafeDowncast(o, to: PyStr.self).value)
+        case .list:
+            let items = unsafeDowncast(o, to: PyList.self).items.withLock { $0 }
+            return "[" + (try items.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "]"
+        case .tuple:
+            let items = unsafeDowncast(o, to: PyTuple.self).items
+            let inner = (try items.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ")
+            return "(" + inner + (items.count == 1 ? ",)" : ")")
+        case .dict:
+            let entries = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
+            var parts: [String] = []
+            for e in entries { parts.append(try repr(e.key, depth: depth + 1) + ": " + repr(e.value, depth: depth + 1)) }
+            return "{" + parts.joined(separator: ", ") + "}"
+        case .function: return "<function \(unsafeDowncast(o, to: PyFunction.self).name)>"
+        case .cls: return "<class '\(unsafeDowncast(o, to: PyClass.self).name)'>"
+        case .instance:
+            let inst = unsafeDowncast(o, to: PyInstance.self)
+            if let method = inst.cls.lookup(runtime.names.reprID) {
+                let r = try call(method, [v])
+                defer { decref(r) }
+                guard let s = string(r) else { throw typeError("__repr__ returned non-string") }
+                return s
+            }
+            if inst.cls.isSubclass(of: runtime.classes.baseException) {
+                let args = (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a, depth: depth + 1) }).joined(separator: ", ")
+                return "\(inst.cls.name)(\(args))"
+            }
+            return "<\(inst.cls.name) object #\(o.id)>"
+        case .method: return "<bound method #\(o.id)>"
+        case .builtinMethod: return "<built-in method \(Builtins.table[unsafeDowncast(o, to: PyBuiltinMethod.self).builtin].name)>"
+        case .generator: return "<generator object \(unsafeDowncast(o, to: PyGenerator.self).name) #\(o.id)>"
+        case .range:
+            let r = unsafeDowncast(o, to: PyRange.self)
+            return r.step == 1 ? "range(\(r.start), \(r.stop))" : "range(\(r.start), \(r.stop), \(r.step))"
+        case .rangeIterator: return "<range_iterator #\(o.id)>"
+        case .seqIterator: return "<iterator #\(o.id)>"
+        case .lock: return "<\(unsafeDowncast(o, to: PyLock.self).isLocked ? "locked" : "unlocked") Lock #\(o.id)>"
+        case .slice:
+            let s = unsafeDowncast(o, to: PySlice.self)
+            func t(_ x: Int?) -> String { x.map(String.init) ?? "None" }
+            return "slice(\(t(s.start)), \(t(s.stop)), \(t(s.step)))"
+        }
+    }
+
+    /// f-string formatting: `{x}`, `{x!r}`, `{x:>8}`, `{x:,}`, `{x:05d}`, `{x:x}`.
+    package func format(_ v: PyValue, repr useRepr: Bool, spec: String?) throws(PyError) -> String {
+        var text = useRepr ? try repr(v) : try str(v)
+        guard let spec, !spec.isEmpty else { return text }
+        var chars = Array(spec)
+        var fill: Character = " "
+        var align: Character?
+        if chars.count >= 2, "<>^".contains(chars[1]) { fill = chars[0]; align = chars[1]; chars.removeFirst(2) }
+        else if let f = chars.first, "<>^".contains(f) { align = f; chars.removeFirst() }
+        var zero = false
+        if chars.first == "0" { zero = true; chars.removeFirst() }
+        var width = 0
+        while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
+        var comma = false
+        if chars.first == "," || chars.first == "_" { comma = true; chars.removeFirst() }
+        let type = chars.first
+        if let n = asInt(v), !useRepr {
+            switch type {
+            case "x": text = String(n, radix: 16)
+            case "X": text = String(n, radix: 16).uppercased()
+            case "b": text = String(n, radix: 2)
+            case "o": text = String(n, radix: 8)
+            case "d", nil: text = String(n)
+            default: throw valueError("Unknown format code '\(type.map(String.init) ?? "")' for object of type 'int'")
+            }
+            if comma {
+                let negative = text.hasPrefix("-")
+                var digits = Array(negative ? String(text.dropFirst()) : text)
+                var grouped = ""
+                while digits.count > 3 {
+                    grouped = "," + String(digits.suffix(3)) + grouped
+                    digits.removeLast(3)
+                }
+                text = (negative ? "-" : "") + String(digits) + grouped
+            }
+            if zero && align == nil && text.count < width {
+                let negative = text.hasPrefix("-")
+                let body = negative ? String(text.dropFirst()) : text
+                text = (negative ? "-" : "") + String(repeating: "0", count: width - text.count) + body
+            }
+            if align == nil { align = ">" }
+        } else if type != nil && type != "s" {
+            throw valueError("Unknown format code '\(type.map(String.init) ?? "")' for object of type '\(typeName(v))'")
+        }
+        let pad = max(0, width - text.count)
+        guard pad > 0 else { return text }
+        switch align ?? "<" {
+        case ">": return String(repeating: fill, count: pad) + text
+        case "^": return String(repeating: fill, count: pad / 2) + text + String(repeating: fill, count: pad - pad / 2)
+        default: return text + String(repeating: fill, count: pad)
+        }
+    }
+}
