@@ -192,3 +192,73 @@ pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, 
 int conclab_accept_cloexec(int fd, int nonblocking) {
     return accept4(fd, NULL, NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
 }
+
+// ---- Containment of a replayed lab (Landlock) ----
+#include <linux/landlock.h>
+#include <sys/stat.h>
+
+int conclab_landlock_abi(void) {
+#ifdef SYS_landlock_create_ruleset
+    return (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+#ifdef SYS_landlock_create_ruleset
+static int add_rule(int ruleset, const char *path, __u64 directory_rights, __u64 file_rights) {
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) { int e = errno; close(fd); errno = e; return -1; }
+    struct landlock_path_beneath_attr rule = {
+        .allowed_access = S_ISDIR(st.st_mode) ? directory_rights : file_rights,
+        .parent_fd = fd,
+    };
+    int rc = (int)syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+#endif
+
+int conclab_landlock_confine(const char *const *exec_paths, int exec_count, const char *const *write_paths, int write_count) {
+#ifdef SYS_landlock_create_ruleset
+    int abi = conclab_landlock_abi();
+    if (abi < 1) return -1;
+    __u64 write_rights = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE
+        | LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG
+        | LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK
+        | LANDLOCK_ACCESS_FS_MAKE_SYM;
+    __u64 file_write_rights = LANDLOCK_ACCESS_FS_WRITE_FILE;
+    if (abi >= 2) write_rights |= LANDLOCK_ACCESS_FS_REFER;
+#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
+    if (abi >= 3) { write_rights |= LANDLOCK_ACCESS_FS_TRUNCATE; file_write_rights |= LANDLOCK_ACCESS_FS_TRUNCATE; }
+#endif
+    struct landlock_ruleset_attr attr = { .handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE | write_rights };
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+    if (ruleset < 0) return -1;
+    for (int i = 0; i < exec_count; i++) {
+        if (add_rule(ruleset, exec_paths[i], LANDLOCK_ACCESS_FS_EXECUTE, LANDLOCK_ACCESS_FS_EXECUTE) != 0 && errno != ENOENT) {
+            int e = errno; close(ruleset); errno = e; return -1;
+        }
+    }
+    for (int i = 0; i < write_count; i++) {
+        if (add_rule(ruleset, write_paths[i], write_rights, file_write_rights) != 0 && errno != ENOENT) {
+            int e = errno; close(ruleset); errno = e; return -1;
+        }
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) { int e = errno; close(ruleset); errno = e; return -1; }
+    int rc = (int)syscall(SYS_landlock_restrict_self, ruleset, 0);
+    int e = errno;
+    close(ruleset);
+    errno = e;
+    return rc;
+#else
+    (void)exec_paths; (void)exec_count; (void)write_paths; (void)write_count;
+    errno = ENOSYS;
+    return -1;
+#endif
+}

@@ -47,4 +47,12 @@ int conclab_peek_child(pid_t pid, int *kind, int *value);
 pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, long long *sys_us, long long *maxrss_kb);
 // accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK when asked): the new socket is close-on-exec from birth.
 int conclab_accept_cloexec(int fd, int nonblocking);
+/// The Landlock ABI version the kernel offers (1 and up), or -1 with errno (ENOSYS, EOPNOTSUPP) when it has none.
+int conclab_landlock_abi(void);
+/// Confines the calling process and every child it starts from now on: a file may be executed only if it is one of
+/// `exec_paths` (or beneath one that is a directory), and written, created, renamed or removed only beneath
+/// `write_paths`. Sets no_new_privs. Missing paths are skipped. 0, or -1 with errno.
+int conclab_landlock_confine(const char *const *exec_paths, int exec_count, const char *const *write_paths, int write_count);
+
 #endif
+
