@@ -83,7 +83,12 @@ struct ReplayMode: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay labs with no person: run each step's commands, then its checks.",
-        discussion: "Exit status 0 only if every check passed; a lab whose requirements are not met is skipped. Each lab runs in a fresh session confined to a scratch folder.")
+        discussion: """
+            Exit status 0 only if every check passed; a lab whose requirements are not met is skipped. Each lab runs in a \
+            fresh session confined to a scratch folder, within bounds: a step may take 60 s and a lab 300 s unless they ask \
+            for more (at most 600 s and 1800 s), a lab may print 8 MiB and write 64 MiB. The scratch folder is removed \
+            however replay ends; one left by a replay that was killed outright is removed by the next.
+            """)
 
     @Flag(help: "Print a machine-readable summary (one JSON object) instead of the transcript.")
     var json = false
@@ -94,21 +99,49 @@ struct ReplayMode: ParsableCommand {
     @Argument(help: "Lab files or folders (searched for *.md).", completion: .file())
     var paths: [String]
 
+    /// Ends the replay by `signal`, leaving no scratch folder and nothing the labs started.
+    static func abandon(by signal: Int32) -> Never {
+        LabReplayer.abandonAll()
+        Signals.dieBy(signal)
+    }
+
     func run() throws {
-        let files = LabCatalog.files(in: paths)
+        // A closed stdout is EPIPE on a write (then the replay ends by SIGPIPE after cleaning up), not a sudden death.
+        Signals.ignoreBrokenPipe()
+        do {
+            try Signals.watch(onInterrupt: { Self.abandon(by: Signals.interrupt) }, onTerminate: { Self.abandon(by: $0) })
+        } catch {
+            throw ValidationError("cannot start: \(error)")
+        }
+        // What a replay killed outright (SIGKILL, a crash) left behind.
+        Scratch.sweepStale()
+        let output = Output(color: false)
+        let discovery = LabCatalog.discover(paths)
+        for note in discovery.skipped { output.say("conclab: \(note)\n", to: 2) }
+        let files = discovery.files
         guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
+        var limits = ReplayLimits()
+        limits.onStuck = { message in
+            try? FileDescriptor.standardError.writeAll("conclab: \(message); giving up the replay\n".escapingControlCharacters())
+            LabReplayer.abandonAll()
+            System.immediateExit(1)
+        }
         var reports: [ReplayReport] = []
         var failures = 0
-        let output = Output(color: false)
         for path in files {
             let lab: Lab
-            do { lab = try LabParser.parse(try Files.readText(path), path: path) } catch {
+            do { lab = try LabParser.parse(try LabCatalog.readLab(path), path: path) } catch {
                 output.say("✗ \(error)\n", to: 2)
                 failures += 1
                 continue
             }
             if let lang, lab.language.rawValue != lang { continue }
-            let report = LabReplayer.replay(lab) { line in if !json { output.say(line + "\n") } }
+            let report = LabReplayer.replay(lab, registry: .standard, limits: limits) { line in
+                guard !json else { return }
+                do throws(OSError) { try FileDescriptor.standardOutput.writeAll(line + "\n") } catch {
+                    if error.isBrokenConnection { Self.abandon(by: Signals.brokenPipe) }
+                }
+            }
             if report.status == .failed { failures += 1 }
             reports.append(report)
         }
@@ -134,10 +167,12 @@ struct LintMode: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let files = LabCatalog.files(in: paths)
+        let output = Output(color: false)
+        let discovery = LabCatalog.discover(paths)
+        for note in discovery.skipped { output.say("conclab: \(note)\n", to: 2) }
+        let files = discovery.files
         guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
         let errors = LabLinter.lint(paths)
-        let output = Output(color: false)
         for error in errors { output.say("\(error)\n") }
         output.write("\(files.count) lab files, \(errors.count) problems\n", to: errors.isEmpty ? 1 : 2)
         if !errors.isEmpty { throw ExitCode(1) }

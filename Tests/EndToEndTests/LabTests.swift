@@ -97,6 +97,49 @@ extension EndToEnd {
             #expect(clean.status == 0, "\(clean)")
         }
 
+        /// A replay killed by a signal must not leave its scratch folder, nor one an earlier replay that was killed
+        /// outright (SIGKILL: no handler runs) left behind. TMPDIR is private, so the test sees only its own folders.
+        @Test("a replay ended by SIGTERM or Ctrl-C removes its scratch folder; one of a dead replay is swept at start", arguments: [Signals.terminate, Signals.interrupt])
+        func signalLeavesNoScratchFolder(signal: Int32) throws {
+            let dir = try TemporaryDirectory("scratch")
+            defer { dir.remove() }
+            let temporary = dir.file("tmp")
+            try FileManager.default.createDirectory(atPath: temporary + "/conclab-lab-99999999-old-abcdef", withIntermediateDirectories: true)
+            _ = try dir.write("slow.md", labFile("## Sleep\n```conclab\nsleep 30000\n```\n", id: "slow"))
+            let run = try Launched(executable: try Conclab.binary(), arguments: ["replay", dir.file("slow.md")],
+                                   environment: ["TMPDIR": temporary])
+            defer { run.cleanUp() }
+            func folders() -> [String] { Files.list(temporary).filter { $0.hasPrefix("conclab-lab-") } }
+            let started = eventually(within: 20) {
+                folders().contains { $0.hasPrefix("conclab-lab-\(run.pid)-slow-") } && run.stdout.contains("conclab> sleep 30000")
+            }
+            #expect(started, "no scratch folder appeared: \(folders())\n\(run.stdout)\(run.stderr)")
+            #expect(!folders().contains("conclab-lab-99999999-old-abcdef/"), "the stale folder was not swept")
+            try ChildProcess.signal(run.pid, signal)
+            let result = try run.finish(within: 20)
+            #expect(result.termination == .signaled(signal), "\(result)")
+            #expect(folders().isEmpty, "left behind: \(folders())")
+        }
+
+        @Test("lint and replay skip a link to /, a link loop and a FIFO named x.md, and finish")
+        func discoveryStaysInItsFolder() throws {
+            let dir = try TemporaryDirectory("discovery")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            _ = try dir.write("en/01-probe.md", labFile("## Echo\n```conclab\necho 5\n```\n"))
+            try Files.makeSymbolicLink(dir.file("en/root"), to: "/")
+            try Files.makeSymbolicLink(dir.file("en/loop"), to: "..")
+            try Files.makeFIFO(dir.file("en/x.md"))
+            let replay = try runConclab(["replay", dir.file("en")])
+            #expect(replay.status == 0, "\(replay)")
+            #expect(replay.stdout.contains("1 labs: 1 passed"), "\(replay)")
+            #expect(replay.stderr.contains("en/root: a symbolic link to /, outside"), "\(replay)")
+            #expect(replay.stderr.contains("en/loop: a symbolic link to"), "\(replay)")
+            #expect(replay.stderr.contains("en/x.md: a FIFO, not a regular file; skipped"), "\(replay)")
+            let lint = try runConclab(["lint", dir.file("en")])
+            #expect(lint.stderr.contains("1 lab files"), "\(lint)")
+        }
+
         @Test("a guided session: start the tour, pass a step with Tab, get a hint, and find the progress after a restart")
         func guidedSession() throws {
             let state = try TemporaryDirectory("state")

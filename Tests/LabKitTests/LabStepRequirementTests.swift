@@ -283,7 +283,7 @@ struct LabStepRequirementLintTests {
         let body = "## S\n```requires\npy thon!\n```\n```conclab\necho\n```\n"
         let (errors, dir) = try twins(en: body, ru: body)
         defer { Files.removeTree(dir) }
-        #expect(errors.map(\.description).contains(dir + "/en/01-t.md:9: unknown requirement 'py thon!' (a program name such as python3, or 'cores: N')"), "\(errors)")
+        #expect(errors.map(\.description).contains(dir + "/en/01-t.md:9: unknown requirement 'py thon!' (a program name such as python3, 'cores: N' or 'timeout: SECONDS')"), "\(errors)")
         #expect(errors.map(\.description).contains { $0.hasPrefix(dir + "/ru/01-t.md:9: unknown requirement") }, "\(errors)")
     }
 }

@@ -55,6 +55,10 @@ package struct SetCommand: Command {
                 let names = session.objects.limits.map(\.0).joined(separator: ", ")
                 throw UsageError("set limit takes a name (\(names)) and a whole number", usage: arguments.usage)
             }
+            // A replayed lab is someone else's: it may lower a cap but not raise it past the default.
+            if session.sandbox != nil, let ceiling = session.objects.defaultLimit(values[0]), n > ceiling {
+                throw CommandError("a replayed lab may not raise limit.\(values[0]) above its default of \(ceiling)")
+            }
             try session.objects.setLimit(values[0], n)
             return .text("limit.\(values[0]): \(n)")
         }

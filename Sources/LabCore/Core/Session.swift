@@ -52,6 +52,30 @@ public final class Cancellation: Sendable {
     }
 }
 
+/// A running total of bytes with a ceiling, shared by every command of a replayed lab.
+public final class ByteMeter: Sendable {
+    public let limit: Int
+    private let total = Atomic<Int>(0)
+    private let refusedFlag = Atomic<Bool>(false)
+    public init(limit: Int) { self.limit = limit }
+    public var value: Int { total.load(ordering: .relaxed) }
+    /// Whether an `add` was ever refused: the lab tried to pass its limit.
+    public var refused: Bool { refusedFlag.load(ordering: .relaxed) }
+    /// Adds `bytes` unless that would pass the limit; says whether it did.
+    public func add(_ bytes: Int) -> Bool {
+        var current = total.load(ordering: .relaxed)
+        while true {
+            guard current + bytes <= limit else {
+                refusedFlag.store(true, ordering: .relaxed)
+                return false
+            }
+            let (exchanged, original) = total.compareExchange(expected: current, desired: current + bytes, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+    }
+}
+
 /// Thrown when a command notices it was cancelled.
 public struct Cancelled: Error, Sendable, CustomStringConvertible {
     public init() {}
@@ -98,7 +122,21 @@ public struct SessionEnvironment: Sendable {
 /// The scratch folder a replayed lab gets: the only place its commands may write.
 public struct Sandbox: Sendable {
     public var scratchDirectory: String
-    public init(scratchDirectory: String) { self.scratchDirectory = scratchDirectory }
+    /// Bytes the lab's commands have written into files, against `writeLimit`.
+    public let written: ByteMeter
+
+    public init(scratchDirectory: String, writeLimit: Int = 64 << 20) {
+        self.scratchDirectory = scratchDirectory
+        self.written = ByteMeter(limit: writeLimit)
+    }
+
+    /// Counts `bytes` about to be written into a file; refuses the write once the lab's total would pass the limit.
+    /// (Replay also measures the scratch folder after each command; this catches one command that writes in a loop.)
+    public func charge(writing bytes: Int) throws {
+        guard written.add(bytes) else {
+            throw CommandError("a replayed lab may write at most \(Format.bytes(Double(written.limit))) into files; this write would pass that")
+        }
+    }
 
     /// Resolves `path` for writing: relative paths land in the scratch folder; anything that would leave it is refused.
     public func writablePath(_ path: String) throws -> String {

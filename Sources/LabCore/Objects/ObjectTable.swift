@@ -100,6 +100,11 @@ public final class ObjectTable: Sendable {
 
     public var limits: [(String, Int)] { state.withLock { s in s.limits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } }
 
+    /// The cap a limit starts at (what its kind declared), or nil when no limit has that name.
+    public func defaultLimit(_ name: String) -> Int? {
+        state.withLock { s in s.kinds.values.first { $0.limitName == name }?.defaultLimit }
+    }
+
     public func setLimit(_ name: String, _ value: Int) throws {
         try state.withLock { s in
             guard s.limits[name] != nil else {

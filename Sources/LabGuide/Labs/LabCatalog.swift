@@ -4,22 +4,102 @@ import LabCore
 /// Finding labs on disk: `Labs/<lang>/NN-id.md`.
 public enum LabCatalog {
 
+    /// The most a lab file may hold; a bigger file (or `/dev/zero` behind a link) is refused, not read.
+    public static let maxLabFileBytes = 1 << 20
+
+    /// What a search for labs found: the lab files, sorted, and a one-line note for each entry it would not use.
+    public struct Discovery: Sendable {
+        public var files: [String] = []
+        public var skipped: [String] = []
+    }
+
     /// Lab files under `paths` (files as given, folders searched recursively), sorted; FORMAT.md and README.md are not labs.
-    public static func files(in paths: [String]) -> [String] {
-        var found: [String] = []
-        func visit(_ path: String) {
-            if Files.isDirectory(path) {
-                for name in Files.list(path) {
-                    let clean = name.hasSuffix("/") ? String(name.dropLast()) : name
-                    visit((path.hasSuffix("/") ? String(path.dropLast()) : path) + "/" + clean)
-                }
-            } else if path.hasSuffix(".md") {
-                let base = path.split(separator: "/").last.map(String.init) ?? path
-                if base != "FORMAT.md" && base != "README.md" { found.append(path) }
+    public static func files(in paths: [String]) -> [String] { discover(paths).files }
+
+    /// Searches `paths` for lab files. A folder may be someone else's, so the search does not follow a symbolic
+    /// link that leads out of the folder it was given, never enters a folder twice (a link back up would loop),
+    /// and skips a `*.md` that is not a regular file (a FIFO would block the reader) with a note saying why.
+    public static func discover(_ paths: [String]) -> Discovery {
+        var result = Discovery()
+        for path in paths {
+            let root = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+            guard let info = Files.info(root) else {
+                // A missing file is reported when it is read, as before.
+                if root.hasSuffix(".md") { result.files.append(root) }
+                continue
+            }
+            switch info.kind {
+            case .directory:
+                var visited: Set<[UInt64]> = []
+                walk(root, inside: Files.realPath(root) ?? root, depth: 0, visited: &visited, into: &result)
+            case .regular:
+                if isLabName(root) { result.files.append(root) }
+            default:
+                if root.hasSuffix(".md") { result.skipped.append("\(root): \(info.kind.described), not a regular file; skipped") }
             }
         }
-        for path in paths { visit(path) }
-        return found.sorted()
+        result.files.sort()
+        return result
+    }
+
+    private static func isLabName(_ path: String) -> Bool {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        return path.hasSuffix(".md") && base != "FORMAT.md" && base != "README.md"
+    }
+
+    private static func walk(_ directory: String, inside root: String, depth: Int, visited: inout Set<[UInt64]>, into result: inout Discovery) {
+        guard let info = Files.info(directory) else { return }
+        guard visited.insert([info.device, info.inode]).inserted else {
+            result.skipped.append("\(directory): leads to a folder already searched (a symbolic link loop?); not followed")
+            return
+        }
+        guard depth < 32 else {
+            result.skipped.append("\(directory): folders nested more than 32 deep; not searched")
+            return
+        }
+        for entry in Files.list(directory) {
+            let name = entry.hasSuffix("/") ? String(entry.dropLast()) : entry
+            let path = (directory == "/" ? "" : directory) + "/" + name
+            guard let own = Files.linkInfo(path) else { continue }
+            var kind = own.kind
+            if own.kind == .symbolicLink {
+                guard let target = Files.realPath(path) else {
+                    if name.hasSuffix(".md") || Files.info(path) == nil {
+                        result.skipped.append("\(path): a symbolic link that leads nowhere or round a loop; not followed")
+                    }
+                    continue
+                }
+                guard target == root || target.hasPrefix(root == "/" ? "/" : root + "/") else {
+                    if name.hasSuffix(".md") || Files.info(path)?.kind == .directory {
+                        result.skipped.append("\(path): a symbolic link to \(target), outside \(root); not followed")
+                    }
+                    continue
+                }
+                guard let followed = Files.info(path) else { continue }
+                kind = followed.kind
+            }
+            switch kind {
+            case .directory:
+                walk(path, inside: root, depth: depth + 1, visited: &visited, into: &result)
+            case .regular:
+                if isLabName(path) { result.files.append(path) }
+            default:
+                if name.hasSuffix(".md") { result.skipped.append("\(path): \(kind.described), not a regular file; skipped") }
+            }
+        }
+    }
+
+    /// The text of a lab file: a regular file of at most `maxLabFileBytes`, read without ever blocking.
+    public static func readLab(_ path: String) throws(LabFileError) -> String {
+        do { return try Files.readRegularFile(path, maxBytes: maxLabFileBytes) } catch {
+            let reason: String
+            switch error {
+            case .failed(let error): reason = error.description
+            case .notRegular(_, let kind): reason = "\(kind.described), not a regular file; not read"
+            case .tooLarge(_, let bytes, let limit): reason = "\(bytes) bytes, more than the \(limit) a lab file may hold; not read"
+            }
+            throw LabFileError(path: path, line: 0, reason: reason)
+        }
     }
 
     /// Loads every lab of one language from `labsDirectory/<language>`; files that fail to parse come back as errors.
@@ -27,12 +107,10 @@ public enum LabCatalog {
         var labs: [Lab] = []
         var errors: [LabFileError] = []
         for path in files(in: [labsDirectory + "/" + language.rawValue]) {
-            do {
-                labs.append(try LabParser.parse(try Files.readText(path), path: path, language: language))
-            } catch let error as LabFileError {
-                errors.append(error)
+            do throws(LabFileError) {
+                labs.append(try LabParser.parse(try readLab(path), path: path, language: language))
             } catch {
-                errors.append(LabFileError(path: path, line: 0, reason: "\(error)"))
+                errors.append(error)
             }
         }
         return (labs, errors)
@@ -56,6 +134,8 @@ public enum LabCatalog {
             case .cores(let n):
                 let have = System.numberOfCPUs
                 if have < n { return strings.needsCores(n, have) }
+            case .timeout:
+                continue
             }
         }
         return nil

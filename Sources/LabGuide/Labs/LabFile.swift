@@ -13,19 +13,44 @@ public struct Lab: Sendable {
     public var path: String
     public var introduction: String
     public var steps: [LabStep]
+
+    /// The seconds replay allows the whole lab: its front matter's `timeout: N`, else the default.
+    public var timeLimitSeconds: Int { requires.timeoutSeconds ?? LabTimeLimit.labDefaultSeconds }
 }
 
 /// What a lab, or one of its steps, needs from the machine. In the front matter an unmet requirement makes replay
 /// skip the lab; in a step's ```requires block it skips only that step.
+///
+/// `timeout: N` is met everywhere: it is the time replay allows (N seconds for a step, or for the whole lab in the
+/// front matter), for the few steps that need more than `LabTimeLimit`'s defaults.
 public enum LabRequirement: Sendable, Hashable, CustomStringConvertible {
     case program(String)
     case cores(Int)
+    case timeout(seconds: Int)
 
     public var description: String {
         switch self {
         case .program(let name): return name
         case .cores(let n): return "cores: \(n)"
+        case .timeout(let seconds): return "timeout: \(seconds)"
         }
+    }
+}
+
+/// How long replay lets a step and a whole lab run, and the most a lab may ask for with `timeout: N`.
+/// A lab is someone else's file: without a limit one `sleep 86400000` would hold replay for a day.
+public enum LabTimeLimit {
+    public static let stepDefaultSeconds = 60
+    public static let stepMaxSeconds = 600
+    public static let labDefaultSeconds = 300
+    public static let labMaxSeconds = 1_800
+}
+
+extension [LabRequirement] {
+    /// The seconds a `timeout: N` item allows, if there is one.
+    var timeoutSeconds: Int? {
+        for item in self { if case .timeout(let seconds) = item { return seconds } }
+        return nil
     }
 }
 
@@ -52,6 +77,9 @@ public struct LabStep: Sendable {
     public var requires: [LabRequirement] = []
     /// The line of the ```requires fence, for lint's twin reports.
     public var requiresLine: Int?
+
+    /// The seconds replay allows this step: its ```requires block's `timeout: N`, else the default.
+    public var timeLimitSeconds: Int { requires.timeoutSeconds ?? LabTimeLimit.stepDefaultSeconds }
 
     public var commands: [LabLine] {
         blocks.flatMap { if case .commands(let c) = $0 { return c } else { return [] } }
@@ -122,8 +150,19 @@ public enum LabParser {
         guard let minutes = Int(meta["minutes"]!.0), minutes > 0 else {
             throw fail(meta["minutes"]!.1, "minutes must be a whole number, got '\(meta["minutes"]!.0)'")
         }
-        /// One requirement as the front matter and ```requires blocks write it: `cores: N` or a program name.
-        func requirement(_ item: String, line: Int) throws(LabFileError) -> LabRequirement {
+        /// One requirement as the front matter and ```requires blocks write it: `cores: N`, `timeout: SECONDS`
+        /// (at most `maxSeconds`) or a program name.
+        func requirement(_ item: String, line: Int, maxSeconds: Int, scope: String) throws(LabFileError) -> LabRequirement {
+            // `timeout` alone is still a program (coreutils has one); `timeout:` is the time limit.
+            if item.hasPrefix("timeout"), case let rest = String(item.dropFirst(7)).trimmed(), rest.hasPrefix(":") {
+                guard let seconds = Int(String(rest.dropFirst()).trimmed()), seconds > 0 else {
+                    throw fail(line, "write the time limit as 'timeout: SECONDS'")
+                }
+                guard seconds <= maxSeconds else {
+                    throw fail(line, "timeout: \(seconds) is more than \(scope) may ask for (at most \(maxSeconds) seconds)")
+                }
+                return .timeout(seconds: seconds)
+            }
             if item.hasPrefix("cores") {
                 // Exactly `cores: N`: a stray word after the number ("cores: 2, python3" on one line) is a mistake, not ignored.
                 let rest = String(item.dropFirst(5)).trimmed()
@@ -134,12 +173,14 @@ public enum LabParser {
             } else if item.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
                 return .program(item)
             }
-            throw fail(line, "unknown requirement '\(item)' (a program name such as python3, or 'cores: N')")
+            throw fail(line, "unknown requirement '\(item)' (a program name such as python3, 'cores: N' or 'timeout: SECONDS')")
         }
         var requires: [LabRequirement] = []
         if let (value, line) = meta["requires"] {
             for item in value.split(separator: ",").map({ String($0).trimmed() }) where !item.isEmpty {
-                requires.append(try requirement(item, line: line))
+                let parsed = try requirement(item, line: line, maxSeconds: LabTimeLimit.labMaxSeconds, scope: "a lab")
+                if case .timeout = parsed, requires.timeoutSeconds != nil { throw fail(line, "requires names a timeout twice") }
+                requires.append(parsed)
             }
         }
         let folder = path.split(separator: "/").dropLast().last.flatMap { LabLanguage(rawValue: String($0)) } ?? .en
@@ -218,12 +259,16 @@ public enum LabParser {
                     if let earlier = s.requiresLine { throw fail(start, "step '\(s.title)' already has a ```requires block (line \(earlier))") }
                     if !s.commands.isEmpty { throw fail(start, "a ```requires block must come before the step's first ```conclab block") }
                     if content.isEmpty { throw fail(start, "empty ```requires block") }
-                    for item in content { s.requires.append(try requirement(item.text.trimmed(), line: item.number)) }
+                    for item in content {
+                        let parsed = try requirement(item.text.trimmed(), line: item.number, maxSeconds: LabTimeLimit.stepMaxSeconds, scope: "a step")
+                        if case .timeout = parsed, s.requires.timeoutSeconds != nil { throw fail(item.number, "the ```requires block names a timeout twice") }
+                        s.requires.append(parsed)
+                    }
                     s.requiresLine = start
                 default:
                     for o in content where o.text.hasSuffix(" (re)") {
                         let pattern = String(o.text.dropLast(5))
-                        do { _ = try Regex(pattern) } catch { throw fail(o.number, "bad regular expression '\(pattern)'") }
+                        do { _ = try LinePattern(pattern) } catch { throw fail(o.number, "bad regular expression '\(pattern)': \(error)") }
                     }
                     s.blocks.append(.output(content))
                 }

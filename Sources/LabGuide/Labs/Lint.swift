@@ -8,14 +8,12 @@ public enum LabLinter {
         var errors: [LabFileError] = []
         var labs: [String: Lab] = [:]
         for path in LabCatalog.files(in: paths) {
-            do {
-                let lab = try LabParser.parse(try Files.readText(path), path: path)
+            do throws(LabFileError) {
+                let lab = try LabParser.parse(try LabCatalog.readLab(path), path: path)
                 labs[path] = lab
                 errors += commandErrors(lab, registry: registry)
-            } catch let error as LabFileError {
-                errors.append(error)
             } catch {
-                errors.append(LabFileError(path: path, line: 0, reason: "\(error)"))
+                errors.append(error)
             }
         }
         for (path, lab) in labs.sorted(by: { $0.key < $1.key }) {
@@ -31,7 +29,7 @@ public enum LabLinter {
             guard lab.language == .en else { continue }
             let other: Lab
             if let parsed = labs[twinPath] { other = parsed } else {
-                guard let text = try? Files.readText(twinPath), let parsed = try? LabParser.parse(text, path: twinPath) else { continue }
+                guard let text = try? LabCatalog.readLab(twinPath), let parsed = try? LabParser.parse(text, path: twinPath) else { continue }
                 other = parsed
             }
             errors += differences(lab, other)

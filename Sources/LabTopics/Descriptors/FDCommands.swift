@@ -113,6 +113,7 @@ package struct FDWrite: Command {
         if arguments.flag("newline") { text += "\n" }
         let fd = try object.liveNumber(handle)
         let bytes = Array(text.utf8)
+        try context.session.sandbox?.charge(writing: bytes.count)
         var written = 0
         while written < bytes.count {
             _ = try DescriptorSupport.wait(fd, for: .writable, timeoutMilliseconds: nil, context)
@@ -238,6 +239,11 @@ package struct FDLimit: Command {
             }
             guard wanted <= hard else { throw CommandError("\(wanted) is above the hard limit \(DescriptorSupport.limitText(hard)); only root may raise that") }
             let existing = objects.all(kind: .limit).first { $0.object is DescriptorLimitChange }
+            // The limit is the whole process's: a replayed lab may lower it, not raise it past where it found it.
+            let original = (existing?.object as? DescriptorLimitChange)?.originalSoft ?? soft
+            if context.session.sandbox != nil && wanted > original {
+                throw CommandError("a replayed lab may not raise the descriptor limit above \(DescriptorSupport.limitText(original))")
+            }
             try Descriptors.setOpenFileLimit(soft: wanted)
             if let existing, let change = existing.object as? DescriptorLimitChange {
                 change.soft = wanted
