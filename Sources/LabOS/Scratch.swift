@@ -70,7 +70,7 @@ public enum Scratch {
     /// Whether process `pid` exists and has not ended (a zombie has ended: nothing of it can still write).
     public static func isAlive(_ pid: Int32) -> Bool {
         if kill(pid, 0) != 0 && errno == ESRCH { return false }
-        if let stat = ProcFS.stat(pid: pid), stat.state == "Z" || stat.state == "X" { return false }
+        if let stat = ProcFS.stat(pid: pid), stat.state == .zombie || stat.state == .dead { return false }
         return true
     }
 
@@ -89,9 +89,4 @@ public enum Scratch {
         }
         return removed
     }
-}
-
-extension Signals {
-    /// SIGPIPE: a replay whose stdout closed ends by it, as a command in a pipeline does, after cleaning up.
-    public static let brokenPipe: Int32 = SIGPIPE
 }

@@ -96,13 +96,31 @@ struct ReplayMode: ParsableCommand {
     @Option(help: ArgumentHelp("Only labs in this language (en or ru); default: all.", valueName: "en|ru"))
     var lang: String?
 
-    @Argument(help: "Lab files or folders (searched for *.md).", completion: .file())
-    var paths: [String]
+    @Flag(name: .customLong("check-containment"),
+          help: "Confine this replay as labs are confined, then try what must be refused (running /bin/sh, writing outside the scratch folder) and report; status 0 only if both were refused.")
+    var checkContainment = false
 
-    /// Ends the replay by `signal`, leaving no scratch folder and nothing the labs started.
+    /// Set by the unconfined parent for the confined child that does the replaying (see `ReplayContainment`).
+    @Option(name: .customLong("confined-in"), help: .hidden)
+    var confinedIn: String?
+
+    @Argument(help: "Lab files or folders (searched for *.md).", completion: .file())
+    var paths: [String] = []
+
+    /// Ends the replay by `signal`, leaving no scratch folder and nothing the labs started. In the parent of a
+    /// confined replay, the signal is passed on: the child cleans up, then the parent removes the scratch root.
     static func abandon(by signal: Int32) -> Never {
+        if let child = ReplayContainment.confinedChild.withLock({ $0 }) {
+            try? ChildProcess.signal(child, signal)
+            _ = try? ChildProcess.reap(child, block: true)
+        }
         LabReplayer.abandonAll()
         Signals.dieBy(signal)
+    }
+
+    /// The arguments the confined child is given: the same replay.
+    private var childArguments: [String] {
+        (json ? ["--json"] : []) + (lang.map { ["--lang", $0] } ?? []) + (checkContainment ? ["--check-containment"] : []) + paths
     }
 
     func run() throws {
@@ -113,9 +131,23 @@ struct ReplayMode: ParsableCommand {
         } catch {
             throw ValidationError("cannot start: \(error)")
         }
-        // What a replay killed outright (SIGKILL, a crash) left behind.
-        Scratch.sweepStale()
         let output = Output(color: false)
+        let status: ReplayContainment.Status
+        if let root = confinedIn {
+            status = ReplayContainment.confine(root: root)
+        } else {
+            // What a replay killed outright (SIGKILL, a crash) left behind.
+            Scratch.sweepStale()
+            // The labs are replayed by a child the kernel confines; this process only waits and cleans up.
+            if let code = ReplayContainment.runConfinedChild(arguments: childArguments) { throw ExitCode(code) }
+            status = ReplayContainment.Status()
+        }
+        if checkContainment {
+            let (lines, contained) = ReplayContainment.selfCheck(status)
+            for line in lines { output.say(line + "\n") }
+            throw ExitCode(contained ? 0 : 1)
+        }
+        output.say("conclab: " + status.line + "\n", to: 2)
         let discovery = LabCatalog.discover(paths)
         for note in discovery.skipped { output.say("conclab: \(note)\n", to: 2) }
         let files = discovery.files

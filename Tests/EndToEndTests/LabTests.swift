@@ -25,6 +25,32 @@ extension EndToEnd {
             #expect(result.stdout.contains("1 labs: 0 passed, 1 failed, 0 skipped"), "\(result)")
         }
 
+        @Test("a replay is confined by the kernel: it cannot run a shell or write outside its scratch folder")
+        func replayIsContainedByTheKernel() throws {
+            let result = try runConclab(["replay", "--check-containment"])
+            if result.stdout.contains("not contained by the kernel") {
+                // A kernel without Landlock: replay says so, and the check fails rather than pretending.
+                #expect(result.status == 1, "\(result)")
+                return
+            }
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("run /bin/sh: refused"), "\(result)")
+            #expect(result.stdout.contains("/tmp/conclab-containment-check") && result.stdout.contains(": refused"), "\(result)")
+            #expect(result.stdout.contains("write inside the scratch root: allowed"), "\(result)")
+        }
+
+        @Test("a contained replay runs workers and leaves no scratch folder behind")
+        func containedReplayRunsWorkersAndCleansUp() throws {
+            let dir = try TemporaryDirectory("replay")
+            defer { dir.remove() }
+            _ = try dir.write("w.md", labFile("## Worker\n\n```conclab\nproc spawn sleep 50\nproc wait p1\n```\n\n```check\nstatus == \"exited 0\"\n```\n\n## Export\n\n```conclab\ntrace on\nproc spawn sleep 20\nproc wait p2\ntimeline export t.svg\n```\n"))
+            let before = Set(Files.list("/tmp").filter { $0.hasPrefix("conclab-lab-") })
+            let result = try runConclab(["replay", dir.file("w.md")])
+            #expect(result.status == 0, "\(result)")
+            let after = Set(Files.list("/tmp").filter { $0.hasPrefix("conclab-lab-") })
+            #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
+        }
+
         @Test("a passing replay exits 0 and --json gives a summary")
         func passingReplayAndJSON() throws {
             let dir = try TemporaryDirectory("replay")

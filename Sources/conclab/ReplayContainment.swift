@@ -1,0 +1,120 @@
+import LabOS
+
+/// The OS's part of keeping a replayed lab contained. conclab's commands already refuse what a lab may not do (read
+/// or write outside its scratch folder, run python3); this makes the kernel refuse it too, for the replay and every
+/// process it starts, so a command that missed a case still cannot run a program or write a file elsewhere.
+///
+/// With Landlock (Linux 5.13+): only conclab itself, its ELF loader and `/bin/true` (the reference of `proc bench`)
+/// may be executed, and files may be written, created or removed only beneath the replay's scratch root, which
+/// every lab's scratch folder is made in (`TMPDIR` points there). Without Landlock the replay still runs, confined
+/// by the commands alone, and says so.
+enum ReplayContainment {
+    /// What the confinement allows, and how it was set up.
+    struct Status {
+        var root: String?
+        var landlock: Int?
+        var problem: String?
+
+        /// The line a replay transcript starts with.
+        var line: String {
+            if let landlock, problem == nil {
+                return "contained by the kernel (Landlock ABI \(landlock)): programs other than conclab cannot be run, "
+                    + "files cannot be written outside the scratch folder"
+            }
+            return "not contained by the kernel (\(problem ?? "no Landlock")): only conclab's own checks confine the labs"
+        }
+    }
+
+    /// Runs the replay again as a child confined to `root` (a scratch folder, registered so every way this replay
+    /// ends removes it), waits for it, removes the root and returns the child's exit status. The parent stays
+    /// unconfined so it can remove the root: under Landlock a folder cannot be removed from inside itself.
+    /// Nil when this kernel has no Landlock (the caller then replays in this process, confined by the commands).
+    static func runConfinedChild(arguments: [String]) -> Int32? {
+        guard Containment.landlockVersion != nil, let me = System.executablePath() else { return nil }
+        let root: String
+        do { root = try Scratch.make(label: "replay") } catch { return nil }
+        defer { Scratch.remove(root) }
+        let child: Int32
+        do {
+            // SIGTERM if this process dies first: the child then ends its labs and leaves nothing behind.
+            child = try ChildProcess.spawn(ChildProcess.Configuration(
+                executable: me, arguments: ["replay", "--confined-in", root] + arguments, programName: "conclab",
+                environment: ["TMPDIR": root],
+                attributes: ChildProcess.Attributes(newProcessGroup: false, parentDeathSignal: Signals.terminate)))
+        } catch {
+            return nil
+        }
+        confinedChild.withLock { $0 = child }
+        defer { confinedChild.withLock { $0 = nil } }
+        while true {
+            do {
+                if let status = try ChildProcess.reap(child, block: true) {
+                    switch status {
+                    case .exited(let code): return code
+                    case .signaled(let signal): return 128 + signal
+                    }
+                }
+            } catch {
+                return 1
+            }
+        }
+    }
+
+    /// The confined child, while it runs: a signal to the parent is passed on to it.
+    static let confinedChild = Locked<Int32?>(nil)
+
+    /// In the confined child: confines this process to `root` (its labs' scratch folders are made there, `TMPDIR`
+    /// says so) and every process it starts.
+    static func confine(root: String) -> Status {
+        var status = Status(root: root)
+        System.setEnvironment("TMPDIR", root)
+        guard let abi = Containment.landlockVersion else {
+            status.problem = "this kernel has no Landlock"
+            return status
+        }
+        var programs = ["/bin/true", "/usr/bin/true"]
+        if let me = System.executablePath() { programs.append(me) }
+        if let loader = Containment.loaderPath() { programs.append(loader) }
+        do {
+            try Containment.confine(executables: programs, writable: [root, "/dev/null"])
+            status.landlock = abi
+        } catch {
+            status.problem = "Landlock refused: \(error)"
+        }
+        return status
+    }
+
+    /// After `confine`: what the kernel now refuses, tried for real. Each line says what was tried and what happened;
+    /// `contained` is true only if running a shell and writing outside the root were both refused.
+    static func selfCheck(_ status: Status) -> (lines: [String], contained: Bool) {
+        var lines: [String] = [status.line]
+        var contained = status.landlock != nil
+        do {
+            let pid = try ChildProcess.spawn(ChildProcess.Configuration(executable: "/bin/sh", arguments: ["-c", "exit 0"]))
+            _ = try? ChildProcess.reap(pid, block: true)
+            lines.append("run /bin/sh: allowed")
+            contained = false
+        } catch {
+            lines.append("run /bin/sh: refused (\(error))")
+        }
+        let outside = "/tmp/conclab-containment-check-\(System.processID)"
+        do {
+            try Files.writeAtomically(outside, "x")
+            Files.removeTree(outside)
+            lines.append("write \(outside): allowed")
+            contained = false
+        } catch {
+            lines.append("write \(outside): refused (\(error))")
+        }
+        if let root = status.root {
+            do {
+                try Files.writeAtomically(root + "/check", "x")
+                lines.append("write inside the scratch root: allowed")
+            } catch {
+                lines.append("write inside the scratch root: refused (\(error))")
+                contained = false
+            }
+        }
+        return (lines, contained)
+    }
+}
