@@ -136,8 +136,16 @@ extension EndToEnd {
                                    environment: ["TMPDIR": temporary])
             defer { run.cleanUp() }
             func folders() -> [String] { Files.list(temporary).filter { $0.hasPrefix("conclab-lab-") } }
+            // The labs are replayed by a confined child, in a scratch root the parent made (where the kernel has
+            // Landlock); without one, directly in TMPDIR.
+            func labFolders() -> [String] {
+                folders().flatMap { folder -> [String] in
+                    let inner = Files.list(temporary + "/" + folder).filter { $0.hasPrefix("conclab-lab-") }
+                    return folder.hasPrefix("conclab-lab-\(run.pid)-replay-") ? inner : [folder]
+                }
+            }
             let started = eventually(within: 20) {
-                folders().contains { $0.hasPrefix("conclab-lab-\(run.pid)-slow-") } && run.stdout.contains("conclab> sleep 30000")
+                labFolders().contains { $0.contains("-slow-") } && run.stdout.contains("conclab> sleep 30000")
             }
             #expect(started, "no scratch folder appeared: \(folders())\n\(run.stdout)\(run.stderr)")
             #expect(!folders().contains("conclab-lab-99999999-old-abcdef/"), "the stale folder was not swept")

@@ -121,59 +121,67 @@ public struct LabFileError: Error, Sendable, Equatable, CustomStringConvertible 
 
 public enum LabParser {
     /// Parses a lab file. `language` defaults to the folder's (`Labs/ru/…` → ru).
+    /// The steps: the front matter, the lab it describes, then the body line by line (steps, fenced blocks, prose).
     public static func parse(_ text: String, path: String, language: LabLanguage? = nil) throws(LabFileError) -> Lab {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
-        func fail(_ line: Int, _ reason: String) -> LabFileError { LabFileError(path: path, line: line, reason: reason) }
+        var reader = LabReader(text, path: path)
+        let meta = try reader.frontMatter()
+        var lab = try reader.lab(from: meta, language: language)
+        try reader.body(into: &lab)
+        return lab
+    }
+}
+
+/// Reads one lab file from top to bottom; `line` is the index of the next line to read.
+private struct LabReader {
+    let lines: [String]
+    let path: String
+    var line = 1
+    /// Prose read since the last block, and the step being read.
+    var prose: [String] = []
+    var step: LabStep?
+
+    /// The fences whose content conclab reads; any other fence is prose shown to the reader and never run.
+    static let kinds = ["conclab", "check", "hint", "output", "requires"]
+
+    init(_ text: String, path: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        self.path = path
+    }
+
+    func fail(_ line: Int, _ reason: String) -> LabFileError { LabFileError(path: path, line: line, reason: reason) }
+
+    /// The `key: value` lines between the two `---` lines, each with its line number.
+    mutating func frontMatter() throws(LabFileError) -> [String: (String, Int)] {
         guard lines.first == "---" else { throw fail(1, "a lab starts with front matter: a line '---', then 'id: …', 'title: …', 'topic: …', 'minutes: …', then '---'") }
         var meta: [String: (String, Int)] = [:]
-        var i = 1
-        while i < lines.count && lines[i] != "---" {
-            let line = lines[i]
-            if !line.trimmed().isEmpty {
-                guard let colon = line.firstIndex(of: ":") else { throw fail(i + 1, "front matter lines are 'key: value', got '\(line)'") }
-                let key = String(line[..<colon]).trimmed()
+        while line < lines.count && lines[line] != "---" {
+            let text = lines[line]
+            if !text.trimmed().isEmpty {
+                guard let colon = text.firstIndex(of: ":") else { throw fail(line + 1, "front matter lines are 'key: value', got '\(text)'") }
+                let key = String(text[..<colon]).trimmed()
                 guard ["id", "title", "topic", "minutes", "requires"].contains(key) else {
-                    throw fail(i + 1, "unknown front matter key '\(key)' (known: id, title, topic, minutes, requires)")
+                    throw fail(line + 1, "unknown front matter key '\(key)' (known: id, title, topic, minutes, requires)")
                 }
-                meta[key] = (String(line[line.index(after: colon)...]).trimmed(), i + 1)
+                meta[key] = (String(text[text.index(after: colon)...]).trimmed(), line + 1)
             }
-            i += 1
+            line += 1
         }
-        guard i < lines.count else { throw fail(1, "front matter is not closed with a line '---'") }
+        guard line < lines.count else { throw fail(1, "front matter is not closed with a line '---'") }
         for key in ["id", "title", "topic", "minutes"] where meta[key] == nil || meta[key]!.0.isEmpty {
-            throw fail(i + 1, "front matter has no '\(key):'")
+            throw fail(line + 1, "front matter has no '\(key):'")
         }
+        line += 1
+        return meta
+    }
+
+    /// The lab the front matter describes, with no steps yet.
+    func lab(from meta: [String: (String, Int)], language: LabLanguage?) throws(LabFileError) -> Lab {
         let id = meta["id"]!.0
         guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), id.first?.isLetter == true else {
             throw fail(meta["id"]!.1, "id '\(id)' must be letters, digits and '-', starting with a letter")
         }
         guard let minutes = Int(meta["minutes"]!.0), minutes > 0 else {
             throw fail(meta["minutes"]!.1, "minutes must be a whole number, got '\(meta["minutes"]!.0)'")
-        }
-        /// One requirement as the front matter and ```requires blocks write it: `cores: N`, `timeout: SECONDS`
-        /// (at most `maxSeconds`) or a program name.
-        func requirement(_ item: String, line: Int, maxSeconds: Int, scope: String) throws(LabFileError) -> LabRequirement {
-            // `timeout` alone is still a program (coreutils has one); `timeout:` is the time limit.
-            if item.hasPrefix("timeout"), case let rest = String(item.dropFirst(7)).trimmed(), rest.hasPrefix(":") {
-                guard let seconds = Int(String(rest.dropFirst()).trimmed()), seconds > 0 else {
-                    throw fail(line, "write the time limit as 'timeout: SECONDS'")
-                }
-                guard seconds <= maxSeconds else {
-                    throw fail(line, "timeout: \(seconds) is more than \(scope) may ask for (at most \(maxSeconds) seconds)")
-                }
-                return .timeout(seconds: seconds)
-            }
-            if item.hasPrefix("cores") {
-                // Exactly `cores: N`: a stray word after the number ("cores: 2, python3" on one line) is a mistake, not ignored.
-                let rest = String(item.dropFirst(5)).trimmed()
-                guard rest.hasPrefix(":"), let cores = Int(String(rest.dropFirst()).trimmed()), cores > 0 else {
-                    throw fail(line, "write the cores requirement as 'cores: N'")
-                }
-                return .cores(cores)
-            } else if item.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
-                return .program(item)
-            }
-            throw fail(line, "unknown requirement '\(item)' (a program name such as python3, 'cores: N' or 'timeout: SECONDS')")
         }
         var requires: [LabRequirement] = []
         if let (value, line) = meta["requires"] {
@@ -184,103 +192,139 @@ public enum LabParser {
             }
         }
         let folder = path.split(separator: "/").dropLast().last.flatMap { LabLanguage(rawValue: String($0)) } ?? .en
-        var lab = Lab(id: id, title: meta["title"]!.0, topic: meta["topic"]!.0, minutes: minutes, requires: requires,
-                      language: language ?? folder, path: path, introduction: "", steps: [])
-        i += 1
-        var prose: [String] = []
-        var step: LabStep?
-        func flushProse() {
-            // Before the first step, a '# ' heading is the title (already in the front matter).
-            let text = prose.filter { step != nil || !$0.hasPrefix("# ") }.joined(separator: "\n").trimmed()
-            prose = []
-            guard !text.isEmpty else { return }
-            if var s = step {
-                s.prose += (s.prose.isEmpty ? "" : "\n\n") + text
-                step = s
+        return Lab(id: id, title: meta["title"]!.0, topic: meta["topic"]!.0, minutes: minutes, requires: requires,
+                   language: language ?? folder, path: path, introduction: "", steps: [])
+    }
+
+    /// One requirement as the front matter and ```requires blocks write it: `cores: N`, `timeout: SECONDS`
+    /// (at most `maxSeconds`) or a program name.
+    func requirement(_ item: String, line: Int, maxSeconds: Int, scope: String) throws(LabFileError) -> LabRequirement {
+        // `timeout` alone is still a program (coreutils has one); `timeout:` is the time limit.
+        if item.hasPrefix("timeout"), case let rest = String(item.dropFirst(7)).trimmed(), rest.hasPrefix(":") {
+            guard let seconds = Int(String(rest.dropFirst()).trimmed()), seconds > 0 else {
+                throw fail(line, "write the time limit as 'timeout: SECONDS'")
+            }
+            guard seconds <= maxSeconds else {
+                throw fail(line, "timeout: \(seconds) is more than \(scope) may ask for (at most \(maxSeconds) seconds)")
+            }
+            return .timeout(seconds: seconds)
+        }
+        if item.hasPrefix("cores") {
+            // Exactly `cores: N`: a stray word after the number ("cores: 2, python3" on one line) is a mistake, not ignored.
+            let rest = String(item.dropFirst(5)).trimmed()
+            guard rest.hasPrefix(":"), let cores = Int(String(rest.dropFirst()).trimmed()), cores > 0 else {
+                throw fail(line, "write the cores requirement as 'cores: N'")
+            }
+            return .cores(cores)
+        } else if item.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
+            return .program(item)
+        }
+        throw fail(line, "unknown requirement '\(item)' (a program name such as python3, 'cores: N' or 'timeout: SECONDS')")
+    }
+
+    /// The body: `## ` starts a step, a fence is a block of the step (or prose), anything else is prose.
+    mutating func body(into lab: inout Lab) throws(LabFileError) {
+        while line < lines.count {
+            let text = lines[line]
+            if text.hasPrefix("## ") {
+                try finishStep(into: &lab)
+                step = LabStep(title: String(text.dropFirst(3)).trimmed(), line: line + 1, prose: "", blocks: [])
+                line += 1
+            } else if text.hasPrefix("```") {
+                try fence(into: &lab)
             } else {
-                lab.introduction += (lab.introduction.isEmpty ? "" : "\n\n") + text
+                prose.append(text)
+                line += 1
             }
         }
-        func finishStep() throws(LabFileError) {
-            flushProse()
-            guard let s = step else { return }
-            if s.commands.isEmpty { throw fail(s.line, "step '\(s.title)' has no ```conclab block of commands") }
-            lab.steps.append(s)
-            step = nil
-        }
-        while i < lines.count {
-            let line = lines[i]
-            if line.hasPrefix("## ") {
-                try finishStep()
-                step = LabStep(title: String(line.dropFirst(3)).trimmed(), line: i + 1, prose: "", blocks: [])
-                i += 1
-                continue
-            }
-            if line.hasPrefix("```") {
-                let language = String(line.dropFirst(3)).trimmed()
-                let start = i + 1
-                var body: [LabLine] = []
-                i += 1
-                while i < lines.count && !lines[i].hasPrefix("```") {
-                    body.append(LabLine(number: i + 1, text: lines[i]))
-                    i += 1
-                }
-                guard i < lines.count else { throw fail(start, "the ```\(language) block is not closed") }
-                i += 1
-                let content = body.filter { !$0.text.trimmed().isEmpty }
-                let kinds = ["conclab", "check", "hint", "output", "requires"]
-                guard kinds.contains(language) else {
-                    // Any other fence is shown to the reader and never run.
-                    prose.append("```\(language)")
-                    prose += body.map(\.text)
-                    prose.append("```")
-                    continue
-                }
-                guard step != nil else { throw fail(start, "a ```\(language) block must be inside a '## ' step") }
-                flushProse()
-                guard var s = step else { continue }
-                switch language {
-                case "conclab":
-                    let commands = content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }.filter { !$0.text.hasPrefix("#") }
-                    if commands.isEmpty { throw fail(start, "empty ```conclab block") }
-                    s.blocks.append(.commands(commands))
-                case "check":
-                    if s.commands.isEmpty { throw fail(start, "a ```check block needs a ```conclab block before it in the step") }
-                    for c in content {
-                        do { _ = try Expression(parsing: c.text.trimmed()) } catch {
-                            throw fail(c.number, "bad check '\(c.text.trimmed())': \(error)")
-                        }
-                    }
-                    s.blocks.append(.checks(content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }))
-                case "hint":
-                    s.blocks.append(.hint(body.map(\.text).joined(separator: "\n").trimmed()))
-                case "requires":
-                    // Decided before any command runs, so it must precede them; one block keeps the step's needs in one place.
-                    if let earlier = s.requiresLine { throw fail(start, "step '\(s.title)' already has a ```requires block (line \(earlier))") }
-                    if !s.commands.isEmpty { throw fail(start, "a ```requires block must come before the step's first ```conclab block") }
-                    if content.isEmpty { throw fail(start, "empty ```requires block") }
-                    for item in content {
-                        let parsed = try requirement(item.text.trimmed(), line: item.number, maxSeconds: LabTimeLimit.stepMaxSeconds, scope: "a step")
-                        if case .timeout = parsed, s.requires.timeoutSeconds != nil { throw fail(item.number, "the ```requires block names a timeout twice") }
-                        s.requires.append(parsed)
-                    }
-                    s.requiresLine = start
-                default:
-                    for o in content where o.text.hasSuffix(" (re)") {
-                        let pattern = String(o.text.dropLast(5))
-                        do { _ = try LinePattern(pattern) } catch { throw fail(o.number, "bad regular expression '\(pattern)': \(error)") }
-                    }
-                    s.blocks.append(.output(content))
-                }
-                step = s
-                continue
-            }
-            prose.append(line)
-            i += 1
-        }
-        try finishStep()
+        try finishStep(into: &lab)
         guard !lab.steps.isEmpty else { throw fail(lines.count, "a lab needs at least one '## ' step") }
-        return lab
+    }
+
+    /// A fenced block: its lines up to the closing fence, added to the current step (or to the prose).
+    mutating func fence(into lab: inout Lab) throws(LabFileError) {
+        let language = String(lines[line].dropFirst(3)).trimmed()
+        let start = line + 1
+        var body: [LabLine] = []
+        line += 1
+        while line < lines.count && !lines[line].hasPrefix("```") {
+            body.append(LabLine(number: line + 1, text: lines[line]))
+            line += 1
+        }
+        guard line < lines.count else { throw fail(start, "the ```\(language) block is not closed") }
+        line += 1
+        guard Self.kinds.contains(language) else {
+            prose.append("```\(language)")
+            prose += body.map(\.text)
+            prose.append("```")
+            return
+        }
+        guard step != nil else { throw fail(start, "a ```\(language) block must be inside a '## ' step") }
+        flushProse(into: &lab)
+        guard var s = step else { return }
+        try add(language, body: body, start: start, to: &s)
+        step = s
+    }
+
+    /// One block the step reads, checked as it is added.
+    func add(_ language: String, body: [LabLine], start: Int, to s: inout LabStep) throws(LabFileError) {
+        let content = body.filter { !$0.text.trimmed().isEmpty }
+        switch language {
+        case "conclab":
+            let commands = content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }.filter { !$0.text.hasPrefix("#") }
+            if commands.isEmpty { throw fail(start, "empty ```conclab block") }
+            s.blocks.append(.commands(commands))
+        case "check":
+            if s.commands.isEmpty { throw fail(start, "a ```check block needs a ```conclab block before it in the step") }
+            for c in content {
+                do { _ = try Expression(parsing: c.text.trimmed()) } catch {
+                    throw fail(c.number, "bad check '\(c.text.trimmed())': \(error)")
+                }
+            }
+            s.blocks.append(.checks(content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }))
+        case "hint":
+            s.blocks.append(.hint(body.map(\.text).joined(separator: "\n").trimmed()))
+        case "requires":
+            // Decided before any command runs, so it must precede them; one block keeps the step's needs in one place.
+            if let earlier = s.requiresLine { throw fail(start, "step '\(s.title)' already has a ```requires block (line \(earlier))") }
+            if !s.commands.isEmpty { throw fail(start, "a ```requires block must come before the step's first ```conclab block") }
+            if content.isEmpty { throw fail(start, "empty ```requires block") }
+            for item in content {
+                let parsed = try requirement(item.text.trimmed(), line: item.number, maxSeconds: LabTimeLimit.stepMaxSeconds, scope: "a step")
+                if case .timeout = parsed, s.requires.timeoutSeconds != nil { throw fail(item.number, "the ```requires block names a timeout twice") }
+                s.requires.append(parsed)
+            }
+            s.requiresLine = start
+        default:
+            for o in content where o.text.hasSuffix(" (re)") {
+                let pattern = String(o.text.dropLast(5))
+                do { _ = try LinePattern(pattern) } catch { throw fail(o.number, "bad regular expression '\(pattern)': \(error)") }
+            }
+            s.blocks.append(.output(content))
+        }
+    }
+
+    /// Prose read so far goes to the step being read, or (before the first step) to the introduction.
+    mutating func flushProse(into lab: inout Lab) {
+        // Before the first step, a '# ' heading is the title (already in the front matter).
+        let text = prose.filter { step != nil || !$0.hasPrefix("# ") }.joined(separator: "\n").trimmed()
+        prose = []
+        guard !text.isEmpty else { return }
+        if var s = step {
+            s.prose += (s.prose.isEmpty ? "" : "\n\n") + text
+            step = s
+        } else {
+            lab.introduction += (lab.introduction.isEmpty ? "" : "\n\n") + text
+        }
+    }
+
+    /// Ends the step being read: it must have commands.
+    mutating func finishStep(into lab: inout Lab) throws(LabFileError) {
+        flushProse(into: &lab)
+        guard let s = step else { return }
+        if s.commands.isEmpty { throw fail(s.line, "step '\(s.title)' has no ```conclab block of commands") }
+        lab.steps.append(s)
+        step = nil
     }
 }
 
