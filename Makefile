@@ -7,7 +7,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/conclab
 BIN_RELEASE := .build/release/conclab
 
-.PHONY: run build test test-deps bench deps release clean seams
+.PHONY: run build test test-deps bench deps release clean seams fuzz fuzz-quick
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -51,11 +51,20 @@ seams:
 	  if python3 scripts/check_seams.py $$d >/dev/null 2>&1; then rm -rf $$d; echo "check_seams missed a reach" >&2; exit 1; fi; \
 	  rm -rf $$d
 
+# The fuzzer: generated command lines (run inside bounded, contained replays) and mutated lab files, against the
+# release build. Not part of 'make test' (it takes hours); 'fuzz-quick', a few hundred of each with a fixed seed, is.
+fuzz: release
+	python3 scripts/fuzz.py $(BIN_RELEASE) --lines 1000000 --labs 10000
+
+fuzz-quick: build
+	python3 scripts/fuzz.py $(BIN_DEBUG) --lines 400 --labs 300 --seed 7 --replay-every 0
+
 test: build test-deps seams
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
 	$(BIN_DEBUG) lint Labs
 	$(BIN_DEBUG) replay Labs
+	$(MAKE) --no-print-directory fuzz-quick
 
 bench: release
 	python3 scripts/bench.py $(BIN_RELEASE)

@@ -3,14 +3,14 @@
 
 Command lines run inside replayed labs, so they meet the containment a lab from someone else meets (a scratch
 folder, nothing read or written outside it, a time limit per step): the fuzzer cannot hurt the machine, and what
-it finds is what a hostile lab could do. A batch of lines is one lab; each step holds a few lines and allows a few
+it finds is what a hostile lab could do. A batch of lines is one lab; each step holds one line (a step stops at its first failure) and allows a few
 seconds. A mutated lab file (lines dropped, doubled, swapped, numbers made huge, blocks cut) goes to `lint`, and one
 in twenty also to `replay`.
 
 A crash is a conclab killed by a signal (SIGSEGV, SIGILL from a trap …); a hang is one that outlives its bound.
 Either is printed with the input that caused it, and the exit status is 1.
 
-usage: fuzz.py BINARY [--lines N] [--labs N] [--seed S] [--labs-dir DIR] [--jobs J]
+usage: fuzz.py BINARY [--lines N] [--labs N] [--seed S] [--labs-dir DIR] [--jobs J] [--replay-every K]
 """
 import argparse
 import concurrent.futures
@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 STEP_SECONDS = 5
-LINES_PER_STEP = 8
+LINES_PER_STEP = 1  # a step stops at its first failed command: one line a step runs them all
 LINES_PER_BATCH = 400
 
 
@@ -156,6 +156,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--labs-dir", default="Labs/en")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--replay-every", type=int, default=20, help="replay one mutated lab in K (0: lint them only)")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     nouns, flags = vocabulary(a.binary)
@@ -175,7 +176,7 @@ def main():
         path = os.path.join(work, f"mutant-{k}.md")
         with open(path, "w", encoding="utf-8") as f:
             f.write(mutate(rng, open(src, encoding="utf-8").read()))
-        labs.append((path, k % 20 == 0))
+        labs.append((path, a.replay_every > 0 and k % a.replay_every == 0))
 
     def one_batch(path):
         steps = (LINES_PER_BATCH + LINES_PER_STEP - 1) // LINES_PER_STEP
@@ -205,6 +206,8 @@ def main():
                 print(result, flush=True)
     print(f"fuzz: {a.lines} command lines in {len(batches)} labs, {a.labs} mutated labs "
           f"({sum(1 for _, r in labs if r)} replayed): {len(problems)} problem(s); inputs of problems kept in {work}")
+    inputs = len(batches) + len(labs)
+    print(f"fuzz: {inputs - len(problems)} passed, {len(problems)} failed")
     if not problems:
         os.rmdir(work) if not os.listdir(work) else None
     return 1 if problems else 0
