@@ -11,15 +11,20 @@ extension PyThreadState {
             let oa = a.object, ob = b.object
             switch (oa.kind, ob.kind) {
             case (.str, .str) where op == .binaryAdd || op == .inplaceAdd:
-                return newString(unsafeDowncast(oa, to: PyStr.self).value + unsafeDowncast(ob, to: PyStr.self).value)
+                let (left, right) = (unsafeDowncast(oa, to: PyStr.self).value, unsafeDowncast(ob, to: PyStr.self).value)
+                guard left.utf8.count + right.utf8.count <= runtime.limits.stringBytes else { throw memoryError(runtime.limits.stringMessage) }
+                return newString(left + right)
             case (.list, .list) where op == .inplaceAdd:
                 let extra = unsafeDowncast(ob, to: PyList.self).items.withLock { $0 }
+                let have = unsafeDowncast(oa, to: PyList.self).items.withLock { $0.count }
+                guard have + extra.count <= runtime.limits.listItems else { throw memoryError(runtime.limits.listMessage) }
                 for v in extra { incref(v) }
                 unsafeDowncast(oa, to: PyList.self).items.withLock { $0 += extra }
                 incref(a)
                 return a
             case (.list, .list) where op == .binaryAdd:
                 let items = unsafeDowncast(oa, to: PyList.self).items.withLock { $0 } + unsafeDowncast(ob, to: PyList.self).items.withLock { $0 }
+                guard items.count <= runtime.limits.listItems else { throw memoryError(runtime.limits.listMessage) }
                 for v in items { incref(v) }
                 return newList(items)
             case (.tuple, .tuple) where op == .binaryAdd || op == .inplaceAdd:
@@ -37,11 +42,11 @@ extension PyThreadState {
                 switch seq.object.kind {
                 case .str:
                     let s = unsafeDowncast(seq.object, to: PyStr.self).value
-                    guard s.utf8.count * count <= 1 << 28 else { throw error(runtime.classes.memoryError, "string too large") }
+                    guard count == 0 || s.utf8.count <= runtime.limits.stringBytes / count else { throw memoryError(runtime.limits.stringMessage) }
                     return newString(String(repeating: s, count: count))
                 case .list:
                     let items = unsafeDowncast(seq.object, to: PyList.self).items.withLock { $0 }
-                    guard items.count * count <= 1 << 26 else { throw error(runtime.classes.memoryError, "list too large") }
+                    guard count == 0 || items.count <= runtime.limits.listItems / count else { throw memoryError(runtime.limits.listMessage) }
                     var result: [PyValue] = []
                     result.reserveCapacity(items.count * count)
                     for _ in 0..<count { for v in items { incref(v); result.append(v) } }

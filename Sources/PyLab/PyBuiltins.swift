@@ -548,6 +548,7 @@ package enum Builtins {
             try a.expect(2...2, ts)
             let list = unsafeDowncast(a[0].object, to: PyList.self)
             try ts.check(list)
+            guard list.items.withLock({ $0.count }) < ts.runtime.limits.listItems else { throw ts.memoryError(ts.runtime.limits.listMessage) }
             ts.incref(a[1])
             list.items.withLock { $0.append(a[1]) }
             return .none
@@ -572,6 +573,7 @@ package enum Builtins {
             let list = unsafeDowncast(a[0].object, to: PyList.self)
             try ts.check(list)
             let index = try ts.intArgument(a[1], "index")
+            guard list.items.withLock({ $0.count }) < ts.runtime.limits.listItems else { throw ts.memoryError(ts.runtime.limits.listMessage) }
             ts.incref(a[2])
             list.items.withLock { items in
                 var i = index < 0 ? index + items.count : index
@@ -585,6 +587,10 @@ package enum Builtins {
             let list = unsafeDowncast(a[0].object, to: PyList.self)
             try ts.check(list)
             let items = try ts.collect(a[1])
+            guard list.items.withLock({ $0.count }) + items.count <= ts.runtime.limits.listItems else {
+                for v in items { ts.decref(v) }
+                throw ts.memoryError(ts.runtime.limits.listMessage)
+            }
             list.items.withLock { $0 += items }
             return .none
         },

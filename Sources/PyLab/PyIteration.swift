@@ -87,7 +87,8 @@ extension PyThreadState {
     }
 
     /// Every value of an iterable (owned references).
-    package func collect(_ iterable: PyValue, limit: Int = 1 << 26) throws(PyError) -> [PyValue] {
+    package func collect(_ iterable: PyValue, limit: Int? = nil) throws(PyError) -> [PyValue] {
+        let limit = limit ?? runtime.limits.listItems
         if iterable.isObject {
             let o = iterable.object
             try check(o)
@@ -103,7 +104,7 @@ extension PyThreadState {
         do throws(PyError) {
             while let v = try iterNext(it) {
                 items.append(v)
-                if items.count > limit { throw error(runtime.classes.memoryError, "too many items") }
+                if items.count > limit { throw memoryError(runtime.limits.listMessage) }
             }
         } catch {
             for v in items { decref(v) }

@@ -90,8 +90,13 @@ public final class PyRuntime: Sendable {
     package let classes: BuiltinClasses
     /// Interned string constants (immortal, shared by every code object).
     package let constants = Locked<[String: PyValue]>([:])
+    /// Where growth becomes a MemoryError.
+    package let limits: PyLimits
 
-    public init() {
+    public convenience init() { self.init(limits: PyLimits()) }
+
+    package init(limits: PyLimits) {
+        self.limits = limits
         var table = PySymbols()
         func intern(_ name: String) -> Int {
             if let id = table.ids[name] { return id }

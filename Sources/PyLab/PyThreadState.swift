@@ -46,6 +46,9 @@ package final class PyThreadState: @unchecked Sendable {
     package var output = ""
     package var outputLimitReached = false
     package var deferredValues: [PyValue] = []
+    /// References of freed objects still to drop, and whether a free is already dropping them (see `free`).
+    package var pendingReleases: [PyValue] = []
+    package var releasing = false
     package var maybeDead: [PyValue] = []
     package var holdsGIL = false
     package var nestedCalls = 0

@@ -79,4 +79,29 @@ struct RobustnessTests {
         try Files.writeAtomically(dir + "/small.py", "x = 41 + 1\n")
         #expect(session.execute("py --file \(dir)/small.py").succeeded)
     }
+
+    @Test func freeingADeeplyNestedListDoesNotOverflowTheStack() {
+        let py = PyHarness()
+        let built = py.run("x = []\nfor i in range(50000):\n    x = [x]\ndepth = 0\ny = x\nwhile y:\n    y = y[0]\n    depth += 1\ny = None")
+        #expect(built.error == nil, "\(built.error ?? "")")
+        #expect(py.run("depth", value: true).value == .int(50_000))
+        #expect(py.run("x = 0").error == nil, "freeing it is a loop, not 50,000 nested calls")
+        #expect(py.check().refcountErrors == 0)
+    }
+
+    @Test func runawayGrowthIsAMemoryError() {
+        // The default limits (2^26 items, 2^28 bytes) take minutes to reach in a debug build; the same code with small ones.
+        #expect(PyLimits().listMessage.contains("at most 67,108,864 items"))
+        let py = PyHarness(runtime: PyRuntime(limits: PyLimits(listItems: 10_000, stringBytes: 100_000)))
+        let appended = py.run("x = []\nwhile True:\n    x.append(1)")
+        #expect(appended.error?.contains("MemoryError") == true, "\(appended.error ?? "no error")")
+        #expect(appended.error?.contains("at most 10,000 items") == true)
+        #expect(py.run("len(x)", value: true).value == .int(10_000))
+        _ = py.run("x = None")
+        let doubled = py.run("s = 'ab'\nwhile True:\n    s += s")
+        #expect(doubled.error?.contains("MemoryError") == true, "\(doubled.error ?? "no error")")
+        #expect(py.run("y = [0] * 100", value: false).error == nil)
+        #expect(py.run("z = [0] * 10001").error?.contains("MemoryError") == true)
+        #expect(py.run("z = list(range(20000))").error?.contains("MemoryError") == true)
+    }
 }
