@@ -268,6 +268,11 @@ package struct GenList: Command {
         let generator = try GenSupport.generator(handle, context)
         let n = try arguments.integer("N")
         if let n, n < 0 { throw UsageError("N must be 0 or more, got \(n)", usage: arguments.usage) }
+        // Every value is kept and shown: a billion of them is gigabytes. 'gen sum' pulls any number in constant memory.
+        if let n, n > GeneratorStore.shownLimit {
+            throw UsageError("gen list shows at most \(GeneratorStore.shownLimit) values, not \(n): 'gen sum \(handle)' pulls any number in constant memory",
+                             usage: arguments.usage)
+        }
         let drained = try GenSupport.store(context).take(generator.id, handle: handle, limit: n, cancellation: context.cancellation)
         let shown = drained.values.count <= 30 ? "[" + drained.values.map(ItemText.show).joined(separator: ", ") + "]" : ""
         var title = "list(\(handle)) → " + (!shown.isEmpty && shown.count <= 100 ? shown : "\(drained.values.count) values")

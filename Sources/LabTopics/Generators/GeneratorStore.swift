@@ -209,6 +209,8 @@ package final class GeneratorStore: Sendable {
 
     /// The most `gen list G` shows without a count.
     package static let listLimit = 10_000
+    /// The most `gen list G N` keeps and shows.
+    package static let shownLimit = 1_000_000
 
     /// `list(islice(G, n))`: up to `limit` values (all of a finite generator when nil).
     package func take(_ id: Int, handle: String, limit: Int?, cancellation: Cancellation) throws -> (values: [Value], exhausted: Bool, capped: Bool, trace: String?) {
@@ -264,8 +266,14 @@ package final class GeneratorStore: Sendable {
         }
     }
 
-    /// The most `list sum` materialises: 200 million whole numbers are 1.6 GB.
-    package static let materialiseLimit = 200_000_000
+    /// The most `list sum` materialises: 100 million whole numbers are a buffer of 763 MiB, and up to about twice that
+    /// for a moment while it grows (the last doubling copies the old buffer into a new one of twice the size).
+    package static let materialiseLimit = 100_000_000
+
+    /// What the refusal says the list would cost, as it would really peak.
+    package static var materialiseCost: String {
+        "a buffer of \(Format.bytes(Double(materialiseLimit) * 8)), up to twice that while it grows"
+    }
 
     /// `sum(list(G))`: the whole list first (measured while alive), then its sum.
     package func sumOfList(_ id: Int, handle: String, cancellation: Cancellation) throws -> SumReport {
@@ -275,7 +283,7 @@ package final class GeneratorStore: Sendable {
                 throw CommandError("list(\(handle)) would never end: \(node.description) is infinite. Build 'gen take \(handle) N' first.")
             }
             if let range = node as? RangeIterator, range.remainingCount > Int128(Self.materialiseLimit) {
-                throw CommandError("list(\(handle)) would hold \(range.remainingCount) items; conclab materialises at most \(Self.materialiseLimit) (\(Format.bytes(Double(Self.materialiseLimit) * 8)))")
+                throw CommandError("list(\(handle)) would hold \(range.remainingCount) items; conclab materialises at most \(Self.materialiseLimit) (\(Self.materialiseCost))")
             }
             let pull = Pull(trace: g.trace ? Trace() : nil, cancellation: cancellation)
             let before = try? ProcFS.memory()
@@ -286,7 +294,7 @@ package final class GeneratorStore: Sendable {
                 if list.count & 4095 == 0 {
                     try pull.checkCancelled()
                     if list.count > Self.materialiseLimit {
-                        throw CommandError("list(\(handle)) passed \(Self.materialiseLimit) items; stopped to protect the machine's memory")
+                        throw CommandError("list(\(handle)) passed \(Self.materialiseLimit) items (\(Self.materialiseCost)); stopped to protect the machine's memory")
                     }
                 }
             }
