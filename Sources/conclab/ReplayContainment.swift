@@ -72,7 +72,10 @@ enum ReplayContainment {
             status.problem = "this kernel has no Landlock"
             return status
         }
-        var programs = ["/bin/true", "/usr/bin/true"]
+        // /bin/true is dynamic: the kernel also opens its ELF loader for execution (a static conclab has none of
+        // its own to name), so the usual loader paths are allowed too; missing ones are skipped.
+        var programs = ["/bin/true", "/usr/bin/true", "/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                        "/lib/ld-linux-aarch64.so.1", "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1"]
         if let me = System.executablePath() { programs.append(me) }
         if let loader = Containment.loaderPath() { programs.append(loader) }
         do {
