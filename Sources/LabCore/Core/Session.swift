@@ -315,9 +315,14 @@ public final class Session: Sendable {
     /// Lines typed in this session (and, in the terminal, loaded from the history file), oldest first.
     public var history: [String] { historyState.withLock { $0 } }
 
+    /// The most lines the session keeps in memory: a script of a million lines must not grow the shell for ever.
+    public static let historyLimit = 10_000
+
     public func addHistory(_ line: String) {
         historyState.withLock { lines in
             if lines.last != line { lines.append(line) }
+            // Drop the oldest in batches, so keeping the bound costs nothing per line.
+            if lines.count > Self.historyLimit + Self.historyLimit / 10 { lines.removeFirst(lines.count - Self.historyLimit) }
         }
     }
 

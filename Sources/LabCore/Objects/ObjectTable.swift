@@ -68,6 +68,10 @@ public final class ObjectTable: Sendable {
 
     private struct State {
         var entries: [Entry] = []
+        /// Every handle in `entries`, and how many live objects each kind has: kept beside the list so that adding
+        /// the 20,000th descriptor costs what adding the first did (a scan of the list made it quadratic).
+        var taken: Set<String> = []
+        var liveByKind: [ObjectKind: Int] = [:]
         var counters: [String: Int] = [:]
         var kinds: [ObjectKind: ObjectKindInfo] = [:]
         var limits: [String: Int] = [:]
@@ -118,7 +122,7 @@ public final class ObjectTable: Sendable {
     public func checkCapacity(for kind: ObjectKind, adding count: Int = 1) throws {
         try state.withLock { s in
             guard let info = s.kinds[kind], let name = info.limitName, let limit = s.limits[name] else { return }
-            let live = s.entries.filter { $0.object.kind == kind }.count
+            let live = s.liveByKind[kind, default: 0]
             if live + count > limit {
                 throw CommandError("too many \(info.plural): \(live) live, limit \(limit). Close some, or raise it with 'set limit \(name) N'.")
             }
@@ -132,7 +136,7 @@ public final class ObjectTable: Sendable {
             let prefix = s.kinds[object.kind]?.prefix ?? "o"
             let handle: String
             if let name {
-                try Self.check(name, against: s.entries)
+                try Self.check(name, against: s.taken)
                 handle = name
             } else {
                 var n = s.counters[prefix, default: 0]
@@ -140,11 +144,13 @@ public final class ObjectTable: Sendable {
                 repeat {
                     n += 1
                     candidate = prefix + String(n)
-                } while s.entries.contains(where: { $0.handle == candidate })
+                } while s.taken.contains(candidate)
                 s.counters[prefix] = n
                 handle = candidate
             }
             s.entries.append(Entry(handle: handle, object: object))
+            s.taken.insert(handle)
+            s.liveByKind[object.kind, default: 0] += 1
             return handle
         }
     }
@@ -152,14 +158,17 @@ public final class ObjectTable: Sendable {
     /// Throws unless `name` (when given) can name a new object; call before creating it.
     public func checkName(_ name: String?) throws {
         guard let name else { return }
-        try state.withLock { s in try Self.check(name, against: s.entries) }
+        try state.withLock { s in try Self.check(name, against: s.taken) }
     }
 
-    private static func check(_ name: String, against entries: [Entry]) throws {
+    /// Whether `handle` names a live object.
+    public func contains(handle: String) -> Bool { state.withLock { $0.taken.contains(handle) } }
+
+    private static func check(_ name: String, against taken: Set<String>) throws {
         guard isValidName(name) else {
             throw CommandError("'\(name)' cannot be a name: use a letter, then letters, digits, '-' or '_'")
         }
-        guard !entries.contains(where: { $0.handle == name }) else {
+        guard !taken.contains(name) else {
             throw CommandError("the name '\(name)' is taken; pick another or close \(name) first")
         }
     }
@@ -199,7 +208,12 @@ public final class ObjectTable: Sendable {
 
     /// Forgets `handle` (after the object was closed).
     public func remove(_ handle: String) {
-        state.withLock { s in s.entries.removeAll { $0.handle == handle } }
+        state.withLock { s in
+            // From the end: closeAll ends the newest first, so each one is found at once.
+            guard s.taken.remove(handle) != nil, let index = s.entries.lastIndex(where: { $0.handle == handle }) else { return }
+            s.liveByKind[s.entries[index].object.kind, default: 1] -= 1
+            s.entries.remove(at: index)
+        }
     }
 
     /// Closes and forgets one object.

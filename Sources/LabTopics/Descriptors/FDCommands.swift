@@ -29,7 +29,7 @@ package enum FDSupport {
     /// The learner's descriptor named by a handle or by its number.
     package static func descriptor(_ text: String, _ context: Context) throws -> (handle: String, object: OpenDescriptor) {
         let objects = context.session.objects
-        if let number = Int32(text.hasPrefix("fd") ? String(text.dropFirst(2)) : text), !objects.handles().contains(text) {
+        if let number = Int32(text.hasPrefix("fd") ? String(text.dropFirst(2)) : text), !objects.contains(handle: text) {
             for (handle, object) in objects.all(kind: .fd) {
                 if let fd = object as? OpenDescriptor, fd.isOpen, fd.number == number { return (handle, fd) }
             }
@@ -43,7 +43,7 @@ package enum FDSupport {
     package static func register(_ object: OpenDescriptor, name: String?, _ context: Context) throws -> String {
         let objects = context.session.objects
         var preferred = name
-        if preferred == nil, !objects.handles().contains("fd\(object.number)") { preferred = "fd\(object.number)" }
+        if preferred == nil, !objects.contains(handle: "fd\(object.number)") { preferred = "fd\(object.number)" }
         do { return try objects.add(object, name: preferred) } catch {
             try? object.close()
             throw error
