@@ -205,7 +205,7 @@ def main():
                 problems.append(result)
                 print(result, flush=True)
     print(f"fuzz: {a.lines} command lines in {len(batches)} labs, {a.labs} mutated labs "
-          f"({sum(1 for _, r in labs if r)} replayed): {len(problems)} problem(s); inputs of problems kept in {work}")
+          f"({sum(1 for _, r in labs if r)} replayed): {len(problems)} problem(s)" + (f"; their inputs are kept in {work}" if problems else ""))
     inputs = len(batches) + len(labs)
     print(f"fuzz: {inputs - len(problems)} passed, {len(problems)} failed")
     if not problems:
