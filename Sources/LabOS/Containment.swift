@@ -35,6 +35,17 @@ public enum Containment {
         if result != 0 { throw OSError("landlock", errno: errno) }
     }
 
+    /// Resource limits for a contained process and its children: no file larger than `fileSize` bytes (a write past
+    /// it fails with EFBIG: SIGXFSZ, which would kill the writer, is ignored) and no core dumps. Lowering a limit
+    /// cannot be undone by the process, and every child inherits it.
+    public static func limitResources(fileSize: Int) throws(OSError) {
+        signal(SIGXFSZ, SIG_IGN)
+        var size = rlimit(rlim_cur: rlim_t(fileSize), rlim_max: rlim_t(fileSize))
+        _ = try valueOrErrno("setrlimit", subject: "the file size limit") { setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &size) }
+        var core = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = try valueOrErrno("setrlimit", subject: "the core dump limit") { setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &core) }
+    }
+
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
         let copies = strings.map { strdup($0) }
         defer { for copy in copies { free(copy) } }

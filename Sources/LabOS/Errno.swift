@@ -47,6 +47,8 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let tooManyOpenFilesInSystem = Errno(rawValue: ENFILE)
     /// EMFILE: this process has no descriptor number free below its limit.
     public static let tooManyOpenFiles = Errno(rawValue: EMFILE)
+    /// EFBIG: the write would pass the file size limit (RLIMIT_FSIZE).
+    public static let fileTooLarge = Errno(rawValue: EFBIG)
     /// ESPIPE: a pipe, socket or terminal has no offset to seek.
     public static let illegalSeek = Errno(rawValue: ESPIPE)
     /// ENOSPC
@@ -94,6 +96,7 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
         case .invalidArgument: return "EINVAL"
         case .tooManyOpenFilesInSystem: return "ENFILE"
         case .tooManyOpenFiles: return "EMFILE"
+        case .fileTooLarge: return "EFBIG"
         case .illegalSeek: return "ESPIPE"
         case .noSpace: return "ENOSPC"
         case .brokenPipe: return "EPIPE"

@@ -19,7 +19,7 @@ enum ReplayContainment {
         var line: String {
             if let landlock, problem == nil {
                 return "contained by the kernel (Landlock ABI \(landlock)): programs other than conclab cannot be run, "
-                    + "files cannot be written outside the scratch folder"
+                    + "files cannot be written outside the scratch folder or past 64 MiB, no core dumps"
             }
             return "not contained by the kernel (\(problem ?? "no Landlock")): only conclab's own checks confine the labs"
         }
@@ -79,6 +79,8 @@ enum ReplayContainment {
         if let me = System.executablePath() { programs.append(me) }
         if let loader = Containment.loaderPath() { programs.append(loader) }
         do {
+            // No file a lab writes may pass the bound replay puts on all it writes (64 MiB), even between two checks.
+            try Containment.limitResources(fileSize: 64 << 20)
             try Containment.confine(executables: programs, writable: [root, "/dev/null"])
             status.landlock = abi
         } catch {
@@ -116,6 +118,17 @@ enum ReplayContainment {
             } catch {
                 lines.append("write inside the scratch root: refused (\(error))")
                 contained = false
+            }
+            if status.landlock != nil {
+                do {
+                    try Files.writeAtomically(root + "/big", String(repeating: "x", count: (64 << 20) + 1))
+                    lines.append("write a file of 64 MiB + 1 byte inside the scratch root: allowed")
+                    contained = false
+                } catch {
+                    lines.append("write a file of 64 MiB + 1 byte inside the scratch root: refused (\(error))")
+                }
+                Files.removeTree(root + "/big")
+                Files.removeTree(root + "/big.tmp.\(System.processID)")
             }
         }
         return (lines, contained)

@@ -37,6 +37,7 @@ extension EndToEnd {
             #expect(result.stdout.contains("run /bin/sh: refused"), "\(result)")
             #expect(result.stdout.contains("/tmp/conclab-containment-check") && result.stdout.contains(": refused"), "\(result)")
             #expect(result.stdout.contains("write inside the scratch root: allowed"), "\(result)")
+            #expect(result.stdout.contains("64 MiB + 1 byte inside the scratch root: refused"), "\(result)")
         }
 
         @Test("a contained replay runs workers and leaves no scratch folder behind")
