@@ -35,11 +35,17 @@ public enum Containment {
         if result != 0 { throw OSError("landlock", errno: errno) }
     }
 
-    /// Resource limits for a contained process and its children: no file larger than `fileSize` bytes (a write past
-    /// it fails with EFBIG: SIGXFSZ, which would kill the writer, is ignored) and no core dumps. Lowering a limit
-    /// cannot be undone by the process, and every child inherits it.
-    public static func limitResources(fileSize: Int) throws(OSError) {
+    /// Resource limits for a contained process and its children (each child has limits of its own, equal to these):
+    /// no file larger than `fileSize` bytes (a write past it fails with EFBIG: SIGXFSZ, which would kill the writer,
+    /// is ignored), at most `addressSpace` bytes of address space (an allocation past it fails instead of taking the
+    /// machine's memory), at most `cpuSeconds` of CPU time, and no core dumps. A process cannot raise a limit it
+    /// lowered. (RLIMIT_NPROC is left alone: root ignores it, and it counts every process of the user.)
+    public static func limitResources(fileSize: Int, addressSpace: Int, cpuSeconds: Int) throws(OSError) {
         signal(SIGXFSZ, SIG_IGN)
+        var memory = rlimit(rlim_cur: rlim_t(addressSpace), rlim_max: rlim_t(addressSpace))
+        _ = try valueOrErrno("setrlimit", subject: "the address space limit") { setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &memory) }
+        var cpu = rlimit(rlim_cur: rlim_t(cpuSeconds), rlim_max: rlim_t(cpuSeconds))
+        _ = try valueOrErrno("setrlimit", subject: "the CPU time limit") { setrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &cpu) }
         var size = rlimit(rlim_cur: rlim_t(fileSize), rlim_max: rlim_t(fileSize))
         _ = try valueOrErrno("setrlimit", subject: "the file size limit") { setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &size) }
         var core = rlimit(rlim_cur: 0, rlim_max: 0)

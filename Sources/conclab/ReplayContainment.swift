@@ -19,7 +19,7 @@ enum ReplayContainment {
         var line: String {
             if let landlock, problem == nil {
                 return "contained by the kernel (Landlock ABI \(landlock)): programs other than conclab cannot be run, "
-                    + "files cannot be written outside the scratch folder or past 64 MiB, no core dumps"
+                    + "files cannot be written outside the scratch folder or past 64 MiB; 8 GiB of memory, an hour of CPU, no core dumps"
             }
             return "not contained by the kernel (\(problem ?? "no Landlock")): only conclab's own checks confine the labs"
         }
@@ -79,8 +79,10 @@ enum ReplayContainment {
         if let me = System.executablePath() { programs.append(me) }
         if let loader = Containment.loaderPath() { programs.append(loader) }
         do {
-            // No file a lab writes may pass the bound replay puts on all it writes (64 MiB), even between two checks.
-            try Containment.limitResources(fileSize: 64 << 20)
+            // No file a lab writes may pass the bound replay puts on all it writes (64 MiB), even between two checks;
+            // no process may map more than 8 GiB (a debug conclab with threads maps about 250 MiB) or use more than
+            // an hour of CPU (all the labs replay in about 70 s).
+            try Containment.limitResources(fileSize: 64 << 20, addressSpace: 8 << 30, cpuSeconds: 3600)
             try Containment.confine(executables: programs, writable: [root, "/dev/null"])
             status.landlock = abi
         } catch {
