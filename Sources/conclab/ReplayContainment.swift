@@ -51,7 +51,11 @@ enum ReplayContainment {
                 if let status = try ChildProcess.reap(child, block: true) {
                     switch status {
                     case .exited(let code): return code
-                    case .signaled(let signal): return 128 + signal
+                    case .signaled(let signal):
+                        // Ended by a signal (one passed on from this process, most likely): end the same way, as a
+                        // command in a pipeline does, once the root is gone.
+                        Scratch.remove(root)
+                        Signals.dieBy(signal)
                     }
                 }
             } catch {
