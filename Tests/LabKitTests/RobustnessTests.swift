@@ -4,6 +4,7 @@ import TestSupport
 import LabKit
 import LabCore
 import PyLab
+import LabGuide
 
 /// Lines an audit's fuzzer crashed the shell with: each must end in one clear error, and the session goes on.
 @Suite("Robustness: no line crashes the shell")
@@ -103,5 +104,49 @@ struct RobustnessTests {
         #expect(py.run("y = [0] * 100", value: false).error == nil)
         #expect(py.run("z = [0] * 10001").error?.contains("MemoryError") == true)
         #expect(py.run("z = list(range(20000))").error?.contains("MemoryError") == true)
+    }
+
+    /// The audit's crash lines as a lab someone could send: replay reports each as a failed step and goes on.
+    @Test func aLabOfCrashLinesIsReplayedToTheEnd() throws {
+        let deepCheck = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000) + " == 1"
+        let deepPython = "x = " + String(repeating: "(", count: 4_000) + "1" + String(repeating: ")", count: 4_000)
+        let text = """
+        ---
+        id: crashes
+        title: Crashes
+        topic: shell
+        minutes: 1
+        ---
+        ## Nested list
+        ```conclab
+        py x = []\\nfor i in range(50000):\\n    x = [x]\\nx = 0
+        ```
+        ## Deep Python
+        ```conclab
+        py \(deepPython)
+        ```
+        ## Huge milliseconds
+        ```conclab
+        thread spawn sleep 10
+        thread join t1 --timeout 9300000000000000
+        ```
+        ## Not to the end
+        ```conclab
+        echo still-here
+        ```
+        ```check
+        text == "still-here"
+        ```
+        """
+        var transcript: [String] = []
+        let report = LabReplayer.replay(try LabParser.parse(text, path: "Labs/en/crashes.md")) { transcript.append($0) }
+        let joined = transcript.joined(separator: "\n")
+        #expect(report.steps.count == 4, "\(joined.suffix(2000))")
+        #expect(report.steps.map(\.passed) == [true, false, true, true], "\(joined.suffix(2000))")
+        #expect(joined.contains("too many nested parentheses"))
+        // A check nested past the bound is refused when the lab is read, with its line.
+        #expect(throws: LabFileError.self) {
+            try LabParser.parse(text.replacing("text == \"still-here\"", with: deepCheck), path: "Labs/en/c.md")
+        }
     }
 }
