@@ -82,6 +82,19 @@ package final class PyHeap: Sendable {
         quarantine.withLock { $0.append(object) }
     }
 
+    /// How many thread names the heap keeps for its reports: every `py` runs on a new thread state, so keeping all
+    /// of them grew the shell by about 150 bytes a command for good. An object freed by a thread older than the
+    /// last `nameLimit` is reported as "thread N".
+    package static let nameLimit = 4096
+
+    package func remember(thread number: Int, name: String) {
+        threadNames.withLock { names in
+            names[number] = name
+            // Thread numbers only grow: drop the oldest in batches, so the bound costs nothing per thread.
+            if names.count > 2 * Self.nameLimit { names = names.filter { $0.key > number - Self.nameLimit } }
+        }
+    }
+
     package func name(of thread: Int) -> String {
         if thread == 0 { return "" }
         return threadNames.withLock { $0[thread] } ?? "thread \(thread)"

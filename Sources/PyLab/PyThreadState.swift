@@ -74,7 +74,7 @@ package final class PyThreadState: @unchecked Sendable {
         frames = .allocate(capacity: attached ? Self.maxFrames + 1 : 4)
         depth = .allocate(capacity: 1)
         depth.initialize(to: 0)
-        runtime.heap.threadNames.withLock { $0[number] = name }
+        runtime.heap.remember(thread: number, name: name)
         if attached { runtime.attach(number: number, name: name) }
     }
 

@@ -241,3 +241,16 @@ struct InterpreterTests {
         }
     }
 }
+
+@Suite("Interpreter: memory kept per run")
+struct InterpreterMemoryTests {
+    /// Every `py` runs on a new thread state; the names the heap keeps for its reports stay bounded.
+    @Test func threadNamesStayBounded() throws {
+        let runtime = PyRuntime()
+        let code = try runtime.compile("1")
+        for _ in 0..<(3 * PyHeap.nameLimit) { _ = runtime.runHere(code, name: "py", cancellation: nil) }
+        #expect(runtime.heap.threadNames.withLock { $0.count } <= 2 * PyHeap.nameLimit)
+        let last = runtime.threadNumbers.load(ordering: .relaxed)
+        #expect((last - 3...last).contains { runtime.heap.name(of: $0) == "py" }, "the newest names are kept")
+    }
+}
