@@ -140,14 +140,7 @@ public struct Sandbox: Sendable {
 
     /// Resolves `path` for writing: relative paths land in the scratch folder; anything that would leave it is refused.
     public func writablePath(_ path: String) throws -> String {
-        if path.hasPrefix("/") {
-            guard path.hasPrefix(scratchDirectory + "/") else {
-                throw CommandError("a lab may only write inside its scratch folder; '\(path)' is outside it")
-            }
-        }
-        let parts = path.split(separator: "/")
-        if parts.contains("..") { throw CommandError("a lab may not use '..' in paths ('\(path)')") }
-        return path.hasPrefix("/") ? path : scratchDirectory + "/" + path
+        try confined(path, "a lab may only write inside its scratch folder")
     }
 
     /// Files outside the scratch folder a replayed lab may still read: nothing secret, nothing endless.
@@ -157,8 +150,13 @@ public struct Sandbox: Sendable {
     /// (a replayed lab is someone else's: it must not put this machine's files in its transcript).
     public func readablePath(_ path: String) throws -> String {
         if Self.readableOutside.contains(path) { return path }
+        return try confined(path, "a replayed lab may only read inside its scratch folder")
+    }
+
+    /// `path` inside the scratch folder (a relative one is taken from there); `refusal` says why anything else is not.
+    private func confined(_ path: String, _ refusal: String) throws -> String {
         if path.hasPrefix("/") && !path.hasPrefix(scratchDirectory + "/") {
-            throw CommandError("a replayed lab may only read inside its scratch folder; '\(path)' is outside it")
+            throw CommandError("\(refusal); '\(path)' is outside it")
         }
         if path.split(separator: "/").contains("..") { throw CommandError("a lab may not use '..' in paths ('\(path)')") }
         return path.hasPrefix("/") ? path : scratchDirectory + "/" + path
