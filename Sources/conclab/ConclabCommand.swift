@@ -87,7 +87,9 @@ struct ReplayMode: ParsableCommand {
             Exit status 0 only if every check passed; a lab whose requirements are not met is skipped. Each lab runs in a \
             fresh session confined to a scratch folder, within bounds: a step may take 60 s and a lab 300 s unless they ask \
             for more (at most 600 s and 1800 s), a lab may print 8 MiB and write 64 MiB. The scratch folder is removed \
-            however replay ends; one left by a replay that was killed outright is removed by the next.
+            however replay ends; one left by a replay that was killed outright is removed by the next. Where the kernel \
+            has Landlock, the labs run in a child it confines: no program but conclab runs, no file is written outside \
+            the scratch folder (--check-containment shows it).
             """)
 
     @Flag(help: "Print a machine-readable summary (one JSON object) instead of the transcript.")
