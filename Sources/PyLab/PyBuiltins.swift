@@ -76,7 +76,7 @@ extension PyThreadState {
         if got { return true }
         if !blocking { return false }
         lock.state.update { $0.contended += 1 }
-        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Int64($0) * 1_000_000 }
+        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: $0) }
         return try withoutGIL { () throws(PyError) -> Bool in
             while true {
                 try periodicCheck()
@@ -112,7 +112,7 @@ extension PyThreadState {
     /// `sleep(ms)`: blocks without the GIL, like a read from a socket. It waits on the thread's stop request (linked to
     /// the command's Ctrl-C), so a stop wakes it at once and a sleeping thread uses no CPU.
     package func sleepMilliseconds(_ ms: Int) throws(PyError) {
-        let deadline = Clock.monotonicNanoseconds() + Int64(ms) * 1_000_000
+        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: ms)
         try withoutGIL { () throws(PyError) in
             while true {
                 try periodicCheck()
@@ -125,7 +125,7 @@ extension PyThreadState {
     /// `spin(ms)`: `ms` milliseconds of this thread's CPU time, keeping the GIL the way pure-Python work does
     /// (it still gives it up when another thread asks, between slices).
     package func spinMilliseconds(_ ms: Int) throws(PyError) {
-        let target = Clock.threadCPUNanoseconds() + Int64(ms) * 1_000_000
+        let target = Clock.threadCPUNanoseconds() + Time.nanoseconds(milliseconds: ms)
         var x: UInt64 = 0x9E37_79B9
         let gil = runtime.gil
         while true {

@@ -222,7 +222,7 @@ public final class Context: Sendable {
 
     /// Sleeps on the cancellation flag: Ctrl-C ends it at once, and until then the thread uses no CPU.
     public func sleep(milliseconds: Int) throws {
-        let deadline = Clock.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
+        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: milliseconds)
         if cancellation.wait(untilNanoseconds: deadline) { throw Cancelled() }
     }
 

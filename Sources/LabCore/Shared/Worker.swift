@@ -155,7 +155,7 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
             return Workload.pause(milliseconds: ms, stop: stop) ? .completed(result: nil) : .stopped
         case .spin(let ms):
             report(.running)
-            let deadline = Clock.monotonicNanoseconds() + Int64(ms) * 1_000_000
+            let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: ms)
             var x: UInt64 = 88172645463325252
             var stopped = false
             while true {
@@ -204,9 +204,9 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
 
     /// Sleeps `milliseconds`, blocked on `stop` (no polling: `cancel()` wakes it); false if stopped first.
     package static func pause(milliseconds: Int, stop: Cancellation?) -> Bool {
-        let deadline = Clock.monotonicNanoseconds() + Int64(milliseconds) * 1_000_000
+        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: milliseconds)
         guard let stop else {
-            if milliseconds > 0 { System.sleep(nanoseconds: Int64(milliseconds) * 1_000_000) }
+            if milliseconds > 0 { System.sleep(nanoseconds: Time.nanoseconds(milliseconds: milliseconds)) }
             return true
         }
         return !stop.wait(untilNanoseconds: deadline)

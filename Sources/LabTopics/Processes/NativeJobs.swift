@@ -34,7 +34,7 @@ package enum NativeJob: Sendable, Equatable {
     package func perform(stop: Cancellation? = nil) -> WorkloadEnd {
         switch self {
         case .spin(let ms):
-            let budget = Int64(ms) * 1_000_000
+            let budget = Time.nanoseconds(milliseconds: ms)
             let start = Clock.threadCPUNanoseconds()
             var x: UInt64 = 88172645463325252
             while true {

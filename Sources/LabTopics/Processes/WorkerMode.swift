@@ -126,7 +126,7 @@ public enum WorkerMode {
         if case .sleep(let ms) = workload {
             // Nothing can ask a process to stop early (it is killed instead), so one long sleep: the worker stays
             // in state "sleeping" throughout instead of waking every few milliseconds to check a stop flag.
-            System.sleep(nanoseconds: Int64(ms) * 1_000_000)
+            System.sleep(nanoseconds: Time.nanoseconds(milliseconds: ms))
             return .completed(result: nil)
         }
         guard case .lockseq(let names, let hold) = workload else { return workload.perform() }
