@@ -66,6 +66,23 @@ static inline int conclab_el_set_clientdata(EditLine *el, void *data) { return e
 static inline void *conclab_el_get_clientdata(EditLine *el) { void *d = NULL; el_get(el, EL_CLIENTDATA, &d); return d; }
 static inline int conclab_el_addfn(EditLine *el, const char *name, const char *help, conclab_el_fn fn) { return el_set(el, EL_ADDFN, name, help, fn); }
 static inline int conclab_el_bind(EditLine *el, const char *key, const char *fn) { return el_set(el, EL_BIND, key, fn, NULL); }
+/// Binds in vi's command-mode map (in emacs mode, the map of keys after ESC).
+static inline int conclab_el_bind_alternate(EditLine *el, const char *key, const char *fn) { return el_set(el, EL_BIND, "-a", key, fn, NULL); }
+/// "emacs" or "vi".
+static inline const char *conclab_el_get_editor(EditLine *el) { const char *mode = NULL; el_get(el, EL_EDITOR, &mode); return mode; }
+/// Runs one line of an editrc as el_source does: words split the way libedit splits them, then el_parse (which
+/// applies `conclab:…` lines and skips lines for other programs). 0 when understood, -1 when not.
+static inline int conclab_el_parse_line(EditLine *el, const char *line) {
+    Tokenizer *tok = tok_init(NULL);
+    if (tok == NULL) return -1;
+    int argc = 0;
+    const char **argv = NULL;
+    int status = tok_str(tok, line, &argc, &argv);
+    if (status == 0 && argc > 0) status = el_parse(el, argc, argv) < 0 ? -1 : 0;
+    else if (status != 0) status = -1;
+    tok_end(tok);
+    return status;
+}
 static inline int conclab_el_tty_noisig(EditLine *el) { return el_set(el, EL_SETTY, "-d", "-isig", NULL); }
 static inline int conclab_el_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
 

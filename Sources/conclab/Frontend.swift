@@ -76,6 +76,7 @@ final class Frontend {
         session.progressReporter = { fraction, label in progress.report(fraction, label) }
         let output = Output(color: session.settings.color)
         output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
+        for problem in editor.readSettings() { output.say("conclab: \(problem)\n", to: 2) }
         while true {
             for notice in session.takeNotices() { output.say(notice + "\n", to: 2) }
             editor.setPrompt(LabGuide.promptPrefix(session).escapingControlCharacters() + "conclab> ")

@@ -5,8 +5,8 @@ import LabTopics
 import LabGuide
 import LabOS
 
-/// The libedit front end: prompt, emacs keys, persisted history, Ctrl-R search, Tab completion,
-/// and Ctrl-C that clears the line instead of being swallowed.
+/// The libedit front end: prompt, emacs keys (or whatever the learner's `.editrc` asks for), persisted history,
+/// Ctrl-R search, Tab completion, and Ctrl-C that clears the line instead of being swallowed.
 final class LineEditor {
     enum Input {
         case line(String)
@@ -41,12 +41,10 @@ final class LineEditor {
             LineEditor.from(el)?.interrupted = true
             return UInt8(CC_EOF)
         }
-        conclab_el_bind(el, "^C", "conclab-interrupt")
         conclab_el_addfn(el, "conclab-complete", "complete the word") { el, _ in
             LineEditor.from(el)?.complete() ?? UInt8(CC_ERROR)
         }
-        conclab_el_bind(el, "^I", "conclab-complete")
-        conclab_el_bind(el, "^R", "em-inc-search-prev")
+        bindOwnKeys()
         // Background notices (a deadlock found by the watchdog) appear while the learner sits at the prompt.
         conclab_el_use_polling_getc(el) { el in
             guard let editor = LineEditor.from(el) else { return 0 }
@@ -62,6 +60,65 @@ final class LineEditor {
                 session.addHistory(String(cString: text))
                 entry = conclab_history_newer(h)
             }
+        }
+    }
+
+    /// conclab's own keys: Ctrl-C clears the line, Tab completes, Ctrl-R searches the history (and Ctrl-C in vi's
+    /// command mode too).
+    private func bindOwnKeys() {
+        conclab_el_bind(editor, "^C", "conclab-interrupt")
+        conclab_el_bind(editor, "^I", "conclab-complete")
+        conclab_el_bind(editor, "^R", "em-inc-search-prev")
+        if mode == "vi" { conclab_el_bind_alternate(editor, "^C", "conclab-interrupt") }
+    }
+
+    /// The editing mode: "emacs" or "vi".
+    var mode: String { conclab_el_get_editor(editor).map { String(cString: $0) } ?? "emacs" }
+
+    /// The learner's own libedit settings, read after conclab's: `$EDITRC` when set, else `~/.editrc` (where libedit
+    /// looks). Lines run one by one, as libedit's `el_source` runs them, so that a line which resets the key maps
+    /// (`bind -v`, `bind -e`, `editor vi`) is followed at once by conclab's keys again: vi mode keeps Tab and Ctrl-C,
+    /// and a later line of the file may still rebind them. Returns what went wrong, one line each (nothing when there
+    /// is no such file).
+    func readSettings(environment: (String) -> String? = System.environment) -> [String] {
+        let path: String
+        if let given = environment("EDITRC"), !given.isEmpty {
+            path = given
+        } else if let home = environment("HOME"), !home.isEmpty {
+            path = home + "/.editrc"
+        } else {
+            return []
+        }
+        let text: String
+        do { text = try Files.readText(path, limit: 1 << 20) } catch let error as OSError where error.code == .noSuchFileOrDirectory {
+            return []
+        } catch {
+            return ["\(path) not read: \(error)"]
+        }
+        var problems: [String] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(raw).trimmed()
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            if conclab_el_parse_line(editor, line) != 0 { problems.append("\(path):\(index + 1): '\(line)' not understood by libedit") }
+            if Self.resetsKeyMaps(line) { bindOwnKeys() }
+        }
+        return problems
+    }
+
+    /// Whether an editrc line makes libedit start again from a mode's default keys: `bind -e`, `bind -v`,
+    /// `editor emacs|vi`, each perhaps behind a `conclab:` prefix (a line for another program is skipped by libedit).
+    static func resetsKeyMaps(_ line: String) -> Bool {
+        var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard !words.isEmpty else { return false }
+        if let colon = words[0].firstIndex(of: ":") {
+            guard words[0][..<colon] == "conclab" else { return false }
+            words[0] = String(words[0][words[0].index(after: colon)...])
+            if words[0].isEmpty { words.removeFirst() }
+        }
+        switch words.first {
+        case "editor": return true
+        case "bind": return words.dropFirst().contains { $0 == "-e" || $0 == "-v" }
+        default: return false
         }
     }
 

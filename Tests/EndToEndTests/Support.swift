@@ -255,18 +255,28 @@ final class TmuxShell {
     let stateHome: String
     private var shellPIDs: [Int32] = []
 
-    /// `stateHome` becomes XDG_STATE_HOME (the history file lives under it).
-    init(stateHome: String) throws {
+    /// Variables the shell gets besides HOME and XDG_STATE_HOME.
+    private let environment: [String: String]
+    /// Where the shell's stderr goes instead of the pane, if anywhere.
+    private let standardError: String?
+
+    /// `stateHome` becomes XDG_STATE_HOME (the history file lives under it) and HOME (so no `.editrc` of the
+    /// machine's user is read); `environment` adds variables; `standardError` sends stderr to that file.
+    init(stateHome: String, environment: [String: String] = [:], standardError: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.tmux) else {
             throw SetupError("tmux is not installed at \(Self.tmux)")
         }
         self.stateHome = stateHome
+        self.environment = environment
+        self.standardError = standardError
     }
 
     /// Starts conclab in a new detached session and waits for its first prompt.
     func start() throws {
         let binary = try Conclab.binary()
-        let command = "exec env XDG_STATE_HOME=\(shellQuote(stateHome)) \(shellQuote(binary))"
+        let variables = (["HOME": stateHome, "XDG_STATE_HOME": stateHome].merging(environment) { _, given in given })
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\(shellQuote($0.value))" }.joined(separator: " ")
+        let command = "exec env -u EDITRC \(variables) \(shellQuote(binary))" + (standardError.map { " 2>" + shellQuote($0) } ?? "")
         let result = try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
         guard result.status == 0 else { throw SetupError("tmux new-session failed: \(result)") }
         let facts = lines((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}\n#{socket_path}"]).stdout) ?? "")
@@ -297,10 +307,30 @@ final class TmuxShell {
         }
     }
 
+    /// The visible screen with its colours and attributes as escape sequences (tmux's own rendering of them).
+    func screenWithEscapes() -> [String] {
+        guard let result = try? tmux(["capture-pane", "-p", "-e", "-t", session]), result.status == 0 else { return [] }
+        return lines(result.stdout)
+    }
+
+    /// From now on, every byte the programs in the pane write (what is later erased too) is appended to `path`.
+    func recordOutput(to path: String) throws {
+        let result = try tmux(["pipe-pane", "-o", "-t", session, "cat >> " + shellQuote(path)])
+        guard result.status == 0 else { throw SetupError("tmux pipe-pane failed: \(result)") }
+    }
+
     /// Polls the screen until `condition` holds; throws with the screen when 10 s pass first.
     func waitFor(_ what: String, within seconds: Double = 10, _ condition: ([String]) -> Bool) throws {
         if eventually(within: seconds, { condition(screen()) }) { return }
         throw SetupError("timed out waiting for \(what); the screen was:\n" + screen().joined(separator: "\n"))
+    }
+
+    /// Polls the screen until an empty prompt follows the last row holding `text` (a line Ctrl-C cleared).
+    func waitForPrompt(after text: String) throws {
+        try waitFor("a fresh prompt after '\(text)'") { screen in
+            guard let index = screen.lastIndex(where: { $0.contains(text) }) else { return false }
+            return screen[(index + 1)...].contains("conclab>")
+        }
     }
 
     /// Polls the screen until a row equals `row` exactly.

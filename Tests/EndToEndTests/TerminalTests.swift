@@ -126,10 +126,7 @@ extension EndToEnd {
                 try shell.type("echo partial")
                 try shell.waitFor("the typed text") { $0.contains("conclab> echo partial") }
                 try shell.press("C-c")
-                try shell.waitFor("a fresh prompt after Ctrl-C") { screen in
-                    guard let index = screen.lastIndex(where: { $0.contains("echo partial") }) else { return false }
-                    return screen[(index + 1)...].contains("conclab>")
-                }
+                try shell.waitForPrompt(after: "echo partial")
                 try shell.type("echo cleared")
                 try shell.press("Enter")
                 try shell.waitForRow("cleared")
