@@ -41,8 +41,15 @@ let package = Package(
             dependencies: [
                 "LabKit", "LabCore", "LabTopics", "LabGuide", "LabOS", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // Sources/conclab/Labs links to Labs/: inside the target, so SwiftPM notices a lab added or removed.
+            exclude: ["Labs"],
+            plugins: ["EmbedLabs"]
         ),
+        // The labs inside the binary: the plugin has the tool turn Labs/<language>/*.md into a Swift source of the
+        // conclab target, again whenever a lab file changes (a copied binary needs no Labs folder).
+        .executableTarget(name: "LabEmbedder"),
+        .plugin(name: "EmbedLabs", capability: .buildTool(), dependencies: ["LabEmbedder"]),
         // What several test targets use: polling with a deadline, a snippet harness.
         .target(name: "TestSupport", dependencies: ["LabOS", "LabCore", "PyLab"], path: "Tests/TestSupport"),
         .testTarget(name: "LabOSTests", dependencies: ["LabOS", "TestSupport"]),

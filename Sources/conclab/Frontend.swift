@@ -144,7 +144,9 @@ final class Frontend {
         return leave(status: failed ? 1 : 0)
     }
 
-    /// The Labs folder: $CONCLAB_LABS, else the nearest `Labs/en` above the executable, else ./Labs.
+    /// The folder of labs that adds to the built-in ones (a lab there replaces the built-in lab of the same id):
+    /// $CONCLAB_LABS, else the nearest `Labs` holding `en/` above the executable (in a checkout, the labs as they are
+    /// on disk, edits not yet built in included), else none.
     static func labsDirectory() -> String? {
         if let env = System.environment("CONCLAB_LABS"), !env.isEmpty { return env }
         if let exe = System.executablePath() {
@@ -155,7 +157,7 @@ final class Frontend {
                 dir.removeLast()
             }
         }
-        return Files.isDirectory("Labs/en") ? "Labs" : nil
+        return nil
     }
 
     /// Ends every live object and reports any that would not end.

@@ -13,6 +13,8 @@ if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == ForkServerMod
 }
 // Workers and the fork server are copies of this program.
 WorkerMode.useExecutable()
+// The labs compiled in (see Plugins/EmbedLabs); a folder of labs adds to them.
+LabCatalog.builtIn = BuiltInLabFiles.all.map { LabCatalog.BuiltInFile(path: $0.path, text: $0.text) }
 // `conclab --json run FILE`: options written before a subcommand belong to it (the parser would give them
 // to the default shell mode otherwise).
 var arguments = Array(CommandLine.arguments.dropFirst())

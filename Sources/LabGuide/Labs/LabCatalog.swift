@@ -102,18 +102,63 @@ public enum LabCatalog {
         }
     }
 
-    /// Loads every lab of one language from `labsDirectory/<language>`; files that fail to parse come back as errors.
-    public static func load(labsDirectory: String, language: LabLanguage) -> (labs: [Lab], errors: [LabFileError]) {
+    /// A lab file compiled into the binary: its path under `Labs/` (`en/00-tour.md`) and its text.
+    public struct BuiltInFile: Sendable, Equatable {
+        public var path: String
+        public var text: String
+        public init(path: String, text: String) {
+            self.path = path
+            self.text = text
+        }
+    }
+
+    /// The lab files compiled into the binary. The executable sets them once as it starts; a session made without
+    /// them (the unit tests') sees the labs of its folder alone.
+    public static var builtIn: [BuiltInFile] {
+        get { builtInFiles.withLock { $0 } }
+        set { builtInFiles.withLock { $0 = newValue } }
+    }
+    private static let builtInFiles = Locked<[BuiltInFile]>([])
+
+    /// How a built-in lab's path is shown (in errors, `lab status`, replay reports): not a file on this machine.
+    public static let builtInPrefix = "built-in:"
+
+    /// Every lab of one language: the built-in ones, then those of `labsDirectory/<language>` (when given), a lab
+    /// there replacing the built-in lab of the same id. Sorted by file name, so a folder's `09-mine.md` comes after
+    /// the built-in `08-…`. Files that fail to parse come back as errors.
+    public static func load(labsDirectory: String?, language: LabLanguage) -> (labs: [Lab], errors: [LabFileError]) {
         var labs: [Lab] = []
         var errors: [LabFileError] = []
-        for path in files(in: [labsDirectory + "/" + language.rawValue]) {
+        for file in builtIn where file.path.hasPrefix(language.rawValue + "/") && isLabName(file.path) {
             do throws(LabFileError) {
-                labs.append(try LabParser.parse(try readLab(path), path: path, language: language))
+                labs.append(try LabParser.parse(file.text, path: builtInPrefix + file.path, language: language))
             } catch {
                 errors.append(error)
             }
         }
-        return (labs, errors)
+        let directory = labsDirectory.map { [$0 + "/" + language.rawValue] } ?? []
+        for path in files(in: directory) {
+            do throws(LabFileError) {
+                let lab = try LabParser.parse(try readLab(path), path: path, language: language)
+                if let index = labs.firstIndex(where: { $0.id == lab.id && $0.path.hasPrefix(builtInPrefix) }) {
+                    labs[index] = lab
+                } else {
+                    labs.append(lab)
+                }
+            } catch {
+                errors.append(error)
+            }
+        }
+        return (sortedByFileName(labs), errors)
+    }
+
+    /// Labs in the order of their file names (`00-tour.md` first), wherever the files are.
+    private static func sortedByFileName(_ labs: [Lab]) -> [Lab] {
+        func name(_ lab: Lab) -> Substring { lab.path.split(separator: "/").last ?? Substring(lab.path) }
+        return labs.enumerated().sorted { a, b in
+            let (x, y) = (name(a.element), name(b.element))
+            return x == y ? a.offset < b.offset : x < y
+        }.map(\.element)
     }
 
     /// Whether the machine meets a lab's front-matter requirements; the first unmet one otherwise.

@@ -8,7 +8,7 @@ package struct LabCommand: Command {
     package let defaultVerb: String? = "list"
 }
 
-private let noLabsMessage = "no labs found: set CONCLAB_LABS to the Labs folder of conclab"
+private let noLabsMessage = "no labs found: this conclab has none built in; set CONCLAB_LABS to a folder of labs (with en/ and ru/)"
 
 private let needsActiveLab = Requirement(message: "No lab is active. Run 'lab list' to see the labs and 'lab start ID' to begin.") { session in
     LabGuide.withState(session) { $0.lab != nil }
@@ -17,9 +17,9 @@ private let needsActiveLab = Requirement(message: "No lab is active. Run 'lab li
 private let notInReplay = Requirement(message: "'lab' commands cannot run inside a replayed lab") { $0.sandbox == nil }
 
 package func loadLabs(_ session: Session) throws -> [Lab] {
-    guard let directory = session.environment.labsDirectory else { throw CommandError(noLabsMessage) }
-    let (labs, errors) = LabCatalog.load(labsDirectory: directory, language: session.settings.language)
+    let (labs, errors) = LabCatalog.load(labsDirectory: session.environment.labsDirectory, language: session.settings.language)
     if labs.isEmpty, let first = errors.first { throw CommandError("no lab could be read; first error: \(first)") }
+    guard !labs.isEmpty else { throw CommandError(noLabsMessage) }
     return labs
 }
 
