@@ -24,35 +24,117 @@ struct GlobalOptions: ParsableArguments {
 
     /// The language `--lang` names (validated above).
     var language: LabLanguage? { lang.flatMap(LabLanguage.init(rawValue:)) }
+
+    /// These options as the parser's help lists them, for `conclab --help`: they belong to the modes (so `conclab
+    /// --json run F` and `conclab run --json F` mean the same, and a mode without them refuses them), not to the top
+    /// command, whose own help would not show them.
+    static var helpSection: String {
+        let lines = helpMessage(columns: 80).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "OPTIONS:") else { return "" }
+        return lines[(start + 1)...].filter { !$0.isEmpty && !$0.hasSuffix("--help") && !$0.contains("--help ") }
+            .joined(separator: "\n")
+    }
 }
 
-/// `conclab`: the shell; `conclab run FILE`: a script.
+/// conclab's exit statuses, as `conclab --help` states them.
+enum ExitStatus {
+    static let success: Int32 = 0
+    /// A command or a check failed, or a file could not be read.
+    static let failure: Int32 = 1
+    /// conclab was called wrongly: an unknown option, a missing or bad argument, an unknown command.
+    static let usage: Int32 = 2
+    /// Ctrl-C (SIGINT) stopped it.
+    static let interrupted: Int32 = 130
+}
+
+/// `conclab`: the shell; `conclab run FILE`: a script; `conclab WORDS…`: one shell command.
 struct ConclabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conclab",
         abstract: "A concurrency lab in the terminal: generators, threads, processes, descriptors, pipes and sockets, measured.",
-        discussion: "Without a subcommand, opens the shell (commands piped on stdin run as a script).",
+        discussion: """
+            Without a subcommand, opens the shell; commands piped on stdin run as a script. Other words run as one \
+            command of the shell, then conclab exits: 'conclab lab list', 'conclab help proc' (help on a shell command), \
+            'conclab help run' (help on a subcommand).
+
+            The labs are built in; a folder named by CONCLAB_LABS (holding en/ and ru/) adds labs, and a lab there \
+            replaces the built-in lab of the same id. Line editing is libedit's: $EDITRC, else ~/.editrc, is read after \
+            conclab's own keys ('bind -v' for vi keys; Tab and Ctrl-C stay conclab's). Colour only on a terminal, and \
+            never with --no-color, NO_COLOR or TERM=dumb; progress bars only when stderr is a terminal and TERM is not \
+            dumb.
+
+            Global options (the shell, 'run' and one command; 'replay' takes --json and --lang too):
+            \(GlobalOptions.helpSection)
+
+            Exit status: \(ExitStatus.success) when everything succeeded; \(ExitStatus.failure) when a command or a check \
+            failed, or a file could not be read; \(ExitStatus.usage) for a usage error (an unknown option, subcommand or \
+            command, a missing or bad argument); \(ExitStatus.interrupted) when Ctrl-C stopped it.
+            """,
         version: conclabVersion,
         subcommands: [ShellMode.self, RunMode.self, ReplayMode.self, LintMode.self],
         defaultSubcommand: ShellMode.self)
+
+    /// The names of the subcommands (`shell`, `run`, …).
+    static var subcommandNames: Set<String> {
+        Set(configuration.subcommands.compactMap { $0.configuration.commandName })
+    }
+
+    /// Parses and runs, ending the process. A usage error exits with status 2 (ArgumentParser's own is 64), after
+    /// the same message and usage line.
+    static func run(_ arguments: [String]) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            exit()
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            try? FileDescriptor.standardError.writeAll(fullMessage(for: error) + "\n")
+            System.immediateExit(ExitStatus.usage)
+        }
+    }
 }
 
 let conclabVersion = "0.1.0"
 
 struct ShellMode: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "shell", abstract: "Open the interactive shell (the default).")
+    static let configuration = CommandConfiguration(commandName: "shell", abstract: "Open the interactive shell (the default), or run one of its commands.")
 
     @OptionGroup var options: GlobalOptions
 
     @Flag(name: .customLong("keep-going"), help: "In script mode (stdin not a terminal), go on after a failed command.")
     var keepGoing = false
 
+    @Argument(parsing: .captureForPassthrough,
+              help: ArgumentHelp("A command of the shell to run instead of opening it ('lab list'); conclab exits after it.",
+                                 valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        // The command is taken as it is, options and all; one that starts with a dash was meant for conclab.
+        guard let first = command.first, first.hasPrefix("-") else { return }
+        if first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+        throw ValidationError("Unknown option '\(first)'")
+    }
+
     func run() throws {
         let frontend = Frontend(options: options)
+        if !command.isEmpty {
+            throw ExitCode(frontend.runOnce(Self.line(command)))
+        }
         if System.isTerminal(0) {
             throw ExitCode(frontend.runInteractive())
         }
         throw ExitCode(frontend.runScript(StandardInputLines(), keepGoing: keepGoing))
+    }
+}
+
+extension ShellMode {
+    /// Words from conclab's command line as one line of the shell: each word stays one word (quoted when it must
+    /// be), except a lone `|`, which separates pipeline stages as at the prompt.
+    static func line(_ words: [String]) -> String {
+        words.map { $0 == "|" ? $0 : Tokenizer.quote($0) }.joined(separator: " ")
     }
 }
 
@@ -64,15 +146,18 @@ struct RunMode: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "Go on after a failed command (the exit status is still 1).")
     var keepGoing = false
 
-    @Argument(help: "The script: one command per line, '#' starts a comment.", completion: .file())
+    @Argument(help: "The script: one command per line, '#' starts a comment (status 1 if it cannot be read).", completion: .file())
     var file: String
 
     func run() throws {
         let text: String
+        // A script that cannot be read is a failure, not a usage error: the call was right, the file is not there.
         do { text = try Files.readText(file, limit: 16 << 20) } catch let error as OSError {
-            throw ValidationError("cannot read \(file): \(error.message) (\(error.name))")
+            Output(color: false).say("conclab: cannot read \(file): \(error.message) (\(error.name))\n", to: 2)
+            throw ExitCode(ExitStatus.failure)
         } catch {
-            throw ValidationError("\(error)")
+            Output(color: false).say("conclab: \(error)\n", to: 2)
+            throw ExitCode(ExitStatus.failure)
         }
         let frontend = Frontend(options: options)
         throw ExitCode(frontend.runScript(ScriptLines(text), keepGoing: keepGoing))
@@ -108,6 +193,10 @@ struct ReplayMode: ParsableCommand {
 
     @Argument(help: "Lab files or folders (searched for *.md).", completion: .file())
     var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty && !checkContainment { throw ValidationError("give lab files or folders of labs") }
+    }
 
     /// Ends the replay by `signal`, leaving no scratch folder and nothing the labs started. In the parent of a
     /// confined replay, the signal is passed on: the child cleans up, then the parent removes the scratch root.
@@ -150,10 +239,7 @@ struct ReplayMode: ParsableCommand {
             throw ExitCode(contained ? 0 : 1)
         }
         output.say("conclab: " + status.line + "\n", to: 2)
-        let discovery = LabCatalog.discover(paths)
-        for note in discovery.skipped { output.say("conclab: \(note)\n", to: 2) }
-        let files = discovery.files
-        guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
+        let files = try labFiles(in: paths, output: output)
         var limits = ReplayLimits()
         limits.onStuck = { message in
             try? FileDescriptor.standardError.writeAll("conclab: \(message); giving up the replay\n".escapingControlCharacters())
@@ -202,13 +288,22 @@ struct LintMode: ParsableCommand {
 
     func run() throws {
         let output = Output(color: false)
-        let discovery = LabCatalog.discover(paths)
-        for note in discovery.skipped { output.say("conclab: \(note)\n", to: 2) }
-        let files = discovery.files
-        guard !files.isEmpty else { throw ValidationError("no lab files found in \(paths.joined(separator: " "))") }
+        let files = try labFiles(in: paths, output: output)
         let errors = LabLinter.lint(paths)
         for error in errors { output.say("\(error)\n") }
         output.write("\(files.count) lab files, \(errors.count) problems\n", to: errors.isEmpty ? 1 : 2)
         if !errors.isEmpty { throw ExitCode(1) }
     }
+}
+
+/// The lab files under `paths`, each path that was skipped said on stderr. Paths that hold no lab are a failure
+/// (status 1), as a missing script is, not a usage error.
+private func labFiles(in paths: [String], output: Output) throws -> [String] {
+    let discovery = LabCatalog.discover(paths)
+    for note in discovery.skipped { output.say("conclab: \(note)\n", to: 2) }
+    guard !discovery.files.isEmpty else {
+        output.say("conclab: no lab files found in \(paths.joined(separator: " "))\n", to: 2)
+        throw ExitCode(ExitStatus.failure)
+    }
+    return discovery.files
 }

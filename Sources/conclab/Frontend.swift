@@ -31,14 +31,28 @@ final class Frontend {
     let session: Session
     let options: GlobalOptions
     let terminal = TerminalSettings(fd: 0)
+    let capabilities: TerminalCapabilities
 
-    init(options: GlobalOptions) {
+    init(options: GlobalOptions, capabilities: TerminalCapabilities? = nil) {
         self.options = options
-        let color = System.isTerminal(0) && System.isTerminal(1) && !options.noColor
-            && (System.environment("NO_COLOR") ?? "").isEmpty
+        let capabilities = capabilities ?? .current(noColorFlag: options.noColor)
+        self.capabilities = capabilities
         let language = options.language ?? LabCatalog.languageFromEnvironment()
-        session = Session(settings: Settings(output: options.json ? .json : .human, color: color, language: language),
+        session = Session(settings: Settings(output: options.json ? .json : .human, color: capabilities.colorOnOutput, language: language),
                           environment: SessionEnvironment(labsDirectory: Frontend.labsDirectory(), stateDirectory: Files.stateDirectory))
+    }
+
+    /// Output coloured as the session's setting says (`set color` may change it), errors only on a terminal.
+    private var output: Output {
+        Output(color: session.settings.color, errorColor: session.settings.color && capabilities.colorOnErrors)
+    }
+
+    /// A progress bar for long commands, where one may be drawn (see `TerminalCapabilities`).
+    private func startProgress() -> ProgressBar? {
+        guard capabilities.progress, session.settings.output == .human else { return nil }
+        let progress = ProgressBar()
+        session.progressReporter = { fraction, label in progress.report(fraction, label) }
+        return progress
     }
 
     /// Ctrl-C cancels the running command; SIGTERM/SIGHUP end every object, put the terminal back, and die by
@@ -72,9 +86,7 @@ final class Frontend {
             Output(color: false).write("conclab: cannot initialise libedit\n", to: 2)
             return 1
         }
-        let progress = ProgressBar()
-        session.progressReporter = { fraction, label in progress.report(fraction, label) }
-        let output = Output(color: session.settings.color)
+        let progress = startProgress()
         output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
         for problem in editor.readSettings() { output.say("conclab: \(problem)\n", to: 2) }
         while true {
@@ -83,7 +95,7 @@ final class Frontend {
             switch editor.read() {
             case .endOfFile:
                 output.write("\n")
-                return leave(status: 0)
+                return leave(status: ExitStatus.success)
             case .interrupted:
                 output.write("^C\n")
                 continue
@@ -93,19 +105,38 @@ final class Frontend {
                 editor.remember(trimmed)
                 session.typed(trimmed)
                 let outcome = session.execute(trimmed)
-                progress.clear()
+                progress?.clear()
                 if Signals.isTerminating { Signals.waitForTermination() }
                 // The terminal echoed ^C without a newline.
                 if outcome.failure?.kind == .cancelled { output.write("\n", to: 2) }
-                var shown = output
-                shown.color = session.settings.color
-                shown.show(outcome, session: session)
+                output.show(outcome, session: session)
                 switch outcome.directive {
-                case .exit: return leave(status: 0)
+                case .exit: return leave(status: ExitStatus.success)
                 case .clearScreen: output.write("\u{1B}[H\u{1B}[2J")
                 case .none: break
                 }
             }
+        }
+    }
+
+    /// One command given on conclab's command line (`conclab lab list`): its output as at the prompt, without the
+    /// prompt's echo. Status 0 when it succeeded, 1 when it failed, 2 for a usage error (a bad argument, an
+    /// unknown command), 130 when Ctrl-C stopped it.
+    func runOnce(_ line: String) -> Int32 {
+        guard startSignalHandling() else { return 1 }
+        let progress = startProgress()
+        let interruptsBefore = Signals.interruptCount
+        session.typed(line)
+        let outcome = session.execute(line)
+        progress?.clear()
+        if Signals.isTerminating { Signals.waitForTermination() }
+        output.show(outcome, session: session)
+        for notice in session.takeNotices() { output.say(notice + "\n", to: 2) }
+        if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled { return leave(status: ExitStatus.interrupted) }
+        switch outcome.failure?.kind {
+        case nil: return leave(status: ExitStatus.success)
+        case .usage?, .unknownCommand?: return leave(status: ExitStatus.usage)
+        case .failed?, .cancelled?: return leave(status: ExitStatus.failure)
         }
     }
 
@@ -130,7 +161,7 @@ final class Frontend {
             for notice in session.takeNotices() { Output(color: false).say(notice + "\n", to: 2) }
             if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled {
                 if !json { Output(color: false).write("interrupted at line \(lineNumber)\n", to: 2) }
-                return leave(status: 130)
+                return leave(status: ExitStatus.interrupted)
             }
             if !outcome.succeeded {
                 failed = true
@@ -141,7 +172,7 @@ final class Frontend {
             }
             if outcome.directive == .exit { break }
         }
-        return leave(status: failed ? 1 : 0)
+        return leave(status: failed ? ExitStatus.failure : ExitStatus.success)
     }
 
     /// The folder of labs that adds to the built-in ones (a lab there replaces the built-in lab of the same id):

@@ -11,9 +11,18 @@ import Synchronization
 /// escaped with `escapingControlCharacters()` before it is styled, so only conclab's own escapes reach the terminal:
 /// `say` for such text, `write` for text conclab composed (and escaped) itself.
 struct Output: Sendable {
+    /// Colour in what goes to stdout.
     var color: Bool
+    /// Colour in what goes to stderr (the error lines); stderr may be a file while stdout is a terminal.
+    var errorColor: Bool
     /// Script mode prefixes errors with the line number.
     var lineNumber: Int?
+
+    init(color: Bool, errorColor: Bool? = nil, lineNumber: Int? = nil) {
+        self.color = color
+        self.errorColor = errorColor ?? color
+        self.lineNumber = lineNumber
+    }
 
     func write(_ text: String, to fd: Int32 = 1) {
         try? FileDescriptor(fd).writeAll(text)
@@ -33,12 +42,13 @@ struct Output: Sendable {
         let renderer = HumanRenderer(color: color)
         if let failure = outcome.failure {
             let location = lineNumber.map { "line \($0): " } ?? ""
+            let errors = HumanRenderer(color: errorColor)
             switch failure.kind {
             case .cancelled:
-                write(renderer.style("cancelled (Ctrl-C)", "33") + "\n", to: 2)
+                write(errors.style("cancelled (Ctrl-C)", "33") + "\n", to: 2)
             default:
-                var text = renderer.style("error: ", "1;31") + location + failure.message.escapingControlCharacters() + "\n"
-                if let usage = failure.usage { text += renderer.style(usage.escapingControlCharacters(), "2") + "\n" }
+                var text = errors.style("error: ", "1;31") + location + failure.message.escapingControlCharacters() + "\n"
+                if let usage = failure.usage { text += errors.style(usage.escapingControlCharacters(), "2") + "\n" }
                 write(text, to: 2)
             }
             return

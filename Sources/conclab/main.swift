@@ -18,11 +18,14 @@ LabCatalog.builtIn = BuiltInLabFiles.all.map { LabCatalog.BuiltInFile(path: $0.p
 // `conclab --json run FILE`: options written before a subcommand belong to it (the parser would give them
 // to the default shell mode otherwise).
 var arguments = Array(CommandLine.arguments.dropFirst())
-let subcommands: Set<String> = ["shell", "run", "replay", "lint"]
-if let index = arguments.firstIndex(where: { subcommands.contains($0) }), index > 0,
+if let index = arguments.firstIndex(where: { ConclabCommand.subcommandNames.contains($0) }), index > 0,
    arguments[..<index].allSatisfy({ $0.hasPrefix("-") || LabLanguage(rawValue: $0) != nil }) {
     let leading = Array(arguments[..<index])
     arguments.removeSubrange(..<index)
     arguments.insert(contentsOf: leading, at: 1)
 }
-ConclabCommand.main(arguments)
+// `conclab help proc`: help on a command of the shell (`conclab help run`, on a subcommand, is the parser's).
+if arguments.count > 1, arguments[0] == "help", !ConclabCommand.subcommandNames.contains(arguments[1]) {
+    arguments = ["shell"] + arguments
+}
+ConclabCommand.run(arguments)
