@@ -7,7 +7,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/conclab
 BIN_RELEASE := .build/release/conclab
 
-.PHONY: run build test test-deps bench deps release clean seams fuzz fuzz-quick
+.PHONY: run build test test-deps bench deps release clean seams fuzz fuzz-quick install install-files install-check
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -65,6 +65,53 @@ test: build test-deps seams
 	$(BIN_DEBUG) lint Labs
 	$(BIN_DEBUG) replay Labs
 	$(MAKE) --no-print-directory fuzz-quick
+	$(MAKE) --no-print-directory install-check
+
+# make install PREFIX=/usr/local (DESTDIR for packaging): the stripped static release binary (its labs inside), a man
+# page, and completion scripts for bash, zsh and fish.
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN ?= $(BIN_RELEASE)
+ROOT = $(DESTDIR)$(PREFIX)
+# The man page's date: the last commit's, so the same tree gives the same page.
+MANUAL_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
+GENERATE_MANUAL := .build/debug/generate-manual
+
+install: release
+	@$(MAKE) --no-print-directory install-files INSTALL_BIN=$(BIN_RELEASE)
+
+# Installs INSTALL_BIN (any build) with its man page and completions; the man page comes from the binary's own help
+# (swift-argument-parser's generate-manual), the completion scripts from --generate-completion-script.
+install-files:
+	@test -x $(INSTALL_BIN) || { echo "no binary at $(INSTALL_BIN): build it first" >&2; exit 1; }
+	$(SWIFT) build --product generate-manual >/dev/null
+	install -d $(ROOT)/bin $(ROOT)/share/man/man1 $(ROOT)/share/bash-completion/completions \
+	  $(ROOT)/share/zsh/site-functions $(ROOT)/share/fish/vendor_completions.d
+	install -m 755 -s $(INSTALL_BIN) $(ROOT)/bin/conclab
+	$(GENERATE_MANUAL) $(ROOT)/bin/conclab --date $(MANUAL_DATE) --output-directory $(ROOT)/share/man/man1
+	$(ROOT)/bin/conclab --generate-completion-script bash > $(ROOT)/share/bash-completion/completions/conclab
+	$(ROOT)/bin/conclab --generate-completion-script zsh > $(ROOT)/share/zsh/site-functions/_conclab
+	$(ROOT)/bin/conclab --generate-completion-script fish > $(ROOT)/share/fish/vendor_completions.d/conclab.fish
+
+# Part of 'make test' (the release build is not, for time): installs the debug binary into a temporary prefix, then
+# checks that the installed binary lists its labs from an empty folder with no CONCLAB_LABS, that the man page renders
+# and names the exit statuses, and that each completion script is there and knows the subcommands.
+install-check: build
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	$(MAKE) --no-print-directory install-files INSTALL_BIN=$(BIN_DEBUG) PREFIX=$$d/prefix >/dev/null; \
+	mkdir $$d/empty; cd $$d/empty; \
+	env -u CONCLAB_LABS NO_COLOR=1 XDG_STATE_HOME=$$d/state $$d/prefix/bin/conclab lab list > $$d/labs.txt; \
+	for lab in $(CURDIR)/Labs/en/*.md; do \
+	  id=$$(sed -n 's/^id: *//p' "$$lab" | head -1); \
+	  if ! grep -q "^$$id " $$d/labs.txt; then echo "install-check: the installed conclab does not list lab '$$id'" >&2; cat $$d/labs.txt >&2; exit 1; fi; \
+	done; \
+	if ! man -l $$d/prefix/share/man/man1/conclab.1 2>/dev/null | grep -q "Exit status"; then \
+	  echo "install-check: the man page does not render or lacks the exit statuses" >&2; exit 1; fi; \
+	for f in share/bash-completion/completions/conclab share/zsh/site-functions/_conclab share/fish/vendor_completions.d/conclab.fish; do \
+	  if ! grep -q replay $$d/prefix/$$f; then echo "install-check: $$f is missing or does not know 'replay'" >&2; exit 1; fi; \
+	done; \
+	bash -n $$d/prefix/share/bash-completion/completions/conclab; \
+	echo "install-check: $$(ls $(CURDIR)/Labs/en/*.md | wc -l) labs listed by the installed binary; man page and 3 completion scripts in place"
 
 bench: release
 	python3 scripts/bench.py $(BIN_RELEASE)
