@@ -104,11 +104,12 @@ final class Frontend {
                 guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
                 editor.remember(trimmed)
                 session.typed(trimmed)
+                let interruptsBefore = Signals.interruptCount
                 let outcome = session.execute(trimmed)
                 progress?.clear()
                 if Signals.isTerminating { Signals.waitForTermination() }
-                // The terminal echoed ^C without a newline.
-                if outcome.failure?.kind == .cancelled { output.write("\n", to: 2) }
+                // The terminal echoed ^C without a newline (a command may end on Ctrl-C with what it measured).
+                if outcome.failure?.kind == .cancelled || Signals.interruptCount != interruptsBefore { output.write("\n", to: 2) }
                 output.show(outcome, session: session)
                 switch outcome.directive {
                 case .exit: return leave(status: ExitStatus.success)

@@ -89,3 +89,35 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.TerminalOutputTests {
+    @Test("Ctrl-C during bench keeps what was measured: the runs so far, their figures, and how many of how many")
+    func benchStoppedKeepsItsRuns() throws {
+        try withShell { shell, _ in
+            try shell.type("bench sleep 20 -n 500 --warmup 0")
+            try shell.press("Enter")
+            // The progress bar names the last run that ended (it is redrawn every 100 ms); three are enough.
+            func runsShown(_ screen: [String]) -> Int {
+                screen.compactMap { row -> Int? in
+                    guard let range = row.range(of: "% run ") else { return nil }
+                    return Int(row[range.upperBound...].prefix { $0.isNumber })
+                }.max() ?? 0
+            }
+            try shell.waitFor("three runs in the progress bar") { runsShown($0) >= 3 }
+            // A Ctrl-C typed in the instant before the terminal leaves editing mode would reach the next prompt; the
+            // command runs for 10 s, far longer than that instant.
+            try shell.press("C-c")
+            try shell.waitFor("the partial record") { $0.contains { $0.hasPrefix("bench: sleep 20 (stopped after ") } }
+            let screen = shell.screen()
+            let title = try #require(screen.first { $0.hasPrefix("bench: sleep 20 (stopped after ") })
+            let digits = title.dropFirst("bench: sleep 20 (stopped after ".count).prefix { $0.isNumber }
+            let done = try #require(Int(digits), "\(title)")
+            #expect(done >= 3 && done < 500, "\(title)")
+            #expect(title.hasSuffix(" of 500 runs)"), "\(title)")
+            #expect(screen.contains { $0.hasPrefix("runs") && $0.hasSuffix(" \(done)") }, "\(screen.joined(separator: "\n"))")
+            #expect(screen.contains { $0.hasPrefix("median_ms") && $0.contains("ms") }, "\(screen.joined(separator: "\n"))")
+            #expect(screen.contains { $0.hasPrefix("stopped") && $0.hasSuffix("after \(done) of 500 runs") }, "\(screen.joined(separator: "\n"))")
+            #expect(!screen.contains { $0.contains("cancelled") }, "\(screen.joined(separator: "\n"))")
+        }
+    }
+}

@@ -94,21 +94,28 @@ package struct BenchCommand: Command {
         }
         var samples: [Int64] = []
         samples.reserveCapacity(runs)
-        for i in 0..<runs {
-            try context.checkCancelled()
-            let start = Clock.monotonicNanoseconds()
-            _ = try context.runNested(line)
-            samples.append(Clock.monotonicNanoseconds() - start)
-            context.progress(Double(warmup + i + 1) / Double(warmup + runs), "run \(i + 1) of \(runs)")
+        do {
+            for i in 0..<runs {
+                try context.checkCancelled()
+                let start = Clock.monotonicNanoseconds()
+                _ = try context.runNested(line)
+                samples.append(Clock.monotonicNanoseconds() - start)
+                context.progress(Double(warmup + i + 1) / Double(warmup + runs), "run \(i + 1) of \(runs)")
+            }
+        } catch is Cancelled where !samples.isEmpty {
+            // Ctrl-C keeps what was measured: the figures of the runs that ended, and how many of them there were.
         }
         let stats = Statistics(samples)
-        return .record(Record(title: "bench: \(line)", [
-            ("runs", .int(runs)),
+        let stopped = samples.count < runs ? "after \(samples.count) of \(runs) runs" : nil
+        var record = Record(title: "bench: \(line)" + (stopped.map { " (stopped \($0))" } ?? ""), [
+            ("runs", .int(samples.count)),
             ("warmup", .int(warmup)),
             ("min_ms", .ms(stats.min)),
             ("median_ms", .ms(stats.median)),
             ("mean_ms", .ms(stats.mean)),
             ("max_ms", .ms(stats.max)),
-        ]))
+        ])
+        if let stopped { record.append("stopped", .string(stopped)) }
+        return .record(record)
     }
 }
