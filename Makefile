@@ -94,8 +94,8 @@ install-files:
 	$(ROOT)/bin/conclab --generate-completion-script fish > $(ROOT)/share/fish/vendor_completions.d/conclab.fish
 
 # Part of 'make test' (the release build is not, for time): installs the debug binary into a temporary prefix, then
-# checks that the installed binary lists its labs from an empty folder with no CONCLAB_LABS, that the man page renders
-# and names the exit statuses, and that each completion script is there and knows the subcommands.
+# checks that the installed binary lists its labs from an empty folder with no CONCLAB_LABS, that the man page names
+# the exit statuses (and renders, where man is installed), and that each completion script knows the subcommands.
 install-check: build
 	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
 	$(MAKE) --no-print-directory install-files INSTALL_BIN=$(BIN_DEBUG) PREFIX=$$d/prefix >/dev/null; \
@@ -105,8 +105,9 @@ install-check: build
 	  id=$$(sed -n 's/^id: *//p' "$$lab" | head -1); \
 	  if ! grep -q "^$$id " $$d/labs.txt; then echo "install-check: the installed conclab does not list lab '$$id'" >&2; cat $$d/labs.txt >&2; exit 1; fi; \
 	done; \
-	if ! man -l $$d/prefix/share/man/man1/conclab.1 2>/dev/null | grep -q "Exit status"; then \
-	  echo "install-check: the man page does not render or lacks the exit statuses" >&2; exit 1; fi; \
+	page=$$d/prefix/share/man/man1/conclab.1; \
+	if ! grep -q "^\.Sh NAME" $$page || ! grep -q "Exit status" $$page; then echo "install-check: $$page lacks NAME or the exit statuses" >&2; exit 1; fi; \
+	if command -v man >/dev/null && ! man -l $$page 2>/dev/null | grep -q "Exit status"; then echo "install-check: man cannot render $$page" >&2; exit 1; fi; \
 	for f in share/bash-completion/completions/conclab share/zsh/site-functions/_conclab share/fish/vendor_completions.d/conclab.fish; do \
 	  if ! grep -q replay $$d/prefix/$$f; then echo "install-check: $$f is missing or does not know 'replay'" >&2; exit 1; fi; \
 	done; \
