@@ -97,7 +97,9 @@ struct GuidedPaceTests {
             }
             try run("lab stop", thenPause: false)
             let shown = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            followed.crosses = shown.split(separator: "\n").filter { $0.contains("✗") }.map(String.init)
+            // The pane's bytes: lines end in "\r\n" (one Character to Swift), styles are escape sequences.
+            followed.crosses = shown.split(whereSeparator: \.isNewline).filter { $0.contains("✗") }
+                .map { String($0).replacing(/\x1B\[[0-9;?]*[A-Za-z]/, with: "") }
             followed.done = Set(shown.matches(of: /Step (\d+) done/).compactMap { Int($0.1) })
             followed.gaveBack = shown.contains("Your objects are back: p1, g1, L1.")
         } catch {
