@@ -34,7 +34,7 @@ private struct OpenCommand: Command {
         ("p w", 2, "w", ["wait"]),
         ("proc spawn sp", 11, "sp", ["spin"]),
         ("proc spawn sl", 11, "sl", ["sleep"]),
-        ("proc spawn sleep 100 --", 21, "--", ["--hold", "--name", "--py", "--start", "--via"]),
+        ("proc spawn sleep 100 --", 21, "--", ["--hold", "--meet", "--name", "--py", "--start", "--via"]),
         ("proc spawn sleep 100 --n", 21, "--n", ["--name"]),
         ("proc wait p1 -", 13, "-", ["--timeout"]),
         ("set ", 4, "", ["color", "limit", "output"]),

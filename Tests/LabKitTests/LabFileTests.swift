@@ -107,6 +107,9 @@ struct LabFileTests {
         ("block outside a step", "---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n```conclab\necho\n```\n", 7, "inside a '## ' step"),
         ("bad regex", "---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```conclab\necho\n```\n```output\n([ (re)\n```\n", 12, "bad regular expression"),
         ("no steps", "---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\njust prose\n", 8, "at least one '## ' step"),
+        ("bad goal", "---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```conclab\necho\n```\n```goal\nx ==\n```\n", 12, "bad goal 'x =='"),
+        ("goal before commands", "---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```goal\nx > 1\n```\n", 8, "a ```goal block needs a ```conclab block"),
+        ("empty goal", "---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```conclab\necho\n```\n```goal\n```\n", 11, "empty ```goal block"),
     ])
     func reportsMalformedLabs(name: String, text: String, line: Int, reason: String) {
         do {
@@ -142,6 +145,34 @@ struct LabReplayTests {
         #expect(report.failedCount == 1)
         #expect(report.steps[0].checks[0].detail == "text = \"5\"")
         #expect(transcript.last?.contains("step 1 'Count'") == true)
+    }
+
+    @Test func aGoalPassesWhenAnyResultOfItsCommandsReachesIt() throws {
+        var transcript: [String] = []
+        let body = "## Any\n```conclab\necho 6\necho 7\necho 8\n```\n```goal\ntext == \"7\"\n```\n```conclab\necho 9\n```\n```check\ntext == \"9\"\n```\n"
+        let report = LabReplayer.replay(try lab(body)) { transcript.append($0) }
+        #expect(report.status == .passed, "\(transcript)")
+        #expect(transcript.contains("  goal reached by 'echo 7':"))
+        #expect(report.checkCount == 2)
+    }
+
+    @Test func aGoalNoResultReachesFails() throws {
+        var transcript: [String] = []
+        // `echo 7` comes after the check block: it is not in the goal's segment.
+        let body = "## None\n```conclab\necho 6\n```\n```check\ntext == \"6\"\n```\n```conclab\necho 8\n```\n```goal\ntext == \"6\"\n```\n"
+        let report = LabReplayer.replay(try lab(body)) { transcript.append($0) }
+        #expect(report.status == .failed)
+        #expect(transcript.contains("  goal not reached by any of the step's commands:"))
+        #expect(transcript.contains { $0.hasPrefix("  ✗ text == \"6\"") })
+    }
+
+    @Test func lintTellsAGoalFromACheck() throws {
+        let en = try LabParser.parse("---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```conclab\necho\n```\n```goal\ntext == \"\"\n```\n",
+                                     path: "Labs/en/x.md")
+        let ru = try LabParser.parse("---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```conclab\necho\n```\n```check\ntext == \"\"\n```\n",
+                                     path: "Labs/ru/x.md")
+        #expect(LabLinter.differences(en, ru).map(\.reason) == ["step 's' checks differ from its twin in Labs/en/x.md"])
+        #expect(LabLinter.differences(en, en).isEmpty)
     }
 
     @Test func aFailedCommandFailsItsStep() throws {

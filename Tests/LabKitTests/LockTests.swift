@@ -214,6 +214,91 @@ import LabGuide
     }
 }
 
+/// `lockseq --meet`: the cycle forms however late the partner comes, and the same order still finishes.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct LockMeetTests {
+    @Test func theCycleFormsHoweverLateThePartnerComes() {
+        let session = Session()
+        defer { session.shutdown() }
+        #expect(session.execute("lock new --name left").succeeded)
+        #expect(session.execute("lock new right").succeeded)
+        #expect(session.execute("lock new --name x y").failure?.message == "give the name once: 'lock new NAME' or 'lock new --name NAME'")
+        #expect(session.execute("thread spawn lockseq left right --meet --name ann").succeeded)
+        // ann holds `left` and waits for its partner: far past any hold time, it has not reached for `right`.
+        #expect(eventually {
+            let list = session.execute("thread list").result.fields
+            return Evaluator(record: list).evaluateText("rows[0].holds") == .list([.string("left")])
+        })
+        #expect(session.execute("sleep 400").succeeded)
+        #expect(Evaluator(record: session.execute("thread list").result.fields).evaluateText("rows[0].state") == .string("sleeping"))
+        #expect(session.execute("thread spawn lockseq right left --meet --name bob").succeeded)
+        let check = session.execute("deadlock check --wait 20000").result.fields
+        #expect(check["cycle"] == .string("ann holds left and waits for right; bob holds right and waits for left"))
+    }
+
+    @Test func theSameOrderStillFinishes() {
+        let session = Session()
+        defer { session.shutdown() }
+        _ = session.execute("lock new --name left")
+        _ = session.execute("lock new --name right")
+        #expect(session.execute("thread spawn lockseq left right --meet --name carl").succeeded)
+        #expect(session.execute("thread spawn lockseq left right --meet --name dora").succeeded)
+        let carl = session.execute("thread join carl --timeout 20000").result.fields
+        #expect(carl["state"] == .string("done"))
+        #expect(carl["result"] == .string("took left, then right"))
+        #expect(session.execute("thread join dora --timeout 20000").result.fields["state"] == .string("done"))
+        // dora queued for `left` while carl held it: that is how it met carl.
+        #expect(session.execute("lock stats").result.fields["contended"] == .int(1))
+    }
+
+    @Test func aPartnerThatNeverComesIsWaitedForAtMostTheTimeout() {
+        let table = LockTable()
+        let a = table.create(name: "a"), b = table.create(name: "b")
+        let key = [a, b]
+        let first = LockOwner(id: 1, name: "first"), late = LockOwner(id: 2, name: "late")
+        #expect(table.acquire(a, by: first, meeting: key, shouldStop: { false }) == .acquired)
+        #expect(table.awaitPartner(first, at: key, timeoutNanoseconds: 20_000_000, shouldStop: { false }) == .timedOut)
+        table.release(a, by: first)
+        // The one that gave up has left the meeting: a later arrival waits for a partner of its own.
+        #expect(table.acquire(b, by: late, meeting: key, shouldStop: { false }) == .acquired)
+        #expect(table.awaitPartner(late, at: key, timeoutNanoseconds: 20_000_000, shouldStop: { false }) == .timedOut)
+        #expect(table.awaitPartner(late, at: key, timeoutNanoseconds: 10_000_000_000, shouldStop: { true }) == .stopped)
+    }
+
+    @Test func arrivingTogetherMeetsAtOnce() {
+        let table = LockTable()
+        let a = table.create(name: "a")
+        let one = LockOwner(id: 1, name: "one"), two = LockOwner(id: 2, name: "two")
+        #expect(table.acquire(a, by: one, meeting: [a], shouldStop: { false }) == .acquired)
+        let queued = Gate<LockAcquisition?>(nil)
+        _ = try? OSThread.detach(name: "test-partner") {
+            let r = table.acquire(a, by: two, meeting: [a], shouldStop: { false })
+            queued.update { $0 = r }
+        }
+        // Queueing for the lock is arriving: `one` goes on without waiting for its timeout.
+        #expect(table.awaitPartner(one, at: [a], timeoutNanoseconds: 60_000_000_000, shouldStop: { false }) == .met)
+        table.release(a, by: one)
+        #expect(queued.wait(timeoutNanoseconds: 10_000_000_000) { $0 } == .acquired)
+        #expect(table.awaitPartner(two, at: [a], timeoutNanoseconds: 60_000_000_000, shouldStop: { false }) == .met)
+    }
+
+    @Test func aWorkerPlaysBothPartiesWithMeet() {
+        #expect(WorkerMode.run(.lockseq(locks: ["A"], holdMilliseconds: 0, meet: true)) == .completed(result: "took A"))
+    }
+
+    @Test(arguments: [
+        (["lockseq", "a", "b", "--meet"], Workload.lockseq(locks: ["a", "b"], holdMilliseconds: 0, meet: true)),
+        (["lockseq", "a", "--meet", "--hold", "5"], Workload.lockseq(locks: ["a"], holdMilliseconds: 5, meet: true)),
+    ])
+    func meetTravelsInAWorkersWords(_ words: [String], _ workload: Workload) throws {
+        #expect(try Workload(words: words) == workload)
+        #expect(try Workload(words: workload.words) == workload)
+    }
+
+    @Test func meetIsForLockseqOnly() {
+        #expect(errorText { _ = try Workload(words: ["sleep", "10", "--meet"]) } == "--meet applies to lockseq only")
+    }
+}
+
 fileprivate extension Evaluator {
     /// Evaluates expression text, or nil when it does not parse or evaluate.
     func evaluateText(_ text: String) -> Value? {

@@ -192,3 +192,93 @@ private func makeTable() -> ObjectTable {
         #expect(session.objects.handles().isEmpty)
     }
 }
+
+/// A scope sets the table's objects aside: a guided lab sees, counts and closes only what it makes.
+@Suite struct ObjectScopeTests {
+    @Test func aScopeSeesOnlyWhatItMakes() throws {
+        let table = makeTable()
+        let mine = FakeObject(name: "mine")
+        try table.add(mine)
+        try table.add(FakeObject(), name: "keep")
+        #expect(table.beginScope() == ["w1", "keep"])
+        #expect(table.scopeDepth == 1)
+        #expect(table.handles().isEmpty)
+        #expect(table.all().isEmpty)
+        #expect(!table.contains(handle: "w1"))
+        #expect(table.handle(of: mine) == nil)
+        #expect(errorText { _ = try table.lookup("w1") } == "No object w1. Run 'ls' to see live objects.")
+        // Handles start again, and names taken outside are free inside.
+        #expect(try table.add(FakeObject()) == "w1")
+        #expect(try table.add(FakeObject(), name: "keep") == "keep")
+        #expect(table.handles() == ["w1", "keep"])
+        #expect(mine.closeCount == 0)
+    }
+
+    @Test func limitsCountEveryLiveObject() throws {
+        let table = makeTable()
+        try table.add(FakeObject())
+        try table.add(FakeObject())
+        table.beginScope()
+        try table.add(FakeObject())
+        #expect(errorText { try table.checkCapacity(for: .widget) }
+            == "too many widgets: 3 live, limit 3. Close some, or raise it with 'set limit widgets N'.")
+    }
+
+    @Test func endingAScopeClosesWhatItMadeAndGivesBackTheRest() throws {
+        let table = makeTable()
+        let log = CloseLog()
+        let mine = FakeObject(name: "mine", log: log)
+        try table.add(mine)
+        table.beginScope()
+        let first = FakeObject(name: "first", log: log), second = FakeObject(kind: .process, name: "second", log: log)
+        try table.add(first, name: "first")
+        try table.add(second)
+        table.remove("first")
+        try table.add(first, name: "again")
+        let ended = table.endScope()
+        #expect(ended.closed == ["p1", "again"])
+        #expect(ended.failures.isEmpty)
+        #expect(log.all == ["first", "second"], "newest first")
+        #expect(mine.closeCount == 0)
+        #expect(table.scopeDepth == 0)
+        #expect(table.handles() == ["w1"])
+        #expect(try table.lookup("w1") === mine)
+        // The counters are the ones from before the scope: the next widget is w2.
+        #expect(try table.add(FakeObject()) == "w2")
+        try table.checkCapacity(for: .process, adding: 64)
+        #expect(table.endScope().closed.isEmpty, "without a scope, nothing happens")
+    }
+
+    @Test func anObjectThatWillNotCloseIsReportedAndForgotten() throws {
+        let table = makeTable()
+        table.beginScope()
+        try table.add(FakeObject(name: "stuck", failsToClose: true))
+        let ended = table.endScope()
+        #expect(ended.closed == ["w1"])
+        #expect(ended.failures.map(\.0) == ["w1"])
+        #expect(table.handles().isEmpty)
+        try table.checkCapacity(for: .widget, adding: 3)
+    }
+
+    @Test func closeAllEndsEveryScope() throws {
+        let table = makeTable()
+        let outer = FakeObject(), inner = FakeObject()
+        try table.add(outer)
+        table.beginScope()
+        try table.add(inner)
+        #expect(table.closeAll().isEmpty)
+        #expect(outer.closeCount == 1 && inner.closeCount == 1)
+        table.endScope()
+        #expect(table.handles().isEmpty)
+    }
+
+    @Test func aScopeBegunAgainDoesNotSeeWhatAnEarlierOneLeft() throws {
+        let table = makeTable()
+        table.beginScope()
+        try table.add(FakeObject(), name: "lab")
+        table.endScope()
+        table.beginScope()
+        #expect(table.handles().isEmpty)
+        #expect(try table.add(FakeObject(), name: "lab") == "lab")
+    }
+}

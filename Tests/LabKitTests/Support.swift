@@ -1,4 +1,5 @@
 import Synchronization
+import LabOS
 import Testing
 import LabKit
 import LabCore
@@ -55,6 +56,14 @@ func errorText(_ body: () throws -> Void) -> String? {
     } catch {
         return "\(error)"
     }
+}
+
+/// A session whose Labs folder holds one English lab, `text`, as `Labs/en/FILE`; the caller removes the folder.
+func sessionWithLab(_ text: String, file: String) throws -> (Session, String) {
+    let dir = try Files.makeTemporaryDirectory(prefix: "conclab-guide-test")
+    try Files.makeDirectories(dir + "/Labs/en")
+    try Files.writeAtomically(dir + "/Labs/en/" + file, text)
+    return (Session(environment: SessionEnvironment(labsDirectory: dir + "/Labs", stateDirectory: dir + "/state")), dir)
 }
 
 extension Outcome {

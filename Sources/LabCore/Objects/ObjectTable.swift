@@ -60,21 +60,45 @@ public struct ObjectKindInfo: Sendable {
 }
 
 /// The session-wide table of live objects with auto-named or learner-given handles.
+///
+/// A **scope** (`beginScope`, `endScope`) sets the objects made so far aside: a guided lab runs in one, so it sees
+/// only what it makes (its `ls`, its counts, its handles starting again at `p1`), cannot close what the learner
+/// made before, and gives it all back when it ends. Set-aside objects stay alive and count against the limits.
 public final class ObjectTable: Sendable {
     private struct Entry {
         var handle: String
         var object: any LabObject
+        /// The scope the object was made in (0: the session's own); only the current scope's objects are seen.
+        var scope: Int
+    }
+
+    /// What a scope set aside when it began, to be put back when it ends.
+    private struct SetAside {
+        var scope: Int
+        var taken: Set<String>
+        var counters: [String: Int]
     }
 
     private struct State {
         var entries: [Entry] = []
-        /// Every handle in `entries`, and how many live objects each kind has: kept beside the list so that adding
-        /// the 20,000th descriptor costs what adding the first did (a scan of the list made it quadratic).
+        /// Every handle of the current scope, and how many live objects each kind has in all scopes: kept beside the
+        /// list so that adding the 20,000th descriptor costs what adding the first did (a scan of the list made it
+        /// quadratic). Limits count every live object, seen or set aside.
         var taken: Set<String> = []
         var liveByKind: [ObjectKind: Int] = [:]
         var counters: [String: Int] = [:]
         var kinds: [ObjectKind: ObjectKindInfo] = [:]
         var limits: [String: Int] = [:]
+        /// One entry per scope begun and not yet ended, outermost first.
+        var setAside: [SetAside] = []
+        /// The current scope; every scope gets a new number, so nothing left in an ended one is ever seen again.
+        var scope = 0
+        var lastScope = 0
+
+        /// The entries the current scope sees.
+        func visible(kind: ObjectKind? = nil) -> [Entry] {
+            entries.filter { $0.scope == scope && (kind == nil || $0.object.kind == kind) }
+        }
     }
 
     private let state = Locked(State())
@@ -148,7 +172,7 @@ public final class ObjectTable: Sendable {
                 s.counters[prefix] = n
                 handle = candidate
             }
-            s.entries.append(Entry(handle: handle, object: object))
+            s.entries.append(Entry(handle: handle, object: object, scope: s.scope))
             s.taken.insert(handle)
             s.liveByKind[object.kind, default: 0] += 1
             return handle
@@ -180,7 +204,9 @@ public final class ObjectTable: Sendable {
 
     /// The object named `handle`, of `kind` when given; a clear error naming the next step otherwise.
     public func lookup(_ handle: String, kind: ObjectKind? = nil) throws -> any LabObject {
-        let (found, info) = state.withLock { s in (s.entries.first(where: { $0.handle == handle })?.object, kind.flatMap { s.kinds[$0] }) }
+        let (found, info) = state.withLock { s in
+            (s.entries.first(where: { $0.handle == handle && $0.scope == s.scope })?.object, kind.flatMap { s.kinds[$0] })
+        }
         guard let object = found else {
             let what = kind?.name ?? "object"
             let listing = info.map { "'\($0.listCommand) list'" } ?? "'ls'"
@@ -195,25 +221,81 @@ public final class ObjectTable: Sendable {
     }
 
     public func handle(of object: any LabObject) -> String? {
-        state.withLock { s in s.entries.first(where: { $0.object === object })?.handle }
+        state.withLock { s in s.entries.first(where: { $0.object === object && $0.scope == s.scope })?.handle }
     }
 
+    /// The handles the current scope sees, oldest first.
     public func handles(kind: ObjectKind? = nil) -> [String] {
-        state.withLock { s in s.entries.filter { kind == nil || $0.object.kind == kind }.map(\.handle) }
+        state.withLock { s in s.visible(kind: kind).map(\.handle) }
     }
 
+    /// The objects the current scope sees, oldest first.
     public func all(kind: ObjectKind? = nil) -> [(handle: String, object: any LabObject)] {
-        state.withLock { s in s.entries.filter { kind == nil || $0.object.kind == kind }.map { ($0.handle, $0.object) } }
+        state.withLock { s in s.visible(kind: kind).map { ($0.handle, $0.object) } }
     }
 
-    /// Forgets `handle` (after the object was closed).
+    /// Forgets `handle` of the current scope (after the object was closed).
     public func remove(_ handle: String) {
         state.withLock { s in
             // From the end: closeAll ends the newest first, so each one is found at once.
-            guard s.taken.remove(handle) != nil, let index = s.entries.lastIndex(where: { $0.handle == handle }) else { return }
+            guard s.taken.remove(handle) != nil,
+                  let index = s.entries.lastIndex(where: { $0.handle == handle && $0.scope == s.scope }) else { return }
             s.liveByKind[s.entries[index].object.kind, default: 1] -= 1
             s.entries.remove(at: index)
         }
+    }
+
+    /// Forgets `object`, in whichever scope it is.
+    private func forget(_ object: any LabObject) {
+        state.withLock { s in
+            guard let index = s.entries.lastIndex(where: { $0.object === object }) else { return }
+            let entry = s.entries.remove(at: index)
+            s.liveByKind[entry.object.kind, default: 1] -= 1
+            if entry.scope == s.scope { s.taken.remove(entry.handle) }
+        }
+    }
+
+    // MARK: Scopes
+
+    /// How many scopes are open (0: none).
+    public var scopeDepth: Int { state.withLock { $0.setAside.count } }
+
+    /// Sets every object the current scope sees aside and opens a new, empty scope: its handles start again at
+    /// `p1`, `g1` …, and names taken outside it are free inside. Returns the handles set aside, oldest first.
+    @discardableResult
+    public func beginScope() -> [String] {
+        state.withLock { s in
+            let aside = s.visible().map(\.handle)
+            s.setAside.append(SetAside(scope: s.scope, taken: s.taken, counters: s.counters))
+            s.lastScope += 1
+            s.scope = s.lastScope
+            s.taken = []
+            s.counters = [:]
+            return aside
+        }
+    }
+
+    /// Closes everything the current scope made (newest first) and gives back what `beginScope` set aside.
+    /// Returns the handles closed and what could not be ended (forgotten all the same: its scope is gone).
+    /// Without an open scope, does nothing.
+    @discardableResult
+    public func endScope() -> (closed: [String], failures: [(String, String)]) {
+        guard scopeDepth > 0 else { return ([], []) }
+        var closed: [String] = []
+        var failures: [(String, String)] = []
+        for (handle, object) in all().reversed() {
+            do { try object.close() } catch { failures.append((handle, "\(error)")) }
+            forget(object)
+            closed.append(handle)
+        }
+        state.withLock { s in
+            // Anything added to the scope while it was being closed is never seen again; closeAll ends it with the session.
+            guard let outer = s.setAside.popLast() else { return }
+            s.scope = outer.scope
+            s.taken = outer.taken
+            s.counters = outer.counters
+        }
+        return (closed.reversed(), failures)
     }
 
     /// Closes and forgets one object.
@@ -224,12 +306,12 @@ public final class ObjectTable: Sendable {
         return object
     }
 
-    /// Ends everything, newest first; returns what could not be ended.
+    /// Ends everything in every scope, newest first; returns what could not be ended.
     public func closeAll() -> [(String, String)] {
         var failures: [(String, String)] = []
-        for (handle, object) in all().reversed() {
-            do { try object.close() } catch { failures.append((handle, "\(error)")) }
-            remove(handle)
+        for entry in state.withLock({ $0.entries }).reversed() {
+            do { try entry.object.close() } catch { failures.append((entry.handle, "\(error)")) }
+            forget(entry.object)
         }
         return failures
     }

@@ -10,6 +10,13 @@ import Synchronization
 /// acquire can be asked to give up (a thread cannot be killed, so cancellation is cooperative: the
 /// waiter notices its stop flag and the acquire fails). All locks of a session live in one table behind
 /// one mutex and condition variable, so every snapshot of owners and waiters is consistent.
+///
+/// A deadlock needs both threads to hold their first lock before either reaches for its second: with a hold time
+/// alone that depends on how fast the learner types. `lockseq --meet` makes it certain: a thread that has taken its
+/// first lock waits until a partner (another `--meet` sequence over the same locks) holds or waits for its own first
+/// lock. Arriving is recorded in the same step as taking or queueing for the lock, so once the first thread goes
+/// on, the partner's first lock is already spoken for. Two threads taking the locks in the same order still both
+/// finish: the partner arrives by queueing for the lock the first one holds.
 
 /// Who holds or waits for a lab lock: a thread's handle (`t1`), or a worker's thread.
 public struct LockOwner: Hashable, Sendable {
@@ -59,6 +66,21 @@ package final class LockTable: Sendable {
         var entries: [Int: Entry] = [:]
         var nextID = 1
         var watchdogRunning = false
+        /// `lockseq --meet`: per set of locks (their ids, sorted), the one arrival still waiting for a partner.
+        var unmatched: [[Int]: LockOwner] = [:]
+        /// Arrivals that found their partner and have not yet been told.
+        var met: Set<LockOwner> = []
+
+        /// `owner` has reached its first lock of the sequence over `key`: it meets the one waiting there, or waits.
+        mutating func arrive(_ owner: LockOwner, at key: [Int]) {
+            if let waiting = unmatched[key], waiting != owner {
+                unmatched[key] = nil
+                met.insert(waiting)
+                met.insert(owner)
+            } else {
+                unmatched[key] = owner
+            }
+        }
     }
 
     private let gate = Gate(State())
@@ -105,11 +127,13 @@ package final class LockTable: Sendable {
     }
 
     /// Blocks until `owner` holds lock `id`. Not re-entrant: taking a lock you hold waits forever
-    /// (a one-thread deadlock), unless stopped.
-    package func acquire(_ id: Int, by owner: LockOwner, shouldStop: () -> Bool) -> LockAcquisition {
+    /// (a one-thread deadlock), unless stopped. With `meeting`, `owner` also arrives at the meeting of that set of
+    /// locks as it takes the lock or joins its waiters (see `awaitPartner`).
+    package func acquire(_ id: Int, by owner: LockOwner, meeting: [Int]? = nil, shouldStop: () -> Bool) -> LockAcquisition {
         let start = Clock.monotonicNanoseconds()
         let immediate: LockAcquisition? = gate.update { s in
             guard var entry = s.entries[id] else { return .failed("the lock was closed") }
+            if let meeting { s.arrive(owner, at: meeting) }
             if entry.owner == nil {
                 entry.owner = owner
                 entry.stats.acquisitions += 1
@@ -130,7 +154,14 @@ package final class LockTable: Sendable {
                 guard stopping || entry.owner == nil else { return nil }
                 if let i = entry.waiters.firstIndex(of: owner) { entry.waiters.remove(at: i) }
                 defer { s.entries[id] = entry }
-                if stopping { return .stopped }
+                if stopping {
+                    // It never gets to wait for a partner: leave the meeting it arrived at.
+                    if let meeting {
+                        s.met.remove(owner)
+                        if s.unmatched[meeting] == owner { s.unmatched[meeting] = nil }
+                    }
+                    return .stopped
+                }
                 let waited = Clock.monotonicNanoseconds() - start
                 entry.owner = owner
                 entry.stats.acquisitions += 1
@@ -138,6 +169,24 @@ package final class LockTable: Sendable {
                 entry.stats.waitNanoseconds += waited
                 entry.stats.maxWaitNanoseconds = max(entry.stats.maxWaitNanoseconds, waited)
                 return .acquired
+            }
+            if let outcome { return outcome }
+        }
+    }
+
+    /// Blocks until a partner has arrived at the meeting `key` that `owner` arrived at (or had arrived before it), the
+    /// caller is asked to stop, or `timeoutNanoseconds` pass (then `owner` leaves the meeting).
+    package func awaitPartner(_ owner: LockOwner, at key: [Int], timeoutNanoseconds: Int64, shouldStop: () -> Bool) -> PartnerWait {
+        let deadline = Clock.monotonicNanoseconds() + timeoutNanoseconds
+        while true {
+            // As in `acquire`: a partner's arrival and `wake` broadcast; the slice is only a safety net for a stop flag.
+            let slice = max(0, min(deadline - Clock.monotonicNanoseconds(), 1_000_000_000))
+            let outcome = gate.wait(timeoutNanoseconds: slice) { s -> PartnerWait? in
+                if s.met.remove(owner) != nil { return .met }
+                let stopping = shouldStop()
+                guard stopping || Clock.monotonicNanoseconds() >= deadline else { return nil }
+                if s.unmatched[key] == owner { s.unmatched[key] = nil }
+                return stopping ? .stopped : .timedOut
             }
             if let outcome { return outcome }
         }
@@ -251,8 +300,23 @@ package struct LabLockSet: WorkloadLocks {
     }
 
     package func acquire(_ name: String, shouldStop: () -> Bool) -> LockAcquisition {
+        acquire(name, meeting: nil, shouldStop: shouldStop)
+    }
+
+    package func acquireArriving(_ name: String, shouldStop: () -> Bool) -> LockAcquisition {
+        acquire(name, meeting: meetingKey, shouldStop: shouldStop)
+    }
+
+    package func awaitPartner(timeoutNanoseconds: Int64, shouldStop: () -> Bool) -> PartnerWait {
+        table.awaitPartner(owner, at: meetingKey, timeoutNanoseconds: timeoutNanoseconds, shouldStop: shouldStop)
+    }
+
+    /// The meeting of `lockseq --meet`: the set of locks this sequence takes, whatever their order.
+    private var meetingKey: [Int] { Set(ids.values).sorted() }
+
+    private func acquire(_ name: String, meeting: [Int]?, shouldStop: () -> Bool) -> LockAcquisition {
         guard let id = ids[name] else { return .failed("no lock \(name)") }
-        let result = table.acquire(id, by: owner, shouldStop: shouldStop)
+        let result = table.acquire(id, by: owner, meeting: meeting, shouldStop: shouldStop)
         if result == .acquired { recorder?.record(owner.name, .lockAcquire, name) }
         return result
     }

@@ -24,12 +24,30 @@ public enum LockAcquisition: Sendable, Equatable {
     case failed(String)
 }
 
+/// How waiting for a partner ended (`lockseq --meet`).
+public enum PartnerWait: Sendable, Equatable {
+    case met
+    case stopped
+    /// No partner came in time; the workload goes on alone.
+    case timedOut
+}
+
 /// The locks a `lockseq` workload takes, by name: the session's lab locks for a thread,
 /// the worker's own in-process locks for a process.
 public protocol WorkloadLocks: Sendable {
     /// Blocks until the caller holds `name`, the wait is stopped, or the lock goes away.
     func acquire(_ name: String, shouldStop: () -> Bool) -> LockAcquisition
     func release(_ name: String)
+    /// `acquire` that also counts the caller as arrived at its first lock, in the same step as it takes the lock or
+    /// starts to wait for it (`lockseq --meet`).
+    func acquireArriving(_ name: String, shouldStop: () -> Bool) -> LockAcquisition
+    /// Blocks until another `--meet` sequence over the same locks has arrived at its first lock (or arrived before).
+    func awaitPartner(timeoutNanoseconds: Int64, shouldStop: () -> Bool) -> PartnerWait
+}
+
+extension WorkloadLocks {
+    public func acquireArriving(_ name: String, shouldStop: () -> Bool) -> LockAcquisition { acquire(name, shouldStop: shouldStop) }
+    public func awaitPartner(timeoutNanoseconds: Int64, shouldStop: () -> Bool) -> PartnerWait { .met }
 }
 
 /// A workload a thread or a worker process runs: the same words for both, so they compare one to one.
@@ -39,7 +57,11 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
     /// SHA-256 over this many MiB of memory: CPU work that needs no lock.
     case hash(megabytes: Int)
     /// Takes the locks in order, holding each `holdMilliseconds` before taking the next, then releases them all.
-    case lockseq(locks: [String], holdMilliseconds: Int)
+    /// With `meet`, after taking the first it waits until a partner has reached its own first lock (see `meetTimeout`).
+    case lockseq(locks: [String], holdMilliseconds: Int, meet: Bool = false)
+
+    /// How long `lockseq --meet` waits for its partner before it goes on alone (and says so in its result).
+    public static let meetTimeoutMilliseconds = 120_000
 
     public static let names = ["sleep", "spin", "hash", "lockseq"]
 
@@ -60,6 +82,7 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
     ]
     public static let flagSpecs = [
         FlagSpec("hold", value: .integer, valueName: "MS", help: "lockseq: hold each lock MS milliseconds before taking the next (default 0)"),
+        FlagSpec("meet", help: "lockseq: after taking the first lock, wait (up to 120 s) until another --meet lockseq on the same locks has reached its own first lock"),
         FlagSpec("via", value: .handle(.channel), valueName: "CH", help: "echo: answer every message that arrives on channel CH ('pipe new', 'sock pair')"),
     ]
 
@@ -78,7 +101,8 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
     /// From a command's parsed `WORKLOAD ARGS… [--hold MS]`.
     public init(arguments: Arguments) throws {
         do {
-            self = try Workload(name: try arguments.require("WORKLOAD"), values: arguments.strings("ARGS"), hold: arguments.string("hold"))
+            self = try Workload(name: try arguments.require("WORKLOAD"), values: arguments.strings("ARGS"), hold: arguments.string("hold"),
+                                meet: arguments.flag("meet"))
         } catch let error as UsageError {
             throw UsageError(error.message, usage: arguments.usage)
         }
@@ -94,16 +118,19 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
             hold = values[i + 1]
             values.removeSubrange(i...(i + 1))
         }
-        self = try Workload(name: name, values: values, hold: hold)
+        let meet = values.contains("--meet")
+        values.removeAll { $0 == "--meet" }
+        self = try Workload(name: name, values: values, hold: hold, meet: meet)
     }
 
-    private init(name: String, values: [String], hold: String?) throws {
+    private init(name: String, values: [String], hold: String?, meet: Bool) throws {
         guard Workload.names.contains(name) else {
             var message = "unknown workload '\(name)'; workloads: \(Workload.names.joined(separator: ", "))"
             if let guess = Suggest.closest(to: name, in: Workload.names) { message += ". Did you mean '\(guess)'?" }
             throw UsageError(message)
         }
         if name != "lockseq" && hold != nil { throw UsageError("--hold applies to lockseq only") }
+        if name != "lockseq" && meet { throw UsageError("--meet applies to lockseq only") }
         switch name {
         case "lockseq":
             guard !values.isEmpty, values.count <= 16 else { throw UsageError("lockseq takes 1 to 16 lock names, e.g. 'lockseq L1 L2 --hold 200'") }
@@ -117,7 +144,7 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
                 }
                 ms = v
             }
-            self = .lockseq(locks: values, holdMilliseconds: ms)
+            self = .lockseq(locks: values, holdMilliseconds: ms, meet: meet)
         case "hash":
             guard values.count == 1, let mb = Arguments.parseInteger(values[0]), mb >= 1, mb <= 65_536 else {
                 throw UsageError("hash takes one number of MiB (1 to 65536), e.g. 'hash 64'")
@@ -136,7 +163,8 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
         case .sleep(let ms): return ["sleep", String(ms)]
         case .spin(let ms): return ["spin", String(ms)]
         case .hash(let mb): return ["hash", String(mb)]
-        case .lockseq(let locks, let hold): return ["lockseq"] + locks + (hold > 0 ? ["--hold", String(hold)] : [])
+        case .lockseq(let locks, let hold, let meet):
+            return ["lockseq"] + locks + (hold > 0 ? ["--hold", String(hold)] : []) + (meet ? ["--meet"] : [])
         }
     }
 
@@ -183,22 +211,34 @@ public enum Workload: Sendable, Equatable, CustomStringConvertible {
                 }
             }
             return .completed(result: "sha256 " + hasher.finishHex())
-        case .lockseq(let names, let hold):
+        case .lockseq(let names, let hold, let meet):
             guard let locks else { return .failed("lockseq needs locks and none were given") }
             var held: [String] = []
+            var alone = false
             func releaseAll() { for name in held.reversed() { locks.release(name) } }
-            for name in names {
+            for (i, name) in names.enumerated() {
+                let arriving = meet && i == 0
                 report(.waiting(lock: name))
-                switch locks.acquire(name, shouldStop: shouldStop) {
+                switch arriving ? locks.acquireArriving(name, shouldStop: shouldStop) : locks.acquire(name, shouldStop: shouldStop) {
                 case .acquired: held.append(name)
                 case .stopped: releaseAll(); return .stopped
                 case .failed(let why): releaseAll(); return .failed(why)
                 }
                 report(.sleeping)
+                if arriving {
+                    // However slowly the partner is started, it holds or waits for its first lock before this one goes on.
+                    let timeout = Time.nanoseconds(milliseconds: Workload.meetTimeoutMilliseconds)
+                    switch locks.awaitPartner(timeoutNanoseconds: timeout, shouldStop: shouldStop) {
+                    case .met: break
+                    case .stopped: releaseAll(); return .stopped
+                    case .timedOut: alone = true
+                    }
+                }
                 if !Workload.pause(milliseconds: hold, stop: stop) { releaseAll(); return .stopped }
             }
             releaseAll()
-            return .completed(result: "took " + names.joined(separator: ", then "))
+            let note = alone ? " (no partner reached its first lock within \(Workload.meetTimeoutMilliseconds / 1_000) s, so it went on alone)" : ""
+            return .completed(result: "took " + names.joined(separator: ", then ") + note)
         }
     }
 

@@ -51,9 +51,15 @@ package struct LabList: Command {
 }
 
 package struct LabStart: Command {
-    package let spec = CommandSpec("start", summary: "start (or resume) a lab",
+    package let spec = CommandSpec("start", summary: "start (or resume) a lab, in a scope of its own",
                            arguments: [ArgumentSpec("ID", .lab, help: "a lab id from 'lab list' (a unique prefix is enough)")],
-                           examples: ["lab start tour"])
+                           flags: [FlagSpec("here", help: "run beside the objects you already have instead of setting them aside")],
+                           examples: ["lab start tour", "lab start tour --here"],
+                           discussion: """
+                               A lab runs in a scope of its own: the objects you made before are set aside (alive, but not \
+                               listed, counted or closable by the lab) and come back with 'lab stop', which also closes what \
+                               the lab made. With --here the lab runs beside them.
+                               """)
     package var requirements: [Requirement] { [notInReplay] }
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -66,9 +72,10 @@ package struct LabStart: Command {
                 // Resume at the first step not yet done.
                 step = (0..<lab.steps.count).first { !entry.stepsDone.contains($0 + 1) } ?? 0
             }
-            s.lab = lab
+            let objects = LabGuide.begin(lab, here: arguments.flag("here"), &s, session: session)
             var text = lab.title + " (\(lab.minutes) min)"
             if !lab.introduction.isEmpty { text += "\n" + lab.introduction }
+            if !objects.isEmpty { text += "\n\n" + objects.joined(separator: "\n") }
             text += "\n\n" + LabGuide.enter(step, &s, session: session)
             return .text(text)
         }
@@ -88,9 +95,17 @@ package func moveStep(_ context: Context, _ target: (Int, Int) -> Int) throws ->
 }
 
 package struct LabNext: Command {
-    package let spec = CommandSpec("next", summary: "go to the next step", examples: ["lab next"])
+    package let spec = CommandSpec("next", summary: "go to the next step (saying what the current one still lacks, if anything)",
+                                   examples: ["lab next"])
     package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
-    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult { try moveStep(context) { current, _ in current + 1 } }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let missing = LabGuide.withState(context.session) { s in
+            s.lab.map { s.step + 1 < $0.steps.count } == true ? LabGuide.missing(s) : nil
+        }
+        let moved = try moveStep(context) { current, _ in current + 1 }
+        guard let missing, case .text(let text) = moved else { return moved }
+        return .text(missing + "\n\n" + text)
+    }
 }
 
 package struct LabBack: Command {
@@ -135,6 +150,7 @@ package struct LabStatus: Command {
                 ("lab", .string(lab.id)), ("step", .int(s.step + 1)), ("steps", .int(lab.steps.count)),
                 ("title", .string(step.title)),
                 ("checks_passed", .int(s.passedGroups.count)), ("check_groups", .int(step.checkGroups.count)),
+                ("commands_run", .int(s.ran.count)), ("commands", .int(step.commands.count)),
                 ("steps_done", .list(done.sorted().map { .int($0) })),
                 ("language", .string(lab.language.rawValue)),
             ])
@@ -177,13 +193,14 @@ package struct LabCheck: Command {
 }
 
 package struct LabStop: Command {
-    package let spec = CommandSpec("stop", summary: "leave the lab (progress is kept)", examples: ["lab stop"])
+    package let spec = CommandSpec("stop", summary: "leave the lab (progress is kept): close what it made, give back your objects",
+                                   examples: ["lab stop"])
     package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         LabGuide.withState(context.session) { s in
             let id = s.lab?.id ?? ""
-            s.lab = nil
-            return .text("Left lab '\(id)'. 'lab start \(id)' resumes it.")
+            let lines = LabGuide.leave(&s, session: context.session)
+            return .text((["Left lab '\(id)'. 'lab start \(id)' resumes it."] + lines).joined(separator: "\n"))
         }
     }
 }

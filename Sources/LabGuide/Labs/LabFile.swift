@@ -1,6 +1,6 @@
 import LabCore
 import LabOS
-/// A guided lab: Markdown with front matter, `##` steps, and fenced `conclab`, `check`, `hint` and `output` blocks.
+/// A guided lab: Markdown with front matter, `##` steps, and fenced `conclab`, `check`, `goal`, `hint` and `output` blocks.
 /// Labs are executable documentation: the learner follows them in the shell and the test suite replays them.
 public struct Lab: Sendable {
     public var id: String
@@ -65,6 +65,8 @@ public struct LabStep: Sendable {
     public enum Block: Sendable {
         case commands([LabLine])
         case checks([LabLine])
+        /// Conditions any result of the commands since the previous check or goal block may reach (not only the last).
+        case goal([LabLine])
         case hint(String)
         case output([LabLine])
     }
@@ -89,19 +91,44 @@ public struct LabStep: Sendable {
         blocks.compactMap { if case .hint(let h) = $0 { return h } else { return nil } }
     }
 
-    /// Each check block with the command it follows.
-    public var checkGroups: [(command: LabLine?, checks: [LabLine])] {
+    /// Each check and goal block, in order, with the commands it judges.
+    public var checkGroups: [CheckGroup] {
+        var count = 0
+        var segmentStart = 0
         var last: LabLine?
-        var groups: [(LabLine?, [LabLine])] = []
+        var groups: [CheckGroup] = []
         for block in blocks {
             switch block {
-            case .commands(let c): last = c.last ?? last
-            case .checks(let checks): groups.append((last, checks))
+            case .commands(let c):
+                count += c.count
+                last = c.last ?? last
+            case .checks(let checks), .goal(let checks):
+                var isGoal = false
+                if case .goal = block { isGoal = true }
+                groups.append(CheckGroup(command: last, commandIndex: count - 1, checks: checks, isGoal: isGoal,
+                                         segment: segmentStart..<count))
+                segmentStart = count
             default: break
             }
         }
         return groups
     }
+}
+
+/// A ```check block (its conditions hold on the result of the command just above it) or a ```goal block (they hold
+/// on the result of any command of its segment: those since the previous check or goal block).
+public struct CheckGroup: Sendable {
+    /// The command just above the block.
+    public var command: LabLine?
+    /// That command's index among the step's commands.
+    public var commandIndex: Int
+    public var checks: [LabLine]
+    public var isGoal: Bool
+    /// The indices of the commands the block judges: for a check only `commandIndex` counts; a goal takes any of them.
+    public var segment: Range<Int>
+
+    /// Whether the result of the step's command at `index` is judged by this block.
+    public func judges(_ index: Int) -> Bool { isGoal ? segment.contains(index) : index == commandIndex }
 }
 
 /// A mistake in a lab file: the file, the line and the reason.
@@ -141,7 +168,7 @@ private struct LabReader {
     var step: LabStep?
 
     /// The fences whose content conclab reads; any other fence is prose shown to the reader and never run.
-    static let kinds = ["conclab", "check", "hint", "output", "requires"]
+    static let kinds = ["conclab", "check", "goal", "hint", "output", "requires"]
 
     init(_ text: String, path: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
@@ -274,14 +301,16 @@ private struct LabReader {
             let commands = content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }.filter { !$0.text.hasPrefix("#") }
             if commands.isEmpty { throw fail(start, "empty ```conclab block") }
             s.blocks.append(.commands(commands))
-        case "check":
-            if s.commands.isEmpty { throw fail(start, "a ```check block needs a ```conclab block before it in the step") }
+        case "check", "goal":
+            if s.commands.isEmpty { throw fail(start, "a ```\(language) block needs a ```conclab block before it in the step") }
+            if content.isEmpty { throw fail(start, "empty ```\(language) block") }
             for c in content {
                 do { _ = try Expression(parsing: c.text.trimmed()) } catch {
-                    throw fail(c.number, "bad check '\(c.text.trimmed())': \(error)")
+                    throw fail(c.number, "bad \(language) '\(c.text.trimmed())': \(error)")
                 }
             }
-            s.blocks.append(.checks(content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }))
+            let conditions = content.map { LabLine(number: $0.number, text: $0.text.trimmed()) }
+            s.blocks.append(language == "goal" ? .goal(conditions) : .checks(conditions))
         case "hint":
             s.blocks.append(.hint(body.map(\.text).joined(separator: "\n").trimmed()))
         case "requires":

@@ -2,16 +2,30 @@ import LabCore
 import LabOS
 /// A guided lab session in the shell: the active lab and step, checks run after each command,
 /// progress saved, the prompt and Tab completion that follow the step.
+///
+/// A step is judged as a person does it. Each line the learner runs is matched to one *occurrence* of the step's
+/// commands (the same text, else the same command): the next one the step expects when it fits, else the latest
+/// one already reached (a repeat), else one further on. Only the check blocks written under that occurrence judge
+/// the result, and a goal block judges any result of its commands. A line typed differently counts as the step's
+/// command only when a block judged it and held: the learner's own `iter nums` does not stand in for the step's
+/// `iter nums --name it`, so Tab still offers the step's. A block that has held stays passed; a step is done when
+/// every block has held and every command of the step has run (but those a reached goal covers).
 public enum LabGuide {
     package struct State: Sendable {
         package var lab: Lab?
         package var step = 0
+        /// The step's check and goal blocks that have held (indices into `checkGroups`).
         package var passedGroups: Set<Int> = []
-        package var ranCommands: Set<Int> = []
-        /// The step's command a learner following it in order would type next.
-        package var nextCommand = 0
+        /// The step's commands (indices) the learner has run.
+        package var ran: Set<Int> = []
         package var last: LabResult = .nothing
         package var progress: LabProgress?
+        /// Whether the lab runs in a scope of its own (`lab start` without `--here`), and what that scope set aside.
+        package var scoped = false
+        package var setAside: [String] = []
+
+        /// The step's command a learner following it in order would type next: the first not yet run.
+        package var nextCommand: Int { (0...).first { !ran.contains($0) } ?? 0 }
     }
 
     /// The guide's state; saved progress is read from the state folder when the session first asks.
@@ -39,12 +53,12 @@ public enum LabGuide {
         }
     }
 
-    /// The step's command that comes after the last one the learner ran (the first, at the start of a step).
+    /// The step's first command still to run: what Tab offers first.
     public static func nextSuggestion(_ session: Session) -> String? {
         withState(session) { s in
             guard let lab = s.lab else { return nil }
-            let commands = lab.steps[s.step].commands
-            return s.nextCommand < commands.count ? commands[s.nextCommand].text : nil
+            let step = lab.steps[s.step]
+            return notRun(s, step).first.map { step.commands[$0].text }
         }
     }
 
@@ -55,38 +69,64 @@ public enum LabGuide {
         return path
     }
 
-    /// After each command the learner runs: evaluate the step's checks that follow the same command, announce a passed step.
+    /// Which of the step's commands a line the learner ran stands for, and whether it has the same text; nil when
+    /// it is none of them. Candidates are the commands with the same text, else those that are the same command
+    /// (`proc list` for `proc list | where …`). Of these: the one the step expects next; else the latest already
+    /// reached (the learner repeats it); else the first further on not yet run.
+    package static func occurrence(of line: String, path: [String], in step: LabStep, ran: Set<Int>,
+                                   registry: Registry) -> (index: Int, exact: Bool)? {
+        let texts = step.commands.map { $0.text.trimmed() }
+        let typed = line.trimmed()
+        var candidates = texts.indices.filter { texts[$0] == typed }
+        let exact = !candidates.isEmpty
+        if !exact { candidates = texts.indices.filter { commandPath(texts[$0], registry: registry) == path } }
+        guard !candidates.isEmpty else { return nil }
+        let expected = (0...).first { !ran.contains($0) } ?? 0
+        if candidates.contains(expected) { return (expected, exact) }
+        if let reached = candidates.last(where: { $0 < expected }) { return (reached, exact) }
+        return (candidates.first { !ran.contains($0) } ?? candidates[0], exact)
+    }
+
+    /// After each command the learner runs: judge the result by the blocks of the step's command it stands for,
+    /// announce a passed step.
     package static func afterCommand(_ outcome: Outcome, in session: Session) -> [Note] {
         guard session.sandbox == nil, let path = outcome.path, path.first != "lab" else { return [] }
         return withState(session) { s -> [Note] in
             guard let lab = s.lab, outcome.succeeded else { return [] }
             s.last = outcome.result
             let step = lab.steps[s.step]
-            var notes: [Note] = []
-            let paths = step.commands.map { commandPath($0.text, registry: session.registry) }
-            for i in paths.indices where paths[i] == path { s.ranCommands.insert(i) }
-            // The step's next command follows the one just run: the first with the same text from the expected place
-            // on, else anywhere; else the first that is the same command from the expected place on.
-            let line = outcome.line.trimmed()
-            let texts = step.commands.map { $0.text.trimmed() }
-            let ahead = s.nextCommand..<texts.count
-            if let i = ahead.first(where: { texts[$0] == line }) ?? texts.firstIndex(of: line) ?? ahead.first(where: { paths[$0] == path }) {
-                s.nextCommand = i + 1
+            guard let (index, exact) = occurrence(of: outcome.line, path: path, in: step, ran: s.ran, registry: session.registry) else {
+                return []
             }
+            let expected = s.nextCommand
             // A step this machine cannot do is already done; its checks would judge the wrong machine.
-            if unmetRequirement(lab, s.step) != nil { return markIfDone(&s, session: session) }
-            // The checks written under this very line; failing that (the learner typed it differently), under the same command.
-            let exact = step.checkGroups.indices.filter { step.checkGroups[$0].command?.text.trimmed() == line }
-            let chosen = !exact.isEmpty || texts.contains(line)
-                ? exact
-                : step.checkGroups.indices.filter { i in
-                    step.checkGroups[i].command.map { commandPath($0.text, registry: session.registry) == path } ?? false }
-            for i in chosen {
-                let group = step.checkGroups[i]
-                let results = group.checks.map { CheckOutcome.evaluate($0, against: outcome.result.fields) }
-                notes += results.map(\.note)
-                if results.allSatisfy(\.passed) { s.passedGroups.insert(i) }
+            if unmetRequirement(lab, s.step) != nil {
+                s.ran.insert(index)
+                return markIfDone(&s, session: session)
             }
+            let strings = lab.language.strings
+            var notes: [Note] = []
+            var held = false
+            for (g, group) in step.checkGroups.enumerated() where group.judges(index) {
+                let results = group.checks.map { CheckOutcome.evaluate($0, against: outcome.result.fields) }
+                if results.allSatisfy(\.passed) {
+                    s.passedGroups.insert(g)
+                    held = true
+                    notes += results.map(\.note)
+                } else if s.passedGroups.contains(g) {
+                    // It held before: a later run that differs (an `ls` after the object was closed) is the learner's own.
+                    continue
+                } else if group.isGoal {
+                    // Not every result reaches a goal, and none is wrong: the learner tries another.
+                    notes.append(.text(strings.goalNotReached(results.filter { !$0.passed }.map(\.shownUnmet).joined(separator: ", "))))
+                } else if index > expected {
+                    // Run ahead of the command before it: the result cannot show what the step is after yet.
+                    notes.append(.text(strings.notJudgedYet(step.commands[expected].text)))
+                } else {
+                    notes += results.map(\.note)
+                }
+            }
+            if exact || held { s.ran.insert(index) }
             notes += markIfDone(&s, session: session)
             return notes
         }
@@ -103,22 +143,43 @@ public enum LabGuide {
         guard let lab = s.lab else { return "" }
         s.step = index
         s.passedGroups = []
-        s.ranCommands = []
-        s.nextCommand = 0
+        s.ran = []
         var lines = [describeStep(lab, index, language: lab.language)]
         if unmetRequirement(lab, index) != nil { lines += markIfDone(&s, session: session).map(\.text) }
         return lines.joined(separator: "\n")
     }
 
-    /// A step is done when every check group has passed (or, with no checks, every command has run),
-    /// or at once when its requirements are not met on this machine.
-    package static func markIfDone(_ s: inout State, session: Session) -> [Note] {
-        guard let lab = s.lab else { return [] }
+    /// Whether the current step is done: skipped here, or every block held and every command ran (but those of a
+    /// goal that held: a learner who reached it another way need not type the step's transcript as well).
+    package static func isDone(_ s: State) -> Bool {
+        guard let lab = s.lab else { return false }
+        if unmetRequirement(lab, s.step) != nil { return true }
         let step = lab.steps[s.step]
-        let groups = step.checkGroups.count
+        return s.passedGroups.count == step.checkGroups.count && notRun(s, step).isEmpty
+    }
+
+    /// The step's commands still to run: those not run, but for the ones a goal that held covers.
+    package static func notRun(_ s: State, _ step: LabStep) -> [Int] {
+        let groups = step.checkGroups
+        let covered = groups.indices.filter { groups[$0].isGoal && s.passedGroups.contains($0) }.map { groups[$0].segment }
+        return step.commands.indices.filter { i in !s.ran.contains(i) && !covered.contains { $0.contains(i) } }
+    }
+
+    /// What the current step still lacks, in the lab's language; nil when it is done.
+    package static func missing(_ s: State) -> String? {
+        guard let lab = s.lab, !isDone(s) else { return nil }
+        let step = lab.steps[s.step]
+        let notRun = notRun(s, step).map { step.commands[$0].text }
+        let notPassed = step.checkGroups.indices.filter { !s.passedGroups.contains($0) }
+            .flatMap { step.checkGroups[$0].checks.map(\.text) }
+        return lab.language.strings.stepNotDone(s.step + 1, notRun, notPassed)
+    }
+
+    /// A step is done when every check and goal block has held and each of its commands has run (so "done" never
+    /// comes before the last command), or at once when its requirements are not met on this machine.
+    package static func markIfDone(_ s: inout State, session: Session) -> [Note] {
+        guard let lab = s.lab, isDone(s) else { return [] }
         let skipped = unmetRequirement(lab, s.step) != nil
-        let done = skipped || (groups > 0 ? s.passedGroups.count == groups : s.ranCommands.count == step.commands.count)
-        guard done else { return [] }
         var progress = s.progress ?? LabProgress()
         var entry = progress.labs[lab.id] ?? LabProgress.Entry()
         let already = entry.stepsDone.contains(s.step + 1)
@@ -131,21 +192,55 @@ public enum LabGuide {
             notes.append(.text("(progress not saved: \(error))"))
         }
         if already { return notes }
+        let strings = lab.language.strings
+        let complete = entry.stepsDone.count == lab.steps.count
         if skipped {
             // The step's description already says why it is skipped and that 'lab next' moves on.
-            if entry.stepsDone.count == lab.steps.count {
-                notes.append(.stepDone(lab.language.strings.labComplete(lab.id)))
-            }
+            if complete { notes.append(.stepDone(strings.labComplete(lab.id))) }
             return notes
         }
         if s.step + 1 == lab.steps.count {
-            let all = entry.stepsDone.count == lab.steps.count
-            notes.append(.stepDone(all ? "✓ Step \(s.step + 1) done — lab '\(lab.id)' complete. 'lab list' shows the others."
-                                       : "✓ Step \(s.step + 1) done — the last step. 'lab status' shows which steps remain."))
+            notes.append(.stepDone(complete ? strings.lastStepDoneLabComplete(s.step + 1, lab.id, s.scoped)
+                                            : strings.lastStepDone(s.step + 1)))
         } else {
-            notes.append(.stepDone("✓ Step \(s.step + 1) done. 'lab next' for step \(s.step + 2)."))
+            notes.append(.stepDone(strings.stepDone(s.step + 1)))
         }
         return notes
+    }
+
+    /// Starts `lab`: in a scope of its own unless `here`, after leaving a different active lab. Returns what the
+    /// learner reads about their objects (nothing when the same lab is resumed).
+    package static func begin(_ lab: Lab, here: Bool, _ s: inout State, session: Session) -> [String] {
+        var lines: [String] = []
+        if let current = s.lab {
+            if current.id == lab.id { return [] }
+            lines += leave(&s, session: session)
+        }
+        s.lab = lab
+        if here {
+            s.scoped = false
+            s.setAside = []
+            let mine = session.objects.handles()
+            if !mine.isEmpty { lines.append(lab.language.strings.runsBeside(mine)) }
+        } else {
+            s.scoped = true
+            s.setAside = session.objects.beginScope()
+            lines.append(lab.language.strings.scopeBegun(s.setAside, lab.id))
+        }
+        return lines
+    }
+
+    /// Leaves the active lab: a lab in a scope of its own closes what it made and brings back what it set aside.
+    package static func leave(_ s: inout State, session: Session) -> [String] {
+        guard let lab = s.lab else { return [] }
+        s.lab = nil
+        guard s.scoped else { return [] }
+        s.scoped = false
+        let (closed, failures) = session.objects.endScope()
+        var lines = [lab.language.strings.scopeEnded(closed, s.setAside)]
+        lines += failures.map { "  \($0.0): \($0.1)" }
+        s.setAside = []
+        return lines
     }
 
     package static func describeStep(_ lab: Lab, _ index: Int, language: LabLanguage) -> String {
@@ -159,9 +254,14 @@ public enum LabGuide {
         lines.append("")
         lines.append(language.strings.tryCommands)
         for c in step.commands { lines.append("  " + c.text) }
-        if !step.checkGroups.isEmpty {
+        let checks = step.checkGroups.filter { !$0.isGoal }, goals = step.checkGroups.filter(\.isGoal)
+        if !checks.isEmpty {
             lines.append(language.strings.checked)
-            for group in step.checkGroups { for c in group.checks { lines.append("  " + c.text) } }
+            for group in checks { for c in group.checks { lines.append("  " + c.text) } }
+        }
+        if !goals.isEmpty {
+            lines.append(language.strings.goal)
+            for group in goals { for c in group.checks { lines.append("  " + c.text) } }
         }
         return lines.joined(separator: "\n")
     }
@@ -170,4 +270,9 @@ public enum LabGuide {
     package static func skipNote(_ reason: String, last: Bool, language: LabLanguage) -> String {
         language.strings.stepSkipped(reason, last)
     }
+}
+
+extension CheckOutcome {
+    /// A condition not met, with the values it read: `violates (violates = false)`.
+    var shownUnmet: String { condition + (detail.isEmpty ? "" : " (\(detail))") }
 }

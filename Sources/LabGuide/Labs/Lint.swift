@@ -1,8 +1,9 @@
 import LabOS
 import LabCore
 
-/// `conclab lint`: malformed labs as `file:line: reason` — parse errors, unknown commands, bad arguments,
-/// a missing twin in the other language, and steps (commands, checks, step requirements) that differ between `en` and `ru`.
+/// `conclab lint`: malformed labs as `file:line: reason` — parse errors (bad check and goal conditions among them),
+/// unknown commands, bad arguments, a missing twin in the other language, and steps (commands, checks, goals, step
+/// requirements) that differ between `en` and `ru`.
 public enum LabLinter {
     public static func lint(_ paths: [String], registry: Registry) -> [LabFileError] {
         var errors: [LabFileError] = []
@@ -75,7 +76,9 @@ public enum LabLinter {
             if ca != cb {
                 errors.append(LabFileError(path: b.path, line: sb.line, reason: "step '\(sb.title)' runs \(cb) but its twin in \(a.path) runs \(ca)"))
             }
-            let ka = sa.checkGroups.map { $0.checks.map(\.text) }, kb = sb.checkGroups.map { $0.checks.map(\.text) }
+            // A goal and a check block with the same lines still differ.
+            let ka = sa.checkGroups.map { [$0.isGoal ? "goal" : "check"] + $0.checks.map(\.text) }
+            let kb = sb.checkGroups.map { [$0.isGoal ? "goal" : "check"] + $0.checks.map(\.text) }
             if ka != kb {
                 errors.append(LabFileError(path: b.path, line: sb.line, reason: "step '\(sb.title)' checks differ from its twin in \(a.path)"))
             }

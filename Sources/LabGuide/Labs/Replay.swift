@@ -207,6 +207,8 @@ public enum LabReplayer {
             let stepOverrun = "step \(offset + 1) took longer than its limit of \(shown(stepLimit))"
             let labOverrun = "the lab took longer than its limit of \(shown(labLimit))"
             var last: LabResult = .nothing
+            /// The results since the last check or goal block: what a goal may be reached by.
+            var segment: [(command: String, result: LabResult)] = []
             var transcript: [String] = []
             var commandFailed = false
             /// Records `reason` as the step's problem and stops the lab.
@@ -264,12 +266,21 @@ public enum LabReplayer {
                             commandFailed = true
                         }
                         last = outcome.result
+                        segment.append((command.text, outcome.result))
                     }
-                case .checks(let checks):
+                case .checks(let checks), .goal(let checks):
+                    defer { segment = [] }
                     guard !commandFailed else { continue }
+                    if Clock.monotonicNanoseconds() >= labDeadline { stop(labOverrun); break blocks }
+                    var judged = last
+                    if case .goal = block {
+                        // Any result of the segment may reach the goal: the first that does is judged, else the last.
+                        let reached = segment.first { entry in checks.allSatisfy { CheckOutcome.evaluate($0, against: entry.result.fields).passed } }
+                        judged = reached?.result ?? last
+                        _ = say(reached.map { "  goal reached by '\($0.command)':" } ?? "  goal not reached by any of the step's commands:")
+                    }
                     for check in checks {
-                        if Clock.monotonicNanoseconds() >= labDeadline { stop(labOverrun); break blocks }
-                        let outcome = CheckOutcome.evaluate(check, against: last.fields)
+                        let outcome = CheckOutcome.evaluate(check, against: judged.fields)
                         _ = say("  " + outcome.rendered)
                         report.checks.append(outcome)
                     }

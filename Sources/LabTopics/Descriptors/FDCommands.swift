@@ -222,7 +222,8 @@ package struct FDClose: Command {
 package struct FDLimit: Command {
     package let spec = CommandSpec("limit", summary: "show or set the shell's soft descriptor limit (RLIMIT_NOFILE)",
                            arguments: [ArgumentSpec("N", .integer, optional: true, help: "the new soft limit")],
-                           examples: ["fd limit", "fd limit 32"],
+                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle for the change instead of lim1")],
+                           examples: ["fd limit", "fd limit 32", "fd limit 32 --name low"],
                            discussion: """
                                Descriptors are numbered 0 to limit-1; past it, open fails with EMFILE. A changed limit is a live \
                                object (lim1): closing it, or leaving the shell, restores the old one.
@@ -233,6 +234,7 @@ package struct FDLimit: Command {
         var (soft, hard) = try Descriptors.openFileLimit()
         var handle: String?
         if let wanted = try arguments.integer("N") {
+            try objects.checkName(arguments.string("name"))
             let open = DescriptorSupport.openCount()
             guard wanted >= open else {
                 throw CommandError("\(wanted) is below the \(open) descriptors the shell already has open; pick \(open) or more")
@@ -250,7 +252,7 @@ package struct FDLimit: Command {
                 handle = existing.handle
             } else {
                 let change = DescriptorLimitChange(originalSoft: soft, soft: wanted)
-                do { handle = try objects.add(change) } catch {
+                do { handle = try objects.add(change, name: arguments.string("name")) } catch {
                     try? change.close()
                     throw error
                 }

@@ -30,11 +30,15 @@ package enum LockSupport {
 package struct LockNew: Command {
     package let spec = CommandSpec("new", summary: "make a lab lock (L1, L2 … unless named)",
                            arguments: [ArgumentSpec("NAME", .word, optional: true, help: "handle to use instead of L1, L2 …")],
-                           examples: ["lock new", "lock new accounts"])
+                           flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "the same, as every other command that makes an object takes it")],
+                           examples: ["lock new", "lock new accounts", "lock new --name accounts"])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
-        let name = arguments.string("NAME")
+        if arguments.has("NAME") && arguments.has("name") {
+            throw UsageError("give the name once: 'lock new NAME' or 'lock new --name NAME'", usage: arguments.usage)
+        }
+        let name = arguments.string("NAME") ?? arguments.string("name")
         try objects.checkCapacity(for: .lock)
         try objects.checkName(name)
         let table = LockTable.of(context.session)
@@ -105,14 +109,18 @@ package struct DeadlockCheck: Command {
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let wait = try arguments.integer("wait", default: 0, range: 0...600_000)
-        let table = LockTable.of(context.session)
         let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: wait)
-        var graph = table.graph()
+        var graph = Self.graph(context)
         while graph.cycles.isEmpty && Clock.monotonicNanoseconds() < deadline {
             try context.sleep(milliseconds: 10)
-            graph = table.graph()
+            graph = Self.graph(context)
         }
         return .table(Self.render(graph))
+    }
+
+    /// The wait-for graph of the locks this scope sees: a guided lab's own, not the learner's set aside.
+    package static func graph(_ context: Context) -> WaitForGraph {
+        WaitForGraph(LockSupport.locks(context).map(\.snapshot))
     }
 
     package static func render(_ graph: WaitForGraph) -> Table {

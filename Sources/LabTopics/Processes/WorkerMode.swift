@@ -129,11 +129,11 @@ public enum WorkerMode {
             System.sleep(nanoseconds: Time.nanoseconds(milliseconds: ms))
             return .completed(result: nil)
         }
-        guard case .lockseq(let names, let hold) = workload else { return workload.perform() }
+        guard case .lockseq(let names, let hold, let meet) = workload else { return workload.perform() }
         let table = LockTable()
         var ids: [String: Int] = [:]
         for name in names where ids[name] == nil { ids[name] = table.create(name: name) }
-        let reverse = Workload.lockseq(locks: names.reversed(), holdMilliseconds: hold)
+        let reverse = Workload.lockseq(locks: names.reversed(), holdMilliseconds: hold, meet: meet)
         let second = LabLockSet(table: table, owner: LockOwner(id: 2, name: "worker thread 2"), ids: ids)
         let secondDone = Gate(false)
         do {

@@ -51,7 +51,7 @@ package struct ThreadSpawn: Command {
                                             help: "run a Python snippet instead, sharing the globals of 'py' (quote it; \\n for new lines)")]
                                + Workload.flagSpecs,
                            examples: ["thread spawn spin 2000", "thread spawn hash 64", "thread spawn sleep 5000 --name nap",
-                                      "thread spawn lockseq L1 L2 --hold 300", "thread spawn --py 'for i in range(100000): x += 1'"],
+                                      "thread spawn lockseq L1 L2 --hold 300", "thread spawn lockseq L2 L1 --meet", "thread spawn --py 'for i in range(100000): x += 1'"],
                            discussion: "lockseq takes lab locks made with 'lock new'; the same words work for 'proc spawn'.")
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -72,7 +72,7 @@ package struct ThreadSpawn: Command {
         try objects.checkName(arguments.string("name"))
         var table: LockTable?
         var ids: [String: Int] = [:]
-        if case .lockseq(let names, _) = workload {
+        if case .lockseq(let names, _, _) = workload {
             for name in names where ids[name] == nil {
                 let object: any LabObject
                 do { object = try objects.lookup(name, kind: .lock) } catch {
