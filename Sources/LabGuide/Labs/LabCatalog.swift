@@ -202,12 +202,15 @@ public struct LabProgress: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var stepsDone: Set<Int> = []
         public var current: Int = 1
-    
+        /// The predictions made in the lab (the latest per step) and what they met: `lab status`'s tally.
+        public var predictions: [PredictionRecord] = []
 
-        package init(stepsDone: Set<Int> = [], current: Int = 1) {
+        package init(stepsDone: Set<Int> = [], current: Int = 1, predictions: [PredictionRecord] = []) {
             self.stepsDone = stepsDone
             self.current = current
-        }}
+            self.predictions = predictions
+        }
+    }
 
     public var labs: [String: Entry] = [:]
 
@@ -224,6 +227,13 @@ public struct LabProgress: Sendable, Equatable {
                 entry.stepsDone = Set(done.compactMap { if case .int(let i) = $0 { return i } else { return nil } })
             }
             if case .int(let c)? = r["current"] { entry.current = max(1, c) }
+            if case .list(let made)? = r["predictions"] {
+                entry.predictions = made.compactMap { item in
+                    guard case .record(let p) = item, case .int(let step)? = p["step"], case .string(let predicted)? = p["predicted"],
+                          case .string(let measured)? = p["measured"], case .bool(let good)? = p["good"] else { return nil }
+                    return PredictionRecord(step: step, predicted: predicted, measured: measured, good: good)
+                }
+            }
             progress.labs[id] = entry
         }
         return progress
@@ -234,8 +244,14 @@ public struct LabProgress: Sendable, Equatable {
         try Files.makeDirectories(directory)
         var labsRecord = Record()
         for (id, entry) in labs.sorted(by: { $0.key < $1.key }) {
-            labsRecord.append(id, .record(Record([("steps_done", .list(entry.stepsDone.sorted().map { .int($0) })),
-                                                  ("current", .int(entry.current))])))
+            var record = Record([("steps_done", .list(entry.stepsDone.sorted().map { .int($0) })), ("current", .int(entry.current))])
+            if !entry.predictions.isEmpty {
+                record.append("predictions", .list(entry.predictions.map { p in
+                    .record(Record([("step", .int(p.step)), ("predicted", .string(p.predicted)), ("measured", .string(p.measured)),
+                                    ("good", .bool(p.good))]))
+                }))
+            }
+            labsRecord.append(id, .record(record))
         }
         let root = Record([("version", .int(1)), ("labs", .record(labsRecord))])
         try Files.writeAtomically(directory + "/progress.json", JSONRenderer.object(root) + "\n")

@@ -4,14 +4,16 @@ package struct LabCommand: Command {
     package init() {}
     package let spec = CommandSpec("lab", summary: "guided labs: list, start, step through, get hints, check",
                            discussion: "While a lab is active the prompt shows it, Tab completes the step's commands, and the step's checks run after each command.")
-    package let verbs: [any Command] = [LabList(), LabStart(), LabNext(), LabBack(), LabStepTo(), LabHint(), LabStatus(), LabCheck(), LabStop()]
+    package let verbs: [any Command] = [LabList(), LabStart(), LabNext(), LabBack(), LabStepTo(), LabPredict(), LabHint(), LabStatus(),
+                                        LabCheck(), LabStop()]
     package let defaultVerb: String? = "list"
 }
 
 private let noLabsMessage = "no labs found: this conclab has none built in; set CONCLAB_LABS to a folder of labs (with en/ and ru/)"
 
-private let needsActiveLab = Requirement(message: "No lab is active. Run 'lab list' to see the labs and 'lab start ID' to begin.") { session in
-    LabGuide.withState(session) { $0.lab != nil }
+/// Fails, in the session's language, when no lab is active (a requirement's message would be English only).
+private func requireActiveLab(_ session: Session) throws {
+    guard LabGuide.withState(session, { $0.lab != nil }) else { throw CommandError(session.settings.language.strings.noActiveLab) }
 }
 
 private let notInReplay = Requirement(message: "'lab' commands cannot run inside a replayed lab") { $0.sandbox == nil }
@@ -28,9 +30,8 @@ package func findLab(_ id: String, in labs: [Lab]) throws -> Lab {
     // `race` finds `race-conditions`; `01` finds `01-…` files.
     let matches = labs.filter { $0.id.hasPrefix(id) || ($0.path.split(separator: "/").last?.hasPrefix(id) ?? false) }
     if matches.count == 1 { return matches[0] }
-    var message = "No lab '\(id)'."
-    if let guess = Suggest.closest(to: id, in: labs.map(\.id)) { message += " Did you mean '\(guess)'?" }
-    throw CommandError(message + " Run 'lab list' to see the labs.")
+    let language = labs.first?.language ?? .en
+    throw CommandError(language.strings.noSuchLab(id, Suggest.closest(to: id, in: labs.map(\.id))))
 }
 
 package struct LabList: Command {
@@ -41,9 +42,10 @@ package struct LabList: Command {
         let session = context.session
         let labs = try loadLabs(session)
         let progress = LabGuide.withState(session) { $0.progress ?? LabProgress() }
+        let strings = session.settings.language.strings
         let rows = labs.map { lab -> [Value] in
             let done = progress.labs[lab.id]?.stepsDone.filter { $0 <= lab.steps.count }.count ?? 0
-            let shown = done == lab.steps.count ? "✓ done" : (done == 0 ? "-" : "\(done) of \(lab.steps.count) steps")
+            let shown = done == lab.steps.count ? strings.listDone : (done == 0 ? "-" : strings.listProgress(done, lab.steps.count))
             return [.string(lab.id), .string(lab.title), .string(lab.topic), .int(lab.minutes), .string(shown)]
         }
         return .table(Table(columns: ["id", "title", "topic", "minutes", "progress"], rows: rows))
@@ -73,78 +75,99 @@ package struct LabStart: Command {
                 step = (0..<lab.steps.count).first { !entry.stepsDone.contains($0 + 1) } ?? 0
             }
             let objects = LabGuide.begin(lab, here: arguments.flag("here"), &s, session: session)
-            var text = lab.title + " (\(lab.minutes) min)"
-            if !lab.introduction.isEmpty { text += "\n" + lab.introduction }
-            if !objects.isEmpty { text += "\n\n" + objects.joined(separator: "\n") }
-            text += "\n\n" + LabGuide.enter(step, &s, session: session)
-            return .text(text)
+            var spans = [StyledSpan(lab.title, style: LabProse.heading), StyledSpan(" " + lab.language.strings.minutes(lab.minutes))]
+            if !lab.introduction.isEmpty { spans += [StyledSpan("\n")] + LabProse.spans(lab.introduction) }
+            if !objects.isEmpty { spans.append(StyledSpan("\n\n" + objects.joined(separator: "\n"))) }
+            spans += [StyledSpan("\n\n")] + LabGuide.enter(step, &s, session: session)
+            return .styled(LabProse.merged(spans))
         }
     }
 }
 
 /// Moves to another step of the active lab.
 package func moveStep(_ context: Context, _ target: (Int, Int) -> Int) throws -> LabResult {
-    try LabGuide.withState(context.session) { s in
-        guard let lab = s.lab else { throw CommandError("No lab is active.") }
+    try requireActiveLab(context.session)
+    return try LabGuide.withState(context.session) { s in
+        guard let lab = s.lab else { throw CommandError(context.session.settings.language.strings.noActiveLab) }
+        let strings = lab.language.strings
         let next = target(s.step, lab.steps.count)
         guard next >= 0 && next < lab.steps.count else {
-            throw CommandError(next < 0 ? "This is the first step." : "This is the last step of '\(lab.id)'. 'lab status' shows what is left; 'lab stop' ends the lab.")
+            throw CommandError(next < 0 ? strings.firstStep : strings.lastStep(lab.id))
         }
-        return .text(LabGuide.enter(next, &s, session: context.session))
+        return .styled(LabGuide.enter(next, &s, session: context.session))
     }
 }
 
 package struct LabNext: Command {
     package let spec = CommandSpec("next", summary: "go to the next step (saying what the current one still lacks, if anything)",
                                    examples: ["lab next"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let missing = LabGuide.withState(context.session) { s in
             s.lab.map { s.step + 1 < $0.steps.count } == true ? LabGuide.missing(s) : nil
         }
         let moved = try moveStep(context) { current, _ in current + 1 }
-        guard let missing, case .text(let text) = moved else { return moved }
-        return .text(missing + "\n\n" + text)
+        guard let missing, case .styled(let spans) = moved else { return moved }
+        return .styled([StyledSpan(missing + "\n\n")] + spans)
     }
 }
 
 package struct LabBack: Command {
     package let spec = CommandSpec("back", summary: "go to the previous step", examples: ["lab back"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult { try moveStep(context) { current, _ in current - 1 } }
 }
 
 package struct LabStepTo: Command {
     package let spec = CommandSpec("step", summary: "go to step N", arguments: [ArgumentSpec("N", .integer)], examples: ["lab step 3"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let n = try arguments.integer("N", default: 1)
         return try moveStep(context) { _, _ in n - 1 }
     }
 }
 
+package struct LabPredict: Command {
+    package let spec = CommandSpec("predict", summary: "commit to a prediction (a number, a choice or one word) before the step measures it",
+                                   arguments: [ArgumentSpec("VALUE", .word, help: "your prediction: a number (40, 1_000), a choice's label, or one word")],
+                                   examples: ["lab predict 40", "lab predict b"],
+                                   discussion: """
+                                       A step that asks for a prediction says so above its measuring command. After that command \
+                                       runs, the guide shows your prediction beside the figure; 'lab status' keeps the tally.
+                                       """)
+    package var requirements: [Requirement] { [notInReplay] }
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        try requireActiveLab(context.session)
+        let value = try arguments.require("VALUE")
+        return .text(try LabGuide.withState(context.session) { s in try LabGuide.predict(value, &s) })
+    }
+}
+
 package struct LabHint: Command {
     package let spec = CommandSpec("hint", summary: "a hint for the current step", examples: ["lab hint"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        LabGuide.withState(context.session) { s in
+        try requireActiveLab(context.session)
+        return LabGuide.withState(context.session) { s in
             guard let lab = s.lab else { return .nothing }
             let hints = lab.steps[s.step].hints
             if hints.isEmpty {
                 return .text(lab.language.strings.noHint(lab.steps[s.step].commands.map(\.text).joined(separator: "; ")))
             }
-            return .text(hints.joined(separator: "\n"))
+            return .styled(LabProse.spans(hints.joined(separator: "\n\n")))
         }
     }
 }
 
 package struct LabStatus: Command {
     package let spec = CommandSpec("status", summary: "where you are in the active lab", examples: ["lab status"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        LabGuide.withState(context.session) { s in
+        try requireActiveLab(context.session)
+        return LabGuide.withState(context.session) { s in
             guard let lab = s.lab else { return .nothing }
             let done = s.progress?.labs[lab.id]?.stepsDone ?? []
+            let predictions = s.progress?.labs[lab.id]?.predictions ?? []
             let step = lab.steps[s.step]
             var record = Record(title: lab.title, [
                 ("lab", .string(lab.id)), ("step", .int(s.step + 1)), ("steps", .int(lab.steps.count)),
@@ -153,6 +176,13 @@ package struct LabStatus: Command {
                 ("commands_run", .int(s.ran.count)), ("commands", .int(step.commands.count)),
                 ("steps_done", .list(done.sorted().map { .int($0) })),
                 ("language", .string(lab.language.rawValue)),
+                // The tally: predictions made in this lab (the latest per step), how many were right or close, and each.
+                ("predictions", .int(predictions.count)),
+                ("predictions_close", .int(predictions.filter(\.good).count)),
+                ("prediction_steps", .list(predictions.sorted { $0.step < $1.step }.map { p in
+                    .record(Record([("step", .int(p.step)), ("predicted", .string(p.predicted)), ("measured", .string(p.measured)),
+                                    ("good", .bool(p.good))]))
+                })),
             ])
             // Only on a step this machine cannot do: why, and that it counts as done.
             if let reason = LabGuide.unmetRequirement(lab, s.step) {
@@ -165,9 +195,10 @@ package struct LabStatus: Command {
 
 package struct LabCheck: Command {
     package let spec = CommandSpec("check", summary: "re-evaluate the current step's checks on the last result", examples: ["lab check"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let session = context.session
+        try requireActiveLab(session)
         return LabGuide.withState(session) { s in
             guard let lab = s.lab else { return .nothing }
             let step = lab.steps[s.step]
@@ -179,7 +210,7 @@ package struct LabCheck: Command {
                 return .text(lines.joined(separator: "\n"))
             }
             if step.checkGroups.isEmpty {
-                lines.append("This step has no checks: run its commands (\(step.commands.map(\.text).joined(separator: "; "))).")
+                lines.append(lab.language.strings.noChecks(step.commands.map(\.text).joined(separator: "; ")))
             }
             for (i, group) in step.checkGroups.enumerated() {
                 let results = group.checks.map { CheckOutcome.evaluate($0, against: s.last.fields) }
@@ -195,12 +226,14 @@ package struct LabCheck: Command {
 package struct LabStop: Command {
     package let spec = CommandSpec("stop", summary: "leave the lab (progress is kept): close what it made, give back your objects",
                                    examples: ["lab stop"])
-    package var requirements: [Requirement] { [notInReplay, needsActiveLab] }
+    package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        LabGuide.withState(context.session) { s in
+        try requireActiveLab(context.session)
+        return LabGuide.withState(context.session) { s in
             let id = s.lab?.id ?? ""
+            let strings = (s.lab?.language ?? context.session.settings.language).strings
             let lines = LabGuide.leave(&s, session: context.session)
-            return .text((["Left lab '\(id)'. 'lab start \(id)' resumes it."] + lines).joined(separator: "\n"))
+            return .text(([strings.leftLab(id)] + lines).joined(separator: "\n"))
         }
     }
 }

@@ -69,6 +69,10 @@ public struct LabStep: Sendable {
         case goal([LabLine])
         case hint(String)
         case output([LabLine])
+        /// Text between the blocks, as written (Markdown): shown in its place among the commands.
+        case prose(String)
+        /// A question the learner answers (`lab predict VALUE`) before the command after the block measures it.
+        case predict(Prediction)
     }
 
     public var title: String
@@ -89,6 +93,12 @@ public struct LabStep: Sendable {
 
     public var hints: [String] {
         blocks.compactMap { if case .hint(let h) = $0 { return h } else { return nil } }
+    }
+
+    /// The step's ```predict block, if it has one (a step has at most one).
+    public var prediction: Prediction? {
+        for block in blocks { if case .predict(let p) = block { return p } }
+        return nil
     }
 
     /// Each check and goal block, in order, with the commands it judges.
@@ -131,6 +141,41 @@ public struct CheckGroup: Sendable {
     public func judges(_ index: Int) -> Bool { isGoal ? segment.contains(index) : index == commandIndex }
 }
 
+/// A ```predict block: before the command that follows it runs, the learner commits to a number, one of a few
+/// labelled choices, or one word (`lab predict VALUE`); after it ran the guide shows the prediction beside the figure.
+///
+/// ````markdown
+/// ```predict
+/// number: bytes_per_item        (or  word: state   or  choice a: lost == 0 / choice b: lost > 0, one a line)
+/// answer: 8
+/// ```
+/// ````
+/// `answer` is the lab's own answer: what replay predicts. The expression (or each choice's condition) reads the
+/// result of the measuring command, like a check; labels are the same in both languages, only the prose that
+/// explains them is translated.
+public struct Prediction: Sendable, Equatable {
+    public enum Kind: String, Sendable { case number, choice, word }
+    public struct Option: Sendable, Equatable {
+        public var label: String
+        public var condition: String
+    }
+    public var kind: Kind
+    /// For `number` and `word`: the expression whose value is the answer.
+    public var expression: String
+    /// For `choice`: each label with the condition that makes it the answer; the first that holds is.
+    public var options: [Option]
+    /// The lab's own answer.
+    public var answer: String
+    public var line: Int
+    /// The index, among the step's commands, of the command whose result answers it: the first after the block.
+    public var commandIndex: Int
+
+    /// The block as lint compares twins: everything but the line.
+    var signature: [String] {
+        [kind.rawValue, expression, answer] + options.map { $0.label + ": " + $0.condition } + [String(commandIndex)]
+    }
+}
+
 /// A mistake in a lab file: the file, the line and the reason.
 public struct LabFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
@@ -168,7 +213,7 @@ private struct LabReader {
     var step: LabStep?
 
     /// The fences whose content conclab reads; any other fence is prose shown to the reader and never run.
-    static let kinds = ["conclab", "check", "goal", "hint", "output", "requires"]
+    static let kinds = ["conclab", "check", "goal", "hint", "output", "requires", "predict"]
 
     init(_ text: String, path: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
@@ -313,6 +358,9 @@ private struct LabReader {
             s.blocks.append(language == "goal" ? .goal(conditions) : .checks(conditions))
         case "hint":
             s.blocks.append(.hint(body.map(\.text).joined(separator: "\n").trimmed()))
+        case "predict":
+            if let earlier = s.prediction { throw fail(start, "step '\(s.title)' already has a ```predict block (line \(earlier.line))") }
+            s.blocks.append(.predict(try prediction(content, start: start, commandIndex: s.commands.count)))
         case "requires":
             // Decided before any command runs, so it must precede them; one block keeps the step's needs in one place.
             if let earlier = s.requiresLine { throw fail(start, "step '\(s.title)' already has a ```requires block (line \(earlier))") }
@@ -333,6 +381,55 @@ private struct LabReader {
         }
     }
 
+    /// A ```predict block: `number: EXPR`, `word: EXPR` or two or more `choice LABEL: CONDITION` lines, and `answer: …`.
+    func prediction(_ content: [LabLine], start: Int, commandIndex: Int) throws(LabFileError) -> Prediction {
+        var kind: Prediction.Kind?
+        var expression = ""
+        var options: [Prediction.Option] = []
+        var answer: String?
+        func parsed(_ text: String, _ line: Int) throws(LabFileError) -> String {
+            let text = text.trimmed()
+            do { _ = try Expression(parsing: text) } catch { throw fail(line, "bad predict expression '\(text)': \(error)") }
+            return text
+        }
+        for item in content {
+            let text = item.text.trimmed()
+            guard let colon = text.firstIndex(of: ":") else {
+                throw fail(item.number, "a ```predict line is 'number: EXPR', 'word: EXPR', 'choice LABEL: CONDITION' or 'answer: VALUE'")
+            }
+            let key = String(text[..<colon]).trimmed(), value = String(text[text.index(after: colon)...]).trimmed()
+            let words = key.split(separator: " ").map(String.init)
+            if key == "answer" {
+                guard answer == nil, !value.isEmpty, !value.contains(" ") else { throw fail(item.number, "a ```predict block has one answer, one word") }
+                answer = value
+            } else if key == "number" || key == "word" {
+                guard kind == nil else { throw fail(item.number, "a ```predict block asks one question") }
+                kind = key == "number" ? .number : .word
+                expression = try parsed(value, item.number)
+            } else if words.count == 2, words[0] == "choice", words[1].allSatisfy({ $0.isLetter || $0.isNumber }) {
+                guard kind == nil || kind == .choice else { throw fail(item.number, "a ```predict block asks one question") }
+                guard !options.contains(where: { $0.label == words[1] }) else { throw fail(item.number, "choice '\(words[1])' is listed twice") }
+                kind = .choice
+                options.append(.init(label: words[1], condition: try parsed(value, item.number)))
+            } else {
+                throw fail(item.number, "unknown ```predict line '\(key):' (number, word, choice LABEL, answer)")
+            }
+        }
+        guard let kind else { throw fail(start, "a ```predict block needs 'number: EXPR', 'word: EXPR' or 'choice LABEL: CONDITION' lines") }
+        guard let answer else { throw fail(start, "a ```predict block needs 'answer: VALUE', the lab's own answer (replay uses it)") }
+        switch kind {
+        case .choice:
+            guard options.count >= 2 else { throw fail(start, "a choice needs at least two 'choice LABEL: CONDITION' lines") }
+            guard options.contains(where: { $0.label == answer }) else {
+                throw fail(start, "the answer '\(answer)' is none of the choices (\(options.map(\.label).joined(separator: ", ")))")
+            }
+        case .number:
+            guard PredictionJudge.number(answer) != nil else { throw fail(start, "the answer of a number prediction must be a number, got '\(answer)'") }
+        case .word: break
+        }
+        return Prediction(kind: kind, expression: expression, options: options, answer: answer, line: start, commandIndex: commandIndex)
+    }
+
     /// Prose read so far goes to the step being read, or (before the first step) to the introduction.
     mutating func flushProse(into lab: inout Lab) {
         // Before the first step, a '# ' heading is the title (already in the front matter).
@@ -341,6 +438,7 @@ private struct LabReader {
         guard !text.isEmpty else { return }
         if var s = step {
             s.prose += (s.prose.isEmpty ? "" : "\n\n") + text
+            s.blocks.append(.prose(text))
             step = s
         } else {
             lab.introduction += (lab.introduction.isEmpty ? "" : "\n\n") + text
@@ -352,6 +450,9 @@ private struct LabReader {
         flushProse(into: &lab)
         guard let s = step else { return }
         if s.commands.isEmpty { throw fail(s.line, "step '\(s.title)' has no ```conclab block of commands") }
+        if let p = s.prediction, p.commandIndex >= s.commands.count {
+            throw fail(p.line, "a ```predict block needs a ```conclab block after it in the step: the command that measures it")
+        }
         lab.steps.append(s)
         step = nil
     }

@@ -23,6 +23,10 @@ public enum LabGuide {
         /// Whether the lab runs in a scope of its own (`lab start` without `--here`), and what that scope set aside.
         package var scoped = false
         package var setAside: [String] = []
+        /// The learner's prediction for the current step (`lab predict`), until its measuring command compares it.
+        package var predicted: String?
+        /// What the step's measuring command found, once it ran: a prediction made after it would not be one.
+        package var measured: String?
 
         /// The step's command a learner following it in order would type next: the first not yet run.
         package var nextCommand: Int { (0...).first { !ran.contains($0) } ?? 0 }
@@ -106,6 +110,7 @@ public enum LabGuide {
             }
             let strings = lab.language.strings
             var notes: [Note] = []
+            if let p = step.prediction, p.commandIndex == index { notes += compare(p, outcome.result, &s, session: session) }
             var held = false
             for (g, group) in step.checkGroups.enumerated() where group.judges(index) {
                 let results = group.checks.map { CheckOutcome.evaluate($0, against: outcome.result.fields) }
@@ -132,6 +137,48 @@ public enum LabGuide {
         }
     }
 
+    /// The step's prediction beside what its measuring command found; the comparison goes into the lab's tally.
+    /// Only the first run after a prediction is compared: later runs are the learner's own.
+    static func compare(_ p: Prediction, _ result: LabResult, _ s: inout State, session: Session) -> [Note] {
+        guard let lab = s.lab else { return [] }
+        let strings = lab.language.strings
+        let measured: PredictionJudge.Measured
+        do { measured = try PredictionJudge.measured(p, in: result.fields) } catch {
+            return [.text(strings.measureUnreadable("\(error)"))]
+        }
+        guard let predicted = s.predicted else {
+            if s.measured != nil { return [] }
+            s.measured = measured.text
+            return [.text(strings.notPredicted(measured.text))]
+        }
+        s.predicted = nil
+        s.measured = measured.text
+        let verdict = PredictionJudge.verdict(predicted, measured, kind: p.kind)
+        var progress = s.progress ?? LabProgress()
+        var entry = progress.labs[lab.id] ?? LabProgress.Entry()
+        entry.predictions.removeAll { $0.step == s.step + 1 }
+        entry.predictions.append(PredictionRecord(step: s.step + 1, predicted: predicted, measured: measured.text, good: verdict.isGood))
+        progress.labs[lab.id] = entry
+        s.progress = progress
+        var notes: [Note] = [.text(strings.predictionCompared(predicted, measured.text, strings.verdict(verdict)))]
+        do { try progress.save(to: session.environment.stateDirectory) } catch {
+            notes.append(.text(strings.progressNotSaved("\(error)")))
+        }
+        return notes
+    }
+
+    /// `lab predict VALUE`: records the learner's prediction for the current step; the text to show.
+    package static func predict(_ value: String, _ s: inout State) throws -> String {
+        guard let lab = s.lab else { return "" }
+        let strings = lab.language.strings
+        let step = lab.steps[s.step]
+        guard let p = step.prediction else { throw CommandError(strings.predictionNotAsked) }
+        if let refusal = PredictionJudge.refusal(value, for: p, strings: strings) { throw CommandError(refusal) }
+        if let measured = s.measured { throw CommandError(strings.predictionTooLate(measured, s.step + 1)) }
+        s.predicted = value
+        return strings.predictionRecorded(value, step.commands[p.commandIndex].text)
+    }
+
     /// Why this machine cannot do the step (its ```requires block is unmet), in the lab's language; nil when it can.
     package static func unmetRequirement(_ lab: Lab, _ index: Int) -> String? {
         LabCatalog.unmetRequirement(lab.steps[index].requires, language: lab.language)
@@ -139,14 +186,18 @@ public enum LabGuide {
 
     /// Makes step `index` current and describes it. A step this machine cannot do counts as done at once,
     /// so the learner is never stuck on it.
-    package static func enter(_ index: Int, _ s: inout State, session: Session) -> String {
-        guard let lab = s.lab else { return "" }
+    package static func enter(_ index: Int, _ s: inout State, session: Session) -> [StyledSpan] {
+        guard let lab = s.lab else { return [] }
         s.step = index
         s.passedGroups = []
         s.ran = []
-        var lines = [describeStep(lab, index, language: lab.language)]
-        if unmetRequirement(lab, index) != nil { lines += markIfDone(&s, session: session).map(\.text) }
-        return lines.joined(separator: "\n")
+        s.predicted = nil
+        s.measured = nil
+        var spans = describeStep(lab, index, language: lab.language)
+        if unmetRequirement(lab, index) != nil {
+            for note in markIfDone(&s, session: session) { spans.append(StyledSpan("\n" + note.text)) }
+        }
+        return spans
     }
 
     /// Whether the current step is done: skipped here, or every block held and every command ran (but those of a
@@ -243,27 +294,42 @@ public enum LabGuide {
         return lines
     }
 
-    package static func describeStep(_ lab: Lab, _ index: Int, language: LabLanguage) -> String {
+    /// The step as the learner reads it: its heading, then its prose, commands, prediction and goals in the order the
+    /// file writes them. Checks are not shown: they would give the answer before anything ran (each one is shown, ✓ or
+    /// ✗, under the command it judges).
+    package static func describeStep(_ lab: Lab, _ index: Int, language: LabLanguage) -> [StyledSpan] {
         let step = lab.steps[index]
-        var lines = ["\(lab.title) — step \(index + 1) of \(lab.steps.count): \(step.title)"]
-        if !step.prose.isEmpty { lines.append(""); lines.append(step.prose) }
+        let strings = language.strings
+        var out = [StyledSpan(strings.stepHeader(lab.title, index + 1, lab.steps.count, step.title), style: LabProse.heading)]
+        func paragraph(_ spans: [StyledSpan]) {
+            out.append(StyledSpan("\n\n"))
+            out += spans
+        }
         if let reason = unmetRequirement(lab, index) {
-            lines.append("")
-            lines.append(skipNote(reason, last: index + 1 == lab.steps.count, language: language))
+            paragraph([StyledSpan(skipNote(reason, last: index + 1 == lab.steps.count, language: language))])
         }
-        lines.append("")
-        lines.append(language.strings.tryCommands)
-        for c in step.commands { lines.append("  " + c.text) }
-        let checks = step.checkGroups.filter { !$0.isGoal }, goals = step.checkGroups.filter(\.isGoal)
-        if !checks.isEmpty {
-            lines.append(language.strings.checked)
-            for group in checks { for c in group.checks { lines.append("  " + c.text) } }
+        var shownTry = false
+        for block in step.blocks {
+            switch block {
+            case .prose(let text):
+                paragraph(LabProse.spans(text))
+            case .commands(let commands):
+                var spans: [StyledSpan] = []
+                if !shownTry {
+                    spans.append(StyledSpan(strings.tryCommands + "\n"))
+                    shownTry = true
+                }
+                spans += commands.enumerated().map { i, c in StyledSpan((i == 0 ? "" : "\n") + "  " + c.text, style: LabProse.bold) }
+                paragraph(spans)
+            case .predict(let p):
+                paragraph([StyledSpan(strings.predictFirst(p.kind, p.options.map(\.label)), style: "33")])
+            case .goal(let conditions):
+                paragraph([StyledSpan(strings.goal)] + conditions.map { StyledSpan("\n  " + $0.text) })
+            case .checks, .hint, .output:
+                continue
+            }
         }
-        if !goals.isEmpty {
-            lines.append(language.strings.goal)
-            for group in goals { for c in group.checks { lines.append("  " + c.text) } }
-        }
-        return lines.joined(separator: "\n")
+        return LabProse.merged(out)
     }
 
     /// What the learner reads on a step this machine cannot do.

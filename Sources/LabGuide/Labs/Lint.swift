@@ -3,7 +3,7 @@ import LabCore
 
 /// `conclab lint`: malformed labs as `file:line: reason` — parse errors (bad check and goal conditions among them),
 /// unknown commands, bad arguments, a missing twin in the other language, and steps (commands, checks, goals, step
-/// requirements) that differ between `en` and `ru`.
+/// requirements, predictions) that differ between `en` and `ru`.
 public enum LabLinter {
     public static func lint(_ paths: [String], registry: Registry) -> [LabFileError] {
         var errors: [LabFileError] = []
@@ -81,6 +81,11 @@ public enum LabLinter {
             let kb = sb.checkGroups.map { [$0.isGoal ? "goal" : "check"] + $0.checks.map(\.text) }
             if ka != kb {
                 errors.append(LabFileError(path: b.path, line: sb.line, reason: "step '\(sb.title)' checks differ from its twin in \(a.path)"))
+            }
+            // The same question in both languages: kind, expression, choices, answer and the command that measures it.
+            if sa.prediction?.signature != sb.prediction?.signature {
+                errors.append(LabFileError(path: b.path, line: sb.prediction?.line ?? sb.line,
+                                           reason: "step '\(sb.title)' predicts differently from its twin in \(a.path)"))
             }
             // Order inside the block does not matter: both twins must skip on the same machines.
             if Set(sa.requires) != Set(sb.requires) {

@@ -211,6 +211,9 @@ public enum LabReplayer {
             var segment: [(command: String, result: LabResult)] = []
             var transcript: [String] = []
             var commandFailed = false
+            /// The step's commands run so far, and the prediction waiting for its measuring command.
+            var commandsRun = 0
+            var prediction: Prediction?
             /// Records `reason` as the step's problem and stops the lab.
             func stop(_ reason: String) {
                 report.problems.append(reason)
@@ -267,6 +270,13 @@ public enum LabReplayer {
                         }
                         last = outcome.result
                         segment.append((command.text, outcome.result))
+                        commandsRun += 1
+                        if let p = prediction, p.commandIndex == commandsRun - 1 {
+                            prediction = nil
+                            let (line, check) = judged(p, outcome.result)
+                            _ = say(line)
+                            if let check { report.checks.append(check) }
+                        }
                     }
                 case .checks(let checks), .goal(let checks):
                     defer { segment = [] }
@@ -296,7 +306,9 @@ public enum LabReplayer {
                         _ = say("  " + (found ? "✓ output: " : "✗ output: ") + line.text)
                         if !found { report.problems.append("line \(line.number): output '\(line.text)' did not appear") }
                     }
-                case .hint:
+                case .predict(let p):
+                    prediction = p
+                case .hint, .prose:
                     break
                 }
             }
@@ -314,6 +326,27 @@ public enum LabReplayer {
             emit("✗ \(lab.id) (\(lab.language)): \(result.failedCount) failed in \(names)" + skippedNote + (stopped == nil ? "" : "; stopped early"))
         }
         return result
+    }
+}
+
+extension LabReplayer {
+    /// A step's prediction in replay: the lab's own answer beside what the command measured. A choice or a word the
+    /// measurement contradicts fails like a check (the lab would teach something false); a number is only shown,
+    /// since figures vary from machine to machine.
+    static func judged(_ p: Prediction, _ result: LabResult) -> (String, CheckOutcome?) {
+        let condition = "prediction: \(p.answer)"
+        let measured: PredictionJudge.Measured
+        do { measured = try PredictionJudge.measured(p, in: result.fields) } catch {
+            let outcome = CheckOutcome(line: p.line, condition: condition, passed: false, detail: "\(error)")
+            return ("  " + outcome.rendered, outcome)
+        }
+        let verdict = PredictionJudge.verdict(p.answer, measured, kind: p.kind)
+        if p.kind == .number {
+            // Replay's transcript is English, whatever the lab's language.
+            return ("  ◇ prediction (the lab's answer): \(p.answer); measured: \(measured.text) (\(GuideStrings.en.verdict(verdict)))", nil)
+        }
+        let outcome = CheckOutcome(line: p.line, condition: condition, passed: verdict == .right, detail: "measured: \(measured.text)")
+        return ("  " + outcome.rendered, outcome)
     }
 }
 

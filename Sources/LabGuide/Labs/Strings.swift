@@ -1,7 +1,7 @@
 import LabCore
 
-/// Every sentence of the guide that depends on the lab's language, one instance per language: the table a
-/// translated interface grows from. The labs carry their own text; sentences not listed here are English only.
+/// Every sentence the guide prints, one instance per language: in a Russian session the guide speaks Russian from
+/// this table alone (the labs carry their own text; commands, field names and conditions stay as they are).
 package struct GuideStrings: Sendable {
     /// Above a step's commands.
     package let tryCommands: String
@@ -37,6 +37,42 @@ package struct GuideStrings: Sendable {
     package let runsBeside: @Sendable (_ mine: [String]) -> String
     /// The lab's scope ended: what it made and closed, what came back.
     package let scopeEnded: @Sendable (_ closed: [String], _ back: [String]) -> String
+    /// A step's heading: the lab's title, its place, its title.
+    package let stepHeader: @Sendable (_ lab: String, _ step: Int, _ steps: Int, _ title: String) -> String
+    /// After the lab's title in `lab start`: its estimated time.
+    package let minutes: @Sendable (_ minutes: Int) -> String
+    /// Where a step asks for a prediction: how to give one (`labels` for a choice).
+    package let predictFirst: @Sendable (_ kind: Prediction.Kind, _ labels: [String]) -> String
+    /// `lab predict` accepted it; `command` is the command that will measure it.
+    package let predictionRecorded: @Sendable (_ value: String, _ command: String) -> String
+    /// `lab predict` on a step that asks for none.
+    package let predictionNotAsked: String
+    package let predictionNotANumber: @Sendable (_ value: String) -> String
+    package let predictionNotAChoice: @Sendable (_ value: String, _ labels: [String]) -> String
+    package let predictionOneWord: String
+    /// `lab predict` after the step's measurement was shown: it would not be a prediction.
+    package let predictionTooLate: @Sendable (_ measured: String, _ step: Int) -> String
+    /// How far a prediction was from the figure, in a few words.
+    package let verdict: @Sendable (_ verdict: PredictionVerdict) -> String
+    /// Under the measuring command: the prediction beside the figure, and `how` (a `verdict`).
+    package let predictionCompared: @Sendable (_ predicted: String, _ measured: String, _ how: String) -> String
+    /// Under the measuring command when no prediction was made.
+    package let notPredicted: @Sendable (_ measured: String) -> String
+    /// The figure could not be read from the result (the command printed something else).
+    package let measureUnreadable: @Sendable (_ reason: String) -> String
+    /// A lab command that needs an active lab.
+    package let noActiveLab: String
+    package let firstStep: String
+    package let lastStep: @Sendable (_ id: String) -> String
+    package let leftLab: @Sendable (_ id: String) -> String
+    /// `lab check` on a step without checks.
+    package let noChecks: @Sendable (_ commands: String) -> String
+    package let progressNotSaved: @Sendable (_ error: String) -> String
+    /// `lab start` with an id that matches none; `guess` is the closest id.
+    package let noSuchLab: @Sendable (_ id: String, _ guess: String?) -> String
+    /// `lab list`'s progress column.
+    package let listDone: String
+    package let listProgress: @Sendable (_ done: Int, _ steps: Int) -> String
 
     package static let en = GuideStrings(
         tryCommands: "Try (Tab completes):",
@@ -78,7 +114,45 @@ package struct GuideStrings: Sendable {
         scopeEnded: { closed, back in
             (closed.isEmpty ? "The lab made nothing that was still open." : "Closed what the lab made: \(closed.joined(separator: ", ")).")
                 + (back.isEmpty ? "" : " Your objects are back: \(back.joined(separator: ", ")).")
-        })
+        },
+        stepHeader: { lab, step, steps, title in "\(lab) — step \(step) of \(steps): \(title)" },
+        minutes: { m in "(\(m) min)" },
+        predictFirst: { kind, labels in
+            switch kind {
+            case .number: return "Predict first, then run the command below: 'lab predict NUMBER' (your guess at the figure)."
+            case .choice: return "Predict first, then run the command below: 'lab predict \(labels.joined(separator: "|"))'."
+            case .word: return "Predict first, then run the command below: 'lab predict WORD' (one word)."
+            }
+        },
+        predictionRecorded: { value, command in "Prediction recorded: \(value). Now run '\(command)' and compare." },
+        predictionNotAsked: "This step asks for no prediction: run its commands.",
+        predictionNotANumber: { value in "'\(value)' is not a number: this step asks for a figure ('lab predict 40')." },
+        predictionNotAChoice: { value, labels in "'\(value)' is not one of the choices: \(labels.joined(separator: ", "))." },
+        predictionOneWord: "Give one word: 'lab predict WORD'.",
+        predictionTooLate: { measured, step in
+            "The measurement is already on screen (\(measured)): a prediction counts before it. 'lab step \(step)' starts the step afresh."
+        },
+        verdict: { verdict in
+            switch verdict {
+            case .right: return "right"
+            case .close: return "close: within a quarter"
+            case .sameOrder: return "within a factor of 2"
+            case .off(let factor): return factor >= 2 ? "off by a factor of about \(factor)" : "off: the sign or zero differs"
+            case .wrong: return "not this time"
+            }
+        },
+        predictionCompared: { predicted, measured, how in "  ◇ You predicted \(predicted); measured: \(measured) (\(how))." },
+        notPredicted: { measured in "  ◇ Measured: \(measured). You made no prediction this time ('lab predict' before the command)." },
+        measureUnreadable: { reason in "  ◇ The figure to compare with could not be read: \(reason)." },
+        noActiveLab: "No lab is active. Run 'lab list' to see the labs and 'lab start ID' to begin.",
+        firstStep: "This is the first step.",
+        lastStep: { id in "This is the last step of '\(id)'. 'lab status' shows what is left; 'lab stop' ends the lab." },
+        leftLab: { id in "Left lab '\(id)'. 'lab start \(id)' resumes it." },
+        noChecks: { commands in "This step has no checks: run its commands (\(commands))." },
+        progressNotSaved: { error in "(progress not saved: \(error))" },
+        noSuchLab: { id, guess in "No lab '\(id)'." + (guess.map { " Did you mean '\($0)'?" } ?? "") + " Run 'lab list' to see the labs." },
+        listDone: "✓ done",
+        listProgress: { done, steps in "\(done) of \(steps) steps" })
 
     package static let ru = GuideStrings(
         tryCommands: "Команды (Tab подставит):",
@@ -120,7 +194,48 @@ package struct GuideStrings: Sendable {
         scopeEnded: { closed, back in
             (closed.isEmpty ? "Открытых объектов лабораторной не осталось." : "Закрыто созданное лабораторной: \(closed.joined(separator: ", ")).")
                 + (back.isEmpty ? "" : " Ваши объекты вернулись: \(back.joined(separator: ", ")).")
-        })
+        },
+        stepHeader: { lab, step, steps, title in "\(lab) — шаг \(step) из \(steps): \(title)" },
+        minutes: { m in "(\(m) мин)" },
+        predictFirst: { kind, labels in
+            switch kind {
+            case .number: return "Сначала предскажите, потом выполните команду ниже: 'lab predict ЧИСЛО' (ваша оценка)."
+            case .choice: return "Сначала предскажите, потом выполните команду ниже: 'lab predict \(labels.joined(separator: "|"))'."
+            case .word: return "Сначала предскажите, потом выполните команду ниже: 'lab predict СЛОВО' (одно слово)."
+            }
+        },
+        predictionRecorded: { value, command in "Предсказание записано: \(value). Теперь выполните '\(command)' и сравните." },
+        predictionNotAsked: "На этом шаге предсказывать нечего: выполните его команды.",
+        predictionNotANumber: { value in "'\(value)' — не число: здесь нужна оценка числом ('lab predict 40')." },
+        predictionNotAChoice: { value, labels in "'\(value)' — не из вариантов: \(labels.joined(separator: ", "))." },
+        predictionOneWord: "Нужно одно слово: 'lab predict СЛОВО'.",
+        predictionTooLate: { measured, step in
+            "Результат уже на экране (\(measured)): предсказание засчитывается только до измерения. 'lab step \(step)' начнёт шаг заново."
+        },
+        verdict: { verdict in
+            switch verdict {
+            case .right: return "верно"
+            case .close: return "близко: расхождение меньше четверти"
+            case .sameOrder: return "расхождение меньше чем вдвое"
+            case .off(let factor):
+                // «в 2 раза», «в 5 раз», «в 22 раза», «в 12 раз».
+                let word = (2...4).contains(factor % 10) && !(12...14).contains(factor % 100) ? "раза" : "раз"
+                return factor >= 2 ? "ошибка примерно в \(factor) \(word)" : "мимо: другой знак или ноль"
+            case .wrong: return "на этот раз нет"
+            }
+        },
+        predictionCompared: { predicted, measured, how in "  ◇ Ваше предсказание: \(predicted); измерено: \(measured) (\(how))." },
+        notPredicted: { measured in "  ◇ Измерено: \(measured). Предсказания на этот раз не было ('lab predict' — до команды)." },
+        measureUnreadable: { reason in "  ◇ Не удалось прочитать число для сравнения: \(reason)." },
+        noActiveLab: "Сейчас нет начатой лабораторной. 'lab list' покажет список, 'lab start ID' начнёт.",
+        firstStep: "Это первый шаг.",
+        lastStep: { id in "Это последний шаг '\(id)'. 'lab status' покажет, что осталось; 'lab stop' завершит лабораторную." },
+        leftLab: { id in "Вы вышли из лабораторной '\(id)'. 'lab start \(id)' продолжит её." },
+        noChecks: { commands in "У этого шага нет проверок: выполните его команды (\(commands))." },
+        progressNotSaved: { error in "(прогресс не сохранён: \(error))" },
+        noSuchLab: { id, guess in "Лабораторной '\(id)' нет." + (guess.map { " Может быть, '\($0)'?" } ?? "") + " 'lab list' покажет список." },
+        listDone: "✓ пройдена",
+        listProgress: { done, steps in "шагов: \(done) из \(steps)" })
 }
 
 extension LabLanguage {

@@ -371,21 +371,105 @@ package struct IterCommand: Command {
 /// `list`: materialised lists, for comparison with generators.
 package struct ListCommand: Command {
     package init() {}
-    package let spec = CommandSpec("list", summary: "materialise a generator as a list first (compare with gen sum)")
-    package let verbs: [any Command] = [ListSum()]
+    package let spec = CommandSpec("list", summary: "materialise a generator as a list first (compare with gen sum); CPython's figures")
+    package let verbs: [any Command] = [ListSum(), ListCPython()]
 }
 
 package struct ListSum: Command {
     package let spec = CommandSpec("sum", summary: "sum(list(G)): build the whole list, then sum it; reports time and memory growth",
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "a finite generator handle")],
                            examples: ["list sum g2"],
-                           discussion: "growth_bytes is the RSS growth measured while the list is alive; whole numbers take 8 bytes each (plus spare capacity). peak_delta_bytes is the growth of the peak (VmHWM), which stays put once the peak was reached before.")
+                           discussion: """
+                               growth_bytes is the RSS growth measured while the list is alive. This is conclab's own list: \
+                               whole numbers stored in 8 bytes each in an array that doubles its capacity as it grows \
+                               (list_bytes is that capacity). CPython's list is not like this: each item is an 8-byte \
+                               pointer to an int object of its own (about 40 bytes an item in all), and it over-allocates \
+                               by about 1/8; 'list cpython' measures it. peak_delta_bytes is the growth of the peak \
+                               (VmHWM), which stays put once the peak was reached before.
+                               """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("G")
         let generator = try GenSupport.generator(handle, context)
         let report = try GenSupport.store(context).sumOfList(generator.id, handle: handle, cancellation: context.cancellation)
         return GenSupport.withTrace(report.trace, .record(SumFields.record("sum(list(\(handle)))", handle: handle, report, list: true)))
+    }
+}
+
+/// `list cpython N`: the real python3's figures for the same comparison, from tracemalloc: a list of N squares against
+/// a generator summing them, and the capacities a growing list goes through. The program is fixed (only N is passed),
+/// yet a replayed lab still does not run it: replay runs no program but conclab.
+package struct ListCPython: Command {
+    package let spec = CommandSpec("cpython", summary: "CPython's memory for [x*x for x in range(N)] against sum(x*x for x in range(N)), by tracemalloc",
+                           arguments: [ArgumentSpec("N", .integer, optional: true, help: "how many items (default 10^6, at most 5*10^6)")],
+                           examples: ["list cpython", "list cpython 10^6"],
+                           discussion: """
+                               Runs python3 (from PATH) on a fixed program: list_bytes_per_item is what tracemalloc traced \
+                               for the list and its int objects, divided by N; generator_peak_bytes is the most the \
+                               generator's sum held at once; capacities are the sizes a list goes through as append grows \
+                               it (sys.getsizeof). In a replayed lab, or without python3, cpython is "skipped" and the \
+                               figures are null.
+                               """)
+
+    static let program = #"""
+import json, sys, tracemalloc
+n = int(sys.argv[1])
+tracemalloc.start()
+base = tracemalloc.get_traced_memory()[0]
+squares = [x * x for x in range(n)]
+listed = tracemalloc.get_traced_memory()[0] - base
+del squares
+tracemalloc.reset_peak()
+base = tracemalloc.get_traced_memory()[0]
+total = sum(x * x for x in range(n))
+peak = tracemalloc.get_traced_memory()[1] - base
+tracemalloc.stop()
+grown, capacities = [], []
+empty = last = sys.getsizeof(grown)
+for i in range(100):
+    grown.append(i)
+    size = sys.getsizeof(grown)
+    if size != last:
+        capacities.append((size - empty) // 8)
+        last = size
+print(json.dumps({"version": sys.version.split()[0], "listed": listed, "peak": peak, "capacities": capacities,
+                  "sum": str(total)}))
+"""#
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let n = try arguments.integer("N") ?? 1_000_000
+        guard (1...5_000_000).contains(n) else { throw UsageError("N must be between 1 and 5*10^6, got \(n)", usage: arguments.usage) }
+        var record = Record(title: "CPython: [x*x for x in range(\(n))] against sum(x*x for x in range(\(n)))", [("items", .int(n))])
+        func skipped(_ why: String) -> LabResult {
+            record.title = "CPython's figures skipped: \(why)"
+            for name in ["version", "list_traced_bytes", "list_bytes_per_item", "generator_peak_bytes", "capacities"] { record.append(name, .null) }
+            record.append("cpython", .string("skipped"))
+            record.append("note", .string(why))
+            return .record(record)
+        }
+        if context.session.sandbox != nil { return skipped("a replayed lab does not run python3") }
+        guard let python = Files.findExecutable("python3") else { return skipped("python3 is not on PATH") }
+        let run: CapturedRun
+        do {
+            run = try Capture.run(python, arguments: ["-c", Self.program, String(n)], timeoutNanoseconds: 60_000_000_000,
+                                  shouldStop: { context.cancellation.isCancelled })
+        } catch {
+            throw CommandError("cannot run \(python): \(error)")
+        }
+        if run.stopped { throw Cancelled() }
+        let lastLine = run.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        guard !run.timedOut, run.status == .exited(0), case .record(let theirs)? = try? JSONReader.parse(lastLine),
+              let listed = theirs["listed"]?.number, let peak = theirs["peak"]?.number else {
+            let why = run.standardError.split(separator: "\n").suffix(2).joined(separator: " ")
+            throw CommandError("python3 failed: " + (run.timedOut ? "it took more than 60 s" : why.isEmpty ? lastLine : why))
+        }
+        record.append("version", theirs["version"] ?? .null)
+        record.append("list_traced_bytes", .bytes(Int64(listed)))
+        record.append("list_bytes_per_item", .double(listed / Double(n)))
+        record.append("generator_peak_bytes", .bytes(Int64(peak)))
+        record.append("capacities", theirs["capacities"] ?? .null)
+        record.append("cpython", .string("ran"))
+        return .record(record)
     }
 }
 

@@ -1,0 +1,317 @@
+import Testing
+import LabKit
+import LabCore
+import PyLab
+import LabTopics
+import LabGuide
+import LabOS
+
+/// ```predict blocks: parsed and refused like checks, asked before the measuring command in guided mode (whose checks
+/// stay hidden until then), compared after it and kept in `lab status`'s tally; replay predicts the lab's own answer.
+@Suite(.serialized) struct LabPredictionTests {
+    static func lab(answer: String = "b", number: String = "3") -> String {
+        """
+        ---
+        id: guess
+        title: Guess
+        topic: shell
+        minutes: 1
+        ---
+        ## How many
+        Say how many values a range of three gives.
+        ```conclab
+        gen range 0 3 --name nums
+        ```
+        ```predict
+        number: count
+        answer: \(number)
+        ```
+        ```conclab
+        gen list nums
+        ```
+        ```check
+        count == 3
+        ```
+
+        ## Which
+        ```conclab
+        gen range 0 3 --name again
+        iter again --name it
+        next it
+        ```
+        Then ask once more.
+        ```predict
+        choice a: value == 0
+        choice b: value == 1
+        answer: \(answer)
+        ```
+        ```conclab
+        next it
+        ```
+        """
+    }
+
+    private func session(_ text: String = lab()) throws -> (Session, String) { try sessionWithLab(text, file: "01-guess.md") }
+
+    @Test(arguments: [
+        ("number: count\nanswer: x", "must be a number"),
+        ("choice a: value == 0\nchoice b: value == 1\nanswer: c", "none of the choices"),
+        ("choice a: value == 0\nanswer: a", "at least two"),
+        ("number: count", "needs 'answer: VALUE'"),
+        ("number: count +\nanswer: 1", "bad predict expression"),
+        ("guess: count\nanswer: 1", "unknown ```predict line"),
+    ])
+    func badBlocksAreRefusedWithTheirLine(block: String, reason: String) {
+        let text = "---\nid: p\ntitle: P\ntopic: shell\nminutes: 1\n---\n## S\n```conclab\necho 1\n```\n```predict\n\(block)\n```\n```conclab\necho 2\n```\n"
+        #expect(throws: LabFileError.self) { try LabParser.parse(text, path: "Labs/en/p.md") }
+        do { _ = try LabParser.parse(text, path: "Labs/en/p.md") } catch {
+            #expect(error.reason.contains(reason), "\(error)")
+            #expect(error.line >= 11, "\(error)")
+        }
+    }
+
+    @Test func aPredictionNeedsACommandAfterIt() {
+        let text = "---\nid: p\ntitle: P\ntopic: shell\nminutes: 1\n---\n## S\n```conclab\necho 1\n```\n```predict\nword: text\nanswer: 1\n```\n"
+        do {
+            _ = try LabParser.parse(text, path: "Labs/en/p.md")
+            Issue.record("a prediction with no command after it was accepted")
+        } catch {
+            #expect(error.reason.contains("after it"), "\(error)")
+        }
+    }
+
+    @Test func theBlockIsReadWithItsMeasuringCommand() throws {
+        let lab = try LabParser.parse(Self.lab(), path: "Labs/en/01-guess.md")
+        let first = try #require(lab.steps[0].prediction)
+        #expect(first.kind == .number && first.expression == "count" && first.answer == "3" && first.commandIndex == 1)
+        let second = try #require(lab.steps[1].prediction)
+        #expect(second.kind == .choice && second.options.map(\.label) == ["a", "b"] && second.commandIndex == 3)
+    }
+
+    @Test func guidedModeHidesChecksAsksFirstAndKeepsTheTally() throws {
+        let (session, dir) = try session()
+        defer { Files.removeTree(dir); session.shutdown() }
+        let start = session.execute("lab start guess")
+        #expect(start.succeeded)
+        // The answer is not given away before anything ran; the prediction is asked for where the file puts it.
+        #expect(!start.text.contains("count == 3"), "\(start.text)")
+        #expect(start.text.contains("lab predict NUMBER"), "\(start.text)")
+        #expect(start.text.contains("Say how many values"))
+        // Prose written between commands appears between them.
+        #expect(session.execute("lab step 2").text.range(of: "iter again --name it")!.lowerBound
+                < session.execute("lab step 2").text.range(of: "Then ask once more.")!.lowerBound)
+        #expect(session.execute("lab step 1").succeeded)
+        #expect(session.execute("lab predict many").failure?.message.contains("not a number") == true)
+        #expect(session.execute("gen range 0 3 --name nums").succeeded)
+        #expect(session.execute("lab predict 5").succeeded)
+        // A second prediction before the measurement replaces the first.
+        let recorded = session.execute("lab predict 3")
+        #expect(recorded.text.contains("Prediction recorded: 3. Now run 'gen list nums'"), "\(recorded.text)")
+        let measured = session.execute("gen list nums").notes.map(\.text)
+        #expect(measured.contains { $0.contains("You predicted 3; measured: 3 (right)") }, "\(measured)")
+        #expect(measured.contains { $0.contains("✓ count == 3") })
+        // After the figure is on screen, a prediction would not be one.
+        #expect(session.execute("lab predict 3").failure?.message.contains("already on screen") == true)
+        #expect(session.execute("lab next").succeeded)
+        #expect(session.execute("lab predict c").failure?.message.contains("not one of the choices: a, b") == true)
+        #expect(session.execute("lab predict a").succeeded)
+        #expect(session.execute("gen range 0 3 --name again").succeeded)
+        #expect(session.execute("iter again --name it").succeeded)
+        // The first `next it` is not the measuring command: the second is.
+        #expect(!session.execute("next it").notes.contains { $0.text.contains("◇") })
+        #expect(session.execute("next it").notes.contains { $0.text.contains("You predicted a; measured: b (not this time)") })
+        let status = session.execute("lab status").result.fields
+        #expect(status["predictions"] == .int(2))
+        #expect(status["predictions_close"] == .int(1))
+        // The tally is kept with the progress.
+        let saved = LabProgress.load(from: dir + "/state").labs["guess"]?.predictions ?? []
+        #expect(saved.map(\.predicted) == ["3", "a"] && saved.map(\.good) == [true, false])
+    }
+
+    @Test func aCommandRunWithoutAPredictionShowsTheFigureOnly() throws {
+        let (session, dir) = try session()
+        defer { Files.removeTree(dir); session.shutdown() }
+        #expect(session.execute("lab start guess").succeeded)
+        #expect(session.execute("gen range 0 3 --name nums").succeeded)
+        let notes = session.execute("gen list nums").notes.map(\.text)
+        #expect(notes.contains { $0.contains("Measured: 3. You made no prediction") }, "\(notes)")
+        #expect(!notes.contains { $0.contains("✗") })
+        #expect(session.execute("lab status").result.fields["predictions"] == .int(0))
+    }
+
+    @Test func replayPredictsTheLabsOwnAnswerAndAWrongChoiceFails() throws {
+                let right = LabReplayer.replay(try LabParser.parse(Self.lab(), path: "Labs/en/01-guess.md")) { _ in }
+        #expect(right.status == .passed)
+        var lines: [String] = []
+        let wrong = LabReplayer.replay(try LabParser.parse(Self.lab(answer: "a", number: "30"), path: "Labs/en/01-guess.md")) { lines.append($0) }
+        #expect(wrong.status == .failed)
+        #expect(lines.contains { $0.contains("✗ prediction: a") && $0.contains("measured: b") }, "\(lines)")
+        // A figure is only shown: machines differ.
+        #expect(lines.contains { $0.contains("prediction (the lab's answer): 30; measured: 3 (off by a factor of about 10)") }, "\(lines)")
+    }
+
+    @Test func lintComparesTheTwinsPredictions() throws {
+        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-predict-lint")
+        defer { Files.removeTree(dir) }
+        try Files.makeDirectories(dir + "/en")
+        try Files.makeDirectories(dir + "/ru")
+        try Files.writeAtomically(dir + "/en/01-guess.md", Self.lab())
+        try Files.writeAtomically(dir + "/ru/01-guess.md", Self.lab(number: "4"))
+        let errors = LabLinter.lint([dir])
+        #expect(errors.contains { $0.reason.contains("predicts differently") }, "\(errors)")
+    }
+
+    @Test(arguments: [("3.5", 3.0, PredictionVerdict.close), ("3", 3.0, .right), ("4", 3.0, .sameOrder), ("40", 8.0, .off(factor: 5)),
+                      ("1_000", 1000.0, .right), ("~40", 40.4, .close), ("0", 3.0, .off(factor: 0))])
+    func numbersAreJudgedByHowFarOff(predicted: String, measured: Double, verdict: PredictionVerdict) {
+        #expect(PredictionJudge.verdict(predicted, .init(text: "", number: measured), kind: .number) == verdict)
+    }
+}
+
+/// Markdown in a lab's prose shows as styles, without its markers.
+@Suite struct LabProseTests {
+    @Test func markersBecomeStyles() {
+        let spans = LabProse.spans("Use `next it` and **never** *this*; a_b stays.\n- one\n```python\nx = 1\n```\nend")
+        #expect(spans.plainText == "Use next it and never this; a_b stays.\n  • one\n    x = 1\nend")
+        #expect(spans.contains { $0.text == "next it" && $0.style == "36" })
+        #expect(spans.contains { $0.text == "never" && $0.style == "1" })
+        #expect(spans.contains { $0.text == "this" && $0.style == "3" })
+        #expect(spans.contains { $0.text == "    x = 1" && $0.style == "36" })
+    }
+
+    @Test func anUnclosedMarkerIsText() {
+        #expect(LabProse.spans("2 * 3 and `open").plainText == "2 * 3 and `open")
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ characters: String) -> String {
+        var s = self
+        while let last = s.last, characters.contains(last) { s.removeLast() }
+        return s
+    }
+}
+
+/// A Russian session's guide speaks Russian: everything `lab` prints and every note under a command, for the Russian
+/// labs followed step by step, holds no English sentence outside commands, conditions, field values and code.
+@Suite(.serialized) struct RussianInterfaceTests {
+    static let root: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    /// Three or more Latin words in a row, outside what may stay English.
+    static func englishSentence(in line: String, commands: Set<String>, names: Set<String>, conditions: Set<String> = []) -> String? {
+        // Check outcomes (a condition and the values it read) and code stay as written.
+        if line.hasPrefix("  ✓ ") || line.hasPrefix("  ✗ ") || line.hasPrefix("    ") { return nil }
+        if line.hasPrefix("✓ ") || line.hasPrefix("✗ "), conditions.contains(where: { line.dropFirst(2).hasPrefix($0) }) { return nil }
+        // So do commands and the names of objects, wherever the guide mentions them.
+        var rest = line
+        for command in commands.sorted(by: { $0.count > $1.count }) {
+            while let range = rest.range(of: command) { rest.replaceSubrange(range, with: " ") }
+        }
+        rest = rest.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            .map { names.contains($0.trimmingSuffix(",.;:")) ? "·" : $0 }.joined(separator: " ")
+        var text = ""
+        var quote: Character?
+        for c in rest {
+            if let q = quote {
+                if c == q { quote = nil }
+                continue
+            }
+            if c == "`" || c == "'" || c == "\"" { quote = c; continue }
+            text.append(c)
+        }
+        // Digits and punctuation neither make nor break a run; a word in another script does.
+        var run: [String] = []
+        var longest: [String] = []
+        var word = ""
+        func endWord() {
+            defer { word = "" }
+            guard !word.isEmpty, !word.allSatisfy(\.isNumber) else { return }
+            if word.contains("-") && word.allSatisfy({ $0.isASCII }) { return }
+            if word.count >= 2 && word.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                run.append(word)
+                if run.count > longest.count { longest = run }
+            } else {
+                run = []
+            }
+        }
+        for c in text {
+            // A hyphenated term (close-on-exec, iterators-generators) is one word.
+            if c.isLetter || c.isNumber || c == "_" || (c == "-" && !word.isEmpty) { word.append(c) } else { endWord() }
+        }
+        endWord()
+        return longest.count >= 3 ? longest.joined(separator: " ") : nil
+    }
+
+    @Test func theDetectorFindsTheEnglishGuide() {
+        let english = [GuideStrings.en.stepDone(1), GuideStrings.en.noActiveLab, GuideStrings.en.predictionRecorded("3", "gen list nums"),
+                       GuideStrings.en.leftLab("tour"), GuideStrings.en.predictFirst(.number, [])]
+        for line in english { #expect(Self.englishSentence(in: line, commands: ["gen list nums"], names: []) != nil, "\(line)") }
+        let russian = [GuideStrings.ru.stepDone(1), GuideStrings.ru.noActiveLab, GuideStrings.ru.predictionRecorded("3", "gen list nums"),
+                       GuideStrings.ru.leftLab("tour"), GuideStrings.ru.predictFirst(.number, [])]
+        for line in russian { #expect(Self.englishSentence(in: line, commands: ["gen list nums"], names: []) == nil, "\(line)") }
+    }
+
+    @Test(arguments: ["tour", "iterators-generators", "file-descriptors", "ipc"])
+    func theGuideSpeaksRussian(id: String) throws {
+        let state = try Files.makeTemporaryDirectory(prefix: "conclab-ru-guide")
+        defer { Files.removeTree(state) }
+        let session = Session(settings: Settings(language: .ru),
+                              environment: SessionEnvironment(labsDirectory: Self.root + "/Labs", stateDirectory: state))
+        defer { session.shutdown() }
+        let (labs, _) = LabCatalog.load(labsDirectory: Self.root + "/Labs", language: .ru)
+        let lab = try #require(labs.first { $0.id == id })
+        // Every command of the lab, the names it gives (as whole words) and the lab's code: what may stay English.
+        let all = lab.steps.flatMap { $0.commands.map(\.text) }
+        let conditions = Set(lab.steps.flatMap { $0.checkGroups.flatMap { $0.checks.map(\.text) } })
+        let names = all.flatMap { command -> [String] in
+            let words = command.split(separator: " ").map(String.init)
+            return words.indices.dropLast().filter { words[$0] == "--name" }.map { words[$0 + 1] }
+        }
+        var shown: [(String, Set<String>)] = []
+        func guide(_ line: String, _ commands: Set<String>) {
+            let outcome = session.execute(line)
+            var text = outcome.failure?.message ?? outcome.text
+            // Code and commands inside the lab's prose are styled as code: what is left is the prose itself.
+            if case .styled(let spans) = outcome.result { text = spans.filter { $0.style != "36" }.plainText }
+            // A record's field names stay English: its title and its text values are what the guide says.
+            if case .record(let record) = outcome.result {
+                text = ([record.title ?? ""] + record.fields.compactMap { if case .string(let v) = $0.1 { return v } else { return nil } })
+                    .joined(separator: "\n")
+            }
+            shown.append((text, commands))
+        }
+        guide("lab next", [])
+        guide("lab start \(id)", Set(lab.steps[0].commands.map(\.text)))
+        for (index, step) in lab.steps.enumerated() {
+            let commands = Set(step.commands.map(\.text))
+            guide("lab step \(index + 1)", commands)
+            guide("lab hint", commands)
+            guide("lab predict", commands)
+            // Heavy steps (those that ask replay for more time) are read, not run.
+            guard step.requires.isEmpty else { continue }
+            for (i, command) in step.commands.enumerated() {
+                if let p = step.prediction, p.commandIndex == i { guide("lab predict \(p.answer)", commands) }
+                let outcome = session.execute(command.text)
+                shown.append((outcome.notes.map(\.text).joined(separator: "\n"), commands))
+            }
+            guide("lab check", commands)
+            guide("lab status", commands)
+        }
+        guide("lab step 99", [])
+        guide("lab stop", [])
+        guide("lab start nosuchlab", [])
+        var found: [String] = []
+        for (text, _) in shown {
+            for line in text.split(separator: "\n").map(String.init) {
+                if let sentence = Self.englishSentence(in: line, commands: Set(all), names: Set(names), conditions: conditions) {
+                    found.append("\(sentence)  ⟵  \(line)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "English in the Russian guide of \(id):\n\(found.joined(separator: "\n"))")
+    }
+}
