@@ -265,6 +265,9 @@ extension String {
         defer { session.shutdown() }
         let (labs, _) = LabCatalog.load(labsDirectory: Self.root + "/Labs", language: .ru)
         let lab = try #require(labs.first { $0.id == id })
+        // A fix-it step writes its file into the working folder: take away what this test made there.
+        let handedOut = lab.steps.flatMap(\.files).map(\.name).filter { !Files.exists($0) }
+        defer { for name in handedOut { Files.remove(name) } }
         // Every command of the lab, the names it gives (as whole words) and the lab's code: what may stay English.
         let all = lab.steps.flatMap { $0.commands.map(\.text) }
         let conditions = Set(lab.steps.flatMap { $0.checkGroups.flatMap { $0.checks.map(\.text) } })
@@ -314,5 +317,84 @@ extension String {
             }
         }
         #expect(found.isEmpty, "English in the Russian guide of \(id):\n\(found.joined(separator: "\n"))")
+    }
+}
+
+/// Fix-it steps: a ```file the guide hands out (never over a file already there), a ```solution replay runs, and
+/// hints shown one more at a time, from the likeliest mistake to the answer.
+@Suite(.serialized) struct LabFixItTests {
+    static func lab(solution: String = "x = 2") -> String {
+        """
+        ---
+        id: fixit
+        title: Fix it
+        topic: shell
+        minutes: 1
+        ---
+        ## Make x two
+        ```file fixit_probe.py
+        x = 1
+        ```
+        ```solution fixit_probe.py
+        \(solution)
+        ```
+        ```conclab
+        py --file fixit_probe.py
+        py x
+        ```
+        ```goal
+        value == 2
+        ```
+        ```hint
+        First hint.
+        ```
+        ```hint
+        Second hint.
+        ```
+        """
+    }
+
+    @Test func replayRunsTheLabsFixAndAWrongFixFails() throws {
+        #expect(LabReplayer.replay(try LabParser.parse(Self.lab(), path: "Labs/en/01-fixit.md")) { _ in }.status == .passed)
+        #expect(LabReplayer.replay(try LabParser.parse(Self.lab(solution: "x = 3"), path: "Labs/en/01-fixit.md")) { _ in }.status == .failed)
+    }
+
+    @Test(arguments: [
+        ("```file ../x.py\nx\n```\n", "not a plain file name"),
+        ("```file a.py\nx\n```\n```conclab\necho 1\n```\n```goal\ntext == \"1\"\n```\n", "needs a ```solution a.py"),
+        ("```solution a.py\nx\n```\n```conclab\necho 1\n```\n", "needs the ```file a.py"),
+        ("```file a.py\nx\n```\n```solution a.py\ny\n```\n```conclab\necho 1\n```\n", "needs a ```goal"),
+    ])
+    func malformedFixItsAreRefused(body: String, reason: String) {
+        let text = "---\nid: f\ntitle: F\ntopic: shell\nminutes: 1\n---\n## S\n" + body + "```conclab\necho 2\n```\n"
+        do {
+            _ = try LabParser.parse(text, path: "Labs/en/f.md")
+            Issue.record("accepted: \(body)")
+        } catch {
+            #expect(error.reason.contains(reason), "\(error)")
+        }
+    }
+
+    @Test func theGuideHandsOutTheFileOnceAndStagesTheHints() throws {
+        let name = "fixit_probe.py"
+        #expect(!Files.exists(name), "a file \(name) is in the way in the working folder")
+        let (session, dir) = try sessionWithLab(Self.lab(), file: "01-fixit.md")
+        defer { Files.removeTree(dir); session.shutdown(); Files.remove(name) }
+        let start = session.execute("lab start fixit").text
+        #expect(start.contains("✎ Wrote \(name)"), "\(start)")
+        #expect(try Files.readText(name) == "x = 1\n")
+        // The unfixed file does not reach the goal: no ✗, and no step done.
+        #expect(session.execute("py --file \(name)").notes.isEmpty)
+        let unfixed = session.execute("py x").notes.map(\.text)
+        #expect(unfixed.contains { $0.contains("goal not reached yet") } && !unfixed.contains { $0.contains("✗") }, "\(unfixed)")
+        #expect(session.execute("lab hint").text.contains("First hint.\n\n(hint 1 of 2"))
+        let both = session.execute("lab hint").text
+        #expect(both.contains("First hint.") && both.contains("Second hint.") && !both.contains("hint 2 of 2"), "\(both)")
+        // The learner's edit is kept when the step is shown again.
+        try Files.writeAtomically(name, "x = 2\n")
+        #expect(session.execute("lab step 1").text.contains("is already there"))
+        #expect(try Files.readText(name) == "x = 2\n")
+        #expect(session.execute("py --file \(name)").succeeded)
+        #expect(session.execute("py x").notes.contains { $0.text.contains("Step 1 done") })
     }
 }

@@ -144,7 +144,7 @@ package struct LabPredict: Command {
 }
 
 package struct LabHint: Command {
-    package let spec = CommandSpec("hint", summary: "a hint for the current step", examples: ["lab hint"])
+    package let spec = CommandSpec("hint", summary: "a hint for the current step (again: the next one, closer to the answer)", examples: ["lab hint"])
     package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try requireActiveLab(context.session)
@@ -154,7 +154,11 @@ package struct LabHint: Command {
             if hints.isEmpty {
                 return .text(lab.language.strings.noHint(lab.steps[s.step].commands.map(\.text).joined(separator: "; ")))
             }
-            return .styled(LabProse.spans(hints.joined(separator: "\n\n")))
+            // Hints go from the likeliest mistake to the answer: each call shows one more.
+            s.hintsShown = min(s.hintsShown + 1, hints.count)
+            var text = hints.prefix(s.hintsShown).joined(separator: "\n\n")
+            if s.hintsShown < hints.count { text += "\n\n" + lab.language.strings.moreHints(s.hintsShown, hints.count) }
+            return .styled(LabProse.spans(text))
         }
     }
 }

@@ -73,6 +73,8 @@ public struct LabStep: Sendable {
         case prose(String)
         /// A question the learner answers (`lab predict VALUE`) before the command after the block measures it.
         case predict(Prediction)
+        /// A file the step hands the learner to fix (```file NAME), or the lab's own fix of it (```solution NAME).
+        case file(LabFileBlock)
     }
 
     public var title: String
@@ -93,6 +95,11 @@ public struct LabStep: Sendable {
 
     public var hints: [String] {
         blocks.compactMap { if case .hint(let h) = $0 { return h } else { return nil } }
+    }
+
+    /// The files the step hands out (```file NAME) and the lab's fixes of them (```solution NAME).
+    public var files: [LabFileBlock] {
+        blocks.compactMap { if case .file(let f) = $0 { return f } else { return nil } }
     }
 
     /// The step's ```predict block, if it has one (a step has at most one).
@@ -139,6 +146,16 @@ public struct CheckGroup: Sendable {
 
     /// Whether the result of the step's command at `index` is judged by this block.
     public func judges(_ index: Int) -> Bool { isGoal ? segment.contains(index) : index == commandIndex }
+}
+
+/// A fix-it file: ```file NAME is what the learner gets (guided mode writes it into the working folder, where they
+/// edit it until the step's goal holds), ```solution NAME the lab's own fix (what replay writes into its scratch
+/// folder instead, so the goal holds there). NAME is a plain file name.
+public struct LabFileBlock: Sendable, Equatable {
+    public var name: String
+    public var text: String
+    public var isSolution: Bool
+    public var line: Int
 }
 
 /// A ```predict block: before the command that follows it runs, the learner commits to a number, one of a few
@@ -315,8 +332,14 @@ private struct LabReader {
 
     /// A fenced block: its lines up to the closing fence, added to the current step (or to the prose).
     mutating func fence(into lab: inout Lab) throws(LabFileError) {
-        let language = String(lines[line].dropFirst(3)).trimmed()
+        var language = String(lines[line].dropFirst(3)).trimmed()
         let start = line + 1
+        // ```file NAME and ```solution NAME carry a file name after the kind.
+        var fileName: String?
+        if let space = language.firstIndex(of: " "), ["file", "solution"].contains(String(language[..<space])) {
+            fileName = String(language[language.index(after: space)...]).trimmed()
+            language = String(language[..<space])
+        }
         var body: [LabLine] = []
         line += 1
         while line < lines.count && !lines[line].hasPrefix("```") {
@@ -325,6 +348,23 @@ private struct LabReader {
         }
         guard line < lines.count else { throw fail(start, "the ```\(language) block is not closed") }
         line += 1
+        if let fileName {
+            guard step != nil else { throw fail(start, "a ```\(language) block must be inside a '## ' step") }
+            guard !fileName.isEmpty, fileName.count <= 64, fileName.first != ".",
+                  fileName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+                throw fail(start, "'\(fileName)' is not a plain file name (letters, digits, '_', '-', '.'; no folders)")
+            }
+            flushProse(into: &lab)
+            guard var s = step else { return }
+            let isSolution = language == "solution"
+            if s.files.contains(where: { $0.name == fileName && $0.isSolution == isSolution }) {
+                throw fail(start, "step '\(s.title)' already has a ```\(language) \(fileName) block")
+            }
+            s.blocks.append(.file(LabFileBlock(name: fileName, text: body.map(\.text).joined(separator: "\n") + "\n",
+                                               isSolution: isSolution, line: start)))
+            step = s
+            return
+        }
         guard Self.kinds.contains(language) else {
             prose.append("```\(language)")
             prose += body.map(\.text)
@@ -450,6 +490,17 @@ private struct LabReader {
         flushProse(into: &lab)
         guard let s = step else { return }
         if s.commands.isEmpty { throw fail(s.line, "step '\(s.title)' has no ```conclab block of commands") }
+        for file in s.files where file.isSolution && !s.files.contains(where: { !$0.isSolution && $0.name == file.name }) {
+            throw fail(file.line, "a ```solution \(file.name) block needs the ```file \(file.name) block it fixes")
+        }
+        for file in s.files where !file.isSolution {
+            guard s.files.contains(where: { $0.isSolution && $0.name == file.name }) else {
+                throw fail(file.line, "a ```file \(file.name) block needs a ```solution \(file.name) block: replay runs the lab's own fix")
+            }
+            guard s.checkGroups.contains(where: \.isGoal) else {
+                throw fail(file.line, "a step that hands out a file to fix needs a ```goal block: what the fixed file must reach")
+            }
+        }
         if let p = s.prediction, p.commandIndex >= s.commands.count {
             throw fail(p.line, "a ```predict block needs a ```conclab block after it in the step: the command that measures it")
         }

@@ -27,6 +27,8 @@ public enum LabGuide {
         package var predicted: String?
         /// What the step's measuring command found, once it ran: a prediction made after it would not be one.
         package var measured: String?
+        /// How many of the step's hints `lab hint` has shown: each call shows one more.
+        package var hintsShown = 0
 
         /// The step's command a learner following it in order would type next: the first not yet run.
         package var nextCommand: Int { (0...).first { !ran.contains($0) } ?? 0 }
@@ -122,7 +124,9 @@ public enum LabGuide {
                     // It held before: a later run that differs (an `ls` after the object was closed) is the learner's own.
                     continue
                 } else if group.isGoal {
-                    // Not every result reaches a goal, and none is wrong: the learner tries another.
+                    // Not every result reaches a goal, and none is wrong: the learner tries another. A command that
+                    // returns nothing to read (`py --file` that only defines) says nothing about the goal.
+                    if outcome.result.fields.fields.isEmpty { continue }
                     notes.append(.text(strings.goalNotReached(results.filter { !$0.passed }.map(\.shownUnmet).joined(separator: ", "))))
                 } else if index > expected {
                     // Run ahead of the command before it: the result cannot show what the step is after yet.
@@ -179,6 +183,20 @@ public enum LabGuide {
         return strings.predictionRecorded(value, step.commands[p.commandIndex].text)
     }
 
+    /// Writes the step's files to fix into the working folder, never over a file already there (it may be the
+    /// learner's edited copy, or a file of theirs); what the learner reads about each.
+    static func handOut(_ step: LabStep, language: LabLanguage) -> [String] {
+        step.files.filter { !$0.isSolution }.map { file in
+            if Files.exists(file.name) { return language.strings.fileKept(file.name, Files.realPath(file.name) ?? file.name) }
+            do {
+                try Files.writeAtomically(file.name, file.text)
+                return language.strings.fileWritten(file.name, Files.realPath(file.name) ?? file.name)
+            } catch {
+                return language.strings.fileNotWritten(file.name, "\(error)")
+            }
+        }
+    }
+
     /// Why this machine cannot do the step (its ```requires block is unmet), in the lab's language; nil when it can.
     package static func unmetRequirement(_ lab: Lab, _ index: Int) -> String? {
         LabCatalog.unmetRequirement(lab.steps[index].requires, language: lab.language)
@@ -193,7 +211,9 @@ public enum LabGuide {
         s.ran = []
         s.predicted = nil
         s.measured = nil
+        s.hintsShown = 0
         var spans = describeStep(lab, index, language: lab.language)
+        for line in handOut(lab.steps[index], language: lab.language) { spans.append(StyledSpan("\n\n" + line)) }
         if unmetRequirement(lab, index) != nil {
             for note in markIfDone(&s, session: session) { spans.append(StyledSpan("\n" + note.text)) }
         }
@@ -325,7 +345,10 @@ public enum LabGuide {
                 paragraph([StyledSpan(strings.predictFirst(p.kind, p.options.map(\.label)), style: "33")])
             case .goal(let conditions):
                 paragraph([StyledSpan(strings.goal)] + conditions.map { StyledSpan("\n  " + $0.text) })
-            case .checks, .hint, .output:
+            case .file(let file) where !file.isSolution:
+                paragraph([StyledSpan(strings.fileToFix(file.name))] + file.text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .dropLast().map { StyledSpan("\n    " + $0, style: LabProse.code) })
+            case .checks, .hint, .output, .file:
                 continue
             }
         }

@@ -87,6 +87,11 @@ public enum LabLinter {
                 errors.append(LabFileError(path: b.path, line: sb.prediction?.line ?? sb.line,
                                            reason: "step '\(sb.title)' predicts differently from its twin in \(a.path)"))
             }
+            // The files are code: the same names and contents in both languages.
+            if sa.files.map({ [$0.name, $0.text, $0.isSolution ? "solution" : "file"] }) != sb.files.map({ [$0.name, $0.text, $0.isSolution ? "solution" : "file"] }) {
+                errors.append(LabFileError(path: b.path, line: sb.files.first?.line ?? sb.line,
+                                           reason: "step '\(sb.title)' hands out files that differ from its twin's in \(a.path)"))
+            }
             // Order inside the block does not matter: both twins must skip on the same machines.
             if Set(sa.requires) != Set(sb.requires) {
                 func shown(_ r: [LabRequirement]) -> String { r.isEmpty ? "nothing" : r.map(\.description).joined(separator: ", ") }

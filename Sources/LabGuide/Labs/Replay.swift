@@ -220,6 +220,14 @@ public enum LabReplayer {
                 emit("  ✗ \(reason); the lab stops here")
                 stopped = reason
             }
+            // A fix-it step runs on the lab's own fix: the file as the learner would leave it.
+            for file in step.files where file.isSolution {
+                do { try Files.writeAtomically(scratch + "/" + file.name, file.text) } catch {
+                    report.problems.append("line \(file.line): cannot write \(file.name) into the scratch folder: \(error)")
+                    commandFailed = true
+                }
+                _ = say("  (the lab's fix of \(file.name) is in place)")
+            }
             blocks: for block in step.blocks {
                 switch block {
                 case .commands(let commands):
@@ -308,7 +316,7 @@ public enum LabReplayer {
                     }
                 case .predict(let p):
                     prediction = p
-                case .hint, .prose:
+                case .hint, .prose, .file:
                     break
                 }
             }

@@ -70,6 +70,14 @@ package struct GuideStrings: Sendable {
     package let progressNotSaved: @Sendable (_ error: String) -> String
     /// `lab start` with an id that matches none; `guess` is the closest id.
     package let noSuchLab: @Sendable (_ id: String, _ guess: String?) -> String
+    /// A step's file to fix, above its text.
+    package let fileToFix: @Sendable (_ name: String) -> String
+    /// The file was written into the working folder (`path`), or one of that name was there already and is kept.
+    package let fileWritten: @Sendable (_ name: String, _ path: String) -> String
+    package let fileKept: @Sendable (_ name: String, _ path: String) -> String
+    package let fileNotWritten: @Sendable (_ name: String, _ error: String) -> String
+    /// Under the hints shown so far, when more remain.
+    package let moreHints: @Sendable (_ shown: Int, _ total: Int) -> String
     /// `lab list`'s progress column.
     package let listDone: String
     package let listProgress: @Sendable (_ done: Int, _ steps: Int) -> String
@@ -151,6 +159,11 @@ package struct GuideStrings: Sendable {
         noChecks: { commands in "This step has no checks: run its commands (\(commands))." },
         progressNotSaved: { error in "(progress not saved: \(error))" },
         noSuchLab: { id, guess in "No lab '\(id)'." + (guess.map { " Did you mean '\($0)'?" } ?? "") + " Run 'lab list' to see the labs." },
+        fileToFix: { name in "✎ \(name), the file to fix:" },
+        fileWritten: { name, path in "✎ Wrote \(name) ('\(path)'). Edit it in your editor until the goal holds; run the commands again after each change." },
+        fileKept: { name, path in "✎ \(name) is already there ('\(path)'): it is kept as it is, with your changes. Delete it to start again from the lab's copy." },
+        fileNotWritten: { name, error in "✎ Could not write \(name): \(error)." },
+        moreHints: { shown, total in "(hint \(shown) of \(total): 'lab hint' again for the next)" },
         listDone: "✓ done",
         listProgress: { done, steps in "\(done) of \(steps) steps" })
 
@@ -234,6 +247,11 @@ package struct GuideStrings: Sendable {
         noChecks: { commands in "У этого шага нет проверок: выполните его команды (\(commands))." },
         progressNotSaved: { error in "(прогресс не сохранён: \(error))" },
         noSuchLab: { id, guess in "Лабораторной '\(id)' нет." + (guess.map { " Может быть, '\($0)'?" } ?? "") + " 'lab list' покажет список." },
+        fileToFix: { name in "✎ \(name) — файл, который нужно исправить:" },
+        fileWritten: { name, path in "✎ Файл \(name) записан ('\(path)'). Правьте его в своём редакторе, пока цель не будет достигнута; после каждой правки снова выполняйте команды шага." },
+        fileKept: { name, path in "✎ Файл \(name) уже есть ('\(path)'): он остаётся как есть, с вашими правками. Удалите его, чтобы начать заново с копии из лабораторной." },
+        fileNotWritten: { name, error in "✎ Не удалось записать \(name): \(error)." },
+        moreHints: { shown, total in "(подсказка \(shown) из \(total); 'lab hint' ещё раз — следующая)" },
         listDone: "✓ пройдена",
         listProgress: { done, steps in "шагов: \(done) из \(steps)" })
 }
