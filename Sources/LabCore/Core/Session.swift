@@ -87,11 +87,15 @@ public enum Directive: Sendable, Equatable {
     case none
     case exit
     case clearScreen
+    /// Print the result whole: no cut after a screen's worth (`show --all`).
+    case printInFull
 }
 
 public enum OutputFormat: String, Sendable {
     case human
     case json
+    /// Tables (and records) as comma-separated values; other text as it is.
+    case csv
 }
 
 /// Settings `set` changes.
@@ -100,10 +104,14 @@ public struct Settings: Sendable {
     public var color: Bool = false
     /// The labs' language (and the guide's sentences around them).
     public var language: LabLanguage = .en
-    public init(output: OutputFormat = .human, color: Bool = false, language: LabLanguage = .en) {
+    /// The columns of the terminal results are shown on (nil: not a terminal). The front end sets it before each
+    /// command; a command that draws (the timeline chart) fits its drawing to it.
+    public var terminalColumns: Int?
+    public init(output: OutputFormat = .human, color: Bool = false, language: LabLanguage = .en, terminalColumns: Int? = nil) {
         self.output = output
         self.color = color
         self.language = language
+        self.terminalColumns = terminalColumns
     }
 }
 
@@ -205,6 +213,7 @@ public final class Context: Sendable {
     public let session: Session
     public let cancellation: Cancellation
     private let directiveState = Locked(Directive.none)
+    private let keepsLastResultState = Locked(false)
 
     package init(session: Session, cancellation: Cancellation) {
         self.session = session
@@ -214,6 +223,13 @@ public final class Context: Sendable {
     public var directive: Directive {
         get { directiveState.withLock { $0 } }
         set { directiveState.withLock { $0 = newValue } }
+    }
+
+    /// Set by a command whose result is about writing out another (`save`, `timeline export`, `show --all`): the
+    /// session's last result stays what it was, so a second export writes the same result, not the first export's.
+    public var keepsLastResult: Bool {
+        get { keepsLastResultState.withLock { $0 } }
+        set { keepsLastResultState.withLock { $0 = newValue } }
     }
 
     public func checkCancelled() throws {
@@ -293,7 +309,8 @@ public final class Session: Sendable {
         set { progressState.withLock { $0 = newValue } }
     }
 
-    /// The result of the last top-level command that succeeded with something to show (for `chart export`).
+    /// The result of the last top-level command that succeeded with something to show (for `timeline export --last`,
+    /// `save` and `show --all`); commands that write results out leave it as it was (`Context.keepsLastResult`).
     public var lastResult: LabResult { lastResultState.withLock { $0 } }
 
     /// Posts a message that happened in the background (a watchdog found a deadlock, a worker crashed).
@@ -361,7 +378,9 @@ public final class Session: Sendable {
         outcome.elapsedNanoseconds = Clock.monotonicNanoseconds() - started
         if !nested {
             outcome.notes = observers.flatMap { $0.didRun(outcome, in: self) }
-            if outcome.succeeded && outcome.result != .nothing { lastResultState.withLock { $0 = outcome.result } }
+            if outcome.succeeded && outcome.result != .nothing && !context.keepsLastResult {
+                lastResultState.withLock { $0 = outcome.result }
+            }
         }
         return outcome
     }
