@@ -42,7 +42,10 @@ public final class PySnippetThread: LabObject {
                     $0.tid = System.threadID
                     $0.phase = "running"
                 }
+                // The timeline hears the thread's start and end, as it does for `py --threads` threads.
+                runtime.gil.report(.threadStarted, thread: name)
                 let outcome = runtime.run(code, on: ts)
+                runtime.gil.report(.threadEnded(error: outcome.errorSummary), thread: name)
                 threadState.withLock { $0 = nil }
                 status.update {
                     $0.outcome = outcome
