@@ -98,6 +98,16 @@ public final class PySnippetThread: LabObject {
         status.wait(timeoutNanoseconds: timeoutNanoseconds) { s -> Bool? in s.endedAt != nil ? true : nil } ?? false
     }
 
+    /// Waits until the thread has ended (true), the timeout passes or `cancellation` is cancelled (false), in one
+    /// blocking wait.
+    package func waitUntilFinished(timeoutNanoseconds: Int64?, or cancellation: Cancellation) -> Bool {
+        cancellation.wakingOnCancel({ [status] in status.update { _ in } }) {
+            status.wait(timeoutNanoseconds: timeoutNanoseconds) { s -> Bool? in
+                s.endedAt != nil ? true : (cancellation.isCancelled ? false : nil)
+            } ?? false
+        }
+    }
+
     public func close() throws {
         if isFinished { return }
         // It may not have made its thread state yet: ask again until it stops or the time is up.

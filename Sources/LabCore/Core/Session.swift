@@ -28,6 +28,28 @@ public final class Cancellation: Sendable {
         flag.store(true, ordering: .relaxed)
         // Under the bell's mutex: a waiter either sees the flag or is already waiting when the broadcast comes.
         bell.update { $0 &+= 1 }
+        for wake in wakers.withLock({ Array($0.values) }) { wake() }
+    }
+
+    /// Calls to make on `cancel()`, by key: waits on other conditions that must also end on a cancellation.
+    private let wakers = Locked<[Int: @Sendable () -> Void]>([:])
+    private let nextWaker = Atomic<Int>(0)
+
+    /// Runs `body` with `wake` called on a cancellation of this one or of its parent: a thread blocked on another
+    /// condition variable (a thread's end) is woken by Ctrl-C too, so it waits for either in one blocking wait, not
+    /// in polling slices. `wake` should wake that wait under its lock (`Gate.update`), and the wait should check
+    /// `isCancelled` under the same lock: then no cancellation is missed.
+    public func wakingOnCancel<R>(_ wake: @escaping @Sendable () -> Void, _ body: () throws -> R) rethrows -> R {
+        var chain: [(Cancellation, Int)] = []
+        var link: Cancellation? = self
+        while let current = link {
+            let key = current.nextWaker.add(1, ordering: .relaxed).newValue
+            current.wakers.withLock { $0[key] = wake }
+            chain.append((current, key))
+            link = current.parent
+        }
+        defer { for (current, key) in chain { current.wakers.withLock { _ = $0.removeValue(forKey: key) } } }
+        return try body()
     }
 
     public var isCancelled: Bool { flag.load(ordering: .relaxed) || (parent?.isCancelled ?? false) }
