@@ -78,6 +78,23 @@ extension EndToEnd {
             #expect(!compare.contains { $0.contains("░") }, "\(compare.joined(separator: "\n"))")
         }
 
+        @Test("after the window is resized, the next result fits the new width")
+        func resizedWindow() throws {
+            let labs = try withShell(columns: 100) { shell -> [String] in
+                try shell.type("echo before")
+                try shell.press("Enter")
+                try shell.waitForRow("before")
+                let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "44"])
+                #expect(resized.status == 0, "\(resized)")
+                try shell.type("lab list")
+                try shell.press("Enter")
+                try shell.waitFor("the list of labs") { $0.contains { $0.hasPrefix("tour ") } }
+                return output(of: "lab list", in: shell.joinedHistory())
+            }
+            #expect(labs.count >= 10, "\(labs)")
+            #expect(labs.allSatisfy { $0.unicodeScalars.count <= 44 }, "\(labs.joined(separator: "\n"))")
+        }
+
         @Test("a huge value: a screen's worth of it, and Ctrl-C while it is built and quoted cancels it")
         func hugeValueIsBoundedAndCancellable() throws {
             let (screen, wide, cancelled) = try withShell(columns: 80, rows: 24) { shell -> ([String], [String], Bool) in
