@@ -19,11 +19,17 @@ public struct LabGuideObserver: SessionObserver, CompletionSource {
     }
 }
 
-/// `record start FILE` as the core sees it: every line the learner types goes to the recording.
+/// `record start FILE` as the core sees it: the commands the learner types go to the recording, when they succeed
+/// (or all of them, as typed, with `--all`).
 public struct RecorderObserver: SessionObserver {
     public init() {}
 
     public func didType(_ line: String, in session: Session) {
-        Recorder.observe(line, in: session)
+        Recorder.typed(line, in: session)
+    }
+
+    public func didRun(_ outcome: Outcome, in session: Session) -> [Note] {
+        Recorder.ran(outcome, in: session)
+        return []
     }
 }

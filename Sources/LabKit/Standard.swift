@@ -6,7 +6,7 @@ import LabGuide
 extension Registry {
     /// Every command conclab knows, in the order `help` lists them.
     public static let standard = Registry([
-        HelpCommand(), ListObjectsCommand(), ShowCommand(), CloseCommand(),
+        HelpCommand(), ListObjectsCommand(), ShowCommand(), CloseCommand(), SaveCommand(),
         ProcCommand(),
         FDCommand(), PipeCommand(), SockCommand(), SendCommand(), RecvCommand(), IPCCommand(),
         ParCommand(),

@@ -40,6 +40,13 @@ public enum System {
         return Int(size.ws_col)
     }
 
+    /// Terminal height in rows, or nil when `fd` is not a terminal.
+    public static func terminalRows(_ fd: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
+    }
+
     public static var numberOfCPUs: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }

@@ -2,6 +2,24 @@ import LabCore
 
 /// The arithmetic operators on snippet values; integers go through the shared kernel, `PyInt`.
 extension PyThreadState {
+    /// `s * count`, built a mebibyte at a time with a stop check between: a 100 MB string stays cancellable.
+    private func repeated(_ s: String, _ count: Int) throws(PyError) -> String {
+        let size = s.utf8.count
+        guard size > 0, count > 1, size * count > 1 << 20 else { return String(repeating: s, count: count) }
+        let perPiece = max(1, (1 << 20) / size)
+        let piece = String(repeating: s, count: min(perPiece, count))
+        var out = ""
+        out.reserveCapacity(size * count)
+        var left = count
+        while left >= perPiece {
+            out += piece
+            left -= perPiece
+            try periodicCheck()
+        }
+        if left > 0 { out += String(repeating: s, count: left) }
+        return out
+    }
+
     package func binary(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
         if let x = asInt(a), let y = asInt(b) { return try integerOp(op, x, y) }
         let symbol = Self.symbol(op)
@@ -43,7 +61,7 @@ extension PyThreadState {
                 case .str:
                     let s = unsafeDowncast(seq.object, to: PyStr.self).value
                     guard count == 0 || s.utf8.count <= runtime.limits.stringBytes / count else { throw memoryError(runtime.limits.stringMessage) }
-                    return newString(String(repeating: s, count: count))
+                    return newString(try repeated(s, count))
                 case .list:
                     let items = unsafeDowncast(seq.object, to: PyList.self).items.withLock { $0 }
                     guard count == 0 || items.count <= runtime.limits.listItems / count else { throw memoryError(runtime.limits.listMessage) }

@@ -158,6 +158,9 @@ package final class GIL: Sendable {
         observerState.withLock { $0 }?.report(event, thread: name)
     }
 
+    /// Tells the GIL's observer of an event that is not the GIL's own (a snippet thread starting or ending).
+    package func report(_ event: PyEvent, thread name: String) { record(name, event) }
+
     package func setInterval(_ nanoseconds: Int64) { interval.store(max(1_000, nanoseconds), ordering: .relaxed) }
     package var intervalNanoseconds: Int64 { interval.load(ordering: .relaxed) }
 

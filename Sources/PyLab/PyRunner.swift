@@ -45,7 +45,11 @@ extension PyRuntime {
             let v = try ts.run(code)
             if wantValue && v != .none {
                 outcome.value = ts.labValue(v)
-                outcome.valueText = try? ts.repr(v)
+                // A repr that fails leaves the value without one; a Ctrl-C during it (a huge string) stops the run.
+                do { outcome.valueText = try ts.repr(v) } catch where error.typeName == "KeyboardInterrupt" {
+                    ts.decref(v)
+                    throw error
+                } catch {}
             }
             ts.decref(v)
         } catch {

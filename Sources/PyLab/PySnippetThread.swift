@@ -42,7 +42,10 @@ public final class PySnippetThread: LabObject {
                     $0.tid = System.threadID
                     $0.phase = "running"
                 }
+                // The timeline hears the thread's start and end, as it does for `py --threads` threads.
+                runtime.gil.report(.threadStarted, thread: name)
                 let outcome = runtime.run(code, on: ts)
+                runtime.gil.report(.threadEnded(error: outcome.errorSummary), thread: name)
                 threadState.withLock { $0 = nil }
                 status.update {
                     $0.outcome = outcome
@@ -93,6 +96,16 @@ public final class PySnippetThread: LabObject {
     /// Waits until the thread has ended, or the timeout passes; true if it ended.
     public func waitUntilFinished(timeoutNanoseconds: Int64?) -> Bool {
         status.wait(timeoutNanoseconds: timeoutNanoseconds) { s -> Bool? in s.endedAt != nil ? true : nil } ?? false
+    }
+
+    /// Waits until the thread has ended (true), the timeout passes or `cancellation` is cancelled (false), in one
+    /// blocking wait.
+    package func waitUntilFinished(timeoutNanoseconds: Int64?, or cancellation: Cancellation) -> Bool {
+        cancellation.wakingOnCancel({ [status] in status.update { _ in } }) {
+            status.wait(timeoutNanoseconds: timeoutNanoseconds) { s -> Bool? in
+                s.endedAt != nil ? true : (cancellation.isCancelled ? false : nil)
+            } ?? false
+        }
     }
 
     public func close() throws {

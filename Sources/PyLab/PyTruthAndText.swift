@@ -56,21 +56,69 @@ extension PyThreadState {
     }
 
     package static func quote(_ s: String) -> String {
-        let useDouble = s.contains("'") && !s.contains("\"")
-        let q: Character = useDouble ? "\"" : "'"
-        var out = String(q)
-        for c in s {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if c == q { out += "\\" + String(q) } else { out.append(c) }
+        (try? quote(s, check: {})) ?? ""
+    }
+
+    /// The string in quotes, as repr writes it: backslash, newline, tab, carriage return and the quote escaped,
+    /// byte by byte (they are all ASCII). `check` runs after each 256 KiB: a 100 MB string stays cancellable.
+    package static func quote(_ s: String, check: () throws(PyError) -> Void) throws(PyError) -> String {
+        var caught: PyError?
+        let quoted = s.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            let n = bytes.count
+            let piece = 1 << 18
+            // First pass: which quote, and how many bytes need a backslash.
+            var single = 0, double = 0, others = 0
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                if b <= 39 || b == 92 {
+                    if b == 39 { single += 1 } else if b == 34 { double += 1 } else if b == 92 || b == 10 || b == 9 || b == 13 { others += 1 }
+                }
+                i += 1
+                if i & (piece - 1) == 0 {
+                    do throws(PyError) { try check() } catch { caught = error; return nil }
+                }
+            }
+            // Single quotes unless the text holds one and no double quote, as CPython does.
+            let q: UInt8 = single > 0 && double == 0 ? 34 : 39
+            let escapes = others + (q == 39 ? single : double)
+            let quoteText = q == 39 ? "'" : "\""
+            if escapes == 0 { return quoteText + s + quoteText }
+            return String(unsafeUninitializedCapacity: n + escapes + 2) { out in
+                var j = 0
+                out[j] = q
+                j += 1
+                for k in 0..<n {
+                    let b = bytes[k]
+                    var escaped: UInt8 = 0
+                    switch b {
+                    case 92: escaped = 92
+                    case 10: escaped = 110
+                    case 9: escaped = 116
+                    case 13: escaped = 114
+                    case q: escaped = q
+                    default: break
+                    }
+                    if escaped != 0 {
+                        out[j] = 92
+                        out[j + 1] = escaped
+                        j += 2
+                    } else {
+                        out[j] = b
+                        j += 1
+                    }
+                }
+                out[j] = q
+                return j + 1
             }
         }
-        out.append(q)
-        return out
+        if let caught { throw caught }
+        guard let quoted, let text = quoted else {
+            var contiguous = s
+            contiguous.makeContiguousUTF8()
+            return try quote(contiguous, check: check)
+        }
+        return text
     }
 
     package func repr(_ v: PyValue, depth: Int = 0) throws(PyError) -> String {
@@ -83,7 +131,7 @@ extension PyThreadState {
         let o = v.object
         if o.isFreed { return "<freed \(o.typeName) #\(o.id)>" }
         switch o.kind {
-        case .str: return Self.quote(unsafeDowncast(o, to: PyStr.self).value)
+        case .str: return try Self.quote(unsafeDowncast(o, to: PyStr.self).value, check: periodicCheck)
         case .list:
             let items = unsafeDowncast(o, to: PyList.self).items.withLock { $0 }
             return "[" + (try items.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "]"

@@ -10,6 +10,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print one JSON object per command instead of text.")
     var json = false
 
+    @Flag(help: "Print tables (and records) as CSV instead of text; errors and notes go to stderr.")
+    var csv = false
+
     @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
 
@@ -17,6 +20,7 @@ struct GlobalOptions: ParsableArguments {
     var lang: String?
 
     mutating func validate() throws {
+        if json && csv { throw ValidationError("--json and --csv cannot be used together") }
         if let lang, LabLanguage(rawValue: lang) == nil {
             throw ValidationError("--lang must be en or ru, got '\(lang)'")
         }

@@ -38,7 +38,7 @@ final class Frontend {
         let capabilities = capabilities ?? .current(noColorFlag: options.noColor)
         self.capabilities = capabilities
         let language = options.language ?? LabCatalog.languageFromEnvironment()
-        session = Session(settings: Settings(output: options.json ? .json : .human, color: capabilities.colorOnOutput, language: language),
+        session = Session(settings: Settings(output: options.json ? .json : options.csv ? .csv : .human, color: capabilities.colorOnOutput, language: language),
                           environment: SessionEnvironment(labsDirectory: Frontend.labsDirectory(), stateDirectory: Files.stateDirectory))
     }
 
@@ -87,10 +87,10 @@ final class Frontend {
             return 1
         }
         let progress = startProgress()
-        output.write("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
+        output.sayWrapped("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
         for problem in editor.readSettings() { output.say("conclab: \(problem)\n", to: 2) }
         while true {
-            for notice in session.takeNotices() { output.say(notice + "\n", to: 2) }
+            for notice in session.takeNotices() { output.sayWrapped(notice + "\n", to: 2) }
             editor.setPrompt(LabGuide.promptPrefix(session).escapingControlCharacters() + "conclab> ")
             switch editor.read() {
             case .endOfFile:
@@ -105,16 +105,17 @@ final class Frontend {
                 editor.remember(trimmed)
                 session.typed(trimmed)
                 let interruptsBefore = Signals.interruptCount
+                session.settings.terminalColumns = System.terminalColumns(1)
                 let outcome = session.execute(trimmed)
                 progress?.clear()
                 if Signals.isTerminating { Signals.waitForTermination() }
                 // The terminal echoed ^C without a newline (a command may end on Ctrl-C with what it measured).
                 if outcome.failure?.kind == .cancelled || Signals.interruptCount != interruptsBefore { output.write("\n", to: 2) }
-                output.show(outcome, session: session)
+                output.fitted(bounded: true).show(outcome, session: session)
                 switch outcome.directive {
                 case .exit: return leave(status: ExitStatus.success)
                 case .clearScreen: output.write("\u{1B}[H\u{1B}[2J")
-                case .none: break
+                case .none, .printInFull: break
                 }
             }
         }
@@ -128,10 +129,11 @@ final class Frontend {
         let progress = startProgress()
         let interruptsBefore = Signals.interruptCount
         session.typed(line)
+        session.settings.terminalColumns = System.terminalColumns(1)
         let outcome = session.execute(line)
         progress?.clear()
         if Signals.isTerminating { Signals.waitForTermination() }
-        output.show(outcome, session: session)
+        output.fitted(bounded: false).show(outcome, session: session)
         for notice in session.takeNotices() { output.say(notice + "\n", to: 2) }
         if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled { return leave(status: ExitStatus.interrupted) }
         switch outcome.failure?.kind {
@@ -153,12 +155,14 @@ final class Frontend {
             lineNumber += 1
             let line = raw.trimmed()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            if session.settings.output != .json { Output(color: false).say("conclab> \(line)\n") }
+            // The echo is for people: JSON and CSV keep stdout to the data.
+            if session.settings.output == .human { Output(color: false).say("conclab> \(line)\n") }
             session.typed(line)
             let interruptsBefore = Signals.interruptCount
+            session.settings.terminalColumns = System.terminalColumns(1)
             let outcome = session.execute(line)
             if Signals.isTerminating { Signals.waitForTermination() }
-            Output(color: false, lineNumber: lineNumber).show(outcome, session: session)
+            Output(color: false, lineNumber: lineNumber).fitted(bounded: false).show(outcome, session: session)
             for notice in session.takeNotices() { Output(color: false).say(notice + "\n", to: 2) }
             if Signals.interruptCount != interruptsBefore || outcome.failure?.kind == .cancelled {
                 if !json { Output(color: false).write("interrupted at line \(lineNumber)\n", to: 2) }

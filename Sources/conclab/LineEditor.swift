@@ -141,6 +141,8 @@ final class LineEditor {
     func read() -> Input {
         interrupted = false
         var count: Int32 = 0
+        // The window may have been resized since the last prompt (libedit hears no SIGWINCH here): read its size.
+        el_resize(editor)
         guard let raw = el_gets(editor, &count) else {
             return interrupted ? .interrupted : .endOfFile
         }

@@ -17,11 +17,26 @@ struct Output: Sendable {
     var errorColor: Bool
     /// Script mode prefixes errors with the line number.
     var lineNumber: Int?
+    /// The columns text is fitted to (stdout is a terminal), else nil: lines as long as they are.
+    var width: Int?
+    /// At the prompt, the most lines a result shows before "… N more lines"; nil shows everything.
+    var maxLines: Int?
 
-    init(color: Bool, errorColor: Bool? = nil, lineNumber: Int? = nil) {
+    init(color: Bool, errorColor: Bool? = nil, lineNumber: Int? = nil, width: Int? = nil, maxLines: Int? = nil) {
         self.color = color
         self.errorColor = errorColor ?? color
         self.lineNumber = lineNumber
+        self.width = width
+        self.maxLines = maxLines
+    }
+
+    /// This output fitted to the terminal on stdout, read now (so a resized window counts from the next result on),
+    /// and, when `bounded`, cut after a screen's worth: the rows less the command's line, the notice and the prompt.
+    func fitted(bounded: Bool) -> Output {
+        var fitted = self
+        fitted.width = System.terminalColumns(1)
+        if bounded, fitted.width != nil, let rows = System.terminalRows(1) { fitted.maxLines = max(5, rows - 3) }
+        return fitted
     }
 
     func write(_ text: String, to fd: Int32 = 1) {
@@ -33,13 +48,22 @@ struct Output: Sendable {
         write(text.escapingControlCharacters(), to: fd)
     }
 
+    /// Text conclab composed (a banner, a notice), wrapped at spaces to the width of the terminal on `fd`, if any.
+    func sayWrapped(_ text: String, to fd: Int32 = 1) {
+        let escaped = text.escapingControlCharacters()
+        guard let columns = System.terminalColumns(fd) else { return write(escaped, to: fd) }
+        let lines = escaped.split(separator: "\n", omittingEmptySubsequences: false).flatMap { TextLayout.wrap(String($0), width: columns) }
+        write(lines.joined(separator: "\n"), to: fd)
+    }
+
     /// Prints an outcome the way the session's settings say.
     func show(_ outcome: Outcome, session: Session) {
-        if session.settings.output == .json {
+        let format = session.settings.output
+        if format == .json {
             write(json(outcome) + "\n")
             return
         }
-        let renderer = HumanRenderer(color: color)
+        let renderer = HumanRenderer(color: color, width: width)
         if let failure = outcome.failure {
             let location = lineNumber.map { "line \($0): " } ?? ""
             let errors = HumanRenderer(color: errorColor)
@@ -47,22 +71,61 @@ struct Output: Sendable {
             case .cancelled:
                 write(errors.style("cancelled (Ctrl-C)", "33") + "\n", to: 2)
             default:
-                var text = errors.style("error: ", "1;31") + location + failure.message.escapingControlCharacters() + "\n"
-                if let usage = failure.usage { text += errors.style(usage.escapingControlCharacters(), "2") + "\n" }
+                // Wrapped when stderr is a terminal of a known width, the usage under its own first word.
+                let columns = width == nil ? nil : System.terminalColumns(2)
+                func fit(_ text: String, indent: Int? = nil) -> [String] {
+                    columns.map { TextLayout.wrap(text, width: $0, indent: indent) } ?? [text]
+                }
+                let message = fit("error: " + location + failure.message.escapingControlCharacters(), indent: 2)
+                var text = errors.style("error: ", "1;31") + String(message[0].dropFirst("error: ".count))
+                for line in message.dropFirst() { text += "\n" + line }
+                text += "\n"
+                if let usage = failure.usage {
+                    for line in usage.escapingControlCharacters().split(separator: "\n", omittingEmptySubsequences: false) {
+                        text += fit(String(line)).map { errors.style($0, "2") }.joined(separator: "\n") + "\n"
+                    }
+                }
                 write(text, to: 2)
             }
             return
         }
-        let text = renderer.render(outcome.result)
-        if !text.isEmpty { write(text + "\n") }
+        if format == .csv {
+            // Only the data on stdout, so it can go straight into a file; a lab's notes go to stderr.
+            let text = CSVRenderer.render(outcome.result)
+            if !text.isEmpty { write(text + "\n") }
+            for note in outcome.notes { say(note.text + "\n", to: 2) }
+            return
+        }
+        if let maxLines, outcome.directive != .printInFull {
+            let page = renderer.page(outcome.result, maxLines: maxLines)
+            if !page.text.isEmpty { write(page.text + "\n") }
+            if !page.omitted.isEmpty {
+                let notice = width.map { TextLayout.wrap(page.omitted.notice, width: $0, indent: 2) } ?? [page.omitted.notice]
+                write(notice.map(renderer.dim).joined(separator: "\n") + "\n")
+            }
+        } else {
+            print(outcome.result, renderer)
+        }
         for note in outcome.notes {
             let text = note.text.escapingControlCharacters()
+            let lines = width.map { TextLayout.wrap(text, width: $0).joined(separator: "\n") } ?? text
             switch note {
-            case .check(let passed, _): write((passed ? renderer.green(text) : renderer.red(text)) + "\n")
-            case .stepDone: write(renderer.green(text) + "\n")
-            case .text: write(text + "\n")
+            case .check(let passed, _): write((passed ? renderer.green(lines) : renderer.red(lines)) + "\n")
+            case .stepDone: write(renderer.green(lines) + "\n")
+            case .text: write(lines + "\n")
             }
         }
+    }
+
+    /// Prints the whole result as it is rendered, a batch of lines at a time: a Ctrl-C stops the printing.
+    private func print(_ result: LabResult, _ renderer: HumanRenderer) {
+        let interrupts = Signals.interruptCount
+        let finished = renderer.stream(result) { lines in
+            guard Signals.interruptCount == interrupts else { return false }
+            write(lines.joined(separator: "\n") + "\n")
+            return Signals.interruptCount == interrupts
+        }
+        if !finished { write("\n" + renderer.dim("… printing stopped (Ctrl-C)") + "\n") }
     }
 
     func json(_ outcome: Outcome) -> String {
@@ -96,10 +159,16 @@ final class ProgressBar: Sendable {
             return true
         }
         guard draw else { return }
-        let width = 30
-        let filled = Int((max(0, min(1, fraction)) * Double(width)).rounded())
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K\(bar) \(Int(fraction * 100))% \(label.escapingControlCharacters())")
+        // One line that never reaches the last column, so the terminal does not wrap it and \r redraws it in place:
+        // the bar shrinks and the label is cut to the window's width, read at each draw (it may have been resized).
+        let columns = (System.terminalColumns(2) ?? 80) - 1
+        let percent = " \(Int(fraction * 100))% "
+        let barWidth = min(30, columns - percent.count - 10)
+        guard barWidth >= 5 else { return }
+        let filled = Int((max(0, min(1, fraction)) * Double(barWidth)).rounded())
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+        let shown = TextLayout.truncate(label.escapingControlCharacters(), to: columns - barWidth - percent.count)
+        try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K\(bar)\(percent)\(shown)")
     }
 
     /// Erases the bar if one was drawn.

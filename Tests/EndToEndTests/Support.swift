@@ -259,16 +259,21 @@ final class TmuxShell {
     private let environment: [String: String]
     /// Where the shell's stderr goes instead of the pane, if anywhere.
     private let standardError: String?
+    /// The pane's size.
+    let columns: Int
+    let rows: Int
 
     /// `stateHome` becomes XDG_STATE_HOME (the history file lives under it) and HOME (so no `.editrc` of the
     /// machine's user is read); `environment` adds variables; `standardError` sends stderr to that file.
-    init(stateHome: String, environment: [String: String] = [:], standardError: String? = nil) throws {
+    init(stateHome: String, environment: [String: String] = [:], standardError: String? = nil, columns: Int = 120, rows: Int = 40) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.tmux) else {
             throw SetupError("tmux is not installed at \(Self.tmux)")
         }
         self.stateHome = stateHome
         self.environment = environment
         self.standardError = standardError
+        self.columns = columns
+        self.rows = rows
     }
 
     /// Starts conclab in a new detached session and waits for its first prompt.
@@ -277,7 +282,7 @@ final class TmuxShell {
         let variables = (["HOME": stateHome, "XDG_STATE_HOME": stateHome].merging(environment) { _, given in given })
             .sorted { $0.key < $1.key }.map { "\($0.key)=\(shellQuote($0.value))" }.joined(separator: " ")
         let command = "exec env -u EDITRC \(variables) \(shellQuote(binary))" + (standardError.map { " 2>" + shellQuote($0) } ?? "")
-        let result = try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        let result = try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), command])
         guard result.status == 0 else { throw SetupError("tmux new-session failed: \(result)") }
         let facts = lines((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}\n#{socket_path}"]).stdout) ?? "")
         if let first = facts.first, let pid = Int32(first) { shellPIDs.append(pid) }
@@ -300,6 +305,17 @@ final class TmuxShell {
     /// The visible screen, one string per row, trailing blanks removed.
     func screen() -> [String] {
         guard let result = try? tmux(["capture-pane", "-p", "-t", session]), result.status == 0 else { return [] }
+        return lines(result.stdout).map { row in
+            var row = Substring(row)
+            while row.last == " " { row = row.dropLast() }
+            return String(row)
+        }
+    }
+
+    /// Everything the pane shows and scrolled past, with each line the terminal wrapped joined back into one
+    /// (`capture-pane -J`): a line longer than the pane is one the program wrote too long.
+    func joinedHistory() -> [String] {
+        guard let result = try? tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", session]), result.status == 0 else { return [] }
         return lines(result.stdout).map { row in
             var row = Substring(row)
             while row.last == " " { row = row.dropLast() }

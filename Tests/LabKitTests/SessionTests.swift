@@ -103,7 +103,7 @@ private struct ShelfPut: Command {
         ("sleep -1", "MS must be between 0 and 86400000, got -1", "usage: sleep MS"),
         ("proc kill", "missing P", "usage: proc kill P [TERM|KILL|INT|STOP|CONT|HUP|USR1|USR2|QUIT|ABRT|SEGV]"),
         ("history --all", "unknown option '--all'", "usage: history [N]"),
-        ("set output xml", "set output takes one of: human, json", "usage: set [output|color|limit] [VALUE…]"),
+        ("set output xml", "set output takes one of: human, json, csv", "usage: set [output|color|limit] [VALUE…]"),
         ("bench echo x -n 0", "runs must be between 1 and 10000000, got 0",
          "usage: bench COMMAND… [--runs N] [--warmup W]"),
         ("time", "missing COMMAND", "usage: time COMMAND…"),

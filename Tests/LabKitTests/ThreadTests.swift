@@ -219,6 +219,34 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         #expect(Clock.monotonicNanoseconds() - start < 1_000_000_000)
     }
 
+    @Test(arguments: ["thread spawn sleep 60000", "thread spawn --py 'sleep(60000)'"])
+    func ctrlCWakesAThreadJoin(spawn: String) throws {
+        let session = Session()
+        defer { session.shutdown() }
+        #expect(session.execute(spawn).succeeded)
+        let outcome = Gate<Outcome?>(nil)
+        try OSThread.detach(name: "test-command") {
+            let result = session.execute("thread join t1")
+            outcome.update { $0 = result }
+        }
+        // The join waits on the thread's end alone: only the cancellation's wake-up can end it before 60 s.
+        #expect(eventually { session.cancelRunning() })
+        let ended = outcome.wait(timeoutNanoseconds: 5_000_000_000) { $0 }
+        #expect(ended?.failure?.kind == .cancelled)
+    }
+
+    @Test func aCancellationWakesWhatWaitsOnItAndItsParent() {
+        let parent = Cancellation()
+        let child = Cancellation(linkedTo: parent)
+        let woken = Locked(0)
+        child.wakingOnCancel({ woken.withLock { $0 += 1 } }) {
+            parent.cancel()
+        }
+        #expect(woken.withLock { $0 } == 1)
+        child.cancel()
+        #expect(woken.withLock { $0 } == 1, "a wake-up is called only while its wait runs")
+    }
+
     @Test func aLinkedCancellationHearsItsParent() {
         let parent = Cancellation()
         let child = Cancellation(linkedTo: parent)

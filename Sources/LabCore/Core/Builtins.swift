@@ -1,3 +1,5 @@
+import LabOS
+
 /// `help`, `echo`, `set`, `history`, `clear`, `exit`: the shell's own commands.
 package struct HelpCommand: Command {
     package init() {}
@@ -26,8 +28,12 @@ package struct SetCommand: Command {
     package let spec = CommandSpec("set", summary: "show or change settings: output format, colour, limits",
                            arguments: [ArgumentSpec("KEY", .choice(["output", "color", "limit"]), optional: true),
                                        ArgumentSpec("VALUE", .word, optional: true, variadic: true)],
-                           examples: ["set", "set output json", "set color off", "set limit processes 8"],
-                           discussion: "output: human or json. color: on or off. limit NAME N: caps on live objects.")
+                           examples: ["set", "set output json", "set output csv", "set color off", "set limit processes 8"],
+                           discussion: """
+                               output: human, json (one object per command) or csv (a table's header and rows, a record's \
+                               field names and values; other results as text). color: on or off. limit NAME N: caps on live \
+                               objects.
+                               """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let session = context.session
@@ -40,7 +46,7 @@ package struct SetCommand: Command {
             return .record(record)
         case "output":
             guard values.count == 1, let format = OutputFormat(rawValue: values[0] == "text" ? "human" : values[0]) else {
-                throw UsageError("set output takes one of: human, json", usage: arguments.usage)
+                throw UsageError("set output takes one of: human, json, csv", usage: arguments.usage)
             }
             session.settings.output = format
             return .text("output: \(format.rawValue)")
@@ -124,16 +130,61 @@ package struct ListObjectsCommand: Command {
 
 package struct ShowCommand: Command {
     package init() {}
-    package let spec = CommandSpec("show", summary: "inspect one live object",
-                           arguments: [ArgumentSpec("HANDLE", .handle(nil), help: "a handle from 'ls'")],
-                           examples: ["show p1"])
+    package let spec = CommandSpec("show", summary: "inspect one live object, or print the last result whole (--all)",
+                           arguments: [ArgumentSpec("HANDLE", .handle(nil), optional: true, help: "a handle from 'ls'")],
+                           flags: [FlagSpec("all", help: "the last result again, every line of it")],
+                           examples: ["show p1", "show --all"],
+                           discussion: """
+                               At the prompt a result longer than the screen stops after a screen's worth, with a line \
+                               saying how many more lines (or bytes) there are; 'show --all' prints all of it (Ctrl-C stops \
+                               the printing). Scripts, pipes and --json always get everything; 'save FILE' writes it to a file.
+                               """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        if arguments.flag("all") {
+            guard !arguments.has("HANDLE") else { throw UsageError("give a HANDLE or --all, not both", usage: arguments.usage) }
+            let last = context.session.lastResult
+            guard last != .nothing else { throw CommandError("no result to show yet: run a command first") }
+            context.keepsLastResult = true
+            context.directive = .printInFull
+            return last
+        }
+        guard arguments.has("HANDLE") else { throw UsageError("missing HANDLE (or --all for the last result)", usage: arguments.usage) }
         let handle = try arguments.require("HANDLE")
         let object = try context.session.objects.lookup(handle)
         var record = Record(title: handle, [("handle", .string(handle)), ("kind", .string(object.kind.name)), ("state", .string(object.state))])
         record.fields += object.details().fields
         return .record(record)
+    }
+}
+
+/// `save FILE`: the last result as a file, JSON or CSV by the file's extension.
+package struct SaveCommand: Command {
+    package init() {}
+    package let spec = CommandSpec("save", summary: "write the last result to FILE: JSON for .json, CSV for .csv",
+                           arguments: [ArgumentSpec("FILE", .path, help: "ends in .json or .csv (replaced if it exists)")],
+                           examples: ["save bench.json", "save threads.csv"],
+                           discussion: """
+                               JSON is what --json prints as 'result'; CSV is a table's header and rows, or a record's field \
+                               names and one row of values. Numbers are in the unit their name says (wall_ms in milliseconds); \
+                               charts are left out. In a replayed lab FILE lands in the lab's scratch folder.
+                               """)
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let file = try arguments.require("FILE")
+        let json = file.hasSuffix(".json")
+        guard json || file.hasSuffix(".csv") else {
+            throw UsageError("FILE must end in .json or .csv, got '\(file)'", usage: arguments.usage)
+        }
+        let result = context.session.lastResult
+        guard result != .nothing else { throw CommandError("no result to save yet: run a command first") }
+        let text = (json ? JSONRenderer.render(result) : CSVRenderer.render(result)) + "\n"
+        let path = try context.session.writablePath(file)
+        try context.session.sandbox?.charge(writing: text.utf8.count)
+        do { try Files.writeAtomically(path, text) } catch { throw CommandError("cannot write \(path): \(error)") }
+        context.keepsLastResult = true
+        return .record(Record(title: "saved", [("file", .string(path)), ("format", .string(json ? "json" : "csv")),
+                                               ("bytes", .bytes(Int64(text.utf8.count)))]))
     }
 }
 

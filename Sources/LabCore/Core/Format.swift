@@ -73,8 +73,12 @@ public enum Format {
         }
     }
 
-    /// Width in terminal columns (ASCII and the few symbols conclab uses are one column each).
-    public static func width(_ text: String) -> Int { text.unicodeScalars.count }
+    /// Width in terminal columns (`TextLayout.columns`: wide East Asian characters take two, combining marks none).
+    public static func width(_ text: String) -> Int {
+        var total = 0
+        for scalar in text.unicodeScalars { total += TextLayout.columns(scalar) }
+        return total
+    }
 
     public static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let gap = max(0, width - Format.width(text))

@@ -9,6 +9,7 @@ public enum Help {
             if !command.verbs.isEmpty { line += " [" + command.verbs.map(\.spec.name).joined(separator: " ") + "]" }
             lines.append(line)
         }
+        lines.append("A result longer than the screen stops after a screen's worth: 'show --all' prints it whole, 'save FILE' keeps it.")
         lines.append("Quote words with '…' or \"…\"; filter a table with: COMMAND | where EXPR")
         return lines.joined(separator: "\n")
     }

@@ -28,6 +28,28 @@ public final class Cancellation: Sendable {
         flag.store(true, ordering: .relaxed)
         // Under the bell's mutex: a waiter either sees the flag or is already waiting when the broadcast comes.
         bell.update { $0 &+= 1 }
+        for wake in wakers.withLock({ Array($0.values) }) { wake() }
+    }
+
+    /// Calls to make on `cancel()`, by key: waits on other conditions that must also end on a cancellation.
+    private let wakers = Locked<[Int: @Sendable () -> Void]>([:])
+    private let nextWaker = Atomic<Int>(0)
+
+    /// Runs `body` with `wake` called on a cancellation of this one or of its parent: a thread blocked on another
+    /// condition variable (a thread's end) is woken by Ctrl-C too, so it waits for either in one blocking wait, not
+    /// in polling slices. `wake` should wake that wait under its lock (`Gate.update`), and the wait should check
+    /// `isCancelled` under the same lock: then no cancellation is missed.
+    public func wakingOnCancel<R>(_ wake: @escaping @Sendable () -> Void, _ body: () throws -> R) rethrows -> R {
+        var chain: [(Cancellation, Int)] = []
+        var link: Cancellation? = self
+        while let current = link {
+            let key = current.nextWaker.add(1, ordering: .relaxed).newValue
+            current.wakers.withLock { $0[key] = wake }
+            chain.append((current, key))
+            link = current.parent
+        }
+        defer { for (current, key) in chain { current.wakers.withLock { _ = $0.removeValue(forKey: key) } } }
+        return try body()
     }
 
     public var isCancelled: Bool { flag.load(ordering: .relaxed) || (parent?.isCancelled ?? false) }
@@ -87,11 +109,15 @@ public enum Directive: Sendable, Equatable {
     case none
     case exit
     case clearScreen
+    /// Print the result whole: no cut after a screen's worth (`show --all`).
+    case printInFull
 }
 
 public enum OutputFormat: String, Sendable {
     case human
     case json
+    /// Tables (and records) as comma-separated values; other text as it is.
+    case csv
 }
 
 /// Settings `set` changes.
@@ -100,10 +126,14 @@ public struct Settings: Sendable {
     public var color: Bool = false
     /// The labs' language (and the guide's sentences around them).
     public var language: LabLanguage = .en
-    public init(output: OutputFormat = .human, color: Bool = false, language: LabLanguage = .en) {
+    /// The columns of the terminal results are shown on (nil: not a terminal). The front end sets it before each
+    /// command; a command that draws (the timeline chart) fits its drawing to it.
+    public var terminalColumns: Int?
+    public init(output: OutputFormat = .human, color: Bool = false, language: LabLanguage = .en, terminalColumns: Int? = nil) {
         self.output = output
         self.color = color
         self.language = language
+        self.terminalColumns = terminalColumns
     }
 }
 
@@ -205,6 +235,7 @@ public final class Context: Sendable {
     public let session: Session
     public let cancellation: Cancellation
     private let directiveState = Locked(Directive.none)
+    private let keepsLastResultState = Locked(false)
 
     package init(session: Session, cancellation: Cancellation) {
         self.session = session
@@ -214,6 +245,13 @@ public final class Context: Sendable {
     public var directive: Directive {
         get { directiveState.withLock { $0 } }
         set { directiveState.withLock { $0 = newValue } }
+    }
+
+    /// Set by a command whose result is about writing out another (`save`, `timeline export`, `show --all`): the
+    /// session's last result stays what it was, so a second export writes the same result, not the first export's.
+    public var keepsLastResult: Bool {
+        get { keepsLastResultState.withLock { $0 } }
+        set { keepsLastResultState.withLock { $0 = newValue } }
     }
 
     public func checkCancelled() throws {
@@ -293,7 +331,8 @@ public final class Session: Sendable {
         set { progressState.withLock { $0 = newValue } }
     }
 
-    /// The result of the last top-level command that succeeded with something to show (for `chart export`).
+    /// The result of the last top-level command that succeeded with something to show (for `timeline export --last`,
+    /// `save` and `show --all`); commands that write results out leave it as it was (`Context.keepsLastResult`).
     public var lastResult: LabResult { lastResultState.withLock { $0 } }
 
     /// Posts a message that happened in the background (a watchdog found a deadlock, a worker crashed).
@@ -361,7 +400,9 @@ public final class Session: Sendable {
         outcome.elapsedNanoseconds = Clock.monotonicNanoseconds() - started
         if !nested {
             outcome.notes = observers.flatMap { $0.didRun(outcome, in: self) }
-            if outcome.succeeded && outcome.result != .nothing { lastResultState.withLock { $0 = outcome.result } }
+            if outcome.succeeded && outcome.result != .nothing && !context.keepsLastResult {
+                lastResultState.withLock { $0 = outcome.result }
+            }
         }
         return outcome
     }

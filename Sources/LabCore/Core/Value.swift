@@ -94,17 +94,38 @@ public struct Table: Sendable, Equatable {
     public var columns: [String]
     public var rows: [[Value]]
     public var summary: Record?
+    /// A bar per row beside a numeric column, drawn for people only (JSON, CSV and checks see the numbers).
+    public var bars: Bars?
 
-    public init(title: String? = nil, columns: [String], rows: [[Value]] = [], summary: Record? = nil) {
+    public init(title: String? = nil, columns: [String], rows: [[Value]] = [], summary: Record? = nil, bars: Bars? = nil) {
         self.title = title
         self.columns = columns
         self.rows = rows
         self.summary = summary
+        self.bars = bars
     }
 
     /// A row as a record keyed by column names.
     public func record(at index: Int) -> Record {
         Record(zip(columns, rows[index]).map { ($0, $1) })
+    }
+}
+
+/// A bar chart inside a table: the human renderer draws a bar per row for the numbers of `column`, scaled so the
+/// largest value gets the widest bar that fits the terminal, right after `column` (or after the column `after`
+/// names). A rendering only: the bars are not part of the table's data, so JSON, CSV and lab checks never see the
+/// glyphs.
+public struct Bars: Sendable, Equatable {
+    public var column: String
+    /// The header over the bars.
+    public var title: String
+    /// The column the bars follow, when not the charted one (a label column, for a chart that reads like one).
+    public var after: String?
+
+    public init(column: String, title: String = "", after: String? = nil) {
+        self.column = column
+        self.title = title
+        self.after = after
     }
 }
 

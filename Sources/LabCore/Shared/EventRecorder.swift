@@ -56,6 +56,10 @@ public final class EventRecorder: Sendable {
         var next = 0
         var dropped = 0
         var startedAt: Int64 = 0
+        /// When recording last stopped; nil while it is on (or was never on).
+        var stoppedAt: Int64?
+        /// Actors recording waits for (`trace COMMAND` keeps recording until what the command started has ended).
+        var awaited: Set<String> = []
     }
 
     private let enabled = Atomic<Bool>(false)
@@ -76,8 +80,36 @@ public final class EventRecorder: Sendable {
     public var isOn: Bool { enabled.load(ordering: .relaxed) }
 
     public func setOn(_ on: Bool) {
-        if on { ring.withLock { if $0.events.isEmpty { $0.startedAt = Clock.monotonicNanoseconds() } } }
-        enabled.store(on, ordering: .relaxed)
+        ring.withLock { r in
+            if on && r.events.isEmpty { r.startedAt = Clock.monotonicNanoseconds() }
+            r.stoppedAt = on ? nil : (enabled.load(ordering: .relaxed) ? Clock.monotonicNanoseconds() : r.stoppedAt)
+            r.awaited = []
+            enabled.store(on, ordering: .relaxed)
+        }
+    }
+
+    /// Keeps recording until each of `actors` has recorded its end (`end` or `exit`), then stops: `trace COMMAND`
+    /// for a command that starts a thread or a process records their run, not only their start. Actors whose end
+    /// is already recorded are not waited for; with none left, recording stops now. Returns the actors awaited.
+    @discardableResult
+    public func stopWhenEnded(_ actors: Set<String>) -> Set<String> {
+        ring.withLock { r in
+            let ended = Set(r.events.filter { $0.kind == .end || $0.kind == .exit }.map(\.actor))
+            r.awaited = actors.subtracting(ended)
+            if r.awaited.isEmpty {
+                if enabled.load(ordering: .relaxed) { r.stoppedAt = Clock.monotonicNanoseconds() }
+                enabled.store(false, ordering: .relaxed)
+            }
+            return r.awaited
+        }
+    }
+
+    /// The actors recording still waits for (see `stopWhenEnded`).
+    public var awaited: Set<String> { ring.withLock { $0.awaited } }
+
+    /// Until when the events describe the world: now while recording, else when recording stopped.
+    public var recordedUntil: Int64? {
+        ring.withLock { r in enabled.load(ordering: .relaxed) ? Clock.monotonicNanoseconds() : r.stoppedAt }
     }
 
     /// Records an event now, on the calling thread, if recording is on.
@@ -97,6 +129,10 @@ public final class EventRecorder: Sendable {
                 r.next = (r.next + 1) % capacity
                 r.dropped += 1
             }
+            if !r.awaited.isEmpty, event.kind == .end || event.kind == .exit, r.awaited.remove(event.actor) != nil, r.awaited.isEmpty {
+                r.stoppedAt = event.nanoseconds
+                enabled.store(false, ordering: .relaxed)
+            }
         }
     }
 
@@ -110,6 +146,7 @@ public final class EventRecorder: Sendable {
         }
     }
 
+    /// Forgets every event (recording stays as it is, and stops waiting for anyone).
     public func clear() {
         ring.withLock { $0 = Ring(startedAt: Clock.monotonicNanoseconds()) }
     }

@@ -2,18 +2,33 @@ import LabOS
 import LabCore
 
 /// `record start FILE` / `record stop`: saves the commands typed (not their output) as a script for `conclab run`.
+///
+/// Only the commands that succeeded are kept, so `conclab run` of a recording does not stop at the first typo;
+/// `record start FILE --all` keeps every line typed, as it is typed.
 package enum Recorder {
     package struct State: Sendable {
         package var path: String?
         package var lines: [String] = []
+        /// Keep failed commands too (`--all`): each line is kept when typed, before it runs.
+        package var keepsFailures = false
     }
 
     package static let stateKey = TopicKey("record") { State() }
 
-    /// Appends a typed line to the active recording and rewrites the file, so nothing is lost if the shell dies.
-    package static func observe(_ line: String, in session: Session) {
+    /// A line typed: kept at once with `--all` (nothing is lost if the shell dies while it runs).
+    package static func typed(_ line: String, in session: Session) {
+        keep(line, in: session) { $0.keepsFailures }
+    }
+
+    /// A command that ended: kept when it succeeded (without `--all`).
+    package static func ran(_ outcome: Outcome, in session: Session) {
+        keep(outcome.line, in: session) { !$0.keepsFailures && outcome.succeeded }
+    }
+
+    /// Appends `line` to the active recording when `wanted`, and rewrites the file, so nothing is lost if the shell dies.
+    private static func keep(_ line: String, in session: Session, when wanted: (State) -> Bool) {
         session.withState(stateKey) { s in
-            guard s.path != nil, !line.hasPrefix("record ") && line != "record" else { return }
+            guard s.path != nil, wanted(s), !line.hasPrefix("record ") && line != "record" else { return }
             s.lines.append(line)
             try? write(s)
         }
@@ -34,18 +49,21 @@ package struct RecordCommand: Command {
 }
 
 package struct RecordStart: Command {
-    package let spec = CommandSpec("start", summary: "start saving typed commands to FILE",
+    package let spec = CommandSpec("start", summary: "start saving the commands that succeed to FILE",
                            arguments: [ArgumentSpec("FILE", .path, help: "the script to write (replaced if it exists)")],
-                           examples: ["record start session.conclab"])
+                           flags: [FlagSpec("all", help: "keep every line typed, failed commands too")],
+                           examples: ["record start session.conclab", "record start everything.conclab --all"],
+                           discussion: "A command that fails (a typo, a bad argument, Ctrl-C) is left out, so 'conclab run FILE' replays what worked.")
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let path = try context.session.writablePath(try arguments.require("FILE"))
         return try context.session.withState(Recorder.stateKey) { s in
             if let current = s.path { throw CommandError("already recording to \(current); 'record stop' first") }
-            let fresh = Recorder.State(path: path, lines: [])
+            let fresh = Recorder.State(path: path, lines: [], keepsFailures: arguments.flag("all"))
             try Recorder.write(fresh)
             s = fresh
-            return .text("recording commands to \(path); 'record stop' ends it")
+            let what = fresh.keepsFailures ? "every command" : "the commands that succeed"
+            return .text("recording \(what) to \(path); 'record stop' ends it")
         }
     }
 }
@@ -69,7 +87,8 @@ package struct RecordStatus: Command {
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         context.session.withState(Recorder.stateKey) { s in
-            .record(Record([("recording", .bool(s.path != nil)), ("file", s.path.map(Value.string) ?? .null), ("commands", .int(s.lines.count))]))
+            .record(Record([("recording", .bool(s.path != nil)), ("file", s.path.map(Value.string) ?? .null), ("commands", .int(s.lines.count)),
+                            ("keeps_failures", .bool(s.keepsFailures))]))
         }
     }
 }

@@ -365,7 +365,6 @@ package struct IPCBench: Command {
     }
 
     package static func table(_ figures: [IPCBenchFigures], _ settings: IPCBenchSettings) -> Table {
-        let slowest = figures.map { Double($0.roundTrips.median) }.max() ?? 1
         var summary = Record([("size", .int(settings.size)), ("count", .int(settings.count)),
                               ("block", .int(settings.block)), ("total_bytes", .int(settings.blocks * settings.block))])
         var rows: [[Value]] = []
@@ -373,14 +372,14 @@ package struct IPCBench: Command {
             let median = Double(f.roundTrips.median) / 1000
             let p99 = Double(f.roundTrips.p99) / 1000
             let mib = f.bandwidth / Double(1 << 20)
-            let bar = String(repeating: "█", count: max(1, Int((Double(f.roundTrips.median) / max(1, slowest) * 30).rounded())))
             rows.append([.string(f.transport.rawValue), .quantity(median, .microseconds), .quantity(p99, .microseconds),
-                         .double((mib * 10).rounded() / 10), .string(bar), .string(f.transport.label)])
+                         .double((mib * 10).rounded() / 10), .string(f.transport.label)])
             summary.append("\(f.transport.rawValue)_median_us", .quantity(median, .microseconds))
             summary.append("\(f.transport.rawValue)_p99_us", .quantity(p99, .microseconds))
             summary.append("\(f.transport.rawValue)_mib_s", .double((mib * 10).rounded() / 10))
         }
         return Table(title: "IPC cost: \(settings.count) round trips of \(settings.size) B; \(settings.blocks) writes of \(settings.block) B one way",
-                     columns: ["transport", "median_us", "p99_us", "bandwidth_mib_s", "chart", "between"], rows: rows, summary: summary)
+                     columns: ["transport", "median_us", "p99_us", "bandwidth_mib_s", "between"], rows: rows, summary: summary,
+                     bars: Bars(column: "median_us", title: "median"))
     }
 }

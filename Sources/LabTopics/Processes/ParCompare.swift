@@ -236,12 +236,12 @@ package struct ParallelComparison {
         }
         let table = Table(title: "\(job.description), \(workers) at a time", columns: ["mode", "workers", "wall_ms", "cpu_ms", "speedup", "cpu_use", "memory_bytes"],
                           rows: rows, summary: summary)
-        var text = chart(results, speedup: speedup)
+        var parts: [LabResult] = [.table(chart(results, speedup: speedup))]
         if let others, others >= 0.15 {
-            text += "\nnote: other programs kept \(Format.fixed(others * 100, 0))% of the \(System.numberOfCPUs) cores busy meanwhile: "
-                + "the speed-ups are lower than this machine can give when it is free"
+            parts.append(.text("note: other programs kept \(Format.fixed(others * 100, 0))% of the \(System.numberOfCPUs) cores busy meanwhile: "
+                + "the speed-ups are lower than this machine can give when it is free"))
         }
-        return .group([.text(text), .table(table)])
+        return .group(parts + [.table(table)])
     }
 
     /// The share of the machine's CPU time (all cores, over the whole comparison) that went to other programs:
@@ -258,22 +258,13 @@ package struct ParallelComparison {
         return max(0, min(1, (busy - ours) / (wall * Double(max(1, System.numberOfCPUs)))))
     }
 
-    /// Wall time as horizontal bars (shorter is faster), drawn with eighth blocks.
-    private func chart(_ results: [Measurement], speedup: (Measurement) -> Double) -> String {
-        let width = 40
-        let longest = max(1, results.map(\.wallNanoseconds).max() ?? 1)
-        let labelWidth = results.map { Format.width($0.mode.name) }.max() ?? 0
-        var lines = ["par compare \(job.description), \(workers) workers, \(System.numberOfCPUs) cores: wall time (shorter is faster)"]
-        let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
-        for m in results {
-            let units = Int((Double(m.wallNanoseconds) / Double(longest) * Double(width * 8)).rounded())
-            var bar = String(repeating: "█", count: units / 8) + eighths[units % 8]
-            if bar.isEmpty { bar = "▏" }
-            lines.append(Format.pad(m.mode.name, labelWidth) + "  " + Format.pad(bar, width) + "  "
-                         + Format.pad(Format.duration(nanoseconds: Double(m.wallNanoseconds)), 8, right: true)
-                         + "  " + Format.fixed(speedup(m), 2) + "x")
-        }
-        return lines.joined(separator: "\n")
+    /// Wall time as horizontal bars (shorter is faster): the renderer draws them to the terminal's width, and
+    /// JSON sees only the figures.
+    private func chart(_ results: [Measurement], speedup: (Measurement) -> Double) -> Table {
+        Table(title: "par compare \(job.description), \(workers) workers, \(System.numberOfCPUs) cores: wall time (shorter is faster)",
+              columns: ["mode", "wall_ms", "speedup"],
+              rows: results.map { [.string($0.mode.name), .ms($0.wallNanoseconds), .string(Format.fixed(speedup($0), 2) + "x")] },
+              bars: Bars(column: "wall_ms", after: "mode"))
     }
 }
 

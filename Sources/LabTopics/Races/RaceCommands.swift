@@ -65,11 +65,9 @@ package struct RaceCounter: Command {
         var counts: [Int: Int] = [:]
         for a in actuals { counts[a, default: 0] += 1 }
         var rows: [[Value]] = []
-        func bar(_ n: Int, _ most: Int) -> Value { .string(String(repeating: "█", count: max(1, n * 30 / max(1, most)))) }
         if counts.count <= maxRows {
-            let most = counts.values.max() ?? 1
             for (actual, n) in counts.sorted(by: { $0.key > $1.key }) {
-                rows.append([.int(actual), .int(expected - actual), .int(n), bar(n, most)])
+                rows.append([.int(actual), .int(expected - actual), .int(n)])
             }
         } else {
             let low = actuals.min() ?? 0, high = actuals.max() ?? 0
@@ -77,10 +75,9 @@ package struct RaceCounter: Command {
             let width = max(1, (high - low + bins) / bins)
             var binCounts = [Int](repeating: 0, count: bins)
             for a in actuals { binCounts[min(bins - 1, (a - low) / width)] += 1 }
-            let most = binCounts.max() ?? 1
             for b in (0..<bins).reversed() where binCounts[b] > 0 {
                 let from = low + b * width, to = min(high, from + width - 1)
-                rows.append([.string("\(from)…\(to)"), .string("\(expected - to)…\(expected - from)"), .int(binCounts[b]), bar(binCounts[b], most)])
+                rows.append([.string("\(from)…\(to)"), .string("\(expected - to)…\(expected - from)"), .int(binCounts[b])])
             }
         }
         let lost = Statistics(results.map { Int64($0.lost) })
@@ -94,6 +91,7 @@ package struct RaceCounter: Command {
             ("distinct_outcomes", .int(counts.count)),
             ("median_time_ms", .ms(times.median)),
         ]
-        return Table(title: title, columns: ["actual", "lost", "trials", "histogram"], rows: rows, summary: summary)
+        return Table(title: title, columns: ["actual", "lost", "trials"], rows: rows, summary: summary,
+                     bars: Bars(column: "trials", title: "histogram"))
     }
 }

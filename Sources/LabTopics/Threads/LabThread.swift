@@ -109,6 +109,17 @@ package final class LabThread: LabObject {
         } ?? false
     }
 
+    /// Waits until the thread has ended (true), `timeoutNanoseconds` pass or `cancellation` is cancelled (false), in one
+    /// blocking wait: nothing polls while the thread runs.
+    package func waitUntilFinished(timeoutNanoseconds: Int64?, or cancellation: Cancellation) -> Bool {
+        cancellation.wakingOnCancel({ [status] in status.update { _ in } }) {
+            status.wait(timeoutNanoseconds: timeoutNanoseconds) { s -> Bool? in
+                if case .finished = s.phase { return true }
+                return cancellation.isCancelled ? false : nil
+            } ?? false
+        }
+    }
+
     /// Waits until the thread runs (so its OS thread id is known); false on timeout.
     package func waitUntilStarted(timeoutNanoseconds: Int64) -> Bool {
         status.wait(timeoutNanoseconds: timeoutNanoseconds) { s -> Bool? in s.phase == .starting ? nil : true } ?? false

@@ -27,19 +27,13 @@ package enum ThreadSupport {
         thread.cpuMilliseconds.map { .quantity($0, .milliseconds) } ?? .null
     }
 
-    /// Waits for `thread` to end in short slices so Ctrl-C interrupts; false on timeout.
+    /// Waits for `thread` to end, blocked until it ends, the timeout passes or Ctrl-C comes (which throws); false on
+    /// timeout.
     package static func wait(for thread: LabThread, timeoutMilliseconds: Int?, _ context: Context) throws -> Bool {
-        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: $0) }
-        while true {
-            try context.checkCancelled()
-            var slice: Int64 = 10_000_000
-            if let deadline {
-                let left = deadline - Clock.monotonicNanoseconds()
-                if left <= 0 { return thread.isFinished }
-                slice = min(slice, left)
-            }
-            if thread.waitUntilFinished(timeoutNanoseconds: slice) { return true }
-        }
+        let timeout = timeoutMilliseconds.map { Time.nanoseconds(milliseconds: max(0, $0)) }
+        if thread.waitUntilFinished(timeoutNanoseconds: timeout, or: context.cancellation) { return true }
+        try context.checkCancelled()
+        return thread.isFinished
     }
 }
 
@@ -187,15 +181,13 @@ package struct ThreadJoin: Command {
         ]))
     }
 
-    /// Joins a `thread spawn --py` thread: waits in slices so Ctrl-C and --timeout work.
+    /// Joins a `thread spawn --py` thread: one blocking wait that ends with the thread, --timeout or Ctrl-C.
     private func joinSnippet(_ handle: String, _ thread: PySnippetThread, _ arguments: Arguments, _ context: Context) throws -> LabResult {
         let timeout = try arguments.integer("timeout")
         let start = Clock.monotonicNanoseconds()
-        while !thread.waitUntilFinished(timeoutNanoseconds: 5_000_000) {
+        if !thread.waitUntilFinished(timeoutNanoseconds: timeout.map { Time.nanoseconds(milliseconds: max(0, $0)) }, or: context.cancellation) {
             try context.checkCancelled()
-            if let timeout, Clock.monotonicNanoseconds() - start >= Time.nanoseconds(milliseconds: timeout) {
-                throw CommandError("\(handle) is still \(thread.state) after \(timeout) ms; 'thread cancel \(handle)' asks it to stop")
-            }
+            throw CommandError("\(handle) is still \(thread.state) after \(timeout ?? 0) ms; 'thread cancel \(handle)' asks it to stop")
         }
         context.session.objects.remove(handle)
         var record = Record(title: "\(handle) ended: \(thread.state)", [("handle", .string(handle))])

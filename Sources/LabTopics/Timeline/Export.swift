@@ -26,23 +26,31 @@ public enum ChartExport {
         }
     }
 
-    /// The timeline as SVG: a row per actor (`<g class="row" data-actor=…>`), a rect per segment with a hover title.
+    /// The timeline as SVG: a row per actor (`<g class="row" data-actor=… data-id=…>`, with `data-ended-ns` when the
+    /// actor ended within the span), a rect per segment with a hover title. Each rect carries its state and its
+    /// span in nanoseconds from the chart's start (`data-state`, `data-start-ns`, `data-end-ns`), so a program (the
+    /// browser test) can check the drawing against the events without measuring pixels.
     public static func timelineSVG(_ model: TimelineModel) -> String {
         let left = 90.0, plot = 900.0, rowHeight = 26.0, top = 30.0
         let height = top + rowHeight * Double(model.rows.count) + 50
         let span = Double(max(1, model.to - model.from))
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(left + plot + 20))\" height=\"\(Int(height))\" font-family=\"monospace\" font-size=\"12\">\n"
-        svg += "<text x=\"\(left)\" y=\"18\">0</text><text x=\"\(left + plot)\" y=\"18\" text-anchor=\"end\">\(escape(Format.duration(nanoseconds: span)))</text>\n"
+        let (start, end) = model.axisLabels
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(left + plot + 20))\" height=\"\(Int(height))\" font-family=\"monospace\" font-size=\"12\""
+        svg += " data-span-ns=\"\(model.to - model.from)\">\n"
+        svg += "<text x=\"\(left)\" y=\"18\">\(escape(start))</text><text x=\"\(left + plot)\" y=\"18\" text-anchor=\"end\">\(escape(end))</text>\n"
         for (i, row) in model.rows.enumerated() {
             let y = top + rowHeight * Double(i)
-            svg += "<g class=\"row\" data-actor=\"\(escape(row.actor))\">"
-            svg += "<text x=\"4\" y=\"\(Format.fixed(y + 16, 1))\">\(escape(row.actor))</text>"
+            let id = row.processID.map { "pid \($0)" } ?? "tid \(row.threadID)"
+            svg += "<g class=\"row\" data-actor=\"\(escape(row.actor))\" data-id=\"\(id)\""
+            if let ended = row.endedAt { svg += " data-ended-ns=\"\(ended - model.from)\"" }
+            svg += "><text x=\"4\" y=\"\(Format.fixed(y + 16, 1))\">\(escape(row.actor))</text>"
             for s in row.segments {
                 let x = left + Double(s.start - model.from) / span * plot
                 let w = max(0.5, Double(s.end - s.start) / span * plot)
-                let what = "\(row.actor) (tid \(row.threadID)): \(s.state.rawValue) for \(Format.duration(nanoseconds: Double(s.end - s.start)))"
-                    + " from \(Format.duration(nanoseconds: Double(s.start - model.from)))" + (s.detail.isEmpty ? "" : " — \(s.detail)")
-                svg += "<rect x=\"\(Format.fixed(x, 2))\" y=\"\(Format.fixed(y + 4, 1))\" width=\"\(Format.fixed(w, 2))\" height=\"\(Format.fixed(rowHeight - 8, 1))\" fill=\"\(fill(s.state))\"><title>\(escape(what))</title></rect>"
+                let what = "\(row.actor) (\(id)): \(s.state.rawValue) for \(Format.duration(nanoseconds: Double(s.end - s.start)))"
+                    + " from \(Format.duration(nanoseconds: Double(s.start - model.origin)))" + (s.detail.isEmpty ? "" : " — \(s.detail)")
+                svg += "<rect x=\"\(Format.fixed(x, 2))\" y=\"\(Format.fixed(y + 4, 1))\" width=\"\(Format.fixed(w, 2))\" height=\"\(Format.fixed(rowHeight - 8, 1))\" fill=\"\(fill(s.state))\""
+                svg += " data-state=\"\(escape(s.state.rawValue))\" data-start-ns=\"\(s.start - model.from)\" data-end-ns=\"\(s.end - model.from)\"><title>\(escape(what))</title></rect>"
             }
             svg += "</g>\n"
         }

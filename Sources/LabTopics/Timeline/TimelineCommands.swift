@@ -9,7 +9,12 @@ package struct TraceCommand: Command {
                            arguments: [ArgumentSpec("COMMAND", .command, variadic: true,
                                                     help: "on, off, clear, status — or a command to record exactly")],
                            examples: ["trace on", "trace thread spawn spin 200", "trace clear"],
-                           discussion: "The recorder keeps the newest 65,536 events and counts what it dropped. Off, it costs one atomic load per event.")
+                           discussion: """
+                               'trace COMMAND' clears the recorder and records that command; when it starts threads or \
+                               processes that go on after it returns, recording goes on until each has ended ('trace status' \
+                               names them, 'trace off' stops at once). The recorder keeps the newest 65,536 events and counts \
+                               what it dropped. Off, it costs one atomic load per event.
+                               """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let recorder = EventRecorder.of(context.session)
@@ -21,16 +26,26 @@ package struct TraceCommand: Command {
         case ["status"]:
             let (events, dropped) = recorder.snapshot()
             return .record(Record([("tracing", .bool(recorder.isOn)), ("events", .int(events.count)),
-                                   ("dropped", .int(dropped)), ("capacity", .int(recorder.capacity))]))
+                                   ("dropped", .int(dropped)), ("capacity", .int(recorder.capacity)),
+                                   ("until_ended", .list(recorder.awaited.sorted().map(Value.string)))]))
         default:
             guard let line = arguments.commandLine else { throw UsageError("trace needs on, off, clear, status or a command", usage: arguments.usage) }
             let wasOn = recorder.isOn
+            let objects = context.session.objects
+            let before = Set(objects.all().map(\.handle))
             recorder.clear()
             recorder.setOn(true)
-            defer { recorder.setOn(wasOn) }
-            let result = try context.runNested(line)
+            let result: LabResult
+            do { result = try context.runNested(line) } catch {
+                recorder.setOn(wasOn)
+                throw error
+            }
+            // Threads and processes the command started and left running: recorded until they end.
+            let started = Set(objects.all().filter { !before.contains($0.handle) && [.thread, .process].contains($0.object.kind) }.map(\.handle))
+            let awaited = wasOn ? [] : recorder.stopWhenEnded(started)
             let (events, dropped) = recorder.snapshot()
-            let note = Record([("traced", .string(line)), ("events", .int(events.count)), ("dropped", .int(dropped))])
+            var note = Record([("traced", .string(line)), ("events", .int(events.count)), ("dropped", .int(dropped))])
+            if !awaited.isEmpty { note.append("until_ended", .list(awaited.sorted().map(Value.string))) }
             return result == .nothing ? .record(note) : .group([result, .record(note)])
         }
     }
@@ -46,12 +61,14 @@ package struct TimelineCommand: Command {
 
 /// The model of the recorded events, clipped to --from/--to (milliseconds after the first event).
 package func timelineModel(_ arguments: Arguments, _ context: Context) throws -> TimelineModel {
-    let (events, dropped) = EventRecorder.of(context.session).snapshot()
+    let recorder = EventRecorder.of(context.session)
+    let until = recorder.recordedUntil
+    let (events, dropped) = recorder.snapshot()
     let origin = events.first?.nanoseconds ?? 0
     let from = try arguments.integer("from").map { origin + Time.nanoseconds(milliseconds: $0) }
     let to = try arguments.integer("to").map { origin + Time.nanoseconds(milliseconds: $0) }
     if let from, let to, to <= from { throw UsageError("--to must be after --from", usage: arguments.usage) }
-    return TimelineModel(events: events, dropped: dropped, from: from, to: to)
+    return TimelineModel(events: events, dropped: dropped, from: from, to: to, recordedUntil: events.isEmpty ? nil : until)
 }
 
 private let rangeFlags = [
@@ -61,24 +78,34 @@ private let rangeFlags = [
 
 package struct TimelineShow: Command {
     package let spec = CommandSpec("show", summary: "the timeline as a chart in the terminal",
-                           flags: [FlagSpec("width", value: .integer, valueName: "W", help: "columns of the chart (default 60)")] + rangeFlags,
-                           examples: ["timeline", "timeline --width 100 --from 0 --to 50"])
+                           flags: [FlagSpec("width", value: .integer, valueName: "W", help: "columns of the chart (default: what the terminal has room for, else 60)")] + rangeFlags,
+                           examples: ["timeline", "timeline --width 100 --from 0 --to 50"],
+                           discussion: "Rows are threads (tid) and processes (pid). Percentages are of the time each was alive within the span.")
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let model = try timelineModel(arguments, context)
-        let width = try arguments.integer("width", default: 60, range: 10...400)
-        let chart = TimelineRenderer(width: width).spans(model)
+        let width: Int
+        if arguments.has("width") {
+            width = try arguments.integer("width", default: 60, range: 10...400)
+        } else if let columns = context.session.settings.terminalColumns {
+            width = TimelineRenderer.chartWidth(fitting: columns, model)
+        } else {
+            width = 60
+        }
+        let chart = TimelineRenderer(width: width, columns: context.session.settings.terminalColumns).spans(model)
         var rows: [[Value]] = []
         for row in model.rows {
             let alive = Double(max(1, row.aliveTime))
-            rows.append([.string(row.actor), .int(Int(row.threadID)),
+            rows.append([.string(row.actor), row.processID == nil ? .int(Int(row.threadID)) : .null,
+                         row.processID.map { .int(Int($0)) } ?? .null,
                          .quantity(Double(row.time(in: .running)) * 100 / alive, .percent),
                          .quantity(Double(row.time(in: .waitingGIL)) * 100 / alive, .percent),
                          .quantity(Double(row.time(in: .waitingLock)) * 100 / alive, .percent),
                          .quantity(Double(row.time(in: .sleeping)) * 100 / alive, .percent)])
         }
-        let table = Table(columns: ["actor", "tid", "running_pct", "gil_wait_pct", "lock_wait_pct", "sleeping_pct"], rows: rows,
-                          summary: Record([("span_ms", .ms(model.to - model.from)), ("dropped", .int(model.dropped))]))
+        let table = Table(columns: ["actor", "tid", "pid", "running_pct", "gil_wait_pct", "lock_wait_pct", "sleeping_pct"], rows: rows,
+                          summary: Record([("span_ms", .ms(model.to - model.from)), ("from_ms", .ms(model.from - model.origin)),
+                                           ("dropped", .int(model.dropped))]))
         return .group([.styled(chart), .table(table)])
     }
 }
@@ -113,13 +140,17 @@ package struct TimelineExport: Command {
             rows = model.rows.count
         }
         let text = file.hasSuffix(".svg") ? svg : ChartExport.html(title: title, svg: svg)
+        try context.session.sandbox?.charge(writing: text.utf8.count)
         do { try Files.writeAtomically(path, text) } catch { throw CommandError("\(error)") }
+        // This record is about the file: a second export (--last) still charts the result before it.
+        context.keepsLastResult = true
         return .record(Record(title: "exported", [("file", .string(path)), ("rows", .int(rows)), ("bytes", .bytes(Int64(text.utf8.count)))]))
     }
 }
 
-/// Bars from a result: a table's first text column as labels and its first numeric column as values,
-/// or a record's numeric fields.
+/// Bars from a result: a table's first text column as labels and its time column as values (the first column of
+/// durations, else the first numeric column), or a record's durations (else its numeric fields) — so `par compare`
+/// charts `wall_ms`, not `workers`, and `bench` its min, median, mean and max, not its run counts.
 package struct BarChart {
     package var title: String
     package var labels: [String]
@@ -132,17 +163,27 @@ package struct BarChart {
         case .table(let table):
             guard !table.rows.isEmpty else { return nil }
             let labelColumn = table.columns.indices.first { c in table.rows.allSatisfy { if case .string = $0[c] { return true } else { return false } } }
-            guard let valueColumn = table.columns.indices.first(where: { c in table.rows.allSatisfy { $0[c].number != nil } }) else { return nil }
+            let numeric = table.columns.indices.filter { c in table.rows.allSatisfy { c < $0.count && $0[c].number != nil } }
+            guard let valueColumn = numeric.first(where: { c in table.rows.allSatisfy { isDuration($0[c]) } }) ?? numeric.first else { return nil }
             let labels = table.rows.enumerated().map { i, row in labelColumn.map { HumanRenderer(color: false).cell(row[$0]) } ?? "row \(i + 1)" }
             return BarChart(title: (table.title ?? "result") + ": " + table.columns[valueColumn], labels: labels,
                             values: table.rows.map { $0[valueColumn].number ?? 0 }, unit: unit(of: table.rows[0][valueColumn]))
         case .record(let record):
-            let numeric = record.fields.filter { $0.1.number != nil }
-            guard !numeric.isEmpty else { return nil }
-            return BarChart(title: record.title ?? "result", labels: numeric.map(\.0), values: numeric.map { $0.1.number ?? 0 },
-                            unit: unit(of: numeric[0].1))
+            var chosen = record.fields.filter { isDuration($0.1) }
+            if chosen.isEmpty { chosen = record.fields.filter { $0.1.number != nil } }
+            // One unit on one axis: the fields in the first one's unit.
+            if let first = chosen.first { chosen = chosen.filter { unit(of: $0.1) == unit(of: first.1) } }
+            guard !chosen.isEmpty else { return nil }
+            return BarChart(title: record.title ?? "result", labels: chosen.map(\.0), values: chosen.map { $0.1.number ?? 0 },
+                            unit: unit(of: chosen[0].1))
         default: return nil
         }
+    }
+
+    /// A quantity of time (ms, µs, ns, s).
+    package static func isDuration(_ value: Value) -> Bool {
+        guard case .quantity(_, let u) = value else { return false }
+        return [.nanoseconds, .microseconds, .milliseconds, .seconds].contains(u)
     }
 
     package static func unit(of value: Value) -> String {
