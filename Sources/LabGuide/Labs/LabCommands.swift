@@ -217,6 +217,11 @@ package struct LabCheck: Command {
                 lines.append(lab.language.strings.noChecks(step.commands.map(\.text).joined(separator: "; ")))
             }
             for (i, group) in step.checkGroups.enumerated() {
+                // A block that held stays passed: it is not judged again on a later command's result.
+                if s.passedGroups.contains(i) {
+                    lines += group.checks.map { "✓ " + $0.text }
+                    continue
+                }
                 let results = group.checks.map { CheckOutcome.evaluate($0, against: s.last.fields) }
                 lines += results.map(\.rendered)
                 if results.allSatisfy(\.passed) { s.passedGroups.insert(i) }
