@@ -280,7 +280,7 @@ extension String {
             let outcome = session.execute(line)
             var text = outcome.failure?.message ?? outcome.text
             // Code and commands inside the lab's prose are styled as code: what is left is the prose itself.
-            if case .styled(let spans) = outcome.result { text = spans.filter { $0.style != "36" }.plainText }
+            if case .prose(let spans) = outcome.result { text = spans.filter { $0.style != "36" }.plainText }
             // A record's field names stay English: its title and its text values are what the guide says.
             if case .record(let record) = outcome.result {
                 text = ([record.title ?? ""] + record.fields.compactMap { if case .string(let v) = $0.1 { return v } else { return nil } })
@@ -396,5 +396,20 @@ extension String {
         #expect(try Files.readText(name) == "x = 2\n")
         #expect(session.execute("py --file \(name)").succeeded)
         #expect(session.execute("py x").notes.contains { $0.text.contains("Step 1 done") })
+    }
+}
+
+/// A lab's prose wraps at the terminal's width with its styles, and JSON sees its plain text.
+@Suite struct ProseRenderingTests {
+    @Test func proseWrapsAtSpacesAndKeepsItsStyles() {
+        let spans = LabProse.spans("Call `next it` to pull one value from the iterator named it.\n- a list item that is long enough to wrap")
+        let shown = HumanRenderer(color: false, width: 24).render(.prose(spans)).split(separator: "\n").map(String.init)
+        #expect(shown.allSatisfy { Format.width($0) <= 24 }, "\(shown)")
+        #expect(shown.joined(separator: " ").split(separator: " ") == spans.plainText.split(whereSeparator: { $0 == " " || $0 == "\n" }))
+        // A list item's continuation lines start under its text.
+        #expect(shown.contains { $0.hasPrefix("  • a list") } && shown.last?.hasPrefix("    ") == true, "\(shown)")
+        let coloured = HumanRenderer(color: true, width: 24).render(.prose(spans))
+        #expect(coloured.contains("\u{1B}[36mnext\u{1B}[0m \u{1B}[36mit\u{1B}[0m") || coloured.contains("\u{1B}[36mnext"), "\(coloured)")
+        #expect(JSONRenderer.render(.prose(spans)).contains("\"type\":\"text\""))
     }
 }

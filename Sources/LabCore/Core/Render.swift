@@ -57,6 +57,7 @@ public struct HumanRenderer: Sendable {
         case .text(let text):
             if !text.isEmpty { sink.add(text: text) }
         case .styled(let spans): emit(spans, into: &sink)
+        case .prose(let spans): emit(wrapping: spans, into: &sink)
         case .record(let record): emit(record, into: &sink)
         case .table(let table): emit(table, into: &sink)
         case .group(let results): for part in results { emit(part, into: &sink) }
@@ -112,6 +113,60 @@ public struct HumanRenderer: Sendable {
             }
         }
         flush()
+    }
+
+    /// Styled text that wraps at spaces, as `.text` does: each line breaks before a word that would pass the width,
+    /// and a continuation line starts under the text of a list item (`  • `) or a line's leading spaces.
+    private func emit(wrapping spans: [StyledSpan], into sink: inout LineSink) {
+        // Lines of (text, style) words and the spaces between them.
+        var lines: [[(text: String, style: String?)]] = [[]]
+        for span in spans {
+            for (i, piece) in span.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if i > 0 { lines.append([]) }
+                if !piece.isEmpty { lines[lines.count - 1].append((String(piece).escapingControlCharacters(), span.style)) }
+            }
+        }
+        for parts in lines {
+            let plain = parts.map(\.text).joined()
+            guard let width, Format.width(plain) > width else {
+                sink.add(laidOut: parts.map { p in p.style.map { style(p.text, $0) } ?? p.text }.joined())
+                continue
+            }
+            let bullet = plain.prefix { $0 == " " }.count + (plain.drop { $0 == " " }.hasPrefix("• ") ? 2 : 0)
+            let hang = min(bullet, width / 2)
+            // Words with their style; a space starts a new word.
+            var words: [(text: String, style: String?, spaceBefore: Bool)] = []
+            var pendingSpace = false
+            for part in parts {
+                var current = ""
+                func close() {
+                    if !current.isEmpty { words.append((current, part.style, pendingSpace)); pendingSpace = false }
+                    current = ""
+                }
+                for ch in part.text {
+                    if ch == " " { close(); pendingSpace = true } else { current.append(ch) }
+                }
+                close()
+            }
+            var line = String(repeating: " ", count: plain.prefix { $0 == " " }.count)
+            var used = line.count
+            var fresh = true
+            for word in words {
+                let w = Format.width(word.text)
+                let gap = word.spaceBefore && !fresh ? 1 : 0
+                if !fresh && used + gap + w > width {
+                    sink.add(laidOut: line)
+                    line = String(repeating: " ", count: hang)
+                    used = hang
+                    fresh = true
+                }
+                if word.spaceBefore && !fresh { line += " "; used += 1 }
+                line += word.style.map { style(word.text, $0) } ?? word.text
+                used += w
+                fresh = false
+            }
+            sink.add(laidOut: line)
+        }
     }
 
     private func emit(_ record: Record, into sink: inout LineSink) {
@@ -251,6 +306,7 @@ public enum JSONRenderer {
         case .text(let text): return "{\"type\":\"text\",\"text\":\(string(text))}"
         // A drawing (the timeline chart) is a rendering of figures the result carries beside it: no glyphs in JSON.
         case .styled: return "{\"type\":\"chart\"}"
+        case .prose(let spans): return "{\"type\":\"text\",\"text\":\(string(spans.plainText))}"
         case .record(let record):
             return "{\"type\":\"record\"" + titlePart(record.title) + ",\"fields\":" + object(record) + "}"
         case .table(let table):

@@ -151,6 +151,9 @@ public enum LabResult: Sendable, Equatable {
     case text(String)
     /// Text in colours (drawn when colour is on); otherwise the same as `.text`.
     case styled([StyledSpan])
+    /// Text in styles that wraps at the width like `.text` (a lab's Markdown prose, shown with its code and bold);
+    /// JSON, CSV and checks see the plain text.
+    case prose([StyledSpan])
     case record(Record)
     case table(Table)
     /// Several results in order (e.g. `time CMD`: the command's result, then the timing); fields are the last one's.
@@ -161,7 +164,7 @@ public enum LabResult: Sendable, Equatable {
         switch self {
         case .nothing: return Record()
         case .text(let text): return Record([("text", .string(text))])
-        case .styled(let spans): return Record([("text", .string(spans.plainText))])
+        case .styled(let spans), .prose(let spans): return Record([("text", .string(spans.plainText))])
         case .record(let record): return record
         case .table(let table):
             var record = Record([("rows", .list(table.rows.indices.map { .record(table.record(at: $0)) })),

@@ -79,7 +79,7 @@ package struct LabStart: Command {
             if !lab.introduction.isEmpty { spans += [StyledSpan("\n")] + LabProse.spans(lab.introduction) }
             if !objects.isEmpty { spans.append(StyledSpan("\n\n" + objects.joined(separator: "\n"))) }
             spans += [StyledSpan("\n\n")] + LabGuide.enter(step, &s, session: session)
-            return .styled(LabProse.merged(spans))
+            return .prose(LabProse.merged(spans))
         }
     }
 }
@@ -94,7 +94,7 @@ package func moveStep(_ context: Context, _ target: (Int, Int) -> Int) throws ->
         guard next >= 0 && next < lab.steps.count else {
             throw CommandError(next < 0 ? strings.firstStep : strings.lastStep(lab.id))
         }
-        return .styled(LabGuide.enter(next, &s, session: context.session))
+        return .prose(LabGuide.enter(next, &s, session: context.session))
     }
 }
 
@@ -107,8 +107,8 @@ package struct LabNext: Command {
             s.lab.map { s.step + 1 < $0.steps.count } == true ? LabGuide.missing(s) : nil
         }
         let moved = try moveStep(context) { current, _ in current + 1 }
-        guard let missing, case .styled(let spans) = moved else { return moved }
-        return .styled([StyledSpan(missing + "\n\n")] + spans)
+        guard let missing, case .prose(let spans) = moved else { return moved }
+        return .prose([StyledSpan(missing + "\n\n")] + spans)
     }
 }
 
@@ -158,7 +158,7 @@ package struct LabHint: Command {
             s.hintsShown = min(s.hintsShown + 1, hints.count)
             var text = hints.prefix(s.hintsShown).joined(separator: "\n\n")
             if s.hintsShown < hints.count { text += "\n\n" + lab.language.strings.moreHints(s.hintsShown, hints.count) }
-            return .styled(LabProse.spans(text))
+            return .prose(LabProse.spans(text))
         }
     }
 }
