@@ -6,7 +6,8 @@ import TestSupport
 /// Guided labs followed the way a person does, in a real terminal: the learner has objects of their own before
 /// `lab start`, types each line of the lab 2 s after the last one finished (the quick end of a person's pace, so
 /// `make test` stays short), types one command of their own in between where it could hurt most, and moves on
-/// with `lab next`. A right action must never show a ✗, and every step must be done.
+/// with `lab next`. On a fix-it step the person edits the handed-out file into the lab's own fix before running the
+/// step's commands. A right action must never show a ✗, and every step must be done.
 ///
 /// The three labs run at the same time, each in its own tmux session on a thread of its own, so the wall time is
 /// about that of the longest lab. The test itself only awaits them: a test that blocked its thread for minutes
@@ -71,7 +72,9 @@ struct GuidedPaceTests {
             let state = try TemporaryDirectory("pace")
             defer { state.remove() }
             let log = state.file("terminal.log")
-            let shell = try TmuxShell(stateHome: state.path)
+            let work = state.file("work")
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            let shell = try TmuxShell(stateHome: state.path, directory: work)
             defer { shell.close() }
             try shell.start()
             // Everything the terminal shows, scrolled away or not.
@@ -89,6 +92,8 @@ struct GuidedPaceTests {
             try run("lab start \(lab.id)")
             let own = ownCommand[lab.id]
             for (index, commands) in lab.steps.enumerated() {
+                // The learner's edit: the lab's fix in place of the file the guide handed out.
+                for (name, text) in lab.solutions[index] { try text.write(toFile: work + "/" + name, atomically: true, encoding: .utf8) }
                 for (position, command) in commands.enumerated() {
                     try run(command)
                     if let own, own.step == index && own.after == position { try run(own.line) }
@@ -115,19 +120,28 @@ struct GuidedPaceTests {
 struct PacedLab {
     var id = ""
     var steps: [[String]] = []
+    /// Each step's ```solution NAME blocks: the file name and the lab's fix.
+    var solutions: [[(String, String)]] = []
 
     init(_ path: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var inCommands = false
         var inFence = false
+        var solution: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if id.isEmpty, line.hasPrefix("id:") { id = line.dropFirst(3).trimmingCharacters(in: .whitespaces) }
             if line.hasPrefix("```") {
                 inCommands = !inFence && line == "```conclab"
+                solution = !inFence && line.hasPrefix("```solution ") ? String(line.dropFirst(12)) : nil
+                if let solution, !solutions.isEmpty { solutions[solutions.count - 1].append((solution, "")) }
                 inFence.toggle()
                 continue
             }
-            if !inFence && line.hasPrefix("## ") { steps.append([]) }
+            if solution != nil, !solutions.isEmpty, var last = solutions[solutions.count - 1].popLast() {
+                last.1 += line + "\n"
+                solutions[solutions.count - 1].append(last)
+            }
+            if !inFence && line.hasPrefix("## ") { steps.append([]); solutions.append([]) }
             let command = line.trimmingCharacters(in: .whitespaces)
             if inCommands && !command.isEmpty && !command.hasPrefix("#") && !steps.isEmpty { steps[steps.count - 1].append(command) }
         }

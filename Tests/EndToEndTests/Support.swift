@@ -259,16 +259,20 @@ final class TmuxShell {
     private let environment: [String: String]
     /// Where the shell's stderr goes instead of the pane, if anywhere.
     private let standardError: String?
+    let directory: String?
     /// The pane's size.
     let columns: Int
     let rows: Int
 
     /// `stateHome` becomes XDG_STATE_HOME (the history file lives under it) and HOME (so no `.editrc` of the
     /// machine's user is read); `environment` adds variables; `standardError` sends stderr to that file.
-    init(stateHome: String, environment: [String: String] = [:], standardError: String? = nil, columns: Int = 120, rows: Int = 40) throws {
+    /// `directory` is the shell's working folder (where a fix-it step writes its file); by default tmux's own.
+    init(stateHome: String, environment: [String: String] = [:], standardError: String? = nil, columns: Int = 120, rows: Int = 40,
+         directory: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.tmux) else {
             throw SetupError("tmux is not installed at \(Self.tmux)")
         }
+        self.directory = directory
         self.stateHome = stateHome
         self.environment = environment
         self.standardError = standardError
@@ -282,7 +286,8 @@ final class TmuxShell {
         let variables = (["HOME": stateHome, "XDG_STATE_HOME": stateHome].merging(environment) { _, given in given })
             .sorted { $0.key < $1.key }.map { "\($0.key)=\(shellQuote($0.value))" }.joined(separator: " ")
         let command = "exec env -u EDITRC \(variables) \(shellQuote(binary))" + (standardError.map { " 2>" + shellQuote($0) } ?? "")
-        let result = try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), command])
+        let result = try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows)]
+                              + (directory.map { ["-c", $0] } ?? []) + [command])
         guard result.status == 0 else { throw SetupError("tmux new-session failed: \(result)") }
         let facts = lines((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}\n#{socket_path}"]).stdout) ?? "")
         if let first = facts.first, let pid = Int32(first) { shellPIDs.append(pid) }
