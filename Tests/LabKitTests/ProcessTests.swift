@@ -572,7 +572,11 @@ extension ProcessSuites {
             let outcome = session.execute("proc bench -n 2")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
             #expect(field(outcome, "count") == .int(4))
-            for name in ["posix_spawn_ms", "spawn_ms", "forkserver_ms", "thread_ms"] { #expect((field(outcome, name)?.number ?? 0) > 0) }
+            for name in ["posix_spawn", "spawn", "forkserver", "thread"] {
+                let median = field(outcome, name + "_ms")?.number ?? 0
+                let fastest = field(outcome, name + "_min_ms")?.number ?? 0
+                #expect(median > 0 && fastest > 0 && fastest <= median, "\(name): \(fastest) \(median)")
+            }
             #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
             #expect(session.objects.all(kind: .process).isEmpty)
         }
