@@ -127,7 +127,6 @@ extension EndToEnd {
                                       environment: ["CONCLAB_LABS": dir.path, "LANG": "C", "LC_ALL": nil, "LC_MESSAGES": nil]).finish(within: 60)
             #expect(guided.stdout.contains("skipped on this machine: needs 2 cores, this process may use 1"), "\(guided)")
             #expect(!guided.stdout.contains("✗"), "\(guided)")
-            #expect(!guided.stdout.contains("echo two"), "\(guided)")
             #expect(guided.stdout.contains("lab 'probe' complete"), "\(guided)")
         }
 
