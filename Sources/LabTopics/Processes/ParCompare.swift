@@ -377,7 +377,7 @@ package struct ParallelComparison {
             summary.append("\(key)_memory_bytes", .bytes(row.peakMemoryBytes))
             if let startup = row.startup { summary.append("\(key)_startup_ms", .ms(startup.median)) }
         }
-        let table = Table(title: "\(job.description), \(size) a job, \(workers) at a time, median of \(rounds) round\(rounds == 1 ? "" : "s")",
+        let table = Table(title: "\(jobTitle), \(workers) at a time, median of \(rounds) round\(rounds == 1 ? "" : "s")",
                           columns: ["mode", "workers", "wall_ms", "min_ms", "max_ms", "cpu_ms", "cpu_use", "speedup", "others", "idle", "memory_bytes"],
                           rows: tableRows, summary: summary)
         var lines: [String] = []
@@ -424,18 +424,19 @@ package struct ParallelComparison {
         return wall > 0 ? Double(total) / Double(wall) : nil
     }
 
+    /// The job and its size, once when the size is the job's own words (`spin 100`).
+    private var jobTitle: String { size == job.description ? job.description : "\(job.description), \(size) a job" }
+
     /// Median wall time as horizontal bars (shorter is faster), drawn by the renderer to the terminal's width, with
-    /// each row's spread, speed-up, and where the cores went meanwhile: to the row, to other programs, or nowhere
-    /// (idle). JSON sees only the figures.
+    /// each row's spread and speed-up (the table below says where the cores went). JSON sees only the figures.
     private func chart(_ rows: [Row], speedup: (Row) -> Double) -> Table {
-        Table(title: "par compare \(job.description), \(size) a job, \(workers) workers, \(cpus.cores) cores, "
+        Table(title: "par compare \(jobTitle), \(workers) workers, \(cpus.cores) cores, "
                   + "\(rounds) round\(rounds == 1 ? "" : "s"): median wall time (shorter is faster)",
-              columns: ["mode", "wall_ms", "spread", "speedup", "cores_used", "others", "idle"],
+              columns: ["mode", "wall_ms", "spread", "speedup"],
               rows: rows.map { row in
                   [.string(row.mode.name), .ms(row.wall.median),
                    .string(rounds > 1 ? Format.duration(nanoseconds: Double(row.wall.min)) + "–" + Format.duration(nanoseconds: Double(row.wall.max)) : "-"),
-                   .string(Format.fixed(speedup(row), 2) + "x"), .string(Format.fixed(row.cpuUse, 2)),
-                   .string(row.othersCores.map { Format.fixed($0, 2) } ?? "-"), .string(row.idleCores.map { Format.fixed($0, 2) } ?? "-")]
+                   .string(Format.fixed(speedup(row), 2) + "x")]
               },
               bars: Bars(column: "wall_ms", after: "mode"))
     }
