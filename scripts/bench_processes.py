@@ -7,7 +7,8 @@ fork server (to its first message). python3 times `multiprocessing` with the `sp
 `Process(target=os.getpid).start(); join()`, in this same run. Then `par compare` runs a CPU-bound job
 (spin: a fixed amount of CPU time) sequentially, in 2 threads and in 2 processes, and `par compare --py`
 runs a Python loop in a function the same ways plus on threads with and without the GIL (three runs, the
-median of each speed-up). Nothing here asserts a time: the targets are printed next to the figures.
+median of each speed-up; each run itself sizes its job to about 300 ms and measures every row three times,
+taking turns). Nothing here asserts a time: the targets are printed next to the figures.
 
     python3 scripts/bench_processes.py .build/release/conclab
 
@@ -85,6 +86,10 @@ def run(conclab_bin):
         (f"par compare --py: {WORKERS} threads with the GIL speed-up (target <= 1.1)", py_median("threads_gil_speedup"), "x"),
         (f"par compare --py: {WORKERS} threads without the GIL speed-up (target >= 1.7)", py_median("threads_no_gil_speedup"), "x"),
         (f"par compare --py: {WORKERS} processes speed-up (target >= 1.8)", py_median("processes_speedup"), "x"),
+        ("par compare --py: cores kept busy, threads with the GIL (median; target <= 1.1)", py_median("threads_gil_cpu_use"), ""),
+        ("par compare --py: cores kept busy, processes (median; target >= 1.8)", py_median("processes_cpu_use"), ""),
+        ("par compare --py: worker start-up, start request to its job running (median)", py_median("processes_startup_ms"), "ms"),
+        ("par compare --py: other programs' cores meanwhile (median)", py_median("other_programs_cores"), ""),
         ("par compare --py: speed-ups of each run (GIL / no GIL / processes)",
          "  ".join(f"{p['threads_gil_speedup']:.2f}/{p['threads_no_gil_speedup']:.2f}/{p['processes_speedup']:.2f}" for p in py), ""),
     ]

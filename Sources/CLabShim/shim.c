@@ -16,6 +16,10 @@ pid_t conclab_gettid(void) { return (pid_t)syscall(SYS_gettid); }
 
 int conclab_pipe2_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
+int conclab_sched_getaffinity(unsigned char *mask, size_t size) {
+    return sched_getaffinity(0, size, (cpu_set_t *)mask);
+}
+
 int conclab_set_thread_name(const char *name) {
     char buf[16];
     strncpy(buf, name, 15);

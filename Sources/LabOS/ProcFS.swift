@@ -136,7 +136,7 @@ public enum ProcFS {
 
     public static var ticksPerSecond: Int64 { Int64(sysconf(Int32(_SC_CLK_TCK))) }
 
-    /// The whole machine's CPU time so far, from the `cpu` line of /proc/stat, in clock ticks: `busy` is every
+    /// CPU time so far, of the whole machine or of some CPUs, from /proc/stat, in clock ticks: `busy` is every
     /// column but idle and iowait (and the guest columns, which user already counts).
     public struct MachineCPU: Sendable, Equatable {
         public var busyTicks: Int64
@@ -147,19 +147,35 @@ public enum ProcFS {
         }
     }
 
-    public static func parseMachineCPU(_ text: String) -> MachineCPU? {
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
-        let numbers = line.split(separator: " ").dropFirst().compactMap { Int64($0) }
-        guard numbers.count >= 4 else { return nil }
-        // user nice system idle iowait irq softirq steal [guest guest_nice]
-        let counted = Array(numbers.prefix(8))
-        let total = counted.reduce(0, +)
-        let idle = counted[3] + (counted.count > 4 ? counted[4] : 0)
-        return MachineCPU(busyTicks: total - idle, totalTicks: total)
+    /// The `cpu` line of /proc/stat (all CPUs) or, given `cpus`, the sum of the `cpuN` lines of those CPUs (the
+    /// ones this process may use); nil when a line is missing or malformed.
+    public static func parseMachineCPU(_ text: String, cpus: Set<Int>? = nil) -> MachineCPU? {
+        var sum = MachineCPU(busyTicks: 0, totalTicks: 0)
+        var found = 0
+        for line in text.split(separator: "\n") where line.hasPrefix("cpu") {
+            let words = line.split(separator: " ")
+            guard let name = words.first else { continue }
+            if let cpus {
+                guard let number = Int(name.dropFirst(3)), cpus.contains(number) else { continue }
+            } else if name != "cpu" {
+                continue
+            }
+            let numbers = words.dropFirst().compactMap { Int64($0) }
+            guard numbers.count >= 4 else { return nil }
+            // user nice system idle iowait irq softirq steal [guest guest_nice]
+            let counted = Array(numbers.prefix(8))
+            let total = counted.reduce(0, +)
+            let idle = counted[3] + (counted.count > 4 ? counted[4] : 0)
+            sum.busyTicks += total - idle
+            sum.totalTicks += total
+            found += 1
+        }
+        guard found == (cpus?.count ?? 1) else { return nil }
+        return sum
     }
 
-    public static func machineCPU(root: String = defaultRoot) -> MachineCPU? {
-        (try? readFile(root + "/stat")).flatMap(parseMachineCPU)
+    public static func machineCPU(cpus: Set<Int>? = nil, root: String = defaultRoot) -> MachineCPU? {
+        (try? readFile(root + "/stat")).flatMap { parseMachineCPU($0, cpus: cpus) }
     }
 
     /// Where the running program was started from: what `/proc/self/exe` links to.

@@ -16,26 +16,47 @@ package struct SnippetParallelJob: ParallelJob {
     package let source: String
     /// Who hears the threads' start, end and GIL events (the timeline, `trace par compare --py …`), if anyone.
     package let observer: (any PyEventObserver)?
+    /// How many times one job runs the snippet (`par compare` sizes a job by time: a short snippet runs several
+    /// times per job, so every row lasts long enough to measure).
+    package let times: Int
 
     /// A worker gets the snippet as one argument: argv strings are limited (128 KiB each on Linux), so are snippets.
     package static let maximumLength = 64 * 1024
 
     /// Checks the snippet (length, no NUL, compiles) so a mistake is reported once, before anything runs.
-    package init(snippet: String, observer: (any PyEventObserver)? = nil) throws {
+    package init(snippet: String, observer: (any PyEventObserver)? = nil, times: Int = 1) throws {
         guard snippet.utf8.count <= Self.maximumLength else {
             throw CommandError("the snippet is \(snippet.utf8.count) bytes; at most \(Self.maximumLength) can be given to a worker process")
         }
         guard !snippet.utf8.contains(0) else { throw CommandError("the snippet contains a NUL byte") }
         guard !snippet.trimmed().isEmpty else { throw CommandError("the snippet is empty: give some Python, e.g. --py 'print(1)'") }
+        let once = SnippetText.expandingNewlines(snippet)
+        do { _ = try PyRuntime().compile(once) } catch { throw CommandError(error.description) }
         self.snippet = snippet
         self.observer = observer
-        self.source = SnippetText.expandingNewlines(snippet)
-        do { _ = try PyRuntime().compile(source) } catch { throw CommandError(error.description) }
+        self.times = max(1, times)
+        self.source = Self.repeated(once, times: self.times)
+        guard source.utf8.count <= Self.maximumLength else {
+            throw CommandError("the snippet repeated \(times) times is \(source.utf8.count) bytes; at most \(Self.maximumLength) can be given to a worker process")
+        }
+    }
+
+    /// The snippet as the body of a loop that runs it `times` times in the same interpreter, as running it again
+    /// would (its globals are module globals either way). One time: the snippet unchanged.
+    package static func repeated(_ source: String, times: Int) -> String {
+        guard times > 1 else { return source }
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = lines.contains { $0.hasPrefix("\t") } ? "\t" : "    "
+        let body = lines.map { $0.allSatisfy { $0 == " " || $0 == "\t" } ? "" : indent + $0 }
+        // `pass` closes whatever block the snippet ends in and keeps a body of comments alone valid.
+        return (["for _conclab_run in range(\(times)):"] + body + [indent + "pass"]).joined(separator: "\n")
     }
 
     package var description: String { "py: " + Self.shortText(snippet) }
     package var threadModes: [ThreadMode] { [.gil, .noGIL] }
-    package var workerWords: [String] { [WorkerWords.snippet, snippet] }
+    /// A worker gets the snippet as typed, or the loop around it when a job runs it several times (already expanded:
+    /// expanding `\n` again changes nothing outside string literals, and inside them nothing is expanded).
+    package var workerWords: [String] { [WorkerWords.snippet, times > 1 ? source : snippet] }
 
     /// A snippet on one line for tables: `def work():\n    i = 0…` cut after 40 characters.
     package static func shortText(_ snippet: String) -> String {
@@ -59,20 +80,35 @@ package struct SnippetParallelJob: ParallelJob {
         do { return try runtime.compile(source) } catch { throw CommandError(error.description) }
     }
 
-    package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+    package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws -> Int64 {
         let runtime = Self.runtime(gil: true, observer: observer)
         let code = try compiled(in: runtime)
+        var cpu: Int64 = 0
         for done in 0..<count {
             observer?.report(.threadStarted, thread: "sequential")
             let outcome = runtime.runHere(code, name: "sequential", cancellation: cancellation)
             observer?.report(.threadEnded(error: nil), thread: "sequential")
             if cancellation.isCancelled { throw JobStopped() }
             if let error = outcome.errorSummary ?? outcome.error { throw CommandError("run \(done + 1): \(error)") }
+            cpu += outcome.cpuNanoseconds
             progress(done + 1)
         }
+        return cpu
     }
 
-    package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+    /// Runs the snippet once, as typed, in an interpreter of its own on the calling thread: how long it takes, in
+    /// nanoseconds of wall time (what `par compare` sizes its jobs by).
+    package func timeOnce(cancellation: Cancellation) throws -> Int64 {
+        let runtime = Self.runtime(gil: true)
+        let code: CodeObject
+        do { code = try runtime.compile(SnippetText.expandingNewlines(snippet)) } catch { throw CommandError(error.description) }
+        let outcome = runtime.runHere(code, name: "calibration", cancellation: cancellation)
+        if cancellation.isCancelled { throw JobStopped() }
+        if let error = outcome.errorSummary ?? outcome.error { throw CommandError(error) }
+        return outcome.wallNanoseconds
+    }
+
+    package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws -> Int64 {
         let withGIL = mode != .noGIL
         let runtime = Self.runtime(gil: withGIL, observer: observer)
         let code = try compiled(in: runtime)
@@ -85,6 +121,7 @@ package struct SnippetParallelJob: ParallelJob {
         if let failed = team.threads.first(where: { $0.error != nil }) {
             throw CommandError("\(failed.threadName): \(failed.errorSummary ?? failed.error ?? "failed")")
         }
+        return team.threads.reduce(0) { $0 + $1.cpuNanoseconds }
     }
 
     /// In a worker process: runs the snippet once in an interpreter of the worker's own. The result is what the

@@ -92,7 +92,7 @@ extension EndToEnd {
             _ = try dir.write("en/01-probe.md", labFile(body))
             let plain = try runConclab(["replay", dir.file("en")])
             #expect(plain.status == 0, "\(plain)")
-            #expect(plain.stdout.contains("– step 2 skipped: needs 9999 cores, this machine has "), "\(plain)")
+            #expect(plain.stdout.contains("– step 2 skipped: needs 9999 cores, this process may use "), "\(plain)")
             #expect(!plain.stdout.contains("sleep nonsense"), "\(plain)")
             #expect(plain.stdout.contains("✓ probe (en): 1 checks passed, 1 step skipped"), "\(plain)")
             let json = try runConclab(["replay", "--json", dir.file("en")])
@@ -103,6 +103,31 @@ extension EndToEnd {
             #expect(report?["skipped_steps"] as? Int == 1)
             let steps = report?["steps"] as? [[String: Any]]
             #expect(steps?.map { $0["skipped"] as? Bool } == [false, true])
+        }
+
+        /// `taskset -c 0` leaves the machine's CPUs online but lets conclab use one: a two-core step is skipped with
+        /// that reason, in replay and in a guided session, and the one-core steps still run.
+        @Test("under taskset -c 0 a step needing two cores is skipped with its reason, in replay and in a guided lab")
+        func twoCoreStepSkippedUnderAffinity() throws {
+            let taskset = "/usr/bin/taskset"
+            guard FileManager.default.isExecutableFile(atPath: taskset), System.numberOfCPUs >= 2 else { return }
+            let dir = try TemporaryDirectory("affinity")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            let body = "## One core\n```conclab\necho 5\n```\n```check\ntext == \"5\"\n```\n"
+                + "## Two cores\n```requires\ncores: 2\n```\n```conclab\necho two\n```\n```check\ntext == \"never\"\n```\n"
+                + "## One again\n```conclab\necho 7\n```\n```check\ntext == \"7\"\n```\n"
+            _ = try dir.write("en/01-probe.md", labFile(body))
+            let replay = try Launched(executable: taskset, arguments: ["-c", "0", try Conclab.binary(), "replay", dir.file("en")]).finish(within: 60)
+            #expect(replay.status == 0, "\(replay)")
+            #expect(replay.stdout.contains("– step 2 skipped: needs 2 cores, this process may use 1"), "\(replay)")
+            #expect(replay.stdout.contains("✓ probe (en): 2 checks passed, 1 step skipped"), "\(replay)")
+            let guided = try Launched(executable: taskset, arguments: ["-c", "0", try Conclab.binary(), "--keep-going"],
+                                      stdin: "lab start probe\necho 5\nlab next\nlab next\necho 7\nlab status\n",
+                                      environment: ["CONCLAB_LABS": dir.path, "LANG": "C", "LC_ALL": nil, "LC_MESSAGES": nil]).finish(within: 60)
+            #expect(guided.stdout.contains("skipped on this machine: needs 2 cores, this process may use 1"), "\(guided)")
+            #expect(!guided.stdout.contains("✗"), "\(guided)")
+            #expect(guided.stdout.contains("lab 'probe' complete"), "\(guided)")
         }
 
         @Test("lint reports file:line: reason for malformed labs and untwinned files")

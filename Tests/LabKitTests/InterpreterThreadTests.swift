@@ -159,6 +159,22 @@ struct InterpreterCommandTests {
         #expect(session.execute("py x").failure != nil)
     }
 
+    /// `--repeat K` stops at the first run with any problem; `--until freed` only at one where an object was freed
+    /// while referenced or used after it was freed, so a run with another problem does not end it.
+    @Test func repeatStopsAtTheKindOfProblemAskedFor() {
+        let session = Session()
+        let anyProblem = session.execute("py --threads 2 --repeat 3 'raise ValueError(1)'")
+        #expect(anyProblem.result.fields["runs"] == .int(1), "\(anyProblem.result)")
+        let untilFreed = session.execute("py --threads 2 --repeat 3 --until freed 'raise ValueError(1)'")
+        #expect(untilFreed.result.fields["runs"] == .int(3), "\(untilFreed.result)")
+        #expect(untilFreed.result.fields["errors"] == .int(2))
+        #expect(session.execute("py --threads 2 --until freed 'x = 1'").failure?.message == "--until goes with --repeat K")
+        #expect(PyCommand.freedWhileInUse(Record([("freed_while_referenced", .int(1)), ("use_after_free", .int(0))])))
+        #expect(PyCommand.freedWhileInUse(Record([("freed_while_referenced", .int(0)), ("use_after_free", .int(7))])))
+        #expect(!PyCommand.freedWhileInUse(Record([("freed_while_referenced", .int(0)), ("use_after_free", .int(0)), ("count_too_high", .int(1))])))
+        #expect(!PyCommand.freedWhileInUse(Record([("refcount_errors", .null)])))
+    }
+
     @Test func gilCommands() {
         let session = Session()
         #expect(session.execute("gil off").result.fields["gil"] == .string("off"))

@@ -14,7 +14,7 @@ private func labText(_ body: String, id: String = "t") -> String {
 /// More cores than any machine running the tests has: the requirement is unmet everywhere.
 private let unmet = "```requires\ncores: 9999\n```\n"
 
-private var needs9999: String { "needs 9999 cores, this machine has \(System.numberOfCPUs)" }
+private var needs9999: String { "needs 9999 cores, this process may use \(System.usableCPUs.cores)" }
 
 @Suite("Step requirements: parsing")
 struct LabStepRequirementParsingTests {
@@ -77,7 +77,7 @@ struct LabStepRequirementParsingTests {
         #expect(LabCatalog.unmetRequirement([.cores(1)]) == nil)
         #expect(LabCatalog.unmetRequirement([.cores(1), .cores(9999)]) == needs9999)
         #expect(LabCatalog.unmetRequirement([.program("conclab-no-such-program")]) == "needs conclab-no-such-program, which is not on PATH")
-        #expect(LabCatalog.unmetRequirement([.cores(9999)], language: .ru) == "нужно ядер: 9999, на этой машине: \(System.numberOfCPUs)")
+        #expect(LabCatalog.unmetRequirement([.cores(9999)], language: .ru) == "нужно ядер: 9999, а этому процессу доступно: \(System.usableCPUs.cores)")
     }
 }
 

@@ -26,6 +26,7 @@ private func field(_ outcome: Outcome, _ name: String) -> Value? { outcome.resul
         .hello(pid: 7, startMethod: .forkserver),
         .done(.init(outcome: "completed", result: "sha256 abc", cpuNanoseconds: 1_500_000, maxRSSBytes: 9_000_000)),
         .done(.init(outcome: "stopped", result: nil, cpuNanoseconds: 0, maxRSSBytes: 0)),
+        .done(.init(outcome: "completed", result: nil, cpuNanoseconds: 3, maxRSSBytes: 4, taskStartedAt: 123_456_789)),
         .failure("unknown workload 'x'"),
     ])
     func workerMessagesRoundTrip(message: WorkerMessage) throws {
@@ -50,6 +51,8 @@ private func field(_ outcome: Outcome, _ name: String) -> Value? { outcome.resul
         Frame(kind: 1, fields: ["-4", "spawn"]),
         Frame(kind: 2, fields: ["exploded", "", "1", "2"]),
         Frame(kind: 2, fields: ["completed", "", "x", "2"]),
+        Frame(kind: 2, fields: ["completed", "", "1", "2", "soon"]),
+        Frame(kind: 2, fields: ["completed", "", "1", "2", "-5"]),
         Frame(kind: 3, fields: ["a", "b"]),
         Frame(kind: 77),
     ])
@@ -102,10 +105,44 @@ struct ProcessJobTests {
 
     @Test func threadsRunEveryJobAndReportProgress() throws {
         let calls = Mutex<[Int]>([])
-        try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: .native, progress: { done in
+        let cpu = try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: .native, progress: { done in
             calls.withLock { $0.append(done) }
         }, cancellation: Cancellation())
         #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
+        // spin burns CPU time on each thread's own clock: three jobs are at least 15 ms of it, whatever the wall time.
+        #expect(cpu >= 15_000_000)
+        #expect(try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation()) >= 10_000_000)
+    }
+
+    /// A job sized by time: the fastest run of a unit counts, and the count is capped.
+    @Test(arguments: [([40], 300, 8, 3), ([500], 300, 1, 2), ([200, 100], 300, 3, 2), ([0], 300, 1_000, 1_000),
+                      ([400, 50, 60], 300, 6, 2), ([1_000], 300, 1, 1)])
+    func unitsPerJobFillTheTarget(times: [Int64], targetMilliseconds: Int64, units: Int, runs: Int) throws {
+        var calls = 0
+        let count = try ParCompare.unitsPerJob(target: targetMilliseconds * 1_000_000, limit: 1_000, cancellation: Cancellation()) {
+            defer { calls += 1 }
+            return times[min(calls, times.count - 1)] * 1_000_000
+        }
+        #expect(count == units)
+        // Twice unless the first run took over twice the target, then while the runs add up to under a third of it.
+        #expect(calls == runs)
+        let cancelled = Cancellation()
+        cancelled.cancel()
+        #expect(throws: Cancelled.self) { try ParCompare.unitsPerJob(target: 1, limit: 1, cancellation: cancelled) { 1 } }
+    }
+
+    /// A job that runs a snippet K times is the snippet in a loop, in a worker as in the shell.
+    @Test func aSnippetRepeatedIsALoopAroundIt() throws {
+        #expect(SnippetParallelJob.repeated("x = 1", times: 1) == "x = 1")
+        #expect(SnippetParallelJob.repeated("def f():\n    return 2\n\nprint(f())", times: 3)
+                == "for _conclab_run in range(3):\n    def f():\n        return 2\n\n    print(f())\n    pass")
+        #expect(SnippetParallelJob.repeated("if True:\n\tx = 1", times: 2) == "for _conclab_run in range(2):\n\tif True:\n\t\tx = 1\n\tpass")
+        let job = try SnippetParallelJob(snippet: "print('a\\nb')", times: 3)
+        #expect(job.times == 3)
+        #expect(SnippetParallelJob.runInWorker(job.workerWords[1]) == .completed(result: "a\nb\na\nb\na\nb"))
+        // Only comments: the loop still compiles and runs.
+        #expect(SnippetParallelJob.runInWorker(try SnippetParallelJob(snippet: "# nothing", times: 4).workerWords[1]) == .completed(result: nil))
+        #expect(try SnippetParallelJob(snippet: "x = 1", times: 1).workerWords == ["--py", "x = 1"])
     }
 
     @Test func cancelledThreadsThrow() {
@@ -154,9 +191,10 @@ struct ProcessJobTests {
     func snippetThreadsShareOneInterpretersGlobals(mode: ThreadMode) throws {
         let job = try SnippetParallelJob(snippet: "def work():\\n    i = 0\\n    while i < 20_000:\\n        i += 1\\n    return i\\nr = work()\\nassert r == 20_000")
         let calls = Mutex<[Int]>([])
-        try job.runInThreads(count: 3, mode: mode, progress: { done in calls.withLock { $0.append(done) } }, cancellation: Cancellation())
+        let cpu = try job.runInThreads(count: 3, mode: mode, progress: { done in calls.withLock { $0.append(done) } }, cancellation: Cancellation())
         #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
-        try job.runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation())
+        #expect(cpu > 0)
+        #expect(try job.runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation()) > 0)
     }
 
     @Test func aFailingSnippetFailsItsRowWithTheException() throws {
@@ -207,7 +245,9 @@ extension ProcessSuites {
 
         @Test(arguments: [
             ("par compare sleep 10", "WORKLOAD must be one of spin, hash, got 'sleep'"),
-            ("par compare spin", "missing AMOUNT: spin takes CPU milliseconds, e.g. 'spin 300'"),
+            ("par compare spin 10 --times 3", "--times goes with --py SNIPPET; for spin and hash give the AMOUNT"),
+            ("par compare spin 10 --rounds 0", "rounds must be between 1 and 9, got 0"),
+            ("par compare spin 10 --job-ms 5", "job-ms must be between 10 and 10000, got 5"),
             ("par compare", "missing WORKLOAD (spin MS or hash MB) or --py SNIPPET"),
             ("par compare spin 10 --workers 0", "workers must be between 1 and 64, got 0"),
             ("par compare hash 0", "hash takes one number of MiB (1 to 65536), e.g. 'hash 64'"),
@@ -371,15 +411,37 @@ extension ProcessSuites {
                 WorkerMode.useExecutable(nil)
             }
             for method in StartMethod.allCases {
-                let outcome = session.execute("par compare spin 20 --workers 2 --start \(method.rawValue)")
+                let outcome = session.execute("par compare spin 20 --workers 2 --rounds 2 --start \(method.rawValue)")
                 #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
                 let rows = outcome.result.fields["rows"]
                 #expect(field(outcome, "count") == .int(3))
                 #expect(rows.flatMap { rowValue($0, "mode", at: 2) } == .string("processes"))
                 #expect(field(outcome, "processes_speedup")?.number != nil)
                 #expect((field(outcome, "processes_memory_bytes")?.number ?? 0) > 0)
-                #expect(HumanRenderer(color: false).render(outcome.result).contains("sequential  █"))
+                #expect(field(outcome, "rounds") == .int(2))
+                #expect(field(outcome, "cores") == .int(System.usableCPUs.cores))
+                // Each worker says when its job began: start-up is a figure of its own.
+                #expect((field(outcome, "processes_startup_ms")?.number ?? 0) > 0)
+                for key in ["sequential", "threads", "processes"] {
+                    // spin 20 burns 20 ms of CPU per job: two jobs in every row, whatever the machine is doing.
+                    #expect((field(outcome, "\(key)_cpu_use")?.number ?? 0) > 0, "\(key)")
+                    #expect((field(outcome, "\(key)_idle_cores")?.number ?? -1) >= 0, "\(key)")
+                }
+                #expect((field(outcome, "other_programs_cores")?.number ?? -1) >= 0)
+                let cpu = (0..<3).map { index in rows.flatMap { rowValue($0, "cpu_ms", at: index) } }
+                #expect(cpu.allSatisfy { ($0?.number ?? 0) >= 40 }, "\(cpu)")
+                let text = HumanRenderer(color: false).render(outcome.result)
+                #expect(text.contains("sequential  █"))
+                #expect(text.contains("A worker took"))
             }
+            // Without a size, hash is sized by time: at least one MiB a job.
+            let sized = session.execute("par compare hash --workers 2 --rounds 1 --job-ms 20")
+            #expect(sized.succeeded, "\(String(describing: sized.failure))")
+            guard case .string(let size)? = field(sized, "size"), let mib = Int(size.split(separator: " ").last ?? "") else {
+                Issue.record("no size in \(sized.result)")
+                return
+            }
+            #expect(size.hasPrefix("hash ") && mib >= 1)
             // Its workers are gone: nothing is left in the table but the fork server.
             #expect(session.objects.all(kind: .process).isEmpty)
         }
@@ -415,14 +477,20 @@ extension ProcessSuites {
                 WorkerMode.useExecutable(nil)
             }
             #expect(session.execute("trace on").succeeded)
-            let outcome = session.execute("par compare --py 'def work():\\n    i = 0\\n    while i < 50_000:\\n        i += 1\\nwork()' --workers 2")
+            let outcome = session.execute("par compare --py 'def work():\\n    i = 0\\n    while i < 50_000:\\n        i += 1\\nwork()' --workers 2 --times 2 --rounds 1")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
             #expect(field(outcome, "count") == .int(4))
             let modes = (0..<4).map { index in outcome.result.fields["rows"].flatMap { rowValue($0, "mode", at: index) } }
             #expect(modes == [.string("sequential"), .string("threads (GIL)"), .string("threads (no GIL)"), .string("processes")])
-            for key in ["threads_gil_speedup", "threads_no_gil_speedup", "processes_speedup"] {
+            for key in ["threads_gil_speedup", "threads_no_gil_speedup", "processes_speedup", "threads_gil_cpu_use", "processes_cpu_use"] {
                 #expect((field(outcome, key)?.number ?? 0) > 0, "\(key)")
             }
+            #expect(field(outcome, "size") == .string("the snippet 2 times"))
+            // Without --times the snippet is timed and repeated to fill a job.
+            let sized = session.execute("par compare --py 'x = 1' --workers 2 --rounds 1 --job-ms 10")
+            #expect(sized.succeeded, "\(String(describing: sized.failure))")
+            guard case .string(let size)? = field(sized, "size") else { Issue.record("no size in \(sized.result)"); return }
+            #expect(size.hasPrefix("the snippet "), "\(size)")
             // Traced: each part's threads and processes are rows of the timeline, the GIL threads with GIL events.
             let events = EventRecorder.of(session).snapshot().events
             let actors = Set(events.map(\.actor))
@@ -504,7 +572,11 @@ extension ProcessSuites {
             let outcome = session.execute("proc bench -n 2")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
             #expect(field(outcome, "count") == .int(4))
-            for name in ["posix_spawn_ms", "spawn_ms", "forkserver_ms", "thread_ms"] { #expect((field(outcome, name)?.number ?? 0) > 0) }
+            for name in ["posix_spawn", "spawn", "forkserver", "thread"] {
+                let median = field(outcome, name + "_ms")?.number ?? 0
+                let fastest = field(outcome, name + "_min_ms")?.number ?? 0
+                #expect(median > 0 && fastest > 0 && fastest <= median, "\(name): \(fastest) \(median)")
+            }
             #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
             #expect(session.objects.all(kind: .process).isEmpty)
         }

@@ -8,6 +8,8 @@
 pid_t conclab_gettid(void);
 int conclab_pipe2_cloexec(int fds[2]);
 int conclab_set_thread_name(const char *name);
+/// sched_getaffinity of this process into `mask` (`size` bytes, a multiple of 8): 0, or -1 with errno set.
+int conclab_sched_getaffinity(unsigned char *mask, size_t size);
 
 /// The state a child starts in, whatever starts it (LabOS: ChildProcess.Attributes).
 struct conclab_child_attributes {

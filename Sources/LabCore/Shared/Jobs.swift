@@ -9,10 +9,12 @@ public protocol ParallelJob: Sendable {
     /// GIL setting (`["threads (GIL)", "threads (no GIL)"]`).
     var threadModes: [ThreadMode] { get }
     /// Runs the job `count` times, one after another, on the calling thread; `progress` gets the number done.
+    /// Returns the CPU time the job's thread used (the kernel's count for that thread, not the whole process's).
     /// Throws `JobStopped` when `cancellation` stopped it early.
-    func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws
-    /// Runs the job once in each of `count` new threads at once, in one of `threadModes`; returns when all have ended.
-    func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws
+    func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws -> Int64
+    /// Runs the job once in each of `count` new threads at once, in one of `threadModes`; returns when all have ended,
+    /// with the CPU time those threads used together.
+    func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws -> Int64
     /// The words after `conclab __worker` that make a worker process run the job once.
     var workerWords: [String] { get }
 }

@@ -47,7 +47,7 @@ package enum ThreadTeam {
     package static func run(_ count: Int, name: String, stop: StopFlag, isCancelled: () -> Bool,
                     _ body: @escaping @Sendable (Int) -> Void) throws -> Int64 {
         let barrier = Barrier()
-        let spin = count <= System.numberOfCPUs
+        let spin = count <= System.usableCPUs.cores
         var started = 0
         var failure: (any Error)?
         for index in 0..<count {

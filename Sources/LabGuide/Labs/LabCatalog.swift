@@ -167,7 +167,7 @@ public enum LabCatalog {
     }
 
     /// The first of `requirements` this machine does not meet, as a reason in `language`
-    /// ("needs 2 cores, this machine has 1"); nil when all are met. Used for labs and for single steps.
+    /// ("needs 2 cores, this process may use 1"); nil when all are met. Used for labs and for single steps.
     public static func unmetRequirement(_ requirements: [LabRequirement], language: LabLanguage = .en) -> String? {
         let strings = language.strings
         for requirement in requirements {
@@ -177,7 +177,9 @@ public enum LabCatalog {
                     return strings.needsProgram(name)
                 }
             case .cores(let n):
-                let have = System.numberOfCPUs
+                // The CPUs this process may use (affinity mask, cgroup quota), not the CPUs online: under
+                // `taskset -c 0` two threads never run at the same moment.
+                let have = System.usableCPUs.cores
                 if have < n { return strings.needsCores(n, have) }
             case .timeout:
                 continue

@@ -86,7 +86,7 @@ package struct GuideStrings: Sendable {
         tryCommands: "Try (Tab completes):",
         checked: "Checked:",
         needsProgram: { name in "needs \(name), which is not on PATH" },
-        needsCores: { needed, have in "needs \(needed) cores, this machine has \(have)" },
+        needsCores: { needed, have in "needs \(needed) cores, this process may use \(have)" },
         stepSkipped: { reason, last in
             "○ This step is skipped on this machine: \(reason). It counts as done; "
                 + (last ? "it is the last step." : "'lab next' moves on.")
@@ -171,7 +171,7 @@ package struct GuideStrings: Sendable {
         tryCommands: "Команды (Tab подставит):",
         checked: "Проверяется:",
         needsProgram: { name in "нужна программа \(name), а её нет в PATH" },
-        needsCores: { needed, have in "нужно ядер: \(needed), на этой машине: \(have)" },
+        needsCores: { needed, have in "нужно ядер: \(needed), а этому процессу доступно: \(have)" },
         stepSkipped: { reason, last in
             "○ На этой машине шаг пропускается: \(reason). Он засчитан как пройденный; "
                 + (last ? "это последний шаг." : "'lab next' — к следующему шагу.")

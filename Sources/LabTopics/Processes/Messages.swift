@@ -25,12 +25,16 @@ public enum WorkerMessage: Sendable, Equatable {
         public var result: String?
         public var cpuNanoseconds: Int64
         public var maxRSSBytes: Int64
+        /// When its task began, on CLOCK_MONOTONIC (one clock for every process of the machine): what the worker's
+        /// start-up took is this minus the moment the shell asked for it.
+        public var taskStartedAt: Int64?
 
-        public init(outcome: String, result: String?, cpuNanoseconds: Int64, maxRSSBytes: Int64) {
+        public init(outcome: String, result: String?, cpuNanoseconds: Int64, maxRSSBytes: Int64, taskStartedAt: Int64? = nil) {
             self.outcome = outcome
             self.result = result
             self.cpuNanoseconds = cpuNanoseconds
             self.maxRSSBytes = maxRSSBytes
+            self.taskStartedAt = taskStartedAt
         }
     }
 
@@ -42,7 +46,8 @@ public enum WorkerMessage: Sendable, Equatable {
         switch self {
         case .hello(let pid, let method): return Frame(kind: Self.helloKind, fields: [String(pid), method.rawValue])
         case .done(let done):
-            return Frame(kind: Self.doneKind, fields: [done.outcome, done.result ?? "", String(done.cpuNanoseconds), String(done.maxRSSBytes)])
+            return Frame(kind: Self.doneKind, fields: [done.outcome, done.result ?? "", String(done.cpuNanoseconds), String(done.maxRSSBytes)]
+                         + (done.taskStartedAt.map { [String($0)] } ?? []))
         case .failure(let message): return Frame(kind: Self.failureKind, fields: [message])
         }
     }
@@ -56,9 +61,15 @@ public enum WorkerMessage: Sendable, Equatable {
             }
             self = .hello(pid: pid, startMethod: method)
         case Self.doneKind:
-            guard fields.count == 4, ["completed", "stopped", "failed"].contains(fields[0]),
+            guard fields.count == 4 || fields.count == 5, ["completed", "stopped", "failed"].contains(fields[0]),
                   let cpu = Int64(fields[2]), let rss = Int64(fields[3]) else { throw ProtocolError("malformed done \(fields)") }
-            self = .done(Done(outcome: fields[0], result: fields[1].isEmpty ? nil : fields[1], cpuNanoseconds: cpu, maxRSSBytes: rss))
+            var started: Int64?
+            if fields.count == 5 {
+                guard let at = Int64(fields[4]), at >= 0 else { throw ProtocolError("malformed done \(fields)") }
+                started = at
+            }
+            self = .done(Done(outcome: fields[0], result: fields[1].isEmpty ? nil : fields[1], cpuNanoseconds: cpu, maxRSSBytes: rss,
+                              taskStartedAt: started))
         case Self.failureKind:
             guard fields.count == 1 else { throw ProtocolError("malformed failure \(fields)") }
             self = .failure(fields[0])

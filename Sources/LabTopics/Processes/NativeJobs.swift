@@ -60,24 +60,29 @@ package struct NativeParallelJob: ParallelJob {
     package var threadModes: [ThreadMode] { [.native] }
     package var workerWords: [String] { [WorkerWords.job] + job.words }
 
-    package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
+    package func runSequentially(count: Int, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws -> Int64 {
+        let start = Clock.threadCPUNanoseconds()
         for done in 0..<count {
             if job.perform(stop: cancellation) == .stopped { throw JobStopped() }
             progress(done + 1)
         }
+        return Clock.threadCPUNanoseconds() - start
     }
 
-    package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws {
-        let finished = Gate((done: 0, stopped: false))
+    package func runInThreads(count: Int, mode: ThreadMode, progress: @escaping @Sendable (Int) -> Void, cancellation: Cancellation) throws -> Int64 {
+        let finished = Gate((done: 0, stopped: false, cpu: Int64(0)))
         var started = 0
         var failure: OSError?
         let job = self.job
         for index in 0..<count {
             do {
                 try OSThread.detach(name: "conclab-par\(index + 1)") {
+                    let start = Clock.threadCPUNanoseconds()
                     let end = job.perform(stop: cancellation)
+                    let cpu = Clock.threadCPUNanoseconds() - start
                     finished.update { state in
                         state.done += 1
+                        state.cpu += cpu
                         if end == .stopped { state.stopped = true }
                         progress(state.done)
                     }
@@ -88,9 +93,10 @@ package struct NativeParallelJob: ParallelJob {
                 break
             }
         }
-        let (_, stopped) = finished.wait { $0.done == started ? ($0.done, $0.stopped) : nil } ?? (0, true)
+        let (stopped, cpu) = finished.wait { $0.done == started ? ($0.stopped, $0.cpu) : nil } ?? (true, 0)
         if let failure { throw CommandError("could only start \(started) of \(count) threads: \(failure)") }
         if stopped { throw JobStopped() }
+        return cpu
     }
 }
 

@@ -100,16 +100,18 @@ public enum WorkerMode {
             try? FileDescriptor.standardError.writeAll("conclab worker: \(error)\n")
             System.immediateExit(2)
         }
+        let startedAt = Clock.monotonicNanoseconds()
         let end = task.run()
         let usage = ResourceUsage.current(.process)
+        let cpu = usage.userNanoseconds + usage.systemNanoseconds
         let done: WorkerMessage.Done
         switch end {
         case .completed(let result):
-            done = .init(outcome: "completed", result: result, cpuNanoseconds: usage.userNanoseconds + usage.systemNanoseconds, maxRSSBytes: usage.maxRSSBytes)
+            done = .init(outcome: "completed", result: result, cpuNanoseconds: cpu, maxRSSBytes: usage.maxRSSBytes, taskStartedAt: startedAt)
         case .stopped:
-            done = .init(outcome: "stopped", result: nil, cpuNanoseconds: usage.userNanoseconds + usage.systemNanoseconds, maxRSSBytes: usage.maxRSSBytes)
+            done = .init(outcome: "stopped", result: nil, cpuNanoseconds: cpu, maxRSSBytes: usage.maxRSSBytes, taskStartedAt: startedAt)
         case .failed(let why):
-            done = .init(outcome: "failed", result: why, cpuNanoseconds: usage.userNanoseconds + usage.systemNanoseconds, maxRSSBytes: usage.maxRSSBytes)
+            done = .init(outcome: "failed", result: why, cpuNanoseconds: cpu, maxRSSBytes: usage.maxRSSBytes, taskStartedAt: startedAt)
         }
         tell(.done(done))
         if case .failed(let why) = end {
