@@ -414,3 +414,47 @@ extension String {
         #expect(JSONRenderer.render(.prose(spans)).contains("\"type\":\"text\""))
     }
 }
+
+/// The figures the labs' corrections quote, measured here: CPython's list (tracemalloc), the growth of its
+/// capacity, and a pipe's buffer. Where python3 is missing the CPython figures are only reported skipped.
+@Suite(.serialized) struct CorrectionFigureTests {
+    @Test func cpythonsListCostsAboutFortyBytesAnItemAndGrowsByAnEighth() throws {
+        let session = Session()
+        defer { session.shutdown() }
+        let measured = session.execute("list cpython 200000")
+        #expect(measured.succeeded, "\(measured.failure?.message ?? "")")
+        let fields = measured.result.fields
+        guard fields["cpython"] == .string("ran") else {
+            #expect(Files.findExecutable("python3") == nil, "python3 is installed but was not run: \(fields)")
+            return
+        }
+        // An 8-byte pointer and a 32-byte int object per item (squares above 256 are not cached).
+        let perItem = try #require(fields["list_bytes_per_item"]?.number)
+        #expect(perItem > 36 && perItem < 44, "\(perItem) B an item")
+        #expect((fields["generator_peak_bytes"]?.number ?? .infinity) < 10_000)
+        // Capacities grow by about an eighth, not by doubling: 4, 8, 16, 24, 32, 40, 52, 64 …
+        guard case .list(let capacities)? = fields["capacities"] else { Issue.record("no capacities: \(fields)"); return }
+        let sizes = capacities.compactMap(\.number)
+        #expect(Array(sizes.prefix(7)) == [4, 8, 16, 24, 32, 40, 52], "\(sizes)")
+        for (a, b) in zip(sizes.dropFirst(4), sizes.dropFirst(5)) { #expect(b / a < 1.5, "\(a) → \(b) is not an eighth or so") }
+    }
+
+    @Test func aReplayedLabDoesNotRunPython() throws {
+        let scratch = try Files.makeTemporaryDirectory(prefix: "conclab-cpython-skip")
+        defer { Files.removeTree(scratch) }
+        let session = Session(sandbox: Sandbox(scratchDirectory: scratch))
+        defer { session.shutdown() }
+        let fields = session.execute("list cpython").result.fields
+        #expect(fields["cpython"] == .string("skipped"))
+        #expect(fields["list_bytes_per_item"] == .null)
+    }
+
+    @Test func aPipeHoldsSixtyFourKibibytes() {
+        // Linux's default pipe buffer: 16 pages of 4 KiB (pipe(7)); what lab 07's prediction answers.
+        let session = Session()
+        defer { session.shutdown() }
+        #expect(session.execute("pipe new --name full").succeeded)
+        let send = session.execute("send full --size 100000 --timeout 200")
+        #expect(send.result.fields["bytes"] == .int(65_536))
+    }
+}
