@@ -5,8 +5,6 @@ import LabCore
 package struct GuideStrings: Sendable {
     /// Above a step's commands.
     package let tryCommands: String
-    /// Above a step's checks.
-    package let checked: String
     /// A requirement not met: the program is not on PATH.
     package let needsProgram: @Sendable (_ name: String) -> String
     /// A requirement not met: too few cores.
@@ -84,7 +82,6 @@ package struct GuideStrings: Sendable {
 
     package static let en = GuideStrings(
         tryCommands: "Try (Tab completes):",
-        checked: "Checked:",
         needsProgram: { name in "needs \(name), which is not on PATH" },
         needsCores: { needed, have in "needs \(needed) cores, this process may use \(have)" },
         stepSkipped: { reason, last in
@@ -169,7 +166,6 @@ package struct GuideStrings: Sendable {
 
     package static let ru = GuideStrings(
         tryCommands: "Команды (Tab подставит):",
-        checked: "Проверяется:",
         needsProgram: { name in "нужна программа \(name), а её нет в PATH" },
         needsCores: { needed, have in "нужно ядер: \(needed), а этому процессу доступно: \(have)" },
         stepSkipped: { reason, last in
