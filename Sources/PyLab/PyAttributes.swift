@@ -57,8 +57,9 @@ extension PyThreadState {
         throw attributeError(obj, name)
     }
 
-    /// For `obj.name(…)`: (callable, self) with self `.null` when the callable is not a method of obj.
-    /// On success the caller's reference to `obj` is used as the self value when self is not `.null`.
+    /// For `obj.name(…)`: the two slots 3.11's LOAD_METHOD leaves, `(method, obj)` when the name is a method of
+    /// obj's class (or a built-in type's method), else `(NULL, attribute)`. With a method the caller's reference to
+    /// `obj` becomes the self slot's; with NULL the caller drops it.
     package func loadMethod(_ obj: PyValue, _ name: Int) throws(PyError) -> (PyValue, PyValue) {
         if obj.isObject {
             let o = obj.object
@@ -70,7 +71,7 @@ extension PyThreadState {
                     incref(v)
                     return v
                 }
-                if let own { return (own, .null) }
+                if let own { return (.null, own) }
                 if let v = inst.cls.lookup(name), v.isObject, v.object.kind == .function {
                     incref(v)
                     return (v, obj)
@@ -79,7 +80,7 @@ extension PyThreadState {
                 return (.builtin(index), obj)
             }
         }
-        return (try getAttribute(obj, name), .null)
+        return (.null, try getAttribute(obj, name))
     }
 
     /// `obj.name = value`, taking over `value`'s reference on success.

@@ -1,13 +1,26 @@
 import LabCore
-/// The instruction set. Each instruction is one 32-bit word: the opcode in the low 8 bits and its argument
-/// in the upper 24, so the eval loop reads a flat array and never decodes variable-length operands.
-/// Names follow CPython's where the meaning is the same (`LOAD_FAST`, `STORE_GLOBAL`, `FOR_ITER`), so
-/// `dis` output reads like CPython's.
+/// The instruction set: CPython 3.11's opcodes, under the names `dis` prints in 3.11, executed as such.
+///
+/// Each instruction is one 32-bit word: the opcode in the low 8 bits and its argument in the upper 24, so the
+/// eval loop reads a flat array and never decodes variable-length operands (CPython's cache entries and
+/// `EXTENDED_ARG` do not exist here, so offsets are instruction numbers, not bytes). Where one 3.11 opcode has
+/// several cases here, the case is only a specialisation the loop dispatches on directly, as CPython's own
+/// specialised forms (`BINARY_OP_ADD_INT`) are; `dis` prints the one 3.11 name and argument:
+///
+/// - `BINARY_OP`: one case per operator (the argument is 3.11's `NB_*` number, `13 (+=)`);
+/// - `COMPARE_OP`: one case per comparison (the argument is 3.11's index into `cmp_op`);
+/// - `IS_OP`, `CONTAINS_OP`: one case for 0 and one for 1 (`is not`, `not in`);
+/// - `LOAD_NAME`, `STORE_NAME`, `DELETE_NAME`: at module level the module's namespace is its globals, so the
+///   argument is a global slot; in a class body it is an interned name looked up in the class being built.
+///
+/// Jumps are compiled direction-free and `PyAssembler` picks `_FORWARD_`/`_BACKWARD_` from where the target
+/// landed, as 3.11's assembler does: the backward ones are where the eval breaker runs.
 package enum Op: UInt8, CaseIterable, Sendable {
-    case nop
-    case popTop, dupTop, dupTopTwo, rotTwo, rotThree
+    case nop, resume
+    case popTop, pushNull, copy, swap
     case loadConst, loadFast, storeFast, deleteFast, loadGlobal, storeGlobal, deleteGlobal
     case loadName, storeName, deleteName
+    case loadClassName, storeClassName, deleteClassName
     case loadAttr, storeAttr, deleteAttr, loadMethod
     case binarySubscr, storeSubscr, deleteSubscr, buildSlice
     case binaryAdd, binarySub, binaryMul, binaryFloorDiv, binaryMod, binaryPow, binaryTrueDiv
@@ -17,29 +30,31 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case unaryNegative, unaryPositive, unaryNot, unaryInvert
     case compareLT, compareLE, compareGT, compareGE, compareEQ, compareNE
     case isOp, isNotOp, containsOp, notContainsOp
-    case popJumpIfFalse, popJumpIfTrue, jumpIfFalseOrPop, jumpIfTrueOrPop, jumpForward, jumpBackward
+    case popJumpForwardIfFalse, popJumpForwardIfTrue, popJumpBackwardIfFalse, popJumpBackwardIfTrue
+    case popJumpForwardIfNone, popJumpForwardIfNotNone, popJumpBackwardIfNone, popJumpBackwardIfNotNone
+    case jumpIfFalseOrPop, jumpIfTrueOrPop, jumpForward, jumpBackward
     case getIter, forIter
-    case buildList, buildTuple, buildDict, listAppend, unpackSequence, buildString, formatValue
-    case call, callKw, callMethod
+    case buildList, buildTuple, buildMap, buildConstKeyMap, listAppend, listExtend, unpackSequence, buildString, formatValue
+    case precall, call, kwNames
     case makeFunction, makeClass
-    case returnValue, yieldValue
+    case returnValue, returnGenerator, yieldValue
     case raise, reraise, checkExcMatch, popExcept, loadAssertionError
     case withEnter, withExit, withExitError
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
     case compareLTJump, compareLEJump, compareGTJump, compareGEJump, compareEQJump, compareNEJump
-    case loadFastLoadConst, loadGlobalLoadConst, addStoreFast, subtractStoreFast
+    case loadFastLoadConst, loadGlobalLoadConst, addStoreFast, subtractStoreFast, precallCall
 
-    /// The name `dis` prints.
+    /// The name `dis` prints: CPython 3.11's.
     package var name: String {
         switch self {
         case .nop: return "NOP"
+        case .resume: return "RESUME"
         case .popTop: return "POP_TOP"
-        case .dupTop: return "DUP_TOP"
-        case .dupTopTwo: return "DUP_TOP_TWO"
-        case .rotTwo: return "ROT_TWO"
-        case .rotThree: return "ROT_THREE"
+        case .pushNull: return "PUSH_NULL"
+        case .copy: return "COPY"
+        case .swap: return "SWAP"
         case .loadConst: return "LOAD_CONST"
         case .loadFast: return "LOAD_FAST"
         case .storeFast: return "STORE_FAST"
@@ -47,9 +62,9 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .loadGlobal: return "LOAD_GLOBAL"
         case .storeGlobal: return "STORE_GLOBAL"
         case .deleteGlobal: return "DELETE_GLOBAL"
-        case .loadName: return "LOAD_NAME"
-        case .storeName: return "STORE_NAME"
-        case .deleteName: return "DELETE_NAME"
+        case .loadName, .loadClassName: return "LOAD_NAME"
+        case .storeName, .storeClassName: return "STORE_NAME"
+        case .deleteName, .deleteClassName: return "DELETE_NAME"
         case .loadAttr: return "LOAD_ATTR"
         case .storeAttr: return "STORE_ATTR"
         case .deleteAttr: return "DELETE_ATTR"
@@ -58,41 +73,26 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .storeSubscr: return "STORE_SUBSCR"
         case .deleteSubscr: return "DELETE_SUBSCR"
         case .buildSlice: return "BUILD_SLICE"
-        case .binaryAdd: return "BINARY_ADD"
-        case .binarySub: return "BINARY_SUBTRACT"
-        case .binaryMul: return "BINARY_MULTIPLY"
-        case .binaryFloorDiv: return "BINARY_FLOOR_DIVIDE"
-        case .binaryMod: return "BINARY_MODULO"
-        case .binaryPow: return "BINARY_POWER"
-        case .binaryTrueDiv: return "BINARY_TRUE_DIVIDE"
-        case .binaryAnd: return "BINARY_AND"
-        case .binaryOr: return "BINARY_OR"
-        case .binaryXor: return "BINARY_XOR"
-        case .binaryLShift: return "BINARY_LSHIFT"
-        case .binaryRShift: return "BINARY_RSHIFT"
-        case .inplaceAdd: return "INPLACE_ADD"
-        case .inplaceSub: return "INPLACE_SUBTRACT"
-        case .inplaceMul: return "INPLACE_MULTIPLY"
-        case .inplaceFloorDiv: return "INPLACE_FLOOR_DIVIDE"
-        case .inplaceMod: return "INPLACE_MODULO"
-        case .inplacePow: return "INPLACE_POWER"
-        case .inplaceTrueDiv: return "INPLACE_TRUE_DIVIDE"
-        case .inplaceAnd: return "INPLACE_AND"
-        case .inplaceOr: return "INPLACE_OR"
-        case .inplaceXor: return "INPLACE_XOR"
-        case .inplaceLShift: return "INPLACE_LSHIFT"
-        case .inplaceRShift: return "INPLACE_RSHIFT"
+        case .binaryAdd, .binarySub, .binaryMul, .binaryFloorDiv, .binaryMod, .binaryPow, .binaryTrueDiv,
+             .binaryAnd, .binaryOr, .binaryXor, .binaryLShift, .binaryRShift,
+             .inplaceAdd, .inplaceSub, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
+             .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
+            return "BINARY_OP"
         case .unaryNegative: return "UNARY_NEGATIVE"
         case .unaryPositive: return "UNARY_POSITIVE"
         case .unaryNot: return "UNARY_NOT"
         case .unaryInvert: return "UNARY_INVERT"
         case .compareLT, .compareLE, .compareGT, .compareGE, .compareEQ, .compareNE: return "COMPARE_OP"
-        case .isOp: return "IS_OP"
-        case .isNotOp: return "IS_NOT_OP"
-        case .containsOp: return "CONTAINS_OP"
-        case .notContainsOp: return "NOT_CONTAINS_OP"
-        case .popJumpIfFalse: return "POP_JUMP_IF_FALSE"
-        case .popJumpIfTrue: return "POP_JUMP_IF_TRUE"
+        case .isOp, .isNotOp: return "IS_OP"
+        case .containsOp, .notContainsOp: return "CONTAINS_OP"
+        case .popJumpForwardIfFalse: return "POP_JUMP_FORWARD_IF_FALSE"
+        case .popJumpForwardIfTrue: return "POP_JUMP_FORWARD_IF_TRUE"
+        case .popJumpBackwardIfFalse: return "POP_JUMP_BACKWARD_IF_FALSE"
+        case .popJumpBackwardIfTrue: return "POP_JUMP_BACKWARD_IF_TRUE"
+        case .popJumpForwardIfNone: return "POP_JUMP_FORWARD_IF_NONE"
+        case .popJumpForwardIfNotNone: return "POP_JUMP_FORWARD_IF_NOT_NONE"
+        case .popJumpBackwardIfNone: return "POP_JUMP_BACKWARD_IF_NONE"
+        case .popJumpBackwardIfNotNone: return "POP_JUMP_BACKWARD_IF_NOT_NONE"
         case .jumpIfFalseOrPop: return "JUMP_IF_FALSE_OR_POP"
         case .jumpIfTrueOrPop: return "JUMP_IF_TRUE_OR_POP"
         case .jumpForward: return "JUMP_FORWARD"
@@ -101,17 +101,20 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .forIter: return "FOR_ITER"
         case .buildList: return "BUILD_LIST"
         case .buildTuple: return "BUILD_TUPLE"
-        case .buildDict: return "BUILD_MAP"
+        case .buildMap: return "BUILD_MAP"
+        case .buildConstKeyMap: return "BUILD_CONST_KEY_MAP"
         case .listAppend: return "LIST_APPEND"
+        case .listExtend: return "LIST_EXTEND"
         case .unpackSequence: return "UNPACK_SEQUENCE"
         case .buildString: return "BUILD_STRING"
         case .formatValue: return "FORMAT_VALUE"
+        case .precall: return "PRECALL"
         case .call: return "CALL"
-        case .callKw: return "CALL_KW"
-        case .callMethod: return "CALL_METHOD"
+        case .kwNames: return "KW_NAMES"
         case .makeFunction: return "MAKE_FUNCTION"
         case .makeClass: return "MAKE_CLASS"
         case .returnValue: return "RETURN_VALUE"
+        case .returnGenerator: return "RETURN_GENERATOR"
         case .yieldValue: return "YIELD_VALUE"
         case .raise: return "RAISE_VARARGS"
         case .reraise: return "RERAISE"
@@ -125,34 +128,112 @@ package enum Op: UInt8, CaseIterable, Sendable {
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
         case .loadGlobalLoadConst: return "LOAD_GLOBAL__LOAD_CONST"
-        case .addStoreFast: return "BINARY_ADD__STORE_FAST"
-        case .subtractStoreFast: return "BINARY_SUBTRACT__STORE_FAST"
+        case .addStoreFast: return "BINARY_OP_ADD__STORE_FAST"
+        case .subtractStoreFast: return "BINARY_OP_SUBTRACT__STORE_FAST"
+        case .precallCall: return "PRECALL__CALL"
         }
     }
 
-    package var isJump: Bool {
+    /// `BINARY_OP`'s argument in 3.11 (`NB_ADD` 0 … `NB_INPLACE_XOR` 25); nil for other opcodes.
+    package var binaryOperatorNumber: Int? {
         switch self {
-        case .popJumpIfFalse, .popJumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .jumpForward, .jumpBackward, .forIter: return true
+        case .binaryAdd: return 0
+        case .binaryAnd: return 1
+        case .binaryFloorDiv: return 2
+        case .binaryLShift: return 3
+        case .binaryMul: return 5
+        case .binaryMod: return 6
+        case .binaryOr: return 7
+        case .binaryPow: return 8
+        case .binaryRShift: return 9
+        case .binarySub: return 10
+        case .binaryTrueDiv: return 11
+        case .binaryXor: return 12
+        case .inplaceAdd: return 13
+        case .inplaceAnd: return 14
+        case .inplaceFloorDiv: return 15
+        case .inplaceLShift: return 16
+        case .inplaceMul: return 18
+        case .inplaceMod: return 19
+        case .inplaceOr: return 20
+        case .inplacePow: return 21
+        case .inplaceRShift: return 22
+        case .inplaceSub: return 23
+        case .inplaceTrueDiv: return 24
+        case .inplaceXor: return 25
+        default: return nil
+        }
+    }
+
+    /// `COMPARE_OP`'s argument in 3.11 (its index in `dis.cmp_op`); nil for other opcodes.
+    package var comparisonNumber: Int? {
+        switch self {
+        case .compareLT: return 0
+        case .compareLE: return 1
+        case .compareEQ: return 2
+        case .compareNE: return 3
+        case .compareGT: return 4
+        case .compareGE: return 5
+        default: return nil
+        }
+    }
+
+    /// The argument the compiler gives an operator instruction: what 3.11 would (the opcode alone decides).
+    package var operatorArgument: Int {
+        if let n = binaryOperatorNumber { return n }
+        if let n = comparisonNumber { return n }
+        switch self {
+        case .isNotOp, .notContainsOp: return 1
+        default: return 0
+        }
+    }
+
+    package var isJump: Bool { isConditionalJump || self == .jumpForward || self == .jumpBackward }
+
+    /// A jump that may fall through (3.11's conditional jumps and FOR_ITER).
+    package var isConditionalJump: Bool {
+        switch self {
+        case .popJumpForwardIfFalse, .popJumpForwardIfTrue, .popJumpBackwardIfFalse, .popJumpBackwardIfTrue,
+             .popJumpForwardIfNone, .popJumpForwardIfNotNone, .popJumpBackwardIfNone, .popJumpBackwardIfNotNone,
+             .jumpIfFalseOrPop, .jumpIfTrueOrPop, .forIter:
+            return true
         default: return false
+        }
+    }
+
+    /// The same jump pointing the other way (`JUMP_FORWARD` ↔ `JUMP_BACKWARD`…); itself when 3.11 has only one.
+    package func pointing(backward: Bool) -> Op {
+        switch self {
+        case .jumpForward, .jumpBackward: return backward ? .jumpBackward : .jumpForward
+        case .popJumpForwardIfFalse, .popJumpBackwardIfFalse: return backward ? .popJumpBackwardIfFalse : .popJumpForwardIfFalse
+        case .popJumpForwardIfTrue, .popJumpBackwardIfTrue: return backward ? .popJumpBackwardIfTrue : .popJumpForwardIfTrue
+        case .popJumpForwardIfNone, .popJumpBackwardIfNone: return backward ? .popJumpBackwardIfNone : .popJumpForwardIfNone
+        case .popJumpForwardIfNotNone, .popJumpBackwardIfNotNone: return backward ? .popJumpBackwardIfNotNone : .popJumpForwardIfNotNone
+        default: return self
         }
     }
 
     /// Net stack effect when execution falls through (jumps: see `jumpEffect`).
     package func stackEffect(_ arg: Int) -> Int {
         switch self {
-        case .nop, .rotTwo, .rotThree, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
-             .jumpForward, .jumpBackward, .loadAttr, .checkExcMatch, .deleteFast, .deleteGlobal, .deleteName:
+        case .nop, .resume, .swap, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
+             .jumpForward, .jumpBackward, .loadAttr, .checkExcMatch, .deleteFast, .deleteGlobal, .deleteName,
+             .deleteClassName, .precall, .kwNames, .yieldValue:
             return 0
-        case .formatValue: return arg & 2 != 0 ? -1 : 0
-        case .popTop, .storeFast, .storeGlobal, .storeName, .popJumpIfFalse, .popJumpIfTrue, .jumpIfFalseOrPop,
-             .jumpIfTrueOrPop, .binarySubscr, .listAppend, .returnValue, .popExcept, .withExit, .deleteAttr:
+        case .formatValue: return arg & 4 != 0 ? -1 : 0
+        case .popTop, .storeFast, .storeGlobal, .storeName, .storeClassName, .binarySubscr, .listAppend, .listExtend,
+             .returnValue, .popExcept, .withExit, .deleteAttr,
+             .popJumpForwardIfFalse, .popJumpForwardIfTrue, .popJumpBackwardIfFalse, .popJumpBackwardIfTrue,
+             .popJumpForwardIfNone, .popJumpForwardIfNotNone, .popJumpBackwardIfNone, .popJumpBackwardIfNotNone,
+             .jumpIfFalseOrPop, .jumpIfTrueOrPop:
             return -1
-        case .dupTop, .loadConst, .loadFast, .loadGlobal, .loadName, .forIter, .loadAssertionError, .withEnter, .loadMethod:
+        case .pushNull, .copy, .loadConst, .loadFast, .loadName, .loadClassName, .forIter, .loadAssertionError,
+             .withEnter, .loadMethod, .returnGenerator:
             return 1
-        case .dupTopTwo: return 2
+        case .loadGlobal: return 1 + (arg & 1)
         case .storeAttr, .deleteSubscr: return -2
         case .storeSubscr: return -3
-        case .buildSlice: return -2
+        case .buildSlice: return 1 - arg
         case .binaryAdd, .binarySub, .binaryMul, .binaryFloorDiv, .binaryMod, .binaryPow, .binaryTrueDiv,
              .binaryAnd, .binaryOr, .binaryXor, .binaryLShift, .binaryRShift,
              .inplaceAdd, .inplaceSub, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
@@ -161,14 +242,12 @@ package enum Op: UInt8, CaseIterable, Sendable {
              .isOp, .isNotOp, .containsOp, .notContainsOp:
             return -1
         case .buildList, .buildTuple, .buildString: return 1 - arg
-        case .buildDict: return 1 - 2 * arg
+        case .buildMap: return 1 - 2 * arg
+        case .buildConstKeyMap: return -arg
         case .unpackSequence: return arg - 1
-        case .call: return -arg
-        case .callKw: return -arg - 1
-        case .callMethod: return -arg - 1
-        case .makeFunction: return 1 - (arg >> 16)
+        case .call, .precallCall: return -arg - 1
+        case .makeFunction: return arg & 1 != 0 ? -1 : 0
         case .makeClass: return 1 - (arg >> 16)
-        case .yieldValue: return 0
         case .raise: return -arg
         case .reraise: return -1
         case .withExitError: return -2
@@ -183,7 +262,9 @@ package enum Op: UInt8, CaseIterable, Sendable {
         switch self {
         case .forIter: return -1
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return 0
-        case .popJumpIfFalse, .popJumpIfTrue: return -1
+        case .popJumpForwardIfFalse, .popJumpForwardIfTrue, .popJumpBackwardIfFalse, .popJumpBackwardIfTrue,
+             .popJumpForwardIfNone, .popJumpForwardIfNotNone, .popJumpBackwardIfNone, .popJumpBackwardIfNotNone:
+            return -1
         default: return 0
         }
     }
@@ -195,8 +276,15 @@ package enum Op: UInt8, CaseIterable, Sendable {
         default: return false
         }
     }
-}
 
+    /// Leaves the code object (a return or a raise): what 3.11 calls an exit block's last instruction.
+    package var exitsScope: Bool {
+        switch self {
+        case .returnValue, .raise, .reraise: return true
+        default: return false
+        }
+    }
+}
 /// One entry of a code object's exception table: a protected range of instructions and where its handler is.
 /// (CPython 3.11's "zero-cost" exceptions: nothing runs on entering a `try`.)
 package struct ExceptionEntry: Sendable {
@@ -232,12 +320,14 @@ package final class CodeObject: @unchecked Sendable {
     package let positions: [SourcePosition]
     package let exceptionTable: [ExceptionEntry]
     package let firstLine: Int
+    /// Objects only this code's constants refer to (the code objects `MAKE_FUNCTION` reads): kept alive with it.
+    package let ownedConstants: [PyObject]
     /// Names of the parameters, for keyword arguments.
     package var parameterNames: ArraySlice<String> { localNames[0..<argumentCount] }
 
     package init(name: String, kind: CodeKind, instructions: [UInt32], constants: [PyValue], codes: [CodeObject], localNames: [String],
          argumentCount: Int, maxStack: Int, isGenerator: Bool, positions: [SourcePosition], exceptionTable: [ExceptionEntry],
-         firstLine: Int) {
+         firstLine: Int, ownedConstants: [PyObject] = []) {
         self.name = name
         self.kind = kind
         self.count = instructions.count
@@ -257,6 +347,7 @@ package final class CodeObject: @unchecked Sendable {
         self.positions = positions
         self.exceptionTable = exceptionTable
         self.firstLine = firstLine
+        self.ownedConstants = ownedConstants
     }
 
     deinit {
@@ -267,9 +358,10 @@ package final class CodeObject: @unchecked Sendable {
 
     /// Fuses common pairs, as CPython 3.11+'s specialising interpreter does behind `dis`'s back: a compare
     /// and the conditional jump after it, a local or global load and the constant after it, an add or subtract
-    /// and the store into a local after it. The second instruction of a pair stays where it was, so a jump to
-    /// it still works, and a superinstruction that meets anything but plain ints falls back to its first half.
-    /// Stores to globals are never fused: a thread switch may happen just before one (that is the `x += 1` race).
+    /// and the store into a local after it, `PRECALL` and its `CALL`. The second instruction of a pair stays where
+    /// it was, so a jump to it still works, and a superinstruction that meets anything but plain ints falls back
+    /// to its first half. Stores to globals are never fused, and a fused pair keeps the eval breaker where the
+    /// unfused one has it (a backward jump, a call).
     package static func quicken(_ code: [UInt32]) -> [UInt32] {
         var out = code
         var k = 0
@@ -277,17 +369,33 @@ package final class CodeObject: @unchecked Sendable {
             let first = op(code[k]), second = op(code[k + 1])
             let a = arg(code[k]), b = arg(code[k + 1])
             var fused: (Op, Int)?
+            // For a compare and its jump: bit 0 says the jump is taken when the comparison holds, bit 1 that it
+            // jumps backward.
+            var branch: Int? {
+                switch second {
+                case .popJumpForwardIfFalse: return 0
+                case .popJumpForwardIfTrue: return 1
+                case .popJumpBackwardIfFalse: return 2
+                case .popJumpBackwardIfTrue: return 3
+                default: return nil
+                }
+            }
             switch (first, second) {
-            case (.compareLT, .popJumpIfFalse): fused = (.compareLTJump, 0)
-            case (.compareLE, .popJumpIfFalse): fused = (.compareLEJump, 0)
-            case (.compareGT, .popJumpIfFalse): fused = (.compareGTJump, 0)
-            case (.compareGE, .popJumpIfFalse): fused = (.compareGEJump, 0)
-            case (.compareEQ, .popJumpIfFalse): fused = (.compareEQJump, 0)
-            case (.compareNE, .popJumpIfFalse): fused = (.compareNEJump, 0)
+            case (.compareLT, _) where branch != nil: fused = (.compareLTJump, branch ?? 0)
+            case (.compareLE, _) where branch != nil: fused = (.compareLEJump, branch ?? 0)
+            case (.compareGT, _) where branch != nil: fused = (.compareGTJump, branch ?? 0)
+            case (.compareGE, _) where branch != nil: fused = (.compareGEJump, branch ?? 0)
+            case (.compareEQ, _) where branch != nil: fused = (.compareEQJump, branch ?? 0)
+            case (.compareNE, _) where branch != nil: fused = (.compareNEJump, branch ?? 0)
             case (.loadFast, .loadConst) where a < 4096 && b < 4096: fused = (.loadFastLoadConst, a | b << 12)
-            case (.loadGlobal, .loadConst) where a < 4096 && b < 4096: fused = (.loadGlobalLoadConst, a | b << 12)
+            case (.loadGlobal, .loadConst) where a & 1 == 0 && a >> 1 < 4096 && b < 4096:
+                fused = (.loadGlobalLoadConst, a >> 1 | b << 12)
+            case (.loadName, .loadConst) where a < 4096 && b < 4096:
+                // At module level LOAD_NAME reads the same global slots.
+                fused = (.loadGlobalLoadConst, a | b << 12)
             case (.binaryAdd, .storeFast), (.inplaceAdd, .storeFast): fused = (.addStoreFast, b)
             case (.binarySub, .storeFast), (.inplaceSub, .storeFast): fused = (.subtractStoreFast, b)
+            case (.precall, .call) where a == b: fused = (.precallCall, a)
             default: break
             }
             if let (op, packed) = fused {

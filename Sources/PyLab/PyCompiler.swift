@@ -1,12 +1,22 @@
 import LabCore
-/// Compiles a syntax tree to bytecode: one `CodeObject` per module, function, lambda and class body.
+/// Compiles a syntax tree to bytecode: one `CodeObject` per module, function, lambda and class body, in CPython
+/// 3.11's instructions and shapes, so `dis` prints what `python3.11 -m dis` prints for the same snippet.
 ///
-/// Names are resolved here, once: a function's assigned names are locals (`LOAD_FAST`, a slot in the frame),
-/// module names are globals (`LOAD_GLOBAL`, a slot in the runtime's shared table), class-body names live in the
-/// class (`LOAD_NAME`). `try`, `with` and `finally` compile to exception-table ranges, as in CPython 3.11.
+/// Names are resolved here, once: a function's assigned names are locals (`LOAD_FAST`, a slot in the frame), the
+/// globals a function reads are `LOAD_GLOBAL`; at module level a name is `LOAD_NAME`/`STORE_NAME` on the module's
+/// namespace, which is its globals (a slot in the runtime's shared table); class-body names live in the class
+/// (`LOAD_NAME` by interned name). Statements follow 3.11's compiler (`compile.c`): a `while` tests its condition
+/// at the top and again at the bottom, conditions jump without building a bool, a call is `PUSH_NULL` (or
+/// `LOAD_METHOD`, or `LOAD_GLOBAL` with its NULL bit), the callee, the arguments, `PRECALL` and `CALL`. `try`,
+/// `with` and `finally` compile to exception-table ranges, as in 3.11. `PyAssembler` then does what 3.11's
+/// assembler does after the compiler.
+///
+/// Where conclab's code differs from 3.11's (see `DisCommand`'s help): a comprehension is compiled in place (as
+/// 3.12 does), a class statement is one `MAKE_CLASS`, and `try`/`with`/`finally` keep the exception on the stack
+/// with their own few instructions instead of 3.11's `PUSH_EXC_INFO` protocol.
 package struct Compiler {
     /// How a name is reached.
-    package enum NameRef { case fast(Int), global(Int), name(Int) }
+    package enum NameRef { case fast(Int), global(Int), moduleName(Int), className(Int) }
 
     package final class Region {
         package let handler: Int // label
@@ -43,6 +53,8 @@ package struct Compiler {
         package var constants: [PyValue] = []
         package var constantIndex: [UInt64: Int] = [:]
         package var codes: [CodeObject] = []
+        /// Constants only this code refers to (its functions' code objects), kept alive with it.
+        package var ownedConstants: [PyObject] = []
         package var localNames: [String] = []
         package var localIndex: [String: Int] = [:]
         package var declaredGlobal: Set<String> = []
@@ -56,6 +68,10 @@ package struct Compiler {
         package var firstLine = 1
         package var hiddenCount = 0
     }
+
+    /// An instruction with no line of its own (3.11's artificial jumps and implicit `return None`): the assembler
+    /// treats it as CPython treats a location of -1, then gives it a neighbour's line.
+    package static let noLine = SourcePosition(line: -1, column: 0)
 
     package let runtime: PyRuntime
     package let lines: [String]
@@ -89,10 +105,17 @@ package struct Compiler {
     package var pc: Int { unit.instructions.count }
 
     package mutating func emit(_ op: Op, _ arg: Int = 0) throws(PySyntaxError) {
+        try emit(op, arg, at: position)
+    }
+
+    package mutating func emit(_ op: Op, _ arg: Int, at where_: SourcePosition) throws(PySyntaxError) {
         guard arg >= 0 && arg < 1 << 24 else { throw error("the snippet is too large to compile") }
         unit.instructions.append(UInt32(op.rawValue) | UInt32(arg) << 8)
-        unit.positions.append(position)
+        unit.positions.append(where_)
     }
+
+    /// An operator instruction with the argument 3.11 gives it (`BINARY_OP 13`, `COMPARE_OP 0`, `IS_OP 1`).
+    package mutating func emitOperator(_ op: Op) throws(PySyntaxError) { try emit(op, op.operatorArgument) }
 
     package mutating func newLabel() -> Int {
         unit.labels.append(-1)
@@ -101,9 +124,10 @@ package struct Compiler {
 
     package mutating func bind(_ label: Int) { unit.labels[label] = pc }
 
-    package mutating func emitJump(_ op: Op, _ label: Int) throws(PySyntaxError) {
+    /// A jump to `label`. Emit the forward form: the assembler turns it round when the target is behind it.
+    package mutating func emitJump(_ op: Op, _ label: Int, line: Bool = true) throws(PySyntaxError) {
         unit.patches.append((pc, label))
-        try emit(op, 0)
+        try emit(op, 0, at: line ? position : Self.noLine)
     }
 
     package mutating func constant(_ value: PyValue) -> Int {
@@ -114,6 +138,13 @@ package struct Compiler {
     }
 
     package mutating func loadConstant(_ value: PyValue) throws(PySyntaxError) { try emit(.loadConst, constant(value)) }
+
+    /// `code` as a constant for `MAKE_FUNCTION`, kept alive by the code being compiled.
+    package mutating func codeConstant(_ code: CodeObject) -> PyValue {
+        let object = PyCode(code, id: runtime.heap.newID())
+        unit.ownedConstants.append(object)
+        return .object(Unmanaged.passUnretained(object))
+    }
 
     package mutating func hiddenLocal(_ purpose: String) -> Int {
         unit.hiddenCount += 1
@@ -147,15 +178,22 @@ package struct Compiler {
                 statements.removeLast()
             }
         }
+        try emit(.resume, 0, at: SourcePosition(line: 0, column: 0))
         try compileBlock(statements)
         if let last {
             position = last.position
             try expression(last)
+            try emit(.returnValue)
         } else {
-            try loadConstant(.none)
+            try implicitReturn()
         }
-        try emit(.returnValue)
         return try finish()
+    }
+
+    /// `return None` where a body ends without one: no line of its own, as in 3.11.
+    package mutating func implicitReturn() throws(PySyntaxError) {
+        try emit(.loadConst, constant(.none), at: Self.noLine)
+        try emit(.returnValue, 0, at: Self.noLine)
     }
 
     package mutating func finish() throws(PySyntaxError) -> CodeObject {
@@ -164,24 +202,23 @@ package struct Compiler {
             guard target >= 0 else { throw error("internal compiler error: unbound label") }
             unit.instructions[at] = (unit.instructions[at] & 0xff) | UInt32(target) << 8
         }
-        var entries: [ExceptionEntry] = []
-        for region in unit.regions {
-            let handler = unit.labels[region.handler]
-            for (s, e) in region.ranges where e > s {
-                entries.append(ExceptionEntry(start: s, end: e, handler: handler, depth: region.depth, level: region.level))
-            }
-        }
-        let maxStack = try computeMaxStack(entries: entries)
-        return CodeObject(name: unit.name, kind: unit.kind, instructions: unit.instructions, constants: unit.constants,
+        var assembler = try PyAssembler(
+            instructions: unit.instructions, positions: unit.positions,
+            regions: unit.regions.map { region in
+                (handler: unit.labels[region.handler], depth: region.depth, level: region.level, ranges: region.ranges)
+            })
+        assembler.optimize(constants: unit.constants)
+        let assembled = try assembler.assemble(firstLine: unit.kind == .module ? 1 : unit.firstLine)
+        let maxStack = try computeMaxStack(assembled.instructions, entries: assembled.exceptionTable)
+        return CodeObject(name: unit.name, kind: unit.kind, instructions: assembled.instructions, constants: unit.constants,
                           codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
-                          maxStack: maxStack, isGenerator: unit.isGenerator, positions: unit.positions,
-                          exceptionTable: entries, firstLine: unit.firstLine)
+                          maxStack: maxStack, isGenerator: unit.isGenerator, positions: assembled.positions,
+                          exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants)
     }
 
     /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
     /// that meet agree on the depth: a compiler bug otherwise).
-    package func computeMaxStack(entries: [ExceptionEntry]) throws(PySyntaxError) -> Int {
-        let code = unit.instructions
+    package func computeMaxStack(_ code: [UInt32], entries: [ExceptionEntry]) throws(PySyntaxError) -> Int {
         var depthAt = [Int](repeating: -1, count: code.count + 1)
         var work: [(Int, Int)] = [(0, 0)]
         for entry in entries { work.append((entry.handler, entry.depth + 1)) }
@@ -200,7 +237,7 @@ package struct Compiler {
                 let op = CodeObject.op(code[i])
                 let arg = CodeObject.arg(code[i])
                 if op.isJump {
-                    work.append((arg, depth + op.jumpEffect(arg) + (op == .forIter ? 0 : 0)))
+                    work.append((arg, depth + op.jumpEffect(arg)))
                 }
                 depth += op.stackEffect(arg)
                 if depth < 0 { throw error("internal compiler error: stack underflow at \(i) in \(unit.name)") }
@@ -213,9 +250,10 @@ package struct Compiler {
     }
 
     /// Compiles a nested function, lambda or class body into its own code object.
-    package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition) throws(PySyntaxError) -> Int {
+    package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition) throws(PySyntaxError) -> CodeObject {
         let saved = unit
         let savedEnclosing = enclosing
+        let savedPosition = position
         if saved.kind == .function {
             enclosing.append((saved.name, Set(saved.localNames.filter { !$0.hasPrefix(".") }).subtracting(saved.declaredGlobal)))
         }
@@ -240,27 +278,44 @@ package struct Compiler {
         } else if kind == .classBody {
             unit.declaredGlobal = ScopeAnalysis(body).globals
         }
-        do throws(PySyntaxError) {
-            try compileBlock(body)
-            try loadConstant(.none)
-            try emit(.returnValue)
-        } catch {
-            unit = saved
-            enclosing = savedEnclosing
-            throw error
-        }
         let code: CodeObject
         do throws(PySyntaxError) {
+            position = pos
+            if unit.isGenerator {
+                // 3.11: the call runs up to here and returns the generator; the first next() resumes after it.
+                try emit(.returnGenerator)
+                try emit(.popTop)
+            }
+            try emit(.resume, 0)
+            try compileBlock(body)
+            try implicitReturn()
             code = try finish()
         } catch {
             unit = saved
             enclosing = savedEnclosing
+            position = savedPosition
             throw error
         }
         unit = saved
         enclosing = savedEnclosing
+        position = savedPosition
         unit.codes.append(code)
-        return unit.codes.count - 1
+        return code
+    }
+
+    /// A function's defaults (one tuple, a constant when every default is one), then `LOAD_CONST <code>` and
+    /// `MAKE_FUNCTION`, as 3.11 makes a function.
+    package mutating func makeFunction(_ code: CodeObject, defaults: [Expr]) throws(PySyntaxError) {
+        try loadConstant(codeConstant(code))
+        try emit(.makeFunction, defaults.isEmpty ? 0 : 1)
+    }
+
+    package mutating func functionDefaults(_ params: [Parameter]) throws(PySyntaxError) -> [Expr] {
+        let defaults = params.compactMap(\.defaultValue)
+        guard !defaults.isEmpty else { return [] }
+        let tuple = Expr(kind: .tuple(defaults), position: defaults[0].position)
+        try expression(tuple)
+        return defaults
     }
 
     // MARK: names
@@ -269,10 +324,10 @@ package struct Compiler {
         if let slot = unit.overrides[name] { return .fast(slot) }
         switch unit.kind {
         case .module:
-            return .global(try runtime.globalSlot(name))
+            return .moduleName(try runtime.globalSlot(name))
         case .classBody:
             if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
-            return .name(runtime.intern(name))
+            return .className(runtime.intern(name))
         case .function:
             if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
             if let slot = unit.localIndex[name] { return .fast(slot) }
@@ -286,8 +341,9 @@ package struct Compiler {
     package mutating func load(_ name: String) throws(PySyntaxError) {
         switch try resolve(name) {
         case .fast(let i): try emit(.loadFast, i)
-        case .global(let g): try emit(.loadGlobal, g)
-        case .name(let n): try emit(.loadName, n)
+        case .global(let g): try emit(.loadGlobal, g << 1)
+        case .moduleName(let g): try emit(.loadName, g)
+        case .className(let n): try emit(.loadClassName, n)
         }
     }
 
@@ -295,7 +351,8 @@ package struct Compiler {
         switch try resolve(name) {
         case .fast(let i): try emit(.storeFast, i)
         case .global(let g): try emit(.storeGlobal, g)
-        case .name(let n): try emit(.storeName, n)
+        case .moduleName(let g): try emit(.storeName, g)
+        case .className(let n): try emit(.storeClassName, n)
         }
     }
 
@@ -309,83 +366,81 @@ package struct Compiler {
         position = s.position
         switch s.kind {
         case .expression(let e):
+            // 3.11 drops a constant statement (a docstring, `...`), keeping a NOP for its line.
+            if foldedConstant(e) != nil {
+                try emit(.nop)
+                return
+            }
             try expression(e)
             try emit(.popTop)
         case .assign(let targets, let value):
             try expression(value)
             for (i, t) in targets.enumerated() {
-                if i < targets.count - 1 { try emit(.dupTop) }
+                if i < targets.count - 1 { try emit(.copy, 1) }
                 try assign(to: t)
             }
         case .augAssign(let target, let op, let value):
             try augmentedAssign(target, op, value)
         case .ifStmt(let test, let body, let orElse):
-            let elseLabel = newLabel()
             let end = newLabel()
-            try condition(test, jumpIfFalse: elseLabel)
+            let next = orElse.isEmpty ? end : newLabel()
+            try jumpIf(test, next, when: false)
             try compileBlock(body)
-            if !orElse.isEmpty { try emitJump(.jumpForward, end) }
-            bind(elseLabel)
-            try compileBlock(orElse)
+            if !orElse.isEmpty {
+                try emitJump(.jumpForward, end, line: false)
+                bind(next)
+                try compileBlock(orElse)
+            }
             bind(end)
         case .whileStmt(let test, let body, let orElse):
-            let start = newLabel()
-            let exit = newLabel()
-            let breakLabel = newLabel()
-            bind(start)
-            var infinite = false
-            if case .constant(.true) = test.kind { infinite = true }
-            if case .int(let v) = test.kind, v != 0 { infinite = true }
-            if !infinite { try condition(test, jumpIfFalse: exit) }
-            unit.blocks.append(.loop(continueLabel: start, breakLabel: breakLabel, hasIterator: false))
+            // 3.11: the test at the top (leave when false), the body, and the test again at the bottom (go round
+            // when true): one conditional backward jump per iteration, where the eval breaker runs.
+            let loop = newLabel()
+            let bodyLabel = newLabel()
+            let anchor = newLabel()
+            let end = newLabel()
+            bind(loop)
+            unit.blocks.append(.loop(continueLabel: loop, breakLabel: end, hasIterator: false))
+            try jumpIf(test, anchor, when: false)
+            bind(bodyLabel)
             try compileBlock(body)
-            unit.blocks.removeLast()
             position = s.position
-            try emitJump(.jumpBackward, start)
-            bind(exit)
+            try jumpIf(test, bodyLabel, when: true)
+            unit.blocks.removeLast()
+            bind(anchor)
             try compileBlock(orElse)
-            bind(breakLabel)
+            bind(end)
         case .forStmt(let target, let iterable, let body, let orElse):
+            let start = newLabel()
+            let cleanup = newLabel()
+            let end = newLabel()
             try expression(iterable)
             try emit(.getIter)
-            let start = newLabel()
-            let exit = newLabel()
-            let breakLabel = newLabel()
             bind(start)
-            try emitJump(.forIter, exit)
+            try emitJump(.forIter, cleanup)
             try assign(to: target)
-            unit.blocks.append(.loop(continueLabel: start, breakLabel: breakLabel, hasIterator: true))
+            unit.blocks.append(.loop(continueLabel: start, breakLabel: end, hasIterator: true))
             try compileBlock(body)
             unit.blocks.removeLast()
-            position = s.position
-            try emitJump(.jumpBackward, start)
-            bind(exit)
+            try emitJump(.jumpForward, start, line: false)
+            bind(cleanup)
             try compileBlock(orElse)
-            bind(breakLabel)
+            bind(end)
         case .def(let name, let params, let body):
-            for p in params { if let d = p.defaultValue { try expression(d) } }
-            let index = try nestedUnit(name: name, kind: .function, parameters: params, body: body, at: s.position)
+            let defaults = try functionDefaults(params)
+            let code = try nestedUnit(name: name, kind: .function, parameters: params, body: body, at: s.position)
             position = s.position
-            try emit(.makeFunction, index | params.filter { $0.defaultValue != nil }.count << 16)
+            try makeFunction(code, defaults: defaults)
             try store(name)
         case .classDef(let name, let bases, let body):
             for b in bases { try expression(b) }
-            let index = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
+            _ = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
             position = s.position
-            try emit(.makeClass, index | bases.count << 16)
+            try emit(.makeClass, (unit.codes.count - 1) | bases.count << 16)
             try store(name)
         case .returnStmt(let value):
             if let value { try expression(value) } else { try loadConstant(.none) }
-            if unit.blocks.isEmpty {
-                try emit(.returnValue)
-            } else {
-                let temp = hiddenLocal("return")
-                try emit(.storeFast, temp)
-                let suspended = try unwind(downTo: -1, forReturn: true)
-                try emit(.loadFast, temp)
-                try emit(.returnValue)
-                for r in suspended { r.open(pc) }
-            }
+            try returnValue()
         case .global:
             break
         case .pass:
@@ -395,12 +450,12 @@ package struct Compiler {
                   case .loop(let cont, let brk, let hasIterator) = unit.blocks[loopIndex] else {
                 throw error("'break' outside loop")
             }
-            let suspended = try unwind(downTo: loopIndex, forReturn: false)
+            let suspended = try unwind(downTo: loopIndex, keepingTop: false)
             if case .breakStmt = s.kind {
                 if hasIterator { try emit(.popTop) }
                 try emitJump(.jumpForward, brk)
             } else {
-                try emitJump(.jumpBackward, cont)
+                try emitJump(.jumpForward, cont)
             }
             for r in suspended { r.open(pc) }
         case .raise(let value):
@@ -424,12 +479,14 @@ package struct Compiler {
         case .with(let context, let target, let body):
             try withStatement(context, target, body)
         case .assert(let test, let message):
+            // 3.11: AssertionError and the message as [callable, self] and `CALL 0`, which calls it with one argument.
             let ok = newLabel()
-            try condition(test, jumpIfFalse: nil, jumpIfTrue: ok)
+            try jumpIf(test, ok, when: true)
             try emit(.loadAssertionError)
             if let message {
                 try expression(message)
-                try emit(.call, 1)
+                try emit(.precall, 0)
+                try emit(.call, 0)
             }
             try emit(.raise, 1)
             bind(ok)
@@ -438,10 +495,34 @@ package struct Compiler {
         }
     }
 
+    /// `return` with its value on the stack: leaves the enclosing blocks first. Loops, `with` and handlers are
+    /// left under the value (`SWAP 2`, then what closes them, as 3.11 does); a `finally` runs with the value in a
+    /// hidden local.
+    package mutating func returnValue() throws(PySyntaxError) {
+        if unit.blocks.isEmpty {
+            try emit(.returnValue)
+            return
+        }
+        let crossesFinally = unit.blocks.contains { if case .finallyBody = $0 { return true }; return false }
+        if !crossesFinally {
+            let suspended = try unwind(downTo: -1, keepingTop: true)
+            try emit(.returnValue)
+            for r in suspended { r.open(pc) }
+            return
+        }
+        let temp = hiddenLocal("return")
+        try emit(.storeFast, temp)
+        let suspended = try unwind(downTo: -1, keepingTop: false, forReturn: true)
+        try emit(.loadFast, temp)
+        try emit(.returnValue)
+        for r in suspended { r.open(pc) }
+    }
+
     /// Emits what leaving the blocks above `index` needs (close `with`s, run `finally`s, drop handled
-    /// exceptions and, for `return`, loop iterators). Returns the protected regions it suspended; the caller
+    /// exceptions and, for `return`, loop iterators). With `keepingTop`, a value on top of the stack stays there
+    /// (each thing to drop is swapped above it first). Returns the protected regions it suspended; the caller
     /// reopens them after its jump.
-    package mutating func unwind(downTo index: Int, forReturn: Bool) throws(PySyntaxError) -> [Region] {
+    package mutating func unwind(downTo index: Int, keepingTop: Bool, forReturn: Bool = false) throws(PySyntaxError) -> [Region] {
         var suspended: [Region] = []
         var i = unit.blocks.count - 1
         while i > index {
@@ -457,11 +538,16 @@ package struct Compiler {
                 position = savedPosition
                 unit.blocks = saved
             case .with:
+                if keepingTop { try emit(.swap, 2) }
                 try emit(.withExit)
             case .handler:
+                if keepingTop { try emit(.swap, 2) }
                 try emit(.popExcept)
             case .loop(_, _, let hasIterator):
-                if forReturn && hasIterator { try emit(.popTop) }
+                if (forReturn || keepingTop) && hasIterator {
+                    if keepingTop { try emit(.swap, 2) }
+                    try emit(.popTop)
+                }
             }
             i -= 1
         }
@@ -478,17 +564,18 @@ package struct Compiler {
     package mutating func tryExcept(_ body: [Stmt], _ handlers: [ExceptClause], _ orElse: [Stmt]) throws(PySyntaxError) {
         let handlerLabel = newLabel()
         let end = newLabel()
+        try emit(.nop)
         let region = protect(handlerLabel)
         unit.blocks.append(.protected(region))
         try compileBlock(body)
         unit.blocks.removeLast()
         region.suspend(pc)
         try compileBlock(orElse)
-        try emitJump(.jumpForward, end)
+        try emitJump(.jumpForward, end, line: false)
         bind(handlerLabel)
         // Stack: the exception.
         let temp = hiddenLocal("exception")
-        try emit(.dupTop)
+        try emit(.copy, 1)
         try emit(.storeFast, temp)
         for clause in handlers {
             position = clause.position
@@ -496,17 +583,17 @@ package struct Compiler {
             if let type = clause.type {
                 try expression(type)
                 try emit(.checkExcMatch)
-                try emitJump(.popJumpIfFalse, next)
+                try emitJump(.popJumpForwardIfFalse, next)
             }
             if let name = clause.name {
-                try emit(.dupTop)
+                try emit(.copy, 1)
                 try store(name)
             }
             unit.blocks.append(.handler(temp: temp))
             try compileBlock(clause.body)
             unit.blocks.removeLast()
             try emit(.popExcept)
-            try emitJump(.jumpForward, end)
+            try emitJump(.jumpForward, end, line: false)
             bind(next)
         }
         try emit(.reraise)
@@ -516,6 +603,7 @@ package struct Compiler {
     package mutating func tryFinally(_ final: [Stmt], body: (inout Compiler) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
         let handlerLabel = newLabel()
         let end = newLabel()
+        try emit(.nop)
         unit.blocks.append(.finallyBody(final))
         let region = protect(handlerLabel)
         unit.blocks.append(.protected(region))
@@ -524,10 +612,10 @@ package struct Compiler {
         unit.blocks.removeLast()
         region.suspend(pc)
         try compileBlock(final)
-        try emitJump(.jumpForward, end)
+        try emitJump(.jumpForward, end, line: false)
         bind(handlerLabel)
         let temp = hiddenLocal("exception")
-        try emit(.dupTop)
+        try emit(.copy, 1)
         try emit(.storeFast, temp)
         unit.blocks.append(.handler(temp: temp))
         try compileBlock(final)
@@ -553,7 +641,7 @@ package struct Compiler {
         region.suspend(pc)
         position = pos
         try emit(.withExit)
-        try emitJump(.jumpForward, end)
+        try emitJump(.jumpForward, end, line: false)
         bind(handlerLabel)
         try emit(.withExitError)
         bind(end)
@@ -571,7 +659,7 @@ package struct Compiler {
             try emit(.storeAttr, runtime.intern(attr))
         case .subscription(let obj, let index):
             try expression(obj)
-            try expression(index)
+            try subscriptIndex(index)
             try emit(.storeSubscr)
         case .tuple(let items), .list(let items):
             try emit(.unpackSequence, items.count)
@@ -588,14 +676,15 @@ package struct Compiler {
             switch try resolve(n) {
             case .fast(let i): try emit(.deleteFast, i)
             case .global(let g): try emit(.deleteGlobal, g)
-            case .name(let id): try emit(.deleteName, id)
+            case .moduleName(let g): try emit(.deleteName, g)
+            case .className(let id): try emit(.deleteClassName, id)
             }
         case .attribute(let obj, let attr):
             try expression(obj)
             try emit(.deleteAttr, runtime.intern(attr))
         case .subscription(let obj, let index):
             try expression(obj)
-            try expression(index)
+            try subscriptIndex(index)
             try emit(.deleteSubscr)
         case .tuple(let items), .list(let items):
             for item in items { try delete(item) }
@@ -630,38 +719,88 @@ package struct Compiler {
             try load(n)
             try expression(value)
             position = pos
-            try emit(inplace)
+            try emitOperator(inplace)
             try store(n)
         case .attribute(let obj, let attr):
             let id = runtime.intern(attr)
             try expression(obj)
-            try emit(.dupTop)
+            try emit(.copy, 1)
             try emit(.loadAttr, id)
             try expression(value)
             position = pos
-            try emit(inplace)
-            try emit(.rotTwo)
+            try emitOperator(inplace)
+            try emit(.swap, 2)
             try emit(.storeAttr, id)
         case .subscription(let obj, let index):
             try expression(obj)
-            try expression(index)
-            try emit(.dupTopTwo)
+            try subscriptIndex(index)
+            try emit(.copy, 2)
+            try emit(.copy, 2)
             try emit(.binarySubscr)
             try expression(value)
             position = pos
-            try emit(inplace)
-            try emit(.rotThree)
+            try emitOperator(inplace)
+            try emit(.swap, 3)
+            try emit(.swap, 2)
             try emit(.storeSubscr)
         default:
             throw error("illegal expression for augmented assignment")
         }
     }
 
-    /// Jumps to `jumpIfFalse` when `test` is false (or to `jumpIfTrue` when it is true).
-    package mutating func condition(_ test: Expr, jumpIfFalse: Int?, jumpIfTrue: Int? = nil) throws(PySyntaxError) {
+    /// Jumps to `label` when `test`'s truth is `when`, without making a bool where 3.11 does not: `not` flips
+    /// the jump, `and`/`or` jump from each operand, a chained comparison jumps out at the first that fails
+    /// (3.11's `compiler_jump_if`).
+    package mutating func jumpIf(_ test: Expr, _ label: Int, when: Bool) throws(PySyntaxError) {
+        let saved = position
+        defer { position = saved }
+        switch test.kind {
+        case .unary("not", let operand) where foldedConstant(test) == nil:
+            try jumpIf(operand, label, when: !when)
+            return
+        case .boolOp(let op, let items) where items.count >= 2:
+            let isOr = op == "or"
+            let next = isOr == when ? label : newLabel()
+            for item in items.dropLast() { try jumpIf(item, next, when: isOr) }
+            try jumpIf(items[items.count - 1], label, when: when)
+            if next != label { bind(next) }
+            return
+        case .ifExpr(let condition, let body, let other):
+            let end = newLabel()
+            let next = newLabel()
+            try jumpIf(condition, next, when: false)
+            try jumpIf(body, label, when: when)
+            try emitJump(.jumpForward, end, line: false)
+            bind(next)
+            try jumpIf(other, label, when: when)
+            bind(end)
+            return
+        case .compare(let ops, let operands) where ops.count > 1:
+            position = test.position
+            let cleanup = newLabel()
+            try expression(operands[0])
+            for i in 0..<(ops.count - 1) {
+                try expression(operands[i + 1])
+                try emit(.swap, 2)
+                try emit(.copy, 2)
+                try compareOperator(ops[i])
+                try emitJump(.popJumpForwardIfFalse, cleanup)
+            }
+            try expression(operands[ops.count])
+            try compareOperator(ops[ops.count - 1])
+            try emitJump(when ? .popJumpForwardIfTrue : .popJumpForwardIfFalse, label)
+            let end = newLabel()
+            try emitJump(.jumpForward, end, line: false)
+            bind(cleanup)
+            try emit(.popTop)
+            if !when { try emitJump(.jumpForward, label, line: false) }
+            bind(end)
+            return
+        default:
+            break
+        }
         try expression(test)
-        if let f = jumpIfFalse { try emitJump(.popJumpIfFalse, f) }
-        if let t = jumpIfTrue { try emitJump(.popJumpIfTrue, t) }
+        try emitJump(when ? .popJumpForwardIfTrue : .popJumpForwardIfFalse, label)
     }
 
     // MARK: expressions
@@ -700,36 +839,55 @@ package struct Compiler {
         }
     }
 
+    package mutating func compareOperator(_ op: String) throws(PySyntaxError) {
+        guard let code = Self.compareOp(op) else { throw error("unsupported comparison") }
+        try emitOperator(code)
+    }
+
+    /// A subscript: a slice is built in place (`BUILD_SLICE 2`, or 3 with a step), anything else is an expression.
+    package mutating func subscriptIndex(_ index: Expr) throws(PySyntaxError) {
+        guard case .slice(let a, let b, let c) = index.kind else {
+            try expression(index)
+            return
+        }
+        for part in [a, b] {
+            if let part { try expression(part) } else { try loadConstant(.none) }
+        }
+        if let c {
+            try expression(c)
+            try emit(.buildSlice, 3)
+        } else {
+            try emit(.buildSlice, 2)
+        }
+    }
+
     package mutating func expression(_ e: Expr) throws(PySyntaxError) {
         let saved = position
         position = e.position
         defer { position = saved }
+        if let value = foldedConstant(e) {
+            try loadConstant(value)
+            return
+        }
         switch e.kind {
         case .name(let n):
             try load(n)
-        case .int(let v):
-            guard let value = PyValue.checkedInt(v) else { throw error("integer literal too large") }
-            try loadConstant(value)
-        case .string(let s):
-            try loadConstant(runtime.constant(s))
-        case .constant(let c):
-            switch c {
-            case .none: try loadConstant(.none)
-            case .true: try loadConstant(.true)
-            case .false: try loadConstant(.false)
-            }
+        case .int, .string, .constant:
+            // Always folded above; an int that does not fit fails there.
+            throw error("integer literal too large")
         case .fstring(let parts):
             for part in parts {
                 switch part {
                 case .literal(let s): try loadConstant(runtime.constant(s))
                 case .expression(let inner, let spec):
                     try expression(inner)
+                    // 3.11's FORMAT_VALUE flags: the conversion in the low two bits (2: !r), 4 when a spec follows.
                     var flags = 0
                     var specText = spec ?? ""
-                    if specText.hasPrefix("!r") { flags |= 1; specText.removeFirst(2); if specText.hasPrefix(":") { specText.removeFirst() } }
+                    if specText.hasPrefix("!r") { flags |= 2; specText.removeFirst(2); if specText.hasPrefix(":") { specText.removeFirst() } }
                     if !specText.isEmpty {
                         try loadConstant(runtime.constant(specText))
-                        flags |= 2
+                        flags |= 4
                     }
                     try emit(.formatValue, flags)
                 }
@@ -737,17 +895,32 @@ package struct Compiler {
             // A single part is already a string (a literal, or what FORMAT_VALUE made).
             if parts.count != 1 { try emit(.buildString, parts.count) }
         case .list(let items):
+            let constants = items.compactMap { foldedConstant($0) }
+            if items.count > 2 && constants.count == items.count {
+                // 3.11: an empty list extended by one constant tuple.
+                try emit(.buildList, 0)
+                try loadConstant(runtime.constantTuple(constants))
+                try emit(.listExtend, 1)
+                return
+            }
             for item in items { try expression(item) }
             try emit(.buildList, items.count)
         case .tuple(let items):
             for item in items { try expression(item) }
             try emit(.buildTuple, items.count)
         case .dict(let pairs):
+            let keys = pairs.compactMap { foldedConstant($0.0) }
+            if pairs.count > 1 && keys.count == pairs.count {
+                for (_, v) in pairs { try expression(v) }
+                try loadConstant(runtime.constantTuple(keys))
+                try emit(.buildConstKeyMap, pairs.count)
+                return
+            }
             for (k, v) in pairs {
                 try expression(k)
                 try expression(v)
             }
-            try emit(.buildDict, pairs.count)
+            try emit(.buildMap, pairs.count)
         case .unary(let op, let operand):
             try expression(operand)
             position = e.position
@@ -762,7 +935,7 @@ package struct Compiler {
             try expression(left)
             try expression(right)
             position = e.position
-            try emit(code)
+            try emitOperator(code)
         case .boolOp(let op, let items):
             let end = newLabel()
             for (i, item) in items.enumerated() {
@@ -775,70 +948,46 @@ package struct Compiler {
             if ops.count == 1 {
                 try expression(operands[1])
                 position = e.position
-                guard let code = Self.compareOp(ops[0]) else { throw error("unsupported comparison") }
-                try emit(code)
+                try compareOperator(ops[0])
                 return
             }
             let cleanup = newLabel()
             let end = newLabel()
             for (i, op) in ops.enumerated() {
                 try expression(operands[i + 1])
-                guard let code = Self.compareOp(op) else { throw error("unsupported comparison") }
                 if i < ops.count - 1 {
-                    try emit(.dupTop)
-                    try emit(.rotThree)
-                    try emit(code)
+                    try emit(.swap, 2)
+                    try emit(.copy, 2)
+                    try compareOperator(op)
                     try emitJump(.jumpIfFalseOrPop, cleanup)
                 } else {
-                    try emit(code)
+                    try compareOperator(op)
                 }
             }
-            try emitJump(.jumpForward, end)
+            try emitJump(.jumpForward, end, line: false)
             bind(cleanup)
-            try emit(.rotTwo)
+            try emit(.swap, 2)
             try emit(.popTop)
             bind(end)
         case .call(let callee, let args, let keywords):
-            if case .attribute(let obj, let attr) = callee.kind, keywords.isEmpty {
-                try expression(obj)
-                position = callee.position
-                try emit(.loadMethod, runtime.intern(attr))
-                for a in args { try expression(a) }
-                position = e.position
-                try emit(.callMethod, args.count)
-                return
-            }
-            try expression(callee)
-            for a in args { try expression(a) }
-            if keywords.isEmpty {
-                position = e.position
-                try emit(.call, args.count)
-            } else {
-                for (_, v) in keywords { try expression(v) }
-                try loadConstant(runtime.constantTuple(keywords.map { runtime.constant($0.0) }))
-                position = e.position
-                try emit(.callKw, args.count + keywords.count)
-            }
+            try call(callee, args, keywords, at: e.position)
         case .attribute(let obj, let attr):
             try expression(obj)
             position = e.position
             try emit(.loadAttr, runtime.intern(attr))
         case .subscription(let obj, let index):
             try expression(obj)
-            try expression(index)
+            try subscriptIndex(index)
             position = e.position
             try emit(.binarySubscr)
-        case .slice(let a, let b, let c):
-            for part in [a, b, c] {
-                if let part { try expression(part) } else { try loadConstant(.none) }
-            }
-            try emit(.buildSlice, 3)
+        case .slice:
+            try subscriptIndex(e)
         case .ifExpr(let test, let body, let other):
             let elseLabel = newLabel()
             let end = newLabel()
-            try condition(test, jumpIfFalse: elseLabel)
+            try jumpIf(test, elseLabel, when: false)
             try expression(body)
-            try emitJump(.jumpForward, end)
+            try emitJump(.jumpForward, end, line: false)
             bind(elseLabel)
             try expression(other)
             bind(end)
@@ -849,16 +998,47 @@ package struct Compiler {
             if let value { try expression(value) } else { try loadConstant(.none) }
             position = e.position
             try emit(.yieldValue)
+            try emit(.resume, 1)
         case .lambda(let params, let body):
-            for p in params { if let d = p.defaultValue { try expression(d) } }
+            let defaults = try functionDefaults(params)
             let ret = Stmt(kind: .returnStmt(body), position: body.position)
-            let index = try nestedUnit(name: "<lambda>", kind: .function, parameters: params, body: [ret], at: e.position)
-            try emit(.makeFunction, index | params.filter { $0.defaultValue != nil }.count << 16)
+            let code = try nestedUnit(name: "<lambda>", kind: .function, parameters: params, body: [ret], at: e.position)
+            try makeFunction(code, defaults: defaults)
         }
     }
 
-    /// `[elt for x in it if cond]`, compiled in place; its loop variables are hidden locals, so they do not
-    /// leak into the surrounding scope (as in Python 3).
+    /// A call as 3.11 compiles it: `[NULL, callable]` (`PUSH_NULL`, or `LOAD_GLOBAL` with its NULL bit) or
+    /// `[method, self]` (`LOAD_METHOD`), the arguments, `KW_NAMES` for keyword arguments, `PRECALL`, `CALL`.
+    package mutating func call(_ callee: Expr, _ args: [Expr], _ keywords: [(String, Expr)], at pos: SourcePosition) throws(PySyntaxError) {
+        switch callee.kind {
+        case .attribute(let obj, let attr):
+            try expression(obj)
+            position = callee.position
+            try emit(.loadMethod, runtime.intern(attr))
+        case .name(let n):
+            if case .global(let g) = try resolve(n) {
+                position = callee.position
+                try emit(.loadGlobal, g << 1 | 1)
+            } else {
+                try emit(.pushNull)
+                try expression(callee)
+            }
+        default:
+            try emit(.pushNull)
+            try expression(callee)
+        }
+        for a in args { try expression(a) }
+        for (_, v) in keywords { try expression(v) }
+        position = pos
+        if !keywords.isEmpty {
+            try emit(.kwNames, constant(runtime.constantTuple(keywords.map { runtime.constant($0.0) })))
+        }
+        try emit(.precall, args.count + keywords.count)
+        try emit(.call, args.count + keywords.count)
+    }
+
+    /// `[elt for x in it if cond]`, compiled in place (as CPython 3.12 does); its loop variables are hidden
+    /// locals, so they do not leak into the surrounding scope (as in Python 3).
     package mutating func listComprehension(_ element: Expr, _ clauses: [Comprehension]) throws(PySyntaxError) {
         let savedOverrides = unit.overrides
         defer { unit.overrides = savedOverrides }
@@ -875,13 +1055,13 @@ package struct Compiler {
                 unit.overrides[n] = hiddenLocal("comp_" + n)
             }
             try assign(to: clause.target)
-            for cond in clause.conditions { try condition(cond, jumpIfFalse: start) }
+            for cond in clause.conditions { try jumpIf(cond, start, when: false) }
             loops.append((start, exit))
         }
         try expression(element)
         try emit(.listAppend, loops.count + 1)
         for loop in loops.reversed() {
-            try emitJump(.jumpBackward, loop.start)
+            try emitJump(.jumpForward, loop.start, line: false)
             bind(loop.exit)
         }
     }

@@ -23,6 +23,16 @@ extension PyThreadState {
         return allocate(d)
     }
 
+    /// BUILD_CONST_KEY_MAP: `count` borrowed values at `values` and a tuple of as many keys.
+    package func buildDict(keys: PyValue, values: UnsafeMutablePointer<PyValue>, count: Int) throws(PyError) -> PyValue {
+        guard keys.isObject, keys.objectKind == .tuple else { throw typeError("BUILD_CONST_KEY_MAP needs a tuple of keys") }
+        let names = unsafeDowncast(keys.object, to: PyTuple.self).items
+        guard names.count == count else { throw typeError("BUILD_CONST_KEY_MAP: \(names.count) keys for \(count) values") }
+        let d = PyDict(id: runtime.heap.newID(), owner: ownerForNew)
+        for i in 0..<count { try dictSet(d, names[i], values[i]) }
+        return allocate(d)
+    }
+
     /// `d[k] = v` with borrowed `k` and `v`.
     package func dictSet(_ d: PyDict, _ k: PyValue, _ v: PyValue) throws(PyError) {
         let key = try dictKey(k)

@@ -26,11 +26,8 @@ package struct Disassembler {
             let line = code.position(at: i).line
             let shownLine: Value = line != lastLine ? .int(line) : .string("")
             lastLine = line
-            let hasArg = ![Op.nop, .popTop, .dupTop, .dupTopTwo, .rotTwo, .rotThree, .returnValue, .yieldValue, .getIter,
-                           .binarySubscr, .storeSubscr, .deleteSubscr, .reraise, .checkExcMatch, .popExcept, .loadAssertionError,
-                           .withEnter, .withExit, .withExitError].contains(op) && !Self.isOperator(op)
             rows.append([shownLine, .string((jumpTargets.contains(i) ? ">>" : "") + String(i)), .string(op.name),
-                         hasArg ? .int(arg) : .string(""), .string(meaning(code, op, arg))])
+                         Self.hasArgument(op) ? .int(arg) : .string(""), .string(meaning(code, op, arg))])
         }
         var summary = Record([("instructions", .int(code.count))])
         let locals = code.localNames.filter { !$0.hasPrefix(".") }
@@ -43,40 +40,45 @@ package struct Disassembler {
         return Table(title: title, columns: ["line", "offset", "op", "arg", "meaning"], rows: rows, summary: summary)
     }
 
-    package static func isOperator(_ op: Op) -> Bool {
+    /// Whether 3.11's `dis` prints an argument for this opcode (it does for every opcode from `HAVE_ARGUMENT` on).
+    package static func hasArgument(_ op: Op) -> Bool {
         switch op {
-        case .binaryAdd, .binarySub, .binaryMul, .binaryFloorDiv, .binaryMod, .binaryPow, .binaryTrueDiv, .binaryAnd, .binaryOr,
-             .binaryXor, .binaryLShift, .binaryRShift, .inplaceAdd, .inplaceSub, .inplaceMul, .inplaceFloorDiv, .inplaceMod,
-             .inplacePow, .inplaceTrueDiv, .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift,
-             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .compareLT, .compareLE, .compareGT, .compareGE,
-             .compareEQ, .compareNE, .isOp, .isNotOp, .containsOp, .notContainsOp:
-            return true
-        default: return false
+        case .nop, .popTop, .pushNull, .returnValue, .returnGenerator, .yieldValue, .getIter, .binarySubscr, .storeSubscr,
+             .deleteSubscr, .checkExcMatch, .popExcept, .loadAssertionError, .withEnter, .withExit, .withExitError,
+             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert:
+            return false
+        default: return true
         }
     }
 
+    /// What the argument means, as 3.11's `dis` spells it where it has a spelling (`+=`, `NULL + print`, `to 12`).
     package func meaning(_ code: CodeObject, _ op: Op, _ arg: Int) -> String {
+        if op.binaryOperatorNumber != nil { return PyThreadState.symbol(op) }
+        if op.comparisonNumber != nil { return PyThreadState.symbol(op) }
+        if op.isJump { return op == .forIter ? "to \(arg) when exhausted" : "to \(arg)" }
         switch op {
-        case .loadConst:
+        case .loadConst, .kwNames:
             guard arg < code.constantCount else { return "?" }
             let ts = PyThreadState(runtime: runtime, name: "dis", cancellation: nil, attached: false)
             return (try? ts.repr(code.constants[arg])) ?? "?"
         case .loadFast, .storeFast, .deleteFast:
             return arg < code.localNames.count ? code.localNames[arg] : "?"
-        case .loadGlobal, .storeGlobal, .deleteGlobal:
+        case .loadGlobal:
+            return (arg & 1 != 0 ? "NULL + " : "") + runtime.globalName(arg >> 1)
+        case .storeGlobal, .deleteGlobal, .loadName, .storeName, .deleteName:
             return runtime.globalName(arg)
-        case .loadName, .storeName, .deleteName, .loadAttr, .storeAttr, .deleteAttr, .loadMethod:
+        case .loadClassName, .storeClassName, .deleteClassName, .loadAttr, .storeAttr, .deleteAttr, .loadMethod:
             return runtime.name(ofInterned: arg)
-        case .popJumpIfFalse, .popJumpIfTrue, .jumpIfFalseOrPop, .jumpIfTrueOrPop, .jumpForward, .jumpBackward:
-            return "to \(arg)"
-        case .forIter: return "to \(arg) when exhausted"
-        case .call, .callMethod, .callKw: return "\(arg) argument\(arg == 1 ? "" : "s")"
-        case .makeFunction, .makeClass:
+        case .resume: return arg == 0 ? "start" : "after yield"
+        case .precall, .call: return "\(arg) argument\(arg == 1 ? "" : "s")"
+        case .makeFunction: return arg & 1 != 0 ? "defaults" : ""
+        case .makeClass:
             let index = arg & 0xffff
             return index < code.codes.count ? code.codes[index].name : "?"
         case .buildList, .buildTuple, .buildString: return "\(arg) item\(arg == 1 ? "" : "s")"
-        case .buildDict: return "\(arg) pair\(arg == 1 ? "" : "s")"
+        case .buildMap, .buildConstKeyMap: return "\(arg) pair\(arg == 1 ? "" : "s")"
         case .unpackSequence: return "into \(arg)"
+        case .formatValue: return arg & 3 == 2 ? "repr" + (arg & 4 != 0 ? ", with format" : "") : (arg & 4 != 0 ? "with format" : "")
         case .unaryNegative: return "-"
         case .unaryPositive: return "+"
         case .unaryNot: return "not"
@@ -86,11 +88,11 @@ package struct Disassembler {
         case .containsOp: return "in"
         case .notContainsOp: return "not in"
         case .yieldValue: return "suspend the generator"
+        case .returnGenerator: return "make the generator"
         case .withEnter: return "__enter__"
         case .withExit, .withExitError: return "__exit__"
         case .raise: return arg == 0 ? "re-raise" : "raise"
-        default:
-            return Self.isOperator(op) ? PyThreadState.symbol(op) : ""
+        default: return ""
         }
     }
 }

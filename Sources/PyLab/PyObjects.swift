@@ -5,7 +5,7 @@ import LabCore
 /// What kind of heap object a `PyObject` is (checked before every downcast).
 package enum PyKind: UInt8, Sendable {
     case str, list, tuple, dict, function, cls, instance, method, builtinMethod, generator
-    case range, rangeIterator, seqIterator, lock, slice
+    case range, rangeIterator, seqIterator, lock, slice, code
 
     package var typeName: String {
         switch self {
@@ -24,6 +24,7 @@ package enum PyKind: UInt8, Sendable {
         case .seqIterator: return "iterator"
         case .lock: return "lock"
         case .slice: return "slice"
+        case .code: return "code"
         }
     }
 }
@@ -143,6 +144,16 @@ package final class PyDict: PyObject, @unchecked Sendable {
             defer { s = PyDictStorage() }
             return s.entries.compactMap { $0 }.flatMap { [$0.key, $0.value] }
         }
+    }
+}
+
+/// A code object as a constant: what `LOAD_CONST` pushes for `MAKE_FUNCTION` to make a function of (3.11's way).
+/// Immortal, and kept alive by the code object whose constant it is; it never reaches a snippet's names.
+package final class PyCode: PyObject, @unchecked Sendable {
+    package let code: CodeObject
+    package init(_ code: CodeObject, id: Int) {
+        self.code = code
+        super.init(kind: .code, id: id, immortal: true, owner: 0)
     }
 }
 

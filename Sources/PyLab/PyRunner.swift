@@ -12,6 +12,8 @@ package struct SnippetOutcome: Sendable {
     /// The error's last line only ("NameError: … (line 2, column 1)").
     package var errorSummary: String?
     package var errorType: String?
+    /// The exception's message alone, as `str(e)` gives it in Python.
+    package var errorMessage: String?
     package var wallNanoseconds: Int64 = 0
     package var cpuNanoseconds: Int64 = 0
 }
@@ -57,6 +59,7 @@ extension PyRuntime {
             outcome.error = e.report
             outcome.errorSummary = e.summary
             outcome.errorType = e.typeName
+            outcome.errorMessage = e.message
             ts.releaseInstance(&e)
         }
         outcome.output = ts.output

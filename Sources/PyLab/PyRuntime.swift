@@ -12,11 +12,21 @@ public enum RefcountMode: String, Sendable, CaseIterable {
     case biased
 }
 
+/// Where the thread holding the GIL may be asked to let go of it (`gil switch …`).
+public enum SwitchRule: String, Sendable, CaseIterable {
+    /// CPython 3.10 and later: only where the eval breaker runs — function entry, backward jumps, after a call.
+    case evalBreaker = "eval-breaker"
+    /// CPython 3.9 and earlier, which looked after nearly every instruction: also before every load and store of
+    /// a name, an attribute or an item (between the add and the store of `x += 1`).
+    case anywhere
+}
+
 /// The interpreter's switches.
 package struct PySettings: Sendable {
     package var gilEnabled = true
     package var refcount = RefcountMode.plain
     package var switchIntervalNanoseconds: Int64 = 5_000_000
+    package var switchRule = SwitchRule.evalBreaker
 }
 
 /// Names the compiler resolves: interned attribute names and the module's global slots.
@@ -90,6 +100,8 @@ public final class PyRuntime: Sendable {
     package let classes: BuiltinClasses
     /// Interned string constants (immortal, shared by every code object).
     package let constants = Locked<[String: PyValue]>([:])
+    /// Interned tuple constants, by their items (themselves interned constants, so equal items have equal bits).
+    package let tupleConstants = Locked<[[UInt64]: PyValue]>([:])
     /// Where growth becomes a MemoryError.
     package let limits: PyLimits
 
@@ -174,8 +186,16 @@ public final class PyRuntime: Sendable {
         }
     }
 
+    /// A tuple of constants: immortal and shared, made once per distinct tuple (a snippet may keep it in a
+    /// global after its code is gone, so it outlives the code that made it).
     package func constantTuple(_ items: [PyValue]) -> PyValue {
-        heap.immortal(PyTuple(items, id: heap.newID(), immortal: true, owner: 0))
+        tupleConstants.withLock { table in
+            let key = items.map(\.bits)
+            if let v = table[key] { return v }
+            let v = heap.immortal(PyTuple(items, id: heap.newID(), immortal: true, owner: 0))
+            table[key] = v
+            return v
+        }
     }
 
     // MARK: threads

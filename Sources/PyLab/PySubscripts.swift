@@ -136,4 +136,17 @@ extension PyThreadState {
         if step == 0 { throw valueError("slice step cannot be zero") }
         return allocate(PySlice(start: try part(a), stop: try part(b), step: step, id: runtime.heap.newID(), owner: ownerForNew))
     }
+
+    /// LIST_EXTEND: appends the items of a list or tuple (borrowed) to `list`.
+    package func extendList(_ list: PyList, with iterable: PyValue) throws(PyError) {
+        guard iterable.isObject, iterable.objectKind == .list || iterable.objectKind == .tuple else {
+            throw typeError("'\(typeName(iterable))' object is not iterable")
+        }
+        try check(iterable.object)
+        let items = sequenceItems(iterable.object)
+        let have = list.items.withLock { $0.count }
+        guard have + items.count <= runtime.limits.listItems else { throw memoryError(runtime.limits.listMessage) }
+        for v in items { incref(v) }
+        list.items.withLock { $0 += items }
+    }
 }

@@ -32,6 +32,8 @@ package final class PyThreadState: @unchecked Sendable {
     package let name: String
     package let mode: RefcountMode
     package let gilEnabled: Bool
+    /// `gil switch anywhere`: the eval loop also looks at the drop request before stores (CPython 3.9's rule, near enough).
+    package let switchesAnywhere: Bool
     /// With the GIL off, freed objects are quarantined (poisoned, kept) until the next heap check.
     package let quarantines: Bool
     package let cancellation: Cancellation?
@@ -63,6 +65,7 @@ package final class PyThreadState: @unchecked Sendable {
         self.name = name
         self.mode = settings.refcount
         self.gilEnabled = settings.gilEnabled
+        self.switchesAnywhere = settings.switchRule == .anywhere
         self.quarantines = !settings.gilEnabled
         self.cancellation = cancellation
         self.stop = Cancellation(linkedTo: cancellation)
@@ -118,8 +121,9 @@ package final class PyThreadState: @unchecked Sendable {
         holdsGIL = false
     }
 
-    /// The eval loop saw the drop request.
-    package func yieldGIL() {
+    /// The eval loop saw the drop request. Never inlined: the loop calls it from many places, and each inlined
+    /// copy would take registers the loop's hot paths need.
+    @inline(never) package func yieldGIL() {
         guard gilEnabled, holdsGIL else { return }
         runtime.gil.yield(number, name: name)
     }

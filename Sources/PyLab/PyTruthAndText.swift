@@ -172,6 +172,9 @@ extension PyThreadState {
             let s = unsafeDowncast(o, to: PySlice.self)
             func t(_ x: Int?) -> String { x.map(String.init) ?? "None" }
             return "slice(\(t(s.start)), \(t(s.stop)), \(t(s.step)))"
+        case .code:
+            let c = unsafeDowncast(o, to: PyCode.self).code
+            return "<code object \(c.name), line \(c.firstLine)>"
         }
     }
 

@@ -3,9 +3,15 @@ import LabCore
 
 /// The eval loop: one `switch` over 32-bit instructions, values in a flat stack, no Swift objects retained or
 /// released for ints, and calls between Python functions without Swift recursion (a new frame record, as in
-/// CPython 3.11). Before each instruction the holder of the GIL looks at the drop request — so a thread
-/// switch can fall between the load and the store of `x += 1` — and every 1024 backward jumps or calls it
-/// checks whether it was asked to stop (CPython's "eval breaker").
+/// CPython 3.11).
+///
+/// The eval breaker, as in CPython 3.10 and later: the holder of the GIL looks at the drop request only at
+/// function entry (`RESUME`), on backward jumps and after a call returns. So a thread switch never falls inside
+/// `x += 1` in a loop without calls (its load and store are between two backward jumps), and does fall between
+/// the load and the store of `x = x + f()`. With `gil switch anywhere` it also looks before every store to a name,
+/// an attribute or an item, as CPython 3.9 and earlier looked after nearly every instruction: then a
+/// switch falls between the add and the store of `x += 1` too. Every 1024 backward jumps or calls the loop also
+/// checks whether it was asked to stop.
 extension PyThreadState {
     /// Runs module (or class-body) code in a new entry frame; returns its value (an owned reference).
     package func run(_ code: CodeObject, namespace: PyClass? = nil) throws(PyError) -> PyValue {
@@ -179,6 +185,50 @@ extension PyThreadState {
         }
     }
 
+    /// 3.11's PRECALL: `[NULL, bound method]` becomes `[function, self]`, so CALL sees a plain function call
+    /// with one more argument (and takes the fast path for a Python method).
+    @inline(__always) package func unpackBoundMethod(_ slot: UnsafeMutablePointer<PyValue>) {
+        let callable = slot[1]
+        guard callable.isObject, callable.objectKind == .method else { return }
+        let m = unsafeDowncast(callable.object, to: PyMethod.self)
+        incref(m.function)
+        incref(m.selfValue)
+        slot[0] = m.function
+        slot[1] = m.selfValue
+        decref(callable)
+    }
+
+    /// A call the loop does not inline (a built-in, a class, a generator function, a call with keywords), and the
+    /// stack after it: what lies from `resultSlot` up to `top` (NULL or method, callable or self, arguments) is
+    /// replaced by the result. Returns the new top.
+    @inline(__always) package func callAndPop(_ resultSlot: UnsafeMutablePointer<PyValue>, _ calleeSlot: UnsafeMutablePointer<PyValue>, count: Int,
+                                              keywords: PyTuple?, top: UnsafeMutablePointer<PyValue>) throws(PyError) -> UnsafeMutablePointer<PyValue> {
+        let callee = calleeSlot.pointee
+        let r = callee.isBuiltin ? try callBuiltin(callee.builtinIndex, calleeSlot + 1, count: count, keywords: keywords)
+            : try callValue(calleeSlot, count: count, keywords: keywords, nestedEntry: false)
+        var p = resultSlot
+        while p < top { decref(p.pointee); p += 1 }
+        resultSlot.pointee = r
+        return resultSlot + 1
+    }
+
+    /// A global slot's built-in (`len`, `range`…) when the global is unbound, or the NameError CPython raises.
+    @inline(never) package func builtinOrNameError(_ slot: Int) throws(PyError) -> PyValue {
+        let v = PyValue(bits: runtime.globals.fallback[slot].load(ordering: .acquiring))
+        if v == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(slot))' is not defined") }
+        return v
+    }
+
+    /// A backward jump: an eval breaker point (the drop request), and every 1024 of them a stop check.
+    @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GIL, gilOn: Bool) throws(PyError) {
+        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+        countdown &-= 1
+        if countdown == 0 {
+            countdown = 1024
+            try periodicCheck()
+        }
+    }
+
     package static let trampoline = CodeObject(name: "<call>", kind: .function, instructions: [], constants: [], codes: [], localNames: [],
                                        argumentCount: 0, maxStack: 0, isGenerator: false, positions: [], exceptionTable: [], firstLine: 0)
 
@@ -294,9 +344,12 @@ extension PyThreadState {
         var sp = frame.sp
         var pc = frame.pc
         let gvals = runtime.globals.values
-        let gfallback = runtime.globals.fallback
         let gil = runtime.gil
-        let gilOn = gilEnabled
+        /// 0: no GIL; 1: the GIL, looked at where CPython 3.10+ runs its eval breaker; 2: `gil switch anywhere`, where
+        /// the drop request is also looked at before every store to a name, an attribute or an item (CPython 3.9
+        /// looked after nearly every instruction, between the add and the store of `x += 1` too). Only before
+        /// stores: a check before every instruction made loops half again as slow, before every load too a third.
+        let gilMode = gilEnabled ? (switchesAnywhere ? 2 : 1) : 0
         var countdown = 1024
         nestedCalls += 1
         defer { nestedCalls -= 1 }
@@ -317,6 +370,9 @@ extension PyThreadState {
                     switch unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) {
                     case .nop:
                         break
+                    case .resume:
+                        // Function entry (0) or the return to a generator after a yield (1): an eval breaker point.
+                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                     case .loadFast:
                         let v = base[arg]
                         if v == .unbound {
@@ -336,21 +392,30 @@ extension PyThreadState {
                         incref(v)
                         sp.pointee = v
                         sp += 1
-                    case .loadGlobal:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .loadName:
+                        // At module level LOAD_NAME reads the global slots (the module's namespace is its globals).
                         var v = PyValue(bits: gvals[arg].load(ordering: .acquiring))
-                        if v == .unbound {
-                            v = PyValue(bits: gfallback[arg].load(ordering: .acquiring))
-                            if v == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(arg))' is not defined") }
-                        }
+                        if v == .unbound { v = try builtinOrNameError(arg) }
                         incref(v)
                         sp.pointee = v
                         sp += 1
-                    case .storeGlobal:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .loadGlobal:
+                        // The argument is the slot and, in its low bit, whether a NULL goes first (for a call).
+                        let slot = arg &>> 1
+                        var v = PyValue(bits: gvals[slot].load(ordering: .acquiring))
+                        if v == .unbound { v = try builtinOrNameError(slot) }
+                        incref(v)
+                        if arg & 1 != 0 {
+                            sp.pointee = .null
+                            sp += 1
+                        }
+                        sp.pointee = v
+                        sp += 1
+                    case .storeGlobal, .storeName:
+                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         sp -= 1
                         let v = sp.pointee
-                        if gilOn {
+                        if gilMode != 0 {
                             let old = PyValue(bits: gvals[arg].load(ordering: .relaxed))
                             gvals[arg].store(v.bits, ordering: .releasing)
                             decref(old)
@@ -455,7 +520,7 @@ extension PyThreadState {
                         let container = sp[-1], item = sp[-2]
                         let found = try contains(container, item) == (unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .containsOp)
                         sp -= 2; decref(container); decref(item); sp.pointee = found ? .true : .false; sp += 1
-                    case .popJumpIfFalse:
+                    case .popJumpForwardIfFalse:
                         let v = sp[-1]
                         if v == .false { sp -= 1; pc = arg; continue }
                         if v == .true { sp -= 1; continue }
@@ -463,7 +528,7 @@ extension PyThreadState {
                         sp -= 1
                         decref(v)
                         if !t { pc = arg }
-                    case .popJumpIfTrue:
+                    case .popJumpForwardIfTrue:
                         let v = sp[-1]
                         if v == .true { sp -= 1; pc = arg; continue }
                         if v == .false { sp -= 1; continue }
@@ -471,6 +536,31 @@ extension PyThreadState {
                         sp -= 1
                         decref(v)
                         if t { pc = arg }
+                    case .popJumpBackwardIfFalse, .popJumpBackwardIfTrue:
+                        let v = sp[-1]
+                        let t: Bool
+                        if v == .true || v == .false {
+                            t = v == .true
+                        } else {
+                            t = try truthy(v)
+                            decref(v)
+                        }
+                        sp -= 1
+                        if t == (unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .popJumpBackwardIfTrue) {
+                            pc = arg
+                            try backwardJumpChecks(&countdown, gil: gil, gilOn: gilMode != 0)
+                        }
+                    case .popJumpForwardIfNone, .popJumpForwardIfNotNone, .popJumpBackwardIfNone, .popJumpBackwardIfNotNone:
+                        let v = sp[-1]
+                        sp -= 1
+                        decref(v)
+                        let jumpOp = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self)
+                        if (v == .none) == (jumpOp == .popJumpForwardIfNone || jumpOp == .popJumpBackwardIfNone) {
+                            pc = arg
+                            if jumpOp == .popJumpBackwardIfNone || jumpOp == .popJumpBackwardIfNotNone {
+                                try backwardJumpChecks(&countdown, gil: gil, gilOn: gilMode != 0)
+                            }
+                        }
                     case .jumpIfFalseOrPop:
                         let v = sp[-1]
                         if try !truthy(v) { pc = arg } else { sp -= 1; decref(v) }
@@ -480,16 +570,12 @@ extension PyThreadState {
                     case .jumpForward:
                         pc = arg
                     case .jumpBackward:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         pc = arg
-                        countdown &-= 1
-                        if countdown == 0 {
-                            countdown = 1024
-                            try periodicCheck()
-                        }
+                        try backwardJumpChecks(&countdown, gil: gil, gilOn: gilMode != 0)
                     case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
-                        // A compare and the POP_JUMP_IF_FALSE after it, for two ints; anything else runs the
-                        // plain compare and lets the jump (still at pc) run next.
+                        // A compare and the conditional jump after it, for two ints; anything else runs the plain
+                        // compare and lets the jump (still at pc) run next. The argument says when the jump is
+                        // taken (bit 0: when the comparison holds) and whether it goes backward (bit 1).
                         let b = sp[-1], a = sp[-2]
                         let fusedOp = unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self)
                         if a.bits & b.bits & 1 != 0 {
@@ -504,7 +590,14 @@ extension PyThreadState {
                             default: holds = x != y
                             }
                             sp -= 2
-                            pc = holds ? pc + 1 : Int(ins[pc] &>> 8)
+                            if holds == (arg & 1 != 0) {
+                                pc = Int(ins[pc] &>> 8)
+                                if arg & 2 != 0 {
+                                    try backwardJumpChecks(&countdown, gil: gil, gilOn: gilMode != 0)
+                                }
+                            } else {
+                                pc += 1
+                            }
                             continue
                         }
                         let r: PyValue
@@ -531,13 +624,9 @@ extension PyThreadState {
                         sp += 2
                         pc += 1
                     case .loadGlobalLoadConst:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let slot = arg & 0xfff
                         var v = PyValue(bits: gvals[slot].load(ordering: .acquiring))
-                        if v == .unbound {
-                            v = PyValue(bits: gfallback[slot].load(ordering: .acquiring))
-                            if v == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(slot))' is not defined") }
-                        }
+                        if v == .unbound { v = try builtinOrNameError(slot) }
                         let c = consts[arg >> 12]
                         incref(v)
                         incref(c)
@@ -570,22 +659,17 @@ extension PyThreadState {
                         sp -= 1
                         let v = sp.pointee
                         decref(v)
-                    case .dupTop:
-                        let v = sp[-1]
+                    case .pushNull:
+                        sp.pointee = .null
+                        sp += 1
+                    case .copy:
+                        let v = sp[-arg]
                         incref(v)
                         sp.pointee = v
                         sp += 1
-                    case .dupTopTwo:
-                        let a = sp[-2], b = sp[-1]
-                        incref(a); incref(b)
-                        sp[0] = a; sp[1] = b
-                        sp += 2
-                    case .rotTwo:
-                        let t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = t
-                    case .rotThree:
-                        let t = sp[-1]; sp[-1] = sp[-2]; sp[-2] = sp[-3]; sp[-3] = t
+                    case .swap:
+                        let t = sp[-1]; sp[-1] = sp[-arg]; sp[-arg] = t
                     case .forIter:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let it = sp[-1]
                         if it.isObject, it.objectKind == .rangeIterator {
                             let next: Int? = it.unmanaged._withUnsafeGuaranteedRef { o in
@@ -621,26 +705,34 @@ extension PyThreadState {
                         let it = try iterate(v)
                         decref(v)
                         sp[-1] = it
-                    case .call, .callMethod:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
-                        // CALL: [callee, args…]. CALL_METHOD: [method, self, args…] (the same layout, one more
-                        // argument) or [callable, NULL, args…] (the callable is moved next to its arguments).
-                        let resultSlot: UnsafeMutablePointer<PyValue>
-                        var calleeSlot: UnsafeMutablePointer<PyValue>
+                    case .kwNames:
+                        // KW_NAMES k, PRECALL n, CALL n: a call with keyword arguments never takes the fast path, so it
+                        // is made here, with the names, and the PRECALL and CALL after it are stepped over (the loop
+                        // keeps no register for the names that way).
+                        let n = Int(ins[pc] &>> 8)
+                        pc &+= 2
+                        let names = consts[arg]
+                        guard names.isObject, let keywords = names.object as? PyTuple else { throw typeError("bad keyword names") }
+                        let resultSlot = sp - n - 2
+                        let calleeSlot = resultSlot.pointee == .null ? resultSlot + 1 : resultSlot
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        sp = try callAndPop(resultSlot, calleeSlot, count: resultSlot.pointee == .null ? n : n + 1, keywords: keywords, top: sp)
+                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .precall:
+                        if sp[-arg - 2] == .null { unpackBoundMethod(sp - arg - 2) }
+                    case .call, .precallCall:
+                        // [NULL, callable, args…] or [method, self, args…] (self is one more argument); 3.11's CALL.
+                        // Fused with its PRECALL, the bound method a PRECALL would unpack is left to `callValue`
+                        // (the same call, off the fast path), so a plain call pays nothing for it.
+                        if unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .precallCall { pc &+= 1 }
+                        let resultSlot = sp - arg - 2
+                        var calleeSlot = resultSlot
                         var argc = arg
-                        if unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .call {
-                            resultSlot = sp - arg - 1
-                            calleeSlot = resultSlot
+                        if resultSlot.pointee == .null {
+                            calleeSlot = resultSlot + 1
                         } else {
-                            resultSlot = sp - arg - 2
-                            calleeSlot = resultSlot
-                            if resultSlot[1] == .null {
-                                resultSlot[1] = resultSlot[0]
-                                resultSlot[0] = .none
-                                calleeSlot = resultSlot + 1
-                            } else {
-                                argc = arg + 1
-                            }
+                            argc = arg + 1
                         }
                         let callee = calleeSlot.pointee
                         countdown &-= 1
@@ -680,45 +772,27 @@ extension PyThreadState {
                                 consts = f.6
                                 base = newBase
                                 sp = newBase + localCount
-                                pc = 0
+                                // The callee's first instruction is its RESUME (a function that is not a generator always
+                                // starts with one): its eval breaker check is done here and the loop starts after it.
+                                if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                                pc = 1
                                 continue
                             }
                         }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
-                        let r: PyValue
-                        if callee.isBuiltin {
-                            r = try callBuiltin(callee.builtinIndex, calleeSlot + 1, count: argc, keywords: nil)
-                        } else {
-                            r = try callValue(calleeSlot, count: argc, keywords: nil, nestedEntry: false)
-                        }
-                        var p = resultSlot
-                        while p < sp { decref(p.pointee); p += 1 }
-                        sp = resultSlot
-                        sp.pointee = r
-                        sp += 1
-                    case .callKw:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
-                        let namesValue = sp[-1]
-                        let slot = sp - arg - 2
-                        frames[fi].pc = pc
-                        frames[fi].sp = sp
-                        guard namesValue.isObject, let names = namesValue.object as? PyTuple else { throw typeError("bad keyword names") }
-                        let r = try callValue(slot, count: arg, keywords: names, nestedEntry: false)
-                        var p = slot
-                        while p < sp { decref(p.pointee); p += 1 }
-                        sp = slot
-                        sp.pointee = r
-                        sp += 1
+                        sp = try callAndPop(resultSlot, calleeSlot, count: argc, keywords: nil, top: sp)
+                        // 3.11's CALL ends with CHECK_EVAL_BREAKER: a switch may fall right after any call.
+                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                     case .loadMethod:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        // [method, self] when obj's class has the function, else [NULL, attribute] (3.11's layout).
                         let obj = sp[-1]
                         frames[fi].sp = sp
-                        let (method, selfValue) = try loadMethod(obj, arg)
-                        // On success `obj`'s reference moves into the self slot (or is dropped).
-                        sp[-1] = method
-                        if selfValue == .null { decref(obj) }
-                        sp.pointee = selfValue
+                        let (first, second) = try loadMethod(obj, arg)
+                        sp[-1] = first
+                        // A method: `obj`'s reference moves into the self slot; otherwise it is dropped.
+                        if first == .null { decref(obj) }
+                        sp.pointee = second
                         sp += 1
                     case .returnValue:
                         sp -= 1
@@ -743,6 +817,10 @@ extension PyThreadState {
                         base = frame.base
                         pc = frame.pc
                         sp = slot + 1
+                    case .returnGenerator:
+                        // The call already made the generator; its first resumption starts here, as if sent None.
+                        sp.pointee = .none
+                        sp += 1
                     case .yieldValue:
                         guard fi == entry, let genRef = frame.generator else {
                             throw error(runtime.classes.runtimeError, "yield outside a generator frame")
@@ -761,43 +839,41 @@ extension PyThreadState {
                         lastExitWasYield = true
                         return v
                     case .loadAttr:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let obj = sp[-1]
                         frames[fi].sp = sp
                         let v = try getAttribute(obj, arg)
                         decref(obj)
                         sp[-1] = v
                     case .storeAttr:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let obj = sp[-1], value = sp[-2]
                         try setAttribute(obj, arg, value)
                         sp -= 2
                         decref(obj)
                     case .deleteAttr:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let obj = sp[-1]
                         try deleteAttribute(obj, arg)
                         sp -= 1
                         decref(obj)
                     case .binarySubscr:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let index = sp[-1], obj = sp[-2]
                         let v = try getItem(obj, index)
                         sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
                     case .storeSubscr:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let index = sp[-1], obj = sp[-2], value = sp[-3]
                         try storeSubscript(obj, index, value)
                         sp -= 3; decref(obj); decref(index)
                     case .deleteSubscr:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let index = sp[-1], obj = sp[-2]
                         try deleteSubscript(obj, index)
                         sp -= 2; decref(obj); decref(index)
                     case .buildSlice:
-                        let a = sp[-3], b = sp[-2], c = sp[-1]
+                        // BUILD_SLICE 2 (start, stop) or 3 (and a step).
+                        let c = arg == 3 ? sp[-1] : PyValue.none
+                        let a = sp[-arg], b = sp[-arg + 1]
                         let s = try makeSlice(a, b, c)
-                        sp -= 3; decref(a); decref(b); decref(c); sp.pointee = s; sp += 1
+                        sp -= arg; decref(a); decref(b); decref(c); sp.pointee = s; sp += 1
                     case .unaryNegative, .unaryPositive, .unaryInvert, .unaryNot:
                         let v = sp[-1]
                         let r = try unary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), v)
@@ -815,9 +891,18 @@ extension PyThreadState {
                         sp = start
                         sp.pointee = newTuple(items)
                         sp += 1
-                    case .buildDict:
+                    case .buildMap:
                         let start = sp - 2 * arg
                         let d = try buildDict(start, pairs: arg)
+                        var p = start
+                        while p < sp { decref(p.pointee); p += 1 }
+                        sp = start
+                        sp.pointee = d
+                        sp += 1
+                    case .buildConstKeyMap:
+                        // The values, then one tuple of constant keys.
+                        let start = sp - 1 - arg
+                        let d = try buildDict(keys: sp[-1], values: start, count: arg)
                         var p = start
                         while p < sp { decref(p.pointee); p += 1 }
                         sp = start
@@ -829,6 +914,13 @@ extension PyThreadState {
                         guard target.isObject, let list = target.object as? PyList else { throw typeError("LIST_APPEND on a non-list") }
                         list.items.withLock { $0.append(v) }
                         sp -= 1
+                    case .listExtend:
+                        let v = sp[-1]
+                        let target = sp[-1 - arg]
+                        guard target.isObject, let list = target.object as? PyList else { throw typeError("LIST_EXTEND on a non-list") }
+                        try extendList(list, with: v)
+                        sp -= 1
+                        decref(v)
                     case .unpackSequence:
                         let v = sp[-1]
                         let items = try unpack(v, count: arg)
@@ -850,26 +942,38 @@ extension PyThreadState {
                         sp.pointee = newString(text)
                         sp += 1
                     case .formatValue:
+                        // 3.11's flags: the conversion in the low two bits (2 is !r), 4 when a format spec is on top.
                         var spec: String?
-                        if arg & 2 != 0 {
+                        if arg & 4 != 0 {
                             let s = sp[-1]
                             spec = (s.isObject ? (s.object as? PyStr)?.value : nil) ?? ""
                             sp -= 1
                             decref(s)
                         }
                         let v = sp[-1]
-                        let text = try format(v, repr: arg & 1 != 0, spec: spec)
+                        let text = try format(v, repr: arg & 3 == 2, spec: spec)
                         decref(v)
                         sp[-1] = newString(text)
                     case .makeFunction:
-                        let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & 0xffff] }
-                        let n = arg >> 16
-                        let defaults = Array(UnsafeBufferPointer(start: sp - n, count: n))
-                        sp -= n
+                        // [defaults tuple if arg & 1, code object] → a function (3.11's MAKE_FUNCTION).
+                        let codeValue = sp[-1]
+                        guard codeValue.isObject, codeValue.objectKind == .code else { throw typeError("MAKE_FUNCTION needs a code object") }
+                        let code = unsafeDowncast(codeValue.object, to: PyCode.self).code
+                        sp -= 1
+                        var defaults: [PyValue] = []
+                        if arg & 1 != 0 {
+                            sp -= 1
+                            let tuple = sp.pointee
+                            if tuple.isObject, tuple.objectKind == .tuple {
+                                defaults = unsafeDowncast(tuple.object, to: PyTuple.self).items
+                                for d in defaults { incref(d) }
+                            }
+                            decref(tuple)
+                        }
                         // Without the GIL a function is immortal, as free-threaded CPython 3.13 makes functions once a
                         // second thread starts: every thread calling it would otherwise update one shared count.
-                        let function = PyFunction(code: code, defaults: defaults, id: runtime.heap.newID(), immortal: !gilOn, owner: ownerForNew)
-                        sp.pointee = gilOn ? allocate(function) : runtime.heap.immortal(function)
+                        let function = PyFunction(code: code, defaults: defaults, id: runtime.heap.newID(), immortal: gilMode == 0, owner: ownerForNew)
+                        sp.pointee = gilMode != 0 ? allocate(function) : runtime.heap.immortal(function)
                         sp += 1
                     case .makeClass:
                         let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & 0xffff] }
@@ -882,27 +986,25 @@ extension PyThreadState {
                         sp -= n
                         sp.pointee = cls
                         sp += 1
-                    case .loadName:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .loadClassName:
                         let v = try loadName(frame.namespace, arg)
                         sp.pointee = v
                         sp += 1
-                    case .storeName:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .storeClassName:
+                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         sp -= 1
                         try storeName(frame.namespace, arg, sp.pointee)
-                    case .deleteName:
+                    case .deleteClassName:
                         try deleteName(frame.namespace, arg)
                     case .deleteFast:
                         let old = base[arg]
                         if old == .unbound { throw error(runtime.classes.unboundLocalError, "local variable referenced before assignment") }
                         base[arg] = .unbound
                         decref(old)
-                    case .deleteGlobal:
-                        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .deleteGlobal, .deleteName:
                         let old = PyValue(bits: gvals[arg].exchange(PyValue.unbound.bits, ordering: .acquiringAndReleasing))
                         if old == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(arg))' is not defined") }
-                        if gilOn { decref(old) } else if old.isObject { deferredValues.append(old) }
+                        if gilMode != 0 { decref(old) } else if old.isObject { deferredValues.append(old) }
                     case .raise:
                         if arg == 0 { throw error(runtime.classes.runtimeError, "No active exception to reraise") }
                         let v = sp[-1]

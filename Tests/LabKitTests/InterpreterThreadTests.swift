@@ -181,6 +181,12 @@ struct InterpreterCommandTests {
         #expect(session.execute("gil refcount biased").result.fields["refcount"] == .string("biased"))
         #expect(session.execute("gil interval 2").result.fields["interval_ms"] == .quantity(2, .milliseconds))
         #expect(session.execute("gil interval 0").failure?.kind == .usage)
+        #expect(session.execute("gil interval 0.001").result.fields["interval_ms"] == .quantity(0.001, .milliseconds))
+        #expect(session.execute("gil").result.fields["switch"] == .string("eval-breaker"))
+        #expect(session.execute("gil switch anywhere").result.fields["switch"] == .string("anywhere"))
+        #expect(PyRuntime.shared(for: session).settings.switchRule == .anywhere)
+        #expect(session.execute("gil switch everywhere").failure?.kind == .usage)
+        #expect(session.execute("gil switch eval-breaker").result.fields["switch"] == .string("eval-breaker"))
         #expect(session.execute("gil stats").succeeded)
         #expect(session.execute("gil on").result.fields["gil"] == .string("on"))
     }
@@ -196,6 +202,33 @@ struct InterpreterCommandTests {
             #expect(fields["cpython_globals"] != nil)
         } else {
             #expect(fields["cpython"] == .string("skipped"))
+        }
+    }
+
+    /// compare also sets what each side printed and raised side by side, and runs python3 at conclab's interval.
+    @Test func compareComparesOutputAndException() {
+        let session = Session()
+        #expect(session.execute("gil interval 0.5").succeeded)
+        let outcome = session.execute("compare --cpython --threads 1 'print(6 * 7)\\nraise ValueError(\"bad\")'")
+        #expect(outcome.succeeded, "\(outcome.failure?.message ?? "")")
+        let fields = outcome.result.fields
+        #expect(fields["conclab_output"] == .string("42\n"))
+        #expect(fields["conclab_error"] == .string("ValueError: bad"))
+        if Files.findExecutable("python3") != nil {
+            #expect(fields["cpython_output"] == .string("42\n"))
+            #expect(fields["cpython_error"] == .string("ValueError: bad"))
+            #expect(fields["output_same"] == .bool(true) && fields["error_same"] == .bool(true))
+            #expect(fields["cpython_interval_ms"]?.number.map { abs($0 - 0.5) < 1e-9 } == true, "\(fields["cpython_interval_ms"] ?? .null)")
+        }
+        let clean = session.execute("compare --cpython --threads 1 'print(1)'").result.fields
+        #expect(clean["conclab_error"] == .null)
+        if Files.findExecutable("python3") != nil {
+            #expect(clean["cpython_error"] == .null && clean["error_same"] == .bool(true))
+        }
+        let different = session.execute("compare --cpython --threads 1 'print(thread_name())'").result.fields
+        if Files.findExecutable("python3") != nil {
+            // Each side names its own thread: the outputs differ, and compare says so.
+            #expect(different["output_same"] == .bool(false), "\(different)")
         }
     }
 }

@@ -7,7 +7,7 @@ import PyLab
 /// conclab runs a subset of Python on real OS threads, with a GIL built the way CPython's is and reference
 /// counts kept the way CPython keeps them — so the lab can show why the GIL exists (switch it off and watch
 /// reference counts get lost), what it costs (CPU-bound threads do not run in parallel) and what it does not
-/// give (`x += 1` is still three instructions a switch can fall between).
+/// give (`x = x + f()` is a load and a store with a call between, where a switch can fall).
 package enum PySupport {
     /// The largest Python file `py`, `dis` and `compare` read (`--file`): a snippet, not a program of megabytes.
     package static let sourceLimit = 1 << 20
@@ -42,6 +42,19 @@ package enum PySupport {
         do { return try runtime.compile(source, returnLastValue: returnLastValue) } catch { throw CommandError(error.description) }
     }
 
+    /// Changes the session interpreter's settings (refused while snippet threads run) and shows them.
+    package static func change(_ context: Context, title: String, _ body: (inout PySettings) -> Void) throws -> LabResult {
+        let runtime = PyRuntime.shared(for: context.session)
+        try runtime.changeSettings(body)
+        return .record(settingsRecord(runtime, title: title))
+    }
+
+    /// A verb's one choice argument as the enum whose raw values its spec lists.
+    package static func choice<T: RawRepresentable>(_ arguments: Arguments, _ name: String) throws -> T where T.RawValue == String {
+        guard let value = T(rawValue: try arguments.require(name)) else { throw UsageError("unknown \(name.lowercased())", usage: arguments.usage) }
+        return value
+    }
+
     package static func settingsRecord(_ runtime: PyRuntime, title: String? = nil) -> Record {
         let s = runtime.settings
         let running = runtime.runningThreads
@@ -49,6 +62,7 @@ package enum PySupport {
             ("gil", .string(s.gilEnabled ? "on" : "off")),
             ("refcount", .string(s.refcount.rawValue)),
             ("interval_ms", .quantity(Double(s.switchIntervalNanoseconds) / 1e6, .milliseconds)),
+            ("switch", .string(s.switchRule.rawValue)),
             ("running_threads", .int(running.count)),
         ])
     }
@@ -225,6 +239,7 @@ package struct PyCommand: Command {
         record.append("gil", .string(settings.gilEnabled ? "on" : "off"))
         record.append("refcount", .string(settings.refcount.rawValue))
         record.append("interval_ms", .quantity(Double(settings.switchIntervalNanoseconds) / 1e6, .milliseconds))
+        record.append("switch", .string(settings.switchRule.rawValue))
         record.append("switches", .int(gil.switches))
         record.append("forced_switches", .int(gil.forcedSwitches))
         record.append("drop_requests", .int(gil.dropRequests))
@@ -277,9 +292,17 @@ package struct DisCommand: Command {
         "dis", summary: "show the bytecode a Python snippet compiles to",
         arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, help: "Python code (\\n for a new line), or a FILE.py")],
         flags: [FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "disassemble the Python file FILE")],
-        examples: ["dis x += 1", "dis 'def f(a):\\n    return a * 2'", "dis script.py"],
-        discussion: "Each row is one instruction of the eval loop. A thread switch can happen between any two of them: "
-            + "'x += 1' is a load, an add and a store, so another thread can change x in between.")
+        examples: ["dis x += 1", "dis 'x = x + abs(1)'", "dis 'def f(a):\\n    return a * 2'", "dis script.py"],
+        discussion: """
+            Each row is one instruction of the eval loop, named and numbered as CPython 3.11's dis names them \
+            (offsets count instructions, and there are no CACHE entries). The GIL may change hands only at RESUME, \
+            at a backward jump and after a CALL ('gil switch anywhere': also before each load and store): 'x += 1' is a load, \
+            an add and a store with none of those between them, 'x = x + abs(1)' has a CALL between its load and \
+            its store. Where conclab's code differs from 3.11's: a list comprehension runs in place (as in 3.12), \
+            not in a function of its own; a class statement is one MAKE_CLASS, not LOAD_BUILD_CLASS and a call; \
+            try, with and finally keep the exception on the stack with conclab's own few instructions \
+            (STORE_FAST of a hidden local, WITH_EXIT) instead of 3.11's PUSH_EXC_INFO.
+            """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
@@ -309,11 +332,15 @@ package struct GILCommand: Command {
     package let spec = CommandSpec("gil", summary: "the interpreter's global lock: status, on/off, switch interval, reference-count mode, statistics",
                            discussion: """
                                conclab's GIL follows CPython's: a thread that wants it waits one switch interval (default 5 ms), \
-                               then asks the holder to drop it; the holder checks between instructions, drops it and waits until \
-                               another thread has taken it. sleep() and hash_mb() release it. 'gil off' runs snippet threads truly \
-                               in parallel; with 'gil refcount plain' their reference counts then race (see 'py --threads').
+                               then asks the holder to drop it; the holder looks at that request only where CPython 3.10+ runs its \
+                               eval breaker (function entry, backward jumps, after a call), drops it and waits until another thread \
+                               has taken it ('gil switch anywhere': also before every load and store of a name, an attribute \
+                               or an item, as CPython 3.9 looked after nearly every instruction). sleep() and \
+                               hash_mb() release it. 'gil off' runs snippet threads truly in parallel; with 'gil refcount plain' \
+                               their reference counts then race (see 'py --threads').
                                """)
-    package let verbs: [any Command] = [GILStatusVerb(), GILOnVerb(), GILOffVerb(), GILIntervalVerb(), GILRefcountVerb(), GILStatsVerb(), GILResetVerb()]
+    package let verbs: [any Command] = [GILStatusVerb(), GILOnVerb(), GILOffVerb(), GILIntervalVerb(), GILSwitchVerb(), GILRefcountVerb(),
+                                        GILStatsVerb(), GILResetVerb()]
     package let defaultVerb: String? = "status"
 }
 
@@ -350,16 +377,31 @@ package struct GILOffVerb: Command {
 
 package struct GILIntervalVerb: Command {
     package let spec = CommandSpec("interval", summary: "set the switch interval (CPython's sys.setswitchinterval), in milliseconds",
-                           arguments: [ArgumentSpec("MS", .number, help: "0.01 to 1000 milliseconds; CPython's default is 5")],
-                           examples: ["gil interval 1", "gil interval 5"])
+                           arguments: [ArgumentSpec("MS", .number, help: "0.001 to 1000 milliseconds; CPython's default is 5")],
+                           examples: ["gil interval 1", "gil interval 0.001", "gil interval 5"])
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         let text = try arguments.require("MS").filter { $0 != "_" }
-        guard let ms = Double(text), ms >= 0.01, ms <= 1000 else {
-            throw UsageError("MS must be between 0.01 and 1000, got '\(text)'", usage: arguments.usage)
+        guard let ms = Double(text), ms >= 0.001, ms <= 1000 else {
+            throw UsageError("MS must be between 0.001 and 1000, got '\(text)'", usage: arguments.usage)
         }
         try runtime.changeSettings { $0.switchIntervalNanoseconds = Int64(ms * 1e6) }
         return .record(PySupport.settingsRecord(runtime, title: "switch interval \(Format.number(ms)) ms"))
+    }
+}
+
+package struct GILSwitchVerb: Command {
+    package let spec = CommandSpec("switch", summary: "where the GIL may change hands: eval-breaker (CPython 3.10+) or anywhere (CPython 3.9)",
+                           arguments: [ArgumentSpec("RULE", .choice(SwitchRule.allCases.map(\.rawValue)))],
+                           examples: ["gil switch anywhere", "gil switch eval-breaker"],
+                           discussion: "eval-breaker (the default, CPython 3.10 and later): the holder looks at a request to drop "
+                               + "the GIL only at function entry (RESUME), backward jumps and after a call, so 'x += 1' in a loop "
+                               + "without calls is never cut in two. anywhere (CPython 3.9 and earlier, which looked after nearly "
+                               + "every instruction): it also looks before every load and store of a name, an attribute or an "
+                               + "item, so a switch can fall between the add and the store of 'x += 1'.")
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let rule: SwitchRule = try PySupport.choice(arguments, "RULE")
+        return try PySupport.change(context, title: "switch \(rule.rawValue)") { $0.switchRule = rule }
     }
 }
 
@@ -370,10 +412,8 @@ package struct GILRefcountVerb: Command {
                            discussion: "plain: read, add, write — exact only under the GIL. atomic: one atomic instruction per update. "
                                + "biased: the thread that made an object counts without atomics, other threads atomically.")
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let runtime = PyRuntime.shared(for: context.session)
-        guard let mode = RefcountMode(rawValue: try arguments.require("MODE")) else { throw UsageError("unknown mode", usage: arguments.usage) }
-        try runtime.changeSettings { $0.refcount = mode }
-        return .record(PySupport.settingsRecord(runtime, title: "refcount \(mode.rawValue)"))
+        let mode: RefcountMode = try PySupport.choice(arguments, "MODE")
+        return try PySupport.change(context, title: "refcount \(mode.rawValue)") { $0.refcount = mode }
     }
 }
 

@@ -5,9 +5,11 @@ import PyLab
 /// `compare --cpython SNIPPET`: the same snippet in conclab and in the real `python3`, side by side.
 ///
 /// Both run it the same way: N times in a row on one thread, then on N threads at once sharing the module
-/// globals (after `--setup`, which runs before each part). python3 gets conclab's built-ins defined in plain
-/// Python (`sleep`, `spin`, `hash_mb` through hashlib, which releases the GIL, `Lock` from threading), so a
-/// snippet means the same thing in both.
+/// globals (after `--setup`, which runs before each part), python3 with the switch interval of `gil interval`
+/// (`sys.setswitchinterval`). python3 gets conclab's built-ins defined in plain Python (`sleep`, `spin`,
+/// `hash_mb` through hashlib, which releases the GIL, `Lock` from threading), so a snippet means the same thing
+/// in both. Besides the times and the globals, the table compares what the first sequential run printed and the
+/// exception it raised (type and message) on each side.
 package struct CompareCommand: Command {
     package init() {}
     package let spec = CommandSpec(
@@ -23,11 +25,14 @@ package struct CompareCommand: Command {
         examples: ["compare --cpython 'def f():\\n    i = 0\\n    while i < 1000000:\\n        i += 1\\nf()'",
                    "compare --cpython --setup 'x = 0' 'for i in range(100000):\\n    x += 1'"],
         discussion: "ratio is threads_ms / sequential_ms: about 1 when the GIL serialises the threads, about 1/N when they run "
-            + "in parallel. When python3 is not installed the CPython column is skipped, with a note.")
+            + "in parallel. output_same and error_same compare what the first sequential run printed and raised "
+            + "(conclab_output, cpython_output, conclab_error, cpython_error). python3 runs with conclab's switch interval "
+            + "('gil interval'). When python3 is not installed the CPython column is skipped, with a note.")
 
     package static let harness = #"""
 import builtins, hashlib, json, os, resource, sys, threading, time
-snippet, setup, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+snippet, setup, count, interval = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+sys.setswitchinterval(interval)
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 parent = os.getppid()
 def _watch():
@@ -81,6 +86,7 @@ def fresh():
     exec(setup_code, g)
     return g
 errors = []
+first_output, first_error = None, None
 g = fresh()
 start = time.perf_counter()
 for _ in range(count):
@@ -88,6 +94,10 @@ for _ in range(count):
         exec(code, g)
     except BaseException as e:
         errors.append("%s: %s" % (type(e).__name__, e))
+        if first_output is None:
+            first_error = [type(e).__name__, str(e)]
+    if first_output is None:
+        first_output = "".join(out.parts)
 sequential = time.perf_counter() - start
 g = fresh()
 def work():
@@ -109,7 +119,9 @@ def simple(v, depth=0):
 names = {k: simple(v) for k, v in g.items() if not k.startswith("_") and not callable(v) and type(v).__name__ != "lock"}
 sys.stdout = real_stdout
 print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential * 1000, "threads_ms": wall * 1000,
-                  "cpu_ms": cpu * 1000, "globals": names, "errors": errors, "output": "".join(out.parts)[:4000]}))
+                  "cpu_ms": cpu * 1000, "globals": names, "errors": errors, "output": "".join(out.parts)[:4000],
+                  "first_output": (first_output or "")[:4000], "first_error": first_error,
+                  "switch_interval_ms": sys.getswitchinterval() * 1000}))
 """#
 
     /// What both sides are given.
@@ -118,30 +130,48 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         let setup: String
         let threads: Int
         let timeoutSeconds: Int
+        /// `gil interval`, for python3's `sys.setswitchinterval`.
+        let intervalSeconds: Double
     }
 
-    /// What one side measured: N runs in a row, then N threads at once, and the module globals afterwards.
+    /// What one side measured: N runs in a row, then N threads at once, and the module globals afterwards; what
+    /// the first run printed and the exception it raised ("Type: message"), if any.
     private struct Side {
         var sequentialMilliseconds: Double
         var threadsMilliseconds: Double
         var globals: Record
+        var output = ""
+        var error: String?
+        /// python3's `sys.getswitchinterval()` while it ran.
+        var intervalMilliseconds: Double?
         var ratio: Double { threadsMilliseconds / max(sequentialMilliseconds, 0.001) }
     }
+
+    /// The most of each side's output the table shows.
+    private static let outputLimit = 4000
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard arguments.flag("cpython") else {
             throw UsageError("compare needs --cpython (the only interpreter it compares with)", usage: arguments.usage)
         }
+        let settings = PyRuntime.shared(for: context.session).settings
         let request = Request(source: try PySupport.source(arguments, context: context),
                               setup: arguments.string("setup").map { SnippetText.expandingNewlines(PySupport.unquote($0)) } ?? "",
                               threads: try arguments.integer("threads", default: 2, range: 1...16),
-                              timeoutSeconds: try arguments.integer("timeout", default: 120, range: 1...3600))
+                              timeoutSeconds: try arguments.integer("timeout", default: 120, range: 1...3600),
+                              intervalSeconds: Double(settings.switchIntervalNanoseconds) / 1e9)
         let (ours, parallelism) = try runConclab(request, context)
         var table = Self.table(request, ours: ours, parallelism: parallelism)
+        if settings.switchRule == .anywhere {
+            table.summary?.append("switch_note", .string("conclab switched anywhere (gil switch anywhere, CPython 3.9's rule); "
+                                                          + "python3 3.10+ switches only at its eval breaker"))
+        }
         context.progress(0.5, "python3")
         if let reason = Self.reasonNotToRunPython(context.session) {
             table.summary?.append("cpython", .string("skipped"))
             table.summary?.append("note", .string(reason.note))
+            table.rows.append([.string("output"), .string(Self.oneLine(ours.output))])
+            table.rows.append([.string("exception"), ours.error.map(Value.string) ?? .null])
             for (name, value) in ours.globals.fields { table.rows.append([.string(name), value]) }
             table.title = "compare: conclab (\(reason.title) — skipped)"
             return .table(table)
@@ -164,18 +194,23 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         }
         try runSetup()
         var sequential: Int64 = 0
+        var first: SnippetOutcome?
         for _ in 0..<request.threads {
             let single = try runtime.runTeam(code, count: 1, cancellation: context.cancellation)
             if single.cancelled { throw Cancelled() }
-            if let error = single.threads.first?.error { throw CommandError("conclab: " + error) }
+            if first == nil { first = single.threads.first }
             sequential += single.wallNanoseconds
         }
         try runSetup()
         context.progress(0.3, "conclab threads")
         let team = try runtime.runTeam(code, count: request.threads, cancellation: context.cancellation)
         if team.cancelled { throw Cancelled() }
-        let side = Side(sequentialMilliseconds: Double(sequential) / 1e6, threadsMilliseconds: Double(team.wallNanoseconds) / 1e6,
+        var side = Side(sequentialMilliseconds: Double(sequential) / 1e6, threadsMilliseconds: Double(team.wallNanoseconds) / 1e6,
                         globals: runtime.globalsRecord())
+        side.output = String((first?.output ?? "").prefix(Self.outputLimit))
+        if let type = first?.errorType {
+            side.error = Self.exceptionText(type: type, message: first?.errorMessage ?? "")
+        }
         let cpu = Double(team.threads.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e6
         // Cores busy on average during the threaded run (CPU time / wall time).
         return (side, cpu / max(side.threadsMilliseconds, 0.001))
@@ -194,7 +229,9 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
                               ("conclab_threads_ms", .quantity(ours.threadsMilliseconds, .milliseconds)),
                               ("conclab_ratio", .double(ours.ratio)),
                               ("conclab_parallelism", .double(parallelism)),
-                              ("conclab_globals", .record(ours.globals))])
+                              ("conclab_globals", .record(ours.globals)),
+                              ("conclab_output", .string(ours.output)),
+                              ("conclab_error", ours.error.map(Value.string) ?? .null)])
         return Table(title: "compare: \(n) thread\(n == 1 ? "" : "s") vs \(n) sequential run\(n == 1 ? "" : "s")",
                      columns: ["", "conclab"], rows: rows, summary: summary)
     }
@@ -213,12 +250,24 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         return nil
     }
 
+    /// Printed text for one table cell: new lines written `\n` (the last one left out), as a line reads in Python.
+    private static func oneLine(_ text: String) -> String {
+        (text.hasSuffix("\n") ? text.dropLast() : Substring(text)).split(separator: "\n", omittingEmptySubsequences: false)
+            .joined(separator: "\\n")
+    }
+
+    /// An exception as both sides show it: "ValueError: bad", or the type alone when the message is empty.
+    private static func exceptionText(type: String, message: String) -> String {
+        message.isEmpty ? type : "\(type): \(message)"
+    }
+
     /// python3's side: the harness above runs the same snippet the same way and prints its figures as JSON.
     private func runCPython(_ request: Request, _ context: Context) throws -> (Side, String, [Value]) {
         guard let python = Files.findExecutable("python3") else { throw CommandError("python3 is not on PATH") }
         let run: CapturedRun
         do {
-            run = try Capture.run(python, arguments: ["-c", Self.harness, request.source, request.setup, String(request.threads)],
+            run = try Capture.run(python, arguments: ["-c", Self.harness, request.source, request.setup, String(request.threads),
+                                                      String(request.intervalSeconds)],
                                   timeoutNanoseconds: Int64(request.timeoutSeconds) * 1_000_000_000,
                                   shouldStop: { context.cancellation.isCancelled })
         } catch {
@@ -237,8 +286,14 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         if case .list(let list)? = theirs["errors"] { errors = list }
         let version: String
         if case .string(let v)? = theirs["version"] { version = v } else { version = "" }
-        return (Side(sequentialMilliseconds: theirs["sequential_ms"]?.number ?? 0,
-                     threadsMilliseconds: theirs["threads_ms"]?.number ?? 0, globals: globals), version, errors)
+        var side = Side(sequentialMilliseconds: theirs["sequential_ms"]?.number ?? 0,
+                        threadsMilliseconds: theirs["threads_ms"]?.number ?? 0, globals: globals)
+        if case .string(let text)? = theirs["first_output"] { side.output = String(text.prefix(Self.outputLimit)) }
+        side.intervalMilliseconds = theirs["switch_interval_ms"]?.number
+        if case .list(let pair)? = theirs["first_error"], pair.count == 2, case .string(let type) = pair[0], case .string(let message) = pair[1] {
+            side.error = Self.exceptionText(type: type, message: message)
+        }
+        return (side, version, errors)
     }
 
     /// python3's column beside conclab's, the globals of both row by row, and python3's summary fields.
@@ -247,10 +302,17 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         table.rows[0].append(.quantity(theirs.sequentialMilliseconds, .milliseconds))
         table.rows[1].append(.quantity(theirs.threadsMilliseconds, .milliseconds))
         table.rows[2].append(.double(theirs.ratio))
+        table.rows.append([.string("output"), .string(Self.oneLine(ours.output)), .string(Self.oneLine(theirs.output))])
+        table.rows.append([.string("exception"), ours.error.map(Value.string) ?? .null, theirs.error.map(Value.string) ?? .null])
         let names = ours.globals.fields.map(\.0) + theirs.globals.fields.map(\.0).filter { ours.globals[$0] == nil }
         for name in names { table.rows.append([.string(name), ours.globals[name] ?? .null, theirs.globals[name] ?? .null]) }
         table.summary?.append("cpython", .string("ran"))
+        table.summary?.append("cpython_output", .string(theirs.output))
+        table.summary?.append("cpython_error", theirs.error.map(Value.string) ?? .null)
+        table.summary?.append("output_same", .bool(ours.output == theirs.output))
+        table.summary?.append("error_same", .bool(ours.error == theirs.error))
         table.summary?.append("cpython_version", .string(version))
+        if let interval = theirs.intervalMilliseconds { table.summary?.append("cpython_interval_ms", .quantity(interval, .milliseconds)) }
         table.summary?.append("cpython_sequential_ms", .quantity(theirs.sequentialMilliseconds, .milliseconds))
         table.summary?.append("cpython_threads_ms", .quantity(theirs.threadsMilliseconds, .milliseconds))
         table.summary?.append("cpython_ratio", .double(theirs.ratio))
