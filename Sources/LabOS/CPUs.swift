@@ -105,7 +105,8 @@ extension ProcFS {
         var components = path.split(separator: "/").map(String.init).filter { $0 != "." && $0 != ".." }
         var tightest: Double?
         while true {
-            let directory = cgroupRoot + (components.isEmpty ? "" : "/" + components.joined(separator: "/"))
+            let suffix: String = components.isEmpty ? "" : "/" + components.joined(separator: "/")
+            let directory = cgroupRoot + suffix
             if let quota = (try? readFile(directory + "/cpu.max")).flatMap(parseCPUMax) {
                 tightest = min(tightest ?? quota, quota)
             }

@@ -72,7 +72,11 @@ extension EndToEnd {
         func emfileAndRecovery() throws {
             let opens = (1...70).map { "fd open /dev/null --cloexec --name f\($0)" }
             let closes = (1...70).map { "close f\($0)" }
-            let (r, run) = try json(["fd limit", "fd limit 64", "fd exhaust"] + opens + closes + ["close lim1", "fd limit"])
+            var lines: [String] = ["fd limit", "fd limit 64", "fd exhaust"]
+            lines += opens
+            lines += closes
+            lines += ["close lim1", "fd limit"]
+            let (r, run) = try json(lines)
             try #require(r.count == 3 + 70 + 70 + 2, "\(run)")
             let baseline = try #require(fields(r[0])["open"] as? Int, "\(run)")
             let soft = fields(r[0])["soft"] as? Int

@@ -27,7 +27,8 @@ struct TimelineTests {
         for i in 0..<10 { recorder.append(event(Int64(i), "t1", .running)) }
         let (events, dropped) = recorder.snapshot()
         #expect(dropped == 6)
-        #expect(events.map(\.nanoseconds) == (6..<10).map { 1_000_000_000 + Int64($0) * 1_000_000 })
+        let expected: [Int64] = (6..<10).map { (i: Int) -> Int64 in 1_000_000_000 + Int64(i) * 1_000_000 }
+        #expect(events.map(\.nanoseconds) == expected)
     }
 
     @Test func recorderSortsByTimeAndIgnoresEventsWhileOff() {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The heart of 'make test', after the build: three parts that run side by side, because the longest of them (the
+# test that follows labs at a person's pace) mostly waits for its next keystroke:
+#   unit      swift test (unit and end-to-end tests)
+#   labs-en   conclab replay --lang en Labs
+#   labs-ru   conclab replay --lang ru Labs
+# Each part writes its own log under .build/test-logs; every log is printed whole when its part ends, then a line per
+# part with its status and time. Exit status 0 only if every part passed. Ctrl-C or SIGTERM stops all three.
+#
+# The labs are made to hold on a busy machine (see Labs/README.md), so replaying the two languages at once, beside
+# the unit tests, is one more busy machine for them; 'labsoak' measures the same with a CPU hog.
+set -u
+cd "$(dirname "$0")/.."
+bin=${1:-.build/debug/conclab}
+logs=.build/test-logs
+mkdir -p "$logs"
+
+names=(unit labs-en labs-ru)
+commands=(
+  "swift test --skip-build --disable-xctest"
+  "$bin replay --lang en Labs"
+  "$bin replay --lang ru Labs"
+)
+declare -A pids started status finished command
+for i in "${!names[@]}"; do command[${names[$i]}]=${commands[$i]}; done
+
+stop_all() {
+  for n in "${names[@]}"; do
+    [ -n "${pids[$n]:-}" ] && kill -TERM -- "-${pids[$n]}" 2>/dev/null
+  done
+  wait
+  echo "make test: stopped" >&2
+  exit 130
+}
+trap stop_all INT TERM
+
+set -m   # each part in a process group of its own, so stopping a part stops its children too
+for i in "${!names[@]}"; do
+  n=${names[$i]}
+  started[$n]=$(date +%s)
+  bash -c "exec ${command[$n]}" > "$logs/$n.log" 2>&1 &
+  pids[$n]=$!
+done
+set +m
+
+# Print each part's log as soon as it ends, in the order they end.
+remaining=${#names[@]}
+while [ "$remaining" -gt 0 ]; do
+  wait -n -p done_pid
+  rc=$?
+  for n in "${names[@]}"; do
+    if [ "${pids[$n]:-}" = "$done_pid" ]; then
+      status[$n]=$rc
+      finished[$n]=$(date +%s)
+      echo "════ $n: ${command[$n]} ════"
+      cat "$logs/$n.log"
+      pids[$n]=
+      remaining=$((remaining - 1))
+    fi
+  done
+done
+
+failed=0
+echo "════ summary ════"
+for n in "${names[@]}"; do
+  secs=$(( ${finished[$n]} - ${started[$n]} ))
+  if [ "${status[$n]}" = 0 ]; then
+    echo "  $n: passed in ${secs} s"
+  else
+    echo "  $n: FAILED (status ${status[$n]}) after ${secs} s — log: $logs/$n.log"
+    failed=1
+  fi
+done
+exit $failed
