@@ -59,15 +59,13 @@ fuzz: release
 fuzz-quick: build
 	python3 scripts/fuzz.py $(BIN_DEBUG) --lines 400 --labs 300 --seed 7 --replay-every 0
 
-# One build of everything (the tests and conclab), then the unit tests and the replay of the labs in English and in
-# Russian side by side (scripts/test.sh: each part's log printed whole, a line per part with its time), then the
-# quick fuzzer and the install check.
+# One build of everything (the tests and conclab), then side by side (scripts/test.sh: each part's log printed whole,
+# a line per part with its time): the unit tests, the replay of the labs in English, the same in Russian, and the
+# quick fuzzer followed by the install check.
 test: deps test-deps seams
 	$(SWIFT) build --build-tests
 	$(BIN_DEBUG) lint Labs
 	scripts/test.sh $(BIN_DEBUG)
-	$(MAKE) --no-print-directory fuzz-quick
-	$(MAKE) --no-print-directory install-check
 
 # make install PREFIX=/usr/local (DESTDIR for packaging): the stripped static release binary (its labs inside), a man
 # page, and completion scripts for bash, zsh and fish.

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The heart of 'make test', after the build: three parts that run side by side, because the longest of them (the
+# The heart of 'make test', after the build: four parts that run side by side, because the longest of them (the
 # test that follows labs at a person's pace) mostly waits for its next keystroke:
 #   unit      swift test (unit and end-to-end tests)
 #   labs-en   conclab replay --lang en Labs
 #   labs-ru   conclab replay --lang ru Labs
+#   tools     the quick fuzzer, then the install check (make fuzz-quick install-check)
 # Each part writes its own log under .build/test-logs; every log is printed whole when its part ends, then a line per
-# part with its status and time. Exit status 0 only if every part passed. Ctrl-C or SIGTERM stops all three.
+# part with its status and time. Exit status 0 only if every part passed. Ctrl-C or SIGTERM stops them all.
 #
 # The labs are made to hold on a busy machine (see Labs/README.md), so replaying the two languages at once, beside
 # the unit tests, is one more busy machine for them; 'labsoak' measures the same with a CPU hog.
@@ -15,11 +16,12 @@ bin=${1:-.build/debug/conclab}
 logs=.build/test-logs
 mkdir -p "$logs"
 
-names=(unit labs-en labs-ru)
+names=(unit labs-en labs-ru tools)
 commands=(
   "swift test --skip-build --disable-xctest"
   "$bin replay --lang en Labs"
   "$bin replay --lang ru Labs"
+  "make --no-print-directory fuzz-quick install-check"
 )
 declare -A pids started status finished command
 for i in "${!names[@]}"; do command[${names[$i]}]=${commands[$i]}; done
