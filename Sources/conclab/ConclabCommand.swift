@@ -205,6 +205,7 @@ struct ReplayMode: ParsableCommand {
     /// Ends the replay by `signal`, leaving no scratch folder and nothing the labs started. In the parent of a
     /// confined replay, the signal is passed on: the child cleans up, then the parent removes the scratch root.
     static func abandon(by signal: Int32) -> Never {
+        ReplayContainment.abandoning.withLock { $0 = true }
         if let child = ReplayContainment.confinedChild.withLock({ $0 }) {
             try? ChildProcess.signal(child, signal)
             _ = try? ChildProcess.reap(child, block: true)

@@ -59,6 +59,11 @@ enum ReplayContainment {
                     }
                 }
             } catch {
+                // The thread that passes a signal on reaps the child itself (ECHILD here), then ends this process
+                // by the same signal: wait for that rather than exit with a status of our own first.
+                if abandoning.withLock({ $0 }) {
+                    while true { System.sleep(nanoseconds: 1_000_000_000) }
+                }
                 return 1
             }
         }
@@ -66,6 +71,8 @@ enum ReplayContainment {
 
     /// The confined child, while it runs: a signal to the parent is passed on to it.
     static let confinedChild = Locked<Int32?>(nil)
+    /// Set once a signal to the parent is being passed on to the child; that path ends the process.
+    static let abandoning = Locked<Bool>(false)
 
     /// In the confined child: confines this process to `root` (its labs' scratch folders are made there, `TMPDIR`
     /// says so) and every process it starts.
