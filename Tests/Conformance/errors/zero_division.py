@@ -1,0 +1,3 @@
+print('before')
+x = 10 // 0
+print('after')

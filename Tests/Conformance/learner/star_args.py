@@ -1,0 +1,4 @@
+def total(*args):
+    return sum(args)
+
+print(total(1, 2, 3))
