@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "conclab",
             dependencies: [
-                "LabKit", "LabCore", "LabTopics", "LabGuide", "LabOS", "CEditLine",
+                "LabKit", "LabCore", "PyLab", "LabTopics", "LabGuide", "LabOS", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // Sources/conclab/Labs links to Labs/: inside the target, so SwiftPM notices a lab added or removed.

@@ -1,5 +1,6 @@
 import LabKit
 import LabCore
+import PyLab
 import LabTopics
 import LabGuide
 import LabOS
@@ -89,8 +90,36 @@ final class Frontend {
         let progress = startProgress()
         output.sayWrapped("conclab \(conclabVersion) — a concurrency lab. 'help' lists commands, Tab completes, Ctrl-D leaves.\n")
         for problem in editor.readSettings() { output.say("conclab: \(problem)\n", to: 2) }
+        // At the Python prompt (`py` alone): the lines of the statement typed so far; nil at conclab's prompt.
+        var python: [String]?
         while true {
             for notice in session.takeNotices() { output.sayWrapped(notice + "\n", to: 2) }
+            if let lines = python {
+                editor.setPrompt(lines.isEmpty ? ">>> " : "... ")
+                switch editor.read() {
+                case .endOfFile:
+                    output.write("\n")
+                    if lines.isEmpty { python = nil } else { python = [] }
+                case .interrupted:
+                    output.write("^C\nKeyboardInterrupt\n")
+                    python = []
+                case .line(let line):
+                    if lines.isEmpty && line.trimmed().isEmpty { python = nil; continue }
+                    if !line.trimmed().isEmpty { editor.remember(line) }
+                    let source = (lines + [line]).joined(separator: "\n")
+                    if PyInput.needsMore(source) { python = lines + [line]; continue }
+                    python = []
+                    session.typed("py " + source)
+                    session.settings.terminalColumns = System.terminalColumns(1)
+                    let interruptsBefore = Signals.interruptCount
+                    let outcome = session.executePython(source)
+                    progress?.clear()
+                    if Signals.isTerminating { Signals.waitForTermination() }
+                    if outcome.failure?.kind == .cancelled || Signals.interruptCount != interruptsBefore { output.write("\n", to: 2) }
+                    output.fitted(bounded: true).show(outcome, session: session)
+                }
+                continue
+            }
             editor.setPrompt(LabGuide.promptPrefix(session).escapingControlCharacters() + "conclab> ")
             switch editor.read() {
             case .endOfFile:
@@ -102,6 +131,12 @@ final class Frontend {
             case .line(let line):
                 let trimmed = line.trimmed()
                 guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+                if trimmed == "py" || trimmed == "python" {
+                    editor.remember(trimmed)
+                    output.sayWrapped("The Python prompt (conclab's interpreter, globals kept). An empty line or Ctrl-D goes back.\n")
+                    python = []
+                    continue
+                }
                 editor.remember(trimmed)
                 session.typed(trimmed)
                 let interruptsBefore = Signals.interruptCount

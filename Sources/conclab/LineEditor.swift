@@ -147,7 +147,10 @@ final class LineEditor {
             return interrupted ? .interrupted : .endOfFile
         }
         if interrupted { return .interrupted }
-        return .line(String(cString: raw).trimmed())
+        // The line as typed but for its newline: at the Python prompt the indentation is the code's.
+        var line = String(cString: raw)
+        while line.last == "\n" || line.last == "\r" { line.removeLast() }
+        return .line(line)
     }
 
     /// Adds a line to the history and saves the file (so nothing is lost if the shell is killed).

@@ -248,6 +248,17 @@ enum Processes {
 /// One tmux server on a private socket running conclab in a pane of a fixed size.
 final class TmuxShell {
     static let tmux = "/usr/bin/tmux"
+
+    /// Runs `body` with a shell started in a fresh state folder; the tmux server and the folder always go away.
+    static func with(_ body: (TmuxShell) throws -> Void) throws {
+        let state = try TemporaryDirectory("state")
+        defer { state.remove() }
+        let shell = try TmuxShell(stateHome: state.path)
+        defer { shell.close() }
+        try shell.start()
+        try body(shell)
+    }
+
     let socket = "conclab-test-\(UUID().uuidString.prefix(12))"
     /// Where tmux put the socket (it leaves the file behind when the server ends).
     private var socketPath: String?

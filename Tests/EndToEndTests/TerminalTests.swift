@@ -8,15 +8,7 @@ extension EndToEnd {
     /// XDG_STATE_HOME. Every wait polls the screen with a deadline.
     @Suite(.serialized, .timeLimit(.minutes(2)))
     struct TerminalTests {
-        /// Runs `body` with a started shell, and always kills the tmux server and deletes the state directory.
-        func withShell(_ body: (TmuxShell) throws -> Void) throws {
-            let state = try TemporaryDirectory("state")
-            defer { state.remove() }
-            let shell = try TmuxShell(stateHome: state.path)
-            defer { shell.close() }
-            try shell.start()
-            try body(shell)
-        }
+        func withShell(_ body: (TmuxShell) throws -> Void) throws { try TmuxShell.with(body) }
 
         @Test("a typed command runs and its output appears")
         func typeAndRun() throws {

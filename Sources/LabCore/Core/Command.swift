@@ -30,13 +30,18 @@ public struct ArgumentSpec: Sendable {
     public var optional: Bool
     /// Takes every remaining word.
     public var variadic: Bool
+    /// Code (a Python snippet): once it has started, the rest of the line is its text as typed: no option, no `|`
+    /// and no `#` after its first word belongs to the shell.
+    public var verbatim: Bool
     public var help: String
 
-    public init(_ name: String, _ kind: ArgumentKind = .word, optional: Bool = false, variadic: Bool = false, help: String = "") {
+    public init(_ name: String, _ kind: ArgumentKind = .word, optional: Bool = false, variadic: Bool = false,
+                verbatim: Bool = false, help: String = "") {
         self.name = name
         self.kind = kind
         self.optional = optional
         self.variadic = variadic
+        self.verbatim = verbatim
         self.help = help
     }
 }
@@ -161,6 +166,9 @@ public struct Arguments: Sendable {
     package var starts: [String: Int] = [:]
     /// For a command argument: the inner command line, re-quoted.
     public var commandLine: String?
+    /// True when the text argument came from the Python prompt (`>>>`): exactly what was typed, no shell quoting
+    /// to take off and no `\n` to expand.
+    public var typedAtPythonPrompt = false
 
     public init() {}
 
@@ -242,6 +250,14 @@ public enum ArgumentReader {
             // Once a command argument has started (`bench sleep 10 -n 3`), words that are not this
             // command's own flags belong to the inner command, `--` included.
             let commandStarted = spec.arguments.last?.kind == .command && positional.count >= spec.arguments.count
+            // Once verbatim code has started (`py y = [1, -2]`), every word is part of it.
+            if !positional.isEmpty, let code = spec.arguments.last, code.verbatim,
+               positional.count >= spec.arguments.count - 1 {
+                positional.append(text)
+                positionalStarts.append(word.start)
+                positionalQuoted.append(word.quoted)
+                continue
+            }
             if !flagsDone && !word.quoted && text == "--" && !commandStarted { flagsDone = true; continue }
             let looksLikeFlag = !flagsDone && !word.quoted && text.hasPrefix("-") && text.count > 1
                 && Arguments.parseInteger(text) == nil

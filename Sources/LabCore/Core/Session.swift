@@ -387,12 +387,38 @@ public final class Session: Sendable {
         return execute(line, cancellation: cancellation, nested: false)
     }
 
-    package func execute(_ line: String, cancellation: Cancellation, nested: Bool) -> Outcome {
+    /// Runs `source`, typed at the Python prompt (`>>>`), as `py` runs a snippet, but exactly as typed: the shell
+    /// neither splits it into words nor takes quotes off, and `\n` stays Python's escape.
+    public func executePython(_ source: String) -> Outcome {
+        let cancellation = Cancellation()
+        running.withLock { $0 = cancellation }
+        defer { running.withLock { $0 = nil } }
+        return execute("py " + source, cancellation: cancellation, nested: false) { context in
+            let (command, path, _) = try self.registry.resolve([Word("py")])
+            var arguments = Arguments()
+            arguments.positional["SNIPPET"] = [source]
+            arguments.starts["SNIPPET"] = 0
+            arguments.source = source
+            arguments.stageEnd = source.count
+            arguments.usage = self.registry.usageLines(for: command, path: path)
+            arguments.typedAtPythonPrompt = true
+            return (try command.run(arguments, in: context), path)
+        }
+    }
+
+    package func execute(_ line: String, cancellation: Cancellation, nested: Bool,
+                         body: ((Context) throws -> (LabResult, [String]))? = nil) -> Outcome {
         let started = Clock.monotonicNanoseconds()
         let context = Context(session: self, cancellation: cancellation)
         var outcome = Outcome(line: line, result: .nothing, failure: nil, directive: .none, elapsedNanoseconds: 0)
         do {
-            outcome.result = try run(line, context: context, nested: nested, path: &outcome.path)
+            if let body {
+                let (result, path) = try body(context)
+                outcome.result = result
+                outcome.path = path
+            } else {
+                outcome.result = try run(line, context: context, nested: nested, path: &outcome.path)
+            }
         } catch {
             outcome.failure = Self.failure(from: error)
         }
@@ -426,7 +452,14 @@ public final class Session: Sendable {
     private func run(_ line: String, context: Context, nested: Bool, path resolved: inout [String]?) throws -> LabResult {
         let words: [Word]
         var commentStart: Int?
-        do { words = try Tokenizer.split(line, commentStart: &commentStart) } catch { throw UsageError(error.message) }
+        do { words = try Tokenizer.split(line, commentStart: &commentStart) } catch {
+            // Python code may hold quotes the shell cannot pair (`py print('don\'t')`): that is the code's business.
+            guard let lenient = try? Tokenizer.split(line, allowUnterminated: true, commentStart: &commentStart),
+                  let first = lenient.first, registry.find(first.text)?.spec.arguments.last?.verbatim == true else {
+                throw UsageError(error.message)
+            }
+            words = lenient
+        }
         var stages: [[Word]] = [[]]
         for word in words {
             if word.isPipe { stages.append([]) } else { stages[stages.count - 1].append(word) }
@@ -435,14 +468,21 @@ public final class Session: Sendable {
             if stages.count > 1 { throw UsageError("nothing before '|'") }
             return .nothing
         }
-        let stageEnds = words.filter(\.isPipe).map(\.start) + [commentStart ?? line.count]
+        var stageEnds = words.filter(\.isPipe).map(\.start) + [commentStart ?? line.count]
         let (command, path, rest) = try registry.resolve(stages[0])
         resolved = path
         let usage = registry.usageLines(for: command, path: path)
         for requirement in command.requirements where !requirement.isMet(self) {
             throw CommandError(requirement.message)
         }
-        let arguments = try ArgumentReader.parse(rest, spec: command.spec, usage: usage, source: line, stageEnd: stageEnds[0])
+        var parseWords = rest
+        if command.spec.arguments.last?.verbatim == true {
+            // Code runs to the end of the line: a `|` or a `#` in it is Python's (`py s = a | b`), not the shell's.
+            parseWords = Array(words.drop { $0.start < (rest.first?.start ?? line.count) })
+            stages = [stages[0]]
+            stageEnds = [line.count]
+        }
+        let arguments = try ArgumentReader.parse(parseWords, spec: command.spec, usage: usage, source: line, stageEnd: stageEnds[0])
         if nested && (path == ["exit"] || path == ["quit"]) { throw CommandError("'\(path.joined(separator: " "))' cannot run inside another command") }
         var result = try command.run(arguments, in: context)
         for (index, stage) in stages.enumerated().dropFirst() {

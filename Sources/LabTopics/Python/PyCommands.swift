@@ -16,9 +16,11 @@ package enum PySupport {
         if let path = arguments.string("file") {
             do { return try Files.readText(try context.session.readablePath(path), limit: PySupport.sourceLimit) } catch { throw CommandError("\(error)") }
         }
-        guard let text = arguments.rawText(argument).map(unquote) else {
+        guard let typed = arguments.rawText(argument) else {
             throw UsageError("missing \(argument) (or -f FILE)", usage: arguments.usage)
         }
+        if arguments.typedAtPythonPrompt { return typed }
+        let text = unquote(typed)
         // The snippet is the rest of the line, so options must come before it.
         if let start = arguments.starts[argument],
            let late = arguments.words.first(where: { $0.start > start && !$0.quoted && $0.text.hasPrefix("--")
@@ -29,12 +31,13 @@ package enum PySupport {
         return SnippetText.expandingNewlines(text)
     }
 
-    /// The snippet as typed, without the command line's own quotes when it was one quoted word.
+    /// The snippet as typed, without the command line's own quotes when it was one quoted word: `'…'` and `"…"`
+    /// alike (`py "print(1)\nprint(2)"` runs two lines, as with single quotes). A string literal is written inside
+    /// other code (`py s = "hi"`) or at the Python prompt (`py` alone).
     package static func unquote(_ raw: String) -> String {
         guard raw.count >= 2, let first = raw.first, first == "'" || first == "\"", raw.last == first else { return raw }
         let inner = raw.dropFirst().dropLast()
         if inner.contains(first) { return raw }
-        if first == "\"" && inner.contains("\\") { return raw }
         return String(inner)
     }
 
@@ -74,7 +77,7 @@ package struct PyCommand: Command {
     package let spec = CommandSpec(
         "py", aliases: ["python"],
         summary: "run a Python snippet in conclab's interpreter (globals persist; --threads N runs it on N OS threads)",
-        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true,
+        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, verbatim: true,
                                  help: "Python code; on one line write \\n for a new line, or use -f FILE")],
         flags: [
             FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "run the Python file FILE"),
@@ -100,13 +103,17 @@ package struct PyCommand: Command {
             spin(ms) (keeps it), Lock(), getrefcount(x) and thread_name(). Module globals are shared by every thread; \
             function locals are private. 'py reset' forgets all globals. With --threads the result reports wall_ms, \
             cpu_ms, the GIL's switches and the heap check (refcount_errors, use_after_free, freed_while_referenced); \
-            the final globals are under 'globals'.
+            the final globals are under 'globals'. \
+            'py' alone opens the Python prompt (>>>, ... for the rest of a block or an open bracket; an empty line \
+            or Ctrl-D returns to conclab>): lines there are Python exactly as typed. After 'py ' on conclab's line, \
+            the rest of the line is the snippet as typed (options go before it); one quoted word, '…' or "…", \
+            loses its quotes.
             """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         let raw = arguments.rawText("SNIPPET").map(PySupport.unquote)
-        if raw == "reset" && !arguments.has("file") {
+        if raw == "reset" && !arguments.has("file") && !arguments.typedAtPythonPrompt {
             let report = try runtime.reset()
             return .record(Record(title: "globals cleared", [("released", .int(report.released)),
                                                               ("refcount_errors", .int(report.refcountErrors))]))
@@ -124,6 +131,13 @@ package struct PyCommand: Command {
         if let error = outcome.error {
             if outcome.errorType == "KeyboardInterrupt" && context.cancellation.isCancelled { throw Cancelled() }
             throw CommandError(outcome.output + error)
+        }
+        if arguments.typedAtPythonPrompt {
+            // As CPython's prompt: what was printed, then the repr of an expression's value unless it is None.
+            var text = outcome.output
+            if let value = outcome.value, value != .null, let repr = outcome.valueText { text += repr }
+            if text.hasSuffix("\n") { text.removeLast() }
+            return text.isEmpty ? .nothing : .text(text)
         }
         var parts: [LabResult] = []
         if !outcome.output.isEmpty {
@@ -290,7 +304,7 @@ package struct DisCommand: Command {
     package init() {}
     package let spec = CommandSpec(
         "dis", summary: "show the bytecode a Python snippet compiles to",
-        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, help: "Python code (\\n for a new line), or a FILE.py")],
+        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, verbatim: true, help: "Python code (\\n for a new line), or a FILE.py")],
         flags: [FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "disassemble the Python file FILE")],
         examples: ["dis x += 1", "dis 'x = x + abs(1)'", "dis 'def f(a):\\n    return a * 2'", "dis script.py"],
         discussion: """

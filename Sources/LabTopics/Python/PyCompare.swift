@@ -14,7 +14,7 @@ package struct CompareCommand: Command {
     package init() {}
     package let spec = CommandSpec(
         "compare", summary: "run a snippet in conclab and in python3 (sequentially and on N threads) and show both",
-        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, help: "Python code (\\n for a new line)")],
+        arguments: [ArgumentSpec("SNIPPET", .text, optional: true, variadic: true, verbatim: true, help: "Python code (\\n for a new line)")],
         flags: [
             FlagSpec("cpython", help: "compare with CPython: the python3 found on PATH"),
             FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "the snippet is the Python file FILE"),
