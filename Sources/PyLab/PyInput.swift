@@ -54,3 +54,23 @@ package enum PyInput {
         return false
     }
 }
+
+extension PyInput {
+    /// Python's keywords a learner completes at the prompt.
+    static let keywords = ["False", "None", "True", "and", "as", "assert", "break", "class", "continue", "def", "del",
+                           "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+                           "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+
+    /// What Tab offers for the name being typed at the end of `before`: the interpreter's global names, its
+    /// built-ins and the keywords that start with it, sorted; with the name's typed part.
+    package static func completions(_ before: String, runtime: PyRuntime) -> (partial: String, candidates: [String]) {
+        let partial = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        guard !partial.isEmpty, !(partial.first?.isNumber ?? false) else { return (partial, []) }
+        // After a dot it would be an attribute: conclab does not guess those.
+        if before.dropLast(partial.count).last == "." { return (partial, []) }
+        var names = Set(runtime.symbols.withLock { $0.globalNames })
+        names.formUnion(runtime.builtinValues.keys)
+        names.formUnion(keywords)
+        return (partial, names.filter { $0.hasPrefix(partial) && !$0.hasPrefix("__") }.sorted())
+    }
+}

@@ -94,6 +94,7 @@ final class Frontend {
         var python: [String]?
         while true {
             for notice in session.takeNotices() { output.sayWrapped(notice + "\n", to: 2) }
+            editor.pythonPrompt = python != nil
             if let lines = python {
                 editor.setPrompt(lines.isEmpty ? ">>> " : "... ")
                 switch editor.read() {

@@ -1,6 +1,7 @@
 import CEditLine
 import LabKit
 import LabCore
+import PyLab
 import LabTopics
 import LabGuide
 import LabOS
@@ -133,6 +134,9 @@ final class LineEditor {
         return Unmanaged<LineEditor>.fromOpaque(raw).takeUnretainedValue()
     }
 
+    /// True while the Python prompt (`>>>`) reads: Tab then completes Python names.
+    var pythonPrompt = false
+
     func setPrompt(_ text: String) {
         free(promptText)
         promptText = strdupSwift(text)
@@ -165,12 +169,19 @@ final class LineEditor {
         let length = info.cursor - info.buffer
         let bytes = UnsafeRawPointer(info.buffer).bindMemory(to: UInt8.self, capacity: length)
         let before = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
-        let completion = session.complete(before)
+        let completion: Completion
+        if pythonPrompt {
+            // At >>>: Python names (globals, built-ins, keywords), never conclab's commands.
+            let names = PyInput.completions(before, runtime: PyRuntime.shared(for: session))
+            completion = Completion(start: before.count - names.partial.count, partial: names.partial, candidates: names.candidates)
+        } else {
+            completion = session.complete(before)
+        }
         guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
         if completion.candidates.count == 1 {
             let word = completion.candidates[0]
             var insert = String(word.dropFirst(completion.partial.count))
-            if !word.hasSuffix("/") { insert += " " }
+            if !word.hasSuffix("/") && !pythonPrompt { insert += " " }
             _ = el_insertstr(editor, insert)
             return UInt8(CC_REFRESH)
         }

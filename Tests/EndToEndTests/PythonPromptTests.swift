@@ -30,6 +30,12 @@ extension EndToEnd {
                 try shell.waitForRow("['a', 'b']")
                 try enter(shell, ["'quoted'"])
                 try shell.waitForRow("'quoted'")
+                // Tab completes a Python name at >>> (a global of the session), not a conclab command.
+                try shell.type("twi")
+                try shell.press("Tab")
+                try shell.waitFor("the completed name") { $0.contains(">>> twice") }
+                try enter(shell, ["(50)"])
+                try shell.waitForRow("100")
                 let screen = shell.screen()
                 let text = screen.joined(separator: "\n")
                 #expect(screen.contains("...     return x * 2"), "\(text)")
