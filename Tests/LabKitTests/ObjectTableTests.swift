@@ -282,3 +282,25 @@ private func makeTable() -> ObjectTable {
         #expect(try table.add(FakeObject(), name: "lab") == "lab")
     }
 }
+
+/// `close` as a learner uses it: several handles, a kind, `all`, and a mistyped handle that closes nothing.
+@Suite struct CloseCommandTests {
+    @Test func closeAKindAllAndABadHandle() throws {
+        let session = Session()
+        defer { session.shutdown() }
+        for line in ["gen range 0 5", "gen range 0 6", "lock new --name left", "thread spawn sleep 60000"] {
+            #expect(session.execute(line).succeeded, "\(line)")
+        }
+        let bad = session.execute("close g1 nosuch")
+        #expect(!bad.succeeded)
+        #expect(bad.failure?.message.contains("no object 'nosuch', so nothing was closed (g1 still open)") == true, "\(bad.failure?.message ?? "")")
+        #expect(session.objects.handles() == ["g1", "g2", "left", "t1"])
+        let generators = session.execute("close generators")
+        #expect(generators.text.contains("g2") && generators.text.contains("g1"), "\(generators.text)")
+        #expect(session.objects.handles() == ["left", "t1"])
+        let all = session.execute("close all")
+        #expect(all.text.contains("left") && all.text.contains("t1"), "\(all.text)")
+        #expect(session.objects.handles().isEmpty)
+        #expect(session.execute("close all").text == "nothing to close")
+    }
+}

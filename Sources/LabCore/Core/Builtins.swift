@@ -191,16 +191,53 @@ package struct SaveCommand: Command {
 package struct CloseCommand: Command {
     package init() {}
     package let spec = CommandSpec("close", summary: "end live objects: kill and reap a process, stop a thread, close a descriptor",
-                           arguments: [ArgumentSpec("HANDLE", .handle(nil), variadic: true)],
-                           examples: ["close p1 p2"])
+                           arguments: [ArgumentSpec("HANDLE", .handle(nil), variadic: true,
+                                                    help: "handles, 'all', or a kind (process, thread, fd … or its plural)")],
+                           examples: ["close p1 p2", "close processes", "close all"],
+                           discussion: """
+                               Each object closed gets a row: its handle, kind and the state it ended in. 'close all' \
+                               ends every object this session (or, during a lab, the lab) sees, newest first; 'close \
+                               KIND' every object of that kind. When a handle names no object, nothing is closed and the \
+                               error says which handle it was.
+                               """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let handles = arguments.strings("HANDLE")
-        for handle in handles { _ = try context.session.objects.lookup(handle) }
-        var rows: [[Value]] = []
+        let objects = context.session.objects
+        var handles: [String] = []
+        for word in arguments.strings("HANDLE") {
+            if word == "all" && !objects.contains(handle: "all") {
+                handles += objects.handles().reversed()
+            } else if !objects.contains(handle: word), let kind = objects.kind(named: word) {
+                handles += objects.handles(kind: kind).reversed()
+            } else {
+                handles.append(word)
+            }
+        }
+        var seen = Set<String>()
+        handles = handles.filter { seen.insert($0).inserted }
         for handle in handles {
-            let object = try context.session.objects.close(handle)
-            rows.append([.string(handle), .string(object.kind.name), .string(object.state)])
+            guard objects.contains(handle: handle) else {
+                let others = handles.filter { $0 != handle && objects.contains(handle: $0) }
+                throw CommandError("no object '\(handle)', so nothing was closed"
+                                   + (others.isEmpty ? "" : " (\(others.joined(separator: " ")) still open)") + "; 'ls' lists live objects")
+            }
+        }
+        if handles.isEmpty { return .text("nothing to close") }
+        var rows: [[Value]] = []
+        var closed: [String] = []
+        var failures: [String] = []
+        for handle in handles {
+            do {
+                let object = try objects.close(handle)
+                rows.append([.string(handle), .string(object.kind.name), .string(object.state)])
+                closed.append(handle)
+            } catch {
+                failures.append("\(handle): \(error)")
+            }
+        }
+        if !failures.isEmpty {
+            let closed = closed.joined(separator: " ")
+            throw CommandError(failures.joined(separator: "; ") + (closed.isEmpty ? "" : " (closed: \(closed))"))
         }
         return .table(Table(columns: ["handle", "kind", "state"], rows: rows))
     }
