@@ -15,6 +15,13 @@ private struct OpenCommand: Command {
 @Suite struct CompletionTests {
     let session = Session()
 
+    /// An alias is offered only when no command's own name fits what is typed.
+    @Test func anAliasGivesWayToTheNameItStandsFor() {
+        #expect(session.complete("th").candidates == ["thread"])
+        #expect(session.complete("pyt").candidates == ["python"])
+        #expect(session.complete("time th").candidates == ["thread"])
+    }
+
     @Test func emptyLineOffersEveryCommand() {
         let completion = session.complete("")
         #expect(completion.start == 0)

@@ -58,7 +58,7 @@ extension Session {
     }
 
     package func completeWord(_ partial: String, after words: [String]) -> [String] {
-        guard let first = words.first else { return registry.allNames(registry.commands) }
+        guard let first = words.first else { return registry.completionNames(registry.commands, partial: partial) }
         if first == "help" {
             var list = registry.commands
             for w in words.dropFirst() { list = registry.find(w, in: list)?.verbs ?? [] }
@@ -114,7 +114,7 @@ extension Session {
         if positional < spec.arguments.count { arg = spec.arguments[positional] }
         else { arg = spec.arguments.last.flatMap { $0.variadic ? $0 : nil } }
         guard let arg else { return [] }
-        if arg.kind == .command { return registry.allNames(registry.commands) }
+        if arg.kind == .command { return registry.completionNames(registry.commands, partial: partial) }
         return candidates(for: arg.kind, partial: partial)
     }
 

@@ -60,6 +60,13 @@ public struct Registry: Sendable {
         list.flatMap { [$0.spec.name] + $0.spec.aliases }
     }
 
+    /// What Tab offers for a command word starting with `partial`: the commands' own names, and their aliases only
+    /// when no own name fits (`th` completes to `thread` rather than offering `th  thread`; `pyt` finds `python`).
+    package func completionNames(_ list: [any Command], partial: String) -> [String] {
+        let names = list.map(\.spec.name)
+        return !partial.isEmpty && names.contains { $0.hasPrefix(partial) } ? names : allNames(list)
+    }
+
     /// `usage: proc kill P [SIGNAL]` (and every verb's usage for a noun).
     public func usageLines(for command: any Command, path: [String]) -> String {
         let prefix = path.dropLast().joined(separator: " ")
