@@ -288,6 +288,9 @@ struct LintMode: ParsableCommand {
         commandName: "lint",
         abstract: "Check lab files: syntax, commands, checks, and that en and ru twins match.")
 
+    @Flag(help: "Print one JSON object (the files read and each problem's path, line and reason) instead of text.")
+    var json = false
+
     @Argument(help: "Lab files or folders.", completion: .file())
     var paths: [String]
 
@@ -295,8 +298,15 @@ struct LintMode: ParsableCommand {
         let output = Output(color: false)
         let files = try labFiles(in: paths, output: output)
         let errors = LabLinter.lint(paths)
-        for error in errors { output.say("\(error)\n") }
-        output.write("\(files.count) lab files, \(errors.count) problems\n", to: errors.isEmpty ? 1 : 2)
+        if json {
+            let problems: [Value] = errors.map {
+                .record(Record([("path", .string($0.path)), ("line", .int($0.line)), ("reason", .string($0.reason))]))
+            }
+            output.write(JSONRenderer.object(Record([("files", .int(files.count)), ("problems", .list(problems))])) + "\n")
+        } else {
+            for error in errors { output.say("\(error)\n") }
+            output.write("\(files.count) lab files, \(errors.count) problems\n", to: errors.isEmpty ? 1 : 2)
+        }
         if !errors.isEmpty { throw ExitCode(1) }
     }
 }

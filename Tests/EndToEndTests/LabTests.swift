@@ -147,6 +147,15 @@ extension EndToEnd {
             #expect(result.stdout.contains(dir.file("en/02-b.md") + ":14: bad check 'x >'"), "\(result)")
             let clean = try runConclab(["lint", Conclab.packageRoot + "/Labs"])
             #expect(clean.status == 0, "\(clean)")
+            // The same problems as JSON, for an editor or CI: each with its path, line and reason.
+            let json = try runConclab(["lint", "--json", dir.path])
+            #expect(json.status == 1, "\(json)")
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let problems = object?["problems"] as? [[String: Any]] ?? []
+            #expect(object?["files"] as? Int == 3, "\(json)")
+            #expect(problems.contains { $0["path"] as? String == dir.file("en/02-b.md") && $0["line"] as? Int == 14
+                && ($0["reason"] as? String)?.hasPrefix("bad check 'x >'") == true }, "\(json)")
+            #expect(problems.count == result.stdout.split(separator: "\n").count, "\(json)\n\(result)")
         }
 
         /// A replay killed by a signal must not leave its scratch folder, nor one an earlier replay that was killed
