@@ -57,6 +57,11 @@ public enum Files {
         }
     }
 
+    /// Opens `path` for writing (created, or emptied), close-on-exec.
+    public static func openForWriting(_ path: String) throws(OSError) -> FileDescriptor {
+        FileDescriptor(try valueOrErrno("open", subject: path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) })
+    }
+
     /// Writes through a temporary file in the same directory and renames it over `path`.
     public static func writeAtomically(_ path: String, _ text: String) throws(OSError) {
         let temporary = path + ".tmp.\(getpid())"

@@ -179,6 +179,22 @@ public enum ProcFS {
     }
 
     /// Where the running program was started from: what `/proc/self/exe` links to.
+    /// The CPU time process `pid` has run so far, all its threads together, from each thread's
+    /// `/proc/PID/task/TID/schedstat` (nanoseconds on a CPU, exact, unlike the tick-counted times of `stat`).
+    /// Waiting for a core is not in it. Nil once the process is gone.
+    public static func onCPUNanoseconds(pid: Int32, root: String = defaultRoot) -> Int64? {
+        let tasks = Files.list("\(root)/\(pid)/task")
+        guard !tasks.isEmpty else { return nil }
+        var total: Int64 = 0
+        for task in tasks {
+            let tid = task.hasSuffix("/") ? String(task.dropLast()) : task
+            guard let text = try? readFile("\(root)/\(pid)/task/\(tid)/schedstat"),
+                  let first = text.split(separator: " ").first, let value = Int64(first) else { continue }
+            total += value
+        }
+        return total
+    }
+
     public static func executablePath(root: String = defaultRoot) -> String? {
         readLink(processDirectory(nil, root: root) + "/exe")
     }

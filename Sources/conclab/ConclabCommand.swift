@@ -191,9 +191,17 @@ struct ReplayMode: ParsableCommand {
           help: "Confine this replay as labs are confined, then try what must be refused (running /bin/sh, writing outside the scratch folder) and report; status 0 only if both were refused.")
     var checkContainment = false
 
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML to FILE (a test suite per lab, a test case per step), for CI.",
+                               valueName: "FILE"), completion: .file())
+    var junit: String?
+
     /// Set by the unconfined parent for the confined child that does the replaying (see `ReplayContainment`).
     @Option(name: .customLong("confined-in"), help: .hidden)
     var confinedIn: String?
+
+    /// Where the confined child leaves the JUnit XML, in its scratch root (it may write nowhere else); the parent
+    /// moves it to `--junit FILE`.
+    static let junitInRoot = "junit.xml"
 
     @Argument(help: "Lab files or folders (searched for *.md).", completion: .file())
     var paths: [String] = []
@@ -216,7 +224,7 @@ struct ReplayMode: ParsableCommand {
 
     /// The arguments the confined child is given: the same replay.
     private var childArguments: [String] {
-        (json ? ["--json"] : []) + (lang.map { ["--lang", $0] } ?? []) + (checkContainment ? ["--check-containment"] : []) + paths
+        (json ? ["--json"] : []) + (lang.map { ["--lang", $0] } ?? []) + (junit.map { ["--junit", $0] } ?? []) + (checkContainment ? ["--check-containment"] : []) + paths
     }
 
     func run() throws {
@@ -235,7 +243,27 @@ struct ReplayMode: ParsableCommand {
             // What a replay killed outright (SIGKILL, a crash) left behind.
             Scratch.sweepStale()
             // The labs are replayed by a child the kernel confines; this process only waits and cleans up.
-            if let code = ReplayContainment.runConfinedChild(arguments: childArguments) { throw ExitCode(code) }
+            if let junit {
+                // Refused now rather than after the labs ran.
+                do { try Files.openForWriting(junit).close() } catch {
+                    output.say("conclab: cannot write the JUnit report: \(error)\n", to: 2)
+                    throw ExitCode(ExitStatus.failure)
+                }
+            }
+            let junitProblem = Locked<String?>(nil)
+            let code = ReplayContainment.runConfinedChild(arguments: childArguments) { root in
+                guard let junit else { return }
+                do { try Files.writeAtomically(junit, try Files.readText(root + "/" + Self.junitInRoot, limit: 64 << 20)) } catch {
+                    junitProblem.withLock { $0 = "\(error)" }
+                }
+            }
+            if let code {
+                if let problem = junitProblem.withLock({ $0 }) {
+                    output.say("conclab: cannot write the JUnit report: \(problem)\n", to: 2)
+                    throw ExitCode(code == 0 ? ExitStatus.failure : code)
+                }
+                throw ExitCode(code)
+            }
             status = ReplayContainment.Status()
         }
         if checkContainment {
@@ -252,11 +280,13 @@ struct ReplayMode: ParsableCommand {
             System.immediateExit(1)
         }
         var reports: [ReplayReport] = []
+        var unreadable: [(path: String, reason: String)] = []
         var failures = 0
         for path in files {
             let lab: Lab
             do { lab = try LabParser.parse(try LabCatalog.readLab(path), path: path) } catch {
                 output.say("✗ \(error)\n", to: 2)
+                unreadable.append((path, "\(error)"))
                 failures += 1
                 continue
             }
@@ -278,6 +308,14 @@ struct ReplayMode: ParsableCommand {
             output.write(JSONRenderer.object(summary) + "\n")
         } else {
             output.write("\(reports.count) labs: \(passed) passed, \(failures) failed, \(skipped) skipped\n")
+        }
+        if let junit {
+            do {
+                try Files.writeAtomically(confinedIn.map { $0 + "/" + Self.junitInRoot } ?? junit, JUnitReport.xml(reports, unreadable: unreadable))
+            } catch {
+                output.say("conclab: cannot write the JUnit report: \(error)\n", to: 2)
+                throw ExitCode(ExitStatus.failure)
+            }
         }
         if failures > 0 { throw ExitCode(1) }
     }

@@ -29,7 +29,9 @@ enum ReplayContainment {
     /// ends removes it), waits for it, removes the root and returns the child's exit status. The parent stays
     /// unconfined so it can remove the root: under Landlock a folder cannot be removed from inside itself.
     /// Nil when this kernel has no Landlock (the caller then replays in this process, confined by the commands).
-    static func runConfinedChild(arguments: [String]) -> Int32? {
+    /// `collect` is called with the root once the child has ended, before the root is removed (to take out a file the
+    /// child wrote there, such as the JUnit report).
+    static func runConfinedChild(arguments: [String], collect: ((String) -> Void)? = nil) -> Int32? {
         guard Containment.landlockVersion != nil, let me = System.executablePath() else { return nil }
         let root: String
         do { root = try Scratch.make(label: "replay") } catch { return nil }
@@ -49,6 +51,7 @@ enum ReplayContainment {
         while true {
             do {
                 if let status = try ChildProcess.reap(child, block: true) {
+                    collect?(root)
                     switch status {
                     case .exited(let code): return code
                     case .signaled(let signal):

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import LabOS
 import Testing
 import TestSupport
@@ -23,6 +26,37 @@ extension EndToEnd {
             #expect(result.stdout.contains("✗ text == \"6\"   (text = \"5\")"), "\(result)")
             #expect(result.stdout.contains("failed in step 1 'Echo five'"), "\(result)")
             #expect(result.stdout.contains("1 labs: 0 passed, 1 failed, 0 skipped"), "\(result)")
+            // The failing check names its file and line, as a compiler names an error's.
+            #expect(result.stdout.contains("    at \(dir.file("en/01-probe.md")):"), "\(result)")
+        }
+
+        @Test("replay --junit FILE writes JUnit XML from the confined replay: a suite per lab, a case per step, the failure with file:line")
+        func junitReport() throws {
+            let dir = try TemporaryDirectory("junit")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            _ = try dir.write("en/01-probe.md", labFile("## Echo five\n\n```conclab\necho 5\n```\n\n```check\ntext == \"6\"\n```\n\n"
+                                                        + "## Echo <seven>\n\n```conclab\necho 7\n```\n\n```check\ntext == \"7\"\n```\n"))
+            _ = try dir.write("en/02-broken.md", "no front matter\n")
+            let report = dir.file("report.xml")
+            let result = try runConclab(["replay", "--junit", report, dir.file("en")])
+            #expect(result.status == 1, "\(result)")
+            let xml = try String(contentsOfFile: report, encoding: .utf8)
+            let document = try XMLDocument(xmlString: xml)
+            let root = try #require(document.rootElement())
+            #expect(root.name == "testsuites")
+            #expect(root.attribute(forName: "tests")?.stringValue == "3", "\(xml)")
+            #expect(root.attribute(forName: "failures")?.stringValue == "2", "\(xml)")
+            let cases = try root.nodes(forXPath: "//testcase") as? [XMLElement] ?? []
+            let names: [String] = cases.compactMap { (element: XMLElement) -> String? in element.attribute(forName: "name")?.stringValue }
+            #expect(names.contains("step 2: Echo <seven>"), "\(xml)")
+            let failures = try root.nodes(forXPath: "//failure").compactMap { (node: XMLNode) in node.stringValue }
+            #expect(failures.contains { $0.contains(dir.file("en/01-probe.md") + ":") && $0.contains("text == \"6\"") }, "\(xml)")
+            #expect(failures.contains { $0.contains("front matter") }, "\(xml)")
+            // A report that cannot be written is refused before the labs run.
+            let refused = try runConclab(["replay", "--junit", dir.file("missing/report.xml"), dir.file("en/01-probe.md")])
+            #expect(refused.status == 1 && refused.stderr.contains("cannot write the JUnit report"), "\(refused)")
+            #expect(!refused.stdout.contains("conclab> echo 5"), "\(refused)")
         }
 
         @Test("a replay is confined by the kernel: it cannot run a shell or write outside its scratch folder")

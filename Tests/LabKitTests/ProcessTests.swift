@@ -576,6 +576,12 @@ extension ProcessSuites {
                 let median = field(outcome, name + "_ms")?.number ?? 0
                 let fastest = field(outcome, name + "_min_ms")?.number ?? 0
                 #expect(median > 0 && fastest > 0 && fastest <= median, "\(name): \(fastest) \(median)")
+                // CPU a start used: never zero (something ran), and for a thread far less than any process start.
+                #expect((field(outcome, name + "_cpu_ms")?.number ?? 0) > 0, "\(name)_cpu_ms")
+            }
+            let threadCPU = field(outcome, "thread_cpu_ms")?.number ?? .infinity
+            for name in ["posix_spawn", "spawn", "forkserver"] {
+                #expect(threadCPU < field(outcome, name + "_cpu_ms")?.number ?? 0, "thread \(threadCPU) vs \(name)")
             }
             #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
             #expect(session.objects.all(kind: .process).isEmpty)

@@ -300,6 +300,8 @@ public enum LabReplayer {
                     for check in checks {
                         let outcome = CheckOutcome.evaluate(check, against: judged.fields)
                         _ = say("  " + outcome.rendered)
+                        // Where to look: the check's file and line, as a compiler names an error's.
+                        if !outcome.passed { _ = say("    at \(lab.path):\(outcome.line)") }
                         report.checks.append(outcome)
                     }
                 case .output(let expected):
@@ -312,7 +314,10 @@ public enum LabReplayer {
                             break blocks
                         }
                         _ = say("  " + (found ? "✓ output: " : "✗ output: ") + line.text)
-                        if !found { report.problems.append("line \(line.number): output '\(line.text)' did not appear") }
+                        if !found {
+                            _ = say("    at \(lab.path):\(line.number)")
+                            report.problems.append("line \(line.number): output '\(line.text)' did not appear")
+                        }
                     }
                 case .predict(let p):
                     prediction = p

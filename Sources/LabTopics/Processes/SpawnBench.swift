@@ -13,8 +13,9 @@ package struct ProcBench: Command {
                                /bin/true from posix_spawn to its exit. A spawned conclab pays for the whole Swift runtime start; \
                                a forked one starts as a copy of the already running fork server. A thread, for scale, is started inside the shell: \
                                nothing to load, no memory of its own to set up. Summary fields: METHOD_ms is the median, \
-                               METHOD_min_ms the fastest start (posix_spawn, spawn, forkserver, thread), which a busy \
-                               machine disturbs least.
+                               METHOD_min_ms the fastest start (posix_spawn, spawn, forkserver, thread), and METHOD_cpu_ms \
+                               the CPU a start used (median; the child's or thread's own and the shell's while it asked), \
+                               which waiting for a core on a busy machine does not change.
                                """)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -27,36 +28,35 @@ package enum SpawnBenchmark {
     package static func run(runs: Int, context: Context) throws -> LabResult {
         let server = try ForkServer.shared(in: context.session)
         let warmup = 2
-        var bare: [Int64] = []
-        var spawned: [Int64] = []
-        var forked: [Int64] = []
-        var threads: [Int64] = []
+        // Per method: wall times, and CPU times (what the start itself cost, without any wait for a core).
+        var wall: [[Int64]] = Array(repeating: [], count: 4)
+        var cpu: [[Int64]] = Array(repeating: [], count: 4)
         let total = warmup + runs
         for round in 0..<total {
             try context.checkCancelled()
             let measured = round >= warmup
-            let a = try bareSpawn()
-            let b = try workerStart(.spawn, server: nil, context: context)
-            let c = try workerStart(.forkserver, server: server, context: context)
-            let d = try threadStart()
+            let starts = [try bareSpawn(), try workerStart(.spawn, server: nil, context: context),
+                          try workerStart(.forkserver, server: server, context: context), try threadStart()]
             if measured {
-                bare.append(a)
-                spawned.append(b)
-                forked.append(c)
-                threads.append(d)
+                for (i, start) in starts.enumerated() {
+                    wall[i].append(start.wall)
+                    cpu[i].append(start.cpu)
+                }
             }
             context.progress(Double(round + 1) / Double(total), measured ? "start \(round - warmup + 1) of \(runs)" : "warm-up")
         }
-        let rows: [(String, String, [Int64])] = [
-            ("posix_spawn /bin/true", "spawn to exit", bare),
-            ("spawn", "posix_spawn conclab __worker, to its hello", spawned),
-            ("forkserver", "fork from the fork server, to its hello", forked),
-            ("thread", "start an OS thread in the shell, to its first signal", threads),
+        let rows: [(String, String)] = [
+            ("posix_spawn /bin/true", "spawn to exit"),
+            ("spawn", "posix_spawn conclab __worker, to its hello"),
+            ("forkserver", "fork from the fork server, to its hello"),
+            ("thread", "start an OS thread in the shell, to its first signal"),
         ]
-        let stats = rows.map { Statistics($0.2) }
-        let table = Table(title: "worker start-up, \(runs) runs each", columns: ["method", "median_ms", "min_ms", "max_ms", "measures"],
-                          rows: zip(rows, stats).map { row, s in
-                              [.string(row.0), .ms(s.median), .ms(s.min), .ms(s.max), .string(row.1)]
+        let stats = wall.map { Statistics($0) }
+        let cpuStats = cpu.map { Statistics($0) }
+        let table = Table(title: "worker start-up, \(runs) runs each", columns: ["method", "median_ms", "min_ms", "max_ms", "cpu_ms", "measures"],
+                          rows: rows.indices.map { i in
+                              [.string(rows[i].0), .ms(stats[i].median), .ms(stats[i].min), .ms(stats[i].max), .ms(cpuStats[i].median),
+                               .string(rows[i].1)]
                           },
                           summary: Record([
                               ("runs", .int(runs)),
@@ -70,6 +70,12 @@ package enum SpawnBenchmark {
                               ("spawn_min_ms", .ms(stats[1].min)),
                               ("forkserver_min_ms", .ms(stats[2].min)),
                               ("thread_min_ms", .ms(stats[3].min)),
+                              // The CPU a start used (median): the start's own work, which waiting for a core does not
+                              // add to — the figure a busy machine does not disturb.
+                              ("posix_spawn_cpu_ms", .ms(cpuStats[0].median)),
+                              ("spawn_cpu_ms", .ms(cpuStats[1].median)),
+                              ("forkserver_cpu_ms", .ms(cpuStats[2].median)),
+                              ("thread_cpu_ms", .ms(cpuStats[3].median)),
                               ("spawn_vs_posix_spawn", .double(ratio(stats[1].median, stats[0].median))),
                               ("forkserver_speedup", .double(ratio(stats[1].median, stats[2].median))),
                               ("spawn_vs_thread", .double(ratio(stats[1].median, stats[3].median))),
@@ -81,26 +87,36 @@ package enum SpawnBenchmark {
         b > 0 ? (Double(a) / Double(b) * 100).rounded() / 100 : 0
     }
 
-    private static func bareSpawn() throws -> Int64 {
+    /// Wall time from asking to the started thing's signal, and the CPU the start used.
+    typealias Start = (wall: Int64, cpu: Int64)
+
+    /// CPU: this thread's while it spawned and reaped, plus the child's whole life (`wait4`).
+    private static func bareSpawn() throws -> Start {
         let start = Clock.monotonicNanoseconds()
+        let cpuStart = Clock.threadCPUNanoseconds()
         let pid = try ChildProcess.spawn(ChildProcess.Configuration(executable: "/bin/true"))
-        _ = try ChildProcess.reap(pid, block: true)
-        return Clock.monotonicNanoseconds() - start
+        let usage = try ChildProcess.reapWithUsage(pid, block: true)?.1
+        return (Clock.monotonicNanoseconds() - start, Clock.threadCPUNanoseconds() - cpuStart + (usage?.cpuNanoseconds ?? 0))
     }
 
-    /// A thread has nothing to load: the time from asking for it to hearing from it.
-    private static func threadStart() throws -> Int64 {
-        let started = Gate(false)
+    /// A thread has nothing to load: the time from asking for it to hearing from it. CPU: this thread's while it
+    /// asked, plus the new thread's own up to its signal.
+    private static func threadStart() throws -> Start {
+        let started = Gate<Int64?>(nil)
         let start = Clock.monotonicNanoseconds()
-        try OSThread.detach(name: "conclab-bench") { started.update { $0 = true } }
-        _ = started.wait { $0 ? true : nil }
-        return Clock.monotonicNanoseconds() - start
+        let cpuStart = Clock.threadCPUNanoseconds()
+        try OSThread.detach(name: "conclab-bench") { started.update { $0 = Clock.threadCPUNanoseconds() } }
+        let asking = Clock.threadCPUNanoseconds() - cpuStart
+        let own = started.wait { $0 } ?? 0
+        return (Clock.monotonicNanoseconds() - start, asking + own)
     }
 
-    private static func workerStart(_ method: StartMethod, server: ForkServer?, context: Context) throws -> Int64 {
+    /// CPU: the worker's own, all its threads, read from /proc when its hello arrived.
+    private static func workerStart(_ method: StartMethod, server: ForkServer?, context: Context) throws -> Start {
         let worker = try WorkerProcess.launch(words: Workload.sleep(milliseconds: 0).words, method: method, server: server,
                                               shouldStop: { context.cancellation.isCancelled })
+        let cpu = ProcFS.onCPUNanoseconds(pid: worker.pid) ?? 0
         try? worker.close()
-        return worker.startupNanoseconds
+        return (worker.startupNanoseconds, cpu)
     }
 }
