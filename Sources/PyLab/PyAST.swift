@@ -30,6 +30,14 @@ package indirect enum ExprKind: Sendable {
     case listComp(Expr, [Comprehension])
     case yield(Expr?)
     case lambda([Parameter], Expr)
+    // Functions, generators and collections (issue 14): `*x` in a call, a display or a target; `yield from`;
+    // set displays; and the comprehensions that are their own scope in Python 3 (a generator expression is lazy).
+    case starred(Expr)
+    case yieldFrom(Expr)
+    case set([Expr])
+    case setComp(Expr, [Comprehension])
+    case dictComp(Expr, Expr, [Comprehension])
+    case genExp(Expr, [Comprehension])
 }
 
 package enum PyConstant: Sendable { case none, `true`, `false` }
@@ -49,7 +57,11 @@ package struct Parameter: Sendable {
     package var name: String
     package var defaultValue: Expr?
     package var position: SourcePosition
+    package var kind: ParameterKind = .positional
 }
+
+/// `def f(a, *args, k, **kwargs)`: plain, `*args`, keyword-only (after `*` or `*args`), `**kwargs`.
+package enum ParameterKind: Sendable, Equatable { case positional, varArgs, keywordOnly, varKeywords }
 
 package struct Stmt: Sendable {
     package var kind: StmtKind
@@ -82,4 +94,7 @@ package indirect enum StmtKind: Sendable {
     case with(Expr, Expr?, [Stmt])
     case assert(Expr, Expr?)
     case del([Expr])
+    case nonlocal([String])
+    /// `@d1 @d2 def f…` / `class …`: the decorators (outermost first) and the definition they wrap.
+    case decorated([Expr], Stmt)
 }

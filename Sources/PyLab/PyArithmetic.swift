@@ -28,6 +28,8 @@ extension PyThreadState {
             try check(b.object)
             let oa = a.object, ob = b.object
             switch (oa.kind, ob.kind) {
+            case (.set, .set):
+                if let r = try setOperation(op, unsafeDowncast(oa, to: PySet.self), unsafeDowncast(ob, to: PySet.self)) { return r }
             case (.str, .str) where op == .binaryAdd || op == .inplaceAdd:
                 let (left, right) = (unsafeDowncast(oa, to: PyStr.self).value, unsafeDowncast(ob, to: PyStr.self).value)
                 guard left.utf8.count + right.utf8.count <= runtime.limits.stringBytes else { throw memoryError(runtime.limits.stringMessage) }

@@ -7,6 +7,7 @@ extension PyThreadState {
     }
 
     package func getAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue {
+        if obj.isBuiltin && name == runtime.names.nameID { return newString(Builtins.table[obj.builtinIndex].name) }
         if obj.isObject {
             let o = obj.object
             try check(o)
@@ -21,6 +22,12 @@ extension PyThreadState {
                 if name == runtime.names.argsID && inst.cls.isSubclass(of: runtime.classes.baseException) {
                     for a in inst.arguments { incref(a) }
                     return newTuple(inst.arguments)
+                }
+                if inst.cls.isSubclass(of: runtime.classes.stopIteration) && runtime.name(ofInterned: name) == "value" {
+                    // A generator's return value.
+                    let v = inst.arguments.first ?? .none
+                    incref(v)
+                    return v
                 }
                 if name == runtime.names.classID {
                     incref(inst.classValue)
@@ -46,6 +53,8 @@ extension PyThreadState {
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
             case .generator:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
+            case .superProxy:
+                if let v = try superAttribute(unsafeDowncast(o, to: PySuper.self), name) { return v }
             default:
                 break
             }
@@ -75,6 +84,15 @@ extension PyThreadState {
                 if let v = inst.cls.lookup(name), v.isObject, v.object.kind == .function {
                     incref(v)
                     return (v, obj)
+                }
+            } else if o.kind == .superProxy {
+                let sup = unsafeDowncast(o, to: PySuper.self)
+                if let v = sup.cls.base?.lookup(name), v.isObject, v.object.kind == .function {
+                    // `super().m(…)`: the base class's function with the instance as self.
+                    incref(v)
+                    incref(sup.selfValue)
+                    decref(obj)
+                    return (v, sup.selfValue)
                 }
             } else if o.kind != .cls, let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
                 return (.builtin(index), obj)
@@ -115,5 +133,17 @@ extension PyThreadState {
         try check(inst)
         guard let old = inst.attributes.withLock({ $0.removeValue(forKey: name) }) else { throw attributeError(obj, name) }
         decref(old)
+    }
+
+    /// `super().name`: looked up from the class after the method's own, bound to the instance when a function.
+    package func superAttribute(_ sup: PySuper, _ name: Int) throws(PyError) -> PyValue? {
+        guard let v = sup.cls.base?.lookup(name) else { return nil }
+        if v.isObject && v.object.kind == .function {
+            incref(v)
+            incref(sup.selfValue)
+            return allocate(PyMethod(function: v, selfValue: sup.selfValue, id: runtime.heap.newID(), owner: ownerForNew))
+        }
+        incref(v)
+        return v
     }
 }

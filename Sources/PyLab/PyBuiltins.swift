@@ -163,7 +163,7 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "str", "list", "tuple", "dict", "bool", "range"]
+    package static let typeNames: Set<String> = ["int", "str", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
@@ -175,6 +175,7 @@ package enum Builtins {
             case "tuple": return v.isObject && v.object.kind == .tuple
             case "dict": return v.isObject && v.object.kind == .dict
             case "range": return v.isObject && v.object.kind == .range
+            case "set": return v.isObject && v.object.kind == .set
             default: throw ts.typeError("isinstance() arg 2 must be a type or tuple of types")
             }
         }
@@ -207,7 +208,7 @@ package enum Builtins {
     }
 
     package static func minMax(_ ts: PyThreadState, _ a: BuiltinArgs, wantMax: Bool) throws(PyError) -> PyValue {
-        try a.expect(1...Int.max, keywords: ["default"], ts)
+        try a.expect(1...Int.max, keywords: ["default", "key"], ts)
         let items: [PyValue]
         if a.count == 1 {
             items = try ts.collect(a[0])
@@ -220,9 +221,21 @@ package enum Builtins {
             if let d = a.keyword("default") { ts.incref(d); return d }
             throw ts.valueError("\(a.name)() arg is an empty sequence")
         }
-        for v in items.dropFirst() {
-            let c = try ts.order(v, best, wantMax ? .compareGT : .compareLT)
-            if wantMax ? c > 0 : c < 0 { best = v }
+        if let key = a.keyword("key"), key != .none {
+            // key=: compare what the function returns; the first of equal items wins, as in CPython.
+            var bestKey = try ts.call(key, [best])
+            defer { ts.decref(bestKey) }
+            for v in items.dropFirst() {
+                let k = try ts.call(key, [v])
+                let c: Int
+                do throws(PyError) { c = try ts.order(k, bestKey, wantMax ? .compareGT : .compareLT) } catch { ts.decref(k); throw error }
+                if wantMax ? c > 0 : c < 0 { best = v; ts.decref(bestKey); bestKey = k } else { ts.decref(k) }
+            }
+        } else {
+            for v in items.dropFirst() {
+                let c = try ts.order(v, best, wantMax ? .compareGT : .compareLT)
+                if wantMax ? c > 0 : c < 0 { best = v }
+            }
         }
         ts.incref(best)
         return best
@@ -250,6 +263,10 @@ package enum Builtins {
             case .tuple: return .int(unsafeDowncast(o, to: PyTuple.self).items.count)
             case .dict: return .int(unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count })
             case .range: return .int(unsafeDowncast(o, to: PyRange.self).count)
+            case .set: return .int(unsafeDowncast(o, to: PySet.self).members.count)
+            case .dictView:
+                let d = unsafeDowncast(o, to: PyDictView.self).dict
+                return .int(d.isObject ? (d.object as? PyDict)?.storage.withLock { $0.count } ?? 0 : 0)
             case .instance:
                 if let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(ts.runtime.names.lenID) { return try ts.call(m, [v]) }
             default: break
@@ -293,6 +310,18 @@ package enum Builtins {
         },
         Builtin("next") { ts, a throws(PyError) in
             try a.expect(1...2, ts)
+            if a[0].isObject, a[0].objectKind == .generator {
+                // A generator's return value travels in the StopIteration, as in CPython.
+                do throws(PyError) {
+                    return try ts.generatorStep(unsafeDowncast(a[0].object, to: PyGenerator.self))
+                } catch {
+                    guard a.count == 2, error.type === ts.runtime.classes.stopIteration else { throw error }
+                    var e = error
+                    ts.releaseInstance(&e)
+                    ts.incref(a[1])
+                    return a[1]
+                }
+            }
             if let v = try ts.iterNext(a[0]) { return v }
             if a.count == 2 { ts.incref(a[1]); return a[1] }
             throw ts.error(ts.runtime.classes.stopIteration, "")
@@ -403,7 +432,7 @@ package enum Builtins {
             if v.isObject, let inst = v.object as? PyInstance { ts.incref(inst.classValue); return inst.classValue }
             let name = ts.typeName(v)
             if let i = index(of: name) { return .builtin(i) }
-            return ts.newString(name)
+            return ts.typeObject(name)
         },
         Builtin("id") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
@@ -420,10 +449,10 @@ package enum Builtins {
             return ts.newString(ts.name)
         },
         Builtin("sorted") { ts, a throws(PyError) in
-            try a.expect(1...1, keywords: ["reverse"], ts)
+            try a.expect(1...1, keywords: ["key", "reverse"], ts)
             let items = try ts.collect(a[0])
             do throws(PyError) {
-                return ts.newList(try sorted(ts, items, reverse: try a.keyword("reverse").map { (v: PyValue) throws(PyError) in try ts.truthy(v) } ?? false))
+                return ts.newList(try sortedByKey(ts, items, a))
             } catch {
                 for v in items { ts.decref(v) }
                 throw error
@@ -431,27 +460,16 @@ package enum Builtins {
         },
         Builtin("reversed") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            return ts.newList(try ts.collect(a[0]).reversed())
+            return try ts.reversedIterator(a[0])
         },
         Builtin("enumerate") { ts, a throws(PyError) in
             try a.expect(1...2, keywords: ["start"], ts)
             let start = try (a.count == 2 ? a[1] : a.keyword("start")).map { (v: PyValue) throws(PyError) in try ts.intArgument(v, "start") } ?? 0
-            let items = try ts.collect(a[0])
-            return ts.newList(items.enumerated().map { ts.newTuple([.int(start + $0.offset), $0.element]) })
+            return try ts.lazyIterator(.enumerate, function: .none, sources: [a[0]], start: start)
         },
         Builtin("zip") { ts, a throws(PyError) in
-            var columns: [[PyValue]] = []
-            do throws(PyError) {
-                for i in 0..<a.count { columns.append(try ts.collect(a[i])) }
-            } catch {
-                for c in columns { for v in c { ts.decref(v) } }
-                throw error
-            }
-            let n = columns.map(\.count).min() ?? 0
-            var rows: [PyValue] = []
-            for r in 0..<n { rows.append(ts.newTuple(columns.map { $0[r] })) }
-            for c in columns { for v in c.dropFirst(n) { ts.decref(v) } }
-            return ts.newList(rows)
+            try a.expect(0...Int.max, ts)
+            return try ts.lazyIterator(.zip, function: .none, sources: (0..<a.count).map { a[$0] })
         },
         Builtin("any") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
@@ -625,11 +643,10 @@ package enum Builtins {
             return .none
         },
         Builtin("sort", on: .list) { ts, a throws(PyError) in
-            try a.expect(1...1, keywords: ["reverse"], ts)
+            try a.expect(1...1, keywords: ["key", "reverse"], ts)
             let list = unsafeDowncast(a[0].object, to: PyList.self)
             let items = list.items.withLock { $0 }
-            let reverse = try a.keyword("reverse").map { (v: PyValue) throws(PyError) in try ts.truthy(v) } ?? false
-            let result = try sorted(ts, items, reverse: reverse)
+            let result = try sortedByKey(ts, items, a)
             list.items.withLock { $0 = result }
             return .none
         },
@@ -730,20 +747,18 @@ package enum Builtins {
         },
         Builtin("keys", on: .dict) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let keys = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }
-            for k in keys { ts.incref(k) }
-            return ts.newList(keys)
+            ts.incref(a[0])
+            return ts.allocate(PyDictView(.keys, dict: a[0], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
         },
         Builtin("values", on: .dict) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let values = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.value } }
-            for v in values { ts.incref(v) }
-            return ts.newList(values)
+            ts.incref(a[0])
+            return ts.allocate(PyDictView(.values, dict: a[0], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
         },
         Builtin("items", on: .dict) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let entries = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
-            return ts.newList(entries.map { e in ts.incref(e.key); ts.incref(e.value); return ts.newTuple([e.key, e.value]) })
+            ts.incref(a[0])
+            return ts.allocate(PyDictView(.items, dict: a[0], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
         },
         Builtin("pop", on: .dict) { ts, a throws(PyError) in
             try a.expect(2...3, ts)
@@ -785,7 +800,7 @@ package enum Builtins {
             try a.expect(1...1, ts)
             return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
         },
-    ]
+    ] + functionsAndCollections
 }
 
 extension String {

@@ -40,6 +40,10 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case returnValue, returnGenerator, yieldValue
     case raise, reraise, checkExcMatch, popExcept, loadAssertionError
     case withEnter, withExit, withExitError
+    // Closures, calls with * and **, unpacking with *, sets and comprehensions, `yield from` (3.11's opcodes).
+    case makeCell, copyFreeVars, loadClosure, loadDeref, storeDeref, deleteDeref
+    case callFunctionEx, dictMerge, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
+    case getYieldFromIter, send, jumpBackwardNoInterrupt
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
@@ -124,6 +128,23 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .withEnter: return "BEFORE_WITH"
         case .withExit: return "WITH_EXIT"
         case .withExitError: return "WITH_EXCEPT_START"
+        case .makeCell: return "MAKE_CELL"
+        case .copyFreeVars: return "COPY_FREE_VARS"
+        case .loadClosure: return "LOAD_CLOSURE"
+        case .loadDeref: return "LOAD_DEREF"
+        case .storeDeref: return "STORE_DEREF"
+        case .deleteDeref: return "DELETE_DEREF"
+        case .callFunctionEx: return "CALL_FUNCTION_EX"
+        case .dictMerge: return "DICT_MERGE"
+        case .listToTuple: return "LIST_TO_TUPLE"
+        case .unpackEx: return "UNPACK_EX"
+        case .buildSet: return "BUILD_SET"
+        case .setAdd: return "SET_ADD"
+        case .setUpdate: return "SET_UPDATE"
+        case .mapAdd: return "MAP_ADD"
+        case .getYieldFromIter: return "GET_YIELD_FROM_ITER"
+        case .send: return "SEND"
+        case .jumpBackwardNoInterrupt: return "JUMP_BACKWARD_NO_INTERRUPT"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -188,14 +209,14 @@ package enum Op: UInt8, CaseIterable, Sendable {
         }
     }
 
-    package var isJump: Bool { isConditionalJump || self == .jumpForward || self == .jumpBackward }
+    package var isJump: Bool { isConditionalJump || self == .jumpForward || self == .jumpBackward || self == .jumpBackwardNoInterrupt }
 
     /// A jump that may fall through (3.11's conditional jumps and FOR_ITER).
     package var isConditionalJump: Bool {
         switch self {
         case .popJumpForwardIfFalse, .popJumpForwardIfTrue, .popJumpBackwardIfFalse, .popJumpBackwardIfTrue,
              .popJumpForwardIfNone, .popJumpForwardIfNotNone, .popJumpBackwardIfNone, .popJumpBackwardIfNotNone,
-             .jumpIfFalseOrPop, .jumpIfTrueOrPop, .forIter:
+             .jumpIfFalseOrPop, .jumpIfTrueOrPop, .forIter, .send:
             return true
         default: return false
         }
@@ -218,8 +239,15 @@ package enum Op: UInt8, CaseIterable, Sendable {
         switch self {
         case .nop, .resume, .swap, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
              .jumpForward, .jumpBackward, .loadAttr, .checkExcMatch, .deleteFast, .deleteGlobal, .deleteName,
-             .deleteClassName, .precall, .kwNames, .yieldValue:
+             .deleteClassName, .precall, .kwNames, .yieldValue,
+             .makeCell, .copyFreeVars, .deleteDeref, .listToTuple, .getYieldFromIter, .send, .jumpBackwardNoInterrupt:
             return 0
+        case .loadClosure, .loadDeref: return 1
+        case .storeDeref, .dictMerge, .setAdd, .setUpdate: return -1
+        case .mapAdd: return -2
+        case .callFunctionEx: return -2 - (arg & 1)
+        case .unpackEx: return (arg & 0xff) + (arg >> 8)
+        case .buildSet: return 1 - arg
         case .formatValue: return arg & 4 != 0 ? -1 : 0
         case .popTop, .storeFast, .storeGlobal, .storeName, .storeClassName, .binarySubscr, .listAppend, .listExtend,
              .returnValue, .popExcept, .withExit, .deleteAttr,
@@ -246,7 +274,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .buildConstKeyMap: return -arg
         case .unpackSequence: return arg - 1
         case .call, .precallCall: return -arg - 1
-        case .makeFunction: return arg & 1 != 0 ? -1 : 0
+        case .makeFunction: return -((arg & 1) + (arg >> 1 & 1) + (arg >> 3 & 1))
         case .makeClass: return 1 - (arg >> 16)
         case .raise: return -arg
         case .reraise: return -1
@@ -260,7 +288,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     /// Stack effect when the jump is taken.
     package func jumpEffect(_ arg: Int) -> Int {
         switch self {
-        case .forIter: return -1
+        case .forIter, .send: return -1
         case .jumpIfFalseOrPop, .jumpIfTrueOrPop: return 0
         case .popJumpForwardIfFalse, .popJumpForwardIfTrue, .popJumpBackwardIfFalse, .popJumpBackwardIfTrue,
              .popJumpForwardIfNone, .popJumpForwardIfNotNone, .popJumpBackwardIfNone, .popJumpBackwardIfNotNone:
@@ -272,7 +300,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     /// Control never falls through to the next instruction.
     package var isTerminal: Bool {
         switch self {
-        case .jumpForward, .jumpBackward, .returnValue, .raise, .reraise: return true
+        case .jumpForward, .jumpBackward, .jumpBackwardNoInterrupt, .returnValue, .raise, .reraise: return true
         default: return false
         }
     }
@@ -299,6 +327,21 @@ package struct ExceptionEntry: Sendable {
 
 package enum CodeKind: Sendable { case module, function, classBody }
 
+/// What a call needs to know beyond the plain positional parameters: keyword-only parameters, `*args` and
+/// `**kwargs` (their slots follow the positional ones, in CPython's order), and the closure: the slots `MAKE_CELL`
+/// turns into cells and the slots the function's closure cells go to (its free variables, in closure order).
+package struct CodeSignature: Sendable {
+    package var keywordOnly = 0
+    package var varArgs = false
+    package var varKeywords = false
+    package var cellSlots: [Int] = []
+    package var freeSlots: [Int] = []
+    package init() {}
+    /// Positional parameters only, no cells and no closure: a call binds arguments slot for slot and starts after
+    /// the RESUME that is then its first instruction.
+    package var isSimple: Bool { keywordOnly == 0 && !varArgs && !varKeywords && freeSlots.isEmpty && cellSlots.isEmpty }
+}
+
 /// Compiled code: instructions, constants, names, and what `dis` needs. Immutable once built, so threads
 /// share it freely; the instructions live in a flat buffer the eval loop reads directly.
 package final class CodeObject: @unchecked Sendable {
@@ -322,12 +365,14 @@ package final class CodeObject: @unchecked Sendable {
     package let firstLine: Int
     /// Objects only this code's constants refer to (the code objects `MAKE_FUNCTION` reads): kept alive with it.
     package let ownedConstants: [PyObject]
+    package let signature: CodeSignature
     /// Names of the parameters, for keyword arguments.
     package var parameterNames: ArraySlice<String> { localNames[0..<argumentCount] }
 
     package init(name: String, kind: CodeKind, instructions: [UInt32], constants: [PyValue], codes: [CodeObject], localNames: [String],
          argumentCount: Int, maxStack: Int, isGenerator: Bool, positions: [SourcePosition], exceptionTable: [ExceptionEntry],
-         firstLine: Int, ownedConstants: [PyObject] = []) {
+         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature()) {
+        self.signature = signature
         self.name = name
         self.kind = kind
         self.count = instructions.count

@@ -35,6 +35,11 @@ extension PyThreadState {
             return true
         case (.instance, _): return try instanceEquals(a, b)
         case (_, .instance): return try instanceEquals(b, a)
+        case (.set, .set):
+            let x = unsafeDowncast(oa, to: PySet.self).members, y = unsafeDowncast(ob, to: PySet.self)
+            guard x.count == y.members.count else { return false }
+            for v in x where try !setContains(y, v) { return false }
+            return true
         default: return false
         }
     }
@@ -98,6 +103,8 @@ extension PyThreadState {
         case .dict:
             let key = try dictKey(item)
             return unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.keys[key] != nil }
+        case .set:
+            return try setContains(unsafeDowncast(o, to: PySet.self), item)
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)
             guard let x = asInt(item) else { return false }

@@ -16,7 +16,7 @@ import LabCore
 /// with their own few instructions instead of 3.11's `PUSH_EXC_INFO` protocol.
 package struct Compiler {
     /// How a name is reached.
-    package enum NameRef { case fast(Int), global(Int), moduleName(Int), className(Int) }
+    package enum NameRef { case fast(Int), global(Int), moduleName(Int), className(Int), deref(Int) }
 
     package final class Region {
         package let handler: Int // label
@@ -67,6 +67,11 @@ package struct Compiler {
         package var overrides: [String: Int] = [:]
         package var firstLine = 1
         package var hiddenCount = 0
+        /// Cells and free variables: the slot `LOAD_DEREF`/`STORE_DEREF` use for each.
+        package var derefSlots: [String: Int] = [:]
+        package var signature = CodeSignature()
+        /// In a method: its class's name and its first parameter, what a zero-argument `super()` stands for.
+        package var superSelf: (cls: String, selfName: String)?
     }
 
     /// An instruction with no line of its own (3.11's artificial jumps and implicit `return None`): the assembler
@@ -213,7 +218,8 @@ package struct Compiler {
         return CodeObject(name: unit.name, kind: unit.kind, instructions: assembled.instructions, constants: unit.constants,
                           codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
                           maxStack: maxStack, isGenerator: unit.isGenerator, positions: assembled.positions,
-                          exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants)
+                          exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants,
+                          signature: unit.signature)
     }
 
     /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
@@ -257,30 +263,29 @@ package struct Compiler {
         if saved.kind == .function {
             enclosing.append((saved.name, Set(saved.localNames.filter { !$0.hasPrefix(".") }).subtracting(saved.declaredGlobal)))
         }
+        let available = Set(enclosing.flatMap(\.locals))
         unit = Unit(name: name, kind: kind)
         unit.firstLine = pos.line
         if kind == .function {
-            for p in parameters {
-                unit.localNames.append(p.name)
-                unit.localIndex[p.name] = unit.localNames.count - 1
+            try functionScope(parameters: parameters, body: body, available: available)
+            if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
+                unit.superSelf = (saved.name, first.name)
             }
-            unit.argumentCount = parameters.count
-            let scope = ScopeAnalysis(body)
-            unit.declaredGlobal = scope.globals
-            for p in parameters where scope.globals.contains(p.name) {
-                throw error("name '\(p.name)' is parameter and global", at: p.position)
-            }
-            for n in scope.assigned where unit.localIndex[n] == nil && !scope.globals.contains(n) {
-                unit.localNames.append(n)
-                unit.localIndex[n] = unit.localNames.count - 1
-            }
-            unit.isGenerator = scope.yields
         } else if kind == .classBody {
             unit.declaredGlobal = ScopeAnalysis(body).globals
+            if let n = NameUse.freeOfClass(body).intersection(available).sorted().first {
+                let message = "conclab's Python does not support a class inside a function that uses the function's variables ('\(n)'); define the class at module level"
+                unit = saved
+                enclosing = savedEnclosing
+                throw error(message, at: pos)
+            }
         }
         let code: CodeObject
         do throws(PySyntaxError) {
             position = pos
+            // 3.11's prologue: the cells made, the closure's cells copied in, then the generator returned.
+            for slot in unit.signature.cellSlots { try emit(.makeCell, slot) }
+            if !unit.signature.freeSlots.isEmpty { try emit(.copyFreeVars, unit.signature.freeSlots.count) }
             if unit.isGenerator {
                 // 3.11: the call runs up to here and returns the generator; the first next() resumes after it.
                 try emit(.returnGenerator)
@@ -305,17 +310,86 @@ package struct Compiler {
 
     /// A function's defaults (one tuple, a constant when every default is one), then `LOAD_CONST <code>` and
     /// `MAKE_FUNCTION`, as 3.11 makes a function.
-    package mutating func makeFunction(_ code: CodeObject, defaults: [Expr]) throws(PySyntaxError) {
+    package mutating func makeFunction(_ code: CodeObject, defaults: [Expr], keywordDefaults: Bool = false) throws(PySyntaxError) {
+        var flags = (defaults.isEmpty ? 0 : 1) | (keywordDefaults ? 2 : 0)
+        let free = code.signature.freeSlots.map { code.localNames[$0] }
+        if !free.isEmpty {
+            // The cells of the variables the new function takes from this one (3.11's LOAD_CLOSURE, BUILD_TUPLE).
+            for n in free {
+                guard let slot = unit.derefSlots[n] else { throw error("internal compiler error: no cell for '\(n)'") }
+                try emit(.loadClosure, slot)
+            }
+            try emit(.buildTuple, free.count)
+            flags |= 8
+        }
         try loadConstant(codeConstant(code))
-        try emit(.makeFunction, defaults.isEmpty ? 0 : 1)
+        try emit(.makeFunction, flags)
     }
 
+    /// Pushes the positional defaults (one tuple) and, when there are any, the keyword-only defaults (a dict).
     package mutating func functionDefaults(_ params: [Parameter]) throws(PySyntaxError) -> [Expr] {
-        let defaults = params.compactMap(\.defaultValue)
-        guard !defaults.isEmpty else { return [] }
-        let tuple = Expr(kind: .tuple(defaults), position: defaults[0].position)
-        try expression(tuple)
+        let defaults = params.filter { $0.kind == .positional }.compactMap(\.defaultValue)
+        if !defaults.isEmpty {
+            try expression(Expr(kind: .tuple(defaults), position: defaults[0].position))
+        }
+        let keywordOnly = params.filter { $0.kind == .keywordOnly && $0.defaultValue != nil }
+        if !keywordOnly.isEmpty {
+            for p in keywordOnly { if let d = p.defaultValue { try expression(d) } }
+            try loadConstant(runtime.constantTuple(keywordOnly.map { runtime.constant($0.name) }))
+            try emit(.buildConstKeyMap, keywordOnly.count)
+        }
         return defaults
+    }
+
+    package static func hasKeywordDefaults(_ params: [Parameter]) -> Bool {
+        params.contains { $0.kind == .keywordOnly && $0.defaultValue != nil }
+    }
+
+    /// A function's locals in CPython's order (positional parameters, keyword-only ones, `*args`, `**kwargs`,
+    /// then the names it assigns), its cells (locals a nested function uses) and its free variables (names it or a
+    /// nested function takes from an enclosing function), each free variable in a slot after the locals.
+    package mutating func functionScope(parameters: [Parameter], body: [Stmt], available: Set<String>) throws(PySyntaxError) {
+        let ordered = parameters.filter { $0.kind == .positional } + parameters.filter { $0.kind == .keywordOnly }
+            + parameters.filter { $0.kind == .varArgs } + parameters.filter { $0.kind == .varKeywords }
+        for p in ordered {
+            unit.localNames.append(p.name)
+            unit.localIndex[p.name] = unit.localNames.count - 1
+        }
+        unit.argumentCount = parameters.filter { $0.kind == .positional }.count
+        unit.signature.keywordOnly = parameters.filter { $0.kind == .keywordOnly }.count
+        unit.signature.varArgs = parameters.contains { $0.kind == .varArgs }
+        unit.signature.varKeywords = parameters.contains { $0.kind == .varKeywords }
+        let scope = ScopeAnalysis(body)
+        let use = NameUse(body)
+        unit.declaredGlobal = scope.globals
+        for p in parameters where scope.globals.contains(p.name) {
+            throw error("name '\(p.name)' is parameter and global", at: p.position)
+        }
+        for p in parameters where use.nonlocals.contains(p.name) {
+            throw error("name '\(p.name)' is parameter and nonlocal", at: p.position)
+        }
+        for n in use.nonlocals.sorted() {
+            if scope.globals.contains(n) { throw error("name '\(n)' is nonlocal and global") }
+            if !available.contains(n) { throw error("no binding for nonlocal '\(n)' found") }
+        }
+        for n in scope.assigned where unit.localIndex[n] == nil && !scope.globals.contains(n) && !use.nonlocals.contains(n) {
+            unit.localNames.append(n)
+            unit.localIndex[n] = unit.localNames.count - 1
+        }
+        let locals = Set(unit.localNames)
+        for n in use.nestedFree.intersection(locals).sorted() {
+            guard let slot = unit.localIndex[n] else { continue }
+            unit.derefSlots[n] = slot
+            unit.signature.cellSlots.append(slot)
+        }
+        let free = use.used.union(use.nestedFree).union(use.nonlocals).subtracting(locals).subtracting(scope.globals).intersection(available)
+        for n in free.sorted() {
+            unit.localNames.append(n)
+            unit.localIndex[n] = unit.localNames.count - 1
+            unit.derefSlots[n] = unit.localNames.count - 1
+            unit.signature.freeSlots.append(unit.localNames.count - 1)
+        }
+        unit.isGenerator = scope.yields
     }
 
     // MARK: names
@@ -330,9 +404,10 @@ package struct Compiler {
             return .className(runtime.intern(name))
         case .function:
             if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
+            if let slot = unit.derefSlots[name] { return .deref(slot) }
             if let slot = unit.localIndex[name] { return .fast(slot) }
             if let outer = enclosing.last(where: { $0.locals.contains(name) }) {
-                throw error("'\(name)' is a local variable of the enclosing function '\(outer.name)': conclab's functions cannot use their enclosing function's variables (closures); pass it as an argument")
+                throw error("'\(name)' is a local variable of the enclosing function '\(outer.name)', which conclab's Python cannot reach from here; pass it as an argument")
             }
             return .global(try runtime.globalSlot(name))
         }
@@ -344,6 +419,7 @@ package struct Compiler {
         case .global(let g): try emit(.loadGlobal, g << 1)
         case .moduleName(let g): try emit(.loadName, g)
         case .className(let n): try emit(.loadClassName, n)
+        case .deref(let i): try emit(.loadDeref, i)
         }
     }
 
@@ -353,6 +429,7 @@ package struct Compiler {
         case .global(let g): try emit(.storeGlobal, g)
         case .moduleName(let g): try emit(.storeName, g)
         case .className(let n): try emit(.storeClassName, n)
+        case .deref(let i): try emit(.storeDeref, i)
         }
     }
 
@@ -426,18 +503,22 @@ package struct Compiler {
             bind(cleanup)
             try compileBlock(orElse)
             bind(end)
-        case .def(let name, let params, let body):
-            let defaults = try functionDefaults(params)
-            let code = try nestedUnit(name: name, kind: .function, parameters: params, body: body, at: s.position)
-            position = s.position
-            try makeFunction(code, defaults: defaults)
+        case .def(let name, _, _), .classDef(let name, _, _):
+            try definition(s)
             try store(name)
-        case .classDef(let name, let bases, let body):
-            for b in bases { try expression(b) }
-            _ = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
+        case .decorated(let decorators, let inner):
+            // 3.11: the decorators, the function (or class), then one `CALL 0` per decorator, innermost first.
+            for d in decorators { try expression(d) }
+            try definition(inner)
             position = s.position
-            try emit(.makeClass, (unit.codes.count - 1) | bases.count << 16)
-            try store(name)
+            for _ in decorators {
+                try emit(.precall, 0)
+                try emit(.call, 0)
+            }
+            if case .def(let name, _, _) = inner.kind { try store(name) }
+            if case .classDef(let name, _, _) = inner.kind { try store(name) }
+        case .nonlocal:
+            break
         case .returnStmt(let value):
             if let value { try expression(value) } else { try loadConstant(.none) }
             try returnValue()
@@ -492,6 +573,24 @@ package struct Compiler {
             bind(ok)
         case .del(let targets):
             for t in targets { try delete(t) }
+        }
+    }
+
+    /// A `def` or `class` statement's function or class, left on the stack.
+    package mutating func definition(_ s: Stmt) throws(PySyntaxError) {
+        switch s.kind {
+        case .def(let name, let params, let body):
+            let defaults = try functionDefaults(params)
+            let code = try nestedUnit(name: name, kind: .function, parameters: params, body: body, at: s.position)
+            position = s.position
+            try makeFunction(code, defaults: defaults, keywordDefaults: Self.hasKeywordDefaults(params))
+        case .classDef(let name, let bases, let body):
+            for b in bases { try expression(b) }
+            _ = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
+            position = s.position
+            try emit(.makeClass, (unit.codes.count - 1) | bases.count << 16)
+        default:
+            throw error("a decorator must come before 'def' or 'class'")
         }
     }
 
@@ -662,8 +761,17 @@ package struct Compiler {
             try subscriptIndex(index)
             try emit(.storeSubscr)
         case .tuple(let items), .list(let items):
-            try emit(.unpackSequence, items.count)
-            for item in items { try assign(to: item) }
+            if let star = items.firstIndex(where: { if case .starred = $0.kind { return true }; return false }) {
+                // `a, *rest = …`: 3.11's UNPACK_EX, the counts before and after the starred name.
+                let after = items.count - star - 1
+                guard star < 256 && after < 256 else { throw error("too many expressions in star-unpacking assignment") }
+                try emit(.unpackEx, star | after << 8)
+            } else {
+                try emit(.unpackSequence, items.count)
+            }
+            for item in items {
+                if case .starred(let inner) = item.kind { try assign(to: inner) } else { try assign(to: item) }
+            }
         default:
             throw error("cannot assign to this expression")
         }
@@ -678,6 +786,7 @@ package struct Compiler {
             case .global(let g): try emit(.deleteGlobal, g)
             case .moduleName(let g): try emit(.deleteName, g)
             case .className(let id): try emit(.deleteClassName, id)
+            case .deref(let i): try emit(.deleteDeref, i)
             }
         case .attribute(let obj, let attr):
             try expression(obj)
@@ -894,6 +1003,57 @@ package struct Compiler {
             }
             // A single part is already a string (a literal, or what FORMAT_VALUE made).
             if parts.count != 1 { try emit(.buildString, parts.count) }
+        case .list(let items) where items.contains(where: Self.isStarred):
+            try buildWithStars(items, start: .buildList, extend: .listExtend, add: .listAppend)
+        case .tuple(let items) where items.contains(where: Self.isStarred):
+            try buildWithStars(items, start: .buildList, extend: .listExtend, add: .listAppend)
+            try emit(.listToTuple)
+        case .set(let items) where items.contains(where: Self.isStarred):
+            try buildWithStars(items, start: .buildSet, extend: .setUpdate, add: .setAdd)
+        case .set(let items):
+            for item in items { try expression(item) }
+            try emit(.buildSet, items.count)
+        case .starred:
+            throw error("can't use starred expression here", at: e.position)
+        case .setComp(let element, let clauses):
+            try inlineComprehension(.buildSet, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+                try c.expression(element)
+                try c.emit(.setAdd, depth)
+            }
+        case .dictComp(let key, let value, let clauses):
+            try inlineComprehension(.buildMap, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+                try c.expression(key)
+                try c.expression(value)
+                try c.emit(.mapAdd, depth)
+            }
+        case .genExp(let element, let clauses):
+            // 3.11: a generator function of its own (`<genexpr>`) called with the first iterable's iterator, so
+            // nothing runs until the first next().
+            let body = NameUse.genExpBody(element, clauses, at: e.position)
+            let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
+            let code = try nestedUnit(name: "<genexpr>", kind: .function, parameters: [dot0], body: body, at: e.position)
+            position = e.position
+            try makeFunction(code, defaults: [])
+            try expression(clauses[0].iterable)
+            try emit(.getIter)
+            try emit(.precall, 0)
+            try emit(.call, 0)
+        case .yieldFrom(let value):
+            guard unit.kind == .function else { throw error("'yield' outside function") }
+            // 3.11: SEND passes each value on to the inner iterator until it returns; its return value is the
+            // value of the expression.
+            try expression(value)
+            position = e.position
+            try emit(.getYieldFromIter)
+            try loadConstant(.none)
+            let send = newLabel()
+            let exit = newLabel()
+            bind(send)
+            try emitJump(.send, exit)
+            try emit(.yieldValue)
+            try emit(.resume, 2)
+            try emitJump(.jumpBackwardNoInterrupt, send)
+            bind(exit)
         case .list(let items):
             let constants = items.compactMap { foldedConstant($0) }
             if items.count > 2 && constants.count == items.count {
@@ -1003,13 +1163,134 @@ package struct Compiler {
             let defaults = try functionDefaults(params)
             let ret = Stmt(kind: .returnStmt(body), position: body.position)
             let code = try nestedUnit(name: "<lambda>", kind: .function, parameters: params, body: [ret], at: e.position)
-            try makeFunction(code, defaults: defaults)
+            try makeFunction(code, defaults: defaults, keywordDefaults: Self.hasKeywordDefaults(params))
+        }
+    }
+
+    package static func isStarred(_ e: Expr) -> Bool { if case .starred = e.kind { return true }; return false }
+
+    /// A list, tuple or set display with `*items` in it (3.11's way): the plain items before the first star in
+    /// one BUILD_*, then each starred part extends it and each plain one is added.
+    package mutating func buildWithStars(_ items: [Expr], start: Op, extend: Op, add: Op) throws(PySyntaxError) {
+        let leading = items.prefix { !Self.isStarred($0) }
+        for item in leading { try expression(item) }
+        try emit(start, leading.count)
+        for item in items.dropFirst(leading.count) {
+            if case .starred(let inner) = item.kind {
+                try expression(inner)
+                try emit(extend, 1)
+            } else {
+                try expression(item)
+                try emit(add, 1)
+            }
+        }
+    }
+
+    /// A call with `*args` or `**kwargs` in it: 3.11's CALL_FUNCTION_EX, with the positional arguments as one
+    /// tuple (or the single starred iterable itself) and the keyword arguments merged into one dict.
+    package mutating func callWithUnpacking(_ callee: Expr, _ args: [Expr], _ keywords: [(String, Expr)], at pos: SourcePosition) throws(PySyntaxError) {
+        if case .name(let n) = callee.kind, case .global(let g) = try resolve(n) {
+            try emit(.loadGlobal, g << 1 | 1)
+        } else if case .attribute(let obj, let attr) = callee.kind, case .name(let n) = obj.kind, case .global(let g) = try resolve(n) {
+            try emit(.loadGlobal, g << 1 | 1)
+            position = callee.position
+            try emit(.loadAttr, runtime.intern(attr))
+        } else {
+            try emit(.pushNull)
+            try expression(callee)
+        }
+        if args.count == 1, case .starred(let only) = args[0].kind {
+            try expression(only)
+        } else if args.contains(where: Self.isStarred) {
+            try buildWithStars(args, start: .buildList, extend: .listExtend, add: .listAppend)
+            try emit(.listToTuple)
+        } else if args.isEmpty {
+            try loadConstant(runtime.constantTuple([]))
+        } else {
+            for a in args { try expression(a) }
+            try emit(.buildTuple, args.count)
+        }
+        var haveMap = false
+        var group: [(String, Expr)] = []
+        func flush(_ c: inout Compiler) throws(PySyntaxError) {
+            guard !group.isEmpty else { return }
+            if group.count == 1 {
+                try c.loadConstant(c.runtime.constant(group[0].0))
+                try c.expression(group[0].1)
+                try c.emit(.buildMap, 1)
+            } else {
+                for (_, v) in group { try c.expression(v) }
+                try c.loadConstant(c.runtime.constantTuple(group.map { c.runtime.constant($0.0) }))
+                try c.emit(.buildConstKeyMap, group.count)
+            }
+            if haveMap { try c.emit(.dictMerge, 1) }
+            haveMap = true
+            group = []
+        }
+        for (name, value) in keywords {
+            if name == "**" {
+                try flush(&self)
+                if !haveMap {
+                    try emit(.buildMap, 0)
+                    haveMap = true
+                }
+                try expression(value)
+                try emit(.dictMerge, 1)
+            } else {
+                group.append((name, value))
+            }
+        }
+        try flush(&self)
+        position = pos
+        try emit(.callFunctionEx, haveMap ? 1 : 0)
+    }
+
+    /// A set or dict comprehension, compiled in place as the list comprehension is (its loop variables hidden).
+    package mutating func inlineComprehension(_ start: Op, _ clauses: [Comprehension],
+                                              element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
+        let savedOverrides = unit.overrides
+        defer { unit.overrides = savedOverrides }
+        try emit(start, 0)
+        var loops: [(start: Int, exit: Int)] = []
+        for (depth, clause) in clauses.enumerated() {
+            try expression(clause.iterable)
+            try emit(.getIter)
+            let top = newLabel()
+            let exit = newLabel()
+            bind(top)
+            try emitJump(.forIter, exit)
+            for n in ScopeAnalysis.names(in: clause.target) where unit.overrides[n] == nil || depth > 0 {
+                unit.overrides[n] = hiddenLocal("comp_" + n)
+            }
+            try assign(to: clause.target)
+            for cond in clause.conditions { try jumpIf(cond, top, when: false) }
+            loops.append((top, exit))
+        }
+        try element(&self, loops.count + 1)
+        for loop in loops.reversed() {
+            try emitJump(.jumpForward, loop.start, line: false)
+            bind(loop.exit)
         }
     }
 
     /// A call as 3.11 compiles it: `[NULL, callable]` (`PUSH_NULL`, or `LOAD_GLOBAL` with its NULL bit) or
     /// `[method, self]` (`LOAD_METHOD`), the arguments, `KW_NAMES` for keyword arguments, `PRECALL`, `CALL`.
     package mutating func call(_ callee: Expr, _ args: [Expr], _ keywords: [(String, Expr)], at pos: SourcePosition) throws(PySyntaxError) {
+        if args.contains(where: Self.isStarred) || keywords.contains(where: { $0.0 == "**" }) {
+            try callWithUnpacking(callee, args, keywords, at: pos)
+            return
+        }
+        if args.count == 0 && keywords.isEmpty, case .name("super") = callee.kind, let selfName = unit.superSelf {
+            // Zero-argument super() in a method: super(<the class>, <its first parameter>), as CPython's
+            // __class__ cell and first local give it.
+            try emit(.loadGlobal, try runtime.globalSlot("super") << 1 | 1)
+            try load(selfName.cls)
+            try load(selfName.selfName)
+            position = pos
+            try emit(.precall, 2)
+            try emit(.call, 2)
+            return
+        }
         switch callee.kind {
         case .attribute(let obj, let attr):
             try expression(obj)
@@ -1040,29 +1321,9 @@ package struct Compiler {
     /// `[elt for x in it if cond]`, compiled in place (as CPython 3.12 does); its loop variables are hidden
     /// locals, so they do not leak into the surrounding scope (as in Python 3).
     package mutating func listComprehension(_ element: Expr, _ clauses: [Comprehension]) throws(PySyntaxError) {
-        let savedOverrides = unit.overrides
-        defer { unit.overrides = savedOverrides }
-        try emit(.buildList, 0)
-        var loops: [(start: Int, exit: Int)] = []
-        for (depth, clause) in clauses.enumerated() {
-            try expression(clause.iterable)
-            try emit(.getIter)
-            let start = newLabel()
-            let exit = newLabel()
-            bind(start)
-            try emitJump(.forIter, exit)
-            for n in ScopeAnalysis.names(in: clause.target) where unit.overrides[n] == nil || depth > 0 {
-                unit.overrides[n] = hiddenLocal("comp_" + n)
-            }
-            try assign(to: clause.target)
-            for cond in clause.conditions { try jumpIf(cond, start, when: false) }
-            loops.append((start, exit))
-        }
-        try expression(element)
-        try emit(.listAppend, loops.count + 1)
-        for loop in loops.reversed() {
-            try emitJump(.jumpForward, loop.start, line: false)
-            bind(loop.exit)
+        try inlineComprehension(.buildList, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try c.expression(element)
+            try c.emit(.listAppend, depth)
         }
     }
 }
@@ -1080,6 +1341,7 @@ package struct ScopeAnalysis {
     package static func names(in target: Expr) -> [String] {
         switch target.kind {
         case .name(let n): return [n]
+        case .starred(let inner): return names(in: inner)
         case .tuple(let items), .list(let items): return items.flatMap { names(in: $0) }
         default: return []
         }
@@ -1122,30 +1384,17 @@ package struct ScopeAnalysis {
             b.forEach { visit($0) }
         case .assert(let t, let m): expr(t); if let m { expr(m) }
         case .del(let targets): targets.forEach { target($0) }
-        case .pass, .breakStmt, .continueStmt: break
+        case .decorated(let decorators, let inner): decorators.forEach { expr($0) }; visit(inner)
+        case .pass, .breakStmt, .continueStmt, .nonlocal: break
         }
     }
 
-    /// Only looks for `yield` (comprehension and lambda bodies are their own scopes).
+    /// Only looks for `yield` (lambda and generator-expression bodies are their own scopes).
     package mutating func expr(_ e: Expr) {
         switch e.kind {
-        case .yield(let v): yields = true; if let v { expr(v) }
-        case .list(let items), .tuple(let items): items.forEach { expr($0) }
-        case .dict(let pairs): pairs.forEach { expr($0.0); expr($0.1) }
-        case .unary(_, let x): expr(x)
-        case .binary(_, let a, let b): expr(a); expr(b)
-        case .boolOp(_, let items), .compare(_, let items): items.forEach { expr($0) }
-        case .call(let f, let args, let kws): expr(f); args.forEach { expr($0) }; kws.forEach { expr($0.1) }
-        case .attribute(let o, _): expr(o)
-        case .subscription(let o, let i): expr(o); expr(i)
-        case .slice(let a, let b, let c): [a, b, c].forEach { if let x = $0 { expr(x) } }
-        case .ifExpr(let a, let b, let c): expr(a); expr(b); expr(c)
-        case .listComp(let el, let clauses):
-            expr(el)
-            for c in clauses { expr(c.iterable); c.conditions.forEach { expr($0) } }
-        case .fstring(let parts):
-            for case .expression(let x, _) in parts { expr(x) }
-        case .name, .int, .string, .constant, .lambda: break
+        case .yield, .yieldFrom: yields = true
+        default: break
         }
+        for child in e.childrenInScope { expr(child) }
     }
 }

@@ -21,9 +21,16 @@ extension PyThreadState {
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)
             return allocate(PyRangeIterator(start: r.start, stop: r.stop, step: r.step, id: runtime.heap.newID(), owner: ownerForNew))
-        case .generator, .rangeIterator, .seqIterator:
+        case .generator, .rangeIterator, .seqIterator, .lazyIterator:
             incref(v)
             return v
+        case .set:
+            let members = setOrder(unsafeDowncast(o, to: PySet.self))
+            for m in members { incref(m) }
+            return allocate(PySeqIterator(sequence: newTuple(members), id: runtime.heap.newID(), owner: ownerForNew))
+        case .dictView:
+            let items = try dictViewItems(unsafeDowncast(o, to: PyDictView.self))
+            return allocate(PySeqIterator(sequence: newTuple(items), id: runtime.heap.newID(), owner: ownerForNew))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard let method = inst.cls.lookup(runtime.names.iterID) else {
@@ -66,6 +73,8 @@ extension PyThreadState {
             return item
         case .generator:
             return try resume(unsafeDowncast(o, to: PyGenerator.self))
+        case .lazyIterator:
+            return try lazyNext(unsafeDowncast(o, to: PyLazyIterator.self))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard let method = inst.cls.lookup(runtime.names.nextID) else {

@@ -127,7 +127,9 @@ package struct Lexer {
             if c == "\n" {
                 if depth == 0 { add(.newline, position) }
                 newLine()
-                atLineStart = true
+                // Inside brackets the next line continues this statement: no indentation to measure, and once its
+                // bracket closes, the newline after it still ends the statement.
+                atLineStart = depth == 0
                 continue
             }
             if c == " " || c == "\t" || c == "\r" || c == "\u{0C}" { index += 1; continue }

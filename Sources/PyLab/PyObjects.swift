@@ -6,6 +6,7 @@ import LabCore
 package enum PyKind: UInt8, Sendable {
     case str, list, tuple, dict, function, cls, instance, method, builtinMethod, generator
     case range, rangeIterator, seqIterator, lock, slice, code
+    case cell, superProxy, set, lazyIterator, dictView
 
     package var typeName: String {
         switch self {
@@ -25,6 +26,11 @@ package enum PyKind: UInt8, Sendable {
         case .lock: return "lock"
         case .slice: return "slice"
         case .code: return "code"
+        case .cell: return "cell"
+        case .superProxy: return "super"
+        case .set: return "set"
+        case .lazyIterator: return "iterator"
+        case .dictView: return "dict_view"
         }
     }
 }
@@ -67,6 +73,8 @@ package class PyObject: @unchecked Sendable {
 
     package var typeName: String {
         if kind == .instance, let inst = self as? PyInstance { return inst.cls.name }
+        if kind == .lazyIterator, let it = self as? PyLazyIterator { return it.flavor.rawValue }
+        if kind == .dictView, let view = self as? PyDictView { return view.flavor.rawValue }
         return kind.typeName
     }
 
@@ -165,11 +173,20 @@ package final class PyFunction: PyObject, @unchecked Sendable {
     package let instructions: UnsafeMutablePointer<UInt32>
     package let constants: UnsafeMutablePointer<PyValue>
     package let defaults: [PyValue]
+    /// Defaults of keyword-only parameters, by name.
+    package let keywordDefaults: [(name: String, value: PyValue)]
+    /// The cells of the variables it uses from its enclosing functions, in `code.signature.freeSlots` order.
+    package let closure: [PyValue]
     package let released = Atomic<Bool>(false)
-    package init(code: CodeObject, defaults: [PyValue], id: Int, immortal: Bool = false, owner: Int) {
+    package init(code: CodeObject, defaults: [PyValue], keywordDefaults: [(name: String, value: PyValue)] = [], closure: [PyValue] = [],
+                 id: Int, immortal: Bool = false, owner: Int) {
         self.code = code
         self.codeRef = Unmanaged.passUnretained(code)
-        self.argumentCount = code.argumentCount
+        // -1 keeps a function with keyword-only parameters, *args, **kwargs or a closure off the call's fast path
+        // (which binds positional arguments slot for slot): its arguments always go through `bindArguments`.
+        self.argumentCount = code.signature.isSimple ? code.argumentCount : -1
+        self.keywordDefaults = keywordDefaults
+        self.closure = closure
         self.localCount = code.localCount
         self.maxStack = code.maxStack
         self.isGenerator = code.isGenerator
@@ -179,9 +196,10 @@ package final class PyFunction: PyObject, @unchecked Sendable {
         super.init(kind: .function, id: id, immortal: immortal, owner: owner)
     }
     package var name: String { code.name }
-    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : defaults }
+    private var held: [PyValue] { defaults + keywordDefaults.map(\.value) + closure }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : held }
     package override func takeReferences() -> [PyValue] {
-        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : defaults
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held
     }
 }
 

@@ -132,7 +132,7 @@ package struct Parser {
             default: break
             }
         }
-        if isOp("@") { throw error("decorators are not supported") }
+        if isOp("@") { return [try decorated()] }
         var result: [Stmt] = []
         while true {
             result.append(try simpleStatement())
@@ -189,7 +189,12 @@ package struct Parser {
                 return Stmt(kind: .del(targets), position: pos)
             case "import", "from":
                 throw error("import is not supported: sleep(ms), spin(ms), hash_mb(n) and Lock() are built in", at: pos)
-            case "nonlocal": throw error("nonlocal is not supported (conclab's functions do not capture variables)", at: pos)
+            case "nonlocal":
+                advance()
+                if functionDepth == 0 { throw error("nonlocal declaration not allowed at module level", at: pos) }
+                var names = [try name()]
+                while accept(",") { names.append(try name()) }
+                return Stmt(kind: .nonlocal(names), position: pos)
             case "async", "await": throw error("async and await are not supported", at: pos)
             default: break
             }
@@ -228,7 +233,14 @@ package struct Parser {
         case .name, .attribute, .subscription: return
         case .tuple(let items), .list(let items):
             if augmented { throw error("'tuple' is an illegal expression for augmented assignment", at: target.position) }
-            for item in items { try checkTarget(item, deleting: deleting) }
+            let stars = items.filter { if case .starred = $0.kind { return true }; return false }
+            if stars.count > 1 { throw error("multiple starred expressions in assignment", at: stars[1].position) }
+            if deleting && !stars.isEmpty { throw error("cannot delete starred", at: stars[0].position) }
+            for item in items {
+                if case .starred(let inner) = item.kind { try checkTarget(inner) } else { try checkTarget(item, deleting: deleting) }
+            }
+        case .starred:
+            throw error("starred assignment target must be in a list or tuple", at: target.position)
         case .call: throw error("cannot assign to function call", at: target.position)
         case .int, .string, .constant, .fstring: throw error("cannot assign to literal", at: target.position)
         default: throw error("cannot assign to expression", at: target.position)
@@ -306,12 +318,12 @@ package struct Parser {
     /// `for a, b in …` targets: names, attributes, subscripts, tuples of them.
     package mutating func targetList() throws(PySyntaxError) -> Expr {
         let pos = position
-        var items = [try postfix()]
+        var items = [try starredTarget()]
         var isTuple = false
         while accept(",") {
             isTuple = true
             if isKeyword("in") || isOp("=") { break }
-            items.append(try postfix())
+            items.append(try starredTarget())
         }
         let target = isTuple ? Expr(kind: .tuple(items), position: pos) : items[0]
         try checkTarget(target)
@@ -321,22 +333,44 @@ package struct Parser {
     package mutating func parameters(closing: String) throws(PySyntaxError) -> [Parameter] {
         var params: [Parameter] = []
         var sawDefault = false
+        // After `*` or `*args` the parameters are keyword-only; `**kwargs` is last.
+        var kind = ParameterKind.positional
+        var bareStar: SourcePosition?
         while !isOp(closing) {
             let pos = position
-            if isOp("*") || isOp("**") { throw error("*args and **kwargs are not supported") }
+            if params.last?.kind == .varKeywords { throw error("arguments cannot follow var-keyword argument", at: pos) }
+            var thisKind = kind
+            if accept("**") {
+                thisKind = .varKeywords
+            } else if accept("*") {
+                if kind != .positional { throw error("* argument may appear only once", at: pos) }
+                kind = .keywordOnly
+                if isOp(",") || isOp(closing) {
+                    bareStar = pos
+                    if !accept(",") { break }
+                    continue
+                }
+                thisKind = .varArgs
+            }
             let n = try name()
             if params.contains(where: { $0.name == n }) { throw error("duplicate argument '\(n)' in function definition", at: pos) }
             var value: Expr?
             if isOp(":") && closing == ")" { throw error("annotations are not supported") }
             if accept("=") {
+                if thisKind == .varArgs || thisKind == .varKeywords { throw error("var-positional and var-keyword arguments cannot have default values", at: pos) }
                 value = try expression()
-                sawDefault = true
-            } else if sawDefault {
+                if thisKind == .positional { sawDefault = true }
+            } else if sawDefault && thisKind == .positional {
                 throw error("non-default argument follows default argument", at: pos)
             }
-            params.append(Parameter(name: n, defaultValue: value, position: pos))
+            params.append(Parameter(name: n, defaultValue: value, position: pos, kind: thisKind))
+            bareStar = nil
             if !accept(",") { break }
         }
+        if let bareStar, !params.contains(where: { $0.kind == .keywordOnly }) {
+            throw error("named arguments must follow bare *", at: bareStar)
+        }
+        if let bareStar { _ = bareStar }
         return params
     }
 
@@ -429,7 +463,7 @@ package struct Parser {
         let pos = position
         advance()
         if functionDepth == 0 { throw error("'yield' outside function", at: pos) }
-        if acceptKeyword("from") { throw error("'yield from' is not supported; use a for loop that yields", at: pos) }
+        if acceptKeyword("from") { return Expr(kind: .yieldFrom(try expression()), position: pos) }
         if current.kind == .newline || isOp(")") || isOp(";") || isOp("=") { return Expr(kind: .yield(nil), position: pos) }
         return Expr(kind: .yield(try expressionList()), position: pos)
     }
@@ -438,12 +472,15 @@ package struct Parser {
     package mutating func expressionList(allowStar: Bool = false) throws(PySyntaxError) -> Expr {
         let pos = position
         if isKeyword("yield") { return try yieldExpression() }
-        let first = try expression()
-        guard isOp(",") else { return first }
+        let first = try starredExpression()
+        guard isOp(",") else {
+            if case .starred = first.kind, !isOp("=") { throw error("can't use starred expression here", at: pos) }
+            return first
+        }
         var items = [first]
         while accept(",") {
             if atExpressionEnd { break }
-            items.append(try expression())
+            items.append(try starredExpression())
         }
         return Expr(kind: .tuple(items), position: pos)
     }
@@ -455,6 +492,35 @@ package struct Parser {
         case .keyword(let k): return k == "in"
         default: return false
         }
+    }
+
+    /// An expression, or `*expression` where a display or a target may hold one.
+    package mutating func starredExpression() throws(PySyntaxError) -> Expr {
+        let pos = position
+        if accept("*") { return Expr(kind: .starred(try bitOr()), position: pos) }
+        return try expression()
+    }
+
+    package mutating func starredTarget() throws(PySyntaxError) -> Expr {
+        let pos = position
+        if accept("*") { return Expr(kind: .starred(try postfix()), position: pos) }
+        return try postfix()
+    }
+
+    /// `@decorator` lines, then the `def` or `class` they decorate.
+    package mutating func decorated() throws(PySyntaxError) -> Stmt {
+        let pos = position
+        var decorators: [Expr] = []
+        while accept("@") {
+            decorators.append(try namedExpression())
+            guard current.kind == .newline else { throw error("expected a new line after the decorator" + describeCurrent()) }
+            advance()
+        }
+        let definition: Stmt
+        if isKeyword("def") { definition = try defStatement() }
+        else if isKeyword("class") { definition = try classStatement() }
+        else { throw error("a decorator must come before 'def' or 'class'" + describeCurrent()) }
+        return Stmt(kind: .decorated(decorators, definition), position: pos)
     }
 
     package mutating func namedExpression() throws(PySyntaxError) -> Expr {
@@ -600,17 +666,30 @@ package struct Parser {
                 var args: [Expr] = []
                 var keywords: [(String, Expr)] = []
                 while !isOp(")") {
-                    if isOp("*") || isOp("**") { throw error("*args and **kwargs are not supported") }
+                    let argPos = position
+                    if accept("**") {
+                        // `**mapping`: a keyword entry named "**".
+                        keywords.append(("**", try expression()))
+                        if !accept(",") { break }
+                        continue
+                    }
+                    if accept("*") {
+                        if keywords.contains(where: { $0.0 == "**" }) { throw error("iterable argument unpacking follows keyword argument unpacking", at: argPos) }
+                        args.append(Expr(kind: .starred(try expression()), position: argPos))
+                        if !accept(",") { break }
+                        continue
+                    }
                     if case .name(let n) = current.kind, index + 1 < tokens.count, tokens[index + 1].kind == .op("=") {
                         advance(); advance()
                         if keywords.contains(where: { $0.0 == n }) { throw error("keyword argument repeated: \(n)") }
                         keywords.append((n, try expression()))
                     } else {
+                        if keywords.contains(where: { $0.0 == "**" }) { throw error("positional argument follows keyword argument unpacking") }
                         if !keywords.isEmpty { throw error("positional argument follows keyword argument") }
                         var arg = try expression()
                         if isKeyword("for") {
-                            // f(x for x in …): a generator expression argument, built here as a list.
-                            arg = Expr(kind: .listComp(arg, try comprehensionClauses()), position: arg.position)
+                            // f(x for x in …): a generator expression argument.
+                            arg = Expr(kind: .genExp(arg, try comprehensionClauses()), position: arg.position)
                         }
                         args.append(arg)
                     }
@@ -702,17 +781,20 @@ package struct Parser {
                 try expect(")")
                 return y
             }
-            let first = try expression()
+            let first = try starredExpression()
             if isKeyword("for") {
                 let clauses = try comprehensionClauses()
                 try expect(")")
-                return Expr(kind: .listComp(first, clauses), position: pos)
+                return Expr(kind: .genExp(first, clauses), position: pos)
             }
-            if accept(")") { return first }
+            if accept(")") {
+                if case .starred = first.kind { throw error("can't use starred expression here", at: first.position) }
+                return first
+            }
             var items = [first]
             while accept(",") {
                 if isOp(")") { break }
-                items.append(try expression())
+                items.append(try starredExpression())
             }
             try expect(")", "expected ')'" + describeCurrent())
             return Expr(kind: .tuple(items), position: pos)
@@ -720,7 +802,7 @@ package struct Parser {
             advance()
             var items: [Expr] = []
             if !isOp("]") {
-                let first = try expression()
+                let first = try starredExpression()
                 if isKeyword("for") {
                     let clauses = try comprehensionClauses()
                     try expect("]")
@@ -729,7 +811,7 @@ package struct Parser {
                 items.append(first)
                 while accept(",") {
                     if isOp("]") { break }
-                    items.append(try expression())
+                    items.append(try starredExpression())
                 }
             }
             try expect("]", "expected ']'" + describeCurrent())
@@ -737,12 +819,38 @@ package struct Parser {
         case .op("{"):
             advance()
             var pairs: [(Expr, Expr)] = []
-            while !isOp("}") {
-                let key = try expression()
-                guard accept(":") else { throw error("sets are not supported; {…} needs key: value pairs") }
-                pairs.append((key, try expression()))
-                if isKeyword("for") { throw error("dict comprehensions are not supported") }
-                if !accept(",") { break }
+            if isOp("**") { throw error("conclab's Python does not support {**mapping} in a dict display; use dict(a) and update") }
+            if !isOp("}") {
+                let first = try starredExpression()
+                if !isOp(":") {
+                    // A set display or a set comprehension.
+                    if isKeyword("for") {
+                        let clauses = try comprehensionClauses()
+                        try expect("}", "expected '}'" + describeCurrent())
+                        return Expr(kind: .setComp(first, clauses), position: pos)
+                    }
+                    var items = [first]
+                    while accept(",") {
+                        if isOp("}") { break }
+                        items.append(try starredExpression())
+                    }
+                    try expect("}", "expected '}'" + describeCurrent())
+                    return Expr(kind: .set(items), position: pos)
+                }
+                advance()
+                let value = try expression()
+                if isKeyword("for") {
+                    let clauses = try comprehensionClauses()
+                    try expect("}", "expected '}'" + describeCurrent())
+                    return Expr(kind: .dictComp(first, value, clauses), position: pos)
+                }
+                pairs.append((first, value))
+                while accept(",") {
+                    if isOp("}") { break }
+                    let key = try expression()
+                    try expect(":", "expected ':'" + describeCurrent())
+                    pairs.append((key, try expression()))
+                }
             }
             try expect("}", "expected '}'" + describeCurrent())
             return Expr(kind: .dict(pairs), position: pos)

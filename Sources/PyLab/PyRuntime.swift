@@ -104,6 +104,8 @@ public final class PyRuntime: Sendable {
     package let tupleConstants = Locked<[[UInt64]: PyValue]>([:])
     /// Where growth becomes a MemoryError.
     package let limits: PyLimits
+    /// What `type(x)` gives for kinds with no built-in name to stand for them (`function`, `generator`, `NoneType`).
+    package let typeObjects = Locked<[String: PyValue]>([:])
 
     public convenience init() { self.init(limits: PyLimits()) }
 
@@ -131,6 +133,8 @@ public final class PyRuntime: Sendable {
             values[builtin.name] = .builtin(index)
         }
         for cls in classes.all { values[cls.name] = .object(Unmanaged.passUnretained(cls)) }
+        // The program a learner runs is the main module: `if __name__ == "__main__":` holds, as under python3.
+        values["__name__"] = heap.immortal(PyStr("__main__", id: heap.newID(), immortal: true, owner: 0))
         builtinValues = values
     }
 

@@ -56,6 +56,8 @@ package final class PyThreadState: @unchecked Sendable {
     package var nestedCalls = 0
     /// Set by `execute` when its entry frame yielded rather than returned.
     package var lastExitWasYield = false
+    /// An exception `gen.throw()` or `gen.close()` raises inside the generator when its frame resumes.
+    package var pendingThrow: PyError?
     package var lastLine = 0
 
     package init(runtime: PyRuntime, name: String, cancellation: Cancellation?, attached: Bool = true, stackCapacity: Int? = nil) {

@@ -15,6 +15,7 @@ extension PyThreadState {
         case .tuple: return !unsafeDowncast(o, to: PyTuple.self).items.isEmpty
         case .dict: return unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count > 0 }
         case .range: return unsafeDowncast(o, to: PyRange.self).count > 0
+        case .set: return !unsafeDowncast(o, to: PySet.self).members.isEmpty
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             if let method = inst.cls.lookup(runtime.names.boolID) {
@@ -126,7 +127,10 @@ extension PyThreadState {
         if v == .true { return "True" }
         if v == .false { return "False" }
         if v == .none { return "None" }
-        if v.isBuiltin { return "<built-in function \(Builtins.table[v.builtinIndex].name)>" }
+        if v.isBuiltin {
+            let name = Builtins.table[v.builtinIndex].name
+            return Builtins.typeNames.contains(name) ? "<class '\(name)'>" : "<built-in function \(name)>"
+        }
         if depth > 20 { return "..." }
         let o = v.object
         if o.isFreed { return "<freed \(o.typeName) #\(o.id)>" }
@@ -175,6 +179,8 @@ extension PyThreadState {
         case .code:
             let c = unsafeDowncast(o, to: PyCode.self).code
             return "<code object \(c.name), line \(c.firstLine)>"
+        case .cell, .superProxy, .set, .lazyIterator, .dictView:
+            return try collectionRepr(o, depth: depth)
         }
     }
 

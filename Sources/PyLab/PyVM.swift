@@ -29,40 +29,64 @@ extension PyThreadState {
     }
 
     /// Binds call arguments (positional at `base[0..<positional]`, then keyword values) to a function's
-    /// parameters, fills defaults and clears the other locals.
+    /// parameters: extra positional ones into `*args`, unknown keywords into `**kwargs`, defaults and keyword-only
+    /// defaults filled, the closure's cells put in their slots, and the other locals cleared. The errors are
+    /// CPython's.
     package func bindArguments(_ f: PyFunction, base: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) {
         let code = f.code
+        let sig = code.signature
         let params = code.argumentCount
+        let named = params + sig.keywordOnly
         let kwCount = keywords?.items.count ?? 0
         let positional = count - kwCount
-        if positional > params {
-            for i in 0..<count { decref(base[i]); base[i] = .unbound }
-            throw typeError("\(code.name)() takes \(params) positional argument\(params == 1 ? "" : "s") but \(positional) \(positional == 1 ? "was" : "were") given")
+        func fail(_ message: String, extra: [PyValue]) -> PyError {
+            for v in extra { decref(v) }
+            for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
+            return typeError(message)
         }
         var kwValues: [PyValue] = []
         if kwCount > 0 {
-            for i in positional..<count { kwValues.append(base[i]) }
+            for i in positional..<count { kwValues.append(base[i]); base[i] = .unbound }
         }
-        for i in positional..<code.localCount { base[i] = .unbound }
+        var extra: [PyValue] = []
+        if positional > params {
+            for i in params..<positional { extra.append(base[i]); base[i] = .unbound }
+            if !sig.varArgs {
+                let given = positional
+                let takes = f.defaults.isEmpty || f.defaults.count == params ? "\(params)" : "from \(params - f.defaults.count) to \(params)"
+                throw fail("\(code.name)() takes \(takes) positional argument\(params == 1 && takes == "1" ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given",
+                           extra: extra + kwValues)
+            }
+        }
+        for i in min(positional, params)..<code.localCount { base[i] = .unbound }
+        var varKeywords: PyDict?
+        if sig.varKeywords {
+            varKeywords = PyDict(id: runtime.heap.newID(), owner: ownerForNew)
+        }
         if let keywords {
             for (k, nameValue) in keywords.items.enumerated() {
                 let key = (nameValue.object as? PyStr)?.value ?? ""
-                guard let index = code.parameterNames.firstIndex(of: key) else {
-                    for v in kwValues[k...] { decref(v) }
-                    for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
-                    throw typeError("\(code.name)() got an unexpected keyword argument '\(key)'")
+                guard let index = code.localNames[0..<named].firstIndex(of: key) else {
+                    if let varKeywords {
+                        do throws(PyError) { try dictSet(varKeywords, nameValue, kwValues[k]) } catch {
+                            throw fail(error.message, extra: extra + kwValues[k...] + [allocate(varKeywords)])
+                        }
+                        decref(kwValues[k])
+                        continue
+                    }
+                    throw fail("\(code.name)() got an unexpected keyword argument '\(key)'",
+                               extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                 }
                 if base[index] != .unbound {
-                    for v in kwValues[k...] { decref(v) }
-                    for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
-                    throw typeError("\(code.name)() got multiple values for argument '\(key)'")
+                    throw fail("\(code.name)() got multiple values for argument '\(key)'",
+                               extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                 }
                 base[index] = kwValues[k]
             }
         }
         let firstDefault = params - f.defaults.count
         var missing: [String] = []
-        for i in positional..<params where base[i] == .unbound {
+        for i in min(positional, params)..<params where base[i] == .unbound {
             if i >= firstDefault {
                 let v = f.defaults[i - firstDefault]
                 incref(v)
@@ -71,9 +95,34 @@ extension PyThreadState {
                 missing.append("'\(code.localNames[i])'")
             }
         }
-        if !missing.isEmpty {
-            for i in 0..<code.localCount { decref(base[i]); base[i] = .unbound }
-            throw typeError("\(code.name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(missing.joined(separator: " and "))")
+        var missingKeywordOnly: [String] = []
+        for i in params..<named where base[i] == .unbound {
+            if let d = f.keywordDefaults.first(where: { $0.name == code.localNames[i] }) {
+                incref(d.value)
+                base[i] = d.value
+            } else {
+                missingKeywordOnly.append("'\(code.localNames[i])'")
+            }
+        }
+        var slot = named
+        if sig.varArgs {
+            base[slot] = newTuple(extra)
+            extra = []
+            slot += 1
+        }
+        if let varKeywords {
+            base[slot] = allocate(varKeywords)
+        }
+        if !missing.isEmpty || !missingKeywordOnly.isEmpty {
+            let names = missing.isEmpty ? missingKeywordOnly : missing
+            let kind = missing.isEmpty ? "keyword-only" : "positional"
+            let list = names.count <= 2 ? names.joined(separator: " and ")
+                : names.dropLast().joined(separator: ", ") + ", and " + (names.last ?? "")
+            throw fail("\(code.name)() missing \(names.count) required \(kind) argument\(names.count == 1 ? "" : "s"): \(list)", extra: extra)
+        }
+        for (i, free) in sig.freeSlots.enumerated() where i < f.closure.count {
+            incref(f.closure[i])
+            base[free] = f.closure[i]
         }
     }
 
@@ -93,12 +142,37 @@ extension PyThreadState {
 
     /// Runs a generator to its next `yield`. Nil when it is exhausted (its return is StopIteration).
     package func resume(_ gen: PyGenerator) throws(PyError) -> PyValue? {
+        let (value, yielded) = try resumeGenerator(gen)
+        if yielded { return value }
+        decref(value)
+        return nil
+    }
+
+    /// Runs a generator to its next `yield` (the value, yielded true) or to its end (its return value, yielded
+    /// false; None when it had already finished). `sending` (owned) becomes the value of the `yield` it stopped at;
+    /// `throwing` is raised there instead, as `gen.throw()` and `gen.close()` do.
+    package func resumeGenerator(_ gen: PyGenerator, sending: PyValue = .none, throwing: PyError? = nil) throws(PyError) -> (PyValue, yielded: Bool) {
         try check(gen)
         let previous = gen.begin()
         switch previous {
-        case .running: throw valueError("generator already executing")
-        case .finished: return nil
-        case .created, .suspended: break
+        case .running:
+            decref(sending)
+            throw valueError("generator already executing")
+        case .finished:
+            decref(sending)
+            if let throwing { throw throwing }
+            return (.none, false)
+        case .created:
+            if let throwing {
+                gen.end(.finished)
+                throw throwing
+            }
+            if sending != .none {
+                gen.end(previous)
+                decref(sending)
+                throw typeError("can't send non-None value to a just-started generator")
+            }
+        case .suspended: break
         }
         let code = gen.code
         let base = freeStackStart
@@ -113,10 +187,13 @@ extension PyThreadState {
             gen.frame[i] = .unbound
         }
         var sp = base + saved
-        if previous == .suspended {
-            sp[0] = .none // the value of the `yield` expression (send() is not supported)
+        if previous == .suspended && throwing == nil {
+            sp[0] = sending // the value of the `yield` expression
             sp += 1
+        } else {
+            decref(sending)
         }
+        pendingThrow = throwing
         frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
                                 resultSlot: base, localCount: code.localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
         depth.pointee = d + 1
@@ -124,6 +201,7 @@ extension PyThreadState {
         do throws(PyError) {
             value = try execute(entry: d)
         } catch {
+            pendingThrow = nil
             gen.end(.finished)
             if error.type === runtime.classes.stopIteration {
                 var e = error
@@ -134,11 +212,10 @@ extension PyThreadState {
         }
         if lastExitWasYield {
             gen.end(.suspended)
-            return value
+            return (value, true)
         }
         gen.end(.finished)
-        decref(value)
-        return nil
+        return (value, false)
     }
 
     package func releaseInstance(_ e: inout PyError) {
@@ -363,6 +440,11 @@ extension PyThreadState {
 
         while true {
             do throws(PyError) {
+                if let thrown = pendingThrow {
+                    // gen.throw()/close(): the exception is raised at the yield the generator stopped at.
+                    pendingThrow = nil
+                    throw thrown
+                }
                 while true {
                     let word = ins[pc]
                     pc &+= 1
@@ -775,7 +857,9 @@ extension PyThreadState {
                                 // The callee's first instruction is its RESUME (a function that is not a generator always
                                 // starts with one): its eval breaker check is done here and the loop starts after it.
                                 if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
-                                pc = 1
+                                // A function with cells or a closure (argumentCount -1) starts with MAKE_CELL or
+                                // COPY_FREE_VARS before its RESUME: it runs from the top.
+                                pc = f.1 < 0 ? 0 : 1
                                 continue
                             }
                         }
@@ -960,6 +1044,17 @@ extension PyThreadState {
                         guard codeValue.isObject, codeValue.objectKind == .code else { throw typeError("MAKE_FUNCTION needs a code object") }
                         let code = unsafeDowncast(codeValue.object, to: PyCode.self).code
                         sp -= 1
+                        // 3.11's flags: 8 a tuple of closure cells, 2 a dict of keyword-only defaults, 1 a tuple of defaults.
+                        var closure: [PyValue] = []
+                        if arg & 8 != 0 {
+                            sp -= 1
+                            closure = takeTupleItems(sp.pointee)
+                        }
+                        var keywordDefaults: [(name: String, value: PyValue)] = []
+                        if arg & 2 != 0 {
+                            sp -= 1
+                            keywordDefaults = takeKeywordDefaults(sp.pointee)
+                        }
                         var defaults: [PyValue] = []
                         if arg & 1 != 0 {
                             sp -= 1
@@ -972,7 +1067,8 @@ extension PyThreadState {
                         }
                         // Without the GIL a function is immortal, as free-threaded CPython 3.13 makes functions once a
                         // second thread starts: every thread calling it would otherwise update one shared count.
-                        let function = PyFunction(code: code, defaults: defaults, id: runtime.heap.newID(), immortal: gilMode == 0, owner: ownerForNew)
+                        let function = PyFunction(code: code, defaults: defaults, keywordDefaults: keywordDefaults, closure: closure,
+                                                  id: runtime.heap.newID(), immortal: gilMode == 0, owner: ownerForNew)
                         sp.pointee = gilMode != 0 ? allocate(function) : runtime.heap.immortal(function)
                         sp += 1
                     case .makeClass:
@@ -1039,6 +1135,28 @@ extension PyThreadState {
                         _ = try exitContext(manager, exception: nil)
                         sp -= 1
                         decref(manager)
+                    case .makeCell, .copyFreeVars, .loadClosure, .loadDeref, .storeDeref, .deleteDeref, .dictMerge, .listToTuple,
+                         .unpackEx, .buildSet, .setAdd, .setUpdate, .mapAdd, .getYieldFromIter:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        sp = try closureAndCollectionOp(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), arg,
+                                                        base: base, sp: sp, code: frame.code)
+                    case .callFunctionEx:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        sp = try callWithUnpacking(sp, withKeywords: arg & 1 != 0)
+                        // As after CALL: the eval breaker runs after the call returns.
+                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                    case .send:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        if try sendToSubiterator(sp) {
+                            // The inner iterator finished: its return value replaced it; leave the loop.
+                            sp -= 1
+                            pc = arg
+                        }
+                    case .jumpBackwardNoInterrupt:
+                        pc = arg
                     case .withExitError:
                         let exc = sp[-1], manager = sp[-2]
                         frames[fi].pc = pc

@@ -57,11 +57,13 @@ struct ConformanceTests {
         return result
     }
 
-    /// The exception type an error summary names: `TypeError: …` → TypeError.
+    /// The exception type an error summary names: `TypeError: …` → TypeError, `StopIteration (line 3, column 5)`
+    /// → StopIteration; a traceback's frame lines before it are skipped.
     static func exceptionType(_ summary: String) -> String {
-        let line = summary.split(separator: "\n").first(where: { !$0.isEmpty }) ?? ""
-        guard let colon = line.firstIndex(of: ":") else { return String(line) }
-        return String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let lines = summary.split(separator: "\n")
+        let line = lines.first(where: { !$0.isEmpty && !$0.hasPrefix("Traceback") && !$0.hasPrefix(" ") }) ?? ""
+        let end = line.firstIndex(where: { $0 == ":" || $0 == " " }) ?? line.endIndex
+        return String(line[..<end]).trimmingCharacters(in: .whitespaces)
     }
 
     /// Runs `source` in a fresh conclab interpreter, stopped after `seconds`.

@@ -147,7 +147,7 @@ struct InterpreterTests {
         ("return 1", "SyntaxError: 'return' outside function (line 1, column 1)"),
         ("for i in range(3):\n    pass\nbreak", "SyntaxError: 'break' outside loop (line 3, column 1)"),
         ("print('unclosed)", "SyntaxError: unterminated string literal (line 1, column 7)"),
-        ("def outer():\n    n = 1\n    def inner():\n        return n\n    return inner", "closures"),
+        ("def outer():\n    n = 1\n    class C:\n        x = n\n    return C", "does not support a class inside a function that uses the function's variables"),
         ("1 = x", "SyntaxError: cannot assign to literal"),
     ]
 

@@ -1,0 +1,118 @@
+import LabCore
+
+/// Which names a scope refers to, for closures: a function's own names and the names its nested functions,
+/// lambdas, generator expressions and classes need from outside themselves. From these the compiler finds a
+/// function's cells (its locals a nested function uses) and its free variables (names it, or something nested in
+/// it, takes from an enclosing function), as CPython's symtable does.
+package struct NameUse {
+    /// Names this scope loads, stores or deletes itself.
+    package var used: Set<String> = []
+    /// Names nested scopes take from outside themselves.
+    package var nestedFree: Set<String> = []
+    package var nonlocals: Set<String> = []
+
+    package init(_ body: [Stmt]) { for s in body { stmt(s) } }
+
+    /// The names a function (or lambda, or generator expression) with these parameters and body takes from
+    /// outside itself: what it refers to, minus its parameters, its locals and its globals.
+    package static func free(parameters: [String], body: [Stmt]) -> Set<String> {
+        let use = NameUse(body)
+        let scope = ScopeAnalysis(body)
+        let locals = Set(parameters).union(scope.assigned).subtracting(scope.globals).subtracting(use.nonlocals)
+        return use.used.union(use.nestedFree).union(use.nonlocals).subtracting(locals).subtracting(scope.globals)
+    }
+
+    /// A class body: its own names are not visible to its methods, so what they need passes through it.
+    package static func freeOfClass(_ body: [Stmt]) -> Set<String> {
+        let use = NameUse(body)
+        let scope = ScopeAnalysis(body)
+        return use.used.subtracting(scope.assigned).subtracting(scope.globals).union(use.nestedFree)
+    }
+
+    /// A generator expression's own scope: `.0` (the first iterable, evaluated outside), its targets, the rest.
+    package static func genExpBody(_ element: Expr, _ clauses: [Comprehension], at pos: SourcePosition) -> [Stmt] {
+        var body = [Stmt(kind: .expression(Expr(kind: .yield(element), position: element.position)), position: element.position)]
+        for (i, clause) in clauses.enumerated().reversed() {
+            for cond in clause.conditions.reversed() {
+                body = [Stmt(kind: .ifStmt(cond, body, []), position: cond.position)]
+            }
+            let iterable = i == 0 ? Expr(kind: .name(".0"), position: pos) : clause.iterable
+            body = [Stmt(kind: .forStmt(clause.target, iterable, body, []), position: clause.target.position)]
+        }
+        return body
+    }
+
+    package mutating func stmts(_ body: [Stmt]) { for s in body { stmt(s) } }
+
+    package mutating func stmt(_ s: Stmt) {
+        switch s.kind {
+        case .expression(let e): expr(e)
+        case .assign(let targets, let value): targets.forEach { expr($0) }; expr(value)
+        case .augAssign(let t, _, let v): expr(t); expr(v)
+        case .ifStmt(let t, let b, let o), .whileStmt(let t, let b, let o): expr(t); stmts(b); stmts(o)
+        case .forStmt(let t, let it, let b, let o): expr(t); expr(it); stmts(b); stmts(o)
+        case .def(let n, let params, let body):
+            used.insert(n)
+            for p in params { if let d = p.defaultValue { expr(d) } }
+            nestedFree.formUnion(Self.free(parameters: params.map(\.name), body: body))
+        case .classDef(let n, let bases, let body):
+            used.insert(n)
+            bases.forEach { expr($0) }
+            nestedFree.formUnion(Self.freeOfClass(body))
+        case .decorated(let decorators, let definition): decorators.forEach { expr($0) }; stmt(definition)
+        case .returnStmt(let v): if let v { expr(v) }
+        case .raise(let v): if let v { expr(v) }
+        case .tryStmt(let b, let handlers, let o, let f):
+            stmts(b)
+            for h in handlers {
+                if let n = h.name { used.insert(n) }
+                if let t = h.type { expr(t) }
+                stmts(h.body)
+            }
+            stmts(o); stmts(f)
+        case .with(let c, let t, let b): expr(c); if let t { expr(t) }; stmts(b)
+        case .assert(let t, let m): expr(t); if let m { expr(m) }
+        case .del(let targets): targets.forEach { expr($0) }
+        case .nonlocal(let names): nonlocals.formUnion(names)
+        case .global, .pass, .breakStmt, .continueStmt: break
+        }
+    }
+
+    package mutating func expr(_ e: Expr) {
+        switch e.kind {
+        case .name(let n): used.insert(n)
+        case .lambda(let params, let body):
+            nestedFree.formUnion(Self.free(parameters: params.map(\.name), body: [Stmt(kind: .returnStmt(body), position: body.position)]))
+        case .genExp(let el, let clauses):
+            nestedFree.formUnion(Self.free(parameters: [".0"], body: Self.genExpBody(el, clauses, at: e.position)))
+        default: break
+        }
+        for child in e.childrenInScope { expr(child) }
+    }
+}
+
+extension Expr {
+    /// The expressions inside this one that run in the same scope: not a lambda's body or a generator
+    /// expression's (their own scopes), but their defaults and first iterable; a list, set or dict
+    /// comprehension's parts, which conclab compiles in place.
+    package var childrenInScope: [Expr] {
+        switch kind {
+        case .name, .int, .string, .constant: return []
+        case .fstring(let parts): return parts.compactMap { if case .expression(let x, _) = $0 { return x }; return nil }
+        case .list(let items), .tuple(let items), .set(let items), .boolOp(_, let items), .compare(_, let items): return items
+        case .dict(let pairs): return pairs.flatMap { [$0.0, $0.1] }
+        case .unary(_, let x), .starred(let x), .yieldFrom(let x), .attribute(let x, _): return [x]
+        case .binary(_, let a, let b), .subscription(let a, let b): return [a, b]
+        case .call(let f, let args, let kws): return [f] + args + kws.map(\.1)
+        case .slice(let a, let b, let c): return [a, b, c].compactMap { $0 }
+        case .ifExpr(let a, let b, let c): return [a, b, c]
+        case .yield(let v): return v.map { [$0] } ?? []
+        case .lambda(let params, _): return params.compactMap(\.defaultValue)
+        case .listComp(let el, let clauses), .setComp(let el, let clauses):
+            return [el] + clauses.flatMap { [$0.target, $0.iterable] + $0.conditions }
+        case .dictComp(let k, let v, let clauses):
+            return [k, v] + clauses.flatMap { [$0.target, $0.iterable] + $0.conditions }
+        case .genExp(_, let clauses): return clauses.first.map { [$0.iterable] } ?? []
+        }
+    }
+}

@@ -1,0 +1,3 @@
+m = map(abs, [-1])
+print(next(m))
+next(m)

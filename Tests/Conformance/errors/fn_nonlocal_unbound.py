@@ -1,0 +1,8 @@
+def outer():
+    def inner():
+        return x
+    r = inner()
+    x = 1
+    return r
+
+outer()

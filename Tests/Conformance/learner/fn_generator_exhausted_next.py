@@ -1,0 +1,7 @@
+def one():
+    yield "only"
+
+g = one()
+print(next(g))
+print(next(g, "default"))
+print(list(g))

@@ -1,0 +1,5 @@
+m = map(lambda x: x + 1, [1, 2, 3])
+print(list(m))
+print(list(m))
+z = zip([1, 2], [3, 4])
+print(list(z), list(z))

@@ -1,0 +1,5 @@
+r = reversed([1, 2, 3])
+print(next(r))
+print(list(r))
+print(list(reversed("abc")))
+print(list(reversed(range(4))))

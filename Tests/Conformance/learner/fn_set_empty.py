@@ -1,0 +1,6 @@
+s = set()
+print(s, len(s), bool(s))
+s.add("x")
+print(s, bool(s))
+print(set([1, 1, 2, 2]))
+print(set("aab") == {"a", "b"})

@@ -1,0 +1,5 @@
+print(type(1))
+print(type("x"))
+print(type([1]))
+print(type({}))
+print(type(True))
