@@ -82,4 +82,13 @@ package indirect enum StmtKind: Sendable {
     case with(Expr, Expr?, [Stmt])
     case assert(Expr, Expr?)
     case del([Expr])
+    /// `import a.b as c, d`: each module's dotted name and the name it is bound to (nil: the top package's own).
+    case importModules([ImportAlias])
+    /// `from m import x as y, z` (a single `*` name for `from m import *`).
+    case importFrom(String, [ImportAlias])
+}
+
+package struct ImportAlias: Sendable {
+    package var name: String
+    package var asName: String?
 }

@@ -46,6 +46,10 @@ extension PyThreadState {
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
             case .generator:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
+            case .module:
+                return try moduleAttribute(unsafeDowncast(o, to: PyModule.self), name)
+            case .native:
+                if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyNative.self).builtin.name) }
             default:
                 break
             }

@@ -40,6 +40,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case returnValue, returnGenerator, yieldValue
     case raise, reraise, checkExcMatch, popExcept, loadAssertionError
     case withEnter, withExit, withExitError
+    case importName, importFrom, importStar
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
@@ -124,6 +125,9 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .withEnter: return "BEFORE_WITH"
         case .withExit: return "WITH_EXIT"
         case .withExitError: return "WITH_EXCEPT_START"
+        case .importName: return "IMPORT_NAME"
+        case .importFrom: return "IMPORT_FROM"
+        case .importStar: return "IMPORT_STAR"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -251,6 +255,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .raise: return -arg
         case .reraise: return -1
         case .withExitError: return -2
+        case .importName, .importStar: return -1
+        case .importFrom: return 1
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump: return -1
         case .loadFastLoadConst, .loadGlobalLoadConst: return 1
         case .addStoreFast, .subtractStoreFast: return -1

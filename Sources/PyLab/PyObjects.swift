@@ -6,6 +6,8 @@ import LabCore
 package enum PyKind: UInt8, Sendable {
     case str, list, tuple, dict, function, cls, instance, method, builtinMethod, generator
     case range, rangeIterator, seqIterator, lock, slice, code
+    /// An imported module, and a function a module implements in Swift (see `Modules/`).
+    case module, native
 
     package var typeName: String {
         switch self {
@@ -25,6 +27,8 @@ package enum PyKind: UInt8, Sendable {
         case .lock: return "lock"
         case .slice: return "slice"
         case .code: return "code"
+        case .module: return "module"
+        case .native: return "builtin_function_or_method"
         }
     }
 }
