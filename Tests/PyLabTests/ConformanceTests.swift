@@ -59,7 +59,9 @@ struct ConformanceTests {
 
     /// The exception type an error summary names: `TypeError: …` → TypeError.
     static func exceptionType(_ summary: String) -> String {
-        let line = summary.split(separator: "\n").first(where: { !$0.isEmpty }) ?? ""
+        // A report with a traceback names the exception on its last unindented line.
+        let lines = summary.split(separator: "\n")
+        let line = (summary.hasPrefix("Traceback") ? lines.last(where: { !$0.hasPrefix(" ") }) : lines.first(where: { !$0.isEmpty })) ?? ""
         guard let colon = line.firstIndex(of: ":") else { return String(line) }
         return String(line[..<colon]).trimmingCharacters(in: .whitespaces)
     }

@@ -90,7 +90,7 @@ package enum RandomModule {
         },
         Builtin("random") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try TimeModule.seconds(ts, 0, from: "random.random()")
+            return try TimeModule.seconds(ts, 0, from: "random.random()", instead: "random.randint() or random.randrange()")
         },
         Builtin("uniform") { ts, a throws(PyError) in
             throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support floating-point numbers, which random.uniform() returns; use random.randint()")

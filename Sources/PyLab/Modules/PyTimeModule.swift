@@ -10,9 +10,10 @@ import LabCore
 /// and `queue`, `sys.getswitchinterval`).
 package enum TimeModule {
     /// A float number of seconds for `nanoseconds` (refused until conclab's Python has floats).
-    package static func seconds(_ ts: PyThreadState, _ nanoseconds: Int64, from function: String) throws(PyError) -> PyValue {
+    package static func seconds(_ ts: PyThreadState, _ nanoseconds: Int64, from function: String, instead: String? = nil) throws(PyError) -> PyValue {
+        let hint = instead ?? "\(function.dropLast(2))_ns() for integer nanoseconds"
         throw ts.error(ts.runtime.classes.notImplementedError,
-                       "conclab's Python does not support floating-point numbers, which \(function) returns; use \(function.dropLast(2))_ns() for integer nanoseconds")
+                       "conclab's Python does not support floating-point numbers, which \(function) returns; use \(hint)")
     }
 
     /// Seconds as Python takes them (an int now; a float once there are floats) in nanoseconds.
