@@ -9,6 +9,20 @@ public enum Clock {
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
+    /// Nanoseconds since the Unix epoch on CLOCK_REALTIME (Python's `time.time_ns()`).
+    public static func realtimeNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    /// CPU time the whole process has used, in nanoseconds (Python's `time.process_time_ns()`).
+    public static func processCPUNanoseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
     /// CPU time this thread has used, in nanoseconds.
     public static func threadCPUNanoseconds() -> Int64 {
         var ts = timespec()

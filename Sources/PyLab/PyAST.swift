@@ -97,4 +97,13 @@ package indirect enum StmtKind: Sendable {
     case nonlocal([String])
     /// `@d1 @d2 def f…` / `class …`: the decorators (outermost first) and the definition they wrap.
     case decorated([Expr], Stmt)
+    /// `import a.b as c, d`: each module's dotted name and the name it is bound to (nil: the top package's own).
+    case importModules([ImportAlias])
+    /// `from m import x as y, z` (a single `*` name for `from m import *`).
+    case importFrom(String, [ImportAlias])
+}
+
+package struct ImportAlias: Sendable {
+    package var name: String
+    package var asName: String?
 }

@@ -55,6 +55,10 @@ extension PyThreadState {
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
             case .superProxy:
                 if let v = try superAttribute(unsafeDowncast(o, to: PySuper.self), name) { return v }
+            case .module:
+                return try moduleAttribute(unsafeDowncast(o, to: PyModule.self), name)
+            case .native:
+                if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyNative.self).builtin.name) }
             default:
                 break
             }

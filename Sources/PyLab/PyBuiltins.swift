@@ -64,7 +64,7 @@ extension PyThreadState {
     /// `lock.acquire()`: takes it at once if free; otherwise waits without the GIL (as CPython does), in short
     /// slices so a stop request ends the wait.
     @discardableResult
-    package func lockAcquire(_ lock: PyLock, blocking: Bool, timeoutMilliseconds: Int?) throws(PyError) -> Bool {
+    package func lockAcquire(_ lock: PyLock, blocking: Bool, timeoutNanoseconds: Int64?) throws(PyError) -> Bool {
         try check(lock)
         let me = number
         let got = lock.state.update { s -> Bool in
@@ -76,7 +76,7 @@ extension PyThreadState {
         if got { return true }
         if !blocking { return false }
         lock.state.update { $0.contended += 1 }
-        let deadline = timeoutMilliseconds.map { Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: $0) }
+        let deadline = timeoutNanoseconds.map { Clock.monotonicNanoseconds() + $0 }
         return try withoutGIL { () throws(PyError) -> Bool in
             while true {
                 try periodicCheck()
@@ -112,14 +112,7 @@ extension PyThreadState {
     /// `sleep(ms)`: blocks without the GIL, like a read from a socket. It waits on the thread's stop request (linked to
     /// the command's Ctrl-C), so a stop wakes it at once and a sleeping thread uses no CPU.
     package func sleepMilliseconds(_ ms: Int) throws(PyError) {
-        let deadline = Clock.monotonicNanoseconds() + Time.nanoseconds(milliseconds: ms)
-        try withoutGIL { () throws(PyError) in
-            while true {
-                try periodicCheck()
-                if Clock.monotonicNanoseconds() >= deadline { return }
-                stop.wait(untilNanoseconds: deadline)
-            }
-        }
+        try sleepNanoseconds(Time.nanoseconds(milliseconds: ms))
     }
 
     /// `spin(ms)`: `ms` milliseconds of this thread's CPU time, keeping the GIL the way pure-Python work does
@@ -787,9 +780,12 @@ package enum Builtins {
         Builtin("acquire", on: .lock) { ts, a throws(PyError) in
             try a.expect(1...3, keywords: ["blocking", "timeout"], ts)
             let blocking = try (a.count >= 2 ? a[1] : a.keyword("blocking")).map { (v: PyValue) throws(PyError) in try ts.truthy(v) } ?? true
-            var timeout: Int?
-            if let t = a.count >= 3 ? a[2] : a.keyword("timeout"), let ms = ts.asInt(t), ms >= 0 { timeout = ms * 1000 }
-            return .bool(try ts.lockAcquire(unsafeDowncast(a[0].object, to: PyLock.self), blocking: blocking, timeoutMilliseconds: timeout))
+            // CPython: -1 (the default) waits for ever; any other negative timeout is an error.
+            var timeout = a.count >= 3 ? a[2] : a.keyword("timeout")
+            if let t = timeout, ts.asInt(t) == -1 { timeout = nil }
+            let ns = try TimeModule.timeout(ts, timeout, message: "timeout value must be positive")
+            if !blocking && ns != nil { throw ts.valueError("can't specify a timeout for a non-blocking call") }
+            return .bool(try ts.lockAcquire(unsafeDowncast(a[0].object, to: PyLock.self), blocking: blocking, timeoutNanoseconds: ns))
         },
         Builtin("release", on: .lock) { ts, a throws(PyError) in
             try a.expect(1...1, ts)

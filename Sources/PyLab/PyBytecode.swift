@@ -44,6 +44,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case makeCell, copyFreeVars, loadClosure, loadDeref, storeDeref, deleteDeref
     case callFunctionEx, dictMerge, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
     case getYieldFromIter, send, jumpBackwardNoInterrupt
+    case importName, importFrom, importStar
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
@@ -145,6 +146,9 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .getYieldFromIter: return "GET_YIELD_FROM_ITER"
         case .send: return "SEND"
         case .jumpBackwardNoInterrupt: return "JUMP_BACKWARD_NO_INTERRUPT"
+        case .importName: return "IMPORT_NAME"
+        case .importFrom: return "IMPORT_FROM"
+        case .importStar: return "IMPORT_STAR"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -279,6 +283,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .raise: return -arg
         case .reraise: return -1
         case .withExitError: return -2
+        case .importName, .importStar: return -1
+        case .importFrom: return 1
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump: return -1
         case .loadFastLoadConst, .loadGlobalLoadConst: return 1
         case .addStoreFast, .subtractStoreFast: return -1

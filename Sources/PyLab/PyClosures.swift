@@ -74,6 +74,8 @@ package struct NameUse {
         case .assert(let t, let m): expr(t); if let m { expr(m) }
         case .del(let targets): targets.forEach { expr($0) }
         case .nonlocal(let names): nonlocals.formUnion(names)
+        case .importModules(let aliases): for a in aliases { used.insert(a.asName ?? String(a.name.prefix { $0 != "." })) }
+        case .importFrom(_, let aliases): for a in aliases where a.name != "*" { used.insert(a.asName ?? a.name) }
         case .global, .pass, .breakStmt, .continueStmt: break
         }
     }

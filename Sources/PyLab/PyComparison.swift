@@ -110,6 +110,13 @@ extension PyThreadState {
             guard let x = asInt(item) else { return false }
             if r.step > 0 { return x >= r.start && x < r.stop && (x - r.start) % r.step == 0 }
             return x <= r.start && x > r.stop && (r.start - x) % (-r.step) == 0
+        case .instance:
+            if let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.intern("__contains__")) {
+                let r = try call(m, [container, item])
+                defer { decref(r) }
+                return try truthy(r)
+            }
+            fallthrough
         default:
             let it = try iterate(container)
             defer { decref(it) }

@@ -84,6 +84,8 @@ package struct Compiler {
     /// Locals of the enclosing functions (to refuse closures clearly).
     package var enclosing: [(name: String, locals: Set<String>)] = []
     package var position = SourcePosition(line: 1, column: 1)
+    /// Prepended to every global name (a module's namespace, see `PyModule`); empty for snippets.
+    package var globalPrefix = ""
 
     package init(runtime: PyRuntime, source: String) {
         self.runtime = runtime
@@ -92,10 +94,14 @@ package struct Compiler {
     }
 
     /// Compiles a module. With `returnLastValue`, a final expression statement's value is returned (the REPL's echo).
-    package static func compile(_ source: String, runtime: PyRuntime, returnLastValue: Bool = false, name: String = "<module>") throws(PySyntaxError) -> CodeObject {
+    /// A module's source is compiled with its `globalPrefix` (see `PyModule`): its globals are the runtime's slots
+    /// named with that prefix.
+    package static func compile(_ source: String, runtime: PyRuntime, returnLastValue: Bool = false, name: String = "<module>",
+                                globalPrefix: String = "") throws(PySyntaxError) -> CodeObject {
         let body = try Parser.parse(source)
         var compiler = Compiler(runtime: runtime, source: source)
         compiler.unit.name = name
+        compiler.globalPrefix = globalPrefix
         return try compiler.module(body, returnLastValue: returnLastValue)
     }
 
@@ -394,22 +400,26 @@ package struct Compiler {
 
     // MARK: names
 
+    package func globalSlot(_ name: String) throws(PySyntaxError) -> Int {
+        globalPrefix.isEmpty ? try runtime.globalSlot(name) : try runtime.globalSlot(globalPrefix + name, builtinName: name)
+    }
+
     package mutating func resolve(_ name: String) throws(PySyntaxError) -> NameRef {
         if let slot = unit.overrides[name] { return .fast(slot) }
         switch unit.kind {
         case .module:
-            return .moduleName(try runtime.globalSlot(name))
+            return .moduleName(try globalSlot(name))
         case .classBody:
-            if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
+            if unit.declaredGlobal.contains(name) { return .global(try globalSlot(name)) }
             return .className(runtime.intern(name))
         case .function:
-            if unit.declaredGlobal.contains(name) { return .global(try runtime.globalSlot(name)) }
+            if unit.declaredGlobal.contains(name) { return .global(try globalSlot(name)) }
             if let slot = unit.derefSlots[name] { return .deref(slot) }
             if let slot = unit.localIndex[name] { return .fast(slot) }
             if let outer = enclosing.last(where: { $0.locals.contains(name) }) {
                 throw error("'\(name)' is a local variable of the enclosing function '\(outer.name)', which conclab's Python cannot reach from here; pass it as an argument")
             }
-            return .global(try runtime.globalSlot(name))
+            return .global(try globalSlot(name))
         }
     }
 
@@ -573,6 +583,10 @@ package struct Compiler {
             bind(ok)
         case .del(let targets):
             for t in targets { try delete(t) }
+        case .importModules(let aliases):
+            try importModules(aliases)
+        case .importFrom(let module, let aliases):
+            try importFrom(module, aliases)
         }
     }
 
@@ -1385,6 +1399,8 @@ package struct ScopeAnalysis {
         case .assert(let t, let m): expr(t); if let m { expr(m) }
         case .del(let targets): targets.forEach { target($0) }
         case .decorated(let decorators, let inner): decorators.forEach { expr($0) }; visit(inner)
+        case .importModules(let aliases): for a in aliases { add(a.asName ?? String(a.name.prefix { $0 != "." })) }
+        case .importFrom(_, let aliases): for a in aliases where a.name != "*" { add(a.asName ?? a.name) }
         case .pass, .breakStmt, .continueStmt, .nonlocal: break
         }
     }

@@ -45,7 +45,7 @@ package struct Disassembler {
         switch op {
         case .nop, .popTop, .pushNull, .returnValue, .returnGenerator, .yieldValue, .getIter, .binarySubscr, .storeSubscr,
              .deleteSubscr, .checkExcMatch, .popExcept, .loadAssertionError, .withEnter, .withExit, .withExitError,
-             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert:
+             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar:
             return false
         default: return true
         }
@@ -67,7 +67,7 @@ package struct Disassembler {
             return (arg & 1 != 0 ? "NULL + " : "") + runtime.globalName(arg >> 1)
         case .storeGlobal, .deleteGlobal, .loadName, .storeName, .deleteName:
             return runtime.globalName(arg)
-        case .loadClassName, .storeClassName, .deleteClassName, .loadAttr, .storeAttr, .deleteAttr, .loadMethod:
+        case .loadClassName, .storeClassName, .deleteClassName, .loadAttr, .storeAttr, .deleteAttr, .loadMethod, .importName, .importFrom:
             return runtime.name(ofInterned: arg)
         case .resume: return arg == 0 ? "start" : "after yield"
         case .precall, .call: return "\(arg) argument\(arg == 1 ? "" : "s")"

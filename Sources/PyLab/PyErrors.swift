@@ -41,6 +41,7 @@ package final class BuiltinClasses: Sendable {
     package let keyError: PyClass, typeError: PyClass, valueError: PyClass, nameError: PyClass, unboundLocalError: PyClass
     package let attributeError: PyClass, runtimeError: PyClass, recursionError: PyClass, notImplementedError: PyClass
     package let assertionError: PyClass, keyboardInterrupt: PyClass, memoryError: PyClass, generatorExit: PyClass
+    package let importError: PyClass, moduleNotFoundError: PyClass, timeoutError: PyClass
     /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
     package let heapError: PyClass
     package let object: PyClass
@@ -77,6 +78,9 @@ package final class BuiltinClasses: Sendable {
         keyboardInterrupt = make("KeyboardInterrupt", baseException)
         memoryError = make("MemoryError", exception)
         generatorExit = make("GeneratorExit", baseException)
+        importError = make("ImportError", exception)
+        moduleNotFoundError = make("ModuleNotFoundError", importError)
+        timeoutError = make("TimeoutError", exception)
         heapError = make("UseAfterFreeError", baseException)
         all = made
     }

@@ -7,6 +7,8 @@ package enum PyKind: UInt8, Sendable {
     case str, list, tuple, dict, function, cls, instance, method, builtinMethod, generator
     case range, rangeIterator, seqIterator, lock, slice, code
     case cell, superProxy, set, lazyIterator, dictView
+    /// An imported module, and a function a module implements in Swift (see `Modules/`).
+    case module, native
 
     package var typeName: String {
         switch self {
@@ -31,6 +33,8 @@ package enum PyKind: UInt8, Sendable {
         case .set: return "set"
         case .lazyIterator: return "iterator"
         case .dictView: return "dict_view"
+        case .module: return "module"
+        case .native: return "builtin_function_or_method"
         }
     }
 }

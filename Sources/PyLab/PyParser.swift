@@ -85,7 +85,8 @@ package struct Parser {
     /// `__import__`, `__builtins__`…) are refused: they are not part of the subset, and `compare` runs
     /// snippets in the real python3, where they would reach past the snippet's sandbox.
     package static let allowedDunders: Set<String> = ["__init__", "__iter__", "__next__", "__enter__", "__exit__", "__str__",
-                                              "__repr__", "__len__", "__eq__", "__bool__", "__name__"]
+                                              "__repr__", "__len__", "__eq__", "__bool__", "__name__",
+                                              "__getitem__", "__setitem__", "__delitem__", "__contains__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
@@ -188,7 +189,7 @@ package struct Parser {
                 for t in targets { try checkTarget(t, deleting: true) }
                 return Stmt(kind: .del(targets), position: pos)
             case "import", "from":
-                throw error("import is not supported: sleep(ms), spin(ms), hash_mb(n) and Lock() are built in", at: pos)
+                return try importStatement()
             case "nonlocal":
                 advance()
                 if functionDepth == 0 { throw error("nonlocal declaration not allowed at module level", at: pos) }

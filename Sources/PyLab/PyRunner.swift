@@ -62,7 +62,9 @@ extension PyRuntime {
             outcome.errorMessage = e.message
             ts.releaseInstance(&e)
         }
-        outcome.output = ts.output
+        // As CPython's interpreter does at exit: wait for the threads the snippet started (daemons are stopped).
+        ts.waitForFamily()
+        outcome.output = ts.family?.text ?? ts.output
         outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
         outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
         ts.finish()

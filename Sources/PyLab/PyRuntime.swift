@@ -106,6 +106,9 @@ public final class PyRuntime: Sendable {
     package let limits: PyLimits
     /// What `type(x)` gives for kinds with no built-in name to stand for them (`function`, `generator`, `NoneType`).
     package let typeObjects = Locked<[String: PyValue]>([:])
+    /// Imported modules by name, and the code their source compiled to (kept alive for their functions).
+    package let modules = Locked<[String: PyModule]>([:])
+    package let moduleCode = Locked<[CodeObject]>([])
 
     public convenience init() { self.init(limits: PyLimits()) }
 
@@ -160,7 +163,8 @@ public final class PyRuntime: Sendable {
 
     package func name(ofInterned id: Int) -> String { symbols.withLock { s in id < s.names.count ? s.names[id] : "?" } }
 
-    package func globalSlot(_ name: String) throws(PySyntaxError) -> Int {
+    /// The slot of global `name`; an unbound slot falls back to the built-in `builtinName` (by default the name's own).
+    package func globalSlot(_ name: String, builtinName: String? = nil) throws(PySyntaxError) -> Int {
         let slot: Int? = symbols.withLock { s in
             if let slot = s.globalSlots[name] { return slot }
             guard s.globalNames.count < GlobalTable.capacity else { return nil }
@@ -172,7 +176,7 @@ public final class PyRuntime: Sendable {
         guard let slot else {
             throw PySyntaxError(message: "too many global names (the limit is \(GlobalTable.capacity)); run 'py reset'", position: .unknown)
         }
-        if let builtin = builtinValues[name] { globals.fallback[slot].store(builtin.bits, ordering: .releasing) }
+        if let builtin = builtinValues[builtinName ?? name] { globals.fallback[slot].store(builtin.bits, ordering: .releasing) }
         return slot
     }
 
@@ -295,6 +299,8 @@ public final class PyRuntime: Sendable {
             w.maybeDead += leftovers.maybeDead
             let report = safePointLocked(&w, check: true) ?? HeapReport()
             heap.forgetGraveyard()
+            // Their namespaces were globals: the next import runs them again.
+            modules.withLock { $0 = [:] }
             return report
         }
     }

@@ -58,6 +58,9 @@ extension PyThreadState {
                 throw error(runtime.classes.keyError, try repr(index))
             }
             return v
+        case .instance:
+            if let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.intern("__getitem__")) { return try call(m, [obj, index]) }
+            throw typeError("'\(o.typeName)' object is not subscriptable")
         default:
             throw typeError("'\(o.typeName)' object is not subscriptable")
         }
@@ -86,6 +89,12 @@ extension PyThreadState {
             decref(old)
         case .dict:
             try dictSet(unsafeDowncast(o, to: PyDict.self), index, value)
+            decref(value)
+        case .instance:
+            guard let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.intern("__setitem__")) else {
+                throw typeError("'\(o.typeName)' object does not support item assignment")
+            }
+            decref(try call(m, [obj, index, value]))
             decref(value)
         default:
             throw typeError("'\(o.typeName)' object does not support item assignment")
@@ -121,6 +130,11 @@ extension PyThreadState {
             guard let removed else { throw error(runtime.classes.keyError, try repr(index)) }
             decref(removed.0)
             decref(removed.1)
+        case .instance:
+            guard let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.intern("__delitem__")) else {
+                throw typeError("'\(o.typeName)' object does not support item deletion")
+            }
+            decref(try call(m, [obj, index]))
         default:
             throw typeError("'\(o.typeName)' object does not support item deletion")
         }

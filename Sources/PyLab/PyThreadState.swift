@@ -46,6 +46,8 @@ package final class PyThreadState: @unchecked Sendable {
     package let attached: Bool
 
     package var output = ""
+    /// The threads this thread and its `threading` threads started, and the output they share (see `PyThreadFamily`).
+    package var family: PyThreadFamily?
     package var outputLimitReached = false
     package var deferredValues: [PyValue] = []
     /// References of freed objects still to drop, and whether a free is already dropping them (see `free`).
@@ -157,6 +159,10 @@ package final class PyThreadState: @unchecked Sendable {
     package static let outputLimit = 1 << 20
 
     package func write(_ text: String) {
+        if let family {
+            family.write(text)
+            return
+        }
         guard !outputLimitReached else { return }
         if output.utf8.count + text.utf8.count > Self.outputLimit {
             output += "\n[output truncated at 1 MiB]\n"

@@ -181,6 +181,8 @@ extension PyThreadState {
             return "<code object \(c.name), line \(c.firstLine)>"
         case .cell, .superProxy, .set, .lazyIterator, .dictView:
             return try collectionRepr(o, depth: depth)
+        case .module: return "<module '\(unsafeDowncast(o, to: PyModule.self).name)' (built-in)>"
+        case .native: return "<built-in function \(unsafeDowncast(o, to: PyNative.self).builtin.name)>"
         }
     }
 

@@ -355,6 +355,8 @@ extension PyThreadState {
             return try callWithSelf(.builtin(m.builtin), args, keywords: keywords)
         case .cls:
             return try instantiate(unsafeDowncast(o, to: PyClass.self), callee, slot + 1, count: count, keywords: keywords)
+        case .native:
+            return try callNative(unsafeDowncast(o, to: PyNative.self), slot + 1, count: count, keywords: keywords)
         default:
             throw typeError("'\(o.typeName)' object is not callable")
         }
@@ -1157,6 +1159,26 @@ extension PyThreadState {
                         }
                     case .jumpBackwardNoInterrupt:
                         pc = arg
+                    case .importName:
+                        // [level, fromlist] → the module (3.11's IMPORT_NAME); modules are immortal.
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        let fromList = sp[-1]
+                        let module = try importName(arg, fromList: fromList)
+                        decref(fromList)
+                        decref(sp[-2])
+                        sp -= 1
+                        sp[-1] = module
+                    case .importFrom:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        sp.pointee = try importFrom(sp[-1], arg)
+                        sp += 1
+                    case .importStar:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        try importStar(sp[-1])
+                        sp -= 1
                     case .withExitError:
                         let exc = sp[-1], manager = sp[-2]
                         frames[fi].pc = pc

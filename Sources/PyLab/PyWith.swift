@@ -7,7 +7,7 @@ extension PyThreadState {
         let o = manager.object
         try check(o)
         if o.kind == .lock {
-            try lockAcquire(unsafeDowncast(o, to: PyLock.self), blocking: true, timeoutMilliseconds: nil)
+            try lockAcquire(unsafeDowncast(o, to: PyLock.self), blocking: true, timeoutNanoseconds: nil)
             return .true
         }
         if o.kind == .instance, let method = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.names.enterID) {

@@ -166,7 +166,7 @@ import LabOS
         let listed = session.execute("ls")
         #expect(listed.result.fields["count"] == .int(1))
         #expect(listed.notes.contains { $0.text.contains("✓ count == 1") })
-        #expect(session.execute("close L1").failure?.message.hasPrefix("No object L1.") == true)
+        #expect(session.execute("close L1").failure?.message.hasPrefix("no object 'L1', so nothing was closed") == true)
         let stop = session.execute("lab stop")
         #expect(stop.text.contains("Closed what the lab made: sleeper. Your objects are back: g1, L1."), "\(stop.text)")
         #expect(session.objects.handles() == ["g1", "L1"])

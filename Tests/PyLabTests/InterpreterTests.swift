@@ -143,7 +143,7 @@ struct InterpreterTests {
         ("if x\n    pass", "SyntaxError: expected ':' before the end of the line (line 1, column 5)"),
         ("def f():\nreturn 1", "SyntaxError: expected an indented block (line 2, column 1)"),
         ("x = 1.5", "SyntaxError: floating-point numbers are not supported"),
-        ("import os", "SyntaxError: import is not supported"),
+        ("from . import x", "SyntaxError: relative imports are not supported"),
         ("return 1", "SyntaxError: 'return' outside function (line 1, column 1)"),
         ("for i in range(3):\n    pass\nbreak", "SyntaxError: 'break' outside loop (line 3, column 1)"),
         ("print('unclosed)", "SyntaxError: unterminated string literal (line 1, column 7)"),

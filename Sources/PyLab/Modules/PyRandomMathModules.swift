@@ -1,0 +1,419 @@
+import LabOS
+import Synchronization
+import LabCore
+
+/// `random`: a seedable generator (SplitMix64; not CPython's Mersenne Twister, so the numbers differ from
+/// python3's for the same seed, but the same seed gives the same numbers here). One generator for the process.
+package enum RandomModule {
+    static let state = Mutex<UInt64>(UInt64(UInt(bitPattern: Int(Clock.monotonicNanoseconds()))))
+
+    static func next() -> UInt64 {
+        state.withLock { s in
+            s &+= 0x9E37_79B9_7F4A_7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// A uniform integer in 0..<n (n > 0), without modulo bias.
+    static func below(_ n: Int) -> Int {
+        let bound = UInt64(n)
+        let limit = UInt64.max - UInt64.max % bound
+        while true {
+            let x = next()
+            if x < limit { return Int(x % bound) }
+        }
+    }
+
+    package static let definition = ModuleDefinition("random", natives: [
+        Builtin("seed") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            var seed = UInt64(UInt(bitPattern: Int(Clock.monotonicNanoseconds())))
+            if a.count == 1 && a[0] != .none {
+                if let i = ts.asInt(a[0]) { seed = UInt64(UInt(bitPattern: i)) }
+                else if let s = ts.string(a[0]) { seed = s.utf8.reduce(1469598103934665603) { ($0 ^ UInt64($1)) &* 1099511628211 } }
+                else { throw ts.typeError("The only supported seed types are: None, int, float, str, bytes, and bytearray.") }
+            }
+            state.withLock { $0 = seed }
+            return .none
+        },
+        Builtin("randrange") { ts, a throws(PyError) in
+            try a.expect(1...3, ts)
+            var start = 0, stop = try ts.intArgument(a[0], "randrange()"), step = 1
+            if a.count >= 2 { start = stop; stop = try ts.intArgument(a[1], "randrange()") }
+            if a.count == 3 { step = try ts.intArgument(a[2], "randrange()") }
+            if step == 0 { throw ts.valueError("zero step for randrange()") }
+            let n = step > 0 ? (stop - start + step - 1) / step : (start - stop - step - 1) / (-step)
+            if n <= 0 { throw ts.valueError("empty range in randrange(\(start), \(stop))") }
+            return try ts.int(start + step * below(n))
+        },
+        Builtin("randint") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let lo = try ts.intArgument(a[0], "randint()"), hi = try ts.intArgument(a[1], "randint()")
+            if hi < lo { throw ts.valueError("empty range in randrange(\(lo), \(hi + 1))") }
+            return try ts.int(lo + below(hi - lo + 1))
+        },
+        Builtin("choice") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let items = try ts.collect(a[0])
+            defer { for v in items { ts.decref(v) } }
+            if items.isEmpty { throw ts.error(ts.runtime.classes.indexError, "Cannot choose from an empty sequence") }
+            let v = items[below(items.count)]
+            ts.incref(v)
+            return v
+        },
+        Builtin("shuffle") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard a[0].isObject, let list = a[0].object as? PyList else { throw ts.typeError("shuffle() needs a list") }
+            list.items.withLock { items in
+                var i = items.count - 1
+                while i > 0 {
+                    items.swapAt(i, below(i + 1))
+                    i -= 1
+                }
+            }
+            return .none
+        },
+        Builtin("sample") { ts, a throws(PyError) in
+            try a.expect(2...2, keywords: [], ts)
+            var items = try ts.collect(a[0])
+            let k = try ts.intArgument(a[1], "sample()")
+            if k < 0 || k > items.count {
+                for v in items { ts.decref(v) }
+                throw ts.valueError("Sample larger than population or is negative")
+            }
+            for i in 0..<k { items.swapAt(i, i + below(items.count - i)) }
+            for v in items[k...] { ts.decref(v) }
+            return ts.newList(Array(items[..<k]))
+        },
+        Builtin("random") { ts, a throws(PyError) in
+            try a.expect(0...0, ts)
+            return try TimeModule.seconds(ts, 0, from: "random.random()", instead: "random.randint() or random.randrange()")
+        },
+        Builtin("uniform") { ts, a throws(PyError) in
+            throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support floating-point numbers, which random.uniform() returns; use random.randint()")
+        },
+    ])
+}
+
+/// `math` on integers; the float functions refuse clearly until conclab's Python has floats.
+package enum MathModule {
+    static func gcd(_ a: Int, _ b: Int) -> Int {
+        var (x, y) = (a.magnitude, b.magnitude)
+        while y != 0 { (x, y) = (y, x % y) }
+        return Int(x)
+    }
+
+    static func floatOnly(_ name: String) -> Builtin {
+        Builtin(name) { ts, a throws(PyError) in
+            throw ts.error(ts.runtime.classes.notImplementedError,
+                           "conclab's Python does not support floating-point numbers, which math.\(name)() works with")
+        }
+    }
+
+    static func integerIdentity(_ name: String) -> Builtin {
+        Builtin(name) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let i = ts.asInt(a[0]) else { throw ts.typeError("must be real number, not \(ts.typeName(a[0]))") }
+            return .int(i)
+        }
+    }
+
+    package static let definition = ModuleDefinition("math", natives: [
+        Builtin("gcd") { ts, a throws(PyError) in
+            var g = 0
+            for i in 0..<a.count { g = gcd(g, try ts.intArgument(a[i], "gcd() argument")) }
+            return .int(g)
+        },
+        Builtin("lcm") { ts, a throws(PyError) in
+            var l = 1
+            for i in 0..<a.count {
+                let x = try ts.intArgument(a[i], "lcm() argument")
+                if x == 0 { return .int(0) }
+                let (r, o) = (l / gcd(l, x)).multipliedReportingOverflow(by: x.magnitude > Int.max.magnitude ? 0 : abs(x))
+                if o { throw ts.overflow() }
+                l = r
+            }
+            return try ts.int(l)
+        },
+        Builtin("factorial") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let n = try ts.intArgument(a[0], "factorial() argument")
+            if n < 0 { throw ts.valueError("factorial() not defined for negative values") }
+            var r = 1
+            for i in stride(from: 2, through: n, by: 1) {
+                let (p, o) = r.multipliedReportingOverflow(by: i)
+                if o { throw ts.overflow() }
+                r = p
+            }
+            return try ts.int(r)
+        },
+        Builtin("isqrt") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let n = try ts.intArgument(a[0], "isqrt() argument")
+            if n < 0 { throw ts.valueError("isqrt() argument must be nonnegative") }
+            var x = Int(Double(n).squareRoot())
+            while x * x > n { x -= 1 }
+            while (x + 1) * (x + 1) <= n { x += 1 }
+            return .int(x)
+        },
+        Builtin("comb") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let n = try ts.intArgument(a[0], "comb()"), k = try ts.intArgument(a[1], "comb()")
+            if n < 0 || k < 0 { throw ts.valueError("\(n < 0 ? "n" : "k") must be a non-negative integer") }
+            if k > n { return .int(0) }
+            var r = 1
+            for i in 0..<min(k, n - k) {
+                let (p, o) = r.multipliedReportingOverflow(by: n - i)
+                if o { throw ts.overflow() }
+                r = p / (i + 1)
+            }
+            return try ts.int(r)
+        },
+        Builtin("perm") { ts, a throws(PyError) in
+            try a.expect(1...2, ts)
+            let n = try ts.intArgument(a[0], "perm()")
+            let k = a.count == 2 && a[1] != .none ? try ts.intArgument(a[1], "perm()") : n
+            if n < 0 || k < 0 { throw ts.valueError("\(n < 0 ? "n" : "k") must be a non-negative integer") }
+            if k > n { return .int(0) }
+            var r = 1
+            for i in 0..<k {
+                let (p, o) = r.multipliedReportingOverflow(by: n - i)
+                if o { throw ts.overflow() }
+                r = p
+            }
+            return try ts.int(r)
+        },
+        Builtin("prod") { ts, a throws(PyError) in
+            try a.expect(1...1, keywords: ["start"], ts)
+            var total = a.keyword("start") ?? .int(1)
+            ts.incref(total)
+            for v in try ts.collect(a[0]) {
+                let next = try ts.binary(.binaryMul, total, v)
+                ts.decref(total)
+                ts.decref(v)
+                total = next
+            }
+            return total
+        },
+        integerIdentity("floor"), integerIdentity("ceil"), integerIdentity("trunc"),
+        floatOnly("sqrt"), floatOnly("exp"), floatOnly("log"), floatOnly("log2"), floatOnly("log10"), floatOnly("sin"),
+        floatOnly("cos"), floatOnly("tan"), floatOnly("atan2"), floatOnly("hypot"), floatOnly("fabs"), floatOnly("pow"),
+        floatOnly("isclose"), floatOnly("fsum"),
+    ], source: """
+        def _no_float_constant(name):
+            raise NotImplementedError("conclab's Python does not support floating-point numbers: math." + name + " is one")
+        """)
+}
+
+/// `concurrent.futures`: `ThreadPoolExecutor` over conclab's threads (its workers are daemon threads, so work
+/// left unfinished when the snippet ends without `shutdown` or `with` is dropped); `ProcessPoolExecutor` refuses and
+/// names the conclab command that runs Python in processes.
+package enum ConcurrentModule {
+    package static let package = ModuleDefinition("concurrent")
+
+    package static let futures = ModuleDefinition("concurrent.futures", source: """
+        import threading
+        import queue as _queue
+
+        FIRST_COMPLETED = "FIRST_COMPLETED"
+        FIRST_EXCEPTION = "FIRST_EXCEPTION"
+        ALL_COMPLETED = "ALL_COMPLETED"
+        TimeoutError = TimeoutError
+
+        class CancelledError(Exception):
+            pass
+
+        _changed = threading.Condition()
+
+        class Future:
+            def __init__(self):
+                self._cond = threading.Condition()
+                self._state = "PENDING"
+                self._result = None
+                self._exception = None
+                self._callbacks = []
+
+            def done(self):
+                return self._state == "FINISHED" or self._state == "CANCELLED"
+
+            def running(self):
+                return self._state == "RUNNING"
+
+            def cancelled(self):
+                return self._state == "CANCELLED"
+
+            def cancel(self):
+                with self._cond:
+                    if self._state == "RUNNING" or self._state == "FINISHED":
+                        return False
+                    if self._state != "CANCELLED":
+                        self._state = "CANCELLED"
+                        self._cond.notify_all()
+                self._announce()
+                return True
+
+            def _start(self):
+                with self._cond:
+                    if self._state == "CANCELLED":
+                        return False
+                    self._state = "RUNNING"
+                    return True
+
+            def _wait(self, timeout):
+                deadline = threading._deadline(timeout)
+                with self._cond:
+                    while not self.done():
+                        if deadline is not None and threading._expired(deadline):
+                            raise TimeoutError
+                        self._cond._wait_until(deadline)
+                if self._state == "CANCELLED":
+                    raise CancelledError
+
+            def result(self, timeout=None):
+                self._wait(timeout)
+                if self._exception is not None:
+                    raise self._exception
+                return self._result
+
+            def exception(self, timeout=None):
+                self._wait(timeout)
+                return self._exception
+
+            def add_done_callback(self, fn):
+                with self._cond:
+                    if not self.done():
+                        self._callbacks.append(fn)
+                        return
+                fn(self)
+
+            def set_result(self, result):
+                self._finish(result, None)
+
+            def set_exception(self, exception):
+                self._finish(None, exception)
+
+            def _finish(self, result, exception):
+                with self._cond:
+                    self._result = result
+                    self._exception = exception
+                    self._state = "FINISHED"
+                    self._cond.notify_all()
+                self._announce()
+
+            def _announce(self):
+                with _changed:
+                    _changed.notify_all()
+                for fn in self._callbacks:
+                    fn(self)
+
+            def __repr__(self):
+                return "<Future state=" + self._state.lower() + ">"
+
+        def _worker(work):
+            while True:
+                item = work.get()
+                if item is None:
+                    return
+                future = item[0]
+                if not future._start():
+                    continue
+                try:
+                    result = _call(item[1], item[2], item[3])
+                except BaseException as e:
+                    future._finish(None, e)
+                else:
+                    future._finish(result, None)
+
+        _pools = 0
+
+        def _next_pool():
+            global _pools
+            _pools += 1
+            return _pools - 1
+
+        class ThreadPoolExecutor:
+            def __init__(self, max_workers=None, thread_name_prefix=""):
+                if max_workers is None:
+                    max_workers = 5
+                if max_workers <= 0:
+                    raise ValueError("max_workers must be greater than 0")
+                self._max_workers = max_workers
+                self._work = _queue.SimpleQueue()
+                self._threads = []
+                self._shutdown = False
+                self._lock = threading.Lock()
+                if not thread_name_prefix:
+                    thread_name_prefix = "ThreadPoolExecutor-" + str(_next_pool())
+                self._prefix = thread_name_prefix
+                self.submit = _packed(self._submit, "submit")
+                self.map = _packed(self._map, "map")
+
+            def _submit(self, args, kwargs):
+                if len(args) == 0:
+                    raise TypeError("submit expected at least 1 positional argument, got 0")
+                with self._lock:
+                    if self._shutdown:
+                        raise RuntimeError("cannot schedule new futures after shutdown")
+                    future = Future()
+                    self._work.put((future, args[0], args[1:], kwargs))
+                    if len(self._threads) < self._max_workers:
+                        name = self._prefix + "_" + str(len(self._threads))
+                        t = threading.Thread(name=name, target=_worker, args=(self._work,), daemon=True)
+                        self._threads.append(t)
+                        t.start()
+                return future
+
+            def _map(self, args, kwargs):
+                function = args[0]
+                futures = []
+                for row in _call(zip, args[1:], None):
+                    futures.append(self._submit((function,) + row, {}))
+                return _results(futures, kwargs.get("timeout", None))
+
+            def shutdown(self, wait=True, cancel_futures=False):
+                with self._lock:
+                    self._shutdown = True
+                    for t in self._threads:
+                        self._work.put(None)
+                if wait:
+                    for t in self._threads:
+                        t.join()
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, t, v, tb):
+                self.shutdown(True)
+                return False
+
+        def _results(futures, timeout):
+            for f in futures:
+                yield f.result(timeout)
+
+        def as_completed(fs, timeout=None):
+            pending = list(fs)
+            total = len(pending)
+            deadline = threading._deadline(timeout)
+            while pending:
+                with _changed:
+                    ready = [f for f in pending if f.done()]
+                    while not ready:
+                        if deadline is not None and threading._expired(deadline):
+                            raise TimeoutError(str(len(pending)) + " (of " + str(total) + ") futures unfinished")
+                        _changed._wait_until(deadline)
+                        ready = [f for f in pending if f.done()]
+                for f in ready:
+                    pending.remove(f)
+                    yield f
+
+        def wait(fs, timeout=None, return_when=ALL_COMPLETED):
+            raise NotImplementedError("conclab's Python does not support concurrent.futures.wait (it returns sets); use as_completed or result()")
+
+        class ProcessPoolExecutor:
+            def __init__(self, max_workers=None):
+                raise NotImplementedError("conclab's Python does not support ProcessPoolExecutor (its processes are conclab's: 'par compare --py' runs Python in worker processes)")
+        """)
+}

@@ -1,0 +1,142 @@
+import LabOS
+import LabCore
+
+/// `sys`: the interpreter's own switches (`setswitchinterval` is the setting `gil interval` changes), reference
+/// counts, and `getsizeof` where CPython's answer follows from the value alone.
+package enum SysModule {
+    /// CPython 3.11's `sys.getsizeof` on a 64-bit build, for the values whose size does not depend on how they were
+    /// built (a list's or a dict's depends on its over-allocation, which conclab does not model: refused).
+    static func size(_ ts: PyThreadState, _ v: PyValue) throws(PyError) -> Int {
+        if v == .none { return 16 }
+        if let i = ts.asInt(v) {
+            let m = i.magnitude
+            return m < 1 << 30 ? 28 : m < 1 << 60 ? 32 : 36
+        }
+        if let s = ts.string(v) {
+            let widest = s.unicodeScalars.map(\.value).max() ?? 0
+            let n = s.unicodeScalars.count
+            if widest < 128 { return 49 + n }
+            if widest < 256 { return 73 + n }
+            if widest < 65536 { return 74 + 2 * n }
+            return 76 + 4 * n
+        }
+        if v.isObject {
+            switch v.object {
+            case let t as PyTuple: return 40 + 8 * t.items.count
+            case let l as PyList where l.items.withLock({ $0.isEmpty }): return 56
+            case let d as PyDict where d.storage.withLock({ $0.count == 0 }): return 64
+            default: break
+            }
+        }
+        throw ts.error(ts.runtime.classes.notImplementedError,
+                       "conclab's Python does not support sys.getsizeof of a non-empty \(ts.typeName(v)) (CPython's answer depends on how it over-allocated; 'py mem' measures conclab's own objects)")
+    }
+
+    package static let definition = ModuleDefinition("sys", natives: [
+        Builtin("getrefcount") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard a[0].isObject else { return .int(1 << 30) }
+            let o = a[0].object
+            return o.immortal ? .int(1 << 30) : .int(o.totalCount)
+        },
+        Builtin("getswitchinterval") { ts, a throws(PyError) in
+            try a.expect(0...0, ts)
+            return try TimeModule.seconds(ts, ts.runtime.settings.switchIntervalNanoseconds, from: "sys.getswitchinterval()", instead: "'gil' to see the interval")
+        },
+        Builtin("setswitchinterval") { ts, a throws(PyError) in
+            // The same setting as `gil interval`; changed in place, as CPython's is, while threads run.
+            try a.expect(1...1, ts)
+            let ns = try TimeModule.nanoseconds(ts, of: a[0], what: "an interval")
+            if ns <= 0 { throw ts.valueError("switch interval must be strictly positive") }
+            ts.runtime.settingsState.withLock { $0.switchIntervalNanoseconds = ns }
+            ts.runtime.gil.setInterval(ns)
+            return .none
+        },
+        Builtin("getsizeof") { ts, a throws(PyError) in
+            try a.expect(1...2, ts)
+            return .int(try size(ts, a[0]))
+        },
+        Builtin("getrecursionlimit") { ts, a throws(PyError) in
+            try a.expect(0...0, ts)
+            return .int(PyThreadState.maxFrames)
+        },
+        Builtin("exit") { ts, a throws(PyError) in
+            throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support sys.exit (a snippet ends at its last line; raise an exception to stop it)")
+        },
+    ], source: """
+        version_info = (3, 11, 0, "final", 0)
+        version = "3.11.0 (conclab)"
+        platform = "linux"
+        byteorder = "little"
+        """)
+}
+
+/// `dis.dis`: the same table as conclab's `dis` command, printed as CPython's `dis` prints (offsets are
+/// instruction numbers here; CPython's count bytes and cache entries).
+package enum DisModule {
+    static func cell(_ v: Value) -> String {
+        switch v {
+        case .int(let i): return String(i)
+        case .string(let s): return s
+        default: return ""
+        }
+    }
+
+    static func lines(_ ts: PyThreadState, _ code: CodeObject) -> [String] {
+        let disassembler = Disassembler(runtime: ts.runtime)
+        var out: [String] = []
+        var lastLine = -1
+        let table = disassembler.table(code)
+        for row in table.rows {
+            guard row.count == 5 else { continue }
+            var line = "   "
+            if case .int(let n) = row[0], n != lastLine {
+                if lastLine != -1 { out.append("") }
+                line = String(n).leftPadded(to: 3)
+                lastLine = n
+            }
+            let offset = cell(row[1])
+            let marker = offset.hasPrefix(">>") ? ">>" : "  "
+            let number = offset.hasPrefix(">>") ? String(offset.dropFirst(2)) : offset
+            var text = line + "     " + marker + number.leftPadded(to: 4) + " " + cell(row[2])
+            let arg = cell(row[3])
+            if !arg.isEmpty {
+                text = text.rightPadded(to: 34) + arg.leftPadded(to: 4)
+                let meaning = cell(row[4])
+                if !meaning.isEmpty { text += " (\(meaning))" }
+            }
+            out.append(text)
+        }
+        for nested in code.codes {
+            out.append("")
+            out.append("Disassembly of <code object \(nested.name), line \(nested.firstLine)>:")
+            out += lines(ts, nested)
+        }
+        return out
+    }
+
+    package static let definition = ModuleDefinition("dis", natives: [
+        Builtin("dis") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let code: CodeObject
+            if let source = ts.string(a[0]) {
+                do throws(PySyntaxError) { code = try ts.runtime.compile(source) } catch {
+                    throw ts.error(ts.runtime.classes.valueError, error.description)
+                }
+            } else if a[0].isObject, let f = a[0].object as? PyFunction {
+                code = f.code
+            } else if a[0].isObject, let m = a[0].object as? PyMethod, m.function.isObject, let f = m.function.object as? PyFunction {
+                code = f.code
+            } else {
+                throw ts.typeError("don't know how to disassemble \(ts.typeName(a[0])) objects")
+            }
+            ts.write(lines(ts, code).joined(separator: "\n") + "\n")
+            return .none
+        },
+    ])
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+    func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,3 @@
+import threading
+s = threading.BoundedSemaphore(1)
+s.release()

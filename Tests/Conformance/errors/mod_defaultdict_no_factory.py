@@ -1,0 +1,3 @@
+from collections import defaultdict
+d = defaultdict()
+d['k']

@@ -1,0 +1,2 @@
+import time
+time.no_such_clock()

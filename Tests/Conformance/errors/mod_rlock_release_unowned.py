@@ -1,0 +1,3 @@
+import threading
+r = threading.RLock()
+r.release()

@@ -1,0 +1,3 @@
+import queue
+q = queue.Queue()
+q.task_done()

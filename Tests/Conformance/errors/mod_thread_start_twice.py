@@ -1,0 +1,5 @@
+import threading
+t = threading.Thread(target=print)
+t.start()
+t.join()
+t.start()

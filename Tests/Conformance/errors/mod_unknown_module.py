@@ -1,0 +1,2 @@
+import no_such_module_here
+print('not reached')

@@ -1,0 +1,7 @@
+from collections import deque
+
+d = deque()
+try:
+    d.popleft()
+except IndexError as e:
+    print(e)

@@ -1,0 +1,2 @@
+import sys
+print(sys.getsizeof([1, 2, 3]))

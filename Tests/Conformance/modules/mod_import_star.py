@@ -1,0 +1,3 @@
+from itertools import *
+
+print(list(islice(count(3), 2)))

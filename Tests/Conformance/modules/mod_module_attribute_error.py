@@ -1,0 +1,6 @@
+import threading
+
+try:
+    threading.no_such_thing
+except AttributeError as e:
+    print(e)

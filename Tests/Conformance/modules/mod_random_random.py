@@ -1,0 +1,3 @@
+import random
+x = random.random()
+print(0 <= x < 1)

@@ -1,0 +1,5 @@
+import threading
+
+data = threading.local()
+data.x = 1
+print(data.x)
