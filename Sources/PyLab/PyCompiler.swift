@@ -872,9 +872,9 @@ package struct Compiler {
         switch e.kind {
         case .name(let n):
             try load(n)
-        case .int, .string, .constant:
-            // Always folded above; an int that does not fit fails there.
-            throw error("integer literal too large")
+        case .int, .float, .bigInt, .string, .constant:
+            // Always folded above.
+            throw error("a literal that is not a constant")
         case .fstring(let parts):
             for part in parts {
                 switch part {
@@ -885,7 +885,12 @@ package struct Compiler {
                     var flags = 0
                     var specText = spec ?? ""
                     if specText.hasPrefix("!r") { flags |= 2; specText.removeFirst(2); if specText.hasPrefix(":") { specText.removeFirst() } }
-                    if !specText.isEmpty {
+                    if specText.contains("{") {
+                        // A nested spec (`{x:{width}}`) is an f-string itself, evaluated before the value is formatted.
+                        let nested = try Parser(tokens: [], source: specText).fstringParts(specText, at: e.position)
+                        try expression(Expr(kind: .fstring(nested), position: e.position))
+                        flags |= 4
+                    } else if !specText.isEmpty {
                         try loadConstant(runtime.constant(specText))
                         flags |= 4
                     }
@@ -1145,7 +1150,7 @@ package struct ScopeAnalysis {
             for c in clauses { expr(c.iterable); c.conditions.forEach { expr($0) } }
         case .fstring(let parts):
             for case .expression(let x, _) in parts { expr(x) }
-        case .name, .int, .string, .constant, .lambda: break
+        case .name, .int, .float, .bigInt, .string, .constant, .lambda: break
         }
     }
 }

@@ -1,11 +1,14 @@
 import LabOS
 import Synchronization
 import LabCore
+import BigInt
 
 /// What kind of heap object a `PyObject` is (checked before every downcast).
 package enum PyKind: UInt8, Sendable {
     case str, list, tuple, dict, function, cls, instance, method, builtinMethod, generator
     case range, rangeIterator, seqIterator, lock, slice, code
+    /// A float, and an integer too large for the tagged word (PyNumbers.swift).
+    case float, bigint
 
     package var typeName: String {
         switch self {
@@ -25,6 +28,8 @@ package enum PyKind: UInt8, Sendable {
         case .lock: return "lock"
         case .slice: return "slice"
         case .code: return "code"
+        case .float: return "float"
+        case .bigint: return "int"
         }
     }
 }
@@ -121,6 +126,10 @@ package enum PyKey: Hashable, Sendable {
     case none
     case bool(Bool)
     case tuple([PyKey])
+    /// An integer outside 63 bits (an integral float of that size too, as Python hashes them alike).
+    case big(BigInt)
+    /// A float with a fractional part (an integral one is keyed as the equal integer).
+    case float(Double)
 }
 
 package struct PyDictStorage: Sendable {

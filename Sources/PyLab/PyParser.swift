@@ -74,6 +74,8 @@ package struct Parser {
         case .op(let o): return ", found '\(o)'"
         case .keyword(let k): return ", found '\(k)'"
         case .int(let i): return ", found \(i)"
+        case .float(let x): return ", found \(PyFormat.floatRepr(x))"
+        case .bigInt(let b): return ", found \(b)"
         case .string, .fstring: return ", found a string"
         case .newline: return " before the end of the line"
         case .indent: return ", found an unexpected indent"
@@ -230,7 +232,7 @@ package struct Parser {
             if augmented { throw error("'tuple' is an illegal expression for augmented assignment", at: target.position) }
             for item in items { try checkTarget(item, deleting: deleting) }
         case .call: throw error("cannot assign to function call", at: target.position)
-        case .int, .string, .constant, .fstring: throw error("cannot assign to literal", at: target.position)
+        case .int, .float, .bigInt, .string, .constant, .fstring: throw error("cannot assign to literal", at: target.position)
         default: throw error("cannot assign to expression", at: target.position)
         }
     }
@@ -671,6 +673,8 @@ package struct Parser {
             advance()
             return Expr(kind: .name(n), position: pos)
         case .int(let v): advance(); return Expr(kind: .int(v), position: pos)
+        case .float(let v): advance(); return Expr(kind: .float(v), position: pos)
+        case .bigInt(let v): advance(); return Expr(kind: .bigInt(v), position: pos)
         case .string, .fstring:
             // Adjacent literals concatenate: "a" "b".
             var parts: [FStringPart] = []

@@ -46,8 +46,9 @@ extension PyThreadState {
             incref(v)
             return v
         case .str:
-            let chars = Array(unsafeDowncast(o, to: PyStr.self).value)
-            if let slice { return newString(String(slice.indices(count: chars.count).map { chars[$0] })) }
+            // By code point, as CPython indexes (not by Swift's grapheme clusters).
+            let chars = Array(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars)
+            if let slice { return newString(String(String.UnicodeScalarView(slice.indices(count: chars.count).map { chars[$0] }))) }
             return newString(String(chars[try normalizeIndex(index, count: chars.count, what: "string")]))
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)
