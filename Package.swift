@@ -55,7 +55,7 @@ let package = Package(
         // What several test targets use: polling with a deadline, a snippet harness.
         .target(name: "TestSupport", dependencies: ["LabOS", "LabCore", "PyLab"], path: "Tests/TestSupport"),
         .testTarget(name: "LabOSTests", dependencies: ["LabOS", "TestSupport"]),
-        .testTarget(name: "PyLabTests", dependencies: ["PyLab", "LabCore", "TestSupport"]),
+        .testTarget(name: "PyLabTests", dependencies: ["PyLab", "LabCore", "TestSupport", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "LabKitTests", dependencies: ["LabKit", "LabCore", "PyLab", "LabTopics", "LabGuide", "LabOS", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LabOS", "TestSupport"]),
     ],

@@ -788,7 +788,8 @@ package struct Parser {
                     inner = String(inner[..<colon])
                 }
                 if inner.hasSuffix("!r") || inner.hasSuffix("!s") {
-                    spec = (inner.hasSuffix("!r") ? "!r" : "") + (spec.map { ":" + $0 } ?? "")
+                    // !s is str(), what formatting does anyway: only !r is kept (in front of the spec).
+                    if inner.hasSuffix("!r") { spec = "!r" + (spec.map { ":" + $0 } ?? "") }
                     inner = String(inner.dropLast(2))
                 }
                 if inner.trimmed().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }
