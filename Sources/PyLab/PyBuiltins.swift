@@ -56,7 +56,10 @@ extension PyThreadState {
     }
 
     package func intArgument(_ v: PyValue, _ what: String) throws(PyError) -> Int {
-        guard let i = asInt(v) else { throw typeError("\(what) must be an integer, not '\(typeName(v))'") }
+        guard let i = asInt(v) else {
+            if v.isObject, v.objectKind == .bigint { throw error(runtime.classes.overflowError, "conclab's Python does not support an int past 63 bits as \(what)") }
+            throw typeError("\(what) must be an integer, not '\(typeName(v))'")
+        }
         return i
     }
 

@@ -3,7 +3,10 @@ import LabCore
 /// Indexing, slicing, storing and deleting items.
 extension PyThreadState {
     package func normalizeIndex(_ index: PyValue, count: Int, what: String) throws(PyError) -> Int {
-        guard let i = asInt(index) else { throw typeError("\(what) indices must be integers or slices, not \(typeName(index))") }
+        guard let i = asInt(index) else {
+            if index.isObject, index.objectKind == .bigint { throw error(runtime.classes.indexError, "cannot fit 'int' into an index-sized integer") }
+            throw typeError("\(what) indices must be integers or slices, not \(typeName(index))")
+        }
         let j = i < 0 ? i + count : i
         guard j >= 0 && j < count else { throw error(runtime.classes.indexError, "\(what) index out of range") }
         return j

@@ -125,12 +125,18 @@ extension PyThreadState {
 
     /// `template.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{0.attr}`, `{0[key]}`, `!r`/`!s`, `:spec` with
     /// nested `{}` fields, and `{{ }}`.
-    package func strFormat(_ template: String, _ args: [PyValue], _ kwargs: [(String, PyValue)], depth: Int = 0) throws(PyError) -> String {
+    package func strFormat(_ template: String, _ args: [PyValue], _ kwargs: [(String, PyValue)]) throws(PyError) -> String {
+        var auto = 0
+        var numbering: Bool?
+        return try strFormat(template, args, kwargs, depth: 0, auto: &auto, numbering: &numbering)
+    }
+
+    /// One level of `str.format`; a nested spec's `{}` fields go on with the same automatic numbering.
+    private func strFormat(_ template: String, _ args: [PyValue], _ kwargs: [(String, PyValue)], depth: Int,
+                           auto: inout Int, numbering: inout Bool?) throws(PyError) -> String {
         if depth > 2 { throw valueError("Max string recursion exceeded") }
         let chars = Array(template.unicodeScalars)
         var out = ""
-        var auto = 0
-        var numbering: Bool?
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -203,7 +209,7 @@ extension PyThreadState {
                     value = next
                 }
             }
-            if spec.contains("{") { spec = try strFormat(spec, args, kwargs, depth: depth + 1) }
+            if spec.contains("{") { spec = try strFormat(spec, args, kwargs, depth: depth + 1, auto: &auto, numbering: &numbering) }
             switch conversion {
             case "r", "a": out += try format(value, repr: true, spec: spec)
             case "s":
