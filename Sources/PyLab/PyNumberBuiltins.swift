@@ -2,7 +2,7 @@ import BigInt
 import LabCore
 
 /// The numeric built-ins: `float()`, `int()` of a float or a long string, `round`, `abs`, `pow(a, b, m)`,
-/// `format`, `hash`.
+/// `format`, `hash`, `float.is_integer()`.
 extension Builtins {
     /// `float(text)`: Python's spellings (`1_000.5`, `inf`, `-Infinity`, `nan`, spaces around).
     private static func parseFloat(_ s: String) -> Double? {
@@ -72,6 +72,11 @@ extension Builtins {
             let spec = a.count == 2 ? ts.string(a[1]) : ""
             guard let spec else { throw ts.typeError("format() argument 2 must be str, not \(ts.typeName(a[1]))") }
             return ts.newString(try ts.format(a[0], repr: false, spec: spec))
+        },
+        Builtin("is_integer", on: .float) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let x = ts.floatValue(a[0]) ?? .nan
+            return .bool(x.isFinite && x.rounded(.towardZero) == x)
         },
         Builtin("hash") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
