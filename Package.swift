@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Python's unbounded integers (the interpreter keeps small ones in its own tagged word).
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
         // libedit, the system C library (Debian: libedit-dev).
@@ -28,7 +30,7 @@ let package = Package(
         // It sees no lab, no recorder and no topic.
         .target(name: "LabCore", dependencies: ["LabOS"]),
         // The Python-subset interpreter: lexer, parser, compiler, VM, objects, heap, GIL, builtins, runtime.
-        .target(name: "PyLab", dependencies: ["LabCore", "LabOS"]),
+        .target(name: "PyLab", dependencies: ["LabCore", "LabOS", .product(name: "BigInt", package: "BigInt")]),
         // One folder per topic (generators, descriptors, IPC, processes, threads, races, locks, measure, timeline,
         // python); a topic uses only LabCore, PyLab and LabOS, never another topic (scripts/check_seams.py).
         .target(name: "LabTopics", dependencies: ["LabCore", "PyLab", "LabOS"]),
@@ -53,7 +55,7 @@ let package = Package(
         // What several test targets use: polling with a deadline, a snippet harness.
         .target(name: "TestSupport", dependencies: ["LabOS", "LabCore", "PyLab"], path: "Tests/TestSupport"),
         .testTarget(name: "LabOSTests", dependencies: ["LabOS", "TestSupport"]),
-        .testTarget(name: "PyLabTests", dependencies: ["PyLab", "LabCore", "TestSupport"]),
+        .testTarget(name: "PyLabTests", dependencies: ["PyLab", "LabCore", "TestSupport", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "LabKitTests", dependencies: ["LabKit", "LabCore", "PyLab", "LabTopics", "LabGuide", "LabOS", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LabOS", "TestSupport"]),
     ],

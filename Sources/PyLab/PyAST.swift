@@ -1,4 +1,5 @@
 import LabCore
+import BigInt
 /// The syntax tree of a snippet: what the parser builds and the compiler walks.
 package struct Expr: Sendable {
     package var kind: ExprKind
@@ -8,6 +9,8 @@ package struct Expr: Sendable {
 package indirect enum ExprKind: Sendable {
     case name(String)
     case int(Int)
+    case float(Double)
+    case bigInt(BigInt)
     case string(String)
     case constant(PyConstant)
     /// f"…": literal parts and expressions, in order.

@@ -1,4 +1,5 @@
 import LabCore
+import BigInt
 
 /// The arithmetic operators on snippet values; integers go through the shared kernel, `PyInt`.
 extension PyThreadState {
@@ -22,6 +23,9 @@ extension PyThreadState {
 
     package func binary(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
         if let x = asInt(a), let y = asInt(b) { return try integerOp(op, x, y) }
+        if a.isObject && b.isObject && a.objectKind == .float && b.objectKind == .float {
+            return try floatOp(op, unsafeDowncast(a.object, to: PyFloat.self).value, unsafeDowncast(b.object, to: PyFloat.self).value)
+        }
         let symbol = Self.symbol(op)
         if a.isObject && b.isObject {
             try check(a.object)
@@ -75,12 +79,8 @@ extension PyThreadState {
                 }
             }
         }
-        if (op == .binaryTrueDiv || op == .inplaceTrueDiv) && asInt(a) != nil && asInt(b) != nil {
-            throw typeError("conclab has no floats: use // for integer division")
-        }
-        if op == .binaryMod && string(a) != nil {
-            throw typeError("%-formatting of strings is not supported; use an f-string")
-        }
+        if let r = try numberOp(op, a, b) { return r }
+        if (op == .binaryMod || op == .inplaceMod), let format = string(a) { return newString(try percentFormat(format, b)) }
         throw typeError("unsupported operand type(s) for \(symbol): '\(typeName(a))' and '\(typeName(b))'")
     }
 
@@ -120,44 +120,67 @@ extension PyThreadState {
         }
     }
 
-    /// Two integers: Python's operators from the kernel, then the 63-bit check of a snippet integer.
+    /// Two small integers: Python's operators from the kernel; an answer past 63 bits is a big integer, a true
+    /// division or a negative power a float.
     package func integerOp(_ op: Op, _ x: Int, _ y: Int) throws(PyError) -> PyValue {
         switch op {
-        case .binaryAdd, .inplaceAdd: return try int(x, y, PyInt.add)
-        case .binarySub, .inplaceSub: return try int(x, y, PyInt.subtract)
-        case .binaryMul, .inplaceMul: return try int(x, y, PyInt.multiply)
-        case .binaryFloorDiv, .inplaceFloorDiv: return try int(x, y, PyInt.floorDivide)
-        case .binaryMod, .inplaceMod: return try int(x, y, PyInt.modulo)
-        case .binaryPow, .inplacePow: return try int(x, y, PyInt.power)
-        case .binaryTrueDiv, .inplaceTrueDiv:
-            throw typeError("conclab has no floats: use // for integer division")
-        case .binaryAnd, .inplaceAnd: return .int(x & y)
-        case .binaryOr, .inplaceOr: return .int(x | y)
-        case .binaryXor, .inplaceXor: return .int(x ^ y)
-        case .binaryLShift, .inplaceLShift:
-            if y < 0 { throw valueError("negative shift count") }
-            if y >= 63 { if x == 0 { return .int(0) }; throw overflow() }
-            let r = x << y
-            if r >> y != x { throw overflow() }
-            return try int(r)
-        case .binaryRShift, .inplaceRShift:
-            if y < 0 { throw valueError("negative shift count") }
-            return .int(x >> min(y, 63))
-        default:
-            throw typeError("unsupported integer operation \(op.name)")
+        case .binaryPow, .inplacePow: if y < 0 { return try floatOp(op, Double(x), Double(y)) }
+        case .binaryTrueDiv, .inplaceTrueDiv: return try bigOp(op, BigInt(x), BigInt(y))
+        case .binaryLShift, .inplaceLShift, .binaryRShift, .inplaceRShift: if y < 0 { return try bigOp(op, BigInt(x), BigInt(y)) }
+        default: break
         }
+        let r: Int
+        do throws(PyInt.Failure) {
+            switch op {
+            case .binaryAdd, .inplaceAdd: r = try PyInt.add(x, y)
+            case .binarySub, .inplaceSub: r = try PyInt.subtract(x, y)
+            case .binaryMul, .inplaceMul: r = try PyInt.multiply(x, y)
+            case .binaryFloorDiv, .inplaceFloorDiv: r = try PyInt.floorDivide(x, y)
+            case .binaryMod, .inplaceMod: r = try PyInt.modulo(x, y)
+            case .binaryPow, .inplacePow: r = try PyInt.power(x, y)
+            case .binaryAnd, .inplaceAnd: r = x & y
+            case .binaryOr, .inplaceOr: r = x | y
+            case .binaryXor, .inplaceXor: r = x ^ y
+            case .binaryLShift, .inplaceLShift:
+                if y >= 63 && x != 0 { throw PyInt.Failure.overflow }
+                r = y >= 63 ? 0 : x << y
+                if r >> min(y, 63) != x && x != 0 { throw PyInt.Failure.overflow }
+            case .binaryRShift, .inplaceRShift: r = x >> min(y, 63)
+            default: throw PyInt.Failure.overflow
+            }
+        } catch {
+            if error == .overflow { return try bigOp(op, BigInt(x), BigInt(y)) }
+            throw pythonError(error)
+        }
+        if let v = PyValue.checkedInt(r) { return v }
+        return newInt(BigInt(r))
     }
 
     package func unary(_ op: Op, _ v: PyValue) throws(PyError) -> PyValue {
         if op == .unaryNot { return try truthy(v) ? .false : .true }
-        guard let x = asInt(v) else {
+        guard let n = number(v) else {
             let symbol = op == .unaryNegative ? "-" : op == .unaryPositive ? "+" : "~"
             throw typeError("bad operand type for unary \(symbol): '\(typeName(v))'")
         }
-        switch op {
-        case .unaryNegative: return try int(x, PyInt.negate)
-        case .unaryPositive: return .int(x)
-        default: return .int(~x)
+        switch n {
+        case .small(let x):
+            switch op {
+            case .unaryNegative: return x == PyValue.minInt ? newInt(-BigInt(x)) : .int(-x)
+            case .unaryPositive: return .int(x)
+            default: return .int(~x)
+            }
+        case .big(let x):
+            switch op {
+            case .unaryNegative: return newInt(-x)
+            case .unaryPositive: incref(v); return v
+            default: return newInt(-x - 1)
+            }
+        case .float(let x):
+            switch op {
+            case .unaryNegative: return newFloat(-x)
+            case .unaryPositive: incref(v); return v
+            default: throw typeError("bad operand type for unary ~: 'float'")
+            }
         }
     }
 }

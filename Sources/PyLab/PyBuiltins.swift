@@ -1,6 +1,7 @@
 import LabOS
 import Synchronization
 import LabCore
+import BigInt
 
 /// The arguments a built-in receives: borrowed values (positional first, then keyword values).
 package struct BuiltinArgs {
@@ -55,7 +56,10 @@ extension PyThreadState {
     }
 
     package func intArgument(_ v: PyValue, _ what: String) throws(PyError) -> Int {
-        guard let i = asInt(v) else { throw typeError("\(what) must be an integer, not '\(typeName(v))'") }
+        guard let i = asInt(v) else {
+            if v.isObject, v.objectKind == .bigint { throw error(runtime.classes.overflowError, "conclab's Python does not support an int past 63 bits as \(what)") }
+            throw typeError("\(what) must be an integer, not '\(typeName(v))'")
+        }
         return i
     }
 
@@ -156,12 +160,13 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "str", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
+    package static let typeNames: Set<String> = ["int", "float", "str", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
             switch table[type.builtinIndex].name {
-            case "int": return v.isInt || v.isBool
+            case "int": return v.isInt || v.isBool || (v.isObject && v.object.kind == .bigint)
+            case "float": return v.isObject && v.object.kind == .float
             case "bool": return v.isBool
             case "str": return ts.string(v) != nil
             case "list": return v.isObject && v.object.kind == .list
@@ -236,7 +241,7 @@ package enum Builtins {
 
     package static let table: [Builtin] = [
         Builtin("print") { ts, a throws(PyError) in
-            try a.expect(0...Int.max, keywords: ["sep", "end"], ts)
+            try a.expect(0...Int.max, keywords: ["sep", "end", "flush"], ts)
             let sep = a.keyword("sep").flatMap { ts.string($0) } ?? " "
             let end = a.keyword("end").flatMap { ts.string($0) } ?? "\n"
             var parts: [String] = []
@@ -251,7 +256,7 @@ package enum Builtins {
             let o = v.object
             try ts.check(o)
             switch o.kind {
-            case .str: return .int(unsafeDowncast(o, to: PyStr.self).value.count)
+            case .str: return .int(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars.count)
             case .list: return .int(unsafeDowncast(o, to: PyList.self).items.withLock { $0.count })
             case .tuple: return .int(unsafeDowncast(o, to: PyTuple.self).items.count)
             case .dict: return .int(unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count })
@@ -335,13 +340,21 @@ package enum Builtins {
             try a.expect(0...2, keywords: ["base"], ts)
             if a.count == 0 { return .int(0) }
             if let i = ts.asInt(a[0]) { return .int(i) }
+            switch ts.number(a[0]) {
+            case .big: ts.incref(a[0]); return a[0]
+            case .float(let x): return try truncated(ts, x)
+            default: break
+            }
             if let s = ts.string(a[0]) {
                 let base = try (a.count == 2 ? a[1] : a.keyword("base")).map { (b: PyValue) throws(PyError) in try ts.intArgument(b, "base") } ?? 10
-                let text = s.trimmed(while: \.isPythonWhitespace).filter { $0 != "_" }
-                guard let v = Int(text, radix: base), let value = PyValue.checkedInt(v) else {
+                var text = Substring(s.trimmed(while: \.isPythonWhitespace))
+                let negative = text.first == "-"
+                if text.first == "-" || text.first == "+" { text = text.dropFirst() }
+                let valid = !text.isEmpty && !text.hasPrefix("_") && !text.hasSuffix("_") && !text.contains("__")
+                guard valid, (2...36).contains(base), let v = BigInt(String(text.filter { $0 != "_" }), radix: base) else {
                     throw ts.valueError("invalid literal for int() with base \(base): \(PyThreadState.quote(s))")
                 }
-                return value
+                return ts.newInt(negative ? -v : v)
             }
             throw ts.typeError("int() argument must be a string or a number, not '\(ts.typeName(a[0]))'")
         },
@@ -384,8 +397,12 @@ package enum Builtins {
         },
         Builtin("abs") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            guard let i = ts.asInt(a[0]) else { throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'") }
-            return try ts.int(i, PyInt.absolute)
+            switch ts.number(a[0]) {
+            case .small(let i): return ts.newInt(BigInt(i.magnitude))
+            case .big(let b): return ts.newInt(BigInt(b.magnitude))
+            case .float(let x): return ts.newFloat(abs(x))
+            case nil: throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'")
+            }
         },
         Builtin("min") { ts, a throws(PyError) in try minMax(ts, a, wantMax: false) },
         Builtin("max") { ts, a throws(PyError) in try minMax(ts, a, wantMax: true) },
@@ -487,11 +504,12 @@ package enum Builtins {
         Builtin("pow") { ts, a throws(PyError) in
             try a.expect(2...3, ts)
             if a.count == 3 {
-                let b = try ts.intArgument(a[0], "pow() base"), e = try ts.intArgument(a[1], "pow() exponent")
-                let m = try ts.intArgument(a[2], "pow() modulus")
-                if m == 0 { throw ts.valueError("pow() 3rd argument cannot be 0") }
-                if e < 0 { throw ts.valueError("negative exponents are not supported") }
-                return try ts.int(b, e) { (b, e) throws(PyInt.Failure) in try PyInt.power(b, e, modulo: m) }
+                guard let b = ts.integerValue(a[0]), let e = ts.integerValue(a[1]), let m = ts.integerValue(a[2]) else {
+                    throw ts.typeError("pow() 3rd argument not allowed unless all arguments are integers")
+                }
+                if m.isZero { throw ts.valueError("pow() 3rd argument cannot be 0") }
+                if e.sign == .minus { throw ts.valueError("conclab's Python does not support pow() with a negative exponent and a modulus") }
+                return ts.newInt(PyNumbers.floorDivMod(b.power(e, modulus: m), m).1)
             }
             return try ts.binary(.binaryPow, a[0], a[1])
         },
@@ -656,80 +674,6 @@ package enum Builtins {
             return .none
         },
 
-        // MARK: str methods
-        Builtin("join", on: .str) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            let sep = ts.string(a[0]) ?? ""
-            let items = try ts.collect(a[1])
-            defer { for v in items { ts.decref(v) } }
-            var parts: [String] = []
-            for (i, v) in items.enumerated() {
-                guard let s = ts.string(v) else { throw ts.typeError("sequence item \(i): expected str instance, \(ts.typeName(v)) found") }
-                parts.append(s)
-            }
-            return ts.newString(parts.joined(separator: sep))
-        },
-        Builtin("split", on: .str) { ts, a throws(PyError) in
-            try a.expect(1...2, ts)
-            let s = ts.string(a[0]) ?? ""
-            let parts: [String]
-            if a.count == 2, let sep = ts.string(a[1]) {
-                if sep.isEmpty { throw ts.valueError("empty separator") }
-                parts = s.pySplit(sep)
-            } else {
-                parts = s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
-            }
-            return ts.newList(parts.map { ts.newString($0) })
-        },
-        Builtin("strip", on: .str) { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
-            return ts.newString((ts.string(a[0]) ?? "").trimmed(while: \.isPythonWhitespace))
-        },
-        Builtin("upper", on: .str) { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
-            return ts.newString((ts.string(a[0]) ?? "").uppercased())
-        },
-        Builtin("lower", on: .str) { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
-            return ts.newString((ts.string(a[0]) ?? "").lowercased())
-        },
-        Builtin("startswith", on: .str) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            guard let p = ts.string(a[1]) else { throw ts.typeError("startswith arg must be str") }
-            return .bool((ts.string(a[0]) ?? "").hasPrefix(p))
-        },
-        Builtin("endswith", on: .str) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            guard let p = ts.string(a[1]) else { throw ts.typeError("endswith arg must be str") }
-            return .bool((ts.string(a[0]) ?? "").hasSuffix(p))
-        },
-        Builtin("replace", on: .str) { ts, a throws(PyError) in
-            try a.expect(3...3, ts)
-            guard let old = ts.string(a[1]), let new = ts.string(a[2]) else { throw ts.typeError("replace() arguments must be str") }
-            let s = ts.string(a[0]) ?? ""
-            return ts.newString(old.isEmpty ? s : s.pySplit(old).joined(separator: new))
-        },
-        Builtin("find", on: .str) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            guard let needle = ts.string(a[1]) else { throw ts.typeError("find() argument must be str") }
-            let parts = (ts.string(a[0]) ?? "").pySplit(needle)
-            return parts.count > 1 ? .int(parts[0].count) : .int(-1)
-        },
-        Builtin("count", on: .str) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            guard let needle = ts.string(a[1]), !needle.isEmpty else { throw ts.typeError("count() argument must be a non-empty str") }
-            return .int((ts.string(a[0]) ?? "").pySplit(needle).count - 1)
-        },
-        Builtin("format", on: .str) { ts, a throws(PyError) in
-            let pieces = (ts.string(a[0]) ?? "").pySplit("{}")
-            var out = pieces[0]
-            for (i, piece) in pieces.dropFirst().enumerated() {
-                guard i + 1 < a.count else { throw ts.error(ts.runtime.classes.indexError, "Replacement index \(i) out of range") }
-                out += try ts.str(a[i + 1]) + piece
-            }
-            return ts.newString(out)
-        },
-
         // MARK: dict methods
         Builtin("get", on: .dict) { ts, a throws(PyError) in
             try a.expect(2...3, ts)
@@ -796,7 +740,7 @@ package enum Builtins {
             try a.expect(1...1, ts)
             return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
         },
-    ] + functionsAndCollections
+    ] + functionsAndCollections + textMethods + numberFunctions
 }
 
 extension String {

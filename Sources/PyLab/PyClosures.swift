@@ -99,7 +99,7 @@ extension Expr {
     /// comprehension's parts, which conclab compiles in place.
     package var childrenInScope: [Expr] {
         switch kind {
-        case .name, .int, .string, .constant: return []
+        case .name, .int, .float, .bigInt, .string, .constant: return []
         case .fstring(let parts): return parts.compactMap { if case .expression(let x, _) = $0 { return x }; return nil }
         case .list(let items), .tuple(let items), .set(let items), .boolOp(_, let items), .compare(_, let items): return items
         case .dict(let pairs): return pairs.flatMap { [$0.0, $0.1] }
@@ -115,6 +115,33 @@ extension Expr {
         case .dictComp(let k, let v, let clauses):
             return [k, v] + clauses.flatMap { [$0.target, $0.iterable] + $0.conditions }
         case .genExp(_, let clauses): return clauses.first.map { [$0.iterable] } ?? []
+        }
+    }
+}
+
+extension Expr {
+    /// Every name this expression reads, nested scopes (lambdas, generator expressions) included.
+    package var namesRead: Set<String> {
+        var names = Set<String>()
+        func walk(_ e: Expr) {
+            switch e.kind {
+            case .name(let n): names.insert(n)
+            case .lambda(_, let body): walk(body)
+            case .genExp(let el, let clauses):
+                walk(el)
+                for c in clauses { walk(c.iterable); c.conditions.forEach(walk) }
+            default: e.childrenInScope.forEach(walk)
+            }
+        }
+        walk(self)
+        return names
+    }
+
+    /// The lambdas and generator expressions inside this expression (not inside another one of them).
+    package var nestedScopes: [Expr] {
+        switch kind {
+        case .lambda, .genExp: return [self]
+        default: return childrenInScope.flatMap(\.nestedScopes)
         }
     }
 }

@@ -3,8 +3,10 @@ import LabCore
 /// Equality, ordering and `in` on snippet values.
 extension PyThreadState {
     package func equals(_ a: PyValue, _ b: PyValue, depth: Int = 0) throws(PyError) -> Bool {
-        if a == b { return !(a.isObject && a.object.isFreed && false) }
+        // The same object is equal to itself, except a float NaN compared directly (a container's items go by identity).
+        if a == b { return depth > 0 || floatValue(a).map { !$0.isNaN } ?? true }
         if let x = asInt(a), let y = asInt(b) { return x == y }
+        if let order = numberOrder(a, b) { return order == 0 }
         guard a.isObject, b.isObject else {
             if a.isObject, a.object.kind == .instance { return try instanceEquals(a, b) }
             if b.isObject, b.object.kind == .instance { return try instanceEquals(b, a) }
@@ -65,6 +67,8 @@ extension PyThreadState {
     /// -1, 0, 1 for the ordered kinds (ints, strings, lists, tuples).
     package func order(_ a: PyValue, _ b: PyValue, _ op: Op) throws(PyError) -> Int {
         if let x = asInt(a), let y = asInt(b) { return x < y ? -1 : x == y ? 0 : 1 }
+        // NaN is unordered: every comparison with it is false (`compare` asks first), and sorting keeps it in place.
+        if let order = numberOrder(a, b) { return order ?? 0 }
         if let x = string(a), let y = string(b) { return x < y ? -1 : x == y ? 0 : 1 }
         if a.isObject, b.isObject, a.object.kind == b.object.kind, a.object.kind == .list || a.object.kind == .tuple {
             let x = sequenceItems(a.object), y = sequenceItems(b.object)
@@ -78,6 +82,7 @@ extension PyThreadState {
     }
 
     package func compare(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
+        if let order = numberOrder(a, b), order == nil { return .false }
         let comparison: PyInt.Comparison
         switch op {
         case .compareLT: comparison = .less
@@ -98,7 +103,7 @@ extension PyThreadState {
             let hay = unsafeDowncast(o, to: PyStr.self).value
             return needle.isEmpty || hay.pyContains(needle)
         case .list, .tuple:
-            for v in sequenceItems(o) where try equals(v, item) { return true }
+            for v in sequenceItems(o) where try equals(v, item, depth: 1) { return true }
             return false
         case .dict:
             let key = try dictKey(item)

@@ -995,9 +995,9 @@ package struct Compiler {
         switch e.kind {
         case .name(let n):
             try load(n)
-        case .int, .string, .constant:
-            // Always folded above; an int that does not fit fails there.
-            throw error("integer literal too large")
+        case .int, .float, .bigInt, .string, .constant:
+            // Always folded above.
+            throw error("a literal that is not a constant")
         case .fstring(let parts):
             for part in parts {
                 switch part {
@@ -1008,7 +1008,12 @@ package struct Compiler {
                     var flags = 0
                     var specText = spec ?? ""
                     if specText.hasPrefix("!r") { flags |= 2; specText.removeFirst(2); if specText.hasPrefix(":") { specText.removeFirst() } }
-                    if !specText.isEmpty {
+                    if specText.contains("{") {
+                        // A nested spec (`{x:{width}}`) is an f-string itself, evaluated before the value is formatted.
+                        let nested = try Parser(tokens: [], source: specText).fstringParts(specText, at: e.position)
+                        try expression(Expr(kind: .fstring(nested), position: e.position))
+                        flags |= 4
+                    } else if !specText.isEmpty {
                         try loadConstant(runtime.constant(specText))
                         flags |= 4
                     }
@@ -1030,12 +1035,12 @@ package struct Compiler {
         case .starred:
             throw error("can't use starred expression here", at: e.position)
         case .setComp(let element, let clauses):
-            try inlineComprehension(.buildSet, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try inlineComprehension(.buildSet, clauses, elements: [element]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
                 try c.expression(element)
                 try c.emit(.setAdd, depth)
             }
         case .dictComp(let key, let value, let clauses):
-            try inlineComprehension(.buildMap, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try inlineComprehension(.buildMap, clauses, elements: [key, value]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
                 try c.expression(key)
                 try c.expression(value)
                 try c.emit(.mapAdd, depth)
@@ -1260,7 +1265,7 @@ package struct Compiler {
     }
 
     /// A set or dict comprehension, compiled in place as the list comprehension is (its loop variables hidden).
-    package mutating func inlineComprehension(_ start: Op, _ clauses: [Comprehension],
+    package mutating func inlineComprehension(_ start: Op, _ clauses: [Comprehension], elements: [Expr],
                                               element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
         let savedOverrides = unit.overrides
         defer { unit.overrides = savedOverrides }
@@ -1273,7 +1278,16 @@ package struct Compiler {
             let exit = newLabel()
             bind(top)
             try emitJump(.forIter, exit)
-            for n in ScopeAnalysis.names(in: clause.target) where unit.overrides[n] == nil || depth > 0 {
+            // conclab compiles a comprehension in place, its variables hidden locals a nested lambda or generator
+            // expression cannot see (CPython makes the comprehension a function they close over): refuse clearly.
+            let variables = Set(ScopeAnalysis.names(in: clause.target))
+            let later = clauses[depth...].flatMap { [$0.iterable] + $0.conditions }.dropFirst()
+            for scope in (Array(later) + elements).flatMap(\.nestedScopes)
+            where !scope.namesRead.isDisjoint(with: variables) {
+                throw PySyntaxError(message: "conclab's Python does not support a lambda or generator expression inside a "
+                                    + "comprehension that uses the comprehension's variable", position: scope.position)
+            }
+            for n in variables where unit.overrides[n] == nil || depth > 0 {
                 unit.overrides[n] = hiddenLocal("comp_" + n)
             }
             try assign(to: clause.target)
@@ -1335,7 +1349,7 @@ package struct Compiler {
     /// `[elt for x in it if cond]`, compiled in place (as CPython 3.12 does); its loop variables are hidden
     /// locals, so they do not leak into the surrounding scope (as in Python 3).
     package mutating func listComprehension(_ element: Expr, _ clauses: [Comprehension]) throws(PySyntaxError) {
-        try inlineComprehension(.buildList, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+        try inlineComprehension(.buildList, clauses, elements: [element]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
             try c.expression(element)
             try c.emit(.listAppend, depth)
         }

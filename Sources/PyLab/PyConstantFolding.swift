@@ -1,4 +1,6 @@
 import LabCore
+import LabOS
+import BigInt
 
 /// What CPython's AST optimiser folds before compiling (`Python/ast_opt.c`), as far as conclab's values go:
 /// `-1`, `2 * 3`, `'a' + 'b'`, `not 0` and a tuple of constants become one `LOAD_CONST`, so `dis` shows the same
@@ -12,6 +14,8 @@ extension Compiler {
     package func foldedConstant(_ e: Expr) -> PyValue? {
         switch e.kind {
         case .int(let v): return PyValue.checkedInt(v)
+        case .float(let v): return runtime.constantFloat(v)
+        case .bigInt(let v): return runtime.constantInt(v)
         case .string(let s): return runtime.constant(s)
         case .constant(.none): return PyValue.none
         case .constant(.true): return PyValue.true
@@ -26,9 +30,18 @@ extension Compiler {
         case .unary(let op, let operand):
             guard let v = foldedConstant(operand) else { return nil }
             if op == "not" { return Self.constantTruth(v).map { .bool(!$0) } }
+            if let n = Self.constantNumber(v), !v.isInt {
+                switch (op, n) {
+                case ("-", .float(let x)): return runtime.constantFloat(-x)
+                case ("-", .big(let x)): return runtime.constantInt(-x)
+                case ("+", _): return v
+                case ("~", .big(let x)): return runtime.constantInt(-x - 1)
+                default: return nil
+                }
+            }
             guard v.isInt else { return nil }
             switch op {
-            case "-": return (try? PyInt.negate(v.intValue)).flatMap(PyValue.checkedInt)
+            case "-": return runtime.constantInt(-BigInt(v.intValue))
             case "+": return v
             case "~": return PyValue.checkedInt(~v.intValue)
             default: return nil
@@ -42,25 +55,7 @@ extension Compiler {
     }
 
     private func foldBinary(_ op: String, _ a: PyValue, _ b: PyValue) -> PyValue? {
-        if a.isInt && b.isInt {
-            let x = a.intValue, y = b.intValue
-            let r: Int?
-            switch op {
-            case "+": r = try? PyInt.add(x, y)
-            case "-": r = try? PyInt.subtract(x, y)
-            case "*": r = try? PyInt.multiply(x, y)
-            case "//": r = try? PyInt.floorDivide(x, y)
-            case "%": r = try? PyInt.modulo(x, y)
-            case "**": r = y >= 0 ? (try? PyInt.power(x, y)) : nil
-            case "&": r = x & y
-            case "|": r = x | y
-            case "^": r = x ^ y
-            case "<<": r = y >= 0 && y < 63 && (x << y) >> y == x ? x << y : nil
-            case ">>": r = y >= 0 ? x >> min(y, 63) : nil
-            default: r = nil
-            }
-            return r.flatMap(PyValue.checkedInt)
-        }
+        if let x = Self.constantNumber(a), let y = Self.constantNumber(b) { return foldNumbers(op, x, y) }
         let left = Self.constantText(a), right = Self.constantText(b)
         if op == "+", let left, let right, left.utf8.count + right.utf8.count <= Self.foldedStringLimit {
             return runtime.constant(left + right)
@@ -72,6 +67,83 @@ extension Compiler {
             }
         }
         return nil
+    }
+
+    /// A numeric constant (bools are the ints 0 and 1 to the folder, as to CPython's).
+    package static func constantNumber(_ v: PyValue) -> PyNumber? {
+        if v.isInt { return .small(v.intValue) }
+        if v == .true { return .small(1) }
+        if v == .false { return .small(0) }
+        guard v.isObject else { return nil }
+        switch v.objectKind {
+        case .float: return .float(unsafeDowncast(v.object, to: PyFloat.self).value)
+        case .bigint: return .big(unsafeDowncast(v.object, to: PyBigInt.self).value)
+        default: return nil
+        }
+    }
+
+    /// CPython's limits on what the folder builds (`Python/ast_opt.c`): an int result of at most 128 bits from `*`,
+    /// `**` and `<<`; anything that raises is left to run.
+    private func foldNumbers(_ op: String, _ x: PyNumber, _ y: PyNumber) -> PyValue? {
+        let maxBits = 128
+        if let p = x.integer, let q = y.integer {
+            let pb = p.magnitude.bitWidth, qb = q.magnitude.bitWidth
+            switch op {
+            case "+": return runtime.constantInt(p + q)
+            case "-": return runtime.constantInt(p - q)
+            case "*": return !p.isZero && !q.isZero && pb + qb > maxBits ? nil : runtime.constantInt(p * q)
+            case "//": return q.isZero ? nil : runtime.constantInt(PyNumbers.floorDivMod(p, q).0)
+            case "%": return q.isZero ? nil : runtime.constantInt(PyNumbers.floorDivMod(p, q).1)
+            case "/": return q.isZero ? nil : PyNumbers.trueDivide(p, q).map { runtime.constantFloat($0) }
+            case "**":
+                if q.sign == .minus {
+                    guard !p.isZero, let a = PyNumbers.double(p), let b = PyNumbers.double(q) else { return nil }
+                    return foldFloats(op, a, b)
+                }
+                if !p.isZero && !q.isZero {
+                    guard let e = Int(exactly: q), pb <= maxBits / e else { return nil }
+                    return runtime.constantInt(p.power(e))
+                }
+                return runtime.constantInt(p.power(Int(exactly: q) ?? 0))
+            case "<<":
+                guard q.sign == .plus, let n = Int(exactly: q) else { return nil }
+                if !p.isZero && (n > maxBits || pb > maxBits - n) { return nil }
+                return runtime.constantInt(p << n)
+            case ">>":
+                guard q.sign == .plus, let n = Int(exactly: q) else { return nil }
+                return runtime.constantInt(p.sign == .minus ? -((-p - 1) >> n) - 1 : p >> n)
+            case "&": return runtime.constantInt(PyNumbers.bitwise(.binaryAnd, p, q))
+            case "|": return runtime.constantInt(PyNumbers.bitwise(.binaryOr, p, q))
+            case "^": return runtime.constantInt(PyNumbers.bitwise(.binaryXor, p, q))
+            default: return nil
+            }
+        }
+        func d(_ n: PyNumber) -> Double? {
+            switch n {
+            case .float(let v): return v
+            case .small(let i): return Double(i)
+            case .big(let b): return PyNumbers.double(b)
+            }
+        }
+        guard let a = d(x), let b = d(y) else { return nil }
+        return foldFloats(op, a, b)
+    }
+
+    private func foldFloats(_ op: String, _ a: Double, _ b: Double) -> PyValue? {
+        switch op {
+        case "+": return runtime.constantFloat(a + b)
+        case "-": return runtime.constantFloat(a - b)
+        case "*": return runtime.constantFloat(a * b)
+        case "/": return b == 0 ? nil : runtime.constantFloat(a / b)
+        case "//": return b == 0 ? nil : runtime.constantFloat(PyNumbers.floatDivMod(a, b).0)
+        case "%": return b == 0 ? nil : runtime.constantFloat(PyNumbers.floatDivMod(a, b).1)
+        case "**":
+            // Only the plain cases; anything CPython would raise on or answer with a complex is left to run.
+            if a <= 0 { return nil }
+            let r = FloatMath.pow(a, b)
+            return r.isFinite ? runtime.constantFloat(r) : nil
+        default: return nil
+        }
     }
 
     /// The text of a string constant.

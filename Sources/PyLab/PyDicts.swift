@@ -4,6 +4,7 @@ import LabCore
 extension PyThreadState {
     package func dictKey(_ v: PyValue) throws(PyError) -> PyKey {
         if v.isInt { return .int(v.intValue) }
+        if let n = number(v) { return numberKey(n) }
         if v == .true { return .int(1) }
         if v == .false { return .int(0) }
         if v == .none { return .none }

@@ -12,7 +12,7 @@ extension PyThreadState {
             incref(v)
             return allocate(PySeqIterator(sequence: v, id: runtime.heap.newID(), owner: ownerForNew))
         case .str:
-            let chars = unsafeDowncast(o, to: PyStr.self).value.map { newString(String($0)) }
+            let chars = unsafeDowncast(o, to: PyStr.self).value.unicodeScalars.map { newString(String($0)) }
             return allocate(PySeqIterator(sequence: newTuple(chars), id: runtime.heap.newID(), owner: ownerForNew))
         case .dict:
             let keys = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }

@@ -13,6 +13,7 @@ extension PyThreadState {
             if o.isFreed { return .string("<freed \(o.typeName) #\(o.id)>") }
             switch o.kind {
             case .str: return .string(unsafeDowncast(o, to: PyStr.self).value)
+            case .float: return .double(unsafeDowncast(o, to: PyFloat.self).value)
             case .list, .tuple:
                 guard depth < 8 else { return .string("[…]") }
                 let items = sequenceItems(o)

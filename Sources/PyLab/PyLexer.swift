@@ -1,4 +1,5 @@
 import LabCore
+import BigInt
 /// Where something is in a snippet: 1-based line and column, as Python reports them.
 package struct SourcePosition: Sendable, Equatable {
     package var line: Int
@@ -30,6 +31,8 @@ package struct PySyntaxError: Error, Sendable, CustomStringConvertible {
 package enum TokenKind: Sendable, Equatable {
     case name(String)
     case int(Int)
+    case float(Double)
+    case bigInt(BigInt)
     case string(String)
     /// An f-string's raw text between the quotes (its `{…}` parts are parsed later).
     case fstring(String)
@@ -193,6 +196,7 @@ package struct Lexer {
         add(Self.keywords.contains(word) ? .keyword(word) : .name(word), start)
     }
 
+    /// An integer (any size: past 63 bits it is a big integer constant) or a float: `1.5`, `1e-3`, `.5`, `1_000.0`, `1.`.
     package mutating func lexNumber() throws(PySyntaxError) {
         let start = position
         let begin = index
@@ -201,30 +205,59 @@ package struct Lexer {
             radix = "xX".contains(chars[index + 1]) ? 16 : "oO".contains(chars[index + 1]) ? 8 : 2
             index += 2
         }
-        while index < chars.count && (chars[index].isHexDigit || chars[index] == "_") {
-            if radix == 10 && !chars[index].isNumber && chars[index] != "_" {
-                if chars[index] == "e" || chars[index] == "E" { break }
-                throw error("invalid decimal literal", position)
+        func digitRun(_ allowHex: Bool) {
+            while index < chars.count && ((allowHex ? chars[index].isHexDigit : chars[index].isASCII && chars[index].isNumber) || chars[index] == "_") {
+                index += 1
             }
-            index += 1
         }
-        if index < chars.count && (chars[index] == "." || ((chars[index] == "e" || chars[index] == "E") && radix == 10)) {
-            throw error("floating-point numbers are not supported: conclab's snippets use integers (use // to divide)", start)
+        digitRun(radix == 16)
+        var isFloat = false
+        if radix == 10 {
+            if index < chars.count && chars[index] == "." {
+                isFloat = true
+                index += 1
+                digitRun(false)
+            }
+            if index < chars.count && (chars[index] == "e" || chars[index] == "E") {
+                let save = index
+                index += 1
+                if index < chars.count && (chars[index] == "+" || chars[index] == "-") { index += 1 }
+                if index < chars.count && chars[index].isASCII && chars[index].isNumber {
+                    digitRun(false)
+                    isFloat = true
+                } else {
+                    index = save
+                }
+            }
+            if index < chars.count && (chars[index] == "j" || chars[index] == "J") {
+                throw error("conclab's Python does not support complex numbers", start)
+            }
         }
-        if index < chars.count && (chars[index].isLetter || chars[index] == "_") {
-            throw error("invalid number literal", start)
+        if index < chars.count && (chars[index].isLetter || chars[index] == "_" || chars[index].isNumber) {
+            throw error(radix == 10 ? "invalid decimal literal" : "invalid number literal", start)
         }
         var text = String(chars[begin..<index])
         if radix != 10 { text = String(text.dropFirst(2)) }
-        if text.hasSuffix("_") || text.contains("__") || text.isEmpty { throw error("invalid number literal", start) }
+        if text.hasSuffix("_") || text.contains("__") || text.contains("_.") || text.contains("._") || text.isEmpty
+            || text.contains("_e") || text.contains("_E") || text.contains("e_") || text.contains("E_") {
+            throw error("invalid decimal literal", start)
+        }
         text = text.filter { $0 != "_" }
+        if isFloat {
+            guard let value = Double(text) else { throw error("invalid decimal literal", start) }
+            add(.float(value), start)
+            return
+        }
         if radix == 10 && text.count > 1 && text.hasPrefix("0") && text.contains(where: { $0 != "0" }) {
             throw error("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", start)
         }
-        guard let value = Int(text, radix: radix), PyValue.checkedInt(value) != nil else {
-            throw error("integer literal too large: conclab's integers are 63-bit (\(PyValue.minInt) to \(PyValue.maxInt))", start)
+        if let value = Int(text, radix: radix), PyValue.checkedInt(value) != nil {
+            add(.int(value), start)
+        } else if let big = BigInt(text, radix: radix) {
+            add(.bigInt(big), start)
+        } else {
+            throw error("invalid number literal", start)
         }
-        add(.int(value), start)
     }
 
     package mutating func lexString(prefix: String, start: SourcePosition) throws(PySyntaxError) {

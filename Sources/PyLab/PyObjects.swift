@@ -1,6 +1,7 @@
 import LabOS
 import Synchronization
 import LabCore
+import BigInt
 
 /// What kind of heap object a `PyObject` is (checked before every downcast).
 package enum PyKind: UInt8, Sendable {
@@ -9,6 +10,8 @@ package enum PyKind: UInt8, Sendable {
     case cell, superProxy, set, lazyIterator, dictView
     /// An imported module, and a function a module implements in Swift (see `Modules/`).
     case module, native
+    /// A float, and an integer too large for the tagged word (PyNumbers.swift).
+    case float, bigint
 
     package var typeName: String {
         switch self {
@@ -35,6 +38,8 @@ package enum PyKind: UInt8, Sendable {
         case .dictView: return "dict_view"
         case .module: return "module"
         case .native: return "builtin_function_or_method"
+        case .float: return "float"
+        case .bigint: return "int"
         }
     }
 }
@@ -133,6 +138,10 @@ package enum PyKey: Hashable, Sendable {
     case none
     case bool(Bool)
     case tuple([PyKey])
+    /// An integer outside 63 bits (an integral float of that size too, as Python hashes them alike).
+    case big(BigInt)
+    /// A float with a fractional part (an integral one is keyed as the equal integer).
+    case float(Double)
 }
 
 package struct PyDictStorage: Sendable {

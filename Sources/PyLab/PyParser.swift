@@ -74,6 +74,8 @@ package struct Parser {
         case .op(let o): return ", found '\(o)'"
         case .keyword(let k): return ", found '\(k)'"
         case .int(let i): return ", found \(i)"
+        case .float(let x): return ", found \(PyFormat.floatRepr(x))"
+        case .bigInt(let b): return ", found \(b)"
         case .string, .fstring: return ", found a string"
         case .newline: return " before the end of the line"
         case .indent: return ", found an unexpected indent"
@@ -243,7 +245,7 @@ package struct Parser {
         case .starred:
             throw error("starred assignment target must be in a list or tuple", at: target.position)
         case .call: throw error("cannot assign to function call", at: target.position)
-        case .int, .string, .constant, .fstring: throw error("cannot assign to literal", at: target.position)
+        case .int, .float, .bigInt, .string, .constant, .fstring: throw error("cannot assign to literal", at: target.position)
         default: throw error("cannot assign to expression", at: target.position)
         }
     }
@@ -751,6 +753,8 @@ package struct Parser {
             advance()
             return Expr(kind: .name(n), position: pos)
         case .int(let v): advance(); return Expr(kind: .int(v), position: pos)
+        case .float(let v): advance(); return Expr(kind: .float(v), position: pos)
+        case .bigInt(let v): advance(); return Expr(kind: .bigInt(v), position: pos)
         case .string, .fstring:
             // Adjacent literals concatenate: "a" "b".
             var parts: [FStringPart] = []
@@ -893,7 +897,8 @@ package struct Parser {
                     inner = String(inner[..<colon])
                 }
                 if inner.hasSuffix("!r") || inner.hasSuffix("!s") {
-                    spec = (inner.hasSuffix("!r") ? "!r" : "") + (spec.map { ":" + $0 } ?? "")
+                    // !s is str(), what formatting does anyway: only !r is kept (in front of the spec).
+                    if inner.hasSuffix("!r") { spec = "!r" + (spec.map { ":" + $0 } ?? "") }
                     inner = String(inner.dropLast(2))
                 }
                 if inner.trimmed().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }

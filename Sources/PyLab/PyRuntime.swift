@@ -102,6 +102,8 @@ public final class PyRuntime: Sendable {
     package let constants = Locked<[String: PyValue]>([:])
     /// Interned tuple constants, by their items (themselves interned constants, so equal items have equal bits).
     package let tupleConstants = Locked<[[UInt64]: PyValue]>([:])
+    /// Interned float and big integer constants (PyNumbers.swift), by "f" + bit pattern or "i" + decimal digits.
+    package let numberConstants = Locked<[String: PyValue]>([:])
     /// Where growth becomes a MemoryError.
     package let limits: PyLimits
     /// What `type(x)` gives for kinds with no built-in name to stand for them (`function`, `generator`, `NoneType`).

@@ -3,7 +3,10 @@ import LabCore
 /// Indexing, slicing, storing and deleting items.
 extension PyThreadState {
     package func normalizeIndex(_ index: PyValue, count: Int, what: String) throws(PyError) -> Int {
-        guard let i = asInt(index) else { throw typeError("\(what) indices must be integers or slices, not \(typeName(index))") }
+        guard let i = asInt(index) else {
+            if index.isObject, index.objectKind == .bigint { throw error(runtime.classes.indexError, "cannot fit 'int' into an index-sized integer") }
+            throw typeError("\(what) indices must be integers or slices, not \(typeName(index))")
+        }
         let j = i < 0 ? i + count : i
         guard j >= 0 && j < count else { throw error(runtime.classes.indexError, "\(what) index out of range") }
         return j
@@ -46,8 +49,9 @@ extension PyThreadState {
             incref(v)
             return v
         case .str:
-            let chars = Array(unsafeDowncast(o, to: PyStr.self).value)
-            if let slice { return newString(String(slice.indices(count: chars.count).map { chars[$0] })) }
+            // By code point, as CPython indexes (not by Swift's grapheme clusters).
+            let chars = Array(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars)
+            if let slice { return newString(String(String.UnicodeScalarView(slice.indices(count: chars.count).map { chars[$0] }))) }
             return newString(String(chars[try normalizeIndex(index, count: chars.count, what: "string")]))
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)

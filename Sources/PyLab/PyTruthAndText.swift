@@ -1,4 +1,5 @@
 import LabCore
+import BigInt
 
 /// Truth values, `str`, `repr` and format specs of snippet values.
 extension PyThreadState {
@@ -16,6 +17,7 @@ extension PyThreadState {
         case .dict: return unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count > 0 }
         case .range: return unsafeDowncast(o, to: PyRange.self).count > 0
         case .set: return !unsafeDowncast(o, to: PySet.self).members.isEmpty
+        case .float: return unsafeDowncast(o, to: PyFloat.self).value != 0
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             if let method = inst.cls.lookup(runtime.names.boolID) {
@@ -183,59 +185,36 @@ extension PyThreadState {
             return try collectionRepr(o, depth: depth)
         case .module: return "<module '\(unsafeDowncast(o, to: PyModule.self).name)' (built-in)>"
         case .native: return "<built-in function \(unsafeDowncast(o, to: PyNative.self).builtin.name)>"
+        case .float: return PyFormat.floatRepr(unsafeDowncast(o, to: PyFloat.self).value)
+        case .bigint: return String(unsafeDowncast(o, to: PyBigInt.self).value)
         }
     }
 
-    /// f-string formatting: `{x}`, `{x!r}`, `{x:>8}`, `{x:,}`, `{x:05d}`, `{x:x}`.
+    /// `format(v, spec)`: f-strings, `str.format` and `format()` (the whole mini-language for ints, floats and
+    /// strings; a spec on another type is CPython's TypeError).
     package func format(_ v: PyValue, repr useRepr: Bool, spec: String?) throws(PyError) -> String {
-        var text = useRepr ? try repr(v) : try str(v)
-        guard let spec, !spec.isEmpty else { return text }
-        var chars = Array(spec)
-        var fill: Character = " "
-        var align: Character?
-        if chars.count >= 2, "<>^".contains(chars[1]) { fill = chars[0]; align = chars[1]; chars.removeFirst(2) }
-        else if let f = chars.first, "<>^".contains(f) { align = f; chars.removeFirst() }
-        var zero = false
-        if chars.first == "0" { zero = true; chars.removeFirst() }
-        var width = 0
-        while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
-        var comma = false
-        if chars.first == "," || chars.first == "_" { comma = true; chars.removeFirst() }
-        let type = chars.first
-        if let n = asInt(v), !useRepr {
-            switch type {
-            case "x": text = String(n, radix: 16)
-            case "X": text = String(n, radix: 16).uppercased()
-            case "b": text = String(n, radix: 2)
-            case "o": text = String(n, radix: 8)
-            case "d", nil: text = String(n)
-            default: throw valueError("Unknown format code '\(type.map(String.init) ?? "")' for object of type 'int'")
+        if useRepr { return try formatText(try repr(v), spec ?? "") }
+        guard let spec, !spec.isEmpty else { return try str(v) }
+        let parsed: FormatSpec
+        do throws(FormatSpec.Failure) { parsed = try FormatSpec(spec) } catch { throw valueError(error.message) }
+        do throws(FormatSpec.Failure) {
+            if v.isBool && parsed.type == nil { return try PyFormat.format(v == .true ? "True" : "False", parsed) }
+            switch number(v) {
+            case .small(let i): return try PyFormat.format(BigInt(i), parsed)
+            case .big(let b): return try PyFormat.format(b, parsed)
+            case .float(let x): return try PyFormat.format(x, parsed)
+            case nil: break
             }
-            if comma {
-                let negative = text.hasPrefix("-")
-                var digits = Array(negative ? String(text.dropFirst()) : text)
-                var grouped = ""
-                while digits.count > 3 {
-                    grouped = "," + String(digits.suffix(3)) + grouped
-                    digits.removeLast(3)
-                }
-                text = (negative ? "-" : "") + String(digits) + grouped
-            }
-            if zero && align == nil && text.count < width {
-                let negative = text.hasPrefix("-")
-                let body = negative ? String(text.dropFirst()) : text
-                text = (negative ? "-" : "") + String(repeating: "0", count: width - text.count) + body
-            }
-            if align == nil { align = ">" }
-        } else if type != nil && type != "s" {
-            throw valueError("Unknown format code '\(type.map(String.init) ?? "")' for object of type '\(typeName(v))'")
+            if let s = string(v) { return try PyFormat.format(s, parsed) }
+        } catch {
+            throw valueError(error.message)
         }
-        let pad = max(0, width - text.count)
-        guard pad > 0 else { return text }
-        switch align ?? "<" {
-        case ">": return String(repeating: fill, count: pad) + text
-        case "^": return String(repeating: fill, count: pad / 2) + text + String(repeating: fill, count: pad - pad / 2)
-        default: return text + String(repeating: fill, count: pad)
-        }
+        throw typeError("unsupported format string passed to \(typeName(v)).__format__")
+    }
+
+    /// A string formatted by `spec` (after `!r` or `!s`).
+    private func formatText(_ text: String, _ spec: String) throws(PyError) -> String {
+        if spec.isEmpty { return text }
+        do throws(FormatSpec.Failure) { return try PyFormat.format(text, try FormatSpec(spec)) } catch { throw valueError(error.message) }
     }
 }

@@ -117,7 +117,6 @@ struct InterpreterTests {
         ("[1][5]", "IndexError: list index out of range"),
         ("{'a': 1}['b']", "KeyError: 'b'"),
         ("def f():\n    return f()\nf()", "RecursionError: maximum recursion depth exceeded"),
-        ("x = 4611686018427387903\nx += 1", "OverflowError: integer overflow"),
         ("(1).foo", "AttributeError: 'int' object has no attribute 'foo'"),
         ("len(5)", "TypeError: object of type 'int' has no len()"),
         ("def f(a):\n    return a\nf()", "TypeError: f() missing 1 required positional argument: 'a'"),
@@ -126,7 +125,9 @@ struct InterpreterTests {
         ("def g():\n    raise StopIteration\n    yield 1\nlist(g())", "RuntimeError: generator raised StopIteration"),
         ("Lock().release()", "RuntimeError: release unlocked lock"),
         ("raise 5", "TypeError: exceptions must derive from BaseException"),
-        ("7 / 2", "TypeError: conclab has no floats"),
+        ("1.5 / 0", "ZeroDivisionError: float division by zero"),
+        ("10 ** 400 / 3", "OverflowError: integer division result too large for a float"),
+        ("(-8) ** 0.5", "ValueError: conclab's Python does not support complex numbers"),
     ]
 
     @Test(arguments: errors)
@@ -142,8 +143,8 @@ struct InterpreterTests {
         ("x = = 1", "SyntaxError: invalid syntax: unexpected '=' (line 1, column 5)"),
         ("if x\n    pass", "SyntaxError: expected ':' before the end of the line (line 1, column 5)"),
         ("def f():\nreturn 1", "SyntaxError: expected an indented block (line 2, column 1)"),
-        ("x = 1.5", "SyntaxError: floating-point numbers are not supported"),
         ("from . import x", "SyntaxError: relative imports are not supported"),
+        ("x = 2j", "SyntaxError: conclab's Python does not support complex numbers"),
         ("return 1", "SyntaxError: 'return' outside function (line 1, column 1)"),
         ("for i in range(3):\n    pass\nbreak", "SyntaxError: 'break' outside loop (line 3, column 1)"),
         ("print('unclosed)", "SyntaxError: unterminated string literal (line 1, column 7)"),

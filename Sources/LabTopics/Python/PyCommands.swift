@@ -98,7 +98,7 @@ package struct PyCommand: Command {
             "py reset",
         ],
         discussion: """
-            Snippets are Python: ints (63-bit), bool, None, str, list, tuple, dict, functions, generators, classes, \
+            Snippets are Python: ints (any size), floats, bool, None, str, list, tuple, dict, functions, generators, classes, \
             try/except/finally, with. Built-ins include print, len, range, sleep(ms) and hash_mb(n) (release the GIL), \
             spin(ms) (keeps it), Lock(), getrefcount(x) and thread_name(). Module globals are shared by every thread; \
             function locals are private. 'py reset' forgets all globals. With --threads the result reports wall_ms, \

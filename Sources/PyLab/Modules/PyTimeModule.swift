@@ -11,13 +11,18 @@ import LabCore
 package enum TimeModule {
     /// A float number of seconds for `nanoseconds` (refused until conclab's Python has floats).
     package static func seconds(_ ts: PyThreadState, _ nanoseconds: Int64, from function: String, instead: String? = nil) throws(PyError) -> PyValue {
-        let hint = instead ?? "\(function.dropLast(2))_ns() for integer nanoseconds"
-        throw ts.error(ts.runtime.classes.notImplementedError,
-                       "conclab's Python does not support floating-point numbers, which \(function) returns; use \(hint)")
+        ts.newFloat(Double(nanoseconds) / 1e9)
     }
 
-    /// Seconds as Python takes them (an int now; a float once there are floats) in nanoseconds.
+    /// Seconds as Python takes them (an int or a float) in nanoseconds.
     package static func nanoseconds(_ ts: PyThreadState, of value: PyValue, what: String) throws(PyError) -> Int64 {
+        if let f = ts.floatValue(value) {
+            guard f.isFinite, abs(f) < 9.2e9 else {
+                if f.isNaN { throw ts.valueError("Invalid value NaN (not a number)") }
+                throw ts.error(ts.runtime.classes.overflowError, "\(what) too large")
+            }
+            return Int64((f * 1e9).rounded())
+        }
         guard let s = ts.asInt(value) else { throw ts.typeError("'\(ts.typeName(value))' object cannot be interpreted as \(what)") }
         let (ns, overflow) = Int64(s).multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { throw ts.error(ts.runtime.classes.overflowError, "\(what) too large") }

@@ -1,0 +1,1 @@
+print(f"{None:>5}")

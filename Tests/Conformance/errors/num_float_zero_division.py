@@ -1,0 +1,3 @@
+x = 1.5
+print("before")
+print(x / 0)

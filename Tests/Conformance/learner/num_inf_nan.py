@@ -1,0 +1,5 @@
+inf = float("inf")
+nan = float("nan")
+print(inf, -inf, inf + 1, inf > 10**100, -inf < -1e308)
+print(nan == nan, nan != nan, nan < 1, nan > 1, inf - inf)
+print(1e308 * 10, -1e308 * 10, [nan] == [nan] if False else 0)

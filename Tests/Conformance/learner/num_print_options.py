@@ -1,0 +1,5 @@
+print("a", "b", "c", sep="-")
+print("no newline", end="")
+print("!", flush=True)
+print(1, 2.5, "x", sep=", ", end=".\n")
+print()

@@ -1,0 +1,5 @@
+print("{} + {} = {}".format(1, 2.5, 1 + 2.5))
+print("{0}{1}{0}".format("ab", "-"))
+print("{name} is {age:d} years".format(name="Bo", age=7))
+print("{:>8.2f}|{:^7}|{{literal}}".format(3.14159, "mid"))
+print("{0[1]} {0[0]}".format(["a", "b"]))
