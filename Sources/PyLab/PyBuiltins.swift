@@ -398,7 +398,10 @@ package enum Builtins {
         Builtin("abs") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             switch ts.number(a[0]) {
-            case .small(let i): return ts.newInt(BigInt(i.magnitude))
+            case .small(let i):
+                // The small-int fast path (`x = x + abs(1)` is the race lab's loop): no BigInt unless abs overflows.
+                if i != Int.min, let v = PyValue.checkedInt(Swift.abs(i)) { return v }
+                return ts.newInt(BigInt(i.magnitude))
             case .big(let b): return ts.newInt(BigInt(b.magnitude))
             case .float(let x): return ts.newFloat(abs(x))
             case nil: throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'")
