@@ -47,6 +47,12 @@ package enum PyInput {
         }
         if quote != nil && triple { return true }
         if depth > 0 || continued { return true }
+        // A compound statement waits for an empty line even when its body is on the same line (`for t in ts: t.join()`),
+        // as at CPython's prompt.
+        let firstWord = lines.first.map { String($0.drop { $0 == " " || $0 == "\t" }.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "@" }) } ?? ""
+        if ["for", "while", "if", "def", "class", "with", "try", "async"].contains(firstWord) || firstWord.hasPrefix("@") {
+            opensBlock = true
+        }
         if opensBlock {
             // A block ends with an empty line, as at CPython's prompt.
             return !(lines.count > 1 && lines.last!.allSatisfy { $0 == " " || $0 == "\t" })

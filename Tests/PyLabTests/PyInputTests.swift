@@ -23,6 +23,10 @@ struct PyInputTests {
         ("s = '(' # (", false),
         ("d = {'k': 1}", false),
         ("lambda x: x", false),
+        ("for t in ts: t.join()", true),
+        ("for t in ts: t.join()\n", false),
+        ("if_done = 1", false),
+        ("@decorator", true),
     ])
     func needsMore(source: String, expected: Bool) {
         #expect(PyInput.needsMore(source) == expected, "\(source.debugDescription)")
