@@ -64,9 +64,42 @@ extension PyThreadState {
         }
     }
 
+    /// An instance's rich comparison for `op` (`__lt__` … `__ge__`), or its reflection on the other operand (`a < b`
+    /// asks `b.__gt__(a)` when `a` has no `__lt__`), as an order that makes `op` come out as the method said; nil when
+    /// neither operand is an instance with such a method.
+    func instanceOrder(_ a: PyValue, _ b: PyValue, _ op: Op) throws(PyError) -> Int? {
+        let names: (String, String)
+        switch op {
+        case .compareLT: names = ("__lt__", "__gt__")
+        case .compareLE: names = ("__le__", "__ge__")
+        case .compareGT: names = ("__gt__", "__lt__")
+        default: names = ("__ge__", "__le__")
+        }
+        func method(_ v: PyValue, _ name: String) -> PyValue? {
+            guard v.isObject, v.object.kind == .instance else { return nil }
+            return unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.intern(name))
+        }
+        let answer: Bool
+        if let m = method(a, names.0) {
+            let r = try call(m, [a, b])
+            defer { decref(r) }
+            answer = try truthy(r)
+        } else if let m = method(b, names.1) {
+            let r = try call(m, [b, a])
+            defer { decref(r) }
+            answer = try truthy(r)
+        } else {
+            return nil
+        }
+        let holdsWhenNegative = op == .compareLT || op == .compareLE
+        return answer == holdsWhenNegative ? -1 : 1
+    }
+
     /// -1, 0, 1 for the ordered kinds (ints, strings, lists, tuples).
     package func order(_ a: PyValue, _ b: PyValue, _ op: Op) throws(PyError) -> Int {
         if let x = asInt(a), let y = asInt(b) { return x < y ? -1 : x == y ? 0 : 1 }
+        if (a.isObject && a.object.kind == .instance) || (b.isObject && b.object.kind == .instance),
+           let order = try instanceOrder(a, b, op) { return order }
         // NaN is unordered: every comparison with it is false (`compare` asks first), and sorting keeps it in place.
         if let order = numberOrder(a, b) { return order ?? 0 }
         if let x = string(a), let y = string(b) { return x < y ? -1 : x == y ? 0 : 1 }

@@ -88,7 +88,8 @@ package struct Parser {
     /// snippets in the real python3, where they would reach past the snippet's sandbox.
     package static let allowedDunders: Set<String> = ["__init__", "__iter__", "__next__", "__enter__", "__exit__", "__str__",
                                               "__repr__", "__len__", "__eq__", "__bool__", "__name__",
-                                              "__getitem__", "__setitem__", "__delitem__", "__contains__"]
+                                              "__getitem__", "__setitem__", "__delitem__", "__contains__",
+                                              "__lt__", "__le__", "__gt__", "__ge__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {

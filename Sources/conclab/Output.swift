@@ -65,6 +65,9 @@ struct Output: Sendable {
         }
         let renderer = HumanRenderer(color: color, width: width)
         if let failure = outcome.failure {
+            if let printed = failure.output, format != .csv {
+                write(printed.escapingControlCharacters() + (printed.hasSuffix("\n") ? "" : "\n"))
+            }
             let location = lineNumber.map { "line \($0): " } ?? ""
             let errors = HumanRenderer(color: errorColor)
             switch failure.kind {
@@ -136,6 +139,7 @@ struct Output: Sendable {
         if let failure = outcome.failure {
             out += ",\"error\":{\"kind\":" + JSONRenderer.string(failure.kind.rawValue)
             out += ",\"message\":" + JSONRenderer.string(failure.message)
+            if let printed = failure.output { out += ",\"output\":" + JSONRenderer.string(printed) }
             if let usage = failure.usage { out += ",\"usage\":" + JSONRenderer.string(usage) }
             out += "}"
         } else {

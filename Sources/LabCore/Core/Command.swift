@@ -150,7 +150,12 @@ public struct UsageError: Error, Sendable, CustomStringConvertible {
 /// A command's failure, in one sentence a learner understands.
 public struct CommandError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// What the command printed before it failed, shown before the error.
+    public var output: String
+    public init(_ message: String, output: String = "") {
+        self.message = message
+        self.output = output
+    }
     public var description: String { message }
 }
 

@@ -214,6 +214,9 @@ public struct Failure: Sendable, Equatable {
     public var message: String
     /// Usage lines to show under the message (bad arguments).
     public var usage: String?
+    /// What the command printed before it failed (a snippet's prints before its exception): shown as output, the
+    /// error after it, as python3 prints to stdout and then the traceback to stderr.
+    public var output: String? = nil
 }
 
 /// The outcome of one line.
@@ -445,6 +448,7 @@ public final class Session: Sendable {
         case let e as UnknownCommand: return Failure(kind: .unknownCommand, message: e.description)
         case is Cancelled: return Failure(kind: .cancelled, message: "cancelled")
         case let e as ExpressionError: return Failure(kind: .failed, message: "expression: \(e)")
+        case let e as CommandError: return Failure(kind: .failed, message: e.message, output: e.output.isEmpty ? nil : e.output)
         default: return Failure(kind: .failed, message: "\(error)")
         }
     }

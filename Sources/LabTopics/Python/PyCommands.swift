@@ -130,7 +130,7 @@ package struct PyCommand: Command {
         let outcome = runtime.runHere(code, name: "main", cancellation: context.cancellation, wantValue: true)
         if let error = outcome.error {
             if outcome.errorType == "KeyboardInterrupt" && context.cancellation.isCancelled { throw Cancelled() }
-            throw CommandError(outcome.output + error)
+            throw CommandError(error, output: outcome.output)
         }
         if arguments.typedAtPythonPrompt {
             // As CPython's prompt: what was printed, then the repr of an expression's value unless it is None.
