@@ -125,6 +125,11 @@ extension PyThreadState {
                 a[name] = value
                 return previous
             }
+        case .function where name == runtime.names.nameID:
+            guard let text = string(value) else { throw typeError("__name__ must be set to a string object") }
+            unsafeDowncast(o, to: PyFunction.self).renamed.withLock { $0 = text }
+            old = value   // the text is copied out; the reference this call was given is let go
+
         default:
             throw error(runtime.classes.attributeError, "'\(o.typeName)' object attribute '\(runtime.name(ofInterned: name))' is read-only")
         }

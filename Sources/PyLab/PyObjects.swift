@@ -208,7 +208,9 @@ package final class PyFunction: PyObject, @unchecked Sendable {
         self.defaults = defaults
         super.init(kind: .function, id: id, immortal: immortal, owner: owner)
     }
-    package var name: String { code.name }
+    /// `__name__`: the code's name until a program sets it (`functools.wraps` does); tracebacks keep the code's.
+    package var name: String { renamed.withLock { $0 } ?? code.name }
+    package let renamed = Locked<String?>(nil)
     private var held: [PyValue] { defaults + keywordDefaults.map(\.value) + closure }
     package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : held }
     package override func takeReferences() -> [PyValue] {

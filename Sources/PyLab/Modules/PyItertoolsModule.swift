@@ -274,7 +274,10 @@ package enum FunctoolsModule {
             return _lru
 
         def wraps(wrapped):
-            raise NotImplementedError("conclab's Python does not support functools.wraps (a function's __name__ cannot be changed)")
+            def _decorate(wrapper):
+                wrapper.__name__ = wrapped.__name__
+                return wrapper
+            return _decorate
 
         def cmp_to_key(mycmp):
             raise NotImplementedError("conclab's Python does not support functools.cmp_to_key")
