@@ -30,6 +30,27 @@ extension EndToEnd {
             #expect(result.stdout.contains("    at \(dir.file("en/01-probe.md")):"), "\(result)")
         }
 
+        @Test("lab new ID writes an en/ru skeleton that lints and replays, numbered after the labs there, never over one")
+        func labNewWritesASkeleton() throws {
+            let dir = try TemporaryDirectory("new-lab")
+            defer { dir.remove() }
+            let first = try runConclab(["lab", "new", "pipes", "--dir", dir.path])
+            #expect(first.status == 0, "\(first)")
+            let second = try runConclab(["lab", "new", "sockets", "--dir", dir.path])
+            #expect(second.status == 0, "\(second)")
+            for file in ["en/00-pipes.md", "ru/00-pipes.md", "en/01-sockets.md", "ru/01-sockets.md"] {
+                #expect(FileManager.default.fileExists(atPath: dir.file(file)), "\(file) missing")
+            }
+            let lint = try runConclab(["lint", dir.path])
+            #expect(lint.status == 0, "\(lint)")
+            let replay = try runConclab(["replay", dir.path])
+            #expect(replay.status == 0 && replay.stdout.contains("4 labs: 4 passed"), "\(replay)")
+            let again = try runConclab(["lab", "new", "pipes", "--dir", dir.path])
+            #expect(again.status == 1 && again.stderr.contains("already holds a lab 'pipes'"), "\(again)")
+            let bad = try runConclab(["lab", "new", "9lives", "--dir", dir.path])
+            #expect(bad.status == 2, "\(bad)")
+        }
+
         @Test("replay --junit FILE writes JUnit XML from the confined replay: a suite per lab, a case per step, the failure with file:line")
         func junitReport() throws {
             let dir = try TemporaryDirectory("junit")

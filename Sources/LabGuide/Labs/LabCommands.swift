@@ -1,11 +1,12 @@
 import LabCore
+import LabOS
 /// `lab`: guided lab sessions in the shell.
 package struct LabCommand: Command {
     package init() {}
     package let spec = CommandSpec("lab", summary: "guided labs: list, start, step through, get hints, check",
                            discussion: "While a lab is active the prompt shows it, Tab completes the step's commands, and the step's checks run after each command.")
     package let verbs: [any Command] = [LabList(), LabStart(), LabNext(), LabBack(), LabStepTo(), LabPredict(), LabHint(), LabStatus(),
-                                        LabCheck(), LabStop()]
+                                        LabCheck(), LabStop(), LabNew()]
     package let defaultVerb: String? = "list"
 }
 
@@ -245,4 +246,114 @@ package struct LabStop: Command {
             return .text(([strings.leftLab(id)] + lines).joined(separator: "\n"))
         }
     }
+}
+
+/// `lab new ID`: a lab's skeleton in both languages, which lints and replays as written, for a teacher to fill in.
+package struct LabNew: Command {
+    package let spec = CommandSpec("new", summary: "write a new lab's skeleton, en/NN-ID.md and ru/NN-ID.md, that lints and replays",
+                                   arguments: [ArgumentSpec("ID", .word, help: "the lab's id: letters, digits and '-', starting with a letter")],
+                                   flags: [FlagSpec("dir", value: .path, valueName: "DIR", help: "the labs folder to write into (default: ./Labs)")],
+                                   examples: ["lab new pipes", "lab new pipes --dir my-labs"],
+                                   discussion: """
+                                       The number NN is the next free one in DIR/en. Each file has the front matter, one step with \\
+                                       a command, a check and a hint; Labs/FORMAT.md explains the rest. Existing files are never \\
+                                       overwritten.
+                                       """)
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let id = try arguments.require("ID")
+        guard let first = id.first, first.isASCII, first.isLetter,
+              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw UsageError("'\(id)' cannot be a lab id: letters, digits and '-', starting with a letter", usage: arguments.usage)
+        }
+        let folder = try context.session.writablePath(arguments.string("dir") ?? "Labs")
+        let english = Files.list(folder + "/en").filter { $0.hasSuffix(".md") }
+        if let taken = english.first(where: { $0.dropFirst(3) == "\(id).md" || $0 == "\(id).md" }) {
+            throw CommandError("\(folder)/en/\(taken) already holds a lab '\(id)'")
+        }
+        let numbers = english.compactMap { Int($0.prefix(2)) }
+        let number = String(format2: (numbers.max() ?? -1) + 1)
+        var written: [[Value]] = []
+        for (language, text) in [("en", Self.english(id)), ("ru", Self.russian(id))] {
+            let path = "\(folder)/\(language)/\(number)-\(id).md"
+            if Files.exists(path) { throw CommandError("\(path) exists; nothing was written") }
+            try Files.makeDirectories("\(folder)/\(language)")
+            try context.session.sandbox?.charge(writing: text.utf8.count)
+            try Files.writeAtomically(path, text)
+            written.append([.string(language), .string(path)])
+        }
+        return .table(Table(title: "lab '\(id)' written: edit both files, then 'conclab lint \(folder)' and 'conclab replay \(folder)/en/\(number)-\(id).md'",
+                            columns: ["language", "file"], rows: written))
+    }
+
+    static func english(_ id: String) -> String {
+        """
+        ---
+        id: \(id)
+        title: A title for \(id)
+        topic: shell
+        minutes: 5
+        ---
+
+        # A title for \(id)
+
+        What this lab shows, in two sentences: the idea, and what the learner will measure.
+
+        ## A first step
+
+        What to do and what to look at. Each `conclab` block is run; each `check` is judged on the
+        result of the command before it (`--json` shows a result's fields).
+
+        ```conclab
+        echo hello
+        ```
+
+        ```check
+        text == "hello"
+        ```
+
+        ```hint
+        What to try when the check does not pass.
+        ```
+
+        """
+    }
+
+    static func russian(_ id: String) -> String {
+        """
+        ---
+        id: \(id)
+        title: Название лабораторной \(id)
+        topic: shell
+        minutes: 5
+        ---
+
+        # Название лабораторной \(id)
+
+        Что показывает эта лабораторная, в двух предложениях: идея и то, что учащийся измерит.
+
+        ## Первый шаг
+
+        Что сделать и на что посмотреть. Каждый блок `conclab` выполняется; каждая проверка (`check`)
+        судит о результате предыдущей команды.
+
+        ```conclab
+        echo hello
+        ```
+
+        ```check
+        text == "hello"
+        ```
+
+        ```hint
+        Что попробовать, если проверка не проходит.
+        ```
+
+        """
+    }
+}
+
+private extension String {
+    /// A lab number as its file name spells it: two digits at least.
+    init(format2 n: Int) { self = n < 10 ? "0\(n)" : "\(n)" }
 }
