@@ -287,69 +287,59 @@ package struct LabNew: Command {
     }
 
     static func english(_ id: String) -> String {
-        """
-        ---
-        id: \(id)
-        title: A title for \(id)
-        topic: shell
-        minutes: 5
-        ---
-
-        # A title for \(id)
-
-        What this lab shows, in two sentences: the idea, and what the learner will measure.
-
-        ## A first step
-
-        What to do and what to look at. Each `conclab` block is run; each `check` is judged on the
-        result of the command before it (`--json` shows a result's fields).
-
-        ```conclab
-        echo hello
-        ```
-
-        ```check
-        text == "hello"
-        ```
-
-        ```hint
-        What to try when the check does not pass.
-        ```
-
-        """
+        skeleton(id: id, title: "A title for \(id)",
+                 intro: "What this lab shows, in two sentences: the idea, and what the learner will measure.",
+                 step: "A first step",
+                 text: """
+                     What to do and what to look at. Each `conclab` block is run; each `check` is judged on the
+                     result of the command before it (`--json` shows a result's fields).
+                     """,
+                 hint: "What to try when the check does not pass.")
     }
 
     static func russian(_ id: String) -> String {
-        """
-        ---
-        id: \(id)
-        title: Название лабораторной \(id)
-        topic: shell
-        minutes: 5
-        ---
+        skeleton(id: id, title: "Название лабораторной \(id)",
+                 intro: "Что показывает эта лабораторная, в двух предложениях: идея и то, что учащийся измерит.",
+                 step: "Первый шаг",
+                 text: """
+                     Что сделать и на что посмотреть. Каждый блок `conclab` выполняется; каждая проверка (`check`)
+                     судит о результате предыдущей команды (поля результата показывает `--json`).
+                     """,
+                 hint: "Что попробовать, если проверка не проходит.")
+    }
 
-        # Название лабораторной \(id)
+    /// One language's file: the same front matter, command and check in both, the prose given.
+    static func skeleton(id: String, title: String, intro: String, step: String, text: String, hint: String) -> String {
+        let fence = "```"
+        return """
+            ---
+            id: \(id)
+            title: \(title)
+            topic: shell
+            minutes: 5
+            ---
 
-        Что показывает эта лабораторная, в двух предложениях: идея и то, что учащийся измерит.
+            # \(title)
 
-        ## Первый шаг
+            \(intro)
 
-        Что сделать и на что посмотреть. Каждый блок `conclab` выполняется; каждая проверка (`check`)
-        судит о результате предыдущей команды.
+            ## \(step)
 
-        ```conclab
-        echo hello
-        ```
+            \(text)
 
-        ```check
-        text == "hello"
-        ```
+            \(fence)conclab
+            echo hello
+            \(fence)
 
-        ```hint
-        Что попробовать, если проверка не проходит.
-        ```
+            \(fence)check
+            text == "hello"
+            \(fence)
 
-        """
+            \(fence)hint
+            \(hint)
+            \(fence)
+
+            """
     }
 }
 
