@@ -563,6 +563,25 @@ extension ProcessSuites {
             #expect(notes.contains { $0.hasPrefix("inherited: ") })
         }
 
+        /// A worker that has ended (a zombie kept for `proc wait`) holds no slot of the process limit, and stays listed.
+        @Test func endedWorkersDoNotCountTowardTheLimit() throws {
+            let session = try session()
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+            }
+            #expect(session.execute("set limit processes 2").succeeded)
+            #expect(session.execute("proc spawn sleep 1500 --name a").succeeded)
+            #expect(session.execute("proc spawn sleep 60000 --name b").succeeded)
+            let full = session.execute("proc spawn sleep 400 --name c")
+            #expect(full.failure?.message.contains("too many processes: 2 live, limit 2") == true, "\(full.failure?.message ?? "")")
+            let ended = eventually(within: 10) { session.execute("show a").text.contains("zombie") }
+            #expect(ended, "a did not end")
+            let room = session.execute("proc spawn sleep 400 --name c")
+            #expect(room.succeeded, "\(room.failure?.message ?? "")")
+            #expect(Set(session.objects.handles(kind: .process)) == ["a", "b", "c"])
+        }
+
         @Test func spawnBenchReportsEachMethod() throws {
             let session = try session()
             defer {

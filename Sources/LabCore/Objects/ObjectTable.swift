@@ -33,6 +33,12 @@ public protocol LabObject: AnyObject, Sendable {
     func details() -> Record
     /// Ends the object (kill and reap, join, close). Must not block for long.
     func close() throws
+    /// Whether it counts toward its kind's limit: a process that has ended (a zombie kept for `proc wait`) does not.
+    var countsTowardLimit: Bool { get }
+}
+
+extension LabObject {
+    public var countsTowardLimit: Bool { true }
 }
 
 /// How handles of a kind are named and capped.
@@ -144,12 +150,15 @@ public final class ObjectTable: Sendable {
 
     /// Checks the cap before the caller creates an object of `kind` (so nothing is half-done).
     public func checkCapacity(for kind: ObjectKind, adding count: Int = 1) throws {
-        try state.withLock { s in
-            guard let info = s.kinds[kind], let name = info.limitName, let limit = s.limits[name] else { return }
-            let live = s.liveByKind[kind, default: 0]
-            if live + count > limit {
-                throw CommandError("too many \(info.plural): \(live) live, limit \(limit). Close some, or raise it with 'set limit \(name) N'.")
-            }
+        let found: (info: ObjectKindInfo, name: String, limit: Int, objects: [any LabObject])? = state.withLock { s in
+            guard let info = s.kinds[kind], let name = info.limitName, let limit = s.limits[name] else { return nil }
+            return (info, name, limit, s.entries.filter { $0.object.kind == kind }.map(\.object))
+        }
+        guard let found else { return }
+        // Asked outside the table's lock: an object answers under its own.
+        let live = found.objects.filter(\.countsTowardLimit).count
+        if live + count > found.limit {
+            throw CommandError("too many \(found.info.plural): \(live) live, limit \(found.limit). Close some, or raise it with 'set limit \(found.name) N'.")
         }
     }
 

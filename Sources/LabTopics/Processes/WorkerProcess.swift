@@ -250,6 +250,9 @@ package final class WorkerProcess: ChildProcessObject {
     /// Whether it has ended (reaped or still a zombie).
     package var hasEnded: Bool { inner.withLock { peek(&$0) != nil } }
 
+    /// An ended worker (a zombie until `proc wait` or `close`) holds no slot of the process limit.
+    package var countsTowardLimit: Bool { !hasEnded }
+
     package var isReaped: Bool { inner.withLock { $0.reaped != nil } }
 
     /// Reaps it if it has ended: its status, or nil while it runs.
