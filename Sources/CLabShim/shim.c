@@ -167,6 +167,15 @@ pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_
     _exit(0);
 }
 
+int conclab_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 int conclab_peek_child(pid_t pid, int *kind, int *value) {
     siginfo_t info;
     memset(&info, 0, sizeof info);

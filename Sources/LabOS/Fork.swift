@@ -17,6 +17,34 @@ public struct ChildUsage: Sendable, Equatable {
 }
 
 extension ChildProcess {
+    /// Blocks, without polling, until process `pid` has ended (pidfd_open, then poll) or `wake` becomes readable, at
+    /// most until the monotonic clock reaches `deadline` (nil: no limit). True once the process has ended. Where the
+    /// kernel has no pidfd (before 5.3) it returns false at once and the caller falls back to looking every few ms.
+    public static func waitUntilEnded(_ pid: Int32, wake: Int32, deadline: Int64?) throws(OSError) -> Bool {
+        let fd = conclab_pidfd_open(pid)
+        if fd < 0 {
+            if errno == ESRCH { return true }   // already gone (reaped)
+            return false
+        }
+        defer { Glibc.close(fd) }
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        while true {
+            var timeout: Int32 = -1
+            if let deadline {
+                let left = deadline - Clock.monotonicNanoseconds()
+                if left <= 0 { return false }
+                timeout = Int32(min(Int64(Int32.max), (left + 999_999) / 1_000_000))
+            }
+            let rc = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, 2, timeout) }
+            if rc < 0 {
+                if errno == EINTR { continue }
+                throw OSError("poll", errno: errno, subject: "process \(pid)")
+            }
+            if fds[0].revents != 0 { return true }
+            if fds[1].revents != 0 || rc == 0 { return false }
+        }
+    }
+
     /// How child `pid` ended, without reaping it (`waitid` with WNOWAIT): nil while it runs. The child stays a
     /// zombie, its exit status kept by the kernel, until `reapWithUsage` (or `reap`) collects it.
     public static func peek(_ pid: Int32) throws(OSError) -> TerminationStatus? {

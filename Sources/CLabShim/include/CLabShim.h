@@ -45,6 +45,8 @@ pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_
 /// Whether child `pid` has ended, without reaping it (waitid WNOWAIT, one call: EINTR is the caller's): 0 running,
 /// 1 ended (kind 1 exited with `value`, kind 2 killed by signal `value`), -1 error (errno).
 int conclab_peek_child(pid_t pid, int *kind, int *value);
+/// pidfd_open(2): a descriptor that polls readable once process `pid` has ended; -1 and errno where the kernel has none.
+int conclab_pidfd_open(pid_t pid);
 /// wait4 (one call): the pid reaped (0 if still running without `block`, -1 on error), its raw status and CPU times.
 pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, long long *sys_us, long long *maxrss_kb);
 // accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK when asked): the new socket is close-on-exec from birth.

@@ -196,14 +196,27 @@ package struct ProcWait: Command {
         let timeout = try arguments.integer("timeout")
         if let timeout, timeout < 0 { throw UsageError("--timeout must be 0 or more milliseconds", usage: arguments.usage) }
         let start = Clock.monotonicNanoseconds()
-        /// Polls every 2 ms until the process has ended (Ctrl-C and --timeout end the wait), and starts the record.
+        /// Sleeps until the process has ended (its pidfd turns readable), Ctrl-C or --timeout; no polling, so the
+        /// shell itself does not run while it waits. Without pidfd, looks every 2 ms.
         func waitFor(pid: Int32, state: () -> String, ended: () -> TerminationStatus?) throws -> (TerminationStatus, Record) {
             var status = ended()
+            let deadline = timeout.map { start + Time.nanoseconds(milliseconds: $0) }
+            let bell = try? System.pipe()
+            defer { if let bell { try? FileDescriptor(bell.read).close(); try? FileDescriptor(bell.write).close() } }
             while status == nil {
-                if let timeout, Clock.monotonicNanoseconds() - start >= Time.nanoseconds(milliseconds: timeout) {
-                    throw CommandError("\(handle) (pid \(pid)) is still \(state()) after \(timeout) ms")
+                if let deadline, Clock.monotonicNanoseconds() >= deadline {
+                    throw CommandError("\(handle) (pid \(pid)) is still \(state()) after \(timeout ?? 0) ms")
                 }
-                try context.sleep(milliseconds: 2)
+                try context.checkCancelled()
+                var waited = false
+                if let bell {
+                    waited = try context.cancellation.wakingOnCancel({ _ = try? FileDescriptor(bell.write).writeAll("x") }) {
+                        if context.cancellation.isCancelled { return true }
+                        return try ChildProcess.waitUntilEnded(pid, wake: bell.read, deadline: deadline) || context.cancellation.isCancelled
+                            || deadline.map { Clock.monotonicNanoseconds() >= $0 } == true
+                    }
+                }
+                if !waited { try context.sleep(milliseconds: 2) }
                 status = ended()
             }
             let end = status ?? .exited(-1)
