@@ -118,6 +118,10 @@ extension PyThreadState {
                 a[name] = value
                 return previous
             }
+        case .cls where name == runtime.names.nameID && !o.immortal:
+            guard let text = string(value) else { throw typeError("can only assign string to \(unsafeDowncast(o, to: PyClass.self).name).__name__") }
+            unsafeDowncast(o, to: PyClass.self).renamed.withLock { $0 = text }
+            old = value   // the text is copied out; the reference this call was given is let go
         case .cls:
             if o.immortal { throw typeError("cannot set attributes of built-in class '\(unsafeDowncast(o, to: PyClass.self).name)'") }
             old = unsafeDowncast(o, to: PyClass.self).attributes.withLock { a in

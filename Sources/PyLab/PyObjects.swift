@@ -220,7 +220,10 @@ package final class PyFunction: PyObject, @unchecked Sendable {
 
 /// A class: built-in exception classes are immortal; a `class` statement makes a counted one.
 package final class PyClass: PyObject, @unchecked Sendable {
-    package let name: String
+    /// `__name__`: the `class` statement's until a program sets it (`namedtuple` does).
+    package var name: String { renamed.withLock { $0 } ?? givenName }
+    package let givenName: String
+    package let renamed = Locked<String?>(nil)
     package let base: PyClass?
     package let attributes: Locked<[Int: PyValue]>
     /// Held as a counted reference to the base class (released when this class is freed).
@@ -228,7 +231,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package let released = Atomic<Bool>(false)
 
     package init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
-        self.name = name
+        self.givenName = name
         self.base = base
         self.baseValue = baseValue
         self.attributes = Locked(attributes)

@@ -354,9 +354,20 @@ package enum CollectionsModule {
                 field_names = field_names.replace(",", " ").split()
             fields = tuple(field_names)
             class _Record(_NamedTuple):
-                pass
+                def __init__(self, *args, **kwargs):
+                    names = self._fields
+                    if len(args) > len(names):
+                        raise TypeError(self._typename + ".__new__() takes " + str(len(names) + 1) + " positional arguments but "
+                                        + str(len(args) + 1) + " were given")
+                    values = list(args)
+                    for name in names[len(args):]:
+                        if name not in kwargs:
+                            raise TypeError(self._typename + ".__new__() missing 1 required positional argument: '" + name + "'")
+                        values.append(kwargs[name])
+                    _NamedTuple.__init__(self, tuple(values))
             _Record._fields = fields
             _Record._typename = typename
-            return _constructor(_Record, fields, typename)
+            _Record.__name__ = typename
+            return _Record
         """)
 }

@@ -64,7 +64,34 @@ package enum SysModule {
             throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support sys.exit (a snippet ends at its last line; raise an exception to stop it)")
         },
     ], source: """
-        version_info = (3, 11, 0, "final", 0)
+        class _VersionInfo:
+            def __init__(self, values):
+                self._t = values
+                self.major = values[0]
+                self.minor = values[1]
+                self.micro = values[2]
+                self.releaselevel = values[3]
+                self.serial = values[4]
+            def __getitem__(self, i):
+                return self._t[i]
+            def __len__(self):
+                return len(self._t)
+            def __iter__(self):
+                return iter(self._t)
+            def __eq__(self, other):
+                return self._t == tuple(other)
+            def __lt__(self, other):
+                return self._t < tuple(other)
+            def __le__(self, other):
+                return self._t <= tuple(other)
+            def __gt__(self, other):
+                return self._t > tuple(other)
+            def __ge__(self, other):
+                return self._t >= tuple(other)
+            def __repr__(self):
+                return ("sys.version_info(major=" + str(self.major) + ", minor=" + str(self.minor) + ", micro="
+                        + str(self.micro) + ", releaselevel=" + repr(self.releaselevel) + ", serial=" + str(self.serial) + ")")
+        version_info = _VersionInfo((3, 11, 0, "final", 0))
         version = "3.11.0 (conclab)"
         platform = "linux"
         byteorder = "little"
