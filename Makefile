@@ -7,7 +7,7 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/conclab
 BIN_RELEASE := .build/release/conclab
 
-.PHONY: run build test test-deps bench deps release clean seams fuzz fuzz-quick install install-files install-check
+.PHONY: run build test test-deps bench deps release clean seams fuzz fuzz-quick fuzz-quick-run install install-files install-check install-check-run
 
 deps:
 	@if ! pkg-config --exists libedit 2>/dev/null; then \
@@ -57,6 +57,10 @@ fuzz: release
 	python3 scripts/fuzz.py $(BIN_RELEASE) --lines 1000000 --labs 10000
 
 fuzz-quick: build
+	@$(MAKE) --no-print-directory fuzz-quick-run
+
+# The same on the binary already built (make test runs it beside 'swift test', which holds SwiftPM's lock on .build).
+fuzz-quick-run:
 	python3 scripts/fuzz.py $(BIN_DEBUG) --lines 400 --labs 300 --seed 7 --replay-every 0
 
 # One build of everything (the tests and conclab), then side by side (scripts/test.sh: each part's log printed whole,
@@ -84,7 +88,7 @@ install: release
 # (swift-argument-parser's generate-manual), the completion scripts from --generate-completion-script.
 install-files:
 	@test -x $(INSTALL_BIN) || { echo "no binary at $(INSTALL_BIN): build it first" >&2; exit 1; }
-	$(SWIFT) build --product generate-manual >/dev/null
+	$(if $(SKIP_BUILD),@test -x $(GENERATE_MANUAL),$(SWIFT) build --product generate-manual >/dev/null)
 	install -d $(ROOT)/bin $(ROOT)/share/man/man1 $(ROOT)/share/bash-completion/completions \
 	  $(ROOT)/share/zsh/site-functions $(ROOT)/share/fish/vendor_completions.d
 	install -m 755 -s $(INSTALL_BIN) $(ROOT)/bin/conclab
@@ -97,8 +101,12 @@ install-files:
 # checks that the installed binary lists its labs from an empty folder with no CONCLAB_LABS, that the man page names
 # the exit statuses (and renders, where man is installed), and that each completion script knows the subcommands.
 install-check: build
+	@$(MAKE) --no-print-directory install-check-run
+
+# The check on what is already built (generate-manual included: 'swift build --build-tests' builds it).
+install-check-run:
 	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
-	$(MAKE) --no-print-directory install-files INSTALL_BIN=$(BIN_DEBUG) PREFIX=$$d/prefix >/dev/null; \
+	$(MAKE) --no-print-directory install-files INSTALL_BIN=$(BIN_DEBUG) PREFIX=$$d/prefix SKIP_BUILD=1 >/dev/null; \
 	mkdir $$d/empty; cd $$d/empty; \
 	env -u CONCLAB_LABS NO_COLOR=1 XDG_STATE_HOME=$$d/state $$d/prefix/bin/conclab lab list > $$d/labs.txt; \
 	for lab in $(CURDIR)/Labs/en/*.md; do \

@@ -4,7 +4,8 @@
 #   unit      swift test (unit and end-to-end tests)
 #   labs-en   conclab replay --lang en Labs
 #   labs-ru   conclab replay --lang ru Labs
-#   tools     the quick fuzzer, then the install check (make fuzz-quick install-check)
+#   tools     the quick fuzzer, then the install check, on what is built (make fuzz-quick-run install-check-run: no
+#             'swift build', which would wait for the lock 'swift test' holds on .build)
 # Each part writes its own log under .build/test-logs; every log is printed whole when its part ends, then a line per
 # part with its status and time. Exit status 0 only if every part passed. Ctrl-C or SIGTERM stops them all.
 #
@@ -21,7 +22,7 @@ commands=(
   "swift test --skip-build --disable-xctest"
   "$bin replay --lang en Labs"
   "$bin replay --lang ru Labs"
-  "make --no-print-directory fuzz-quick install-check"
+  "make --no-print-directory fuzz-quick-run install-check-run"
 )
 declare -A pids started status finished command
 for i in "${!names[@]}"; do command[${names[$i]}]=${commands[$i]}; done
