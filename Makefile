@@ -68,6 +68,7 @@ fuzz-quick-run:
 # quick fuzzer followed by the install check.
 test: deps test-deps seams
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual >/dev/null
 	$(BIN_DEBUG) lint Labs
 	scripts/test.sh $(BIN_DEBUG)
 
@@ -103,7 +104,7 @@ install-files:
 install-check: build
 	@$(MAKE) --no-print-directory install-check-run
 
-# The check on what is already built (generate-manual included: 'swift build --build-tests' builds it).
+# The check on what is already built ('make test' builds generate-manual first).
 install-check-run:
 	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
 	$(MAKE) --no-print-directory install-files INSTALL_BIN=$(BIN_DEBUG) PREFIX=$$d/prefix SKIP_BUILD=1 >/dev/null; \
