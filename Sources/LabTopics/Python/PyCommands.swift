@@ -126,8 +126,10 @@ package struct PyCommand: Command {
             throw UsageError("--\(flag) only goes with --threads N", usage: arguments.usage)
         }
         let source = try PySupport.source(arguments, context: context)
-        let code = try PySupport.compile(runtime, source, returnLastValue: true)
-        let outcome = runtime.runHere(code, name: "main", cancellation: context.cancellation, wantValue: true)
+        // A file runs as python3 runs a script: a last expression is not echoed (at the prompt and on the line it is).
+        let echo = !arguments.has("file")
+        let code = try PySupport.compile(runtime, source, returnLastValue: echo)
+        let outcome = runtime.runHere(code, name: "main", cancellation: context.cancellation, wantValue: echo)
         if let error = outcome.error {
             if outcome.errorType == "KeyboardInterrupt" && context.cancellation.isCancelled { throw Cancelled() }
             throw CommandError(error, output: outcome.output)
