@@ -302,5 +302,6 @@ private func makeTable() -> ObjectTable {
         #expect(all.text.contains("left") && all.text.contains("t1"), "\(all.text)")
         #expect(session.objects.handles().isEmpty)
         #expect(session.execute("close all").text == "nothing to close")
+        #expect(session.execute("close al").failure?.message.hasSuffix("did you mean 'all'?") == true)
     }
 }

@@ -218,8 +218,10 @@ package struct CloseCommand: Command {
         for handle in handles {
             guard objects.contains(handle: handle) else {
                 let others = handles.filter { $0 != handle && objects.contains(handle: $0) }
+                let words = objects.handles() + objects.kindNames + ["all"]
+                let guess = Suggest.closest(to: handle, in: words).map { "; did you mean '\($0)'?" } ?? "; 'ls' lists live objects"
                 throw CommandError("no object '\(handle)', so nothing was closed"
-                                   + (others.isEmpty ? "" : " (\(others.joined(separator: " ")) still open)") + "; 'ls' lists live objects")
+                                   + (others.isEmpty ? "" : " (\(others.joined(separator: " ")) still open)") + guess)
             }
         }
         if handles.isEmpty { return .text("nothing to close") }
