@@ -90,10 +90,14 @@ package enum RandomModule {
         },
         Builtin("random") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try TimeModule.seconds(ts, 0, from: "random.random()", instead: "random.randint() or random.randrange()")
+            // 53 random bits over 2**53: a float in [0, 1), as CPython's random() gives.
+            return ts.newFloat(Double(next() >> 11) / 9_007_199_254_740_992)
         },
         Builtin("uniform") { ts, a throws(PyError) in
-            throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support floating-point numbers, which random.uniform() returns; use random.randint()")
+            try a.expect(2...2, ts)
+            guard let low = ts.number(a[0]), let high = ts.number(a[1]) else { throw ts.typeError("uniform() takes two numbers") }
+            let (x, y) = (try ts.double(low), try ts.double(high))
+            return ts.newFloat(x + (y - x) * (Double(next() >> 11) / 9_007_199_254_740_992))
         },
     ])
 }

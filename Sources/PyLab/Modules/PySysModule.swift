@@ -41,7 +41,7 @@ package enum SysModule {
         },
         Builtin("getswitchinterval") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try TimeModule.seconds(ts, ts.runtime.settings.switchIntervalNanoseconds, from: "sys.getswitchinterval()", instead: "'gil' to see the interval")
+            return TimeModule.seconds(ts, ts.runtime.settings.switchIntervalNanoseconds)
         },
         Builtin("setswitchinterval") { ts, a throws(PyError) in
             // The same setting as `gil interval`; changed in place, as CPython's is, while threads run.

@@ -10,7 +10,8 @@ import LabCore
 /// and `queue`, `sys.getswitchinterval`).
 package enum TimeModule {
     /// A float number of seconds for `nanoseconds` (refused until conclab's Python has floats).
-    package static func seconds(_ ts: PyThreadState, _ nanoseconds: Int64, from function: String, instead: String? = nil) throws(PyError) -> PyValue {
+    /// Nanoseconds as the float seconds Python's clocks return.
+    package static func seconds(_ ts: PyThreadState, _ nanoseconds: Int64) -> PyValue {
         ts.newFloat(Double(nanoseconds) / 1e9)
     }
 
@@ -48,23 +49,23 @@ package enum TimeModule {
         },
         Builtin("time") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try seconds(ts, Clock.realtimeNanoseconds(), from: "time.time()")
+            return seconds(ts, Clock.realtimeNanoseconds())
         },
         Builtin("perf_counter") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try seconds(ts, Clock.monotonicNanoseconds(), from: "time.perf_counter()")
+            return seconds(ts, Clock.monotonicNanoseconds())
         },
         Builtin("monotonic") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try seconds(ts, Clock.monotonicNanoseconds(), from: "time.monotonic()")
+            return seconds(ts, Clock.monotonicNanoseconds())
         },
         Builtin("thread_time") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try seconds(ts, Clock.threadCPUNanoseconds(), from: "time.thread_time()")
+            return seconds(ts, Clock.threadCPUNanoseconds())
         },
         Builtin("process_time") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return try seconds(ts, Clock.processCPUNanoseconds(), from: "time.process_time()")
+            return seconds(ts, Clock.processCPUNanoseconds())
         },
         Builtin("time_ns") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
