@@ -1,6 +1,7 @@
 import LabOS
 import Synchronization
 import LabCore
+import BigInt
 
 /// `random`: a seedable generator (SplitMix64; not CPython's Mersenne Twister, so the numbers differ from
 /// python3's for the same seed, but the same seed gives the same numbers here). One generator for the process.
@@ -126,33 +127,29 @@ package enum MathModule {
     }
 
     package static let definition = ModuleDefinition("math", natives: [
+        // gcd, lcm and factorial in integers of any size, as CPython's (they no longer stop at 63 bits).
         Builtin("gcd") { ts, a throws(PyError) in
-            var g = 0
-            for i in 0..<a.count { g = gcd(g, try ts.intArgument(a[i], "gcd() argument")) }
-            return .int(g)
+            var g = BigInt(0)
+            for i in 0..<a.count { g = g.greatestCommonDivisor(with: try wholeNumber(ts, a[i], "gcd")) }
+            return ts.newInt(g)
         },
         Builtin("lcm") { ts, a throws(PyError) in
-            var l = 1
+            var l = BigInt(1)
             for i in 0..<a.count {
-                let x = try ts.intArgument(a[i], "lcm() argument")
+                let x = try wholeNumber(ts, a[i], "lcm")
                 if x == 0 { return .int(0) }
-                let (r, o) = (l / gcd(l, x)).multipliedReportingOverflow(by: x.magnitude > Int.max.magnitude ? 0 : abs(x))
-                if o { throw ts.overflow() }
-                l = r
+                l = l / l.greatestCommonDivisor(with: x) * BigInt(x.magnitude)
             }
-            return try ts.int(l)
+            return ts.newInt(l)
         },
         Builtin("factorial") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let n = try ts.intArgument(a[0], "factorial() argument")
             if n < 0 { throw ts.valueError("factorial() not defined for negative values") }
-            var r = 1
-            for i in stride(from: 2, through: n, by: 1) {
-                let (p, o) = r.multipliedReportingOverflow(by: i)
-                if o { throw ts.overflow() }
-                r = p
-            }
-            return try ts.int(r)
+            if n > 20_000 { throw ts.error(ts.runtime.classes.overflowError, "conclab's Python computes factorial() up to 20000") }
+            var r = BigInt(1)
+            for i in stride(from: 2, through: n, by: 1) { r *= BigInt(i) }
+            return ts.newInt(r)
         },
         Builtin("isqrt") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
@@ -420,4 +417,13 @@ package enum ConcurrentModule {
             def __init__(self, max_workers=None):
                 raise NotImplementedError("conclab's Python does not support ProcessPoolExecutor (its processes are conclab's: 'par compare --py' runs Python in worker processes)")
         """)
+}
+
+/// An int argument of any size (a float or anything else is CPython's TypeError).
+private func wholeNumber(_ ts: PyThreadState, _ v: PyValue, _ function: String) throws(PyError) -> BigInt {
+    switch ts.number(v) {
+    case .small(let i): return BigInt(i)
+    case .big(let b): return b
+    default: throw ts.typeError("'\(ts.typeName(v))' object cannot be interpreted as an integer")
+    }
 }
