@@ -1,6 +1,7 @@
 import LabOS
 import Synchronization
 import LabCore
+import BigInt
 
 /// Interned names the interpreter looks up itself (dunder methods and a few attributes).
 package struct PyNames: Sendable {
@@ -53,9 +54,9 @@ extension PyThreadState {
         return unsafeDowncast(v.object, to: PyStr.self).value
     }
 
+    /// A whole number as a Python int: tagged when it fits in 63 bits, else a big integer (as CPython's ints).
     package func int(_ value: Int) throws(PyError) -> PyValue {
-        guard let v = PyValue.checkedInt(value) else { throw overflow() }
-        return v
+        PyValue.checkedInt(value) ?? newInt(BigInt(value))
     }
 
     package func overflow() -> PyError {

@@ -165,13 +165,9 @@ package enum MathModule {
             let n = try ts.intArgument(a[0], "comb()"), k = try ts.intArgument(a[1], "comb()")
             if n < 0 || k < 0 { throw ts.valueError("\(n < 0 ? "n" : "k") must be a non-negative integer") }
             if k > n { return .int(0) }
-            var r = 1
-            for i in 0..<min(k, n - k) {
-                let (p, o) = r.multipliedReportingOverflow(by: n - i)
-                if o { throw ts.overflow() }
-                r = p / (i + 1)
-            }
-            return try ts.int(r)
+            var r = BigInt(1)
+            for i in 0..<min(k, n - k) { r = r * BigInt(n - i) / BigInt(i + 1) }
+            return ts.newInt(r)
         },
         Builtin("perm") { ts, a throws(PyError) in
             try a.expect(1...2, ts)
@@ -179,13 +175,9 @@ package enum MathModule {
             let k = a.count == 2 && a[1] != .none ? try ts.intArgument(a[1], "perm()") : n
             if n < 0 || k < 0 { throw ts.valueError("\(n < 0 ? "n" : "k") must be a non-negative integer") }
             if k > n { return .int(0) }
-            var r = 1
-            for i in 0..<k {
-                let (p, o) = r.multipliedReportingOverflow(by: n - i)
-                if o { throw ts.overflow() }
-                r = p
-            }
-            return try ts.int(r)
+            var r = BigInt(1)
+            for i in 0..<k { r *= BigInt(n - i) }
+            return ts.newInt(r)
         },
         Builtin("prod") { ts, a throws(PyError) in
             try a.expect(1...1, keywords: ["start"], ts)
