@@ -8,6 +8,7 @@ extension PyThreadState {
 
     package func getAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue {
         if obj.isBuiltin && name == runtime.names.nameID { return newString(Builtins.table[obj.builtinIndex].name) }
+        if obj.isBuiltin, let method = try unboundMethod(obj, name) { return method }
         if obj.isObject {
             let o = obj.object
             try check(o)
@@ -20,6 +21,13 @@ extension PyThreadState {
                     return v
                 }) { return v }
                 if name == runtime.names.argsID && inst.cls.isSubclass(of: runtime.classes.baseException) {
+                    for a in inst.arguments { incref(a) }
+                    return newTuple(inst.arguments)
+                }
+                if inst.cls.isSubclass(of: runtime.classes.systemExit) && runtime.name(ofInterned: name) == "code" {
+                    // sys.exit(code): None without an argument, the argument alone, else the tuple of them.
+                    if inst.arguments.count == 1 { incref(inst.arguments[0]); return inst.arguments[0] }
+                    if inst.arguments.isEmpty { return .none }
                     for a in inst.arguments { incref(a) }
                     return newTuple(inst.arguments)
                 }
@@ -158,5 +166,27 @@ extension PyThreadState {
         }
         incref(v)
         return v
+    }
+}
+
+extension PyThreadState {
+    /// `str.upper`, `list.append`, `dict.get` …: a built-in type's method taken from the type (`map(str.upper, words)`,
+    /// `sorted(words, key=str.lower)`), a function whose first argument is the receiver, refused for a receiver of
+    /// another type as CPython refuses it. Nil when `type` is not such a type or has no method of that name.
+    func unboundMethod(_ type: PyValue, _ name: Int) throws(PyError) -> PyValue? {
+        let typeName = Builtins.table[type.builtinIndex].name
+        let kinds: [String: PyKind] = ["str": .str, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
+        guard let kind = kinds[typeName], let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
+        let methodName = runtime.name(ofInterned: name)
+        return newNative(Builtin(methodName) { ts, a throws(PyError) in
+            guard a.count >= 1 else { throw ts.typeError("unbound method \(typeName).\(methodName)() needs an argument") }
+            let receiver = a[0]
+            guard receiver.isObject, receiver.object.kind == kind else {
+                throw ts.typeError("descriptor '\(methodName)' for '\(typeName)' objects doesn't apply to a '\(ts.typeName(receiver))' object")
+            }
+            var rest: [PyValue] = []
+            for i in 1..<a.count { rest.append(a[i]) }
+            return try ts.call(.builtin(index), [receiver] + rest, keywords: a.keywords)
+        }, bound: [])
     }
 }

@@ -151,6 +151,25 @@ extension PyThreadState {
 }
 
 /// The built-in functions and the methods of built-in types.
+/// Text to an integer in a radix from 2 to 36: attaswift/BigInt's own parser stops the process for radix 36 (its
+/// precondition is `radix < 36`), so that radix is read here, ten digits at a time.
+extension Builtins {
+    static func parseInteger(_ text: String, radix: Int) -> BigInt? {
+        guard (2...36).contains(radix) else { return nil }
+        if radix < 36 { return BigInt(text, radix: radix) }
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isLetter || $0.isASCII && $0.isNumber }) else { return nil }
+        var value = BigInt(0)
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let chunk = rest.prefix(10)
+            rest = rest.dropFirst(chunk.count)
+            guard let part = Int(chunk, radix: radix) else { return nil }
+            value = value * BigInt(radix).power(chunk.count) + BigInt(part)
+        }
+        return value
+    }
+}
+
 package enum Builtins {
     package static let megabyte: [UInt8] = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }
     /// Keeps `spin`'s arithmetic from being optimised away.
@@ -339,6 +358,9 @@ package enum Builtins {
         Builtin("int") { ts, a throws(PyError) in
             try a.expect(0...2, keywords: ["base"], ts)
             if a.count == 0 { return .int(0) }
+            if (a.count == 2 || a.keyword("base") != nil) && ts.string(a[0]) == nil {
+                throw ts.typeError("int() can't convert non-string with explicit base")
+            }
             if let i = ts.asInt(a[0]) { return .int(i) }
             switch ts.number(a[0]) {
             case .big: ts.incref(a[0]); return a[0]
@@ -347,11 +369,25 @@ package enum Builtins {
             }
             if let s = ts.string(a[0]) {
                 let base = try (a.count == 2 ? a[1] : a.keyword("base")).map { (b: PyValue) throws(PyError) in try ts.intArgument(b, "base") } ?? 10
+                if base != 0 && !(2...36).contains(base) { throw ts.valueError("int() base must be >= 2 and <= 36, or 0") }
                 var text = Substring(s.trimmed(while: \.isPythonWhitespace))
                 let negative = text.first == "-"
                 if text.first == "-" || text.first == "+" { text = text.dropFirst() }
+                // The prefix of the base (0x, 0o, 0b) is allowed for that base, and names it for base 0, as in a literal;
+                // an underscore may follow it.
+                var radix = base
+                let prefixes: [(String, Int)] = [("0x", 16), ("0o", 8), ("0b", 2)]
+                if let (prefix, r) = prefixes.first(where: { text.lowercased().hasPrefix($0.0) }), base == r || base == 0 {
+                    radix = r
+                    text = text.dropFirst(prefix.count)
+                    if text.first == "_" { text = text.dropFirst() }
+                } else if base == 0 {
+                    radix = 10
+                    // Base 0 reads a literal: no leading zero before other digits ("010" is an error, "00" is 0).
+                    if text.count > 1, text.first == "0", text.contains(where: { $0 != "0" && $0 != "_" }) { text = "_" }
+                }
                 let valid = !text.isEmpty && !text.hasPrefix("_") && !text.hasSuffix("_") && !text.contains("__")
-                guard valid, (2...36).contains(base), let v = BigInt(String(text.filter { $0 != "_" }), radix: base) else {
+                guard valid, let v = Self.parseInteger(String(text.filter { $0 != "_" }), radix: radix) else {
                     throw ts.valueError("invalid literal for int() with base \(base): \(PyThreadState.quote(s))")
                 }
                 return ts.newInt(negative ? -v : v)

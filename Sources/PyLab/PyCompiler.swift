@@ -1087,6 +1087,26 @@ package struct Compiler {
         case .tuple(let items):
             for item in items { try expression(item) }
             try emit(.buildTuple, items.count)
+        case .dict(let pairs) where pairs.contains(where: { Self.isStarred($0.0) }):
+            // As CPython 3.11: runs of pairs become a dict (BUILD_MAP or BUILD_CONST_KEY_MAP), merged into the first
+            // with DICT_UPDATE, and so is each `**mapping`.
+            var haveDict = false
+            var run: [(Expr, Expr)] = []
+            func flush() throws(PySyntaxError) {
+                guard !run.isEmpty else { return }
+                try expression(Expr(kind: .dict(run), position: e.position))
+                if haveDict { try emit(.dictUpdate, 1) }
+                haveDict = true
+                run = []
+            }
+            for pair in pairs {
+                guard case .starred(let mapping) = pair.0.kind else { run.append(pair); continue }
+                try flush()
+                if !haveDict { try emit(.buildMap, 0); haveDict = true }
+                try expression(mapping)
+                try emit(.dictUpdate, 1)
+            }
+            try flush()
         case .dict(let pairs):
             let keys = pairs.compactMap { foldedConstant($0.0) }
             if pairs.count > 1 && keys.count == pairs.count {

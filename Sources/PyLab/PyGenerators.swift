@@ -81,6 +81,16 @@ extension PyThreadState {
             }
             sp -= 1
             decref(other)
+        case .dictUpdate:
+            // `{**other}` in a dict display: later keys win, as in dict.update.
+            let other = sp[-1]
+            guard sp[-1 - arg].isObject, let target = sp[-1 - arg].object as? PyDict else { throw typeError("DICT_UPDATE on a non-dict") }
+            guard other.isObject, let source = other.object as? PyDict else {
+                throw typeError("'\(typeName(other))' object is not a mapping")
+            }
+            for e in source.storage.withLock({ $0.entries.compactMap { $0 } }) { try dictSet(target, e.key, e.value) }
+            sp -= 1
+            decref(other)
         case .listToTuple:
             let v = sp[-1]
             let items = sequenceItems(v.object)

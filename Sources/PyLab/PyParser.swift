@@ -825,8 +825,23 @@ package struct Parser {
         case .op("{"):
             advance()
             var pairs: [(Expr, Expr)] = []
-            if isOp("**") { throw error("conclab's Python does not support {**mapping} in a dict display; use dict(a) and update") }
-            if !isOp("}") {
+            // `**mapping` in a dict display is kept as a pair whose key and value are both `.starred(mapping)`.
+            func doubleStarred() throws(PySyntaxError) -> (Expr, Expr) {
+                let at = position
+                advance()
+                let mapping = Expr(kind: .starred(try bitOr()), position: at)
+                return (mapping, mapping)
+            }
+            if isOp("**") {
+                pairs.append(try doubleStarred())
+                while accept(",") {
+                    if isOp("}") { break }
+                    if isOp("**") { pairs.append(try doubleStarred()); continue }
+                    let key = try expression()
+                    try expect(":", "expected ':'" + describeCurrent())
+                    pairs.append((key, try expression()))
+                }
+            } else if !isOp("}") {
                 let first = try starredExpression()
                 if !isOp(":") {
                     // A set display or a set comprehension.
@@ -853,6 +868,7 @@ package struct Parser {
                 pairs.append((first, value))
                 while accept(",") {
                     if isOp("}") { break }
+                    if isOp("**") { pairs.append(try doubleStarred()); continue }
                     let key = try expression()
                     try expect(":", "expected ':'" + describeCurrent())
                     pairs.append((key, try expression()))
@@ -897,11 +913,22 @@ package struct Parser {
                     spec = String(inner[inner.index(after: colon)...])
                     inner = String(inner[..<colon])
                 }
+                var conversion: Character?
                 if inner.hasSuffix("!r") || inner.hasSuffix("!s") {
-                    // !s is str(), what formatting does anyway: only !r is kept (in front of the spec).
-                    if inner.hasSuffix("!r") { spec = "!r" + (spec.map { ":" + $0 } ?? "") }
+                    conversion = inner.last
                     inner = String(inner.dropLast(2))
                 }
+                // `{expr=}` (Python 3.8): the expression's text, then its value, the repr unless a conversion or a
+                // spec says otherwise.
+                var beforeSpaces = Substring(inner)
+                while beforeSpaces.last == " " { beforeSpaces = beforeSpaces.dropLast() }
+                if beforeSpaces.hasSuffix("="), !["==", "!=", "<=", ">="].contains(where: { beforeSpaces.hasSuffix($0) }) {
+                    parts.append(.literal(inner))
+                    inner = String(beforeSpaces.dropLast())
+                    if conversion == nil && spec == nil { conversion = "r" }
+                }
+                // !s is str(), what formatting does anyway: only !r is kept (in front of the spec).
+                if conversion == "r" { spec = "!r" + (spec.map { ":" + $0 } ?? "") }
                 if inner.trimmed().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }
                 do throws(PySyntaxError) {
                     var sub = Parser(tokens: try Lexer.tokenize("(" + inner + ")"), source: inner)

@@ -1137,7 +1137,7 @@ extension PyThreadState {
                         _ = try exitContext(manager, exception: nil)
                         sp -= 1
                         decref(manager)
-                    case .makeCell, .copyFreeVars, .loadClosure, .loadDeref, .storeDeref, .deleteDeref, .dictMerge, .listToTuple,
+                    case .makeCell, .copyFreeVars, .loadClosure, .loadDeref, .storeDeref, .deleteDeref, .dictMerge, .dictUpdate, .listToTuple,
                          .unpackEx, .buildSet, .setAdd, .setUpdate, .mapAdd, .getYieldFromIter:
                         frames[fi].pc = pc
                         frames[fi].sp = sp

@@ -62,7 +62,8 @@ package enum ThreadingModule {
             ts.incref(a[1])
             var e = try ts.exceptionToRaise(a[1])
             defer { ts.releaseInstance(&e) }
-            if e.type === ts.runtime.classes.keyboardInterrupt { return .none }
+            // As threading's excepthook: SystemExit ends the thread without a word.
+            if e.type === ts.runtime.classes.keyboardInterrupt || e.type.isSubclass(of: ts.runtime.classes.systemExit) { return .none }
             ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(e.report)\n")
             return .none
         },
