@@ -15,8 +15,9 @@ extension PyThreadState {
             switch o.kind {
             case .instance:
                 let inst = unsafeDowncast(o, to: PyInstance.self)
+                let key = try attributeKey(inst, name)
                 if let v = inst.attributes.withLock({ a -> PyValue? in
-                    guard let v = a[name] else { return nil }
+                    guard let v = a[key] else { return nil }
                     incref(v)
                     return v
                 }) { return v }
@@ -87,8 +88,9 @@ extension PyThreadState {
             try check(o)
             if o.kind == .instance {
                 let inst = unsafeDowncast(o, to: PyInstance.self)
+                let key = try attributeKey(inst, name)
                 let own = inst.attributes.withLock { a -> PyValue? in
-                    guard let v = a[name] else { return nil }
+                    guard let v = a[key] else { return nil }
                     incref(v)
                     return v
                 }
@@ -121,9 +123,11 @@ extension PyThreadState {
         let old: PyValue?
         switch o.kind {
         case .instance:
-            old = unsafeDowncast(o, to: PyInstance.self).attributes.withLock { a in
-                let previous = a[name]
-                a[name] = value
+            let inst = unsafeDowncast(o, to: PyInstance.self)
+            let key = try attributeKey(inst, name)
+            old = inst.attributes.withLock { a in
+                let previous = a[key]
+                a[key] = value
                 return previous
             }
         case .cls where name == runtime.names.nameID && !o.immortal:
@@ -152,7 +156,8 @@ extension PyThreadState {
         guard obj.isObject, obj.object.kind == .instance else { throw attributeError(obj, name) }
         let inst = unsafeDowncast(obj.object, to: PyInstance.self)
         try check(inst)
-        guard let old = inst.attributes.withLock({ $0.removeValue(forKey: name) }) else { throw attributeError(obj, name) }
+        let key = try attributeKey(inst, name)
+        guard let old = inst.attributes.withLock({ $0.removeValue(forKey: key) }) else { throw attributeError(obj, name) }
         decref(old)
     }
 
@@ -188,5 +193,32 @@ extension PyThreadState {
             for i in 1..<a.count { rest.append(a[i]) }
             return try ts.call(.builtin(index), [receiver] + rest, keywords: a.keywords)
         }, bound: [])
+    }
+}
+
+extension PyThreadState {
+    /// The key of attribute `name` in `inst`'s table: the name itself, or for a `threading.local` the name and this
+    /// thread together, so each thread sees only what it set (as CPython's `threading.local`). A subclass with an
+    /// `__init__` of its own is refused in a second thread: CPython would run that `__init__` again there, which
+    /// conclab does not.
+    @inline(__always) func attributeKey(_ inst: PyInstance, _ name: Int) throws(PyError) -> Int {
+        guard inst.cls.threadLocal.load(ordering: .relaxed) else { return name }
+        return try threadLocalKey(inst, name)
+    }
+
+    @inline(never) func threadLocalKey(_ inst: PyInstance, _ name: Int) throws(PyError) -> Int {
+        // The thread that first touched the instance (its `__init__` ran there) is kept under a key no name has.
+        let me = number
+        let first = inst.attributes.withLock { a -> Int in
+            if let v = a[Int.min], let n = asInt(v) { return n }
+            a[Int.min] = .int(me)
+            return me
+        }
+        if first != me, let initializer = inst.cls.lookup(runtime.intern("__init__")), initializer.isObject,
+           initializer.object.kind == .function {
+            throw error(runtime.classes.notImplementedError,
+                        "conclab's Python does not support __init__ in a subclass of threading.local used by a second thread (CPython runs it again in each thread)")
+        }
+        return name | (me + 1) << 32
     }
 }

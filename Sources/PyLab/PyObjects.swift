@@ -229,12 +229,15 @@ package final class PyClass: PyObject, @unchecked Sendable {
     /// Held as a counted reference to the base class (released when this class is freed).
     package let baseValue: PyValue
     package let released = Atomic<Bool>(false)
+    /// `threading.local` or a subclass: its instances keep one set of attributes per thread (`attributeKey`).
+    package let threadLocal = Atomic<Bool>(false)
 
     package init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
         self.givenName = name
         self.base = base
         self.baseValue = baseValue
         self.attributes = Locked(attributes)
+        threadLocal.store(base?.threadLocal.load(ordering: .relaxed) ?? false, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 
