@@ -414,6 +414,21 @@ package enum Builtins {
                 if a.count == 1 {
                     if a[0].isObject, let other = a[0].object as? PyDict {
                         for e in other.storage.withLock({ $0.entries.compactMap { $0 } }) { try ts.dictSet(d, e.key, e.value) }
+                    } else if a[0].isObject, a[0].object.kind == .instance,
+                              unsafeDowncast(a[0].object, to: PyInstance.self).cls.lookup(ts.runtime.intern("keys")) != nil {
+                        // A mapping of conclab's Python (Counter, defaultdict, a class with keys() and []), as CPython
+                        // reads any object with a keys() method.
+                        let keysMethod = try ts.getAttribute(a[0], ts.runtime.intern("keys"))
+                        defer { ts.decref(keysMethod) }
+                        let keysValue = try ts.call(keysMethod, [])
+                        defer { ts.decref(keysValue) }
+                        let keys = try ts.collect(keysValue)
+                        defer { for k in keys { ts.decref(k) } }
+                        for k in keys {
+                            let v = try ts.getItem(a[0], k)
+                            defer { ts.decref(v) }
+                            try ts.dictSet(d, k, v)
+                        }
                     } else {
                         let pairs = try ts.collect(a[0])
                         defer { for p in pairs { ts.decref(p) } }
@@ -440,7 +455,12 @@ package enum Builtins {
                 return ts.newInt(BigInt(i.magnitude))
             case .big(let b): return ts.newInt(BigInt(b.magnitude))
             case .float(let x): return ts.newFloat(abs(x))
-            case nil: throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'")
+            case nil:
+                if a[0].isObject, a[0].object.kind == .instance,
+                   let m = unsafeDowncast(a[0].object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__abs__")) {
+                    return try ts.call(m, [a[0]])
+                }
+                throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'")
             }
         },
         Builtin("min") { ts, a throws(PyError) in try minMax(ts, a, wantMax: false) },
@@ -571,6 +591,15 @@ package enum Builtins {
             let i = try ts.intArgument(a[0], "hex() argument")
             return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
         },
+        Builtin("open") { ts, a throws(PyError) in
+            throw ts.error(ts.runtime.classes.notImplementedError,
+                           "conclab's Python does not support files (open); conclab's own 'fd open' shows what a file descriptor is")
+        },
+        Builtin("oct") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let i = ts.integerValue(a[0]) else { throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer") }
+            return ts.newString((i < 0 ? "-0o" : "0o") + String(i.magnitude, radix: 8))
+        },
         Builtin("bin") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let i = try ts.intArgument(a[0], "bin() argument")
@@ -579,7 +608,10 @@ package enum Builtins {
         Builtin("callable") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let v = a[0]
-            return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod].contains(v.object.kind)))
+            if v.isObject, v.object.kind == .instance {
+                return .bool(unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__call__")) != nil)
+            }
+            return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod, .native].contains(v.object.kind)))
         },
         Builtin("hasattr") { ts, a throws(PyError) in
             try a.expect(2...2, ts)

@@ -142,6 +142,9 @@ package enum PyKey: Hashable, Sendable {
     case big(BigInt)
     /// A float with a fractional part (an integral one is keyed as the equal integer).
     case float(Double)
+    /// An object equal only to itself (an instance of a class without `__eq__`, a class, a function, a lock …), by
+    /// its id; the dict or set holds a reference to it, so the id stays its own while it is a key.
+    case identity(Int)
 }
 
 package struct PyDictStorage: Sendable {

@@ -96,6 +96,8 @@ package enum SysModule {
         version = "3.11.0 (conclab)"
         platform = "linux"
         byteorder = "little"
+        maxsize = 9223372036854775807
+        argv = ["<conclab>"]
         """)
 }
 
