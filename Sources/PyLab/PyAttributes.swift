@@ -9,6 +9,10 @@ extension PyThreadState {
     package func getAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue {
         if obj.isBuiltin && name == runtime.names.nameID { return newString(Builtins.table[obj.builtinIndex].name) }
         if obj.isBuiltin, let method = try unboundMethod(obj, name) { return method }
+        if name == runtime.names.classID && !(obj.isObject && obj.object.kind == .instance), let type = Builtins.index(of: "type") {
+            // `x.__class__` of a value that is not an instance: what type(x) gives.
+            return try call(.builtin(type), [obj])
+        }
         if obj.isObject {
             let o = obj.object
             try check(o)
@@ -180,6 +184,22 @@ extension PyThreadState {
     /// another type as CPython refuses it. Nil when `type` is not such a type or has no method of that name.
     func unboundMethod(_ type: PyValue, _ name: Int) throws(PyError) -> PyValue? {
         let typeName = Builtins.table[type.builtinIndex].name
+        if typeName == "dict" && runtime.name(ofInterned: name) == "fromkeys" {
+            return newNative(Builtin("fromkeys") { ts, a throws(PyError) in
+                try a.expect(1...2, ts)
+                let keys = try ts.collect(a[0])
+                defer { for k in keys { ts.decref(k) } }
+                let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
+                let value = ts.allocate(d)
+                do throws(PyError) {
+                    for k in keys { try ts.dictSet(d, k, a.count == 2 ? a[1] : .none) }
+                } catch {
+                    ts.decref(value)
+                    throw error
+                }
+                return value
+            }, bound: [])
+        }
         let kinds: [String: PyKind] = ["str": .str, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
         guard let kind = kinds[typeName], let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
         let methodName = runtime.name(ofInterned: name)

@@ -407,7 +407,8 @@ package enum Builtins {
             return ts.newTuple(a.count == 0 ? [] : try ts.collect(a[0]))
         },
         Builtin("dict") { ts, a throws(PyError) in
-            try a.expect(0...1, ts)
+            // Any keyword is a key (`dict(a=1)`).
+            try a.expect(0...1, keywords: a.keywords.map(\.0), ts)
             let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
             let value = ts.allocate(d)
             do throws(PyError) {
@@ -789,6 +790,56 @@ package enum Builtins {
             try ts.dictSet(d, a[1], value)
             ts.incref(value)
             return value
+        },
+
+        Builtin("update", on: .dict) { ts, a throws(PyError) in
+            // Whatever dict() takes (a dict, a mapping, pairs, keywords), merged in: later keys win.
+            try a.expect(1...2, keywords: a.keywords.map(\.0), ts)
+            var rest: [PyValue] = []
+            for i in 1..<a.count { rest.append(a[i]) }
+            let merged = try ts.call(.builtin(Builtins.index(of: "dict")!), rest, keywords: a.keywords)
+            defer { ts.decref(merged) }
+            let target = unsafeDowncast(a[0].object, to: PyDict.self)
+            for e in unsafeDowncast(merged.object, to: PyDict.self).storage.withLock({ $0.entries.compactMap { $0 } }) {
+                try ts.dictSet(target, e.key, e.value)
+            }
+            return .none
+        },
+        Builtin("clear", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let old = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s in
+                defer { s = PyDictStorage() }
+                return s.entries.compactMap { $0 }
+            }
+            for e in old { ts.decref(e.key); ts.decref(e.value) }
+            return .none
+        },
+        Builtin("copy", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return try ts.call(.builtin(Builtins.index(of: "dict")!), [a[0]])
+        },
+        Builtin("popitem", on: .dict) { ts, a throws(PyError) in
+            // The last pair put in, as CPython's dicts (LIFO).
+            try a.expect(1...1, ts)
+            let d = unsafeDowncast(a[0].object, to: PyDict.self)
+            guard let (k, v) = try d.storage.withLock({ s throws(PyError) -> (PyValue, PyValue)? in
+                guard let i = s.entries.lastIndex(where: { $0 != nil }), let e = s.entries[i] else { return nil }
+                s.keys[try ts.dictKey(e.key)] = nil
+                s.entries.removeSubrange(i...)
+                return (e.key, e.value)
+            }) else { throw ts.error(ts.runtime.classes.keyError, "'popitem(): dictionary is empty'") }
+            return ts.newTuple([k, v])
+        },
+        Builtin("index", on: .tuple) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            for (i, v) in ts.sequenceItems(a[0].object).enumerated() where try ts.equals(v, a[1]) { return .int(i) }
+            throw ts.valueError("tuple.index(x): x not in tuple")
+        },
+        Builtin("count", on: .tuple) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            var n = 0
+            for v in ts.sequenceItems(a[0].object) where try ts.equals(v, a[1]) { n += 1 }
+            return .int(n)
         },
 
         // MARK: Lock methods

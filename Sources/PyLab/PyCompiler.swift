@@ -1303,7 +1303,7 @@ package struct Compiler {
             let variables = Set(ScopeAnalysis.names(in: clause.target))
             let later = clauses[depth...].flatMap { [$0.iterable] + $0.conditions }.dropFirst()
             for scope in (Array(later) + elements).flatMap(\.nestedScopes)
-            where !scope.namesRead.isDisjoint(with: variables) {
+            where !scope.namesReadFromOutside.isDisjoint(with: variables) {
                 throw PySyntaxError(message: "conclab's Python does not support a lambda or generator expression inside a "
                                     + "comprehension that uses the comprehension's variable", position: scope.position)
             }

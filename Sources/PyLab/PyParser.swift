@@ -96,7 +96,7 @@ package struct Parser {
                                               "__rpow__", "__rand__", "__ror__", "__rxor__", "__rlshift__", "__rrshift__",
                                               "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
-                                              "__neg__", "__pos__", "__invert__", "__abs__"]
+                                              "__neg__", "__pos__", "__invert__", "__abs__", "__class__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
