@@ -79,6 +79,8 @@ extension PyThreadState {
                 }
             }
         }
+        if (a.isObject && a.objectKind == .instance) || (b.isObject && b.objectKind == .instance),
+           let r = try instanceOperator(op, a, b) { return r }
         if let r = try numberOp(op, a, b) { return r }
         if (op == .binaryMod || op == .inplaceMod), let format = string(a) { return newString(try percentFormat(format, b)) }
         throw typeError("unsupported operand type(s) for \(symbol): '\(typeName(a))' and '\(typeName(b))'")
@@ -158,6 +160,10 @@ extension PyThreadState {
 
     package func unary(_ op: Op, _ v: PyValue) throws(PyError) -> PyValue {
         if op == .unaryNot { return try truthy(v) ? .false : .true }
+        if v.isObject, v.objectKind == .instance,
+           let m = unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.intern(op == .unaryNegative ? "__neg__" : op == .unaryPositive ? "__pos__" : "__invert__")) {
+            return try call(m, [v])
+        }
         guard let n = number(v) else {
             let symbol = op == .unaryNegative ? "-" : op == .unaryPositive ? "+" : "~"
             throw typeError("bad operand type for unary \(symbol): '\(typeName(v))'")
@@ -184,3 +190,59 @@ extension PyThreadState {
         }
     }
 }
+
+extension PyThreadState {
+    /// The method name of a binary operator without its underscores (`add` for `+` and `+=`), and whether the
+    /// operator is the in-place one.
+    static func operatorName(_ op: Op) -> (String, Bool)? {
+        switch op {
+        case .binaryAdd: return ("add", false)
+        case .binarySub: return ("sub", false)
+        case .binaryMul: return ("mul", false)
+        case .binaryTrueDiv: return ("truediv", false)
+        case .binaryFloorDiv: return ("floordiv", false)
+        case .binaryMod: return ("mod", false)
+        case .binaryPow: return ("pow", false)
+        case .binaryAnd: return ("and", false)
+        case .binaryOr: return ("or", false)
+        case .binaryXor: return ("xor", false)
+        case .binaryLShift: return ("lshift", false)
+        case .binaryRShift: return ("rshift", false)
+        case .inplaceAdd: return ("add", true)
+        case .inplaceSub: return ("sub", true)
+        case .inplaceMul: return ("mul", true)
+        case .inplaceTrueDiv: return ("truediv", true)
+        case .inplaceFloorDiv: return ("floordiv", true)
+        case .inplaceMod: return ("mod", true)
+        case .inplacePow: return ("pow", true)
+        case .inplaceAnd: return ("and", true)
+        case .inplaceOr: return ("or", true)
+        case .inplaceXor: return ("xor", true)
+        case .inplaceLShift: return ("lshift", true)
+        case .inplaceRShift: return ("rshift", true)
+        default: return nil
+        }
+    }
+
+    /// An operator on an instance, as CPython dispatches it: `__iadd__` first for `+=`, then the left operand's
+    /// `__add__`, then the right operand's `__radd__`; a method that returns `NotImplemented` passes the turn on. Nil
+    /// when no method answered (the caller raises the TypeError).
+    func instanceOperator(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue? {
+        guard let (name, inplace) = Self.operatorName(op) else { return nil }
+        func method(_ v: PyValue, _ dunder: String) -> PyValue? {
+            guard v.isObject, v.objectKind == .instance else { return nil }
+            return unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.intern(dunder))
+        }
+        let notImplemented = runtime.notImplemented
+        var attempts: [(PyValue, [PyValue])] = []
+        if inplace, let m = method(a, "__i\(name)__") { attempts.append((m, [a, b])) }
+        if let m = method(a, "__\(name)__") { attempts.append((m, [a, b])) }
+        if let m = method(b, "__r\(name)__") { attempts.append((m, [b, a])) }
+        for (m, args) in attempts {
+            let r = try call(m, args)
+            if r != notImplemented { return r }
+        }
+        return nil
+    }
+}
+

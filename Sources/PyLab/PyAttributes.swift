@@ -8,18 +8,31 @@ extension PyThreadState {
 
     package func getAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue {
         if obj.isBuiltin && name == runtime.names.nameID { return newString(Builtins.table[obj.builtinIndex].name) }
+        if obj.isBuiltin, let method = try unboundMethod(obj, name) { return method }
+        if name == runtime.names.classID && !(obj.isObject && obj.object.kind == .instance), let type = Builtins.index(of: "type") {
+            // `x.__class__` of a value that is not an instance: what type(x) gives.
+            return try call(.builtin(type), [obj])
+        }
         if obj.isObject {
             let o = obj.object
             try check(o)
             switch o.kind {
             case .instance:
                 let inst = unsafeDowncast(o, to: PyInstance.self)
+                let key = try attributeKey(inst, name)
                 if let v = inst.attributes.withLock({ a -> PyValue? in
-                    guard let v = a[name] else { return nil }
+                    guard let v = a[key] else { return nil }
                     incref(v)
                     return v
                 }) { return v }
                 if name == runtime.names.argsID && inst.cls.isSubclass(of: runtime.classes.baseException) {
+                    for a in inst.arguments { incref(a) }
+                    return newTuple(inst.arguments)
+                }
+                if inst.cls.isSubclass(of: runtime.classes.systemExit) && runtime.name(ofInterned: name) == "code" {
+                    // sys.exit(code): None without an argument, the argument alone, else the tuple of them.
+                    if inst.arguments.count == 1 { incref(inst.arguments[0]); return inst.arguments[0] }
+                    if inst.arguments.isEmpty { return .none }
                     for a in inst.arguments { incref(a) }
                     return newTuple(inst.arguments)
                 }
@@ -79,8 +92,9 @@ extension PyThreadState {
             try check(o)
             if o.kind == .instance {
                 let inst = unsafeDowncast(o, to: PyInstance.self)
+                let key = try attributeKey(inst, name)
                 let own = inst.attributes.withLock { a -> PyValue? in
-                    guard let v = a[name] else { return nil }
+                    guard let v = a[key] else { return nil }
                     incref(v)
                     return v
                 }
@@ -113,9 +127,11 @@ extension PyThreadState {
         let old: PyValue?
         switch o.kind {
         case .instance:
-            old = unsafeDowncast(o, to: PyInstance.self).attributes.withLock { a in
-                let previous = a[name]
-                a[name] = value
+            let inst = unsafeDowncast(o, to: PyInstance.self)
+            let key = try attributeKey(inst, name)
+            old = inst.attributes.withLock { a in
+                let previous = a[key]
+                a[key] = value
                 return previous
             }
         case .cls where name == runtime.names.nameID && !o.immortal:
@@ -144,7 +160,8 @@ extension PyThreadState {
         guard obj.isObject, obj.object.kind == .instance else { throw attributeError(obj, name) }
         let inst = unsafeDowncast(obj.object, to: PyInstance.self)
         try check(inst)
-        guard let old = inst.attributes.withLock({ $0.removeValue(forKey: name) }) else { throw attributeError(obj, name) }
+        let key = try attributeKey(inst, name)
+        guard let old = inst.attributes.withLock({ $0.removeValue(forKey: key) }) else { throw attributeError(obj, name) }
         decref(old)
     }
 
@@ -158,5 +175,70 @@ extension PyThreadState {
         }
         incref(v)
         return v
+    }
+}
+
+extension PyThreadState {
+    /// `str.upper`, `list.append`, `dict.get` …: a built-in type's method taken from the type (`map(str.upper, words)`,
+    /// `sorted(words, key=str.lower)`), a function whose first argument is the receiver, refused for a receiver of
+    /// another type as CPython refuses it. Nil when `type` is not such a type or has no method of that name.
+    func unboundMethod(_ type: PyValue, _ name: Int) throws(PyError) -> PyValue? {
+        let typeName = Builtins.table[type.builtinIndex].name
+        if typeName == "dict" && runtime.name(ofInterned: name) == "fromkeys" {
+            return newNative(Builtin("fromkeys") { ts, a throws(PyError) in
+                try a.expect(1...2, ts)
+                let keys = try ts.collect(a[0])
+                defer { for k in keys { ts.decref(k) } }
+                let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
+                let value = ts.allocate(d)
+                do throws(PyError) {
+                    for k in keys { try ts.dictSet(d, k, a.count == 2 ? a[1] : .none) }
+                } catch {
+                    ts.decref(value)
+                    throw error
+                }
+                return value
+            }, bound: [])
+        }
+        let kinds: [String: PyKind] = ["str": .str, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
+        guard let kind = kinds[typeName], let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
+        let methodName = runtime.name(ofInterned: name)
+        return newNative(Builtin(methodName) { ts, a throws(PyError) in
+            guard a.count >= 1 else { throw ts.typeError("unbound method \(typeName).\(methodName)() needs an argument") }
+            let receiver = a[0]
+            guard receiver.isObject, receiver.object.kind == kind else {
+                throw ts.typeError("descriptor '\(methodName)' for '\(typeName)' objects doesn't apply to a '\(ts.typeName(receiver))' object")
+            }
+            var rest: [PyValue] = []
+            for i in 1..<a.count { rest.append(a[i]) }
+            return try ts.call(.builtin(index), [receiver] + rest, keywords: a.keywords)
+        }, bound: [])
+    }
+}
+
+extension PyThreadState {
+    /// The key of attribute `name` in `inst`'s table: the name itself, or for a `threading.local` the name and this
+    /// thread together, so each thread sees only what it set (as CPython's `threading.local`). A subclass with an
+    /// `__init__` of its own is refused in a second thread: CPython would run that `__init__` again there, which
+    /// conclab does not.
+    @inline(__always) func attributeKey(_ inst: PyInstance, _ name: Int) throws(PyError) -> Int {
+        guard inst.cls.threadLocal.load(ordering: .relaxed) else { return name }
+        return try threadLocalKey(inst, name)
+    }
+
+    @inline(never) func threadLocalKey(_ inst: PyInstance, _ name: Int) throws(PyError) -> Int {
+        // The thread that first touched the instance (its `__init__` ran there) is kept under a key no name has.
+        let me = number
+        let first = inst.attributes.withLock { a -> Int in
+            if let v = a[Int.min], let n = asInt(v) { return n }
+            a[Int.min] = .int(me)
+            return me
+        }
+        if first != me, let initializer = inst.cls.lookup(runtime.intern("__init__")), initializer.isObject,
+           initializer.object.kind == .function {
+            throw error(runtime.classes.notImplementedError,
+                        "conclab's Python does not support __init__ in a subclass of threading.local used by a second thread (CPython runs it again in each thread)")
+        }
+        return name | (me + 1) << 32
     }
 }

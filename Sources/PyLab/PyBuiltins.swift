@@ -151,6 +151,25 @@ extension PyThreadState {
 }
 
 /// The built-in functions and the methods of built-in types.
+/// Text to an integer in a radix from 2 to 36: attaswift/BigInt's own parser stops the process for radix 36 (its
+/// precondition is `radix < 36`), so that radix is read here, ten digits at a time.
+extension Builtins {
+    static func parseInteger(_ text: String, radix: Int) -> BigInt? {
+        guard (2...36).contains(radix) else { return nil }
+        if radix < 36 { return BigInt(text, radix: radix) }
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isLetter || $0.isASCII && $0.isNumber }) else { return nil }
+        var value = BigInt(0)
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let chunk = rest.prefix(10)
+            rest = rest.dropFirst(chunk.count)
+            guard let part = Int(chunk, radix: radix) else { return nil }
+            value = value * BigInt(radix).power(chunk.count) + BigInt(part)
+        }
+        return value
+    }
+}
+
 package enum Builtins {
     package static let megabyte: [UInt8] = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }
     /// Keeps `spin`'s arithmetic from being optimised away.
@@ -339,6 +358,9 @@ package enum Builtins {
         Builtin("int") { ts, a throws(PyError) in
             try a.expect(0...2, keywords: ["base"], ts)
             if a.count == 0 { return .int(0) }
+            if (a.count == 2 || a.keyword("base") != nil) && ts.string(a[0]) == nil {
+                throw ts.typeError("int() can't convert non-string with explicit base")
+            }
             if let i = ts.asInt(a[0]) { return .int(i) }
             switch ts.number(a[0]) {
             case .big: ts.incref(a[0]); return a[0]
@@ -347,11 +369,25 @@ package enum Builtins {
             }
             if let s = ts.string(a[0]) {
                 let base = try (a.count == 2 ? a[1] : a.keyword("base")).map { (b: PyValue) throws(PyError) in try ts.intArgument(b, "base") } ?? 10
+                if base != 0 && !(2...36).contains(base) { throw ts.valueError("int() base must be >= 2 and <= 36, or 0") }
                 var text = Substring(s.trimmed(while: \.isPythonWhitespace))
                 let negative = text.first == "-"
                 if text.first == "-" || text.first == "+" { text = text.dropFirst() }
+                // The prefix of the base (0x, 0o, 0b) is allowed for that base, and names it for base 0, as in a literal;
+                // an underscore may follow it.
+                var radix = base
+                let prefixes: [(String, Int)] = [("0x", 16), ("0o", 8), ("0b", 2)]
+                if let (prefix, r) = prefixes.first(where: { text.lowercased().hasPrefix($0.0) }), base == r || base == 0 {
+                    radix = r
+                    text = text.dropFirst(prefix.count)
+                    if text.first == "_" { text = text.dropFirst() }
+                } else if base == 0 {
+                    radix = 10
+                    // Base 0 reads a literal: no leading zero before other digits ("010" is an error, "00" is 0).
+                    if text.count > 1, text.first == "0", text.contains(where: { $0 != "0" && $0 != "_" }) { text = "_" }
+                }
                 let valid = !text.isEmpty && !text.hasPrefix("_") && !text.hasSuffix("_") && !text.contains("__")
-                guard valid, (2...36).contains(base), let v = BigInt(String(text.filter { $0 != "_" }), radix: base) else {
+                guard valid, let v = Self.parseInteger(String(text.filter { $0 != "_" }), radix: radix) else {
                     throw ts.valueError("invalid literal for int() with base \(base): \(PyThreadState.quote(s))")
                 }
                 return ts.newInt(negative ? -v : v)
@@ -371,13 +407,29 @@ package enum Builtins {
             return ts.newTuple(a.count == 0 ? [] : try ts.collect(a[0]))
         },
         Builtin("dict") { ts, a throws(PyError) in
-            try a.expect(0...1, ts)
+            // Any keyword is a key (`dict(a=1)`).
+            try a.expect(0...1, keywords: a.keywords.map(\.0), ts)
             let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
             let value = ts.allocate(d)
             do throws(PyError) {
                 if a.count == 1 {
                     if a[0].isObject, let other = a[0].object as? PyDict {
                         for e in other.storage.withLock({ $0.entries.compactMap { $0 } }) { try ts.dictSet(d, e.key, e.value) }
+                    } else if a[0].isObject, a[0].object.kind == .instance,
+                              unsafeDowncast(a[0].object, to: PyInstance.self).cls.lookup(ts.runtime.intern("keys")) != nil {
+                        // A mapping of conclab's Python (Counter, defaultdict, a class with keys() and []), as CPython
+                        // reads any object with a keys() method.
+                        let keysMethod = try ts.getAttribute(a[0], ts.runtime.intern("keys"))
+                        defer { ts.decref(keysMethod) }
+                        let keysValue = try ts.call(keysMethod, [])
+                        defer { ts.decref(keysValue) }
+                        let keys = try ts.collect(keysValue)
+                        defer { for k in keys { ts.decref(k) } }
+                        for k in keys {
+                            let v = try ts.getItem(a[0], k)
+                            defer { ts.decref(v) }
+                            try ts.dictSet(d, k, v)
+                        }
                     } else {
                         let pairs = try ts.collect(a[0])
                         defer { for p in pairs { ts.decref(p) } }
@@ -404,7 +456,12 @@ package enum Builtins {
                 return ts.newInt(BigInt(i.magnitude))
             case .big(let b): return ts.newInt(BigInt(b.magnitude))
             case .float(let x): return ts.newFloat(abs(x))
-            case nil: throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'")
+            case nil:
+                if a[0].isObject, a[0].object.kind == .instance,
+                   let m = unsafeDowncast(a[0].object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__abs__")) {
+                    return try ts.call(m, [a[0]])
+                }
+                throw ts.typeError("bad operand type for abs(): '\(ts.typeName(a[0]))'")
             }
         },
         Builtin("min") { ts, a throws(PyError) in try minMax(ts, a, wantMax: false) },
@@ -535,6 +592,15 @@ package enum Builtins {
             let i = try ts.intArgument(a[0], "hex() argument")
             return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
         },
+        Builtin("open") { ts, a throws(PyError) in
+            throw ts.error(ts.runtime.classes.notImplementedError,
+                           "conclab's Python does not support files (open); conclab's own 'fd open' shows what a file descriptor is")
+        },
+        Builtin("oct") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let i = ts.integerValue(a[0]) else { throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer") }
+            return ts.newString((i < 0 ? "-0o" : "0o") + String(i.magnitude, radix: 8))
+        },
         Builtin("bin") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let i = try ts.intArgument(a[0], "bin() argument")
@@ -543,7 +609,10 @@ package enum Builtins {
         Builtin("callable") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let v = a[0]
-            return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod].contains(v.object.kind)))
+            if v.isObject, v.object.kind == .instance {
+                return .bool(unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__call__")) != nil)
+            }
+            return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod, .native].contains(v.object.kind)))
         },
         Builtin("hasattr") { ts, a throws(PyError) in
             try a.expect(2...2, ts)
@@ -721,6 +790,56 @@ package enum Builtins {
             try ts.dictSet(d, a[1], value)
             ts.incref(value)
             return value
+        },
+
+        Builtin("update", on: .dict) { ts, a throws(PyError) in
+            // Whatever dict() takes (a dict, a mapping, pairs, keywords), merged in: later keys win.
+            try a.expect(1...2, keywords: a.keywords.map(\.0), ts)
+            var rest: [PyValue] = []
+            for i in 1..<a.count { rest.append(a[i]) }
+            let merged = try ts.call(.builtin(Builtins.index(of: "dict")!), rest, keywords: a.keywords)
+            defer { ts.decref(merged) }
+            let target = unsafeDowncast(a[0].object, to: PyDict.self)
+            for e in unsafeDowncast(merged.object, to: PyDict.self).storage.withLock({ $0.entries.compactMap { $0 } }) {
+                try ts.dictSet(target, e.key, e.value)
+            }
+            return .none
+        },
+        Builtin("clear", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let old = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s in
+                defer { s = PyDictStorage() }
+                return s.entries.compactMap { $0 }
+            }
+            for e in old { ts.decref(e.key); ts.decref(e.value) }
+            return .none
+        },
+        Builtin("copy", on: .dict) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return try ts.call(.builtin(Builtins.index(of: "dict")!), [a[0]])
+        },
+        Builtin("popitem", on: .dict) { ts, a throws(PyError) in
+            // The last pair put in, as CPython's dicts (LIFO).
+            try a.expect(1...1, ts)
+            let d = unsafeDowncast(a[0].object, to: PyDict.self)
+            guard let (k, v) = try d.storage.withLock({ s throws(PyError) -> (PyValue, PyValue)? in
+                guard let i = s.entries.lastIndex(where: { $0 != nil }), let e = s.entries[i] else { return nil }
+                s.keys[try ts.dictKey(e.key)] = nil
+                s.entries.removeSubrange(i...)
+                return (e.key, e.value)
+            }) else { throw ts.error(ts.runtime.classes.keyError, "'popitem(): dictionary is empty'") }
+            return ts.newTuple([k, v])
+        },
+        Builtin("index", on: .tuple) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            for (i, v) in ts.sequenceItems(a[0].object).enumerated() where try ts.equals(v, a[1]) { return .int(i) }
+            throw ts.valueError("tuple.index(x): x not in tuple")
+        },
+        Builtin("count", on: .tuple) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            var n = 0
+            for v in ts.sequenceItems(a[0].object) where try ts.equals(v, a[1]) { n += 1 }
+            return .int(n)
         },
 
         // MARK: Lock methods

@@ -42,7 +42,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case withEnter, withExit, withExitError
     // Closures, calls with * and **, unpacking with *, sets and comprehensions, `yield from` (3.11's opcodes).
     case makeCell, copyFreeVars, loadClosure, loadDeref, storeDeref, deleteDeref
-    case callFunctionEx, dictMerge, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
+    case callFunctionEx, dictMerge, dictUpdate, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
     case getYieldFromIter, send, jumpBackwardNoInterrupt
     case importName, importFrom, importStar
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
@@ -137,6 +137,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .deleteDeref: return "DELETE_DEREF"
         case .callFunctionEx: return "CALL_FUNCTION_EX"
         case .dictMerge: return "DICT_MERGE"
+        case .dictUpdate: return "DICT_UPDATE"
         case .listToTuple: return "LIST_TO_TUPLE"
         case .unpackEx: return "UNPACK_EX"
         case .buildSet: return "BUILD_SET"
@@ -247,7 +248,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
              .makeCell, .copyFreeVars, .deleteDeref, .listToTuple, .getYieldFromIter, .send, .jumpBackwardNoInterrupt:
             return 0
         case .loadClosure, .loadDeref: return 1
-        case .storeDeref, .dictMerge, .setAdd, .setUpdate: return -1
+        case .storeDeref, .dictMerge, .dictUpdate, .setAdd, .setUpdate: return -1
         case .mapAdd: return -2
         case .callFunctionEx: return -2 - (arg & 1)
         case .unpackEx: return (arg & 0xff) + (arg >> 8)

@@ -137,6 +137,25 @@ extension Expr {
         return names
     }
 
+    /// The names a lambda or a generator expression reads from the scope around it when it runs: not its own
+    /// parameters or loop variables, nor what runs where it is written (a lambda's defaults, a generator
+    /// expression's first iterable). Nested scopes inside it count whole (an over-estimate, never an under-).
+    package var namesReadFromOutside: Set<String> {
+        switch kind {
+        case .lambda(let params, let body):
+            return body.namesRead.subtracting(params.map(\.name))
+        case .genExp(let element, let clauses):
+            var names = element.namesRead
+            for (i, clause) in clauses.enumerated() {
+                if i > 0 { names.formUnion(clause.iterable.namesRead) }
+                for condition in clause.conditions { names.formUnion(condition.namesRead) }
+            }
+            return names.subtracting(clauses.flatMap { ScopeAnalysis.names(in: $0.target) })
+        default:
+            return namesRead
+        }
+    }
+
     /// The lambdas and generator expressions inside this expression (not inside another one of them).
     package var nestedScopes: [Expr] {
         switch kind {

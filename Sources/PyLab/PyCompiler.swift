@@ -1087,6 +1087,26 @@ package struct Compiler {
         case .tuple(let items):
             for item in items { try expression(item) }
             try emit(.buildTuple, items.count)
+        case .dict(let pairs) where pairs.contains(where: { Self.isStarred($0.0) }):
+            // As CPython 3.11: runs of pairs become a dict (BUILD_MAP or BUILD_CONST_KEY_MAP), merged into the first
+            // with DICT_UPDATE, and so is each `**mapping`.
+            var haveDict = false
+            var run: [(Expr, Expr)] = []
+            func flush() throws(PySyntaxError) {
+                guard !run.isEmpty else { return }
+                try expression(Expr(kind: .dict(run), position: e.position))
+                if haveDict { try emit(.dictUpdate, 1) }
+                haveDict = true
+                run = []
+            }
+            for pair in pairs {
+                guard case .starred(let mapping) = pair.0.kind else { run.append(pair); continue }
+                try flush()
+                if !haveDict { try emit(.buildMap, 0); haveDict = true }
+                try expression(mapping)
+                try emit(.dictUpdate, 1)
+            }
+            try flush()
         case .dict(let pairs):
             let keys = pairs.compactMap { foldedConstant($0.0) }
             if pairs.count > 1 && keys.count == pairs.count {
@@ -1283,7 +1303,7 @@ package struct Compiler {
             let variables = Set(ScopeAnalysis.names(in: clause.target))
             let later = clauses[depth...].flatMap { [$0.iterable] + $0.conditions }.dropFirst()
             for scope in (Array(later) + elements).flatMap(\.nestedScopes)
-            where !scope.namesRead.isDisjoint(with: variables) {
+            where !scope.namesReadFromOutside.isDisjoint(with: variables) {
                 throw PySyntaxError(message: "conclab's Python does not support a lambda or generator expression inside a "
                                     + "comprehension that uses the comprehension's variable", position: scope.position)
             }

@@ -12,6 +12,18 @@ extension PyThreadState {
         if v.isObject, v.object.kind == .tuple {
             return .tuple(try unsafeDowncast(v.object, to: PyTuple.self).items.pyMap { (x: PyValue) throws(PyError) in try dictKey(x) })
         }
+        if v.isBuiltin { return .identity(-1 - v.builtinIndex) }
+        if v.isObject {
+            let o = v.object
+            switch o.kind {
+            case .instance:
+                // As CPython: hashed by identity unless the class defines __eq__ (which makes it unhashable).
+                let cls = unsafeDowncast(o, to: PyInstance.self).cls
+                if cls.lookup(runtime.names.eqID) == nil || cls.isSubclass(of: runtime.classes.baseException) { return .identity(o.id) }
+            case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
+            default: break
+            }
+        }
         throw typeError("unhashable type: '\(typeName(v))'")
     }
 

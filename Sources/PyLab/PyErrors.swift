@@ -41,7 +41,7 @@ package final class BuiltinClasses: Sendable {
     package let keyError: PyClass, typeError: PyClass, valueError: PyClass, nameError: PyClass, unboundLocalError: PyClass
     package let attributeError: PyClass, runtimeError: PyClass, recursionError: PyClass, notImplementedError: PyClass
     package let assertionError: PyClass, keyboardInterrupt: PyClass, memoryError: PyClass, generatorExit: PyClass
-    package let importError: PyClass, moduleNotFoundError: PyClass, timeoutError: PyClass
+    package let importError: PyClass, moduleNotFoundError: PyClass, timeoutError: PyClass, systemExit: PyClass
     /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
     package let heapError: PyClass
     package let object: PyClass
@@ -76,6 +76,7 @@ package final class BuiltinClasses: Sendable {
         notImplementedError = make("NotImplementedError", runtimeError)
         assertionError = make("AssertionError", exception)
         keyboardInterrupt = make("KeyboardInterrupt", baseException)
+        systemExit = make("SystemExit", baseException)
         memoryError = make("MemoryError", exception)
         generatorExit = make("GeneratorExit", baseException)
         importError = make("ImportError", exception)

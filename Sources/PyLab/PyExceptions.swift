@@ -68,3 +68,14 @@ extension PyThreadState {
         return inst.cls.isSubclass(of: unsafeDowncast(type.object, to: PyClass.self))
     }
 }
+
+extension PyThreadState {
+    /// Whether `error` is a `SystemExit` whose code says success (none, `None` or 0): the program simply ended.
+    package func endsQuietly(_ error: PyError) -> Bool {
+        guard error.type.isSubclass(of: runtime.classes.systemExit) else { return false }
+        guard error.instance.isObject, error.instance.object.kind == .instance else { return error.message.isEmpty }
+        let arguments = unsafeDowncast(error.instance.object, to: PyInstance.self).arguments
+        guard arguments.count == 1 else { return arguments.isEmpty }
+        return arguments[0] == .none || asInt(arguments[0]) == 0
+    }
+}

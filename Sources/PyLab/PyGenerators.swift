@@ -81,6 +81,16 @@ extension PyThreadState {
             }
             sp -= 1
             decref(other)
+        case .dictUpdate:
+            // `{**other}` in a dict display: later keys win, as in dict.update.
+            let other = sp[-1]
+            guard sp[-1 - arg].isObject, let target = sp[-1 - arg].object as? PyDict else { throw typeError("DICT_UPDATE on a non-dict") }
+            guard other.isObject, let source = other.object as? PyDict else {
+                throw typeError("'\(typeName(other))' object is not a mapping")
+            }
+            for e in source.storage.withLock({ $0.entries.compactMap { $0 } }) { try dictSet(target, e.key, e.value) }
+            sp -= 1
+            decref(other)
         case .listToTuple:
             let v = sp[-1]
             let items = sequenceItems(v.object)
@@ -518,6 +528,15 @@ extension Builtins {
             try a.expect(1...1, ts)
             return try ts.newSet(ts.setOrder(unsafeDowncast(a[0].object, to: PySet.self)))
         },
+        Builtin("isdisjoint", on: .set) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let common = try setMethod(ts, a, .binaryAnd)
+            defer { ts.decref(common) }
+            return .bool(unsafeDowncast(common.object, to: PySet.self).storage.withLock { $0.count } == 0)
+        },
+        Builtin("difference_update", on: .set) { ts, a throws(PyError) in try setUpdate(ts, a, .binarySub) },
+        Builtin("intersection_update", on: .set) { ts, a throws(PyError) in try setUpdate(ts, a, .binaryAnd) },
+        Builtin("symmetric_difference_update", on: .set) { ts, a throws(PyError) in try setUpdate(ts, a, .binaryXor) },
         Builtin("union", on: .set) { ts, a throws(PyError) in try setMethod(ts, a, .binaryOr) },
         Builtin("intersection", on: .set) { ts, a throws(PyError) in try setMethod(ts, a, .binaryAnd) },
         Builtin("difference", on: .set) { ts, a throws(PyError) in try setMethod(ts, a, .binarySub) },
@@ -546,6 +565,19 @@ extension Builtins {
     ]
 
     /// `s.union(…)` and the like: any iterables as arguments, as in CPython.
+    /// `s.difference_update(t)` and the like: the set becomes what the operator gives (the members swapped in, the
+    /// old ones released with the set that held the result).
+    static func setUpdate(_ ts: PyThreadState, _ a: BuiltinArgs, _ op: Op) throws(PyError) -> PyValue {
+        let result = try setMethod(ts, a, op)
+        defer { ts.decref(result) }
+        let target = unsafeDowncast(a[0].object, to: PySet.self), made = unsafeDowncast(result.object, to: PySet.self)
+        let mine = target.storage.withLock { $0 }
+        let theirs = made.storage.withLock { $0 }
+        target.storage.withLock { $0 = theirs }
+        made.storage.withLock { $0 = mine }
+        return .none
+    }
+
     static func setMethod(_ ts: PyThreadState, _ a: BuiltinArgs, _ op: Op) throws(PyError) -> PyValue {
         try a.expect(1...Int.max, ts)
         var current = a[0]

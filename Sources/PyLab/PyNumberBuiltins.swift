@@ -81,7 +81,11 @@ extension Builtins {
         Builtin("hash") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             if let n = ts.number(a[0]) { return .int(ts.numberHash(n)) }
-            throw ts.typeError("conclab's Python does not support hash() of \(ts.typeName(a[0])) (only of numbers)")
+            // Anything else a dict can key: equal keys hash alike, as in CPython (whose string hashes also change from
+            // one run to the next); TypeError for what is unhashable.
+            var h = try ts.dictKey(a[0]).hashValue
+            if h == -1 { h = -2 }
+            return .int(h >> 1)
         },
     ]
 }

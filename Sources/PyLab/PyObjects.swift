@@ -142,6 +142,9 @@ package enum PyKey: Hashable, Sendable {
     case big(BigInt)
     /// A float with a fractional part (an integral one is keyed as the equal integer).
     case float(Double)
+    /// An object equal only to itself (an instance of a class without `__eq__`, a class, a function, a lock …), by
+    /// its id; the dict or set holds a reference to it, so the id stays its own while it is a key.
+    case identity(Int)
 }
 
 package struct PyDictStorage: Sendable {
@@ -229,12 +232,15 @@ package final class PyClass: PyObject, @unchecked Sendable {
     /// Held as a counted reference to the base class (released when this class is freed).
     package let baseValue: PyValue
     package let released = Atomic<Bool>(false)
+    /// `threading.local` or a subclass: its instances keep one set of attributes per thread (`attributeKey`).
+    package let threadLocal = Atomic<Bool>(false)
 
     package init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
         self.givenName = name
         self.base = base
         self.baseValue = baseValue
         self.attributes = Locked(attributes)
+        threadLocal.store(base?.threadLocal.load(ordering: .relaxed) ?? false, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 

@@ -89,11 +89,18 @@ package struct Parser {
     package static let allowedDunders: Set<String> = ["__init__", "__iter__", "__next__", "__enter__", "__exit__", "__str__",
                                               "__repr__", "__len__", "__eq__", "__bool__", "__name__",
                                               "__getitem__", "__setitem__", "__delitem__", "__contains__",
-                                              "__lt__", "__le__", "__gt__", "__ge__"]
+                                              "__lt__", "__le__", "__gt__", "__ge__", "__ne__", "__call__",
+                                              "__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__",
+                                              "__pow__", "__and__", "__or__", "__xor__", "__lshift__", "__rshift__",
+                                              "__radd__", "__rsub__", "__rmul__", "__rtruediv__", "__rfloordiv__", "__rmod__",
+                                              "__rpow__", "__rand__", "__ror__", "__rxor__", "__rlshift__", "__rrshift__",
+                                              "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
+                                              "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
+                                              "__neg__", "__pos__", "__invert__", "__abs__", "__class__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
-            throw error("'\(n)' is not supported (of the double-underscore names only \(Self.allowedDunders.sorted().joined(separator: ", ")) are)", at: pos)
+            throw error("conclab's Python does not support the name '\(n)' (it knows the special methods of classes: __init__, __repr__, __eq__, __lt__, __add__, __iter__, __enter__ …)", at: pos)
         }
     }
 
@@ -203,6 +210,9 @@ package struct Parser {
             default: break
             }
         }
+        if case .name("match") = current.kind, lineEndsWithColon() {
+            throw error("conclab's Python does not support the match statement (Python 3.10); use if and elif")
+        }
         let first = try expressionList(allowStar: false)
         if let op = augmentedOperator() {
             advance()
@@ -221,7 +231,15 @@ package struct Parser {
             for t in targets { try checkTarget(t) }
             return Stmt(kind: .assign(targets, value), position: pos)
         }
-        if isOp(":") { throw error("variable annotations are not supported") }
+        if accept(":") {
+            // A variable annotation (`count: int = 0`): the annotation is read and dropped (conclab keeps no
+            // __annotations__), the assignment stays; `x: int` alone does nothing.
+            if case .tuple = first.kind { throw error("only single target (not tuple) can be annotated", at: pos) }
+            try checkTarget(first)
+            _ = try expression()
+            guard accept("=") else { return Stmt(kind: .pass, position: pos) }
+            return Stmt(kind: .assign([first], try yieldOrExpressionList()), position: pos)
+        }
         return Stmt(kind: .expression(first), position: pos)
     }
 
@@ -359,7 +377,8 @@ package struct Parser {
             let n = try name()
             if params.contains(where: { $0.name == n }) { throw error("duplicate argument '\(n)' in function definition", at: pos) }
             var value: Expr?
-            if isOp(":") && closing == ")" { throw error("annotations are not supported") }
+            // A parameter's annotation (`x: int`) is read and dropped: conclab keeps no __annotations__.
+            if closing == ")" && accept(":") { _ = try expression() }
             if accept("=") {
                 if thisKind == .varArgs || thisKind == .varKeywords { throw error("var-positional and var-keyword arguments cannot have default values", at: pos) }
                 value = try expression()
@@ -378,6 +397,19 @@ package struct Parser {
         return params
     }
 
+    /// Whether the tokens from here to the end of the logical line end with `:` (a `match x:` line, which no
+    /// expression statement can be).
+    func lineEndsWithColon() -> Bool {
+        var i = index
+        var last: TokenKind?
+        while i < tokens.count {
+            if tokens[i].kind == .newline || tokens[i].kind == .end { break }
+            last = tokens[i].kind
+            i += 1
+        }
+        return last == .op(":") && i > index + 2
+    }
+
     package mutating func defStatement() throws(PySyntaxError) -> Stmt {
         let pos = position
         advance()
@@ -385,7 +417,7 @@ package struct Parser {
         try expect("(")
         let params = try parameters(closing: ")")
         try expect(")")
-        if accept("->") { throw error("return annotations are not supported") }
+        if accept("->") { _ = try expression() }
         let savedLoop = loopDepth
         loopDepth = 0
         functionDepth += 1
@@ -825,8 +857,23 @@ package struct Parser {
         case .op("{"):
             advance()
             var pairs: [(Expr, Expr)] = []
-            if isOp("**") { throw error("conclab's Python does not support {**mapping} in a dict display; use dict(a) and update") }
-            if !isOp("}") {
+            // `**mapping` in a dict display is kept as a pair whose key and value are both `.starred(mapping)`.
+            func doubleStarred() throws(PySyntaxError) -> (Expr, Expr) {
+                let at = position
+                advance()
+                let mapping = Expr(kind: .starred(try bitOr()), position: at)
+                return (mapping, mapping)
+            }
+            if isOp("**") {
+                pairs.append(try doubleStarred())
+                while accept(",") {
+                    if isOp("}") { break }
+                    if isOp("**") { pairs.append(try doubleStarred()); continue }
+                    let key = try expression()
+                    try expect(":", "expected ':'" + describeCurrent())
+                    pairs.append((key, try expression()))
+                }
+            } else if !isOp("}") {
                 let first = try starredExpression()
                 if !isOp(":") {
                     // A set display or a set comprehension.
@@ -853,6 +900,7 @@ package struct Parser {
                 pairs.append((first, value))
                 while accept(",") {
                     if isOp("}") { break }
+                    if isOp("**") { pairs.append(try doubleStarred()); continue }
                     let key = try expression()
                     try expect(":", "expected ':'" + describeCurrent())
                     pairs.append((key, try expression()))
@@ -897,11 +945,22 @@ package struct Parser {
                     spec = String(inner[inner.index(after: colon)...])
                     inner = String(inner[..<colon])
                 }
+                var conversion: Character?
                 if inner.hasSuffix("!r") || inner.hasSuffix("!s") {
-                    // !s is str(), what formatting does anyway: only !r is kept (in front of the spec).
-                    if inner.hasSuffix("!r") { spec = "!r" + (spec.map { ":" + $0 } ?? "") }
+                    conversion = inner.last
                     inner = String(inner.dropLast(2))
                 }
+                // `{expr=}` (Python 3.8): the expression's text, then its value, the repr unless a conversion or a
+                // spec says otherwise.
+                var beforeSpaces = Substring(inner)
+                while beforeSpaces.last == " " { beforeSpaces = beforeSpaces.dropLast() }
+                if beforeSpaces.hasSuffix("="), !["==", "!=", "<=", ">="].contains(where: { beforeSpaces.hasSuffix($0) }) {
+                    parts.append(.literal(inner))
+                    inner = String(beforeSpaces.dropLast())
+                    if conversion == nil && spec == nil { conversion = "r" }
+                }
+                // !s is str(), what formatting does anyway: only !r is kept (in front of the spec).
+                if conversion == "r" { spec = "!r" + (spec.map { ":" + $0 } ?? "") }
                 if inner.trimmed().isEmpty { throw error("f-string: empty expression not allowed", at: pos) }
                 do throws(PySyntaxError) {
                     var sub = Parser(tokens: try Lexer.tokenize("(" + inner + ")"), source: inner)

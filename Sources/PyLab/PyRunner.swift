@@ -54,6 +54,10 @@ extension PyRuntime {
                 } catch {}
             }
             ts.decref(v)
+        } catch where ts.endsQuietly(error) {
+            // sys.exit() or sys.exit(0): the program ended, as python3 ends without a word.
+            var e = error
+            ts.releaseInstance(&e)
         } catch {
             var e = error
             outcome.error = e.report

@@ -97,6 +97,9 @@ public final class PyRuntime: Sendable {
     package let world = Gate(WorldState())
     package let threadNumbers = Atomic<Int>(0)
     package let builtinValues: [String: PyValue]
+    /// `NotImplemented`, what an operator method returns to pass the turn to the other operand (an immortal string
+    /// here, so it prints as CPython's; `type()` of it says str).
+    package let notImplemented: PyValue
     package let classes: BuiltinClasses
     /// Interned string constants (immortal, shared by every code object).
     package let constants = Locked<[String: PyValue]>([:])
@@ -138,6 +141,9 @@ public final class PyRuntime: Sendable {
             values[builtin.name] = .builtin(index)
         }
         for cls in classes.all { values[cls.name] = .object(Unmanaged.passUnretained(cls)) }
+        let notImplemented = heap.immortal(PyStr("NotImplemented", id: heap.newID(), immortal: true, owner: 0))
+        self.notImplemented = notImplemented
+        values["NotImplemented"] = notImplemented
         // The program a learner runs is the main module: `if __name__ == "__main__":` holds, as under python3.
         values["__name__"] = heap.immortal(PyStr("__main__", id: heap.newID(), immortal: true, owner: 0))
         builtinValues = values

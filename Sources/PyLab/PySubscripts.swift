@@ -157,14 +157,13 @@ extension PyThreadState {
 
     /// LIST_EXTEND: appends the items of a list or tuple (borrowed) to `list`.
     package func extendList(_ list: PyList, with iterable: PyValue) throws(PyError) {
-        guard iterable.isObject, iterable.objectKind == .list || iterable.objectKind == .tuple else {
-            throw typeError("'\(typeName(iterable))' object is not iterable")
-        }
-        try check(iterable.object)
-        let items = sequenceItems(iterable.object)
+        // Any iterable (`[*range(3), 4]`), a new reference per item.
+        let items = try collect(iterable)
         let have = list.items.withLock { $0.count }
-        guard have + items.count <= runtime.limits.listItems else { throw memoryError(runtime.limits.listMessage) }
-        for v in items { incref(v) }
+        guard have + items.count <= runtime.limits.listItems else {
+            for v in items { decref(v) }
+            throw memoryError(runtime.limits.listMessage)
+        }
         list.items.withLock { $0 += items }
     }
 }

@@ -357,6 +357,14 @@ extension PyThreadState {
             return try instantiate(unsafeDowncast(o, to: PyClass.self), callee, slot + 1, count: count, keywords: keywords)
         case .native:
             return try callNative(unsafeDowncast(o, to: PyNative.self), slot + 1, count: count, keywords: keywords)
+        case .instance:
+            // An instance whose class defines __call__.
+            guard let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.intern("__call__")) else {
+                throw typeError("'\(o.typeName)' object is not callable")
+            }
+            var args = [callee]
+            for i in 0..<count { args.append(slot[1 + i]) }
+            return try callWithSelf(m, args, keywords: keywords)
         default:
             throw typeError("'\(o.typeName)' object is not callable")
         }
@@ -1137,7 +1145,7 @@ extension PyThreadState {
                         _ = try exitContext(manager, exception: nil)
                         sp -= 1
                         decref(manager)
-                    case .makeCell, .copyFreeVars, .loadClosure, .loadDeref, .storeDeref, .deleteDeref, .dictMerge, .listToTuple,
+                    case .makeCell, .copyFreeVars, .loadClosure, .loadDeref, .storeDeref, .deleteDeref, .dictMerge, .dictUpdate, .listToTuple,
                          .unpackEx, .buildSet, .setAdd, .setUpdate, .mapAdd, .getYieldFromIter:
                         frames[fi].pc = pc
                         frames[fi].sp = sp

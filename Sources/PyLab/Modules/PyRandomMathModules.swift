@@ -103,7 +103,7 @@ package enum RandomModule {
     ])
 }
 
-/// `math` on integers; the float functions refuse clearly until conclab's Python has floats.
+/// `math`: the integer functions here, the float ones in PyMathFloats.swift.
 package enum MathModule {
     static func gcd(_ a: Int, _ b: Int) -> Int {
         var (x, y) = (a.magnitude, b.magnitude)
@@ -111,22 +111,7 @@ package enum MathModule {
         return Int(x)
     }
 
-    static func floatOnly(_ name: String) -> Builtin {
-        Builtin(name) { ts, a throws(PyError) in
-            throw ts.error(ts.runtime.classes.notImplementedError,
-                           "conclab's Python does not support floating-point numbers, which math.\(name)() works with")
-        }
-    }
-
-    static func integerIdentity(_ name: String) -> Builtin {
-        Builtin(name) { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
-            guard let i = ts.asInt(a[0]) else { throw ts.typeError("must be real number, not \(ts.typeName(a[0]))") }
-            return .int(i)
-        }
-    }
-
-    package static let definition = ModuleDefinition("math", natives: [
+    package static let definition = ModuleDefinition("math", natives: floatFunctions + [
         // gcd, lcm and factorial in integers of any size, as CPython's (they no longer stop at 63 bits).
         Builtin("gcd") { ts, a throws(PyError) in
             var g = BigInt(0)
@@ -191,13 +176,12 @@ package enum MathModule {
             }
             return total
         },
-        integerIdentity("floor"), integerIdentity("ceil"), integerIdentity("trunc"),
-        floatOnly("sqrt"), floatOnly("exp"), floatOnly("log"), floatOnly("log2"), floatOnly("log10"), floatOnly("sin"),
-        floatOnly("cos"), floatOnly("tan"), floatOnly("atan2"), floatOnly("hypot"), floatOnly("fabs"), floatOnly("pow"),
-        floatOnly("isclose"), floatOnly("fsum"),
     ], source: """
-        def _no_float_constant(name):
-            raise NotImplementedError("conclab's Python does not support floating-point numbers: math." + name + " is one")
+        pi = 3.141592653589793
+        e = 2.718281828459045
+        tau = 6.283185307179586
+        inf = float("inf")
+        nan = float("nan")
         """)
 }
 

@@ -60,9 +60,6 @@ package enum SysModule {
             try a.expect(0...0, ts)
             return .int(PyThreadState.maxFrames)
         },
-        Builtin("exit") { ts, a throws(PyError) in
-            throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support sys.exit (a snippet ends at its last line; raise an exception to stop it)")
-        },
     ], source: """
         class _VersionInfo:
             def __init__(self, values):
@@ -91,10 +88,16 @@ package enum SysModule {
             def __repr__(self):
                 return ("sys.version_info(major=" + str(self.major) + ", minor=" + str(self.minor) + ", micro="
                         + str(self.micro) + ", releaselevel=" + repr(self.releaselevel) + ", serial=" + str(self.serial) + ")")
+        def exit(*status):
+            if len(status) > 1:
+                raise TypeError("exit expected at most 1 argument, got " + str(len(status)))
+            raise SystemExit(*status)
         version_info = _VersionInfo((3, 11, 0, "final", 0))
         version = "3.11.0 (conclab)"
         platform = "linux"
         byteorder = "little"
+        maxsize = 9223372036854775807
+        argv = ["<conclab>"]
         """)
 }
 

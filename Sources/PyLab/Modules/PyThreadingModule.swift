@@ -62,8 +62,15 @@ package enum ThreadingModule {
             ts.incref(a[1])
             var e = try ts.exceptionToRaise(a[1])
             defer { ts.releaseInstance(&e) }
-            if e.type === ts.runtime.classes.keyboardInterrupt { return .none }
+            // As threading's excepthook: SystemExit ends the thread without a word.
+            if e.type === ts.runtime.classes.keyboardInterrupt || e.type.isSubclass(of: ts.runtime.classes.systemExit) { return .none }
             ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(e.report)\n")
+            return .none
+        },
+        Builtin("_make_thread_local") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_make_thread_local() needs a class") }
+            unsafeDowncast(a[0].object, to: PyClass.self).threadLocal.store(true, ordering: .relaxed)
             return .none
         },
         Builtin("_deadline") { ts, a throws(PyError) in
@@ -544,8 +551,10 @@ package enum ThreadingModule {
                     _call(self.function, self.args, self.kwargs)
                 self.finished.set()
 
-        def local():
-            raise NotImplementedError("conclab's Python does not support threading.local (give each thread its own dict, keyed by threading.get_ident())")
+        class _local:
+            pass
+        _make_thread_local(_local)
+        local = _local
 
         def settrace(f):
             raise NotImplementedError("conclab's Python does not support threading.settrace")
