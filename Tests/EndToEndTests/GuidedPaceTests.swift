@@ -101,7 +101,13 @@ struct GuidedPaceTests {
                 if index + 1 < lab.steps.count { try run("lab next") }
             }
             try run("lab stop", thenPause: false)
-            let shown = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            // tmux copies the pane into the log on its own time: on a busy machine the last lines can reach the
+            // file after the prompt reached the screen, so the log is read once it holds the stop's last line.
+            var shown = ""
+            _ = eventually(within: 15) {
+                shown = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                return shown.contains("Your objects are back")
+            }
             // The pane's bytes: lines end in "\r\n" (one Character to Swift), styles are escape sequences.
             followed.crosses = shown.split(whereSeparator: \.isNewline).filter { $0.contains("✗") }
                 .map { String($0).replacing(/\x1B\[[0-9;?]*[A-Za-z]/, with: "") }
