@@ -67,7 +67,7 @@ package struct GILBenchVerb: Command {
         }
         summary.append("loops", .int(loops))
         summary.append("rounds", .int(rounds))
-        return .table(Table(title: "reference counts: CPU nanoseconds per loop (x = shared; y = mine), smallest of \(rounds) rounds",
+        return .table(Table(title: "reference counts: CPU nanoseconds per loop (a = shared; b = mine; c = shared; d = mine), smallest of \(rounds) rounds",
                             columns: ["mode", "threads", "wall_ms", "cpu_ms", "cpu_ns_per_loop"], rows: table, summary: summary))
     }
 
