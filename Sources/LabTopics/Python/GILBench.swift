@@ -11,7 +11,7 @@ import PyLab
 /// by a busy machine does not become the figure.
 package struct GILBenchVerb: Command {
     package let spec = CommandSpec("bench", summary: "what each reference-count mode costs: CPU ns per loop on one thread and on two sharing a list",
-                           flags: [FlagSpec("loops", short: "n", value: .integer, valueName: "N", help: "loops per thread per measurement (default 200000)")],
+                           flags: [FlagSpec("loops", short: "n", value: .integer, valueName: "N", help: "loops per thread per measurement (default: enough for about 60 ms of CPU on one thread with plain counts)")],
                            examples: ["gil bench", "gil bench --loops 50000"],
                            discussion: """
                                Each loop runs 'x = shared' (a list every thread uses, made by another thread) and 'y = mine' \
@@ -19,7 +19,8 @@ package struct GILBenchVerb: Command {
                                under the GIL (without it, it loses counts); atomic, biased and locked run with the GIL off. \
                                locked takes the list's own mutex for every update, as an interpreter with one lock per object \
                                instead of the GIL would. A figure is the threads' CPU time divided by the loops they ran, the \
-                               smallest of three rounds run in turns. Fields: plain_ns, atomic_ns, biased_ns, locked_ns (one \
+                               smallest of three rounds run in turns; the loops are sized so that plain counts on one thread take \
+                               about 60 ms of CPU. Fields: plain_ns, atomic_ns, biased_ns, locked_ns (one \
                                thread), the same with _2threads, and locked_vs_plain (the ratio on one thread).
                                """)
 
@@ -33,7 +34,15 @@ package struct GILBenchVerb: Command {
     }
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let loops = try arguments.integer("loops", default: 200_000, range: 1_000...100_000_000)
+        let loops: Int
+        if let asked = try arguments.integer("loops") {
+            guard (1_000...100_000_000).contains(asked) else {
+                throw UsageError("loops must be between 1000 and 100000000, got \(asked)", usage: arguments.usage)
+            }
+            loops = asked
+        } else {
+            loops = try Self.calibrated(context)
+        }
         var rows: [Row] = []
         for threads in [1, 2] {
             for mode in RefcountMode.allCases { rows.append(Row(mode: mode, threads: threads)) }
@@ -70,6 +79,19 @@ package struct GILBenchVerb: Command {
         return .table(Table(title: "reference counts: CPU nanoseconds per loop (a = shared; b = mine; c = shared; d = mine), smallest of \(rounds) rounds",
                             columns: ["mode", "threads", "wall_ms", "cpu_ms", "cpu_ns_per_loop"], rows: table, summary: summary))
     }
+
+    /// Enough loops for plain counts on one thread to take about `targetNanoseconds` of CPU: the debug build's loop
+    /// is some twenty times slower than the release build's, and a job of a few milliseconds is at the mercy of noise.
+    private static func calibrated(_ context: Context) throws -> Int {
+        let probe = 20_000
+        _ = try measure(.plain, threads: 1, loops: probe, context: context)  // warm-up
+        let (cpu, _) = try measure(.plain, threads: 1, loops: probe, context: context)
+        let perLoop = max(1, Double(cpu) / Double(probe))
+        return min(20_000_000, max(probe, Int(Double(targetNanoseconds) / perLoop) / 1_000 * 1_000))
+    }
+
+    /// CPU time the plain one-thread row is sized to take.
+    private static let targetNanoseconds: Int64 = 60_000_000
 
     /// One measurement in an interpreter of its own: the threads' CPU time and the wall time.
     private static func measure(_ mode: RefcountMode, threads: Int, loops: Int, context: Context) throws -> (cpu: Int64, wall: Int64) {
