@@ -90,7 +90,7 @@ package struct WorldState: Sendable {
 /// Snippets (`py`, `py threads`, and threads started by `thread spawn --py`) run on real OS threads and share
 /// the module globals; function locals are private to a call. The GIL (see `GIL.swift`) follows CPython's
 /// design and can be switched off; reference counts (see `Refcount.swift` and `RacyRefcount.swift`) can be
-/// plain, atomic or biased; the heap (see `Heap.swift`) checks every use of a freed object.
+/// plain, atomic, biased or locked (one lock per object, `PyObjectLocks.swift`); the heap (see `Heap.swift`) checks every use of a freed object.
 public final class PyRuntime: Sendable {
     package let heap = PyHeap()
     package let gil = GIL()
