@@ -687,6 +687,10 @@ package enum Builtins {
             try a.expect(2...2, ts)
             let list = unsafeDowncast(a[0].object, to: PyList.self)
             try ts.check(list)
+            if ts.mode == .locked, a[1].isObject, a[1].objectKind == .list {
+                try ts.extendLocked(list, with: unsafeDowncast(a[1].object, to: PyList.self))
+                return .none
+            }
             let items = try ts.collect(a[1])
             guard list.items.withLock({ $0.count }) + items.count <= ts.runtime.limits.listItems else {
                 for v in items { ts.decref(v) }

@@ -47,8 +47,8 @@ package enum PyKind: UInt8, Sendable {
 /// The header every heap object carries: its kind, a number for reports, and its reference count.
 ///
 /// The count is the interpreter's own (Swift's ARC only keeps the memory valid): `shared` is the count in the
-/// `plain` and `atomic` modes and the other threads' part in `biased` mode, where `local` is the owner
-/// thread's part (PEP 703). `freedBy` poisons the object: once the count reaches zero it holds the number of
+/// `plain`, `atomic` and `locked` modes and the other threads' part in `biased` mode, where `local` is the owner
+/// thread's part (PEP 703). In `locked` mode `owner` is the object's lock word instead (see `PyObjectLocks.swift`). `freedBy` poisons the object: once the count reaches zero it holds the number of
 /// the thread that freed it, and every later use is reported instead of touching reused memory.
 ///
 /// Thread safety: every stored property of this class and its subclasses is either immutable or an

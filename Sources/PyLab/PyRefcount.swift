@@ -25,6 +25,12 @@ extension PyThreadState {
             } else {
                 o.shared.add(1, ordering: .relaxed)
             }
+        case .locked:
+            let taken = lockForCount(o)
+            if case .gaveUp = taken { o.shared.add(1, ordering: .relaxed) } else {
+                o.shared.store(o.shared.load(ordering: .relaxed) &+ 1, ordering: .relaxed)  // exact: under the object's lock
+            }
+            unlockObject(o, taken)
         }
         if o.freedBy.load(ordering: .relaxed) != 0 { reportTouch(o, "reference taken") }
     }
@@ -62,6 +68,15 @@ extension PyThreadState {
                     deferMerge(o)
                 }
             }
+        case .locked:
+            let taken = lockForCount(o)
+            let left: Int
+            if case .gaveUp = taken { left = o.shared.subtract(1, ordering: .acquiringAndReleasing).newValue } else {
+                left = o.shared.load(ordering: .relaxed) &- 1
+                o.shared.store(left, ordering: .relaxed)
+            }
+            unlockObject(o, taken)
+            if left == 0 { free(o) }
         }
     }
 

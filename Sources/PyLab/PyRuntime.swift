@@ -10,6 +10,8 @@ public enum RefcountMode: String, Sendable, CaseIterable {
     case atomic
     /// PEP 703: the thread that made an object counts its own references without atomics; others use atomics.
     case biased
+    /// One lock per object instead of the GIL: every update takes the object's own mutex (see `PyObjectLocks.swift`).
+    case locked
 }
 
 /// Where the thread holding the GIL may be asked to let go of it (`gil switch …`).
@@ -27,6 +29,10 @@ package struct PySettings: Sendable {
     package var refcount = RefcountMode.plain
     package var switchIntervalNanoseconds: Int64 = 5_000_000
     package var switchRule = SwitchRule.evalBreaker
+    /// With `refcount locked`: the order `list.extend` takes its two lists' locks in.
+    package var lockOrder = ObjectLockOrder.call
+
+    package init() {}
 }
 
 /// Names the compiler resolves: interned attribute names and the module's global slots.
@@ -84,10 +90,12 @@ package struct WorldState: Sendable {
 /// Snippets (`py`, `py threads`, and threads started by `thread spawn --py`) run on real OS threads and share
 /// the module globals; function locals are private to a call. The GIL (see `GIL.swift`) follows CPython's
 /// design and can be switched off; reference counts (see `Refcount.swift` and `RacyRefcount.swift`) can be
-/// plain, atomic or biased; the heap (see `Heap.swift`) checks every use of a freed object.
+/// plain, atomic, biased or locked (one lock per object, `PyObjectLocks.swift`); the heap (see `Heap.swift`) checks every use of a freed object.
 public final class PyRuntime: Sendable {
     package let heap = PyHeap()
     package let gil = GIL()
+    /// Where threads wait for an object's lock in `refcount locked` mode.
+    package let objectLocks = ObjectLockTable()
     package let globals = GlobalTable()
     package let symbols: Locked<PySymbols>
     package let names: PyNames

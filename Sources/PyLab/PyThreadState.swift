@@ -31,6 +31,7 @@ package final class PyThreadState: @unchecked Sendable {
     package let number: Int
     package let name: String
     package let mode: RefcountMode
+    package let lockOrder: ObjectLockOrder
     package let gilEnabled: Bool
     /// `gil switch anywhere`: the eval loop also looks at the drop request before stores (CPython 3.9's rule, near enough).
     package let switchesAnywhere: Bool
@@ -68,6 +69,7 @@ package final class PyThreadState: @unchecked Sendable {
         self.number = runtime.newThreadNumber()
         self.name = name
         self.mode = settings.refcount
+        self.lockOrder = settings.lockOrder
         self.gilEnabled = settings.gilEnabled
         self.switchesAnywhere = settings.switchRule == .anywhere
         self.quarantines = !settings.gilEnabled

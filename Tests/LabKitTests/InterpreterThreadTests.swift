@@ -13,7 +13,7 @@ import LabGuide
 struct InterpreterThreadTests {
     static let sharing = "def f():\n    for i in range(20000):\n        x = shared\n        y = [x, i]\nf()"
 
-    @Test(arguments: [(true, RefcountMode.plain), (false, .atomic), (false, .biased), (true, .biased)])
+    @Test(arguments: [(true, RefcountMode.plain), (false, .atomic), (false, .biased), (true, .biased), (false, .locked)])
     func sharedObjectsKeepExactCounts(_ setting: (Bool, RefcountMode)) throws {
         let runtime = PyRuntime()
         try runtime.changeSettings {

@@ -66,6 +66,7 @@ package enum PySupport {
             ("refcount", .string(s.refcount.rawValue)),
             ("interval_ms", .quantity(Double(s.switchIntervalNanoseconds) / 1e6, .milliseconds)),
             ("switch", .string(s.switchRule.rawValue)),
+            ("lock_order", .string(s.lockOrder.rawValue)),
             ("running_threads", .int(running.count)),
         ])
     }
@@ -234,6 +235,7 @@ package struct PyCommand: Command {
         var record = Record(title: "py: \(n) thread\(n == 1 ? "" : "s") (GIL \(settings.gilEnabled ? "on" : "off"), refcount \(settings.refcount.rawValue))")
         record.append("threads", .int(n))
         let before = runtime.gil.stats
+        _ = runtime.objectLocks.takeDeadlocks()
         let usageBefore = ResourceUsage.current(.process)
         let team = try runtime.runTeam(code, count: n, cancellation: context.cancellation)
         let usage = ResourceUsage.current(.process) - usageBefore
@@ -261,6 +263,14 @@ package struct PyCommand: Command {
         record.append("drop_requests", .int(gil.dropRequests))
         record.append("gil_wait_ms", .ms(gil.totalWaitNanoseconds))
         record.append("gil_hold_ms", .ms(gil.totalHoldNanoseconds))
+        if settings.refcount == .locked {
+            // One lock per object: the cycles found among threads waiting for each other's objects.
+            let deadlocks = runtime.objectLocks.takeDeadlocks()
+            if !deadlocks.isEmpty { problem = true }
+            record.append("lock_order", .string(settings.lockOrder.rawValue))
+            record.append("deadlocks", .int(deadlocks.count))
+            record.append("deadlock", deadlocks.first.map(Value.string) ?? .null)
+        }
         let errors = team.threads.compactMap { t in (t.errorSummary ?? t.error).map { "\(t.threadName): \($0)" } }
         if !errors.isEmpty { problem = true }
         record.append("errors", .int(errors.count))
@@ -355,8 +365,8 @@ package struct GILCommand: Command {
                                hash_mb() release it. 'gil off' runs snippet threads truly in parallel; with 'gil refcount plain' \
                                their reference counts then race (see 'py --threads').
                                """)
-    package let verbs: [any Command] = [GILStatusVerb(), GILOnVerb(), GILOffVerb(), GILIntervalVerb(), GILSwitchVerb(), GILRefcountVerb(),
-                                        GILStatsVerb(), GILResetVerb()]
+    package let verbs: [any Command] = [GILStatusVerb(), GILOnVerb(), GILOffVerb(), GILIntervalVerb(), GILChoiceVerb.gilSwitch,
+                                        GILChoiceVerb.refcount, GILChoiceVerb.lockOrder, GILBenchVerb(), GILStatsVerb(), GILResetVerb()]
     package let defaultVerb: String? = "status"
 }
 
@@ -406,30 +416,63 @@ package struct GILIntervalVerb: Command {
     }
 }
 
-package struct GILSwitchVerb: Command {
-    package let spec = CommandSpec("switch", summary: "where the GIL may change hands: eval-breaker (CPython 3.10+) or anywhere (CPython 3.9)",
-                           arguments: [ArgumentSpec("RULE", .choice(SwitchRule.allCases.map(\.rawValue)))],
-                           examples: ["gil switch anywhere", "gil switch eval-breaker"],
-                           discussion: "eval-breaker (the default, CPython 3.10 and later): the holder looks at a request to drop "
-                               + "the GIL only at function entry (RESUME), backward jumps and after a call, so 'x += 1' in a loop "
-                               + "without calls is never cut in two. anywhere (CPython 3.9 and earlier, which looked after nearly "
-                               + "every instruction): it also looks before every load and store of a name, an attribute or an "
-                               + "item, so a switch can fall between the add and the store of 'x += 1'.")
+/// A verb that sets one of the interpreter's choices (`gil switch`, `gil refcount`, `gil lock-order`) and shows the settings.
+package struct GILChoiceVerb<Choice: RawRepresentable & CaseIterable & Sendable>: Command where Choice.RawValue == String {
+    package let spec: CommandSpec
+    private let argument: String
+    private let title: String
+    private let setting: WritableKeyPath<PySettings, Choice> & Sendable
+
+    package init(_ name: String, summary: String, argument: String, title: String, examples: [String], discussion: String,
+                 setting: WritableKeyPath<PySettings, Choice> & Sendable) {
+        spec = CommandSpec(name, summary: summary, arguments: [ArgumentSpec(argument, .choice(Choice.allCases.map(\.rawValue)))],
+                           examples: examples, discussion: discussion)
+        self.argument = argument
+        self.title = title
+        self.setting = setting
+    }
+
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let rule: SwitchRule = try PySupport.choice(arguments, "RULE")
-        return try PySupport.change(context, title: "switch \(rule.rawValue)") { $0.switchRule = rule }
+        let choice: Choice = try PySupport.choice(arguments, argument)
+        let setting = self.setting
+        return try PySupport.change(context, title: "\(title) \(choice.rawValue)") { $0[keyPath: setting] = choice }
     }
 }
 
-package struct GILRefcountVerb: Command {
-    package let spec = CommandSpec("refcount", summary: "how reference counts are updated: plain (CPython), atomic, or biased (PEP 703)",
-                           arguments: [ArgumentSpec("MODE", .choice(RefcountMode.allCases.map(\.rawValue)))],
-                           examples: ["gil refcount atomic"],
-                           discussion: "plain: read, add, write — exact only under the GIL. atomic: one atomic instruction per update. "
-                               + "biased: the thread that made an object counts without atomics, other threads atomically.")
-    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let mode: RefcountMode = try PySupport.choice(arguments, "MODE")
-        return try PySupport.change(context, title: "refcount \(mode.rawValue)") { $0.refcount = mode }
+extension GILChoiceVerb where Choice == SwitchRule {
+    package static var gilSwitch: Self {
+        Self("switch", summary: "where the GIL may change hands: eval-breaker (CPython 3.10+) or anywhere (CPython 3.9)",
+             argument: "RULE", title: "switch", examples: ["gil switch anywhere", "gil switch eval-breaker"],
+             discussion: "eval-breaker (the default, CPython 3.10 and later): the holder looks at a request to drop "
+                 + "the GIL only at function entry (RESUME), backward jumps and after a call, so 'x += 1' in a loop "
+                 + "without calls is never cut in two. anywhere (CPython 3.9 and earlier, which looked after nearly "
+                 + "every instruction): it also looks before every load and store of a name, an attribute or an "
+                 + "item, so a switch can fall between the add and the store of 'x += 1'.",
+             setting: \.switchRule)
+    }
+}
+
+extension GILChoiceVerb where Choice == RefcountMode {
+    package static var refcount: Self {
+        Self("refcount", summary: "how reference counts are updated: plain (CPython), atomic, biased (PEP 703), or locked (a lock per object)",
+             argument: "MODE", title: "refcount", examples: ["gil refcount atomic", "gil refcount locked"],
+             discussion: "plain: read, add, write — exact only under the GIL. atomic: one atomic instruction per update. "
+                 + "biased: the thread that made an object counts without atomics, other threads atomically. "
+                 + "locked: every update takes the object's own mutex, and list.extend holds both lists' locks "
+                 + "(see 'gil lock-order'); 'gil bench' measures what each costs.",
+             setting: \.refcount)
+    }
+}
+
+extension GILChoiceVerb where Choice == ObjectLockOrder {
+    package static var lockOrder: Self {
+        Self("lock-order", summary: "with 'refcount locked': take two objects' locks in the call's order, or by object id",
+             argument: "ORDER", title: "lock order", examples: ["gil lock-order id", "gil lock-order call"],
+             discussion: "call (the default): a.extend(b) takes a's lock, then b's, so b.extend(a) on another "
+                 + "thread, taking them the other way round, can deadlock; conclab finds the cycle and both calls "
+                 + "raise a RuntimeError naming it. id: the object with the smaller id first, whatever the call "
+                 + "says: one global order, and no cycle can form.",
+             setting: \.lockOrder)
     }
 }
 
