@@ -131,6 +131,26 @@ extension EndToEnd {
             #expect(rows.filter { $0.contains("alfa") }.count == 1, "\(rows.joined(separator: "\n"))")
         }
 
+        @Test("a window resized while a command runs: its progress and its result fit the new width")
+        func resizedDuringACommand() throws {
+            let (lines, screen) = try withShell(columns: 100) { shell -> ([String], [String]) in
+                try shell.type("bench sleep 150 -n 12 --warmup 0")
+                try shell.press("Enter")
+                // The progress bar is drawn (on stderr, redrawn in place) while the runs go on.
+                try shell.waitFor("the progress bar", within: 20) { $0.contains { $0.contains("run ") && $0.contains("%") } }
+                let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "36"])
+                #expect(resized.status == 0, "\(resized)")
+                try shell.waitFor("the result", within: 30) { screen in
+                    screen.contains { $0.hasPrefix("max_ms") } && screen.last { !$0.isEmpty }?.hasPrefix("conclab>") == true
+                }
+                return (output(of: "bench sleep 150 -n 12 --warmup 0", in: shell.joinedHistory()), shell.screen())
+            }
+            #expect(lines.contains { $0.hasPrefix("median_ms") }, "\(screen.joined(separator: "\n"))")
+            // The title names the whole command line: at 36 columns it is cut or wrapped, never wider.
+            #expect(lines.allSatisfy { $0.unicodeScalars.count <= 36 }, "\(lines.joined(separator: "\n"))")
+            #expect(!lines.contains { $0.contains("░") || $0.contains("█") }, "\(lines.joined(separator: "\n"))")
+        }
+
         @Test("a huge value: a screen's worth of it, and Ctrl-C while it is built and quoted cancels it")
         func hugeValueIsBoundedAndCancellable() throws {
             let (screen, wide, cancelled) = try withShell(columns: 80, rows: 24) { shell -> ([String], [String], Bool) in
