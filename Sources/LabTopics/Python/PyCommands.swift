@@ -58,6 +58,14 @@ package enum PySupport {
         return value
     }
 
+    /// What `settingsRecord` holds, for `help`.
+    package static let settingsFields = [
+        FieldSpec("gil", "on or off"), FieldSpec("refcount", "how reference counts are updated: plain, atomic, biased"),
+        FieldSpec("interval_ms", "the switch interval: how long a waiter lets the holder run before asking it to drop the GIL"),
+        FieldSpec("switch", "where the GIL may change hands: eval-breaker or anywhere"),
+        FieldSpec("running_threads", "snippet threads running now"),
+    ]
+
     package static func settingsRecord(_ runtime: PyRuntime, title: String? = nil) -> Record {
         let s = runtime.settings
         let running = runtime.runningThreads
@@ -361,7 +369,9 @@ package struct GILCommand: Command {
 }
 
 package struct GILStatusVerb: Command {
-    package let spec = CommandSpec("status", summary: "show whether the GIL is on, the reference-count mode and the switch interval", examples: ["gil"])
+    package let spec = CommandSpec("status", summary: "show whether the GIL is on, the reference-count mode and the switch interval", examples: ["gil"],
+                           fields: PySupport.settingsFields + [FieldSpec("switches", "times the GIL changed hands since 'gil reset'"),
+                                                               FieldSpec("forced_switches", "changes a waiter forced by asking")])
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         var record = PySupport.settingsRecord(runtime, title: "GIL")
@@ -373,7 +383,7 @@ package struct GILStatusVerb: Command {
 }
 
 package struct GILOnVerb: Command {
-    package let spec = CommandSpec("on", summary: "switch the GIL on (CPython's default)", examples: ["gil on"])
+    package let spec = CommandSpec("on", summary: "switch the GIL on (CPython's default)", examples: ["gil on"], fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         try runtime.changeSettings { $0.gilEnabled = true }
@@ -383,7 +393,8 @@ package struct GILOnVerb: Command {
 
 package struct GILOffVerb: Command {
     package let spec = CommandSpec("off", summary: "switch the GIL off: snippet threads run in parallel", examples: ["gil off"],
-                           discussion: "Then pick how reference counts are updated with 'gil refcount plain|atomic|biased'.")
+                           discussion: "Then pick how reference counts are updated with 'gil refcount plain|atomic|biased'.",
+                           fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         try runtime.changeSettings { $0.gilEnabled = false }
@@ -394,7 +405,8 @@ package struct GILOffVerb: Command {
 package struct GILIntervalVerb: Command {
     package let spec = CommandSpec("interval", summary: "set the switch interval (CPython's sys.setswitchinterval), in milliseconds",
                            arguments: [ArgumentSpec("MS", .number, help: "0.001 to 1000 milliseconds; CPython's default is 5")],
-                           examples: ["gil interval 1", "gil interval 0.001", "gil interval 5"])
+                           examples: ["gil interval 1", "gil interval 0.001", "gil interval 5"],
+                           fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         let text = try arguments.require("MS").filter { $0 != "_" }
@@ -414,7 +426,8 @@ package struct GILSwitchVerb: Command {
                                + "the GIL only at function entry (RESUME), backward jumps and after a call, so 'x += 1' in a loop "
                                + "without calls is never cut in two. anywhere (CPython 3.9 and earlier, which looked after nearly "
                                + "every instruction): it also looks before every load and store of a name, an attribute or an "
-                               + "item, so a switch can fall between the add and the store of 'x += 1'.")
+                               + "item, so a switch can fall between the add and the store of 'x += 1'.",
+                           fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let rule: SwitchRule = try PySupport.choice(arguments, "RULE")
         return try PySupport.change(context, title: "switch \(rule.rawValue)") { $0.switchRule = rule }
@@ -426,7 +439,8 @@ package struct GILRefcountVerb: Command {
                            arguments: [ArgumentSpec("MODE", .choice(RefcountMode.allCases.map(\.rawValue)))],
                            examples: ["gil refcount atomic"],
                            discussion: "plain: read, add, write — exact only under the GIL. atomic: one atomic instruction per update. "
-                               + "biased: the thread that made an object counts without atomics, other threads atomically.")
+                               + "biased: the thread that made an object counts without atomics, other threads atomically.",
+                           fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let mode: RefcountMode = try PySupport.choice(arguments, "MODE")
         return try PySupport.change(context, title: "refcount \(mode.rawValue)") { $0.refcount = mode }
