@@ -11,8 +11,8 @@
 #include <wchar.h>
 #include <string.h>
 
-/// Called every 200 ms while the editor waits for a key; returns non-zero if it printed something,
-/// and the line is then redrawn under it (background notices such as a deadlock report).
+/// Called before each wait for a key and every 200 ms while the editor waits; returns non-zero if the line must be
+/// redrawn (it printed a background notice such as a deadlock report, or the window was resized).
 typedef int (*conclab_idle_fn)(EditLine *);
 static conclab_idle_fn conclab_idle_hook = NULL;
 
@@ -20,13 +20,11 @@ static conclab_idle_fn conclab_idle_hook = NULL;
 static inline int conclab_getc(EditLine *el, wchar_t *out) {
     unsigned char bytes[4];
     for (;;) {
+        if (conclab_idle_hook && conclab_idle_hook(el)) el_set(el, EL_REFRESH);
         struct pollfd p = { .fd = 0, .events = POLLIN, .revents = 0 };
         int ready = poll(&p, 1, 200);
         if (ready < 0) { if (errno == EINTR) continue; return -1; }
-        if (ready == 0) {
-            if (conclab_idle_hook && conclab_idle_hook(el)) el_set(el, EL_REFRESH);
-            continue;
-        }
+        if (ready == 0) continue;
         ssize_t n = read(0, bytes, 1);
         if (n < 0) { if (errno == EINTR || errno == EAGAIN) continue; return -1; }
         if (n == 0) return 0;

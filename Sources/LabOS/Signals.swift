@@ -4,10 +4,12 @@ import Synchronization
 
 /// Counts Ctrl-Cs (SIGINT) seen by the watcher thread.
 private let interruptCounter = Atomic<Int>(0)
+/// Counts window size changes (SIGWINCH) seen by the watcher thread.
+private let windowChangeCounter = Atomic<Int>(0)
 /// Set once SIGTERM or SIGHUP arrived: the watcher is ending the shell and will die by that signal.
 private let terminatingFlag = Atomic<Bool>(false)
 
-/// Signals: SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken by one watcher thread with
+/// Signals: SIGINT, SIGTERM, SIGHUP and SIGWINCH are blocked in every thread and taken by one watcher thread with
 /// `sigwait`, so no work happens in a signal handler and a blocking read is never interrupted.
 public enum Signals {
     public static let interrupt: Int32 = SIGINT
@@ -23,6 +25,10 @@ public enum Signals {
     public static let childDefaults: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT]
 
     public static var interruptCount: Int { interruptCounter.load(ordering: .relaxed) }
+
+    /// How many times the terminal window was resized: whoever draws to it compares this with the count it last saw
+    /// (the line editor re-reads the size while a line is being edited; results read the width when they are shown).
+    public static var windowChangeCount: Int { windowChangeCounter.load(ordering: .relaxed) }
 
     /// True once SIGTERM/SIGHUP arrived; other threads must then leave the ending to the watcher.
     public static var isTerminating: Bool { terminatingFlag.load(ordering: .acquiring) }
@@ -41,10 +47,11 @@ public enum Signals {
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGHUP)
+        sigaddset(&set, SIGWINCH)
         return set
     }
 
-    /// Call first thing in main, before any other thread exists: blocks SIGINT, SIGTERM and SIGHUP here (and so in
+    /// Call first thing in main, before any other thread exists: blocks SIGINT, SIGTERM, SIGHUP and SIGWINCH here (and so in
     /// every thread created later) and starts the watcher. `onInterrupt` runs for each SIGINT; `onTerminate` for
     /// SIGTERM or SIGHUP (it should end everything and call `dieBy`). Both run on the watcher thread.
     public static func watch(onInterrupt: @escaping @Sendable () -> Void,
@@ -59,6 +66,8 @@ public enum Signals {
                 if received == SIGINT {
                     interruptCounter.add(1, ordering: .relaxed)
                     onInterrupt()
+                } else if received == SIGWINCH {
+                    windowChangeCounter.add(1, ordering: .relaxed)
                 } else {
                     terminatingFlag.store(true, ordering: .releasing)
                     onTerminate(received)

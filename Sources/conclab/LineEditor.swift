@@ -46,11 +46,13 @@ final class LineEditor {
             LineEditor.from(el)?.complete() ?? UInt8(CC_ERROR)
         }
         bindOwnKeys()
-        // Background notices (a deadlock found by the watchdog) appear while the learner sits at the prompt.
+        // Background notices (a deadlock found by the watchdog) appear while the learner sits at the prompt, and a
+        // resized window is measured again, so the line being edited is redrawn for the new width.
         conclab_el_use_polling_getc(el) { el in
             guard let editor = LineEditor.from(el) else { return 0 }
+            let resized = editor.noticeResize()
             let notices = editor.session.takeNotices()
-            guard !notices.isEmpty else { return 0 }
+            guard !notices.isEmpty else { return resized ? 1 : 0 }
             try? FileDescriptor.standardOutput.writeAll("\r\u{1B}[K" + notices.joined(separator: "\n").escapingControlCharacters() + "\n")
             return 1
         }
@@ -137,15 +139,45 @@ final class LineEditor {
     /// True while the Python prompt (`>>>`) reads: Tab then completes Python names.
     var pythonPrompt = false
 
+    /// The prompt as text, for measuring where the edited line starts.
+    private var prompt = "conclab> "
+
     func setPrompt(_ text: String) {
         free(promptText)
         promptText = strdupSwift(text)
+        prompt = text
+    }
+
+    /// The window changes the line editor has taken in (`Signals.windowChangeCount` when it last read the size).
+    private var windowChangesSeen = -1
+
+    /// Reads the window's size again if it changed since libedit last read it (libedit installs no signal handler
+    /// here: the SIGWINCH is counted by the signal watcher). Returns true when it did, and the line must be redrawn.
+    ///
+    /// libedit redraws a line as if the cursor stood where the prompt starts, but the terminal has already reflowed
+    /// the line to the new width (tmux, VTE and most terminals do), so the cursor may be rows below that: it is put
+    /// back at the prompt's first row (counted at the new width) and what follows is cleared before the redraw.
+    fileprivate func noticeResize() -> Bool {
+        let changes = Signals.windowChangeCount
+        guard changes != windowChangesSeen else { return false }
+        windowChangesSeen = changes
+        if let info = el_line(editor)?.pointee, let columns = System.terminalColumns(1), columns > 0 {
+            let length = info.cursor - info.buffer
+            let bytes = UnsafeRawPointer(info.buffer).bindMemory(to: UInt8.self, capacity: length)
+            let before = String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+            let row = (Format.width(prompt) + Format.width(before)) / columns
+            try? FileDescriptor.standardOutput.writeAll("\r" + (row > 0 ? "\u{1B}[\(row)A" : "") + "\u{1B}[J")
+        }
+        el_resize(editor)
+        return true
     }
 
     func read() -> Input {
         interrupted = false
         var count: Int32 = 0
-        // The window may have been resized since the last prompt (libedit hears no SIGWINCH here): read its size.
+        // The window may have been resized since the last prompt (while a command ran): read its size; while the
+        // line is edited, the idle hook reads it again after each SIGWINCH (within 200 ms).
+        windowChangesSeen = Signals.windowChangeCount
         el_resize(editor)
         guard let raw = el_gets(editor, &count) else {
             return interrupted ? .interrupted : .endOfFile

@@ -152,35 +152,49 @@ struct Output: Sendable {
 
 /// A progress bar on stderr for long commands, redrawn at most every 100 ms; nothing when not on a tty.
 final class ProgressBar: Sendable {
-    private let state = Locked<(lastDraw: Int64, shown: Bool)>((0, false))
+    /// When it was last drawn, and how wide (0: nothing shown).
+    private let state = Locked<(lastDraw: Int64, drawnWidth: Int)>((0, 0))
 
     func report(_ fraction: Double, _ label: String) {
         let now = Clock.monotonicNanoseconds()
-        let draw = state.withLock { s -> Bool in
+        let due = state.withLock { s -> Bool in
             guard now - s.lastDraw >= 100_000_000 || fraction >= 1 else { return false }
             s.lastDraw = now
-            s.shown = true
             return true
         }
-        guard draw else { return }
+        guard due else { return }
         // One line that never reaches the last column, so the terminal does not wrap it and \r redraws it in place:
         // the bar shrinks and the label is cut to the window's width, read at each draw (it may have been resized).
-        let columns = (System.terminalColumns(2) ?? 80) - 1
+        let window = System.terminalColumns(2) ?? 80
+        let columns = window - 1
         let percent = " \(Int(fraction * 100))% "
         let barWidth = min(30, columns - percent.count - 10)
         guard barWidth >= 5 else { return }
         let filled = Int((max(0, min(1, fraction)) * Double(barWidth)).rounded())
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
         let shown = TextLayout.truncate(label.escapingControlCharacters(), to: columns - barWidth - percent.count)
-        try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K\(bar)\(percent)\(shown)")
+        let text = bar + percent + shown
+        let previous = state.withLock { s -> Int in
+            defer { s.drawnWidth = Format.width(text) }
+            return s.drawnWidth
+        }
+        try? FileDescriptor.standardError.writeAll(Self.erase(drawnWidth: previous, columns: window) + text)
     }
 
     /// Erases the bar if one was drawn.
     func clear() {
-        let shown = state.withLock { s -> Bool in
-            defer { s = (0, false) }
-            return s.shown
+        let drawn = state.withLock { s -> Int in
+            defer { s = (0, 0) }
+            return s.drawnWidth
         }
-        if shown { try? FileDescriptor.standardError.writeAll("\r\u{1B}[2K") }
+        if drawn > 0 { try? FileDescriptor.standardError.writeAll(Self.erase(drawnWidth: drawn, columns: System.terminalColumns(2) ?? 80)) }
+    }
+
+    /// What takes the cursor back to the start of a bar drawn `drawnWidth` columns wide and erases it. A window made
+    /// narrower since has reflowed the bar onto several rows (as tmux and VTE do), the cursor on the last of them:
+    /// go up to the first and clear from there down.
+    static func erase(drawnWidth: Int, columns: Int) -> String {
+        let rows = columns > 0 && drawnWidth > 0 ? (drawnWidth - 1) / columns : 0
+        return "\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J"
     }
 }

@@ -10,10 +10,18 @@ extension EndToEnd {
     struct PythonPromptTests {
         func withShell(_ body: (TmuxShell) throws -> Void) throws { try TmuxShell.with(body) }
 
+        /// Types each line and Enter; before the next line, waits for the prompt that asks for it (typed ahead while
+        /// the shell is between two prompts, a line is echoed by the terminal and then drawn again after the prompt).
         func enter(_ shell: TmuxShell, _ lines: [String]) throws {
-            for line in lines {
+            func rows() -> [String] { shell.joinedHistory().filter { !$0.isEmpty } }
+            for (index, line) in lines.enumerated() {
                 if !line.isEmpty { try shell.type(line) }
+                let before = rows().count
                 try shell.press("Enter")
+                guard index < lines.count - 1 else { continue }
+                // A new row that is a bare prompt (the one the line was typed at does not count).
+                let waited = eventually { let now = rows(); return now.count > before && [">>>", "...", "conclab>"].contains(now.last ?? "") }
+                #expect(waited, "no prompt for '\(lines[index + 1])':\n\(shell.screen().joined(separator: "\n"))")
             }
         }
 

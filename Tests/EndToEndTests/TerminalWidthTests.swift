@@ -95,6 +95,62 @@ extension EndToEnd {
             #expect(labs.allSatisfy { $0.unicodeScalars.count <= 44 }, "\(labs.joined(separator: "\n"))")
         }
 
+        @Test("a window resized while a line is being edited: the line is redrawn at the new width and the cursor keys follow it")
+        func resizedWhileEditing() throws {
+            let line = "conclab> echo alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima"
+            let (rows, cursor) = try withShell(columns: 100) { shell -> ([String], (Int, Int)?) in
+                // One row at 100 columns, three at 40.
+                try shell.type(String(line.dropFirst("conclab> ".count)))
+                try shell.waitFor("the typed line") { $0.contains(line) }
+                let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "40"])
+                #expect(resized.status == 0, "\(resized)")
+                // The editor takes the new size in before it waits for the next key: this one (End, which changes
+                // nothing) is read, then the size. Home then goes back two rows to the line's start; with the
+                // width of 100 columns it would stay on the line's last row.
+                try shell.press("End")
+                try shell.press("Home")
+                var cursor: (Int, Int)?
+                var rows: [String] = []
+                _ = eventually(within: 5) {
+                    rows = shell.screen()
+                    let position = (try? shell.tmux(["display-message", "-p", "-t", shell.session, "#{cursor_x} #{cursor_y}"]))?.stdout
+                    let numbers = (position ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+                    cursor = numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+                    guard let cursor, let start = rows.lastIndex(where: { $0.hasPrefix("conclab> echo") }) else { return false }
+                    return cursor == ("conclab> ".count, start)
+                }
+                try shell.press("C-c")
+                return (rows, cursor)
+            }
+            let start = try #require(rows.lastIndex { $0.hasPrefix("conclab> echo") }, "\(rows.joined(separator: "\n"))")
+            #expect(cursor?.0 == "conclab> ".count && cursor?.1 == start,
+                    "cursor at \(String(describing: cursor)), the line starts on row \(start):\n\(rows.joined(separator: "\n"))")
+            // The rows from the prompt on, put back together, are the line: redrawn once, nothing left of the old one.
+            let typed = rows[start...].prefix(3).map { $0.padding(toLength: 40, withPad: " ", startingAt: 0) }.joined()
+            #expect(typed.trimmingCharacters(in: .whitespaces) == line, "\(rows.joined(separator: "\n"))")
+            #expect(rows.filter { $0.contains("alfa") }.count == 1, "\(rows.joined(separator: "\n"))")
+        }
+
+        @Test("a window resized while a command runs: its progress and its result fit the new width")
+        func resizedDuringACommand() throws {
+            let (lines, screen) = try withShell(columns: 100) { shell -> ([String], [String]) in
+                try shell.type("bench sleep 150 -n 12 --warmup 0")
+                try shell.press("Enter")
+                // The progress bar is drawn (on stderr, redrawn in place) while the runs go on.
+                try shell.waitFor("the progress bar", within: 20) { $0.contains { $0.contains("run ") && $0.contains("%") } }
+                let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "36"])
+                #expect(resized.status == 0, "\(resized)")
+                try shell.waitFor("the result", within: 30) { screen in
+                    screen.contains { $0.hasPrefix("max_ms") } && screen.last { !$0.isEmpty }?.hasPrefix("conclab>") == true
+                }
+                return (output(of: "bench sleep 150 -n 12 --warmup 0", in: shell.joinedHistory()), shell.screen())
+            }
+            #expect(lines.contains { $0.hasPrefix("median_ms") }, "\(screen.joined(separator: "\n"))")
+            // The title names the whole command line: at 36 columns it is cut or wrapped, never wider.
+            #expect(lines.allSatisfy { $0.unicodeScalars.count <= 36 }, "\(lines.joined(separator: "\n"))")
+            #expect(!lines.contains { $0.contains("░") || $0.contains("█") }, "\(lines.joined(separator: "\n"))")
+        }
+
         @Test("a huge value: a screen's worth of it, and Ctrl-C while it is built and quoted cancels it")
         func hugeValueIsBoundedAndCancellable() throws {
             let (screen, wide, cancelled) = try withShell(columns: 80, rows: 24) { shell -> ([String], [String], Bool) in

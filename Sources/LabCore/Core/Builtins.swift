@@ -168,7 +168,9 @@ package struct SaveCommand: Command {
                                JSON is what --json prints as 'result'; CSV is a table's header and rows, or a record's field \
                                names and one row of values. Numbers are in the unit their name says (wall_ms in milliseconds); \
                                charts are left out. In a replayed lab FILE lands in the lab's scratch folder.
-                               """)
+                               """,
+                           fields: [FieldSpec("file", "the path written"), FieldSpec("format", "json or csv"),
+                                    FieldSpec("bytes", "the size of the file", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let file = try arguments.require("FILE")

@@ -63,6 +63,41 @@ public struct FlagSpec: Sendable {
     }
 }
 
+/// A field of a command's result that lab checks and `where` read, declared beside the command that fills it:
+/// `help COMMAND` lists the declarations, and a test runs each command's examples and fails when a result carries a
+/// field its command does not declare, or lacks one it declares as always there.
+public struct FieldSpec: Sendable, Equatable {
+    public var name: String
+    /// The unit of its number; by default the one its name ends in (`_ms`, `_ns`, `_us`, `_bytes`, `_pct`).
+    public var unit: Unit?
+    /// One line: what it holds.
+    public var meaning: String
+    /// A column of the table the command returns: a check reads it as `rows[0].NAME`.
+    public var isColumn: Bool
+    /// Only in some results (an option given, a case met); the meaning says when.
+    public var isOccasional: Bool
+
+    public init(_ name: String, _ meaning: String, unit: Unit? = nil, column: Bool = false, occasional: Bool = false) {
+        self.name = name
+        self.unit = unit ?? FieldSpec.unit(named: name)
+        self.meaning = meaning
+        self.isColumn = column
+        self.isOccasional = occasional
+    }
+
+    /// A table column (`rows[0].NAME`).
+    public static func column(_ name: String, _ meaning: String, unit: Unit? = nil) -> FieldSpec {
+        FieldSpec(name, meaning, unit: unit, column: true)
+    }
+
+    /// The unit a field's name promises by its ending, if any.
+    public static func unit(named name: String) -> Unit? {
+        let endings: [(String, Unit)] = [("_ms", .milliseconds), ("_ns", .nanoseconds), ("_us", .microseconds),
+                                         ("_bytes", .bytes), ("_pct", .percent), ("_per_second", .perSecond)]
+        return endings.first { name.hasSuffix($0.0) }?.1
+    }
+}
+
 /// The declaration of a command: everything help, parsing and completion need.
 public struct CommandSpec: Sendable {
     public var name: String
@@ -72,9 +107,11 @@ public struct CommandSpec: Sendable {
     public var flags: [FlagSpec]
     public var examples: [String]
     public var discussion: String
+    /// The fields of its result a check can read (`help` lists them with their units).
+    public var fields: [FieldSpec]
 
     public init(_ name: String, aliases: [String] = [], summary: String, arguments: [ArgumentSpec] = [],
-                flags: [FlagSpec] = [], examples: [String] = [], discussion: String = "") {
+                flags: [FlagSpec] = [], examples: [String] = [], discussion: String = "", fields: [FieldSpec] = []) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -82,6 +119,7 @@ public struct CommandSpec: Sendable {
         self.flags = flags
         self.examples = examples
         self.discussion = discussion
+        self.fields = fields
     }
 
     /// One-line usage, e.g. `proc kill P [SIGNAL]`, generated from the declaration.

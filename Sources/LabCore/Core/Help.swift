@@ -50,12 +50,31 @@ public enum Help {
             if let d = command.defaultVerb { lines.append("'\(full)' alone runs '\(full) \(d)'.") }
         }
         if !spec.discussion.isEmpty { lines.append(spec.discussion) }
+        lines += fieldLines(spec.fields)
         let examples = spec.examples + (command.verbs.isEmpty ? [] : command.verbs.compactMap(\.spec.examples.first))
         if !examples.isEmpty {
             lines.append(examples.count == 1 ? "example:" : "examples:")
             for e in examples { lines.append("  " + e) }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The result fields a check can read, with their units: a table's columns as `rows[i].NAME`, and its `count`.
+    package static func fieldLines(_ fields: [FieldSpec]) -> [String] {
+        guard !fields.isEmpty else { return [] }
+        // In the order declared, `count` after the last column.
+        var shown = fields.map { ($0.isColumn ? "rows[i]." + $0.name : $0.name, $0) }
+        if let last = fields.lastIndex(where: \.isColumn) {
+            shown.insert(("count", FieldSpec("count", "the number of rows")), at: last + 1)
+        }
+        let nameWidth = shown.map { $0.0.count }.max() ?? 0
+        let unitWidth = shown.map { $0.1.unit?.rawValue.count ?? 0 }.max() ?? 0
+        var lines = ["result fields (for checks and 'where'):"]
+        for (name, field) in shown {
+            let unit = unitWidth == 0 ? "" : Format.pad(field.unit?.rawValue ?? "", unitWidth) + "  "
+            lines.append("  " + Format.pad(name, nameWidth) + "  " + unit + field.meaning)
+        }
+        return lines
     }
 
     /// `help WORDS…`: exact or unique-prefix match prints the page; else a search of the help text; else nothing matches.

@@ -296,7 +296,8 @@ package struct GenSum: Command {
     package let spec = CommandSpec("sum", summary: "sum(G): one value at a time, in constant memory; reports time and memory growth",
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle")],
                            examples: ["gen sum g2"],
-                           discussion: "Memory is read from /proc/self/status before and after: growth_bytes is the RSS growth (never below 0). Compare 'list sum G'. An infinite generator runs until Ctrl-C.")
+                           discussion: "Memory is read from /proc/self/status before and after: growth_bytes is the RSS growth (never below 0). Compare 'list sum G'. An infinite generator runs until Ctrl-C.",
+                           fields: SumFields.declared(list: false))
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("G")
@@ -386,7 +387,8 @@ package struct ListSum: Command {
                                pointer to an int object of its own (about 40 bytes an item in all), and it over-allocates \
                                by about 1/8; 'list cpython' measures it. peak_delta_bytes is the growth of the peak \
                                (VmHWM), which stays put once the peak was reached before.
-                               """)
+                               """,
+                           fields: SumFields.declared(list: true))
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("G")
@@ -475,6 +477,20 @@ print(json.dumps({"version": sys.version.split()[0], "listed": listed, "peak": p
 
 /// The fields of `gen sum` and `list sum`, the same names for both so a lab compares them.
 package enum SumFields {
+    /// What `record` fills, for `help` (`list`: the names of `list sum`).
+    package static func declared(list: Bool) -> [FieldSpec] {
+        [FieldSpec("handle", "the generator summed"), FieldSpec("value", "the sum"),
+         FieldSpec("exact", "the sum as exact text (a big integer in full)"), FieldSpec("items", "values added"),
+         FieldSpec("time_ms", "time to produce and add them"), FieldSpec("items_per_second", "values per second"),
+         FieldSpec("rss_before_bytes", "resident memory before (null where /proc cannot be read)"),
+         list ? FieldSpec("rss_with_list_bytes", "resident memory with the whole list alive")
+              : FieldSpec("rss_after_bytes", "resident memory after"),
+         FieldSpec("growth_bytes", "how much resident memory grew (never below 0)"),
+         FieldSpec("peak_delta_bytes", "how much the peak of resident memory grew"),
+         FieldSpec("bytes_per_item", "growth_bytes per value", unit: .bytes)]
+            + (list ? [FieldSpec("list_bytes", "what the list itself takes: a pointer per item and its storage")] : [])
+    }
+
     package static func record(_ what: String, handle: String, _ r: GeneratorStore.SumReport, list: Bool) -> Record {
         let seconds = Double(r.nanoseconds) / 1e9
         var record = Record(title: "\(what) = \(r.sum.exact)", [

@@ -241,7 +241,14 @@ package struct SendCommand: Command {
                            discussion: """
                                A pipe or socket holds only so much (64 KiB for a pipe by default); past that, send waits until \
                                the other end reads. With --timeout it reports how much went in instead of waiting on.
-                               """)
+                               """,
+                           fields: [FieldSpec("handle", "the channel"), FieldSpec("fd", "the descriptor written"),
+                                    FieldSpec("bytes", "bytes that went in", unit: .bytes),
+                                    FieldSpec("requested", "bytes asked to send", unit: .bytes),
+                                    FieldSpec("complete", "whether all of them went in"),
+                                    FieldSpec("blocked", "whether the write had to wait for room"),
+                                    FieldSpec("peer_closed", "whether the other end was closed (EPIPE)"),
+                                    FieldSpec("waited_ms", "time the send took")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("CH")
@@ -304,7 +311,11 @@ package struct RecvCommand: Command {
                            discussion: """
                                A pipe or stream socket keeps no message boundaries: two sends can arrive as one read. \
                                A timeout is a result (timed_out), not an error; so is end of file (eof: the other end closed).
-                               """)
+                               """,
+                           fields: [FieldSpec("handle", "the channel"), FieldSpec("fd", "the descriptor read"),
+                                    FieldSpec("text", "what arrived, as text"), FieldSpec("bytes", "bytes that arrived", unit: .bytes),
+                                    FieldSpec("eof", "whether the other end closed (end of file)"),
+                                    FieldSpec("timed_out", "whether --timeout ran out first"), FieldSpec("waited_ms", "time the read took")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("CH")

@@ -68,7 +68,14 @@ package struct LockList: Command {
 
 package struct LockStatsCommand: Command {
     package let spec = CommandSpec("stats", summary: "per lock: acquisitions, how many had to wait (contention), time spent waiting",
-                           examples: ["lock stats"])
+                           examples: ["lock stats"],
+                           fields: [.column("lock", "the lock"), .column("acquisitions", "times it was taken"),
+                                    .column("contended", "times the taker had to wait"),
+                                    .column("contention_pct", "contended, in per cent of acquisitions"),
+                                    .column("wait_ms", "time spent waiting for it"), .column("mean_wait_ms", "the mean wait"),
+                                    .column("max_wait_ms", "the longest wait"),
+                                    FieldSpec("acquisitions", "all locks' acquisitions"), FieldSpec("contended", "all locks' contended acquisitions"),
+                                    FieldSpec("wait_ms", "all time spent waiting")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         var total = LockStats()

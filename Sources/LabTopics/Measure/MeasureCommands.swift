@@ -8,7 +8,21 @@ package struct MemCommand: Command {
     package let spec = CommandSpec("mem", summary: "memory of the shell, of a process (mem P), or of all (mem all): RSS, PSS, threads",
                            arguments: [ArgumentSpec("P", .handle(nil), optional: true, help: "a process handle (p1, fs1), or 'all'")],
                            examples: ["mem", "mem p1", "mem all"],
-                           discussion: "RSS counts every resident page; PSS divides shared pages among the processes sharing them, so PSS adds up.")
+                           discussion: "RSS counts every resident page; PSS divides shared pages among the processes sharing them, so PSS adds up.",
+                           fields: [FieldSpec("pid", "the process measured (mem, mem P)", occasional: true),
+                                    FieldSpec("rss_bytes", "resident memory (mem, mem P)", occasional: true),
+                                    FieldSpec("peak_rss_bytes", "the most it was ever resident (mem, mem P)", occasional: true),
+                                    FieldSpec("virtual_bytes", "address space mapped (mem, mem P)", occasional: true),
+                                    FieldSpec("pss_bytes", "its share of resident memory, shared pages divided (mem, mem P)", occasional: true),
+                                    FieldSpec("threads", "its threads (mem, mem P)", occasional: true),
+                                    .column("handle", "the object (mem all)"), .column("pid", "its process id"),
+                                    .column("rss_bytes", "resident memory"), .column("pss_bytes", "its share of resident memory"),
+                                    .column("private_bytes", "memory no other process shares"), .column("threads", "its threads"),
+                                    .column("what", "what it runs"),
+                                    FieldSpec("processes", "processes in the table (mem all)", occasional: true),
+                                    FieldSpec("total_rss_bytes", "the RSS column added up (mem all)", occasional: true),
+                                    FieldSpec("total_pss_bytes", "the PSS column added up: what they really use (mem all)", occasional: true),
+                                    FieldSpec("total_private_bytes", "the private column added up (mem all)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         if let which = arguments.string("P") {
@@ -31,7 +45,8 @@ package struct SleepCommand: Command {
     package init() {}
     package let spec = CommandSpec("sleep", summary: "wait MS milliseconds (Ctrl-C ends it)",
                            arguments: [ArgumentSpec("MS", .integer, help: "milliseconds")],
-                           examples: ["sleep 500"])
+                           examples: ["sleep 500"],
+                           fields: [FieldSpec("slept_ms", "how long it slept, by the monotonic clock")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let ms = try arguments.integer("MS", default: 0, range: 0...86_400_000)
@@ -49,7 +64,12 @@ package struct TimeCommand: Command {
     package let spec = CommandSpec("time", summary: "run a command and report wall, user and system time and context switches",
                            arguments: [ArgumentSpec("COMMAND", .command, variadic: true, help: "any conclab command")],
                            examples: ["time sleep 100", "time proc spawn spin 200"],
-                           discussion: "CPU times and switches cover the whole shell process and its reaped children while the command ran.")
+                           discussion: "CPU times and switches cover the whole shell process and its reaped children while the command ran.",
+                           fields: [FieldSpec("wall_ms", "time on the clock from start to end"),
+                                    FieldSpec("user_ms", "CPU time in user mode"),
+                                    FieldSpec("sys_ms", "CPU time in the kernel"),
+                                    FieldSpec("voluntary_switches", "times a thread gave up the CPU to wait"),
+                                    FieldSpec("involuntary_switches", "times the scheduler took the CPU away")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }
@@ -76,7 +96,14 @@ package struct BenchCommand: Command {
                            flags: [FlagSpec("runs", short: "n", value: .integer, valueName: "N", help: "measured runs (default 10)"),
                                    FlagSpec("warmup", short: "w", value: .integer, valueName: "W", help: "unmeasured runs first (default 1)")],
                            examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2", "bench spawn -n 20", "bench ipc all --size 64 --count 1000"],
-                           discussion: "'bench spawn' compares the start methods of worker processes (as 'proc bench'); 'bench ipc' measures round trips over pipes and sockets (as 'ipc bench').")
+                           discussion: "'bench spawn' compares the start methods of worker processes (as 'proc bench'); 'bench ipc' measures round trips over pipes and sockets (as 'ipc bench'): their fields are those commands' fields.",
+                           fields: [FieldSpec("runs", "measured runs that ended"),
+                                    FieldSpec("warmup", "unmeasured runs before them"),
+                                    FieldSpec("min_ms", "the fastest run"),
+                                    FieldSpec("median_ms", "the middle run"),
+                                    FieldSpec("mean_ms", "the average run"),
+                                    FieldSpec("max_ms", "the slowest run"),
+                                    FieldSpec("stopped", "after how many runs Ctrl-C stopped it (only then)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard let line = arguments.commandLine else { throw UsageError("missing COMMAND", usage: arguments.usage) }

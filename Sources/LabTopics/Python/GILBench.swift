@@ -22,7 +22,20 @@ package struct GILBenchVerb: Command {
                                smallest of three rounds run in turns; the loops are sized so that plain counts on one thread take \
                                about 60 ms of CPU. Fields: plain_ns, atomic_ns, biased_ns, locked_ns (one \
                                thread), the same with _2threads, and locked_vs_plain (the ratio on one thread).
-                               """)
+                               """,
+                           fields: [FieldSpec("mode", "the reference-count mode of the row", column: true),
+                                    FieldSpec("threads", "threads sharing the list in the row", column: true),
+                                    FieldSpec("wall_ms", "wall time of the row's fastest round", column: true),
+                                    FieldSpec("cpu_ms", "CPU time of the row's fastest round, all its threads", column: true),
+                                    FieldSpec("cpu_per_loop_ns", "CPU per loop of one thread", column: true)]
+                               + RefcountMode.allCases.flatMap { mode in
+                                   [FieldSpec("\(mode.rawValue)_ns", "CPU per loop, \(mode.rawValue), one thread"),
+                                    FieldSpec("\(mode.rawValue)_2threads_ns", "CPU per loop, \(mode.rawValue), two threads")]
+                               }
+                               + [FieldSpec("locked_vs_plain", "locked over plain, one thread (1.0 = no cost)"),
+                                  FieldSpec("locked_vs_plain_2threads", "locked over plain, two threads"),
+                                  FieldSpec("loops", "loops per thread per measurement"),
+                                  FieldSpec("rounds", "rounds; each row keeps its fastest")])
 
     package static let code = "def f(n):\n    mine = [0]\n    for i in range(n):\n        a = shared\n        b = mine\n        c = shared\n        d = mine\n"
 
@@ -77,7 +90,7 @@ package struct GILBenchVerb: Command {
         summary.append("loops", .int(loops))
         summary.append("rounds", .int(rounds))
         return .table(Table(title: "reference counts: CPU nanoseconds per loop (a = shared; b = mine; c = shared; d = mine), smallest of \(rounds) rounds",
-                            columns: ["mode", "threads", "wall_ms", "cpu_ms", "cpu_ns_per_loop"], rows: table, summary: summary))
+                            columns: ["mode", "threads", "wall_ms", "cpu_ms", "cpu_per_loop_ns"], rows: table, summary: summary))
     }
 
     /// Enough loops for plain counts on one thread to take about `targetNanoseconds` of CPU: the debug build's loop

@@ -58,6 +58,15 @@ package enum PySupport {
         return value
     }
 
+    /// What `settingsRecord` holds, for `help`.
+    package static let settingsFields = [
+        FieldSpec("gil", "on or off"), FieldSpec("refcount", "how reference counts are updated: plain, atomic, biased, locked"),
+        FieldSpec("interval_ms", "the switch interval: how long a waiter lets the holder run before asking it to drop the GIL"),
+        FieldSpec("switch", "where the GIL may change hands: eval-breaker or anywhere"),
+        FieldSpec("lock_order", "with refcount locked: two objects' locks taken in the call's order or by id"),
+        FieldSpec("running_threads", "snippet threads running now"),
+    ]
+
     package static func settingsRecord(_ runtime: PyRuntime, title: String? = nil) -> Record {
         let s = runtime.settings
         let running = runtime.runningThreads
@@ -371,7 +380,9 @@ package struct GILCommand: Command {
 }
 
 package struct GILStatusVerb: Command {
-    package let spec = CommandSpec("status", summary: "show whether the GIL is on, the reference-count mode and the switch interval", examples: ["gil"])
+    package let spec = CommandSpec("status", summary: "show whether the GIL is on, the reference-count mode and the switch interval", examples: ["gil"],
+                           fields: PySupport.settingsFields + [FieldSpec("switches", "times the GIL changed hands since 'gil reset'"),
+                                                               FieldSpec("forced_switches", "changes a waiter forced by asking")])
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         var record = PySupport.settingsRecord(runtime, title: "GIL")
@@ -383,7 +394,7 @@ package struct GILStatusVerb: Command {
 }
 
 package struct GILOnVerb: Command {
-    package let spec = CommandSpec("on", summary: "switch the GIL on (CPython's default)", examples: ["gil on"])
+    package let spec = CommandSpec("on", summary: "switch the GIL on (CPython's default)", examples: ["gil on"], fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         try runtime.changeSettings { $0.gilEnabled = true }
@@ -393,7 +404,8 @@ package struct GILOnVerb: Command {
 
 package struct GILOffVerb: Command {
     package let spec = CommandSpec("off", summary: "switch the GIL off: snippet threads run in parallel", examples: ["gil off"],
-                           discussion: "Then pick how reference counts are updated with 'gil refcount plain|atomic|biased'.")
+                           discussion: "Then pick how reference counts are updated with 'gil refcount plain|atomic|biased'.",
+                           fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         try runtime.changeSettings { $0.gilEnabled = false }
@@ -404,7 +416,8 @@ package struct GILOffVerb: Command {
 package struct GILIntervalVerb: Command {
     package let spec = CommandSpec("interval", summary: "set the switch interval (CPython's sys.setswitchinterval), in milliseconds",
                            arguments: [ArgumentSpec("MS", .number, help: "0.001 to 1000 milliseconds; CPython's default is 5")],
-                           examples: ["gil interval 1", "gil interval 0.001", "gil interval 5"])
+                           examples: ["gil interval 1", "gil interval 0.001", "gil interval 5"],
+                           fields: PySupport.settingsFields)
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         let text = try arguments.require("MS").filter { $0 != "_" }
@@ -426,7 +439,7 @@ package struct GILChoiceVerb<Choice: RawRepresentable & CaseIterable & Sendable>
     package init(_ name: String, summary: String, argument: String, title: String, examples: [String], discussion: String,
                  setting: WritableKeyPath<PySettings, Choice> & Sendable) {
         spec = CommandSpec(name, summary: summary, arguments: [ArgumentSpec(argument, .choice(Choice.allCases.map(\.rawValue)))],
-                           examples: examples, discussion: discussion)
+                           examples: examples, discussion: discussion, fields: PySupport.settingsFields)
         self.argument = argument
         self.title = title
         self.setting = setting

@@ -22,10 +22,26 @@ package struct RaceCounter: Command {
                                       "race counter --sync none --trials 20",
                                       "race counter --sync mutex --trials 5"],
                            discussion: """
-                               Fields: expected, actual, lost, lost_pct, time_ms. With --trials: a table of distinct final values \
-                               (grouped into ranges when there are many) and trials_with_loss, min_lost, median_lost, max_lost, \
-                               distinct_outcomes, median_time_ms. Ctrl-C stops between chunks of increments.
-                               """)
+                               With --trials: a table of distinct final values (grouped into ranges when there are many) and \
+                               figures over the trials. Ctrl-C stops between chunks of increments.
+                               """,
+                           fields: [FieldSpec("threads", "threads that incremented"), FieldSpec("iterations", "increments per thread"),
+                                    FieldSpec("sync", "how they synchronised"), FieldSpec("expected", "threads × iterations"),
+                                    FieldSpec("actual", "the counter's final value (one run)", occasional: true),
+                                    FieldSpec("lost", "increments lost: expected − actual (one run)", occasional: true),
+                                    FieldSpec("lost_pct", "lost, in per cent of expected (one run)", occasional: true),
+                                    FieldSpec("time_ms", "time the threads took (one run)", occasional: true),
+                                    FieldSpec("ns_per_increment", "time per increment (one run)", unit: .nanoseconds, occasional: true),
+                                    .column("actual", "a final value (or a range of them) seen in the trials (--trials)"),
+                                    .column("lost", "the increments it lost"), .column("trials", "how many trials ended there"),
+                                    FieldSpec("trials", "trials run (--trials)", occasional: true),
+                                    FieldSpec("trials_with_loss", "trials that lost increments (--trials)", occasional: true),
+                                    FieldSpec("min_lost", "the fewest lost in a trial (--trials)", occasional: true),
+                                    FieldSpec("median_lost", "the median lost (--trials)", occasional: true),
+                                    FieldSpec("max_lost", "the most lost (--trials)", occasional: true),
+                                    FieldSpec("median_lost_pct", "the median lost, in per cent of expected (--trials)", occasional: true),
+                                    FieldSpec("distinct_outcomes", "different final values seen (--trials)", occasional: true),
+                                    FieldSpec("median_time_ms", "the median time of a trial (--trials)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let limit = context.session.objects.limit(of: .thread) ?? 256

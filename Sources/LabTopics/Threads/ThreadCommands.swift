@@ -154,7 +154,15 @@ package struct ThreadJoin: Command {
     package let spec = CommandSpec("join", summary: "wait for a thread to end and report how it ended (Ctrl-C stops waiting)",
                            arguments: [ArgumentSpec("T", .handle(.thread), help: "a thread handle")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds")],
-                           examples: ["thread join t1", "thread join t2 --timeout 2000"])
+                           examples: ["thread join t1", "thread join t2 --timeout 2000"],
+                           fields: [FieldSpec("handle", "the thread joined"), FieldSpec("tid", "its kernel thread id"),
+                                    FieldSpec("state", "how it ended: finished, cancelled, failed"),
+                                    FieldSpec("cpu_ms", "CPU time it used"), FieldSpec("elapsed_ms", "from its start to its end"),
+                                    FieldSpec("waited_ms", "how long the join waited"),
+                                    FieldSpec("result", "what its workload returned (a workload thread)", occasional: true),
+                                    FieldSpec("workload", "the snippet it ran (a --py thread)", occasional: true),
+                                    FieldSpec("output", "what the snippet printed (a --py thread)", occasional: true),
+                                    FieldSpec("error", "the exception that ended it, if one did (a --py thread)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("T")

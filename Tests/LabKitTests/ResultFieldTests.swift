@@ -1,0 +1,150 @@
+import Testing
+import LabKit
+import LabCore
+import LabOS
+
+/// `help COMMAND` lists the fields of the command's result that a check can read; the list is the command's own
+/// declaration (`CommandSpec.fields`). These tests run every documented example in one session and hold each result
+/// to its command's declaration, both ways, and the units to the names.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct ResultFieldTests {
+    /// Commands that return records or tables whose fields are not declared yet: `help` lists none for them. A
+    /// command leaves this list when it declares its fields (the test fails while it is on both).
+    static let undeclared: Set<String> = [
+        "ls", "show", "proc list", "proc tree", "proc fork-demo", "proc spawn", "proc kill", "proc wait",
+        "proc bench", "fd open", "fd read", "fd write", "fd seek", "fd dup", "fd dup2", "fd close", "fd list",
+        "fd limit", "fd exhaust", "fd child", "fd send", "pipe new", "sock pair", "sock listen", "sock connect",
+        "sock accept", "ipc list", "ipc echo", "ipc bench", "par compare", "thread spawn", "thread list",
+        "thread cancel", "sim load", "sim show", "sim step", "sim run", "sim reset", "sim explore", "sim list",
+        "lock new", "lock list", "lock bench", "deadlock check", "deadlock watch", "py", "dis", "gil stats",
+        "compare", "gen range", "gen count", "gen fib", "gen primes", "gen lines", "gen random", "gen map",
+        "gen filter", "gen take", "gen zip", "gen chain", "gen list", "gen trace", "next", "iter", "list cpython",
+        "lab list", "lab start", "lab next", "lab back", "lab step", "lab predict", "lab hint", "lab status",
+        "lab check", "lab stop", "lab new", "record start", "record stop", "record status", "trace", "timeline show",
+        "timeline export", "set", "history",
+    ]
+
+    /// Commands whose examples change the whole test process, not only their session: the descriptor limit other
+    /// tests open files under. Their examples are not run here.
+    static let processWide: Set<String> = ["fd limit", "fd exhaust"]
+
+    /// Every command and verb, by its path (`proc kill`).
+    static func allCommands() -> [(String, any Command)] {
+        var found: [(String, any Command)] = []
+        func visit(_ command: any Command, _ path: [String]) {
+            found.append((path.joined(separator: " "), command))
+            for verb in command.verbs { visit(verb, path + [verb.spec.name]) }
+        }
+        for command in Registry.standard.commands { visit(command, [command.spec.name]) }
+        return found
+    }
+
+    /// What is wrong with `result` against `fields` (empty when it matches): a field or column it has and the
+    /// declaration lacks, one the declaration says is always there and it lacks, a number in another unit.
+    static func problems(_ result: LabResult, _ fields: [FieldSpec]) -> [String] {
+        let plain = Dictionary(fields.filter { !$0.isColumn }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let columns = Dictionary(fields.filter(\.isColumn).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var problems: [String] = []
+        func check(_ record: Record, against declared: [String: FieldSpec], what: String) {
+            for (name, value) in record.fields {
+                guard let field = declared[name] else { problems.append("\(what) '\(name)' is not declared"); continue }
+                if case .quantity(_, let unit) = value, unit != field.unit {
+                    problems.append("\(what) '\(name)' holds \(unit.rawValue), declared \(field.unit?.rawValue ?? "without a unit")")
+                }
+            }
+            let present = Set(record.fields.map(\.0))
+            for field in declared.values where !field.isOccasional && !present.contains(field.name) {
+                problems.append("\(what) '\(field.name)' is declared as always there but missing")
+            }
+        }
+        switch result {
+        case .record(let record): check(record, against: plain, what: "field")
+        case .table(let table):
+            for index in table.rows.indices { check(table.record(at: index), against: columns, what: "column") }
+            if table.rows.isEmpty {
+                for name in table.columns where columns[name] == nil { problems.append("column '\(name)' is not declared") }
+            }
+            check(table.summary ?? Record(), against: plain, what: "field")
+        case .group(let results): if let last = results.last { return Self.problems(last, fields) }
+        case .nothing, .text, .styled, .prose: break
+        }
+        return problems
+    }
+
+    @Test func everyExampleGivesTheFieldsItsCommandDeclares() throws {
+        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-fields")
+        defer { Files.removeTree(dir) }
+        let session = Session(sandbox: Sandbox(scratchDirectory: dir), environment: SessionEnvironment(stateDirectory: dir + "/state"))
+        defer { _ = session.shutdown() }
+        let commands = Dictionary(Self.allCommands(), uniquingKeysWith: { a, _ in a })
+        var exercised: Set<String> = []
+        for (path, command) in Self.allCommands() where !["exit", "clear"].contains(path) && !Self.processWide.contains(path) {
+            for example in command.spec.examples {
+                // Examples run in help's order in one session, so `proc kill p1` finds the p1 an earlier one made;
+                // one that cannot run here (no worker program, outside the sandbox) is skipped.
+                let outcome = session.execute(example)
+                guard outcome.failure == nil, let ran = outcome.path?.joined(separator: " "), let declared = commands[ran] else { continue }
+                guard !Self.undeclared.contains(ran) else { continue }
+                switch outcome.result {
+                case .record, .table, .group: exercised.insert(ran)
+                default: break
+                }
+                let problems = Self.problems(outcome.result, declared.spec.fields)
+                #expect(problems.isEmpty, "'\(example)' (\(ran)): \(problems.joined(separator: "; "))")
+            }
+        }
+        for (path, command) in Self.allCommands() where !command.spec.fields.isEmpty {
+            #expect(exercised.contains(path), "\(path) declares fields but none of its examples gave a record or table here")
+        }
+    }
+
+    @Test func theListOfUndeclaredCommandsOnlyShrinks() {
+        let commands = Dictionary(Self.allCommands(), uniquingKeysWith: { a, _ in a })
+        for path in Self.undeclared.sorted() {
+            let command = commands[path]
+            #expect(command != nil, "'\(path)' is no command: take it off the list")
+            #expect(command?.spec.fields.isEmpty != false, "'\(path)' declares its fields now: take it off the list")
+        }
+    }
+
+    @Test func unitsAgreeWithTheNames() {
+        for (path, command) in Self.allCommands() {
+            for field in command.spec.fields {
+                if let promised = FieldSpec.unit(named: field.name) {
+                    #expect(field.unit == promised, "\(path): '\(field.name)' is declared in \(field.unit?.rawValue ?? "no unit")")
+                }
+            }
+        }
+    }
+
+    @Test func helpListsTheFieldsWithTheirUnits() throws {
+        func fieldLines(_ words: [String]) throws -> [[Substring]] {
+            let page = try Help.lookup(words, in: .standard).split(separator: "\n").map(String.init)
+            let start = try #require(page.firstIndex(of: "result fields (for checks and 'where'):"), "\(page)")
+            return page[(start + 1)...].prefix { $0.hasPrefix("  ") }.map { $0.split(separator: " ") }
+        }
+        let time = try fieldLines(["time"])
+        #expect(time.first == ["wall_ms", "ms", "time", "on", "the", "clock", "from", "start", "to", "end"])
+        #expect(time.contains(["voluntary_switches", "times", "a", "thread", "gave", "up", "the", "CPU", "to", "wait"]))
+        let mem = try fieldLines(["mem"])
+        #expect(mem.contains(["rows[i].rss_bytes", "B", "resident", "memory"]), "\(mem)")
+        #expect(mem.contains(["rss_bytes", "B", "resident", "memory", "(mem,", "mem", "P)"]), "\(mem)")
+        #expect(mem.contains(["count", "the", "number", "of", "rows"]), "\(mem)")
+        #expect(!(try Help.lookup(["echo"], in: .standard)).contains("result fields"))
+    }
+
+    @Test(arguments: [("wall_ms", Unit.milliseconds), ("ns_per_op", nil), ("plain_ns", .nanoseconds),
+                      ("rss_bytes", .bytes), ("lost_pct", .percent), ("runs", nil)] as [(String, Unit?)])
+    func unitFromTheName(_ name: String, _ unit: Unit?) {
+        #expect(FieldSpec.unit(named: name) == unit)
+    }
+
+    @Test func aResultThatDisagreesWithItsDeclarationIsCaught() {
+        let declared = [FieldSpec("wall_ms", "time"), FieldSpec("note", "a note", occasional: true)]
+        #expect(Self.problems(.record(Record([("wall_ms", .ms(5))])), declared).isEmpty)
+        #expect(Self.problems(.record(Record([("wall_ms", .quantity(5, .seconds))])), declared)
+                == ["field 'wall_ms' holds s, declared ms"])
+        #expect(Self.problems(.record(Record([("extra", .int(1))])), declared)
+                == ["field 'extra' is not declared", "field 'wall_ms' is declared as always there but missing"])
+    }
+}
