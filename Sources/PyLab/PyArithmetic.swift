@@ -83,6 +83,17 @@ extension PyThreadState {
            let r = try instanceOperator(op, a, b) { return r }
         if let r = try numberOp(op, a, b) { return r }
         if (op == .binaryMod || op == .inplaceMod), let format = string(a) { return newString(try percentFormat(format, b)) }
+        // CPython's words for the two mistakes learners make most.
+        if op == .binaryAdd || op == .inplaceAdd, let left = a.isObject ? a.object.kind : nil, [.str, .list, .tuple].contains(left) {
+            let name = typeName(a)
+            throw typeError("can only concatenate \(name) (not \"\(typeName(b))\") to \(name)")
+        }
+        if op == .binaryMul || op == .inplaceMul, a.isObject || b.isObject,
+           let (sequence, other) = [(a, b), (b, a)].first(where: { $0.0.isObject && [.str, .list, .tuple].contains($0.0.object.kind) }),
+           asInt(other) == nil {
+            _ = sequence
+            throw typeError("can't multiply sequence by non-int of type '\(typeName(other))'")
+        }
         throw typeError("unsupported operand type(s) for \(symbol): '\(typeName(a))' and '\(typeName(b))'")
     }
 

@@ -3,7 +3,11 @@ import LabCore
 /// Attribute lookup, method loading, setting and deleting attributes.
 extension PyThreadState {
     package func attributeError(_ v: PyValue, _ name: Int) -> PyError {
-        error(runtime.classes.attributeError, "'\(typeName(v))' object has no attribute '\(runtime.name(ofInterned: name))'")
+        if v.isObject, v.object.kind == .cls {
+            return error(runtime.classes.attributeError,
+                         "type object '\(unsafeDowncast(v.object, to: PyClass.self).name)' has no attribute '\(runtime.name(ofInterned: name))'")
+        }
+        return error(runtime.classes.attributeError, "'\(typeName(v))' object has no attribute '\(runtime.name(ofInterned: name))'")
     }
 
     package func getAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue {

@@ -392,7 +392,7 @@ package enum Builtins {
                 }
                 return ts.newInt(negative ? -v : v)
             }
-            throw ts.typeError("int() argument must be a string or a number, not '\(ts.typeName(a[0]))'")
+            throw ts.typeError("int() argument must be a string, a bytes-like object or a real number, not '\(ts.typeName(a[0]))'")
         },
         Builtin("bool") { ts, a throws(PyError) in
             try a.expect(0...1, ts)
@@ -575,8 +575,10 @@ package enum Builtins {
         },
         Builtin("chr") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            guard let scalar = Unicode.Scalar(UInt32(clamping: max(0, try ts.intArgument(a[0], "chr() argument")))) else {
-                throw ts.valueError("chr() arg not in range")
+            let code = try ts.intArgument(a[0], "chr() argument")
+            guard (0..<0x110000).contains(code) else { throw ts.valueError("chr() arg not in range(0x110000)") }
+            guard let scalar = Unicode.Scalar(UInt32(code)) else {
+                throw ts.valueError("conclab's Python does not support a lone surrogate (chr(\(code)))")
             }
             return ts.newString(String(Character(scalar)))
         },
