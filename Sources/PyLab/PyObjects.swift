@@ -100,11 +100,18 @@ package class PyObject: @unchecked Sendable {
 }
 
 package final class PyStr: PyObject, @unchecked Sendable {
-    package let value: String
+    /// Changed only by `append`, under its rule; otherwise immutable. Unchecked: a dynamic exclusivity check on
+    /// every read of every string would cost more than the one in-place append saves.
+    @exclusivity(unchecked) package private(set) var value: String
     package init(_ value: String, id: Int, immortal: Bool, owner: Int) {
         self.value = value
         super.init(kind: .str, id: id, immortal: immortal, owner: owner)
     }
+
+    /// `s += t` in place, as CPython's `unicode_concatenate` does: only for a string no other thread can see (the
+    /// caller holds the GIL and the two references it counted are its own), so nobody reads `value` meanwhile.
+    /// Swift's buffer grows geometrically, so a loop of appends is linear instead of quadratic.
+    package func append(_ text: String) { value += text }
 }
 
 package final class PyList: PyObject, @unchecked Sendable {

@@ -296,6 +296,16 @@ extension PyThreadState {
         return v
     }
 
+    /// The value a store instruction is about to replace (a local or a global), or `unbound` for any other instruction.
+    @inline(__always) package func storeTarget(_ word: UInt32, base: UnsafeMutablePointer<PyValue>, globals: UnsafeMutablePointer<Atomic<UInt64>>) -> PyValue {
+        let arg = Int(word &>> 8)
+        switch CodeObject.op(word) {
+        case .storeFast: return base[arg]
+        case .storeName, .storeGlobal: return PyValue(bits: globals[arg].load(ordering: .relaxed))
+        default: return .unbound
+        }
+    }
+
     /// A backward jump: an eval breaker point (the drop request), and every 1024 of them a stop check.
     @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GIL, gilOn: Bool) throws(PyError) {
         if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
@@ -518,6 +528,17 @@ extension PyThreadState {
                                 continue
                             }
                         }
+                        if gilMode != 0 && a.isObject && a.objectKind == .str,
+                           try concatenateInPlace(a, b, replacing: storeTarget(ins[pc], base: base, globals: gvals)) {
+                            sp -= 1
+                            decref(b)
+                            continue
+                        }
+                        if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
                         sp -= 2
                         decref(a)
@@ -534,6 +555,11 @@ extension PyThreadState {
                                 continue
                             }
                         }
+                        if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
                         sp -= 2
                         decref(a)
@@ -544,6 +570,11 @@ extension PyThreadState {
                          .binaryLShift, .binaryRShift, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
                          .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
                         let b = sp[-1], a = sp[-2]
+                        if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
                         sp -= 2
                         decref(a)
@@ -734,6 +765,16 @@ extension PyThreadState {
                                 pc += 1
                                 continue
                             }
+                        }
+                        if isAdd && gilMode != 0 && a.isObject && a.objectKind == .str, try concatenateInPlace(a, b, replacing: base[arg]) {
+                            sp -= 1
+                            decref(b)
+                            continue
+                        }
+                        if let r = floatArithmetic(isAdd ? .binaryAdd : .binarySub, a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
                         }
                         // The instruction it replaced: `+=` on a list must stay in place.
                         let original = CodeObject.op(frame.code._withUnsafeGuaranteedRef { $0.instructions[pc - 1] })
