@@ -296,12 +296,14 @@ extension PyThreadState {
         return v
     }
 
-    /// The value a store instruction is about to replace (a local or a global), or `unbound` for any other instruction.
-    @inline(__always) package func storeTarget(_ word: UInt32, base: UnsafeMutablePointer<PyValue>, globals: UnsafeMutablePointer<Atomic<UInt64>>) -> PyValue {
+    /// The value a store instruction is about to replace (a local, or a global when `globals` is given), or `unbound`
+    /// for any other instruction. Globals are left out under `gil switch anywhere`: there a switch may fall before the
+    /// store, and another thread must still read the old string (and may lose this update), as in CPython.
+    @inline(__always) package func storeTarget(_ word: UInt32, base: UnsafeMutablePointer<PyValue>, globals: UnsafeMutablePointer<Atomic<UInt64>>?) -> PyValue {
         let arg = Int(word &>> 8)
         switch CodeObject.op(word) {
         case .storeFast: return base[arg]
-        case .storeName, .storeGlobal: return PyValue(bits: globals[arg].load(ordering: .relaxed))
+        case .storeName, .storeGlobal: return globals.map { PyValue(bits: $0[arg].load(ordering: .relaxed)) } ?? .unbound
         default: return .unbound
         }
     }
@@ -529,7 +531,7 @@ extension PyThreadState {
                             }
                         }
                         if gilMode != 0 && a.isObject && a.objectKind == .str,
-                           try concatenateInPlace(a, b, replacing: storeTarget(ins[pc], base: base, globals: gvals)) {
+                           try concatenateInPlace(a, b, replacing: storeTarget(ins[pc], base: base, globals: gilMode == 1 ? gvals : nil)) {
                             sp -= 1
                             decref(b)
                             continue
