@@ -21,6 +21,21 @@ extension PyThreadState {
         return out
     }
 
+    /// `s += t` (or `s = s + t`) on two strings when the only references to `s` are the operand on the stack and
+    /// the variable the next instruction stores the result into (`target`, its current value): CPython's
+    /// `unicode_concatenate`. The string grows in place, so a loop of appends is linear; the caller keeps `a` on
+    /// the stack as the result and drops `b`. Only with the GIL on (the caller checks): then the counts are exact
+    /// and no other thread runs, so nobody else can see the string change.
+    @inline(never) package func concatenateInPlace(_ a: PyValue, _ b: PyValue, replacing target: PyValue) throws(PyError) -> Bool {
+        guard a == target, b.isObject, b.objectKind == .str else { return false }
+        let s = unsafeDowncast(a.object, to: PyStr.self)
+        guard !s.immortal, s.totalCount == 2, !s.isFreed else { return false }
+        let tail = unsafeDowncast(b.object, to: PyStr.self).value
+        guard s.value.utf8.count + tail.utf8.count <= runtime.limits.stringBytes else { throw memoryError(runtime.limits.stringMessage) }
+        s.append(tail)
+        return true
+    }
+
     package func binary(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
         if let x = asInt(a), let y = asInt(b) { return try integerOp(op, x, y) }
         if a.isObject && b.isObject && a.objectKind == .float && b.objectKind == .float {

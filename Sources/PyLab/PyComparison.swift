@@ -17,7 +17,7 @@ extension PyThreadState {
         try check(ob)
         if depth > 50 { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded in comparison") }
         switch (oa.kind, ob.kind) {
-        case (.str, .str): return unsafeDowncast(oa, to: PyStr.self).value == unsafeDowncast(ob, to: PyStr.self).value
+        case (.str, .str): return PyKey.sameText(unsafeDowncast(oa, to: PyStr.self).value, unsafeDowncast(ob, to: PyStr.self).value)
         case (.list, .list), (.tuple, .tuple):
             let x = sequenceItems(oa), y = sequenceItems(ob)
             guard x.count == y.count else { return false }

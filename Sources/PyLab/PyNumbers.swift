@@ -5,7 +5,8 @@ import LabOS
 /// A float: an immutable IEEE double on the heap, as CPython boxes every float. Make one with
 /// `ts.newFloat(x)` (a new reference) or, for a constant, `runtime.constantFloat(x)` (immortal).
 package final class PyFloat: PyObject, @unchecked Sendable {
-    package let value: Double
+    /// Changed only by the eval loop's float fast path, on a temporary no other thread can see (`floatArithmetic`).
+    @exclusivity(unchecked) package var value: Double
     package init(_ value: Double, id: Int, immortal: Bool, owner: Int) {
         self.value = value
         super.init(kind: .float, id: id, immortal: immortal, owner: owner)
@@ -65,6 +66,54 @@ extension PyRuntime {
 
 /// Python's numeric tower for conclab: int (tagged word or `PyBigInt`) and float, mixed as CPython mixes them.
 extension PyThreadState {
+    /// `+ - * /` with a float operand and a float or small-int other: the eval loop's fast path, or nil for anything
+    /// else (the general `binary` then answers, and raises what CPython raises, division by zero included).
+    /// Consumes both references. With the GIL on (`reuse`), a float operand that is a temporary (its one reference
+    /// the stack's) becomes the result instead of a new object, as CPython 3.12's float ops reuse a dying operand:
+    /// the counts are exact then and no other thread runs, so nothing else can see it change.
+    @inline(__always) package func floatArithmetic(_ op: Op, _ a: PyValue, _ b: PyValue, reuse: Bool) -> PyValue? {
+        let aFloat = a.isObject && a.objectKind == .float, bFloat = b.isObject && b.objectKind == .float
+        guard aFloat || bFloat else { return nil }
+        let x: Double, y: Double
+        if aFloat { x = a.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyFloat.self).value } }
+        else if a.isInt { x = Double(a.intValue) } else { return nil }
+        if bFloat { y = b.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyFloat.self).value } }
+        else if b.isInt { y = Double(b.intValue) } else { return nil }
+        let r: Double
+        switch op {
+        case .binaryAdd, .inplaceAdd: r = x + y
+        case .binarySub, .inplaceSub: r = x - y
+        case .binaryMul, .inplaceMul: r = x * y
+        case .binaryTrueDiv, .inplaceTrueDiv:
+            if y == 0 { return nil }
+            r = x / y
+        default: return nil
+        }
+        if reuse {
+            if aFloat && reuseTemporary(a, r) {
+                decref(b)
+                return a
+            }
+            if bFloat && reuseTemporary(b, r) {
+                decref(a)
+                return b
+            }
+        }
+        decref(a)
+        decref(b)
+        return newFloat(r)
+    }
+
+    /// Stores `r` in the float `v` when its only reference is the one being consumed (read without retaining it).
+    @inline(__always) private func reuseTemporary(_ v: PyValue, _ r: Double) -> Bool {
+        v.unmanaged._withUnsafeGuaranteedRef { o in
+            let f = unsafeDowncast(o, to: PyFloat.self)
+            guard !f.immortal, f.totalCount == 1, f.freedBy.load(ordering: .relaxed) == 0 else { return false }
+            f.value = r
+            return true
+        }
+    }
+
     /// A new float value (a new reference, like `newString`).
     package func newFloat(_ x: Double) -> PyValue {
         allocate(PyFloat(x, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))

@@ -100,11 +100,18 @@ package class PyObject: @unchecked Sendable {
 }
 
 package final class PyStr: PyObject, @unchecked Sendable {
-    package let value: String
+    /// Changed only by `append`, under its rule; otherwise immutable. Unchecked: a dynamic exclusivity check on
+    /// every read of every string would cost more than the one in-place append saves.
+    @exclusivity(unchecked) package private(set) var value: String
     package init(_ value: String, id: Int, immortal: Bool, owner: Int) {
         self.value = value
         super.init(kind: .str, id: id, immortal: immortal, owner: owner)
     }
+
+    /// `s += t` in place, as CPython's `unicode_concatenate` does: only for a string no other thread can see (the
+    /// caller holds the GIL and the two references it counted are its own), so nobody reads `value` meanwhile.
+    /// Swift's buffer grows geometrically, so a loop of appends is linear instead of quadratic.
+    package func append(_ text: String) { value += text }
 }
 
 package final class PyList: PyObject, @unchecked Sendable {
@@ -145,6 +152,53 @@ package enum PyKey: Hashable, Sendable {
     /// An object equal only to itself (an instance of a class without `__eq__`, a class, a function, a lock …), by
     /// its id; the dict or set holds a reference to it, so the id stays its own while it is a key.
     case identity(Int)
+}
+
+extension PyKey {
+    /// Python's string equality: the same code points (Swift's `==` on `String` also calls canonically equivalent
+    /// spellings equal, which Python does not: 'e\u0301' and '\u00e9' are two keys).
+    package static func == (a: PyKey, b: PyKey) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x == y
+        case (.str(let x), .str(let y)): return sameText(x, y)
+        case (.none, .none): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.tuple(let x), .tuple(let y)): return x == y
+        case (.big(let x), .big(let y)): return x == y
+        case (.float(let x), .float(let y)): return x == y
+        case (.identity(let x), .identity(let y)): return x == y
+        default: return false
+        }
+    }
+
+    /// Two strings with the same code points (Python's `==` on str).
+    @inline(__always) package static func sameText(_ x: String, _ y: String) -> Bool {
+        x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
+    }
+
+    /// The hash a dict or set table uses: ints and strings without SipHash (a quarter of a dict update's time went to
+    /// it), by a multiplicative mix of the int and FNV-1a over the string's UTF-8 bytes. Equal keys hash alike, as `==`
+    /// above requires; no hash flooding to fear from a learner's snippet.
+    package func _rawHashValue(seed: Int) -> Int {
+        switch self {
+        case .int(let i): return Self.mix(UInt64(bitPattern: Int64(i)))
+        case .str(let s):
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in s.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return Self.mix(h)
+        default:
+            var hasher = Hasher()
+            hash(into: &hasher)
+            return hasher.finalize()
+        }
+    }
+
+    @inline(__always) private static func mix(_ x: UInt64) -> Int {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return Int(bitPattern: UInt(z ^ (z >> 31)))
+    }
 }
 
 package struct PyDictStorage: Sendable {
@@ -228,7 +282,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package let givenName: String
     package let renamed = Locked<String?>(nil)
     package let base: PyClass?
-    package let attributes: Locked<[Int: PyValue]>
+    package let attributes: Locked<PyAttributeMap>
     /// Held as a counted reference to the base class (released when this class is freed).
     package let baseValue: PyValue
     package let released = Atomic<Bool>(false)
@@ -239,7 +293,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
         self.givenName = name
         self.base = base
         self.baseValue = baseValue
-        self.attributes = Locked(attributes)
+        self.attributes = Locked(PyAttributeMap(attributes))
         threadLocal.store(base?.threadLocal.load(ordering: .relaxed) ?? false, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
@@ -274,7 +328,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
 package final class PyInstance: PyObject, @unchecked Sendable {
     package let cls: PyClass
     package let classValue: PyValue
-    package let attributes: Locked<[Int: PyValue]>
+    package let attributes: Locked<PyAttributeMap>
     package let arguments: [PyValue]
     package let traceback = Locked<[String]>([])
     package let released = Atomic<Bool>(false)

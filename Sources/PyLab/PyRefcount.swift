@@ -105,8 +105,13 @@ extension PyThreadState {
             return
         }
         runtime.heap.freed.add(1, ordering: .relaxed)
-        let references = o.takeReferences()
         let u = Unmanaged.passUnretained(o)
+        if o.kind == .float || o.kind == .str || o.kind == .bigint {
+            // A leaf holds no references: nothing to drop after it.
+            if quarantines { runtime.heap.quarantine(u) } else { u.release() }
+            return
+        }
+        let references = o.takeReferences()
         if quarantines { runtime.heap.quarantine(u) } else { u.release() }
         if releasing {
             pendingReleases.append(contentsOf: references)

@@ -50,18 +50,20 @@ package final class PyThreadState: @unchecked Sendable {
     /// The threads this thread and its `threading` threads started, and the output they share (see `PyThreadFamily`).
     package var family: PyThreadFamily?
     package var outputLimitReached = false
-    package var deferredValues: [PyValue] = []
+    // The state below is touched only by the thread this state belongs to, on every free, call and return: its
+    // accesses are not checked for exclusivity at run time (the check was a tenth of a float loop's time).
+    @exclusivity(unchecked) package var deferredValues: [PyValue] = []
     /// References of freed objects still to drop, and whether a free is already dropping them (see `free`).
-    package var pendingReleases: [PyValue] = []
-    package var releasing = false
-    package var maybeDead: [PyValue] = []
-    package var holdsGIL = false
-    package var nestedCalls = 0
+    @exclusivity(unchecked) package var pendingReleases: [PyValue] = []
+    @exclusivity(unchecked) package var releasing = false
+    @exclusivity(unchecked) package var maybeDead: [PyValue] = []
+    @exclusivity(unchecked) package var holdsGIL = false
+    @exclusivity(unchecked) package var nestedCalls = 0
     /// Set by `execute` when its entry frame yielded rather than returned.
-    package var lastExitWasYield = false
+    @exclusivity(unchecked) package var lastExitWasYield = false
     /// An exception `gen.throw()` or `gen.close()` raises inside the generator when its frame resumes.
-    package var pendingThrow: PyError?
-    package var lastLine = 0
+    @exclusivity(unchecked) package var pendingThrow: PyError?
+    @exclusivity(unchecked) package var lastLine = 0
 
     package init(runtime: PyRuntime, name: String, cancellation: Cancellation?, attached: Bool = true, stackCapacity: Int? = nil) {
         let settings = runtime.settings

@@ -296,6 +296,48 @@ extension PyThreadState {
         return v
     }
 
+    /// `list[i]` for a small int `i` in range (a new reference), read without retaining the list; nil for anything
+    /// else (a freed list, an index out of range), which the general `getItem` answers and reports.
+    @inline(__always) package func listItem(_ obj: PyValue, _ i: Int) -> PyValue? {
+        obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+            guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
+            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue? in
+                let j = i < 0 ? i &+ items.count : i
+                guard j >= 0 && j < items.count else { return nil }
+                let v = items[j]
+                incref(v)
+                return v
+            }
+        }
+    }
+
+    /// `list[i] = value` for a small int `i` in range: takes over `value`'s reference and returns the replaced item
+    /// (the caller drops it), or nil for anything else, left to the general `storeSubscript`.
+    @inline(__always) package func storeListItem(_ obj: PyValue, _ i: Int, _ value: PyValue) -> PyValue? {
+        obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+            guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
+            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue? in
+                let j = i < 0 ? i &+ items.count : i
+                guard j >= 0 && j < items.count else { return nil }
+                let old = items[j]
+                items[j] = value
+                return old
+            }
+        }
+    }
+
+    /// The value a store instruction is about to replace (a local, or a global when `globals` is given), or `unbound`
+    /// for any other instruction. Globals are left out under `gil switch anywhere`: there a switch may fall before the
+    /// store, and another thread must still read the old string (and may lose this update), as in CPython.
+    @inline(__always) package func storeTarget(_ word: UInt32, base: UnsafeMutablePointer<PyValue>, globals: UnsafeMutablePointer<Atomic<UInt64>>?) -> PyValue {
+        let arg = Int(word &>> 8)
+        switch CodeObject.op(word) {
+        case .storeFast: return base[arg]
+        case .storeName, .storeGlobal: return globals.map { PyValue(bits: $0[arg].load(ordering: .relaxed)) } ?? .unbound
+        default: return .unbound
+        }
+    }
+
     /// A backward jump: an eval breaker point (the drop request), and every 1024 of them a stop check.
     @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GIL, gilOn: Bool) throws(PyError) {
         if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
@@ -526,6 +568,17 @@ extension PyThreadState {
                                 continue
                             }
                         }
+                        if gilMode != 0 && a.isObject && a.objectKind == .str,
+                           try concatenateInPlace(a, b, replacing: storeTarget(ins[pc], base: base, globals: gilMode == 1 ? gvals : nil)) {
+                            sp -= 1
+                            decref(b)
+                            continue
+                        }
+                        if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
                         sp -= 2
                         decref(a)
@@ -542,6 +595,11 @@ extension PyThreadState {
                                 continue
                             }
                         }
+                        if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
                         sp -= 2
                         decref(a)
@@ -552,6 +610,11 @@ extension PyThreadState {
                          .binaryLShift, .binaryRShift, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
                          .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
                         let b = sp[-1], a = sp[-2]
+                        if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         let r = try binary(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b)
                         sp -= 2
                         decref(a)
@@ -742,6 +805,16 @@ extension PyThreadState {
                                 pc += 1
                                 continue
                             }
+                        }
+                        if isAdd && gilMode != 0 && a.isObject && a.objectKind == .str, try concatenateInPlace(a, b, replacing: base[arg]) {
+                            sp -= 1
+                            decref(b)
+                            continue
+                        }
+                        if let r = floatArithmetic(isAdd ? .binaryAdd : .binarySub, a, b, reuse: gilMode != 0) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
                         }
                         // The instruction it replaced: `+=` on a list must stay in place.
                         let original = CodeObject.op(frame.code._withUnsafeGuaranteedRef { $0.instructions[pc - 1] })
@@ -951,11 +1024,23 @@ extension PyThreadState {
                         decref(obj)
                     case .binarySubscr:
                         let index = sp[-1], obj = sp[-2]
+                        if index.isInt && obj.isObject && obj.objectKind == .list, let v = listItem(obj, index.intValue) {
+                            sp -= 1
+                            decref(obj)
+                            sp[-1] = v
+                            continue
+                        }
                         let v = try getItem(obj, index)
                         sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
                     case .storeSubscr:
                         if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let index = sp[-1], obj = sp[-2], value = sp[-3]
+                        if index.isInt && obj.isObject && obj.objectKind == .list, let old = storeListItem(obj, index.intValue, value) {
+                            sp -= 3
+                            decref(obj)
+                            decref(old)
+                            continue
+                        }
                         try storeSubscript(obj, index, value)
                         sp -= 3; decref(obj); decref(index)
                     case .deleteSubscr:
