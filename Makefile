@@ -63,11 +63,12 @@ fuzz-quick: build
 fuzz-quick-run:
 	python3 scripts/fuzz.py $(BIN_DEBUG) --lines 400 --labs 300 --seed 7 --replay-every 0
 
-# conclab itself is built first and the labs linted; then scripts/test.sh replays the labs in English, in Russian
-# and lab 08 in both (on a copy of the binary) while the tests are built, and then runs the unit tests and the quick
-# fuzzer with the install check beside the replays (each part's log printed whole, a line per part with its time).
+# One build of everything (the tests and conclab), then side by side (scripts/test.sh: each part's log printed whole,
+# a line per part with its time): the paced tmux test, the other unit and end-to-end tests, the replay of the labs in
+# English, the same in Russian, lab 08 in both, and the quick fuzzer followed by the install check.
 test: deps test-deps seams
-	$(SWIFT) build --product conclab
+	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual >/dev/null
 	$(BIN_DEBUG) lint Labs
 	scripts/test.sh $(BIN_DEBUG)
 
