@@ -29,11 +29,8 @@ let package = Package(
         // The kernel: commands, results, expressions, objects, the session, and the vocabulary topics share.
         // It sees no lab, no recorder and no topic.
         .target(name: "LabCore", dependencies: ["LabOS"]),
-        // The Python-subset interpreter: lexer, parser, compiler, VM, objects, heap, GIL, builtins, runtime. Optimized in
-        // the debug build too: the labs size their Python jobs by time and compare them with python3, and unoptimized
-        // the eval loop ran them several times slower than the release build (make run and make test use the debug build).
-        .target(name: "PyLab", dependencies: ["LabCore", "LabOS", .product(name: "BigInt", package: "BigInt")],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // The Python-subset interpreter: lexer, parser, compiler, VM, objects, heap, GIL, builtins, runtime.
+        .target(name: "PyLab", dependencies: ["LabCore", "LabOS", .product(name: "BigInt", package: "BigInt")]),
         // One folder per topic (generators, descriptors, IPC, processes, threads, races, locks, measure, timeline,
         // python); a topic uses only LabCore, PyLab and LabOS, never another topic (scripts/check_seams.py).
         .target(name: "LabTopics", dependencies: ["LabCore", "PyLab", "LabOS"]),
