@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabGuide
 
@@ -50,16 +51,21 @@ import LabGuide
     }
 
     @Test(arguments: fixIts.map { "\($0.0) \($0.1)" })
-    func theHandedOutFileMissesTheGoalAndTheFixReachesIt(_ which: String) throws {
+    func theHandedOutFileMissesTheGoalAndTheFixReachesIt(_ which: String) async throws {
         let parts = which.split(separator: " ").map(String.init)
         let (id, index) = (parts[0], try #require(Int(parts[1])))
-        let fixed = LabReplayer.replay(try Self.fixItAlone(id, index, handedOut: false)) { _ in }
-        #expect(fixed.status == .passed, "the lab's fix of \(id) step \(index + 1) misses its goal on its own")
-        var transcript: [String] = []
-        let given = LabReplayer.replay(try Self.fixItAlone(id, index, handedOut: true)) { transcript.append($0) }
-        let report = try #require(given.steps.first)
-        #expect(report.problems.isEmpty, "the handed-out file of \(id) step \(index + 1) failed to run: \(report.problems)")
-        #expect(!report.checks.isEmpty && !report.checks.allSatisfy(\.passed),
+        let fixedLab = try Self.fixItAlone(id, index, handedOut: false), givenLab = try Self.fixItAlone(id, index, handedOut: true)
+        // Each replay runs for seconds: off the shared test threads (see `offThePool`).
+        let (fixedPassed, problems, checks, transcript) = try await offThePool("fix-it") { () -> (Bool, [String], [Bool], [String]) in
+            let fixed = LabReplayer.replay(fixedLab) { _ in }
+            var transcript: [String] = []
+            let given = LabReplayer.replay(givenLab) { transcript.append($0) }
+            let report = given.steps.first
+            return (fixed.status == .passed, report?.problems.map { "\($0)" } ?? ["no step reported"], report?.checks.map(\.passed) ?? [], transcript)
+        }
+        #expect(fixedPassed, "the lab's fix of \(id) step \(index + 1) misses its goal on its own")
+        #expect(problems.isEmpty, "the handed-out file of \(id) step \(index + 1) failed to run: \(problems)")
+        #expect(!checks.isEmpty && !checks.allSatisfy { $0 },
                 "the handed-out file of \(id) step \(index + 1) reaches the goal as it is:\n\(transcript.joined(separator: "\n"))")
     }
 }

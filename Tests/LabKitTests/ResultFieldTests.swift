@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import LabOS
@@ -71,28 +72,34 @@ struct ResultFieldTests {
         return problems
     }
 
-    @Test func everyExampleGivesTheFieldsItsCommandDeclares() throws {
-        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-fields")
-        defer { Files.removeTree(dir) }
-        let session = Session(sandbox: Sandbox(scratchDirectory: dir), environment: SessionEnvironment(stateDirectory: dir + "/state"))
-        defer { _ = session.shutdown() }
-        let commands = Dictionary(Self.allCommands(), uniquingKeysWith: { a, _ in a })
-        var exercised: Set<String> = []
-        for (path, command) in Self.allCommands() where !["exit", "clear"].contains(path) && !Self.processWide.contains(path) {
-            for example in command.spec.examples {
-                // Examples run in help's order in one session, so `proc kill p1` finds the p1 an earlier one made;
-                // one that cannot run here (no worker program, outside the sandbox) is skipped.
-                let outcome = session.execute(example)
-                guard outcome.failure == nil, let ran = outcome.path?.joined(separator: " "), let declared = commands[ran] else { continue }
-                guard !Self.undeclared.contains(ran) else { continue }
-                switch outcome.result {
-                case .record, .table, .group: exercised.insert(ran)
-                default: break
+    @Test func everyExampleGivesTheFieldsItsCommandDeclares() async throws {
+        // A minute of examples, run off the shared test threads (see `offThePool`).
+        let (problems, exercised) = try await offThePool("result-fields") { () throws -> ([String], Set<String>) in
+            let dir = try Files.makeTemporaryDirectory(prefix: "conclab-fields")
+            defer { Files.removeTree(dir) }
+            let session = Session(sandbox: Sandbox(scratchDirectory: dir), environment: SessionEnvironment(stateDirectory: dir + "/state"))
+            defer { _ = session.shutdown() }
+            let commands = Dictionary(Self.allCommands(), uniquingKeysWith: { a, _ in a })
+            var exercised: Set<String> = []
+            var found: [String] = []
+            for (path, command) in Self.allCommands() where !["exit", "clear"].contains(path) && !Self.processWide.contains(path) {
+                for example in command.spec.examples {
+                    // Examples run in help's order in one session, so `proc kill p1` finds the p1 an earlier one made;
+                    // one that cannot run here (no worker program, outside the sandbox) is skipped.
+                    let outcome = session.execute(example)
+                    guard outcome.failure == nil, let ran = outcome.path?.joined(separator: " "), let declared = commands[ran] else { continue }
+                    guard !Self.undeclared.contains(ran) else { continue }
+                    switch outcome.result {
+                    case .record, .table, .group: exercised.insert(ran)
+                    default: break
+                    }
+                    let problems = Self.problems(outcome.result, declared.spec.fields)
+                    if !problems.isEmpty { found.append("'\(example)' (\(ran)): \(problems.joined(separator: "; "))") }
                 }
-                let problems = Self.problems(outcome.result, declared.spec.fields)
-                #expect(problems.isEmpty, "'\(example)' (\(ran)): \(problems.joined(separator: "; "))")
             }
+            return (found, exercised)
         }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         for (path, command) in Self.allCommands() where !command.spec.fields.isEmpty {
             #expect(exercised.contains(path), "\(path) declares fields but none of its examples gave a record or table here")
         }

@@ -21,3 +21,19 @@ package final class StartSignal: PyEventObserver {
         if event == .threadStarted { started.withLock { $0 = true } }
     }
 }
+
+/// Runs `body` on an OS thread of its own and waits for its answer without holding one of the few threads every test
+/// shares: a test that blocks for a minute on one of them (two on a 2-core machine) starves quick tests past their
+/// time limits. `body` must not record test issues itself (#expect belongs to the test's task): it returns what the
+/// test then checks.
+package func offThePool<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        do {
+            _ = try OSThread.detach(name: name) {
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+            }
+        } catch {
+            continuation.resume(throwing: error)
+        }
+    }
+}
