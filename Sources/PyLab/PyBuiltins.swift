@@ -157,6 +157,23 @@ extension PyThreadState {
 /// Text to an integer in a radix from 2 to 36: attaswift/BigInt's own parser stops the process for radix 36 (its
 /// precondition is `radix < 36`), so that radix is read here, ten digits at a time.
 extension Builtins {
+    /// `seq.index(x)` of a list or tuple: the first position holding a value equal to x, else ValueError with the
+    /// type's own words.
+    static func sequenceIndex(_ ts: PyThreadState, _ a: BuiltinArgs,
+                              notFound: (PyThreadState) throws(PyError) -> String) throws(PyError) -> PyValue {
+        try a.expect(2...2, ts)
+        for (i, v) in ts.sequenceItems(a[0].object).enumerated() where try ts.equals(v, a[1]) { return .int(i) }
+        throw ts.valueError(try notFound(ts))
+    }
+
+    /// `seq.count(x)` of a list or tuple: how many values equal x.
+    static func sequenceCount(_ ts: PyThreadState, _ a: BuiltinArgs) throws(PyError) -> PyValue {
+        try a.expect(2...2, ts)
+        var n = 0
+        for v in ts.sequenceItems(a[0].object) where try ts.equals(v, a[1]) { n += 1 }
+        return .int(n)
+    }
+
     static func parseInteger(_ text: String, radix: Int) -> BigInt? {
         guard (2...36).contains(radix) else { return nil }
         if radix < 36 { return BigInt(text, radix: radix) }
@@ -705,16 +722,9 @@ package enum Builtins {
             return .none
         },
         Builtin("index", on: .list) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            for (i, v) in ts.sequenceItems(a[0].object).enumerated() where try ts.equals(v, a[1]) { return .int(i) }
-            throw ts.valueError("\(try ts.repr(a[1])) is not in list")
+            try sequenceIndex(ts, a) { ts throws(PyError) in "\(try ts.repr(a[1])) is not in list" }
         },
-        Builtin("count", on: .list) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            var n = 0
-            for v in ts.sequenceItems(a[0].object) where try ts.equals(v, a[1]) { n += 1 }
-            return .int(n)
-        },
+        Builtin("count", on: .list) { ts, a throws(PyError) in try sequenceCount(ts, a) },
         Builtin("remove", on: .list) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
             let list = unsafeDowncast(a[0].object, to: PyList.self)
@@ -840,16 +850,9 @@ package enum Builtins {
             return ts.newTuple([k, v])
         },
         Builtin("index", on: .tuple) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            for (i, v) in ts.sequenceItems(a[0].object).enumerated() where try ts.equals(v, a[1]) { return .int(i) }
-            throw ts.valueError("tuple.index(x): x not in tuple")
+            try sequenceIndex(ts, a) { _ throws(PyError) in "tuple.index(x): x not in tuple" }
         },
-        Builtin("count", on: .tuple) { ts, a throws(PyError) in
-            try a.expect(2...2, ts)
-            var n = 0
-            for v in ts.sequenceItems(a[0].object) where try ts.equals(v, a[1]) { n += 1 }
-            return .int(n)
-        },
+        Builtin("count", on: .tuple) { ts, a throws(PyError) in try sequenceCount(ts, a) },
 
         // MARK: Lock methods
         Builtin("acquire", on: .lock) { ts, a throws(PyError) in

@@ -864,8 +864,8 @@ package struct Parser {
                 let mapping = Expr(kind: .starred(try bitOr()), position: at)
                 return (mapping, mapping)
             }
-            if isOp("**") {
-                pairs.append(try doubleStarred())
+            // The pairs after the first, each `key: value` or `**mapping`.
+            func morePairs() throws(PySyntaxError) {
                 while accept(",") {
                     if isOp("}") { break }
                     if isOp("**") { pairs.append(try doubleStarred()); continue }
@@ -873,6 +873,10 @@ package struct Parser {
                     try expect(":", "expected ':'" + describeCurrent())
                     pairs.append((key, try expression()))
                 }
+            }
+            if isOp("**") {
+                pairs.append(try doubleStarred())
+                try morePairs()
             } else if !isOp("}") {
                 let first = try starredExpression()
                 if !isOp(":") {
@@ -898,13 +902,7 @@ package struct Parser {
                     return Expr(kind: .dictComp(first, value, clauses), position: pos)
                 }
                 pairs.append((first, value))
-                while accept(",") {
-                    if isOp("}") { break }
-                    if isOp("**") { pairs.append(try doubleStarred()); continue }
-                    let key = try expression()
-                    try expect(":", "expected ':'" + describeCurrent())
-                    pairs.append((key, try expression()))
-                }
+                try morePairs()
             }
             try expect("}", "expected '}'" + describeCurrent())
             return Expr(kind: .dict(pairs), position: pos)
