@@ -615,7 +615,7 @@ extension PyThreadState {
         case .lazyIterator:
             return "<\(o.typeName) object #\(o.id)>"
         case .superProxy:
-            return "<super: <class '\(unsafeDowncast(o, to: PySuper.self).cls.name)'>, <\(try typeName(unsafeDowncast(o, to: PySuper.self).selfValue)) object>>"
+            return "<super: <class '\(unsafeDowncast(o, to: PySuper.self).cls.name)'>, <\(typeName(unsafeDowncast(o, to: PySuper.self).selfValue)) object>>"
         default:
             return "<\(o.typeName) object #\(o.id)>"
         }

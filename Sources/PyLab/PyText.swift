@@ -107,7 +107,7 @@ extension PyThreadState {
                 case "c":
                     if let s = string(v), s.unicodeScalars.count == 1 { out += spec.pad(s, numeric: false); break }
                     spec.type = "c"
-                    out += try formatted { () throws(FormatSpec.Failure) in try PyFormat.format(try integerValue(v) ?? 0, spec) }
+                    out += try formatted { () throws(FormatSpec.Failure) in try PyFormat.format(integerValue(v) ?? 0, spec) }
                 default:
                     throw valueError("unsupported format character '\(type)' (0x\(String(type.unicodeScalars.first?.value ?? 0, radix: 16)))")
             }

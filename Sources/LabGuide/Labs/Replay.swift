@@ -55,6 +55,8 @@ public struct StepReport: Sendable {
     public var problems: [String]
     /// Why the step was not run (its ```requires block is not met here); a skipped step does not fail its lab.
     public var skipReason: String?
+    /// The step's time, from its first command to its last check: where a lab's replay spends its time.
+    public var elapsedNanoseconds: Int64 = 0
     public var passed: Bool { problems.isEmpty && checks.allSatisfy(\.passed) }
     public var skipped: Bool { skipReason != nil }
 }
@@ -81,6 +83,7 @@ public struct ReplayReport: Sendable {
             ("steps", .list(steps.map { step in
                 .record(Record([("step", .int(step.index)), ("title", .string(step.title)), ("passed", .bool(step.passed)),
                                 ("skipped", .bool(step.skipped)), ("skip_reason", step.skipReason.map(Value.string) ?? .null),
+                                ("elapsed_ms", .ms(step.elapsedNanoseconds)),
                                 ("problems", .list(step.problems.map(Value.string))),
                                 ("checks", .list(step.checks.map { c in
                                     .record(Record([("line", .int(c.line)), ("condition", .string(c.condition)),
@@ -195,6 +198,7 @@ public enum LabReplayer {
             guard stopped == nil else { break }
             _ = say("── step \(offset + 1)/\(lab.steps.count): \(step.title)")
             var report = StepReport(index: offset + 1, title: step.title, checks: [], problems: [])
+            let stepStarted = Clock.monotonicNanoseconds()
             if let reason = LabCatalog.unmetRequirement(step.requires) {
                 // Nothing of the step runs: its checks would only measure the machine it was not written for.
                 _ = say("– step \(offset + 1) skipped: \(reason)")
@@ -325,6 +329,7 @@ public enum LabReplayer {
                     break
                 }
             }
+            report.elapsedNanoseconds = Clock.monotonicNanoseconds() - stepStarted
             reports.append(report)
         }
         let failed = reports.filter { !$0.passed }
