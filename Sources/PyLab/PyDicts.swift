@@ -19,7 +19,7 @@ extension PyThreadState {
             case .instance:
                 // As CPython: hashed by identity unless the class defines __eq__ (which makes it unhashable).
                 let cls = unsafeDowncast(o, to: PyInstance.self).cls
-                if cls.lookup(runtime.names.eqID) == nil || cls.isSubclass(of: runtime.classes.baseException) { return .identity(o.id) }
+                if cls.lookup(runtime.names.eqID) == nil { return .identity(o.id) }
             case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
             default: break
             }

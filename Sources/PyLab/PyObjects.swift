@@ -393,6 +393,8 @@ package final class PyGenerator: PyObject, @unchecked Sendable {
     /// Where to resume and how deep the saved stack is (valid while suspended).
     package let resumeAt = Atomic<Int>(0)
     package let stackDepth = Atomic<Int>(0)
+    /// Set when its last reference went and it was closed for that (`free`): a generator is finalized once.
+    package let finalized = Atomic<Bool>(false)
 
     package init(function: PyValue, code: CodeObject, id: Int, owner: Int) {
         self.function = function

@@ -98,6 +98,7 @@ extension PyThreadState {
     /// quarantine) its memory. What it holds is dropped by a loop, not by recursion (CPython's "trashcan" does the
     /// same): freeing a list nested 50,000 deep would otherwise take 50,000 stack frames and overflow the stack.
     @inline(never) package func free(_ o: PyObject) {
+        if o.kind == .generator, finalize(unsafeDowncast(o, to: PyGenerator.self)) { return }
         let previous = o.freedBy.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
         guard previous.exchanged else {
             runtime.heap.record(HeapEvent(kind: .doubleFree, objectID: o.id, typeName: o.typeName,
@@ -121,6 +122,31 @@ extension PyThreadState {
         defer { releasing = false }
         for r in references { decref(r) }
         while let r = pendingReleases.popLast() { decref(r) }
+    }
+
+    /// A generator paused at a `yield` lost its last reference (`for x in gen(): break`, a name rebound): as CPython
+    /// does (PEP 442), it is closed before it goes, so GeneratorExit is raised at that `yield` and its `finally`
+    /// blocks and `with` exits run. For that it lives again with a count of one, then that reference is dropped,
+    /// which frees it for good (unless the `finally` stored it somewhere). An error out of the close is reported the
+    /// way CPython reports one it cannot raise anywhere ("Exception ignored in"). Only a thread attached to the
+    /// runtime runs it: the cleanup between runs runs no Python code. True when the generator was closed here.
+    private func finalize(_ gen: PyGenerator) -> Bool {
+        guard attached, !gen.isFreed, PyGenerator.Phase(rawValue: gen.phase.load(ordering: .acquiring)) == .suspended,
+              !gen.finalized.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        gen.owner.store(0, ordering: .relaxed)
+        gen.local.store(0, ordering: .relaxed)
+        gen.shared.store(1, ordering: .releasing)
+        do throws(PyError) {
+            try closeGenerator(gen)
+        } catch {
+            var e = error
+            if !e.type.isSubclass(of: runtime.classes.keyboardInterrupt) {
+                write("Exception ignored in: <generator object \(gen.name) #\(gen.id)>\n\(e.type.name): \(e.message)\n")
+            }
+            releaseInstance(&e)
+        }
+        decrefObject(gen)
+        return true
     }
 
     @inline(never) package func reportTouch(_ o: PyObject, _ what: String) {
