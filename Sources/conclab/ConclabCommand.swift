@@ -195,6 +195,10 @@ struct ReplayMode: ParsableCommand {
                                valueName: "FILE"), completion: .file())
     var junit: String?
 
+    @Flag(name: .customLong("twins-once"),
+          help: "Run each en/ru pair given together once: the later twin is judged on the earlier one's run (its own checks and lines, the same results) when both run the same commands, checks, output, predictions, files and requirements in the same order; twins that differ are replayed on their own.")
+    var twinsOnce = false
+
     /// Set by the unconfined parent for the confined child that does the replaying (see `ReplayContainment`).
     @Option(name: .customLong("confined-in"), help: .hidden)
     var confinedIn: String?
@@ -224,7 +228,7 @@ struct ReplayMode: ParsableCommand {
 
     /// The arguments the confined child is given: the same replay.
     private var childArguments: [String] {
-        (json ? ["--json"] : []) + (lang.map { ["--lang", $0] } ?? []) + (junit.map { ["--junit", $0] } ?? []) + (checkContainment ? ["--check-containment"] : []) + paths
+        (json ? ["--json"] : []) + (lang.map { ["--lang", $0] } ?? []) + (junit.map { ["--junit", $0] } ?? []) + (checkContainment ? ["--check-containment"] : []) + (twinsOnce ? ["--twins-once"] : []) + paths
     }
 
     func run() throws {
@@ -291,11 +295,19 @@ struct ReplayMode: ParsableCommand {
                 continue
             }
             if let lang, lab.language.rawValue != lang { continue }
-            let report = LabReplayer.replay(lab, registry: .standard, limits: limits) { line in
+            func say(_ line: String) {
                 guard !json else { return }
                 do throws(OSError) { try FileDescriptor.standardOutput.writeAll(line + "\n") } catch {
                     if error.isBrokenConnection { Self.abandon(by: Signals.brokenPipe) }
                 }
+            }
+            let report: ReplayReport
+            if twinsOnce, let twinPath = LabLinter.twin(of: path), let run = reports.first(where: { $0.lab.path == twinPath && $0.judgedOn == nil }),
+               let judged = TwinReplay.judge(lab, on: run) {
+                report = judged
+                for line in TwinReplay.transcript(judged) { say(line.escapingControlCharacters()) }
+            } else {
+                report = LabReplayer.replay(lab, registry: .standard, limits: limits) { say($0) }
             }
             if report.status == .failed { failures += 1 }
             reports.append(report)

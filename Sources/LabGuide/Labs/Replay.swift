@@ -69,6 +69,19 @@ public struct ReplayReport: Sendable {
     public var skipReason: String?
     public var steps: [StepReport]
     public var elapsedNanoseconds: Int64
+    /// Whether a bound (time, output, scratch space) stopped the lab before its end.
+    public var stoppedEarly = false
+    /// For a twin judged on its twin's run (`replay --twins-once`): the path of the lab that ran.
+    public var judgedOn: String?
+
+    /// The last line of a lab's transcript: passed, or which steps failed.
+    public var verdictLine: String {
+        let skippedNote = skippedStepCount == 0 ? "" : ", \(skippedStepCount) step\(skippedStepCount == 1 ? "" : "s") skipped"
+        let failed = steps.filter { !$0.passed }
+        if failed.isEmpty { return "✓ \(lab.id) (\(lab.language)): \(checkCount) checks passed" + skippedNote }
+        let names = failed.map { "step \($0.index) '\($0.title)'" }.joined(separator: ", ")
+        return "✗ \(lab.id) (\(lab.language)): \(failedCount) failed in \(names)" + skippedNote + (stoppedEarly ? "; stopped early" : "")
+    }
 
     public var checkCount: Int { steps.reduce(0) { $0 + $1.checks.count } }
     public var failedCount: Int { steps.reduce(0) { $0 + $1.checks.filter { !$0.passed }.count + $1.problems.count } }
@@ -79,7 +92,7 @@ public struct ReplayReport: Sendable {
             ("id", .string(lab.id)), ("language", .string(lab.language.rawValue)), ("path", .string(lab.path)),
             ("status", .string(status.rawValue)), ("skip_reason", skipReason.map(Value.string) ?? .null),
             ("checks", .int(checkCount)), ("failed", .int(failedCount)), ("skipped_steps", .int(skippedStepCount)),
-            ("elapsed_ms", .ms(elapsedNanoseconds)),
+            ("elapsed_ms", .ms(elapsedNanoseconds)), ("judged_on", judgedOn.map(Value.string) ?? .null),
             ("steps", .list(steps.map { step in
                 .record(Record([("step", .int(step.index)), ("title", .string(step.title)), ("passed", .bool(step.passed)),
                                 ("skipped", .bool(step.skipped)), ("skip_reason", step.skipReason.map(Value.string) ?? .null),
@@ -333,16 +346,11 @@ public enum LabReplayer {
             reports.append(report)
         }
         let failed = reports.filter { !$0.passed }
-        let result = ReplayReport(lab: lab, status: failed.isEmpty ? .passed : .failed, skipReason: nil, steps: reports,
+        var result = ReplayReport(lab: lab, status: failed.isEmpty ? .passed : .failed, skipReason: nil, steps: reports,
                                   elapsedNanoseconds: Clock.monotonicNanoseconds() - started)
-        let skippedNote = result.skippedStepCount == 0 ? "" : ", \(result.skippedStepCount) step\(result.skippedStepCount == 1 ? "" : "s") skipped"
+        result.stoppedEarly = stopped != nil
         // The verdict is printed even past the output limit: it is one line, and the reader needs it.
-        if failed.isEmpty {
-            emit("✓ \(lab.id) (\(lab.language)): \(result.checkCount) checks passed" + skippedNote)
-        } else {
-            let names = failed.map { "step \($0.index) '\($0.title)'" }.joined(separator: ", ")
-            emit("✗ \(lab.id) (\(lab.language)): \(result.failedCount) failed in \(names)" + skippedNote + (stopped == nil ? "" : "; stopped early"))
-        }
+        emit(result.verdictLine)
         return result
     }
 }
