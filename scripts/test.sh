@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The heart of 'make test', after the build: five parts that run side by side, because the longest of them (the
+# The heart of 'make test', after the build: six parts that run side by side, because the longest of them (the
 # test that follows labs at a person's pace) mostly waits for its next keystroke:
 #   paced     the tmux test that follows three labs at a person's pace (started first; run by the test binary
 #             itself: a second 'swift test' would wait for the lock the first holds on .build)
-#   unit      swift test, every other unit and end-to-end test
+#   e2e       the end-to-end suites, by the test binary too: their two lines (EndToEnd, EndToEndSecondLine) each
+#             hold a thread of the test pool while a test waits for its processes, so they get a process of their own
+#   unit      swift test, every other test
 #   labs-1    conclab replay of labs 00-03, in English and in Russian
 #   labs-2    the same for labs 04-08
 #   tools     the quick fuzzer, then the install check, on what is built (make fuzz-quick-run install-check-run: no
@@ -23,14 +25,15 @@ bin=${1:-.build/debug/conclab}
 logs=.build/test-logs
 mkdir -p "$logs"
 
-names=(paced unit labs-1 labs-2 tools)
+names=(paced e2e unit labs-1 labs-2 tools)
 # Labs 00-03 (each with its twin) in one stream, every other lab file under Labs/ in the other: a lab added later
 # is replayed without a change here.
 first=$(ls Labs/*/0[0-3]-*.md | sort -t/ -k3,3 -k2,2 | tr '\n' ' ')
 rest=$(ls Labs/*/*.md | grep -v '/0[0-3]-' | sort -t/ -k3,3 -k2,2 | tr '\n' ' ')
 commands=(
   ".build/debug/conclabPackageTests.xctest --testing-library swift-testing --filter GuidedPaceTests"
-  "swift test --skip-build --disable-xctest --skip GuidedPaceTests"
+  ".build/debug/conclabPackageTests.xctest --testing-library swift-testing --filter 'EndToEndTests\.EndToEnd'"
+  "swift test --skip-build --disable-xctest --skip GuidedPaceTests --skip 'EndToEndTests\.EndToEnd'"
   "$bin replay --twins-once $first"
   "$bin replay --twins-once $rest"
   "make --no-print-directory fuzz-quick-run install-check-run"

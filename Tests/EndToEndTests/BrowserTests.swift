@@ -2,7 +2,7 @@ import Foundation
 import LabOS
 import Testing
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// The timeline exported as HTML, opened in headless Chromium: the page renders the expected rows,
     /// raises no script error, and a screenshot is taken.
     @Suite(.serialized, .timeLimit(.minutes(2)))
@@ -45,7 +45,7 @@ extension EndToEnd {
     }
 }
 
-extension EndToEnd.BrowserTests {
+extension EndToEndSecondLine.BrowserTests {
     /// One `<g class="row">` of an exported timeline, read back from the DOM Chromium built.
     struct DrawnRow {
         var actor: String

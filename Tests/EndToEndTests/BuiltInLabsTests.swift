@@ -34,7 +34,7 @@ func jsonLines(_ run: RunResult) throws -> [[String: Any]] {
     }
 }
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// The labs inside the binary, and a folder of labs that adds to them.
     @Suite(.serialized, .timeLimit(.minutes(2)))
     struct BuiltInLabsTests {

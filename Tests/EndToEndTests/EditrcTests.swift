@@ -3,7 +3,7 @@ import LabOS
 import Testing
 import TestSupport
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// The learner's own libedit settings: `~/.editrc` (or `$EDITRC`) is read after conclab's bindings, and a line
     /// that switches to vi keys keeps conclab's Tab and Ctrl-C. HOME is a temporary folder in every terminal test.
     @Suite(.serialized, .timeLimit(.minutes(2)))

@@ -3,7 +3,7 @@ import LabOS
 import Testing
 import TestSupport
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// Python as a learner types it at the shell: `py` alone opens the Python prompt (`>>>` and `...`), and the
     /// rest of a `py` line is the snippet as typed. In a real terminal (tmux), as the other terminal tests.
     @Suite(.serialized, .timeLimit(.minutes(2)))

@@ -3,11 +3,17 @@ import LabOS
 import Testing
 import TestSupport
 
-/// The parent of every end-to-end suite, so they run one test at a time: each starts processes (and tmux
-/// servers), and a child launched by one test inherits whatever descriptors another test has open at that
-/// moment, which can hold that other test's pipes open.
+/// The parent of half of the end-to-end suites (the other half are `EndToEndSecondLine`'s), so they run one test at a
+/// time: each starts processes (and tmux servers), and their timings need the machine not crowded by more of them.
+/// The two lines run beside each other, which halves the wall time. A child launched by a test of one line holds the
+/// other line's descriptors only until `Launched`'s wrapper closes every one it inherited, before the program runs.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct EndToEnd {}
+
+/// The second line of end-to-end suites, one test at a time like `EndToEnd`'s and beside them: the terminal (tmux)
+/// and browser suites, and the built-in labs'.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct EndToEndSecondLine {}
 
 /// A problem in the test set-up itself (no binary, a tool that would not start), reported as the test's failure.
 struct SetupError: Error, CustomStringConvertible {

@@ -3,7 +3,7 @@ import LabOS
 import Testing
 import TestSupport
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// Colour and progress bars in a real terminal (tmux): on by default, off with NO_COLOR (colour) or TERM=dumb
     /// (both), and none on a stderr that is a file.
     @Suite(.serialized, .timeLimit(.minutes(2)))
@@ -90,7 +90,7 @@ extension EndToEnd {
     }
 }
 
-extension EndToEnd.TerminalOutputTests {
+extension EndToEndSecondLine.TerminalOutputTests {
     @Test("Ctrl-C during bench keeps what was measured: the runs so far, their figures, and how many of how many")
     func benchStoppedKeepsItsRuns() throws {
         try withShell { shell, _ in

@@ -3,7 +3,7 @@ import LabOS
 import Testing
 import TestSupport
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// The interactive shell in a real terminal: tmux on a private socket, a 120×40 pane, a private
     /// XDG_STATE_HOME. Every wait polls the screen with a deadline.
     @Suite(.serialized, .timeLimit(.minutes(2)))

@@ -3,7 +3,7 @@ import LabOS
 import Testing
 import TestSupport
 
-extension EndToEnd {
+extension EndToEndSecondLine {
     /// Output fitted to the window, in real terminals (tmux) of 80 and 50 columns: nothing the shell prints is wider
     /// than the window (tmux joins the lines it wrapped, so a wrapped line shows up too long), and wrapping breaks
     /// lines at spaces, never inside a word.
