@@ -62,7 +62,11 @@ package struct FDOpen: Command {
                                    FlagSpec("cloexec", help: "close-on-exec: a child started later does not inherit it"),
                                    FlagSpec("name", value: .word, valueName: "NAME", help: "handle instead of fd3, fd4 …")],
                            examples: ["fd open /etc/hostname", "fd open notes.txt --mode rw --name notes", "fd open log.txt --mode a --cloexec"],
-                           discussion: "The kernel gives the lowest free number. In a replayed lab, files may only be written inside its scratch folder.")
+                           discussion: "The kernel gives the lowest free number. In a replayed lab, files may only be written inside its scratch folder.",
+                           fields: [FieldSpec("handle", "the descriptor's handle (fd3 unless named)"), FieldSpec("fd", "its number"),
+                                    FieldSpec("path", "the file opened, as a full path"), FieldSpec("mode", "r, w, rw or a"),
+                                    FieldSpec("cloexec", "whether it is close-on-exec (--cloexec)"),
+                                    FieldSpec("offset", "where the next read or write starts, in bytes from the start", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let given = try arguments.require("PATH")
@@ -86,7 +90,11 @@ package struct FDRead: Command {
     package let spec = CommandSpec("read", summary: "read up to N bytes at the descriptor's offset (which then moves)",
                            arguments: [FDSupport.descriptorArgument, ArgumentSpec("N", .integer, optional: true, help: "at most this many bytes (default 4096)")],
                            examples: ["fd read fd3 5", "fd read notes"],
-                           discussion: "An empty read means end of file. On a pipe or terminal it waits for data (Ctrl-C ends the wait).")
+                           discussion: "An empty read means end of file. On a pipe or terminal it waits for data (Ctrl-C ends the wait).",
+                           fields: [FieldSpec("handle", "the descriptor read"), FieldSpec("fd", "its number"),
+                                    FieldSpec("text", "what was read, as text"), FieldSpec("bytes", "bytes read", unit: .bytes),
+                                    FieldSpec("eof", "whether it was at end of file (nothing read though bytes were asked for)"),
+                                    FieldSpec("offset", "the offset after the read; null where there is none (pipe, socket)", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
@@ -105,7 +113,10 @@ package struct FDWrite: Command {
     package let spec = CommandSpec("write", summary: "write text at the descriptor's offset (or at the end, when opened with --mode a)",
                            arguments: [FDSupport.descriptorArgument, ArgumentSpec("TEXT", .text, variadic: true, help: "the text (quote it to keep spaces)")],
                            flags: [FlagSpec("newline", help: "add a newline after the text")],
-                           examples: ["fd write fd3 'hello world'", "fd write notes line --newline"])
+                           examples: ["fd write fd3 'hello world'", "fd write notes line --newline"],
+                           fields: [FieldSpec("handle", "the descriptor written"), FieldSpec("fd", "its number"),
+                                    FieldSpec("bytes", "bytes written", unit: .bytes),
+                                    FieldSpec("offset", "the offset after the write; null where there is none (pipe, socket)", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
@@ -130,8 +141,10 @@ package struct FDSeek: Command {
     package let spec = CommandSpec("seek", summary: "move the descriptor's offset (lseek): from the start, the current offset, or the end",
                            arguments: [FDSupport.descriptorArgument, ArgumentSpec("OFFSET", .integer, help: "bytes (may be negative with cur and end)"),
                                        ArgumentSpec("FROM", .choice(SeekOrigin.allCases.map(\.rawValue)), optional: true)],
-                           examples: ["fd seek fd3 0", "fd seek fd3 0 cur", "fd seek fd3 -5 end"],
-                           discussion: "'fd seek FD 0 cur' only reports the offset. Descriptors made by dup share one offset.")
+                           examples: ["fd seek fd3 0", "fd seek fd3 0 cur", "fd seek fd3 -5 end", "fd seek notes 0"],
+                           discussion: "'fd seek FD 0 cur' only reports the offset. Descriptors made by dup share one offset.",
+                           fields: [FieldSpec("handle", "the descriptor"), FieldSpec("fd", "its number"),
+                                    FieldSpec("offset", "the offset now, in bytes from the start", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
@@ -148,7 +161,11 @@ package struct FDDup: Command {
                            arguments: [FDSupport.descriptorArgument],
                            flags: [FlagSpec("cloexec", help: "the copy is close-on-exec (F_DUPFD_CLOEXEC)"),
                                    FlagSpec("name", value: .word, valueName: "NAME", help: "handle for the copy")],
-                           examples: ["fd dup fd3", "fd dup notes --name copy"])
+                           examples: ["fd dup fd3", "fd dup notes --name copy"],
+                           fields: [FieldSpec("handle", "the copy's handle"), FieldSpec("fd", "the copy's number"),
+                                    FieldSpec("of", "the descriptor copied"), FieldSpec("of_fd", "its number"),
+                                    FieldSpec("cloexec", "whether the copy is close-on-exec (--cloexec)"),
+                                    FieldSpec("offset", "the offset both share", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
@@ -169,8 +186,13 @@ package struct FDDup2: Command {
     package let spec = CommandSpec("dup2", summary: "make number N name the same open file as FD (closing what N named, if it is yours)",
                            arguments: [FDSupport.descriptorArgument, ArgumentSpec("N", .integer, help: "the number the copy gets (3 or more)")],
                            flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "handle for the copy")],
-                           examples: ["fd dup2 fd3 10"],
-                           discussion: "The shell's own descriptors (0, 1, 2, its channels and internals) are refused: dup2 would close them under it.")
+                           examples: ["fd dup2 fd3 10", "fd dup2 notes 500"],
+                           discussion: "The shell's own descriptors (0, 1, 2, its channels and internals) are refused: dup2 would close them under it.",
+                           fields: [FieldSpec("handle", "the copy's handle"), FieldSpec("fd", "the copy's number: N"),
+                                    FieldSpec("of", "the descriptor copied"), FieldSpec("of_fd", "its number"),
+                                    FieldSpec("replaced", "your descriptor that N named before, now closed; null if none"),
+                                    FieldSpec("cloexec", "whether the copy is close-on-exec: never after dup2"),
+                                    FieldSpec("offset", "the offset both share", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
@@ -206,8 +228,10 @@ package struct FDDup2: Command {
 package struct FDClose: Command {
     package let spec = CommandSpec("close", summary: "close a descriptor: its number is free again",
                            arguments: [FDSupport.descriptorArgument],
-                           examples: ["fd close fd3"],
-                           discussion: "The open file lives on while another descriptor (a dup, or a child's copy) still names it.")
+                           examples: ["fd close fd3", "fd close copy"],
+                           discussion: "The open file lives on while another descriptor (a dup, or a child's copy) still names it.",
+                           fields: [FieldSpec("handle", "the descriptor closed"), FieldSpec("fd", "its number, free again"),
+                                    FieldSpec("open_descriptors", "descriptors the shell has open now")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)
@@ -227,7 +251,12 @@ package struct FDLimit: Command {
                            discussion: """
                                Descriptors are numbered 0 to limit-1; past it, open fails with EMFILE. A changed limit is a live \
                                object (lim1): closing it, or leaving the shell, restores the old one.
-                               """)
+                               """,
+                           fields: [FieldSpec("soft", "the soft limit now; null when unlimited"),
+                                    FieldSpec("hard", "the hard limit; null when unlimited"),
+                                    FieldSpec("open", "descriptors the shell has open"),
+                                    FieldSpec("handle", "the limit change (lim1) that restores the old limit; null if none"),
+                                    FieldSpec("original_soft", "the soft limit before the change; null if none")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
@@ -277,7 +306,16 @@ package struct FDExhaust: Command {
                            discussion: """
                                Reports how many opened, the error, how many of the numbers 0 … limit-1 were in use when it came, \
                                and the count of open descriptors before and after (nothing leaks).
-                               """)
+                               """,
+                           fields: [FieldSpec("opened", "how many times it opened the file"),
+                                    FieldSpec("limit", "the soft limit it ran into"),
+                                    FieldSpec("highest_fd", "the highest number it got; null if none"),
+                                    FieldSpec("numbers_in_use", "how many of the numbers 0 … limit-1 were in use when open failed"),
+                                    FieldSpec("error", "the error's name (EMFILE); empty if none came"),
+                                    FieldSpec("message", "the error in words; empty if none came"),
+                                    FieldSpec("open_before", "descriptors the shell had open before"),
+                                    FieldSpec("open_after", "descriptors it has open after closing them all"),
+                                    FieldSpec("leaked", "open_after − open_before: 0 when nothing leaked")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let path = try context.session.readablePath(arguments.string("PATH") ?? "/dev/null")
@@ -326,7 +364,10 @@ package struct FDChild: Command {
                            discussion: """
                                The child is conclab in a helper mode, started with posix_spawn: it keeps every descriptor it \
                                inherited at the same number, and waits on a Unix socket for descriptors sent with 'fd send'.
-                               """)
+                               """,
+                           fields: [FieldSpec("handle", "the child (p1 unless named)"), FieldSpec("pid", "its process id"),
+                                    FieldSpec("control_fd_in_child", "the child's end of the Unix socket 'fd send' uses"),
+                                    FieldSpec("inherited", "your descriptors it inherited: those not close-on-exec")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
@@ -365,7 +406,14 @@ package struct FDSend: Command {
                            discussion: """
                                The child gets a new descriptor, usually with another number, for the same open file: the offset \
                                is shared, so what the child reads or writes moves the shell's offset too.
-                               """)
+                               """,
+                           fields: [FieldSpec("handle", "the descriptor sent"), FieldSpec("sent_fd", "its number in the shell"),
+                                    FieldSpec("process", "the child it went to"), FieldSpec("pid", "the child's process id"),
+                                    FieldSpec("received_fd", "the number it got in the child"),
+                                    FieldSpec("wrote", "bytes the child wrote through it (--write)", unit: .bytes),
+                                    FieldSpec("text", "what the child read through it (--read)"),
+                                    FieldSpec("child_offset", "the offset the child saw after; null where there is none", unit: .bytes),
+                                    FieldSpec("shell_offset", "the shell's offset now: the same, as they share it", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (handle, object) = try FDSupport.descriptor(try arguments.require("FD"), context)

@@ -11,7 +11,25 @@ package struct FDList: Command {
                            discussion: """
                                Read from /proc/PID/fd (the targets) and /proc/PID/fdinfo (offset and flags). Listing the \
                                shell's own /proc/self/fd takes a descriptor too; that one is left out and named in the summary.
-                               """)
+                               """,
+                           fields: [.column("fd", "the descriptor's number"),
+                                    .column("type", "file, directory, pipe, unix socket, tcp socket, tty, device …"),
+                                    .column("target", "what it names: a path, pipe:[inode], a socket's addresses"),
+                                    .column("offset", "the offset of a file, directory or device; null for the rest", unit: .bytes),
+                                    .column("flags", "how it is open: r, w or rw, then append, nonblock, sync"),
+                                    .column("cloexec", "whether it is close-on-exec"),
+                                    .column("note", "what it is for: stdin, a handle, a channel's end, inherited …"),
+                                    FieldSpec("pid", "the process listed"),
+                                    FieldSpec("process", "its handle (fd list P)", occasional: true),
+                                    FieldSpec("inherited", "your descriptors it has too, at the same number (fd list P)", occasional: true),
+                                    FieldSpec("not_inherited", "your descriptors it lacks (fd list P)", occasional: true),
+                                    FieldSpec("listing_fd", "the descriptor the listing itself used, left out (the shell's list)", occasional: true),
+                                    FieldSpec("open", "descriptors listed"),
+                                    FieldSpec("cloexec_count", "how many of them are close-on-exec"),
+                                    FieldSpec("fds", "their numbers"),
+                                    FieldSpec("files", "how many are files"), FieldSpec("pipes", "how many are pipes"),
+                                    FieldSpec("unix_sockets", "how many are unix sockets"),
+                                    FieldSpec("tcp_sockets", "how many are tcp sockets"), FieldSpec("ttys", "how many are terminals")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let session = context.session

@@ -38,6 +38,16 @@ package enum ChannelSupport {
     }
 
     package static let nameFlag = FlagSpec("name", value: .word, valueName: "NAME", help: "handle instead of the next free one")
+
+    /// The fields of `channelRecord`: what `pipe new`, `sock pair`, `sock connect` and `sock accept` return.
+    package static let channelFields = [
+        FieldSpec("handle", "the new channel (ch1 unless named)"),
+        FieldSpec("transport", "pipe, socket pair, unix socket or tcp"),
+        FieldSpec("origin", "how it was made: pipe(), socketpair(), connected to ADDRESS, accepted on srv1"),
+        FieldSpec("send_fd", "the descriptor 'send' writes"), FieldSpec("recv_fd", "the descriptor 'recv' reads"),
+        FieldSpec("peer", "who holds the far end: none yet"),
+        FieldSpec("sent_bytes", "bytes sent through it so far"), FieldSpec("received_bytes", "bytes received so far"),
+    ]
 }
 
 package struct PipeCommand: Command {
@@ -52,7 +62,8 @@ package struct PipeNew: Command {
     package let spec = CommandSpec("new", summary: "make a pipe: 'send' writes its write end, 'recv' reads its read end",
                            flags: [ChannelSupport.nameFlag],
                            examples: ["pipe new", "send ch1 hello", "recv ch1"],
-                           discussion: "A pipe carries bytes one way. Put a worker at its far end with 'ipc echo CH' (a second pipe carries the replies).")
+                           discussion: "A pipe carries bytes one way. Put a worker at its far end with 'ipc echo CH' (a second pipe carries the replies).",
+                           fields: ChannelSupport.channelFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try context.session.objects.checkName(arguments.string("name"))
@@ -74,7 +85,8 @@ package struct SockPair: Command {
     package let spec = CommandSpec("pair", summary: "make a connected pair of Unix sockets: two-way, unlike a pipe",
                            flags: [ChannelSupport.nameFlag],
                            examples: ["sock pair", "send ch1 ping", "recv ch1"],
-                           discussion: "'send' writes end a and 'recv' reads end b, until a peer takes end b ('ipc echo CH').")
+                           discussion: "'send' writes end a and 'recv' reads end b, until a peer takes end b ('ipc echo CH').",
+                           fields: ChannelSupport.channelFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try context.session.objects.checkName(arguments.string("name"))
@@ -92,7 +104,13 @@ package struct SockListen: Command {
                            flags: [FlagSpec("host", value: .word, valueName: "ADDR", help: "tcp: the address to bind (default 127.0.0.1)"),
                                    ChannelSupport.nameFlag],
                            examples: ["sock listen tcp", "sock listen tcp 5000", "sock listen unix /tmp/lab.sock"],
-                           discussion: "A replayed lab may only listen on loopback and only make socket files inside its scratch folder.")
+                           discussion: "A replayed lab may only listen on loopback and only make socket files inside its scratch folder.",
+                           fields: [FieldSpec("handle", "the listener (srv1 unless named)"), FieldSpec("fd", "its listening descriptor"),
+                                    FieldSpec("family", "unix or tcp"),
+                                    FieldSpec("path", "the socket file (unix)", occasional: true),
+                                    FieldSpec("host", "the address it is bound to (tcp)", occasional: true),
+                                    FieldSpec("port", "the port it listens on, the one the kernel chose for 0 (tcp)", occasional: true),
+                                    FieldSpec("accepted", "connections taken so far")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let session = context.session
@@ -138,7 +156,8 @@ package struct SockConnect: Command {
                                    FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds (default 5000)"),
                                    ChannelSupport.nameFlag],
                            examples: ["sock connect srv1", "sock connect tcp 5000", "sock connect unix /tmp/lab.sock"],
-                           discussion: "A replayed lab may only connect to listeners it made itself.")
+                           discussion: "A replayed lab may only connect to listeners it made itself.",
+                           fields: ChannelSupport.channelFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let session = context.session
@@ -200,7 +219,8 @@ package struct SockAccept: Command {
                            arguments: [ArgumentSpec("LISTENER", .handle(.listener), help: "a listener handle (srv1)")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds (default: wait, Ctrl-C ends it)"),
                                    ChannelSupport.nameFlag],
-                           examples: ["sock accept srv1", "sock accept srv1 --timeout 1000"])
+                           examples: ["sock accept srv1", "sock accept srv1 --timeout 1000"],
+                           fields: ChannelSupport.channelFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("LISTENER")

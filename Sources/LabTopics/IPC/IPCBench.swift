@@ -337,12 +337,33 @@ package struct IPCBench: Command {
                                    FlagSpec("count", value: .integer, valueName: "N", help: "timed round trips (default 10000)"),
                                    FlagSpec("block", value: .integer, valueName: "BYTES", help: "bandwidth: bytes per write (default 65536)"),
                                    FlagSpec("total", value: .integer, valueName: "BYTES", help: "bandwidth: bytes sent in all (default 16777216)")],
-                           examples: ["ipc bench", "ipc bench pipe --size 1024 --count 2000", "ipc bench all --count 2000 --total 4194304"],
+                           examples: ["ipc bench", "ipc bench pipe --size 1024 --count 2000", "ipc bench all --count 2000 --total 4194304",
+                                      "ipc bench queue --count 1000 --total 1048576"],
                            discussion: """
                                Processes talk through the kernel: every message is copied in and out, and the other side \
                                must be woken. Threads share memory: a queue hands over a reference. Round trips are \
                                timed one by one (median and p99); bandwidth is one-way.
-                               """)
+                               """,
+                           fields: [.column("transport", "pipe, unix, tcp or queue"), .column("median_us", "the median round trip"),
+                                    .column("p99_us", "the 99th percentile round trip: all but 1 in 100 were faster"),
+                                    .column("bandwidth_mib_s", "one-way bandwidth, MiB per second"),
+                                    .column("between", "what talks to what, over what"),
+                                    FieldSpec("size", "bytes in a round-trip message (--size)", unit: .bytes),
+                                    FieldSpec("count", "round trips timed (--count); a check's 'count' reads the number of rows instead"),
+                                    FieldSpec("block", "bytes per write when measuring bandwidth (--block)", unit: .bytes),
+                                    FieldSpec("total_bytes", "bytes sent one way: --total in whole blocks"),
+                                    FieldSpec("pipe_median_us", "the median round trip over the pipes (pipe or all)", occasional: true),
+                                    FieldSpec("pipe_p99_us", "its 99th percentile (pipe or all)", occasional: true),
+                                    FieldSpec("pipe_mib_s", "one-way bandwidth over the pipes, MiB per second (pipe or all)", occasional: true),
+                                    FieldSpec("unix_median_us", "the median round trip over the unix socket pair (unix or all)", occasional: true),
+                                    FieldSpec("unix_p99_us", "its 99th percentile (unix or all)", occasional: true),
+                                    FieldSpec("unix_mib_s", "one-way bandwidth over the unix socket pair, MiB per second (unix or all)", occasional: true),
+                                    FieldSpec("tcp_median_us", "the median round trip over tcp loopback (tcp or all)", occasional: true),
+                                    FieldSpec("tcp_p99_us", "its 99th percentile (tcp or all)", occasional: true),
+                                    FieldSpec("tcp_mib_s", "one-way bandwidth over tcp loopback, MiB per second (tcp or all)", occasional: true),
+                                    FieldSpec("queue_median_us", "the median round trip over the queue (queue or all)", occasional: true),
+                                    FieldSpec("queue_p99_us", "its 99th percentile (queue or all)", occasional: true),
+                                    FieldSpec("queue_mib_s", "one-way bandwidth over the queue, MiB per second (queue or all)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         var settings = IPCBenchSettings()

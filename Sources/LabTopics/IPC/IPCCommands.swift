@@ -17,7 +17,14 @@ package struct IPCCommand: Command {
 
 package struct IPCList: Command {
     package let spec = CommandSpec("list", aliases: ["ls"], summary: "channels and listeners: descriptors, peer, bytes moved",
-                           examples: ["ipc list"])
+                           examples: ["ipc list"],
+                           fields: [.column("handle", "the channel or listener"),
+                                    .column("transport", "pipe, socket pair, unix socket, tcp, or 'listener ADDRESS'"),
+                                    .column("send_fd", "the descriptor 'send' writes; null for a listener or once closed"),
+                                    .column("recv_fd", "the descriptor 'recv' reads (a listener's own); null once closed"),
+                                    .column("peer", "who holds the far end: none, a worker ('p1 (pid N)') or a thread ('thread N')"),
+                                    .column("sent_bytes", "bytes sent through it"), .column("received_bytes", "bytes received"),
+                                    .column("state", "open, peer pN, closed, listening …")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         var rows: [[Value]] = []
@@ -47,7 +54,11 @@ package struct IPCEcho: Command {
                                (or thread) and back. A pipe is one-way: the peer gets a second pipe for its replies. On a \
                                connected socket the peer takes the socket itself; talk to it from the other end. Closing the \
                                channel gives the peer end of file, and it ends.
-                               """)
+                               """,
+                           fields: [FieldSpec("handle", "the channel"), FieldSpec("peer", "the echo worker's handle, or 'thread'"),
+                                    FieldSpec("pid", "the echo worker's process id (not with --thread)", occasional: true),
+                                    FieldSpec("tid", "the echo thread's kernel thread id (--thread)", occasional: true),
+                                    FieldSpec("peer_fds", "the peer's descriptors for the channel (a thread's are the shell's)")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("CH")

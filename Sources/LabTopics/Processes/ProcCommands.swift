@@ -73,7 +73,15 @@ package struct ProcSpawn: Command {
                                takes them in order, a second in reverse). With --py the worker runs the snippet in an interpreter of its own: \
                                nothing is shared with the shell's 'py' globals; 'proc wait' shows what it printed (or its exception). \
                                The result says how long the worker took to say hello.
-                               """)
+                               """,
+                           fields: [FieldSpec("handle", "the new worker (with echo --via CH: the channel)"),
+                                    FieldSpec("pid", "its process id"),
+                                    FieldSpec("start_method", "spawn or forkserver (not with echo)", occasional: true),
+                                    FieldSpec("workload", "what it runs (not with echo)", occasional: true),
+                                    FieldSpec("startup_ms", "time from the start request to its hello (not with echo)", occasional: true),
+                                    FieldSpec("fork_server_pid", "the fork server that forked it (--start forkserver)", occasional: true),
+                                    FieldSpec("peer", "the echo worker's handle (echo --via CH)", occasional: true),
+                                    FieldSpec("peer_fds", "its descriptors for the channel (echo --via CH)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let words: [String]
@@ -131,7 +139,14 @@ package struct ProcList: Command {
                            discussion: """
                                States come from /proc/PID/stat: running, sleeping, stopped (SIGSTOP), zombie (ended, not yet \
                                waited for: 'status' says how it ended), then 'exited N' or 'killed by SIGX' once 'proc wait' reaped it.
-                               """)
+                               """,
+                           fields: [.column("handle", "the process (p1, p2 …)"), .column("pid", "its process id"),
+                                    .column("start", "how it was started: spawn or forkserver"),
+                                    .column("state", "running, sleeping, stopped, zombie; once reaped, 'exited N' or 'killed by SIGX'"),
+                                    .column("status", "how it ended ('exited 0', 'killed by SIGKILL'); null while it runs"),
+                                    .column("cpu_ms", "CPU time it used, user and system"),
+                                    .column("rss_bytes", "resident memory; null once it has ended"),
+                                    .column("workload", "what it runs (fd child and echo peers: what they are)")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         // Workers and the other children share the handles p1, p2 …: listed together, oldest first.
@@ -160,7 +175,9 @@ package struct ProcKill: Command {
                            arguments: [ArgumentSpec("P", .handle(.process), help: "a process handle"),
                                        ArgumentSpec("SIGNAL", .choice(ProcSupport.signalNames), optional: true)],
                            examples: ["proc kill p1", "proc kill p1 STOP", "proc kill p1 SEGV"],
-                           discussion: "A process, unlike a thread, can be stopped from outside at any instruction. The signal arrives asynchronously: 'proc wait' or 'proc list' shows its effect.")
+                           discussion: "A process, unlike a thread, can be stopped from outside at any instruction. The signal arrives asynchronously: 'proc wait' or 'proc list' shows its effect.",
+                           fields: [FieldSpec("handle", "the process signalled"), FieldSpec("pid", "its process id"),
+                                    FieldSpec("signal", "the signal sent (SIGTERM, SIGSTOP …)")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("P")
@@ -189,7 +206,17 @@ package struct ProcWait: Command {
                            arguments: [ArgumentSpec("P", .handle(.process), help: "a process handle")],
                            flags: [FlagSpec("timeout", value: .integer, valueName: "MS", help: "give up after MS milliseconds")],
                            examples: ["proc wait p1", "proc wait p1 --timeout 2000"],
-                           discussion: "Reaping removes the zombie: the handle stays, in state 'exited N' or 'killed by SIGX', until 'close'.")
+                           discussion: "Reaping removes the zombie: the handle stays, in state 'exited N' or 'killed by SIGX', until 'close'.",
+                           fields: [FieldSpec("handle", "the process waited for"), FieldSpec("pid", "its process id"),
+                                    FieldSpec("status", "how it ended: 'exited N' or 'killed by SIGX'"),
+                                    FieldSpec("exit_code", "its exit code; null when a signal ended it"),
+                                    FieldSpec("signal", "the signal that ended it (SIGKILL …); null when it exited"),
+                                    FieldSpec("role", "what the child was: fd child, echo peer of CH (not for workers)", occasional: true),
+                                    FieldSpec("cpu_ms", "CPU time it used (workers)", occasional: true),
+                                    FieldSpec("max_rss_bytes", "the most memory it had resident (workers)", occasional: true),
+                                    FieldSpec("outcome", "completed, stopped or failed, as it reported; null if it did not (workers)", occasional: true),
+                                    FieldSpec("result", "what its workload gave: a hash, a snippet's output or exception; null if nothing (workers)", occasional: true),
+                                    FieldSpec("waited_ms", "time the wait took")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("P")
@@ -246,7 +273,13 @@ package struct ProcWait: Command {
 package struct ProcTree: Command {
     package let spec = CommandSpec("tree", summary: "the shell and every process below it, as /proc shows them",
                            examples: ["proc tree"],
-                           discussion: "Workers the fork server forked are its children, the shell's grandchildren.")
+                           discussion: "Workers the fork server forked are its children, the shell's grandchildren.",
+                           fields: [.column("process", "its command name, drawn as a branch of the tree"), .column("pid", "its process id"),
+                                    .column("ppid", "its parent's process id"),
+                                    .column("handle", "its handle; 'shell' for conclab itself; null for others"),
+                                    .column("state", "from /proc/PID/stat: running, sleeping, stopped, zombie …"),
+                                    .column("rss_bytes", "resident memory; null for a zombie"),
+                                    FieldSpec("descendants", "processes below the shell")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let me = System.processID
@@ -285,7 +318,17 @@ package struct ProcForkDemo: Command {
                                fork() gives the child a copy of the parent's memory, shared copy-on-write: the same addresses, \
                                and a page is copied the moment one side writes to it. The child here does only what is safe after a \
                                fork in a threaded program: it writes a page, reports over a pipe, and calls _exit.
-                               """)
+                               """,
+                           fields: [FieldSpec("parent_pid", "the shell's process id"), FieldSpec("child_pid", "the forked child's"),
+                                    FieldSpec("address", "the address both read and the child wrote, in hex"),
+                                    FieldSpec("parent_before", "what the parent wrote there before the fork"),
+                                    FieldSpec("child_saw", "what the child read there first: the parent's bytes"),
+                                    FieldSpec("child_wrote", "what the child read there after its own write"),
+                                    FieldSpec("parent_after", "what the parent reads there after the child wrote"),
+                                    FieldSpec("child_change_visible", "whether the parent sees the child's write"),
+                                    FieldSpec("child_status", "how the child ended ('exited 0')"),
+                                    FieldSpec("fork_ms", "time fork() took in the parent"),
+                                    FieldSpec("touched_bytes", "memory the shell grew by first (--touch)")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let touch = try arguments.integer("touch", default: 0, range: 0...4096)

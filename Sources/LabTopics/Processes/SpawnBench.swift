@@ -16,7 +16,28 @@ package struct ProcBench: Command {
                                METHOD_min_ms the fastest start (posix_spawn, spawn, forkserver, thread), and METHOD_cpu_ms \
                                the CPU a start used (median; the child's or thread's own and the shell's while it asked), \
                                which waiting for a core on a busy machine does not change.
-                               """)
+                               """,
+                           fields: [.column("method", "what was started: posix_spawn /bin/true, spawn, forkserver, thread"),
+                                    .column("median_ms", "the median start"), .column("min_ms", "the fastest start"),
+                                    .column("max_ms", "the slowest start"),
+                                    .column("cpu_ms", "the CPU a start used (median)"),
+                                    .column("measures", "from when to when a start is timed"),
+                                    FieldSpec("runs", "measured starts of each"),
+                                    FieldSpec("posix_spawn_ms", "the median posix_spawn of /bin/true, to its exit"),
+                                    FieldSpec("spawn_ms", "the median spawned worker, to its hello"),
+                                    FieldSpec("forkserver_ms", "the median worker forked by the fork server, to its hello"),
+                                    FieldSpec("thread_ms", "the median thread, to its first signal"),
+                                    FieldSpec("posix_spawn_min_ms", "the fastest posix_spawn of /bin/true"),
+                                    FieldSpec("spawn_min_ms", "the fastest spawned worker"),
+                                    FieldSpec("forkserver_min_ms", "the fastest forked worker"),
+                                    FieldSpec("thread_min_ms", "the fastest thread"),
+                                    FieldSpec("posix_spawn_cpu_ms", "the CPU a posix_spawn of /bin/true used: the child's and the shell's (median)"),
+                                    FieldSpec("spawn_cpu_ms", "the CPU a spawned worker used up to its hello (median)"),
+                                    FieldSpec("forkserver_cpu_ms", "the CPU a forked worker used up to its hello (median)"),
+                                    FieldSpec("thread_cpu_ms", "the CPU a thread start used: the thread's and the shell's (median)"),
+                                    FieldSpec("spawn_vs_posix_spawn", "spawn_ms / posix_spawn_ms"),
+                                    FieldSpec("forkserver_speedup", "spawn_ms / forkserver_ms: how many times faster a forked worker starts"),
+                                    FieldSpec("spawn_vs_thread", "spawn_ms / thread_ms")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runs = try arguments.integer("runs", default: 20, range: 1...1000)
