@@ -15,14 +15,12 @@ struct ResultFieldTests {
         "ls", "show", "proc list", "proc tree", "proc fork-demo", "proc spawn", "proc kill", "proc wait",
         "proc bench", "fd open", "fd read", "fd write", "fd seek", "fd dup", "fd dup2", "fd close", "fd list",
         "fd limit", "fd exhaust", "fd child", "fd send", "pipe new", "sock pair", "sock listen", "sock connect",
-        "sock accept", "ipc list", "ipc echo", "ipc bench", "par compare", "thread spawn", "thread list",
-        "thread cancel", "sim load", "sim show", "sim step", "sim run", "sim reset", "sim explore", "sim list",
-        "lock new", "lock list", "lock bench", "deadlock check", "deadlock watch", "py", "dis", "gil stats",
+        "sock accept", "ipc list", "ipc echo", "ipc bench", "par compare",
         "compare", "gen range", "gen count", "gen fib", "gen primes", "gen lines", "gen random", "gen map",
         "gen filter", "gen take", "gen zip", "gen chain", "gen list", "gen trace", "next", "iter", "list cpython",
         "lab list", "lab start", "lab next", "lab back", "lab step", "lab predict", "lab hint", "lab status",
-        "lab check", "lab stop", "lab new", "record start", "record stop", "record status", "trace", "timeline show",
-        "timeline export", "set", "history",
+        "lab check", "lab stop", "lab new", "record start", "record stop", "record status",
+        "set", "history",
     ]
 
     /// Commands whose examples change the whole test process, not only their session: the descriptor limit other
