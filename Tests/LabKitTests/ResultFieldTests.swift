@@ -12,14 +12,12 @@ struct ResultFieldTests {
     /// Commands that return records or tables whose fields are not declared yet: `help` lists none for them. A
     /// command leaves this list when it declares its fields (the test fails while it is on both).
     static let undeclared: Set<String> = [
-        "ls", "show", "thread spawn", "thread list",
-        "thread cancel", "sim load", "sim show", "sim step", "sim run", "sim reset", "sim explore", "sim list",
-        "lock new", "lock list", "lock bench", "deadlock check", "deadlock watch", "py", "dis", "gil stats",
+        "ls", "show",
         "compare", "gen range", "gen count", "gen fib", "gen primes", "gen lines", "gen random", "gen map",
         "gen filter", "gen take", "gen zip", "gen chain", "gen list", "gen trace", "next", "iter", "list cpython",
         "lab list", "lab start", "lab next", "lab back", "lab step", "lab predict", "lab hint", "lab status",
-        "lab check", "lab stop", "lab new", "record start", "record stop", "record status", "trace", "timeline show",
-        "timeline export", "set", "history",
+        "lab check", "lab stop", "lab new", "record start", "record stop", "record status",
+        "set", "history",
     ]
 
     /// Commands whose examples change the whole test process, not only their session: the descriptor limit other

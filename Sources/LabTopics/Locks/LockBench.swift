@@ -18,7 +18,21 @@ package struct LockBench: Command {
                                one thread's operations, as each thread sees it: with no contention it would equal the 1-thread \
                                figure. Each is the fastest of three rounds run in turns. Fields name each figure: \
                                uncontended_mutex_ns, contended_mutex_ns, atomic_ns …
-                               """)
+                               """,
+                           fields: [.column("operation", "what was measured"), .column("threads", "threads at once: 1 or 2"),
+                                    .column("ops", "increments in all: threads × increments per thread"),
+                                    .column("time_ms", "the fastest round's time (1 thread: CPU time, 2 threads: wall time)"),
+                                    .column("ns_per_op", "that time / increments per thread", unit: .nanoseconds),
+                                    FieldSpec("plain_ns", "per increment: no lock, 1 thread (the baseline)"),
+                                    FieldSpec("uncontended_mutex_ns", "per increment: Mutex, 1 thread"),
+                                    FieldSpec("uncontended_pthread_ns", "per lock and unlock: pthread mutex, 1 thread"),
+                                    FieldSpec("atomic_ns", "per increment: atomic add, 1 thread"),
+                                    FieldSpec("uncontended_lab_lock_ns", "per acquire and release: lab lock, 1 thread"),
+                                    FieldSpec("contended_mutex_ns", "per increment: Mutex, 2 threads"),
+                                    FieldSpec("contended_pthread_ns", "per lock and unlock: pthread mutex, 2 threads"),
+                                    FieldSpec("contended_atomic_ns", "per increment: atomic add, 2 threads"),
+                                    FieldSpec("contended_lab_lock_ns", "per acquire and release: lab lock, 2 threads"),
+                                    FieldSpec("rounds", "rounds run; each figure is the fastest")])
 
     private final class Shared: Sendable {
         let mutex = Mutex(0)

@@ -31,7 +31,8 @@ package struct LockNew: Command {
     package let spec = CommandSpec("new", summary: "make a lab lock (L1, L2 … unless named)",
                            arguments: [ArgumentSpec("NAME", .word, optional: true, help: "handle to use instead of L1, L2 …")],
                            flags: [FlagSpec("name", value: .word, valueName: "NAME", help: "the same, as every other command that makes an object takes it")],
-                           examples: ["lock new", "lock new accounts", "lock new --name accounts"])
+                           examples: ["lock new", "lock new accounts", "lock new --name accounts"],
+                           fields: [FieldSpec("handle", "the new lock (L1, L2 … or its name)"), FieldSpec("state", "free: nobody holds it yet")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let objects = context.session.objects
@@ -55,7 +56,11 @@ package struct LockNew: Command {
 
 package struct LockList: Command {
     package let spec = CommandSpec("list", aliases: ["ls"], summary: "list lab locks: owner and waiting threads",
-                           examples: ["lock list", "lock list | where owner != null"])
+                           examples: ["lock list", "lock list | where owner != null"],
+                           fields: [.column("handle", "the lock"), .column("state", "free or held"),
+                                    .column("owner", "the thread holding it, null if free"),
+                                    .column("waiters", "the threads waiting for it, as a list"),
+                                    .column("acquisitions", "times it was taken")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let rows = LockSupport.locks(context).map { handle, lock, s -> [Value] in
@@ -112,7 +117,14 @@ package struct DeadlockCommand: Command {
 package struct DeadlockCheck: Command {
     package let spec = CommandSpec("check", summary: "build the wait-for graph now and print any cycle",
                            flags: [FlagSpec("wait", value: .integer, valueName: "MS", help: "keep looking up to MS milliseconds for a cycle to form")],
-                           examples: ["deadlock check", "deadlock check --wait 2000"])
+                           examples: ["deadlock check", "deadlock check --wait 2000"],
+                           fields: [.column("thread", "a thread waiting for a lab lock"), .column("waits_for", "the lock it waits for"),
+                                    .column("held_by", "the thread holding that lock"),
+                                    FieldSpec("deadlocked", "whether the graph has a cycle"), FieldSpec("cycles", "how many cycles it has"),
+                                    FieldSpec("cycle", "the first cycle in words, empty if none"),
+                                    FieldSpec("threads", "the threads in the first cycle, as a list"),
+                                    FieldSpec("locks", "the locks in the first cycle, as a list"),
+                                    FieldSpec("waiting", "threads waiting for a lab lock (edges of the graph)")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let wait = try arguments.integer("wait", default: 0, range: 0...600_000)
@@ -150,7 +162,8 @@ package struct DeadlockCheck: Command {
 package struct DeadlockWatch: Command {
     package let spec = CommandSpec("watch", summary: "show or switch the deadlock watchdog (on by default)",
                            arguments: [ArgumentSpec("SWITCH", .choice(["on", "off"]), optional: true)],
-                           examples: ["deadlock watch", "deadlock watch off"])
+                           examples: ["deadlock watch", "deadlock watch off"],
+                           fields: [FieldSpec("watchdog", "on or off"), FieldSpec("interval_ms", "how often it looks for a cycle")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let table = LockTable.of(context.session)

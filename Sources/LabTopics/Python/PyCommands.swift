@@ -67,6 +67,48 @@ package enum PySupport {
         FieldSpec("running_threads", "snippet threads running now"),
     ]
 
+    /// What `py` returns, for `help`: a snippet's value, `py reset`'s count, or a `--threads` run's record (whose
+    /// `globals` holds the snippet's own names).
+    package static let runFields = [
+        FieldSpec("value", "the value of the snippet's last expression (a snippet that ends in one)", occasional: true),
+        FieldSpec("repr", "that value as Python writes it (not for an int, a bool or None)", occasional: true),
+        FieldSpec("released", "objects freed when the globals were cleared (py reset)", occasional: true),
+        FieldSpec("refcount_errors", "objects whose reference count went wrong (py reset, --threads; null when the heap check was skipped)",
+                  occasional: true),
+        FieldSpec("threads", "threads the snippet ran on (--threads)", occasional: true),
+        FieldSpec("wall_ms", "time from the threads' start to the last one's end (--threads)", occasional: true),
+        FieldSpec("cpu_ms", "CPU time of the threads together (--threads)", occasional: true),
+        FieldSpec("process_cpu_ms", "CPU time of the whole process meanwhile (--threads)", occasional: true),
+        FieldSpec("parallelism", "cpu_ms / wall_ms: cores busy on average (--threads)", occasional: true),
+        FieldSpec("sequential_ms", "time of N runs one after another on one thread (--sequential)", occasional: true),
+        FieldSpec("speedup", "sequential_ms / wall_ms (--sequential)", occasional: true),
+        FieldSpec("gil", "on or off (--threads)", occasional: true),
+        FieldSpec("refcount", "how reference counts were updated (--threads)", occasional: true),
+        FieldSpec("interval_ms", "the switch interval (--threads)", occasional: true),
+        FieldSpec("switch", "where the GIL could change hands (--threads)", occasional: true),
+        FieldSpec("switches", "times the GIL changed hands during the run (--threads)", occasional: true),
+        FieldSpec("forced_switches", "changes a waiter forced by asking (--threads)", occasional: true),
+        FieldSpec("drop_requests", "times a waiter asked the holder to drop the GIL (--threads)", occasional: true),
+        FieldSpec("gil_wait_ms", "time the threads waited for the GIL, together (--threads)", occasional: true),
+        FieldSpec("gil_hold_ms", "time the threads held the GIL, together (--threads)", occasional: true),
+        FieldSpec("lock_order", "call or id (--threads with refcount locked)", occasional: true),
+        FieldSpec("deadlocks", "cycles found among the objects' locks (--threads with refcount locked)", occasional: true),
+        FieldSpec("deadlock", "the first of them in words, null if none (--threads with refcount locked)", occasional: true),
+        FieldSpec("errors", "threads that ended with an exception (--threads)", occasional: true),
+        FieldSpec("first_error", "the first of them: thread and exception, null if none (--threads)", occasional: true),
+        FieldSpec("use_after_free", "objects used after they were freed (--threads, heap check run)", occasional: true),
+        FieldSpec("freed_while_referenced", "objects freed while still referenced (--threads, heap check run)", occasional: true),
+        FieldSpec("count_too_high", "objects whose count is above their references (--threads, heap check run)", occasional: true),
+        FieldSpec("count_too_low", "objects whose count is below their references (--threads, heap check run)", occasional: true),
+        FieldSpec("heap_events", "the first 5 problems the heap check found, in words (--threads, heap check run)", occasional: true),
+        FieldSpec("heap_check", "why the heap check was skipped: other snippet threads still ran (--threads)", occasional: true),
+        FieldSpec("expected", "VALUE of --expect NAME=VALUE", occasional: true),
+        FieldSpec("actual", "the global NAME after the run (--expect)", occasional: true),
+        FieldSpec("lost", "expected − actual, null if NAME is not an int (--expect)", occasional: true),
+        FieldSpec("globals", "the module globals after the run, as a record: globals.x (--threads)", occasional: true),
+        FieldSpec("runs", "runs made, up to K (--repeat K, K > 1)", occasional: true),
+    ]
+
     package static func settingsRecord(_ runtime: PyRuntime, title: String? = nil) -> Record {
         let s = runtime.settings
         let running = runtime.runningThreads
@@ -118,7 +160,8 @@ package struct PyCommand: Command {
             or Ctrl-D returns to conclab>): lines there are Python exactly as typed. After 'py ' on conclab's line, \
             the rest of the line is the snippet as typed (options go before it); one quoted word, '…' or "…", \
             loses its quotes.
-            """)
+            """,
+        fields: PySupport.runFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
@@ -337,7 +380,13 @@ package struct DisCommand: Command {
             not in a function of its own; a class statement is one MAKE_CLASS, not LOAD_BUILD_CLASS and a call; \
             try, with and finally keep the exception on the stack with conclab's own few instructions \
             (STORE_FAST of a hidden local, WITH_EXIT) instead of 3.11's PUSH_EXC_INFO.
-            """)
+            """,
+        fields: [.column("line", "the source line, shown on its first instruction (else empty)"),
+                 .column("offset", "the instruction's index; >> marks a jump target"), .column("op", "the opcode's name"),
+                 .column("arg", "its argument, empty if it takes none"), .column("meaning", "what the argument means, as dis shows it"),
+                 FieldSpec("instructions", "instructions in the code object"),
+                 FieldSpec("locals", "its local names, as a list (a function that has some)", occasional: true),
+                 FieldSpec("exception_table", "its try ranges: start to end -> handler [depth] (code with try or with)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
@@ -490,7 +539,16 @@ extension GILChoiceVerb where Choice == ObjectLockOrder {
 }
 
 package struct GILStatsVerb: Command {
-    package let spec = CommandSpec("stats", summary: "switches, forced switches, drop requests, and each thread's wait and hold time", examples: ["gil stats"])
+    package let spec = CommandSpec("stats", summary: "switches, forced switches, drop requests, and each thread's wait and hold time", examples: ["gil stats"],
+                           fields: [.column("thread", "a thread that took the GIL, by name"), .column("acquisitions", "times it took it"),
+                                    .column("waits", "times it found it taken and waited"), .column("wait_ms", "time it waited for it"),
+                                    .column("hold_ms", "time it held it"),
+                                    .column("forced_drops", "times it let go because another thread asked")]
+                               + PySupport.settingsFields
+                               + [FieldSpec("switches", "times the GIL changed hands since 'gil reset'"),
+                                  FieldSpec("forced_switches", "changes a waiter forced by asking"),
+                                  FieldSpec("drop_requests", "times a waiter asked the holder to drop it"),
+                                  FieldSpec("wait_ms", "all threads' time waiting for it"), FieldSpec("hold_ms", "all threads' time holding it")])
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
         let stats = runtime.gil.stats

@@ -41,6 +41,29 @@ package struct SimCommand: Command {
 }
 
 package enum SimRender {
+    /// What `state` returns, for `help`: the columns, then the summary. The shared variables and lock owners are
+    /// the four scenarios' own (x, balance, refs; owner_m, owner_L1, owner_L2).
+    package static let stateFields: [FieldSpec] = [
+        .column("thread", "a simulated thread: t1, t2 …"), .column("pc", "the index of its next instruction"),
+        .column("next", "its next instruction, or (finished)"), .column("locals", "its locals (r, paid), as a record"),
+        .column("status", "ready, finished, or blocked on a lock (held by …)"),
+        FieldSpec("x", "the shared counter (counter, lock-order)", occasional: true),
+        FieldSpec("balance", "the shared balance (check-then-act)", occasional: true),
+        FieldSpec("refs", "obj's reference count (refcount)", occasional: true),
+        FieldSpec("owner_m", "the thread holding lock m, null if free (--sync mutex)", occasional: true),
+        FieldSpec("owner_L1", "the thread holding L1, null if free (lock-order)", occasional: true),
+        FieldSpec("owner_L2", "the thread holding L2, null if free (lock-order)", occasional: true),
+        FieldSpec("freed", "whether obj was freed (refcount)", occasional: true),
+        FieldSpec("freed_by", "the thread that freed obj, null if none (refcount)", occasional: true),
+        FieldSpec("used_after_free", "whether a thread used obj after it was freed (refcount)", occasional: true),
+        FieldSpec("steps", "steps taken since the scenario's start"),
+        FieldSpec("schedule", "the threads that took them, in order"),
+        FieldSpec("finished", "whether every thread has finished"),
+        FieldSpec("deadlock", "whether no thread can move though some have not finished"),
+        FieldSpec("outcome", "the final state in words, null until finished or deadlocked"),
+        FieldSpec("violates", "whether the final state breaks the invariant, null until then"),
+    ]
+
     package static func schedule(_ threads: [Int]) -> String {
         threads.map { SimScenario.threadName($0) }.joined(separator: " ")
     }
@@ -105,8 +128,15 @@ package struct SimLoad: Command {
                                             help: "none (the race), or the fix: mutex, atomic (counter, refcount), ordered (lock-order)"),
                                    FlagSpec("threads", short: "t", value: .integer, valueName: "N", help: "2 or 3 threads (default 2)"),
                                    FlagSpec("increments", short: "k", value: .integer, valueName: "K", help: "counter: increments per thread, 1 to 3 (default 1)")],
-                           examples: ["sim load counter", "sim load counter --sync mutex", "sim load check-then-act --threads 3",
-                                      "sim load lock-order", "sim load refcount --sync atomic"])
+                           examples: ["sim load counter", "sim load counter --sync mutex", "sim load lock-order",
+                                      "sim load refcount --sync atomic", "sim load check-then-act --threads 3"],
+                           fields: [.column("pc", "the index of an instruction"), .column("t1", "thread t1's instruction there"),
+                                    .column("t2", "thread t2's instruction there"),
+                                    FieldSpec("t3", "thread t3's instruction there (--threads 3)", column: true, occasional: true),
+                                    FieldSpec("scenario", "the scenario's name"), FieldSpec("sync", "its variant: none or the fix"),
+                                    FieldSpec("threads", "how many threads it has"),
+                                    FieldSpec("shared", "the shared variables' first values (x=0)"),
+                                    FieldSpec("invariant", "what a correct run keeps, in words")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let scenario: SimScenario
@@ -123,7 +153,7 @@ package struct SimLoad: Command {
 
 package struct SimShow: Command {
     package let spec = CommandSpec("show", summary: "each thread's next instruction and locals, the shared state, lock owners",
-                           examples: ["sim show"])
+                           examples: ["sim show"], fields: SimRender.stateFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (scenario, state, sim) = try SimSession.loaded(context)
@@ -135,7 +165,7 @@ package struct SimStep: Command {
     package let spec = CommandSpec("step", summary: "run the next instruction of one thread (N times)",
                            arguments: [ArgumentSpec("T", .word, help: "a simulated thread: t1, t2 …"),
                                        ArgumentSpec("N", .integer, optional: true, help: "how many instructions (default 1)")],
-                           examples: ["sim step t1", "sim step t2 3"])
+                           examples: ["sim step t1", "sim step t2 3"], fields: SimRender.stateFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (scenario, _, _) = try SimSession.loaded(context)
@@ -152,7 +182,8 @@ package struct SimRun: Command {
     package let spec = CommandSpec("run", summary: "run a schedule from the current state: which thread moves at each step",
                            arguments: [ArgumentSpec("SCHEDULE", .word, variadic: true, help: "thread names in order: t1 t1 t2 …")],
                            examples: ["sim run t1 t2 t1 t2 t1 t2", "sim run 1 1 1 2 2 2"],
-                           discussion: "The whole schedule is checked first: if a step cannot run (its thread is blocked or finished), nothing runs.")
+                           discussion: "The whole schedule is checked first: if a step cannot run (its thread is blocked or finished), nothing runs.",
+                           fields: SimRender.stateFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (scenario, _, _) = try SimSession.loaded(context)
@@ -187,7 +218,8 @@ package struct SimRun: Command {
 }
 
 package struct SimReset: Command {
-    package let spec = CommandSpec("reset", summary: "go back to the scenario's first step", examples: ["sim reset"])
+    package let spec = CommandSpec("reset", summary: "go back to the scenario's first step", examples: ["sim reset"],
+                           fields: SimRender.stateFields)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (scenario, _, _) = try SimSession.loaded(context)
@@ -203,7 +235,22 @@ package struct SimExplore: Command {
                                Counts every complete schedule from the scenario's start, exactly: schedules that pass through the \
                                same state share the work. 'violates' marks outcomes that break the scenario's invariant; a \
                                deadlock (no thread can move) is an outcome too. Replay a witness with 'sim reset' and 'sim run'.
-                               """)
+                               """,
+                           fields: [.column("outcome", "a final state in words"), .column("schedules", "complete schedules that end there"),
+                                    .column("share", "schedules, in per cent of all", unit: .percent),
+                                    .column("shortest_witness", "a shortest schedule that reaches it"),
+                                    .column("steps", "that schedule's length"), .column("violates", "whether it breaks the invariant"),
+                                    FieldSpec("scenario", "the scenario's name"), FieldSpec("sync", "its variant: none or the fix"),
+                                    FieldSpec("threads", "how many threads it has"),
+                                    FieldSpec("total_schedules", "every complete schedule from the start"),
+                                    FieldSpec("distinct_outcomes", "different final states"),
+                                    FieldSpec("violating_outcomes", "outcomes that break the invariant"),
+                                    FieldSpec("violating_schedules", "schedules that end in one of them"),
+                                    FieldSpec("deadlocked_schedules", "schedules that end in a deadlock"),
+                                    FieldSpec("outcomes", "the outcomes in words, as a list"),
+                                    FieldSpec("states", "distinct states the schedules pass through"),
+                                    FieldSpec("capped", "whether the count stopped early (always false: it counts them all)"),
+                                    FieldSpec("method", "how the schedules were counted, in words")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let (scenario, _, _) = try SimSession.loaded(context)
@@ -240,7 +287,9 @@ package struct SimExplore: Command {
 }
 
 package struct SimList: Command {
-    package let spec = CommandSpec("list", aliases: ["ls"], summary: "the scenarios and their --sync variants", examples: ["sim list"])
+    package let spec = CommandSpec("list", aliases: ["ls"], summary: "the scenarios and their --sync variants", examples: ["sim list"],
+                           fields: [.column("scenario", "a scenario's name, for 'sim load'"),
+                                    .column("sync", "its --sync variants"), .column("what", "what its threads do")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let rows = SimScenarios.names.compactMap { name -> [Value]? in

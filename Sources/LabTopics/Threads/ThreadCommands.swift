@@ -46,7 +46,18 @@ package struct ThreadSpawn: Command {
                                + Workload.flagSpecs,
                            examples: ["thread spawn spin 2000", "thread spawn hash 64", "thread spawn sleep 5000 --name nap",
                                       "thread spawn lockseq L1 L2 --hold 300", "thread spawn lockseq L2 L1 --meet", "thread spawn --py 'for i in range(100000): x += 1'"],
-                           discussion: "lockseq takes lab locks made with 'lock new'; the same words work for 'proc spawn'.")
+                           discussion: "lockseq takes lab locks made with 'lock new'; the same words work for 'proc spawn'.",
+                           fields: [FieldSpec("handle", "the new thread (with echo: the channel it answers on)"),
+                                    FieldSpec("tid", "its kernel thread id (null if it had not started yet)"),
+                                    FieldSpec("os_name", "its OS thread name, as 'ps -L' shows it (a workload thread)", occasional: true),
+                                    FieldSpec("workload", "what it runs: the workload, or 'py' and the snippet (not with echo)", occasional: true),
+                                    FieldSpec("state", "the snippet thread's state: starting, running, done … (a --py thread)", occasional: true),
+                                    FieldSpec("elapsed_ms", "time since it started (a --py thread)", occasional: true),
+                                    FieldSpec("cpu_ms", "CPU time it used, null while it runs (a --py thread)", occasional: true),
+                                    FieldSpec("output", "what the snippet printed, null while it runs (a --py thread)", occasional: true),
+                                    FieldSpec("error", "the exception that ended it, null if none (a --py thread)", occasional: true),
+                                    FieldSpec("peer", "'thread': an echo thread holds the channel's far end (echo --via CH)", occasional: true),
+                                    FieldSpec("peer_fds", "the descriptors the echo thread reads and writes (echo --via CH)", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         if let snippet = arguments.string("py") {
@@ -115,7 +126,14 @@ package struct ThreadList: Command {
     package let spec = CommandSpec("list", aliases: ["ls"], summary: "list threads: OS thread id, state, CPU time, locks held",
                            flags: [FlagSpec("all", help: "every OS thread of conclab, not only the ones you started")],
                            examples: ["thread list", "thread list --all", "thread list | where state == \"running\""],
-                           discussion: "States: starting, running, sleeping, waiting on LOCK, done, cancelled, failed. CPU time comes from /proc/self/task/TID/stat (10 ms ticks).")
+                           discussion: "States: starting, running, sleeping, waiting on LOCK, done, cancelled, failed. CPU time comes from /proc/self/task/TID/stat (10 ms ticks).",
+                           fields: [.column("handle", "the thread's handle (with --all: null for a thread you did not start)"),
+                                    .column("tid", "its kernel thread id (null while it starts)"),
+                                    .column("state", "running, sleeping, waiting on LOCK, done … (with --all: the kernel's state)"),
+                                    .column("cpu_ms", "CPU time it used so far"),
+                                    FieldSpec("holds", "lab locks it holds (not with --all)", column: true, occasional: true),
+                                    FieldSpec("workload", "what it runs (not with --all)", column: true, occasional: true),
+                                    FieldSpec("name", "the OS thread name (--all)", column: true, occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let threads = context.session.objects.all(kind: .thread).compactMap { entry -> (String, LabThread)? in
@@ -209,13 +227,17 @@ package struct ThreadCancel: Command {
     package let spec = CommandSpec("cancel", summary: "ask threads to stop (cooperative: a thread cannot be killed)",
                            arguments: [ArgumentSpec("T", .handle(.thread), variadic: true, help: "thread handles")],
                            flags: [FlagSpec("wait", value: .integer, valueName: "MS", help: "how long to wait for them to stop (default 1000)")],
-                           examples: ["thread cancel t1", "thread cancel t1 t2 --wait 200"],
+                           examples: ["thread cancel t1", "thread cancel t1 t2 --wait 200", "thread cancel nap"],
                            discussion: """
                                The workload checks a stop flag between small steps; a thread waiting for a lab lock is woken \
                                and its acquire fails, so it releases what it holds and ends. A snippet thread (--py) gets one \
                                KeyboardInterrupt at its next instruction check, which its code may catch. A cancelled thread stays listed \
                                (state cancelled) until 'thread join' or 'close'.
-                               """)
+                               """,
+                           fields: [.column("handle", "a thread asked to stop"), .column("state", "its state after the wait"),
+                                    .column("ended", "whether it ended within the wait"),
+                                    FieldSpec("stopped", "threads that ended within the wait"),
+                                    FieldSpec("still_running", "threads still running after it")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handles = arguments.strings("T")

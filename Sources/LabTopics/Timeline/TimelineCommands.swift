@@ -8,13 +8,19 @@ package struct TraceCommand: Command {
     package let spec = CommandSpec("trace", summary: "record thread, process, lock and GIL events for the timeline",
                            arguments: [ArgumentSpec("COMMAND", .command, variadic: true,
                                                     help: "on, off, clear, status — or a command to record exactly")],
-                           examples: ["trace on", "trace thread spawn spin 200", "trace clear"],
+                           examples: ["trace on", "trace clear", "trace thread spawn spin 200"],
                            discussion: """
                                'trace COMMAND' clears the recorder and records that command; when it starts threads or \
                                processes that go on after it returns, recording goes on until each has ended ('trace status' \
                                names them, 'trace off' stops at once). The recorder keeps the newest 65,536 events and counts \
                                what it dropped. Off, it costs one atomic load per event.
-                               """)
+                               """,
+                           fields: [FieldSpec("traced", "the command recorded (trace COMMAND; its own result comes before)", occasional: true),
+                                    FieldSpec("tracing", "whether the recorder is on (trace status)", occasional: true),
+                                    FieldSpec("events", "events the recorder holds"), FieldSpec("dropped", "events dropped because it was full"),
+                                    FieldSpec("capacity", "the most events it keeps (trace status)", occasional: true),
+                                    FieldSpec("until_ended", "threads and processes it waits for before it stops (trace status; trace COMMAND that left some running)",
+                                              occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let recorder = EventRecorder.of(context.session)
@@ -80,7 +86,15 @@ package struct TimelineShow: Command {
     package let spec = CommandSpec("show", summary: "the timeline as a chart in the terminal",
                            flags: [FlagSpec("width", value: .integer, valueName: "W", help: "columns of the chart (default: what the terminal has room for, else 60)")] + rangeFlags,
                            examples: ["timeline", "timeline --width 100 --from 0 --to 50"],
-                           discussion: "Rows are threads (tid) and processes (pid). Percentages are of the time each was alive within the span.")
+                           discussion: "Rows are threads (tid) and processes (pid). Percentages are of the time each was alive within the span.",
+                           fields: [.column("actor", "a thread or process, as the recorder named it"),
+                                    .column("tid", "its OS thread id, null for a process"), .column("pid", "its process id, null for a thread"),
+                                    .column("running_pct", "time it ran, in per cent of its time alive in the span"),
+                                    .column("gil_wait_pct", "time it waited for the GIL, the same way"),
+                                    .column("lock_wait_pct", "time it waited for a lab lock, the same way"),
+                                    .column("sleeping_pct", "time it slept or blocked (an interpreter thread: off the GIL), the same way"),
+                                    FieldSpec("span_ms", "the time the chart covers"), FieldSpec("from_ms", "where it starts, after the first event"),
+                                    FieldSpec("dropped", "events the recorder dropped because it was full")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let model = try timelineModel(arguments, context)
@@ -114,7 +128,10 @@ package struct TimelineExport: Command {
     package let spec = CommandSpec("export", summary: "write the timeline (or, with --last, the last result as bars) to FILE.svg or FILE.html",
                            arguments: [ArgumentSpec("FILE", .path, help: "ends in .svg or .html")],
                            flags: rangeFlags + [FlagSpec("last", help: "chart the last table result (bench, par compare, bench ipc) instead")],
-                           examples: ["timeline export run.html", "timeline export bench.svg --last"])
+                           examples: ["timeline export run.html", "timeline export bench.svg --last"],
+                           fields: [FieldSpec("file", "the file written, as a full path"),
+                                    FieldSpec("rows", "rows of the timeline, or bars of the chart (--last)"),
+                                    FieldSpec("bytes", "the file's size", unit: .bytes)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let file = try arguments.require("FILE")
