@@ -609,6 +609,34 @@ extension ProcessSuites {
             #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
             #expect(session.objects.all(kind: .process).isEmpty)
         }
+
+        /// The commands that start workers give the fields `help` lists for them (ResultFieldTests runs every other
+        /// command's examples; a test runner starts no worker unless a test like this one names the binary).
+        @Test func workerCommandsGiveTheirDeclaredFields() throws {
+            let session = try session()
+            let dir = try Files.makeTemporaryDirectory(prefix: "conclab-worker-fields")
+            defer {
+                session.shutdown()
+                WorkerMode.useExecutable(nil)
+                Files.removeTree(dir)
+            }
+            let notes = dir + "/notes.txt"
+            try Files.writeAtomically(notes, "hello, worker\n")
+            let commands = Dictionary(ResultFieldTests.allCommands(), uniquingKeysWith: { a, _ in a })
+            var seen: Set<String> = []
+            for line in ["proc spawn sleep 60000", "proc kill p1 STOP", "proc kill p1 CONT", "proc kill p1",
+                         "proc wait p1 --timeout 10000", "proc spawn --py 'print(sum(range(1000)))'", "proc wait p2 --timeout 10000",
+                         "proc bench -n 3", "fd child --name kid", "fd open \(notes) --name notes", "fd send notes kid --read 5",
+                         "sock pair", "ipc echo ch1", "par compare spin 20 --rounds 1 --workers 2"] {
+                let outcome = session.execute(line)
+                #expect(outcome.failure == nil, "\(line): \(String(describing: outcome.failure))")
+                guard let path = outcome.path?.joined(separator: " "), let declared = commands[path] else { continue }
+                seen.insert(path)
+                let problems = ResultFieldTests.problems(outcome.result, declared.spec.fields)
+                #expect(problems.isEmpty, "\(line): \(problems)")
+            }
+            #expect(ResultFieldTests.needWorkers.isSubset(of: seen), "not run: \(ResultFieldTests.needWorkers.subtracting(seen).sorted())")
+        }
     }
 
 }

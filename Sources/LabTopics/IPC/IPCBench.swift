@@ -349,7 +349,7 @@ package struct IPCBench: Command {
                                     .column("bandwidth_mib_s", "one-way bandwidth, MiB per second"),
                                     .column("between", "what talks to what, over what"),
                                     FieldSpec("size", "bytes in a round-trip message (--size)", unit: .bytes),
-                                    FieldSpec("count", "round trips timed (--count); a check's 'count' reads the number of rows instead"),
+                                    FieldSpec("round_trips", "round trips timed (--count)"),
                                     FieldSpec("block", "bytes per write when measuring bandwidth (--block)", unit: .bytes),
                                     FieldSpec("total_bytes", "bytes sent one way: --total in whole blocks"),
                                     FieldSpec("pipe_median_us", "the median round trip over the pipes (pipe or all)", occasional: true),
@@ -386,7 +386,7 @@ package struct IPCBench: Command {
     }
 
     package static func table(_ figures: [IPCBenchFigures], _ settings: IPCBenchSettings) -> Table {
-        var summary = Record([("size", .int(settings.size)), ("count", .int(settings.count)),
+        var summary = Record([("size", .int(settings.size)), ("round_trips", .int(settings.count)),
                               ("block", .int(settings.block)), ("total_bytes", .int(settings.blocks * settings.block))])
         var rows: [[Value]] = []
         for f in figures {

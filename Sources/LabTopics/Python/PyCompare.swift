@@ -27,7 +27,34 @@ package struct CompareCommand: Command {
         discussion: "ratio is threads_ms / sequential_ms: about 1 when the GIL serialises the threads, about 1/N when they run "
             + "in parallel. output_same and error_same compare what the first sequential run printed and raised "
             + "(conclab_output, cpython_output, conclab_error, cpython_error). python3 runs with conclab's switch interval "
-            + "('gil interval'). When python3 is not installed the CPython column is skipped, with a note.")
+            + "('gil interval'). When python3 is not installed the CPython column is skipped, with a note.",
+        fields: [.column("measure", "what the row shows: sequential_ms, threads_ms, the ratio, output, exception, or a global's name"),
+                 .column("conclab", "conclab's figure or value for the row (milliseconds in the _ms rows)", unit: .milliseconds),
+                 FieldSpec("python3", "python3's figure or value for the row (when python3 ran)", unit: .milliseconds, column: true,
+                           occasional: true),
+                 FieldSpec("threads", "threads, and sequential runs"),
+                 FieldSpec("conclab_sequential_ms", "conclab: the sequential runs, one after another"),
+                 FieldSpec("conclab_threads_ms", "conclab: the threads, started together"),
+                 FieldSpec("conclab_ratio", "conclab: threads_ms / sequential_ms"),
+                 FieldSpec("conclab_parallelism", "conclab: cores busy on average while the threads ran (CPU time / wall time)"),
+                 FieldSpec("conclab_globals", "conclab: the globals after the threaded run"),
+                 FieldSpec("conclab_output", "conclab: what the first sequential run printed"),
+                 FieldSpec("conclab_error", "conclab: the exception the first sequential run raised, or null"),
+                 FieldSpec("switch_note", "with 'gil switch anywhere': that conclab did not switch as python3 does", occasional: true),
+                 FieldSpec("cpython", "ran, or skipped (python3 not found, or a replayed lab)"),
+                 FieldSpec("note", "why python3 was skipped", occasional: true),
+                 FieldSpec("cpython_version", "python3's version (when it ran)", occasional: true),
+                 FieldSpec("cpython_interval_ms", "the switch interval python3 was given (when it ran)", occasional: true),
+                 FieldSpec("cpython_sequential_ms", "python3: the sequential runs (when it ran)", occasional: true),
+                 FieldSpec("cpython_threads_ms", "python3: the threads (when it ran)", occasional: true),
+                 FieldSpec("cpython_ratio", "python3: threads_ms / sequential_ms (when it ran)", occasional: true),
+                 FieldSpec("cpython_globals", "python3: the globals after the threaded run (when it ran)", occasional: true),
+                 FieldSpec("cpython_output", "python3: what the first sequential run printed (when it ran)", occasional: true),
+                 FieldSpec("cpython_error", "python3: the exception the first sequential run raised, or null (when it ran)",
+                           occasional: true),
+                 FieldSpec("cpython_errors", "exceptions python3's threads raised (when any did)", occasional: true),
+                 FieldSpec("output_same", "whether both printed the same (when python3 ran)", occasional: true),
+                 FieldSpec("error_same", "whether both raised the same (when python3 ran)", occasional: true)])
 
     package static let harness = #"""
 import builtins, hashlib, json, os, resource, sys, threading, time
@@ -233,7 +260,7 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
                               ("conclab_output", .string(ours.output)),
                               ("conclab_error", ours.error.map(Value.string) ?? .null)])
         return Table(title: "compare: \(n) thread\(n == 1 ? "" : "s") vs \(n) sequential run\(n == 1 ? "" : "s")",
-                     columns: ["", "conclab"], rows: rows, summary: summary)
+                     columns: ["measure", "conclab"], rows: rows, summary: summary)
     }
 
     /// Why the real python3 is not run here, if it is not. A replayed lab is someone else's: python3 would run its
@@ -298,7 +325,8 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
 
     /// python3's column beside conclab's, the globals of both row by row, and python3's summary fields.
     private static func addCPython(_ theirs: Side, version: String, errors: [Value], ours: Side, to table: inout Table) {
-        table.columns.append("python3 " + version)
+        table.columns.append("python3")
+        table.title += " (python3 \(version))"
         table.rows[0].append(.quantity(theirs.sequentialMilliseconds, .milliseconds))
         table.rows[1].append(.quantity(theirs.threadsMilliseconds, .milliseconds))
         table.rows[2].append(.double(theirs.ratio))
