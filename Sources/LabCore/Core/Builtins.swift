@@ -33,7 +33,13 @@ package struct SetCommand: Command {
                                output: human, json (one object per command) or csv (a table's header and rows, a record's \
                                field names and values; other results as text). color: on or off. limit NAME N: caps on live \
                                objects.
-                               """)
+                               """,
+                           fields: [FieldSpec("output", "the output format: human, json or csv"),
+                                    FieldSpec("color", "on or off"),
+                                    FieldSpec("limit.generators", "the most live generators"),
+                                    FieldSpec("limit.locks", "the most live locks"),
+                                    FieldSpec("limit.processes", "the most live processes"),
+                                    FieldSpec("limit.threads", "the most live threads")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let session = context.session
@@ -75,7 +81,8 @@ package struct HistoryCommand: Command {
     package init() {}
     package let spec = CommandSpec("history", summary: "list the commands typed (saved across sessions in the terminal)",
                            arguments: [ArgumentSpec("N", .integer, optional: true, help: "show only the last N")],
-                           examples: ["history 10"])
+                           examples: ["history 10"],
+                           fields: [.column("#", "the command's number, counted from the first typed"), .column("command", "the line typed")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let lines = context.session.history
@@ -109,7 +116,9 @@ package struct ListObjectsCommand: Command {
     package init() {}
     package let spec = CommandSpec("ls", summary: "list every live object with its kind and state",
                            arguments: [ArgumentSpec("KIND", .word, optional: true, help: "only objects of this kind (process, thread…)")],
-                           examples: ["ls", "ls process"])
+                           examples: ["ls", "ls process"],
+                           fields: [.column("handle", "the object's handle: p1, t2, g3 …"), .column("kind", "process, thread, fd, generator …"),
+                                    .column("state", "running, exited 0, exhausted …"), .column("what", "one line about it")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         var kind: ObjectKind?
@@ -133,12 +142,78 @@ package struct ShowCommand: Command {
     package let spec = CommandSpec("show", summary: "inspect one live object, or print the last result whole (--all)",
                            arguments: [ArgumentSpec("HANDLE", .handle(nil), optional: true, help: "a handle from 'ls'")],
                            flags: [FlagSpec("all", help: "the last result again, every line of it")],
-                           examples: ["show p1", "show --all"],
+                           examples: ["show p1", "show g1", "show --all"],
                            discussion: """
                                At the prompt a result longer than the screen stops after a screen's worth, with a line \
                                saying how many more lines (or bytes) there are; 'show --all' prints all of it (Ctrl-C stops \
-                               the printing). Scripts, pipes and --json always get everything; 'save FILE' writes it to a file.
-                               """)
+                               the printing). Scripts, pipes and --json always get everything; 'save FILE' writes it to a file. \
+                               The fields below are those of 'show HANDLE'; 'show --all' has the fields of the result it prints.
+                               """,
+                           fields: ShowCommand.fields)
+
+    /// Every kind's `details()` in one list (a field's meaning names the kinds that have it); `show --all` is left
+    /// out: it returns an earlier result, with that command's fields.
+    package static let fields: [FieldSpec] = [
+        FieldSpec("handle", "the handle shown"), FieldSpec("kind", "process, forkserver, thread, fd, limit, channel, listener, generator or lock"),
+        FieldSpec("state", "running, exited 0, exhausted … (a --py thread has it twice)"),
+        FieldSpec("pid", "its process id (process, forkserver)", occasional: true),
+        FieldSpec("start_method", "spawn or forkserver (worker process)", occasional: true),
+        FieldSpec("workload", "what it runs (worker process, thread)", occasional: true),
+        FieldSpec("status", "how it ended, null while it runs (worker process)", occasional: true),
+        FieldSpec("role", "what the child is for: fd child, echo peer … (fd child, echo peer)", occasional: true),
+        FieldSpec("control_fd_in_child", "the child's end of the control socket (fd child)", occasional: true),
+        FieldSpec("cpu_ms", "CPU time used, null when unknown (process while running, thread)", occasional: true),
+        FieldSpec("rss_bytes", "resident memory, null when unknown (process while running, forkserver)", occasional: true),
+        FieldSpec("pss_bytes", "its share of resident memory (worker process not yet reaped)", occasional: true),
+        FieldSpec("startup_ms", "time it took to start (worker process, forkserver)", occasional: true),
+        FieldSpec("age_ms", "time since it started (process, forkserver)", occasional: true),
+        FieldSpec("parent", "the fork server that forked it (worker process from a fork server)", occasional: true),
+        FieldSpec("outcome", "how its workload ended (worker process that finished)", occasional: true),
+        FieldSpec("result", "what its workload gave, null while it runs (thread; worker process that finished)", occasional: true),
+        FieldSpec("failure", "what went wrong in it (worker process)", occasional: true),
+        FieldSpec("channel", "what went wrong with the channel to it (worker process)", occasional: true),
+        FieldSpec("workers_started", "workers it has forked (forkserver)", occasional: true),
+        FieldSpec("threads", "its threads, null when unknown (forkserver)", occasional: true),
+        FieldSpec("fd", "the descriptor number (fd, listener)", occasional: true),
+        FieldSpec("path", "the file opened (fd); the socket's path (unix listener)", occasional: true),
+        FieldSpec("origin", "what made it: open, dup of fd1, pipe() … (fd, channel)", occasional: true),
+        FieldSpec("mode", "how it was opened: r, w, rw or a (fd)", occasional: true),
+        FieldSpec("offset", "the file offset, null where it has none (fd while open)", occasional: true),
+        FieldSpec("cloexec", "whether it closes on exec (fd while open)", occasional: true),
+        FieldSpec("flags", "its status flags: r, w or rw, then append, nonblock, sync (fd while open)", occasional: true),
+        FieldSpec("soft", "the soft descriptor limit now (limit)", occasional: true),
+        FieldSpec("original_soft", "the soft limit that close puts back (limit)", occasional: true),
+        FieldSpec("transport", "pipe, socket pair, unix socket or tcp (channel)", occasional: true),
+        FieldSpec("send_fd", "the shell's sending descriptor, null if none (channel)", occasional: true),
+        FieldSpec("recv_fd", "the shell's receiving descriptor, null if none (channel)", occasional: true),
+        FieldSpec("peer", "who holds the other end (channel)", occasional: true),
+        FieldSpec("sent_bytes", "bytes the shell sent through it (channel)", occasional: true),
+        FieldSpec("received_bytes", "bytes the shell received from it (channel)", occasional: true),
+        FieldSpec("family", "unix or tcp (listener)", occasional: true),
+        FieldSpec("host", "the address it listens on (tcp listener)", occasional: true),
+        FieldSpec("port", "the port it listens on (tcp listener)", occasional: true),
+        FieldSpec("accepted", "connections accepted so far (listener)", occasional: true),
+        FieldSpec("type", "Python's name for it: range, map … (generator)", occasional: true),
+        FieldSpec("pipeline", "the stage and what it pulls from; closed once closed (generator)", occasional: true),
+        FieldSpec("iterable", "true for a range (generator)", occasional: true),
+        FieldSpec("infinite", "true when it has no end (generator)", occasional: true),
+        FieldSpec("length", "how many numbers the range holds (range generator)", occasional: true),
+        FieldSpec("produced", "values it has handed out, null for a range (generator)", occasional: true),
+        FieldSpec("computed", "values computed by it and every stage it pulls from (generator)", occasional: true),
+        FieldSpec("exhausted", "true once it has raised StopIteration (generator)", occasional: true),
+        FieldSpec("tid", "the kernel's thread id, null before it starts (thread)", occasional: true),
+        FieldSpec("os_name", "the name the kernel shows for it: conclab-t1 (thread)", occasional: true),
+        FieldSpec("holds", "the locks it holds (thread)", occasional: true),
+        FieldSpec("cancel_requested", "true once it was asked to stop (thread)", occasional: true),
+        FieldSpec("elapsed_ms", "time from its start to its end, or to now (thread)", occasional: true),
+        FieldSpec("output", "what it printed, null while it runs (thread spawn --py)", occasional: true),
+        FieldSpec("error", "the exception it raised, else null (thread spawn --py)", occasional: true),
+        FieldSpec("owner", "the thread holding it, null when free (lock)", occasional: true),
+        FieldSpec("waiters", "the threads waiting for it (lock)", occasional: true),
+        FieldSpec("acquisitions", "times it was taken (lock)", occasional: true),
+        FieldSpec("contended", "times it was taken after a wait (lock)", occasional: true),
+        FieldSpec("wait_ms", "time takers spent waiting for it (lock)", occasional: true),
+    ]
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         if arguments.flag("all") {

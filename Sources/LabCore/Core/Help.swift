@@ -62,9 +62,9 @@ public enum Help {
     /// The result fields a check can read, with their units: a table's columns as `rows[i].NAME`, and its `count`.
     package static func fieldLines(_ fields: [FieldSpec]) -> [String] {
         guard !fields.isEmpty else { return [] }
-        // In the order declared, `count` after the last column.
+        // In the order declared, `count` after the last column (unless a record's own `count` is declared and says it).
         var shown = fields.map { ($0.isColumn ? "rows[i]." + $0.name : $0.name, $0) }
-        if let last = fields.lastIndex(where: \.isColumn) {
+        if let last = fields.lastIndex(where: \.isColumn), !fields.contains(where: { !$0.isColumn && $0.name == "count" }) {
             shown.insert(("count", FieldSpec("count", "the number of rows")), at: last + 1)
         }
         let nameWidth = shown.map { $0.0.count }.max() ?? 0

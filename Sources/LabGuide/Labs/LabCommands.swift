@@ -36,7 +36,11 @@ package func findLab(_ id: String, in labs: [Lab]) throws -> Lab {
 }
 
 package struct LabList: Command {
-    package let spec = CommandSpec("list", aliases: ["ls"], summary: "list the labs with their progress", examples: ["lab list"])
+    package let spec = CommandSpec("list", aliases: ["ls"], summary: "list the labs with their progress", examples: ["lab list"],
+                                   fields: [.column("id", "what 'lab start' takes"), .column("title", "the lab's title"),
+                                            .column("topic", "one word: shell, generators, gil …"),
+                                            .column("minutes", "the estimated time, in minutes"),
+                                            .column("progress", "- before any step, then \"2 of 5 steps\", then \"✓ done\" (in the session's language)")])
     package var requirements: [Requirement] { [notInReplay] }
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -165,7 +169,20 @@ package struct LabHint: Command {
 }
 
 package struct LabStatus: Command {
-    package let spec = CommandSpec("status", summary: "where you are in the active lab", examples: ["lab status"])
+    package let spec = CommandSpec("status", summary: "where you are in the active lab", examples: ["lab status"],
+                                   fields: [FieldSpec("lab", "the active lab's id"), FieldSpec("step", "the current step, from 1"),
+                                            FieldSpec("steps", "the lab's steps"), FieldSpec("title", "the current step's title"),
+                                            FieldSpec("checks_passed", "the step's check blocks passed so far"),
+                                            FieldSpec("check_groups", "the step's check blocks"),
+                                            FieldSpec("commands_run", "the step's commands run so far"),
+                                            FieldSpec("commands", "the step's commands"),
+                                            FieldSpec("steps_done", "the numbers of the steps done"),
+                                            FieldSpec("language", "en or ru"),
+                                            FieldSpec("predictions", "predictions made in this lab (the latest per step)"),
+                                            FieldSpec("predictions_close", "those that were right or close"),
+                                            FieldSpec("prediction_steps", "each: step, predicted, measured, good"),
+                                            FieldSpec("skipped", "why this machine cannot do the step, which counts as done (such a step)",
+                                                      occasional: true)])
     package var requirements: [Requirement] { [notInReplay] }
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try requireActiveLab(context.session)
@@ -258,7 +275,8 @@ package struct LabNew: Command {
                                        The number NN is the next free one in DIR/en. Each file has the front matter, one step with \\
                                        a command, a check and a hint; Labs/FORMAT.md explains the rest. Existing files are never \\
                                        overwritten.
-                                       """)
+                                       """,
+                                   fields: [.column("language", "en or ru"), .column("file", "the path written")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let id = try arguments.require("ID")

@@ -69,7 +69,8 @@ package struct RecordStart: Command {
 }
 
 package struct RecordStop: Command {
-    package let spec = CommandSpec("stop", summary: "stop recording", examples: ["record stop"])
+    package let spec = CommandSpec("stop", summary: "stop recording", examples: ["record stop"],
+                                   fields: [FieldSpec("file", "the script written"), FieldSpec("commands", "the commands it holds")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try context.session.withState(Recorder.stateKey) { s in
@@ -83,7 +84,11 @@ package struct RecordStop: Command {
 }
 
 package struct RecordStatus: Command {
-    package let spec = CommandSpec("status", summary: "whether commands are being recorded", examples: ["record status"])
+    package let spec = CommandSpec("status", summary: "whether commands are being recorded", examples: ["record status"],
+                                   fields: [FieldSpec("recording", "true while commands are being recorded"),
+                                            FieldSpec("file", "the script being written (null when not recording)"),
+                                            FieldSpec("commands", "the commands kept so far"),
+                                            FieldSpec("keeps_failures", "true when failed commands are kept too (--all)")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         context.session.withState(Recorder.stateKey) { s in

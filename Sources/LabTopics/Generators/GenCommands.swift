@@ -95,7 +95,8 @@ package struct GenRange: Command {
                                        ArgumentSpec("B", .integer, optional: true, help: "stop (not included)"),
                                        ArgumentSpec("STEP", .integer, optional: true, help: "step, not 0 (default 1)")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen range 0 10", "gen range 10", "gen range 10 0 -2", "gen range 0 10^7"])
+                           examples: ["gen range 0 10", "gen range 10", "gen range 10 0 -2", "gen range 0 10^7"],
+                           fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let a = try arguments.integer("A") ?? 0
@@ -113,7 +114,7 @@ package struct GenCount: Command {
                            arguments: [ArgumentSpec("START", .integer, optional: true, help: "first value (default 0)"),
                                        ArgumentSpec("STEP", .integer, optional: true, help: "step (default 1)")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen count", "gen count 10 5"])
+                           examples: ["gen count", "gen count 10 5"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let start = try arguments.integer("START") ?? 0
@@ -126,7 +127,8 @@ package struct GenCount: Command {
 package struct GenFib: Command {
     package let spec = CommandSpec("fib", summary: "Fibonacci numbers 0, 1, 1, 2, 3, 5 … (a generator function)",
                            flags: [GenSupport.nameFlag], examples: ["gen fib"],
-                           discussion: "64-bit: the 93rd number does not fit, and asking for it is an overflow error that ends the generator.")
+                           discussion: "64-bit: the 93rd number does not fit, and asking for it is an overflow error that ends the generator.",
+                           fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try GenSupport.checkRoom(arguments, context)
@@ -136,7 +138,7 @@ package struct GenFib: Command {
 
 package struct GenPrimes: Command {
     package let spec = CommandSpec("primes", summary: "prime numbers 2, 3, 5, 7 … without end",
-                           flags: [GenSupport.nameFlag], examples: ["gen primes"])
+                           flags: [GenSupport.nameFlag], examples: ["gen primes"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try GenSupport.checkRoom(arguments, context)
@@ -148,7 +150,8 @@ package struct GenLines: Command {
     package let spec = CommandSpec("lines", summary: "the lines of a text file, read when the first line is pulled",
                            arguments: [ArgumentSpec("PATH", .path, help: "a regular file")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen lines /etc/os-release", "gen lines /proc/self/status"])
+                           examples: ["gen lines /etc/os-release", "gen lines /proc/self/status", "gen lines threads.csv"],
+                           fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let path = try context.session.readablePath(try arguments.require("PATH"))
@@ -166,7 +169,7 @@ package struct GenRandom: Command {
                            arguments: [ArgumentSpec("SEED", .integer, help: "the same seed gives the same numbers")],
                            flags: [FlagSpec("below", value: .integer, valueName: "N", help: "whole numbers 0 … N-1, like randrange(N)"),
                                    GenSupport.nameFlag],
-                           examples: ["gen random 42", "gen random 7 --below 6"])
+                           examples: ["gen random 42", "gen random 7 --below 6"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let seed = try arguments.integer("SEED") ?? 0
@@ -184,7 +187,7 @@ package struct GenMap: Command {
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle"),
                                        ArgumentSpec("EXPR", .expression, variadic: true, help: "over the item x, the rest of the line: x * x")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen map g1 x * x", "gen map g1 x % 10"])
+                           examples: ["gen map g1 x * x", "gen map g1 x % 10"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let source = try GenSupport.generator(try arguments.require("G"), context)
@@ -199,7 +202,8 @@ package struct GenFilter: Command {
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle"),
                                        ArgumentSpec("EXPR", .expression, variadic: true, help: "a condition over the item x: x % 3 == 0")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen filter g1 x % 3 == 0", "gen filter g1 x > 100 and x < 200"])
+                           examples: ["gen filter g1 x % 3 == 0", "gen filter g1 x > 100 and x < 200"],
+                           fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let source = try GenSupport.generator(try arguments.require("G"), context)
@@ -214,7 +218,7 @@ package struct GenTake: Command {
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle"),
                                        ArgumentSpec("N", .integer, help: "how many, 0 or more")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen take g1 5"])
+                           examples: ["gen take g1 5"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let source = try GenSupport.generator(try arguments.require("G"), context)
@@ -228,7 +232,7 @@ package struct GenZip: Command {
     package let spec = CommandSpec("zip", summary: "zip(G1, G2, …): pairs until the shortest ends",
                            arguments: [ArgumentSpec("G", .handle(.generator), variadic: true, help: "two or more generator handles")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen zip g1 g2"])
+                           examples: ["gen zip g1 g2"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try combine(.zip, arguments, context)
@@ -239,7 +243,7 @@ package struct GenChain: Command {
     package let spec = CommandSpec("chain", summary: "itertools.chain(G1, G2, …): all of G1, then all of G2",
                            arguments: [ArgumentSpec("G", .handle(.generator), variadic: true, help: "two or more generator handles")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["gen chain g1 g2"])
+                           examples: ["gen chain g1 g2"], fields: GeneratorFields.made)
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         try combine(.chain, arguments, context)
@@ -261,7 +265,15 @@ package struct GenList: Command {
                            arguments: [ArgumentSpec("G", .handle(.generator), optional: true, help: "a generator handle"),
                                        ArgumentSpec("N", .integer, optional: true, help: "at most N values (required for an infinite generator)")],
                            examples: ["gen list", "gen list g1", "gen list g2 5"],
-                           discussion: "Without N a finite generator is drained (at most \(GeneratorStore.listLimit) values are shown); an infinite one is refused.")
+                           discussion: "Without N a finite generator is drained (at most \(GeneratorStore.listLimit) values are shown); an infinite one is refused.",
+                           fields: [FieldSpec("handle", "the generator drained (gen list G)", occasional: true),
+                                    FieldSpec("values", "the values pulled, in order (gen list G)", occasional: true),
+                                    FieldSpec("count", "how many values were pulled (gen list G); the number of rows (gen list)", occasional: true),
+                                    FieldSpec("exhausted", "true if it raised StopIteration (gen list G)", occasional: true),
+                                    .column("handle", "a live generator (gen list)"), .column("type", "Python's name for it"),
+                                    .column("state", "iterable, new, suspended, exhausted or closed"),
+                                    .column("produced", "values it has handed out (null for a range)"),
+                                    .column("pipeline", "the stage and what it pulls from")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         guard let handle = arguments.string("G") else { return listGenerators(context) }
@@ -311,7 +323,8 @@ package struct GenTrace: Command {
     package let spec = CommandSpec("trace", summary: "show each stage as it is asked for a value and as it computes one",
                            arguments: [ArgumentSpec("MODE", .choice(["on", "off"]), optional: true)],
                            examples: ["gen trace on", "gen trace off"],
-                           discussion: "A session-wide switch; the trace is printed above the result of next, gen list and gen sum (at most 400 lines).")
+                           discussion: "A session-wide switch; the trace is printed above the result of next, gen list and gen sum (at most 400 lines).",
+                           fields: [FieldSpec("trace", "true while the trace is on")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let store = GenSupport.store(context)
@@ -327,8 +340,11 @@ package struct NextCommand: Command {
     package init() {}
     package let spec = CommandSpec("next", summary: "next(G): the next value of an iterator, or StopIteration once exhausted",
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "an iterator handle")],
-                           examples: ["next g2"],
-                           discussion: "Exhaustion is a result (exhausted = true), not an error. A range is not an iterator: run 'iter' on it first.")
+                           examples: ["next g2", "next g5"],
+                           discussion: "Exhaustion is a result (exhausted = true), not an error. A range is not an iterator: run 'iter' on it first.",
+                           fields: [FieldSpec("handle", "the iterator pulled from"), FieldSpec("value", "the value it gave (null once exhausted)"),
+                                    FieldSpec("exhausted", "true when it raised StopIteration instead"),
+                                    FieldSpec("produced", "values it has handed out so far")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("G")
@@ -351,7 +367,10 @@ package struct IterCommand: Command {
     package let spec = CommandSpec("iter", summary: "iter(G): an iterable hands out a new iterator; an iterator returns itself",
                            arguments: [ArgumentSpec("G", .handle(.generator), help: "a generator handle")],
                            flags: [GenSupport.nameFlag],
-                           examples: ["iter g1"])
+                           examples: ["iter g1"],
+                           fields: [FieldSpec("handle", "the generator given"), FieldSpec("iterator", "the iterator's handle: a new one for a range, else the same"),
+                                    FieldSpec("same", "true when iter returned the generator itself"),
+                                    FieldSpec("iterable", "true when the generator is a range")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("G")
@@ -411,7 +430,15 @@ package struct ListCPython: Command {
                                generator's sum held at once; capacities are the sizes a list goes through as append grows \
                                it (sys.getsizeof). In a replayed lab, or without python3, cpython is "skipped" and the \
                                figures are null.
-                               """)
+                               """,
+                           fields: [FieldSpec("items", "N, the number of squares"),
+                                    FieldSpec("version", "python3's version (null when skipped)"),
+                                    FieldSpec("list_traced_bytes", "memory tracemalloc traced for the list and its ints (null when skipped)"),
+                                    FieldSpec("list_bytes_per_item", "list_traced_bytes divided by N (null when skipped)", unit: .bytes),
+                                    FieldSpec("generator_peak_bytes", "the most the generator's sum held at once (null when skipped)"),
+                                    FieldSpec("capacities", "the sizes a growing list goes through, in items (null when skipped)"),
+                                    FieldSpec("cpython", "ran or skipped"),
+                                    FieldSpec("note", "why it was skipped (skipped)", occasional: true)])
 
     static let program = #"""
 import json, sys, tracemalloc

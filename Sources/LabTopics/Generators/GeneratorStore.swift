@@ -415,6 +415,19 @@ package final class GeneratorObject: LabObject {
 
 /// The fields every command shows about a generator.
 package enum GeneratorFields {
+    /// What a command that makes a generator returns (`register`): its handle, then what `describe` fills.
+    package static let made: [FieldSpec] = [
+        FieldSpec("handle", "the new generator's handle"),
+        FieldSpec("type", "Python's name for it: range, range_iterator, count, map, filter …"),
+        FieldSpec("pipeline", "the stage and what it pulls from: map(x * x, g1)"),
+        FieldSpec("iterable", "true for a range: each use gets a new iterator"),
+        FieldSpec("infinite", "true when it has no end: count, fib, primes, random, or a stage over one"),
+        FieldSpec("length", "how many numbers the range holds (a range)", occasional: true),
+        FieldSpec("produced", "values it has handed out (null for a range)"),
+        FieldSpec("computed", "values computed so far by it and every stage it pulls from"),
+        FieldSpec("exhausted", "true once it has raised StopIteration"),
+    ]
+
     package static func describe(_ f: GeneratorStore.Facts) -> Record {
         var record = Record([("type", .string(f.type)), ("pipeline", .string(f.pipeline)),
                              ("iterable", .bool(f.iterable)), ("infinite", .bool(f.infinite))])
