@@ -228,7 +228,9 @@ package struct ShowCommand: Command {
         let handle = try arguments.require("HANDLE")
         let object = try context.session.objects.lookup(handle)
         var record = Record(title: handle, [("handle", .string(handle)), ("kind", .string(object.kind.name)), ("state", .string(object.state))])
-        record.fields += object.details().fields
+        // A kind's details may repeat handle, kind or state (a snippet thread names its state): each is listed once.
+        let shown = Set(record.fields.map(\.0))
+        record.fields += object.details().fields.filter { !shown.contains($0.0) }
         return .record(record)
     }
 }

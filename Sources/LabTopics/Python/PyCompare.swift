@@ -326,7 +326,7 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
     /// python3's column beside conclab's, the globals of both row by row, and python3's summary fields.
     private static func addCPython(_ theirs: Side, version: String, errors: [Value], ours: Side, to table: inout Table) {
         table.columns.append("python3")
-        table.title += " (python3 \(version))"
+        table.title = (table.title ?? "compare") + " (python3 \(version))"
         table.rows[0].append(.quantity(theirs.sequentialMilliseconds, .milliseconds))
         table.rows[1].append(.quantity(theirs.threadsMilliseconds, .milliseconds))
         table.rows[2].append(.double(theirs.ratio))
