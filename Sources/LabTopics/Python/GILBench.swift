@@ -6,9 +6,11 @@ import PyLab
 ///
 /// One loop that takes and drops references to a shared list runs in a fresh interpreter per mode: `plain` under the
 /// GIL (CPython's default build; without the GIL it loses counts), `atomic`, `biased` and `locked` with the GIL off;
-/// on one thread, then on two threads sharing the list. The figure is CPU time per loop, the smallest of three rounds
+/// on one thread, then on two threads sharing the list. The figure is CPU time per loop, the smallest of five rounds
 /// run in turns: CPU time is what the work costs whether or not other programs hold the cores, and a round slowed
-/// by a busy machine does not become the figure.
+/// by a busy machine does not become the figure. The ratios compare rows of the same round (the median over rounds),
+/// so a stretch of the machine that slows a core's every instruction (another program on its sibling hyperthread)
+/// falls on both rows of a ratio.
 package struct GILBenchVerb: Command {
     package let spec = CommandSpec("bench", summary: "what each reference-count mode costs: CPU ns per loop on one thread and on two sharing a list",
                            flags: [FlagSpec("loops", short: "n", value: .integer, valueName: "N", help: "loops per thread per measurement (default: enough for about 60 ms of CPU on one thread with plain counts)")],
@@ -19,9 +21,10 @@ package struct GILBenchVerb: Command {
                                under the GIL (without it, it loses counts); atomic, biased and locked run with the GIL off. \
                                locked takes the list's own mutex for every update, as an interpreter with one lock per object \
                                instead of the GIL would. A figure is the threads' CPU time divided by the loops they ran, the \
-                               smallest of three rounds run in turns; the loops are sized so that plain counts on one thread take \
-                               about 60 ms of CPU. Fields: plain_ns, atomic_ns, biased_ns, locked_ns (one \
-                               thread), the same with _2threads, and locked_vs_plain (the ratio on one thread).
+                               smallest of five rounds run in turns (each round in the other order from the last); the loops are sized so \
+                               that plain counts on one thread take about 60 ms of CPU. Fields: plain_ns, atomic_ns, biased_ns, \
+                               locked_ns (one thread), the same with _2threads, and locked_vs_plain: locked over plain on one \
+                               thread, the median over the rounds of the two rows' figures in the same round.
                                """,
                            fields: [FieldSpec("mode", "the reference-count mode of the row", column: true),
                                     FieldSpec("threads", "threads sharing the list in the row", column: true),
@@ -32,8 +35,8 @@ package struct GILBenchVerb: Command {
                                    [FieldSpec("\(mode.rawValue)_ns", "CPU per loop, \(mode.rawValue), one thread"),
                                     FieldSpec("\(mode.rawValue)_2threads_ns", "CPU per loop, \(mode.rawValue), two threads")]
                                }
-                               + [FieldSpec("locked_vs_plain", "locked over plain, one thread (1.0 = no cost)"),
-                                  FieldSpec("locked_vs_plain_2threads", "locked over plain, two threads"),
+                               + [FieldSpec("locked_vs_plain", "locked over plain, one thread, the median of the rounds' ratios (1.0 = no cost)"),
+                                  FieldSpec("locked_vs_plain_2threads", "locked over plain, two threads, the median of the rounds' ratios"),
                                   FieldSpec("loops", "loops per thread per measurement"),
                                   FieldSpec("rounds", "rounds; each row keeps its fastest")])
 
@@ -60,33 +63,39 @@ package struct GILBenchVerb: Command {
         for threads in [1, 2] {
             for mode in RefcountMode.allCases { rows.append(Row(mode: mode, threads: threads)) }
         }
-        let rounds = 3
+        let rounds = 5
         var best = [Int64](repeating: .max, count: rows.count)
         var wall = [Int64](repeating: 0, count: rows.count)
+        var measured = [[Int64]](repeating: [], count: rows.count)
         for round in 0..<rounds {
-            for (index, row) in rows.enumerated() {
+            // Every other round backwards: no row always runs first (on a cold cache) or right after the same one.
+            let order = round % 2 == 0 ? Array(rows.indices) : Array(rows.indices.reversed())
+            for (step, index) in order.enumerated() {
+                let row = rows[index]
                 try context.checkCancelled()
-                context.progress(Double(round * rows.count + index) / Double(rounds * rows.count),
+                context.progress(Double(round * rows.count + step) / Double(rounds * rows.count),
                                  "\(row.label), \(row.threads) thread\(row.threads == 1 ? "" : "s") (round \(round + 1) of \(rounds))")
                 let (cpu, w) = try Self.measure(row.mode, threads: row.threads, loops: loops, context: context)
+                measured[index].append(cpu)
                 if cpu < best[index] { best[index] = cpu; wall[index] = w }
             }
         }
+        /// The median over rounds of `over`'s CPU divided by `under`'s in the same round.
+        func ratio(_ over: RefcountMode, _ under: RefcountMode, threads: Int) -> Double? {
+            guard let o = rows.firstIndex(where: { $0.mode == over && $0.threads == threads }),
+                  let u = rows.firstIndex(where: { $0.mode == under && $0.threads == threads }) else { return nil }
+            let ratios = zip(measured[o], measured[u]).filter { $0.1 > 0 }.map { Double($0.0) / Double($0.1) }.sorted()
+            return ratios.isEmpty ? nil : ratios[ratios.count / 2]
+        }
         var table: [[Value]] = []
         var summary = Record()
-        var perLoop: [String: Double] = [:]
         for (index, row) in rows.enumerated() {
             let ns = Double(best[index]) / Double(row.threads * loops)
-            perLoop[row.key] = ns
             table.append([.string(row.label), .int(row.threads), .ms(wall[index]), .ms(best[index]), .quantity(ns, .nanoseconds)])
             summary.append(row.key, .quantity(ns, .nanoseconds))
         }
-        if let plain = perLoop["plain_ns"], let locked = perLoop["locked_ns"], plain > 0 {
-            summary.append("locked_vs_plain", .double(locked / plain))
-        }
-        if let plain = perLoop["plain_2threads_ns"], let locked = perLoop["locked_2threads_ns"], plain > 0 {
-            summary.append("locked_vs_plain_2threads", .double(locked / plain))
-        }
+        if let value = ratio(.locked, .plain, threads: 1) { summary.append("locked_vs_plain", .double(value)) }
+        if let value = ratio(.locked, .plain, threads: 2) { summary.append("locked_vs_plain_2threads", .double(value)) }
         summary.append("loops", .int(loops))
         summary.append("rounds", .int(rounds))
         return .table(Table(title: "reference counts: CPU nanoseconds per loop (a = shared; b = mine; c = shared; d = mine), smallest of \(rounds) rounds",
