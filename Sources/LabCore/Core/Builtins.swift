@@ -155,7 +155,7 @@ package struct ShowCommand: Command {
     /// out: it returns an earlier result, with that command's fields.
     package static let fields: [FieldSpec] = [
         FieldSpec("handle", "the handle shown"), FieldSpec("kind", "process, forkserver, thread, fd, limit, channel, listener, generator or lock"),
-        FieldSpec("state", "running, exited 0, exhausted … (a --py thread has it twice)"),
+        FieldSpec("state", "running, exited 0, exhausted …"),
         FieldSpec("pid", "its process id (process, forkserver)", occasional: true),
         FieldSpec("start_method", "spawn or forkserver (worker process)", occasional: true),
         FieldSpec("workload", "what it runs (worker process, thread)", occasional: true),
