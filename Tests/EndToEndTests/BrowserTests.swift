@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 
 extension EndToEndSecondLine {
     /// The timeline exported as HTML, opened in headless Chromium: the page renders the expected rows,
@@ -20,7 +21,7 @@ extension EndToEndSecondLine {
             let page = dir.file("timeline.html")
             let script = "trace sleep 30\ntimeline\ntimeline export \(page)\n"
             let run = try runConclab(["--json"], stdin: script)
-            #expect(run.status == 0, "\(run)")
+            expectEqual(run.status, 0, "\(run)")
             let exported = try String(contentsOfFile: page, encoding: .utf8)
             #expect(exported.contains("data-actor=\"shell\""))
             #expect(!exported.contains("<script src"), "the page must not load anything")
@@ -30,7 +31,7 @@ extension EndToEndSecondLine {
             let dom = try Launched(executable: chromium, arguments: common + ["--dump-dom", "file://" + page], stdin: nil)
             defer { dom.cleanUp() }
             let rendered = try dom.finish(within: 60)
-            #expect(rendered.status == 0, "\(rendered)")
+            expectEqual(rendered.status, 0, "\(rendered)")
             #expect(rendered.stdout.contains("data-rows=\"1\""), "rendered page: \(rendered.stdout.prefix(400))")
             #expect(!rendered.stdout.contains("data-error=\""), "a script error: \(rendered.stdout.prefix(400))")
 
@@ -40,7 +41,7 @@ extension EndToEndSecondLine {
             _ = try screenshot.finish(within: 60)
             let png = try Data(contentsOf: URL(fileURLWithPath: shot))
             #expect(png.count > 1000)
-            #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "not a PNG")
+            expectEqual(png.prefix(4), Data([0x89, 0x50, 0x4E, 0x47]), "not a PNG")
         }
     }
 }
@@ -83,12 +84,12 @@ extension EndToEndSecondLine.BrowserTests {
             return nil
         }
         let run = try runConclab(["--json"], stdin: script + "\n")
-        #expect(run.status == 0, "\(run)")
+        expectEqual(run.status, 0, "\(run)")
         let dom = try Launched(executable: chromium, arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                                                                  "--user-data-dir=\(dir.file("profile"))", "--dump-dom", "file://" + page], stdin: nil)
         defer { dom.cleanUp() }
         let rendered = try dom.finish(within: 60)
-        #expect(rendered.status == 0, "\(rendered)")
+        expectEqual(rendered.status, 0, "\(rendered)")
         #expect(!rendered.stdout.contains("data-error=\""), "a script error: \(rendered.stdout.prefix(400))")
         return rendered
     }
@@ -116,7 +117,7 @@ extension EndToEndSecondLine.BrowserTests {
             let ended = try #require(row.endedAt, "\(row.actor) has no end")
             #expect(row.spans.contains { $0.state == "running" }, "\(row.actor) never ran")
             #expect(row.spans.allSatisfy { $0.end <= ended }, "\(row.actor) is drawn after its end at \(ended): \(row.spans.suffix(3))")
-            #expect(span.map { $0 > ended } == true, "the timeline goes on after \(row.actor) ended (the sleep)")
+            expectEqual(span.map { $0 > ended }, true, "the timeline goes on after \(row.actor) ended (the sleep)")
         }
         let running = threads.map { $0.spans.filter { $0.state == "running" } }
         for a in running[0] {

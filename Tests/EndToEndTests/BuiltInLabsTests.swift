@@ -52,12 +52,12 @@ extension EndToEndSecondLine {
                                        environment: ["CONCLAB_LABS": nil])
                 defer { run.cleanUp() }
                 let result = try run.finish(within: 60)
-                #expect(result.status == 0, "\(result)")
+                expectEqual(result.status, 0, "\(result)")
                 let objects = try jsonLines(result)
                 try #require(objects.count == 1 + 2 * labs.count, "\(result)")
                 let table = try #require((objects[0]["result"] as? [String: Any])?["rows"] as? [[String: Any]], "\(objects[0])")
-                #expect(table.compactMap { $0["id"] as? String } == labs.map(\.id), "lab list in \(language)")
-                #expect(table.compactMap { $0["title"] as? String } == labs.map(\.title), "titles in \(language)")
+                expectEqual(table.compactMap { $0["id"] as? String }, labs.map(\.id), "lab list in \(language)")
+                expectEqual(table.compactMap { $0["title"] as? String }, labs.map(\.title), "titles in \(language)")
                 for (index, lab) in labs.enumerated() {
                     let started = objects[1 + 2 * index]
                     #expect(started["ok"] as? Bool == true, "lab start \(lab.id): \(started)")
@@ -83,15 +83,15 @@ extension EndToEndSecondLine {
                                    stdin: "lab list\nlab start \(replaced.id)\n", environment: ["CONCLAB_LABS": labs.path])
             defer { run.cleanUp() }
             let result = try run.finish()
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             let objects = try jsonLines(result)
             try #require(objects.count == 2, "\(result)")
             let rows = try #require((objects[0]["result"] as? [String: Any])?["rows"] as? [[String: Any]])
             let ids = rows.compactMap { $0["id"] as? String }
-            #expect(ids.count == builtIn.count + 1, "\(ids)")
-            #expect(ids.filter { $0 == replaced.id }.count == 1, "\(ids)")
-            #expect(Set(ids) == Set(builtIn.map(\.id) + ["extra-probe"]), "\(ids)")
-            #expect(ids.last == "extra-probe", "a folder's 99-… comes after the built-in labs: \(ids)")
+            expectEqual(ids.count, builtIn.count + 1, "\(ids)")
+            expectEqual(ids.filter { $0 == replaced.id }.count, 1, "\(ids)")
+            expectEqual(Set(ids), Set(builtIn.map(\.id) + ["extra-probe"]), "\(ids)")
+            expectEqual(ids.last, "extra-probe", "a folder's 99-… comes after the built-in labs: \(ids)")
             #expect(rows.first { $0["id"] as? String == replaced.id }?["title"] as? String == "My own version", "\(rows)")
             let text = (objects[1]["result"] as? [String: Any])?["text"] as? String ?? ""
             #expect(text.hasPrefix("My own version"), "\(objects[1])")

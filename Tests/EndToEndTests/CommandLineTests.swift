@@ -11,16 +11,16 @@ extension EndToEnd {
         @Test("conclab help SUB prints that subcommand's help", arguments: ["shell", "run", "replay", "lint"])
         func helpOnSubcommand(subcommand: String) throws {
             let result = try runConclab(["help", subcommand])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdout.contains("USAGE: conclab \(subcommand)"), "\(result)")
             let viaFlag = try runConclab([subcommand, "--help"])
-            #expect(viaFlag.stdout == result.stdout, "'help \(subcommand)' and '\(subcommand) --help' differ")
+            expectEqual(viaFlag.stdout, result.stdout, "'help \(subcommand)' and '\(subcommand) --help' differ")
         }
 
         @Test("conclab help proc prints the shell's help on proc, not the top-level help")
         func helpOnShellCommand() throws {
             let result = try runConclab(["help", "proc"])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdout.hasPrefix("proc"), "\(result)")
             #expect(result.stdout.contains("spawn"), "\(result)")
             #expect(!result.stdout.contains("SUBCOMMANDS"), "\(result)")
@@ -29,7 +29,7 @@ extension EndToEnd {
         @Test("--help lists the global options and the exit statuses")
         func helpListsGlobalOptions() throws {
             let result = try runConclab(["--help"])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             let help = result.stdout
             let global = try #require(help.range(of: "Global options"), "\(help)")
             let section = help[global.upperBound...].components(separatedBy: "\n\n")[0]
@@ -50,7 +50,7 @@ extension EndToEnd {
         ])
         func usageErrorsExitTwo(arguments: [String]) throws {
             let result = try runConclab(arguments)
-            #expect(result.status == 2, "\(arguments): \(result)")
+            expectEqual(result.status, 2, "\(arguments): \(result)")
             #expect(result.stderr.lowercased().contains("usage") || result.stderr.contains("Unknown command"), "\(result)")
             #expect(result.stdout.isEmpty, "\(result)")
         }
@@ -58,27 +58,27 @@ extension EndToEnd {
         @Test("a script or a folder that cannot be read is a failure (status 1), not a usage error")
         func unreadableInputExitsOne() throws {
             let missing = try runConclab(["run", "/nonexistent/conclab-script"])
-            #expect(missing.status == 1, "\(missing)")
+            expectEqual(missing.status, 1, "\(missing)")
             #expect(missing.stderr.contains("cannot read /nonexistent/conclab-script: no such file"), "\(missing)")
             #expect(!missing.stderr.contains("Usage"), "\(missing)")
             let empty = try TemporaryDirectory("nolabs")
             defer { empty.remove() }
             let lint = try runConclab(["lint", empty.path])
-            #expect(lint.status == 1, "\(lint)")
+            expectEqual(lint.status, 1, "\(lint)")
             #expect(lint.stderr.contains("no lab files found in \(empty.path)"), "\(lint)")
         }
 
         @Test("words after conclab run as one shell command: output as at the prompt, no echo, status by outcome")
         func oneCommand() throws {
             let echo = try runConclab(["echo", "a  b", "|x"])
-            #expect(echo.status == 0, "\(echo)")
-            #expect(echo.stdout == "a  b |x\n", "each argument stays one word, quoted as needed: \(echo)")
+            expectEqual(echo.status, 0, "\(echo)")
+            expectEqual(echo.stdout, "a  b |x\n", "each argument stays one word, quoted as needed: \(echo)")
             let json = try runConclab(["--json", "echo", "hi"])
-            #expect(json.status == 0, "\(json)")
+            expectEqual(json.status, 0, "\(json)")
             let objects = try jsonLines(json)
             #expect(objects.count == 1 && objects.first?["command"] as? String == "echo hi", "\(json)")
             let failed = try runConclab(["close", "p99"])
-            #expect(failed.status == 1, "a command that fails (not a usage error) gives 1: \(failed)")
+            expectEqual(failed.status, 1, "a command that fails (not a usage error) gives 1: \(failed)")
             #expect(failed.stderr.contains("p99"), "\(failed)")
         }
     }

@@ -56,10 +56,10 @@ extension EndToEnd {
             #expect(named, "workers not named \(Processes.workerName): \(workers.map { ProcFS.stat(pid: $0) as Any })")
             for pid in workers {
                 let stat = ProcFS.stat(pid: pid)
-                #expect(stat?.parentPID == shell.pid, "pid \(pid) is not a child of the shell: \(String(describing: stat))")
+                expectEqual(stat?.parentPID, shell.pid, "pid \(pid) is not a child of the shell: \(String(describing: stat))")
             }
             let rows = ((answers[2]["result"] as? [String: Any])?["rows"] as? [[String: Any]]) ?? []
-            #expect(Set(rows.compactMap { ($0["pid"] as? Int).map(Int32.init) }) == Set(workers))
+            expectEqual(Set(rows.compactMap { ($0["pid"] as? Int).map(Int32.init) }), Set(workers))
 
             switch ending {
             case .exitCommand:
@@ -83,13 +83,13 @@ extension EndToEnd {
             let result = try shell.finish(within: 10)
             switch ending {
             case .exitCommand, .endOfInput:
-                #expect(result.termination == .exited(0), "\(result)")
+                expectEqual(result.termination, .exited(0), "\(result)")
             case .terminate, .terminateDuringCommand:
-                #expect(result.termination == .signaled(Signals.terminate), "\(result)")
+                expectEqual(result.termination, .signaled(Signals.terminate), "\(result)")
             case .hangup:
-                #expect(result.termination == .signaled(Signals.hangup), "\(result)")
+                expectEqual(result.termination, .signaled(Signals.hangup), "\(result)")
             case .kill:
-                #expect(result.termination == .signaled(Signals.kill), "\(result)")
+                expectEqual(result.termination, .signaled(Signals.kill), "\(result)")
             }
             #expect(!result.stderr.contains("could not end"), "\(result)")
             if ending != .kill {

@@ -52,7 +52,7 @@ struct GuidedPaceTests {
         while results.update({ $0.count }) < Self.labs.count { try await Task.sleep(for: .milliseconds(250)) }
         for followed in results.update({ Array($0.values) }).sorted(by: { $0.id < $1.id }) {
             print("paced \(followed.id): \(followed.steps) steps in \(Int(followed.seconds)) s")
-            #expect(followed.problem == nil, "\(followed.id): \(followed.problem ?? "")")
+            expectEqual(followed.problem, nil, "\(followed.id): \(followed.problem ?? "")")
             #expect(followed.crosses.isEmpty, "\(followed.id): a ✗ was shown:\n\(followed.crosses.joined(separator: "\n"))")
             #expect(followed.steps > 0 && followed.done == Set(1...max(1, followed.steps)),
                     "\(followed.id): steps reported done: \(followed.done.sorted()) of \(followed.steps)")

@@ -88,7 +88,7 @@ extension EndToEnd {
             #expect(exhaust["numbers_in_use"] as? Int == 64, "every number below the limit was taken")
             #expect(exhaust["opened"] as? Int == 64 - baseline)
             let failedOpens = r[3..<73].filter { !ok($0) }
-            #expect(failedOpens.count == 70 - (64 - baseline), "\(run)")
+            expectEqual(failedOpens.count, 70 - (64 - baseline), "\(run)")
             let message = (failedOpens.first?["error"] as? [String: Any])?["message"] as? String ?? ""
             #expect(message.hasPrefix("cannot open /dev/null: too many open files (EMFILE): the shell has 64 descriptors open and its limit is 64."), "\(message)")
             #expect(message.contains("'fd limit N'"))
@@ -106,11 +106,11 @@ extension EndToEnd {
             for i in 0..<3_000 { lines += [i % 2 == 0 ? "pipe new --name c" : "sock pair --name c", "close c"] }
             lines.append("fd limit")
             let run = try runConclab([], stdin: lines.joined(separator: "\n") + "\n")
-            #expect(run.status == 0, "\(run.stderr.prefix(2000))")
+            expectEqual(run.status, 0, "\(run.stderr.prefix(2000))")
             // The two `fd limit` records in the transcript: the `open` line of each.
             let opens = run.stdoutLines.filter { $0.hasPrefix("open ") }.map { $0.split(separator: " ").last.map(String.init) ?? "" }
-            #expect(opens.count == 2)
-            #expect(opens.first == opens.last, "\(opens)")
+            expectEqual(opens.count, 2)
+            expectEqual(opens.first, opens.last, "\(opens)")
         }
 
         @Test("echo workers at the far end of a pipe, a socket pair and a TCP connection")
@@ -129,12 +129,12 @@ extension EndToEnd {
             #expect(fields(r[13])["text"] as? String == "over tcp", "\(run)")
             // The pipe's worker holds the read end of ch1's pipe and the write end of the reply pipe.
             let pipes = rows(r[14]).filter { $0["type"] as? String == "pipe" && ($0["fd"] as? Int ?? 0) > 2 }
-            #expect(pipes.count == 2, "\(rows(r[14]))")
-            #expect(Set(pipes.compactMap { $0["flags"] as? String }) == ["r", "w"])
-            #expect(rows(r[15]).count == 3)
+            expectEqual(pipes.count, 2, "\(rows(r[14]))")
+            expectEqual(Set(pipes.compactMap { $0["flags"] as? String }), ["r", "w"])
+            expectEqual(rows(r[15]).count, 3)
             #expect(!ok(r[17]), "ch1 is gone once closed")
             let pids = [r[1], r[5], r[11]].compactMap { fields($0)["pid"] as? Int32 ?? (fields($0)["pid"] as? Int).map(Int32.init) }
-            #expect(pids.count == 3)
+            expectEqual(pids.count, 3)
             #expect(eventually(within: 5) { pids.allSatisfy { ProcFS.stat(pid: $0) == nil || ProcFS.stat(pid: $0)?.command != Processes.workerName } },
                     "no worker outlives the shell")
         }
@@ -145,7 +145,7 @@ extension EndToEnd {
             try #require(r.count == 4, "\(run)")
             #expect(r.allSatisfy(ok), "\(run)")
             let table = rows(r[1])
-            #expect(table.compactMap { $0["transport"] as? String } == ["pipe", "unix", "tcp", "queue"])
+            expectEqual(table.compactMap { $0["transport"] as? String }, ["pipe", "unix", "tcp", "queue"])
             for row in table {
                 #expect((row["median_us"] as? Double ?? Double(row["median_us"] as? Int ?? 0)) > 0, "\(row)")
                 #expect((row["bandwidth_mib_s"] as? Double ?? 0) > 0, "\(row)")
@@ -183,7 +183,7 @@ extension EndToEnd {
                 """
             let path = try dir.write("hostile.md", lab)
             let result = try runConclab(["replay", path])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             #expect(result.stdout.contains("a lab may only write inside its scratch folder"), "\(result)")
             #expect(result.stdout.contains("a lab may only listen on loopback"), "\(result)")
             #expect(result.stdout.contains("a lab may only connect to its own listeners"), "\(result)")
@@ -196,7 +196,7 @@ extension EndToEnd {
                 .map { Conclab.packageRoot + "/Labs/" + $0 }
             for lab in labs { try #require(FileManager.default.fileExists(atPath: lab), "\(lab) is missing") }
             let result = try runConclab(["replay"] + labs)
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdout.contains("4 labs: 4 passed"), "\(result)")
         }
     }

@@ -22,7 +22,7 @@ extension EndToEnd {
             try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
             _ = try dir.write("en/01-probe.md", labFile("## Echo five\n\n```conclab\necho 5\n```\n\n```check\ntext == \"6\"\n```\n"))
             let result = try runConclab(["replay", dir.file("en")])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             #expect(result.stdout.contains("✗ text == \"6\"   (text = \"5\")"), "\(result)")
             #expect(result.stdout.contains("failed in step 1 'Echo five'"), "\(result)")
             #expect(result.stdout.contains("1 labs: 0 passed, 1 failed, 0 skipped"), "\(result)")
@@ -35,20 +35,20 @@ extension EndToEnd {
             let dir = try TemporaryDirectory("new-lab")
             defer { dir.remove() }
             let first = try runConclab(["lab", "new", "pipes", "--dir", dir.path])
-            #expect(first.status == 0, "\(first)")
+            expectEqual(first.status, 0, "\(first)")
             let second = try runConclab(["lab", "new", "sockets", "--dir", dir.path])
-            #expect(second.status == 0, "\(second)")
+            expectEqual(second.status, 0, "\(second)")
             for file in ["en/00-pipes.md", "ru/00-pipes.md", "en/01-sockets.md", "ru/01-sockets.md"] {
                 #expect(FileManager.default.fileExists(atPath: dir.file(file)), "\(file) missing")
             }
             let lint = try runConclab(["lint", dir.path])
-            #expect(lint.status == 0, "\(lint)")
+            expectEqual(lint.status, 0, "\(lint)")
             let replay = try runConclab(["replay", dir.path])
             #expect(replay.status == 0 && replay.stdout.contains("4 labs: 4 passed"), "\(replay)")
             let again = try runConclab(["lab", "new", "pipes", "--dir", dir.path])
             #expect(again.status == 1 && again.stderr.contains("already holds a lab 'pipes'"), "\(again)")
             let bad = try runConclab(["lab", "new", "9lives", "--dir", dir.path])
-            #expect(bad.status == 2, "\(bad)")
+            expectEqual(bad.status, 2, "\(bad)")
         }
 
         @Test("replay --junit FILE writes JUnit XML from the confined replay: a suite per lab, a case per step, the failure with file:line")
@@ -61,13 +61,13 @@ extension EndToEnd {
             _ = try dir.write("en/02-broken.md", "no front matter\n")
             let report = dir.file("report.xml")
             let result = try runConclab(["replay", "--junit", report, dir.file("en")])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             let xml = try String(contentsOfFile: report, encoding: .utf8)
             let document = try XMLDocument(xmlString: xml)
             let root = try #require(document.rootElement())
-            #expect(root.name == "testsuites")
-            #expect(root.attribute(forName: "tests")?.stringValue == "3", "\(xml)")
-            #expect(root.attribute(forName: "failures")?.stringValue == "2", "\(xml)")
+            expectEqual(root.name, "testsuites")
+            expectEqual(root.attribute(forName: "tests")?.stringValue, "3", "\(xml)")
+            expectEqual(root.attribute(forName: "failures")?.stringValue, "2", "\(xml)")
             let cases = try root.nodes(forXPath: "//testcase") as? [XMLElement] ?? []
             let names: [String] = cases.compactMap { (element: XMLElement) -> String? in element.attribute(forName: "name")?.stringValue }
             #expect(names.contains("step 2: Echo <seven>"), "\(xml)")
@@ -85,10 +85,10 @@ extension EndToEnd {
             let result = try runConclab(["replay", "--check-containment"])
             if result.stdout.contains("not contained by the kernel") {
                 // A kernel without Landlock: replay says so, and the check fails rather than pretending.
-                #expect(result.status == 1, "\(result)")
+                expectEqual(result.status, 1, "\(result)")
                 return
             }
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdout.contains("run /bin/sh: refused"), "\(result)")
             #expect(result.stdout.contains("/tmp/conclab-containment-check") && result.stdout.contains(": refused"), "\(result)")
             #expect(result.stdout.contains("write inside the scratch root: allowed"), "\(result)")
@@ -102,7 +102,7 @@ extension EndToEnd {
             _ = try dir.write("w.md", labFile("## Worker\n\n```conclab\nproc spawn sleep 50\nproc wait p1\n```\n\n```check\nstatus == \"exited 0\"\n```\n\n## Export\n\n```conclab\ntrace on\nproc spawn sleep 20\nproc wait p2\ntimeline export t.svg\n```\n"))
             let before = Set(Files.list("/tmp").filter { $0.hasPrefix("conclab-lab-") })
             let result = try runConclab(["replay", dir.file("w.md")])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             let after = Set(Files.list("/tmp").filter { $0.hasPrefix("conclab-lab-") })
             #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
         }
@@ -114,10 +114,10 @@ extension EndToEnd {
             try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
             _ = try dir.write("en/01-probe.md", labFile("## Echo\n\n```conclab\necho 5\n```\n\n```check\ntext == \"5\"\n```\n"))
             let plain = try runConclab(["replay", dir.file("en/01-probe.md")])
-            #expect(plain.status == 0, "\(plain)")
+            expectEqual(plain.status, 0, "\(plain)")
             #expect(plain.stdout.contains("✓ probe (en): 1 checks passed"), "\(plain)")
             let json = try runConclab(["replay", "--json", dir.file("en")])
-            #expect(json.status == 0, "\(json)")
+            expectEqual(json.status, 0, "\(json)")
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(object?["passed"] as? Int == 1)
             #expect(object?["failed"] as? Int == 0)
@@ -133,7 +133,7 @@ extension EndToEnd {
             let text = "---\nid: needy\ntitle: N\ntopic: shell\nminutes: 1\nrequires: conclab-no-such-program\n---\n## A\n```conclab\necho\n```\n"
             _ = try dir.write("needy.md", text)
             let result = try runConclab(["replay", dir.file("needy.md")])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdout.contains("skipped: needs conclab-no-such-program"), "\(result)")
         }
 
@@ -146,18 +146,18 @@ extension EndToEnd {
                 + "## Too big\n```requires\ncores: 9999\n```\n```conclab\nsleep nonsense\n```\n"
             _ = try dir.write("en/01-probe.md", labFile(body))
             let plain = try runConclab(["replay", dir.file("en")])
-            #expect(plain.status == 0, "\(plain)")
+            expectEqual(plain.status, 0, "\(plain)")
             #expect(plain.stdout.contains("– step 2 skipped: needs 9999 cores, this process may use "), "\(plain)")
             #expect(!plain.stdout.contains("sleep nonsense"), "\(plain)")
             #expect(plain.stdout.contains("✓ probe (en): 1 checks passed, 1 step skipped"), "\(plain)")
             let json = try runConclab(["replay", "--json", dir.file("en")])
-            #expect(json.status == 0, "\(json)")
+            expectEqual(json.status, 0, "\(json)")
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             let report = (object?["reports"] as? [[String: Any]])?.first
             #expect(report?["status"] as? String == "passed")
             #expect(report?["skipped_steps"] as? Int == 1)
             let steps = report?["steps"] as? [[String: Any]]
-            #expect(steps?.map { $0["skipped"] as? Bool } == [false, true])
+            expectEqual(steps?.map { $0["skipped"] as? Bool }, [false, true])
         }
 
         /// `taskset -c 0` leaves the machine's CPUs online but lets conclab use one: a two-core step is skipped with
@@ -174,7 +174,7 @@ extension EndToEnd {
                 + "## One again\n```conclab\necho 7\n```\n```check\ntext == \"7\"\n```\n"
             _ = try dir.write("en/01-probe.md", labFile(body))
             let replay = try Launched(executable: taskset, arguments: ["-c", "0", try Conclab.binary(), "replay", dir.file("en")]).finish(within: 60)
-            #expect(replay.status == 0, "\(replay)")
+            expectEqual(replay.status, 0, "\(replay)")
             #expect(replay.stdout.contains("– step 2 skipped: needs 2 cores, this process may use 1"), "\(replay)")
             #expect(replay.stdout.contains("✓ probe (en): 2 checks passed, 1 step skipped"), "\(replay)")
             let guided = try Launched(executable: taskset, arguments: ["-c", "0", try Conclab.binary(), "--keep-going"],
@@ -196,21 +196,21 @@ extension EndToEnd {
             _ = try dir.write("ru/01-a.md", labFile("## S\n\n```conclab\necho different\n```\n", id: "a"))
             _ = try dir.write("en/02-b.md", labFile("## S\n\n```conclab\necho\n```\n```check\nx >\n```\n", id: "b"))
             let result = try runConclab(["lint", dir.path])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             #expect(result.stdout.contains(dir.file("en/01-a.md") + ":11: 'thred list': Unknown command 'thred'"), "\(result)")
             #expect(result.stdout.contains(dir.file("ru/01-a.md") + ":8: step 'S' runs"), "\(result)")
             #expect(result.stdout.contains(dir.file("en/02-b.md") + ":14: bad check 'x >'"), "\(result)")
             let clean = try runConclab(["lint", Conclab.packageRoot + "/Labs"])
-            #expect(clean.status == 0, "\(clean)")
+            expectEqual(clean.status, 0, "\(clean)")
             // The same problems as JSON, for an editor or CI: each with its path, line and reason.
             let json = try runConclab(["lint", "--json", dir.path])
-            #expect(json.status == 1, "\(json)")
+            expectEqual(json.status, 1, "\(json)")
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             let problems = object?["problems"] as? [[String: Any]] ?? []
             #expect(object?["files"] as? Int == 3, "\(json)")
             #expect(problems.contains { $0["path"] as? String == dir.file("en/02-b.md") && $0["line"] as? Int == 14
                 && ($0["reason"] as? String)?.hasPrefix("bad check 'x >'") == true }, "\(json)")
-            #expect(problems.count == result.stdout.split(separator: "\n").count, "\(json)\n\(result)")
+            expectEqual(problems.count, result.stdout.split(separator: "\n").count, "\(json)\n\(result)")
         }
 
         /// A replay killed by a signal must not leave its scratch folder, nor one an earlier replay that was killed
@@ -241,7 +241,7 @@ extension EndToEnd {
             #expect(!folders().contains("conclab-lab-99999999-old-abcdef/"), "the stale folder was not swept")
             try ChildProcess.signal(run.pid, signal)
             let result = try run.finish(within: 20)
-            #expect(result.termination == .signaled(signal), "\(result)")
+            expectEqual(result.termination, .signaled(signal), "\(result)")
             #expect(folders().isEmpty, "left behind: \(folders())")
         }
 
@@ -255,7 +255,7 @@ extension EndToEnd {
             try Files.makeSymbolicLink(dir.file("en/loop"), to: "..")
             try Files.makeFIFO(dir.file("en/x.md"))
             let replay = try runConclab(["replay", dir.file("en")])
-            #expect(replay.status == 0, "\(replay)")
+            expectEqual(replay.status, 0, "\(replay)")
             #expect(replay.stdout.contains("1 labs: 1 passed"), "\(replay)")
             #expect(replay.stderr.contains("en/root: a symbolic link to /, outside"), "\(replay)")
             #expect(replay.stderr.contains("en/loop: a symbolic link to"), "\(replay)")

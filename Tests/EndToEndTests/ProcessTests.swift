@@ -120,12 +120,12 @@ extension EndToEnd {
                 proc wait p3
                 """
             let result = try runConclab(["--json"], stdin: script)
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             let all = lines(result.stdout).compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
             try #require(all.count == 13, "\(result)")
             let hashed = fields(all[1])
             #expect(hashed["exit_code"] as? Int == 0)
-            #expect((hashed["result"] as? String)?.hasPrefix("sha256 ") == true)
+            expectEqual((hashed["result"] as? String)?.hasPrefix("sha256 "), true)
             #expect(fields(all[4])["signal"] as? String == "SIGSEGV")
             func row(_ answer: [String: Any]) -> [String: Any] {
                 (((answer["result"] as? [String: Any])?["rows"] as? [[String: Any]])?.first) ?? [:]
@@ -140,14 +140,14 @@ extension EndToEnd {
 
         @Test func forkDemoAndParCompare() throws {
             let result = try runConclab(["--json"], stdin: "proc fork-demo\npar compare spin 20 --workers 2\n")
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             let all = lines(result.stdout).compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
             try #require(all.count == 2, "\(result)")
             #expect(fields(all[0])["child_change_visible"] as? Bool == false)
             let group = ((all[1]["result"] as? [String: Any])?["results"] as? [[String: Any]]) ?? []
             let table = group.last ?? [:]
             let modes = ((table["rows"] as? [[String: Any]]) ?? []).compactMap { $0["mode"] as? String }
-            #expect(modes == ["sequential", "threads", "processes"], "\(all[1])")
+            expectEqual(modes, ["sequential", "threads", "processes"], "\(all[1])")
             #expect((table["summary"] as? [String: Any])?["processes_speedup"] is Double || (table["summary"] as? [String: Any])?["processes_speedup"] is Int)
         }
 
@@ -178,14 +178,14 @@ extension EndToEnd {
             var channel = started.channel
             defer { channel.close() }
             let hello = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(hello?.kind == 1)
-            #expect(hello?.fields == [String(pid), "spawn"])
+            expectEqual(hello?.kind, 1)
+            expectEqual(hello?.fields, [String(pid), "spawn"])
             let done = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(done?.kind == 2)
-            #expect(done?.fields.first == "completed")
+            expectEqual(done?.kind, 2)
+            expectEqual(done?.fields.first, "completed")
             let after = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(after == nil)
-            #expect(end(pid) == .exited(0))
+            expectEqual(after, nil)
+            expectEqual(end(pid), .exited(0))
         }
 
         @Test func aWorkerRefusesBadWordsOverTheChannel() throws {
@@ -195,9 +195,9 @@ extension EndToEnd {
             defer { channel.close() }
             _ = try channel.receive(timeoutMilliseconds: 10_000)  // hello
             let failure = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(failure?.kind == 3)
-            #expect(failure?.fields.first?.contains("unknown workload 'nap'") == true)
-            #expect(end(pid) == .exited(2))
+            expectEqual(failure?.kind, 3)
+            expectEqual(failure?.fields.first?.contains("unknown workload 'nap'"), true)
+            expectEqual(end(pid), .exited(2))
         }
 
         @Test func theForkServerRefusesNonsenseAndQuitsOnAMalformedFrame() throws {
@@ -206,32 +206,32 @@ extension EndToEnd {
             var channel = started.channel
             defer { channel.close() }
             let hello = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(hello?.fields == [String(pid), "forkserver"])
+            expectEqual(hello?.fields, [String(pid), "forkserver"])
             #expect(try ProcFS.memory(pid: pid).threads == 1)
 
             // An unknown request: refused, and the server goes on.
             try channel.send(Frame(kind: 99))
             let refused = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(refused?.kind == 23)
+            expectEqual(refused?.kind, 23)
             // A spawn without the worker's channel attached: refused too.
             try channel.send(Frame(kind: 10, fields: ["sleep", "0"]))
             let noChannel = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(noChannel?.fields.first?.contains("channel") == true)
+            expectEqual(noChannel?.fields.first?.contains("channel"), true)
             // A spawn of nonsense, even with a channel: refused before any fork.
             let (a, b) = try Sockets.pair()
             defer { try? FileDescriptor(a).close() }
             try channel.send(Frame(kind: 10, fields: ["nap", "5"]), passing: b)
             try? FileDescriptor(b).close()
             let nonsense = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(nonsense?.kind == 23)
+            expectEqual(nonsense?.kind, 23)
             #expect(Processes.children(of: pid).isEmpty)
 
             // A header that cannot be a frame: the server stops reading, answers nothing more, and exits.
             try FileDescriptor(channel.fd).writeAll([0xFF, 0xFF, 0xFF, 0xFF, 0])
             let last = try channel.receive(timeoutMilliseconds: 10_000)
             #expect(last?.kind == 22)   // the list of workers it ended on the way out: none
-            #expect(last?.fields == [])
-            #expect(end(pid) == .exited(0))
+            expectEqual(last?.fields, [])
+            expectEqual(end(pid), .exited(0))
         }
 
         @Test func theForkServerForksWorkersAndWaitsForThem() throws {
@@ -246,27 +246,27 @@ extension EndToEnd {
             try channel.send(Frame(kind: 10, fields: ["sleep", "60000"]), passing: theirs)
             try? FileDescriptor(theirs).close()
             let spawned = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(spawned?.kind == 20)
+            expectEqual(spawned?.kind, 20)
             let workerPID = try #require(spawned?.fields.first.flatMap { Int32($0) })
             let hello = try worker.receive(timeoutMilliseconds: 10_000)
-            #expect(hello?.fields == [String(workerPID), "forkserver"])
-            #expect(ProcFS.stat(pid: workerPID)?.parentPID == server)
+            expectEqual(hello?.fields, [String(workerPID), "forkserver"])
+            expectEqual(ProcFS.stat(pid: workerPID)?.parentPID, server)
 
             try ChildProcess.signal(workerPID, Signals.terminate)
             _ = eventually { ProcFS.stat(pid: workerPID)?.state == .zombie }
             try channel.send(Frame(kind: 11, fields: [String(workerPID)]))   // peek: the end, not reaped
             let peeked = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(peeked?.fields == ["signaled", "15"])
-            #expect(ProcFS.stat(pid: workerPID)?.state == .zombie)
+            expectEqual(peeked?.fields, ["signaled", "15"])
+            expectEqual(ProcFS.stat(pid: workerPID)?.state, .zombie)
             try channel.send(Frame(kind: 12, fields: [String(workerPID)]))   // reap
             let reaped = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(reaped?.fields.prefix(2) == ["signaled", "15"])
+            expectEqual(reaped?.fields.prefix(2), ["signaled", "15"])
             #expect(eventually { ProcFS.stat(pid: workerPID) == nil })
 
             try channel.send(Frame(kind: 13))   // quit
             let finished = try channel.receive(timeoutMilliseconds: 10_000)
-            #expect(finished?.kind == 22)
-            #expect(end(server) == .exited(0))
+            expectEqual(finished?.kind, 22)
+            expectEqual(end(server), .exited(0))
         }
     }
 }

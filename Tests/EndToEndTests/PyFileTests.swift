@@ -15,8 +15,8 @@ extension EndToEnd {
             #expect(quiet.status == 0 && quiet.stdout == "3\n", "\(quiet)")
             let bad = try dir.write("bad.py", "print('before')\nx = 1 // 0\n")
             let failed = try runConclab(["py", "--file", bad])
-            #expect(failed.status == 1, "\(failed)")
-            #expect(failed.stdout == "before\n", "\(failed)")
+            expectEqual(failed.status, 1, "\(failed)")
+            expectEqual(failed.stdout, "before\n", "\(failed)")
             #expect(failed.stderr.contains("ZeroDivisionError: integer division or modulo by zero") && !failed.stderr.contains("before"), "\(failed)")
         }
     }

@@ -39,7 +39,7 @@ extension EndToEnd {
         @Test("without --keep-going the script stops at the first failure", arguments: Source.allCases)
         func stopsAtFirstFailure(source: Source) throws {
             let result = try run(Self.mixed, from: source)
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             #expect(result.stdoutLines == [
                 "conclab> echo first",
                 "first",
@@ -57,7 +57,7 @@ extension EndToEnd {
         @Test("with --keep-going the script goes on after a failure and still ends with status 1", arguments: Source.allCases)
         func keepGoing(source: Source) throws {
             let result = try run(Self.mixed, from: source, flags: ["--keep-going"])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             #expect(result.stdoutLines == [
                 "conclab> echo first",
                 "first",
@@ -76,7 +76,7 @@ extension EndToEnd {
         func allGood(source: Source) throws {
             let script = "# only good lines\n\necho one\n   echo two   \n\t# indented comment\necho three\n"
             let result = try run(script, from: source)
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdoutLines == ["conclab> echo one", "one", "conclab> echo two", "two", "conclab> echo three", "three"],
                     "\(result)")
             #expect(result.stderr.isEmpty, "\(result)")
@@ -85,22 +85,22 @@ extension EndToEnd {
         @Test("an unknown command fails the script and names the line")
         func unknownCommand() throws {
             let result = try run("echo ok\nech oops\n", from: .pipe)
-            #expect(result.status == 1, "\(result)")
-            #expect(result.stdoutLines == ["conclab> echo ok", "ok", "conclab> ech oops"], "\(result)")
+            expectEqual(result.status, 1, "\(result)")
+            expectEqual(result.stdoutLines, ["conclab> echo ok", "ok", "conclab> ech oops"], "\(result)")
             #expect(result.stderrLines.contains { $0.hasPrefix("error: line 2: ") && $0.contains("ech") }, "\(result)")
         }
 
         @Test("--json prints one JSON object per command, without the echo", arguments: Source.allCases)
         func json(source: Source) throws {
             let result = try run(Self.mixed, from: source, flags: ["--json", "--keep-going"])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             let objects = try result.stdoutLines.map { line -> [String: Any] in
                 let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8))
                 return try #require(parsed as? [String: Any], "not a JSON object: \(line)")
             }
             #expect(objects.map { $0["command"] as? String } == ["echo first", "echo 'a  b' \"c d\"", "sleep abc", "echo after"],
                     "\(result)")
-            #expect(objects.map { $0["ok"] as? Bool } == [true, true, false, true], "\(result)")
+            expectEqual(objects.map { $0["ok"] as? Bool }, [true, true, false, true], "\(result)")
             #expect(!result.stdout.contains("conclab>"))
             if objects.count == 4 {
                 #expect(objects[2]["line"] as? Int == 5)
@@ -115,7 +115,7 @@ extension EndToEnd {
         @Test("conclab --version prints the version and exits 0")
         func version() throws {
             let result = try runConclab(["--version"])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!text.isEmpty && text.allSatisfy { $0.isNumber || $0 == "." }, "\(result)")
         }
@@ -123,7 +123,7 @@ extension EndToEnd {
         @Test("conclab --help describes the shell and the run mode and exits 0")
         func help() throws {
             let result = try runConclab(["--help"])
-            #expect(result.status == 0, "\(result)")
+            expectEqual(result.status, 0, "\(result)")
             #expect(result.stdout.contains("USAGE"), "\(result)")
             #expect(result.stdout.contains("run"), "\(result)")
         }
@@ -140,11 +140,11 @@ extension EndToEnd {
         @Test("a bad argument prints one error line and the usage line")
         func badArgument() throws {
             let result = try runConclab([], stdin: "sleep abc\n")
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             let errors = result.stderrLines
-            #expect(errors.first?.hasPrefix("error: line 1: ") == true, "\(result)")
-            #expect(errors.first?.contains("'abc'") == true, "\(result)")
-            #expect(errors.dropFirst().first == "usage: sleep MS", "\(result)")
+            expectEqual(errors.first?.hasPrefix("error: line 1: "), true, "\(result)")
+            expectEqual(errors.first?.contains("'abc'"), true, "\(result)")
+            expectEqual(errors.dropFirst().first, "usage: sleep MS", "\(result)")
         }
 
         @Test("SIGINT (Ctrl-C) during a command cancels it and ends the script with status 130")
@@ -158,8 +158,8 @@ extension EndToEnd {
             _ = eventually(within: 5) { Processes.commandIsSleeping(shell.pid) }
             try ChildProcess.signal(shell.pid, Signals.interrupt)
             let result = try shell.finish(within: 10)
-            #expect(result.status == 130, "\(result)")
-            #expect(result.stdoutLines == ["conclab> echo before", "before", "conclab> sleep 60000"], "\(result)")
+            expectEqual(result.status, 130, "\(result)")
+            expectEqual(result.stdoutLines, ["conclab> echo before", "before", "conclab> sleep 60000"], "\(result)")
             #expect(result.stderr.contains("line 2"), "\(result)")
         }
 
@@ -168,11 +168,11 @@ extension EndToEnd {
             let osc = "\u{1B}]0;pwned\u{07}\u{1B}]52;c;aGk=\u{07}\r\u{9B}2J"
             let shown = "\\x1b]0;pwned\\x07\\x1b]52;c;aGk=\\x07\\r\\x9b2J"
             let result = try run("echo '\(osc)'\nsleep '\(osc)'\n", from: source, flags: ["--keep-going"])
-            #expect(result.status == 1, "\(result)")
+            expectEqual(result.status, 1, "\(result)")
             for text in [result.stdout, result.stderr] {
                 #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" || $0 == "\r" }, "\(result)")
             }
-            #expect(result.stdoutLines.filter { $0 == shown }.count == 1, "\(result)")
+            expectEqual(result.stdoutLines.filter { $0 == shown }.count, 1, "\(result)")
             #expect(result.stdoutLines.contains("conclab> echo '\(shown)'"), "\(result)")
             #expect(result.stderr.contains(shown), "the error quotes the argument, escaped: \(result)")
             let json = try run("echo '\(osc)'\n", from: source, flags: ["--json"])
@@ -183,8 +183,8 @@ extension EndToEnd {
         @Test("exit ends the script early with status 0")
         func exitCommand() throws {
             let result = try runConclab([], stdin: "echo before\nexit\necho never\n")
-            #expect(result.status == 0, "\(result)")
-            #expect(result.stdoutLines == ["conclab> echo before", "before", "conclab> exit"], "\(result)")
+            expectEqual(result.status, 0, "\(result)")
+            expectEqual(result.stdoutLines, ["conclab> echo before", "before", "conclab> exit"], "\(result)")
         }
     }
 }

@@ -49,8 +49,8 @@ extension EndToEndSecondLine {
                 let screen = shell.screenWithEscapes()
                 let title = screen.first { $0.contains("time: echo hi") && !$0.contains("conclab>") }
                 let error = screen.first { $0.contains("error:") }
-                #expect(styled(title) == setting.colour, "the record's title:\n\(screen.joined(separator: "\n"))")
-                #expect(styled(error) == setting.colour, "the error line:\n\(screen.joined(separator: "\n"))")
+                expectEqual(styled(title), setting.colour, "the record's title:\n\(screen.joined(separator: "\n"))")
+                expectEqual(styled(error), setting.colour, "the error line:\n\(screen.joined(separator: "\n"))")
             }
         }
 
@@ -66,7 +66,7 @@ extension EndToEndSecondLine {
                 #expect(eventually { home.read("pane-output").contains("median_ms") }, "pipe-pane recorded nothing")
                 let written = home.read("pane-output")
                 let bar = written.contains("░") || written.contains("█")
-                #expect(bar == (setting == .plain), "bar drawn: \(bar); the pane received:\n\(written.suffix(2000))")
+                expectEqual(bar, (setting == .plain), "bar drawn: \(bar); the pane received:\n\(written.suffix(2000))")
             }
         }
 

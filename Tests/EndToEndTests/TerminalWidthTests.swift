@@ -21,7 +21,7 @@ extension EndToEndSecondLine {
         /// The words a shell command prints in script mode to a pipe, where nothing is wrapped or cut.
         func words(of command: String) throws -> Set<String> {
             let run = try runConclab([], stdin: command + "\n")
-            #expect(run.status == 0, "\(run)")
+            expectEqual(run.status, 0, "\(run)")
             return Set(run.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
         }
 
@@ -85,7 +85,7 @@ extension EndToEndSecondLine {
                 try shell.press("Enter")
                 try shell.waitForRow("before")
                 let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "44"])
-                #expect(resized.status == 0, "\(resized)")
+                expectEqual(resized.status, 0, "\(resized)")
                 try shell.type("lab list")
                 try shell.press("Enter")
                 try shell.waitFor("the list of labs") { $0.contains { $0.hasPrefix("tour ") } }
@@ -103,7 +103,7 @@ extension EndToEndSecondLine {
                 try shell.type(String(line.dropFirst("conclab> ".count)))
                 try shell.waitFor("the typed line") { $0.contains(line) }
                 let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "40"])
-                #expect(resized.status == 0, "\(resized)")
+                expectEqual(resized.status, 0, "\(resized)")
                 // The editor takes the new size in before it waits for the next key: this one (End, which changes
                 // nothing) is read, then the size. Home then goes back two rows to the line's start; with the
                 // width of 100 columns it would stay on the line's last row.
@@ -127,8 +127,8 @@ extension EndToEndSecondLine {
                     "cursor at \(String(describing: cursor)), the line starts on row \(start):\n\(rows.joined(separator: "\n"))")
             // The rows from the prompt on, put back together, are the line: redrawn once, nothing left of the old one.
             let typed = rows[start...].prefix(3).map { $0.padding(toLength: 40, withPad: " ", startingAt: 0) }.joined()
-            #expect(typed.trimmingCharacters(in: .whitespaces) == line, "\(rows.joined(separator: "\n"))")
-            #expect(rows.filter { $0.contains("alfa") }.count == 1, "\(rows.joined(separator: "\n"))")
+            expectEqual(typed.trimmingCharacters(in: .whitespaces), line, "\(rows.joined(separator: "\n"))")
+            expectEqual(rows.filter { $0.contains("alfa") }.count, 1, "\(rows.joined(separator: "\n"))")
         }
 
         @Test("a window resized while a command runs: its progress and its result fit the new width")
@@ -139,7 +139,7 @@ extension EndToEndSecondLine {
                 // The progress bar is drawn (on stderr, redrawn in place) while the runs go on.
                 try shell.waitFor("the progress bar", within: 20) { $0.contains { $0.contains("run ") && $0.contains("%") } }
                 let resized = try shell.tmux(["resize-window", "-t", shell.session, "-x", "36"])
-                #expect(resized.status == 0, "\(resized)")
+                expectEqual(resized.status, 0, "\(resized)")
                 try shell.waitFor("the result", within: 30) { screen in
                     screen.contains { $0.hasPrefix("max_ms") } && screen.last { !$0.isEmpty }?.hasPrefix("conclab>") == true
                 }

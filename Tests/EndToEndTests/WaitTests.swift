@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 extension EndToEnd {
     /// A join blocks on the thread's end (and Ctrl-C) instead of waking every few milliseconds to look.
@@ -11,11 +12,11 @@ extension EndToEnd {
         ])
         func joinDoesNotPoll(spawn: String, wait: String) throws {
             let run = try runConclab(["--json"], stdin: spawn + "\ntime " + wait + "\n")
-            #expect(run.status == 0, "\(run)")
+            expectEqual(run.status, 0, "\(run)")
             let timed = try #require(lines(run.stdout).last)
             let switches = timed.range(of: "\"voluntary_switches\":").map { timed[$0.upperBound...].prefix { $0.isNumber } }.flatMap { Int($0) }
             // Waking every 2, 5 or 10 ms to look would switch 30 to 150 times in 300 ms.
-            #expect(switches.map { $0 < 20 } == true, "\(timed)")
+            expectEqual(switches.map { $0 < 20 }, true, "\(timed)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -34,21 +35,21 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
 
 @Suite struct ArgumentReaderTests {
     @Test func usageComesFromTheDeclaration() {
-        #expect(demo.usage() == "demo NAME [COUNT] [--runs N] [--verbose] [--mode MODE] [--ratio RATIO]")
-        #expect(demo.usage(prefix: "lab") == "lab demo NAME [COUNT] [--runs N] [--verbose] [--mode MODE] [--ratio RATIO]")
+        expectEqual(demo.usage(), "demo NAME [COUNT] [--runs N] [--verbose] [--mode MODE] [--ratio RATIO]")
+        expectEqual(demo.usage(prefix: "lab"), "lab demo NAME [COUNT] [--runs N] [--verbose] [--mode MODE] [--ratio RATIO]")
         let choice = CommandSpec("kill", summary: "", arguments: [ArgumentSpec("SIG", .choice(["TERM", "KILL"]), optional: true)])
-        #expect(choice.usage() == "kill [TERM|KILL]")
+        expectEqual(choice.usage(), "kill [TERM|KILL]")
         let variadic = CommandSpec("close", summary: "", arguments: [ArgumentSpec("HANDLE", variadic: true)])
-        #expect(variadic.usage() == "close HANDLE…")
+        expectEqual(variadic.usage(), "close HANDLE…")
     }
 
     @Test func positionalAndOptional() throws {
         let one = try parse("box")
-        #expect(one.string("NAME") == "box")
-        #expect(one.string("COUNT") == nil)
+        expectEqual(one.string("NAME"), "box")
+        expectEqual(one.string("COUNT"), nil)
         #expect(!one.has("COUNT"))
         let two = try parse("box 12")
-        #expect(two.string("COUNT") == "12")
+        expectEqual(two.string("COUNT"), "12")
         #expect(try two.integer("COUNT") == 12)
         #expect(two.has("COUNT"))
     }
@@ -56,8 +57,8 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
     @Test(arguments: ["box --runs 7", "box --runs=7", "box -n 7", "--runs 7 box", "-n=7 box"])
     func flagWithValue(_ line: String) throws {
         let args = try parse(line)
-        #expect(args.string("NAME") == "box")
-        #expect(args.string("runs") == "7")
+        expectEqual(args.string("NAME"), "box")
+        expectEqual(args.string("runs"), "7")
         #expect(try args.integer("runs", default: 1) == 7)
     }
 
@@ -66,7 +67,7 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
         let args = try parse(line)
         #expect(args.flag("verbose"))
         #expect(!args.flag("runs"))
-        #expect(args.string("NAME") == "box")
+        expectEqual(args.string("NAME"), "box")
     }
 
     @Test func negativeNumbersAreNotFlags() throws {
@@ -84,7 +85,7 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
         #expect(try args.integer("runs", default: 10) == 10)
         #expect(try args.integer("COUNT", default: 1, range: 0...100) == 50)
         let error = errorText { _ = try args.integer("COUNT", default: 1, range: 0...10) }
-        #expect(error == "COUNT must be between 0 and 10, got 50")
+        expectEqual(error, "COUNT must be between 0 and 10, got 50")
     }
 
     @Test(arguments: [
@@ -105,8 +106,8 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
     ])
     func badArguments(_ line: String, _ message: String) {
         let error = usageError(line)
-        #expect(error?.message == message)
-        #expect(error?.usage == demoUsage)
+        expectEqual(error?.message, message)
+        expectEqual(error?.usage, demoUsage)
     }
 
     @Test(arguments: ["box --ratio 0.5", "box --ratio 1_000", "box --ratio 1e3", "box --ratio -2"])
@@ -121,11 +122,11 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
     @Test func variadicTakesTheRest() throws {
         let spec = CommandSpec("close", summary: "", arguments: [ArgumentSpec("HANDLE", variadic: true)])
         #expect(try parse("p1 p2 t3", spec: spec).strings("HANDLE") == ["p1", "p2", "t3"])
-        #expect(usageError("", spec: spec)?.message == "missing HANDLE")
+        expectEqual(usageError("", spec: spec)?.message, "missing HANDLE")
         let optional = CommandSpec("echo", summary: "", arguments: [ArgumentSpec("TEXT", optional: true, variadic: true)])
         #expect(try parse("", spec: optional).strings("TEXT") == [])
         let integers = CommandSpec("sum", summary: "", arguments: [ArgumentSpec("N", .integer, variadic: true)])
-        #expect(usageError("1 2 x", spec: integers)?.message == "N must be a whole number, got 'x'")
+        expectEqual(usageError("1 2 x", spec: integers)?.message, "N must be a whole number, got 'x'")
     }
 
     @Test func requireNamesTheMissingArgument() throws {
@@ -142,8 +143,8 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
         let pipeWord = split.first(where: \.isPipe)
         let pipe = try #require(pipeWord)
         let args = try ArgumentReader.parse(stage, spec: spec, usage: "", source: line, stageEnd: pipe.start)
-        #expect(args.rawText("EXPR") == "state == 'run ning'")
-        #expect(args.rawText("nothing") == nil)
+        expectEqual(args.rawText("EXPR"), "state == 'run ning'")
+        expectEqual(args.rawText("nothing"), nil)
     }
 }
 
@@ -154,13 +155,13 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
         ("-1e3", -1_000), ("9e18", 9_000_000_000_000_000_000), ("9223372036854775807", Int.max),
     ] as [(String, Int)])
     func accepted(_ text: String, _ value: Int) {
-        #expect(Arguments.parseInteger(text) == value)
+        expectEqual(Arguments.parseInteger(text), value)
     }
 
     @Test(arguments: ["", "abc", "1.5", "1e", "e5", "^3", "1e-3", "10^-1", "1e19", "2^64", "10^19",
                       "9223372036854775808", "0x10", "1e1e1", "ten", "_", "5 ", " 5"])
     func rejected(_ text: String) {
-        #expect(Arguments.parseInteger(text) == nil)
+        expectEqual(Arguments.parseInteger(text), nil)
     }
 }
 
@@ -174,22 +175,22 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
 
     @Test func benchKeepsItsOwnFlags() throws {
         let args = try parseBench("echo x -n 5")
-        #expect(args.string("runs") == "5")
-        #expect(args.strings("COMMAND") == ["echo", "x"])
-        #expect(args.commandLine == "echo x")
+        expectEqual(args.string("runs"), "5")
+        expectEqual(args.strings("COMMAND"), ["echo", "x"])
+        expectEqual(args.commandLine, "echo x")
     }
 
     @Test func flagsBeforeTheCommandAreBenchs() throws {
         let args = try parseBench("--warmup 2 sleep 5 --runs 20")
-        #expect(args.string("warmup") == "2")
-        #expect(args.string("runs") == "20")
-        #expect(args.commandLine == "sleep 5")
+        expectEqual(args.string("warmup"), "2")
+        expectEqual(args.string("runs"), "20")
+        expectEqual(args.commandLine, "sleep 5")
     }
 
     @Test func innerUnknownFlagsGoToTheInnerCommand() throws {
         let args = try parseBench("proc wait p1 --timeout 100 -n 2")
-        #expect(args.commandLine == "proc wait p1 --timeout 100")
-        #expect(args.string("runs") == "2")
+        expectEqual(args.commandLine, "proc wait p1 --timeout 100")
+        expectEqual(args.string("runs"), "2")
     }
 
     @Test func unknownFlagBeforeTheCommandIsAnError() {
@@ -198,8 +199,8 @@ private func usageError(_ line: String, spec: CommandSpec = demo) -> UsageError?
 
     @Test func commandLineIsRequoted() throws {
         let args = try parseBench("echo 'a b' \"it's\" '' -n 2")
-        #expect(args.strings("COMMAND") == ["echo", "a b", "it's", ""])
-        #expect(args.commandLine == "echo 'a b' 'it'\\''s' ''")
+        expectEqual(args.strings("COMMAND"), ["echo", "a b", "it's", ""])
+        expectEqual(args.commandLine, "echo 'a b' 'it'\\''s' ''")
         #expect(try Tokenizer.split(args.commandLine ?? "").map(\.text) == ["echo", "a b", "it's", ""])
     }
 }

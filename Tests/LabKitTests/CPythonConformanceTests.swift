@@ -98,7 +98,7 @@ struct CPythonConformanceTests {
         let run = try Capture.run("/usr/bin/env", arguments: ["python3", "-c", script] + snippets,
                                   timeoutNanoseconds: 60_000_000_000)
         if run.status == .exited(127) || run.standardOutput.hasPrefix("version") { return nil }
-        #expect(run.status == .exited(0), "\(run.standardError)")
+        expectEqual(run.status, .exited(0), "\(run.standardError)")
         guard case .list(let perSnippet)? = try? JSONReader.parse(run.standardOutput) else { return [] }
         return perSnippet.map { snippet in
             guard case .list(let codes) = snippet else { return [] }
@@ -143,9 +143,9 @@ struct CPythonConformanceTests {
             #expect(unknown.isEmpty, "\(snippet): \(unknown.sorted())")
         }
         guard let theirs = try Self.cpythonBytecode(Self.sameBytecode) else { return }
-        #expect(theirs.count == Self.sameBytecode.count)
+        expectEqual(theirs.count, Self.sameBytecode.count)
         for (snippet, (a, b)) in zip(Self.sameBytecode, zip(ours, theirs)) {
-            #expect(a.map(\.0) == b.map(\.0), "\(snippet): code objects")
+            expectEqual(a.map(\.0), b.map(\.0), "\(snippet): code objects")
             for (x, y) in zip(a, b) { #expect(x.1 == y.1, "\(snippet), \(x.0): conclab \(x.1) vs python3 \(y.1)") }
         }
     }
@@ -172,7 +172,7 @@ struct CPythonConformanceTests {
     /// forced switches (the GIL changing hands because a waiting thread asked).
     static func conclabTrial(_ runtime: PyRuntime, body: String, iterations: Int) throws -> (lost: Int, forcedSwitches: Int) {
         let py = PyHarness(runtime: runtime)
-        #expect(py.run("x = 0").error == nil)
+        expectEqual(py.run("x = 0").error, nil)
         let code = try runtime.compile("for i in range(\(iterations)):\n    \(body)")
         let before = runtime.gil.stats
         let team = try runtime.runTeam(code, count: 2, cancellation: nil)
@@ -215,7 +215,7 @@ struct CPythonConformanceTests {
                                                                String(intervalSeconds)],
                                   timeoutNanoseconds: 120_000_000_000)
         if run.status == .exited(127) { return nil }
-        #expect(run.status == .exited(0), "\(run.standardError)")
+        expectEqual(run.status, .exited(0), "\(run.standardError)")
         return run.standardOutput.split(separator: "\n").compactMap { Int($0) }
     }
 
@@ -245,7 +245,7 @@ struct CPythonConformanceTests {
     @Test func aPythonFunctionCallIsASwitchPoint() throws {
         let runtime = PyRuntime()
         try runtime.changeSettings { $0.switchIntervalNanoseconds = 1_000 }
-        #expect(PyHarness(runtime: runtime).run("def one():\n    return 1").error == nil)
+        expectEqual(PyHarness(runtime: runtime).run("def one():\n    return 1").error, nil)
         let trials = try Self.conclabTrials(runtime, body: "x = x + one()", untilLoss: true)
         #expect(trials.contains { $0.lost > 0 }, "\(trials)")
     }

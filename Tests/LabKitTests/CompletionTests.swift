@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -17,19 +18,19 @@ private struct OpenCommand: Command {
 
     /// An alias is offered only when no command's own name fits what is typed.
     @Test func anAliasGivesWayToTheNameItStandsFor() {
-        #expect(session.complete("th").candidates == ["thread"])
-        #expect(session.complete("pyt").candidates == ["python"])
-        #expect(session.complete("time th").candidates == ["thread"])
+        expectEqual(session.complete("th").candidates, ["thread"])
+        expectEqual(session.complete("pyt").candidates, ["python"])
+        expectEqual(session.complete("time th").candidates, ["thread"])
     }
 
     @Test func emptyLineOffersEveryCommand() {
         let completion = session.complete("")
-        #expect(completion.start == 0)
-        #expect(completion.partial == "")
+        expectEqual(completion.start, 0)
+        expectEqual(completion.partial, "")
         for name in ["help", "proc", "echo", "quit", "?", "bench", "time"] {
             #expect(completion.candidates.contains(name), "missing \(name)")
         }
-        #expect(completion.candidates == completion.candidates.sorted())
+        expectEqual(completion.candidates, completion.candidates.sorted())
     }
 
     @Test(arguments: [
@@ -57,9 +58,9 @@ private struct OpenCommand: Command {
     ] as [(String, Int, String, [String])])
     func wordsVerbsFlagsAndChoices(_ line: String, _ start: Int, _ partial: String, _ candidates: [String]) {
         let completion = session.complete(line)
-        #expect(completion.start == start)
-        #expect(completion.partial == partial)
-        #expect(completion.candidates == candidates)
+        expectEqual(completion.start, start)
+        expectEqual(completion.partial, partial)
+        expectEqual(completion.candidates, candidates)
     }
 
     @Test(arguments: [
@@ -72,7 +73,7 @@ private struct OpenCommand: Command {
         ("bench --warmup 2 proc ", ["bench", "fork-demo", "kill", "list", "spawn", "tree", "wait"]),
     ] as [(String, [String])])
     func insideTimeAndBench(_ line: String, _ candidates: [String]) {
-        #expect(session.complete(line).candidates == candidates)
+        expectEqual(session.complete(line).candidates, candidates)
     }
 
     @Test func liveHandles() throws {
@@ -80,12 +81,12 @@ private struct OpenCommand: Command {
         try session.objects.add(FakeObject(kind: .process))
         try session.objects.add(FakeObject(kind: .process), name: "busy")
         try session.objects.add(FakeObject(kind: .widget))
-        #expect(session.complete("show ").candidates == ["busy", "o1", "p1"])
-        #expect(session.complete("proc kill ").candidates == ["busy", "p1"])
-        #expect(session.complete("proc wait b").candidates == ["busy"])
-        #expect(session.complete("close p1 ").candidates == ["busy", "o1", "p1"])
-        #expect(session.complete("proc kill p1 ").candidates == ["ABRT", "CONT", "HUP", "INT", "KILL", "QUIT", "SEGV", "STOP", "TERM", "USR1", "USR2"])
-        #expect(session.complete("time proc kill ").candidates == ["busy", "p1"])
+        expectEqual(session.complete("show ").candidates, ["busy", "o1", "p1"])
+        expectEqual(session.complete("proc kill ").candidates, ["busy", "p1"])
+        expectEqual(session.complete("proc wait b").candidates, ["busy"])
+        expectEqual(session.complete("close p1 ").candidates, ["busy", "o1", "p1"])
+        expectEqual(session.complete("proc kill p1 ").candidates, ["ABRT", "CONT", "HUP", "INT", "KILL", "QUIT", "SEGV", "STOP", "TERM", "USR1", "USR2"])
+        expectEqual(session.complete("time proc kill ").candidates, ["busy", "p1"])
     }
 
     @Test func filePaths() throws {
@@ -99,27 +100,27 @@ private struct OpenCommand: Command {
         let session = Session(registry: Registry([OpenCommand()]))
 
         let all = session.complete("open \(directory)/")
-        #expect(all.start == 5)
-        #expect(all.candidates == ["alpha.txt", "alps/", "beta", "my file"].map { directory + "/" + $0 })
+        expectEqual(all.start, 5)
+        expectEqual(all.candidates, ["alpha.txt", "alps/", "beta", "my file"].map { directory + "/" + $0 })
 
         let some = session.complete("open \(directory)/al")
-        #expect(some.candidates == [directory + "/alpha.txt", directory + "/alps/"])
-        #expect(some.commonPrefix == directory + "/alp")
+        expectEqual(some.candidates, [directory + "/alpha.txt", directory + "/alps/"])
+        expectEqual(some.commonPrefix, directory + "/alp")
 
         let quoted = session.complete("open '\(directory)/my f")
-        #expect(quoted.start == 5)
-        #expect(quoted.candidates == [directory + "/my file"])
+        expectEqual(quoted.start, 5)
+        expectEqual(quoted.candidates, [directory + "/my file"])
 
-        #expect(session.complete("open \(directory)/nothing-here").candidates == [])
-        #expect(session.complete("open --mode ").candidates == ["read", "write"])
-        #expect(session.complete("open --mode w").candidates == ["write"])
-        #expect(session.complete("open \(directory)/beta ").candidates == [])
+        expectEqual(session.complete("open \(directory)/nothing-here").candidates, [])
+        expectEqual(session.complete("open --mode ").candidates, ["read", "write"])
+        expectEqual(session.complete("open --mode w").candidates, ["write"])
+        expectEqual(session.complete("open \(directory)/beta ").candidates, [])
     }
 
     @Test func commonPrefix() {
-        #expect(Completion(start: 0, partial: "h", candidates: ["help", "history"]).commonPrefix == "h")
-        #expect(Completion(start: 0, partial: "s", candidates: ["sleep", "slept"]).commonPrefix == "sle")
-        #expect(Completion(start: 0, partial: "x", candidates: []).commonPrefix == "x")
-        #expect(Completion(start: 0, partial: "e", candidates: ["echo"]).commonPrefix == "echo")
+        expectEqual(Completion(start: 0, partial: "h", candidates: ["help", "history"]).commonPrefix, "h")
+        expectEqual(Completion(start: 0, partial: "s", candidates: ["sleep", "slept"]).commonPrefix, "sle")
+        expectEqual(Completion(start: 0, partial: "x", candidates: []).commonPrefix, "x")
+        expectEqual(Completion(start: 0, partial: "e", candidates: ["echo"]).commonPrefix, "echo")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import LabTopics
@@ -48,28 +49,28 @@ private let hostileShown = "a\\x1b]0;title\\x07b\\x1b]52;c;aGk=\\x07c\\rd\\x9b2J
         (hostile, hostileShown),
     ] as [(String, String)])
     func escaping(_ text: String, _ shown: String) {
-        #expect(text.escapingControlCharacters() == shown)
-        #expect(shown.escapingControlCharacters() == shown, "escaping twice changes nothing")
+        expectEqual(text.escapingControlCharacters(), shown)
+        expectEqual(shown.escapingControlCharacters(), shown, "escaping twice changes nothing")
     }
 
     @Test func echoShowsControlsEscaped() {
         let session = Session()
         let outcome = session.execute("echo '\(hostile)'")
         #expect(outcome.succeeded, "\(outcome.failure?.message ?? "")")
-        #expect(outcome.result.fields["text"] == .string(hostile), "the value itself is unchanged")
+        expectEqual(outcome.result.fields["text"], .string(hostile), "the value itself is unchanged")
         let shown = HumanRenderer(color: false).render(outcome.result)
-        #expect(shown == hostileShown)
+        expectEqual(shown, hostileShown)
         #expect(!hasTerminalControls(HumanRenderer(color: true).render(outcome.result)))
     }
 
     @Test func colourStillWrapsEscapedText() {
         let coloured = HumanRenderer(color: true)
         let record = Record(title: "t\u{1B}[2J", [("key\u{07}", .string("v\u{9B}"))])
-        #expect(coloured.render(.record(record)) == "\u{1B}[1mt\\x1b[2J\u{1B}[0m\n\u{1B}[2mkey\\x07\u{1B}[0m  v\\x9b")
+        expectEqual(coloured.render(.record(record)), "\u{1B}[1mt\\x1b[2J\u{1B}[0m\n\u{1B}[2mkey\\x07\u{1B}[0m  v\\x9b")
         let spans: [StyledSpan] = [StyledSpan("a\u{1B}"), StyledSpan("█\u{07}", style: "32")]
-        #expect(coloured.render(.styled(spans)) == "a\\x1b\u{1B}[32m█\\x07\u{1B}[0m")
-        #expect(HumanRenderer(color: false).render(.styled(spans)) == "a\\x1b█\\x07")
-        #expect(LabResult.styled(spans).fields["text"] == .string("a\u{1B}█\u{07}"))
+        expectEqual(coloured.render(.styled(spans)), "a\\x1b\u{1B}[32m█\\x07\u{1B}[0m")
+        expectEqual(HumanRenderer(color: false).render(.styled(spans)), "a\\x1b█\\x07")
+        expectEqual(LabResult.styled(spans).fields["text"], .string("a\u{1B}█\u{07}"))
     }
 
     @Test func tablesMeasureTheEscapedText() {
@@ -82,8 +83,8 @@ private let hostileShown = "a\\x1b]0;title\\x07b\\x1b]52;c;aGk=\\x07c\\rd\\x9b2J
     }
 
     @Test func jsonEscapesEveryControl() {
-        #expect(JSONRenderer.string("\u{1B}[0m\u{07}\u{7F}\u{9B}\u{85}") == "\"\\u001b[0m\\u0007\\u007f\\u009b\\u0085\"")
-        #expect(JSONRenderer.string("\u{A0}é") == "\"\u{A0}é\"")
+        expectEqual(JSONRenderer.string("\u{1B}[0m\u{07}\u{7F}\u{9B}\u{85}"), "\"\\u001b[0m\\u0007\\u007f\\u009b\\u0085\"")
+        expectEqual(JSONRenderer.string("\u{A0}é"), "\"\u{A0}é\"")
     }
 
     @Test func aFileWithEscapesReadsEscaped() throws {

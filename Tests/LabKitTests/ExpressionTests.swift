@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -156,7 +157,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("abs(-9223372036854775807 - 1)", "abs(-9223372036854775808)"),
     ])
     func integerOverflowIsAnError(_ text: String, _ operation: String) {
-        #expect(failure(text)?.message == "integer overflow in \(operation) (conclab integers are 64-bit; Python's are unbounded)")
+        expectEqual(failure(text)?.message, "integer overflow in \(operation) (conclab integers are 64-bit; Python's are unbounded)")
     }
 
     @Test func smallestIntegerModuloMinusOneIsZero() throws {
@@ -176,7 +177,7 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("1.5 // 0.0", "division by zero"), ("5 % 0", "modulo by zero"), ("5.5 % 0", "modulo by zero"),
     ])
     func divisionByZero(_ text: String, _ message: String) {
-        #expect(failure(text)?.message == message)
+        expectEqual(failure(text)?.message, message)
     }
 
     @Test(arguments: [
@@ -196,11 +197,11 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         ("lost[0]", "cannot index an int with an int"),
     ])
     func evaluationErrors(_ text: String, _ message: String) {
-        #expect(failure(text)?.message == message)
+        expectEqual(failure(text)?.message, message)
     }
 
     @Test func unknownNameWithNoFields() {
-        #expect(failure("x", Record())?.message == "unknown name 'x'")
+        expectEqual(failure("x", Record())?.message, "unknown name 'x'")
     }
 
     @Test(arguments: [
@@ -223,8 +224,8 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
     }
 
     @Test func errorDescriptionNamesTheColumn() {
-        #expect(ExpressionError("expected ')'", column: 7).description == "expected ')' (column 7)")
-        #expect(ExpressionError("division by zero").description == "division by zero")
+        expectEqual(ExpressionError("expected ')'", column: 7).description, "expected ')' (column 7)")
+        expectEqual(ExpressionError("division by zero").description, "division by zero")
     }
 }
 
@@ -235,16 +236,16 @@ private func failure(_ text: String, _ record: Record = sample) -> ExpressionErr
         (.list([]), false), (.list([.null]), true), (.quantity(0, .bytes), false), (.record(Record()), false),
     ] as [(Value, Bool)])
     func truthiness(_ value: Value, _ truthy: Bool) {
-        #expect(value.isTruthy == truthy)
+        expectEqual(value.isTruthy, truthy)
     }
 
     @Test func fieldsOfResults() {
-        #expect(LabResult.nothing.fields == Record())
-        #expect(LabResult.text("hi").fields == Record([("text", .string("hi"))]))
+        expectEqual(LabResult.nothing.fields, Record())
+        expectEqual(LabResult.text("hi").fields, Record([("text", .string("hi"))]))
         let group = LabResult.group([.text("a"), .record(Record([("x", .int(1))]))])
-        #expect(group.fields == Record([("x", .int(1))]))
+        expectEqual(group.fields, Record([("x", .int(1))]))
         let table = LabResult.table(Table(columns: ["a"], rows: [[.int(1)]], summary: Record([("sum", .int(1))])))
-        #expect(table.fields.fields.map(\.0) == ["rows", "count", "sum"])
-        #expect(table.fields["count"] == .int(1))
+        expectEqual(table.fields.fields.map(\.0), ["rows", "count", "sum"])
+        expectEqual(table.fields["count"], .int(1))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LabOS
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -40,26 +41,26 @@ func rows(_ outcome: Outcome) -> [Record] {
         defer { session.shutdown() }
         let open = session.execute("fd open \(dir.file("notes.txt")) --mode rw --name notes")
         #expect(open.succeeded, "\(open.failureMessage)")
-        #expect(open["handle"] == .string("notes"))
-        #expect(open["cloexec"] == .bool(false))
-        #expect(open["offset"] == .int(0))
-        #expect(session.execute("fd write notes 'hello world'")["bytes"] == .int(11))
-        #expect(session.execute("fd seek notes 0")["offset"] == .int(0))
+        expectEqual(open["handle"], .string("notes"))
+        expectEqual(open["cloexec"], .bool(false))
+        expectEqual(open["offset"], .int(0))
+        expectEqual(session.execute("fd write notes 'hello world'")["bytes"], .int(11))
+        expectEqual(session.execute("fd seek notes 0")["offset"], .int(0))
         let read = session.execute("fd read notes 5")
-        #expect(read["text"] == .string("hello"))
-        #expect(read["offset"] == .int(5))
+        expectEqual(read["text"], .string("hello"))
+        expectEqual(read["offset"], .int(5))
         let dup = session.execute("fd dup notes --name copy")
-        #expect(dup["of"] == .string("notes"))
-        #expect(dup["offset"] == .int(5), "a dup starts at the shared offset")
-        #expect(session.execute("fd read copy 6")["text"] == .string(" world"))
-        #expect(session.execute("fd seek notes 0 cur")["offset"] == .int(11), "reading through the copy moved the original")
+        expectEqual(dup["of"], .string("notes"))
+        expectEqual(dup["offset"], .int(5), "a dup starts at the shared offset")
+        expectEqual(session.execute("fd read copy 6")["text"], .string(" world"))
+        expectEqual(session.execute("fd seek notes 0 cur")["offset"], .int(11), "reading through the copy moved the original")
         let end = session.execute("fd read notes")
-        #expect(end["bytes"] == .int(0))
-        #expect(end["eof"] == .bool(true))
-        #expect(session.execute("fd seek notes -5 end")["offset"] == .int(6))
+        expectEqual(end["bytes"], .int(0))
+        expectEqual(end["eof"], .bool(true))
+        expectEqual(session.execute("fd seek notes -5 end")["offset"], .int(6))
         // By number as well as by handle.
         guard case .int(let number)? = open["fd"] else { Issue.record("no fd number"); return }
-        #expect(session.execute("fd read \(number) 5")["text"] == .string("world"))
+        expectEqual(session.execute("fd read \(number) 5")["text"], .string("world"))
         #expect(session.execute("fd close notes").succeeded)
         #expect(session.execute("fd read copy 1").succeeded, "the open file lives on through the dup")
         #expect(try String(contentsOfFile: dir.file("notes.txt"), encoding: .utf8) == "hello world")
@@ -70,8 +71,8 @@ func rows(_ outcome: Outcome) -> [Record] {
         defer { session.shutdown() }
         let open = session.execute("fd open /dev/null")
         guard case .int(let number)? = open["fd"] else { Issue.record("no fd"); return }
-        #expect(open["handle"] == .string("fd\(number)"))
-        #expect(session.execute("show fd\(number)")["path"] == .string("/dev/null"))
+        expectEqual(open["handle"], .string("fd\(number)"))
+        expectEqual(session.execute("show fd\(number)")["path"], .string("/dev/null"))
     }
 
     @Test func appendAndWriteModes() throws {
@@ -131,16 +132,16 @@ func rows(_ outcome: Outcome) -> [Record] {
         let free = try #require(Descriptors.freeNumbers(1, from: 900).first)
         let copy = session.execute("fd dup2 a \(free)")
         #expect(copy.succeeded, "\(copy.failureMessage)")
-        #expect(copy["handle"] == .string("fd\(free)"))
-        #expect(copy["cloexec"] == .bool(false))
+        expectEqual(copy["handle"], .string("fd\(free)"))
+        expectEqual(copy["cloexec"], .bool(false))
         #expect(session.execute("fd write fd\(free) abc").succeeded)
-        #expect(session.execute("fd seek a 0 cur")["offset"] == .int(3))
+        expectEqual(session.execute("fd seek a 0 cur")["offset"], .int(3))
         // dup2 onto b's number: b is closed by the kernel and forgotten.
         guard case .int(let bNumber)? = session.execute("show b")["fd"] else { Issue.record("no fd for b"); return }
         let replace = session.execute("fd dup2 a \(bNumber) --name b2")
-        #expect(replace["replaced"] == .string("b"))
+        expectEqual(replace["replaced"], .string("b"))
         #expect(!session.objects.handles().contains("b"))
-        #expect(session.execute("fd seek b2 0 cur")["offset"] == .int(3))
+        expectEqual(session.execute("fd seek b2 0 cur")["offset"], .int(3))
         #expect(session.execute("fd dup2 a 1").failureMessage.contains("between 3 and"))
         // A number the shell itself uses is refused.
         let (r, w) = try System.pipe()
@@ -165,27 +166,27 @@ func rows(_ outcome: Outcome) -> [Record] {
         #expect(list.succeeded, "\(list.failureMessage)")
         let table = rows(list)
         func row(_ note: String) -> Record? { table.first { $0["note"] == .string(note) } }
-        #expect(row("stdin")?["fd"] == .int(0))
-        #expect(row("stdout")?["fd"] == .int(1))
-        #expect(row("stderr")?["fd"] == .int(2))
-        #expect(row("file")?["type"] == .string("file"))
-        #expect(row("file")?["flags"] == .string("w"))
-        #expect(row("file")?["cloexec"] == .bool(false))
-        #expect(row("dir")?["type"] == .string("directory"))
-        #expect(row("dir")?["cloexec"] == .bool(true))
-        #expect(row("null")?["type"] == .string("device"))
-        #expect(row("p write end")?["type"] == .string("pipe"))
-        #expect(row("p read end")?["type"] == .string("pipe"))
-        #expect(row("p write end")?["cloexec"] == .bool(true))
-        #expect(row("p read end")?["target"] == row("p write end")?["target"], "both ends name one pipe")
-        #expect(row("s end a")?["type"] == .string("unix socket"))
-        #expect(row("srv listening socket")?["type"] == .string("tcp socket"))
+        expectEqual(row("stdin")?["fd"], .int(0))
+        expectEqual(row("stdout")?["fd"], .int(1))
+        expectEqual(row("stderr")?["fd"], .int(2))
+        expectEqual(row("file")?["type"], .string("file"))
+        expectEqual(row("file")?["flags"], .string("w"))
+        expectEqual(row("file")?["cloexec"], .bool(false))
+        expectEqual(row("dir")?["type"], .string("directory"))
+        expectEqual(row("dir")?["cloexec"], .bool(true))
+        expectEqual(row("null")?["type"], .string("device"))
+        expectEqual(row("p write end")?["type"], .string("pipe"))
+        expectEqual(row("p read end")?["type"], .string("pipe"))
+        expectEqual(row("p write end")?["cloexec"], .bool(true))
+        expectEqual(row("p read end")?["target"], row("p write end")?["target"], "both ends name one pipe")
+        expectEqual(row("s end a")?["type"], .string("unix socket"))
+        expectEqual(row("srv listening socket")?["type"], .string("tcp socket"))
         guard case .string(let target)? = row("srv listening socket")?["target"] else { Issue.record("no listener row"); return }
         #expect(target.hasPrefix("127.0.0.1:") && target.hasSuffix(" listen"))
         // The listing's own descriptor is not shown.
         guard case .int(let own)? = list["listing_fd"], case .list(let fds)? = list["fds"] else { Issue.record("no summary"); return }
         #expect(!fds.contains(.int(own)))
-        #expect(list["pipes"].flatMap(\.number).map { $0 >= 2 } == true)
+        expectEqual(list["pipes"].flatMap(\.number).map { $0 >= 2 }, true)
     }
 
     @Test func limitShowsAndRefusesNonsense() throws {
@@ -199,8 +200,8 @@ func rows(_ outcome: Outcome) -> [Record] {
         #expect(session.execute("fd limit 1").failureMessage.contains("below the"))
         // Setting the limit it already has makes the restoring object without changing anything for other tests.
         let same = session.execute("fd limit \(soft)")
-        #expect(same["handle"] == .string("lim1"))
-        #expect(same["original_soft"] == .int(soft))
+        expectEqual(same["handle"], .string("lim1"))
+        expectEqual(same["original_soft"], .int(soft))
         #expect(session.execute("close lim1").succeeded)
         #expect(try Descriptors.openFileLimit().soft == soft)
     }
@@ -212,7 +213,7 @@ func rows(_ outcome: Outcome) -> [Record] {
         #expect(text.contains("its limit is"))
         #expect(text.contains("'fd limit N'"))
         let other = DescriptorSupport.explain(OSError("open", .noSuchFileOrDirectory, subject: "/x"))
-        #expect("\(other)" == "cannot open /x: no such file or directory (ENOENT)")
+        expectEqual("\(other)", "cannot open /x: no such file or directory (ENOENT)")
     }
 
     @Test func manyOpenCloseCyclesLeaveNoObjectAndNoDescriptor() throws {
@@ -241,9 +242,9 @@ func rows(_ outcome: Outcome) -> [Record] {
         #expect(outside.failureMessage.contains("only write inside its scratch folder"), "\(outside.failureMessage)")
         #expect(session.execute("fd open ../escape --mode a").failureMessage.contains("'..'"))
         let inside = session.execute("fd open notes.txt --mode rw --name notes")
-        #expect(inside["path"] == .string(dir.file("notes.txt")))
+        expectEqual(inside["path"], .string(dir.file("notes.txt")))
         #expect(session.execute("fd write notes hi").succeeded)
-        #expect(session.execute("fd open notes.txt --name again")["path"] == .string(dir.file("notes.txt")), "reads resolve there too")
+        expectEqual(session.execute("fd open notes.txt --name again")["path"], .string(dir.file("notes.txt")), "reads resolve there too")
         #expect(session.execute("fd open /etc/hostname").failureMessage.contains("only read inside its scratch folder"),
                 "a replayed lab is someone else's: it reads nothing of this machine's")
         #expect(session.execute("fd open /dev/null").succeeded)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -61,51 +62,51 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
     func rangeValues(_ line: String, _ expected: [Int]) {
         let lab = GenLab()
         let made = lab.run(line)
-        #expect(made["length"] == .int(expected.count))
-        #expect(lab.list("g1") == ints(expected))
+        expectEqual(made["length"], .int(expected.count))
+        expectEqual(lab.list("g1"), ints(expected))
     }
 
     @Test func rangeStepZeroIsRefused() {
         let lab = GenLab()
         #expect(lab.failure("gen range 0 10 0").contains("must not be 0"))
-        #expect(lab.run("gen list")["count"] == .int(0))
+        expectEqual(lab.run("gen list")["count"], .int(0))
     }
 
     @Test func countFromStartWithStep() {
         let lab = GenLab()
         lab.run("gen count")
-        #expect(lab.list("g1", 4) == ints([0, 1, 2, 3]))
+        expectEqual(lab.list("g1", 4), ints([0, 1, 2, 3]))
         lab.run("gen count 10 5")
-        #expect(lab.list("g2", 3) == ints([10, 15, 20]))
+        expectEqual(lab.list("g2", 3), ints([10, 15, 20]))
         lab.run("gen count 9223372036854775806")
-        #expect(lab.list("g3", 2) == ints([9223372036854775806, 9223372036854775807]))
+        expectEqual(lab.list("g3", 2), ints([9223372036854775806, 9223372036854775807]))
         #expect(lab.failure("next g3").contains("overflow"))
         // A generator that raised is finished.
-        #expect(lab.next("g3").1 == true)
+        expectEqual(lab.next("g3").1, true)
     }
 
     @Test func fibonacci() {
         let lab = GenLab()
         lab.run("gen fib")
-        #expect(lab.list("g1", 10) == ints([0, 1, 1, 2, 3, 5, 8, 13, 21, 34]))
+        expectEqual(lab.list("g1", 10), ints([0, 1, 1, 2, 3, 5, 8, 13, 21, 34]))
     }
 
     @Test func fibonacciOverflowIsAClearErrorThenExhaustion() {
         let lab = GenLab()
         lab.run("gen fib")
         let values = lab.list("g1", 93)
-        #expect(values.count == 93)
-        #expect(values.last == .int(7_540_113_804_746_346_429))
+        expectEqual(values.count, 93)
+        expectEqual(values.last, .int(7_540_113_804_746_346_429))
         let message = lab.failure("next g1")
         #expect(message.contains("overflow"))
         #expect(message.contains("64"))
-        #expect(lab.next("g1").1 == true)
+        expectEqual(lab.next("g1").1, true)
     }
 
     @Test func primes() {
         let lab = GenLab()
         lab.run("gen primes")
-        #expect(lab.list("g1", 15) == ints([2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]))
+        expectEqual(lab.list("g1", 15), ints([2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]))
     }
 
     @Test func primesAgreeWithASieve() {
@@ -118,7 +119,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         }
         let lab = GenLab()
         lab.run("gen primes")
-        #expect(lab.list("g1", expected.count) == ints(expected))
+        expectEqual(lab.list("g1", expected.count), ints(expected))
     }
 
     @Test func randomIsReproducibleAndInRange() {
@@ -126,14 +127,14 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen random 42")
         lab.run("gen random 42")
         let a = lab.list("g1", 50)
-        #expect(a == lab.list("g2", 50))
+        expectEqual(a, lab.list("g2", 50))
         #expect(a.allSatisfy { if case .double(let d) = $0 { return d >= 0 && d < 1 } else { return false } })
         lab.run("gen random 43")
         #expect(lab.list("g3", 50) != a)
         lab.run("gen random 7 --below 6")
         let dice = lab.list("g4", 600)
         #expect(dice.allSatisfy { if case .int(let i) = $0 { return (0..<6).contains(i) } else { return false } })
-        #expect(Set(dice.compactMap { if case .int(let i) = $0 { return i } else { return nil } }).count == 6)
+        expectEqual(Set(dice.compactMap { if case .int(let i) = $0 { return i } else { return nil } }).count, 6)
         #expect(lab.failure("gen random 1 --below 0").contains("--below"))
     }
 
@@ -150,7 +151,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         #expect(!line.hasSuffix("\n"))
         let rest = lab.list("g1")
         #expect(rest.count > 5)
-        #expect(lab.next("g1").1 == true)
+        expectEqual(lab.next("g1").1, true)
     }
 
     @Test func linesRefusesMissingFilesDirectoriesAndDevices() {
@@ -158,7 +159,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         #expect(lab.failure("gen lines /no/such/file").contains("no such file"))
         #expect(lab.failure("gen lines /tmp").contains("directory"))
         #expect(lab.failure("gen lines /dev/zero").contains("device"))
-        #expect(lab.run("gen list")["count"] == .int(0))
+        expectEqual(lab.run("gen list")["count"], .int(0))
     }
 }
 
@@ -167,28 +168,28 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let lab = GenLab()
         lab.run("gen range 0 6")
         lab.run("gen map g1 x * x")
-        #expect(lab.list("g2") == ints([0, 1, 4, 9, 16, 25]))
+        expectEqual(lab.list("g2"), ints([0, 1, 4, 9, 16, 25]))
     }
 
     @Test func filterWithUnquotedExpression() {
         let lab = GenLab()
         lab.run("gen range 0 10")
         lab.run("gen filter g1 x % 3 == 0")
-        #expect(lab.list("g2") == ints([0, 3, 6, 9]))
+        expectEqual(lab.list("g2"), ints([0, 3, 6, 9]))
         lab.run("gen filter g1 x > 2 and x < 5")
-        #expect(lab.list("g3") == ints([3, 4]))
+        expectEqual(lab.list("g3"), ints([3, 4]))
     }
 
     @Test func takeStopsWithoutPullingMore() {
         let lab = GenLab()
         lab.run("gen count")
         lab.run("gen take g1 3")
-        #expect(lab.list("g2") == ints([0, 1, 2]))
-        #expect(lab.next("g2").1 == true)
+        expectEqual(lab.list("g2"), ints([0, 1, 2]))
+        expectEqual(lab.next("g2").1, true)
         // islice does not consume a fourth item: the count goes on at 3.
-        #expect(lab.next("g1").0 == .int(3))
+        expectEqual(lab.next("g1").0, .int(3))
         lab.run("gen take g1 0")
-        #expect(lab.list("g3") == [])
+        expectEqual(lab.list("g3"), [])
     }
 
     @Test func zipStopsAtTheShortest() {
@@ -196,9 +197,9 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen range 0 3")
         lab.run("gen count 10")
         lab.run("gen zip g1 g2")
-        #expect(lab.list("g3") == [.list(ints([0, 10])), .list(ints([1, 11])), .list(ints([2, 12]))])
+        expectEqual(lab.list("g3"), [.list(ints([0, 10])), .list(ints([1, 11])), .list(ints([2, 12]))])
         // zip asked the range's iterator first; it had ended, so the count was not pulled again.
-        #expect(lab.next("g2").0 == .int(13))
+        expectEqual(lab.next("g2").0, .int(13))
     }
 
     @Test func zipLosesTheItemItPulledBeforeTheShortestEnded() {
@@ -206,9 +207,9 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen count 10")
         lab.run("gen range 0 2")
         lab.run("gen zip g1 g2")
-        #expect(lab.list("g3") == [.list(ints([10, 0])), .list(ints([11, 1]))])
+        expectEqual(lab.list("g3"), [.list(ints([10, 0])), .list(ints([11, 1]))])
         // 12 was pulled from the count, then the range ended: 12 is gone, as with Python's zip.
-        #expect(lab.next("g1").0 == .int(13))
+        expectEqual(lab.next("g1").0, .int(13))
     }
 
     @Test func zipOfOneIteratorWithItselfPairsNeighbours() {
@@ -216,7 +217,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen range 0 6")
         lab.run("iter g1")
         lab.run("gen zip g2 g2")
-        #expect(lab.list("g3") == [.list(ints([0, 1])), .list(ints([2, 3])), .list(ints([4, 5]))])
+        expectEqual(lab.list("g3"), [.list(ints([0, 1])), .list(ints([2, 3])), .list(ints([4, 5]))])
     }
 
     @Test func chainRunsOneAfterTheOther() {
@@ -224,7 +225,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen range 0 3")
         lab.run("gen range 10 12")
         lab.run("gen chain g1 g2 g1")
-        #expect(lab.list("g3") == ints([0, 1, 2, 10, 11, 0, 1, 2]))
+        expectEqual(lab.list("g3"), ints([0, 1, 2, 10, 11, 0, 1, 2]))
     }
 
     @Test func combinatorsNeedTwoGenerators() {
@@ -239,12 +240,12 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen lines /proc/self/status")
         lab.run("gen take g1 2")
         lab.run("gen map g2 len(x) > 0")
-        #expect(lab.list("g3") == [.bool(true), .bool(true)])
+        expectEqual(lab.list("g3"), [.bool(true), .bool(true)])
         lab.run("gen range 0 3")
         lab.run("gen range 10 13")
         lab.run("gen zip g4 g5")
         lab.run("gen map g6 x[0] + x[1]")
-        #expect(lab.list("g7") == ints([10, 12, 14]))
+        expectEqual(lab.list("g7"), ints([10, 12, 14]))
     }
 
     @Test func badExpressionsAreRefusedBeforeAnythingIsBuilt() {
@@ -253,19 +254,19 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         #expect(lab.failure("gen map g1 y * 2").contains("unknown name 'y'"))
         #expect(lab.failure("gen map g1 x *").contains("expression"))
         #expect(lab.failure("gen filter g1").contains("missing EXPR"))
-        #expect(lab.run("gen list")["count"] == .int(1))
+        expectEqual(lab.run("gen list")["count"], .int(1))
     }
 
     @Test func overflowInAnExpressionIsAClearError() {
         let lab = GenLab()
         lab.run("gen range 1 10")
         lab.run("gen map g1 x ** 70")
-        #expect(lab.list("g2", 1) == ints([1]))
+        expectEqual(lab.list("g2", 1), ints([1]))
         let message = lab.failure("next g2")
         #expect(message.contains("integer overflow in 2 ** 70"))
         lab.run("gen count 9223372036854775806")
         lab.run("gen map g3 x + 1")
-        #expect(lab.next("g4").0 == .int(Int.max))
+        expectEqual(lab.next("g4").0, .int(Int.max))
         #expect(lab.failure("next g4").contains("integer overflow"))
     }
 
@@ -273,10 +274,10 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let lab = GenLab()
         lab.run("gen range 4")
         let made = lab.run("gen map g1 x * 10 --name tens")
-        #expect(made["handle"] == .string("tens"))
-        #expect(lab.list("tens") == ints([0, 10, 20, 30]))
+        expectEqual(made["handle"], .string("tens"))
+        expectEqual(lab.list("tens"), ints([0, 10, 20, 30]))
         lab.run("gen filter --name odd g1 x % 2 == 1")
-        #expect(lab.list("odd") == ints([1, 3]))
+        expectEqual(lab.list("odd"), ints([1, 3]))
     }
 
     @Test func buildingComputesNothing() {
@@ -285,12 +286,12 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen map g1 x * x")
         lab.run("gen filter g2 x % 2 == 0")
         let made = lab.run("gen take g3 5")
-        #expect(made["computed"] == .int(0))
-        #expect(lab.run("show g1")["produced"] == .int(0))
-        #expect(lab.next("g4").0 == .int(0))
-        #expect(lab.next("g4").0 == .int(4))
+        expectEqual(made["computed"], .int(0))
+        expectEqual(lab.run("show g1")["produced"], .int(0))
+        expectEqual(lab.next("g4").0, .int(0))
+        expectEqual(lab.next("g4").0, .int(4))
         // Pulling two values made the count produce three (0, 1, 2).
-        #expect(lab.run("show g1")["produced"] == .int(3))
+        expectEqual(lab.run("show g1")["produced"], .int(3))
     }
 }
 
@@ -299,16 +300,16 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let lab = GenLab()
         lab.run("gen range 0 2")
         lab.run("iter g1")
-        #expect(lab.next("g2").0 == .int(0))
-        #expect(lab.next("g2").0 == .int(1))
+        expectEqual(lab.next("g2").0, .int(0))
+        expectEqual(lab.next("g2").0, .int(1))
         let stop = lab.session.execute("next g2")
         #expect(stop.succeeded)
-        #expect(stop.result.fields["exhausted"] == .bool(true))
-        #expect(stop.result.fields["value"] == .null)
+        expectEqual(stop.result.fields["exhausted"], .bool(true))
+        expectEqual(stop.result.fields["value"], .null)
         #expect(HumanRenderer(color: false).render(stop.result).contains("exhausted — StopIteration"))
         for _ in 0..<3 { #expect(lab.next("g2").1 == true) }
-        #expect(lab.list("g2") == [])
-        #expect(lab.run("show g2")["exhausted"] == .bool(true))
+        expectEqual(lab.list("g2"), [])
+        expectEqual(lab.run("show g2")["exhausted"], .bool(true))
     }
 
     /// Every finite iterator, drained, answers StopIteration from then on.
@@ -327,14 +328,14 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         for line in build { lab.run(line) }
         let handle = "g\(lab.run("gen list")["count"].flatMap { if case .int(let n) = $0 { return n } else { return nil } } ?? 0)"
         let drained = lab.run("gen list \(handle)")
-        #expect(drained["exhausted"] == .bool(true))
+        expectEqual(drained["exhausted"], .bool(true))
         for _ in 0..<3 {
             let (value, exhausted) = lab.next(handle)
-            #expect(value == .null)
-            #expect(exhausted == true)
+            expectEqual(value, .null)
+            expectEqual(exhausted, true)
         }
-        #expect(lab.list(handle) == [])
-        #expect(lab.run("show \(handle)")["exhausted"] == .bool(true))
+        expectEqual(lab.list(handle), [])
+        expectEqual(lab.run("show \(handle)")["exhausted"], .bool(true))
     }
 
     @Test func aRangeIsNotAnIterator() {
@@ -349,53 +350,53 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let lab = GenLab()
         lab.run("gen range 0 5")
         let first = lab.run("iter g1")
-        #expect(first["iterator"] == .string("g2"))
-        #expect(first["same"] == .bool(false))
+        expectEqual(first["iterator"], .string("g2"))
+        expectEqual(first["same"], .bool(false))
         let second = lab.run("iter g1")
-        #expect(second["iterator"] == .string("g3"))
-        #expect(lab.next("g2").0 == .int(0))
-        #expect(lab.next("g2").0 == .int(1))
-        #expect(lab.next("g3").0 == .int(0))
+        expectEqual(second["iterator"], .string("g3"))
+        expectEqual(lab.next("g2").0, .int(0))
+        expectEqual(lab.next("g2").0, .int(1))
+        expectEqual(lab.next("g3").0, .int(0))
         // The range itself is never used up: each list gets all of it.
-        #expect(lab.list("g1") == ints([0, 1, 2, 3, 4]))
-        #expect(lab.list("g1") == ints([0, 1, 2, 3, 4]))
+        expectEqual(lab.list("g1"), ints([0, 1, 2, 3, 4]))
+        expectEqual(lab.list("g1"), ints([0, 1, 2, 3, 4]))
     }
 
     @Test func iterOfAnIteratorReturnsItself() {
         let lab = GenLab()
         lab.run("gen count")
         let same = lab.run("iter g1")
-        #expect(same["iterator"] == .string("g1"))
-        #expect(same["same"] == .bool(true))
-        #expect(lab.run("gen list")["count"] == .int(1))
+        expectEqual(same["iterator"], .string("g1"))
+        expectEqual(same["same"], .bool(true))
+        expectEqual(lab.run("gen list")["count"], .int(1))
     }
 
     @Test func anIteratorIsSinglePass() {
         let lab = GenLab()
         lab.run("gen range 0 4")
         lab.run("gen map g1 x + 1")
-        #expect(lab.list("g2") == ints([1, 2, 3, 4]))
-        #expect(lab.list("g2") == [])
-        #expect(lab.run("gen sum g2")["items"] == .int(0))
+        expectEqual(lab.list("g2"), ints([1, 2, 3, 4]))
+        expectEqual(lab.list("g2"), [])
+        expectEqual(lab.run("gen sum g2")["items"], .int(0))
     }
 
     @Test func stagesShareTheirSource() {
         let lab = GenLab()
         lab.run("gen count")
         lab.run("gen map g1 x * 100")
-        #expect(lab.next("g1").0 == .int(0))
+        expectEqual(lab.next("g1").0, .int(0))
         // map pulls from the same iterator: it sees 1, not 0.
-        #expect(lab.next("g2").0 == .int(100))
-        #expect(lab.next("g1").0 == .int(2))
+        expectEqual(lab.next("g2").0, .int(100))
+        expectEqual(lab.next("g1").0, .int(2))
     }
 
     @Test func closingAnIteratorEndsStagesBuiltOnIt() {
         let lab = GenLab()
         lab.run("gen count")
         lab.run("gen map g1 x")
-        #expect(lab.next("g2").0 == .int(0))
+        expectEqual(lab.next("g2").0, .int(0))
         lab.run("close g1")
-        #expect(lab.next("g2").1 == true)
+        expectEqual(lab.next("g2").1, true)
         #expect(lab.failure("next g1").contains("No generator g1"))
     }
 
@@ -404,7 +405,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen count")
         lab.run("gen map g1 x * 2")
         #expect(lab.failure("gen list g2").contains("never ends"))
-        #expect(lab.list("g2", 3) == ints([0, 2, 4]))
+        expectEqual(lab.list("g2", 3), ints([0, 2, 4]))
         #expect(lab.failure("list sum g2").contains("never end"))
         #expect(lab.failure("gen list g2 -1").contains("0 or more"))
     }
@@ -414,9 +415,9 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen range 3")
         lab.run("gen fib")
         let table = lab.run("gen")
-        #expect(table["count"] == .int(2))
+        expectEqual(table["count"], .int(2))
         let kinds = lab.run("ls")
-        #expect(kinds["count"] == .int(2))
+        expectEqual(kinds["count"], .int(2))
     }
 
     @Test func theCapIsAClearError() {
@@ -426,7 +427,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen count")
         #expect(lab.failure("gen fib").contains("too many generators"))
         #expect(lab.failure("iter g1").contains("too many generators"))
-        #expect(lab.run("gen list")["count"] == .int(2))
+        expectEqual(lab.run("gen list")["count"], .int(2))
     }
 }
 
@@ -441,7 +442,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let outcome = lab.session.execute("next g4")
         let text = HumanRenderer(color: false).render(outcome.result)
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.first == "g4 take(2): asks g3")
+        expectEqual(lines.first, "g4 take(2): asks g3")
         #expect(lines.contains("      iter(g1) range(0, 10): yields 0"))
         #expect(lines.contains("    g2 map(x * x): 0 → 0"))
         #expect(lines.contains("  g3 filter(x % 3 == 0): 0 passes"))
@@ -450,7 +451,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let order = ["range(0, 10): yields 0", "map(x * x): 0 → 0", "filter(x % 3 == 0): 0 passes", "take(2): yields 0"]
         let positions = order.compactMap { step in lines.firstIndex { $0.contains(step) } }
         #expect(positions.count == 4 && positions == positions.sorted())
-        #expect(outcome.result.fields["value"] == .int(0))
+        expectEqual(outcome.result.fields["value"], .int(0))
 
         let second = HumanRenderer(color: false).render(lab.session.execute("next g4").result)
         #expect(second.contains("1 dropped"))
@@ -468,15 +469,15 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
             Issue.record("expected a bare record, got \(outcome.result)")
             return
         }
-        #expect(lab.run("gen trace")["trace"] == .bool(false))
+        expectEqual(lab.run("gen trace")["trace"], .bool(false))
     }
 
     @Test func traceIsPerSession() {
         let a = GenLab()
         let b = GenLab()
         a.run("gen trace on")
-        #expect(a.run("gen trace")["trace"] == .bool(true))
-        #expect(b.run("gen trace")["trace"] == .bool(false))
+        expectEqual(a.run("gen trace")["trace"], .bool(true))
+        expectEqual(b.run("gen trace")["trace"], .bool(false))
     }
 
     @Test func aLongTraceIsCapped() {
@@ -486,7 +487,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let outcome = lab.session.execute("gen sum g1")
         let text = HumanRenderer(color: false).render(outcome.result)
         #expect(text.contains("more trace lines not shown"))
-        #expect(outcome.result.fields["value"] == .int(4_999_950_000))
+        expectEqual(outcome.result.fields["value"], .int(4_999_950_000))
     }
 
     @Test func exhaustionIsTraced() {
@@ -507,9 +508,9 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen map g1 x * x")
         let sum = lab.run("gen sum g2")
         // sum(x*x for x in range(10**6)) = 333332833333500000 fits; the items count is exact.
-        #expect(sum["value"] == .int(333_332_833_333_500_000))
-        #expect(sum["exact"] == .string("333332833333500000"))
-        #expect(sum["items"] == .int(1_000_000))
+        expectEqual(sum["value"], .int(333_332_833_333_500_000))
+        expectEqual(sum["exact"], .string("333332833333500000"))
+        expectEqual(sum["items"], .int(1_000_000))
         for field in ["time_ms", "items_per_second", "rss_before_bytes", "rss_after_bytes", "growth_bytes", "peak_delta_bytes"] {
             #expect(sum[field] != nil, "missing \(field)")
         }
@@ -521,7 +522,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         lab.run("gen take g1 4")
         let sum = lab.run("gen sum g2")
         // 4 × 9223372036854775000 + (0 + 1 + 2 + 3), as Python prints it.
-        #expect(sum["exact"] == .string("36893488147419100006"))
+        expectEqual(sum["exact"], .string("36893488147419100006"))
         if case .double = sum["value"] {} else { Issue.record("a sum past 64 bits is shown as a float in value") }
     }
 
@@ -529,8 +530,8 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let lab = GenLab()
         lab.run("gen range 0 100000")
         let sum = lab.run("list sum g1")
-        #expect(sum["value"] == .int(4_999_950_000))
-        #expect(sum["items"] == .int(100_000))
+        expectEqual(sum["value"], .int(4_999_950_000))
+        expectEqual(sum["items"], .int(100_000))
         guard case .quantity(let bytes, .bytes)? = sum["list_bytes"] else {
             Issue.record("list_bytes missing")
             return
@@ -545,7 +546,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let lab = GenLab()
         lab.run("gen range 0 4")
         lab.run("gen map g1 x / 2")
-        #expect(lab.run("gen sum g2")["value"] == .double(3.0))
+        expectEqual(lab.run("gen sum g2")["value"], .double(3.0))
         lab.run("gen zip g1 g1")
         #expect(lab.failure("gen sum g3").contains("cannot sum a list"))
         lab.run("gen lines /proc/self/status")
@@ -558,7 +559,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let cancellation = Cancellation()
         cancellation.cancel()
         let outcome = session.execute("gen sum g1", cancellation: cancellation, nested: false)
-        #expect(outcome.failure?.kind == .cancelled)
+        expectEqual(outcome.failure?.kind, .cancelled)
         // The count moved on a little (at most one batch) and stays usable.
         #expect(session.execute("next g1").succeeded)
     }
@@ -570,7 +571,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         let cancellation = Cancellation()
         cancellation.cancel()
         let outcome = session.execute("next g2", cancellation: cancellation, nested: false)
-        #expect(outcome.failure?.kind == .cancelled)
+        expectEqual(outcome.failure?.kind, .cancelled)
     }
 
     @Test func aTooLargeListIsRefusedBeforeItIsBuilt() {
@@ -594,7 +595,7 @@ private func ints(_ values: [Int]) -> [Value] { values.map(Value.int) }
         for i in -12...12 {
             let fast = try compiled.evaluate(.int(i))
             let slow = try Evaluator(lookup: { $0 == "x" ? .int(i) : nil }).evaluate(expression)
-            #expect(fast == slow, "\(text) with x = \(i): \(fast) vs \(slow)")
+            expectEqual(fast, slow, "\(text) with x = \(i): \(fast) vs \(slow)")
             #expect(try compiled.test(.int(i)) == slow.isTruthy)
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -31,7 +32,7 @@ private struct WidgetDrop: Command {
 
     private func help(_ line: String) -> String {
         let outcome = session.execute(line)
-        #expect(outcome.failure == nil, "\(line) failed: \(String(describing: outcome.failure))")
+        expectEqual(outcome.failure, nil, "\(line) failed: \(String(describing: outcome.failure))")
         guard case .text(let text) = outcome.result else {
             Issue.record("\(line) should give text, got \(outcome.result)")
             return ""
@@ -42,21 +43,21 @@ private struct WidgetDrop: Command {
     @Test func overviewListsEveryCommand() {
         let text = help("help")
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Commands (help NAME for details, Tab completes):")
+        expectEqual(lines.first, "Commands (help NAME for details, Tab completes):")
         #expect(lines.contains("  widget   widgets for the help tests [make drop]"))
         #expect(lines.contains("  echo     print the words given"))
         for command in Registry.standard.commands {
             let page = Help.overview(.standard)
             #expect(page.contains("  " + command.spec.name + " "), "overview misses \(command.spec.name)")
         }
-        #expect(lines.last?.contains("| where EXPR") == true)
+        expectEqual(lines.last?.contains("| where EXPR"), true)
     }
 
     @Test(arguments: ["help widget", "help w", "help wi", "? widget"])
     func nounPage(_ line: String) {
         let text = help(line)
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.first == "widget — widgets for the help tests")
+        expectEqual(lines.first, "widget — widgets for the help tests")
         #expect(lines.contains("aliases: w"))
         #expect(lines.contains("verbs:"))
         #expect(lines.contains("  make  make a widget that lasts MS milliseconds"))
@@ -112,7 +113,7 @@ private struct WidgetDrop: Command {
         ("help ecoh", "Nothing matches 'ecoh'. Did you mean 'echo'? Run 'help' for the list of commands."),
     ])
     func nothingMatches(_ line: String, _ message: String) {
-        #expect(help(line) == message)
+        expectEqual(help(line), message)
     }
 
     @Test(arguments: [
@@ -121,8 +122,8 @@ private struct WidgetDrop: Command {
     ])
     func noSuchVerb(_ line: String, _ message: String) {
         let outcome = session.execute(line)
-        #expect(outcome.failure?.kind == .failed)
-        #expect(outcome.failure?.message == message)
+        expectEqual(outcome.failure?.kind, .failed)
+        expectEqual(outcome.failure?.message, message)
     }
 
     @Test func everyCommandHasAPageWithUsage() throws {
@@ -145,8 +146,8 @@ private struct WidgetDrop: Command {
         ("a", "b", 1), ("abc", "xyz", 3),
     ] as [(String, String, Int)])
     func distance(_ a: String, _ b: String, _ expected: Int) {
-        #expect(Suggest.distance(a, b) == expected)
-        #expect(Suggest.distance(b, a) == expected)
+        expectEqual(Suggest.distance(a, b), expected)
+        expectEqual(Suggest.distance(b, a), expected)
     }
 
     @Test(arguments: [
@@ -157,7 +158,7 @@ private struct WidgetDrop: Command {
         ("--rusn", ["--runs", "--mode"], "--runs"),
     ] as [(String, [String], String)])
     func closestFinds(_ word: String, _ candidates: [String], _ expected: String) {
-        #expect(Suggest.closest(to: word, in: candidates) == expected)
+        expectEqual(Suggest.closest(to: word, in: candidates), expected)
     }
 
     @Test(arguments: [
@@ -168,6 +169,6 @@ private struct WidgetDrop: Command {
         ("abc", []),
     ] as [(String, [String])])
     func closestGivesUp(_ word: String, _ candidates: [String]) {
-        #expect(Suggest.closest(to: word, in: candidates) == nil)
+        expectEqual(Suggest.closest(to: word, in: candidates), nil)
     }
 }

@@ -18,18 +18,18 @@ import LabGuide
         let session = Session()
         defer { session.shutdown() }
         let pipe = session.execute("pipe new")
-        #expect(pipe["handle"] == .string("ch1"))
-        #expect(pipe["transport"] == .string("pipe"))
-        #expect(session.execute("send ch1 hello")["bytes"] == .int(5))
-        #expect(session.execute("send ch1 world")["bytes"] == .int(5))
+        expectEqual(pipe["handle"], .string("ch1"))
+        expectEqual(pipe["transport"], .string("pipe"))
+        expectEqual(session.execute("send ch1 hello")["bytes"], .int(5))
+        expectEqual(session.execute("send ch1 world")["bytes"], .int(5))
         let recv = session.execute("recv ch1 --timeout 1000")
-        #expect(recv["text"] == .string("helloworld"))
-        #expect(recv["timed_out"] == .bool(false))
+        expectEqual(recv["text"], .string("helloworld"))
+        expectEqual(recv["timed_out"], .bool(false))
         let empty = session.execute("recv ch1 --timeout 30")
         #expect(empty.succeeded)
-        #expect(empty["timed_out"] == .bool(true))
-        #expect(empty["bytes"] == .int(0))
-        #expect(session.execute("show ch1")["sent_bytes"] == .int(10))
+        expectEqual(empty["timed_out"], .bool(true))
+        expectEqual(empty["bytes"], .int(0))
+        expectEqual(session.execute("show ch1")["sent_bytes"], .int(10))
     }
 
     @Test func recvBytesWaitsForThatManyAndMaxLimitsARead() {
@@ -37,13 +37,13 @@ import LabGuide
         defer { session.shutdown() }
         #expect(session.execute("sock pair").succeeded)
         #expect(session.execute("send ch1 abcdef").succeeded)
-        #expect(session.execute("recv ch1 --max 2")["text"] == .string("ab"))
-        #expect(session.execute("recv ch1 --bytes 4 --timeout 1000")["text"] == .string("cdef"))
+        expectEqual(session.execute("recv ch1 --max 2")["text"], .string("ab"))
+        expectEqual(session.execute("recv ch1 --bytes 4 --timeout 1000")["text"], .string("cdef"))
         let partial = session.execute("send ch1 xy")
         #expect(partial.succeeded)
         let short = session.execute("recv ch1 --bytes 5 --timeout 50")
-        #expect(short["text"] == .string("xy"))
-        #expect(short["timed_out"] == .bool(true))
+        expectEqual(short["text"], .string("xy"))
+        expectEqual(short["timed_out"], .bool(true))
     }
 
     @Test func aFullPipeReportsHowMuchWentIn() {
@@ -52,11 +52,11 @@ import LabGuide
         #expect(session.execute("pipe new --name full").succeeded)
         let send = session.execute("send full --size 1000000 --timeout 100")
         #expect(send.succeeded)
-        #expect(send["blocked"] == .bool(true))
-        #expect(send["complete"] == .bool(false))
+        expectEqual(send["blocked"], .bool(true))
+        expectEqual(send["complete"], .bool(false))
         guard case .int(let bytes)? = send["bytes"] else { Issue.record("no bytes"); return }
         #expect(bytes >= 4096 && bytes < 1_000_000)
-        #expect(session.execute("recv full --max 10")["bytes"] == .int(10))
+        expectEqual(session.execute("recv full --max 10")["bytes"], .int(10))
     }
 
     @Test func anEchoThreadOnASocketPair() throws {
@@ -65,12 +65,12 @@ import LabGuide
         #expect(session.execute("sock pair").succeeded)
         let echo = session.execute("ipc echo ch1 --thread")
         #expect(echo.succeeded, "\(echo.failureMessage)")
-        #expect(echo["peer"] == .string("thread"))
+        expectEqual(echo["peer"], .string("thread"))
         #expect(session.execute("send ch1 ping").succeeded)
-        #expect(session.execute("recv ch1 --bytes 4 --timeout 5000")["text"] == .string("ping"))
+        expectEqual(session.execute("recv ch1 --bytes 4 --timeout 5000")["text"], .string("ping"))
         // The thread's end shows in fd list, marked.
         let held = rows(session.execute("fd list")).filter { ($0["note"].map { "\($0)" } ?? "").contains("echo thread") }
-        #expect(held.count == 1)
+        expectEqual(held.count, 1)
         #expect(session.execute("ipc echo ch1 --thread").failureMessage.contains("already has a peer"))
         let channel = try #require(try session.objects.lookup("ch1") as? Channel)
         #expect(session.execute("close ch1").succeeded)
@@ -84,27 +84,27 @@ import LabGuide
         let before = session.execute("show ch1")
         #expect(session.execute("ipc echo ch1 --thread").succeeded)
         let after = session.execute("show ch1")
-        #expect(after["send_fd"] == before["send_fd"])
+        expectEqual(after["send_fd"], before["send_fd"])
         #expect(after["recv_fd"] != before["recv_fd"], "replies come back through a second pipe")
         #expect(session.execute("send ch1 'two words'").succeeded)
-        #expect(session.execute("recv ch1 --bytes 9 --timeout 5000")["text"] == .string("two words"))
+        expectEqual(session.execute("recv ch1 --bytes 9 --timeout 5000")["text"], .string("two words"))
     }
 
     @Test func tcpListenConnectAcceptBothWays() {
         let session = Session()
         defer { session.shutdown() }
         let listen = session.execute("sock listen tcp --name srv")
-        #expect(listen["host"] == .string("127.0.0.1"))
+        expectEqual(listen["host"], .string("127.0.0.1"))
         guard case .int(let port)? = listen["port"] else { Issue.record("no port"); return }
         #expect(port > 0)
         #expect(session.execute("sock connect srv --name client").succeeded)
         #expect(session.execute("sock accept srv --timeout 5000 --name server").succeeded)
         #expect(session.execute("send client hello").succeeded)
-        #expect(session.execute("recv server --bytes 5 --timeout 5000")["text"] == .string("hello"))
+        expectEqual(session.execute("recv server --bytes 5 --timeout 5000")["text"], .string("hello"))
         #expect(session.execute("send server back").succeeded)
-        #expect(session.execute("recv client --bytes 4 --timeout 5000")["text"] == .string("back"))
+        expectEqual(session.execute("recv client --bytes 4 --timeout 5000")["text"], .string("back"))
         #expect(session.execute("sock connect tcp \(port) --name second").succeeded)
-        #expect(session.execute("show srv")["accepted"] == .int(1))
+        expectEqual(session.execute("show srv")["accepted"], .int(1))
         let timeout = session.execute("sock accept srv --timeout 1000")
         #expect(timeout.succeeded, "the second connection waits in the backlog")
         let none = session.execute("sock accept srv --timeout 20")
@@ -121,11 +121,11 @@ import LabGuide
         #expect(session.execute("sock accept srv --name b").succeeded)
         #expect(session.execute("close b").succeeded)
         let eof = session.execute("recv a --timeout 1000")
-        #expect(eof["eof"] == .bool(true))
-        #expect(eof["bytes"] == .int(0))
+        expectEqual(eof["eof"], .bool(true))
+        expectEqual(eof["bytes"], .int(0))
         let broken = session.execute("send a anyone")
         #expect(broken.succeeded)
-        #expect(broken["peer_closed"] == .bool(true))
+        expectEqual(broken["peer_closed"], .bool(true))
         let again = session.execute("sock listen unix \(dir.file("s.sock"))")
         #expect(again.failureMessage.contains("EADDRINUSE"))
     }
@@ -139,13 +139,13 @@ import LabGuide
         #expect(session.execute("ipc echo server --thread").succeeded)
         #expect(session.execute("send server x").failureMessage.contains("belongs to its peer"))
         #expect(session.execute("send client 'across tcp'").succeeded)
-        #expect(session.execute("recv client --bytes 10 --timeout 5000")["text"] == .string("across tcp"))
+        expectEqual(session.execute("recv client --bytes 10 --timeout 5000")["text"], .string("across tcp"))
         let list = rows(session.execute("ipc list"))
         guard case .string(let state)? = list.first(where: { $0["handle"] == .string("server") })?["state"] else {
             Issue.record("no row for server"); return
         }
         #expect(state.hasPrefix("handed to thread"))
-        #expect(list.count == 3)
+        expectEqual(list.count, 3)
     }
 
     @Test func recvHonoursCtrlC() throws {
@@ -160,8 +160,8 @@ import LabGuide
             finished.update { $0 = true }
         }
         #expect(eventually { session.cancelRunning() })
-        #expect(finished.wait(timeoutNanoseconds: 5_000_000_000) { $0 ? true : nil } == true)
-        #expect(outcome.withLock { $0?.failure?.kind } == .cancelled)
+        expectEqual(finished.wait(timeoutNanoseconds: 5_000_000_000) { $0 ? true : nil }, true)
+        expectEqual(outcome.withLock { $0?.failure?.kind }, .cancelled)
     }
 
     @Test func sendAndRecvErrors() {
@@ -193,9 +193,9 @@ import LabGuide
         defer { session.shutdown() }
         let bench = session.execute("ipc bench queue --count 200 --block 4096 --total 65536")
         #expect(bench.succeeded, "\(bench.failureMessage)")
-        #expect(bench["count"] == .int(1))
-        #expect(bench["queue_median_us"].flatMap(\.number).map { $0 > 0 } == true)
-        #expect(bench["queue_mib_s"].flatMap(\.number).map { $0 > 0 } == true)
+        expectEqual(bench["count"], .int(1))
+        expectEqual(bench["queue_median_us"].flatMap(\.number).map { $0 > 0 }, true)
+        expectEqual(bench["queue_mib_s"].flatMap(\.number).map { $0 > 0 }, true)
         #expect(session.objects.all().isEmpty)
     }
 }
@@ -205,38 +205,38 @@ import LabGuide
         let figures = [IPCBenchFigures(transport: .pipe, roundTrips: Statistics([10_000, 12_000, 11_000]), bandwidth: 1_048_576 * 100),
                        IPCBenchFigures(transport: .queue, roundTrips: Statistics([5_000, 5_000, 6_000]), bandwidth: 1_048_576 * 5000)]
         let table = IPCBench.table(figures, IPCBenchSettings())
-        #expect(table.rows.count == 2)
-        #expect(table.columns.first == "transport")
-        #expect(table.summary?["pipe_median_us"] == .quantity(11, .microseconds))
-        #expect(table.summary?["pipe_mib_s"] == .double(100))
-        #expect(table.summary?["queue_mib_s"] == .double(5000))
+        expectEqual(table.rows.count, 2)
+        expectEqual(table.columns.first, "transport")
+        expectEqual(table.summary?["pipe_median_us"], .quantity(11, .microseconds))
+        expectEqual(table.summary?["pipe_mib_s"], .double(100))
+        expectEqual(table.summary?["queue_mib_s"], .double(5000))
         // The bars are drawn by the renderer, beside the medians: the slowest gets the full 30 columns.
-        #expect(table.bars == Bars(column: "median_us", title: "median"))
+        expectEqual(table.bars, Bars(column: "median_us", title: "median"))
         let drawn = HumanRenderer(color: false).render(.table(table)).split(separator: "\n")
         let longest = drawn[2].filter { $0 == "█" }.count, shorter = drawn[3].filter { $0 == "█" }.count
-        #expect(longest == 30)
+        expectEqual(longest, 30)
         #expect(shorter > 0 && shorter < longest)
         #expect(!JSONRenderer.render(.table(table)).contains("█"))
     }
 
     @Test func benchProtocolHeaderRoundTrips() {
         let header = IPCBenchProtocol.header(IPCBenchProtocol.stream, size: 65536, count: 256)
-        #expect(header.count == IPCBenchProtocol.headerSize)
+        expectEqual(header.count, IPCBenchProtocol.headerSize)
         let parsed = header.withUnsafeBytes { IPCBenchProtocol.parseHeader($0) }
-        #expect(parsed?.operation == IPCBenchProtocol.stream)
-        #expect(parsed?.size == 65536)
-        #expect(parsed?.count == 256)
+        expectEqual(parsed?.operation, IPCBenchProtocol.stream)
+        expectEqual(parsed?.size, 65536)
+        expectEqual(parsed?.count, 256)
         #expect([UInt8](repeating: 0, count: 16).withUnsafeBytes { IPCBenchProtocol.parseHeader($0) } == nil, "size 0 is malformed")
     }
 
     @Test func fdChildRequestsAndReplies() throws {
         let request = FDChildRequest.request(read: 5, write: "a\0b")
-        #expect(request.kind == FDChildRequest.take)
+        expectEqual(request.kind, FDChildRequest.take)
         let reply = FDChildRequest.parse
         let parsed = try reply(Frame(kind: FDChildRequest.took, fields: ["7", "3", "12", "text\0with nul"]))
-        #expect(parsed == FDChildRequest.Reply(received: 7, wrote: 3, offset: 12, text: "text\0with nul"))
+        expectEqual(parsed, FDChildRequest.Reply(received: 7, wrote: 3, offset: 12, text: "text\0with nul"))
         let pipe = try reply(Frame(kind: FDChildRequest.took, fields: ["8", "0", "-", ""]))
-        #expect(pipe.offset == nil)
+        expectEqual(pipe.offset, nil)
         #expect(throws: CommandError.self) { try reply(Frame(kind: FDChildRequest.failed, fields: ["7", "cannot write fd 7: bad file descriptor (EBADF)"])) }
         #expect(throws: CommandError.self) { try reply(Frame(kind: 9, fields: [])) }
     }

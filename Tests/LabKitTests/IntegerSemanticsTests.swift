@@ -140,11 +140,11 @@ private let tenTo18 = 1_000_000_000_000_000_000
     func expressionLanguageAgreesWithPython(_ c: IntegerCase) throws {
         let expected = c.expected(in: Int.min...Int.max)
         let general = Self.observe(c) { try Evaluator(lookup: { _ in nil }).evaluate(Expression(parsing: c.text)) }
-        #expect(general == expected, "\(c.text)")
+        expectEqual(general, expected, "\(c.text)")
         let item = try ItemExpression("x \(c.op) \(IntegerCase.literal(c.y))")
         #expect(item.isCompiled)
         let compiled = Self.observe(c) { try item.evaluate(.int(c.x)) }
-        #expect(compiled == expected, "x \(c.op) \(c.y) with x = \(c.x)")
+        expectEqual(compiled, expected, "x \(c.op) \(c.y) with x = \(c.x)")
     }
 
     /// The interpreter, whose integers are unbounded as Python's (past 63 bits they are big integers): Python's
@@ -158,9 +158,9 @@ private let tenTo18 = 1_000_000_000_000_000_000
         case .truth(let b): #expect(text == (b ? "True" : "False"), "\(c.text): \(run.error ?? text)")
         case .zeroDivision:
             let message = c.op == "%" ? "ZeroDivisionError: integer modulo by zero" : "ZeroDivisionError: integer division or modulo by zero"
-            #expect(run.error?.hasPrefix(message) == true, "\(c.text): \(run.error ?? text)")
+            expectEqual(run.error?.hasPrefix(message), true, "\(c.text): \(run.error ?? text)")
         case .huge:
-            #expect(run.error?.hasPrefix("MemoryError: conclab's Python does not support integers over") == true, "\(c.text): \(run.error ?? text)")
+            expectEqual(run.error?.hasPrefix("MemoryError: conclab's Python does not support integers over"), true, "\(c.text): \(run.error ?? text)")
         }
     }
 
@@ -178,9 +178,9 @@ private let tenTo18 = 1_000_000_000_000_000_000
                                   timeoutNanoseconds: 30_000_000_000)
         // No python3 here (env exits 127): the hard-coded answers stand.
         if run.status == .exited(127) { return }
-        #expect(run.status == .exited(0), "\(run.standardError)")
+        expectEqual(run.status, .exited(0), "\(run.standardError)")
         let lines = run.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.count == asked.count)
+        expectEqual(lines.count, asked.count)
         for (c, line) in zip(asked, lines) {
             let ours: String
             switch c.python {
@@ -189,7 +189,7 @@ private let tenTo18 = 1_000_000_000_000_000_000
             case .zeroDivision: ours = "ZeroDivisionError"
             case .huge: continue
             }
-            #expect(ours == line, "\(c.text)")
+            expectEqual(ours, line, "\(c.text)")
         }
     }
 
@@ -197,9 +197,9 @@ private let tenTo18 = 1_000_000_000_000_000_000
     @Test func genMapOverTheSmallestInteger() {
         let session = Session()
         for line in ["gen count -9223372036854775808", "gen map g1 x % -1", "gen count -9223372036854775808", "gen map g3 x // -1"] {
-            #expect(session.execute(line).failure == nil, "\(line)")
+            expectEqual(session.execute(line).failure, nil, "\(line)")
         }
-        #expect(session.execute("next g2").result.fields["value"] == .int(0))
+        expectEqual(session.execute("next g2").result.fields["value"], .int(0))
         #expect(session.execute("next g4").failure?.message.contains(
             "integer overflow in -9223372036854775808 // -1 (conclab integers are 64-bit; Python's are unbounded)") == true)
     }
@@ -228,9 +228,9 @@ private let tenTo18 = 1_000_000_000_000_000_000
 
     @Test func snippetsPowModuloAndAbs() {
         let run = PyHarness().run("print(pow(3, 5, -7), pow(-2, 3, -5), abs(-4611686018427387903), abs(-7))")
-        #expect(run.error == nil)
-        #expect(run.output == "-2 -3 4611686018427387903 7\n")
+        expectEqual(run.error, nil)
+        expectEqual(run.output, "-2 -3 4611686018427387903 7\n")
         // Past the tagged word the answer is a big integer, as Python's.
-        #expect(PyHarness().run("print(abs(-4611686018427387903 - 1), -(-4611686018427387903 - 1))").output == "4611686018427387904 4611686018427387904\n")
+        expectEqual(PyHarness().run("print(abs(-4611686018427387903 - 1), -(-4611686018427387903 - 1))").output, "4611686018427387904 4611686018427387904\n")
     }
 }

@@ -23,11 +23,11 @@ struct InterpreterThreadTests {
         let py = PyHarness(runtime: runtime)
         let code = try runtime.compile(Self.sharing)
         for run in 0..<8 {
-            #expect(py.run("shared = [1, 2, [3]]").error == nil)
+            expectEqual(py.run("shared = [1, 2, [3]]").error, nil)
             let team = try runtime.runTeam(code, count: 2, cancellation: nil)
             #expect(team.threads.allSatisfy { $0.error == nil }, "\(team.threads.compactMap(\.error))")
             let report = py.check()
-            #expect(report.refcountErrors == 0, "run \(run), gil \(setting.0), \(setting.1): \(report.events.map(\.description))")
+            expectEqual(report.refcountErrors, 0, "run \(run), gil \(setting.0), \(setting.1): \(report.events.map(\.description))")
         }
     }
 
@@ -43,8 +43,8 @@ struct InterpreterThreadTests {
         let code = try runtime.compile("for i in range(5000):\n    with lock:\n        x += 1")
         let team = try runtime.runTeam(code, count: 3, cancellation: nil)
         #expect(team.threads.count == 3 && team.threads.allSatisfy { $0.error == nil })
-        #expect(runtime.globalsRecord()["x"] == .int(15000))
-        #expect(py.check().refcountErrors == 0)
+        expectEqual(runtime.globalsRecord()["x"], .int(15000))
+        expectEqual(py.check().refcountErrors, 0)
     }
 
     @Test func theGILHandsOverBetweenThreads() throws {
@@ -78,7 +78,7 @@ struct InterpreterThreadTests {
         let cancellation = Cancellation()
         try cancel(cancellation, once: { !runtime.runningThreads.isEmpty })
         _ = try runtime.runTeam(code, count: 1, cancellation: cancellation)
-        #expect(py.run("lock.locked()", value: true).value == .bool(false))
+        expectEqual(py.run("lock.locked()", value: true).value, .bool(false))
     }
 
     @Test func backgroundSnippetThreadStopsOnClose() throws {
@@ -88,13 +88,13 @@ struct InterpreterThreadTests {
         let handle = try session.objects.add(thread)
         try thread.start(handle: handle)
         #expect(eventually(within: 5) { runtime.globalsRecord()["n"] != nil })
-        #expect(thread.kind == .thread)
-        #expect(thread.state == "running")
+        expectEqual(thread.kind, .thread)
+        expectEqual(thread.state, "running")
         // The shell's own commands share the globals with it.
-        #expect(session.execute("py n > 0").result.fields["value"] == .bool(true))
+        expectEqual(session.execute("py n > 0").result.fields["value"], .bool(true))
         #expect(session.shutdown().isEmpty)
         #expect(thread.isFinished)
-        #expect(thread.state == "cancelled")
+        expectEqual(thread.state, "cancelled")
         #expect(runtime.runningThreads.isEmpty)
     }
 
@@ -119,7 +119,7 @@ struct InterpreterThreadTests {
         let code = try runtime.compile("def f():\n    for i in range(50000):\n        x = shared\nf()")
         _ = try runtime.runTeam(code, count: 2, cancellation: nil)
         let report = py.check()
-        #expect(report.refcountErrors == Set(report.events.map(\.objectID)).count)
+        expectEqual(report.refcountErrors, Set(report.events.map(\.objectID)).count)
         _ = try runtime.reset()
     }
 }
@@ -128,16 +128,16 @@ struct InterpreterThreadTests {
 struct InterpreterCommandTests {
     @Test func captureReadsBothStreams() throws {
         let run = try Capture.run("/bin/sh", arguments: ["-c", "echo out; echo err >&2; exit 3"], timeoutNanoseconds: 5_000_000_000)
-        #expect(run.standardOutput == "out\n")
-        #expect(run.standardError == "err\n")
-        #expect(run.status == .exited(3))
+        expectEqual(run.standardOutput, "out\n")
+        expectEqual(run.standardError, "err\n")
+        expectEqual(run.status, .exited(3))
         #expect(!run.timedOut)
     }
 
     @Test func captureKillsAProgramThatRunsTooLong() throws {
         let run = try Capture.run("/bin/sleep", arguments: ["10"], timeoutNanoseconds: 100_000_000)
         #expect(run.timedOut)
-        #expect(run.status == .signaled(9))
+        expectEqual(run.status, .signaled(9))
     }
 
     @Test func captureReportsAMissingProgram() {
@@ -147,16 +147,16 @@ struct InterpreterCommandTests {
     @Test func pyCommandResults() {
         let session = Session()
         #expect(session.execute("py x = 40 + 2").succeeded)
-        #expect(session.execute("py x").result.fields["value"] == .int(42))
+        expectEqual(session.execute("py x").result.fields["value"], .int(42))
         let failure = session.execute("py print('before')\\nundefined_name").failure
         // What the snippet printed before its exception is output, kept apart from the error.
-        #expect(failure?.output == "before\n")
-        #expect(failure?.message.contains("before") == false)
-        #expect(failure?.message.contains("NameError: name 'undefined_name' is not defined (line 2, column 1)") == true)
+        expectEqual(failure?.output, "before\n")
+        expectEqual(failure?.message.contains("before"), false)
+        expectEqual(failure?.message.contains("NameError: name 'undefined_name' is not defined (line 2, column 1)"), true)
         let threads = session.execute("py --threads 2 --setup 'c = 0\\nl = Lock()' --expect c=2000 'for i in range(1000):\\n    with l:\\n        c += 1'")
         #expect(threads.succeeded, "\(threads.failure?.message ?? "")")
-        #expect(threads.result.fields["lost"] == .int(0))
-        #expect(threads.result.fields["refcount_errors"] == .int(0))
+        expectEqual(threads.result.fields["lost"], .int(0))
+        expectEqual(threads.result.fields["refcount_errors"], .int(0))
         #expect(session.execute("py reset").succeeded)
         #expect(session.execute("py x").failure != nil)
     }
@@ -166,11 +166,11 @@ struct InterpreterCommandTests {
     @Test func repeatStopsAtTheKindOfProblemAskedFor() {
         let session = Session()
         let anyProblem = session.execute("py --threads 2 --repeat 3 'raise ValueError(1)'")
-        #expect(anyProblem.result.fields["runs"] == .int(1), "\(anyProblem.result)")
+        expectEqual(anyProblem.result.fields["runs"], .int(1), "\(anyProblem.result)")
         let untilFreed = session.execute("py --threads 2 --repeat 3 --until freed 'raise ValueError(1)'")
-        #expect(untilFreed.result.fields["runs"] == .int(3), "\(untilFreed.result)")
-        #expect(untilFreed.result.fields["errors"] == .int(2))
-        #expect(session.execute("py --threads 2 --until freed 'x = 1'").failure?.message == "--until goes with --repeat K")
+        expectEqual(untilFreed.result.fields["runs"], .int(3), "\(untilFreed.result)")
+        expectEqual(untilFreed.result.fields["errors"], .int(2))
+        expectEqual(session.execute("py --threads 2 --until freed 'x = 1'").failure?.message, "--until goes with --repeat K")
         #expect(PyCommand.freedWhileInUse(Record([("freed_while_referenced", .int(1)), ("use_after_free", .int(0))])))
         #expect(PyCommand.freedWhileInUse(Record([("freed_while_referenced", .int(0)), ("use_after_free", .int(7))])))
         #expect(!PyCommand.freedWhileInUse(Record([("freed_while_referenced", .int(0)), ("use_after_free", .int(0)), ("count_too_high", .int(1))])))
@@ -179,18 +179,18 @@ struct InterpreterCommandTests {
 
     @Test func gilCommands() {
         let session = Session()
-        #expect(session.execute("gil off").result.fields["gil"] == .string("off"))
-        #expect(session.execute("gil refcount biased").result.fields["refcount"] == .string("biased"))
-        #expect(session.execute("gil interval 2").result.fields["interval_ms"] == .quantity(2, .milliseconds))
-        #expect(session.execute("gil interval 0").failure?.kind == .usage)
-        #expect(session.execute("gil interval 0.001").result.fields["interval_ms"] == .quantity(0.001, .milliseconds))
-        #expect(session.execute("gil").result.fields["switch"] == .string("eval-breaker"))
-        #expect(session.execute("gil switch anywhere").result.fields["switch"] == .string("anywhere"))
-        #expect(PyRuntime.shared(for: session).settings.switchRule == .anywhere)
-        #expect(session.execute("gil switch everywhere").failure?.kind == .usage)
-        #expect(session.execute("gil switch eval-breaker").result.fields["switch"] == .string("eval-breaker"))
+        expectEqual(session.execute("gil off").result.fields["gil"], .string("off"))
+        expectEqual(session.execute("gil refcount biased").result.fields["refcount"], .string("biased"))
+        expectEqual(session.execute("gil interval 2").result.fields["interval_ms"], .quantity(2, .milliseconds))
+        expectEqual(session.execute("gil interval 0").failure?.kind, .usage)
+        expectEqual(session.execute("gil interval 0.001").result.fields["interval_ms"], .quantity(0.001, .milliseconds))
+        expectEqual(session.execute("gil").result.fields["switch"], .string("eval-breaker"))
+        expectEqual(session.execute("gil switch anywhere").result.fields["switch"], .string("anywhere"))
+        expectEqual(PyRuntime.shared(for: session).settings.switchRule, .anywhere)
+        expectEqual(session.execute("gil switch everywhere").failure?.kind, .usage)
+        expectEqual(session.execute("gil switch eval-breaker").result.fields["switch"], .string("eval-breaker"))
         #expect(session.execute("gil stats").succeeded)
-        #expect(session.execute("gil on").result.fields["gil"] == .string("on"))
+        expectEqual(session.execute("gil on").result.fields["gil"], .string("on"))
     }
 
     @Test func compareRunsBothOrSaysWhy() {
@@ -198,12 +198,12 @@ struct InterpreterCommandTests {
         let outcome = session.execute("compare --cpython --setup 'x = 0' 'for i in range(1000):\\n    x += 1'")
         #expect(outcome.succeeded, "\(outcome.failure?.message ?? "")")
         let fields = outcome.result.fields
-        #expect(fields["threads"] == .int(2))
+        expectEqual(fields["threads"], .int(2))
         if Files.findExecutable("python3") != nil {
-            #expect(fields["cpython"] == .string("ran"))
+            expectEqual(fields["cpython"], .string("ran"))
             #expect(fields["cpython_globals"] != nil)
         } else {
-            #expect(fields["cpython"] == .string("skipped"))
+            expectEqual(fields["cpython"], .string("skipped"))
         }
     }
 
@@ -214,23 +214,23 @@ struct InterpreterCommandTests {
         let outcome = session.execute("compare --cpython --threads 1 'print(6 * 7)\\nraise ValueError(\"bad\")'")
         #expect(outcome.succeeded, "\(outcome.failure?.message ?? "")")
         let fields = outcome.result.fields
-        #expect(fields["conclab_output"] == .string("42\n"))
-        #expect(fields["conclab_error"] == .string("ValueError: bad"))
+        expectEqual(fields["conclab_output"], .string("42\n"))
+        expectEqual(fields["conclab_error"], .string("ValueError: bad"))
         if Files.findExecutable("python3") != nil {
-            #expect(fields["cpython_output"] == .string("42\n"))
-            #expect(fields["cpython_error"] == .string("ValueError: bad"))
+            expectEqual(fields["cpython_output"], .string("42\n"))
+            expectEqual(fields["cpython_error"], .string("ValueError: bad"))
             #expect(fields["output_same"] == .bool(true) && fields["error_same"] == .bool(true))
-            #expect(fields["cpython_interval_ms"]?.number.map { abs($0 - 0.5) < 1e-9 } == true, "\(fields["cpython_interval_ms"] ?? .null)")
+            expectEqual(fields["cpython_interval_ms"]?.number.map { abs($0 - 0.5) < 1e-9 }, true, "\(fields["cpython_interval_ms"] ?? .null)")
         }
         let clean = session.execute("compare --cpython --threads 1 'print(1)'").result.fields
-        #expect(clean["conclab_error"] == .null)
+        expectEqual(clean["conclab_error"], .null)
         if Files.findExecutable("python3") != nil {
             #expect(clean["cpython_error"] == .null && clean["error_same"] == .bool(true))
         }
         let different = session.execute("compare --cpython --threads 1 'print(thread_name())'").result.fields
         if Files.findExecutable("python3") != nil {
             // Each side names its own thread: the outputs differ, and compare says so.
-            #expect(different["output_same"] == .bool(false), "\(different)")
+            expectEqual(different["output_same"], .bool(false), "\(different)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -60,22 +61,22 @@ print("never run")
 struct LabFileTests {
     @Test func parsesAGoodLab() throws {
         let lab = try LabParser.parse(goodLab, path: "Labs/en/01-sample.md")
-        #expect(lab.id == "sample")
-        #expect(lab.title == "A sample")
-        #expect(lab.topic == "shell")
-        #expect(lab.minutes == 3)
-        #expect(lab.language == .en)
-        #expect(lab.requires == [.cores(1)])
-        #expect(lab.introduction == "Intro text.")
-        #expect(lab.steps.count == 2)
-        #expect(lab.steps[0].title == "First step")
-        #expect(lab.steps[0].commands.map(\.text) == ["echo hello"])
-        #expect(lab.steps[0].commands[0].number == 18)
-        #expect(lab.steps[0].checkGroups.count == 1)
-        #expect(lab.steps[0].checkGroups[0].command?.text == "echo hello")
-        #expect(lab.steps[0].hints == ["Type it."])
+        expectEqual(lab.id, "sample")
+        expectEqual(lab.title, "A sample")
+        expectEqual(lab.topic, "shell")
+        expectEqual(lab.minutes, 3)
+        expectEqual(lab.language, .en)
+        expectEqual(lab.requires, [.cores(1)])
+        expectEqual(lab.introduction, "Intro text.")
+        expectEqual(lab.steps.count, 2)
+        expectEqual(lab.steps[0].title, "First step")
+        expectEqual(lab.steps[0].commands.map(\.text), ["echo hello"])
+        expectEqual(lab.steps[0].commands[0].number, 18)
+        expectEqual(lab.steps[0].checkGroups.count, 1)
+        expectEqual(lab.steps[0].checkGroups[0].command?.text, "echo hello")
+        expectEqual(lab.steps[0].hints, ["Type it."])
         #expect(lab.steps[1].prose.contains("never run"))
-        #expect(lab.steps[1].commands.map(\.text) == ["mem"])
+        expectEqual(lab.steps[1].commands.map(\.text), ["mem"])
     }
 
     @Test func languageComesFromTheFolder() throws {
@@ -88,7 +89,7 @@ struct LabFileTests {
 
     @Test(arguments: [("ru_RU.UTF-8", LabLanguage.ru), ("ru", .ru), ("en_GB.UTF-8", .en), ("C.UTF-8", .en), ("POSIX", .en)])
     func localeNamesTheLanguage(locale: String, language: LabLanguage) {
-        #expect(LabLanguage(locale: locale) == language)
+        expectEqual(LabLanguage(locale: locale), language)
     }
 
     /// Each malformed variant, with the line its error must name.
@@ -116,7 +117,7 @@ struct LabFileTests {
             _ = try LabParser.parse(text, path: "Labs/en/bad.md")
             Issue.record("\(name): parsed without error")
         } catch {
-            #expect(error.line == line, "\(name): \(error)")
+            expectEqual(error.line, line, "\(name): \(error)")
             #expect(error.reason.contains(reason), "\(name): \(error)")
             #expect(error.description.hasPrefix("Labs/en/bad.md:\(line): "))
         }
@@ -132,8 +133,8 @@ struct LabReplayTests {
     @Test func aPassingLabPasses() throws {
         var transcript: [String] = []
         let report = LabReplayer.replay(try lab(goodLab.split(separator: "---\n", maxSplits: 2).last.map(String.init) ?? "")) { transcript.append($0) }
-        #expect(report.status == .passed, "\(transcript.joined(separator: "\n"))")
-        #expect(report.checkCount == 2)
+        expectEqual(report.status, .passed, "\(transcript.joined(separator: "\n"))")
+        expectEqual(report.checkCount, 2)
         #expect(transcript.contains("conclab> echo hello"))
         #expect(transcript.contains { $0.contains("✓ text == \"hello\"") })
     }
@@ -141,19 +142,19 @@ struct LabReplayTests {
     @Test func aFalseCheckFailsAndNamesTheStepAndValue() throws {
         var transcript: [String] = []
         let report = LabReplayer.replay(try lab("## Count\n```conclab\necho 5\n```\n```check\ntext == \"6\"\n```\n")) { transcript.append($0) }
-        #expect(report.status == .failed)
-        #expect(report.failedCount == 1)
-        #expect(report.steps[0].checks[0].detail == "text = \"5\"")
-        #expect(transcript.last?.contains("step 1 'Count'") == true)
+        expectEqual(report.status, .failed)
+        expectEqual(report.failedCount, 1)
+        expectEqual(report.steps[0].checks[0].detail, "text = \"5\"")
+        expectEqual(transcript.last?.contains("step 1 'Count'"), true)
     }
 
     @Test func aGoalPassesWhenAnyResultOfItsCommandsReachesIt() throws {
         var transcript: [String] = []
         let body = "## Any\n```conclab\necho 6\necho 7\necho 8\n```\n```goal\ntext == \"7\"\n```\n```conclab\necho 9\n```\n```check\ntext == \"9\"\n```\n"
         let report = LabReplayer.replay(try lab(body)) { transcript.append($0) }
-        #expect(report.status == .passed, "\(transcript)")
+        expectEqual(report.status, .passed, "\(transcript)")
         #expect(transcript.contains("  goal reached by 'echo 7':"))
-        #expect(report.checkCount == 2)
+        expectEqual(report.checkCount, 2)
     }
 
     @Test func aGoalNoResultReachesFails() throws {
@@ -161,7 +162,7 @@ struct LabReplayTests {
         // `echo 7` comes after the check block: it is not in the goal's segment.
         let body = "## None\n```conclab\necho 6\n```\n```check\ntext == \"6\"\n```\n```conclab\necho 8\n```\n```goal\ntext == \"6\"\n```\n"
         let report = LabReplayer.replay(try lab(body)) { transcript.append($0) }
-        #expect(report.status == .failed)
+        expectEqual(report.status, .failed)
         #expect(transcript.contains("  goal not reached by any of the step's commands:"))
         #expect(transcript.contains { $0.hasPrefix("  ✗ text == \"6\"") })
     }
@@ -171,26 +172,26 @@ struct LabReplayTests {
                                      path: "Labs/en/x.md")
         let ru = try LabParser.parse("---\nid: x\ntitle: t\ntopic: t\nminutes: 2\n---\n## s\n```conclab\necho\n```\n```check\ntext == \"\"\n```\n",
                                      path: "Labs/ru/x.md")
-        #expect(LabLinter.differences(en, ru).map(\.reason) == ["step 's' checks differ from its twin in Labs/en/x.md"])
+        expectEqual(LabLinter.differences(en, ru).map(\.reason), ["step 's' checks differ from its twin in Labs/en/x.md"])
         #expect(LabLinter.differences(en, en).isEmpty)
     }
 
     @Test func aFailedCommandFailsItsStep() throws {
         let report = LabReplayer.replay(try lab("## Bad\n```conclab\nsleep nonsense\n```\n```check\nslept_ms > 0\n```\n")) { _ in }
-        #expect(report.status == .failed)
-        #expect(report.steps[0].problems.first?.contains("failed") == true)
+        expectEqual(report.status, .failed)
+        expectEqual(report.steps[0].problems.first?.contains("failed"), true)
     }
 
     @Test func missingOutputFails() throws {
         let report = LabReplayer.replay(try lab("## Out\n```conclab\necho abc\n```\n```output\nxyz\n```\n")) { _ in }
-        #expect(report.status == .failed)
+        expectEqual(report.status, .failed)
     }
 
     @Test func unmetRequirementSkips() throws {
         let text = "---\nid: s\ntitle: T\ntopic: shell\nminutes: 1\nrequires: no-such-program-conclab\n---\n## A\n```conclab\necho\n```\n"
         let report = LabReplayer.replay(try LabParser.parse(text, path: "Labs/en/s.md")) { _ in }
-        #expect(report.status == .skipped)
-        #expect(report.skipReason?.contains("no-such-program-conclab") == true)
+        expectEqual(report.status, .skipped)
+        expectEqual(report.skipReason?.contains("no-such-program-conclab"), true)
     }
 
     /// A hostile lab: writing outside its scratch folder, climbing out with '..', starting another lab,
@@ -229,11 +230,11 @@ struct LabReplayTests {
         """
         var transcript: [String] = []
         let report = LabReplayer.replay(try lab(hostile, id: "hostile")) { transcript.append($0) }
-        #expect(report.status == .failed)
-        #expect(report.steps.map(\.passed) == [false, false, false, true, true], "\(transcript.joined(separator: "\n"))")
-        #expect(report.steps[0].problems.first?.contains("scratch folder") == true)
-        #expect(report.steps[1].problems.first?.contains("'..'") == true)
-        #expect(report.steps[2].problems.first?.contains("replayed lab") == true)
+        expectEqual(report.status, .failed)
+        expectEqual(report.steps.map(\.passed), [false, false, false, true, true], "\(transcript.joined(separator: "\n"))")
+        expectEqual(report.steps[0].problems.first?.contains("scratch folder"), true)
+        expectEqual(report.steps[1].problems.first?.contains("'..'"), true)
+        expectEqual(report.steps[2].problems.first?.contains("replayed lab"), true)
         #expect(!Files.exists(marker))
         #expect(!Files.exists("/tmp/escape.txt"))
     }
@@ -269,9 +270,9 @@ struct LabReplayTests {
         var transcript: [String] = []
         let report = LabReplayer.replay(try lab(hostile, id: "hostile-python")) { transcript.append($0) }
         let text = transcript.joined(separator: "\n")
-        #expect(report.steps.map(\.passed) == [true, false, false, false], "\(text)")
+        expectEqual(report.steps.map(\.passed), [true, false, false, false], "\(text)")
         for step in report.steps.dropFirst() {
-            #expect(step.problems.first?.contains("may only read inside its scratch folder") == true, "\(step.problems)")
+            expectEqual(step.problems.first?.contains("may only read inside its scratch folder"), true, "\(step.problems)")
         }
         #expect(text.contains("does not run the real python3"))
         #expect(!text.contains("root:"))
@@ -288,7 +289,7 @@ struct LabProgressTests {
         progress.labs["tour"] = LabProgress.Entry(stepsDone: [1, 3], current: 3)
         progress.labs["race"] = LabProgress.Entry(stepsDone: [], current: 1)
         try progress.save(to: dir)
-        #expect(LabProgress.load(from: dir) == progress)
+        expectEqual(LabProgress.load(from: dir), progress)
         #expect(!Files.exists(dir + "/progress.json.tmp.\(System.processID)"))
     }
 
@@ -296,13 +297,13 @@ struct LabProgressTests {
         let dir = try Files.makeTemporaryDirectory(prefix: "conclab-progress-test")
         defer { Files.removeTree(dir) }
         try Files.writeAtomically(dir + "/progress.json", "{not json")
-        #expect(LabProgress.load(from: dir) == LabProgress())
+        expectEqual(LabProgress.load(from: dir), LabProgress())
     }
 
     @Test func jsonReaderReadsWhatTheRendererWrites() throws {
         let record = Record([("a", .int(1)), ("b", .string("x\"y\n")), ("c", .list([.bool(true), .null, .double(1.5)]))])
         let parsed = try JSONReader.parse(JSONRenderer.object(record))
-        #expect(parsed == .record(record))
+        expectEqual(parsed, .record(record))
     }
 }
 
@@ -315,27 +316,27 @@ struct LabGuideTests {
         try Files.writeAtomically(dir + "/Labs/en/00-sample.md", goodLab)
         let session = Session(environment: SessionEnvironment(labsDirectory: dir + "/Labs", stateDirectory: dir + "/state"))
         #expect(session.execute("lab start sam").succeeded)
-        #expect(LabGuide.promptPrefix(session) == "[sample 1/2] ")
-        #expect(session.complete("ec").candidates == ["echo hello"])
+        expectEqual(LabGuide.promptPrefix(session), "[sample 1/2] ")
+        expectEqual(session.complete("ec").candidates, ["echo hello"])
         let wrong = session.execute("echo bye")
         #expect(wrong.notes.contains { $0.text.contains("✗ text == \"hello\"") && $0.text.contains("text = \"bye\"") })
         let right = session.execute("echo hello")
         #expect(right.notes.contains { $0.text.contains("Step 1 done") })
-        #expect(LabProgress.load(from: dir + "/state").labs["sample"]?.stepsDone == [1])
+        expectEqual(LabProgress.load(from: dir + "/state").labs["sample"]?.stepsDone, [1])
         #expect(session.execute("lab next").succeeded)
-        #expect(LabGuide.promptPrefix(session) == "[sample 2/2] ")
+        expectEqual(LabGuide.promptPrefix(session), "[sample 2/2] ")
         #expect(session.execute("lab stop").succeeded)
-        #expect(LabGuide.promptPrefix(session) == "")
+        expectEqual(LabGuide.promptPrefix(session), "")
         // A new session resumes at the first step not done.
         let again = Session(environment: SessionEnvironment(labsDirectory: dir + "/Labs", stateDirectory: dir + "/state"))
         #expect(again.execute("lab start sample").succeeded)
-        #expect(LabGuide.promptPrefix(again) == "[sample 2/2] ")
-        #expect(again.execute("lab list").result.fields["rows"].map { "\($0)" }?.contains("1 of 2 steps") == true)
+        expectEqual(LabGuide.promptPrefix(again), "[sample 2/2] ")
+        expectEqual(again.execute("lab list").result.fields["rows"].map { "\($0)" }?.contains("1 of 2 steps"), true)
     }
 
     @Test func labCommandsNeedAnActiveLab() {
         let session = Session()
         let outcome = session.execute("lab next")
-        #expect(outcome.failure?.message.contains("No lab is active") == true)
+        expectEqual(outcome.failure?.message.contains("No lab is active"), true)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -99,13 +100,13 @@ import LabOS
         // The learner's own iterator takes the next automatic handle; it is not the step's `it`.
         let own = run(session, "iter nums")
         #expect(crosses(own).isEmpty)
-        #expect(session.complete("").candidates == ["iter nums --name it"])
+        expectEqual(session.complete("").candidates, ["iter nums --name it"])
         run(session, "iter nums --name it")
-        #expect(session.complete("").candidates == ["next it"])
-        #expect(session.complete("next ").candidates == ["next it"])
+        expectEqual(session.complete("").candidates, ["next it"])
+        expectEqual(session.complete("next ").candidates, ["next it"])
         // Handles offered are the lab's own, and the step's still work after the learner's one.
-        #expect(Set(session.completeWord("", after: ["next"])) == ["nums", "g1", "it"])
-        #expect(session.execute("next it").result.fields["value"] == .int(0))
+        expectEqual(Set(session.completeWord("", after: ["next"])), ["nums", "g1", "it"])
+        expectEqual(session.execute("next it").result.fields["value"], .int(0))
     }
 
     @Test func aBlockThatHeldIsNotMarkedWrongLater() throws {
@@ -150,7 +151,7 @@ import LabOS
         #expect(next.text.contains("○ Step 1 is not done (not run: iter nums --name it; next it; next it; next it; echo closing; not yet true: value == 2)."),
                 "\(next.text)")
         #expect(next.text.contains("step 2 of 4: Make and list"))
-        #expect(LabGuide.promptPrefix(session) == "[judged 2/4] ")
+        expectEqual(LabGuide.promptPrefix(session), "[judged 2/4] ")
     }
 
     @Test func aLabRunsInAScopeOfItsOwn() throws {
@@ -164,12 +165,12 @@ import LabOS
         run(session, "lab step 2")
         run(session, "thread spawn sleep 30000 --name sleeper")
         let listed = session.execute("ls")
-        #expect(listed.result.fields["count"] == .int(1))
+        expectEqual(listed.result.fields["count"], .int(1))
         #expect(listed.notes.contains { $0.text.contains("✓ count == 1") })
-        #expect(session.execute("close L1").failure?.message.hasPrefix("no object 'L1', so nothing was closed") == true)
+        expectEqual(session.execute("close L1").failure?.message.hasPrefix("no object 'L1', so nothing was closed"), true)
         let stop = session.execute("lab stop")
         #expect(stop.text.contains("Closed what the lab made: sleeper. Your objects are back: g1, L1."), "\(stop.text)")
-        #expect(session.objects.handles() == ["g1", "L1"])
+        expectEqual(session.objects.handles(), ["g1", "L1"])
     }
 
     @Test func hereRunsBesideTheLearnersObjects() throws {
@@ -179,9 +180,9 @@ import LabOS
         let start = session.execute("lab start judged --here")
         #expect(start.text.contains("The lab runs beside your objects (L1)"), "\(start.text)")
         run(session, "gen range 0 3 --name nums")
-        #expect(session.objects.handles() == ["L1", "nums"])
+        expectEqual(session.objects.handles(), ["L1", "nums"])
         let stop = session.execute("lab stop")
-        #expect(stop.text == "Left lab 'judged'. 'lab start judged' resumes it.")
-        #expect(session.objects.handles() == ["L1", "nums"])
+        expectEqual(stop.text, "Left lab 'judged'. 'lab start judged' resumes it.")
+        expectEqual(session.objects.handles(), ["L1", "nums"])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -38,17 +39,17 @@ import LabOS
         let (session, dir) = try session()
         defer { Files.removeTree(dir) }
         #expect(session.execute("lab start order").succeeded)
-        #expect(session.complete("").candidates == ["echo first"])
+        expectEqual(session.complete("").candidates, ["echo first"])
         #expect(session.execute("echo first").succeeded)
-        #expect(session.complete("").candidates == ["echo second"])
+        expectEqual(session.complete("").candidates, ["echo second"])
         // What is typed decides: a prefix of another step command offers the ones that fit.
-        #expect(session.complete("echo t").candidates == ["echo third"])
+        expectEqual(session.complete("echo t").candidates, ["echo third"])
         #expect(session.execute("echo second").succeeded)
-        #expect(session.complete("").candidates == ["echo third"])
-        #expect(session.complete("ec").candidates == ["echo third"])
+        expectEqual(session.complete("").candidates, ["echo third"])
+        expectEqual(session.complete("ec").candidates, ["echo third"])
         // Running one again does not move back: Tab offers the first command not yet run.
         #expect(session.execute("echo first").succeeded)
-        #expect(session.complete("").candidates == ["echo third"])
+        expectEqual(session.complete("").candidates, ["echo third"])
     }
 
     @Test func aCommandIsJudgedOnlyByTheChecksWrittenUnderIt() throws {

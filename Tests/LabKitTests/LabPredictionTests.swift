@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -101,7 +102,7 @@ import LabOS
         #expect(session.execute("lab step 2").text.range(of: "iter again --name it")!.lowerBound
                 < session.execute("lab step 2").text.range(of: "Then ask once more.")!.lowerBound)
         #expect(session.execute("lab step 1").succeeded)
-        #expect(session.execute("lab predict many").failure?.message.contains("not a number") == true)
+        expectEqual(session.execute("lab predict many").failure?.message.contains("not a number"), true)
         #expect(session.execute("gen range 0 3 --name nums").succeeded)
         #expect(session.execute("lab predict 5").succeeded)
         // A second prediction before the measurement replaces the first.
@@ -111,9 +112,9 @@ import LabOS
         #expect(measured.contains { $0.contains("You predicted 3; measured: 3 (right)") }, "\(measured)")
         #expect(measured.contains { $0.contains("✓ count == 3") })
         // After the figure is on screen, a prediction would not be one.
-        #expect(session.execute("lab predict 3").failure?.message.contains("already on screen") == true)
+        expectEqual(session.execute("lab predict 3").failure?.message.contains("already on screen"), true)
         #expect(session.execute("lab next").succeeded)
-        #expect(session.execute("lab predict c").failure?.message.contains("not one of the choices: a, b") == true)
+        expectEqual(session.execute("lab predict c").failure?.message.contains("not one of the choices: a, b"), true)
         #expect(session.execute("lab predict a").succeeded)
         #expect(session.execute("gen range 0 3 --name again").succeeded)
         #expect(session.execute("iter again --name it").succeeded)
@@ -121,8 +122,8 @@ import LabOS
         #expect(!session.execute("next it").notes.contains { $0.text.contains("◇") })
         #expect(session.execute("next it").notes.contains { $0.text.contains("You predicted a; measured: b (not this time)") })
         let status = session.execute("lab status").result.fields
-        #expect(status["predictions"] == .int(2))
-        #expect(status["predictions_close"] == .int(1))
+        expectEqual(status["predictions"], .int(2))
+        expectEqual(status["predictions_close"], .int(1))
         // The tally is kept with the progress.
         let saved = LabProgress.load(from: dir + "/state").labs["guess"]?.predictions ?? []
         #expect(saved.map(\.predicted) == ["3", "a"] && saved.map(\.good) == [true, false])
@@ -136,15 +137,15 @@ import LabOS
         let notes = session.execute("gen list nums").notes.map(\.text)
         #expect(notes.contains { $0.contains("Measured: 3. You made no prediction") }, "\(notes)")
         #expect(!notes.contains { $0.contains("✗") })
-        #expect(session.execute("lab status").result.fields["predictions"] == .int(0))
+        expectEqual(session.execute("lab status").result.fields["predictions"], .int(0))
     }
 
     @Test func replayPredictsTheLabsOwnAnswerAndAWrongChoiceFails() throws {
                 let right = LabReplayer.replay(try LabParser.parse(Self.lab(), path: "Labs/en/01-guess.md")) { _ in }
-        #expect(right.status == .passed)
+        expectEqual(right.status, .passed)
         var lines: [String] = []
         let wrong = LabReplayer.replay(try LabParser.parse(Self.lab(answer: "a", number: "30"), path: "Labs/en/01-guess.md")) { lines.append($0) }
-        #expect(wrong.status == .failed)
+        expectEqual(wrong.status, .failed)
         #expect(lines.contains { $0.contains("✗ prediction: a") && $0.contains("measured: b") }, "\(lines)")
         // A figure is only shown: machines differ.
         #expect(lines.contains { $0.contains("prediction (the lab's answer): 30; measured: 3 (off by a factor of about 10)") }, "\(lines)")
@@ -164,7 +165,7 @@ import LabOS
     @Test(arguments: [("3.5", 3.0, PredictionVerdict.close), ("3", 3.0, .right), ("4", 3.0, .sameOrder), ("40", 8.0, .off(factor: 5)),
                       ("1_000", 1000.0, .right), ("~40", 40.4, .close), ("0", 3.0, .off(factor: 0))])
     func numbersAreJudgedByHowFarOff(predicted: String, measured: Double, verdict: PredictionVerdict) {
-        #expect(PredictionJudge.verdict(predicted, .init(text: "", number: measured), kind: .number) == verdict)
+        expectEqual(PredictionJudge.verdict(predicted, .init(text: "", number: measured), kind: .number), verdict)
     }
 }
 
@@ -172,7 +173,7 @@ import LabOS
 @Suite struct LabProseTests {
     @Test func markersBecomeStyles() {
         let spans = LabProse.spans("Use `next it` and **never** *this*; a_b stays.\n- one\n```python\nx = 1\n```\nend")
-        #expect(spans.plainText == "Use next it and never this; a_b stays.\n  • one\n    x = 1\nend")
+        expectEqual(spans.plainText, "Use next it and never this; a_b stays.\n  • one\n    x = 1\nend")
         #expect(spans.contains { $0.text == "next it" && $0.style == "36" })
         #expect(spans.contains { $0.text == "never" && $0.style == "1" })
         #expect(spans.contains { $0.text == "this" && $0.style == "3" })
@@ -180,7 +181,7 @@ import LabOS
     }
 
     @Test func anUnclosedMarkerIsText() {
-        #expect(LabProse.spans("2 * 3 and `open").plainText == "2 * 3 and `open")
+        expectEqual(LabProse.spans("2 * 3 and `open").plainText, "2 * 3 and `open")
     }
 }
 
@@ -356,8 +357,8 @@ extension String {
     }
 
     @Test func replayRunsTheLabsFixAndAWrongFixFails() throws {
-        #expect(LabReplayer.replay(try LabParser.parse(Self.lab(), path: "Labs/en/01-fixit.md")) { _ in }.status == .passed)
-        #expect(LabReplayer.replay(try LabParser.parse(Self.lab(solution: "x = 3"), path: "Labs/en/01-fixit.md")) { _ in }.status == .failed)
+        expectEqual(LabReplayer.replay(try LabParser.parse(Self.lab(), path: "Labs/en/01-fixit.md")) { _ in }.status, .passed)
+        expectEqual(LabReplayer.replay(try LabParser.parse(Self.lab(solution: "x = 3"), path: "Labs/en/01-fixit.md")) { _ in }.status, .failed)
     }
 
     @Test(arguments: [
@@ -406,7 +407,7 @@ extension String {
         let spans = LabProse.spans("Call `next it` to pull one value from the iterator named it.\n- a list item that is long enough to wrap")
         let shown = HumanRenderer(color: false, width: 24).render(.prose(spans)).split(separator: "\n").map(String.init)
         #expect(shown.allSatisfy { Format.width($0) <= 24 }, "\(shown)")
-        #expect(shown.joined(separator: " ").split(separator: " ") == spans.plainText.split(whereSeparator: { $0 == " " || $0 == "\n" }))
+        expectEqual(shown.joined(separator: " ").split(separator: " "), spans.plainText.split(whereSeparator: { $0 == " " || $0 == "\n" }))
         // A list item's continuation lines start under its text.
         #expect(shown.contains { $0.hasPrefix("  • a list") } && shown.last?.hasPrefix("    ") == true, "\(shown)")
         let coloured = HumanRenderer(color: true, width: 24).render(.prose(spans))
@@ -425,7 +426,7 @@ extension String {
         #expect(measured.succeeded, "\(measured.failure?.message ?? "")")
         let fields = measured.result.fields
         guard fields["cpython"] == .string("ran") else {
-            #expect(Files.findExecutable("python3") == nil, "python3 is installed but was not run: \(fields)")
+            expectEqual(Files.findExecutable("python3"), nil, "python3 is installed but was not run: \(fields)")
             return
         }
         // An 8-byte pointer and a 32-byte int object per item (squares above 256 are not cached).
@@ -435,7 +436,7 @@ extension String {
         // Capacities grow by about an eighth, not by doubling: 4, 8, 16, 24, 32, 40, 52, 64 …
         guard case .list(let capacities)? = fields["capacities"] else { Issue.record("no capacities: \(fields)"); return }
         let sizes = capacities.compactMap(\.number)
-        #expect(Array(sizes.prefix(7)) == [4, 8, 16, 24, 32, 40, 52], "\(sizes)")
+        expectEqual(Array(sizes.prefix(7)), [4, 8, 16, 24, 32, 40, 52], "\(sizes)")
         for (a, b) in zip(sizes.dropFirst(4), sizes.dropFirst(5)) { #expect(b / a < 1.5, "\(a) → \(b) is not an eighth or so") }
     }
 
@@ -445,8 +446,8 @@ extension String {
         let session = Session(sandbox: Sandbox(scratchDirectory: scratch))
         defer { session.shutdown() }
         let fields = session.execute("list cpython").result.fields
-        #expect(fields["cpython"] == .string("skipped"))
-        #expect(fields["list_bytes_per_item"] == .null)
+        expectEqual(fields["cpython"], .string("skipped"))
+        expectEqual(fields["list_bytes_per_item"], .null)
     }
 
     @Test func aPipeHoldsSixtyFourKibibytes() {
@@ -455,6 +456,6 @@ extension String {
         defer { session.shutdown() }
         #expect(session.execute("pipe new --name full").succeeded)
         let send = session.execute("send full --size 100000 --timeout 200")
-        #expect(send.result.fields["bytes"] == .int(65_536))
+        expectEqual(send.result.fields["bytes"], .int(65_536))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -37,13 +38,13 @@ struct LabStepRequirementParsingTests {
         ```
         """
         let lab = try LabParser.parse(labText(body), path: "Labs/en/t.md")
-        #expect(lab.requires == [])
-        #expect(lab.steps[0].requires == [])
-        #expect(lab.steps[0].requiresLine == nil)
-        #expect(lab.steps[1].requires == [.cores(2), .program("python3")])
-        #expect(lab.steps[1].requiresLine == 14)
-        #expect(lab.steps[1].prose == "Prose first is fine.")
-        #expect(lab.steps[1].commands.map(\.text) == ["echo b"])
+        expectEqual(lab.requires, [])
+        expectEqual(lab.steps[0].requires, [])
+        expectEqual(lab.steps[0].requiresLine, nil)
+        expectEqual(lab.steps[1].requires, [.cores(2), .program("python3")])
+        expectEqual(lab.steps[1].requiresLine, 14)
+        expectEqual(lab.steps[1].prose, "Prose first is fine.")
+        expectEqual(lab.steps[1].commands.map(\.text), ["echo b"])
     }
 
     /// Each malformed variant, with the line its error must name.
@@ -61,7 +62,7 @@ struct LabStepRequirementParsingTests {
             _ = try LabParser.parse(labText(body), path: "Labs/en/bad.md")
             Issue.record("\(name): parsed without error")
         } catch {
-            #expect(error.line == line, "\(name): \(error)")
+            expectEqual(error.line, line, "\(name): \(error)")
             #expect(error.reason.contains(reason), "\(name): \(error)")
             #expect(error.description.hasPrefix("Labs/en/bad.md:\(line): "), "\(name)")
         }
@@ -73,11 +74,11 @@ struct LabStepRequirementParsingTests {
     }
 
     @Test func unmetReasonsForAListOfRequirements() {
-        #expect(LabCatalog.unmetRequirement([]) == nil)
-        #expect(LabCatalog.unmetRequirement([.cores(1)]) == nil)
-        #expect(LabCatalog.unmetRequirement([.cores(1), .cores(9999)]) == needs9999)
-        #expect(LabCatalog.unmetRequirement([.program("conclab-no-such-program")]) == "needs conclab-no-such-program, which is not on PATH")
-        #expect(LabCatalog.unmetRequirement([.cores(9999)], language: .ru) == "нужно ядер: 9999, а этому процессу доступно: \(System.usableCPUs.cores)")
+        expectEqual(LabCatalog.unmetRequirement([]), nil)
+        expectEqual(LabCatalog.unmetRequirement([.cores(1)]), nil)
+        expectEqual(LabCatalog.unmetRequirement([.cores(1), .cores(9999)]), needs9999)
+        expectEqual(LabCatalog.unmetRequirement([.program("conclab-no-such-program")]), "needs conclab-no-such-program, which is not on PATH")
+        expectEqual(LabCatalog.unmetRequirement([.cores(9999)], language: .ru), "нужно ядер: 9999, а этому процессу доступно: \(System.usableCPUs.cores)")
     }
 }
 
@@ -113,60 +114,60 @@ struct LabStepRequirementReplayTests {
         var transcript: [String] = []
         let report = LabReplayer.replay(try LabParser.parse(labText(threeSteps), path: "Labs/en/t.md")) { transcript.append($0) }
         let shown = transcript.joined(separator: "\n")
-        #expect(report.status == .passed, "\(shown)")
-        #expect(report.steps.map(\.skipped) == [false, true, false])
-        #expect(report.steps[1].skipReason == needs9999)
+        expectEqual(report.status, .passed, "\(shown)")
+        expectEqual(report.steps.map(\.skipped), [false, true, false])
+        expectEqual(report.steps[1].skipReason, needs9999)
         #expect(report.steps[1].checks.isEmpty)
         #expect(report.steps[1].problems.isEmpty)
-        #expect(report.checkCount == 2)
-        #expect(report.skippedStepCount == 1)
+        expectEqual(report.checkCount, 2)
+        expectEqual(report.skippedStepCount, 1)
         #expect(transcript.contains("– step 2 skipped: " + needs9999), "\(shown)")
         #expect(transcript.contains("conclab> echo one"))
         #expect(transcript.contains("conclab> echo three"))
         #expect(!shown.contains("sleep nonsense"))
-        #expect(transcript.last == "✓ t (en): 2 checks passed, 1 step skipped")
+        expectEqual(transcript.last, "✓ t (en): 2 checks passed, 1 step skipped")
     }
 
     @Test func theJSONReportCountsSkippedSteps() throws {
         let report = LabReplayer.replay(try LabParser.parse(labText(threeSteps), path: "Labs/en/t.md")) { _ in }
         let json = report.json
-        #expect(json["status"] == .string("passed"))
-        #expect(json["skipped_steps"] == .int(1))
+        expectEqual(json["status"], .string("passed"))
+        expectEqual(json["skipped_steps"], .int(1))
         guard case .list(let steps)? = json["steps"], steps.count == 3, case .record(let second) = steps[1] else {
             Issue.record("no steps in \(json)")
             return
         }
-        #expect(second["skipped"] == .bool(true))
-        #expect(second["skip_reason"] == .string(needs9999))
+        expectEqual(second["skipped"], .bool(true))
+        expectEqual(second["skip_reason"], .string(needs9999))
         if case .record(let first) = steps[0] {
-            #expect(first["skipped"] == .bool(false))
-            #expect(first["skip_reason"] == .null)
+            expectEqual(first["skipped"], .bool(false))
+            expectEqual(first["skip_reason"], .null)
         }
     }
 
     @Test func aMetStepRequirementRunsTheStep() throws {
         let body = "## Small\n```requires\ncores: 1\n```\n```conclab\necho 5\n```\n```check\ntext == \"6\"\n```\n"
         let report = LabReplayer.replay(try LabParser.parse(labText(body), path: "Labs/en/t.md")) { _ in }
-        #expect(report.status == .failed)
-        #expect(report.steps[0].skipped == false)
-        #expect(report.steps[0].checks.map(\.passed) == [false])
+        expectEqual(report.status, .failed)
+        expectEqual(report.steps[0].skipped, false)
+        expectEqual(report.steps[0].checks.map(\.passed), [false])
     }
 
     @Test func aSkippedStepDoesNotHideAFailureElsewhere() throws {
         let body = "## Big\n\(unmet)```conclab\necho\n```\n## Wrong\n```conclab\necho 5\n```\n```check\ntext == \"6\"\n```\n"
         var transcript: [String] = []
         let report = LabReplayer.replay(try LabParser.parse(labText(body), path: "Labs/en/t.md")) { transcript.append($0) }
-        #expect(report.status == .failed)
-        #expect(report.steps.map(\.skipped) == [true, false])
-        #expect(transcript.last == "✗ t (en): 1 failed in step 2 'Wrong', 1 step skipped")
+        expectEqual(report.status, .failed)
+        expectEqual(report.steps.map(\.skipped), [true, false])
+        expectEqual(transcript.last, "✗ t (en): 1 failed in step 2 'Wrong', 1 step skipped")
     }
 
     @Test func aLabWhoseEveryStepIsSkippedPasses() throws {
         let body = "## A\n\(unmet)```conclab\nsleep nonsense\n```\n## B\n```requires\nconclab-no-such-program\n```\n```conclab\nsleep nonsense\n```\n"
         let report = LabReplayer.replay(try LabParser.parse(labText(body), path: "Labs/en/t.md")) { _ in }
-        #expect(report.status == .passed)
-        #expect(report.skippedStepCount == 2)
-        #expect(report.steps[1].skipReason == "needs conclab-no-such-program, which is not on PATH")
+        expectEqual(report.status, .passed)
+        expectEqual(report.skippedStepCount, 2)
+        expectEqual(report.steps[1].skipReason, "needs conclab-no-such-program, which is not on PATH")
     }
 }
 
@@ -213,8 +214,8 @@ struct LabStepRequirementGuideTests {
         let next = session.execute("lab next")
         #expect(next.succeeded)
         #expect(next.text.contains("skipped on this machine: " + needs9999 + ". It counts as done; 'lab next' moves on."), "\(next.text)")
-        #expect(LabGuide.promptPrefix(session) == "[guide 2/3] ")
-        #expect(LabProgress.load(from: dir + "/state").labs["guide"]?.stepsDone == [1, 2])
+        expectEqual(LabGuide.promptPrefix(session), "[guide 2/3] ")
+        expectEqual(LabProgress.load(from: dir + "/state").labs["guide"]?.stepsDone, [1, 2])
         // Hints still work.
         #expect(session.execute("lab hint").text.contains("Needs a big machine."))
         // 'lab check' explains instead of judging this machine by checks written for another.
@@ -229,10 +230,10 @@ struct LabStepRequirementGuideTests {
         }
         #expect(note.contains(needs9999))
         #expect(session.execute("lab next").succeeded)
-        #expect(LabGuide.promptPrefix(session) == "[guide 3/3] ")
-        #expect(session.execute("lab status").result.fields["skipped"] == nil)
+        expectEqual(LabGuide.promptPrefix(session), "[guide 3/3] ")
+        expectEqual(session.execute("lab status").result.fields["skipped"], nil)
         #expect(session.execute("mem").notes.contains { $0.text.contains("complete") })
-        #expect(LabProgress.load(from: dir + "/state").labs["guide"]?.stepsDone == [1, 2, 3])
+        expectEqual(LabProgress.load(from: dir + "/state").labs["guide"]?.stepsDone, [1, 2, 3])
     }
 
     @Test func startingOnAnUnmetStepCountsItAndAnUnmetLastStepCompletesTheLab() throws {
@@ -243,8 +244,8 @@ struct LabStepRequirementGuideTests {
         #expect(start.succeeded)
         #expect(start.text.contains(needs9999 + ". It counts as done; it is the last step."), "\(start.text)")
         #expect(start.text.contains("Lab 'solo' complete"), "\(start.text)")
-        #expect(LabProgress.load(from: dir + "/state").labs["solo"]?.stepsDone == [1])
-        #expect(session.execute("lab list").result.fields["rows"].map { "\($0)" }?.contains("✓ done") == true)
+        expectEqual(LabProgress.load(from: dir + "/state").labs["solo"]?.stepsDone, [1])
+        expectEqual(session.execute("lab list").result.fields["rows"].map { "\($0)" }?.contains("✓ done"), true)
     }
 }
 
@@ -264,11 +265,11 @@ struct LabStepRequirementLintTests {
         let ru = "## S\n```conclab\necho\n```\n"
         let (errors, dir) = try twins(en: en, ru: ru)
         defer { Files.removeTree(dir) }
-        #expect(errors.map(\.description) == [dir + "/ru/01-t.md:7: step 'S' requires nothing but its twin in \(dir)/en/01-t.md requires cores: 2"])
+        expectEqual(errors.map(\.description), [dir + "/ru/01-t.md:7: step 'S' requires nothing but its twin in \(dir)/en/01-t.md requires cores: 2"])
         // The other way round the report points at the ru file's requires fence.
         let (reversed, dir2) = try twins(en: ru, ru: en)
         defer { Files.removeTree(dir2) }
-        #expect(reversed.map(\.description) == [dir2 + "/ru/01-t.md:8: step 'S' requires cores: 2 but its twin in \(dir2)/en/01-t.md requires nothing"])
+        expectEqual(reversed.map(\.description), [dir2 + "/ru/01-t.md:8: step 'S' requires cores: 2 but its twin in \(dir2)/en/01-t.md requires nothing"])
     }
 
     @Test func twinsWithTheSameRequirementsInAnotherOrderAreClean() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import LabTopics
@@ -21,30 +22,30 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
         let lines = TextLayout.wrap(text, width: width)
         #expect(lines.allSatisfy { Format.width($0) <= width }, "\(lines)")
         #expect(wordsKept(lines, text, width: width), "\(lines)")
-        #expect(lines.joined(separator: " ") == text)
+        expectEqual(lines.joined(separator: " "), text)
     }
 
     @Test func aLineInTwoColumnsContinuesUnderItsSecondColumn() {
         let lines = TextLayout.wrap("  proc      child processes: conclab itself in worker mode", width: 40)
-        #expect(lines == ["  proc      child processes: conclab", "            itself in worker mode"])
+        expectEqual(lines, ["  proc      child processes: conclab", "            itself in worker mode"])
     }
 
     @Test func aLineThatFitsIsKeptAsItIs() {
-        #expect(TextLayout.wrap("a  b   c", width: 8) == ["a  b   c"])
-        #expect(TextLayout.wrap("", width: 8) == [""])
+        expectEqual(TextLayout.wrap("a  b   c", width: 8), ["a  b   c"])
+        expectEqual(TextLayout.wrap("", width: 8), [""])
     }
 
     @Test func aWordWiderThanTheLineIsCutWhereTheLineEnds() {
         let lines = TextLayout.wrap("see /a/very/long/path/that/does/not/fit here", width: 12)
         #expect(lines.allSatisfy { Format.width($0) <= 12 }, "\(lines)")
-        #expect(lines.joined().replacingOccurrences(of: " ", with: "") == "see/a/very/long/path/that/does/not/fithere")
+        expectEqual(lines.joined().replacingOccurrences(of: " ", with: ""), "see/a/very/long/path/that/does/not/fithere")
     }
 
     @Test func wideCharactersTakeTwoColumns() {
-        #expect(Format.width("日本") == 4)
-        #expect(Format.width("e\u{301}") == 1)
-        #expect(Format.width("привет") == 6)
-        #expect(TextLayout.truncate("日本語テキスト", to: 7) == "日本語…")
+        expectEqual(Format.width("日本"), 4)
+        expectEqual(Format.width("e\u{301}"), 1)
+        expectEqual(Format.width("привет"), 6)
+        expectEqual(TextLayout.truncate("日本語テキスト", to: 7), "日本語…")
     }
 }
 
@@ -84,28 +85,28 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
         #expect(lines.allSatisfy { Format.width($0) <= 30 }, "\(lines)")
         #expect(lines[0].hasPrefix("workload  py for"))
         #expect(lines[1].hasPrefix("          "), "\(lines)")
-        #expect(lines.last == "n         1")
+        expectEqual(lines.last, "n         1")
     }
 
     @Test func barsAreDrawnToTheWidthAndAreNotData() {
         let table = Table(columns: ["mode", "wall_ms"], rows: [[.string("one"), .quantity(200, .milliseconds)], [.string("two"), .quantity(100, .milliseconds)]],
                           bars: Bars(column: "wall_ms", after: "mode"))
         let wide = HumanRenderer(color: false).render(.table(table)).split(separator: "\n").map(String.init)
-        #expect(wide[1].filter { $0 == "█" }.count == 30)
-        #expect(wide[2].filter { $0 == "█" }.count == 15)
+        expectEqual(wide[1].filter { $0 == "█" }.count, 30)
+        expectEqual(wide[2].filter { $0 == "█" }.count, 15)
         #expect(wide[1].hasPrefix("one   █"), "the bars follow the mode")
         let narrow = HumanRenderer(color: false, width: 30).render(.table(table)).split(separator: "\n").map(String.init)
         #expect(narrow.allSatisfy { Format.width($0) <= 30 }, "\(narrow)")
         #expect(narrow[1].contains("█"))
         #expect(!JSONRenderer.render(.table(table)).contains("█"))
         #expect(!CSVRenderer.render(.table(table)).contains("█"))
-        #expect(table.rows[0].count == 2)
+        expectEqual(table.rows[0].count, 2)
     }
 
     @Test func aDrawingIsCutAtTheWidthNeverWrapped() {
         let spans = [StyledSpan("name |"), StyledSpan("██████████", style: "32"), StyledSpan("| run 100%\nlegend")]
-        #expect(HumanRenderer(color: false, width: 12).render(.styled(spans)) == "name |██████\nlegend")
-        #expect(JSONRenderer.render(.styled(spans)) == "{\"type\":\"chart\"}")
+        expectEqual(HumanRenderer(color: false, width: 12).render(.styled(spans)), "name |██████\nlegend")
+        expectEqual(JSONRenderer.render(.styled(spans)), "{\"type\":\"chart\"}")
     }
 }
 
@@ -113,17 +114,17 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
     @Test func aLongResultStopsAfterTheLimitAndCountsTheRestInLines() {
         let text = (1...100).map { "line \($0)" }.joined(separator: "\n")
         let page = HumanRenderer(color: false, width: 80).page(.text(text), maxLines: 10)
-        #expect(page.text.split(separator: "\n").count == 10)
+        expectEqual(page.text.split(separator: "\n").count, 10)
         #expect(page.text.hasSuffix("line 10"))
-        #expect(page.omitted == Omission(lines: 90))
-        #expect(page.omitted.notice == "… 90 more lines ('show --all' prints everything)")
+        expectEqual(page.omitted, Omission(lines: 90))
+        expectEqual(page.omitted.notice, "… 90 more lines ('show --all' prints everything)")
     }
 
     @Test func aTableStopsAfterTheLimitWithItsHeader() {
         let table = Table(columns: ["n"], rows: (1...50).map { [.int($0)] })
         let page = HumanRenderer(color: false, width: 40).page(.table(table), maxLines: 5)
-        #expect(page.text == " n\n 1\n 2\n 3\n 4")
-        #expect(page.omitted.lines == 46)
+        expectEqual(page.text, " n\n 1\n 2\n 3\n 4")
+        expectEqual(page.omitted.lines, 46)
     }
 
     @Test func aHugeValueCostsWhatTheScreenShows() {
@@ -131,7 +132,7 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
         let huge = String(repeating: "a", count: 64 << 20)
         let page = HumanRenderer(color: false, width: 80).page(.record(Record([("value", .string(huge)), ("repr", .string(huge))])), maxLines: 20)
         let lines = page.text.split(separator: "\n")
-        #expect(lines.count == 20)
+        expectEqual(lines.count, 20)
         #expect(lines.allSatisfy { Format.width(String($0)) <= 80 })
         #expect(page.omitted.bytes > 64 << 20 - 2000)
         #expect(page.omitted.notice.contains("MiB more"), "\(page.omitted.notice)")
@@ -167,7 +168,7 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
             [.string("a, b"), .quantity(1.5, .milliseconds), .string("say \"hi\"")],
             [.string("plain"), .null, .list([.int(1), .int(2)])],
         ])
-        #expect(CSVRenderer.render(.table(table)) == "name,wall_ms,note\n\"a, b\",1.5,\"say \"\"hi\"\"\"\nplain,,1; 2")
+        expectEqual(CSVRenderer.render(.table(table)), "name,wall_ms,note\n\"a, b\",1.5,\"say \"\"hi\"\"\"\nplain,,1; 2")
     }
 
     @Test func aRecordIsItsNamesAndOneRow() {
@@ -176,7 +177,7 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
     }
 
     @Test func drawingsAreNotData() {
-        #expect(CSVRenderer.render(.group([.styled([StyledSpan("███")]), .text("x")])) == "x")
+        expectEqual(CSVRenderer.render(.group([.styled([StyledSpan("███")]), .text("x")])), "x")
     }
 }
 
@@ -186,19 +187,19 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
         defer { dir.remove() }
         let session = Session()
         defer { session.shutdown() }
-        #expect(session.execute("save \(dir.file("none.json"))").failureMessage == "no result to save yet: run a command first")
+        expectEqual(session.execute("save \(dir.file("none.json"))").failureMessage, "no result to save yet: run a command first")
         #expect(session.execute("bench echo x -n 3").succeeded)
         let json = session.execute("save \(dir.file("bench.json"))")
         #expect(json.succeeded, "\(json.failureMessage)")
-        #expect(json["format"] == .string("json"))
+        expectEqual(json["format"], .string("json"))
         let csv = session.execute("save \(dir.file("bench.csv"))")
         #expect(csv.succeeded)
         let savedJSON = try String(contentsOfFile: dir.file("bench.json"), encoding: .utf8)
         #expect(savedJSON.hasPrefix("{\"type\":\"record\",\"title\":\"bench: echo x\""), "the second save wrote the bench, not the first save")
         let savedCSV = try String(contentsOfFile: dir.file("bench.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(savedCSV.first == "runs,warmup,min_ms,median_ms,mean_ms,max_ms")
+        expectEqual(savedCSV.first, "runs,warmup,min_ms,median_ms,mean_ms,max_ms")
         #expect(savedCSV.count == 2 && savedCSV[1].hasPrefix("3,1,"))
-        #expect(session.execute("save x.txt").failure?.kind == .usage)
+        expectEqual(session.execute("save x.txt").failure?.kind, .usage)
     }
 
     @Test func aReplayedLabSavesInItsScratchFolderOnly() throws {
@@ -215,18 +216,18 @@ private func wordsKept(_ wrapped: [String], _ original: String, width: Int) -> B
     @Test func showAllGivesTheLastResultWhole() {
         let session = Session()
         defer { session.shutdown() }
-        #expect(session.execute("show --all").failureMessage == "no result to show yet: run a command first")
+        expectEqual(session.execute("show --all").failureMessage, "no result to show yet: run a command first")
         #expect(session.execute("echo one two").succeeded)
         let all = session.execute("show --all")
-        #expect(all.result == .text("one two"))
-        #expect(all.directive == .printInFull)
-        #expect(session.execute("show --all").result == .text("one two"), "show --all keeps the result it shows")
-        #expect(session.execute("show").failure?.kind == .usage)
+        expectEqual(all.result, .text("one two"))
+        expectEqual(all.directive, .printInFull)
+        expectEqual(session.execute("show --all").result, .text("one two"), "show --all keeps the result it shows")
+        expectEqual(session.execute("show").failure?.kind, .usage)
     }
 
     @Test func setOutputCSV() {
         let session = Session()
         #expect(session.execute("set output csv").succeeded)
-        #expect(session.settings.output == .csv)
+        expectEqual(session.settings.output, .csv)
     }
 }

@@ -16,18 +16,18 @@ import LabGuide
 
     @Test func twoThreadCycle() {
         let g = graph([("t2", "L1", "t1"), ("t1", "L2", "t2")])
-        #expect(g.cycles.map(\.description) == ["t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"])
-        #expect(g.cycles.first?.threads == ["t1", "t2"])
-        #expect(g.cycles.first?.locks == ["L1", "L2"])
+        expectEqual(g.cycles.map(\.description), ["t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"])
+        expectEqual(g.cycles.first?.threads, ["t1", "t2"])
+        expectEqual(g.cycles.first?.locks, ["L1", "L2"])
     }
 
     @Test func threeThreadCycleStartsAtTheSmallestHandle() {
         let g = graph([("t10", "A", "t3"), ("t3", "B", "t2"), ("t2", "C", "t10")])
-        #expect(g.cycles.map(\.description) == ["t2 holds B and waits for C; t10 holds C and waits for A; t3 holds A and waits for B"])
+        expectEqual(g.cycles.map(\.description), ["t2 holds B and waits for C; t10 holds C and waits for A; t3 holds A and waits for B"])
     }
 
     @Test func selfDeadlock() {
-        #expect(graph([("t1", "L1", "t1")]).cycles.map(\.description) == ["t1 holds L1 and waits for L1"])
+        expectEqual(graph([("t1", "L1", "t1")]).cycles.map(\.description), ["t1 holds L1 and waits for L1"])
     }
 
     @Test func chainsAndWaitsIntoACycleAreNotCycles() {
@@ -35,12 +35,12 @@ import LabGuide
         #expect(graph([]).cycles.isEmpty)
         // t3 waits for a deadlocked thread: the cycle is t1/t2 only.
         let g = graph([("t3", "L1", "t1"), ("t2", "L1", "t1"), ("t1", "L2", "t2")])
-        #expect(g.cycles.map(\.threads) == [["t1", "t2"]])
+        expectEqual(g.cycles.map(\.threads), [["t1", "t2"]])
     }
 
     @Test func twoSeparateCycles() {
         let g = graph([("t1", "A", "t2"), ("t2", "B", "t1"), ("t3", "C", "t4"), ("t4", "D", "t3")])
-        #expect(g.cycles.count == 2)
+        expectEqual(g.cycles.count, 2)
     }
 }
 
@@ -53,7 +53,7 @@ import LabGuide
         let table = LockTable()
         let lock = table.create(name: "L1")
         let a = LockOwner(id: 1, name: "a"), b = LockOwner(id: 2, name: "b")
-        #expect(table.acquire(lock, by: a, shouldStop: { false }) == .acquired)
+        expectEqual(table.acquire(lock, by: a, shouldStop: { false }), .acquired)
         let got = Flag()
         let done = Gate(false)
         _ = try? OSThread.detach(name: "test-waiter") {
@@ -65,13 +65,13 @@ import LabGuide
         let early = got.value.load(ordering: .relaxed)
         #expect(!early)
         table.release(lock, by: a)
-        #expect(done.wait(timeoutNanoseconds: 10_000_000_000) { $0 ? true : nil } == true)
+        expectEqual(done.wait(timeoutNanoseconds: 10_000_000_000) { $0 ? true : nil }, true)
         let late = got.value.load(ordering: .relaxed)
         #expect(late)
         let stats = table.snapshot(lock)?.stats
-        #expect(stats?.acquisitions == 2)
-        #expect(stats?.contended == 1)
-        #expect(table.snapshot(lock)?.owner == nil)
+        expectEqual(stats?.acquisitions, 2)
+        expectEqual(stats?.contended, 1)
+        expectEqual(table.snapshot(lock)?.owner, nil)
     }
 
     @Test func stoppedWaiterFailsAndLeavesTheQueue() {
@@ -88,9 +88,9 @@ import LabGuide
         #expect(eventually { table.snapshot(lock)?.waiters == [b] })
         stop.stop()
         table.wake()
-        #expect(result.wait(timeoutNanoseconds: 10_000_000_000) { $0 } == .stopped)
-        #expect(table.snapshot(lock)?.waiters == [])
-        #expect(table.snapshot(lock)?.owner == a)
+        expectEqual(result.wait(timeoutNanoseconds: 10_000_000_000) { $0 }, .stopped)
+        expectEqual(table.snapshot(lock)?.waiters, [])
+        expectEqual(table.snapshot(lock)?.owner, a)
     }
 
     @Test func closingALockFailsItsWaiters() {
@@ -104,7 +104,7 @@ import LabGuide
         }
         #expect(eventually { table.snapshot(lock)?.waiters.count == 1 })
         table.remove(lock)
-        #expect(result.wait(timeoutNanoseconds: 10_000_000_000) { $0 } == .failed("the lock was closed"))
+        expectEqual(result.wait(timeoutNanoseconds: 10_000_000_000) { $0 }, .failed("the lock was closed"))
     }
 }
 
@@ -123,14 +123,14 @@ import LabGuide
             let check = session.execute("deadlock check --wait 20000")
             #expect(check.succeeded)
             let fields = check.result.fields
-            #expect(fields["deadlocked"] == .bool(true))
-            #expect(fields["cycle"] == .string("t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"))
-            #expect(fields["threads"] == .list([.string("t1"), .string("t2")]))
-            #expect(fields["count"] == .int(2))
+            expectEqual(fields["deadlocked"], .bool(true))
+            expectEqual(fields["cycle"], .string("t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"))
+            expectEqual(fields["threads"], .list([.string("t1"), .string("t2")]))
+            expectEqual(fields["count"], .int(2))
             let list = session.execute("thread list").result.fields
-            #expect(Evaluator(record: list).evaluateText("rows[0].state") == .string("waiting on L2"))
-            #expect(Evaluator(record: list).evaluateText("rows[1].state") == .string("waiting on L1"))
-            #expect(Evaluator(record: list).evaluateText("rows[0].holds") == .list([.string("L1")]))
+            expectEqual(Evaluator(record: list).evaluateText("rows[0].state"), .string("waiting on L2"))
+            expectEqual(Evaluator(record: list).evaluateText("rows[1].state"), .string("waiting on L1"))
+            expectEqual(Evaluator(record: list).evaluateText("rows[0].holds"), .list([.string("L1")]))
             #expect(session.shutdown().isEmpty)
         }
     }
@@ -138,18 +138,18 @@ import LabGuide
     @Test func cancellingOneThreadEndsTheDeadlock() {
         let session = Session()
         makeDeadlock(session)
-        #expect(session.execute("deadlock check --wait 20000").result.fields["deadlocked"] == .bool(true))
+        expectEqual(session.execute("deadlock check --wait 20000").result.fields["deadlocked"], .bool(true))
         let cancel = session.execute("thread cancel t1 --wait 10000")
         #expect(cancel.succeeded)
-        #expect(cancel.result.fields["still_running"] == .int(0))
+        expectEqual(cancel.result.fields["still_running"], .int(0))
         let join = session.execute("thread join t2 --timeout 20000")
-        #expect(join.result.fields["state"] == .string("done"))
-        #expect(join.result.fields["result"] == .string("took L2, then L1"))
-        #expect(session.execute("thread join t1").result.fields["state"] == .string("cancelled"))
-        #expect(session.execute("deadlock check").result.fields["deadlocked"] == .bool(false))
+        expectEqual(join.result.fields["state"], .string("done"))
+        expectEqual(join.result.fields["result"], .string("took L2, then L1"))
+        expectEqual(session.execute("thread join t1").result.fields["state"], .string("cancelled"))
+        expectEqual(session.execute("deadlock check").result.fields["deadlocked"], .bool(false))
         let locks = session.execute("lock list").result.fields
-        #expect(Evaluator(record: locks).evaluateText("rows[0].owner") == .null)
-        #expect(Evaluator(record: locks).evaluateText("rows[1].owner") == .null)
+        expectEqual(Evaluator(record: locks).evaluateText("rows[0].owner"), .null)
+        expectEqual(Evaluator(record: locks).evaluateText("rows[1].owner"), .null)
         #expect(session.shutdown().isEmpty)
     }
 
@@ -167,10 +167,10 @@ import LabGuide
     @Test func shutdownEndsDeadlockedThreads() {
         let session = Session()
         makeDeadlock(session)
-        #expect(session.execute("deadlock check --wait 20000").result.fields["deadlocked"] == .bool(true))
+        expectEqual(session.execute("deadlock check --wait 20000").result.fields["deadlocked"], .bool(true))
         let threads = session.objects.all(kind: .thread).compactMap { $0.object as? LabThread }
         #expect(session.shutdown().isEmpty)
-        #expect(threads.count == 2)
+        expectEqual(threads.count, 2)
         #expect(threads.allSatisfy { $0.isFinished })
         #expect(session.objects.all().isEmpty)
     }
@@ -181,32 +181,32 @@ import LabGuide
         _ = session.execute("lock new")
         _ = session.execute("thread spawn lockseq L1 L2 --hold 20")
         _ = session.execute("thread spawn lockseq L1 L2 --hold 20")
-        #expect(session.execute("thread join t1 --timeout 20000").result.fields["state"] == .string("done"))
-        #expect(session.execute("thread join t2 --timeout 20000").result.fields["state"] == .string("done"))
+        expectEqual(session.execute("thread join t1 --timeout 20000").result.fields["state"], .string("done"))
+        expectEqual(session.execute("thread join t2 --timeout 20000").result.fields["state"], .string("done"))
         let stats = session.execute("lock stats").result.fields
-        #expect(stats["acquisitions"] == .int(4))
+        expectEqual(stats["acquisitions"], .int(4))
         #expect(session.shutdown().isEmpty)
     }
 
     @Test func lockCommands() {
         let session = Session()
-        #expect(session.execute("lock new accounts").result.fields["handle"] == .string("accounts"))
-        #expect(session.execute("lock new").result.fields["handle"] == .string("L1"))
-        #expect(session.execute("lock new accounts").failure?.message == "the name 'accounts' is taken; pick another or close accounts first")
-        #expect(session.execute("lock list").result.fields["count"] == .int(2))
+        expectEqual(session.execute("lock new accounts").result.fields["handle"], .string("accounts"))
+        expectEqual(session.execute("lock new").result.fields["handle"], .string("L1"))
+        expectEqual(session.execute("lock new accounts").failure?.message, "the name 'accounts' is taken; pick another or close accounts first")
+        expectEqual(session.execute("lock list").result.fields["count"], .int(2))
         #expect(session.execute("thread spawn lockseq L7").failure?.message
             == "No lock L7. Run 'lock list' to see live locks. Did you mean 'L1'? Make one with 'lock new L7'.")
-        #expect(session.execute("deadlock watch off").result.fields["watchdog"] == .string("off"))
-        #expect(session.execute("deadlock watch").result.fields["watchdog"] == .string("off"))
+        expectEqual(session.execute("deadlock watch off").result.fields["watchdog"], .string("off"))
+        expectEqual(session.execute("deadlock watch").result.fields["watchdog"], .string("off"))
         #expect(session.execute("close accounts L1").succeeded)
-        #expect(session.execute("lock list").result.fields["count"] == .int(0))
+        expectEqual(session.execute("lock list").result.fields["count"], .int(0))
     }
 
     @Test func lockBenchReportsEachFigure() {
         let outcome = Session().execute("lock bench --ops 2000")
         #expect(outcome.succeeded)
         let fields = outcome.result.fields
-        #expect(fields["count"] == .int(9))
+        expectEqual(fields["count"], .int(9))
         for key in ["plain_ns", "uncontended_mutex_ns", "uncontended_pthread_ns", "atomic_ns", "uncontended_lab_lock_ns",
                     "contended_mutex_ns", "contended_pthread_ns", "contended_atomic_ns", "contended_lab_lock_ns"] {
             #expect(fields[key]?.number != nil, "missing \(key)")
@@ -221,7 +221,7 @@ import LabGuide
         defer { session.shutdown() }
         #expect(session.execute("lock new --name left").succeeded)
         #expect(session.execute("lock new right").succeeded)
-        #expect(session.execute("lock new --name x y").failure?.message == "give the name once: 'lock new NAME' or 'lock new --name NAME'")
+        expectEqual(session.execute("lock new --name x y").failure?.message, "give the name once: 'lock new NAME' or 'lock new --name NAME'")
         #expect(session.execute("thread spawn lockseq left right --meet --name ann").succeeded)
         // ann holds `left` and waits for its partner: far past any hold time, it has not reached for `right`.
         #expect(eventually {
@@ -229,10 +229,10 @@ import LabGuide
             return Evaluator(record: list).evaluateText("rows[0].holds") == .list([.string("left")])
         })
         #expect(session.execute("sleep 400").succeeded)
-        #expect(Evaluator(record: session.execute("thread list").result.fields).evaluateText("rows[0].state") == .string("sleeping"))
+        expectEqual(Evaluator(record: session.execute("thread list").result.fields).evaluateText("rows[0].state"), .string("sleeping"))
         #expect(session.execute("thread spawn lockseq right left --meet --name bob").succeeded)
         let check = session.execute("deadlock check --wait 20000").result.fields
-        #expect(check["cycle"] == .string("ann holds left and waits for right; bob holds right and waits for left"))
+        expectEqual(check["cycle"], .string("ann holds left and waits for right; bob holds right and waits for left"))
     }
 
     @Test func theSameOrderStillFinishes() {
@@ -243,11 +243,11 @@ import LabGuide
         #expect(session.execute("thread spawn lockseq left right --meet --name carl").succeeded)
         #expect(session.execute("thread spawn lockseq left right --meet --name dora").succeeded)
         let carl = session.execute("thread join carl --timeout 20000").result.fields
-        #expect(carl["state"] == .string("done"))
-        #expect(carl["result"] == .string("took left, then right"))
-        #expect(session.execute("thread join dora --timeout 20000").result.fields["state"] == .string("done"))
+        expectEqual(carl["state"], .string("done"))
+        expectEqual(carl["result"], .string("took left, then right"))
+        expectEqual(session.execute("thread join dora --timeout 20000").result.fields["state"], .string("done"))
         // dora queued for `left` while carl held it: that is how it met carl.
-        #expect(session.execute("lock stats").result.fields["contended"] == .int(1))
+        expectEqual(session.execute("lock stats").result.fields["contended"], .int(1))
     }
 
     @Test func aPartnerThatNeverComesIsWaitedForAtMostTheTimeout() {
@@ -255,11 +255,11 @@ import LabGuide
         let a = table.create(name: "a"), b = table.create(name: "b")
         let key = [a, b]
         let first = LockOwner(id: 1, name: "first"), late = LockOwner(id: 2, name: "late")
-        #expect(table.acquire(a, by: first, meeting: key, shouldStop: { false }) == .acquired)
+        expectEqual(table.acquire(a, by: first, meeting: key, shouldStop: { false }), .acquired)
         #expect(table.awaitPartner(first, at: key, timeoutNanoseconds: 20_000_000, shouldStop: { false }) == .timedOut)
         table.release(a, by: first)
         // The one that gave up has left the meeting: a later arrival waits for a partner of its own.
-        #expect(table.acquire(b, by: late, meeting: key, shouldStop: { false }) == .acquired)
+        expectEqual(table.acquire(b, by: late, meeting: key, shouldStop: { false }), .acquired)
         #expect(table.awaitPartner(late, at: key, timeoutNanoseconds: 20_000_000, shouldStop: { false }) == .timedOut)
         #expect(table.awaitPartner(late, at: key, timeoutNanoseconds: 10_000_000_000, shouldStop: { true }) == .stopped)
     }
@@ -268,7 +268,7 @@ import LabGuide
         let table = LockTable()
         let a = table.create(name: "a")
         let one = LockOwner(id: 1, name: "one"), two = LockOwner(id: 2, name: "two")
-        #expect(table.acquire(a, by: one, meeting: [a], shouldStop: { false }) == .acquired)
+        expectEqual(table.acquire(a, by: one, meeting: [a], shouldStop: { false }), .acquired)
         let queued = Gate<LockAcquisition?>(nil)
         _ = try? OSThread.detach(name: "test-partner") {
             let r = table.acquire(a, by: two, meeting: [a], shouldStop: { false })
@@ -277,12 +277,12 @@ import LabGuide
         // Queueing for the lock is arriving: `one` goes on without waiting for its timeout.
         #expect(table.awaitPartner(one, at: [a], timeoutNanoseconds: 60_000_000_000, shouldStop: { false }) == .met)
         table.release(a, by: one)
-        #expect(queued.wait(timeoutNanoseconds: 10_000_000_000) { $0 } == .acquired)
+        expectEqual(queued.wait(timeoutNanoseconds: 10_000_000_000) { $0 }, .acquired)
         #expect(table.awaitPartner(two, at: [a], timeoutNanoseconds: 60_000_000_000, shouldStop: { false }) == .met)
     }
 
     @Test func aWorkerPlaysBothPartiesWithMeet() {
-        #expect(WorkerMode.run(.lockseq(locks: ["A"], holdMilliseconds: 0, meet: true)) == .completed(result: "took A"))
+        expectEqual(WorkerMode.run(.lockseq(locks: ["A"], holdMilliseconds: 0, meet: true)), .completed(result: "took A"))
     }
 
     @Test(arguments: [

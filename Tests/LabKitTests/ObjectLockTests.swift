@@ -41,11 +41,11 @@ struct ObjectLockTests {
         let ts = PyThreadState(runtime: runtime, name: "one", cancellation: nil, attached: false)
         let taken = try ts.lockObject(a)
         guard case .taken = taken else { Issue.record("a free lock was not taken: \(taken)"); return }
-        #expect(a.owner.load(ordering: .relaxed) == ts.number)
+        expectEqual(a.owner.load(ordering: .relaxed), ts.number)
         // Its holder takes it again without waiting (a list extended by itself), and must not release it then.
         guard case .alreadyHeld = try ts.lockObject(a) else { Issue.record("the holder waited for its own lock"); return }
         ts.unlockObject(a, taken)
-        #expect(a.owner.load(ordering: .relaxed) == 0)
+        expectEqual(a.owner.load(ordering: .relaxed), 0)
     }
 
     @Test func twoThreadsTakingTwoListsInOppositeOrdersDeadlockAndBothAreToldWhy() throws {
@@ -81,11 +81,11 @@ struct ObjectLockTests {
         }
         let ends = try #require(Self.wait(outcomes, 2))
         let cycle = "t1 holds list #\(a.id) and waits for list #\(b.id); t2 holds list #\(b.id) and waits for list #\(a.id)"
-        #expect(ends["t1"] == .some("RuntimeError: deadlock detected: \(cycle)"))
-        #expect(ends["t2"] == .some("RuntimeError: deadlock detected: \(cycle)"))
-        #expect(runtime.objectLocks.takeDeadlocks() == [cycle])
+        expectEqual(ends["t1"], .some("RuntimeError: deadlock detected: \(cycle)"))
+        expectEqual(ends["t2"], .some("RuntimeError: deadlock detected: \(cycle)"))
+        expectEqual(runtime.objectLocks.takeDeadlocks(), [cycle])
         #expect(a.owner.load(ordering: .relaxed) == 0 && b.owner.load(ordering: .relaxed) == 0)
-        #expect(Self.waiting(runtime) == 0)
+        expectEqual(Self.waiting(runtime), 0)
     }
 
     @Test func byIDTheSecondThreadWaitsForTheFirstListAndNothingDeadlocks() throws {
@@ -99,13 +99,13 @@ struct ObjectLockTests {
         }
         // b.extend(a) by id waits for a (the smaller id) without holding b, so the holder of a takes b at once.
         #expect(eventually { Self.waiting(runtime) == 1 })
-        #expect(b.owner.load(ordering: .relaxed) == 0)
+        expectEqual(b.owner.load(ordering: .relaxed), 0)
         let second = try holder.lockObject(b)
         guard case .taken = second else { Issue.record("b was not free: \(second)"); return }
         holder.unlockObject(b, second)
         holder.unlockObject(a, first)
         let ends = try #require(Self.wait(outcomes, 1))
-        #expect(ends["t2"] == .some(nil))
+        expectEqual(ends["t2"], .some(nil))
         #expect(runtime.objectLocks.takeDeadlocks().isEmpty)
     }
 
@@ -122,34 +122,34 @@ struct ObjectLockTests {
         #expect(eventually { Self.waiting(runtime) == 1 })
         cancellation.cancel()
         let ends = try #require(Self.wait(outcomes, 1))
-        #expect(ends["t2"] == .some("KeyboardInterrupt: stopped"))
-        #expect(a.owner.load(ordering: .relaxed) & ~ObjectLockTable.parked == holder.number)
+        expectEqual(ends["t2"], .some("KeyboardInterrupt: stopped"))
+        expectEqual(a.owner.load(ordering: .relaxed) & ~ObjectLockTable.parked, holder.number)
         holder.unlockObject(a, held)
-        #expect(Self.waiting(runtime) == 0)
+        expectEqual(Self.waiting(runtime), 0)
     }
 
     @Test func countsStayExactWithALockPerObject() throws {
         let (runtime, _, _) = try Self.lockedRuntime()
         let py = PyHarness(runtime: runtime)
-        #expect(py.run("shared = [1, 2, [3]]").error == nil)
+        expectEqual(py.run("shared = [1, 2, [3]]").error, nil)
         let code = try runtime.compile("def f():\n    for i in range(20000):\n        x = shared\n        y = [x, i]\n        shared.extend([])\nf()")
         for run in 0..<4 {
             let team = try runtime.runTeam(code, count: 2, cancellation: nil)
             #expect(team.threads.allSatisfy { $0.error == nil }, "\(team.threads.compactMap(\.error))")
             let report = py.check()
-            #expect(report.refcountErrors == 0, "run \(run): \(report.events.map(\.description))")
+            expectEqual(report.refcountErrors, 0, "run \(run): \(report.events.map(\.description))")
         }
     }
 
     @Test func commandsSwitchTheModeAndTheOrderAndBenchEveryMode() {
         let session = Session()
         #expect(session.execute("gil off").succeeded)
-        #expect(session.execute("gil refcount locked").result.fields["refcount"] == .string("locked"))
-        #expect(session.execute("gil lock-order id").result.fields["lock_order"] == .string("id"))
-        #expect(session.execute("gil lock-order sorted").failure?.kind == .usage)
+        expectEqual(session.execute("gil refcount locked").result.fields["refcount"], .string("locked"))
+        expectEqual(session.execute("gil lock-order id").result.fields["lock_order"], .string("id"))
+        expectEqual(session.execute("gil lock-order sorted").failure?.kind, .usage)
         let run = session.execute("py --threads 2 --setup 'a = []\\nb = []' 'for i in range(200):\\n    a.extend(b)\\n    b.extend(a)'")
-        #expect(run.result.fields["deadlocks"] == .int(0))
-        #expect(run.result.fields["errors"] == .int(0))
+        expectEqual(run.result.fields["deadlocks"], .int(0))
+        expectEqual(run.result.fields["errors"], .int(0))
         let bench = session.execute("gil bench --loops 1000")
         #expect(bench.succeeded)
         for mode in RefcountMode.allCases {
@@ -162,7 +162,7 @@ struct ObjectLockTests {
             }
         }
         // The bench runs in interpreters of its own: the session's settings are as they were.
-        #expect(session.execute("gil").result.fields["refcount"] == .string("locked"))
+        expectEqual(session.execute("gil").result.fields["refcount"], .string("locked"))
     }
 
     static func wait(_ outcomes: Outcomes, _ count: Int) -> [String: String?]? { outcomes.wait(for: count) }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -23,8 +24,8 @@ private func makeTable() -> ObjectTable {
         #expect(try table.add(FakeObject()) == "w2")
         #expect(try table.add(FakeObject(kind: .process)) == "p1")
         #expect(try table.add(FakeObject(kind: .gadget)) == "o1")
-        #expect(table.handles() == ["w1", "w2", "p1", "o1"])
-        #expect(table.handles(kind: .widget) == ["w1", "w2"])
+        expectEqual(table.handles(), ["w1", "w2", "p1", "o1"])
+        expectEqual(table.handles(kind: .widget), ["w1", "w2"])
     }
 
     @Test func handlesAreNotReusedWhileLive() throws {
@@ -34,7 +35,7 @@ private func makeTable() -> ObjectTable {
         #expect(try table.add(FakeObject()) == "w3")
         table.remove("w1")
         #expect(try table.add(FakeObject()) == "w4")
-        #expect(Set(table.handles(kind: .widget)) == ["w2", "w3", "w4"])
+        expectEqual(Set(table.handles(kind: .widget)), ["w2", "w3", "w4"])
     }
 
     @Test func userNames() throws {
@@ -42,7 +43,7 @@ private func makeTable() -> ObjectTable {
         let object = FakeObject(name: "busy")
         #expect(try table.add(object, name: "busy") == "busy")
         #expect(try table.lookup("busy") === object)
-        #expect(table.handle(of: object) == "busy")
+        expectEqual(table.handle(of: object), "busy")
         #expect(try table.add(FakeObject()) == "w1")
     }
 
@@ -86,8 +87,8 @@ private func makeTable() -> ObjectTable {
         try table.checkCapacity(for: .widget, adding: 2)
         #expect(errorText { try table.checkCapacity(for: .widget, adding: 3) } != nil)
         #expect(errorText { try table.checkCapacity(for: .gadget, adding: 1000) } == nil)
-        #expect(table.limits.map(\.0) == ["processes", "widgets"])
-        #expect(table.limits.map(\.1) == [64, 5])
+        expectEqual(table.limits.map(\.0), ["processes", "widgets"])
+        expectEqual(table.limits.map(\.1), [64, 5])
         #expect(errorText { try table.setLimit("dragons", 1) } == "no limit named 'dragons'; limits: processes, widgets")
     }
 
@@ -95,7 +96,7 @@ private func makeTable() -> ObjectTable {
         let table = makeTable()
         try table.setLimit("processes", 2)
         table.declare(processes)
-        #expect(table.limits.first { $0.0 == "processes" }?.1 == 2)
+        expectEqual(table.limits.first { $0.0 == "processes" }?.1, 2)
     }
 
     @Test func lookupErrorsNameTheNextStep() throws {
@@ -117,7 +118,7 @@ private func makeTable() -> ObjectTable {
         let object = FakeObject()
         try table.add(object)
         #expect(try table.close("w1") === object)
-        #expect(object.closeCount == 1)
+        expectEqual(object.closeCount, 1)
         #expect(table.handles().isEmpty)
         #expect(errorText { _ = try table.close("w1") } != nil)
     }
@@ -132,9 +133,9 @@ private func makeTable() -> ObjectTable {
         try table.add(stubborn)
         try table.add(last)
         let failures = table.closeAll()
-        #expect(log.all == ["last", "stubborn", "first"])
-        #expect(failures.map(\.0) == ["p1"])
-        #expect(failures.map(\.1) == ["stubborn refused to close"])
+        expectEqual(log.all, ["last", "stubborn", "first"])
+        expectEqual(failures.map(\.0), ["p1"])
+        expectEqual(failures.map(\.1), ["stubborn refused to close"])
         #expect(table.handles().isEmpty)
         #expect([first, stubborn, last].allSatisfy { $0.closeCount == 1 })
         #expect(table.closeAll().isEmpty)
@@ -144,8 +145,8 @@ private func makeTable() -> ObjectTable {
         let table = makeTable()
         try table.add(FakeObject(name: "a"))
         try table.add(FakeObject(kind: .process, name: "b"))
-        #expect(table.all().map(\.handle) == ["w1", "p1"])
-        #expect(table.all(kind: .process).map { ($0.object as? FakeObject)?.name } == ["b"])
+        expectEqual(table.all().map(\.handle), ["w1", "p1"])
+        expectEqual(table.all(kind: .process).map { ($0.object as? FakeObject)?.name }, ["b"])
     }
 }
 
@@ -159,27 +160,27 @@ private func makeTable() -> ObjectTable {
             Issue.record("ls should give a table")
             return
         }
-        #expect(listing.rows == [[.string("p1"), .string("process"), .string("open"), .string("fake demo")]])
-        #expect(session.execute("ls thread").result == .table(Table(columns: ["handle", "kind", "state", "what"])))
+        expectEqual(listing.rows, [[.string("p1"), .string("process"), .string("open"), .string("fake demo")]])
+        expectEqual(session.execute("ls thread").result, .table(Table(columns: ["handle", "kind", "state", "what"])))
 
         guard case .record(let shown) = session.execute("show p1").result else {
             Issue.record("show should give a record")
             return
         }
-        #expect(shown.title == "p1")
-        #expect(shown["kind"] == .string("process"))
-        #expect(shown["name"] == .string("demo"))
+        expectEqual(shown.title, "p1")
+        expectEqual(shown["kind"], .string("process"))
+        expectEqual(shown["name"], .string("demo"))
 
         let missing = session.execute("show p7")
-        #expect(missing.failure?.message == "No object p7. Run 'ls' to see live objects. Did you mean 'p1'?")
+        expectEqual(missing.failure?.message, "No object p7. Run 'ls' to see live objects. Did you mean 'p1'?")
 
         let refused = session.execute("close p1 p7")
         #expect(refused.failure != nil)
-        #expect(object.closeCount == 0, "nothing is half-done when one handle is wrong")
+        expectEqual(object.closeCount, 0, "nothing is half-done when one handle is wrong")
 
         let closed = session.execute("close p1")
         #expect(closed.succeeded)
-        #expect(object.closeCount == 1)
+        expectEqual(object.closeCount, 1)
         #expect(session.objects.handles().isEmpty)
     }
 
@@ -200,18 +201,18 @@ private func makeTable() -> ObjectTable {
         let mine = FakeObject(name: "mine")
         try table.add(mine)
         try table.add(FakeObject(), name: "keep")
-        #expect(table.beginScope() == ["w1", "keep"])
-        #expect(table.scopeDepth == 1)
+        expectEqual(table.beginScope(), ["w1", "keep"])
+        expectEqual(table.scopeDepth, 1)
         #expect(table.handles().isEmpty)
         #expect(table.all().isEmpty)
         #expect(!table.contains(handle: "w1"))
-        #expect(table.handle(of: mine) == nil)
+        expectEqual(table.handle(of: mine), nil)
         #expect(errorText { _ = try table.lookup("w1") } == "No object w1. Run 'ls' to see live objects.")
         // Handles start again, and names taken outside are free inside.
         #expect(try table.add(FakeObject()) == "w1")
         #expect(try table.add(FakeObject(), name: "keep") == "keep")
-        #expect(table.handles() == ["w1", "keep"])
-        #expect(mine.closeCount == 0)
+        expectEqual(table.handles(), ["w1", "keep"])
+        expectEqual(mine.closeCount, 0)
     }
 
     @Test func limitsCountEveryLiveObject() throws {
@@ -236,12 +237,12 @@ private func makeTable() -> ObjectTable {
         table.remove("first")
         try table.add(first, name: "again")
         let ended = table.endScope()
-        #expect(ended.closed == ["p1", "again"])
+        expectEqual(ended.closed, ["p1", "again"])
         #expect(ended.failures.isEmpty)
-        #expect(log.all == ["first", "second"], "newest first")
-        #expect(mine.closeCount == 0)
-        #expect(table.scopeDepth == 0)
-        #expect(table.handles() == ["w1"])
+        expectEqual(log.all, ["first", "second"], "newest first")
+        expectEqual(mine.closeCount, 0)
+        expectEqual(table.scopeDepth, 0)
+        expectEqual(table.handles(), ["w1"])
         #expect(try table.lookup("w1") === mine)
         // The counters are the ones from before the scope: the next widget is w2.
         #expect(try table.add(FakeObject()) == "w2")
@@ -254,8 +255,8 @@ private func makeTable() -> ObjectTable {
         table.beginScope()
         try table.add(FakeObject(name: "stuck", failsToClose: true))
         let ended = table.endScope()
-        #expect(ended.closed == ["w1"])
-        #expect(ended.failures.map(\.0) == ["w1"])
+        expectEqual(ended.closed, ["w1"])
+        expectEqual(ended.failures.map(\.0), ["w1"])
         #expect(table.handles().isEmpty)
         try table.checkCapacity(for: .widget, adding: 3)
     }
@@ -293,15 +294,15 @@ private func makeTable() -> ObjectTable {
         }
         let bad = session.execute("close g1 nosuch")
         #expect(!bad.succeeded)
-        #expect(bad.failure?.message.contains("no object 'nosuch', so nothing was closed (g1 still open)") == true, "\(bad.failure?.message ?? "")")
-        #expect(session.objects.handles() == ["g1", "g2", "left", "t1"])
+        expectEqual(bad.failure?.message.contains("no object 'nosuch', so nothing was closed (g1 still open)"), true, "\(bad.failure?.message ?? "")")
+        expectEqual(session.objects.handles(), ["g1", "g2", "left", "t1"])
         let generators = session.execute("close generators")
         #expect(generators.text.contains("g2") && generators.text.contains("g1"), "\(generators.text)")
-        #expect(session.objects.handles() == ["left", "t1"])
+        expectEqual(session.objects.handles(), ["left", "t1"])
         let all = session.execute("close all")
         #expect(all.text.contains("left") && all.text.contains("t1"), "\(all.text)")
         #expect(session.objects.handles().isEmpty)
-        #expect(session.execute("close all").text == "nothing to close")
-        #expect(session.execute("close al").failure?.message.hasSuffix("did you mean 'all'?") == true)
+        expectEqual(session.execute("close all").text, "nothing to close")
+        expectEqual(session.execute("close al").failure?.message.hasSuffix("did you mean 'all'?"), true)
     }
 }

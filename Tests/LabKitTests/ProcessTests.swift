@@ -87,14 +87,14 @@ struct ProcessJobTests {
 
     @Test func spinBurnsCPUTimeNotWallTime() {
         let before = Clock.threadCPUNanoseconds()
-        #expect(NativeJob.spin(cpuMilliseconds: 30).perform() == .completed(result: nil))
+        expectEqual(NativeJob.spin(cpuMilliseconds: 30).perform(), .completed(result: nil))
         #expect(Clock.threadCPUNanoseconds() - before >= 30_000_000)
     }
 
     @Test func aStoppedJobSaysSo() {
         let stopped = Cancellation()
         stopped.cancel()
-        #expect(NativeJob.spin(cpuMilliseconds: 60_000).perform(stop: stopped) == .stopped)
+        expectEqual(NativeJob.spin(cpuMilliseconds: 60_000).perform(stop: stopped), .stopped)
     }
 
     @Test func hashJobGivesADigest() {
@@ -110,7 +110,7 @@ struct ProcessJobTests {
         let cpu = try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runInThreads(count: 3, mode: .native, progress: { done in
             calls.withLock { $0.append(done) }
         }, cancellation: Cancellation())
-        #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
+        expectEqual(calls.withLock { $0.sorted() }, [1, 2, 3])
         // spin burns CPU time on each thread's own clock: three jobs are at least 15 ms of it, whatever the wall time.
         #expect(cpu >= 15_000_000)
         #expect(try NativeParallelJob(job: .spin(cpuMilliseconds: 5)).runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation()) >= 10_000_000)
@@ -125,9 +125,9 @@ struct ProcessJobTests {
             defer { calls += 1 }
             return times[min(calls, times.count - 1)] * 1_000_000
         }
-        #expect(count == units)
+        expectEqual(count, units)
         // Twice unless the first run took over twice the target, then while the runs add up to under a third of it.
-        #expect(calls == runs)
+        expectEqual(calls, runs)
         let cancelled = Cancellation()
         cancelled.cancel()
         #expect(throws: Cancelled.self) { try ParCompare.unitsPerJob(target: 1, limit: 1, cancellation: cancelled) { 1 } }
@@ -135,13 +135,13 @@ struct ProcessJobTests {
 
     /// A job that runs a snippet K times is the snippet in a loop, in a worker as in the shell.
     @Test func aSnippetRepeatedIsALoopAroundIt() throws {
-        #expect(SnippetParallelJob.repeated("x = 1", times: 1) == "x = 1")
+        expectEqual(SnippetParallelJob.repeated("x = 1", times: 1), "x = 1")
         #expect(SnippetParallelJob.repeated("def f():\n    return 2\n\nprint(f())", times: 3)
                 == "for _conclab_run in range(3):\n    def f():\n        return 2\n\n    print(f())\n    pass")
-        #expect(SnippetParallelJob.repeated("if True:\n\tx = 1", times: 2) == "for _conclab_run in range(2):\n\tif True:\n\t\tx = 1\n\tpass")
+        expectEqual(SnippetParallelJob.repeated("if True:\n\tx = 1", times: 2), "for _conclab_run in range(2):\n\tif True:\n\t\tx = 1\n\tpass")
         let job = try SnippetParallelJob(snippet: "print('a\\nb')", times: 3)
-        #expect(job.times == 3)
-        #expect(SnippetParallelJob.runInWorker(job.workerWords[1]) == .completed(result: "a\nb\na\nb\na\nb"))
+        expectEqual(job.times, 3)
+        expectEqual(SnippetParallelJob.runInWorker(job.workerWords[1]), .completed(result: "a\nb\na\nb\na\nb"))
         // Only comments: the loop still compiles and runs.
         #expect(SnippetParallelJob.runInWorker(try SnippetParallelJob(snippet: "# nothing", times: 4).workerWords[1]) == .completed(result: nil))
         #expect(try SnippetParallelJob(snippet: "x = 1", times: 1).workerWords == ["--py", "x = 1"])
@@ -158,11 +158,11 @@ struct ProcessJobTests {
     @Test func snippetWorkerWordsKeepTheSnippetWhole() throws {
         let snippet = "def f():\\n    return 'a b'\\nprint(f())"
         let job = try SnippetParallelJob(snippet: snippet)
-        #expect(job.workerWords == ["--py", snippet])
+        expectEqual(job.workerWords, ["--py", snippet])
         #expect(try WorkerTask(words: job.workerWords) == .snippet(snippet))
         #expect(try WorkerTask(words: job.workerWords).words == job.workerWords)
         #expect(throws: (any Error).self) { try WorkerTask(words: ["--py"]) }
-        #expect(job.threadModes == [.gil, .noGIL])
+        expectEqual(job.threadModes, [.gil, .noGIL])
         #expect(job.description.hasPrefix("py: def f():"))
     }
 
@@ -174,8 +174,8 @@ struct ProcessJobTests {
     }
 
     @Test func aSnippetInAWorkerReportsWhatItPrintedOrItsException() {
-        #expect(SnippetParallelJob.runInWorker("print(6 * 7)\\nprint('done')") == .completed(result: "42\ndone"))
-        #expect(SnippetParallelJob.runInWorker("x = 1") == .completed(result: nil))
+        expectEqual(SnippetParallelJob.runInWorker("print(6 * 7)\\nprint('done')"), .completed(result: "42\ndone"))
+        expectEqual(SnippetParallelJob.runInWorker("x = 1"), .completed(result: nil))
         guard case .failed(let why) = SnippetParallelJob.runInWorker("raise ValueError('bad')") else {
             Issue.record("an exception did not fail the worker's job")
             return
@@ -194,7 +194,7 @@ struct ProcessJobTests {
         let job = try SnippetParallelJob(snippet: "def work():\\n    i = 0\\n    while i < 20_000:\\n        i += 1\\n    return i\\nr = work()\\nassert r == 20_000")
         let calls = Mutex<[Int]>([])
         let cpu = try job.runInThreads(count: 3, mode: mode, progress: { done in calls.withLock { $0.append(done) } }, cancellation: Cancellation())
-        #expect(calls.withLock { $0.sorted() } == [1, 2, 3])
+        expectEqual(calls.withLock { $0.sorted() }, [1, 2, 3])
         #expect(cpu > 0)
         #expect(try job.runSequentially(count: 2, progress: { _ in }, cancellation: Cancellation()) > 0)
     }
@@ -222,7 +222,7 @@ struct ProcessJobTests {
     @Test(arguments: [(ParallelComparison.Mode.sequential, "sequential"), (.threads(.gil), "threads_gil"),
                       (.threads(.noGIL), "threads_no_gil"), (.threads(.native), "threads"), (.processes, "processes")])
     func modeKeysAreNamesChecksCanUse(mode: ParallelComparison.Mode, key: String) {
-        #expect(mode.key == key)
+        expectEqual(mode.key, key)
     }
 }
 
@@ -240,7 +240,7 @@ extension ProcessSuites {
                          ("proc spawn spin 5 --py 'x = 1'", "not both"), ("par compare spin 5 --py 'x = 1'", "not both")]
             for (line, message) in cases {
                 let outcome = session.execute(line)
-                #expect(outcome.failure?.message.contains(message) == true, "\(line): \(String(describing: outcome.failure))")
+                expectEqual(outcome.failure?.message.contains(message), true, "\(line): \(String(describing: outcome.failure))")
             }
             #expect(session.objects.all(kind: .process).isEmpty)
         }
@@ -258,17 +258,17 @@ extension ProcessSuites {
         ])
         func badArgumentsAreUsageErrors(line: String, message: String) {
             let outcome = Session().execute(line)
-            #expect(outcome.failure?.kind == .usage)
-            #expect(outcome.failure?.message == message)
+            expectEqual(outcome.failure?.kind, .usage)
+            expectEqual(outcome.failure?.message, message)
         }
 
         @Test func forkDemoInTheSession() {
             let outcome = Session().execute("proc fork-demo")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
-            #expect(field(outcome, "child_change_visible") == .bool(false))
-            #expect(field(outcome, "parent_after") == .string("written by the parent"))
-            #expect(field(outcome, "child_wrote") == .string("written by the child"))
-            #expect(field(outcome, "child_status") == .string("exited 0"))
+            expectEqual(field(outcome, "child_change_visible"), .bool(false))
+            expectEqual(field(outcome, "parent_after"), .string("written by the parent"))
+            expectEqual(field(outcome, "child_wrote"), .string("written by the child"))
+            expectEqual(field(outcome, "child_status"), .string("exited 0"))
         }
 
         @Test func treeAndMemoryWithoutWorkers() {
@@ -276,24 +276,24 @@ extension ProcessSuites {
             let tree = session.execute("proc tree")
             #expect(tree.succeeded)
             if case .table(let table) = tree.result {
-                #expect(table.record(at: 0)["handle"] == .string("shell"))
-                #expect(table.record(at: 0)["pid"] == .int(Int(System.processID)))
+                expectEqual(table.record(at: 0)["handle"], .string("shell"))
+                expectEqual(table.record(at: 0)["pid"], .int(Int(System.processID)))
             } else {
                 Issue.record("proc tree gave \(tree.result)")
             }
             let all = session.execute("mem all")
-            #expect(field(all, "count") == .int(1))
+            expectEqual(field(all, "count"), .int(1))
             #expect((field(all, "total_pss_bytes")?.number ?? 0) > 0)
             #expect(session.execute("mem").result.fields["rss_bytes"] != nil)
-            #expect(session.execute("mem p9").failure?.message.hasPrefix("No object p9.") == true)
-            #expect(session.execute("proc list").result.fields["count"] == .int(0))
+            expectEqual(session.execute("mem p9").failure?.message.hasPrefix("No object p9."), true)
+            expectEqual(session.execute("proc list").result.fields["count"], .int(0))
         }
 
         @Test func aTestRunnerDoesNotSpawnCopiesOfItself() throws {
             // Only conclab's main names the worker executable; a program that never did refuses to start workers.
             WorkerMode.useExecutable(nil)
             #expect(throws: SpawnError.self) { try WorkerProcess.launch(words: ["sleep", "0"], method: .spawn, server: nil) }
-            #expect(Session().execute("proc spawn sleep 0").failure?.message.contains("cannot start conclab workers") == true)
+            expectEqual(Session().execute("proc spawn sleep 0").failure?.message.contains("cannot start conclab workers"), true)
         }
     }
 
@@ -317,10 +317,10 @@ extension ProcessSuites {
             let spawn = session.execute("proc spawn sleep 60000 --start \(method.rawValue)")
             #expect(spawn.succeeded, "\(String(describing: spawn.failure))")
             guard case .int(let pid)? = field(spawn, "pid") else { Issue.record("no pid"); return }
-            #expect(field(spawn, "start_method") == .string(method.rawValue))
+            expectEqual(field(spawn, "start_method"), .string(method.rawValue))
             let worker = try #require(try session.objects.lookup("p1", kind: .process) as? WorkerProcess)
             #expect(eventually { worker.state == "sleeping" })
-            #expect(ProcFS.stat(pid: Int32(pid))?.command == WorkerMode.processName)
+            expectEqual(ProcFS.stat(pid: Int32(pid))?.command, WorkerMode.processName)
 
             #expect(session.execute("proc kill p1 STOP").succeeded)
             #expect(eventually { worker.state == "stopped" })
@@ -332,19 +332,19 @@ extension ProcessSuites {
             #expect(eventually { worker.state == "zombie" })
             let listed = session.execute("proc list")
             let rows = try #require(listed.result.fields["rows"])
-            #expect(rowValue(rows, "state") == .string("zombie"))
-            #expect(rowValue(rows, "status") == .string("killed by SIGTERM"))
-            #expect(rowValue(rows, "start") == .string(method.rawValue))
-            #expect(rowValue(rows, "rss_bytes") == .null)
-            #expect(ProcFS.stat(pid: Int32(pid))?.state == .zombie)
+            expectEqual(rowValue(rows, "state"), .string("zombie"))
+            expectEqual(rowValue(rows, "status"), .string("killed by SIGTERM"))
+            expectEqual(rowValue(rows, "start"), .string(method.rawValue))
+            expectEqual(rowValue(rows, "rss_bytes"), .null)
+            expectEqual(ProcFS.stat(pid: Int32(pid))?.state, .zombie)
 
             let wait = session.execute("proc wait p1 --timeout 10000")
-            #expect(field(wait, "signal") == .string("SIGTERM"))
-            #expect(field(wait, "exit_code") == .null)
-            #expect(worker.state == "killed by SIGTERM")
+            expectEqual(field(wait, "signal"), .string("SIGTERM"))
+            expectEqual(field(wait, "exit_code"), .null)
+            expectEqual(worker.state, "killed by SIGTERM")
             // Reaped: the zombie is gone from /proc.
             #expect(eventually { ProcFS.stat(pid: Int32(pid)) == nil })
-            #expect(session.execute("proc kill p1").failure?.message.contains("has already ended (killed by SIGTERM)") == true)
+            expectEqual(session.execute("proc kill p1").failure?.message.contains("has already ended (killed by SIGTERM)"), true)
         }
 
         @Test func exitStatusAndResultsComeBack() throws {
@@ -355,8 +355,8 @@ extension ProcessSuites {
             }
             #expect(session.execute("proc spawn hash 1").succeeded)
             let wait = session.execute("proc wait p1 --timeout 60000")
-            #expect(field(wait, "exit_code") == .int(0))
-            #expect(field(wait, "outcome") == .string("completed"))
+            expectEqual(field(wait, "exit_code"), .int(0))
+            expectEqual(field(wait, "outcome"), .string("completed"))
             guard case .string(let digest)? = field(wait, "result") else { Issue.record("no result in \(wait.result)"); return }
             #expect(digest.hasPrefix("sha256 "))
             #expect(session.execute("proc wait p1").succeeded)  // waiting again reports the same end
@@ -373,7 +373,7 @@ extension ProcessSuites {
             // A signal the shell did not send: a crash, as far as the shell knows.
             try ChildProcess.signal(worker.pid, 11)
             #expect(eventually { session.takeNoticesContaining("crashed: killed by SIGSEGV") })
-            #expect(field(session.execute("proc wait p1"), "signal") == .string("SIGSEGV"))
+            expectEqual(field(session.execute("proc wait p1"), "signal"), .string("SIGSEGV"))
         }
 
         @Test func forkServerIsSingleThreadedAndParentOfItsWorkers() throws {
@@ -386,7 +386,7 @@ extension ProcessSuites {
             #expect(session.execute("proc spawn sleep 60000 --start forkserver").succeeded)
             let server = try #require(try session.objects.lookup("fs1", kind: .forkserver) as? ForkServer)
             let workers = ProcSupport.workers(session).map(\.1.pid)
-            #expect(workers.count == 2)
+            expectEqual(workers.count, 2)
             for pid in workers { #expect(ProcFS.stat(pid: pid)?.parentPID == server.pid) }
             #expect(try ProcFS.memory(pid: server.pid).threads == 1)
             let tree = session.execute("proc tree")
@@ -395,16 +395,16 @@ extension ProcessSuites {
                 guard case .string(let handle)? = row["handle"] else { return nil }
                 return (handle, row)
             }, uniquingKeysWith: { a, _ in a })
-            #expect(byHandle["fs1"]?["ppid"] == .int(Int(System.processID)))
-            #expect(byHandle["p1"]?["ppid"] == .int(Int(server.pid)))
-            #expect(byHandle["p2"]?["ppid"] == .int(Int(server.pid)))
+            expectEqual(byHandle["fs1"]?["ppid"], .int(Int(System.processID)))
+            expectEqual(byHandle["p1"]?["ppid"], .int(Int(server.pid)))
+            expectEqual(byHandle["p2"]?["ppid"], .int(Int(server.pid)))
             let memory = session.execute("mem all")
-            #expect(field(memory, "count") == .int(4))
+            expectEqual(field(memory, "count"), .int(4))
             #expect(session.execute("mem p1").result.fields["pss_bytes"] != nil)
             // Closing the server ends its workers too, and reports how.
             #expect(session.execute("close fs1").succeeded)
             let list = session.execute("proc list | where state == \"killed by SIGKILL\"")
-            #expect(field(list, "count") == .int(2))
+            expectEqual(field(list, "count"), .int(2))
             #expect(eventually { workers.allSatisfy { ProcFS.stat(pid: $0) == nil } && ProcFS.stat(pid: server.pid) == nil })
         }
 
@@ -418,12 +418,12 @@ extension ProcessSuites {
                 let outcome = session.execute("par compare spin 20 --workers 2 --rounds 2 --start \(method.rawValue)")
                 #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
                 let rows = outcome.result.fields["rows"]
-                #expect(field(outcome, "count") == .int(3))
-                #expect(rows.flatMap { rowValue($0, "mode", at: 2) } == .string("processes"))
+                expectEqual(field(outcome, "count"), .int(3))
+                expectEqual(rows.flatMap { rowValue($0, "mode", at: 2) }, .string("processes"))
                 #expect(field(outcome, "processes_speedup")?.number != nil)
                 #expect((field(outcome, "processes_memory_bytes")?.number ?? 0) > 0)
-                #expect(field(outcome, "rounds") == .int(2))
-                #expect(field(outcome, "cores") == .int(System.usableCPUs.cores))
+                expectEqual(field(outcome, "rounds"), .int(2))
+                expectEqual(field(outcome, "cores"), .int(System.usableCPUs.cores))
                 // Each worker says when its job began: start-up is a figure of its own.
                 #expect((field(outcome, "processes_startup_ms")?.number ?? 0) > 0)
                 for key in ["sequential", "threads", "processes"] {
@@ -460,16 +460,16 @@ extension ProcessSuites {
             #expect(session.execute("py x = 1").succeeded)
             let spawn = session.execute("proc spawn --py 'x = 2\\nprint(x * 21)' --start \(method.rawValue)")
             #expect(spawn.succeeded, "\(String(describing: spawn.failure))")
-            #expect(field(spawn, "workload") == .string("py: x = 2\\nprint(x * 21)"))
+            expectEqual(field(spawn, "workload"), .string("py: x = 2\\nprint(x * 21)"))
             let wait = session.execute("proc wait p1 --timeout 30000")
-            #expect(field(wait, "exit_code") == .int(0))
-            #expect(field(wait, "result") == .string("42"))
+            expectEqual(field(wait, "exit_code"), .int(0))
+            expectEqual(field(wait, "result"), .string("42"))
             // The worker's x was its own: the shell's interpreter still has 1.
-            #expect(session.execute("py x").result.fields["value"] == .int(1))
+            expectEqual(session.execute("py x").result.fields["value"], .int(1))
             #expect(session.execute("proc spawn --py 'raise ValueError(\"no\")'").succeeded)
             let failed = session.execute("proc wait p2 --timeout 30000")
-            #expect(field(failed, "exit_code") == .int(1))
-            #expect(field(failed, "outcome") == .string("failed"))
+            expectEqual(field(failed, "exit_code"), .int(1))
+            expectEqual(field(failed, "outcome"), .string("failed"))
             guard case .string(let why)? = field(failed, "result") else { Issue.record("no result in \(failed.result)"); return }
             #expect(why.contains("ValueError: no"))
         }
@@ -483,13 +483,13 @@ extension ProcessSuites {
             #expect(session.execute("trace on").succeeded)
             let outcome = session.execute("par compare --py 'def work():\\n    i = 0\\n    while i < 50_000:\\n        i += 1\\nwork()' --workers 2 --times 2 --rounds 1")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
-            #expect(field(outcome, "count") == .int(4))
+            expectEqual(field(outcome, "count"), .int(4))
             let modes = (0..<4).map { index in outcome.result.fields["rows"].flatMap { rowValue($0, "mode", at: index) } }
-            #expect(modes == [.string("sequential"), .string("threads (GIL)"), .string("threads (no GIL)"), .string("processes")])
+            expectEqual(modes, [.string("sequential"), .string("threads (GIL)"), .string("threads (no GIL)"), .string("processes")])
             for key in ["threads_gil_speedup", "threads_no_gil_speedup", "processes_speedup", "threads_gil_cpu_use", "processes_cpu_use"] {
                 #expect((field(outcome, key)?.number ?? 0) > 0, "\(key)")
             }
-            #expect(field(outcome, "size") == .string("the snippet 2 times"))
+            expectEqual(field(outcome, "size"), .string("the snippet 2 times"))
             // Without --times the snippet is timed and repeated to fill a job.
             let sized = session.execute("par compare --py 'x = 1' --workers 2 --rounds 1 --job-ms 10")
             #expect(sized.succeeded, "\(String(describing: sized.failure))")
@@ -505,7 +505,7 @@ extension ProcessSuites {
             // The session's interpreter was not used: its globals are still empty.
             #expect(PyRuntime.shared(for: session).globalsRecord().fields.isEmpty)
             let failing = session.execute("par compare --py 'raise KeyError(1)' --workers 2")
-            #expect(failing.failure?.message.contains("KeyError") == true)
+            expectEqual(failing.failure?.message.contains("KeyError"), true)
             #expect(session.objects.all(kind: .process).isEmpty)
         }
 
@@ -521,17 +521,17 @@ extension ProcessSuites {
                 #expect(outcome.succeeded, "\(line): \(String(describing: outcome.failure))")
             }
             let list = session.execute("proc list")
-            #expect(field(list, "count") == .int(3))
+            expectEqual(field(list, "count"), .int(3))
             let roles = (0..<3).map { index in list.result.fields["rows"].flatMap { rowValue($0, "workload", at: index) } }
-            #expect(roles == [.string("echo peer of ch1"), .string("fd child"), .string("sleep 60000")])
+            expectEqual(roles, [.string("echo peer of ch1"), .string("fd child"), .string("sleep 60000")])
             #expect(session.execute("proc kill p1 STOP").succeeded)
             #expect(eventually { field(session.execute("proc list | where handle == \"p1\""), "rows").flatMap { rowValue($0, "state") } == .string("stopped") })
             #expect(session.execute("proc kill p1 KILL").succeeded)
             let wait = session.execute("proc wait p1 --timeout 10000")
-            #expect(field(wait, "signal") == .string("SIGKILL"))
-            #expect(field(wait, "role") == .string("echo peer of ch1"))
-            #expect(session.execute("proc kill p1").failure?.message.contains("has already ended") == true)
-            #expect(session.execute("proc wait p2 --timeout 50").failure?.message.contains("is still") == true)
+            expectEqual(field(wait, "signal"), .string("SIGKILL"))
+            expectEqual(field(wait, "role"), .string("echo peer of ch1"))
+            expectEqual(session.execute("proc kill p1").failure?.message.contains("has already ended"), true)
+            expectEqual(session.execute("proc wait p2 --timeout 50").failure?.message.contains("is still"), true)
             // proc tree names the live ones by handle (the test runner may have other children of its own).
             let tree = session.execute("proc tree")
             let handles = (0..<(Int(field(tree, "count")?.number ?? 0))).compactMap { index -> String? in
@@ -578,12 +578,12 @@ extension ProcessSuites {
             #expect(session.execute("proc spawn sleep 1500 --name a").succeeded)
             #expect(session.execute("proc spawn sleep 60000 --name b").succeeded)
             let full = session.execute("proc spawn sleep 400 --name c")
-            #expect(full.failure?.message.contains("too many processes: 2 live, limit 2") == true, "\(full.failure?.message ?? "")")
+            expectEqual(full.failure?.message.contains("too many processes: 2 live, limit 2"), true, "\(full.failure?.message ?? "")")
             let ended = eventually(within: 10) { session.execute("show a").text.contains("zombie") }
             #expect(ended, "a did not end")
             let room = session.execute("proc spawn sleep 400 --name c")
             #expect(room.succeeded, "\(room.failure?.message ?? "")")
-            #expect(Set(session.objects.handles(kind: .process)) == ["a", "b", "c"])
+            expectEqual(Set(session.objects.handles(kind: .process)), ["a", "b", "c"])
         }
 
         @Test func spawnBenchReportsEachMethod() throws {
@@ -594,7 +594,7 @@ extension ProcessSuites {
             }
             let outcome = session.execute("proc bench -n 2")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
-            #expect(field(outcome, "count") == .int(4))
+            expectEqual(field(outcome, "count"), .int(4))
             for name in ["posix_spawn", "spawn", "forkserver", "thread"] {
                 let median = field(outcome, name + "_ms")?.number ?? 0
                 let fastest = field(outcome, name + "_min_ms")?.number ?? 0
@@ -606,7 +606,7 @@ extension ProcessSuites {
             for name in ["posix_spawn", "spawn", "forkserver"] {
                 #expect(threadCPU < field(outcome, name + "_cpu_ms")?.number ?? 0, "thread \(threadCPU) vs \(name)")
             }
-            #expect(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) } == .string("thread"))
+            expectEqual(outcome.result.fields["rows"].flatMap { rowValue($0, "method", at: 3) }, .string("thread"))
             #expect(session.objects.all(kind: .process).isEmpty)
         }
 
@@ -629,7 +629,7 @@ extension ProcessSuites {
                          "proc bench -n 3", "fd child --name kid", "fd open \(notes) --name notes", "fd send notes kid --read 5",
                          "sock pair", "ipc echo ch1", "par compare spin 20 --rounds 1 --workers 2"] {
                 let outcome = session.execute(line)
-                #expect(outcome.failure == nil, "\(line): \(String(describing: outcome.failure))")
+                expectEqual(outcome.failure, nil, "\(line): \(String(describing: outcome.failure))")
                 guard let path = outcome.path?.joined(separator: " "), let declared = commands[path] else { continue }
                 seen.insert(path)
                 let problems = ResultFieldTests.problems(outcome.result, declared.spec.fields)

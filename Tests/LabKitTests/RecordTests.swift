@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 
@@ -31,7 +32,7 @@ import LabCore
         let session = Session()
         defer { session.shutdown() }
         typeAndRun(session, ["record start \(dir.file("s.conclab")) --all", "echo one", "ecko two", "record status"])
-        #expect(session.execute("record status")["keeps_failures"] == .bool(true))
+        expectEqual(session.execute("record status")["keeps_failures"], .bool(true))
         typeAndRun(session, ["record stop"])
         #expect(try recorded(dir.file("s.conclab")) == ["echo one", "ecko two"])
     }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -43,7 +44,7 @@ private let escape = "\u{1B}["
     }
 
     @Test func emptyTableSaysNone() {
-        #expect(plain.render(.table(Table(columns: ["handle", "pid"]))) == "handle  pid\n(none)")
+        expectEqual(plain.render(.table(Table(columns: ["handle", "pid"]))), "handle  pid\n(none)")
     }
 
     @Test func recordAlignsKeys() {
@@ -57,9 +58,9 @@ private let escape = "\u{1B}["
     }
 
     @Test func groupsJoinTheirParts() {
-        #expect(plain.render(.group([.text("a"), .nothing, .record(Record([("x", .int(1))]))])) == "a\nx  1")
-        #expect(plain.render(.nothing) == "")
-        #expect(plain.render(.text("as is")) == "as is")
+        expectEqual(plain.render(.group([.text("a"), .nothing, .record(Record([("x", .int(1))]))])), "a\nx  1")
+        expectEqual(plain.render(.nothing), "")
+        expectEqual(plain.render(.text("as is")), "as is")
     }
 
     @Test func colourOnlyWhenAsked() {
@@ -73,8 +74,8 @@ private let escape = "\u{1B}["
             #expect(HumanRenderer(color: true).render(result).contains(escape))
         }
         let coloured = HumanRenderer(color: true).render(.record(Record(title: "r", [("key", .string("value"))])))
-        #expect(coloured == "\u{1B}[1mr\u{1B}[0m\n\u{1B}[2mkey\u{1B}[0m  value")
-        #expect(HumanRenderer(color: true).render(.text("plain text")) == "plain text")
+        expectEqual(coloured, "\u{1B}[1mr\u{1B}[0m\n\u{1B}[2mkey\u{1B}[0m  value")
+        expectEqual(HumanRenderer(color: true).render(.text("plain text")), "plain text")
     }
 
     @Test(arguments: [
@@ -118,7 +119,7 @@ private let escape = "\u{1B}["
         (.record(Record()), "-"),
     ] as [(Value, String)])
     func cells(_ value: Value, _ text: String) {
-        #expect(plain.cell(value) == text)
+        expectEqual(plain.cell(value), text)
     }
 }
 
@@ -136,7 +137,7 @@ private let escape = "\u{1B}["
         ("", "\"\""),
     ] as [(String, String)])
     func stringEscaping(_ text: String, _ json: String) {
-        #expect(JSONRenderer.string(text) == json)
+        expectEqual(JSONRenderer.string(text), json)
     }
 
     @Test(arguments: [
@@ -147,12 +148,12 @@ private let escape = "\u{1B}["
         (.list([.int(1), .record(Record([("b", .null)]))]), "[1,{\"b\":null}]"),
     ] as [(Value, String)])
     func values(_ value: Value, _ json: String) {
-        #expect(JSONRenderer.value(value) == json)
+        expectEqual(JSONRenderer.value(value), json)
     }
 
     @Test func results() {
-        #expect(JSONRenderer.render(.nothing) == "{\"type\":\"nothing\"}")
-        #expect(JSONRenderer.render(.text("hi\n")) == "{\"type\":\"text\",\"text\":\"hi\\n\"}")
+        expectEqual(JSONRenderer.render(.nothing), "{\"type\":\"nothing\"}")
+        expectEqual(JSONRenderer.render(.text("hi\n")), "{\"type\":\"text\",\"text\":\"hi\\n\"}")
         #expect(JSONRenderer.render(.record(Record(title: "r", [("a", .list([.int(1)]))])))
             == "{\"type\":\"record\",\"title\":\"r\",\"fields\":{\"a\":[1]}}")
         #expect(JSONRenderer.render(.record(Record([("x", .string("y"))])))
@@ -174,7 +175,7 @@ private let escape = "\u{1B}["
         (1e20, 2, "1e+20"),
     ] as [(Double, Int, String)])
     func fixed(_ value: Double, _ digits: Int, _ text: String) {
-        #expect(Format.fixed(value, digits) == text)
+        expectEqual(Format.fixed(value, digits), text)
     }
 
     @Test(arguments: [
@@ -184,19 +185,19 @@ private let escape = "\u{1B}["
         (9.996, "10.0"), (99.96, "100"),
     ] as [(Double, String)])
     func compact(_ value: Double, _ text: String) {
-        #expect(Format.compact(value) == text)
+        expectEqual(Format.compact(value), text)
     }
 
     @Test(arguments: [(5.0, "5"), (-3.0, "-3"), (2.5, "2.500"), (150.25, "150.3"), (0, "0")] as [(Double, String)])
     func number(_ value: Double, _ text: String) {
-        #expect(Format.number(value) == text)
+        expectEqual(Format.number(value), text)
     }
 
     @Test func padding() {
-        #expect(Format.pad("ab", 4) == "ab  ")
-        #expect(Format.pad("ab", 4, right: true) == "  ab")
-        #expect(Format.pad("abcdef", 3) == "abcdef")
-        #expect(Format.pad("µs", 3) == "µs ")
-        #expect(Format.width("µs") == 2)
+        expectEqual(Format.pad("ab", 4), "ab  ")
+        expectEqual(Format.pad("ab", 4, right: true), "  ab")
+        expectEqual(Format.pad("abcdef", 3), "abcdef")
+        expectEqual(Format.pad("µs", 3), "µs ")
+        expectEqual(Format.width("µs"), 2)
     }
 }

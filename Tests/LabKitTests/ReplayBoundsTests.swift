@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import LabGuide
@@ -39,16 +40,16 @@ struct ReplayBoundsTests {
         var transcript: [String] = []
         let report = LabReplayer.replay(slow, registry: .standard, limits: limits { $0.stepMilliseconds = 300 }) { transcript.append($0) }
         let text = transcript.joined(separator: "\n")
-        #expect(report.status == .failed)
-        #expect(report.steps.map(\.passed) == [false, false, true], "\(text)")
-        #expect(report.steps[0].problems == ["line 9: 'sleep 86400000' was stopped: step 1 took longer than its limit of 300 ms"], "\(text)")
-        #expect(report.steps[1].problems.first?.contains("step 2 took longer than its limit of 300 ms") == true, "\(text)")
+        expectEqual(report.status, .failed)
+        expectEqual(report.steps.map(\.passed), [false, false, true], "\(text)")
+        expectEqual(report.steps[0].problems, ["line 9: 'sleep 86400000' was stopped: step 1 took longer than its limit of 300 ms"], "\(text)")
+        expectEqual(report.steps[1].problems.first?.contains("step 2 took longer than its limit of 300 ms"), true, "\(text)")
         #expect(!text.contains("conclab> echo never"))
-        #expect(transcript.last?.hasPrefix("✗ bounded (en): 2 failed in step 1") == true, "\(text)")
+        expectEqual(transcript.last?.hasPrefix("✗ bounded (en): 2 failed in step 1"), true, "\(text)")
 
         // The next lab runs as usual.
         let next = LabReplayer.replay(try lab("## Echo\n```conclab\necho 5\n```\n```check\ntext == \"5\"\n```\n", id: "next")) { _ in }
-        #expect(next.status == .passed)
+        expectEqual(next.status, .passed)
     }
 
     @Test func aStepMayAskForMoreTimeAndTheLabLimitStopsTheLab() throws {
@@ -72,7 +73,7 @@ struct ReplayBoundsTests {
             echo never
             ```
             """)
-        #expect(slow.steps[0].timeLimitSeconds == 5)
+        expectEqual(slow.steps[0].timeLimitSeconds, 5)
         var transcript: [String] = []
         let chosen = limits {
             $0.stepMilliseconds = 300
@@ -80,11 +81,11 @@ struct ReplayBoundsTests {
         }
         let report = LabReplayer.replay(slow, registry: .standard, limits: chosen) { transcript.append($0) }
         let text = transcript.joined(separator: "\n")
-        #expect(report.steps.count == 2, "\(text)")
+        expectEqual(report.steps.count, 2, "\(text)")
         #expect(report.steps[0].passed, "\(text)")
-        #expect(report.steps[1].problems.first?.contains("the lab took longer than its limit of 1 s") == true, "\(text)")
+        expectEqual(report.steps[1].problems.first?.contains("the lab took longer than its limit of 1 s"), true, "\(text)")
         #expect(!text.contains("echo never"))
-        #expect(transcript.last?.hasSuffix("; stopped early") == true, "\(text)")
+        expectEqual(transcript.last?.hasSuffix("; stopped early"), true, "\(text)")
     }
 
     @Test(arguments: [
@@ -103,8 +104,8 @@ struct ReplayBoundsTests {
 
     @Test func aProgramCalledTimeoutIsStillAProgram() throws {
         let parsed = try lab("## S\n```requires\ntimeout\n```\n```conclab\necho\n```\n")
-        #expect(parsed.steps[0].requires == [.program("timeout")])
-        #expect(parsed.steps[0].timeLimitSeconds == LabTimeLimit.stepDefaultSeconds)
+        expectEqual(parsed.steps[0].requires, [.program("timeout")])
+        expectEqual(parsed.steps[0].timeLimitSeconds, LabTimeLimit.stepDefaultSeconds)
     }
 
     @Test func aReplayedLabCannotRaiseACap() throws {
@@ -124,9 +125,9 @@ struct ReplayBoundsTests {
             """)
         var transcript: [String] = []
         let report = LabReplayer.replay(greedy) { transcript.append($0) }
-        #expect(report.steps.map(\.passed) == [false, false, true], "\(transcript.joined(separator: "\n"))")
-        #expect(report.steps[0].problems.first?.contains("may not raise limit.threads above its default of 256") == true)
-        #expect(report.steps[1].problems.first?.contains("may not raise limit.processes above its default of 64") == true)
+        expectEqual(report.steps.map(\.passed), [false, false, true], "\(transcript.joined(separator: "\n"))")
+        expectEqual(report.steps[0].problems.first?.contains("may not raise limit.threads above its default of 256"), true)
+        expectEqual(report.steps[1].problems.first?.contains("may not raise limit.processes above its default of 64"), true)
     }
 
     @Test func aShellSessionMayStillRaiseACap() {
@@ -141,9 +142,9 @@ struct ReplayBoundsTests {
         let loud = try lab("## Loud\n```conclab\n" + String(repeating: "echo \(line)\n", count: 20) + "```\n## After\n```conclab\necho after\n```\n")
         var transcript: [String] = []
         let report = LabReplayer.replay(loud, registry: .standard, limits: limits { $0.outputBytes = 2_000 }) { transcript.append($0) }
-        #expect(report.status == .failed)
-        #expect(report.steps.count == 1)
-        #expect(report.steps[0].problems.last?.contains("printed more than") == true, "\(report.steps[0].problems)")
+        expectEqual(report.status, .failed)
+        expectEqual(report.steps.count, 1)
+        expectEqual(report.steps[0].problems.last?.contains("printed more than"), true, "\(report.steps[0].problems)")
         // Everything but the reason and the verdict fits in the limit.
         let body = transcript.dropLast(2).reduce(0) { $0 + $1.utf8.count + 1 }
         #expect(body <= 2_000)
@@ -165,7 +166,7 @@ struct ReplayBoundsTests {
         var transcript: [String] = []
         let report = LabReplayer.replay(writer, registry: .standard, limits: limits { $0.scratchBytes = 20_000 }) { transcript.append($0) }
         let text = transcript.joined(separator: "\n")
-        #expect(report.steps.count == 1, "\(text)")
+        expectEqual(report.steps.count, 1, "\(text)")
         #expect(report.steps[0].problems.contains { $0.contains("wrote more than") }, "\(text)")
         #expect(text.contains("a replayed lab may write at most"))
     }
@@ -173,7 +174,7 @@ struct ReplayBoundsTests {
     @Test func aLabThatMakesTooManyFilesIsStopped() throws {
         let maker = try lab("## Files\n```conclab\n" + (1...6).map { "fd open f\($0) --mode w\n" }.joined() + "```\n")
         let report = LabReplayer.replay(maker, registry: .standard, limits: limits { $0.scratchEntries = 3 }) { _ in }
-        #expect(report.steps[0].problems.last?.contains("more than 3 files") == true, "\(report.steps[0].problems)")
+        expectEqual(report.steps[0].problems.last?.contains("more than 3 files"), true, "\(report.steps[0].problems)")
     }
 
     /// `^(a+)+$` against thirty a's and a b: hours for a backtracking engine, one pass here.
@@ -183,14 +184,14 @@ struct ReplayBoundsTests {
         #expect(pattern.matches(String(repeating: "a", count: 30)))
         let evil = try lab("## Evil\n```conclab\necho \(String(repeating: "a", count: 30))b\n```\n```output\n^(a+)+$ (re)\n(a|aa)*c (re)\n```\n")
         let report = LabReplayer.replay(evil) { _ in }
-        #expect(report.steps[0].problems.count == 2, "\(report.steps[0].problems)")
+        expectEqual(report.steps[0].problems.count, 2, "\(report.steps[0].problems)")
         #expect(report.steps[0].problems.allSatisfy { $0.contains("did not appear") })
     }
 
     @Test func matchingHasABudget() throws {
         let long = try lab("## Long\n```conclab\necho \(String(repeating: "ab", count: 2_000))\n```\n```output\n(a|b)*c (re)\n```\n")
         let report = LabReplayer.replay(long, registry: .standard, limits: limits { $0.matchSteps = 1_000 }) { _ in }
-        #expect(report.steps[0].problems.first?.contains("took more than the 1000 steps") == true, "\(report.steps[0].problems)")
+        expectEqual(report.steps[0].problems.first?.contains("took more than the 1000 steps"), true, "\(report.steps[0].problems)")
     }
 
     @Test(arguments: [
@@ -240,7 +241,7 @@ struct ReplayBoundsTests {
 
     @Test(arguments: [("abcabd", "abd", true), ("aaaa", "aab", false), ("✓ ok", "✓", true), ("x", "", true), ("ab", "abc", false)])
     func plainOutputIsASubstring(haystack: String, needle: String, expected: Bool) {
-        #expect(OutputSearch.contains(Array(haystack.utf8), Array(needle.utf8)) == expected)
+        expectEqual(OutputSearch.contains(Array(haystack.utf8), Array(needle.utf8)), expected)
     }
 }
 
@@ -262,7 +263,7 @@ struct LabDiscoveryTests {
         try Files.makeFIFO(root + "/en/x.md")
 
         let found = LabCatalog.discover([root])
-        #expect(found.files == [root + "/en/01-a.md", root + "/en/twin.md"])
+        expectEqual(found.files, [root + "/en/01-a.md", root + "/en/twin.md"])
         let notes = found.skipped.joined(separator: "\n")
         #expect(notes.contains(root + "/en/root: a symbolic link to /, outside"), "\(notes)")
         #expect(notes.contains(root + "/en/loop: leads to a folder already searched"), "\(notes)")
@@ -274,7 +275,7 @@ struct LabDiscoveryTests {
         // Named on the command line, the FIFO and the device are skipped too (never opened).
         let direct = LabCatalog.discover([root + "/en/x.md", root + "/en/zero.md"])
         #expect(direct.files.isEmpty)
-        #expect(direct.skipped.count == 2, "\(direct.skipped)")
+        expectEqual(direct.skipped.count, 2, "\(direct.skipped)")
     }
 
     @Test func aLabFileThatIsNotRegularOrTooLargeIsRefusedNotRead() throws {

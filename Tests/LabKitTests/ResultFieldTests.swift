@@ -138,7 +138,7 @@ struct ResultFieldTests {
         let session = Session()
         defer { _ = session.shutdown() }
         let outcome = session.execute("fd limit")
-        #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
+        expectEqual(outcome.failure, nil, "\(String(describing: outcome.failure))")
         let fields = try #require(Self.allCommands().first { $0.0 == "fd limit" }?.1.spec.fields)
         #expect(Self.problems(outcome.result, fields).isEmpty, "\(Self.problems(outcome.result, fields))")
     }
@@ -147,7 +147,7 @@ struct ResultFieldTests {
         for (path, command) in Self.allCommands() {
             for field in command.spec.fields {
                 if let promised = FieldSpec.unit(named: field.name) {
-                    #expect(field.unit == promised, "\(path): '\(field.name)' is declared in \(field.unit?.rawValue ?? "no unit")")
+                    expectEqual(field.unit, promised, "\(path): '\(field.name)' is declared in \(field.unit?.rawValue ?? "no unit")")
                 }
             }
         }
@@ -160,7 +160,7 @@ struct ResultFieldTests {
             return page[(start + 1)...].prefix { $0.hasPrefix("  ") }.map { $0.split(separator: " ") }
         }
         let time = try fieldLines(["time"])
-        #expect(time.first == ["wall_ms", "ms", "time", "on", "the", "clock", "from", "start", "to", "end"])
+        expectEqual(time.first, ["wall_ms", "ms", "time", "on", "the", "clock", "from", "start", "to", "end"])
         #expect(time.contains(["voluntary_switches", "times", "a", "thread", "gave", "up", "the", "CPU", "to", "wait"]))
         let mem = try fieldLines(["mem"])
         #expect(mem.contains(["rows[i].rss_bytes", "B", "resident", "memory"]), "\(mem)")
@@ -172,7 +172,7 @@ struct ResultFieldTests {
     @Test(arguments: [("wall_ms", Unit.milliseconds), ("ns_per_op", nil), ("plain_ns", .nanoseconds),
                       ("rss_bytes", .bytes), ("lost_pct", .percent), ("runs", nil)] as [(String, Unit?)])
     func unitFromTheName(_ name: String, _ unit: Unit?) {
-        #expect(FieldSpec.unit(named: name) == unit)
+        expectEqual(FieldSpec.unit(named: name), unit)
     }
 
     @Test func aResultThatDisagreesWithItsDeclarationIsCaught() {

@@ -34,22 +34,22 @@ struct RobustnessTests {
     ])
     func deeplyNestedPythonIsASyntaxError(_ source: String, _ expected: String) {
         let result = PyHarness().run(source)
-        #expect(result.error?.contains(expected) == true, "\(result.error?.prefix(200) ?? "no error")")
+        expectEqual(result.error?.contains(expected), true, "\(result.error?.prefix(200) ?? "no error")")
         #expect((result.error?.count ?? 0) < 600, "the source line is shown clipped")
     }
 
     @Test func pythonAsDeepAsCPythonAllowsStillRuns() {
         let chain = Array(repeating: "1", count: 150).joined(separator: " + ")
-        #expect(PyHarness().run(chain, value: true).value == .int(150))
+        expectEqual(PyHarness().run(chain, value: true).value, .int(150))
         let parens = String(repeating: "(", count: 150) + "7" + String(repeating: ")", count: 150)
-        #expect(PyHarness().run(parens, value: true).value == .int(7))
+        expectEqual(PyHarness().run(parens, value: true).value, .int(7))
     }
 
     @Test func hugeMillisecondsDoNotTrap() {
-        #expect(Time.nanoseconds(milliseconds: Int.max) == Time.forever)
-        #expect(Time.nanoseconds(milliseconds: 9_300_000_000_000) == Time.forever)
-        #expect(Time.nanoseconds(milliseconds: -5) == 0)
-        #expect(Time.nanoseconds(milliseconds: 1_500) == 1_500_000_000)
+        expectEqual(Time.nanoseconds(milliseconds: Int.max), Time.forever)
+        expectEqual(Time.nanoseconds(milliseconds: 9_300_000_000_000), Time.forever)
+        expectEqual(Time.nanoseconds(milliseconds: -5), 0)
+        expectEqual(Time.nanoseconds(milliseconds: 1_500), 1_500_000_000)
         let session = Session()
         defer { session.shutdown() }
         for line in ["timeline show --from 9300000000000 --to 9300000000001", "timeline show --from 9223372036854775807",
@@ -84,10 +84,10 @@ struct RobustnessTests {
     @Test func freeingADeeplyNestedListDoesNotOverflowTheStack() {
         let py = PyHarness()
         let built = py.run("x = []\nfor i in range(50000):\n    x = [x]\ndepth = 0\ny = x\nwhile y:\n    y = y[0]\n    depth += 1\ny = None")
-        #expect(built.error == nil, "\(built.error ?? "")")
-        #expect(py.run("depth", value: true).value == .int(50_000))
-        #expect(py.run("x = 0").error == nil, "freeing it is a loop, not 50,000 nested calls")
-        #expect(py.check().refcountErrors == 0)
+        expectEqual(built.error, nil, "\(built.error ?? "")")
+        expectEqual(py.run("depth", value: true).value, .int(50_000))
+        expectEqual(py.run("x = 0").error, nil, "freeing it is a loop, not 50,000 nested calls")
+        expectEqual(py.check().refcountErrors, 0)
     }
 
     @Test func runawayGrowthIsAMemoryError() {
@@ -95,15 +95,15 @@ struct RobustnessTests {
         #expect(PyLimits().listMessage.contains("at most 67,108,864 items"))
         let py = PyHarness(runtime: PyRuntime(limits: PyLimits(listItems: 10_000, stringBytes: 100_000)))
         let appended = py.run("x = []\nwhile True:\n    x.append(1)")
-        #expect(appended.error?.contains("MemoryError") == true, "\(appended.error ?? "no error")")
-        #expect(appended.error?.contains("at most 10,000 items") == true)
-        #expect(py.run("len(x)", value: true).value == .int(10_000))
+        expectEqual(appended.error?.contains("MemoryError"), true, "\(appended.error ?? "no error")")
+        expectEqual(appended.error?.contains("at most 10,000 items"), true)
+        expectEqual(py.run("len(x)", value: true).value, .int(10_000))
         _ = py.run("x = None")
         let doubled = py.run("s = 'ab'\nwhile True:\n    s += s")
-        #expect(doubled.error?.contains("MemoryError") == true, "\(doubled.error ?? "no error")")
-        #expect(py.run("y = [0] * 100", value: false).error == nil)
-        #expect(py.run("z = [0] * 10001").error?.contains("MemoryError") == true)
-        #expect(py.run("z = list(range(20000))").error?.contains("MemoryError") == true)
+        expectEqual(doubled.error?.contains("MemoryError"), true, "\(doubled.error ?? "no error")")
+        expectEqual(py.run("y = [0] * 100", value: false).error, nil)
+        expectEqual(py.run("z = [0] * 10001").error?.contains("MemoryError"), true)
+        expectEqual(py.run("z = list(range(20000))").error?.contains("MemoryError"), true)
     }
 
     /// The audit's crash lines as a lab someone could send: replay reports each as a failed step and goes on.
@@ -141,8 +141,8 @@ struct RobustnessTests {
         var transcript: [String] = []
         let report = LabReplayer.replay(try LabParser.parse(text, path: "Labs/en/crashes.md")) { transcript.append($0) }
         let joined = transcript.joined(separator: "\n")
-        #expect(report.steps.count == 4, "\(joined.suffix(2000))")
-        #expect(report.steps.map(\.passed) == [true, false, true, true], "\(joined.suffix(2000))")
+        expectEqual(report.steps.count, 4, "\(joined.suffix(2000))")
+        expectEqual(report.steps.map(\.passed), [true, false, true, true], "\(joined.suffix(2000))")
         #expect(joined.contains("too many nested parentheses"))
         // A check nested past the bound is refused when the lab is read, with its line.
         #expect(throws: LabFileError.self) {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -39,16 +40,16 @@ private struct ShelfPut: Command {
     @Test func knownCommand() {
         let outcome = session.execute("echo hello   'big  world'")
         #expect(outcome.succeeded)
-        #expect(outcome.result == .text("hello big  world"))
-        #expect(outcome.directive == .none)
-        #expect(outcome.line == "echo hello   'big  world'")
+        expectEqual(outcome.result, .text("hello big  world"))
+        expectEqual(outcome.directive, .none)
+        expectEqual(outcome.line, "echo hello   'big  world'")
     }
 
     @Test(arguments: ["", "   ", "# just a comment", "  # indented comment"])
     func blankLinesDoNothing(_ line: String) {
         let outcome = session.execute(line)
         #expect(outcome.succeeded)
-        #expect(outcome.result == .nothing)
+        expectEqual(outcome.result, .nothing)
     }
 
     @Test func aliases() {
@@ -56,7 +57,7 @@ private struct ShelfPut: Command {
         #expect(help.succeeded)
         #expect(help.text.hasPrefix("Commands"))
         let quit = session.execute("quit")
-        #expect(quit.directive == .exit)
+        expectEqual(quit.directive, .exit)
     }
 
     @Test(arguments: ["proc list", "proc ls", "proc", "p", "p list"])
@@ -67,18 +68,18 @@ private struct ShelfPut: Command {
             Issue.record("expected a table, got \(outcome.result)")
             return
         }
-        #expect(table.columns == ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"])
+        expectEqual(table.columns, ["handle", "pid", "start", "state", "status", "cpu_ms", "rss_bytes", "workload"])
         #expect(table.rows.isEmpty)
     }
 
     @Test func defaultVerbTakesItsArgument() {
         let session = Session(registry: Registry([Shelf()]))
-        #expect(session.execute("shelf").result == .text("shelf all"))
-        #expect(session.execute("shelf a1").result == .text("shelf a1"))
-        #expect(session.execute("shelf put book").result == .text("put book"))
+        expectEqual(session.execute("shelf").result, .text("shelf all"))
+        expectEqual(session.execute("shelf a1").result, .text("shelf a1"))
+        expectEqual(session.execute("shelf put book").result, .text("put book"))
         let typo = session.execute("shelf pot book")
-        #expect(typo.failure?.kind == .unknownCommand)
-        #expect(typo.failure?.message == "Unknown shelf verb 'pot'. Did you mean 'shelf put'?")
+        expectEqual(typo.failure?.kind, .unknownCommand)
+        expectEqual(typo.failure?.message, "Unknown shelf verb 'pot'. Did you mean 'shelf put'?")
     }
 
     @Test(arguments: [
@@ -91,9 +92,9 @@ private struct ShelfPut: Command {
     ])
     func unknownWords(_ line: String, _ message: String) {
         let outcome = session.execute(line)
-        #expect(outcome.failure?.kind == .unknownCommand)
-        #expect(outcome.failure?.message == message)
-        #expect(outcome.result == .nothing)
+        expectEqual(outcome.failure?.kind, .unknownCommand)
+        expectEqual(outcome.failure?.message, message)
+        expectEqual(outcome.result, .nothing)
     }
 
     @Test(arguments: [
@@ -110,69 +111,69 @@ private struct ShelfPut: Command {
     ])
     func badArgumentsAreUsageFailures(_ line: String, _ message: String, _ usage: String) {
         let outcome = session.execute(line)
-        #expect(outcome.failure?.kind == .usage)
-        #expect(outcome.failure?.message == message)
-        #expect(outcome.failure?.usage == usage)
+        expectEqual(outcome.failure?.kind, .usage)
+        expectEqual(outcome.failure?.message, message)
+        expectEqual(outcome.failure?.usage, usage)
     }
 
     @Test func unterminatedQuoteIsAUsageFailure() {
         let outcome = session.execute("echo 'oops")
-        #expect(outcome.failure?.kind == .usage)
-        #expect(outcome.failure?.message == "unterminated single quote")
+        expectEqual(outcome.failure?.kind, .usage)
+        expectEqual(outcome.failure?.message, "unterminated single quote")
     }
 
     @Test func nounAloneWithoutDefaultVerbShowsVerbs() {
         let noDefault = Registry([NounWithoutDefault()])
         let outcome = Session(registry: noDefault).execute("box")
-        #expect(outcome.failure?.kind == .usage)
-        #expect(outcome.failure?.message == "box needs a verb: put")
-        #expect(outcome.failure?.usage == "usage: box put THING")
+        expectEqual(outcome.failure?.kind, .usage)
+        expectEqual(outcome.failure?.message, "box needs a verb: put")
+        expectEqual(outcome.failure?.usage, "usage: box put THING")
     }
 
     @Test func requirementsAreCheckedBeforeRunning() {
         let session = Session(registry: Registry([NeedsJSON(), SetCommand()]))
         let refused = session.execute("needs-json")
-        #expect(refused.failure?.kind == .failed)
-        #expect(refused.failure?.message == "Switch to JSON first: set output json")
+        expectEqual(refused.failure?.kind, .failed)
+        expectEqual(refused.failure?.message, "Switch to JSON first: set output json")
         #expect(session.execute("set output json").succeeded)
-        #expect(session.execute("needs-json").result == .text("ran"))
+        expectEqual(session.execute("needs-json").result, .text("ran"))
     }
 
     @Test func settingsChange() {
         let session = Session()
-        #expect(session.execute("set output json").result == .text("output: json"))
-        #expect(session.settings.output == .json)
+        expectEqual(session.execute("set output json").result, .text("output: json"))
+        expectEqual(session.settings.output, .json)
         #expect(session.execute("set color on").succeeded)
         #expect(session.settings.color)
         #expect(session.execute("set limit processes 8").succeeded)
-        #expect(session.objects.limits.first { $0.0 == "processes" }?.1 == 8)
+        expectEqual(session.objects.limits.first { $0.0 == "processes" }?.1, 8)
         let bad = session.execute("set limit dragons 3")
-        #expect(bad.failure?.message.hasPrefix("no limit named 'dragons'; limits: ") == true)
-        #expect(bad.failure?.message.contains("processes") == true)
+        expectEqual(bad.failure?.message.hasPrefix("no limit named 'dragons'; limits: "), true)
+        expectEqual(bad.failure?.message.contains("processes"), true)
         guard case .record(let record) = session.execute("set").result else {
             Issue.record("set alone should show a record")
             return
         }
-        #expect(record["output"] == .string("json"))
-        #expect(record["color"] == .string("on"))
-        #expect(record["limit.processes"] == .int(8))
+        expectEqual(record["output"], .string("json"))
+        expectEqual(record["color"], .string("on"))
+        expectEqual(record["limit.processes"], .int(8))
     }
 
     @Test func directives() {
-        #expect(session.execute("exit").directive == .exit)
-        #expect(session.execute("clear").directive == .clearScreen)
-        #expect(session.execute("echo x").directive == .none)
+        expectEqual(session.execute("exit").directive, .exit)
+        expectEqual(session.execute("clear").directive, .clearScreen)
+        expectEqual(session.execute("echo x").directive, .none)
     }
 
     @Test func historyIsATable() {
         let session = Session()
         for line in ["echo a", "mem", "echo b", "echo b"] { session.addHistory(line) }
-        #expect(session.history == ["echo a", "mem", "echo b"])
+        expectEqual(session.history, ["echo a", "mem", "echo b"])
         guard case .table(let table) = session.execute("history 2").result else {
             Issue.record("history should be a table")
             return
         }
-        #expect(table.rows == [[.int(2), .string("mem")], [.int(3), .string("echo b")]])
+        expectEqual(table.rows, [[.int(2), .string("mem")], [.int(3), .string("echo b")]])
     }
 }
 
@@ -194,9 +195,9 @@ private struct NounWithoutDefault: Command {
         let b = Session()
         a.withState(Self.counter) { $0 += 2 }
         a.withState(Self.counter) { $0 += 3 }
-        #expect(a.state(Self.counter) == 5)
-        #expect(b.state(Self.counter) == 0)
-        #expect(a.state(Self.counterText) == "none")
+        expectEqual(a.state(Self.counter), 5)
+        expectEqual(b.state(Self.counter), 0)
+        expectEqual(a.state(Self.counterText), "none")
     }
 
     @Test func twoTopicsStatesNestWithoutDeadlock() {
@@ -207,17 +208,17 @@ private struct NounWithoutDefault: Command {
             // The interpreter is made here, inside another topic's state, and takes the timeline's state itself.
             words.append(PyRuntime.shared(for: session) === PyRuntime.shared(for: session) ? "same" : "two")
         }
-        #expect(session.state(Self.words) == ["outer", "same"])
-        #expect(session.state(Self.counter) == 1)
+        expectEqual(session.state(Self.words), ["outer", "same"])
+        expectEqual(session.state(Self.counter), 1)
     }
 
     @Test func initialSeesTheSession() {
         let key = TopicKey("test.history") { session in session.history.count }
         let session = Session()
         session.addHistory("a")
-        #expect(session.state(key) == 1)
+        expectEqual(session.state(key), 1)
         session.addHistory("b")
-        #expect(session.state(key) == 1)
+        expectEqual(session.state(key), 1)
     }
 }
 
@@ -235,7 +236,7 @@ private struct NounWithoutDefault: Command {
             Issue.record("expected a table, got \(outcome.result)")
             return
         }
-        #expect(table.rows == [[.int(2), .string("mem")]])
+        expectEqual(table.rows, [[.int(2), .string("mem")]])
     }
 
     @Test func whereUsesTheWholeRestOfTheLine() {
@@ -244,20 +245,20 @@ private struct NounWithoutDefault: Command {
             Issue.record("expected a table, got \(outcome.result)")
             return
         }
-        #expect(table.rows.map { $0[1] } == [.string("echo bb")])
+        expectEqual(table.rows.map { $0[1] }, [.string("echo bb")])
     }
 
     @Test func commentAfterAFilterIsIgnored() {
         // The tokenizer drops `# …`; the filter's expression must not see it either.
         let outcome = Session().execute("echo hi | where text == 'hi'   # keep greetings")
-        #expect(outcome.failure == nil)
-        #expect(outcome.result == .text("hi"))
+        expectEqual(outcome.failure, nil)
+        expectEqual(outcome.result, .text("hi"))
     }
 
     @Test func whereOnARecordKeepsOrDropsIt() {
         let session = Session()
-        #expect(session.execute("echo hi | where text == 'hi'").result == .text("hi"))
-        #expect(session.execute("echo hi | where text == 'no'").result == .nothing)
+        expectEqual(session.execute("echo hi | where text == 'hi'").result, .text("hi"))
+        expectEqual(session.execute("echo hi | where text == 'no'").result, .nothing)
     }
 
     @Test(arguments: [
@@ -273,8 +274,8 @@ private struct NounWithoutDefault: Command {
     ])
     func filterMistakes(_ line: String, _ expected: PipelineFailure) {
         let outcome = Session().execute(line)
-        #expect(outcome.failure?.kind == expected.kind)
-        #expect(outcome.failure?.message == expected.message)
+        expectEqual(outcome.failure?.kind, expected.kind)
+        expectEqual(outcome.failure?.message, expected.message)
     }
 }
 
@@ -293,9 +294,9 @@ struct PipelineFailure: Sendable {
             Issue.record("expected a group of the result and the timing, got \(outcome.result)")
             return
         }
-        #expect(parts[0] == .text("a  b"))
-        #expect(timing.title == "time: echo 'a  b'")
-        #expect(timing.fields.map(\.0) == ["wall_ms", "user_ms", "sys_ms", "voluntary_switches", "involuntary_switches"])
+        expectEqual(parts[0], .text("a  b"))
+        expectEqual(timing.title, "time: echo 'a  b'")
+        expectEqual(timing.fields.map(\.0), ["wall_ms", "user_ms", "sys_ms", "voluntary_switches", "involuntary_switches"])
         #expect(outcome.result.fields["wall_ms"] != nil)
     }
 
@@ -304,28 +305,28 @@ struct PipelineFailure: Sendable {
             Issue.record("expected a record")
             return
         }
-        #expect(record.title == "time: clear")
+        expectEqual(record.title, "time: clear")
     }
 
     @Test func benchRunsTheCommand() {
         let outcome = session.execute("bench echo x -n 3 --warmup 0")
         #expect(outcome.succeeded)
         let fields = outcome.result.fields
-        #expect(fields["runs"] == .int(3))
-        #expect(fields["warmup"] == .int(0))
+        expectEqual(fields["runs"], .int(3))
+        expectEqual(fields["warmup"], .int(0))
         #expect(fields["median_ms"] != nil)
         guard case .record(let record) = outcome.result else {
             Issue.record("expected a record")
             return
         }
-        #expect(record.title == "bench: echo x")
+        expectEqual(record.title, "bench: echo x")
     }
 
     @Test func benchCountsItsRuns() {
         let session = Session(registry: Registry([BenchCommand(), CountingCommand()]))
         let outcome = session.execute("bench count -n 4 -w 2")
         #expect(outcome.succeeded)
-        #expect(CountingCommand.calls(in: session) == 6)
+        expectEqual(CountingCommand.calls(in: session), 6)
     }
 
     @Test func timeOfBenchNests() {
@@ -335,38 +336,38 @@ struct PipelineFailure: Sendable {
             Issue.record("expected a group, got \(outcome.result)")
             return
         }
-        #expect(parts[0].fields["runs"] == .int(2))
+        expectEqual(parts[0].fields["runs"], .int(2))
         #expect(parts[1].fields["wall_ms"] != nil)
     }
 
     @Test func innerFailuresBecomeTheOuterFailure() {
         let usage = session.execute("time sleep soon")
-        #expect(usage.failure?.kind == .usage)
-        #expect(usage.failure?.message == "MS must be a whole number, got 'soon'")
-        #expect(usage.failure?.usage == "usage: sleep MS")
+        expectEqual(usage.failure?.kind, .usage)
+        expectEqual(usage.failure?.message, "MS must be a whole number, got 'soon'")
+        expectEqual(usage.failure?.usage, "usage: sleep MS")
         let unknown = session.execute("bench ehco x -n 1")
-        #expect(unknown.failure?.kind == .failed)
-        #expect(unknown.failure?.message == "Unknown command 'ehco'. Did you mean 'echo'?")
+        expectEqual(unknown.failure?.kind, .failed)
+        expectEqual(unknown.failure?.message, "Unknown command 'ehco'. Did you mean 'echo'?")
     }
 
     @Test(arguments: ["time exit", "bench quit -n 1"])
     func exitCannotBeNested(_ line: String) {
         let outcome = session.execute(line)
         #expect(outcome.failure != nil)
-        #expect(outcome.failure?.message.contains("cannot run inside another command") == true)
-        #expect(outcome.directive == .none)
+        expectEqual(outcome.failure?.message.contains("cannot run inside another command"), true)
+        expectEqual(outcome.directive, .none)
     }
 
     @Test func quotedDashWordStaysAnArgumentOfTheInnerCommand() {
         // `echo '-v'` prints -v; timing it must not turn the quoted word back into an option.
-        #expect(session.execute("echo '-v'").result == .text("-v"))
+        expectEqual(session.execute("echo '-v'").result, .text("-v"))
         let outcome = session.execute("time echo '-v'")
         #expect(outcome.succeeded)
         guard case .group(let parts) = outcome.result else {
             Issue.record("expected a group, got \(outcome.result); failure: \(String(describing: outcome.failure))")
             return
         }
-        #expect(parts.first == .text("-v"))
+        expectEqual(parts.first, .text("-v"))
     }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -35,35 +36,35 @@ private func table(_ e: SimExploration) -> [String: Int] {
 @Suite struct SimExplorerTests {
     @Test func counterTwoThreadsOneIncrementEach() throws {
         let e = try explore("counter")
-        #expect(table(e) == ["x=1": 18, "x=2": 2])
-        #expect(e.totalSchedules == 20)
+        expectEqual(table(e), ["x=1": 18, "x=2": 2])
+        expectEqual(e.totalSchedules, 20)
         let lost = try #require(e.outcomes.first { $0.description == "x=1" })
         #expect(lost.violates)
-        #expect(lost.witness == [0, 0, 1, 0, 1, 1])
+        expectEqual(lost.witness, [0, 0, 1, 0, 1, 1])
         let kept = try #require(e.outcomes.first { $0.description == "x=2" })
         #expect(!kept.violates)
-        #expect(kept.witness == [0, 0, 0, 1, 1, 1])
+        expectEqual(kept.witness, [0, 0, 0, 1, 1, 1])
     }
 
     @Test(arguments: ["mutex", "atomic"])
     func counterFixesHaveOneOutcome(_ sync: String) throws {
         let e = try explore("counter", sync: sync, threads: 3, increments: 2)
-        #expect(e.outcomes.map(\.description) == ["x=6"])
+        expectEqual(e.outcomes.map(\.description), ["x=6"])
         #expect(e.outcomes.allSatisfy { !$0.violates })
     }
 
     @Test func counterMutexAllowsOnlySerialSchedules() throws {
         // Whoever locks first runs to its unlock: t1-then-t2 or t2-then-t1.
-        #expect(table(try explore("counter", sync: "mutex")) == ["x=2": 2])
-        #expect(table(try explore("counter", sync: "atomic")) == ["x=2": 2])
+        expectEqual(table(try explore("counter", sync: "mutex")), ["x=2": 2])
+        expectEqual(table(try explore("counter", sync: "atomic")), ["x=2": 2])
     }
 
     @Test func counterThreeThreadsThreeIncrementsCountsEveryInterleaving() throws {
         let e = try explore("counter", threads: 3, increments: 3)
         // 27! / (9! 9! 9!) interleavings of three 9-instruction threads.
-        #expect(e.totalSchedules == 227_873_431_500)
-        #expect(Set(e.outcomes.map(\.description)) == Set((2...9).map { "x=\($0)" }))
-        #expect(e.outcomes.filter { !$0.violates }.map(\.description) == ["x=9"])
+        expectEqual(e.totalSchedules, 227_873_431_500)
+        expectEqual(Set(e.outcomes.map(\.description)), Set((2...9).map { "x=\($0)" }))
+        expectEqual(e.outcomes.filter { !$0.violates }.map(\.description), ["x=9"])
         #expect(!e.saturated)
     }
 
@@ -78,19 +79,19 @@ private func table(_ e: SimExploration) -> [String: Int] {
         #expect(Set(e.outcomes.filter(\.violates).map(\.description))
             == ["balance=20 t1.paid=80 t2.paid=80", "balance=-60 t1.paid=80 t2.paid=80"])
         let fixed = try explore("check-then-act", sync: "mutex")
-        #expect(Set(fixed.outcomes.map(\.description)) == ["balance=20 t1.paid=80 t2.paid=0", "balance=20 t1.paid=0 t2.paid=80"])
+        expectEqual(Set(fixed.outcomes.map(\.description)), ["balance=20 t1.paid=80 t2.paid=0", "balance=20 t1.paid=0 t2.paid=80"])
         #expect(fixed.outcomes.allSatisfy { !$0.violates })
     }
 
     @Test func lockOrderDeadlocksAndTheOrderFixesIt() throws {
         let e = try explore("lock-order")
         let cycle = "deadlock: t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"
-        #expect(table(e) == ["x=2": 4, cycle: 2])
+        expectEqual(table(e), ["x=2": 4, cycle: 2])
         let deadlock = try #require(e.outcomes.first { $0.deadlock })
         #expect(deadlock.violates)
-        #expect(deadlock.witness == [0, 1])
+        expectEqual(deadlock.witness, [0, 1])
         let ordered = try explore("lock-order", sync: "ordered")
-        #expect(table(ordered) == ["x=2": 2])
+        expectEqual(table(ordered), ["x=2": 2])
         #expect(ordered.outcomes.allSatisfy { !$0.deadlock && !$0.violates })
     }
 
@@ -101,8 +102,8 @@ private func table(_ e: SimExploration) -> [String: Int] {
         #expect(outcomes["refs=0 obj freed by t1"] != nil)
         #expect(outcomes["refs=0 obj freed by t2"] != nil)
         #expect(outcomes["refs=2"] != nil)
-        #expect(e.outcomes.filter { !$0.violates }.map(\.description) == ["refs=1"])
-        #expect(table(try explore("refcount", sync: "atomic")) == ["refs=1": 20])
+        expectEqual(e.outcomes.filter { !$0.violates }.map(\.description), ["refs=1"])
+        expectEqual(table(try explore("refcount", sync: "atomic")), ["refs=1": 20])
     }
 
     @Test func refcountWithThreeThreadsCanUseAfterFree() throws {
@@ -115,8 +116,8 @@ private func table(_ e: SimExploration) -> [String: Int] {
     func explorerAgreesWithBruteForce(_ name: String, _ sync: String) throws {
         let scenario = try SimScenarios.make(name, sync: sync)
         let e = try SimExplorer.explore(scenario)
-        #expect(table(e) == bruteForce(scenario))
-        #expect(e.totalSchedules == bruteForce(scenario).values.reduce(0, +))
+        expectEqual(table(e), bruteForce(scenario))
+        expectEqual(e.totalSchedules, bruteForce(scenario).values.reduce(0, +))
     }
 
     @Test func witnessesReachTheirOutcomes() throws {
@@ -126,11 +127,11 @@ private func table(_ e: SimExploration) -> [String: Int] {
                 for outcome in try SimExplorer.explore(scenario).outcomes {
                     var state = scenario.initialState
                     for thread in outcome.witness {
-                        #expect(scenario.refusal(thread, in: state) == nil)
+                        expectEqual(scenario.refusal(thread, in: state), nil)
                         scenario.step(thread, &state)
                     }
                     #expect(scenario.runnable(state).isEmpty)
-                    #expect(scenario.describe(state) == outcome.description)
+                    expectEqual(scenario.describe(state), outcome.description)
                 }
             }
         }
@@ -175,15 +176,15 @@ private func table(_ e: SimExploration) -> [String: Int] {
         let run = session.execute("sim run t1 t2 t1 t2 t1 t2")
         #expect(run.succeeded)
         let fields = run.result.fields
-        #expect(fields["x"] == .int(1))
-        #expect(fields["finished"] == .bool(true))
-        #expect(fields["violates"] == .bool(true))
-        #expect(fields["outcome"] == .string("x=1"))
-        #expect(fields["schedule"] == .string("t1 t2 t1 t2 t1 t2"))
-        #expect(session.execute("sim reset").result.fields["steps"] == .int(0))
+        expectEqual(fields["x"], .int(1))
+        expectEqual(fields["finished"], .bool(true))
+        expectEqual(fields["violates"], .bool(true))
+        expectEqual(fields["outcome"], .string("x=1"))
+        expectEqual(fields["schedule"], .string("t1 t2 t1 t2 t1 t2"))
+        expectEqual(session.execute("sim reset").result.fields["steps"], .int(0))
         let serial = session.execute("sim run 1 1 1 2 2 2")
-        #expect(serial.result.fields["x"] == .int(2))
-        #expect(serial.result.fields["violates"] == .bool(false))
+        expectEqual(serial.result.fields["x"], .int(2))
+        expectEqual(serial.result.fields["violates"], .bool(false))
     }
 
     @Test func stepShowsNextInstructionAndLocals() throws {
@@ -192,40 +193,40 @@ private func table(_ e: SimExploration) -> [String: Int] {
         let step = session.execute("sim step t1 2")
         #expect(step.succeeded)
         guard case .table(let table) = step.result else { Issue.record("not a table"); return }
-        #expect(table.record(at: 0)["next"] == .string("store x, r"))
-        #expect(table.record(at: 0)["locals"] == .record(Record([("r", .int(1))])))
-        #expect(table.record(at: 1)["next"] == .string("load r, x"))
-        #expect(step.result.fields["x"] == .int(0))
-        #expect(step.result.fields["outcome"] == .null)
+        expectEqual(table.record(at: 0)["next"], .string("store x, r"))
+        expectEqual(table.record(at: 0)["locals"], .record(Record([("r", .int(1))])))
+        expectEqual(table.record(at: 1)["next"], .string("load r, x"))
+        expectEqual(step.result.fields["x"], .int(0))
+        expectEqual(step.result.fields["outcome"], .null)
     }
 
     @Test func blockedStepRunsNothing() {
         let session = Session()
         _ = session.execute("sim load lock-order")
         let outcome = session.execute("sim run t1 t2 t1")
-        #expect(outcome.failure?.message == "step 3 of 3: t1 is blocked: it waits for L2, held by t2; nothing was run")
-        #expect(session.execute("sim show").result.fields["steps"] == .int(0))
+        expectEqual(outcome.failure?.message, "step 3 of 3: t1 is blocked: it waits for L2, held by t2; nothing was run")
+        expectEqual(session.execute("sim show").result.fields["steps"], .int(0))
         let deadlock = session.execute("sim run t1 t2")
-        #expect(deadlock.result.fields["deadlock"] == .bool(true))
-        #expect(deadlock.result.fields["outcome"] == .string("deadlock: t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"))
-        #expect(deadlock.result.fields["owner_L1"] == .string("t1"))
+        expectEqual(deadlock.result.fields["deadlock"], .bool(true))
+        expectEqual(deadlock.result.fields["outcome"], .string("deadlock: t1 holds L1 and waits for L2; t2 holds L2 and waits for L1"))
+        expectEqual(deadlock.result.fields["owner_L1"], .string("t1"))
     }
 
     @Test func exploreTable() {
         let session = Session()
         _ = session.execute("sim load lock-order")
         let fields = session.execute("sim explore").result.fields
-        #expect(fields["count"] == .int(2))
-        #expect(fields["total_schedules"] == .int(6))
-        #expect(fields["deadlocked_schedules"] == .int(2))
-        #expect(fields["violating_outcomes"] == .int(1))
+        expectEqual(fields["count"], .int(2))
+        expectEqual(fields["total_schedules"], .int(6))
+        expectEqual(fields["deadlocked_schedules"], .int(2))
+        expectEqual(fields["violating_outcomes"], .int(1))
         let filtered = session.execute("sim explore | where violates")
-        #expect(filtered.result.fields["count"] == .int(1))
+        expectEqual(filtered.result.fields["count"], .int(1))
     }
 
     @Test func needsAScenario() {
         let outcome = Session().execute("sim explore")
-        #expect(outcome.failure?.message.hasPrefix("No scenario loaded. Run 'sim load counter'") == true)
+        expectEqual(outcome.failure?.message.hasPrefix("No scenario loaded. Run 'sim load counter'"), true)
         #expect(Session().execute("sim step t9").failure != nil)
     }
 
@@ -233,7 +234,7 @@ private func table(_ e: SimExploration) -> [String: Int] {
         let session = Session()
         _ = session.execute("sim load counter")
         let outcome = session.execute("sim step t3")
-        #expect(outcome.failure?.kind == .usage)
-        #expect(outcome.failure?.message == "no simulated thread 't3': this scenario has t1 t2")
+        expectEqual(outcome.failure?.kind, .usage)
+        expectEqual(outcome.failure?.message, "no simulated thread 't3': this scenario has t1 t2")
     }
 }

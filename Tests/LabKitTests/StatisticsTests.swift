@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -8,25 +9,25 @@ import LabGuide
 @Suite struct StatisticsTests {
     @Test func oddCountMedianIsTheMiddle() {
         let stats = Statistics([5, 1, 3])
-        #expect(stats.min == 1)
-        #expect(stats.median == 3)
-        #expect(stats.max == 5)
-        #expect(stats.mean == 3)
+        expectEqual(stats.min, 1)
+        expectEqual(stats.median, 3)
+        expectEqual(stats.max, 5)
+        expectEqual(stats.mean, 3)
     }
 
     @Test func evenCountMedianIsTheMeanOfTheMiddleTwo() {
-        #expect(Statistics([4, 1, 3, 2]).median == 2)
-        #expect(Statistics([10, 20]).median == 15)
-        #expect(Statistics([1, 2]).mean == 1)
+        expectEqual(Statistics([4, 1, 3, 2]).median, 2)
+        expectEqual(Statistics([10, 20]).median, 15)
+        expectEqual(Statistics([1, 2]).mean, 1)
     }
 
     @Test(arguments: [(100, 99), (1000, 990), (10, 10), (1, 1), (200, 198)] as [(Int, Int64)])
     func p99(_ count: Int, _ expected: Int64) {
         let samples = (1...count).map(Int64.init).shuffled()
         let stats = Statistics(samples)
-        #expect(stats.p99 == expected)
-        #expect(stats.max == Int64(count))
-        #expect(stats.min == 1)
+        expectEqual(stats.p99, expected)
+        expectEqual(stats.max, Int64(count))
+        expectEqual(stats.min, 1)
     }
 
     @Test func emptyAndSingle() {

@@ -17,23 +17,23 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         let session = Session()
         let spawn = session.execute("thread spawn sleep 60000")
         #expect(spawn.succeeded)
-        #expect(spawn.result.fields["handle"] == .string("t1"))
-        #expect(spawn.result.fields["os_name"] == .string("conclab-t1"))
+        expectEqual(spawn.result.fields["handle"], .string("t1"))
+        expectEqual(spawn.result.fields["os_name"], .string("conclab-t1"))
         let t1 = try #require(thread(session, "t1"))
         #expect(eventually { t1.state == "sleeping" })
         let tid = t1.current.tid
         #expect(tid > 0 && tid != System.threadID)
         // The OS knows the thread by the handle's name.
-        #expect(ProcFS.threadName(tid: tid) == "conclab-t1")
+        expectEqual(ProcFS.threadName(tid: tid), "conclab-t1")
         let list = session.execute("thread list")
-        #expect(list.result.fields["count"] == .int(1))
+        expectEqual(list.result.fields["count"], .int(1))
         let cancel = session.execute("thread cancel t1 --wait 10000")
-        #expect(cancel.result.fields["stopped"] == .int(1))
-        #expect(t1.state == "cancelled")
+        expectEqual(cancel.result.fields["stopped"], .int(1))
+        expectEqual(t1.state, "cancelled")
         let join = session.execute("thread join t1")
         #expect(join.succeeded)
-        #expect(join.result.fields["state"] == .string("cancelled"))
-        #expect(join.result.fields["tid"] == .int(Int(tid)))
+        expectEqual(join.result.fields["state"], .string("cancelled"))
+        expectEqual(join.result.fields["tid"], .int(Int(tid)))
         #expect(session.objects.all(kind: .thread).isEmpty)
     }
 
@@ -42,32 +42,32 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         #expect(session.execute("thread spawn spin 60000 --name busy").succeeded)
         let busy = try #require(thread(session, "busy"))
         #expect(eventually { (busy.cpuMilliseconds ?? 0) > 0 })
-        #expect(busy.state == "running")
-        #expect(session.execute("thread list --all").result.fields["count"].flatMap(\.number).map { $0 >= 2 } == true)
+        expectEqual(busy.state, "running")
+        expectEqual(session.execute("thread list --all").result.fields["count"].flatMap(\.number).map { $0 >= 2 }, true)
         #expect(session.shutdown().isEmpty)
-        #expect(busy.state == "cancelled")
+        expectEqual(busy.state, "cancelled")
     }
 
     @Test func hashComputesADigest() {
         let session = Session()
         #expect(session.execute("thread spawn hash 1").succeeded)
         let join = session.execute("thread join t1 --timeout 50000")
-        #expect(join.result.fields["state"] == .string("done"))
+        expectEqual(join.result.fields["state"], .string("done"))
         guard case .string(let result)? = join.result.fields["result"] else { Issue.record("no result"); return }
         #expect(result.hasPrefix("sha256 "))
-        #expect(result.count == 7 + 64)
+        expectEqual(result.count, 7 + 64)
     }
 
     @Test func joinTimesOutAndCanBeCancelled() {
         let session = Session()
         _ = session.execute("thread spawn sleep 60000")
         let timeout = session.execute("thread join t1 --timeout 20")
-        #expect(timeout.failure?.message == "t1 is still sleeping after 20 ms; 'thread cancel t1' asks it to stop")
+        expectEqual(timeout.failure?.message, "t1 is still sleeping after 20 ms; 'thread cancel t1' asks it to stop")
         let cancellation = Cancellation()
         cancellation.cancel()
         let interrupted = session.execute("thread join t1", cancellation: cancellation, nested: false)
-        #expect(interrupted.failure?.kind == .cancelled)
-        #expect(session.objects.handles(kind: .thread) == ["t1"])
+        expectEqual(interrupted.failure?.kind, .cancelled)
+        expectEqual(session.objects.handles(kind: .thread), ["t1"])
         #expect(session.shutdown().isEmpty)
     }
 
@@ -77,9 +77,9 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         #expect(session.execute("thread spawn sleep 60000").succeeded)
         #expect(session.execute("thread spawn sleep 10").failure?.message
             == "too many threads: 1 live, limit 1. Close some, or raise it with 'set limit threads N'.")
-        #expect(session.execute("thread spawn spin").failure?.kind == .usage)
-        #expect(session.execute("thread spawn nap 10").failure?.kind == .usage)
-        #expect(session.execute("thread join t9").failure?.message.hasPrefix("No thread t9. Run 'thread list'") == true)
+        expectEqual(session.execute("thread spawn spin").failure?.kind, .usage)
+        expectEqual(session.execute("thread spawn nap 10").failure?.kind, .usage)
+        expectEqual(session.execute("thread join t9").failure?.message.hasPrefix("No thread t9. Run 'thread list'"), true)
         #expect(session.shutdown().isEmpty)
     }
 
@@ -95,7 +95,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
 
     @Test func workerPlaysBothPartiesOfLockseq() {
         // One lock: the two threads take it in turn, so this ends (two locks with a hold time would deadlock for real).
-        #expect(WorkerMode.run(.lockseq(locks: ["A"], holdMilliseconds: 1)) == .completed(result: "took A"))
+        expectEqual(WorkerMode.run(.lockseq(locks: ["A"], holdMilliseconds: 1)), .completed(result: "took A"))
     }
 }
 
@@ -110,7 +110,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
     ] as [([String], Workload)])
     func parses(_ words: [String], _ expected: Workload) throws {
         let workload = try Workload(words: words)
-        #expect(workload == expected)
+        expectEqual(workload, expected)
         #expect(try Workload(words: workload.words) == workload)
     }
 
@@ -129,15 +129,15 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
     }
 
     @Test func lockseqWithoutLocksFails() {
-        #expect(Workload.lockseq(locks: ["L1"], holdMilliseconds: 0).perform() == .failed("lockseq needs locks and none were given"))
+        expectEqual(Workload.lockseq(locks: ["L1"], holdMilliseconds: 0).perform(), .failed("lockseq needs locks and none were given"))
     }
 
     @Test func stopEndsWorkloadsEarly() {
         let stopped = Cancellation()
         stopped.cancel()
-        #expect(Workload.spin(milliseconds: 60_000).perform(stop: stopped) == .stopped)
-        #expect(Workload.sleep(milliseconds: 60_000).perform(stop: stopped) == .stopped)
-        #expect(Workload.hash(megabytes: 1000).perform(stop: stopped) == .stopped)
+        expectEqual(Workload.spin(milliseconds: 60_000).perform(stop: stopped), .stopped)
+        expectEqual(Workload.sleep(milliseconds: 60_000).perform(stop: stopped), .stopped)
+        expectEqual(Workload.hash(megabytes: 1000).perform(stop: stopped), .stopped)
     }
 }
 
@@ -146,11 +146,11 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
 @Suite(.serialized, .timeLimit(.minutes(1))) struct SleepTests {
     @Test func aSleepLastsItsTime() {
         let start = Clock.monotonicNanoseconds()
-        #expect(Workload.sleep(milliseconds: 50).perform(stop: Cancellation()) == .completed(result: nil))
+        expectEqual(Workload.sleep(milliseconds: 50).perform(stop: Cancellation()), .completed(result: nil))
         #expect(Clock.monotonicNanoseconds() - start >= 50_000_000)
         let cancellation = Cancellation()
         let before = Clock.monotonicNanoseconds()
-        #expect(cancellation.wait(untilNanoseconds: before + 50_000_000) == false)
+        expectEqual(cancellation.wait(untilNanoseconds: before + 50_000_000), false)
         #expect(Clock.monotonicNanoseconds() - before >= 50_000_000)
     }
 
@@ -185,7 +185,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         #expect(session.execute("thread cancel t1").succeeded)
         #expect(t1.waitUntilFinished(timeoutNanoseconds: 5_000_000_000))
         #expect(Clock.monotonicNanoseconds() - start < 1_000_000_000)
-        #expect(t1.state == "cancelled")
+        expectEqual(t1.state, "cancelled")
         session.shutdown()
     }
 
@@ -215,7 +215,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         #expect(eventually { session.cancelRunning() })
         let start = Clock.monotonicNanoseconds()
         let ended = outcome.wait(timeoutNanoseconds: 5_000_000_000) { $0 }
-        #expect(ended?.failure?.kind == .cancelled)
+        expectEqual(ended?.failure?.kind, .cancelled)
         #expect(Clock.monotonicNanoseconds() - start < 1_000_000_000)
     }
 
@@ -232,7 +232,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         // The join waits on the thread's end alone: only the cancellation's wake-up can end it before 60 s.
         #expect(eventually { session.cancelRunning() })
         let ended = outcome.wait(timeoutNanoseconds: 5_000_000_000) { $0 }
-        #expect(ended?.failure?.kind == .cancelled)
+        expectEqual(ended?.failure?.kind, .cancelled)
     }
 
     @Test func aCancellationWakesWhatWaitsOnItAndItsParent() {
@@ -242,9 +242,9 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         child.wakingOnCancel({ woken.withLock { $0 += 1 } }) {
             parent.cancel()
         }
-        #expect(woken.withLock { $0 } == 1)
+        expectEqual(woken.withLock { $0 }, 1)
         child.cancel()
-        #expect(woken.withLock { $0 } == 1, "a wake-up is called only while its wait runs")
+        expectEqual(woken.withLock { $0 }, 1, "a wake-up is called only while its wait runs")
     }
 
     @Test func aLinkedCancellationHearsItsParent() {
@@ -270,7 +270,7 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
         ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
     ])
     func knownDigests(_ text: String, _ digest: String) {
-        #expect(SHA256.hex(of: Array(text.utf8)) == digest)
+        expectEqual(SHA256.hex(of: Array(text.utf8)), digest)
     }
 
     @Test func streamingMatchesOneShot() {
@@ -281,13 +281,13 @@ private func thread(_ session: Session, _ handle: String) -> LabThread? {
             hasher.update(Array(bytes[start..<(start + size)]))
         }
         hasher.update(Array(bytes[500...]))
-        #expect(hasher.finishHex() == SHA256.hex(of: bytes))
+        expectEqual(hasher.finishHex(), SHA256.hex(of: bytes))
     }
 
     @Test func millionAs() {
         var hasher = SHA256()
         let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
         for _ in 0..<1000 { hasher.update(chunk) }
-        #expect(hasher.finishHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        expectEqual(hasher.finishHex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }

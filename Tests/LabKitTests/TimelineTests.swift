@@ -26,9 +26,9 @@ struct TimelineTests {
         let recorder = EventRecorder(capacity: 4)
         for i in 0..<10 { recorder.append(event(Int64(i), "t1", .running)) }
         let (events, dropped) = recorder.snapshot()
-        #expect(dropped == 6)
+        expectEqual(dropped, 6)
         let expected: [Int64] = (6..<10).map { (i: Int) -> Int64 in 1_000_000_000 + Int64(i) * 1_000_000 }
-        #expect(events.map(\.nanoseconds) == expected)
+        expectEqual(events.map(\.nanoseconds), expected)
     }
 
     @Test func recorderSortsByTimeAndIgnoresEventsWhileOff() {
@@ -37,29 +37,29 @@ struct TimelineTests {
         #expect(recorder.snapshot().events.isEmpty)
         recorder.append(event(5, "t2", .running))
         recorder.append(event(1, "t1", .running))
-        #expect(recorder.snapshot().events.map(\.actor) == ["t1", "t2"])
+        expectEqual(recorder.snapshot().events.map(\.actor), ["t1", "t2"])
         recorder.setOn(true)
         recorder.record("t3", .start)
-        #expect(recorder.snapshot().events.last?.actor == "t3")
+        expectEqual(recorder.snapshot().events.last?.actor, "t3")
         recorder.clear()
         #expect(recorder.snapshot().events.isEmpty && recorder.snapshot().dropped == 0)
     }
 
     @Test func modelBuildsSegmentsPerActor() {
         let model = TimelineModel(events: convoy)
-        #expect(model.rows.map(\.actor) == ["t1", "t2"])
-        #expect(model.rows[0].threadID == 101)
-        #expect(model.rows[0].time(in: .running) == 20_000_000)
-        #expect(model.rows[0].time(in: .waitingGIL) == 10_000_000)
-        #expect(model.rows[0].time(in: .sleeping) == 10_000_000)
-        #expect(model.rows[1].time(in: .waitingLock) == 10_000_000)
-        #expect(model.rows[1].segments.last?.detail == "L1")
+        expectEqual(model.rows.map(\.actor), ["t1", "t2"])
+        expectEqual(model.rows[0].threadID, 101)
+        expectEqual(model.rows[0].time(in: .running), 20_000_000)
+        expectEqual(model.rows[0].time(in: .waitingGIL), 10_000_000)
+        expectEqual(model.rows[0].time(in: .sleeping), 10_000_000)
+        expectEqual(model.rows[1].time(in: .waitingLock), 10_000_000)
+        expectEqual(model.rows[1].segments.last?.detail, "L1")
     }
 
     @Test func modelClipsToARange() {
         let model = TimelineModel(events: convoy, from: 1_000_000_000 + 15_000_000, to: 1_000_000_000 + 25_000_000)
-        #expect(model.rows[0].time(in: .waitingGIL) == 5_000_000)
-        #expect(model.rows[0].time(in: .running) == 5_000_000)
+        expectEqual(model.rows[0].time(in: .waitingGIL), 5_000_000)
+        expectEqual(model.rows[0].time(in: .running), 5_000_000)
     }
 
     @Test func terminalChartIsStable() {
@@ -88,7 +88,7 @@ struct TimelineTests {
 
     @Test func exportsAreSelfContained() {
         let svg = ChartExport.timelineSVG(TimelineModel(events: convoy))
-        #expect(svg.components(separatedBy: "<g class=\"row\"").count == 3)
+        expectEqual(svg.components(separatedBy: "<g class=\"row\"").count, 3)
         #expect(svg.contains("<title>t2 (tid 102): waiting for a lock for 10.0 ms from 30.0 ms — L1</title>"))
         let html = ChartExport.html(title: "a <b> test", svg: svg)
         #expect(html.contains("<title>a &lt;b&gt; test</title>"))
@@ -100,9 +100,9 @@ struct TimelineTests {
         let table = Table(title: "par compare", columns: ["mode", "wall_ms"],
                           rows: [[.string("sequential"), .quantity(200, .milliseconds)], [.string("processes"), .quantity(105, .milliseconds)]])
         let bars = try #require(BarChart.from(.table(table)))
-        #expect(bars.labels == ["sequential", "processes"])
-        #expect(bars.values == [200, 105])
-        #expect(bars.unit == "ms")
+        expectEqual(bars.labels, ["sequential", "processes"])
+        expectEqual(bars.values, [200, 105])
+        expectEqual(bars.unit, "ms")
         #expect(ChartExport.barsSVG(title: bars.title, labels: bars.labels, values: bars.values, unit: bars.unit).contains("processes: 105 ms"))
     }
 
@@ -110,9 +110,9 @@ struct TimelineTests {
         let session = Session()
         let outcome = session.execute("trace sleep 1")
         #expect(outcome.succeeded)
-        #expect(EventRecorder.of(session).isOn == false)
-        #expect(session.execute("trace status").result.fields["tracing"] == .bool(false))
-        #expect(session.execute("timeline export x.txt").failure?.kind == .usage)
+        expectEqual(EventRecorder.of(session).isOn, false)
+        expectEqual(session.execute("trace status").result.fields["tracing"], .bool(false))
+        expectEqual(session.execute("timeline export x.txt").failure?.kind, .usage)
     }
 }
 
@@ -133,7 +133,7 @@ struct TimelineFixTests {
     @Test func gilThreadsNeverRunAtOnceAndTheirRowsEndWhenTheyEnd() {
         let model = TimelineModel(events: handOvers)
         let running = model.rows.filter { $0.actor.hasPrefix("t") }.map { row in row.segments.filter { $0.state == .running } }
-        #expect(running.count == 2)
+        expectEqual(running.count, 2)
         for a in running[0] {
             for b in running[1] { #expect(a.end <= b.start || b.end <= a.start, "t1 \(a) and t2 \(b) overlap") }
         }
@@ -142,10 +142,10 @@ struct TimelineFixTests {
         #expect(t1.segments.allSatisfy { $0.end <= 1_030_000_000 }, "t1 is drawn after it ended")
         #expect(t2.segments.allSatisfy { $0.end <= 1_040_000_000 })
         // Before its first acquire a GIL thread waits; it runs only while it holds the GIL.
-        #expect(t2.segments.first?.state == .waitingGIL)
-        #expect(t1.time(in: .running) == 19_000_000)
-        #expect(t2.time(in: .running) == 19_000_000)
-        #expect(model.to == 1_060_000_000)
+        expectEqual(t2.segments.first?.state, .waitingGIL)
+        expectEqual(t1.time(in: .running), 19_000_000)
+        expectEqual(t2.time(in: .running), 19_000_000)
+        expectEqual(model.to, 1_060_000_000)
     }
 
     @Test func theSVGCarriesEachSpanAndEachEnd() {
@@ -158,9 +158,9 @@ struct TimelineFixTests {
         let events = [event(0, "p1", .spawn, tid: 100, "pid 4242, spawn: spin 200"), event(0, "p1", .running, tid: 100),
                       event(200, "p1", .exit, tid: 100, "exited 0")]
         let model = TimelineModel(events: events)
-        #expect(model.rows[0].processID == 4242)
+        expectEqual(model.rows[0].processID, 4242)
         #expect(ChartExport.timelineSVG(model).contains("data-id=\"pid 4242\""))
-        #expect(model.rows[0].time(in: .running) == 200_000_000)
+        expectEqual(model.rows[0].time(in: .running), 200_000_000)
     }
 
     @Test func aRangeIsLabelledFromTheFirstEvent() {
@@ -176,7 +176,7 @@ struct TimelineFixTests {
 
     @Test func rowsGoOnUntilRecordingStopped() {
         let model = TimelineModel(events: [event(0, "t1", .start)], recordedUntil: 1_050_000_000)
-        #expect(model.rows[0].time(in: .running) == 50_000_000)
+        expectEqual(model.rows[0].time(in: .running), 50_000_000)
     }
 
     @Test func exportLastChartsDurations() throws {
@@ -187,7 +187,7 @@ struct TimelineFixTests {
         let bench = Record(title: "bench: x", [("runs", .int(10)), ("warmup", .int(1)), ("min_ms", .quantity(1, .milliseconds)),
                                               ("median_ms", .quantity(2, .milliseconds)), ("max_ms", .quantity(3, .milliseconds))])
         let fromRecord = try #require(BarChart.from(.record(bench)))
-        #expect(fromRecord.labels == ["min_ms", "median_ms", "max_ms"])
+        expectEqual(fromRecord.labels, ["min_ms", "median_ms", "max_ms"])
     }
 }
 
@@ -215,7 +215,7 @@ struct TimelineSessionTests {
         let events = recorder.snapshot().events.filter { $0.actor == "t1" }
         #expect(events.map(\.kind).contains(.start) && events.last?.kind == .end)
         let model = TimelineModel(events: recorder.snapshot().events, recordedUntil: recorder.recordedUntil)
-        #expect(model.rows.first { $0.actor == "t1" }.map { $0.time(in: .running) > 0 && $0.endedAt != nil } == true)
+        expectEqual(model.rows.first { $0.actor == "t1" }.map { $0.time(in: .running) > 0 && $0.endedAt != nil }, true)
     }
 
     @Test func aSnippetThreadsEndIsRecorded() {
@@ -238,7 +238,7 @@ struct TimelineSessionTests {
         let shown = session.execute("timeline")
         let row = shown["rows"].flatMap { rows -> Value? in if case .list(let items) = rows { return items.first } else { return nil } }
         guard case .record(let t1)? = row else { Issue.record("no row: \(shown.text)"); return }
-        #expect(t1["actor"] == .string("t1"))
-        #expect(t1["sleeping_pct"].flatMap(\.number).map { $0 > 0 } == true, "\(shown.text)")
+        expectEqual(t1["actor"], .string("t1"))
+        expectEqual(t1["sleeping_pct"].flatMap(\.number).map { $0 > 0 }, true, "\(shown.text)")
     }
 }

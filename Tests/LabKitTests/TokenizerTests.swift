@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabKit
 import LabCore
 import PyLab
@@ -37,22 +38,22 @@ import LabGuide
 
     @Test func recordsWordStartsInCharacters() throws {
         let split = try Tokenizer.split("echo  \"a b\" ünï 'c'")
-        #expect(split.map(\.text) == ["echo", "a b", "ünï", "c"])
-        #expect(split.map(\.start) == [0, 6, 12, 16])
-        #expect(split.map(\.quoted) == [false, true, false, true])
+        expectEqual(split.map(\.text), ["echo", "a b", "ünï", "c"])
+        expectEqual(split.map(\.start), [0, 6, 12, 16])
+        expectEqual(split.map(\.quoted), [false, true, false, true])
     }
 
     @Test func pipesSeparateStages() throws {
         let split = try Tokenizer.split("proc list | where pid > 0")
-        #expect(split.map(\.text) == ["proc", "list", "|", "where", "pid", ">", "0"])
-        #expect(split.map(\.isPipe) == [false, false, true, false, false, false, false])
-        #expect(split[2].start == 10)
+        expectEqual(split.map(\.text), ["proc", "list", "|", "where", "pid", ">", "0"])
+        expectEqual(split.map(\.isPipe), [false, false, true, false, false, false, false])
+        expectEqual(split[2].start, 10)
     }
 
     @Test(arguments: ["echo '|'", "echo \"|\"", "echo \\|"])
     func quotedPipeIsAWord(_ line: String) throws {
         let split = try Tokenizer.split(line)
-        #expect(split.map(\.text) == ["echo", "|"])
+        expectEqual(split.map(\.text), ["echo", "|"])
         #expect(split.allSatisfy { !$0.isPipe })
     }
 
@@ -65,8 +66,8 @@ import LabGuide
 
     @Test func unterminatedQuoteAllowedForCompletion() throws {
         let split = try Tokenizer.split("open '/tmp/my fi", allowUnterminated: true)
-        #expect(split.map(\.text) == ["open", "/tmp/my fi"])
-        #expect(split[1].start == 5)
+        expectEqual(split.map(\.text), ["open", "/tmp/my fi"])
+        expectEqual(split[1].start, 5)
         #expect(split[1].quoted)
     }
 
@@ -74,12 +75,12 @@ import LabGuide
                       "tab\there", "new\nline", "ünïcode", "--flag=x", "a'b\"c\\d", "  "])
     func quoteRoundTrips(_ word: String) throws {
         let split = try Tokenizer.split(Tokenizer.quote(word))
-        #expect(split.map(\.text) == [word])
+        expectEqual(split.map(\.text), [word])
         #expect(split.allSatisfy { !$0.isPipe })
     }
 
     @Test(arguments: [("plain", "plain"), ("10_000", "10_000"), ("a b", "'a b'"), ("", "''"), ("it's", "'it'\\''s'")])
     func quoteLeavesSafeWordsBare(_ word: String, _ quoted: String) {
-        #expect(Tokenizer.quote(word) == quoted)
+        expectEqual(Tokenizer.quote(word), quoted)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LabGuide
 import LabCore
 
@@ -37,18 +38,18 @@ import LabCore
 
     @Test func everyBuiltInRussianTwinIsJudgedOnItsEnglishRunWithItsOwnLines() throws {
         let english = Self.labs(.en), russian = Self.labs(.ru)
-        #expect(english.count == russian.count)
+        expectEqual(english.count, russian.count)
         #expect(!english.isEmpty)
         for en in english {
             let ru = try #require(russian.first { $0.id == en.id }, "no Russian twin of \(en.id)")
             let judged = try #require(TwinReplay.judge(ru, on: Self.report(of: en)), "\(ru.path) does not do what \(en.path) does, in the same order")
-            #expect(judged.lab.path == ru.path)
-            #expect(judged.judgedOn == en.path)
+            expectEqual(judged.lab.path, ru.path)
+            expectEqual(judged.judgedOn, en.path)
             let expected = Self.report(of: ru)
             for (a, b) in zip(judged.steps, expected.steps) {
-                #expect(a.title == b.title)
-                #expect(a.checks.map(\.line) == b.checks.map(\.line), "\(ru.id) step \(a.index)")
-                #expect(a.problems == b.problems, "\(ru.id) step \(a.index)")
+                expectEqual(a.title, b.title)
+                expectEqual(a.checks.map(\.line), b.checks.map(\.line), "\(ru.id) step \(a.index)")
+                expectEqual(a.problems, b.problems, "\(ru.id) step \(a.index)")
             }
         }
     }
@@ -89,11 +90,11 @@ import LabCore
         let failingLine = try #require(en.steps[0].checkGroups.last?.checks.first?.number)
         let judged = try #require(TwinReplay.judge(ru, on: Self.report(of: en, failing: [failingLine])))
         let ruLine = try #require(ru.steps[0].checkGroups.last?.checks.first?.number)
-        #expect(ruLine == failingLine + 2)
-        #expect(judged.status == .failed)
-        #expect(judged.steps[0].checks.map(\.passed) == [true, false])
-        #expect(judged.steps[0].checks.last?.line == ruLine)
-        #expect(judged.steps[0].title == "Один")
+        expectEqual(ruLine, failingLine + 2)
+        expectEqual(judged.status, .failed)
+        expectEqual(judged.steps[0].checks.map(\.passed), [true, false])
+        expectEqual(judged.steps[0].checks.last?.line, ruLine)
+        expectEqual(judged.steps[0].title, "Один")
         #expect(TwinReplay.transcript(judged).contains("    at x/ru/twin.md:\(ruLine)"))
     }
 
@@ -109,6 +110,6 @@ import LabCore
     }
 
     @Test func lineNumbersInAProblemAreTheTwins() {
-        #expect(TwinReplay.renumbered("line 12: 'x' failed (before line 30); line x", [12: 14, 30: 33]) == "line 14: 'x' failed (before line 33); line x")
+        expectEqual(TwinReplay.renumbered("line 12: 'x' failed (before line 30); line x", [12: 14, 30: 33]), "line 14: 'x' failed (before line 33); line x")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LabOS
 
 /// A made-up tree in a temporary directory (`proc/…` and `cgroup/…`).
@@ -17,8 +18,8 @@ private func withTree(_ files: [String: String], _ body: (String) throws -> Void
 
 @Suite struct CPUAllowanceTests {
     @Test func maskBitsAreCPUNumbers() {
-        #expect(CPUAllowance.cpuNumbers(mask: [0b0000_0101, 0, 0b1000_0000]) == [0, 2, 23])
-        #expect(CPUAllowance.cpuNumbers(mask: [0, 0]) == [])
+        expectEqual(CPUAllowance.cpuNumbers(mask: [0b0000_0101, 0, 0b1000_0000]), [0, 2, 23])
+        expectEqual(CPUAllowance.cpuNumbers(mask: [0, 0]), [])
     }
 
     @Test(arguments: [
@@ -26,12 +27,12 @@ private func withTree(_ files: [String: String], _ body: (String) throws -> Void
         ("", nil), ("max", nil), ("0 100000", nil), ("abc 100000", nil), ("100000 0", nil),
     ] as [(String, Double?)])
     func cpuMaxIsQuotaOverPeriod(text: String, cpus: Double?) {
-        #expect(ProcFS.parseCPUMax(text) == cpus)
+        expectEqual(ProcFS.parseCPUMax(text), cpus)
     }
 
     @Test func theUnifiedLineNamesTheCgroup() {
-        #expect(ProcFS.parseUnifiedCgroup("12:cpu,cpuacct:/a\n0::/user.slice/app.scope\n") == "/user.slice/app.scope")
-        #expect(ProcFS.parseUnifiedCgroup("4:memory:/x\n1:cpu:/\n") == nil)
+        expectEqual(ProcFS.parseUnifiedCgroup("12:cpu,cpuacct:/a\n0::/user.slice/app.scope\n"), "/user.slice/app.scope")
+        expectEqual(ProcFS.parseUnifiedCgroup("4:memory:/x\n1:cpu:/\n"), nil)
     }
 
     /// The tightest quota on the way up counts: a parent's limit binds its children too.
@@ -40,14 +41,14 @@ private func withTree(_ files: [String: String], _ body: (String) throws -> Void
                       "cgroup/cpu.max": "max 100000\n",
                       "cgroup/outer/cpu.max": "150000 100000\n",
                       "cgroup/outer/inner/cpu.max": "300000 100000\n"]) { root in
-            #expect(ProcFS.cgroupCPUQuota(procRoot: root + "/proc", cgroupRoot: root + "/cgroup") == 1.5)
+            expectEqual(ProcFS.cgroupCPUQuota(procRoot: root + "/proc", cgroupRoot: root + "/cgroup"), 1.5)
         }
         try withTree(["proc/self/cgroup": "0::/\n", "cgroup/cpu.max": "max 100000\n"]) { root in
-            #expect(ProcFS.cgroupCPUQuota(procRoot: root + "/proc", cgroupRoot: root + "/cgroup") == nil)
+            expectEqual(ProcFS.cgroupCPUQuota(procRoot: root + "/proc", cgroupRoot: root + "/cgroup"), nil)
         }
         // cgroup v1 only: no `0::` line, no quota read.
         try withTree(["proc/self/cgroup": "3:cpu:/\n"]) { root in
-            #expect(ProcFS.cgroupCPUQuota(procRoot: root + "/proc", cgroupRoot: root + "/cgroup") == nil)
+            expectEqual(ProcFS.cgroupCPUQuota(procRoot: root + "/proc", cgroupRoot: root + "/cgroup"), nil)
         }
     }
 
@@ -62,8 +63,8 @@ private func withTree(_ files: [String: String], _ body: (String) throws -> Void
     ] as [(Int, [Int], Double?, Int, String?)])
     func coresAreTheAllowedCPUsCappedByTheQuota(online: Int, allowed: [Int], quota: Double?, cores: Int, limit: String?) {
         let allowance = CPUAllowance(online: online, allowed: allowed, quota: quota)
-        #expect(allowance.cores == cores)
-        #expect(allowance.limit == limit)
+        expectEqual(allowance.cores, cores)
+        expectEqual(allowance.limit, limit)
     }
 
     @Test func thisProcessMayUseAtLeastOneOnlineCPU() throws {
@@ -71,16 +72,16 @@ private func withTree(_ files: [String: String], _ body: (String) throws -> Void
         #expect(now.cores >= 1 && now.cores <= now.online)
         let mask = try #require(CPUAllowance.affinity())
         #expect(!mask.isEmpty && mask.allSatisfy { $0 >= 0 })
-        #expect(now.allowed == mask)
+        expectEqual(now.allowed, mask)
     }
 
     /// /proc/stat's per-CPU lines, for the CPUs this process may use; the `cpu` line for all of them.
     @Test func machineCPUOfSomeCPUs() throws {
         let text = "cpu  30 0 10 100 0 0 0 0 0 0\ncpu0 10 0 5 50 0 0 0 0 0 0\ncpu1 20 0 5 50 0 0 0 0 0 0\nintr 1\n"
-        #expect(ProcFS.parseMachineCPU(text) == .init(busyTicks: 40, totalTicks: 140))
-        #expect(ProcFS.parseMachineCPU(text, cpus: [1]) == .init(busyTicks: 25, totalTicks: 75))
-        #expect(ProcFS.parseMachineCPU(text, cpus: [0, 1]) == .init(busyTicks: 40, totalTicks: 140))
-        #expect(ProcFS.parseMachineCPU(text, cpus: [2]) == nil)
+        expectEqual(ProcFS.parseMachineCPU(text), .init(busyTicks: 40, totalTicks: 140))
+        expectEqual(ProcFS.parseMachineCPU(text, cpus: [1]), .init(busyTicks: 25, totalTicks: 75))
+        expectEqual(ProcFS.parseMachineCPU(text, cpus: [0, 1]), .init(busyTicks: 40, totalTicks: 140))
+        expectEqual(ProcFS.parseMachineCPU(text, cpus: [2]), nil)
         #expect(ProcFS.machineCPU(cpus: Set(System.usableCPUs.allowed)) != nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LabOS
 
 /// A fresh temporary file path (the file is not created); removed by the caller.
@@ -17,15 +18,15 @@ private func temporaryPath(_ label: String) -> String {
     ] as [(String, Int64, String, Bool, Int64?)])
     func fdinfo(text: String, position: Int64, flags: String, cloexec: Bool, inode: Int64?) throws {
         let info = try #require(ProcFS.parseDescriptorInfo(text))
-        #expect(info.position == position)
-        #expect(info.flagNames == flags)
-        #expect(info.closeOnExec == cloexec)
-        #expect(info.inode == inode)
+        expectEqual(info.position, position)
+        expectEqual(info.flagNames, flags)
+        expectEqual(info.closeOnExec, cloexec)
+        expectEqual(info.inode, inode)
     }
 
     @Test func fdinfoWithoutPositionOrFlagsIsNil() {
-        #expect(ProcFS.parseDescriptorInfo("mnt_id:\t24\n") == nil)
-        #expect(ProcFS.parseDescriptorInfo("") == nil)
+        expectEqual(ProcFS.parseDescriptorInfo("mnt_id:\t24\n"), nil)
+        expectEqual(ProcFS.parseDescriptorInfo(""), nil)
     }
 
     @Test(arguments: [
@@ -49,7 +50,7 @@ private func temporaryPath(_ label: String) -> String {
         ("/dev/pts/9", nil, .tty),
     ] as [(String, UInt32?, DescriptorKind)])
     func classify(link: String, mode: UInt32?, kind: DescriptorKind) {
-        #expect(ProcFS.classify(link: link, mode: mode) == kind)
+        expectEqual(ProcFS.classify(link: link, mode: mode), kind)
     }
 
     @Test func unixSocketTable() {
@@ -62,11 +63,11 @@ private func temporaryPath(_ label: String) -> String {
 
             """
         let table = ProcFS.parseUnixSockets(text)
-        #expect(table[31337] == SocketDescription(kind: .unixSocket, local: "/tmp/lab.sock", remote: nil, state: "listening"))
-        #expect(table[31338]?.text == "unnamed connected")
-        #expect(table[31339]?.local == "/run/a b.sock")
-        #expect(table[31340]?.state == "unconnected")
-        #expect(table.count == 4)
+        expectEqual(table[31337], SocketDescription(kind: .unixSocket, local: "/tmp/lab.sock", remote: nil, state: "listening"))
+        expectEqual(table[31338]?.text, "unnamed connected")
+        expectEqual(table[31339]?.local, "/run/a b.sock")
+        expectEqual(table[31340]?.state, "unconnected")
+        expectEqual(table.count, 4)
     }
 
     @Test func tcpSocketTable() {
@@ -77,8 +78,8 @@ private func temporaryPath(_ label: String) -> String {
 
             """
         let table = ProcFS.parseInetSockets(text)
-        #expect(table[5001]?.text == "127.0.0.1:8080 listen")
-        #expect(table[5002]?.text == "127.0.0.1:50000 → 127.0.0.1:8080 established")
+        expectEqual(table[5001]?.text, "127.0.0.1:8080 listen")
+        expectEqual(table[5002]?.text, "127.0.0.1:50000 → 127.0.0.1:8080 established")
     }
 
     @Test(arguments: [
@@ -89,13 +90,13 @@ private func temporaryPath(_ label: String) -> String {
         ("00000000000000000000000000000000:0016", "[::]:22"),
     ])
     func inetAddresses(hex: String, text: String) {
-        #expect(ProcFS.decodeInetAddress(Substring(hex)) == text)
+        expectEqual(ProcFS.decodeInetAddress(Substring(hex)), text)
     }
 
     @Test func bracketedInodes() {
-        #expect(ProcFS.bracketedInode("socket:[123]") == 123)
-        #expect(ProcFS.bracketedInode("pipe:[9]") == 9)
-        #expect(ProcFS.bracketedInode("/etc/hostname") == nil)
+        expectEqual(ProcFS.bracketedInode("socket:[123]"), 123)
+        expectEqual(ProcFS.bracketedInode("pipe:[9]"), 9)
+        expectEqual(ProcFS.bracketedInode("/etc/hostname"), nil)
     }
 }
 
@@ -106,14 +107,14 @@ private func temporaryPath(_ label: String) -> String {
         let fd = try Descriptors.open(path, mode: .readWrite, closeOnExec: true)
         defer { try? FileDescriptor(fd).close() }
         #expect(try FileDescriptor(fd).write(Array("hello world".utf8)) == 11)
-        #expect(Descriptors.offset(fd) == 11)
+        expectEqual(Descriptors.offset(fd), 11)
         #expect(try Descriptors.seek(fd, to: 0, from: .start) == 0)
         #expect(try FileDescriptor(fd).read(upTo: 5) == Array("hello".utf8))
         let copy = try Descriptors.duplicate(fd, closeOnExec: false)
         defer { try? FileDescriptor(copy).close() }
         // A dup shares the open file, so the offset moves for both.
         #expect(try FileDescriptor(copy).read(upTo: 6) == Array(" world".utf8))
-        #expect(Descriptors.offset(fd) == 11)
+        expectEqual(Descriptors.offset(fd), 11)
         #expect(try Descriptors.isCloseOnExec(fd) == true)
         #expect(try Descriptors.isCloseOnExec(copy) == false)
         #expect(try Descriptors.seek(fd, to: -5, from: .end) == 6)
@@ -144,21 +145,21 @@ private func temporaryPath(_ label: String) -> String {
         #expect(try Descriptors.duplicate(fd, onto: target) == target)
         defer { try? FileDescriptor(target).close() }
         _ = try FileDescriptor(target).write(Array("xy".utf8))
-        #expect(Descriptors.offset(fd) == 2)
+        expectEqual(Descriptors.offset(fd), 2)
         #expect(try Descriptors.isCloseOnExec(target) == false)
     }
 
     @Test func errorsNameTheCallTheSubjectAndTheErrno() throws {
         let missing = "/nonexistent-conclab-dir/file"
         let error = try #require(throws: OSError.self) { try Descriptors.open(missing, mode: .read, closeOnExec: true) }
-        #expect(error.name == "ENOENT")
-        #expect(error.description == "cannot open \(missing): no such file or directory (ENOENT)")
+        expectEqual(error.name, "ENOENT")
+        expectEqual(error.description, "cannot open \(missing): no such file or directory (ENOENT)")
         let unused = try #require(Descriptors.freeNumbers(1, from: 4000).first)
         let bad = try #require(throws: OSError.self) { try FileDescriptor(unused).read(upTo: 1) }
-        #expect(bad.name == "EBADF")
+        expectEqual(bad.name, "EBADF")
         #expect(bad.description.contains("fd \(unused)"))
         #expect(throws: OSError.self) { try FileDescriptor(unused).close() }
-        #expect(OSError("open", .tooManyOpenFiles, subject: "/dev/null").description == "cannot open /dev/null: too many open files (EMFILE)")
+        expectEqual(OSError("open", .tooManyOpenFiles, subject: "/dev/null").description, "cannot open /dev/null: too many open files (EMFILE)")
     }
 
     @Test func limitIsReadable() throws {
@@ -174,7 +175,7 @@ private func temporaryPath(_ label: String) -> String {
         #expect(!free.contains(r))
         #expect(!free.contains(w))
         #expect(!free.contains(r + 2))
-        #expect(free.count == 3)
+        expectEqual(free.count, 3)
     }
 
     @Test func waitSeesDataAndTimesOut() throws {
@@ -222,22 +223,22 @@ private func temporaryPath(_ label: String) -> String {
 
         let listing = try ProcFS.descriptors()
         let byNumber = Dictionary(listing.entries.map { ($0.number, $0) }, uniquingKeysWith: { x, _ in x })
-        #expect(byNumber[file]?.kind == .file)
-        #expect(byNumber[file]?.link == path)
-        #expect(byNumber[file]?.info?.position == 5)
-        #expect(byNumber[file]?.info?.flagNames == "rw")
-        #expect(byNumber[file]?.info?.closeOnExec == false)
-        #expect(byNumber[directory]?.kind == .directory)
-        #expect(byNumber[directory]?.info?.closeOnExec == true)
-        #expect(byNumber[device]?.kind == .device)
-        #expect(byNumber[r]?.kind == .pipe)
-        #expect(byNumber[w]?.kind == .pipe)
-        #expect(byNumber[r]?.linkInode == byNumber[w]?.linkInode)
-        #expect(byNumber[w]?.info?.flagNames == "w")
-        #expect(byNumber[a]?.kind == .unixSocket)
-        #expect(byNumber[b]?.socketDetail?.contains("connected") == true)
-        #expect(byNumber[listener]?.kind == .tcpSocket)
-        #expect(byNumber[listener]?.socketDetail == "127.0.0.1:\(port) listen")
+        expectEqual(byNumber[file]?.kind, .file)
+        expectEqual(byNumber[file]?.link, path)
+        expectEqual(byNumber[file]?.info?.position, 5)
+        expectEqual(byNumber[file]?.info?.flagNames, "rw")
+        expectEqual(byNumber[file]?.info?.closeOnExec, false)
+        expectEqual(byNumber[directory]?.kind, .directory)
+        expectEqual(byNumber[directory]?.info?.closeOnExec, true)
+        expectEqual(byNumber[device]?.kind, .device)
+        expectEqual(byNumber[r]?.kind, .pipe)
+        expectEqual(byNumber[w]?.kind, .pipe)
+        expectEqual(byNumber[r]?.linkInode, byNumber[w]?.linkInode)
+        expectEqual(byNumber[w]?.info?.flagNames, "w")
+        expectEqual(byNumber[a]?.kind, .unixSocket)
+        expectEqual(byNumber[b]?.socketDetail?.contains("connected"), true)
+        expectEqual(byNumber[listener]?.kind, .tcpSocket)
+        expectEqual(byNumber[listener]?.socketDetail, "127.0.0.1:\(port) listen")
     }
 
     @Test func theListingsOwnDescriptorIsLeftOutAndClosed() throws {
@@ -255,8 +256,8 @@ private func temporaryPath(_ label: String) -> String {
             _ = try? ChildProcess.reap(pid, block: true)
         }
         let listing = try ProcFS.descriptors(pid: pid)
-        #expect(listing.pid == pid)
-        #expect(listing.listingDescriptor == nil)
+        expectEqual(listing.pid, pid)
+        expectEqual(listing.listingDescriptor, nil)
         #expect(listing.entries.contains { $0.number == 0 })
     }
 

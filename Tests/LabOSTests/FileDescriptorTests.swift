@@ -14,8 +14,8 @@ import TestSupport
             }
             return 42
         }
-        #expect(result == .success(42))
-        #expect(calls == 3)
+        expectEqual(result, .success(42))
+        expectEqual(calls, 3)
     }
 
     @Test func withoutRetryTheInterruptionIsTheAnswer() {
@@ -25,8 +25,8 @@ import TestSupport
             Errno.current = .interrupted
             return -1
         }
-        #expect(result == .failure(.interrupted))
-        #expect(calls == 1)
+        expectEqual(result, .failure(.interrupted))
+        expectEqual(calls, 1)
     }
 
     @Test func otherErrorsAreNotRetried() {
@@ -38,15 +38,15 @@ import TestSupport
                 return -1
             }
         }
-        #expect(calls == 1)
+        expectEqual(calls, 1)
     }
 
     @Test(arguments: [(Errno.brokenPipe, "EPIPE"), (.interrupted, "EINTR"), (.wouldBlock, "EAGAIN"),
                       (.tooManyOpenFiles, "EMFILE"), (.badFileDescriptor, "EBADF"), (.noChildProcess, "ECHILD"),
                       (.noSuchProcess, "ESRCH"), (Errno(rawValue: 9999), "errno 9999")])
     func names(_ code: Errno, _ name: String) {
-        #expect(code.name == name)
-        #expect(OSError("x", code).name == name)
+        expectEqual(code.name, name)
+        expectEqual(OSError("x", code).name, name)
     }
 }
 
@@ -80,7 +80,7 @@ struct FileDescriptorTests {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 6, alignment: 1)
         defer { buffer.deallocate() }
         #expect(try r.readExactly(into: buffer) == 6)
-        #expect(Array(buffer) == Array("abcdef".utf8))
+        expectEqual(Array(buffer), Array("abcdef".utf8))
     }
 
     @Test(arguments: [false, true])
@@ -100,8 +100,8 @@ struct FileDescriptorTests {
             result.withLock { $0 = outcome }
         }
         let received = try r.readExactly(size + 1)
-        #expect(received.count == size)
-        #expect(received == bytes)
+        expectEqual(received.count, size)
+        expectEqual(received, bytes)
         #expect(eventually { result.withLock { $0 } != nil })
         #expect(throws: Never.self) { try result.withLock { $0 }?.get() }
     }
@@ -113,8 +113,8 @@ struct FileDescriptorTests {
         try w.close()
         try high.close()
         let error = try #require(throws: OSError.self) { _ = try high.read(upTo: 1) }
-        #expect(error.code == .badFileDescriptor)
-        #expect(error.description == "cannot read \(high): bad file descriptor (EBADF)")
+        expectEqual(error.code, .badFileDescriptor)
+        expectEqual(error.description, "cannot read \(high): bad file descriptor (EBADF)")
         #expect(throws: OSError.self) { try high.close() }
     }
 

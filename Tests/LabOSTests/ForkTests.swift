@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import LabOS
 
 /// fork and copy-on-write, and waiting for a child without reaping it. Every child is reaped, whatever happens.
@@ -7,11 +8,11 @@ struct ForkTests {
     @Test func theChildsWriteIsInvisibleToTheParent() throws {
         let report = try ForkDemo.run(parentText: "parent's bytes", childText: "child's bytes")
         #expect(report.childPID > 0 && report.childPID != report.parentPID)
-        #expect(report.parentPID == System.processID)
+        expectEqual(report.parentPID, System.processID)
         #expect(report.childSawBefore == "parent's bytes")   // the child starts with a copy of the parent's memory
         #expect(report.childSawAfter == "child's bytes")     // and its write took effect there
         #expect(report.parentAfter == "parent's bytes")      // but not here
-        #expect(report.childStatus == .exited(0))
+        expectEqual(report.childStatus, .exited(0))
         #expect(report.address != 0)
         // The child is gone for good: reaped, not a zombie.
         #expect(ProcFS.stat(pid: report.childPID).map { $0.parentPID == System.processID } != true)
@@ -19,15 +20,15 @@ struct ForkTests {
 
     @Test func touchingMemoryFirstIsReported() throws {
         let report = try ForkDemo.run(parentText: "a", childText: "b", touchMegabytes: 2)
-        #expect(report.touchedBytes == 2 << 20)
-        #expect(report.parentAfter == "a")
+        expectEqual(report.touchedBytes, 2 << 20)
+        expectEqual(report.parentAfter, "a")
     }
 
     @Test func longTextIsCutToTheSlot() throws {
         let long = String(repeating: "x", count: 200)
         let report = try ForkDemo.run(parentText: long, childText: long)
-        #expect(report.parentAfter.count == ForkDemo.slotSize - 1)
-        #expect(report.childSawAfter.count == ForkDemo.slotSize - 1)
+        expectEqual(report.parentAfter.count, ForkDemo.slotSize - 1)
+        expectEqual(report.childSawAfter.count, ForkDemo.slotSize - 1)
     }
 
     @Test func peekSeesTheEndWithoutReapingIt() throws {
@@ -40,13 +41,13 @@ struct ForkTests {
             seen = try ChildProcess.peek(pid)
             if seen == nil { System.sleep(nanoseconds: 2_000_000) }
         }
-        #expect(seen == .exited(7))
+        expectEqual(seen, .exited(7))
         // Peeking again gives the same answer: the zombie is still there, and /proc shows it as one.
         #expect(try ChildProcess.peek(pid) == .exited(7))
-        #expect(ProcFS.stat(pid: pid)?.state == .zombie)
+        expectEqual(ProcFS.stat(pid: pid)?.state, .zombie)
         let result = try ChildProcess.reapWithUsage(pid, block: true)
         reaped = true
-        #expect(result?.0 == .exited(7))
+        expectEqual(result?.0, .exited(7))
         #expect(ProcFS.stat(pid: pid) == nil || ProcFS.stat(pid: pid)?.parentPID != System.processID)
     }
 
@@ -60,7 +61,7 @@ struct ForkTests {
         #expect(try ChildProcess.reapWithUsage(pid, block: false) == nil)
         try ChildProcess.signal(pid, Signals.kill)
         let result = try ChildProcess.reapWithUsage(pid, block: true)
-        #expect(result?.0 == .signaled(Signals.kill))
+        expectEqual(result?.0, .signaled(Signals.kill))
         #expect((result?.1.cpuNanoseconds ?? -1) >= 0)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import LabOS
 
 /// The framed protocol: whole frames out of any split of the bytes; a malformed or cut-off frame is an error,
@@ -8,13 +9,13 @@ struct FramesTests {
     private static let sample = [Frame(kind: 1, fields: ["4242", "spawn"]), Frame(kind: 2), Frame(kind: 9, payload: Array(repeating: 7, count: 3000))]
 
     @Test func encodingIsLengthThenKindThenPayload() {
-        #expect(Frame(kind: 5, payload: [0xAA, 0xBB]).encoded == [0, 0, 0, 3, 5, 0xAA, 0xBB])
-        #expect(Frame(kind: 1).encoded == [0, 0, 0, 1, 1])
+        expectEqual(Frame(kind: 5, payload: [0xAA, 0xBB]).encoded, [0, 0, 0, 3, 5, 0xAA, 0xBB])
+        expectEqual(Frame(kind: 1).encoded, [0, 0, 0, 1, 1])
     }
 
     @Test(arguments: [[String](), ["one"], ["a", "", "b c"], ["ünïcode", "x"]])
     func fieldsRoundTrip(fields: [String]) {
-        #expect(Frame(kind: 3, fields: fields).fields == fields)
+        expectEqual(Frame(kind: 3, fields: fields).fields, fields)
     }
 
     @Test(arguments: [1, 2, 3, 4, 5, 7, 64, 1000, 100_000])
@@ -30,8 +31,8 @@ struct FramesTests {
             offset = end
         }
         try decoder.finish()
-        #expect(frames == Self.sample)
-        #expect(decoder.bufferedCount == 0)
+        expectEqual(frames, Self.sample)
+        expectEqual(decoder.bufferedCount, 0)
     }
 
     @Test func zeroLengthIsMalformed() {
@@ -53,7 +54,7 @@ struct FramesTests {
         var decoder = FrameDecoder()
         decoder.feed([0, 0, 0, 10, 1, 2, 3])
         let none = try decoder.next()
-        #expect(none == nil)
+        expectEqual(none, nil)
         #expect(throws: FrameError.truncated(have: 7, need: 14)) { try decoder.finish() }
         var header = FrameDecoder()
         header.feed([0, 0])
@@ -61,8 +62,8 @@ struct FramesTests {
     }
 
     @Test func errorsReadAsSentences() {
-        #expect(FrameError.truncated(have: 3, need: 10).description == "truncated frame: the channel closed after 3 of 10 bytes")
-        #expect(FrameError.timedOut(milliseconds: 50).description == "no complete frame within 50 ms")
+        expectEqual(FrameError.truncated(have: 3, need: 10).description, "truncated frame: the channel closed after 3 of 10 bytes")
+        expectEqual(FrameError.timedOut(milliseconds: 50).description, "no complete frame within 50 ms")
     }
 
     // MARK: over real descriptors
@@ -84,7 +85,7 @@ struct FramesTests {
             for frame in Self.sample { try left.send(frame) }
             var got: [Frame] = []
             while got.count < Self.sample.count, let frame = try right.receive(timeoutMilliseconds: 5_000) { got.append(frame) }
-            #expect(got == Self.sample)
+            expectEqual(got, Self.sample)
         }
     }
 
@@ -110,8 +111,8 @@ struct FramesTests {
         writer.close()
         let first = try reader.receive(timeoutMilliseconds: 5_000)
         let second = try reader.receive(timeoutMilliseconds: 5_000)
-        #expect(first == Frame(kind: 4))
-        #expect(second == nil)
+        expectEqual(first, Frame(kind: 4))
+        expectEqual(second, nil)
         #expect(reader.isAtEnd)
     }
 
@@ -149,12 +150,12 @@ struct FramesTests {
             try left.send(Frame(kind: 10, fields: ["spawn"]), passing: pipe.write)
             try? FileDescriptor(pipe.write).close()
             let frame = try right.receive(timeoutMilliseconds: 5_000)
-            #expect(frame == Frame(kind: 10, fields: ["spawn"]))
+            expectEqual(frame, Frame(kind: 10, fields: ["spawn"]))
             let taken = right.takeDescriptor()
             let received = try #require(taken)
             defer { try? FileDescriptor(received).close() }
             let another = right.takeDescriptor()
-            #expect(another == nil)
+            expectEqual(another, nil)
             // The received descriptor is the pipe's write end: what goes in comes out of the read end.
             try FileDescriptor(received).writeAll("through")
             #expect(try FileDescriptor(pipe.read).read(upTo: 16) == Array("through".utf8))
@@ -170,6 +171,6 @@ struct FramesTests {
         writer.close()
         var got: [Frame] = []
         while let frame = try reader.receive(timeoutMilliseconds: 5_000) { got.append(frame) }
-        #expect(got == Self.sample)
+        expectEqual(got, Self.sample)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LabOS
 
 private let kB: Int64 = 1024
@@ -48,39 +49,39 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
         let text = "4242 (a b) c)) R 1 4242 4242 0 -1 4194560 150 0 0 0 37 12 0 0 20 0 1 0 987654 12345678 321 "
             + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0\n"
         let stat = try #require(ProcFS.parseStat(text))
-        #expect(stat.pid == 4242)
-        #expect(stat.command == "a b) c)")
-        #expect(stat.state == .running)
-        #expect(stat.state.description == "running")
-        #expect(stat.parentPID == 1)
-        #expect(stat.processGroup == 4242)
-        #expect(stat.userTicks == 37)
-        #expect(stat.systemTicks == 12)
-        #expect(stat.rssPages == 321)
+        expectEqual(stat.pid, 4242)
+        expectEqual(stat.command, "a b) c)")
+        expectEqual(stat.state, .running)
+        expectEqual(stat.state.description, "running")
+        expectEqual(stat.parentPID, 1)
+        expectEqual(stat.processGroup, 4242)
+        expectEqual(stat.userTicks, 37)
+        expectEqual(stat.systemTicks, 12)
+        expectEqual(stat.rssPages, 321)
     }
 
     @Test func statWithAnOpeningParenthesisInTheCommand() throws {
         let text = "7 ((x) S 3 7 7 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 100 2000 30"
         let stat = try #require(ProcFS.parseStat(text))
-        #expect(stat.command == "(x")
-        #expect(stat.parentPID == 3)
-        #expect(stat.rssPages == 30)
+        expectEqual(stat.command, "(x")
+        expectEqual(stat.parentPID, 3)
+        expectEqual(stat.rssPages, 30)
     }
 
     @Test(arguments: ["", "garbage", "123 (x) S 1", "abc (x) S 1 1 1 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 100 2000 30",
                       "12 x) S", "12 (x S 1"])
     func statRejectsGarbage(_ text: String) {
-        #expect(ProcFS.parseStat(text) == nil)
+        expectEqual(ProcFS.parseStat(text), nil)
     }
 
     @Test func machineCPUCountsBusyColumnsOnly() throws {
         // user nice system idle iowait irq softirq steal guest guest_nice: guest is inside user already.
         let text = "cpu  100 5 50 1000 20 3 2 10 40 0\ncpu0 50 2 25 500 10 1 1 5 20 0\nintr 12345\n"
         let cpu = try #require(ProcFS.parseMachineCPU(text))
-        #expect(cpu.totalTicks == 100 + 5 + 50 + 1000 + 20 + 3 + 2 + 10)
-        #expect(cpu.busyTicks == 100 + 5 + 50 + 3 + 2 + 10)
-        #expect(ProcFS.parseMachineCPU("cpu0 1 2 3 4\n") == nil)
-        #expect(ProcFS.parseMachineCPU("cpu  1 2\n") == nil)
+        expectEqual(cpu.totalTicks, 100 + 5 + 50 + 1000 + 20 + 3 + 2 + 10)
+        expectEqual(cpu.busyTicks, 100 + 5 + 50 + 3 + 2 + 10)
+        expectEqual(ProcFS.parseMachineCPU("cpu0 1 2 3 4\n"), nil)
+        expectEqual(ProcFS.parseMachineCPU("cpu  1 2\n"), nil)
         // The real file reads and only grows.
         let first = try #require(ProcFS.machineCPU())
         var x: UInt64 = 1
@@ -93,8 +94,8 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
     @Test(arguments: [("R", "running"), ("S", "sleeping"), ("D", "disk-wait"), ("T", "stopped"), ("t", "stopped"),
                       ("Z", "zombie"), ("X", "dead"), ("I", "idle"), ("W", "W")] as [(Character, String)])
     func stateNames(_ letter: Character, _ name: String) {
-        #expect(ProcessState(letter: letter).description == name)
-        #expect(ProcessState(letter: letter).hasEnded == (letter == "Z" || letter == "X"))
+        expectEqual(ProcessState(letter: letter).description, name)
+        expectEqual(ProcessState(letter: letter).hasEnded, (letter == "Z" || letter == "X"))
     }
 
     @Test func signalMasksAreHexBitsets() throws {
@@ -103,46 +104,46 @@ private func withFixtureRoot(_ files: [String: String], _ body: (String) throws 
         let masks = try #require(ProcFS.parseSignalMasks(text))
         #expect(masks.blocked == [2, 17])   // SIGINT, SIGCHLD
         #expect(masks.ignored == [13])      // SIGPIPE
-        #expect(masks.caught == [32, 33])
-        #expect(ProcFS.parseSignalMasks("Name:\tx\n") == nil)
+        expectEqual(masks.caught, [32, 33])
+        expectEqual(ProcFS.parseSignalMasks("Name:\tx\n"), nil)
         #expect(ProcFS.signalMasks() != nil)
     }
 
     @Test func ownStat() throws {
         let stat = try #require(ProcFS.stat(pid: System.processID))
-        #expect(stat.pid == System.processID)
-        #expect(stat.parentPID == System.parentProcessID)
+        expectEqual(stat.pid, System.processID)
+        expectEqual(stat.parentPID, System.parentProcessID)
         #expect(stat.rssPages > 0)
-        #expect(ProcFS.stat(pid: -5) == nil)
+        expectEqual(ProcFS.stat(pid: -5), nil)
     }
 
     @Test func statusKeyValues() {
         let values = ProcFS.parseKeyValues(statusFixture)
-        #expect(values["VmRSS"] == 18000 * kB)
-        #expect(values["VmHWM"] == 20000 * kB)
-        #expect(values["VmSize"] == 150000 * kB)
-        #expect(values["Threads"] == 4)
-        #expect(values["PPid"] == 1)
-        #expect(values["Name"] == nil)
-        #expect(values["State"] == nil)
-        #expect(values["SigQ"] == nil)
+        expectEqual(values["VmRSS"], 18000 * kB)
+        expectEqual(values["VmHWM"], 20000 * kB)
+        expectEqual(values["VmSize"], 150000 * kB)
+        expectEqual(values["Threads"], 4)
+        expectEqual(values["PPid"], 1)
+        expectEqual(values["Name"], nil)
+        expectEqual(values["State"], nil)
+        expectEqual(values["SigQ"], nil)
     }
 
     @Test func smapsRollupKeyValues() {
         let values = ProcFS.parseKeyValues(smapsFixture)
-        #expect(values["Pss"] == 6789 * kB)
-        #expect(values["Rss"] == 12345 * kB)
-        #expect(values["Pss_Anon"] == 1000 * kB)
+        expectEqual(values["Pss"], 6789 * kB)
+        expectEqual(values["Rss"], 12345 * kB)
+        expectEqual(values["Pss_Anon"], 1000 * kB)
     }
 
     @Test func memoryFromAFixtureTree() throws {
         try withFixtureRoot(["77/status": statusFixture, "77/smaps_rollup": smapsFixture, "78/status": statusFixture]) { root in
             let memory = try ProcFS.memory(pid: 77, root: root)
-            #expect(memory.rssBytes == 18000 * kB)
-            #expect(memory.peakRSSBytes == 20000 * kB)
-            #expect(memory.virtualBytes == 150000 * kB)
-            #expect(memory.threads == 4)
-            #expect(memory.pssBytes == 6789 * kB)
+            expectEqual(memory.rssBytes, 18000 * kB)
+            expectEqual(memory.peakRSSBytes, 20000 * kB)
+            expectEqual(memory.virtualBytes, 150000 * kB)
+            expectEqual(memory.threads, 4)
+            expectEqual(memory.pssBytes, 6789 * kB)
             #expect(try ProcFS.memory(pid: 78, root: root).pssBytes == nil)
             #expect(throws: OSError.self) { try ProcFS.memory(pid: 79, root: root) }
         }

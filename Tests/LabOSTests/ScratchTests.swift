@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabOS
 
 /// Scratch folders carry their owner's pid, so a folder a killed replay left behind can be told from a live one's.
@@ -8,7 +9,7 @@ struct ScratchTests {
         let path = try Scratch.make(label: "some lab/../x")
         let name = String(path.split(separator: "/").last ?? "")
         #expect(name.hasPrefix("conclab-lab-\(System.processID)-some-lab----x-"), "\(name)")
-        #expect(Scratch.ownerPID(ofName: name) == System.processID)
+        expectEqual(Scratch.ownerPID(ofName: name), System.processID)
         #expect(Scratch.live.contains(path))
         Scratch.remove(path)
         #expect(!Files.exists(path))
@@ -18,7 +19,7 @@ struct ScratchTests {
     @Test(arguments: [("conclab-lab-123-tour-abcdef", Int32(123)), ("conclab-lab-tour-abcdef", nil), ("conclab-lab-12x-a", nil),
                       ("other-123-x", nil), ("conclab-lab--x", nil)])
     func theOwnerComesFromTheName(name: String, pid: Int32?) {
-        #expect(Scratch.ownerPID(ofName: name) == pid)
+        expectEqual(Scratch.ownerPID(ofName: name), pid)
     }
 
     /// A pid above the kernel's largest (4194304) names no process: its folder is stale. A live process's folder,
@@ -37,10 +38,10 @@ struct ScratchTests {
         #expect(Scratch.isAlive(System.processID))
 
         let removed = Scratch.sweepStale(in: base)
-        #expect(removed == [stale])
+        expectEqual(removed, [stale])
         #expect(!Files.exists(stale))
         #expect(Files.isDirectory(mine) && Files.isDirectory(old))
-        #expect(Files.linkInfo(link)?.kind == .symbolicLink)
+        expectEqual(Files.linkInfo(link)?.kind, .symbolicLink)
     }
 
     @Test func readingARegularFileNeverBlocksOnAFIFO() throws {

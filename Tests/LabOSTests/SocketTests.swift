@@ -1,17 +1,18 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import LabOS
 
 @Suite struct SocketTests {
     init() { Signals.ignoreBrokenPipe() }
 
     @Test func controlMessageSizesMatchGlibc() {
-        #expect(Sockets.controlMessageLength(4) == 20)
-        #expect(Sockets.controlMessageSpace(4) == 24)
-        #expect(Sockets.controlMessageLength(8) == 24)
-        #expect(Sockets.controlMessageSpace(8) == 24)
-        #expect(Sockets.controlMessageSpace(12) == 32)
-        #expect(Sockets.controlMessageLength(0) == 16)
+        expectEqual(Sockets.controlMessageLength(4), 20)
+        expectEqual(Sockets.controlMessageSpace(4), 24)
+        expectEqual(Sockets.controlMessageLength(8), 24)
+        expectEqual(Sockets.controlMessageSpace(8), 24)
+        expectEqual(Sockets.controlMessageSpace(12), 32)
+        expectEqual(Sockets.controlMessageLength(0), 16)
     }
 
     @Test func parseRightsReadsEveryDescriptorOfEveryMessage() {
@@ -27,9 +28,9 @@ import Testing
             return bytes
         }
         let control = message([7]) + message([8, 9])
-        #expect(Sockets.parseRights(control, length: control.count) == [7, 8, 9])
-        #expect(Sockets.parseRights(control, length: 10) == [])
-        #expect(Sockets.parseRights([], length: 0) == [])
+        expectEqual(Sockets.parseRights(control, length: control.count), [7, 8, 9])
+        expectEqual(Sockets.parseRights(control, length: 10), [])
+        expectEqual(Sockets.parseRights([], length: 0), [])
     }
 
     @Test func pairIsTwoWay() throws {
@@ -50,7 +51,7 @@ import Testing
         let error = try #require(throws: OSError.self) {
             _ = try Array("x".utf8).withUnsafeBytes { raw throws(OSError) in try Sockets.send(a, raw) }
         }
-        #expect(error.name == "EPIPE")
+        expectEqual(error.name, "EPIPE")
     }
 
     @Test func descriptorTravelsOverSCMRights() throws {
@@ -64,15 +65,15 @@ import Testing
         defer { try? FileDescriptor(a).close(); try? FileDescriptor(b).close() }
         try Sockets.sendDescriptor(a, file, bytes: Array("take".utf8))
         let received = try Sockets.receiveDescriptors(b, max: 64)
-        #expect(received.bytes == Array("take".utf8))
+        expectEqual(received.bytes, Array("take".utf8))
         let got = try #require(received.descriptors.first)
         defer { try? FileDescriptor(got).close() }
         #expect(got != file)
         #expect(try Descriptors.isCloseOnExec(got), "received with MSG_CMSG_CLOEXEC")
         // The same open file: reading through the copy moves the original's offset.
         #expect(try FileDescriptor(got).read(upTo: 6) == Array("shared".utf8))
-        #expect(Descriptors.offset(file) == 6)
-        #expect(ProcFS.descriptorLink(got) == path)
+        expectEqual(Descriptors.offset(file), 6)
+        expectEqual(ProcFS.descriptorLink(got), path)
     }
 
     @Test func aDescriptorWithNoRoomIsReportedAsTruncated() throws {
@@ -82,12 +83,12 @@ import Testing
         defer { try? FileDescriptor(r).close(); try? FileDescriptor(w).close() }
         try Sockets.sendDescriptor(a, r, bytes: [1])
         let error = try #require(throws: OSError.self) { try Sockets.receiveDescriptors(b, max: 1, room: 0) }
-        #expect(error.code == .messageTooLong)
+        expectEqual(error.code, .messageTooLong)
         #expect(error.description.contains("truncated"))
         try Sockets.sendDescriptor(a, w, bytes: [2])
         let next = try Sockets.receiveDescriptors(b, max: 1, room: 1)
-        #expect(next.bytes == [2])
-        #expect(next.descriptors.count == 1)
+        expectEqual(next.bytes, [2])
+        expectEqual(next.descriptors.count, 1)
         for fd in next.descriptors { try? FileDescriptor(fd).close() }
     }
 
@@ -112,7 +113,7 @@ import Testing
         #expect(try FileDescriptor(server).read(upTo: 8) == Array("hi".utf8))
         #expect(try Descriptors.isCloseOnExec(server))
         let again = try #require(throws: OSError.self) { try Sockets.listenUnix(path: path) }
-        #expect(again.name == "EADDRINUSE")
+        expectEqual(again.name, "EADDRINUSE")
         #expect(throws: OSError.self) { try Sockets.connectUnix(path: path + ".missing") }
         #expect(throws: OSError.self) { try Sockets.listenUnix(path: "/" + String(repeating: "x", count: 200)) }
     }
@@ -144,12 +145,12 @@ import Testing
         #expect(!connected)
         #expect(try Descriptors.wait(fd, for: .writable, milliseconds: 5000))
         let error = try #require(throws: OSError.self) { try Sockets.connectionResult(fd, subject: "127.0.0.1:\(port)") }
-        #expect(error.name == "ECONNREFUSED")
+        expectEqual(error.name, "ECONNREFUSED")
     }
 
     @Test(arguments: [("127.0.0.1", true), ("127.8.9.10", true), ("0.0.0.0", false), ("192.168.1.2", false), ("localhost", false), ("::1", false)])
     func loopback(host: String, loopback: Bool) {
-        #expect(Sockets.isLoopback(host) == loopback)
+        expectEqual(Sockets.isLoopback(host), loopback)
     }
 
     @Test func badAddressesAreRefused() {
@@ -176,14 +177,14 @@ struct MappedSpawnTests {
         }
         let status = try ChildProcess.reap(pid, block: true)
         try? FileDescriptor(inherited).close()
-        #expect(status == .exited(0))
+        expectEqual(status, .exited(0))
         var text: [UInt8] = []
         while true {
             let chunk = try FileDescriptor(r).read(upTo: 256)
             if chunk.isEmpty { break }
             text += chunk
         }
-        #expect(String(decoding: text, as: UTF8.self) == "mapped\nkept\n")
+        expectEqual(String(decoding: text, as: UTF8.self), "mapped\nkept\n")
     }
 
     @Test func aSourceThatIsAlsoATargetIsRefused() throws {
@@ -192,6 +193,6 @@ struct MappedSpawnTests {
         let error = try #require(throws: OSError.self) {
             try ChildProcess.spawn(.init(executable: "/bin/true", descriptors: [.init(parent: r, child: w), .init(parent: w, child: r)]))
         }
-        #expect(error.name == "EINVAL")
+        expectEqual(error.name, "EINVAL")
     }
 }

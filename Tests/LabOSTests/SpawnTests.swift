@@ -22,9 +22,9 @@ struct SpawnTests {
 
     @Test func signalIsReported() throws {
         let status = try run("/bin/sh", ["sh", "-c", "kill -9 $$"])
-        #expect(status == .signaled(9))
-        #expect(status?.description == "killed by SIGKILL")
-        #expect(TerminationStatus.exited(0).description == "exited 0")
+        expectEqual(status, .signaled(9))
+        expectEqual(status?.description, "killed by SIGKILL")
+        expectEqual(TerminationStatus.exited(0).description, "exited 0")
     }
 
     @Test func environmentReachesTheChild() throws {
@@ -55,7 +55,7 @@ struct SpawnTests {
             _ = try ChildProcess.reap(pid, block: false)
             Issue.record("a reaped child cannot be reaped again")
         } catch {
-            #expect(error.name == "ECHILD")
+            expectEqual(error.name, "ECHILD")
         }
     }
 
@@ -65,8 +65,8 @@ struct SpawnTests {
             _ = try? ChildProcess.reap(pid, block: true)
             Issue.record("spawning a missing file should fail")
         } catch {
-            #expect(error.name == "ENOENT")
-            #expect(error.description == "cannot start /nonexistent/conclab-nothing: no such file or directory (ENOENT)")
+            expectEqual(error.name, "ENOENT")
+            expectEqual(error.description, "cannot start /nonexistent/conclab-nothing: no such file or directory (ENOENT)")
         }
     }
 }
@@ -121,8 +121,8 @@ struct SpawnConfigurationTests {
                                                descriptors: [.init(parent: w, child: 3)]))
         }
         #expect(try ChildProcess.reap(pid, block: true) == .exited(0))
-        #expect(String(decoding: try FileDescriptor(r).readExactly(100), as: UTF8.self) == "named|two words\n")
-        #expect(ChildProcess.Configuration(executable: "/usr/bin/env").argv == ["env"])
+        expectEqual(String(decoding: try FileDescriptor(r).readExactly(100), as: UTF8.self), "named|two words\n")
+        expectEqual(ChildProcess.Configuration(executable: "/usr/bin/env").argv, ["env"])
     }
 
     @Test func descriptorsArriveAtTheirNumbersWithoutCloseOnExec() throws {
@@ -146,11 +146,11 @@ struct SpawnConfigurationTests {
 
     @Test func aNewProcessGroupOrTheParentsOne() throws {
         try withSleeper { pid in
-            #expect(ProcFS.stat(pid: pid)?.processGroup == pid)
+            expectEqual(ProcFS.stat(pid: pid)?.processGroup, pid)
         }
         let mine = try #require(ProcFS.stat(pid: System.processID)).processGroup
         try withSleeper(.init(newProcessGroup: false)) { pid in
-            #expect(ProcFS.stat(pid: pid)?.processGroup == mine)
+            expectEqual(ProcFS.stat(pid: pid)?.processGroup, mine)
         }
     }
 
@@ -158,7 +158,7 @@ struct SpawnConfigurationTests {
         // This process ignores SIGPIPE, and the spawning thread blocks SIGINT, SIGTERM and SIGHUP: none of it
         // reaches the child.
         Signals.ignoreBrokenPipe()
-        #expect(ProcFS.signalMasks()?.ignored.contains(Signals.brokenPipe) == true)
+        expectEqual(ProcFS.signalMasks()?.ignored.contains(Signals.brokenPipe), true)
         try withSleeper(fromThread: true) { pid in
             let masks = try #require(ProcFS.signalMasks(pid: pid))
             #expect(masks.blocked.isEmpty)
@@ -172,7 +172,7 @@ struct SpawnConfigurationTests {
         Signals.ignoreBrokenPipe()
         try withSleeper(.init(defaultSignals: [], blockedSignals: [Signals.user1]), fromThread: true) { pid in
             let masks = try #require(ProcFS.signalMasks(pid: pid))
-            #expect(masks.blocked == [Signals.user1])
+            expectEqual(masks.blocked, [Signals.user1])
             #expect(masks.ignored.contains(Signals.brokenPipe))
         }
     }
@@ -185,7 +185,7 @@ struct SpawnConfigurationTests {
         var status: TerminationStatus?
         defer { if status == nil { try? ChildProcess.signal(pid, Signals.kill); _ = try? ChildProcess.reap(pid, block: true) } }
         status = try ChildProcess.reap(pid, block: true)
-        #expect(status == .signaled(Signals.kill))
+        expectEqual(status, .signaled(Signals.kill))
     }
 
     @Test func aSourceAnEarlierEntryReplacedIsRefused() throws {
@@ -194,6 +194,6 @@ struct SpawnConfigurationTests {
         let error = try #require(throws: OSError.self) {
             try ChildProcess.spawn(.init(executable: "/bin/true", descriptors: [.init(parent: r, child: 10), .init(parent: 10, child: 11)]))
         }
-        #expect(error.code == .invalidArgument)
+        expectEqual(error.code, .invalidArgument)
     }
 }

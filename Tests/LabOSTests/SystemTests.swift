@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import LabOS
 
 private func temporaryDirectory() throws -> String {
@@ -16,13 +17,13 @@ private func temporaryDirectory() throws -> String {
         (OSError("kill", errno: 3, subject: "process 99"), "cannot kill process 99: no such process (ESRCH)"),
     ])
     func descriptions(_ error: OSError, _ text: String) {
-        #expect(error.description == text)
+        expectEqual(error.description, text)
     }
 
     @Test func names() {
-        #expect(OSError.name(of: 32) == "EPIPE")
-        #expect(OSError.name(of: 9999) == "errno 9999")
-        #expect(OSError("x", errno: 22).name == "EINVAL")
+        expectEqual(OSError.name(of: 32), "EPIPE")
+        expectEqual(OSError.name(of: 9999), "errno 9999")
+        expectEqual(OSError("x", errno: 22).name, "EINVAL")
     }
 
     @Test func realFailureCarriesThePath() {
@@ -36,19 +37,19 @@ private func temporaryDirectory() throws -> String {
     @Test(arguments: [("TERM", 15), ("SIGTERM", 15), ("term", 15), ("15", 15), ("KILL", 9), ("sigint", 2),
                       ("HUP", 1), ("USR1", 10), ("STOP", 19), ("CONT", 18), ("64", 64)] as [(String, Int32)])
     func known(_ text: String, _ number: Int32) {
-        #expect(Signals.number(named: text) == number)
+        expectEqual(Signals.number(named: text), number)
     }
 
     @Test(arguments: ["", "SIG", "NOPE", "0", "65", "-9", "TERMS"])
     func unknown(_ text: String) {
-        #expect(Signals.number(named: text) == nil)
+        expectEqual(Signals.number(named: text), nil)
     }
 
     @Test func namesRoundTrip() {
         for n: Int32 in [1, 2, 9, 10, 15, 17, 18, 19] {
-            #expect(Signals.number(named: Signals.name(of: n)) == n)
+            expectEqual(Signals.number(named: Signals.name(of: n)), n)
         }
-        #expect(Signals.name(of: 40) == "40")
+        expectEqual(Signals.name(of: 40), "40")
     }
 }
 
@@ -61,7 +62,7 @@ private func temporaryDirectory() throws -> String {
         #expect(try Files.readText(path) == "hello\nwörld\n")
         try Files.writeAtomically(path, "shorter")
         #expect(try Files.readText(path) == "shorter")
-        #expect(Files.list(directory) == ["state.txt"], "no temporary file is left behind")
+        expectEqual(Files.list(directory), ["state.txt"], "no temporary file is left behind")
         #expect(Files.exists(path))
         #expect(!Files.isDirectory(path))
     }
@@ -73,7 +74,7 @@ private func temporaryDirectory() throws -> String {
             try Files.writeAtomically(directory + "/missing/file", "x")
             Issue.record("writing into a missing directory should fail")
         } catch {
-            #expect(error.code == .noSuchFileOrDirectory)
+            expectEqual(error.code, .noSuchFileOrDirectory)
             #expect(error.description.hasPrefix("cannot open \(directory)/missing/file"))
         }
     }
@@ -85,8 +86,8 @@ private func temporaryDirectory() throws -> String {
         try Files.makeDirectories(directory + "/a/b/c")
         #expect(Files.isDirectory(directory + "/a/b/c"))
         try Files.writeAtomically(directory + "/a/z.txt", "")
-        #expect(Files.list(directory + "/a") == ["b/", "z.txt"])
-        #expect(Files.list(directory + "/nope") == [])
+        expectEqual(Files.list(directory + "/a"), ["b/", "z.txt"])
+        expectEqual(Files.list(directory + "/nope"), [])
         #expect(!Files.exists(directory + "/nope"))
     }
 
@@ -119,7 +120,7 @@ private func temporaryDirectory() throws -> String {
             _ = try FileDescriptor(high).read(upTo: 1)
             Issue.record("reading a closed descriptor should fail")
         } catch {
-            #expect(error.name == "EBADF")
+            expectEqual(error.name, "EBADF")
         }
     }
 
@@ -127,7 +128,7 @@ private func temporaryDirectory() throws -> String {
         #expect(System.processID > 0)
         #expect(System.pageSize >= 4096)
         #expect(System.numberOfCPUs >= 1)
-        #expect(System.executablePath()?.hasPrefix("/") == true)
+        expectEqual(System.executablePath()?.hasPrefix("/"), true)
         #expect(System.threadID > 0)
     }
 }
@@ -138,7 +139,7 @@ private func temporaryDirectory() throws -> String {
         let b = ResourceUsage(userNanoseconds: 1, systemNanoseconds: 2, voluntarySwitches: 1, involuntarySwitches: 1, maxRSSBytes: 30)
         #expect(a + b == ResourceUsage(userNanoseconds: 6, systemNanoseconds: 9, voluntarySwitches: 3,
                                        involuntarySwitches: 2, maxRSSBytes: 30))
-        #expect((a - b).userNanoseconds == 4)
+        expectEqual((a - b).userNanoseconds, 4)
         #expect(ResourceUsage.current(.process).maxRSSBytes > 0)
     }
 }

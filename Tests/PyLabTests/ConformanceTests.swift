@@ -159,7 +159,7 @@ struct ConformanceTests {
                 Issue.record("python3 gave no result for \(path)")
                 continue
             }
-            #expect(mine == theirs, "\(path):\n  conclab: \(mine)\n  python3: \(theirs)")
+            expectEqual(mine, theirs, "\(path):\n  conclab: \(mine)\n  python3: \(theirs)")
             if mine == theirs { byCategory[category, default: (0, 0, 0)].same += 1 }
         }
         for (category, counts) in byCategory.sorted(by: { $0.key < $1.key }) {

@@ -19,8 +19,8 @@ struct FunctionsAndGeneratorsTests {
                 print("TypeError", e)
             print(next(gen), gen.send("back"))
             """)
-        #expect(r.error == nil, "\(r.error ?? "")")
-        #expect(r.output == "TypeError can't send non-None value to a just-started generator\n1 back\n")
+        expectEqual(r.error, nil, "\(r.error ?? "")")
+        expectEqual(r.output, "TypeError can't send non-None value to a just-started generator\n1 back\n")
     }
 
     @Test func closingAGeneratorInsideTryRunsItsFinallyOnceAndEndsIt() {
@@ -39,8 +39,8 @@ struct FunctionsAndGeneratorsTests {
             gen.close()
             print(log, list(gen))
             """)
-        #expect(r.error == nil, "\(r.error ?? "")")
-        #expect(r.output == "['finally'] []\n")
+        expectEqual(r.error, nil, "\(r.error ?? "")")
+        expectEqual(r.output, "['finally'] []\n")
     }
 
     @Test func aGeneratorThatYieldsInItsFinallyOnCloseIsARuntimeError() {
@@ -54,7 +54,7 @@ struct FunctionsAndGeneratorsTests {
             next(gen)
             gen.close()
             """)
-        #expect(r.error?.contains("RuntimeError: generator ignored GeneratorExit") == true, "\(r.error ?? "no error")")
+        expectEqual(r.error?.contains("RuntimeError: generator ignored GeneratorExit"), true, "\(r.error ?? "no error")")
     }
 
     @Test func throwIntoAYieldFromReachesTheInnerGeneratorFirst() {
@@ -73,8 +73,8 @@ struct FunctionsAndGeneratorsTests {
             print(g.throw(KeyError))
             print(next(g))
             """)
-        #expect(r.error == nil, "\(r.error ?? "")")
-        #expect(r.output == "a\ninner caught\nouter got r\n")
+        expectEqual(r.error, nil, "\(r.error ?? "")")
+        expectEqual(r.output, "a\ninner caught\nouter got r\n")
     }
 
     @Test func aClosureSeesTheCellNotACopy() {
@@ -87,7 +87,7 @@ struct FunctionsAndGeneratorsTests {
                 return get
             print(outer()())
             """)
-        #expect(r.output == "2\n")
+        expectEqual(r.output, "2\n")
     }
 
     @Test(arguments: [
@@ -105,7 +105,7 @@ struct FunctionsAndGeneratorsTests {
     ])
     func errorsAreCPythons(_ example: (String, String)) {
         let r = PyHarness().run(example.0)
-        #expect(r.error?.contains(example.1) == true, "\(example.0): got \(r.error ?? "no error")")
+        expectEqual(r.error?.contains(example.1), true, "\(example.0): got \(r.error ?? "no error")")
     }
 
     @Test func referenceCountsStayExactThroughClosuresStarCallsGeneratorsAndLazyIterators() {
@@ -135,7 +135,7 @@ struct FunctionsAndGeneratorsTests {
             v = {k: v for k, v in {"a": [1]}.items()}
             first, *rest = [[1], [2], [3]]
             """)
-        #expect(r.error == nil, "\(r.error ?? "")")
-        #expect(py.check().refcountErrors == 0)
+        expectEqual(r.error, nil, "\(r.error ?? "")")
+        expectEqual(py.check().refcountErrors, 0)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import LabOS
 import LabCore
 import PyLab
@@ -29,8 +30,8 @@ struct InterpreterEventTests {
         _ = try runtime.runTeam(code, count: 2, cancellation: nil, threadName: "w", observer: log)
         for name in ["w-1", "w-2"] {
             let events = log.of(name)
-            #expect(events.first == .threadStarted)
-            #expect(events.last == .threadEnded(error: nil))
+            expectEqual(events.first, .threadStarted)
+            expectEqual(events.last, .threadEnded(error: nil))
             #expect(events.contains(.gilAcquired))
         }
     }
@@ -44,7 +45,7 @@ struct InterpreterEventTests {
             Issue.record("no end event: \(log.of("py-1"))")
             return
         }
-        #expect(error?.contains("KeyError") == true)
+        expectEqual(error?.contains("KeyError"), true)
     }
 
     @Test func nothingIsReportedToAnObserverThatIsNotListening() throws {
@@ -53,6 +54,6 @@ struct InterpreterEventTests {
         runtime.gil.attach(deaf)
         let code = try runtime.compile("x = 1")
         _ = try runtime.runTeam(code, count: 2, cancellation: nil, observer: deaf)
-        #expect(deaf.calls.withLock { $0 } == 0)
+        expectEqual(deaf.calls.withLock { $0 }, 0)
     }
 }

@@ -13,7 +13,7 @@ struct InterpreterGILTests {
         #expect(gil.locked && gil.holder == 1)
         let r2 = gil.tryTake(2, name: "b", now: 1, since: 1)
         #expect(!r2)
-        #expect(gil.stats.switches == 0)
+        expectEqual(gil.stats.switches, 0)
     }
 
     @Test func waiterAsksForADropOnlyWhenTheGILDidNotChangeHands() {
@@ -33,9 +33,9 @@ struct InterpreterGILTests {
         #expect(r5)
         #expect(!gil.dropRequested)
         #expect(gil.stats.switches == 1 && gil.stats.forcedSwitches == 1)
-        #expect(gil.stats.threads["a"]?.holdNanoseconds == 5_000_000)
-        #expect(gil.stats.threads["b"]?.waitNanoseconds == 5_000_100)
-        #expect(gil.stats.threads["a"]?.forcedDrops == 1)
+        expectEqual(gil.stats.threads["a"]?.holdNanoseconds, 5_000_000)
+        expectEqual(gil.stats.threads["b"]?.waitNanoseconds, 5_000_100)
+        expectEqual(gil.stats.threads["a"]?.forcedDrops, 1)
     }
 
     @Test func noDropRequestWhenTheGILChangedHandsDuringTheWait() {

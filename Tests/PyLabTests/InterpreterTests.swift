@@ -102,11 +102,11 @@ struct InterpreterTests {
     func snippetPrintsWhatCPythonPrints(_ program: (String, String, String)) {
         let py = PyHarness()
         let result = py.run(program.1)
-        #expect(result.error == nil, "\(program.0): \(result.error ?? "")")
-        #expect(result.output == program.2, "\(program.0)")
+        expectEqual(result.error, nil, "\(program.0): \(result.error ?? "")")
+        expectEqual(result.output, program.2, "\(program.0)")
         // Reference counts stay exact under the GIL: the heap check finds nothing wrong.
         let report = py.check()
-        #expect(report.refcountErrors == 0, "\(program.0): \(report.events.map(\.description))")
+        expectEqual(report.refcountErrors, 0, "\(program.0): \(report.events.map(\.description))")
     }
 
     static let errors: [(String, String)] = [
@@ -136,7 +136,7 @@ struct InterpreterTests {
         let result = py.run(example.0)
         #expect(result.error?.hasSuffix(example.1) == true || result.error?.contains(example.1) == true,
                 "\(example.0): got \(result.error ?? "no error")")
-        #expect(py.check().refcountErrors == 0)
+        expectEqual(py.check().refcountErrors, 0)
     }
 
     static let syntaxErrors: [(String, String)] = [
@@ -155,28 +155,28 @@ struct InterpreterTests {
     @Test(arguments: syntaxErrors)
     func syntaxErrorsNameLineAndColumn(_ example: (String, String)) {
         let result = PyHarness().run(example.0)
-        #expect(result.error?.contains(example.1) == true, "\(example.0): got \(result.error ?? "no error")")
+        expectEqual(result.error?.contains(example.1), true, "\(example.0): got \(result.error ?? "no error")")
     }
 
     @Test func lastExpressionIsTheValue() {
         let py = PyHarness()
-        #expect(py.run("40 + 2", value: true).value == .int(42))
-        #expect(py.run("x = [1, 'a', None, True]", value: true).value == nil)
-        #expect(py.run("x", value: true).value == .list([.int(1), .string("a"), .null, .bool(true)]))
+        expectEqual(py.run("40 + 2", value: true).value, .int(42))
+        expectEqual(py.run("x = [1, 'a', None, True]", value: true).value, nil)
+        expectEqual(py.run("x", value: true).value, .list([.int(1), .string("a"), .null, .bool(true)]))
     }
 
     @Test func globalsPersistBetweenRuns() {
         let py = PyHarness()
         _ = py.run("def f(n):\n    return n * 2\ncount = 1")
-        #expect(py.run("count += f(20)\ncount", value: true).value == .int(41))
-        #expect(py.runtime.globalsRecord()["count"] == .int(41))
+        expectEqual(py.run("count += f(20)\ncount", value: true).value, .int(41))
+        expectEqual(py.runtime.globalsRecord()["count"], .int(41))
     }
 
     @Test func disShowsAugmentedAssignmentAsLoadAddStore() throws {
         let runtime = PyRuntime()
         let code = try runtime.compile("x += 1")
         let rows = Disassembler(runtime: runtime).table(code).rows
-        #expect(rows.map { $0[2] }.prefix(5) == [.string("RESUME"), .string("LOAD_NAME"), .string("LOAD_CONST"), .string("BINARY_OP"), .string("STORE_NAME")])
+        expectEqual(rows.map { $0[2] }.prefix(5), [.string("RESUME"), .string("LOAD_NAME"), .string("LOAD_CONST"), .string("BINARY_OP"), .string("STORE_NAME")])
         // 3.11 prints the operator as BINARY_OP's argument: 13 is NB_INPLACE_ADD.
         #expect(rows[3][3] == .int(13) && rows[3][4] == .string("+="))
     }
@@ -203,10 +203,10 @@ struct InterpreterTests {
             first = next(it)
             snapshot = list(log)
             """)
-        #expect(result.error == nil)
-        #expect(py.runtime.globalsRecord()["snapshot"] == .list([.string("a")]))
-        #expect(py.run("[next(it), log]", value: true).value == .list([.int(2), .list([.string("a"), .string("b")])]))
-        #expect(py.run("next(it, 'done')", value: true).value == .string("done"))
+        expectEqual(result.error, nil)
+        expectEqual(py.runtime.globalsRecord()["snapshot"], .list([.string("a")]))
+        expectEqual(py.run("[next(it), log]", value: true).value, .list([.int(2), .list([.string("a"), .string("b")])]))
+        expectEqual(py.run("next(it, 'done')", value: true).value, .string("done"))
     }
 
     @Test func commandLineNewlinesBecomeLinesOutsideStrings() {
@@ -219,8 +219,8 @@ struct InterpreterTests {
         _ = py.run("data = [[i] for i in range(100)]")
         let freedBefore = py.runtime.heap.freed.load(ordering: .relaxed)
         _ = try py.runtime.reset()
-        #expect(py.runtime.heap.freed.load(ordering: .relaxed) - freedBefore == 101)
-        #expect(py.run("data").error?.contains("NameError") == true)
+        expectEqual(py.runtime.heap.freed.load(ordering: .relaxed) - freedBefore, 101)
+        expectEqual(py.run("data").error?.contains("NameError"), true)
     }
 
     @Test func refcountsAreExactInEveryModeOnOneThread() throws {
@@ -238,9 +238,9 @@ struct InterpreterTests {
                         yield n.v
                 total = sum(gen())
                 """)
-            #expect(result.error == nil, "\(mode): \(result.error ?? "")")
+            expectEqual(result.error, nil, "\(mode): \(result.error ?? "")")
             let report = py.check()
-            #expect(report.refcountErrors == 0, "\(mode): \(report.events.map(\.description))")
+            expectEqual(report.refcountErrors, 0, "\(mode): \(report.events.map(\.description))")
         }
     }
 }

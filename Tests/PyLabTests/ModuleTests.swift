@@ -36,7 +36,7 @@ struct ModuleTests {
         let function = try #require(code.codes.first)
         #expect(function.localNames.contains("time"))
         let outcome = runtime.runHere(code, name: "test", cancellation: nil)
-        #expect(outcome.output == "time\n")
+        expectEqual(outcome.output, "time\n")
     }
 
     @Test("unknown modules raise CPython's ModuleNotFoundError; refused ones say what conclab offers instead", arguments: [
@@ -47,7 +47,7 @@ struct ModuleTests {
     ])
     func missingModules(_ example: (String, String)) {
         let result = PyHarness().run(example.0)
-        #expect(result.error?.contains(example.1) == true, "got \(result.error ?? "no error")")
+        expectEqual(result.error?.contains(example.1), true, "got \(result.error ?? "no error")")
     }
 
     @Test("Condition.wait with a timeout and nobody notifying returns False, with the lock held again")
@@ -61,8 +61,8 @@ struct ModuleTests {
                 print(c._lock.locked())
             print(c._lock.locked())
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "False\nTrue\nFalse\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "False\nTrue\nFalse\n")
     }
 
     @Test("a Barrier lets its parties through together and gives each a different index")
@@ -85,8 +85,8 @@ struct ModuleTests {
                 t.join()
             print(sorted([i for i, _ in seen] + [last]), b.broken)
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "[0, 1, 2, 3] False\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "[0, 1, 2, 3] False\n")
     }
 
     @Test("a Barrier whose wait times out breaks, and every waiter gets BrokenBarrierError")
@@ -99,8 +99,8 @@ struct ModuleTests {
             except threading.BrokenBarrierError:
                 print("broken", b.broken)
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "broken True\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "broken True\n")
     }
 
     @Test("Queue.get with a timeout on an empty queue raises queue.Empty")
@@ -116,8 +116,8 @@ struct ModuleTests {
             q.put(3)
             print(q.get(timeout=1))
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "Empty\n3\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "Empty\n3\n")
     }
 
     @Test("join with a timeout on a running thread returns with the thread still alive")
@@ -133,8 +133,8 @@ struct ModuleTests {
             t.join()
             print(t.is_alive())
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "True\nFalse\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "True\nFalse\n")
     }
 
     @Test("the snippet waits for threads it did not join, and their prints land in its output")
@@ -149,8 +149,8 @@ struct ModuleTests {
             threading.Thread(target=late).start()
             print("main done")
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "main done\nlate thread done\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "main done\nlate thread done\n")
         #expect(py.runtime.runningThreads.isEmpty)
     }
 
@@ -165,7 +165,7 @@ struct ModuleTests {
             t.join()
             print("main goes on")
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
         #expect(result.output.hasPrefix("Exception in thread Thread-1 (fail):\n"))
         #expect(result.output.contains("ValueError: boom"))
         #expect(result.output.hasSuffix("main goes on\n"))
@@ -180,8 +180,8 @@ struct ModuleTests {
             threading.Thread(target=forever.wait, daemon=True).start()
             print("main done")
             """)
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(result.output == "main done\n")
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(result.output, "main done\n")
         #expect(py.runtime.runningThreads.isEmpty)
     }
 
@@ -189,17 +189,17 @@ struct ModuleTests {
     func setSwitchIntervalIsTheGILSetting() {
         let py = PyHarness()
         let result = py.run("import sys\nsys.setswitchinterval(2)")
-        #expect(result.error == nil, "\(result.error ?? "")")
-        #expect(py.runtime.settings.switchIntervalNanoseconds == 2_000_000_000)
+        expectEqual(result.error, nil, "\(result.error ?? "")")
+        expectEqual(py.runtime.settings.switchIntervalNanoseconds, 2_000_000_000)
     }
 
     @Test("py reset forgets imported modules with the globals, and the next import runs the module again")
     func resetForgetsModules() throws {
         let py = PyHarness()
-        #expect(py.run("import collections\nd = collections.deque([1])").error == nil)
+        expectEqual(py.run("import collections\nd = collections.deque([1])").error, nil)
         _ = try py.runtime.reset()
         let again = py.run("import collections\nprint(collections.deque([2]))")
-        #expect(again.error == nil, "\(again.error ?? "")")
-        #expect(again.output == "deque([2])\n")
+        expectEqual(again.error, nil, "\(again.error ?? "")")
+        expectEqual(again.output, "deque([2])\n")
     }
 }

@@ -19,7 +19,7 @@ struct NumberTests {
 
     @Test(arguments: reprs)
     func floatReprIsCPythons(_ c: (Double, String)) {
-        #expect(PyFormat.floatRepr(c.0) == c.1)
+        expectEqual(PyFormat.floatRepr(c.0), c.1)
     }
 
     /// `a // b` and `a % b` for every sign, ints and floats (python3's answers).
@@ -33,8 +33,8 @@ struct NumberTests {
     @Test(arguments: floorCases)
     func floorDivisionTakesPythonsSigns(_ c: (String, String)) {
         let run = PyHarness().run("print(\(c.0))")
-        #expect(run.error == nil, "\(c.0): \(run.error ?? "")")
-        #expect(run.output == c.1 + "\n", "\(c.0)")
+        expectEqual(run.error, nil, "\(c.0): \(run.error ?? "")")
+        expectEqual(run.output, c.1 + "\n", "\(c.0)")
     }
 
     /// round(): half to even on the exact binary value (2.675 is 2.67499999…, so it goes down).
@@ -43,8 +43,8 @@ struct NumberTests {
             print(round(0.5), round(1.5), round(2.5), round(-0.5), round(-1.5), round(2.675, 2), round(0.125, 2))
             print(round(1250, -2), round(1350, -2), round(-1250, -2), round(1234.5678, -2), round(5e-324, 400), round(1e300, -299))
             """)
-        #expect(run.error == nil)
-        #expect(run.output == "0 2 2 0 -2 2.67 0.12\n1200 1400 -1200 1200.0 5e-324 1e+300\n")
+        expectEqual(run.error, nil)
+        expectEqual(run.output, "0 2 2 0 -2 2.67 0.12\n1200 1400 -1200 1200.0 5e-324 1e+300\n")
     }
 
     /// Around 2**63 and the tagged word's 2**62: the answer is exact on both sides and keeps its type.
@@ -57,7 +57,7 @@ struct NumberTests {
             d = {2 ** 64: 'big', 2.0: 'two'}
             print(d[18446744073709551616], d[2], hash(2 ** 64) == hash(float(2 ** 64)), hash(-1), hash(2 ** 61 - 1), hash(0.5))
             """)
-        #expect(run.error == nil, "\(run.error ?? "")")
+        expectEqual(run.error, nil, "\(run.error ?? "")")
         #expect(run.output == """
             4611686018427387904 -4611686018427387905 9223372036854775807 True 9223372036854775808 -9223372036854775809
             9223372036854775808 18446744073709551615 4294967296 6 9223372036854775808 9223372036854775808
@@ -70,12 +70,12 @@ struct NumberTests {
     /// An int divided by an int is correctly rounded even past 2**53 (CPython's long_true_divide), and so is an
     /// int converted to a float.
     @Test func trueDivisionRoundsOnce() {
-        #expect(PyNumbers.trueDivide(BigInt(1) << 60 + 1, 3) == 384307168202282325.0)
-        #expect(PyNumbers.trueDivide(BigInt(10).power(30), 7) == 1.4285714285714286e+29)
-        #expect(PyNumbers.double(BigInt(1) << 53 + 1) == 9007199254740992.0)
-        #expect(PyNumbers.double(BigInt(1) << 53 + 3) == 9007199254740996.0)
-        #expect(PyNumbers.double(BigInt(1) << 1024) == nil)
-        #expect(PyNumbers.trueDivide(BigInt(10).power(400), 3) == nil)
+        expectEqual(PyNumbers.trueDivide(BigInt(1) << 60 + 1, 3), 384307168202282325.0)
+        expectEqual(PyNumbers.trueDivide(BigInt(10).power(30), 7), 1.4285714285714286e+29)
+        expectEqual(PyNumbers.double(BigInt(1) << 53 + 1), 9007199254740992.0)
+        expectEqual(PyNumbers.double(BigInt(1) << 53 + 3), 9007199254740996.0)
+        expectEqual(PyNumbers.double(BigInt(1) << 1024), nil)
+        expectEqual(PyNumbers.trueDivide(BigInt(10).power(400), 3), nil)
     }
 
     /// (value, spec, format(value, spec)) from python3.
@@ -93,8 +93,8 @@ struct NumberTests {
     @Test(arguments: formats)
     func formatSpecsAreCPythons(_ c: (String, String, String)) {
         let run = PyHarness().run("print(repr(format(\(c.0), '\(c.1)')))")
-        #expect(run.error == nil, "\(c.0) \(c.1): \(run.error ?? "")")
-        #expect(run.output == PyThreadState.quote(c.2) + "\n", "\(c.0) \(c.1)")
+        expectEqual(run.error, nil, "\(c.0) \(c.1): \(run.error ?? "")")
+        expectEqual(run.output, PyThreadState.quote(c.2) + "\n", "\(c.0) \(c.1)")
     }
 
     /// `dis` shows CPython's folded constants: floats, big results within its 128-bit limit, and not beyond it.

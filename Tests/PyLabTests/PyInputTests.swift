@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import PyLab
 
 /// When the Python prompt asks for more (`...`): the same statements CPython's prompt waits on.
@@ -29,6 +30,6 @@ struct PyInputTests {
         ("@decorator", true),
     ])
     func needsMore(source: String, expected: Bool) {
-        #expect(PyInput.needsMore(source) == expected, "\(source.debugDescription)")
+        expectEqual(PyInput.needsMore(source), expected, "\(source.debugDescription)")
     }
 }
