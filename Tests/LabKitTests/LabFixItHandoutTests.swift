@@ -11,22 +11,16 @@ import LabGuide
 /// place, which must run without a failed command and miss the goal. The files are the same in both languages (lint
 /// compares them), so the English labs are enough.
 @Suite(.serialized) struct LabFixItHandoutTests {
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
-
     /// The fix-it steps of the English labs, as (lab id, step index).
     static let fixIts: [(String, Int)] = {
-        let (labs, _) = LabCatalog.load(labsDirectory: root + "/Labs", language: .en)
+        let (labs, _) = LabCatalog.load(labsDirectory: Repository.root + "/Labs", language: .en)
         return labs.flatMap { lab in lab.steps.indices.filter { !lab.steps[$0].files.isEmpty }.map { (lab.id, $0) } }
     }()
 
     /// The lab `id` cut down to step `index` from its first file block on; `handedOut` puts each ```file block's text
     /// in its ```solution's place, so replay runs the file as the learner gets it.
     static func fixItAlone(_ id: String, _ index: Int, handedOut: Bool) throws -> Lab {
-        let (labs, _) = LabCatalog.load(labsDirectory: root + "/Labs", language: .en)
+        let (labs, _) = LabCatalog.load(labsDirectory: Repository.root + "/Labs", language: .en)
         var lab = try #require(labs.first { $0.id == id })
         var step = lab.steps[index]
         let first = try #require(step.blocks.firstIndex { if case .file = $0 { return true } else { return false } })

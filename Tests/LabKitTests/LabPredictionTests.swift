@@ -196,12 +196,6 @@ extension String {
 /// A Russian session's guide speaks Russian: everything `lab` prints and every note under a command, for the Russian
 /// labs followed step by step, holds no English sentence outside commands, conditions, field values and code.
 @Suite(.serialized) struct RussianInterfaceTests {
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
-
     /// Three or more Latin words in a row, outside what may stay English.
     static func englishSentence(in line: String, commands: Set<String>, names: Set<String>, conditions: Set<String> = []) -> String? {
         // Check outcomes (a condition and the values it read) and code stay as written.
@@ -263,9 +257,9 @@ extension String {
         let state = try Files.makeTemporaryDirectory(prefix: "conclab-ru-guide")
         defer { Files.removeTree(state) }
         let session = Session(settings: Settings(language: .ru),
-                              environment: SessionEnvironment(labsDirectory: Self.root + "/Labs", stateDirectory: state))
+                              environment: SessionEnvironment(labsDirectory: Repository.root + "/Labs", stateDirectory: state))
         defer { session.shutdown() }
-        let (labs, _) = LabCatalog.load(labsDirectory: Self.root + "/Labs", language: .ru)
+        let (labs, _) = LabCatalog.load(labsDirectory: Repository.root + "/Labs", language: .ru)
         let lab = try #require(labs.first { $0.id == id })
         // A fix-it step writes its file into the working folder: take away what this test made there.
         let handedOut = lab.steps.flatMap(\.files).map(\.name).filter { !Files.exists($0) }

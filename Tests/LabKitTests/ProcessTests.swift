@@ -13,8 +13,7 @@ private struct MissingBinary: Error {}
 
 private let conclabBinary: String? = {
     if let given = System.environment("CONCLAB_BIN"), !given.isEmpty { return Files.isRegularFile(given) ? given : nil }
-    let root = String(#filePath).split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/")
-    let path = root + "/.build/debug/conclab"
+    let path = Repository.root + "/.build/debug/conclab"
     return Files.isRegularFile(path) ? path : nil
 }()
 

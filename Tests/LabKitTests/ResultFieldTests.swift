@@ -25,12 +25,8 @@ struct ResultFieldTests {
     /// lets it start /bin/true, so it was judged by the wrong list only now and then).
     static let delegated: [String: String] = ["bench spawn": "proc bench", "bench ipc": "ipc bench"]
 
-    /// The repository, for its Labs folder.
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
+    /// Whether `example` is a line of the command `path` (`proc kill p1` of `proc kill`).
+    static func example(_ example: String, runs path: String) -> Bool { example == path || example.hasPrefix(path + " ") }
 
     /// Every command and verb, by its path (`proc kill`).
     static func allCommands() -> [(String, any Command)] {
@@ -95,7 +91,7 @@ struct ResultFieldTests {
                 }
                 // `show --all` prints an earlier result again, with its command's fields.
                 guard outcome.directive != .printInFull else { return }
-                if let delegate = Self.delegated.first(where: { example == $0.key || example.hasPrefix($0.key + " ") })?.value { ran = delegate }
+                if let delegate = Self.delegated.first(where: { Self.example(example, runs: $0.key) })?.value { ran = delegate }
                 guard let declared = commands[ran] else { return }
                 switch outcome.result {
                 case .record, .table, .group: exercised.insert(ran)
@@ -106,7 +102,7 @@ struct ResultFieldTests {
             }
             // Examples run in help's order in one session, so `proc kill p1` finds the p1 an earlier one made.
             for (path, command) in Self.allCommands() where !["exit", "clear"].contains(path) && !Self.processWide.contains(path) {
-                for example in command.spec.examples where !Self.needWorkers.contains(where: { example == $0 || example.hasPrefix($0 + " ") }) {
+                for example in command.spec.examples where !Self.needWorkers.contains(where: { Self.example(example, runs: $0) }) {
                     judge(example, of: path, in: session)
                 }
             }
@@ -118,7 +114,7 @@ struct ResultFieldTests {
             // Commands that refuse a replayed lab's sandbox (the lab commands) run their examples, in order, in a second
             // session without one, over this repository's labs; a command that also runs in the sandbox (`lab new`
             // writes files) never does.
-            let open = Session(environment: SessionEnvironment(labsDirectory: Self.root + "/Labs", stateDirectory: dir + "/state-unsandboxed"))
+            let open = Session(environment: SessionEnvironment(labsDirectory: Repository.root + "/Labs", stateDirectory: dir + "/state-unsandboxed"))
             defer { _ = open.shutdown() }
             for (path, command) in Self.allCommands()
             where command.requirements.contains(where: { !$0.isMet(session) }) && command.requirements.allSatisfy({ $0.isMet(open) }) {

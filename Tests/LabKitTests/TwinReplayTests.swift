@@ -7,12 +7,6 @@ import LabCore
 /// `replay --twins-once`: a Russian twin judged on its English twin's run gets its own lines, titles and path, and
 /// only twins that do the same things in the same order are judged so.
 @Suite struct TwinReplayTests {
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
-
     /// A report as a replay of `lab` would give when every check ran: one outcome per check line, in order, failing
     /// where `failing` says, and a problem naming a command's line.
     static func report(of lab: Lab, failing: Set<Int> = []) -> ReplayReport {
@@ -34,7 +28,7 @@ import LabCore
         return ReplayReport(lab: lab, status: .failed, skipReason: nil, steps: steps, elapsedNanoseconds: 1)
     }
 
-    static func labs(_ language: LabLanguage) -> [Lab] { LabCatalog.load(labsDirectory: root + "/Labs", language: language).0 }
+    static func labs(_ language: LabLanguage) -> [Lab] { LabCatalog.load(labsDirectory: Repository.root + "/Labs", language: language).0 }
 
     @Test func everyBuiltInRussianTwinIsJudgedOnItsEnglishRunWithItsOwnLines() throws {
         let english = Self.labs(.en), russian = Self.labs(.ru)
