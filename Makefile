@@ -39,11 +39,12 @@ build: deps
 
 # The release build is one static executable (Swift runtime, libedit and glibc inside): nothing for the dynamic
 # loader to do, so a spawned worker starts in about the time of a bare posix_spawn (see 'make bench').
-# libedit's own dependencies come last so the static link finds them.
+# libedit's own dependencies come last so the static link finds them. Only the conclab product: the static SDK has no
+# Testing module, which TestSupport (a plain target the test targets share) imports.
 STATIC_LINK := -Xswiftc -static-executable -Xlinker -ltinfo -Xlinker -lbsd -Xlinker -lmd
 
 release: deps
-	$(SWIFT) build -c release $(STATIC_LINK)
+	$(SWIFT) build -c release --product conclab $(STATIC_LINK)
 
 run: build
 	@$(BIN_DEBUG)
