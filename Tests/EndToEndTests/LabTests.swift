@@ -100,11 +100,17 @@ extension EndToEnd {
             let dir = try TemporaryDirectory("replay")
             defer { dir.remove() }
             _ = try dir.write("w.md", labFile("## Worker\n\n```conclab\nproc spawn sleep 50\nproc wait p1\n```\n\n```check\nstatus == \"exited 0\"\n```\n\n## Export\n\n```conclab\ntrace on\nproc spawn sleep 20\nproc wait p2\ntimeline export t.svg\n```\n"))
-            let before = Set(Files.list("/tmp").filter { $0.hasPrefix("conclab-lab-") })
-            let result = try runConclab(["replay", dir.file("w.md")])
+            // A temporary folder of its own: other tests replay labs at the same time, in /tmp.
+            let scratch = try TemporaryDirectory("scratch-base")
+            defer { scratch.remove() }
+            let run = try Launched(executable: try Conclab.binary(), arguments: ["replay", dir.file("w.md")],
+                                   environment: ["TMPDIR": scratch.path])
+            defer { run.cleanUp() }
+            let result = try run.finish()
             expectEqual(result.status, 0, "\(result)")
-            let after = Set(Files.list("/tmp").filter { $0.hasPrefix("conclab-lab-") })
-            #expect(after.subtracting(before).isEmpty, "left behind: \(after.subtracting(before))")
+            // The export lands in the replay's scratch folder, so it was made under TMPDIR.
+            #expect(result.stdout.contains(scratch.path + "/" + "conclab-lab-"), "\(result)")
+            expectEqual(Files.list(scratch.path).filter { $0.hasPrefix("conclab-lab-") }, [], "left behind")
         }
 
         @Test("a passing replay exits 0 and --json gives a summary")
