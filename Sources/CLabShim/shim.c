@@ -167,6 +167,17 @@ pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_
     _exit(0);
 }
 
+pid_t conclab_fork_then_lock(pthread_mutex_t *mutex) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    // The child: a system call or two, then the lock the demonstration is about. No malloc, no stdio, no Swift.
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != parent) _exit(1);
+    pthread_mutex_lock(mutex);
+    _exit(0);
+}
+
 int conclab_pidfd_open(pid_t pid) {
 #ifdef SYS_pidfd_open
     return (int)syscall(SYS_pidfd_open, pid, 0);

@@ -194,3 +194,134 @@ extension ProcFS {
         (try? readFile(processDirectory(pid, root: root) + "/smaps_rollup")).map(parseKeyValues).flatMap { $0.isEmpty ? nil : $0 }
     }
 }
+
+/// fork() while another thread holds a lock: the child's copy of the lock is held by a thread that the child does
+/// not have (fork copies the whole memory but only the calling thread), so the child's first try to take it waits
+/// for ever. Halfway through the wait the holder lets go and this process takes the lock itself: the child's copy
+/// stays held. At the end the child is killed.
+public enum ForkWhileLocked {
+    public struct Report: Sendable {
+        public var parentPID: Int32
+        public var childPID: Int32
+        /// The thread of this process that held the lock across the fork.
+        public var holderTID: Int32
+        /// When the holder let go, from the fork.
+        public var releasedNanoseconds: Int64
+        /// Whether this process took the lock once the holder let go.
+        public var parentTookLock: Bool
+        /// Whether the child took its lock and ended by itself within the wait.
+        public var childGotLock: Bool
+        /// What /proc showed of the child at the end of the wait (nil once it had ended).
+        public var childState: ProcessState?
+        public var waitChannel: String?
+        public var systemCall: String?
+        public var waitedNanoseconds: Int64
+        public var childStatus: TerminationStatus
+    }
+
+    /// `stop` is asked every few milliseconds during the wait: true ends it early (the child is killed all the same).
+    public static func run(waitMilliseconds: Int, stop: () -> Bool = { false }) throws(OSError) -> Report {
+        // A raw pthread mutex at a stable address: the C child takes its copy by the same address.
+        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        let address = UInt(bitPattern: mutex)
+        let ready = try System.pipe()
+        let release: (read: Int32, write: Int32)
+        do throws(OSError) { release = try System.pipe() } catch {
+            for fd in [ready.read, ready.write] { try? FileDescriptor(fd).close() }
+            throw error
+        }
+        var holding = false
+        /// Has the holder let go (a byte, or the end of the release pipe), and waits until it says it has.
+        func letGo() {
+            guard holding else { return }
+            holding = false
+            _ = try? FileDescriptor(release.write).writeAll([1])
+            _ = readBytes(ready.read, count: 1, timeoutMilliseconds: 5_000)
+        }
+        defer {
+            letGo()
+            for fd in [ready.read, ready.write, release.read, release.write] { try? FileDescriptor(fd).close() }
+            pthread_mutex_destroy(mutex)
+            mutex.deallocate()
+        }
+        let readyWrite = ready.write, releaseRead = release.read
+        try OSThread.detach(name: "conclab-holder") {
+            let m = UnsafeMutablePointer<pthread_mutex_t>(bitPattern: address)!
+            pthread_mutex_lock(m)
+            let tid = conclab_gettid()
+            _ = try? FileDescriptor(readyWrite).writeAll((0..<4).map { UInt8(truncatingIfNeeded: tid >> (8 * (3 - $0))) })
+            _ = try? FileDescriptor(releaseRead).read(upTo: 1)
+            pthread_mutex_unlock(m)
+            _ = try? FileDescriptor(readyWrite).writeAll([1])
+        }
+        holding = true
+        let tidBytes = readBytes(ready.read, count: 4, timeoutMilliseconds: 5_000)
+        guard tidBytes.count == 4 else { throw OSError("start the thread that holds the lock", errno: ETIMEDOUT) }
+        let holder = tidBytes.reduce(Int32(0)) { ($0 << 8) | Int32($1) }
+        let start = Clock.monotonicNanoseconds()
+        let pid = conclab_fork_then_lock(mutex)
+        guard pid > 0 else { throw OSError("fork", errno: errno) }
+        let window = Int64(max(0, waitMilliseconds)) * 1_000_000
+        var ended: TerminationStatus?
+        var released: Int64 = 0
+        var took = false
+        while ended == nil && !stop() {
+            let now = Clock.monotonicNanoseconds()
+            if holding && now - start >= window / 2 {
+                // The holder lets go in this process; this process can take the lock at once.
+                letGo()
+                released = Clock.monotonicNanoseconds() - start
+                took = pthread_mutex_trylock(mutex) == 0
+                if took { pthread_mutex_unlock(mutex) }
+            }
+            if now - start >= window { break }
+            ended = try? ChildProcess.peek(pid)
+            if ended == nil { usleep(2_000) }
+        }
+        let waited = Clock.monotonicNanoseconds() - start
+        var state: ProcessState?, channel: String?, call: String?
+        if ended == nil {
+            state = ProcFS.stat(pid: pid)?.state
+            channel = ProcFS.waitChannel(tid: pid, pid: pid).map { $0.trimmed() }.flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
+            call = ProcFS.systemCall(pid: pid)
+            try? ChildProcess.signal(pid, Signals.kill)
+        }
+        let status = (try? ChildProcess.reap(pid, block: true)) ?? ended ?? .exited(-1)
+        return Report(parentPID: getpid(), childPID: pid, holderTID: holder, releasedNanoseconds: released, parentTookLock: took,
+                      childGotLock: ended == .exited(0), childState: state, waitChannel: channel, systemCall: call,
+                      waitedNanoseconds: waited, childStatus: status)
+    }
+
+    /// Reads `count` bytes, or fewer if the pipe ends or the time runs out.
+    private static func readBytes(_ fd: Int32, count: Int, timeoutMilliseconds: Int) -> [UInt8] {
+        let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            let left = deadline - Clock.monotonicNanoseconds()
+            guard left > 0 else { break }
+            guard let readable = try? Descriptors.wait(fd, for: .readable, milliseconds: Int(min(left / 1_000_000 + 1, 1000))) else { break }
+            if !readable { continue }
+            guard let chunk = try? FileDescriptor(fd).read(upTo: count - bytes.count), !chunk.isEmpty else { break }
+            bytes += chunk
+        }
+        return bytes
+    }
+}
+
+extension ProcFS {
+    /// The system call process `pid` is blocked in, by name where conclab knows the number (`futex`, `read`,
+    /// `wait4` …), else `syscall N`; nil when it runs in user space or /proc does not say.
+    public static func systemCall(pid: Int32, root: String = defaultRoot) -> String? {
+        guard let text = try? readFile(processDirectory(pid, root: root) + "/syscall"),
+              let first = text.split(separator: " ").first, let number = Int(String(first).trimmed()), number >= 0 else { return nil }
+        #if arch(x86_64)
+        let names = [0: "read", 1: "write", 7: "poll", 35: "nanosleep", 61: "wait4", 202: "futex", 230: "clock_nanosleep", 232: "epoll_wait", 271: "ppoll"]
+        #elseif arch(arm64)
+        let names = [63: "read", 64: "write", 73: "ppoll", 98: "futex", 101: "nanosleep", 115: "clock_nanosleep", 260: "wait4", 22: "epoll_pwait"]
+        #else
+        let names: [Int: String] = [:]
+        #endif
+        return names[number] ?? "syscall \(number)"
+    }
+}

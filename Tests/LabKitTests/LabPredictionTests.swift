@@ -250,6 +250,47 @@ extension String {
         for line in russian { #expect(Self.englishSentence(in: line, commands: ["gen list nums"], names: []) == nil, "\(line)") }
     }
 
+    /// A check that names a field the result lacks (the learner ran another command of the step's kind, or the lab
+    /// has a typo) is said in the lab's language, in the note under the command and in `lab check`.
+    @Test func aFieldTheResultLacksIsSaidInTheLabsLanguage() throws {
+        let lab = """
+            ---
+            id: missing-field
+            title: Проба
+            topic: shell
+            minutes: 1
+            ---
+            ## Список
+
+            ```conclab
+            ls
+            ```
+
+            ```check
+            cuont == 0
+            ```
+
+            """
+        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-ru-missing")
+        defer { Files.removeTree(dir) }
+        for language in ["en", "ru"] {
+            try Files.makeDirectories(dir + "/Labs/" + language)
+            try Files.writeAtomically(dir + "/Labs/\(language)/01-missing-field.md", lab)
+        }
+        for (language, said, notSaid) in [(LabLanguage.ru, "в этом результате нет поля 'cuont'; может быть, 'count'?", "unknown name"),
+                                          (.en, "unknown name 'cuont'; did you mean 'count'?", "нет поля")] {
+            let session = Session(settings: Settings(language: language),
+                                  environment: SessionEnvironment(labsDirectory: dir + "/Labs", stateDirectory: dir + "/state-\(language)"))
+            defer { session.shutdown() }
+            #expect(session.execute("lab start missing-field").succeeded)
+            let notes = session.execute("ls").notes.map(\.text)
+            #expect(notes.contains { $0.contains("✗ cuont == 0") && $0.contains(said) }, "\(notes)")
+            #expect(!notes.contains { $0.contains(notSaid) }, "\(notes)")
+            let check = session.execute("lab check").text
+            #expect(check.contains(said) && !check.contains(notSaid), "\(check)")
+        }
+    }
+
     /// `run`: whether the lab's commands run too (the descriptor lab's write files into the working folder: it is read only).
     @Test(arguments: [("tour", true), ("iterators-generators", true), ("file-descriptors", false), ("gil", false), ("race-conditions", false),
                       ("deadlocks", false), ("processes", false), ("ipc", true), ("processes-vs-threads", false)])

@@ -270,6 +270,28 @@ extension ProcessSuites {
             expectEqual(field(outcome, "child_status"), .string("exited 0"))
         }
 
+        @Test func forkWhileAnotherThreadHoldsALock() throws {
+            let outcome = Session().execute("proc fork-lock --wait 300")
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            expectEqual(field(outcome, "child_got_lock"), .bool(false))
+            expectEqual(field(outcome, "child_state"), .string("sleeping"))
+            #if arch(x86_64) || arch(arm64)
+            expectEqual(field(outcome, "child_syscall"), .string("futex"))
+            #endif
+            expectEqual(field(outcome, "child_status"), .string("killed by SIGKILL"))
+            // The shell's thread let go halfway and the shell took the lock: the child's copy stayed held.
+            expectEqual(field(outcome, "parent_took_lock"), .bool(true))
+            let released = try #require(field(outcome, "released_ms")?.number)
+            let waited = try #require(field(outcome, "waited_ms")?.number)
+            #expect(released >= 150 && waited >= 300 && waited > released, "released \(released), waited \(waited)")
+            // Nothing stays behind: the child is reaped, and the thread that held the lock has ended.
+            let child = try #require(field(outcome, "child_pid")?.number)
+            #expect(ProcFS.stat(pid: Int32(child)) == nil)
+            let holder = try #require(field(outcome, "holder_tid")?.number)
+            #expect(eventually(within: 2) { !ProcFS.threadIDs().contains(Int32(holder)) })
+            expectEqual(Session().execute("proc fork-lock --wait 20").failure?.kind, .usage)
+        }
+
         @Test func treeAndMemoryWithoutWorkers() {
             let session = Session()
             let tree = session.execute("proc tree")

@@ -4,6 +4,7 @@
 // them, and the C side of starting children.
 #include <sys/types.h>
 #include <signal.h>
+#include <pthread.h>
 
 pid_t conclab_gettid(void);
 int conclab_pipe2_cloexec(int fds[2]);
@@ -42,6 +43,10 @@ int conclab_restore_signals(const sigset_t *old);
 /// Forks a child that does only async-signal-safe work: reports its pid and what `slot` holds, writes
 /// `child_text` into `slot`, reports again over `report_fd`, and `_exit`s. Returns the child's pid (or -1).
 pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_t text_length, int report_fd);
+/// Forks a child that takes `mutex` and `_exit`s with 0 once it has it. When another thread of the caller holds
+/// the mutex, the child waits for ever: the copy of the mutex in its memory is held by a thread that does not exist
+/// there. The child dies with its parent (PR_SET_PDEATHSIG, SIGKILL). Returns the child's pid, or -1 (errno).
+pid_t conclab_fork_then_lock(pthread_mutex_t *mutex);
 /// Whether child `pid` has ended, without reaping it (waitid WNOWAIT, one call: EINTR is the caller's): 0 running,
 /// 1 ended (kind 1 exited with `value`, kind 2 killed by signal `value`), -1 error (errno).
 int conclab_peek_child(pid_t pid, int *kind, int *value);

@@ -22,9 +22,12 @@ public struct Evaluator: Sendable {
             if let v = lookup(n) { return v }
             let known = knownNames()
             var message = "unknown name '\(n)'"
-            if let guess = Suggest.closest(to: n, in: known) { message += "; did you mean '\(guess)'?" }
+            let guess = Suggest.closest(to: n, in: known)
+            if let guess { message += "; did you mean '\(guess)'?" }
             else if !known.isEmpty { message += " (fields: \(known.joined(separator: ", ")))" }
-            throw ExpressionError(message)
+            var error = ExpressionError(message)
+            error.unknownName = ExpressionError.UnknownName(name: n, closest: guess, known: known)
+            throw error
         case .member(let base, let field):
             return try Self.member(try evaluate(base), field)
         case .index(let base, let index):

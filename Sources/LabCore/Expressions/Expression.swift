@@ -34,6 +34,17 @@ public indirect enum Expression: Sendable, Equatable {
 public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public var column: Int?
+    /// Set when the error is a name the record does not have: what a guide in another language needs to say the
+    /// same thing (`message` is English).
+    public var unknownName: UnknownName?
+
+    public struct UnknownName: Equatable, Sendable {
+        public var name: String
+        /// The closest name the record has, when one is close.
+        public var closest: String?
+        /// Every name the record has.
+        public var known: [String]
+    }
 
     public init(_ message: String, column: Int? = nil) {
         self.message = message

@@ -241,7 +241,7 @@ package struct LabCheck: Command {
                     continue
                 }
                 let results = group.checks.map { CheckOutcome.evaluate($0, against: s.last.fields) }
-                lines += results.map(\.rendered)
+                lines += results.map { $0.rendered(in: lab.language.strings) }
                 if results.allSatisfy(\.passed) { s.passedGroups.insert(i) }
             }
             lines += LabGuide.markIfDone(&s, session: session).map(\.text)

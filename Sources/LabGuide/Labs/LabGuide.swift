@@ -119,7 +119,7 @@ public enum LabGuide {
                 if results.allSatisfy(\.passed) {
                     s.passedGroups.insert(g)
                     held = true
-                    notes += results.map(\.note)
+                    notes += results.map { $0.note(in: strings) }
                 } else if s.passedGroups.contains(g) {
                     // It held before: a later run that differs (an `ls` after the object was closed) is the learner's own.
                     continue
@@ -127,12 +127,13 @@ public enum LabGuide {
                     // Not every result reaches a goal, and none is wrong: the learner tries another. A command that
                     // returns nothing to read (`py --file` that only defines) says nothing about the goal.
                     if outcome.result.fields.fields.isEmpty { continue }
-                    notes.append(.text(strings.goalNotReached(results.filter { !$0.passed }.map(\.shownUnmet).joined(separator: ", "))))
+                    notes.append(.text(strings.goalNotReached(results.filter { !$0.passed }.map { $0.shownUnmet(in: strings) }
+                        .joined(separator: ", "))))
                 } else if index > expected {
                     // Run ahead of the command before it: the result cannot show what the step is after yet.
                     notes.append(.text(strings.notJudgedYet(step.commands[expected].text)))
                 } else {
-                    notes += results.map(\.note)
+                    notes += results.map { $0.note(in: strings) }
                 }
             }
             if exact || held { s.ran.insert(index) }
@@ -362,6 +363,9 @@ public enum LabGuide {
 }
 
 extension CheckOutcome {
-    /// A condition not met, with the values it read: `violates (violates = false)`.
-    var shownUnmet: String { condition + (detail.isEmpty ? "" : " (\(detail))") }
+    /// A condition not met, with the values it read: `violates (violates = false)`, in `strings`' language.
+    func shownUnmet(in strings: GuideStrings) -> String {
+        let shown = detail(in: strings)
+        return condition + (shown.isEmpty ? "" : " (\(shown))")
+    }
 }

@@ -8,6 +8,8 @@ public struct CheckOutcome: Sendable, Equatable {
     public var passed: Bool
     /// The values the condition read ("lost = 0"), or the error that stopped it.
     public var detail: String
+    /// When the error was a name the result does not have: for a guide that says so in the lab's language.
+    public var unknownName: ExpressionError.UnknownName? = nil
 }
 
 extension CheckOutcome {
@@ -34,12 +36,28 @@ extension CheckOutcome {
             }
             return CheckOutcome(line: condition.number, condition: condition.text, passed: passed, detail: seen.joined(separator: ", "))
         } catch {
-            return CheckOutcome(line: condition.number, condition: condition.text, passed: false, detail: "\(error)")
+            return CheckOutcome(line: condition.number, condition: condition.text, passed: false, detail: "\(error)",
+                                unknownName: error.unknownName)
         }
     }
 
-    /// The outcome as the note a guided session shows under the command.
-    public var note: Note { .check(passed: passed, text: condition + (detail.isEmpty ? "" : "   (\(detail))")) }
+    /// `detail` as a guided session in `strings`' language shows it: a name the result lacks is said in that language.
+    func detail(in strings: GuideStrings) -> String {
+        guard let unknownName else { return detail }
+        return strings.unknownName(unknownName.name, unknownName.closest, unknownName.known)
+    }
+
+    /// The outcome as the note a guided session in `strings`' language shows under the command.
+    func note(in strings: GuideStrings) -> Note {
+        let shown = detail(in: strings)
+        return .check(passed: passed, text: condition + (shown.isEmpty ? "" : "   (\(shown))"))
+    }
+
+    /// `rendered`, in `strings`' language.
+    func rendered(in strings: GuideStrings) -> String {
+        let shown = detail(in: strings)
+        return (passed ? "✓ " : "✗ ") + condition + (shown.isEmpty ? "" : "   (\(shown))")
+    }
 
     public var rendered: String {
         (passed ? "✓ " : "✗ ") + condition + (detail.isEmpty ? "" : "   (\(detail))")

@@ -19,6 +19,8 @@ package struct GuideStrings: Sendable {
     package let goal: String
     /// A result that does not reach the step's goal; `unmet` are its conditions not met, with the values read.
     package let goalNotReached: @Sendable (_ unmet: String) -> String
+    /// A check's name that the result does not have, the closest it has (if one is close) and all it has.
+    package let unknownName: @Sendable (_ name: String, _ closest: String?, _ known: [String]) -> String
     /// A command run before `first`, which the step runs ahead of it: its checks failed, and that is not judged.
     package let notJudgedYet: @Sendable (_ first: String) -> String
     /// `lab next` from a step not done: what was not run and which conditions have not held.
@@ -92,6 +94,9 @@ package struct GuideStrings: Sendable {
         noHint: { commands in "No hint for this step. Its commands: " + commands },
         goal: "Goal (any result of these commands may reach it):",
         goalNotReached: { unmet in "  ○ goal not reached yet: \(unmet). Any result of this step's commands may reach it; try again." },
+        unknownName: { name, closest, known in
+            "unknown name '\(name)'" + (closest.map { "; did you mean '\($0)'?" } ?? (known.isEmpty ? "" : " (fields: \(known.joined(separator: ", ")))"))
+        },
         notJudgedYet: { first in "  ○ not judged yet: this step runs '\(first)' before it." },
         stepNotDone: { step, notRun, notPassed in
             var parts: [String] = []
@@ -176,6 +181,10 @@ package struct GuideStrings: Sendable {
         noHint: { commands in "Для этого шага подсказки нет. Команды шага: " + commands },
         goal: "Цель (её может достичь любой результат этих команд):",
         goalNotReached: { unmet in "  ○ цель пока не достигнута: \(unmet). Её может достичь любой результат команд этого шага — попробуйте ещё раз." },
+        unknownName: { name, closest, known in
+            "в этом результате нет поля '\(name)'"
+                + (closest.map { "; может быть, '\($0)'?" } ?? (known.isEmpty ? "" : " (его поля: \(known.joined(separator: ", ")))"))
+        },
         notJudgedYet: { first in "  ○ пока не оценивается: на этом шаге сначала идёт '\(first)'." },
         stepNotDone: { step, notRun, notPassed in
             var parts: [String] = []

@@ -13,7 +13,7 @@ package struct ProcCommand: Command {
                                ('--start forkserver'), die with the shell (PR_SET_PDEATHSIG), and are reaped by it. \
                                An ended worker stays a zombie until 'proc wait' (or 'close') reaps it.
                                """)
-    package let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcBench()]
+    package let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcForkLock(), ProcBench()]
     package let defaultVerb: String? = "list"
     package let objectKinds = [ObjectKindInfo(kind: .forkserver, prefix: "fs", plural: "fork servers", listCommand: "proc")]
 }
@@ -347,6 +347,66 @@ package struct ProcForkDemo: Command {
             ("child_status", .string(report.childStatus.description)),
             ("fork_ms", .ms(report.forkNanoseconds)),
             ("touched_bytes", .bytes(report.touchedBytes)),
+        ]))
+    }
+}
+
+package struct ProcForkLock: Command {
+    package let spec = CommandSpec("fork-lock", summary: "fork while another thread holds a lock: the child waits for its copy for ever",
+                           flags: [FlagSpec("wait", value: .integer, valueName: "MS", help: "how long to watch the child before killing it (default 500, 50 to 10000)")],
+                           examples: ["proc fork-lock", "proc fork-lock --wait 200"],
+                           discussion: """
+                               A thread of the shell takes a lock and keeps it; another thread forks. fork() copies the whole \
+                               memory, the lock's state included, but only the thread that called it: in the child the lock is \
+                               held by a thread that is not there, and the child's first try to take it waits for ever (it sleeps \
+                               in the futex system call). Halfway through --wait ms the shell's thread lets go and the shell takes \
+                               the lock itself; the child's copy stays held. At the end the shell reads the child's state, system \
+                               call and wait channel from /proc and kills it. In Python the same happens to any lock another \
+                               thread holds at os.fork() (logging's, the import lock, an allocator's): Python 3.12 warns \
+                               (DeprecationWarning) when a process with more than one thread forks, and Python 3.14 makes \
+                               forkserver, not fork, the default start method of multiprocessing on Linux. 'proc spawn --start \
+                               spawn' and '--start forkserver' inherit no held lock: spawn runs a new program, and the fork \
+                               server is a process with one thread.
+                               """,
+                           fields: [FieldSpec("parent_pid", "the shell's process id"),
+                                    FieldSpec("holder_tid", "the shell's thread that held the lock across the fork"),
+                                    FieldSpec("child_pid", "the forked child's process id"),
+                                    FieldSpec("released_ms", "when the holder let go, from the fork"),
+                                    FieldSpec("parent_took_lock", "whether the shell then took the lock itself"),
+                                    FieldSpec("child_got_lock", "whether the child took its copy of the lock and ended by itself"),
+                                    FieldSpec("child_state", "the child's state at the end of the wait ('sleeping'); null if it had ended"),
+                                    FieldSpec("child_syscall", "the system call it was blocked in ('futex'); null if none"),
+                                    FieldSpec("child_wchan", "where in the kernel it waited (/proc/PID/wchan); null where /proc does not say"),
+                                    FieldSpec("waited_ms", "how long the shell watched the child"),
+                                    FieldSpec("child_status", "how the child ended ('killed by SIGKILL')")])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let wait = try arguments.integer("wait", default: 500, range: 50...10_000)
+        let report = try ForkWhileLocked.run(waitMilliseconds: wait, stop: { context.cancellation.isCancelled })
+        try context.checkCancelled()
+        func ms(_ ns: Int64) -> String { Format.duration(nanoseconds: Double(ns)) }
+        let title: String
+        if report.childGotLock {
+            title = "fork while thread \(report.holderTID) held a lock: the child (pid \(report.childPID)) took it anyway"
+        } else {
+            let doing = [report.childState?.description, report.systemCall.map { "in \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            title = "fork while thread \(report.holderTID) held a lock: it let go after \(ms(report.releasedNanoseconds))"
+                + (report.parentTookLock ? " and the shell took the lock" : "")
+                + "; after \(ms(report.waitedNanoseconds)) the child (pid \(report.childPID)) still waited for its copy"
+                + (doing.isEmpty ? "" : " (\(doing))") + "; \(report.childStatus)"
+        }
+        return .record(Record(title: title, [
+            ("parent_pid", .int(Int(report.parentPID))),
+            ("holder_tid", .int(Int(report.holderTID))),
+            ("child_pid", .int(Int(report.childPID))),
+            ("released_ms", .ms(report.releasedNanoseconds)),
+            ("parent_took_lock", .bool(report.parentTookLock)),
+            ("child_got_lock", .bool(report.childGotLock)),
+            ("child_state", report.childState.map { .string($0.description) } ?? .null),
+            ("child_syscall", report.systemCall.map(Value.string) ?? .null),
+            ("child_wchan", report.waitChannel.map(Value.string) ?? .null),
+            ("waited_ms", .ms(report.waitedNanoseconds)),
+            ("child_status", .string(report.childStatus.description)),
         ]))
     }
 }
