@@ -132,7 +132,7 @@ public enum ForkDemo {
             throw OSError("fork", errno: code)
         }
         var channelError: OSError?
-        let report = readAll(pipe.read, timeoutMilliseconds: timeoutMilliseconds, error: &channelError)
+        let report = readPipe(pipe.read, upTo: .max, from: "the forked child", timeoutMilliseconds: timeoutMilliseconds, error: &channelError)
         try? FileDescriptor(pipe.read).close()
         if report.count < 4 + 2 * slotSize { try? ChildProcess.signal(pid, Signals.kill) }
         let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
@@ -154,28 +154,6 @@ public enum ForkDemo {
 
     private static func text<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-    }
-
-    /// Reads to end of file, giving up after the timeout.
-    private static func readAll(_ fd: Int32, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
-        let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
-        var bytes: [UInt8] = []
-        while true {
-            let left = deadline - Clock.monotonicNanoseconds()
-            if left <= 0 {
-                error = OSError("read the report of", errno: ETIMEDOUT, subject: "the forked child")
-                return bytes
-            }
-            do throws(OSError) {
-                guard try Descriptors.wait(fd, for: .readable, milliseconds: Int(min(left / 1_000_000 + 1, 1000))) else { continue }
-                let chunk = try FileDescriptor(fd).read(upTo: 4096)
-                if chunk.isEmpty { return bytes }
-                bytes += chunk
-            } catch let e {
-                error = e
-                return bytes
-            }
-        }
     }
 }
 
@@ -237,7 +215,8 @@ public enum ForkWhileLocked {
             guard holding else { return }
             holding = false
             _ = try? FileDescriptor(release.write).writeAll([1])
-            _ = readBytes(ready.read, count: 1, timeoutMilliseconds: 5_000)
+            var ignored: OSError?
+            _ = readPipe(ready.read, upTo: 1, from: "the thread that holds the lock", timeoutMilliseconds: 5_000, error: &ignored)
         }
         defer {
             letGo()
@@ -256,8 +235,9 @@ public enum ForkWhileLocked {
             _ = try? FileDescriptor(readyWrite).writeAll([1])
         }
         holding = true
-        let tidBytes = readBytes(ready.read, count: 4, timeoutMilliseconds: 5_000)
-        guard tidBytes.count == 4 else { throw OSError("start the thread that holds the lock", errno: ETIMEDOUT) }
+        var started: OSError?
+        let tidBytes = readPipe(ready.read, upTo: 4, from: "the thread that holds the lock", timeoutMilliseconds: 5_000, error: &started)
+        guard tidBytes.count == 4 else { throw started ?? OSError("start the thread that holds the lock", errno: EIO) }
         let holder = tidBytes.reduce(Int32(0)) { ($0 << 8) | Int32($1) }
         let start = Clock.monotonicNanoseconds()
         let pid = conclab_fork_then_lock(mutex)
@@ -292,21 +272,30 @@ public enum ForkWhileLocked {
                       childGotLock: ended == .exited(0), childState: state, waitChannel: channel, systemCall: call,
                       waitedNanoseconds: waited, childStatus: status)
     }
+}
 
-    /// Reads `count` bytes, or fewer if the pipe ends or the time runs out.
-    private static func readBytes(_ fd: Int32, count: Int, timeoutMilliseconds: Int) -> [UInt8] {
-        let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
-        var bytes: [UInt8] = []
-        while bytes.count < count {
-            let left = deadline - Clock.monotonicNanoseconds()
-            guard left > 0 else { break }
-            guard let readable = try? Descriptors.wait(fd, for: .readable, milliseconds: Int(min(left / 1_000_000 + 1, 1000))) else { break }
-            if !readable { continue }
-            guard let chunk = try? FileDescriptor(fd).read(upTo: count - bytes.count), !chunk.isEmpty else { break }
-            bytes += chunk
+/// Reads from pipe `fd` until `count` bytes have come or the writers have all closed it, giving up after the
+/// timeout: what came, with `error` set (ETIMEDOUT, or the read's own) when it gave up. `from` names the writer.
+private func readPipe(_ fd: Int32, upTo count: Int, from writer: String, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
+    let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
+    var bytes: [UInt8] = []
+    while bytes.count < count {
+        let left = deadline - Clock.monotonicNanoseconds()
+        if left <= 0 {
+            error = OSError("read the report of", errno: ETIMEDOUT, subject: writer)
+            return bytes
         }
-        return bytes
+        do throws(OSError) {
+            guard try Descriptors.wait(fd, for: .readable, milliseconds: Int(min(left / 1_000_000 + 1, 1000))) else { continue }
+            let chunk = try FileDescriptor(fd).read(upTo: min(4096, count - bytes.count))
+            if chunk.isEmpty { return bytes }
+            bytes += chunk
+        } catch let e {
+            error = e
+            return bytes
+        }
     }
+    return bytes
 }
 
 extension ProcFS {

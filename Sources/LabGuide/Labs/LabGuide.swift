@@ -364,8 +364,5 @@ public enum LabGuide {
 
 extension CheckOutcome {
     /// A condition not met, with the values it read: `violates (violates = false)`, in `strings`' language.
-    func shownUnmet(in strings: GuideStrings) -> String {
-        let shown = detail(in: strings)
-        return condition + (shown.isEmpty ? "" : " (\(shown))")
-    }
+    func shownUnmet(in strings: GuideStrings) -> String { described(in: strings, gap: " ") }
 }

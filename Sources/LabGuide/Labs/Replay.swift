@@ -43,25 +43,24 @@ extension CheckOutcome {
 
     /// `detail` as a guided session in `strings`' language shows it: a name the result lacks is said in that language.
     func detail(in strings: GuideStrings) -> String {
-        guard let unknownName else { return detail }
-        return strings.unknownName(unknownName.name, unknownName.closest, unknownName.known)
+        guard let unknownName, let say = strings.unknownName else { return detail }
+        return say(unknownName.name, unknownName.closest, unknownName.known)
+    }
+
+    /// The condition and, after `gap`, what it read: `lost == 0   (lost = 3)`.
+    func described(in strings: GuideStrings, gap: String = "   ") -> String {
+        let shown = detail(in: strings)
+        return condition + (shown.isEmpty ? "" : gap + "(\(shown))")
     }
 
     /// The outcome as the note a guided session in `strings`' language shows under the command.
-    func note(in strings: GuideStrings) -> Note {
-        let shown = detail(in: strings)
-        return .check(passed: passed, text: condition + (shown.isEmpty ? "" : "   (\(shown))"))
-    }
+    func note(in strings: GuideStrings) -> Note { .check(passed: passed, text: described(in: strings)) }
 
     /// `rendered`, in `strings`' language.
-    func rendered(in strings: GuideStrings) -> String {
-        let shown = detail(in: strings)
-        return (passed ? "✓ " : "✗ ") + condition + (shown.isEmpty ? "" : "   (\(shown))")
-    }
+    func rendered(in strings: GuideStrings) -> String { (passed ? "✓ " : "✗ ") + described(in: strings) }
 
-    public var rendered: String {
-        (passed ? "✓ " : "✗ ") + condition + (detail.isEmpty ? "" : "   (\(detail))")
-    }
+    /// The outcome as a line of a replay's transcript, which is English.
+    public var rendered: String { rendered(in: .en) }
 }
 
 /// One step of a replay.

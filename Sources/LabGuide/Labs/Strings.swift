@@ -19,8 +19,9 @@ package struct GuideStrings: Sendable {
     package let goal: String
     /// A result that does not reach the step's goal; `unmet` are its conditions not met, with the values read.
     package let goalNotReached: @Sendable (_ unmet: String) -> String
-    /// A check's name that the result does not have, the closest it has (if one is close) and all it has.
-    package let unknownName: @Sendable (_ name: String, _ closest: String?, _ known: [String]) -> String
+    /// A check's name that the result does not have, the closest it has (if one is close) and all it has; nil in
+    /// English, which the expression evaluator's own message already is.
+    package let unknownName: (@Sendable (_ name: String, _ closest: String?, _ known: [String]) -> String)?
     /// A command run before `first`, which the step runs ahead of it: its checks failed, and that is not judged.
     package let notJudgedYet: @Sendable (_ first: String) -> String
     /// `lab next` from a step not done: what was not run and which conditions have not held.
@@ -94,9 +95,7 @@ package struct GuideStrings: Sendable {
         noHint: { commands in "No hint for this step. Its commands: " + commands },
         goal: "Goal (any result of these commands may reach it):",
         goalNotReached: { unmet in "  ○ goal not reached yet: \(unmet). Any result of this step's commands may reach it; try again." },
-        unknownName: { name, closest, known in
-            "unknown name '\(name)'" + (closest.map { "; did you mean '\($0)'?" } ?? (known.isEmpty ? "" : " (fields: \(known.joined(separator: ", ")))"))
-        },
+        unknownName: nil,
         notJudgedYet: { first in "  ○ not judged yet: this step runs '\(first)' before it." },
         stepNotDone: { step, notRun, notPassed in
             var parts: [String] = []

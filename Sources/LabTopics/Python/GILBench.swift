@@ -68,56 +68,47 @@ package struct GILBenchVerb: Command {
         } else {
             loops = try Self.calibrated(runtimes[.plain]!, context)
         }
-        // The modes take turns within a round, every other round backwards: a slow stretch of the machine falls on
-        // one round of some rows, and every row has other rounds.
-        let order: [RefcountMode] = [.plain, .locked, .atomic, .biased]
-        var rows: [Row] = []
-        for threads in [1, 2] {
-            for mode in order { rows.append(Row(mode: mode, threads: threads)) }
-        }
+        // The rows in the order the table shows them; `index` finds a row.
+        let rows = [1, 2].flatMap { threads in RefcountMode.allCases.map { Row(mode: $0, threads: threads) } }
+        func index(_ mode: RefcountMode, _ threads: Int) -> Int { rows.firstIndex { $0.mode == mode && $0.threads == threads }! }
         var best = [Int64](repeating: .max, count: rows.count)
         var wall = [Int64](repeating: 0, count: rows.count)
-                let total = rows.reduce(0) { $0 + Self.rounds(threads: $1.threads) }
+        // The modes take turns within a round, plain beside locked, every other round backwards: a slow stretch of
+        // the machine falls on one round of some rows, and every row has other rounds.
+        let order: [RefcountMode] = [.plain, .locked, .atomic, .biased]
+        let total = rows.reduce(0) { $0 + Self.rounds(threads: $1.threads) }
         var done = 0
         for threads in [1, 2] {
             let rounds = Self.rounds(threads: threads)
             for round in 0..<rounds {
-                let modes = round % 2 == 0 ? order : order.reversed()
-                for mode in modes {
-                    let index = rows.firstIndex { $0.mode == mode && $0.threads == threads }!
+                for mode in round % 2 == 0 ? order : order.reversed() {
+                    let i = index(mode, threads)
                     try context.checkCancelled()
                     context.progress(Double(done) / Double(total),
-                                     "\(rows[index].label), \(threads) thread\(threads == 1 ? "" : "s") (round \(round + 1) of \(rounds))")
+                                     "\(rows[i].label), \(threads) thread\(threads == 1 ? "" : "s") (round \(round + 1) of \(rounds))")
                     let (cpu, w) = try Self.measure(runtimes[mode]!, mode, threads: threads, loops: loops, context: context)
-                    if cpu < best[index] { best[index] = cpu; wall[index] = w }
+                    if cpu < best[i] { best[i] = cpu; wall[i] = w }
                     done += 1
                 }
             }
         }
-        /// One row's figure over another's: both are their rows' fastest rounds.
-        func ratio(_ over: RefcountMode, _ under: RefcountMode, threads: Int) -> Double? {
-            guard let o = rows.firstIndex(where: { $0.mode == over && $0.threads == threads }),
-                  let u = rows.firstIndex(where: { $0.mode == under && $0.threads == threads }),
-                  best[u] > 0, best[u] < .max, best[o] < .max else { return nil }
-            return Double(best[o]) / Double(best[u])
+        /// CPU per loop of one thread in row `i`'s fastest round.
+        func perLoop(_ i: Int) -> Double { Double(best[i]) / Double(rows[i].threads * loops) }
+        let table: [[Value]] = rows.indices.map { i in
+            [.string(rows[i].label), .int(rows[i].threads), .ms(wall[i]), .ms(best[i]), .quantity(perLoop(i), .nanoseconds)]
         }
-        var table: [[Value]] = []
         var summary = Record()
-        for threads in [1, 2] {
-            for mode in RefcountMode.allCases {
-                let index = rows.firstIndex { $0.mode == mode && $0.threads == threads }!
-                let ns = Double(best[index]) / Double(threads * loops)
-                table.append([.string(rows[index].label), .int(threads), .ms(wall[index]), .ms(best[index]), .quantity(ns, .nanoseconds)])
-            }
-        }
         for mode in RefcountMode.allCases {
             for threads in [1, 2] {
-                let index = rows.firstIndex { $0.mode == mode && $0.threads == threads }!
-                summary.append(rows[index].key, .quantity(Double(best[index]) / Double(threads * loops), .nanoseconds))
+                let i = index(mode, threads)
+                summary.append(rows[i].key, .quantity(perLoop(i), .nanoseconds))
             }
         }
-        if let value = ratio(.locked, .plain, threads: 1) { summary.append("locked_vs_plain", .double(value)) }
-        if let value = ratio(.locked, .plain, threads: 2) { summary.append("locked_vs_plain_2threads", .double(value)) }
+        // locked over plain: the two rows' figures, each its fastest round.
+        for threads in [1, 2] where best[index(.plain, threads)] > 0 {
+            summary.append(threads == 1 ? "locked_vs_plain" : "locked_vs_plain_2threads",
+                           .double(Double(best[index(.locked, threads)]) / Double(best[index(.plain, threads)])))
+        }
         summary.append("loops", .int(loops))
         summary.append("rounds", .int(Self.rounds(threads: 1)))
         summary.append("rounds_2threads", .int(Self.rounds(threads: 2)))
