@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <string.h>
 #include <errno.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
 #include <sched.h>
@@ -175,6 +176,59 @@ pid_t conclab_fork_then_lock(pthread_mutex_t *mutex) {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (getppid() != parent) _exit(1);
     pthread_mutex_lock(mutex);
+    _exit(0);
+}
+
+pid_t conclab_fork_exit(void) {
+    pid_t pid = fork();
+    if (pid == 0) _exit(0);
+    return pid;
+}
+
+pid_t conclab_fork_writer(unsigned char *buffer, size_t length, size_t page_size, int steps, int command_fd, int report_fd,
+                           int close_fd) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    close(close_fd);  // the command pipe's write end: while the child held it, it would never read the end
+    // The child: reads, writes and the buffer; no malloc, no stdio, no Swift.
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != parent) _exit(1);
+    size_t done = 0;
+    for (;;) {
+        unsigned char k;
+        ssize_t r = read(command_fd, &k, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) _exit(0);
+        if (k < 1 || (int)k > steps) _exit(2);
+        size_t end = length / (size_t)steps * (size_t)k;
+        if (k == steps) end = length;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (; done < end; done += page_size) buffer[done] = (unsigned char)(buffer[done] + 1);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+        unsigned char ack[8];
+        for (int i = 0; i < 8; i++) ack[i] = (unsigned char)(ns >> (8 * (7 - i)));
+        size_t sent = 0;
+        while (sent < 8) {
+            ssize_t w = write(report_fd, ack + sent, 8 - sent);
+            if (w < 0) { if (errno == EINTR) continue; _exit(1); }
+            sent += (size_t)w;
+        }
+    }
+}
+
+pid_t conclab_fork_write_close(int fd, const char *text, size_t length) {
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    size_t done = 0;
+    while (done < length) {
+        ssize_t w = write(fd, text + done, length - done);
+        if (w < 0) { if (errno == EINTR) continue; _exit(1); }
+        done += (size_t)w;
+    }
+    close(fd);
     _exit(0);
 }
 

@@ -314,3 +314,164 @@ extension ProcFS {
         return names[number] ?? "syscall \(number)"
     }
 }
+
+/// What fork copies and what it leaves shared, measured: the time fork takes with and without a large buffer of
+/// touched memory (the kernel copies one page-table entry per page), then a child that writes into the buffer step
+/// by step while the shell reads the child's `Private_Dirty` and `Shared_Dirty` from /proc (copy-on-write: a page
+/// the child writes becomes its own copy; the rest stays shared with the shell).
+public enum ForkCopyOnWrite {
+    public struct Step: Sendable, Equatable {
+        /// How much of the buffer the child has written by now (one byte in every page of it).
+        public var writtenBytes: Int64
+        public var privateDirtyBytes: Int64
+        public var sharedDirtyBytes: Int64
+        /// How long this step's writes took the child (its own clock).
+        public var writeNanoseconds: Int64
+    }
+
+    public struct Report: Sendable {
+        public var parentPID: Int32
+        public var childPID: Int32
+        public var bufferBytes: Int64
+        /// The fastest of three forks of the shell as it was, and of the shell with the buffer touched.
+        public var baseForkNanoseconds: Int64
+        public var grownForkNanoseconds: Int64
+        public var steps: [Step]
+        public var childStatus: TerminationStatus
+    }
+
+    static let forkTimings = 3
+
+    /// `stop` is asked between steps: true ends the run early (the child is ended all the same).
+    public static func run(megabytes: Int, steps: Int = 4, stop: () -> Bool = { false }) throws(OSError) -> Report {
+        let pageSize = System.pageSize
+        let length = max(1, megabytes) << 20
+        let steps = min(max(1, steps), 100)
+        let baseFork = try fastestFork()
+        // Anonymous memory of its own, in 4 KiB pages (no transparent huge pages: one page-table entry per page).
+        guard let raw = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
+            throw OSError("map", errno: errno, subject: "\(megabytes) MiB for the fork measurement")
+        }
+        defer { munmap(raw, length) }
+        _ = madvise(raw, length, MADV_NOHUGEPAGE)
+        let buffer = raw.assumingMemoryBound(to: UInt8.self)
+        for offset in stride(from: 0, to: length, by: pageSize) { buffer[offset] = 1 }
+        let grownFork = try fastestFork()
+
+        let command = try System.pipe()
+        let report: (read: Int32, write: Int32)
+        do throws(OSError) { report = try System.pipe() } catch {
+            for fd in [command.read, command.write] { try? FileDescriptor(fd).close() }
+            throw error
+        }
+        let pid = conclab_fork_writer(buffer, length, pageSize, Int32(steps), command.read, report.write, command.write)
+        let forkError = errno
+        for fd in [command.read, report.write] { try? FileDescriptor(fd).close() }
+        var commandOpen = true
+        defer {
+            if commandOpen { try? FileDescriptor(command.write).close() }
+            try? FileDescriptor(report.read).close()
+        }
+        guard pid > 0 else { throw OSError("fork", errno: forkError) }
+        var rows = [try measure(pid, written: 0, nanoseconds: 0)]
+        var failure: OSError?
+        for k in 1...steps where !stop() {
+            do throws(OSError) {
+                try FileDescriptor(command.write).writeAll([UInt8(k)])
+                let ack = readPipe(report.read, upTo: 8, from: "the forked child", timeoutMilliseconds: 10_000, error: &failure)
+                guard ack.count == 8 else {
+                    failure = failure ?? OSError("read the report of", errno: EIO, subject: "the forked child")
+                    break
+                }
+                let nanoseconds = ack.reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+                let written = k == steps ? length : length / steps * k
+                rows.append(try measure(pid, written: Int64(written), nanoseconds: nanoseconds))
+            } catch {
+                failure = error
+                break
+            }
+        }
+        try? FileDescriptor(command.write).close()
+        commandOpen = false
+        // The child ends at the end of its command pipe; one that does not is killed.
+        if (try? ChildProcess.waitUntilEnded(pid, wake: report.read, deadline: Clock.monotonicNanoseconds() + 5_000_000_000)) != true {
+            try? ChildProcess.signal(pid, Signals.kill)
+        }
+        let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
+        if let failure { throw failure }
+        return Report(parentPID: getpid(), childPID: pid, bufferBytes: Int64(length), baseForkNanoseconds: baseFork,
+                      grownForkNanoseconds: grownFork, steps: rows, childStatus: status)
+    }
+
+    private static func measure(_ pid: Int32, written: Int64, nanoseconds: Int64) throws(OSError) -> Step {
+        guard let rollup = ProcFS.memoryRollup(pid: pid) else {
+            throw OSError("read", errno: EIO, subject: "/proc/\(pid)/smaps_rollup")
+        }
+        return Step(writtenBytes: written, privateDirtyBytes: rollup["Private_Dirty"] ?? 0,
+                    sharedDirtyBytes: rollup["Shared_Dirty"] ?? 0, writeNanoseconds: nanoseconds)
+    }
+
+    /// The fastest of a few forks of a child that exits at once: the time fork() takes in the parent.
+    private static func fastestFork() throws(OSError) -> Int64 {
+        var best = Int64.max
+        for _ in 0..<forkTimings {
+            let start = Clock.monotonicNanoseconds()
+            let pid = conclab_fork_exit()
+            let elapsed = Clock.monotonicNanoseconds() - start
+            guard pid > 0 else { throw OSError("fork", errno: errno) }
+            _ = try? ChildProcess.reap(pid, block: true)
+            best = min(best, elapsed)
+        }
+        return best
+    }
+}
+
+/// After fork the child has a copy of the shell's descriptor table: the same numbers, pointing at the same open
+/// files. A file's offset lives in the open file, so the child's write moves the shell's offset; the child closing
+/// its copy of the number leaves the shell's open.
+public enum ForkSharedFile {
+    public struct Report: Sendable {
+        public var childPID: Int32
+        public var fd: Int32
+        public var parentFirst: String
+        public var childText: String
+        public var parentText: String
+        public var offsetAtFork: Int64
+        public var offsetAfterChild: Int64
+        public var parentFDOpen: Bool
+        public var content: String
+        public var childStatus: TerminationStatus
+    }
+
+    public static func run(parentFirst: String, childText: String, parentText: String) throws(OSError) -> Report {
+        // A temporary file, unlinked at once: it lives as long as the descriptor, and nothing is left behind.
+        var template = Array((Scratch.baseDirectory + "/conclab-fork-fd-XXXXXX").utf8CString)
+        let fd = try valueOrErrno("create", subject: "a temporary file in \(Scratch.baseDirectory)") {
+            template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        defer { Glibc.close(fd) }
+        try FileDescriptor(fd).writeAll(parentFirst)
+        let atFork = try Descriptors.seek(fd, to: 0, from: .current)
+        let bytes = Array(childText.utf8)
+        let pid = bytes.withUnsafeBufferPointer { text in
+            conclab_fork_write_close(fd, UnsafeRawPointer(text.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }, text.count)
+        }
+        guard pid > 0 else { throw OSError("fork", errno: errno) }
+        let never = try System.pipe()
+        defer { for end in [never.read, never.write] { Glibc.close(end) } }
+        if (try? ChildProcess.waitUntilEnded(pid, wake: never.read, deadline: Clock.monotonicNanoseconds() + 5_000_000_000)) != true {
+            try? ChildProcess.signal(pid, Signals.kill)
+        }
+        let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
+        let afterChild = try Descriptors.seek(fd, to: 0, from: .current)
+        let open = fcntl(fd, F_GETFD) != -1
+        try FileDescriptor(fd).writeAll(parentText)
+        var content = [UInt8](repeating: 0, count: 4096)
+        let count = try valueOrErrno("read back", subject: "fd \(fd)") { content.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) } }
+        return Report(childPID: pid, fd: fd, parentFirst: parentFirst, childText: childText, parentText: parentText,
+                      offsetAtFork: atFork, offsetAfterChild: afterChild, parentFDOpen: open,
+                      content: String(decoding: content.prefix(count), as: UTF8.self), childStatus: status)
+    }
+}

@@ -37,7 +37,7 @@ private struct OpenCommand: Command {
         ("he", 0, "he", ["help"]),
         ("h", 0, "h", ["help", "history"]),
         ("  ec", 2, "ec", ["echo"]),
-        ("proc ", 5, "", ["bench", "fork-demo", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
+        ("proc ", 5, "", ["bench", "fork-cow", "fork-demo", "fork-fd", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
         ("proc s", 5, "s", ["spawn"]),
         ("p w", 2, "w", ["wait"]),
         ("proc spawn sp", 11, "sp", ["spin"]),
@@ -52,7 +52,7 @@ private struct OpenCommand: Command {
         ("sleep 5 ", 8, "", []),
         ("ehco ", 5, "", []),
         ("help pr", 5, "pr", ["proc"]),
-        ("help proc ", 10, "", ["bench", "fork-demo", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
+        ("help proc ", 10, "", ["bench", "fork-cow", "fork-demo", "fork-fd", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
         ("echo hi | ", 10, "", ["where"]),
         ("echo hi | wh", 10, "wh", ["where"]),
     ] as [(String, Int, String, [String])])
@@ -70,7 +70,7 @@ private struct OpenCommand: Command {
         ("bench echo x -n 3 ", []),
         ("time time ec", ["echo"]),
         ("bench -n 5 ec", ["echo"]),
-        ("bench --warmup 2 proc ", ["bench", "fork-demo", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
+        ("bench --warmup 2 proc ", ["bench", "fork-cow", "fork-demo", "fork-fd", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
     ] as [(String, [String])])
     func insideTimeAndBench(_ line: String, _ candidates: [String]) {
         expectEqual(session.complete(line).candidates, candidates)

@@ -292,6 +292,93 @@ extension ProcessSuites {
             expectEqual(Session().execute("proc fork-lock --wait 20").failure?.kind, .usage)
         }
 
+        @Test func forkTimeAndCopyOnWrite() throws {
+            let outcome = Session().execute("proc fork-cow --mb 32 --steps 2")
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            guard case .table(let table) = outcome.result else { Issue.record("not a table: \(outcome.result)"); return }
+            expectEqual(table.rows.count, 3)
+            let buffer = Double(32 << 20)
+            expectEqual(table.summary?["buffer_bytes"]?.number, buffer)
+            let written = (0..<3).map { table.record(at: $0)["written_bytes"]?.number ?? -1 }
+            expectEqual(written, [0, buffer / 2, buffer])
+            let own = (0..<3).map { table.record(at: $0)["child_private_dirty_bytes"]?.number ?? -1 }
+            let shared = (0..<3).map { table.record(at: $0)["child_shared_dirty_bytes"]?.number ?? -1 }
+            // Before writing, the child owns next to nothing of the buffer; each half it writes becomes its own.
+            #expect(own[0] < buffer / 10 && own[1] >= own[0] + buffer * 0.45 && own[2] >= own[0] + buffer * 0.9, "\(own)")
+            #expect(shared[0] >= buffer * 0.9 && shared[2] < shared[0] - buffer * 0.9, "\(shared)")
+            let base = try #require(table.summary?["base_fork_ms"]?.number)
+            let grown = try #require(table.summary?["fork_ms"]?.number)
+            #expect(base > 0 && grown > 0, "fork \(base) ms, grown \(grown) ms")
+            expectEqual(table.summary?["child_status"], .string("exited 0"))
+            let child = try #require(table.summary?["child_pid"]?.number)
+            #expect(ProcFS.stat(pid: Int32(child)) == nil)
+            expectEqual(Session().execute("proc fork-cow --mb 8").failure?.kind, .usage)
+        }
+
+        @Test func forkSharesTheOpenFileAndItsOffset() throws {
+            let outcome = Session().execute("proc fork-fd")
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            let atFork = try #require(field(outcome, "offset_at_fork")?.number)
+            let wrote = try #require(field(outcome, "child_wrote_bytes")?.number)
+            expectEqual(atFork, Double(ProcForkFD.parentFirst.utf8.count))
+            expectEqual(field(outcome, "offset_after_child")?.number, atFork + wrote)
+            expectEqual(field(outcome, "parent_fd_open"), .bool(true))
+            expectEqual(field(outcome, "lines"), .list(["parent: before the fork", "child: through its copy", "parent: after the child"].map(Value.string)))
+            expectEqual(field(outcome, "child_status"), .string("exited 0"))
+            // The temporary file was unlinked at once: nothing of it is left.
+            #expect(!Files.list(Scratch.baseDirectory).contains { $0.hasPrefix("conclab-fork-fd-") })
+        }
+
+        /// The same fork in python3: a `threading.Lock` another thread holds at `os.fork()` stays held in the child
+        /// after the holder lets go in the parent; children started by spawn and forkserver take theirs at once.
+        @Test func forkWhileLockedAsPython3HasIt() throws {
+            let script = """
+                import multiprocessing as mp, os, threading, warnings
+                warnings.simplefilter("ignore")  # 3.12+: fork with threads is deprecated
+                lock = threading.Lock()
+                held, go = threading.Event(), threading.Event()
+                def holder():
+                    with lock:
+                        held.set()
+                        go.wait()
+                def hold():
+                    held.clear(); go.clear()
+                    t = threading.Thread(target=holder)
+                    t.start(); held.wait()
+                    return t
+                def try_lock(q):
+                    q.put(lock.acquire(timeout=0.5))
+                if __name__ == "__main__":
+                    t = hold()
+                    pid = os.fork()
+                    if pid == 0:
+                        os._exit(0 if lock.acquire(timeout=0.5) else 3)
+                    go.set(); t.join()
+                    took = lock.acquire(timeout=2)
+                    lock.release()
+                    print("parent_took_lock", took)
+                    print("fork", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0)
+                    for method in ("spawn", "forkserver"):
+                        ctx = mp.get_context(method)
+                        t = hold()
+                        q = ctx.Queue()
+                        p = ctx.Process(target=try_lock, args=(q,))
+                        p.start()
+                        print(method, q.get(timeout=30))
+                        p.join(); go.set(); t.join()
+                """
+            let folder = try Files.makeTemporaryDirectory(prefix: "conclab-forklock-")
+            defer { Files.removeTree(folder) }
+            try Files.writeAtomically(folder + "/forklock.py", script)
+            let run = try Capture.run("/usr/bin/env", arguments: ["python3", folder + "/forklock.py"], timeoutNanoseconds: 60_000_000_000)
+            if run.status == .exited(127) { return }  // no python3 here: conclab's half is forkWhileAnotherThreadHoldsALock
+            expectEqual(run.status, .exited(0), "\(run.standardError)")
+            expectEqual(run.standardOutput, "parent_took_lock True\nfork False\nspawn True\nforkserver True\n")
+            let outcome = Session().execute("proc fork-lock --wait 200")
+            expectEqual(field(outcome, "parent_took_lock"), .bool(true))
+            expectEqual(field(outcome, "child_got_lock"), .bool(false))
+        }
+
         @Test func treeAndMemoryWithoutWorkers() {
             let session = Session()
             let tree = session.execute("proc tree")

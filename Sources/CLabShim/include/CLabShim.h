@@ -47,6 +47,18 @@ pid_t conclab_fork_demo(char *slot, size_t length, const char *child_text, size_
 /// the mutex, the child waits for ever: the copy of the mutex in its memory is held by a thread that does not exist
 /// there. The child dies with its parent (PR_SET_PDEATHSIG, SIGKILL). Returns the child's pid, or -1 (errno).
 pid_t conclab_fork_then_lock(pthread_mutex_t *mutex);
+/// Forks a child that `_exit`s at once, for timing fork itself. Returns its pid, or -1 (errno).
+pid_t conclab_fork_exit(void);
+/// Forks a child that writes to `buffer` on request: each byte `k` (1 to `steps`) read from `command_fd` makes it
+/// write one byte into every page of the first k/steps of `buffer` (copy-on-write copies each such page), then
+/// answer on `report_fd` with the time those writes took (8 bytes, nanoseconds, most significant first). It closes its copy of
+/// `close_fd` (the command pipe's write end) first, `_exit`s with 0 at the end of `command_fd`, and dies with its parent
+/// (PR_SET_PDEATHSIG, SIGKILL). Only async-signal-safe calls in the child. Returns its pid, or -1 (errno).
+pid_t conclab_fork_writer(unsigned char *buffer, size_t length, size_t page_size, int steps, int command_fd, int report_fd,
+                           int close_fd);
+/// Forks a child that writes `text` through its copy of descriptor `fd`, closes that copy and `_exit`s (0 when the
+/// whole text was written, 1 if not). Returns its pid, or -1 (errno).
+pid_t conclab_fork_write_close(int fd, const char *text, size_t length);
 /// Whether child `pid` has ended, without reaping it (waitid WNOWAIT, one call: EINTR is the caller's): 0 running,
 /// 1 ended (kind 1 exited with `value`, kind 2 killed by signal `value`), -1 error (errno).
 int conclab_peek_child(pid_t pid, int *kind, int *value);

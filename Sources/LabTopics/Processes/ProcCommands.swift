@@ -13,7 +13,7 @@ package struct ProcCommand: Command {
                                ('--start forkserver'), die with the shell (PR_SET_PDEATHSIG), and are reaped by it. \
                                An ended worker stays a zombie until 'proc wait' (or 'close') reaps it.
                                """)
-    package let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcForkLock(), ProcBench()]
+    package let verbs: [any Command] = [ProcSpawn(), ProcList(), ProcKill(), ProcWait(), ProcTree(), ProcForkDemo(), ProcForkCow(), ProcForkFD(), ProcForkLock(), ProcBench()]
     package let defaultVerb: String? = "list"
     package let objectKinds = [ObjectKindInfo(kind: .forkserver, prefix: "fs", plural: "fork servers", listCommand: "proc")]
 }
@@ -406,6 +406,108 @@ package struct ProcForkLock: Command {
             ("child_syscall", report.systemCall.map(Value.string) ?? .null),
             ("child_wchan", report.waitChannel.map(Value.string) ?? .null),
             ("waited_ms", .ms(report.waitedNanoseconds)),
+            ("child_status", .string(report.childStatus.description)),
+        ]))
+    }
+}
+
+package struct ProcForkCow: Command {
+    package let spec = CommandSpec("fork-cow", summary: "fork a bigger shell: fork takes longer, and the child's own pages grow as it writes",
+                           flags: [FlagSpec("mb", value: .integer, valueName: "MB", help: "the buffer the shell touches first, in MiB (default 256, 16 to 2048)"),
+                                   FlagSpec("steps", value: .integer, valueName: "N", help: "write the buffer in N parts, one row each (default 4, 1 to 16)")],
+                           examples: ["proc fork-cow", "proc fork-cow --mb 64 --steps 2"],
+                           discussion: """
+                               First the shell forks a child that exits at once, three times, and keeps the fastest fork \
+                               (base_fork_ms). Then it maps a buffer of --mb MiB in pages of \(System.pageSize / 1024) KiB (no transparent huge pages), \
+                               writes a byte into every page, and times fork again (fork_ms): fork copies no page, but it copies \
+                               the page tables, one entry per page, and marks each page the two may write read-only in both. Then a \
+                               forked child writes one byte into every page of the buffer, a part at a time, and after each part \
+                               the shell reads the child's Private_Dirty and Shared_Dirty from /proc/PID/smaps_rollup: a page \
+                               the child writes is copied for it (copy-on-write) and counts as its own; the rest is still shared \
+                               with the shell. The child is written in C and does only what is safe after a fork in a threaded \
+                               program.
+                               """,
+                           fields: [.column("written_bytes", "how much of the buffer the child has written so far"),
+                                    .column("child_private_dirty_bytes", "the child's Private_Dirty: written pages only it has"),
+                                    .column("child_shared_dirty_bytes", "the child's Shared_Dirty: written pages still shared with the shell"),
+                                    .column("write_ms", "how long that part's writes took the child (each a page fault and a page copy)"),
+                                    FieldSpec("buffer_bytes", "the buffer the shell touched (--mb)"),
+                                    FieldSpec("base_fork_ms", "the fastest of three forks before the buffer was touched"),
+                                    FieldSpec("fork_ms", "the fastest of three forks with the buffer touched"),
+                                    FieldSpec("copied_bytes", "how much the child's Private_Dirty grew as it wrote the whole buffer"),
+                                    FieldSpec("copy_us_per_page", "the child's write time per page written (a fault and a copy each)"),
+                                    FieldSpec("child_pid", "the writing child's process id"),
+                                    FieldSpec("child_status", "how it ended ('exited 0')")])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let megabytes = try arguments.integer("mb", default: 256, range: 16...2048)
+        let steps = try arguments.integer("steps", default: 4, range: 1...16)
+        let report = try ForkCopyOnWrite.run(megabytes: megabytes, steps: steps, stop: { context.cancellation.isCancelled })
+        try context.checkCancelled()
+        let rows: [[Value]] = report.steps.map {
+            [.bytes($0.writtenBytes), .bytes($0.privateDirtyBytes), .bytes($0.sharedDirtyBytes), .ms($0.writeNanoseconds)]
+        }
+        let first = report.steps.first, last = report.steps.last
+        let copied = (last?.privateDirtyBytes ?? 0) - (first?.privateDirtyBytes ?? 0)
+        let pages = Double(report.bufferBytes) / Double(System.pageSize)
+        let writeTime = report.steps.reduce(Int64(0)) { $0 + $1.writeNanoseconds }
+        func ms(_ ns: Int64) -> String { Format.duration(nanoseconds: Double(ns)) }
+        let title = "fork with \(Format.bytes(Double(report.bufferBytes))) touched took \(ms(report.grownForkNanoseconds)) "
+            + "(\(ms(report.baseForkNanoseconds)) without); the child's own pages grew by \(Format.bytes(Double(copied))) as it wrote"
+        return .table(Table(title: title,
+                            columns: ["written_bytes", "child_private_dirty_bytes", "child_shared_dirty_bytes", "write_ms"], rows: rows,
+                            summary: Record([
+                                ("buffer_bytes", .bytes(report.bufferBytes)),
+                                ("base_fork_ms", .ms(report.baseForkNanoseconds)),
+                                ("fork_ms", .ms(report.grownForkNanoseconds)),
+                                ("copied_bytes", .bytes(copied)),
+                                ("copy_us_per_page", .quantity(Double(writeTime) / 1000 / pages, .microseconds)),
+                                ("child_pid", .int(Int(report.childPID))),
+                                ("child_status", .string(report.childStatus.description)),
+                            ])))
+    }
+}
+
+package struct ProcForkFD: Command {
+    package static let parentFirst = "parent: before the fork\n"
+    static let childText = "child: through its copy\n"
+    static let parentText = "parent: after the child\n"
+
+    package let spec = CommandSpec("fork-fd", summary: "fork: the child's copy of a descriptor shares the shell's open file and its offset",
+                           examples: ["proc fork-fd"],
+                           discussion: """
+                               The shell opens a temporary file and writes a line; then it forks. The child's descriptor table is \
+                               a copy of the shell's: the same numbers, each pointing at the same open file in the kernel, and the \
+                               offset belongs to the open file. The child writes a line through its copy of the number, closes it \
+                               and exits. The shell's offset has moved past the child's line, so the shell's next line goes after \
+                               it, not over it; and the shell's number is still open, since the child closed only its own copy of \
+                               the table's entry. (Two separate opens of one file have two offsets: see 'fd open' in the file \
+                               descriptors lab.)
+                               """,
+                           fields: [FieldSpec("fd", "the descriptor number, the same in both processes"),
+                                    FieldSpec("child_pid", "the forked child's process id"),
+                                    FieldSpec("offset_at_fork", "the shell's offset when it forked"),
+                                    FieldSpec("child_wrote_bytes", "what the child wrote through its copy"),
+                                    FieldSpec("offset_after_child", "the shell's offset once the child had ended, without the shell writing"),
+                                    FieldSpec("parent_fd_open", "whether the shell's descriptor is still open after the child closed its copy"),
+                                    FieldSpec("lines", "the file's lines at the end, in order"),
+                                    FieldSpec("child_status", "how the child ended ('exited 0')")])
+
+    package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
+        let report = try ForkSharedFile.run(parentFirst: Self.parentFirst, childText: Self.childText, parentText: Self.parentText)
+        let wrote = Int64(report.childText.utf8.count)
+        let moved = report.offsetAfterChild == report.offsetAtFork + wrote
+        let title = "fork: the child (pid \(report.childPID)) wrote \(wrote) bytes through its fd \(report.fd) and closed it; "
+            + "the shell's offset went from \(report.offsetAtFork) to \(report.offsetAfterChild)"
+            + (moved ? " without the shell writing" : "") + (report.parentFDOpen ? ", and its fd \(report.fd) is still open" : ", and its fd is closed")
+        return .record(Record(title: title, [
+            ("fd", .int(Int(report.fd))),
+            ("child_pid", .int(Int(report.childPID))),
+            ("offset_at_fork", .int(Int(report.offsetAtFork))),
+            ("child_wrote_bytes", .int(Int(wrote))),
+            ("offset_after_child", .int(Int(report.offsetAfterChild))),
+            ("parent_fd_open", .bool(report.parentFDOpen)),
+            ("lines", .list(report.content.split(separator: "\n").map { .string(String($0)) })),
             ("child_status", .string(report.childStatus.description)),
         ]))
     }
