@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <string.h>
 #include <errno.h>
+#include <stdint.h>
 #include <time.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
@@ -230,6 +231,28 @@ pid_t conclab_fork_write_close(int fd, const char *text, size_t length) {
     }
     close(fd);
     _exit(0);
+}
+
+int conclab_request_short_slice(unsigned long long nanoseconds) {
+#ifdef SYS_sched_setattr
+    // struct sched_attr as sched_setattr(2) has it (the libc has no declaration).
+    struct {
+        uint32_t size, sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime, sched_deadline, sched_period;
+        uint32_t util_min, util_max;
+    } attr;
+    memset(&attr, 0, sizeof attr);
+    attr.size = sizeof attr;
+    attr.sched_policy = 0;   // SCHED_OTHER, nice 0: only the slice changes
+    attr.sched_runtime = nanoseconds;
+    return (int)syscall(SYS_sched_setattr, 0, &attr, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
 int conclab_pidfd_open(pid_t pid) {

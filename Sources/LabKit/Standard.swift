@@ -14,7 +14,7 @@ extension Registry {
         PyCommand(), DisCommand(), GILCommand(), CompareCommand(),
         GenCommand(), NextCommand(), IterCommand(), ListCommand(),
         LabCommand(), RecordCommand(),
-        TraceCommand(), TimelineCommand(),
+        TraceCommand(), TimelineCommand(), WatchCommand(),
         MemCommand(), TimeCommand(), BenchCommand(), SleepCommand(),
         EchoCommand(), SetCommand(), HistoryCommand(), ClearCommand(), ExitCommand(),
     ])

@@ -25,8 +25,9 @@ public enum Capture {
     /// Output beyond this many bytes per stream is read and dropped.
     public static let outputLimit = 4 << 20
 
+    /// `started` is called with the program's pid once it runs, before its output is read.
     public static func run(_ path: String, arguments: [String], timeoutNanoseconds: Int64,
-                           shouldStop: () -> Bool = { false }) throws(OSError) -> CapturedRun {
+                           shouldStop: () -> Bool = { false }, started onStart: (Int32) -> Void = { _ in }) throws(OSError) -> CapturedRun {
         let started = Clock.monotonicNanoseconds()
         let out = try System.pipe()
         let err: (read: Int32, write: Int32)
@@ -51,6 +52,7 @@ public enum Capture {
         }
         try? FileDescriptor(out.write).close()
         try? FileDescriptor(err.write).close()
+        onStart(pid)
 
         var output: [UInt8] = []
         var errors: [UInt8] = []

@@ -298,23 +298,6 @@ private func readPipe(_ fd: Int32, upTo count: Int, from writer: String, timeout
     return bytes
 }
 
-extension ProcFS {
-    /// The system call process `pid` is blocked in, by name where conclab knows the number (`futex`, `read`,
-    /// `wait4` …), else `syscall N`; nil when it runs in user space or /proc does not say.
-    public static func systemCall(pid: Int32, root: String = defaultRoot) -> String? {
-        guard let text = try? readFile(processDirectory(pid, root: root) + "/syscall"),
-              let first = text.split(separator: " ").first, let number = Int(String(first).trimmed()), number >= 0 else { return nil }
-        #if arch(x86_64)
-        let names = [0: "read", 1: "write", 7: "poll", 35: "nanosleep", 61: "wait4", 202: "futex", 230: "clock_nanosleep", 232: "epoll_wait", 271: "ppoll"]
-        #elseif arch(arm64)
-        let names = [63: "read", 64: "write", 73: "ppoll", 98: "futex", 101: "nanosleep", 115: "clock_nanosleep", 260: "wait4", 22: "epoll_pwait"]
-        #else
-        let names: [Int: String] = [:]
-        #endif
-        return names[number] ?? "syscall \(number)"
-    }
-}
-
 /// What fork copies and what it leaves shared, measured: the time fork takes with and without a large buffer of
 /// touched memory (the kernel copies one page-table entry per page), then a child that writes into the buffer step
 /// by step while the shell reads the child's `Private_Dirty` and `Shared_Dirty` from /proc (copy-on-write: a page

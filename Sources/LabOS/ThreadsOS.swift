@@ -50,3 +50,29 @@ extension System {
     /// Gives the CPU to another runnable thread (sched_yield).
     public static func yield() { sched_yield() }
 }
+
+extension ProcFS {
+    /// The system call process `pid` is blocked in, by name where conclab knows the number (`futex`, `read`,
+    /// `wait4` …), else `syscall N`; nil when it runs in user space or /proc does not say.
+    public static func systemCall(pid: Int32, root: String = defaultRoot) -> String? {
+        (try? readFile(processDirectory(pid, root: root) + "/syscall")).flatMap { systemCallName(Array($0.utf8)) }
+    }
+
+    /// The name of the system call a `syscall` file's text starts with (see `systemCall`).
+    public static func systemCallName<Bytes: Collection>(_ text: Bytes) -> String? where Bytes.Element == UInt8 {
+        ThreadSampler.firstNumber(text).map { systemCallName(number: Int($0)) }
+    }
+
+    /// The name of system call `number` where conclab knows it, else `syscall N`.
+    public static func systemCallName(number: Int) -> String { systemCallNames[number] ?? "syscall \(number)" }
+
+    #if arch(x86_64)
+    static let systemCallNames = [0: "read", 1: "write", 7: "poll", 23: "select", 35: "nanosleep", 43: "accept", 45: "recvfrom", 61: "wait4",
+                                  202: "futex", 230: "clock_nanosleep", 232: "epoll_wait", 270: "pselect6", 271: "ppoll", 281: "epoll_pwait"]
+    #elseif arch(arm64)
+    static let systemCallNames = [63: "read", 64: "write", 72: "pselect6", 73: "ppoll", 98: "futex", 101: "nanosleep", 115: "clock_nanosleep",
+                                  202: "accept", 207: "recvfrom", 260: "wait4", 22: "epoll_pwait"]
+    #else
+    static let systemCallNames: [Int: String] = [:]
+    #endif
+}

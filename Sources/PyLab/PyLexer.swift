@@ -387,6 +387,16 @@ package struct Lexer {
 /// Snippets typed on a command line: `\n` outside string literals stands for a new line (valid Python never
 /// has a backslash there), so `py 'def f():\n    return 1'` is a two-line snippet.
 package enum SnippetText {
+    /// The snippet as typed, without the command line's own quotes when it was one quoted word: `'…'` and `"…"`
+    /// alike (`py "print(1)\nprint(2)"` runs two lines, as with single quotes). A string literal is written inside
+    /// other code (`py s = "hi"`) or at the Python prompt (`py` alone).
+    package static func unquote(_ raw: String) -> String {
+        guard raw.count >= 2, let first = raw.first, first == "'" || first == "\"", raw.last == first else { return raw }
+        let inner = raw.dropFirst().dropLast()
+        if inner.contains(first) { return raw }
+        return String(inner)
+    }
+
     package static func expandingNewlines(_ text: String) -> String {
         let chars = Array(text)
         var out = ""

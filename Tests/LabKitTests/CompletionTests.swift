@@ -54,6 +54,8 @@ private struct OpenCommand: Command {
         ("help pr", 5, "pr", ["proc"]),
         ("help proc ", 10, "", ["bench", "fork-cow", "fork-demo", "fork-fd", "fork-lock", "kill", "list", "spawn", "tree", "wait"]),
         ("echo hi | ", 10, "", ["where"]),
+        ("watch ", 6, "", ["python3"]),
+        ("watch python3 x.py --", 19, "--", ["--code", "--hz", "--timeout"]),
         ("echo hi | wh", 10, "wh", ["where"]),
     ] as [(String, Int, String, [String])])
     func wordsVerbsFlagsAndChoices(_ line: String, _ start: Int, _ partial: String, _ candidates: [String]) {

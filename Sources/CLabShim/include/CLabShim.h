@@ -64,6 +64,10 @@ pid_t conclab_fork_write_close(int fd, const char *text, size_t length);
 int conclab_peek_child(pid_t pid, int *kind, int *value);
 /// pidfd_open(2): a descriptor that polls readable once process `pid` has ended; -1 and errno where the kernel has none.
 int conclab_pidfd_open(pid_t pid);
+/// Asks the scheduler for a time slice of `nanoseconds` for the calling thread (sched_setattr with SCHED_OTHER and
+/// sched_runtime: EEVDF, Linux 6.12 and later, lets a thread with a short slice preempt sooner when it wakes; older
+/// kernels ignore the field). Needs no privilege. 0 or -1 (errno).
+int conclab_request_short_slice(unsigned long long nanoseconds);
 /// wait4 (one call): the pid reaped (0 if still running without `block`, -1 on error), its raw status and CPU times.
 pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, long long *sys_us, long long *maxrss_kb);
 // accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK when asked): the new socket is close-on-exec from birth.

@@ -8,6 +8,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case running, sleeping
     case waitingGIL = "waiting-gil"
     case waitingLock = "waiting-lock"
+    /// Ready to run, but no CPU was free (a thread of a watched program: `watch python3`).
+    case waitingCPU = "waiting-cpu"
     case lockAcquire = "lock-acquire", lockRelease = "lock-release"
     case gilRequest = "gil-request", gilAcquire = "gil-acquire", gilDrop = "gil-drop", forcedSwitch = "forced-switch"
     case spawn, exit, signal
@@ -20,6 +22,7 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .sleeping: return .sleeping
         case .waitingGIL, .gilRequest: return .waitingGIL
         case .waitingLock: return .waitingLock
+        case .waitingCPU: return .waitingCPU
         case .end, .exit: return .ended
         default: return nil
         }
@@ -28,7 +31,7 @@ public enum EventKind: String, Sendable, CaseIterable {
 
 /// What a row of the timeline shows at a moment.
 public enum RowState: String, Sendable, CaseIterable {
-    case running, waitingGIL = "waiting for the GIL", waitingLock = "waiting for a lock", sleeping, ended
+    case running, waitingGIL = "waiting for the GIL", waitingLock = "waiting for a lock", waitingCPU = "waiting for a CPU", sleeping, ended
 }
 
 /// One recorded event: monotonic time, OS thread id, the actor's handle (`t1`, `p2`, `main`), what, and a detail.

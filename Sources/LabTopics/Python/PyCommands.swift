@@ -20,7 +20,7 @@ package enum PySupport {
             throw UsageError("missing \(argument) (or -f FILE)", usage: arguments.usage)
         }
         if arguments.typedAtPythonPrompt { return typed }
-        let text = unquote(typed)
+        let text = SnippetText.unquote(typed)
         // The snippet is the rest of the line, so options must come before it.
         if let start = arguments.starts[argument],
            let late = arguments.words.first(where: { $0.start > start && !$0.quoted && $0.text.hasPrefix("--")
@@ -29,16 +29,6 @@ package enum PySupport {
                              usage: arguments.usage)
         }
         return SnippetText.expandingNewlines(text)
-    }
-
-    /// The snippet as typed, without the command line's own quotes when it was one quoted word: `'…'` and `"…"`
-    /// alike (`py "print(1)\nprint(2)"` runs two lines, as with single quotes). A string literal is written inside
-    /// other code (`py s = "hi"`) or at the Python prompt (`py` alone).
-    package static func unquote(_ raw: String) -> String {
-        guard raw.count >= 2, let first = raw.first, first == "'" || first == "\"", raw.last == first else { return raw }
-        let inner = raw.dropFirst().dropLast()
-        if inner.contains(first) { return raw }
-        return String(inner)
     }
 
     package static func compile(_ runtime: PyRuntime, _ source: String, returnLastValue: Bool = false) throws -> CodeObject {
@@ -165,7 +155,7 @@ package struct PyCommand: Command {
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let runtime = PyRuntime.shared(for: context.session)
-        let raw = arguments.rawText("SNIPPET").map(PySupport.unquote)
+        let raw = arguments.rawText("SNIPPET").map(SnippetText.unquote)
         if raw == "reset" && !arguments.has("file") && !arguments.typedAtPythonPrompt {
             let report = try runtime.reset()
             return .record(Record(title: "globals cleared", [("released", .int(report.released)),
@@ -219,7 +209,7 @@ package struct PyCommand: Command {
     package func runThreads(_ n: Int, _ arguments: Arguments, _ runtime: PyRuntime, _ context: Context) throws -> LabResult {
         let source = try PySupport.source(arguments, context: context)
         let code = try PySupport.compile(runtime, source)
-        let setup = try arguments.string("setup").map { try PySupport.compile(runtime, SnippetText.expandingNewlines(PySupport.unquote($0))) }
+        let setup = try arguments.string("setup").map { try PySupport.compile(runtime, SnippetText.expandingNewlines(SnippetText.unquote($0))) }
         let repeats = try arguments.integer("repeat", default: 1, range: 1...1000)
         // Lost reference-count updates mostly make a count too high (a leak); the failure the GIL exists to prevent,
         // an object freed while still in use, takes more runs to show: `--until freed` waits for that one.

@@ -183,7 +183,7 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
         }
         let settings = PyRuntime.shared(for: context.session).settings
         let request = Request(source: try PySupport.source(arguments, context: context),
-                              setup: arguments.string("setup").map { SnippetText.expandingNewlines(PySupport.unquote($0)) } ?? "",
+                              setup: arguments.string("setup").map { SnippetText.expandingNewlines(SnippetText.unquote($0)) } ?? "",
                               threads: try arguments.integer("threads", default: 2, range: 1...16),
                               timeoutSeconds: try arguments.integer("timeout", default: 120, range: 1...3600),
                               intervalSeconds: Double(settings.switchIntervalNanoseconds) / 1e9)

@@ -21,6 +21,7 @@ public enum ChartExport {
         case .running: return "#2e9e44"
         case .waitingGIL: return "#e0a100"
         case .waitingLock: return "#d33a2c"
+        case .waitingCPU: return "#9b59b6"
         case .sleeping: return "#4a78c2"
         case .ended: return "#cccccc"
         }
@@ -56,7 +57,8 @@ public enum ChartExport {
         }
         var x = left
         let legendY = top + rowHeight * Double(model.rows.count) + 25
-        for state in [RowState.running, .waitingGIL, .waitingLock, .sleeping] {
+        let cpuWait: [RowState] = model.rows.contains { $0.time(in: .waitingCPU) > 0 } ? [.waitingCPU] : []
+        for state in [RowState.running, .waitingGIL, .waitingLock, .sleeping] + cpuWait {
             svg += "<rect x=\"\(Format.fixed(x, 1))\" y=\"\(Format.fixed(legendY - 10, 1))\" width=\"12\" height=\"12\" fill=\"\(fill(state))\"/>"
             svg += "<text x=\"\(Format.fixed(x + 16, 1))\" y=\"\(Format.fixed(legendY, 1))\">\(state.rawValue)</text>"
             x += 190

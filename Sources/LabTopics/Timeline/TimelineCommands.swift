@@ -93,6 +93,7 @@ package struct TimelineShow: Command {
                                     .column("gil_wait_pct", "time it waited for the GIL, the same way"),
                                     .column("lock_wait_pct", "time it waited for a lab lock, the same way"),
                                     .column("sleeping_pct", "time it slept or blocked (an interpreter thread: off the GIL), the same way"),
+                                    .column("cpu_wait_pct", "time it was ready to run but had no CPU (a thread of 'watch python3'), the same way"),
                                     FieldSpec("span_ms", "the time the chart covers"), FieldSpec("from_ms", "where it starts, after the first event"),
                                     FieldSpec("dropped", "events the recorder dropped because it was full")])
 
@@ -115,9 +116,10 @@ package struct TimelineShow: Command {
                          .quantity(Double(row.time(in: .running)) * 100 / alive, .percent),
                          .quantity(Double(row.time(in: .waitingGIL)) * 100 / alive, .percent),
                          .quantity(Double(row.time(in: .waitingLock)) * 100 / alive, .percent),
-                         .quantity(Double(row.time(in: .sleeping)) * 100 / alive, .percent)])
+                         .quantity(Double(row.time(in: .sleeping)) * 100 / alive, .percent),
+                         .quantity(Double(row.time(in: .waitingCPU)) * 100 / alive, .percent)])
         }
-        let table = Table(columns: ["actor", "tid", "pid", "running_pct", "gil_wait_pct", "lock_wait_pct", "sleeping_pct"], rows: rows,
+        let table = Table(columns: ["actor", "tid", "pid", "running_pct", "gil_wait_pct", "lock_wait_pct", "sleeping_pct", "cpu_wait_pct"], rows: rows,
                           summary: Record([("span_ms", .ms(model.to - model.from)), ("from_ms", .ms(model.from - model.origin)),
                                            ("dropped", .int(model.dropped))]))
         return .group([.styled(chart), .table(table)])

@@ -164,6 +164,7 @@ public struct TimelineRenderer: Sendable {
         case .running: return "█"
         case .waitingGIL: return "▒"
         case .waitingLock: return "x"
+        case .waitingCPU: return "░"
         case .sleeping: return "·"
         case .ended, nil: return " "
         }
@@ -174,6 +175,7 @@ public struct TimelineRenderer: Sendable {
         case .running: return "32"
         case .waitingGIL: return "33"
         case .waitingLock: return "31"
+        case .waitingCPU: return "35"
         case .sleeping: return "34"
         default: return "0"
         }
@@ -213,15 +215,16 @@ public struct TimelineRenderer: Sendable {
             }
             let alive = max(1, row.aliveTime)
             let running = Double(row.time(in: .running)) * 100 / Double(alive)
-            let waiting = Double(row.time(in: .waitingGIL) + row.time(in: .waitingLock)) * 100 / Double(alive)
+            let waiting = Double(row.time(in: .waitingGIL) + row.time(in: .waitingLock) + row.time(in: .waitingCPU)) * 100 / Double(alive)
             add("| " + "run " + Format.fixed(running, 0) + "%  wait " + Format.fixed(waiting, 0) + "%")
         }
-        // The legend in one line when the terminal is as wide, else in two.
-        let legend = "legend: █ running  ▒ waiting for the GIL  x waiting for a lock  · sleeping"
+        // The legend in one line when the terminal is as wide, else in two; a wait for a CPU only where a row has one.
+        let cpuWait = model.rows.contains { $0.time(in: .waitingCPU) > 0 } ? "  ░ waiting for a CPU" : ""
+        let legend = "legend: █ running  ▒ waiting for the GIL  x waiting for a lock  · sleeping" + cpuWait
         if (columns ?? Int.max) >= legend.count {
             add("\n" + legend)
         } else {
-            add("\nlegend: █ running  ▒ waiting for the GIL\n        x waiting for a lock  · sleeping")
+            add("\nlegend: █ running  ▒ waiting for the GIL\n        x waiting for a lock  · sleeping" + cpuWait)
         }
         if model.dropped > 0 { add("\n(\(model.dropped) older events were dropped: the recorder keeps the newest)") }
         return spans
