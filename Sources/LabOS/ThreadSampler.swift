@@ -77,6 +77,10 @@ public enum ThreadSampler {
         public var samplerCPUNanoseconds: Int64
         public var peakRSSBytes: Int64?
         public var peakPSSBytes: Int64?
+        /// The most child processes it had at once (read with the memory, every `memoryEvery` ticks).
+        public var peakChildren: Int
+        /// The largest sum of its children's PSS seen.
+        public var peakChildrenPSSBytes: Int64?
         public var intervalNanoseconds: Int64
         /// Samples not kept because the run was longer than `sampleLimit` allows.
         public var droppedSamples: Int
@@ -177,7 +181,8 @@ public enum ThreadSampler {
         var listedCount: Int?
         var waits: [String] = []
         var kept = 0, dropped = 0
-        var peakRSS: Int64?, peakPSS: Int64?
+        var peakRSS: Int64?, peakPSS: Int64?, peakChildrenPSS: Int64?
+        var peakChildren = 0
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 8)
         defer { buffer.deallocate() }
         var next = started
@@ -250,9 +255,22 @@ public enum ThreadSampler {
                 }
             }
             ticks += 1
-            if Int(ticks) % memoryEvery == 1, let memory = ProcFS.memoryRollup(pid: pid, root: root) {
-                if let rss = memory["Rss"] { peakRSS = max(peakRSS ?? 0, rss) }
-                if let pss = memory["Pss"] { peakPSS = max(peakPSS ?? 0, pss) }
+            if Int(ticks) % memoryEvery == 1 {
+                if let memory = ProcFS.memoryRollup(pid: pid, root: root) {
+                    if let rss = memory["Rss"] { peakRSS = max(peakRSS ?? 0, rss) }
+                    if let pss = memory["Pss"] { peakPSS = max(peakPSS ?? 0, pss) }
+                }
+                // Its child processes (multiprocessing's workers): how many, and their PSS together.
+                var children: Set<Int32> = []
+                for w in threads where !w.ended {
+                    let text = (try? ProcFS.readFile(taskDirectory + "/\(w.tid)/children")) ?? ""
+                    for word in text.split(separator: " ") { if let child = Int32(word.trimmed()) { children.insert(child) } }
+                }
+                if !children.isEmpty {
+                    peakChildren = max(peakChildren, children.count)
+                    let pss = children.compactMap { ProcFS.memoryRollup(pid: $0, root: root)?["Pss"] }.reduce(0, +)
+                    peakChildrenPSS = max(peakChildrenPSS ?? 0, pss)
+                }
             }
             if stop() { break }
             next += interval
@@ -265,13 +283,14 @@ public enum ThreadSampler {
         let endedAt = Clock.monotonicNanoseconds()
         let samplerCPU = Clock.threadCPUNanoseconds() - cpuAtStart
         return report(pid: pid, threads: threads.map { ($0.tid, $0.name, $0.samples) }, waits: waits, ticks: Int(ticks), startedAt: started,
-                      endedAt: endedAt, samplerCPU: samplerCPU, peakRSS: peakRSS, peakPSS: peakPSS, interval: interval,
-                      dropped: dropped)
+                      endedAt: endedAt, samplerCPU: samplerCPU, peakRSS: peakRSS, peakPSS: peakPSS, children: peakChildren,
+                      childrenPSS: peakChildrenPSS, interval: interval, dropped: dropped)
     }
 
     /// The samples of every thread labelled and summed up (pure: tests feed it samples).
     static func report(pid: Int32, threads: [(tid: Int32, name: String, samples: [Sample])], waits: [String], ticks: Int, startedAt: Int64, endedAt: Int64,
-                       samplerCPU: Int64, peakRSS: Int64?, peakPSS: Int64?, interval: Int64, dropped: Int) -> Report {
+                       samplerCPU: Int64, peakRSS: Int64?, peakPSS: Int64?, children: Int = 0, childrenPSS: Int64? = nil,
+                       interval: Int64, dropped: Int) -> Report {
         var runningAt = [UInt8](repeating: 0, count: ticks + 1)
         var changes: [Change] = []
         var reports: [ThreadReport] = []
@@ -303,7 +322,8 @@ public enum ThreadSampler {
         changes.sort { $0.nanoseconds < $1.nanoseconds }
         return Report(pid: pid, changes: changes, threads: reports, ticks: ticks, overlapTicks: runningAt.filter { $0 >= 2 }.count,
                       runningTicks: runningAt.filter { $0 >= 1 }.count, startedAt: startedAt, endedAt: endedAt,
-                      samplerCPUNanoseconds: samplerCPU, peakRSSBytes: peakRSS, peakPSSBytes: peakPSS, intervalNanoseconds: interval,
+                      samplerCPUNanoseconds: samplerCPU, peakRSSBytes: peakRSS, peakPSSBytes: peakPSS, peakChildren: children,
+                      peakChildrenPSSBytes: childrenPSS, intervalNanoseconds: interval,
                       droppedSamples: dropped)
     }
 

@@ -435,7 +435,7 @@ package struct ProcForkCow: Command {
                                     FieldSpec("base_fork_ms", "the fastest of three forks before the buffer was touched"),
                                     FieldSpec("fork_ms", "the fastest of three forks with the buffer touched"),
                                     FieldSpec("copied_bytes", "how much the child's Private_Dirty grew as it wrote the whole buffer"),
-                                    FieldSpec("copy_us_per_page", "the child's write time per page written (a fault and a copy each)"),
+                                    FieldSpec("copy_per_page_us", "the child's write time per page written (a fault and a copy each)"),
                                     FieldSpec("child_pid", "the writing child's process id"),
                                     FieldSpec("child_status", "how it ended ('exited 0')")])
 
@@ -461,7 +461,7 @@ package struct ProcForkCow: Command {
                                 ("base_fork_ms", .ms(report.baseForkNanoseconds)),
                                 ("fork_ms", .ms(report.grownForkNanoseconds)),
                                 ("copied_bytes", .bytes(copied)),
-                                ("copy_us_per_page", .quantity(Double(writeTime) / 1000 / pages, .microseconds)),
+                                ("copy_per_page_us", .quantity(Double(writeTime) / 1000 / pages, .microseconds)),
                                 ("child_pid", .int(Int(report.childPID))),
                                 ("child_status", .string(report.childStatus.description)),
                             ])))

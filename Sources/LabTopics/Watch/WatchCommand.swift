@@ -50,6 +50,8 @@ package struct WatchCommand: Command {
                                     FieldSpec("sampler_cpu_pct", "CPU the sampling thread used, in per cent of one core", occasional: true),
                                     FieldSpec("rss_bytes", "the largest resident memory seen (smaps_rollup Rss)", occasional: true),
                                     FieldSpec("pss_bytes", "the largest proportional set size seen (Pss: shared pages split between their users)", occasional: true),
+                                    FieldSpec("children", "the most child processes it had at once (multiprocessing's workers), read ten times a second", occasional: true),
+                                    FieldSpec("children_pss_bytes", "the largest PSS of its children together; null without children", occasional: true),
                                     FieldSpec("output", "what the program printed (the first 4 KiB)", occasional: true),
                                     FieldSpec("stderr", "what it wrote to standard error (the first 4 KiB)", occasional: true),
                                     FieldSpec("note", "why nothing was run (skipped)", occasional: true)])
@@ -119,6 +121,8 @@ package struct WatchCommand: Command {
             ("sampler_cpu_pct", .quantity(Double(report.samplerCPUNanoseconds) * 100 / Double(wall), .percent)),
             ("rss_bytes", report.peakRSSBytes.map(Value.bytes) ?? .null),
             ("pss_bytes", report.peakPSSBytes.map(Value.bytes) ?? .null),
+            ("children", .int(report.peakChildren)),
+            ("children_pss_bytes", report.peakChildrenPSSBytes.map(Value.bytes) ?? .null),
             ("output", .string(String(run.standardOutput.prefix(4096)))),
         ])
         if !run.standardError.isEmpty { summary.append("stderr", .string(String(run.standardError.prefix(4096)))) }
