@@ -104,7 +104,7 @@ public enum ThreadSampler {
     }
 
     public static let listEvery = 100
-    public static let memoryEvery = 100
+    public static let memoryEvery = 200
     /// A thread found asleep again has its wait channel read again only this often (it rarely changes unseen).
     public static let waitEvery = 10
     /// Samples kept over all threads (about 40 bytes each); later ones are counted, not kept.
@@ -206,29 +206,15 @@ public enum ThreadSampler {
 
         while true {
             let now = Clock.monotonicNanoseconds()
-            // The task directory is listed when the main thread's stat counts a thread more or fewer, and every
-            // `listEvery` ticks besides.
-            let count = threads.first.flatMap { $0.ended ? nil : threadCount(read($0.stat)) }
-            if ticks % Int32(listEvery) == 0 || count != listedCount {
-                listedCount = count
-                let listed = taskIDs(taskDirectory)
-                if listed.isEmpty && ticks > 0 && threads.allSatisfy(\.ended) { break }
-                for tid in listed.sorted() where !known.contains(tid) {
-                    let base = taskDirectory + "/\(tid)"
-                    let stat = open(base + "/stat", O_RDONLY | O_CLOEXEC)
-                    guard stat >= 0 else { continue }
-                    let schedstat = open(base + "/schedstat", O_RDONLY | O_CLOEXEC)
-                    guard schedstat >= 0 else { close(stat); continue }
-                    let name = (try? ProcFS.readFile(base + "/comm")).map { $0.trimmed() } ?? "?"
-                    known.insert(tid)
-                    threads.append(Watched(tid: tid, stat: stat, schedstat: schedstat, wchan: open(base + "/wchan", O_RDONLY | O_CLOEXEC),
-                                           name: name))
-                }
-            }
+            var count: Int?
             for i in threads.indices where !threads[i].ended {
-                let state = stateLetter(read(threads[i].stat)) ?? UInt8(ascii: "X")
-                let times = twoNumbers(read(threads[i].schedstat))
+                let line = read(threads[i].stat)
+                let state = stateLetter(line) ?? UInt8(ascii: "X")
+                if threads[i].tid == pid { count = threadCount(line) }
                 let last = threads[i].samples.last
+                // Asleep since the last sample: its times have not moved (looked at again now and then all the same).
+                let unmoved = state != UInt8(ascii: "R") && last?.seen == .asleep && ticks % Int32(waitEvery) != 0
+                let times = unmoved ? last.map { ($0.run, $0.delay) } : twoNumbers(read(threads[i].schedstat))
                 var seen = Sample.Seen.asleep
                 var wait: Int16 = -1
                 switch state {
@@ -252,6 +238,24 @@ public enum ThreadSampler {
                     kept += 1
                 } else {
                     dropped += 1
+                }
+            }
+            // The task directory is listed when the main thread's stat counts a thread more or fewer, and every
+            // `listEvery` ticks besides (a thread found now has its first sample at the next tick).
+            if ticks % Int32(listEvery) == 0 || count != listedCount {
+                listedCount = count
+                let listed = taskIDs(taskDirectory)
+                if listed.isEmpty && ticks > 0 && threads.allSatisfy(\.ended) { break }
+                for tid in listed.sorted() where !known.contains(tid) {
+                    let base = taskDirectory + "/\(tid)"
+                    let stat = open(base + "/stat", O_RDONLY | O_CLOEXEC)
+                    guard stat >= 0 else { continue }
+                    let schedstat = open(base + "/schedstat", O_RDONLY | O_CLOEXEC)
+                    guard schedstat >= 0 else { close(stat); continue }
+                    let name = (try? ProcFS.readFile(base + "/comm")).map { $0.trimmed() } ?? "?"
+                    known.insert(tid)
+                    threads.append(Watched(tid: tid, stat: stat, schedstat: schedstat, wchan: open(base + "/wchan", O_RDONLY | O_CLOEXEC),
+                                           name: name))
                 }
             }
             ticks += 1

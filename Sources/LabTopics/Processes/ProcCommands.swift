@@ -413,7 +413,7 @@ package struct ProcForkLock: Command {
 
 package struct ProcForkCow: Command {
     package let spec = CommandSpec("fork-cow", summary: "fork a bigger shell: fork takes longer, and the child's own pages grow as it writes",
-                           flags: [FlagSpec("mb", value: .integer, valueName: "MB", help: "the buffer the shell touches first, in MiB (default 256, 16 to 2048)"),
+                           flags: [FlagSpec("mb", value: .integer, valueName: "MB", help: "the buffer the shell touches first, in MiB (default 256, 16 to 1024: the child copies as much again)"),
                                    FlagSpec("steps", value: .integer, valueName: "N", help: "write the buffer in N parts, one row each (default 4, 1 to 16)")],
                            examples: ["proc fork-cow", "proc fork-cow --mb 64 --steps 2"],
                            discussion: """
@@ -440,7 +440,7 @@ package struct ProcForkCow: Command {
                                     FieldSpec("child_status", "how it ended ('exited 0')")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
-        let megabytes = try arguments.integer("mb", default: 256, range: 16...2048)
+        let megabytes = try arguments.integer("mb", default: 256, range: 16...1024)
         let steps = try arguments.integer("steps", default: 4, range: 1...16)
         let report = try ForkCopyOnWrite.run(megabytes: megabytes, steps: steps, stop: { context.cancellation.isCancelled })
         try context.checkCancelled()

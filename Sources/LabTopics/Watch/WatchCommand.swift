@@ -17,7 +17,7 @@ package struct WatchCommand: Command {
                            examples: ["watch python3 two_threads.py", "watch python3 hashing.py 4 --hz 2000",
                                       "watch python3 -c 'import time\\ntime.sleep(0.2)'"],
                            discussion: """
-                               python3 runs FILE with its output captured (shown after it ends). While it runs, a thread of \
+                               python3 runs FILE with its output captured (shown after it ends) and nothing on its standard input. While it runs, a thread of \
                                conclab reads every thread of it from /proc N times a second: the state letter \
                                (/proc/PID/task/TID/stat), its time on a CPU and on a run queue (schedstat), and for a thread \
                                asleep, the kernel function it waits in (/proc/PID/task/TID/wchan). State R means running or ready to run, \
