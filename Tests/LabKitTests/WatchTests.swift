@@ -173,6 +173,16 @@ struct WatchTests {
         expectEqual(session.execute("watch python3 x.py --hz 10").failure?.kind, .usage)
     }
 
+    @Test func aProgramThatRunsTooLongIsKilledAndItsSamplesKept() throws {
+        guard Files.findExecutable("python3") != nil else { return }
+        let session = Session()
+        defer { session.shutdown() }
+        let outcome = session.execute("watch python3 --timeout 1 -c 'import time\\ntime.sleep(60)'")
+        #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+        expectEqual(outcome.result.fields["status"], .string("killed after 1 s (--timeout)"))
+        #expect((outcome.result.fields["samples_per_s"]?.number ?? 0) > 100)
+    }
+
     @Test func ctrlCKillsTheProgram() throws {
         guard Files.findExecutable("python3") != nil else { return }
         let folder = try Files.makeTemporaryDirectory(prefix: "conclab-watch-")

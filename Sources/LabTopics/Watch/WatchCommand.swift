@@ -41,7 +41,7 @@ package struct WatchCommand: Command {
                                     .column("samples", "how many times it was sampled"),
                                     FieldSpec("cpython", "ran, or skipped (a replayed lab, or no python3)"),
                                     FieldSpec("pid", "the python3 process id", occasional: true),
-                                    FieldSpec("status", "how it ended ('exited 0')", occasional: true),
+                                    FieldSpec("status", "how it ended ('exited 0'; 'killed after S s (--timeout)' when it ran too long)", occasional: true),
                                     FieldSpec("wall_ms", "from start to end", occasional: true),
                                     FieldSpec("threads", "threads seen besides the main one", occasional: true),
                                     FieldSpec("parallelism", "the CPU time of the threads besides main over the time from the first one's start to the last one's end: how many CPUs they kept busy at once (null without threads)", occasional: true),
@@ -91,7 +91,6 @@ package struct WatchCommand: Command {
         }
         guard let report = sampler?.finish() else { throw CommandError("could not sample python3: \(samplerError.map { "\($0)" } ?? "no sampler")") }
         try context.checkCancelled()
-        if run.timedOut { throw CommandError("python3 \(shown) ran longer than \(timeout) s and was killed (--timeout S to allow more)") }
 
         let names = Self.rowNames(report)
         let recorder = EventRecorder.of(context.session)
@@ -106,7 +105,8 @@ package struct WatchCommand: Command {
                     .quantity(Double(thread.lockSamples) * 100 / samples, .percent),
                     .quantity(Double(thread.cpuWaitSamples) * 100 / samples, .percent), .ms(thread.cpuWaitNanoseconds), .int(thread.samples)]
         }
-        let status = run.status?.description ?? "not reaped"
+        // A program that ran past --timeout was killed; what was sampled until then is kept.
+        let status = run.timedOut ? "killed after \(timeout) s (--timeout)" : run.status?.description ?? "not reaped"
         let perThread = report.threads.map { Double($0.samples) * 1e9 / Double(max(1, $0.lastSeen - $0.firstSeen + report.intervalNanoseconds)) }
         let overlap = report.runningTicks == 0 ? 0 : Double(report.overlapTicks) * 100 / Double(report.runningTicks)
         var summary = Record([
