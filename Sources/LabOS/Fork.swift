@@ -17,17 +17,18 @@ public struct ChildUsage: Sendable, Equatable {
 }
 
 extension ChildProcess {
-    /// Blocks, without polling, until process `pid` has ended (pidfd_open, then poll) or `wake` becomes readable, at
-    /// most until the monotonic clock reaches `deadline` (nil: no limit). True once the process has ended. Where the
-    /// kernel has no pidfd (before 5.3) it returns false at once and the caller falls back to looking every few ms.
-    public static func waitUntilEnded(_ pid: Int32, wake: Int32, deadline: Int64?) throws(OSError) -> Bool {
+    /// Blocks, without polling, until process `pid` has ended (pidfd_open, then poll) or `wake` (if any) becomes
+    /// readable, at most until the monotonic clock reaches `deadline` (nil: no limit). True once the process has
+    /// ended. Where the kernel has no pidfd (before 5.3) it returns false at once and the caller falls back to looking
+    /// every few ms.
+    public static func waitUntilEnded(_ pid: Int32, wake: Int32?, deadline: Int64?) throws(OSError) -> Bool {
         let fd = conclab_pidfd_open(pid)
         if fd < 0 {
             if errno == ESRCH { return true }   // already gone (reaped)
             return false
         }
         defer { Glibc.close(fd) }
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)] + (wake.map { [pollfd(fd: $0, events: Int16(POLLIN), revents: 0)] } ?? [])
         while true {
             var timeout: Int32 = -1
             if let deadline {
@@ -35,14 +36,26 @@ extension ChildProcess {
                 if left <= 0 { return false }
                 timeout = Int32(min(Int64(Int32.max), (left + 999_999) / 1_000_000))
             }
-            let rc = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, 2, timeout) }
+            let rc = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeout) }
             if rc < 0 {
                 if errno == EINTR { continue }
                 throw OSError("poll", errno: errno, subject: "process \(pid)")
             }
             if fds[0].revents != 0 { return true }
-            if fds[1].revents != 0 || rc == 0 { return false }
+            if (fds.count > 1 && fds[1].revents != 0) || rc == 0 { return false }
         }
+    }
+
+    /// Gives child `pid` up to `nanoseconds` to end by itself, kills it (SIGKILL) if it has not, and reaps it.
+    public static func reap(_ pid: Int32, within nanoseconds: Int64) -> TerminationStatus {
+        let deadline = Clock.monotonicNanoseconds() + nanoseconds
+        while Clock.monotonicNanoseconds() < deadline {
+            if (try? waitUntilEnded(pid, wake: nil, deadline: deadline)) == true { break }
+            if let ended = try? peek(pid), ended != nil { break }   // no pidfd here: look every few ms
+            usleep(2_000)
+        }
+        if let ended = try? peek(pid), ended != nil {} else { try? signal(pid, Signals.kill) }
+        return (try? reap(pid, block: true)) ?? .exited(-1)
     }
 
     /// How child `pid` ended, without reaping it (`waitid` with WNOWAIT): nil while it runs. The child stays a
@@ -377,10 +390,7 @@ public enum ForkCopyOnWrite {
         try? FileDescriptor(command.write).close()
         commandOpen = false
         // The child ends at the end of its command pipe; one that does not is killed.
-        if (try? ChildProcess.waitUntilEnded(pid, wake: report.read, deadline: Clock.monotonicNanoseconds() + 5_000_000_000)) != true {
-            try? ChildProcess.signal(pid, Signals.kill)
-        }
-        let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
+        let status = ChildProcess.reap(pid, within: 5_000_000_000)
         if let failure { throw failure }
         return Report(parentPID: getpid(), childPID: pid, bufferBytes: Int64(length), baseForkNanoseconds: baseFork,
                       grownForkNanoseconds: grownFork, steps: rows, childStatus: status)
@@ -442,14 +452,9 @@ public enum ForkSharedFile {
             conclab_fork_write_close(fd, UnsafeRawPointer(text.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }, text.count)
         }
         guard pid > 0 else { throw OSError("fork", errno: errno) }
-        let never = try System.pipe()
-        defer { for end in [never.read, never.write] { Glibc.close(end) } }
-        if (try? ChildProcess.waitUntilEnded(pid, wake: never.read, deadline: Clock.monotonicNanoseconds() + 5_000_000_000)) != true {
-            try? ChildProcess.signal(pid, Signals.kill)
-        }
-        let status = (try? ChildProcess.reap(pid, block: true)) ?? .exited(-1)
+        let status = ChildProcess.reap(pid, within: 5_000_000_000)
         let afterChild = try Descriptors.seek(fd, to: 0, from: .current)
-        let open = fcntl(fd, F_GETFD) != -1
+        let open = Descriptors.isOpen(fd)
         try FileDescriptor(fd).writeAll(parentText)
         var content = [UInt8](repeating: 0, count: 4096)
         let count = try valueOrErrno("read back", subject: "fd \(fd)") { content.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) } }

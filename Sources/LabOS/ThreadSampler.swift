@@ -47,8 +47,6 @@ public enum ThreadSampler {
 
     public struct ThreadReport: Sendable, Equatable {
         public var tid: Int32
-        /// `/proc/PID/task/TID/comm` when first seen.
-        public var name: String
         public var firstSeen: Int64
         public var lastSeen: Int64
         /// Time on a CPU while watched (schedstat, first to last sample).
@@ -161,7 +159,6 @@ public enum ThreadSampler {
         var schedstat: Int32
         /// `/proc/PID/task/TID/wchan`, or -1 where it cannot be read (another user's process).
         var wchan: Int32
-        var name: String
         var samples: [Sample] = []
         var ended = false
 
@@ -252,10 +249,8 @@ public enum ThreadSampler {
                     guard stat >= 0 else { continue }
                     let schedstat = open(base + "/schedstat", O_RDONLY | O_CLOEXEC)
                     guard schedstat >= 0 else { close(stat); continue }
-                    let name = (try? ProcFS.readFile(base + "/comm")).map { $0.trimmed() } ?? "?"
                     known.insert(tid)
-                    threads.append(Watched(tid: tid, stat: stat, schedstat: schedstat, wchan: open(base + "/wchan", O_RDONLY | O_CLOEXEC),
-                                           name: name))
+                    threads.append(Watched(tid: tid, stat: stat, schedstat: schedstat, wchan: open(base + "/wchan", O_RDONLY | O_CLOEXEC)))
                 }
             }
             ticks += 1
@@ -286,13 +281,13 @@ public enum ThreadSampler {
         }
         let endedAt = Clock.monotonicNanoseconds()
         let samplerCPU = Clock.threadCPUNanoseconds() - cpuAtStart
-        return report(pid: pid, threads: threads.map { ($0.tid, $0.name, $0.samples) }, waits: waits, ticks: Int(ticks), startedAt: started,
+        return report(pid: pid, threads: threads.map { ($0.tid, $0.samples) }, waits: waits, ticks: Int(ticks), startedAt: started,
                       endedAt: endedAt, samplerCPU: samplerCPU, peakRSS: peakRSS, peakPSS: peakPSS, children: peakChildren,
                       childrenPSS: peakChildrenPSS, interval: interval, dropped: dropped)
     }
 
     /// The samples of every thread labelled and summed up (pure: tests feed it samples).
-    static func report(pid: Int32, threads: [(tid: Int32, name: String, samples: [Sample])], waits: [String], ticks: Int, startedAt: Int64, endedAt: Int64,
+    static func report(pid: Int32, threads: [(tid: Int32, samples: [Sample])], waits: [String], ticks: Int, startedAt: Int64, endedAt: Int64,
                        samplerCPU: Int64, peakRSS: Int64?, peakPSS: Int64?, children: Int = 0, childrenPSS: Int64? = nil,
                        interval: Int64, dropped: Int) -> Report {
         var runningAt = [UInt8](repeating: 0, count: ticks + 1)
@@ -301,7 +296,7 @@ public enum ThreadSampler {
         for thread in threads {
             let labels = label(thread.samples, waits: waits)
             var previous: Activity?
-            var running = 0, waitingCPU = 0, lock = 0, live = 0
+            var running = 0, waitingCPU = 0, lock = 0
             for (sample, activity) in zip(thread.samples, labels) {
                 if activity != previous { changes.append(Change(nanoseconds: sample.nanoseconds, tid: thread.tid, activity: activity)) }
                 previous = activity
@@ -314,14 +309,13 @@ public enum ThreadSampler {
                 case .waitingLock: lock += 1
                 default: break
                 }
-                if activity != .ended { live += 1 }
             }
             let alive = thread.samples.filter { $0.seen != .ended }
-            reports.append(ThreadReport(tid: thread.tid, name: thread.name, firstSeen: thread.samples.first?.nanoseconds ?? startedAt,
+            reports.append(ThreadReport(tid: thread.tid, firstSeen: thread.samples.first?.nanoseconds ?? startedAt,
                                         lastSeen: alive.last?.nanoseconds ?? thread.samples.first?.nanoseconds ?? startedAt,
                                         cpuNanoseconds: (alive.last?.run ?? 0) - (alive.first?.run ?? 0),
                                         cpuWaitNanoseconds: (alive.last?.delay ?? 0) - (alive.first?.delay ?? 0),
-                                        samples: live, runningSamples: running, cpuWaitSamples: waitingCPU, lockSamples: lock))
+                                        samples: alive.count, runningSamples: running, cpuWaitSamples: waitingCPU, lockSamples: lock))
         }
         changes.sort { $0.nanoseconds < $1.nanoseconds }
         return Report(pid: pid, changes: changes, threads: reports, ticks: ticks, overlapTicks: runningAt.filter { $0 >= 2 }.count,
