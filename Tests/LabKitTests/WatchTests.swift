@@ -191,8 +191,13 @@ struct WatchTests {
         let session = Session()
         defer { session.shutdown() }
         let cancellation = Cancellation()
+        // This program's python3 only, by its command line: other tests run python3 from this process too.
+        let script = folder + "/long.py"
         @Sendable func pythons() -> [ProcFS.Stat] {
-            ProcFS.allProcesses().filter { $0.parentPID == System.processID && $0.command.hasPrefix("python3") }
+            ProcFS.allProcesses().filter {
+                $0.parentPID == System.processID
+                    && ((try? ProcFS.readFile("/proc/\($0.pid)/cmdline")) ?? "").split(separator: "\0").contains { $0 == script }
+            }
         }
         try cancel(cancellation, once: { !pythons().isEmpty })
         let started = Clock.monotonicNanoseconds()
