@@ -294,6 +294,41 @@ int conclab_accept_cloexec(int fd, int nonblocking) {
     return accept4(fd, NULL, NULL, SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0));
 }
 
+// ---- epoll, unpacked (struct epoll_event is packed on x86-64, which Swift does not import faithfully) ----
+#include <sys/epoll.h>
+
+int conclab_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int conclab_epoll_control(int epfd, int operation, int fd, unsigned events) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = events;
+    event.data.fd = fd;
+    int op = operation == 0 ? EPOLL_CTL_ADD : operation == 1 ? EPOLL_CTL_MOD : EPOLL_CTL_DEL;
+    return epoll_ctl(epfd, op, fd, &event);
+}
+
+int conclab_epoll_wait(int epfd, int *fds, unsigned *events, int max, long long timeout_ns) {
+    struct epoll_event ready[256];
+    if (max > 256) max = 256;
+    int n;
+    if (timeout_ns < 0) {
+        n = epoll_wait(epfd, ready, max, -1);
+    } else {
+        struct timespec timeout = { (time_t)(timeout_ns / 1000000000LL), (long)(timeout_ns % 1000000000LL) };
+        n = epoll_pwait2(epfd, ready, max, &timeout, NULL);
+        if (n < 0 && errno == ENOSYS) {
+            long long ms = (timeout_ns + 999999LL) / 1000000LL;
+            n = epoll_wait(epfd, ready, max, ms > 2000000000LL ? 2000000000 : (int)ms);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        fds[i] = ready[i].data.fd;
+        events[i] = ready[i].events;
+    }
+    return n;
+}
+
 // ---- Containment of a replayed lab (Landlock) ----
 #include <linux/landlock.h>
 #include <sys/stat.h>

@@ -14,6 +14,7 @@ extension Registry {
         PyCommand(), DisCommand(), GILCommand(), CompareCommand(),
         GenCommand(), NextCommand(), IterCommand(), ListCommand(),
         LabCommand(), RecordCommand(),
+        IOCommand(),
         TraceCommand(), TimelineCommand(), WatchCommand(),
         MemCommand(), TimeCommand(), BenchCommand(), SleepCommand(),
         EchoCommand(), SetCommand(), HistoryCommand(), ClearCommand(), ExitCommand(),

@@ -8,6 +8,7 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == WorkerMode.fla
     WorkerMode.main(Array(CommandLine.arguments.dropFirst(2)))
 }
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == IPCWorkerMode.flag { IPCWorkerMode.main(Array(CommandLine.arguments.dropFirst(2))) }
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == IOWorkerMode.flag { IOWorkerMode.main(Array(CommandLine.arguments.dropFirst(2))) }
 if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == ForkServerMode.flag {
     ForkServerMode.main()
 }

@@ -72,6 +72,13 @@ int conclab_request_short_slice(unsigned long long nanoseconds);
 pid_t conclab_reap_child(pid_t pid, int block, int *status, long long *user_us, long long *sys_us, long long *maxrss_kb);
 // accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK when asked): the new socket is close-on-exec from birth.
 int conclab_accept_cloexec(int fd, int nonblocking);
+/// epoll_create1(EPOLL_CLOEXEC).
+int conclab_epoll_create(void);
+/// epoll_ctl with the descriptor itself as the event's data; `operation` 0 add, 1 modify, 2 delete.
+int conclab_epoll_control(int epfd, int operation, int fd, unsigned events);
+/// Waits for at most `max` (≤ 256) ready descriptors, `timeout_ns` nanoseconds (epoll_pwait2; < 0: no limit), and
+/// writes each one's descriptor and events to `fds` and `events`. The count, or -1 with errno (EINTR included).
+int conclab_epoll_wait(int epfd, int *fds, unsigned *events, int max, long long timeout_ns);
 /// The Landlock ABI version the kernel offers (1 and up), or -1 with errno (ENOSYS, EOPNOTSUPP) when it has none.
 int conclab_landlock_abi(void);
 /// Confines the calling process and every child it starts from now on: a file may be executed only if it is one of
