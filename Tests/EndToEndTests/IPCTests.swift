@@ -8,27 +8,10 @@ extension EndToEnd {
     /// leak-free cycles, echo workers over every channel kind, `ipc bench`, and the labs of the topic.
     @Suite(.serialized, .timeLimit(.minutes(3)))
     struct IPCTests {
-        /// Runs `lines` as a script with `--json --keep-going`; one parsed object per command line.
-        func json(_ lines: [String]) throws -> (results: [[String: Any]], run: RunResult) {
-            let run = try runConclab(["--json", "--keep-going"], stdin: lines.joined(separator: "\n") + "\n")
-            let results = run.stdoutLines.compactMap { line in
-                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-            }
-            return (results, run)
-        }
-
-        /// The fields of a record result, or the summary plus `rows` of a table result.
-        func fields(_ outcome: [String: Any]) -> [String: Any] {
-            guard let result = outcome["result"] as? [String: Any] else { return [:] }
-            if let fields = result["fields"] as? [String: Any] { return fields }
-            var all = result["summary"] as? [String: Any] ?? [:]
-            all["rows"] = result["rows"]
-            return all
-        }
-
-        func rows(_ outcome: [String: Any]) -> [[String: Any]] { fields(outcome)["rows"] as? [[String: Any]] ?? [] }
-
-        func ok(_ outcome: [String: Any]) -> Bool { outcome["ok"] as? Bool == true }
+        func json(_ lines: [String]) throws -> (results: [[String: Any]], run: RunResult) { try jsonScript(lines) }
+        func fields(_ outcome: [String: Any]) -> [String: Any] { resultFields(outcome) }
+        func rows(_ outcome: [String: Any]) -> [[String: Any]] { resultRows(outcome) }
+        func ok(_ outcome: [String: Any]) -> Bool { succeeded(outcome) }
 
         @Test("a child inherits what is not close-on-exec, and a descriptor sent to it shares its offset")
         func inheritanceAndPassing() throws {

@@ -207,6 +207,28 @@ func runConclab(_ arguments: [String], stdin: String? = nil) throws -> RunResult
     return try run.finish()
 }
 
+/// Runs `lines` as a script with `--json --keep-going`; one parsed object per command line.
+func jsonScript(_ lines: [String]) throws -> (results: [[String: Any]], run: RunResult) {
+    let run = try runConclab(["--json", "--keep-going"], stdin: lines.joined(separator: "\n") + "\n")
+    let results = run.stdoutLines.compactMap { line in
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    }
+    return (results, run)
+}
+
+/// The fields of a record result, or the summary plus `rows` of a table result.
+func resultFields(_ outcome: [String: Any]) -> [String: Any] {
+    guard let result = outcome["result"] as? [String: Any] else { return [:] }
+    if let fields = result["fields"] as? [String: Any] { return fields }
+    var all = result["summary"] as? [String: Any] ?? [:]
+    all["rows"] = result["rows"]
+    return all
+}
+
+func resultRows(_ outcome: [String: Any]) -> [[String: Any]] { resultFields(outcome)["rows"] as? [[String: Any]] ?? [] }
+
+func succeeded(_ outcome: [String: Any]) -> Bool { outcome["ok"] as? Bool == true }
+
 /// Processes as /proc shows them.
 enum Processes {
     /// The name worker processes give themselves (their main thread's name, shown in /proc/PID/stat).

@@ -293,7 +293,7 @@ extension String {
 
     /// `run`: whether the lab's commands run too (the descriptor lab's write files into the working folder: it is read only).
     @Test(arguments: [("tour", true), ("iterators-generators", true), ("file-descriptors", false), ("gil", false), ("race-conditions", false),
-                      ("deadlocks", false), ("processes", false), ("ipc", true), ("processes-vs-threads", false)])
+                      ("deadlocks", false), ("processes", false), ("ipc", true), ("processes-vs-threads", false), ("io", false)])
     func theGuideSpeaksRussian(id: String, run: Bool) throws {
         let state = try Files.makeTemporaryDirectory(prefix: "conclab-ru-guide")
         defer { Files.removeTree(state) }

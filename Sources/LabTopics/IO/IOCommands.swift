@@ -136,7 +136,8 @@ package struct IOConvoyCommand: Command {
                                             FieldSpec("alone_p50_ms", "the median latency with a GIL, alone"),
                                             FieldSpec("gil_p50_ms", "the median latency with a GIL, beside the CPU-bound thread"),
                                             FieldSpec("nogil_p50_ms", "the median latency without a GIL, beside the CPU-bound thread"),
-                                            FieldSpec("cpython", "ran, or skipped and why, or 'not asked' (no --cpython)"),
+                                            FieldSpec("cpython", "ran, skipped (a replayed lab, or no python3), or 'not asked' (no --cpython)"),
+                                            FieldSpec("note", "why python3 was skipped", occasional: true),
                                             FieldSpec("cpython_alone_p50_ms", "python3's median latency alone", occasional: true),
                                             FieldSpec("cpython_p50_ms", "python3's median latency beside its CPU-bound thread", occasional: true)])
 
@@ -148,11 +149,12 @@ package struct IOConvoyCommand: Command {
         let server = try IOServerProcess(latencyNanoseconds: Int64(latency) * 1_000_000, replyBytes: IOWire.defaultReplyBytes)
         defer { server.stop() }
         var cpython = "not asked"
+        var skipNote: String?
         var python: String?
         if arguments.flag("cpython") {
-            if context.session.sandbox != nil { cpython = "skipped: a replayed lab does not run python3" }
+            if context.session.sandbox != nil { cpython = "skipped"; skipNote = "a replayed lab does not run python3" }
             else if let found = Files.findExecutable("python3") { python = found; cpython = "ran" }
-            else { cpython = "skipped: python3 is not on PATH" }
+            else { cpython = "skipped"; skipNote = "python3 is not on PATH" }
         }
         var setups: [IOConvoy.Setup] = [.gilAlone, .gilBeside, .noGILBeside]
         if python != nil { setups += [.cpythonAlone, .cpythonBeside] }
@@ -195,6 +197,7 @@ package struct IOConvoyCommand: Command {
         var summary: [(String, Value)] = [("latency_ms", .int(latency)), ("interval_ms", .int(interval)),
                                           ("alone_p50_ms", .ms(p50(.gilAlone) ?? 0)), ("gil_p50_ms", .ms(p50(.gilBeside) ?? 0)),
                                           ("nogil_p50_ms", .ms(p50(.noGILBeside) ?? 0)), ("cpython", .string(cpython))]
+        if let skipNote { summary.append(("note", .string("python3 skipped: " + skipNote))) }
         if let alone = p50(.cpythonAlone), let beside = p50(.cpythonBeside) {
             summary += [("cpython_alone_p50_ms", .ms(alone)), ("cpython_p50_ms", .ms(beside))]
         }
