@@ -87,7 +87,7 @@ def main():
     print(f"conclab bench — {conclab}, {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
     bench_startup(conclab, env)
     bench_trivial_commands(conclab, env)
-    for name in ["bench_generators", "bench_interpreter", "bench_races", "bench_processes", "bench_ipc", "bench_timeline", "bench_watch"]:
+    for name in ["bench_generators", "bench_interpreter", "bench_races", "bench_processes", "bench_ipc", "bench_io", "bench_timeline", "bench_watch"]:
         module = optional_module(name)
         if module is not None:
             rows = module.run(conclab)

@@ -120,9 +120,10 @@ package struct IOConvoyCommand: Command {
                                        One thread makes requests one after another; beside it, in some setups, a thread computes without \
                                        pause. With conclab's GIL (CPython's rules: a thread waiting for the GIL asks the holder to drop \
                                        it after one switch interval), the I/O thread lets the GIL go around each send and each receive, \
-                                       as CPython's socket module does, and must take it back when the call returns: beside a CPU-bound \
-                                       thread that means waiting up to an interval, twice a request. Without a GIL the woken thread just \
-                                       runs. With --cpython, python3 runs the same two threads (a socket thread and 'while not done: x += \
+                                       as CPython's socket module does, and must take it back when the call returns. While it waits for a \
+                                       reply, a CPU-bound thread beside it takes the GIL and keeps it: when the reply comes, the I/O \
+                                       thread waits up to an interval more (the send, which returns at once, usually finds the GIL still \
+                                       free). Without a GIL the woken thread just runs. With --cpython, python3 runs the same two threads (a socket thread and 'while not done: x += \
                                        1') with sys.setswitchinterval set to --interval.
                                        """,
                                    fields: [.column("setup", "GIL or not, alone or beside a CPU-bound thread; python3 rows with --cpython"),

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Under a GIL the I/O thread gives the GIL up around each blocking call, as CPython's socket module does, and must
 /// take it back when the call returns. The CPU-bound thread has it by then and keeps it until the I/O thread has
-/// waited a whole switch interval and asked for it: each send and each receive costs up to one interval more.
+/// waited a whole switch interval and asked for it: each reply costs up to one interval more (a send returns before
+/// the CPU-bound thread has woken to take the GIL, so it rarely waits).
 /// Without a GIL the kernel runs the woken I/O thread at once on a free core (or soon, preempting the spinner).
 package enum IOConvoy {
     package enum Setup: String, CaseIterable, Sendable {
