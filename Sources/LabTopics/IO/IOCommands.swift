@@ -122,8 +122,8 @@ package struct IOConvoyCommand: Command {
                                        it after one switch interval), the I/O thread lets the GIL go around each send and each receive, \
                                        as CPython's socket module does, and must take it back when the call returns. While it waits for a \
                                        reply, a CPU-bound thread beside it takes the GIL and keeps it: when the reply comes, the I/O \
-                                       thread waits up to an interval more (the send, which returns at once, usually finds the GIL still \
-                                       free). Without a GIL the woken thread just runs. With --cpython, python3 runs the same two threads (a socket thread and 'while not done: x += \
+                                       thread waits up to an interval more; sometimes twice a request, when the computing thread has \
+                                       taken the GIL during the send too (python3 does the same). Without a GIL the woken thread just runs. With --cpython, python3 runs the same two threads (a socket thread and 'while not done: x += \
                                        1') with sys.setswitchinterval set to --interval.
                                        """,
                                    fields: [.column("setup", "GIL or not, alone or beside a CPU-bound thread; python3 rows with --cpython"),
@@ -176,16 +176,11 @@ package struct IOConvoyCommand: Command {
                 }
                 outcome.update { $0 = result }
             }
-            var result: Result<IOConvoy.Row, OSError>?
-            while result == nil {
-                result = outcome.wait(timeoutNanoseconds: 20_000_000) { $0 }
-                if result == nil && context.cancellation.isCancelled && !stop.isStopped { stop.stop(); server.kill() }
-            }
+            let result = IOFetchRunner.waitCancellable(outcome, context) { stop.stop(); server.kill() }
             try context.checkCancelled()
             switch result {
-            case .success(let row)?: rows.append(row)
-            case .failure(let error)?: throw CommandError("io convoy (\(setup.rawValue)): \(error)")
-            case nil: throw Cancelled()
+            case .success(let row): rows.append(row)
+            case .failure(let error): throw CommandError("io convoy (\(setup.rawValue)): \(error)")
             }
         }
         let latencyNs = Int64(latency) * 1_000_000

@@ -153,7 +153,8 @@ package enum IOFetchRunner {
         return figures
     }
 
-    private static func waitCancellable<T>(_ outcome: Gate<T?>, _ context: Context, onCancel: () -> Void) -> T {
+    /// Waits for a helper thread's `outcome`, polling for Ctrl-C; on the first, `onCancel` (which must end the helper).
+    package static func waitCancellable<T>(_ outcome: Gate<T?>, _ context: Context, onCancel: () -> Void) -> T {
         var cancelled = false
         while true {
             if let result = outcome.wait(timeoutNanoseconds: 20_000_000, until: { $0 }) { return result }
