@@ -145,13 +145,13 @@ extension EndToEnd {
             try #require(r.count == 4, "\(run)")
             #expect(r.allSatisfy(ok), "\(run)")
             let table = rows(r[1])
-            expectEqual(table.compactMap { $0["transport"] as? String }, ["pipe", "unix", "tcp", "queue"])
+            expectEqual(table.compactMap { $0["transport"] as? String }, ["pipe", "unix", "tcp", "shm", "queue"])
             for row in table {
                 #expect((row["median_us"] as? Double ?? Double(row["median_us"] as? Int ?? 0)) > 0, "\(row)")
                 #expect((row["bandwidth_mib_s"] as? Double ?? 0) > 0, "\(row)")
             }
             let summary = fields(r[1])
-            #expect(summary["queue_mib_s"] != nil && summary["pipe_mib_s"] != nil)
+            #expect(summary["queue_mib_s"] != nil && summary["pipe_mib_s"] != nil && summary["shm_mib_s"] != nil)
             #expect(rows(r[2]).isEmpty)
             #expect(fields(r[3])["open"] as? Int == fields(r[0])["open"] as? Int)
         }

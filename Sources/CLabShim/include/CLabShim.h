@@ -105,7 +105,7 @@ struct conclab_shm_header {
     /// Each worker's own tally of the increments it made (written once, when it ends).
     _Alignas(64) int64_t tallies[CONCLAB_SHM_MAX_WORKERS];
     /// `ipc bench shm`: the producer's and the consumer's sequence numbers (futex words), whether each side sleeps
-    /// in futex, the consumer's checksum, and the abort word.
+    /// in futex, the abort word, and how many blocks the consumer found a 0 byte in (none should have one).
     _Alignas(64) uint32_t produced;
     uint32_t producer_sleeps;
     _Alignas(64) uint32_t consumed;
@@ -145,7 +145,8 @@ int conclab_futex_wake(uint32_t *word, int count);
 pid_t conclab_shm_fork_counter(struct conclab_shm_header *header, int index, int lock, long long increments);
 /// `ipc bench shm`, the worker: forks a child that answers `rounds` ping-pongs of `size` bytes (the request at
 /// `data`, the reply copied to `data + size`), then reads `blocks` blocks of `block` bytes in place from a ring of
-/// `slots` slots at `data` (adding up their 8-byte words into header->checksum), and exits. Its pid, or -1.
+/// `slots` slots at `data` (every byte, with memchr for a 0, counting the blocks that have one in header->checksum),
+/// and exits. Its pid, or -1.
 pid_t conclab_shm_bench_fork_peer(struct conclab_shm_header *header, unsigned char *data, long size, long rounds,
                                    long block, long slots, long long blocks);
 /// The shell's side of the ping-pongs: writes `size` bytes from `message`, waits for the reply; `samples[i]` gets each

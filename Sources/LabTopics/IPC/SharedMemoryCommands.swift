@@ -251,7 +251,7 @@ package struct SharedMemoryHold: Command {
                            fields: [FieldSpec("handle", "the segment"), FieldSpec("holder", "the holding process's handle"),
                                     FieldSpec("pid", "its process id (and thread id: it has one thread)"),
                                     FieldSpec("lock", "mutex or robust"),
-                                    FieldSpec("result", "what its lock call returned: 0, or EOWNERDEAD when it took a robust mutex from a dead holder (and made it consistent)"),
+                                    FieldSpec("result", "what its lock call gave: taken, or EOWNERDEAD when it took a robust mutex from a dead holder (and made it consistent)"),
                                     FieldSpec("state", "the mutex as its memory shows it now: held by tid N")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -271,7 +271,7 @@ package struct SharedMemoryHold: Command {
             throw error
         }
         EventRecorder.of(context.session).record(holder, .spawn, "holds \(handle)'s \(kind.label)")
-        let result = held.result.rawValue == 0 ? "0" : held.result.name
+        let result = held.result.rawValue == 0 ? "taken" : held.result.name
         return .record(Record(title: "\(holder) (pid \(held.pid)) holds \(handle)'s \(kind.label)", [
             ("handle", .string(handle)), ("holder", .string(holder)), ("pid", .int(Int(held.pid))), ("lock", .string(kind.rawValue)),
             ("result", .string(result)), ("state", .string(SharedMemorySupport.describe(segment.state(kind)))),
