@@ -109,6 +109,7 @@ pid_t conclab_shm_fork_holder(pthread_mutex_t *mutex, int report_fd) {
     int rc = pthread_mutex_lock(mutex);
     if (rc == EOWNERDEAD) pthread_mutex_consistent(mutex);
     report_ints(report_fd, (int)getpid(), rc);
+    close(report_fd);
     for (;;) pause();
 }
 

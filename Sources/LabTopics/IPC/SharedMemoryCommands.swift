@@ -144,7 +144,7 @@ package struct SharedMemoryList: Command {
     package let spec = CommandSpec("list", aliases: ["ls"], summary: "the shared segments: descriptor, size, counter, mutexes",
                            examples: ["shm list"],
                            fields: [.column("handle", "the segment"), .column("fd", "its memfd in the shell"),
-                                    .column("size", "its size in bytes"), .column("counter", "the counter 'shm count' adds to"),
+                                    .column("size", "its size", unit: .bytes), .column("counter", "the counter 'shm count' adds to"),
                                     .column("mutex", "the process-shared mutex"), .column("robust", "the robust one")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -183,7 +183,7 @@ package struct SharedMemoryCount: Command {
                                     FieldSpec("per_worker", "each worker's own tally"),
                                     FieldSpec("pids", "the workers' process ids (all reaped)"),
                                     FieldSpec("elapsed_ms", "from the start signal until the last worker ended"),
-                                    FieldSpec("ns_per_increment", "elapsed time per increment, all workers together")])
+                                    FieldSpec("ns_per_increment", "elapsed time per increment, all workers together", unit: .nanoseconds)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let handle = try arguments.require("M")
