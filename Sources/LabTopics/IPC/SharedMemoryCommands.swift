@@ -264,7 +264,7 @@ package struct SharedMemoryHold: Command {
         do { held = try segment.forkHolder(kind, timeoutMilliseconds: 5_000) } catch {
             throw CommandError("shm hold: \(error)")
         }
-        let process = PeerProcess(pid: held.pid, role: "holds \(handle)'s \(kind.label)")
+        let process = PeerProcess(pid: held.pid, role: "holds \(handle)'s \(kind.label)", started: "fork")
         let holder: String
         do { holder = try objects.add(process, name: arguments.string("name")) } catch {
             try? process.close()
