@@ -143,8 +143,8 @@ package enum IPCBenchRunner {
                                bandwidth: Double(blocks * settings.block) / (Double(elapsed) / 1e9))
     }
 
-    /// A segment shared with a forked child: see `SharedMemoryBench`. The child reads every byte it is sent (its
-    /// checksum must match what was written) and is reaped on every way out.
+    /// A segment shared with a forked child: see `SharedMemoryBench`. The child reads every byte it is sent (and
+    /// must find none of a slot the shell had not written) and is reaped on every way out.
     package static func measureSharedMemory(_ settings: IPCBenchSettings, _ context: Context,
                                             progress: @escaping (Double) -> Void) throws -> IPCBenchFigures {
         let figures: SharedMemoryBench.Figures?
@@ -156,7 +156,7 @@ package enum IPCBenchRunner {
             throw CommandError("shm benchmark: \(error)")
         }
         guard let figures else { throw Cancelled() }
-        guard figures.checksumMatched else { throw CommandError("shm benchmark: the worker's checksum does not match what the shell wrote") }
+        guard figures.checksumMatched else { throw CommandError("shm benchmark: the worker read a slot the shell had not written (it found a 0 byte)") }
         return IPCBenchFigures(transport: .shm, roundTrips: Statistics(figures.samples),
                                bandwidth: Double(settings.blocks * settings.block) / (Double(figures.streamNanoseconds) / 1e9))
     }
