@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""IPC figures for `make bench`: `ipc bench` beside a plain C ping-pong (scripts/pingpong.c) in the same run.
+"""IPC figures for `make bench`: `ipc bench` beside a plain C ping-pong (scripts/pingpong.c) in the same run, and
+`ipc bench shm`'s bandwidth beside a C memcpy into a ring of the same size (scripts/memcpy_ring.c).
 
 Imported by scripts/bench.py (TITLE and run(conclab_bin) -> [(label, value, unit)]), or run alone:
     python3 scripts/bench_ipc.py PATH/TO/conclab
-The C reference is built with the system C compiler (`cc`) into a temporary folder. Each side runs ROUNDS times,
+The C references are built with the system C compiler (`cc`) into a temporary folder. Each side runs ROUNDS times,
 interleaved, and the best median of each is kept (the machine is shared and noisy). Nothing is asserted: the
 targets are printed beside the figures.
 """
@@ -24,14 +25,21 @@ COUNT = 20_000
 BLOCK = 65_536
 TOTAL = 64 << 20
 ROUNDS = 3
+# `ipc bench shm` copies each block into a ring of this many slots (LabOS SharedMemoryBench.slots). The C reference
+# copies the same blocks into a ring of the same size (a ring of 4 x 64 KiB stays in one core's cache, where the shared
+# ring's lines must move to the worker's core), and, for comparison, into one buffer as large as all the data.
+SHM_SLOTS = 4
+# A second shared-memory figure with blocks too large for a core's cache, where both sides stream from L3 or memory.
+LARGE_BLOCK = 4 << 20
+LARGE_TOTAL = 256 << 20
 
 
-def build_reference(workdir):
+def build_reference(workdir, name="pingpong"):
     compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
     if compiler is None:
-        raise SystemExit("bench_ipc: no C compiler (cc) on PATH to build the reference ping-pong")
-    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pingpong.c")
-    binary = os.path.join(workdir, "pingpong")
+        raise SystemExit(f"bench_ipc: no C compiler (cc) on PATH to build the reference {name}")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".c")
+    binary = os.path.join(workdir, name)
     proc = subprocess.run([compiler, "-O2", "-o", binary, source], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
         raise SystemExit(f"bench_ipc: building {source} failed: {proc.stderr.decode()[:800]}")
@@ -45,6 +53,20 @@ def reference(binary, transport):
         raise SystemExit(f"bench_ipc: pingpong {transport} failed: {proc.stderr.decode()[:500]}")
     median, p99, mib_s = (float(x) for x in proc.stdout.split())
     return {"median_us": median, "p99_us": p99, "mib_s": mib_s}
+
+
+def memcpy_reference(binary, block, total, slots=SHM_SLOTS):
+    proc = subprocess.run([binary, str(block), str(total), str(slots)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench_ipc: memcpy_ring failed: {proc.stderr.decode()[:500]}")
+    return float(proc.stdout.split()[0])
+
+
+def conclab_shm_large(conclab):
+    """`ipc bench shm` with large blocks: its bandwidth in MiB/s."""
+    line = f"ipc bench shm --count 1000 --block {LARGE_BLOCK} --total {LARGE_TOTAL}"
+    outcome = conclab_outcomes(conclab, [line])[0]
+    return float(outcome["result"]["rows"][0]["bandwidth_mib_s"])
 
 
 def conclab_bench(conclab):
@@ -69,10 +91,15 @@ def run(conclab):
     workdir = tempfile.mkdtemp(prefix="conclab-bench-ipc-")
     try:
         binary = build_reference(workdir)
-        ours, theirs = [], []
+        copier = build_reference(workdir, "memcpy_ring")
+        ours, theirs, copies, whole, large, large_copies = [], [], [], [], [], []
         for _ in range(ROUNDS):
             ours.append(conclab_bench(conclab))
             theirs.append({t: reference(binary, t) for t in ("pipe", "unix")})
+            copies.append(memcpy_reference(copier, BLOCK, TOTAL))
+            whole.append(memcpy_reference(copier, BLOCK, TOTAL, slots=TOTAL // BLOCK))
+            large.append(conclab_shm_large(conclab))
+            large_copies.append(memcpy_reference(copier, LARGE_BLOCK, LARGE_TOTAL))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     rows = []
@@ -90,6 +117,18 @@ def run(conclab):
         ("pipe bandwidth, 64 KiB writes: C", b["mib_s"], "MiB/s"),
         ("pipe bandwidth conclab / C", a["mib_s"] / b["mib_s"], "x (target >= 0.8)"),
         ("unix bandwidth conclab / C", best(ours, "unix")["mib_s"] / best(theirs, "unix")["mib_s"], "x"),
+    ]
+    shm = best(ours, "shm")
+    rows += [
+        ("shared memory: conclab round trip (spin, then futex), median", shm["median_us"], "us"),
+        ("shared memory bandwidth, 64 KiB blocks, ring of 4: conclab", shm["mib_s"], "MiB/s"),
+        ("memcpy into a ring of 4 x 64 KiB, one thread: C", max(copies), "MiB/s"),
+        ("shared memory bandwidth / C memcpy, 64 KiB", shm["mib_s"] / max(copies), "x (target >= 0.8)"),
+        ("memcpy of the 64 MiB into a 64 MiB buffer, 64 KiB at a time: C", max(whole), "MiB/s"),
+        ("shared memory bandwidth / that memcpy", shm["mib_s"] / max(whole), "x"),
+        ("shared memory bandwidth, 4 MiB blocks: conclab", max(large), "MiB/s"),
+        ("memcpy into a ring of 4 x 4 MiB, one thread: C", max(large_copies), "MiB/s"),
+        ("shared memory bandwidth / C memcpy, 4 MiB", max(large) / max(large_copies), "x (target >= 0.8)"),
     ]
     for transport, name in (("tcp", "tcp loopback"), ("queue", "in-process queue, threads")):
         f = best(ours, transport)

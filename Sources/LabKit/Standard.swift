@@ -8,7 +8,7 @@ extension Registry {
     public static let standard = Registry([
         HelpCommand(), ListObjectsCommand(), ShowCommand(), CloseCommand(), SaveCommand(),
         ProcCommand(),
-        FDCommand(), PipeCommand(), SockCommand(), SendCommand(), RecvCommand(), IPCCommand(),
+        FDCommand(), PipeCommand(), SockCommand(), SendCommand(), RecvCommand(), IPCCommand(), SharedMemoryCommand(),
         ParCommand(),
         ThreadCommand(), RaceCommand(), SimCommand(), LockCommand(), DeadlockCommand(),
         PyCommand(), DisCommand(), GILCommand(), CompareCommand(),

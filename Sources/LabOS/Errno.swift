@@ -75,6 +75,11 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
     /// EINPROGRESS
     public static let inProgress = Errno(rawValue: EINPROGRESS)
+    /// A robust mutex's holder died holding it: the caller now holds it, and what it protects may be half-updated.
+    public static let ownerDied = Errno(rawValue: EOWNERDEAD)
+    /// A robust mutex whose holder died was let go without `pthread_mutex_consistent`: nobody can take it again.
+    public static let notRecoverable = Errno(rawValue: ENOTRECOVERABLE)
+    public static let deadlock = Errno(rawValue: EDEADLK)
 
     /// The C name, `EPIPE`; `errno 140` for one without a name here.
     public var name: String {
@@ -110,6 +115,9 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
         case .timedOut: return "ETIMEDOUT"
         case .connectionRefused: return "ECONNREFUSED"
         case .inProgress: return "EINPROGRESS"
+        case .ownerDied: return "EOWNERDEAD"
+        case .notRecoverable: return "ENOTRECOVERABLE"
+        case .deadlock: return "EDEADLK"
         default: return "errno \(rawValue)"
         }
     }

@@ -289,7 +289,7 @@ public enum ForkWhileLocked {
 
 /// Reads from pipe `fd` until `count` bytes have come or the writers have all closed it, giving up after the
 /// timeout: what came, with `error` set (ETIMEDOUT, or the read's own) when it gave up. `from` names the writer.
-private func readPipe(_ fd: Int32, upTo count: Int, from writer: String, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
+func readPipe(_ fd: Int32, upTo count: Int, from writer: String, timeoutMilliseconds: Int, error: inout OSError?) -> [UInt8] {
     let deadline = Clock.monotonicNanoseconds() + Int64(timeoutMilliseconds) * 1_000_000
     var bytes: [UInt8] = []
     while bytes.count < count {

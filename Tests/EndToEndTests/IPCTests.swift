@@ -128,15 +128,31 @@ extension EndToEnd {
             try #require(r.count == 4, "\(run)")
             #expect(r.allSatisfy(ok), "\(run)")
             let table = rows(r[1])
-            expectEqual(table.compactMap { $0["transport"] as? String }, ["pipe", "unix", "tcp", "queue"])
+            expectEqual(table.compactMap { $0["transport"] as? String }, ["pipe", "unix", "tcp", "shm", "queue"])
             for row in table {
                 #expect((row["median_us"] as? Double ?? Double(row["median_us"] as? Int ?? 0)) > 0, "\(row)")
                 #expect((row["bandwidth_mib_s"] as? Double ?? 0) > 0, "\(row)")
             }
             let summary = fields(r[1])
-            #expect(summary["queue_mib_s"] != nil && summary["pipe_mib_s"] != nil)
+            #expect(summary["queue_mib_s"] != nil && summary["pipe_mib_s"] != nil && summary["shm_mib_s"] != nil)
             #expect(rows(r[2]).isEmpty)
             #expect(fields(r[3])["open"] as? Int == fields(r[0])["open"] as? Int)
+        }
+
+        @Test("shared memory: counting workers and a holder leave nothing behind when the shell exits")
+        func sharedMemoryLeavesNothing() throws {
+            let (r, run) = try json(["shm new --name seg", "shm count seg --increments 20000 --lock mutex", "shm hold seg --name holder",
+                                     "shm lock seg --timeout 50", "fd list holder"])
+            try #require(r.count == 5, "\(run)")
+            #expect(r.allSatisfy(ok), "\(run)")
+            expectEqual(fields(r[1])["lost"] as? Int, 0)
+            expectEqual(fields(r[3])["result"] as? String, "ETIMEDOUT")
+            // The holder keeps no descriptor of the shell's beyond 0, 1 and 2 (the mapping needs none).
+            #expect(!rows(r[4]).isEmpty && rows(r[4]).allSatisfy { ($0["fd"] as? Int ?? 99) <= 2 }, "\(rows(r[4]))")
+            let pids = [fields(r[2])["pid"] as? Int].compactMap { $0 } + (fields(r[1])["pids"] as? [Int] ?? [])
+            expectEqual(pids.count, 3)
+            #expect(eventually(within: 5) { pids.allSatisfy { ProcFS.stat(pid: Int32($0)).map { $0.state.hasEnded } ?? true } },
+                    "no shared-memory child outlives the shell")
         }
 
         @Test("a lab cannot write outside its scratch folder or listen beyond loopback")

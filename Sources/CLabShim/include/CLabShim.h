@@ -86,5 +86,98 @@ int conclab_landlock_abi(void);
 /// `write_paths`. Sets no_new_privs. Missing paths are skipped. 0, or -1 with errno.
 int conclab_landlock_confine(const char *const *exec_paths, int exec_count, const char *const *write_paths, int write_count);
 
+// ---- Shared memory (LabOS/SharedMemory.swift): a memfd mapped MAP_SHARED, whose first page is this header. Children
+// are forked from the shell and inherit the mapping (MAP_SHARED: no copy on write); they make only async-signal-safe
+// calls besides the futex and the pthread mutex calls on memory in the segment.
+#include <stdint.h>
+
+#define CONCLAB_SHM_MAX_WORKERS 8
+#define CONCLAB_SHM_HEADER_SIZE 4096
+
+/// The segment's first page. Counters each on a cache line of their own.
+struct conclab_shm_header {
+    uint64_t magic;
+    uint64_t size;
+    /// PTHREAD_PROCESS_SHARED, default type: a holder that dies leaves it locked for ever.
+    pthread_mutex_t mutex;
+    char pad0[64];
+    /// PTHREAD_PROCESS_SHARED and PTHREAD_MUTEX_ROBUST: the next locker after a dead holder gets EOWNERDEAD.
+    pthread_mutex_t robust;
+    char pad1[64];
+    /// `shm count`: the shared counter, how many workers are ready, the start and stop words (futexes).
+    _Alignas(64) volatile int64_t counter;
+    _Alignas(64) uint32_t ready;
+    uint32_t go;
+    uint32_t stop;
+    /// Each worker's own tally of the increments it made (written once, when it ends).
+    _Alignas(64) int64_t tallies[CONCLAB_SHM_MAX_WORKERS];
+    /// `ipc bench shm`: the producer's and the consumer's sequence numbers (futex words), whether each side sleeps
+    /// in futex, the abort word, and how many blocks the consumer found a 0 byte in (none should have one).
+    _Alignas(64) uint32_t produced;
+    uint32_t producer_sleeps;
+    _Alignas(64) uint32_t consumed;
+    uint32_t consumer_sleeps;
+    _Alignas(64) uint32_t abort_flag;
+    uint32_t progress;
+    uint64_t checksum;
+};
+
+/// memfd_create(name, MFD_CLOEXEC): a descriptor, or -1 (errno).
+int conclab_memfd_create(const char *name);
+/// Initialises a header at the start of a fresh mapping of `size` bytes: both mutexes process-shared (the second
+/// robust). 0, or an errno from pthread.
+int conclab_shm_init(struct conclab_shm_header *header, uint64_t size);
+/// The segment's plain mutex (`robust` 0) or its robust one.
+pthread_mutex_t *conclab_shm_mutex(struct conclab_shm_header *header, int robust);
+/// fork() for the shared-memory children: the child (0 returned) dies with its parent (PR_SET_PDEATHSIG, SIGKILL;
+/// it exits at once if the parent is already gone) and keeps no descriptor from 3 up but `keep`.
+pid_t conclab_shm_fork(int keep);
+/// In a forked child: closes every descriptor from 3 up except `keep` (-1: none). Async-signal-safe.
+void conclab_close_inherited(int keep);
+/// The thread id the mutex records as its owner (glibc's __owner), 0 when unlocked; and its raw lock word.
+int conclab_shm_mutex_owner(pthread_mutex_t *mutex, unsigned int *lock_word);
+/// Takes `mutex` within `timeout_ns` (CLOCK_MONOTONIC) and lets it go at once. Returns 0 (taken), ETIMEDOUT (still
+/// held), EOWNERDEAD (a robust mutex whose holder died: made consistent and let go when `recover`, else let go
+/// inconsistent, which makes it ENOTRECOVERABLE), ENOTRECOVERABLE, or another errno.
+int conclab_shm_lock_once(pthread_mutex_t *mutex, long long timeout_ns, int recover);
+/// Forks a child that takes `mutex` (making it consistent after EOWNERDEAD), reports on `report_fd` (4 bytes: its
+/// pid, then 4 bytes: the lock's result), and sleeps until it is killed. It dies with its parent. Its pid, or -1.
+pid_t conclab_shm_fork_holder(pthread_mutex_t *mutex, int report_fd);
+/// futex(2) on a word in shared memory (not FUTEX_PRIVATE: the waker may be another process).
+int conclab_futex_wait(uint32_t *word, uint32_t expected, long long timeout_ns);
+int conclab_futex_wake(uint32_t *word, int count);
+/// The racy kernel across processes (racy_shared_counter.c): forks worker `index`, which waits for `go`, then adds 1
+/// to `header->counter` `increments` times (0: until `stop`), without a lock (`lock` 0), under `header->mutex` (1)
+/// or under `header->robust` (2), writes its tally and exits. It dies with its parent. Its pid, or -1 (errno).
+pid_t conclab_shm_fork_counter(struct conclab_shm_header *header, int index, int lock, long long increments);
+/// `ipc bench shm`, the worker: forks a child that answers `rounds` ping-pongs of `size` bytes (the request at
+/// `data`, the reply copied to `data + size`), then reads `blocks` blocks of `block` bytes in place from a ring of
+/// `slots` slots at `data` (every byte, with memchr for a 0, counting the blocks that have one in header->checksum),
+/// and exits. Its pid, or -1.
+pid_t conclab_shm_bench_fork_peer(struct conclab_shm_header *header, unsigned char *data, long size, long rounds,
+                                   long block, long slots, long long blocks);
+/// The shell's side of the ping-pongs: writes `size` bytes from `message`, waits for the reply; `samples[i]` gets each
+/// round trip's nanoseconds for i >= warmup. 0, or -1 if aborted.
+int conclab_shm_bench_pingpong(struct conclab_shm_header *header, unsigned char *data, const unsigned char *message,
+                               long size, long rounds, long warmup, long long *samples);
+/// The shell's side of the stream: copies `block` bytes from `source` into each free slot, publishes it, and waits
+/// until the worker has read the last. The nanoseconds it took, or -1 if aborted.
+long long conclab_shm_bench_stream(struct conclab_shm_header *header, unsigned char *data, const unsigned char *source,
+                                   long block, long slots, long long blocks);
+/// `shm count`, the shell's side: zeroes the counter, the tallies and the start and stop words (before forking);
+/// how many workers are ready; sets `go` (waking them all) or `stop`; reads the counter and one tally.
+void conclab_shm_count_reset(struct conclab_shm_header *header);
+uint32_t conclab_shm_count_ready(struct conclab_shm_header *header);
+void conclab_shm_count_go(struct conclab_shm_header *header);
+void conclab_shm_count_stop(struct conclab_shm_header *header);
+int64_t conclab_shm_counter(struct conclab_shm_header *header);
+int64_t conclab_shm_tally(struct conclab_shm_header *header, int index);
+/// `ipc bench shm`: zeroes the sequence numbers and the abort word; the progress and checksum the worker left.
+void conclab_shm_bench_reset(struct conclab_shm_header *header);
+uint32_t conclab_shm_bench_progress(struct conclab_shm_header *header);
+uint64_t conclab_shm_bench_checksum(struct conclab_shm_header *header);
+/// Sets the abort word and wakes both sides.
+void conclab_shm_bench_abort(struct conclab_shm_header *header);
+
 #endif
 

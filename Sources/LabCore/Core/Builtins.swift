@@ -39,6 +39,7 @@ package struct SetCommand: Command {
                                     FieldSpec("limit.generators", "the most live generators"),
                                     FieldSpec("limit.locks", "the most live locks"),
                                     FieldSpec("limit.processes", "the most live processes"),
+                                    FieldSpec("limit.segments", "the most live shared memory segments"),
                                     FieldSpec("limit.threads", "the most live threads")])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
@@ -154,7 +155,7 @@ package struct ShowCommand: Command {
     /// Every kind's `details()` in one list (a field's meaning names the kinds that have it); `show --all` is left
     /// out: it returns an earlier result, with that command's fields.
     package static let fields: [FieldSpec] = [
-        FieldSpec("handle", "the handle shown"), FieldSpec("kind", "process, forkserver, thread, fd, limit, channel, listener, generator or lock"),
+        FieldSpec("handle", "the handle shown"), FieldSpec("kind", "process, forkserver, thread, fd, limit, channel, listener, generator, lock or segment"),
         FieldSpec("state", "running, exited 0, exhausted …"),
         FieldSpec("pid", "its process id (process, forkserver)", occasional: true),
         FieldSpec("start_method", "spawn or forkserver (worker process)", occasional: true),
@@ -174,7 +175,7 @@ package struct ShowCommand: Command {
         FieldSpec("channel", "what went wrong with the channel to it (worker process)", occasional: true),
         FieldSpec("workers_started", "workers it has forked (forkserver)", occasional: true),
         FieldSpec("threads", "its threads, null when unknown (forkserver)", occasional: true),
-        FieldSpec("fd", "the descriptor number (fd, listener)", occasional: true),
+        FieldSpec("fd", "the descriptor number (fd, listener, segment)", occasional: true),
         FieldSpec("path", "the file opened (fd); the socket's path (unix listener)", occasional: true),
         FieldSpec("origin", "what made it: open, dup of fd1, pipe() … (fd, channel)", occasional: true),
         FieldSpec("mode", "how it was opened: r, w, rw or a (fd)", occasional: true),
@@ -208,6 +209,13 @@ package struct ShowCommand: Command {
         FieldSpec("elapsed_ms", "time from its start to its end, or to now (thread)", occasional: true),
         FieldSpec("output", "what it printed, null while it runs (thread spawn --py)", occasional: true),
         FieldSpec("error", "the exception it raised, else null (thread spawn --py)", occasional: true),
+        FieldSpec("size", "its size in bytes (segment)", unit: .bytes, occasional: true),
+        FieldSpec("name", "the memfd's name (segment)", occasional: true),
+        FieldSpec("address", "where it is mapped in the shell (segment)", occasional: true),
+        FieldSpec("maps", "its line of /proc/self/maps (segment)", occasional: true),
+        FieldSpec("counter", "the counter 'shm count' adds to (segment)", occasional: true),
+        FieldSpec("mutex", "its process-shared mutex: free, held by tid N (segment)", occasional: true),
+        FieldSpec("robust", "its robust mutex: free, held, owner died, not recoverable (segment)", occasional: true),
         FieldSpec("owner", "the thread holding it, null when free (lock)", occasional: true),
         FieldSpec("waiters", "the threads waiting for it (lock)", occasional: true),
         FieldSpec("acquisitions", "times it was taken (lock)", occasional: true),

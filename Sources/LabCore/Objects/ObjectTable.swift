@@ -18,6 +18,7 @@ public struct ObjectKind: Hashable, Sendable, CustomStringConvertible {
     public static let generator = ObjectKind("generator")
     public static let lock = ObjectKind("lock")
     public static let forkserver = ObjectKind("forkserver")
+    public static let segment = ObjectKind("segment")
 }
 
 /// A live thing the learner made: a thread, a process, a descriptor, a generator…
@@ -172,12 +173,7 @@ public final class ObjectTable: Sendable {
                 try Self.check(name, against: s.taken)
                 handle = name
             } else {
-                var n = s.counters[prefix, default: 0]
-                var candidate: String
-                repeat {
-                    n += 1
-                    candidate = prefix + String(n)
-                } while s.taken.contains(candidate)
+                let (candidate, n) = Self.nextFree(prefix, s)
                 s.counters[prefix] = n
                 handle = candidate
             }
@@ -186,6 +182,23 @@ public final class ObjectTable: Sendable {
             s.liveByKind[object.kind, default: 0] += 1
             return handle
         }
+    }
+
+    /// The handle `add` would give a new object of `kind` without a name, for an object that wants to carry its
+    /// handle in the OS (a memfd's name) before it is added.
+    public func nextHandle(for kind: ObjectKind) -> String {
+        state.withLock { s in Self.nextFree(s.kinds[kind]?.prefix ?? "o", s).handle }
+    }
+
+    /// The first `prefix + n` past the prefix's counter that no object has, and its n.
+    private static func nextFree(_ prefix: String, _ s: State) -> (handle: String, n: Int) {
+        var n = s.counters[prefix, default: 0]
+        var candidate: String
+        repeat {
+            n += 1
+            candidate = prefix + String(n)
+        } while s.taken.contains(candidate)
+        return (candidate, n)
     }
 
     /// Throws unless `name` (when given) can name a new object; call before creating it.

@@ -12,6 +12,9 @@ package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
     package let control: Int32?
     /// The number the control socket has in the child.
     package let controlInChild: Int32?
+    /// How it was started, as `proc list` shows it: "spawn" (conclab in `__ipc-worker` mode), or "fork" (a C child
+    /// forked from the shell, `shm hold`).
+    package let started: String
     package let startedAt = Clock.monotonicNanoseconds()
     private let ended = Locked<TerminationStatus?>(nil)
     private let controlOpen = Atomic<Bool>(true)
@@ -25,8 +28,10 @@ package final class PeerProcess: ChildProcessObject, HoldsDescriptors {
     package var received: [Int32: String] { receivedState.withLock { $0 } }
     package func noteReceived(_ number: Int32, from what: String) { receivedState.withLock { $0[number] = what } }
 
-    package init(pid: Int32, role: String, control: Int32? = nil, controlInChild: Int32? = nil, childNotes: [Int32: String] = [:]) {
+    package init(pid: Int32, role: String, control: Int32? = nil, controlInChild: Int32? = nil, childNotes: [Int32: String] = [:],
+                 started: String = "spawn") {
         self.pid = pid
+        self.started = started
         self.role = role
         self.control = control
         self.controlInChild = controlInChild

@@ -1,5 +1,6 @@
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-//  THE RACY KERNEL. This file is racy ON PURPOSE, and it is the only racy code in conclab.
+//  THE RACY KERNEL. This file is racy ON PURPOSE, and with its twin across processes,
+//  CLabShim/racy_shared_counter.c (`shm count`), it is the only racy code in conclab.
 //
 //  `race counter --sync none` must show lost updates for real, so several OS threads increment one
 //  integer in memory with no synchronisation at all: each increment reads the value, adds 1 and

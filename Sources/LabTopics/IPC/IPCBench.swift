@@ -6,18 +6,21 @@ import PyLab
 /// `ipc bench`: what a message costs. Round-trip latency (median and p99 of `count` ping-pongs of `size` bytes) and
 /// one-way bandwidth (`total` bytes in `block`-byte writes, then a one-byte acknowledgement) between the shell and
 /// a worker process over a pipe pair, a Unix socket pair and TCP loopback, and between two threads of the shell
-/// over an in-process queue, which passes a reference and copies nothing.
+/// over an in-process queue, which passes a reference and copies nothing; and through memory shared with a forked
+/// child (`SharedMemoryBench` in LabOS): the shell copies each block into a ring in the segment once, the child reads
+/// it in place, and a round trip is a spin-then-futex handshake over two sequence numbers, not a system call each way.
 ///
 /// The shell's side runs on a helper thread with plain blocking reads and writes (what a C ping-pong does), while
 /// the command thread watches for Ctrl-C; cancelling kills the worker, which ends every blocked call at once.
 package enum IPCBenchTransport: String, CaseIterable, Sendable {
-    case pipe, unix, tcp, queue
+    case pipe, unix, tcp, shm, queue
 
     package var label: String {
         switch self {
         case .pipe: return "pipe (2 pipes) ↔ process"
         case .unix: return "unix socket pair ↔ process"
         case .tcp: return "tcp 127.0.0.1 ↔ process"
+        case .shm: return "shared memory ↔ process (futex handshake)"
         case .queue: return "queue ↔ thread (no copy)"
         }
     }
@@ -68,6 +71,7 @@ package enum IPCBenchRunner {
     package static func measure(_ transport: IPCBenchTransport, _ settings: IPCBenchSettings, _ context: Context,
                         progress: @escaping (Double) -> Void) throws -> IPCBenchFigures {
         if transport == .queue { return try measureQueue(settings, context, progress: progress) }
+        if transport == .shm { return try measureSharedMemory(settings, context, progress: progress) }
         let ends = try BenchEnds.make(transport)
         defer { ends.close() }
         let counter = BenchProgress()
@@ -137,6 +141,24 @@ package enum IPCBenchRunner {
         let elapsed = max(1, Clock.monotonicNanoseconds() - start)
         return IPCBenchFigures(transport: transport, roundTrips: Statistics(samples),
                                bandwidth: Double(blocks * settings.block) / (Double(elapsed) / 1e9))
+    }
+
+    /// A segment shared with a forked child: see `SharedMemoryBench`. The child reads every byte it is sent (and
+    /// must find none of a slot the shell had not written) and is reaped on every way out.
+    package static func measureSharedMemory(_ settings: IPCBenchSettings, _ context: Context,
+                                            progress: @escaping (Double) -> Void) throws -> IPCBenchFigures {
+        let figures: SharedMemoryBench.Figures?
+        do {
+            figures = try SharedMemoryBench.run(size: settings.size, rounds: settings.warmup + settings.count, warmup: settings.warmup,
+                                                block: settings.block, blocks: settings.blocks, progress: progress,
+                                                shouldStop: { context.cancellation.isCancelled })
+        } catch {
+            throw CommandError("shm benchmark: \(error)")
+        }
+        guard let figures else { throw Cancelled() }
+        guard figures.checksumMatched else { throw CommandError("shm benchmark: the worker read a slot the shell had not written (it found a 0 byte)") }
+        return IPCBenchFigures(transport: .shm, roundTrips: Statistics(figures.samples),
+                               bandwidth: Double(settings.blocks * settings.block) / (Double(figures.streamNanoseconds) / 1e9))
     }
 
     /// Two threads of the shell and two queues: the message is a reference to the same bytes, never copied.
@@ -232,8 +254,8 @@ private final class BenchEnds: @unchecked Sendable {
         case .unix:
             let (mine, started) = try Sockets.pairForChild { theirs in try IPCWorkers.start(.bench, handing: [theirs, theirs]) }
             return BenchEnds(write: mine, read: mine, pid: started.pid)
-        case .queue:
-            throw CommandError("the queue benchmark needs no worker")
+        case .queue, .shm:
+            throw CommandError("the \(transport.rawValue) benchmark makes its own worker")
         case .tcp:
             let (listener, port) = try Sockets.listenTCP(host: Sockets.loopback, port: 0)
             defer { try? FileDescriptor(listener).close() }
@@ -330,7 +352,7 @@ package final class MessageQueue: Sendable {
 }
 
 package struct IPCBench: Command {
-    package let spec = CommandSpec("bench", summary: "measure round-trip latency and bandwidth: pipe, unix socket, tcp loopback, in-process queue",
+    package let spec = CommandSpec("bench", summary: "measure round-trip latency and bandwidth: pipe, unix socket, tcp loopback, shared memory, in-process queue",
                            arguments: [ArgumentSpec("TRANSPORT", .choice(IPCBenchTransport.allCases.map(\.rawValue) + ["all"]), optional: true,
                                                     help: "which to measure (default all)")],
                            flags: [FlagSpec("size", value: .integer, valueName: "BYTES", help: "round-trip message size (default 64)"),
@@ -338,13 +360,16 @@ package struct IPCBench: Command {
                                    FlagSpec("block", value: .integer, valueName: "BYTES", help: "bandwidth: bytes per write (default 65536)"),
                                    FlagSpec("total", value: .integer, valueName: "BYTES", help: "bandwidth: bytes sent in all (default 16777216)")],
                            examples: ["ipc bench", "ipc bench pipe --size 1024 --count 2000", "ipc bench all --count 2000 --total 4194304",
-                                      "ipc bench queue --count 1000 --total 1048576"],
+                                      "ipc bench queue --count 1000 --total 1048576", "ipc bench shm"],
                            discussion: """
                                Processes talk through the kernel: every message is copied in and out, and the other side \
-                               must be woken. Threads share memory: a queue hands over a reference. Round trips are \
-                               timed one by one (median and p99); bandwidth is one-way.
+                               must be woken. Threads share memory: a queue hands over a reference. Processes can share \
+                               memory too (shm): the shell copies each block once into a ring of 4 slots in a segment \
+                               shared with a forked worker, which reads it in place and hands the slot back; waiting is a \
+                               short spin, then a futex sleep, and no bytes go through the kernel. Round trips are timed \
+                               one by one (median and p99); bandwidth is one-way, until the worker has read the last byte.
                                """,
-                           fields: [.column("transport", "pipe, unix, tcp or queue"), .column("median_us", "the median round trip"),
+                           fields: [.column("transport", "pipe, unix, tcp, shm or queue"), .column("median_us", "the median round trip"),
                                     .column("p99_us", "the 99th percentile round trip: all but 1 in 100 were faster"),
                                     .column("bandwidth_mib_s", "one-way bandwidth, MiB per second"),
                                     .column("between", "what talks to what, over what"),
@@ -361,6 +386,9 @@ package struct IPCBench: Command {
                                     FieldSpec("tcp_median_us", "the median round trip over tcp loopback (tcp or all)", occasional: true),
                                     FieldSpec("tcp_p99_us", "its 99th percentile (tcp or all)", occasional: true),
                                     FieldSpec("tcp_mib_s", "one-way bandwidth over tcp loopback, MiB per second (tcp or all)", occasional: true),
+                                    FieldSpec("shm_median_us", "the median round trip through shared memory (shm or all)", occasional: true),
+                                    FieldSpec("shm_p99_us", "its 99th percentile (shm or all)", occasional: true),
+                                    FieldSpec("shm_mib_s", "one-way bandwidth through shared memory, MiB per second (shm or all)", occasional: true),
                                     FieldSpec("queue_median_us", "the median round trip over the queue (queue or all)", occasional: true),
                                     FieldSpec("queue_p99_us", "its 99th percentile (queue or all)", occasional: true),
                                     FieldSpec("queue_mib_s", "one-way bandwidth over the queue, MiB per second (queue or all)", occasional: true)])

@@ -98,7 +98,7 @@ package struct BenchCommand: Command {
                            flags: [FlagSpec("runs", short: "n", value: .integer, valueName: "N", help: "measured runs (default 10)"),
                                    FlagSpec("warmup", short: "w", value: .integer, valueName: "W", help: "unmeasured runs first (default 1)")],
                            examples: ["bench echo x -n 1000", "bench sleep 5 -n 20 --warmup 2", "bench spawn -n 20", "bench ipc all --size 64 --count 1000"],
-                           discussion: "'bench spawn' compares the start methods of worker processes (as 'proc bench'); 'bench ipc' measures round trips over pipes and sockets (as 'ipc bench'): their fields are those commands' fields.",
+                           discussion: "'bench spawn' compares the start methods of worker processes (as 'proc bench'); 'bench ipc' measures round trips over pipes, sockets and shared memory (as 'ipc bench'): their fields are those commands' fields.",
                            fields: [FieldSpec("runs", "measured runs that ended"),
                                     FieldSpec("warmup", "unmeasured runs before them"),
                                     FieldSpec("min_ms", "the fastest run"),

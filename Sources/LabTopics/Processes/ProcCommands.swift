@@ -141,7 +141,7 @@ package struct ProcList: Command {
                                waited for: 'status' says how it ended), then 'exited N' or 'killed by SIGX' once 'proc wait' reaped it.
                                """,
                            fields: [.column("handle", "the process (p1, p2 …)"), .column("pid", "its process id"),
-                                    .column("start", "how it was started: spawn or forkserver"),
+                                    .column("start", "how it was started: spawn or forkserver; fork for a child forked by the shell (shm hold)"),
                                     .column("state", "running, sleeping, stopped, zombie; once reaped, 'exited N' or 'killed by SIGX'"),
                                     .column("status", "how it ended ('exited 0', 'killed by SIGKILL'); null while it runs"),
                                     .column("cpu_ms", "CPU time it used, user and system"),
@@ -161,7 +161,7 @@ package struct ProcList: Command {
             guard let peer = entry.object as? PeerProcess else { return nil }
             let ended = peer.poll()
             let stat = ended == nil ? ProcFS.stat(pid: peer.pid) : nil
-            return [.string(entry.handle), .int(Int(peer.pid)), .string("spawn"), .string(ended?.description ?? stat?.state.description ?? "gone"),
+            return [.string(entry.handle), .int(Int(peer.pid)), .string(peer.started), .string(ended?.description ?? stat?.state.description ?? "gone"),
                     ended.map { .string($0.description) } ?? .null,
                     stat.map { .quantity(ProcFS.milliseconds(ticks: $0.userTicks + $0.systemTicks), .milliseconds) } ?? .null,
                     stat.map { .bytes($0.rssPages * Int64(System.pageSize)) } ?? .null, .string(peer.role)]
