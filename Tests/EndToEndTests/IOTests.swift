@@ -24,6 +24,10 @@ extension EndToEnd {
                 #expect(wall >= ideal, "\(row)")
                 #expect((number(row["p50_ms"]) ?? 0) >= 5, "\(row)")
             }
+            // The fields 'help io fetch' declares (the unit tests of declared fields cannot start the server).
+            expectEqual(Set(rows.flatMap { $0.keys }), ["mode", "clients", "requests", "wall_ms", "ideal_ms", "cpu_ms", "memory_bytes",
+                                                       "startup_ms", "p50_ms", "p99_ms"])
+            expectEqual(Set(resultFields(outcome).keys), ["latency_ms", "server_pid", "fastest", "rows"])
             expectEqual(rows.map { $0["clients"] as? Int }, [1, 5, 5, 5])
             expectEqual(rows.map { number($0["ideal_ms"]) }, [100, 20, 20, 20])
             // The client processes' memory is their PSS: a whole program each, more than threads add.
@@ -59,6 +63,10 @@ extension EndToEnd {
             let outcome = try #require(results.first, "\(run)")
             #expect(succeeded(outcome), "\(run)")
             let f = resultFields(outcome)
+            let declared: Set<String> = ["latency_ms", "interval_ms", "alone_p50_ms", "gil_p50_ms", "nogil_p50_ms", "cpython", "rows"]
+            let withPython: Set<String> = ["cpython_alone_p50_ms", "cpython_p50_ms"]
+            #expect(Set(f.keys) == declared || Set(f.keys) == declared.union(withPython) || Set(f.keys) == declared.union(["note"]), "\(f.keys)")
+            expectEqual(Set(resultRows(outcome).flatMap { $0.keys }), ["setup", "requests", "p50_ms", "p99_ms", "added_ms", "forced_switches"])
             let interval = 5.0
             let alone = try #require(number(f["alone_p50_ms"])), gil = try #require(number(f["gil_p50_ms"]))
             let nogil = try #require(number(f["nogil_p50_ms"]))

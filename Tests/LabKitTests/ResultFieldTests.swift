@@ -18,7 +18,7 @@ struct ResultFieldTests {
     /// test names the binary for a while, and whether that happens while these examples run depends on the order the
     /// suites happen to run in: their examples are not run here, and `ProcessSessionTests` hold them to their fields.
     static let needWorkers: Set<String> = ["proc spawn", "proc kill", "proc wait", "proc bench", "fd child", "fd send",
-                                           "ipc echo", "par compare"]
+                                           "ipc echo", "par compare", "io fetch", "io convoy"]
 
     /// Examples whose command hands the line to another command and returns that one's result: judged by that
     /// command's fields (`bench spawn` is `proc bench`'s table, not `bench`'s runs; it runs only where the sandbox

@@ -49,10 +49,11 @@ package struct IOFetch: Command {
                                             .column("startup_ms", "until the last client had connected"),
                                             .column("p50_ms", "the median request's latency, as its client saw it"),
                                             .column("p99_ms", "the 99th percentile latency"),
-                                            FieldSpec("latency_ms", "the server's latency (--latency)"),
-                                            FieldSpec("server_pid", "the server's process id (it has ended since)"),
-                                            FieldSpec("fastest", "the mode with the least wall time"),
-                                            FieldSpec("cpython", "python: ran, or skipped (a replayed lab, or no python3)", occasional: true)])
+                                            FieldSpec("latency_ms", "the server's latency (--latency; not when python3 was skipped)", occasional: true),
+                                            FieldSpec("server_pid", "the server's process id, ended since (not when python3 was skipped)", occasional: true),
+                                            FieldSpec("fastest", "the mode with the least wall time (not when python3 was skipped)", occasional: true),
+                                            FieldSpec("cpython", "python: ran, or skipped (a replayed lab, or no python3)", occasional: true),
+                                            FieldSpec("note", "python: why python3 was skipped", occasional: true)])
 
     package func run(_ arguments: Arguments, in context: Context) throws -> LabResult {
         let choice = arguments.string("MODE") ?? "all"
