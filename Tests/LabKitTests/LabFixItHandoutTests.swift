@@ -39,7 +39,7 @@ import LabGuide
 
     @Test func everyTopicLabButTheGILsHasAFixIt() {
         let ids = Set(Self.fixIts.map(\.0))
-        for id in ["iterators-generators", "file-descriptors", "race-conditions", "deadlocks", "processes", "ipc", "processes-vs-threads"] {
+        for id in ["iterators-generators", "file-descriptors", "race-conditions", "deadlocks", "processes", "ipc", "processes-vs-threads", "io"] {
             #expect(ids.contains(id), "no fix-it step in \(id)")
         }
     }
