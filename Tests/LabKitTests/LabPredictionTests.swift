@@ -250,33 +250,22 @@ extension String {
         for line in russian { #expect(Self.englishSentence(in: line, commands: ["gen list nums"], names: []) == nil, "\(line)") }
     }
 
+    /// A folder holding `Labs/en` and `Labs/ru` with the same one-step lab `id` (the step's blocks are `body`).
+    static func oneLabFolder(_ id: String, _ body: String) throws -> String {
+        let lab = "---\nid: \(id)\ntitle: Проба\ntopic: shell\nminutes: 1\n---\n## Список\n\n" + body
+        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-ru-\(id)")
+        for language in ["en", "ru"] {
+            try Files.makeDirectories(dir + "/Labs/" + language)
+            try Files.writeAtomically(dir + "/Labs/\(language)/01-\(id).md", lab)
+        }
+        return dir
+    }
+
     /// A check that names a field the result lacks (the learner ran another command of the step's kind, or the lab
     /// has a typo) is said in the lab's language, in the note under the command and in `lab check`.
     @Test func aFieldTheResultLacksIsSaidInTheLabsLanguage() throws {
-        let lab = """
-            ---
-            id: missing-field
-            title: Проба
-            topic: shell
-            minutes: 1
-            ---
-            ## Список
-
-            ```conclab
-            ls
-            ```
-
-            ```check
-            cuont == 0
-            ```
-
-            """
-        let dir = try Files.makeTemporaryDirectory(prefix: "conclab-ru-missing")
+        let dir = try Self.oneLabFolder("missing-field", "```conclab\nls\n```\n\n```check\ncuont == 0\n```\n")
         defer { Files.removeTree(dir) }
-        for language in ["en", "ru"] {
-            try Files.makeDirectories(dir + "/Labs/" + language)
-            try Files.writeAtomically(dir + "/Labs/\(language)/01-missing-field.md", lab)
-        }
         for (language, said, notSaid) in [(LabLanguage.ru, "в этом результате нет поля 'cuont'; может быть, 'count'?", "unknown name"),
                                           (.en, "unknown name 'cuont'; did you mean 'count'?", "нет поля")] {
             let session = Session(settings: Settings(language: language),
@@ -288,6 +277,47 @@ extension String {
             #expect(!notes.contains { $0.contains(notSaid) }, "\(notes)")
             let check = session.execute("lab check").text
             #expect(check.contains(said) && !check.contains(notSaid), "\(check)")
+        }
+    }
+
+    /// The other errors a check meets on a result of another shape (a row not there, a field a value lacks, a string
+    /// compared with a number) are said in Russian too, from their facts, not in the evaluator's English.
+    @Test func aResultOfAnotherShapeIsSaidInTheLabsLanguage() throws {
+        let dir = try Self.oneLabFolder("other-shape", """
+            ```conclab
+            ls
+            ```
+
+            ```check
+            rows[3].handle == "x"
+            ```
+
+            ```conclab
+            echo hi
+            ```
+
+            ```check
+            text.size == 1
+            text < 1
+            ```
+
+            """)
+        defer { Files.removeTree(dir) }
+        let said: [LabLanguage: [String]] = [
+            .ru: ["нет элемента [3]: их всего 0, счёт с 0", "у значения типа «строка» нет поля 'size'",
+                  "нельзя сравнить «строка» с «целое число» (<)"],
+            .en: ["index 3 out of range (length 0)", "a string has no field 'size'", "cannot compare a string with an int using <"],
+        ]
+        for language in [LabLanguage.ru, .en] {
+            let session = Session(settings: Settings(language: language),
+                                  environment: SessionEnvironment(labsDirectory: dir + "/Labs", stateDirectory: dir + "/state-\(language)"))
+            defer { session.shutdown() }
+            #expect(session.execute("lab start other-shape").succeeded)
+            let notes = (session.execute("ls").notes + session.execute("echo hi").notes).map(\.text).joined(separator: "\n")
+            for phrase in said[language] ?? [] { #expect(notes.contains(phrase), "\(language): \(phrase) in \(notes)") }
+            if language == .ru {
+                #expect(!notes.contains("out of range") && !notes.contains("has no field") && !notes.contains("cannot compare"), "\(notes)")
+            }
         }
     }
 

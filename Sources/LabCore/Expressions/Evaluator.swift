@@ -36,10 +36,10 @@ public struct Evaluator: Sendable {
             switch (container, i) {
             case (.list(let items), .int(let n)):
                 let k = n < 0 ? items.count + n : n
-                guard items.indices.contains(k) else { throw ExpressionError("index \(n) out of range (length \(items.count))") }
+                guard items.indices.contains(k) else { throw ExpressionError("index \(n) out of range (length \(items.count))", reason: .indexOutOfRange(index: n, length: items.count)) }
                 return items[k]
             case (.record, .string(let key)): return try Self.member(container, key)
-            default: throw ExpressionError("cannot index \(container.articledType) with \(i.articledType)")
+            default: throw ExpressionError("cannot index \(container.articledType) with \(i.articledType)", reason: .cannotIndex(container: container.typeName, index: i.typeName))
             }
         case .list(let items):
             var values: [Value] = []
@@ -81,10 +81,10 @@ public struct Evaluator: Sendable {
         switch value {
         case .record(let r):
             if let v = r[field] { return v }
-            throw ExpressionError("no field '\(field)' (fields: \(r.fields.map(\.0).joined(separator: ", ")))")
+            throw ExpressionError("no field '\(field)' (fields: \(r.fields.map(\.0).joined(separator: ", ")))", reason: .noField(field: field, fields: r.fields.map(\.0)))
         case .list(let items) where field == "count" || field == "length": return .int(items.count)
         case .string(let s) where field == "count" || field == "length": return .int(s.count)
-        default: throw ExpressionError("\(value.articledType) has no field '\(field)'")
+        default: throw ExpressionError("\(value.articledType) has no field '\(field)'", reason: .notARecord(typeName: value.typeName, field: field))
         }
     }
 
@@ -140,7 +140,7 @@ public struct Evaluator: Sendable {
         if case .int(let x) = a, case .int(let y) = b { return comparison.holds(x, y) }
         if let x = a.number, let y = b.number { return comparison.holds(x, y) }
         if case .string(let x) = a, case .string(let y) = b { return comparison.holds(x, y) }
-        throw ExpressionError("cannot compare \(a.articledType) with \(b.articledType) using \(op)")
+        throw ExpressionError("cannot compare \(a.articledType) with \(b.articledType) using \(op)", reason: .cannotCompare(left: a.typeName, right: b.typeName, op: op))
     }
 
     package static func equal(_ a: Value, _ b: Value) -> Bool {
@@ -172,7 +172,7 @@ public struct Evaluator: Sendable {
         }
         if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
         guard let x = a.number, let y = b.number else {
-            throw ExpressionError("cannot apply \(op) to \(a.articledType) and \(b.articledType)")
+            throw ExpressionError("cannot apply \(op) to \(a.articledType) and \(b.articledType)", reason: .cannotApply(op: op, left: a.typeName, right: b.typeName))
         }
         let r: Double
         switch op {

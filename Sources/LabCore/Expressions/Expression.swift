@@ -37,6 +37,19 @@ public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertib
     /// Set when the error is a name the record does not have: what a guide in another language needs to say the
     /// same thing (`message` is English).
     public var unknownName: UnknownName?
+    /// Set for the other errors a check meets on a result of another shape than it expects (a row that is not
+    /// there, a field one row lacks, a null compared with a number): the facts, for a guide in another language.
+    public var reason: Reason?
+
+    /// What went wrong, as facts; type names are `Value.typeName`s.
+    public enum Reason: Equatable, Sendable {
+        case indexOutOfRange(index: Int, length: Int)
+        case noField(field: String, fields: [String])
+        case notARecord(typeName: String, field: String)
+        case cannotIndex(container: String, index: String)
+        case cannotCompare(left: String, right: String, op: String)
+        case cannotApply(op: String, left: String, right: String)
+    }
 
     public struct UnknownName: Equatable, Sendable {
         public var name: String
@@ -46,9 +59,10 @@ public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertib
         public var known: [String]
     }
 
-    public init(_ message: String, column: Int? = nil) {
+    public init(_ message: String, column: Int? = nil, reason: Reason? = nil) {
         self.message = message
         self.column = column
+        self.reason = reason
     }
 
     public var description: String {

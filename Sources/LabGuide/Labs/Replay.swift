@@ -10,6 +10,8 @@ public struct CheckOutcome: Sendable, Equatable {
     public var detail: String
     /// When the error was a name the result does not have: for a guide that says so in the lab's language.
     public var unknownName: ExpressionError.UnknownName? = nil
+    /// Another error with its facts (a row not there, a null compared …), for the same guide.
+    public var reason: ExpressionError.Reason? = nil
 }
 
 extension CheckOutcome {
@@ -37,14 +39,15 @@ extension CheckOutcome {
             return CheckOutcome(line: condition.number, condition: condition.text, passed: passed, detail: seen.joined(separator: ", "))
         } catch {
             return CheckOutcome(line: condition.number, condition: condition.text, passed: false, detail: "\(error)",
-                                unknownName: error.unknownName)
+                                unknownName: error.unknownName, reason: error.reason)
         }
     }
 
     /// `detail` as a guided session in `strings`' language shows it: a name the result lacks is said in that language.
     func detail(in strings: GuideStrings) -> String {
-        guard let unknownName, let say = strings.unknownName else { return detail }
-        return say(unknownName.name, unknownName.closest, unknownName.known)
+        if let unknownName, let say = strings.unknownName { return say(unknownName.name, unknownName.closest, unknownName.known) }
+        if let reason, let say = strings.reason { return say(reason) }
+        return detail
     }
 
     /// The condition and, after `gap`, what it read: `lost == 0   (lost = 3)`.
@@ -57,7 +60,7 @@ extension CheckOutcome {
     func note(in strings: GuideStrings) -> Note { .check(passed: passed, text: described(in: strings)) }
 
     /// `rendered`, in `strings`' language.
-    func rendered(in strings: GuideStrings) -> String { (passed ? "✓ " : "✗ ") + described(in: strings) }
+    package func rendered(in strings: GuideStrings) -> String { (passed ? "✓ " : "✗ ") + described(in: strings) }
 
     /// The outcome as a line of a replay's transcript, which is English.
     public var rendered: String { rendered(in: .en) }

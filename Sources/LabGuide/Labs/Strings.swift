@@ -22,6 +22,8 @@ package struct GuideStrings: Sendable {
     /// A check's name that the result does not have, the closest it has (if one is close) and all it has; nil in
     /// English, which the expression evaluator's own message already is.
     package let unknownName: (@Sendable (_ name: String, _ closest: String?, _ known: [String]) -> String)?
+    /// The other errors a check can meet, said from their facts; nil in English, as `unknownName`.
+    package let reason: (@Sendable (_ reason: ExpressionError.Reason) -> String)?
     /// A command run before `first`, which the step runs ahead of it: its checks failed, and that is not judged.
     package let notJudgedYet: @Sendable (_ first: String) -> String
     /// `lab next` from a step not done: what was not run and which conditions have not held.
@@ -96,6 +98,7 @@ package struct GuideStrings: Sendable {
         goal: "Goal (any result of these commands may reach it):",
         goalNotReached: { unmet in "  ○ goal not reached yet: \(unmet). Any result of this step's commands may reach it; try again." },
         unknownName: nil,
+        reason: nil,
         notJudgedYet: { first in "  ○ not judged yet: this step runs '\(first)' before it." },
         stepNotDone: { step, notRun, notPassed in
             var parts: [String] = []
@@ -184,6 +187,22 @@ package struct GuideStrings: Sendable {
             "в этом результате нет поля '\(name)'"
                 + (closest.map { "; может быть, '\($0)'?" } ?? (known.isEmpty ? "" : " (его поля: \(known.joined(separator: ", ")))"))
         },
+        reason: { reason in
+            switch reason {
+            case .indexOutOfRange(let index, let length):
+                return "нет элемента [\(index)]: их всего \(length), счёт с 0"
+            case .noField(let field, let fields):
+                return "здесь нет поля '\(field)' (его поля: \(fields.joined(separator: ", ")))"
+            case .notARecord(let type, let field):
+                return "у значения типа «\(GuideStrings.russianType(type))» нет поля '\(field)'"
+            case .cannotIndex(let container, let index):
+                return "значение типа «\(GuideStrings.russianType(container))» нельзя индексировать значением типа «\(GuideStrings.russianType(index))»"
+            case .cannotCompare(let left, let right, let op):
+                return "нельзя сравнить «\(GuideStrings.russianType(left))» с «\(GuideStrings.russianType(right))» (\(op))"
+            case .cannotApply(let op, let left, let right):
+                return "\(op) не применяется к «\(GuideStrings.russianType(left))» и «\(GuideStrings.russianType(right))»"
+            }
+        },
         notJudgedYet: { first in "  ○ пока не оценивается: на этом шаге сначала идёт '\(first)'." },
         stepNotDone: { step, notRun, notPassed in
             var parts: [String] = []
@@ -266,6 +285,22 @@ extension LabLanguage {
         switch self {
         case .en: return .en
         case .ru: return .ru
+        }
+    }
+}
+
+extension GuideStrings {
+    /// `Value.typeName` in Russian.
+    static func russianType(_ name: String) -> String {
+        switch name {
+        case "null": return "null"
+        case "bool": return "логическое значение"
+        case "int": return "целое число"
+        case "number": return "число"
+        case "string": return "строка"
+        case "list": return "список"
+        case "record": return "запись"
+        default: return name
         }
     }
 }
