@@ -149,7 +149,7 @@ public enum LabGuide {
         let strings = lab.language.strings
         let measured: PredictionJudge.Measured
         do { measured = try PredictionJudge.measured(p, in: result.fields) } catch {
-            return [.text(strings.measureUnreadable("\(error)"))]
+            return [.text(strings.measureUnreadable(strings.say(error)))]
         }
         guard let predicted = s.predicted else {
             if s.measured != nil { return [] }

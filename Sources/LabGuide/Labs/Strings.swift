@@ -290,6 +290,15 @@ extension LabLanguage {
 }
 
 extension GuideStrings {
+    /// An error a check or a prediction met, in this language: an expression error from its facts where the table
+    /// says them (a name the result lacks, a row not there …), anything else as it describes itself.
+    func say(_ error: any Error) -> String {
+        guard let error = error as? ExpressionError else { return "\(error)" }
+        if let name = error.unknownName, let say = unknownName { return say(name.name, name.closest, name.known) }
+        if let reason = error.reason, let say = self.reason { return say(reason) }
+        return "\(error)"
+    }
+
     /// `Value.typeName` in Russian.
     static func russianType(_ name: String) -> String {
         switch name {
