@@ -90,6 +90,13 @@ package enum IPCWorkers {
     /// command thread, which lives as long as the shell (the child's PR_SET_PDEATHSIG follows that thread).
     package static func start(_ task: IPCWorkerTask, handing descriptors: [Int32]) throws -> (pid: Int32, numbers: [Int32]) {
         precondition(descriptors.count == task.descriptorCount, "\(task) takes \(task.descriptorCount) descriptors")
+        return try startCopy(handing: descriptors) { numbers in [IPCWorkerTask.flag, task.rawValue] + numbers.map(String.init) }
+    }
+
+    /// Starts a copy of conclab with `descriptors` handed over at numbers free in the shell (the same descriptor given
+    /// twice gets one number); `arguments` makes its command line from the numbers the child has them at. From the
+    /// command thread, as `start`.
+    package static func startCopy(handing descriptors: [Int32], arguments: ([Int32]) -> [String]) throws -> (pid: Int32, numbers: [Int32]) {
         var unique: [Int32] = []
         for fd in descriptors where !unique.contains(fd) { unique.append(fd) }
         let free = Descriptors.freeNumbers(unique.count, from: 3, excluding: Set(unique))
@@ -98,7 +105,7 @@ package enum IPCWorkers {
         let numbers = descriptors.map { map[$0] ?? -1 }
         // The same program `proc` workers run (conclab itself; a test runner that links the lab names it, or has none),
         // started the same way.
-        let pid = try ChildProcess.spawn(WorkerExecutable.configuration([IPCWorkerTask.flag, task.rawValue] + numbers.map(String.init),
+        let pid = try ChildProcess.spawn(WorkerExecutable.configuration(arguments(numbers),
                                                                         descriptors: zip(unique, free).map { .init(parent: $0, child: $1) }))
         return (pid, numbers)
     }

@@ -476,8 +476,11 @@ print(json.dumps({"version": sys.version.split()[0], "listed": listed, "peak": p
             record.append("note", .string(why))
             return .record(record)
         }
-        if context.session.sandbox != nil { return skipped("a replayed lab does not run python3") }
-        guard let python = Files.findExecutable("python3") else { return skipped("python3 is not on PATH") }
+        let python: String
+        switch RealPython.locate(context.session) {
+        case .success(let path): python = path
+        case .failure(let unavailable): return skipped(unavailable.reason)
+        }
         let run: CapturedRun
         do {
             run = try Capture.run(python, arguments: ["-c", Self.program, String(n)], timeoutNanoseconds: 60_000_000_000,

@@ -67,9 +67,10 @@ package struct IOFetch: Command {
             func skipped(_ why: String) -> LabResult {
                 .record(Record(title: "io fetch python skipped: \(why)", [("cpython", .string("skipped")), ("note", .string(why))]))
             }
-            if context.session.sandbox != nil { return skipped("a replayed lab does not run python3") }
-            guard let found = Files.findExecutable("python3") else { return skipped("python3 is not on PATH") }
-            python = found
+            switch RealPython.locate(context.session) {
+            case .success(let path): python = path
+            case .failure(let unavailable): return skipped(unavailable.reason)
+            }
         }
         let requests = try arguments.integer("requests", default: 50, range: 1...100_000)
         let clientLimit = modes.contains(.processes) ? 32 : 500
@@ -154,9 +155,10 @@ package struct IOConvoyCommand: Command {
         var skipNote: String?
         var python: String?
         if arguments.flag("cpython") {
-            if context.session.sandbox != nil { cpython = "skipped"; skipNote = "a replayed lab does not run python3" }
-            else if let found = Files.findExecutable("python3") { python = found; cpython = "ran" }
-            else { cpython = "skipped"; skipNote = "python3 is not on PATH" }
+            switch RealPython.locate(context.session) {
+            case .success(let path): python = path; cpython = "ran"
+            case .failure(let unavailable): cpython = "skipped"; skipNote = unavailable.reason
+            }
         }
         var setups: [IOConvoy.Setup] = [.gilAlone, .gilBeside, .noGILBeside]
         if python != nil { setups += [.cpythonAlone, .cpythonBeside] }

@@ -80,11 +80,9 @@ package final class IOServerProcess: @unchecked Sendable {
         let pipe = try System.pipe()
         let pid: Int32
         do {
-            let free = Descriptors.freeNumbers(2, from: 3, excluding: [listener, pipe.read])
-            guard free.count == 2 else { throw CommandError("no free descriptor numbers to hand to the server") }
-            pid = try ChildProcess.spawn(WorkerExecutable.configuration(
-                [IOWorkerMode.flag, "serve", String(free[0]), String(free[1]), String(latencyNanoseconds), String(replyBytes)],
-                descriptors: [.init(parent: listener, child: free[0]), .init(parent: pipe.read, child: free[1])]))
+            pid = try IPCWorkers.startCopy(handing: [listener, pipe.read]) { numbers in
+                [IOWorkerMode.flag, "serve"] + numbers.map(String.init) + [String(latencyNanoseconds), String(replyBytes)]
+            }.pid
         } catch {
             try? FileDescriptor(pipe.read).close()
             try? FileDescriptor(pipe.write).close()
@@ -245,12 +243,11 @@ package enum IOFetchRunner {
         for index in 0..<clients {
             let pipe = try System.pipe()
             do {
-                let free = Descriptors.freeNumbers(1, from: 3, excluding: [pipe.write])
-                guard let number = free.first else { throw CommandError("no free descriptor number to hand to a client") }
-                let pid = try ChildProcess.spawn(WorkerExecutable.configuration(
-                    [IOWorkerMode.flag, "fetch", String(server.port), String(index), String(clients),
-                     String(settings.ids(client: index, of: clients).count), String(settings.replyBytes), String(number)],
-                    descriptors: [.init(parent: pipe.write, child: number)]))
+                let count = settings.ids(client: index, of: clients).count
+                let pid = try IPCWorkers.startCopy(handing: [pipe.write]) { numbers in
+                    [IOWorkerMode.flag, "fetch", String(server.port), String(index), String(clients), String(count),
+                     String(settings.replyBytes)] + numbers.map(String.init)
+                }.pid
                 try? FileDescriptor(pipe.write).close()
                 workers.append((pid, pipe.read))
             } catch {

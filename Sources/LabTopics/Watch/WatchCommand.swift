@@ -67,8 +67,11 @@ package struct WatchCommand: Command {
         func skipped(_ why: String) -> LabResult {
             .record(Record(title: "watch skipped: \(why)", [("cpython", .string("skipped")), ("note", .string(why))]))
         }
-        if context.session.sandbox != nil { return skipped("a replayed lab does not run python3") }
-        guard let python = Files.findExecutable("python3") else { return skipped("python3 is not on PATH") }
+        let python: String
+        switch RealPython.locate(context.session) {
+        case .success(let path): python = path
+        case .failure(let unavailable): return skipped(unavailable.reason)
+        }
         if let file, !Files.isRegularFile(file) { throw CommandError("no such file: \(file)") }
         let program = code.map { ["-c", $0] } ?? [file ?? ""]
         let shown = file ?? "-c …"
