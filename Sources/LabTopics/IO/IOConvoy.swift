@@ -129,15 +129,10 @@ package enum IOConvoy {
 
     package static func measureCPython(_ python: String, beside: Bool, requests: Int, port: UInt16, intervalNanoseconds: Int64,
                                        stop: @escaping () -> Bool) throws -> Row {
-        let run = try Capture.run(python, arguments: ["-c", cpythonProgram, String(port), String(requests), beside ? "1" : "0",
-                                                      String(Double(intervalNanoseconds) / 1e9)],
-                                  timeoutNanoseconds: 60_000_000_000, shouldStop: stop)
-        if run.stopped { throw Cancelled() }
-        guard run.status == .exited(0) else {
-            let why = run.timedOut ? "it ran past 60 s" : run.status.map { "\($0)" } ?? "not reaped"
-            throw CommandError("python3 did not finish the requests (\(why)): \(run.standardError.suffix(300))")
-        }
-        let latencies = run.standardOutput.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int64($0) }
+        let output = try IOPythonLoop.output(python, cpythonProgram, [String(port), String(requests), beside ? "1" : "0",
+                                                                      String(Double(intervalNanoseconds) / 1e9)],
+                                             seconds: 60, stop: stop)
+        let latencies = output.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int64($0) }
         guard latencies.count == requests else {
             throw CommandError("python3 printed \(latencies.count) latencies, not \(requests)")
         }

@@ -204,7 +204,7 @@ package enum IOFetchRunner {
             }
         }
         // The memory the threads added, read once all have connected (their stacks and buffers are in use).
-        _ = state.wait(timeoutNanoseconds: 5_000_000_000) { $0.connected + ($0.error == nil ? 0 : clients) >= clients || $0.finished == started ? true : nil }
+        _ = state.wait(timeoutNanoseconds: 5_000_000_000) { $0.connected == started || $0.error != nil || $0.finished == started ? true : nil }
         let rss = (try? ProcFS.memory())?.rssBytes ?? 0
         let done = state.wait { $0.finished == started ? $0 : nil } ?? State()
         if let error = done.error { throw error }
