@@ -88,4 +88,11 @@ for n in "${names[@]}"; do
     failed=1
   fi
 done
+# A CI log may keep only its last lines: repeat what failed (Swift Testing's ✘ lines and the expectations they
+# print, a replay's failed checks, an error), at most 60 lines a part, after the summary.
+for n in "${names[@]}"; do
+  [ "${status[$n]}" = 0 ] && continue
+  echo "════ what failed in $n ════"
+  grep -E -A3 '✘|FAILED|failed check|error:|fatal|Fatal|crash|Expectation failed' "$logs/$n.log" | head -60
+done
 exit $failed

@@ -79,11 +79,22 @@ extension EndToEnd {
             expectEqual(f["cpython"] as? String, "ran")
             let cAlone = try #require(number(f["cpython_alone_p50_ms"])), cBeside = try #require(number(f["cpython_p50_ms"]))
             #expect(cBeside > cAlone + interval / 2, "python3 beside \(cBeside), alone \(cAlone)")
-            // Both add one interval or two a request, not more: whether the send's return finds the GIL free, or the
-            // computing thread has woken and taken it by then, depends on timing, in python3 as in the model.
-            for added in [gil - alone, cBeside - cAlone] {
-                #expect(added < 2 * interval + 1, "conclab +\(gil - alone) ms, python3 +\(cBeside - cAlone) ms")
-            }
+        }
+
+        /// The model's I/O thread waits for the GIL twice a request at most (after its send, after its receive), so it
+        /// forces at most two switches a request; alone, it forces none. A count, not a time: how long each wait lasts
+        /// depends on how busy the machine is (on a crowded one the woken thread also waits for a CPU).
+        @Test("the convoy forces one switch or two a request, and none alone")
+        func theConvoyCountsItsSwitches() throws {
+            let (results, run) = try jsonScript(["io convoy -n 20"])
+            let rows = try #require(results.first.map(resultRows), "\(run)")
+            let bySetup = Dictionary(rows.compactMap { row in (row["setup"] as? String).map { ($0, row) } }, uniquingKeysWith: { a, _ in a })
+            let alone = try #require(bySetup["GIL, alone"], "\(rows)"), beside = try #require(bySetup["GIL, beside a CPU-bound thread"], "\(rows)")
+            let noGIL = try #require(bySetup["no GIL, beside a CPU-bound thread"], "\(rows)")
+            expectEqual(alone["forced_switches"] as? Int, 0)
+            expectEqual(noGIL["forced_switches"] as? Int, 0)
+            let forced = try #require(beside["forced_switches"] as? Int, "\(beside)")
+            #expect(forced >= 1 && forced <= 2 * 20 + 2, "\(forced) forced switches for 20 requests")
         }
 
         /// The generator loop in Python, run by python3, gets every reply; `--show` prints it; a replayed lab runs none.
