@@ -52,6 +52,13 @@ public enum Containment {
         _ = try valueOrErrno("setrlimit", subject: "the core dump limit") { setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &core) }
     }
 
+    /// This process's file size limit in bytes (RLIMIT_FSIZE), or nil when there is none.
+    public static var fileSizeLimit: Int? {
+        var size = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &size) == 0, size.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: size.rlim_cur)
+    }
+
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
         let copies = strings.map { strdup($0) }
         defer { for copy in copies { free(copy) } }
