@@ -199,7 +199,7 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "float", "str", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
+    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
@@ -208,6 +208,7 @@ package enum Builtins {
             case "float": return v.isObject && v.object.kind == .float
             case "bool": return v.isBool
             case "str": return ts.string(v) != nil
+            case "bytes": return ts.bytes(v) != nil
             case "list": return v.isObject && v.object.kind == .list
             case "tuple": return v.isObject && v.object.kind == .tuple
             case "dict": return v.isObject && v.object.kind == .dict
@@ -296,6 +297,7 @@ package enum Builtins {
             try ts.check(o)
             switch o.kind {
             case .str: return .int(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars.count)
+            case .bytes: return .int(unsafeDowncast(o, to: PyBytes.self).value.count)
             case .list: return .int(unsafeDowncast(o, to: PyList.self).items.withLock { $0.count })
             case .tuple: return .int(unsafeDowncast(o, to: PyTuple.self).items.count)
             case .dict: return .int(unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count })
@@ -874,7 +876,7 @@ package enum Builtins {
             try a.expect(1...1, ts)
             return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
         },
-    ] + functionsAndCollections + textMethods + numberFunctions
+    ] + functionsAndCollections + textMethods + numberFunctions + bytesFunctions
 }
 
 extension String {

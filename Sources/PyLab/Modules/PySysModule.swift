@@ -20,6 +20,7 @@ package enum SysModule {
             if widest < 65536 { return 74 + 2 * n }
             return 76 + 4 * n
         }
+        if let b = ts.bytes(v) { return 33 + b.count }
         if v.isObject {
             switch v.object {
             case let t as PyTuple: return 40 + 8 * t.items.count
