@@ -105,7 +105,7 @@ package enum ModuleRegistry {
         for d in [TimeModule.definition, SysModule.definition, DisModule.definition, ThreadingModule.definition,
                   QueueModule.definition, CollectionsModule.definition, ItertoolsModule.definition,
                   FunctoolsModule.definition, RandomModule.definition, MathModule.definition,
-                  ConcurrentModule.package, ConcurrentModule.futures] {
+                  ConcurrentModule.package, ConcurrentModule.futures, StructModule.definition] {
             table[d.name] = d
         }
         return table
