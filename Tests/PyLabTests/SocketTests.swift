@@ -33,9 +33,9 @@ struct SocketTests {
     }
 
     @Test("the walls: another port, another host, a server, a datagram or a name lookup is a PermissionError", arguments: [
-        ("s = socket.socket()\ns.connect(('127.0.0.1', OTHER))", "PermissionError: conclab's Python only reaches the io server of the command running it (127.0.0.1:ALLOWED); 127.0.0.1:OTHER is not it"),
-        ("s = socket.socket()\ns.connect_ex(('10.0.0.1', ALLOWED))", "PermissionError: conclab's Python only reaches the io server of the command running it (127.0.0.1:ALLOWED); 10.0.0.1:ALLOWED is not it"),
-        ("socket.create_connection(('localhost', ALLOWED))", "127.0.0.1:ALLOWED); localhost:ALLOWED is not it"),
+        ("s = socket.socket()\ns.connect(('127.0.0.1', OTHER))", "PermissionError: conclab's Python only reaches the io server of the command running it (127.0.0.1:ALLOWED): 127.0.0.1:OTHER is refused"),
+        ("s = socket.socket()\ns.connect_ex(('10.0.0.1', ALLOWED))", "PermissionError: conclab's Python only reaches the io server of the command running it (127.0.0.1:ALLOWED): 10.0.0.1:ALLOWED is refused"),
+        ("socket.create_connection(('localhost', ALLOWED))", "127.0.0.1:ALLOWED): localhost:ALLOWED is refused"),
         ("socket.socket().bind(('127.0.0.1', 0))", "PermissionError: conclab's Python only reaches the io server of the command running it: bind is not allowed"),
         ("socket.socket().listen()", "listen is not allowed"),
         ("socket.socket().accept()", "accept is not allowed"),
@@ -62,7 +62,7 @@ struct SocketTests {
         let listener = try Listener()
         let outcome = try Self.run("import socket\nsocket.socket().connect(('127.0.0.1', \(listener.port)))", allowing: [])
         let error = outcome.error ?? "no error"
-        #expect(error.contains("PermissionError: conclab's Python only reaches the io server of the command running it (such as 'io fetch py'), and no such command runs this program"),
+        #expect(error.contains("PermissionError: conclab's Python only reaches the io server of the command running it, and this program runs outside one ('io fetch py' runs a program beside its server)"),
                 "got \(error)")
     }
 

@@ -351,9 +351,9 @@ extension PyThreadState {
         guard let port = UInt16(exactly: n) else { throw error(runtime.classes.overflowError, "connect(): port must be 0-65535.") }
         let allowed = runtime.network.allowedPorts
         guard host == Sockets.loopback, allowed.contains(port) else {
-            let which = allowed.isEmpty ? "(such as 'io fetch py'), and no such command runs this program"
-                                        : "(\(allowed.sorted().map { "\(Sockets.loopback):\($0)" }.joined(separator: ", ")))"
-            throw error(runtime.classes.permissionError, "\(SocketModule.contained) \(which); \(host):\(port) is not it")
+            let which = allowed.isEmpty ? ", and this program runs outside one ('io fetch py' runs a program beside its server)"
+                                        : " (\(allowed.sorted().map { "\(Sockets.loopback):\($0)" }.joined(separator: ", ")))"
+            throw error(runtime.classes.permissionError, "\(SocketModule.contained)\(which): \(host):\(port) is refused")
         }
         return (host, port)
     }
