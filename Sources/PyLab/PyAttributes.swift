@@ -212,6 +212,7 @@ extension PyThreadState {
             }, bound: [])
         }
         if typeName == "int" && runtime.name(ofInterned: name) == "from_bytes" { return newNative(Builtins.intFromBytes, bound: []) }
+        if typeName == "bytes" && runtime.name(ofInterned: name) == "fromhex" { return newNative(Builtins.bytesFromHex, bound: []) }
         let kinds: [String: PyKind] = ["str": .str, "bytes": .bytes, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
         guard let kind = kinds[typeName], let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
         let methodName = runtime.name(ofInterned: name)

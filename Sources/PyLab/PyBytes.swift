@@ -4,9 +4,10 @@ import BigInt
 /// `bytes`: an immutable string of bytes, as CPython 3.11 has it — what a socket sends and receives.
 ///
 /// conclab's Python has the operations a program that speaks a wire format needs (literals, `bytes(n)`, indexing to
-/// an int, slicing, `+`, `*`, comparisons, hashing, `in`, iteration, `repr`, `decode`/`encode` in UTF-8, ASCII and
-/// Latin-1, `int.to_bytes`/`int.from_bytes`, `hex`); the other methods of CPython's bytes are refused by name
-/// (`bytesUnsupported`), so a learner reads what is missing instead of an AttributeError that says it does not exist.
+/// an int, slicing, `+`, `*`, comparisons, hashing, `in`, iteration, `repr`, `decode`/`encode` (and `str(b, encoding)`)
+/// in UTF-8, ASCII and Latin-1, `int.to_bytes`/`int.from_bytes`, `int(b)`, `hex`, `fromhex`, `join`); the other
+/// methods of CPython's bytes are refused by name (`unsupportedMethods`), so a learner reads what is missing instead
+/// of an AttributeError that says it does not exist.
 package final class PyBytes: PyObject, @unchecked Sendable {
     package let value: [UInt8]
     package init(_ value: [UInt8], id: Int, immortal: Bool, owner: Int) {
@@ -64,7 +65,7 @@ extension PyBytes {
     /// The methods of CPython's bytes that conclab's Python does not have: asked for, they raise a clear error.
     package static let unsupportedMethods: Set<String> = [
         "capitalize", "center", "count", "endswith", "expandtabs", "find", "index", "isalnum", "isalpha", "isascii",
-        "isdigit", "islower", "isspace", "istitle", "isupper", "join", "ljust", "lower", "lstrip", "maketrans",
+        "isdigit", "islower", "isspace", "istitle", "isupper", "ljust", "lower", "lstrip", "maketrans",
         "partition", "removeprefix", "removesuffix", "replace", "rfind", "rindex", "rjust", "rpartition", "rsplit",
         "rstrip", "split", "splitlines", "startswith", "strip", "swapcase", "title", "translate", "upper", "zfill",
     ]
@@ -90,13 +91,18 @@ extension PyThreadState {
         allocate(PyBytes(value, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))
     }
 
+    /// Bytes as the text `int()` and `float()` read from them: ASCII as is, any other byte as a character no number has.
+    package func asciiText(_ data: [UInt8]) -> String {
+        String(String.UnicodeScalarView(data.map { Unicode.Scalar($0 < 128 ? $0 : 0xBF) }))
+    }
+
     /// The bytes inside `v`, or nil when it is not bytes.
     package func bytes(_ v: PyValue) -> [UInt8]? {
         guard v.isObject, v.objectKind == .bytes else { return nil }
         return unsafeDowncast(v.object, to: PyBytes.self).value
     }
 
-    private func checkBytesSize(_ count: Int) throws(PyError) {
+    func checkBytesSize(_ count: Int) throws(PyError) {
         guard count <= runtime.limits.stringBytes else { throw memoryError(runtime.limits.stringMessage) }
     }
 
@@ -337,6 +343,26 @@ extension Builtins {
             let codec = try ts.codec(a.count >= 2 ? a[1] : a.keyword("encoding"), errors: a.count >= 3 ? a[2] : a.keyword("errors"), "decode")
             return ts.newString(try ts.decode(ts.bytes(a[0]) ?? [], codec))
         },
+        Builtin("bytearray") { ts, _ throws(PyError) in
+            throw ts.error(ts.runtime.classes.notImplementedError,
+                           "conclab's Python does not support bytearray (bytes are immutable: join the pieces with b''.join, or slice)")
+        },
+        Builtin("join", on: .bytes) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let separator = ts.bytes(a[0]) ?? []
+            let items = try ts.collect(a[1])
+            defer { for v in items { ts.decref(v) } }
+            var out: [UInt8] = []
+            for (i, v) in items.enumerated() {
+                guard let part = ts.bytes(v) else {
+                    throw ts.typeError("sequence item \(i): expected a bytes-like object, \(ts.typeName(v)) found")
+                }
+                if i > 0 { out += separator }
+                out += part
+                try ts.checkBytesSize(out.count)
+            }
+            return ts.newBytes(out)
+        },
         Builtin("hex", on: .bytes) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             return ts.newString(PyBytes.hex(ts.bytes(a[0]) ?? []))
@@ -355,6 +381,27 @@ extension Builtins {
             return ts.newBytes(try ts.intToBytes(value, length: length, bigEndian: big, signed: signed))
         },
     ]
+
+    /// `bytes.fromhex(text)`: two hex digits a byte, white space between bytes allowed.
+    static let bytesFromHex = Builtin("fromhex") { ts, a throws(PyError) in
+        try a.expect(1...1, ts)
+        guard let text = ts.string(a[0]) else { throw ts.typeError("fromhex() argument must be str, not \(ts.typeName(a[0]))") }
+        let chars = Array(text.unicodeScalars)
+        var out: [UInt8] = []
+        var i = 0
+        while i < chars.count {
+            if chars[i] == " " || (9...13).contains(chars[i].value) { i += 1; continue }
+            guard let high = Int(String(chars[i]), radix: 16) else {
+                throw ts.valueError("non-hexadecimal number found in fromhex() arg at position \(i)")
+            }
+            guard i + 1 < chars.count, let low = Int(String(chars[i + 1]), radix: 16) else {
+                throw ts.valueError("non-hexadecimal number found in fromhex() arg at position \(i + 1)")
+            }
+            out.append(UInt8(high * 16 + low))
+            i += 2
+        }
+        return ts.newBytes(out)
+    }
 
     /// `int.from_bytes(data, byteorder, *, signed)`, a class method of int.
     static let intFromBytes = Builtin("from_bytes") { ts, a throws(PyError) in
