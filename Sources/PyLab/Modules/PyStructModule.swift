@@ -61,15 +61,24 @@ package enum StructModule {
         return layout
     }
 
-    /// The range an integer code holds, and CPython's words when a value is outside it.
-    static func range(_ code: Character, size: Int) -> (low: BigInt, high: BigInt, message: String) {
+    /// CPython 3.11's words when `value` does not fit `code`, nil when it does. CPython first converts the value to a C
+    /// long (`b B h i l q`, and `H` in little-endian or native order) or unsigned long (`I L Q`, and `H` big-endian):
+    /// a value outside that is "argument out of range" ("int too large to convert" for big-endian `q Q`); then it
+    /// checks the code's own range, in words that differ by code and byte order.
+    static func rangeError(_ code: Character, size: Int, bigEndian: Bool, value: BigInt) -> String? {
+        let unsignedConversion = "ILQ".contains(code) || (code == "H" && bigEndian)
+        let outside = bigEndian && (code == "q" || code == "Q") ? "int too large to convert" : "argument out of range"
+        let long = BigInt(1) << 63
+        if unsignedConversion ? (value.sign == .minus && !value.isZero) || value >= long << 1 : value < -long || value >= long {
+            return outside
+        }
         let signed = "bhilq".contains(code)
         let bits = 8 * size
         let low = signed ? -(BigInt(1) << (bits - 1)) : 0
         let high = signed ? (BigInt(1) << (bits - 1)) - 1 : (BigInt(1) << bits) - 1
-        let names: [Character: String] = ["b": "byte", "B": "ubyte", "h": "short", "H": "ushort"]
-        if let name = names[code] { return (low, high, "\(name) format requires \(low) <= number <= \(high)") }
-        return (low, high, size == 8 ? "argument out of range" : "'\(code)' format requires \(low) <= number <= \(high)")
+        if value >= low && value <= high { return nil }
+        let names: [Character: String] = bigEndian ? ["b": "byte", "B": "ubyte"] : ["b": "byte", "B": "ubyte", "h": "short", "H": "ushort"]
+        return "\(names[code] ?? "'\(code)'") format requires \(low) <= number <= \(high)"
     }
 
     static func pack(_ ts: PyThreadState, _ layout: Layout, _ values: [PyValue], error: (String) -> PyError) throws(PyError) -> [UInt8] {
@@ -92,15 +101,16 @@ package enum StructModule {
             case "?":
                 field = [try ts.truthy(v) ? 1 : 0]
             default:
+                if let small = ts.asInt(v), ts.floatValue(v) == nil,
+                   let data = PyBytes.twosComplement(small, length: item.size, bigEndian: layout.bigEndian, signed: "bhilq".contains(item.code)) {
+                    field = data
+                    break
+                }
                 guard let value = ts.number(v)?.integer else {
                     throw error("required argument is not an integer")
                 }
-                let limits = range(item.code, size: item.size)
-                if value < limits.low || value > limits.high {
-                    // CPython: a negative value for an unsigned code of 4 or 8 bytes fails before the range is checked.
-                    throw error(value.sign == .minus && limits.low == 0 && item.size >= 4 ? "argument out of range" : limits.message)
-                }
-                field = try ts.intToBytes(value, length: item.size, bigEndian: layout.bigEndian, signed: limits.low < 0)
+                if let message = rangeError(item.code, size: item.size, bigEndian: layout.bigEndian, value: value) { throw error(message) }
+                field = try ts.intToBytes(value, length: item.size, bigEndian: layout.bigEndian, signed: "bhilq".contains(item.code))
             }
             for (k, b) in field.enumerated() { out[item.offset + k] = b }
         }
