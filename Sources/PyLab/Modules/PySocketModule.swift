@@ -90,6 +90,10 @@ package enum SocketModule {
             }
             return .int(Int(fd))
         },
+        Builtin("_refuse") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            throw ts.error(ts.runtime.classes.permissionError, "\(contained): \(ts.string(a[0]) ?? "that") is not allowed")
+        },
         Builtin("_close") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             guard ts.runtime.network.close(try ts.ownedSocket(a[0])) else { throw ts.badDescriptor() }
@@ -150,10 +154,6 @@ package enum SocketModule {
         TCP_NODELAY = 1
         error = OSError
         timeout = TimeoutError
-        _walls = "conclab's Python only reaches the io server of the command running it: "
-
-        def _refuse(what):
-            raise PermissionError(_walls + what + " is not allowed")
 
         class socket:
             def __init__(self, family=2, type=1, proto=0, fileno=None):
