@@ -69,8 +69,9 @@ struct SocketTests {
     @Test("a run has at most 512 sockets; all are closed when it ends, though the program closed none")
     func socketLimit() throws {
         let runtime = PyRuntime()
-        let before = try Descriptors.openFileLimit()
-        #expect(before.soft > 600, "the test needs room for 512 sockets")
+        // Room for 512 sockets besides the test process's own descriptors.
+        let limit = try Descriptors.openFileLimit()
+        if limit.soft < 1024 { try Descriptors.setOpenFileLimit(soft: min(limit.hard, 1024)) }
         let outcome = try Self.run("""
             import socket
             kept = []
