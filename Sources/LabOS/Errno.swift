@@ -75,6 +75,10 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
     /// EINPROGRESS
     public static let inProgress = Errno(rawValue: EINPROGRESS)
+    /// EALREADY: a non-blocking connect is still in progress.
+    public static let alreadyInProgress = Errno(rawValue: EALREADY)
+    /// ENOTCONN
+    public static let notConnected = Errno(rawValue: ENOTCONN)
     /// A robust mutex's holder died holding it: the caller now holds it, and what it protects may be half-updated.
     public static let ownerDied = Errno(rawValue: EOWNERDEAD)
     /// A robust mutex whose holder died was let go without `pthread_mutex_consistent`: nobody can take it again.
@@ -115,6 +119,8 @@ public struct Errno: Error, RawRepresentable, Hashable, Sendable, CustomStringCo
         case .timedOut: return "ETIMEDOUT"
         case .connectionRefused: return "ECONNREFUSED"
         case .inProgress: return "EINPROGRESS"
+        case .alreadyInProgress: return "EALREADY"
+        case .notConnected: return "ENOTCONN"
         case .ownerDied: return "EOWNERDEAD"
         case .notRecoverable: return "ENOTRECOVERABLE"
         case .deadlock: return "EDEADLK"

@@ -123,18 +123,31 @@ public enum Sockets {
     /// Starts connecting a TCP socket to `host:port` without blocking. `connected` is false while the handshake
     /// is in progress: wait for the socket to become writable, then call `connectionResult`.
     public static func startConnectTCP(host: String, port: UInt16) throws(OSError) -> (fd: Int32, connected: Bool) {
-        var address = try inetAddress(host, port)
-        let subject = "\(host):\(port)"
-        let fd = try valueOrErrno("create socket for", subject: subject) {
-            socket(AF_INET, streamType | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let fd = try tcpSocket(subject: "\(host):\(port)")
+        do throws(OSError) {
+            return (fd, try startConnect(fd, host: host, port: port))
+        } catch {
+            try? FileDescriptor(fd).close()
+            throw error
         }
+    }
+
+    /// A TCP socket over IPv4, non-blocking and close-on-exec, not connected yet.
+    public static func tcpSocket(subject: String = "TCP") throws(OSError) -> Int32 {
+        try valueOrErrno("create socket for", subject: subject) { socket(AF_INET, streamType | Int32(SOCK_NONBLOCK.rawValue), 0) }
+    }
+
+    /// `connect` on a non-blocking TCP socket: true when connected at once, false while the handshake is in
+    /// progress (wait for writability, then `connectionResult`); any other failure (EALREADY, EISCONN,
+    /// ECONNREFUSED …) is thrown.
+    public static func startConnect(_ fd: Int32, host: String, port: UInt16) throws(OSError) -> Bool {
+        var address = try inetAddress(host, port)
         let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        if rc == 0 { return (fd, true) }
+        if rc == 0 { return true }
         let code = Glibc.errno
-        if code == EINPROGRESS || code == EINTR { return (fd, false) }
-        try? FileDescriptor(fd).close()
-        throw OSError("connect to", errno: code, subject: subject)
+        if code == EINPROGRESS || code == EINTR { return false }
+        throw OSError("connect to", errno: code, subject: "\(host):\(port)")
     }
 
     /// After `startConnectTCP` and writability: throws the connection's error (ECONNREFUSED …), if any.
@@ -157,9 +170,28 @@ public enum Sockets {
     }
 
     /// Turns off Nagle's algorithm: small messages leave at once (what a ping-pong needs).
-    public static func setNoDelay(_ fd: Int32) {
-        var one: Int32 = 1
-        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    public static func setNoDelay(_ fd: Int32, _ on: Bool = true) {
+        var value: Int32 = on ? 1 : 0
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Waits up to `milliseconds` (0: just look) for any of `entries` to be ready, as select() does: for each, whether
+    /// it is readable, writable, or failed (an error, a hang-up: the next call on it says which). A signal ends the
+    /// wait early with nothing ready; a descriptor that is not open is EBADF.
+    public static func poll(_ entries: [(fd: Int32, read: Bool, write: Bool)], milliseconds: Int) throws(OSError)
+        -> [(readable: Bool, writable: Bool, failed: Bool)] {
+        var table = entries.map { e in
+            pollfd(fd: e.fd, events: Int16((e.read ? POLLIN : 0) | (e.write ? POLLOUT : 0)), revents: 0)
+        }
+        let n = table.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), Int32(clamping: milliseconds)) }
+        if n < 0 {
+            if Errno.current == .interrupted { return entries.map { _ in (false, false, false) } }
+            throw OSError("poll", Errno.current)
+        }
+        if let bad = table.first(where: { $0.revents & Int16(POLLNVAL) != 0 }) { throw OSError("poll", errno: EBADF, subject: "fd \(bad.fd)") }
+        return table.map { p in
+            (p.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0, p.revents & Int16(POLLOUT | POLLERR) != 0, p.revents & Int16(POLLERR | POLLHUP) != 0)
+        }
     }
 
     /// Accepts one waiting connection, close-on-exec (and non-blocking when asked). Nil when none is waiting on a

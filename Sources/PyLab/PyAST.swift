@@ -12,6 +12,7 @@ package indirect enum ExprKind: Sendable {
     case float(Double)
     case bigInt(BigInt)
     case string(String)
+    case bytes([UInt8])
     case constant(PyConstant)
     /// f"…": literal parts and expressions, in order.
     case fstring([FStringPart])

@@ -96,6 +96,7 @@ extension PyThreadState {
         }
         if (a.isObject && a.objectKind == .instance) || (b.isObject && b.objectKind == .instance),
            let r = try instanceOperator(op, a, b) { return r }
+        if let r = try bytesOperator(op, a, b) { return r }
         if let r = try numberOp(op, a, b) { return r }
         if (op == .binaryMod || op == .inplaceMod), let format = string(a) { return newString(try percentFormat(format, b)) }
         // CPython's words for the two mistakes learners make most.

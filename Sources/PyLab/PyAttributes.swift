@@ -83,6 +83,13 @@ extension PyThreadState {
                 incref(obj)
                 return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
             }
+            if o.kind == .bytes, PyBytes.unsupportedMethods.contains(runtime.name(ofInterned: name)) {
+                throw error(runtime.classes.notImplementedError, "conclab's Python does not support bytes.\(runtime.name(ofInterned: name))")
+            }
+        }
+        if obj.isInt || obj.isBool, let index = Builtins.method(for: .bigint, name: name, runtime: runtime) {
+            // A small int is a tagged word, not an object: its methods are the big integer's.
+            return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
         }
         throw attributeError(obj, name)
     }
@@ -204,7 +211,9 @@ extension PyThreadState {
                 return value
             }, bound: [])
         }
-        let kinds: [String: PyKind] = ["str": .str, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
+        if typeName == "int" && runtime.name(ofInterned: name) == "from_bytes" { return newNative(Builtins.intFromBytes, bound: []) }
+        if typeName == "bytes" && runtime.name(ofInterned: name) == "fromhex" { return newNative(Builtins.bytesFromHex, bound: []) }
+        let kinds: [String: PyKind] = ["str": .str, "bytes": .bytes, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
         guard let kind = kinds[typeName], let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
         let methodName = runtime.name(ofInterned: name)
         return newNative(Builtin(methodName) { ts, a throws(PyError) in

@@ -199,7 +199,7 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "float", "str", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
+    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
@@ -208,6 +208,7 @@ package enum Builtins {
             case "float": return v.isObject && v.object.kind == .float
             case "bool": return v.isBool
             case "str": return ts.string(v) != nil
+            case "bytes": return ts.bytes(v) != nil
             case "list": return v.isObject && v.object.kind == .list
             case "tuple": return v.isObject && v.object.kind == .tuple
             case "dict": return v.isObject && v.object.kind == .dict
@@ -296,6 +297,7 @@ package enum Builtins {
             try ts.check(o)
             switch o.kind {
             case .str: return .int(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars.count)
+            case .bytes: return .int(unsafeDowncast(o, to: PyBytes.self).value.count)
             case .list: return .int(unsafeDowncast(o, to: PyList.self).items.withLock { $0.count })
             case .tuple: return .int(unsafeDowncast(o, to: PyTuple.self).items.count)
             case .dict: return .int(unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count })
@@ -368,8 +370,17 @@ package enum Builtins {
             return try ts.iterate(a[0])
         },
         Builtin("str") { ts, a throws(PyError) in
-            try a.expect(0...1, ts)
-            return a.count == 0 ? ts.newString("") : ts.newString(try ts.str(a[0]))
+            try a.expect(0...3, keywords: ["object", "encoding", "errors"], ts)
+            let object = a.count >= 1 ? a[0] : a.keyword("object")
+            let encoding = a.count >= 2 ? a[1] : a.keyword("encoding"), errors = a.count >= 3 ? a[2] : a.keyword("errors")
+            guard let object else { return ts.newString("") }
+            guard encoding != nil || errors != nil else { return ts.newString(try ts.str(object)) }
+            // str(b, encoding): b.decode(encoding), as CPython.
+            guard let data = ts.bytes(object) else {
+                if ts.string(object) != nil { throw ts.typeError("decoding str is not supported") }
+                throw ts.typeError("decoding to str: need a bytes-like object, \(ts.typeName(object)) found")
+            }
+            return ts.newString(try ts.decode(data, try ts.codec(encoding, errors: errors, "str")))
         },
         Builtin("repr") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
@@ -378,7 +389,9 @@ package enum Builtins {
         Builtin("int") { ts, a throws(PyError) in
             try a.expect(0...2, keywords: ["base"], ts)
             if a.count == 0 { return .int(0) }
-            if (a.count == 2 || a.keyword("base") != nil) && ts.string(a[0]) == nil {
+            // Bytes are read as their ASCII text, and shown as bytes in the error.
+            let text = ts.string(a[0]).map { ($0, PyThreadState.quote($0)) } ?? ts.bytes(a[0]).map { (ts.asciiText($0), PyBytes.repr($0)) }
+            if (a.count == 2 || a.keyword("base") != nil) && text == nil {
                 throw ts.typeError("int() can't convert non-string with explicit base")
             }
             if let i = ts.asInt(a[0]) { return .int(i) }
@@ -387,7 +400,7 @@ package enum Builtins {
             case .float(let x): return try truncated(ts, x)
             default: break
             }
-            if let s = ts.string(a[0]) {
+            if let (s, shown) = text {
                 let base = try (a.count == 2 ? a[1] : a.keyword("base")).map { (b: PyValue) throws(PyError) in try ts.intArgument(b, "base") } ?? 10
                 if base != 0 && !(2...36).contains(base) { throw ts.valueError("int() base must be >= 2 and <= 36, or 0") }
                 var text = Substring(s.trimmed(while: \.isPythonWhitespace))
@@ -408,7 +421,7 @@ package enum Builtins {
                 }
                 let valid = !text.isEmpty && !text.hasPrefix("_") && !text.hasSuffix("_") && !text.contains("__")
                 guard valid, let v = Self.parseInteger(String(text.filter { $0 != "_" }), radix: radix) else {
-                    throw ts.valueError("invalid literal for int() with base \(base): \(PyThreadState.quote(s))")
+                    throw ts.valueError("invalid literal for int() with base \(base): \(shown)")
                 }
                 return ts.newInt(negative ? -v : v)
             }
@@ -874,7 +887,7 @@ package enum Builtins {
             try a.expect(1...1, ts)
             return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
         },
-    ] + functionsAndCollections + textMethods + numberFunctions
+    ] + functionsAndCollections + textMethods + numberFunctions + bytesFunctions
 }
 
 extension String {

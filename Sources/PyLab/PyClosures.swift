@@ -99,7 +99,7 @@ extension Expr {
     /// comprehension's parts, which conclab compiles in place.
     package var childrenInScope: [Expr] {
         switch kind {
-        case .name, .int, .float, .bigInt, .string, .constant: return []
+        case .name, .int, .float, .bigInt, .string, .bytes, .constant: return []
         case .fstring(let parts): return parts.compactMap { if case .expression(let x, _) = $0 { return x }; return nil }
         case .list(let items), .tuple(let items), .set(let items), .boolOp(_, let items), .compare(_, let items): return items
         case .dict(let pairs): return pairs.flatMap { [$0.0, $0.1] }

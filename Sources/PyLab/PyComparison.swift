@@ -18,6 +18,7 @@ extension PyThreadState {
         if depth > 50 { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded in comparison") }
         switch (oa.kind, ob.kind) {
         case (.str, .str): return PyKey.sameText(unsafeDowncast(oa, to: PyStr.self).value, unsafeDowncast(ob, to: PyStr.self).value)
+        case (.bytes, .bytes): return unsafeDowncast(oa, to: PyBytes.self).value == unsafeDowncast(ob, to: PyBytes.self).value
         case (.list, .list), (.tuple, .tuple):
             let x = sequenceItems(oa), y = sequenceItems(ob)
             guard x.count == y.count else { return false }
@@ -103,6 +104,7 @@ extension PyThreadState {
         // NaN is unordered: every comparison with it is false (`compare` asks first), and sorting keeps it in place.
         if let order = numberOrder(a, b) { return order ?? 0 }
         if let x = string(a), let y = string(b) { return x < y ? -1 : x == y ? 0 : 1 }
+        if let order = bytesOrder(a, b) { return order }
         if a.isObject, b.isObject, a.object.kind == b.object.kind, a.object.kind == .list || a.object.kind == .tuple {
             let x = sequenceItems(a.object), y = sequenceItems(b.object)
             for (p, q) in zip(x, y) {
@@ -135,6 +137,8 @@ extension PyThreadState {
             guard let needle = string(item) else { throw typeError("'in <string>' requires string as left operand, not \(typeName(item))") }
             let hay = unsafeDowncast(o, to: PyStr.self).value
             return needle.isEmpty || hay.pyContains(needle)
+        case .bytes:
+            return try bytesContain(unsafeDowncast(o, to: PyBytes.self).value, item)
         case .list, .tuple:
             for v in sequenceItems(o) where try equals(v, item, depth: 1) { return true }
             return false

@@ -995,7 +995,7 @@ package struct Compiler {
         switch e.kind {
         case .name(let n):
             try load(n)
-        case .int, .float, .bigInt, .string, .constant:
+        case .int, .float, .bigInt, .string, .bytes, .constant:
             // Always folded above.
             throw error("a literal that is not a constant")
         case .fstring(let parts):

@@ -17,6 +17,7 @@ extension Compiler {
         case .float(let v): return runtime.constantFloat(v)
         case .bigInt(let v): return runtime.constantInt(v)
         case .string(let s): return runtime.constant(s)
+        case .bytes(let b): return runtime.constantBytes(b)
         case .constant(.none): return PyValue.none
         case .constant(.true): return PyValue.true
         case .constant(.false): return PyValue.false
@@ -160,6 +161,7 @@ extension Compiler {
         guard v.isObject else { return nil }
         switch v.objectKind {
         case .str: return !unsafeDowncast(v.object, to: PyStr.self).value.isEmpty
+        case .bytes: return !unsafeDowncast(v.object, to: PyBytes.self).value.isEmpty
         case .tuple: return !unsafeDowncast(v.object, to: PyTuple.self).items.isEmpty
         case .code: return true
         default: return nil

@@ -9,6 +9,7 @@ extension PyThreadState {
         if v == .false { return .int(0) }
         if v == .none { return .none }
         if let s = string(v) { return .str(s) }
+        if let b = bytes(v) { return .bytes(b) }
         if v.isObject, v.object.kind == .tuple {
             return .tuple(try unsafeDowncast(v.object, to: PyTuple.self).items.pyMap { (x: PyValue) throws(PyError) in try dictKey(x) })
         }

@@ -42,6 +42,12 @@ package final class BuiltinClasses: Sendable {
     package let attributeError: PyClass, runtimeError: PyClass, recursionError: PyClass, notImplementedError: PyClass
     package let assertionError: PyClass, keyboardInterrupt: PyClass, memoryError: PyClass, generatorExit: PyClass
     package let importError: PyClass, moduleNotFoundError: PyClass, timeoutError: PyClass, systemExit: PyClass
+    /// Text codecs' errors (bytes.decode, str.encode).
+    package let unicodeError: PyClass, unicodeDecodeError: PyClass, unicodeEncodeError: PyClass
+    /// The OS errors of sockets and select (`errno` subclasses as CPython maps them).
+    package let osError: PyClass, blockingIOError: PyClass, connectionError: PyClass, brokenPipeError: PyClass
+    package let connectionAbortedError: PyClass, connectionRefusedError: PyClass, connectionResetError: PyClass
+    package let permissionError: PyClass, interruptedError: PyClass
     /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
     package let heapError: PyClass
     package let object: PyClass
@@ -81,7 +87,19 @@ package final class BuiltinClasses: Sendable {
         generatorExit = make("GeneratorExit", baseException)
         importError = make("ImportError", exception)
         moduleNotFoundError = make("ModuleNotFoundError", importError)
-        timeoutError = make("TimeoutError", exception)
+        unicodeError = make("UnicodeError", valueError)
+        unicodeDecodeError = make("UnicodeDecodeError", unicodeError)
+        unicodeEncodeError = make("UnicodeEncodeError", unicodeError)
+        osError = make("OSError", exception)
+        blockingIOError = make("BlockingIOError", osError)
+        connectionError = make("ConnectionError", osError)
+        brokenPipeError = make("BrokenPipeError", connectionError)
+        connectionAbortedError = make("ConnectionAbortedError", connectionError)
+        connectionRefusedError = make("ConnectionRefusedError", connectionError)
+        connectionResetError = make("ConnectionResetError", connectionError)
+        permissionError = make("PermissionError", osError)
+        interruptedError = make("InterruptedError", osError)
+        timeoutError = make("TimeoutError", osError)
         heapError = make("UseAfterFreeError", baseException)
         all = made
     }

@@ -722,7 +722,7 @@ extension PyThreadState {
     /// `reversed(seq)`: an iterator from the end of a list, tuple, string, range or dict (a snapshot of it);
     /// anything else is the TypeError CPython gives.
     package func reversedIterator(_ v: PyValue) throws(PyError) -> PyValue {
-        guard v.isObject, [.list, .tuple, .str, .range, .dict].contains(v.objectKind) else {
+        guard v.isObject, [.list, .tuple, .str, .bytes, .range, .dict].contains(v.objectKind) else {
             throw typeError("'\(typeName(v))' object is not reversible")
         }
         let items = try collect(v)

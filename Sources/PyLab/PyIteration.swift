@@ -14,6 +14,9 @@ extension PyThreadState {
         case .str:
             let chars = unsafeDowncast(o, to: PyStr.self).value.unicodeScalars.map { newString(String($0)) }
             return allocate(PySeqIterator(sequence: newTuple(chars), id: runtime.heap.newID(), owner: ownerForNew))
+        case .bytes:
+            let values = unsafeDowncast(o, to: PyBytes.self).value.map { PyValue.int(Int($0)) }
+            return allocate(PySeqIterator(sequence: newTuple(values), id: runtime.heap.newID(), owner: ownerForNew))
         case .dict:
             let keys = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }
             for k in keys { incref(k) }

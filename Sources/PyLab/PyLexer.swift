@@ -34,6 +34,8 @@ package enum TokenKind: Sendable, Equatable {
     case float(Double)
     case bigInt(BigInt)
     case string(String)
+    /// A bytes literal `b"…"`, its escapes decoded.
+    case bytes([UInt8])
     /// An f-string's raw text between the quotes (its `{…}` parts are parsed later).
     case fstring(String)
     case op(String)
@@ -188,8 +190,9 @@ package struct Lexer {
         if index < chars.count && (chars[index] == "'" || chars[index] == "\"") {
             let lower = word.lowercased()
             if ["r", "f", "fr", "rf", "b", "br", "rb", "u"].contains(lower) {
-                if lower.contains("b") { throw error("bytes literals are not supported", start) }
-                try lexString(prefix: lower, start: start)
+                if lower.contains("b") { try lexBytes(raw: lower.contains("r"), start: start) } else {
+                    try lexString(prefix: lower, start: start)
+                }
                 return
             }
         }
@@ -327,6 +330,73 @@ package struct Lexer {
             index += 1
         }
         add(isF ? .fstring(text) : .string(text), start)
+    }
+
+    /// `b"…"`, `rb'…'`: ASCII characters only, with the escapes bytes have (`\xhh`, octal `\ooo`, `\n` …, but not
+    /// `\u`, which stays as written, as in CPython).
+    package mutating func lexBytes(raw: Bool, start: SourcePosition) throws(PySyntaxError) {
+        let quote = chars[index]
+        let triple = index + 2 < chars.count && chars[index + 1] == quote && chars[index + 2] == quote
+        index += triple ? 3 : 1
+        var bytes: [UInt8] = []
+        func ascii(_ c: Character) throws(PySyntaxError) {
+            guard let value = c.asciiValue else { throw error("bytes can only contain ASCII literal characters", start) }
+            bytes.append(value)
+        }
+        while true {
+            guard index < chars.count else {
+                throw error(triple ? "unterminated triple-quoted bytes literal" : "unterminated bytes literal", start)
+            }
+            let c = chars[index]
+            if c == quote && (!triple || (index + 2 < chars.count && chars[index + 1] == quote && chars[index + 2] == quote)) {
+                index += triple ? 3 : 1
+                break
+            }
+            if c == "\n" {
+                if !triple { throw error("unterminated bytes literal", start) }
+                bytes.append(10)
+                newLine()
+                continue
+            }
+            guard c == "\\", index + 1 < chars.count else {
+                try ascii(c)
+                index += 1
+                continue
+            }
+            let next = chars[index + 1]
+            if raw {
+                bytes.append(92)
+                if next == "\n" { bytes.append(10); index += 1; newLine() } else { try ascii(next); index += 2 }
+                continue
+            }
+            index += 2
+            let simple: [Character: UInt8] = ["n": 10, "t": 9, "r": 13, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92, "'": 39, "\"": 34]
+            if let value = simple[next] {
+                bytes.append(value)
+            } else if next == "\n" {
+                line += 1
+                lineStart = index
+            } else if next == "x" {
+                guard index + 2 <= chars.count, let value = UInt8(String(chars[index..<(index + 2)]), radix: 16) else {
+                    throw error("invalid \\x escape at position \(bytes.count)", start)
+                }
+                bytes.append(value)
+                index += 2
+            } else if ("0"..."7").contains(next) {
+                var value = next.wholeNumberValue ?? 0
+                var digits = 1
+                while digits < 3, index < chars.count, ("0"..."7").contains(chars[index]) {
+                    value = value * 8 + (chars[index].wholeNumberValue ?? 0)
+                    index += 1
+                    digits += 1
+                }
+                bytes.append(UInt8(truncatingIfNeeded: value))
+            } else {
+                bytes.append(92)
+                try ascii(next)
+            }
+        }
+        add(.bytes(bytes), start)
     }
 
     package mutating func lexOperator() throws(PySyntaxError) {

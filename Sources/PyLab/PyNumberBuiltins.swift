@@ -31,8 +31,8 @@ extension Builtins {
             try a.expect(0...1, ts)
             if a.count == 0 { return ts.newFloat(0) }
             if let n = ts.number(a[0]) { return ts.newFloat(try ts.double(n)) }
-            if let s = ts.string(a[0]) {
-                guard let x = parseFloat(s) else { throw ts.valueError("could not convert string to float: \(PyThreadState.quote(s))") }
+            if let (s, shown) = ts.string(a[0]).map({ ($0, PyThreadState.quote($0)) }) ?? ts.bytes(a[0]).map({ (ts.asciiText($0), PyBytes.repr($0)) }) {
+                guard let x = parseFloat(s) else { throw ts.valueError("could not convert string to float: \(shown)") }
                 return ts.newFloat(x)
             }
             throw ts.typeError("float() argument must be a string or a real number, not '\(ts.typeName(a[0]))'")

@@ -12,6 +12,8 @@ package enum PyKind: UInt8, Sendable {
     case module, native
     /// A float, and an integer too large for the tagged word (PyNumbers.swift).
     case float, bigint
+    /// An immutable byte string (PyBytes.swift).
+    case bytes
 
     package var typeName: String {
         switch self {
@@ -40,6 +42,7 @@ package enum PyKind: UInt8, Sendable {
         case .native: return "builtin_function_or_method"
         case .float: return "float"
         case .bigint: return "int"
+        case .bytes: return "bytes"
         }
     }
 }
@@ -149,6 +152,8 @@ package enum PyKey: Hashable, Sendable {
     case big(BigInt)
     /// A float with a fractional part (an integral one is keyed as the equal integer).
     case float(Double)
+    /// A bytes value (never equal to a str key, as `b"a" != "a"`).
+    case bytes([UInt8])
     /// An object equal only to itself (an instance of a class without `__eq__`, a class, a function, a lock …), by
     /// its id; the dict or set holds a reference to it, so the id stays its own while it is a key.
     case identity(Int)
@@ -167,6 +172,7 @@ extension PyKey {
         case (.big(let x), .big(let y)): return x == y
         case (.float(let x), .float(let y)): return x == y
         case (.identity(let x), .identity(let y)): return x == y
+        case (.bytes(let x), .bytes(let y)): return x == y
         default: return false
         }
     }

@@ -77,6 +77,7 @@ package struct Parser {
         case .float(let x): return ", found \(PyFormat.floatRepr(x))"
         case .bigInt(let b): return ", found \(b)"
         case .string, .fstring: return ", found a string"
+        case .bytes: return ", found a bytes literal"
         case .newline: return " before the end of the line"
         case .indent: return ", found an unexpected indent"
         case .dedent, .end: return " before the end of the block"
@@ -788,6 +789,16 @@ package struct Parser {
         case .int(let v): advance(); return Expr(kind: .int(v), position: pos)
         case .float(let v): advance(); return Expr(kind: .float(v), position: pos)
         case .bigInt(let v): advance(); return Expr(kind: .bigInt(v), position: pos)
+        case .bytes:
+            // Adjacent bytes literals concatenate; a str among them is CPython's SyntaxError.
+            var value: [UInt8] = []
+            while true {
+                if case .bytes(let b) = current.kind { value += b; advance(); continue }
+                if case .string = current.kind { throw error("cannot mix bytes and nonbytes literals", at: pos) }
+                if case .fstring = current.kind { throw error("cannot mix bytes and nonbytes literals", at: pos) }
+                break
+            }
+            return Expr(kind: .bytes(value), position: pos)
         case .string, .fstring:
             // Adjacent literals concatenate: "a" "b".
             var parts: [FStringPart] = []
@@ -800,6 +811,7 @@ package struct Parser {
                     advance()
                     continue
                 }
+                if case .bytes = current.kind { throw error("cannot mix bytes and nonbytes literals", at: pos) }
                 break
             }
             if !isF {

@@ -107,7 +107,7 @@ extension PyThreadState {
         }
         runtime.heap.freed.add(1, ordering: .relaxed)
         let u = Unmanaged.passUnretained(o)
-        if o.kind == .float || o.kind == .str || o.kind == .bigint {
+        if o.kind == .float || o.kind == .str || o.kind == .bigint || o.kind == .bytes {
             // A leaf holds no references: nothing to drop after it.
             if quarantines { runtime.heap.quarantine(u) } else { u.release() }
             return

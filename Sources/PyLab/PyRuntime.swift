@@ -115,6 +115,8 @@ public final class PyRuntime: Sendable {
     package let tupleConstants = Locked<[[UInt64]: PyValue]>([:])
     /// Interned float and big integer constants (PyNumbers.swift), by "f" + bit pattern or "i" + decimal digits.
     package let numberConstants = Locked<[String: PyValue]>([:])
+    /// The sockets this runtime's programs opened, and where they may connect (PySocketModule.swift).
+    package let network = PyNetwork()
     /// Where growth becomes a MemoryError.
     package let limits: PyLimits
     /// What `type(x)` gives for kinds with no built-in name to stand for them (`function`, `generator`, `NoneType`).
@@ -317,6 +319,7 @@ public final class PyRuntime: Sendable {
             heap.forgetGraveyard()
             // Their namespaces were globals: the next import runs them again.
             modules.withLock { $0 = [:] }
+            network.closeAll()
             return report
         }
     }

@@ -53,6 +53,8 @@ extension PyThreadState {
             let chars = Array(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars)
             if let slice { return newString(String(String.UnicodeScalarView(slice.indices(count: chars.count).map { chars[$0] }))) }
             return newString(String(chars[try normalizeIndex(index, count: chars.count, what: "string")]))
+        case .bytes:
+            return try bytesItem(unsafeDowncast(o, to: PyBytes.self).value, index)
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)
             let i = try normalizeIndex(index, count: r.count, what: "range object")

@@ -138,7 +138,7 @@ package final class PyThreadState: @unchecked Sendable {
 
     /// Runs `body` without the GIL (blocking calls: sleep, hashing, waiting for a lock). `body` must not touch
     /// snippet objects.
-    package func withoutGIL<R>(_ body: () throws(PyError) -> R) throws(PyError) -> R {
+    package func withoutGIL<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
         let had = holdsGIL
         if had { dropGIL() }
         defer { if had { takeGIL() } }

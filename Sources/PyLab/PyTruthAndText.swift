@@ -12,6 +12,7 @@ extension PyThreadState {
         try check(o)
         switch o.kind {
         case .str: return !unsafeDowncast(o, to: PyStr.self).value.isEmpty
+        case .bytes: return !unsafeDowncast(o, to: PyBytes.self).value.isEmpty
         case .list: return unsafeDowncast(o, to: PyList.self).items.withLock { !$0.isEmpty }
         case .tuple: return !unsafeDowncast(o, to: PyTuple.self).items.isEmpty
         case .dict: return unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count > 0 }
@@ -138,6 +139,7 @@ extension PyThreadState {
         if o.isFreed { return "<freed \(o.typeName) #\(o.id)>" }
         switch o.kind {
         case .str: return try Self.quote(unsafeDowncast(o, to: PyStr.self).value, check: periodicCheck)
+        case .bytes: return PyBytes.repr(unsafeDowncast(o, to: PyBytes.self).value)
         case .list:
             let items = unsafeDowncast(o, to: PyList.self).items.withLock { $0 }
             return "[" + (try items.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "]"

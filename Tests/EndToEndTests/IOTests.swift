@@ -17,7 +17,7 @@ extension EndToEnd {
             let outcome = try #require(results.first, "\(run)")
             #expect(succeeded(outcome), "\(run)")
             let rows = resultRows(outcome)
-            expectEqual(rows.map { $0["mode"] as? String }, ["sequential", "threads", "processes", "loop"], "\(run)")
+            expectEqual(rows.map { $0["mode"] as? String }, ["sequential", "threads", "processes", "loop", "py"], "\(run)")
             for row in rows {
                 expectEqual(row["requests"] as? Int, 20, "\(row)")
                 let wall = try #require(number(row["wall_ms"])), ideal = try #require(number(row["ideal_ms"]))
@@ -28,8 +28,8 @@ extension EndToEnd {
             expectEqual(Set(rows.flatMap { $0.keys }), ["mode", "clients", "requests", "wall_ms", "ideal_ms", "cpu_ms", "memory_bytes",
                                                        "startup_ms", "p50_ms", "p99_ms"])
             expectEqual(Set(resultFields(outcome).keys), ["latency_ms", "server_pid", "fastest", "rows"])
-            expectEqual(rows.map { $0["clients"] as? Int }, [1, 5, 5, 5])
-            expectEqual(rows.map { number($0["ideal_ms"]) }, [100, 20, 20, 20])
+            expectEqual(rows.map { $0["clients"] as? Int }, [1, 5, 5, 5, 5])
+            expectEqual(rows.map { number($0["ideal_ms"]) }, [100, 20, 20, 20, 20])
             // The client processes' memory is their PSS: a whole program each, more than threads add.
             #expect((number(rows[2]["memory_bytes"]) ?? 0) > 5 * 1_000_000, "\(rows[2])")
         }
@@ -112,7 +112,27 @@ extension EndToEnd {
             expectEqual(resultFields(results[2])["cpython"] as? String, "ran")
         }
 
-        @Test("a replayed lab runs no python3 for io")
+        /// The same program in conclab's own Python: shown (python3's text but for the lines that report figures), run
+        /// against the command's server, every reply after the latency, the loop's connections all at once.
+        @Test("conclab's Python runs the same generator loop")
+        func conclabsLoop() throws {
+            let (results, run) = try jsonScript(["io fetch py --show", "io fetch python --show", "io fetch py -n 30 -k 6 --latency 2"])
+            try #require(results.count == 3, "\(run)")
+            func text(_ r: [String: Any]) -> String { (r["result"] as? [String: Any])?["text"] as? String ?? "" }
+            let mine = text(results[0]), theirs = text(results[1])
+            let shared = mine.components(separatedBy: "# conclab measures").first ?? ""
+            #expect(shared.contains("select.select(") && theirs.hasPrefix(shared), "\(run)")
+            #expect(!mine.contains("/proc"), "conclab's Python opens no files:\n\(mine)")
+            #expect(succeeded(results[2]), "\(run)")
+            let row = try #require(resultRows(results[2]).first, "\(run)")
+            expectEqual(row["mode"] as? String, "py")
+            expectEqual(row["requests"] as? Int, 30)
+            expectEqual(row["clients"] as? Int, 6)
+            #expect((number(row["p50_ms"]) ?? 0) >= 2, "\(row)")
+            #expect((number(row["wall_ms"]) ?? 0) >= (number(row["ideal_ms"]) ?? 0), "\(row)")
+        }
+
+        @Test("a replayed lab runs no python3 for io, and does run conclab's Python")
         func replayRunsNoPython() throws {
             let dir = try TemporaryDirectory("io-lab")
             defer { dir.remove() }
@@ -142,6 +162,16 @@ extension EndToEnd {
                 cpython == "skipped"
                 note == "python3 skipped: a replayed lab does not run python3"
                 ```
+
+                ## conclab's Python is
+
+                ```conclab
+                io fetch py -n 5 -k 1 --latency 0
+                ```
+
+                ```check
+                rows[0].requests == 5
+                ```
                 """
             try Files.writeAtomically(dir.file("io.md"), lab)
             let result = try runConclab(["replay", dir.file("io.md")])
@@ -149,7 +179,7 @@ extension EndToEnd {
         }
 
         /// Ctrl-C in the middle of a long fetch ends it within seconds, in every mode, and leaves no worker behind.
-        @Test("Ctrl-C stops every mode and leaves no server or client", arguments: ["sequential", "threads", "processes", "loop"])
+        @Test("Ctrl-C stops every mode and leaves no server or client", arguments: ["sequential", "threads", "processes", "loop", "py"])
         func ctrlCStops(mode: String) throws {
             let shell = try Launched(executable: try Conclab.binary(), arguments: [], keepInputOpen: true)
             defer { shell.cleanUp() }
@@ -177,7 +207,7 @@ extension EndToEnd {
             #expect(results.allSatisfy { !succeeded($0) }, "\(run)")
             let messages = results.map { ($0["error"] as? [String: Any])?["message"] as? String ?? "" }
             expectEqual(messages[0], "clients must be between 1 and 32, got 33")
-            expectEqual(messages[3], "MODE must be one of sequential, threads, processes, loop, python, all, got 'sideways'")
+            expectEqual(messages[3], "MODE must be one of sequential, threads, processes, loop, python, py, all, got 'sideways'")
             expectEqual(results.map { ($0["error"] as? [String: Any])?["kind"] as? String }, Array(repeating: "usage", count: 5))
         }
     }

@@ -18,13 +18,14 @@ package struct IOCommand: Command {
 package struct IOFetch: Command {
     package let spec = CommandSpec("fetch", summary: "make N requests one after another, with K threads, K processes or K coroutines on one thread; compare",
                                    arguments: [ArgumentSpec("MODE", .choice(IOMode.allCases.map(\.rawValue) + ["all"]), optional: true,
-                                                            help: "sequential, threads, processes, loop (an event loop), all of these (default), or python (the loop in Python, run by python3)")],
+                                                            help: "sequential, threads, processes, loop (an event loop), py (the loop in Python, run by conclab's Python), all of these (default), or python (the same Python run by python3)")],
                                    flags: [FlagSpec("requests", short: "n", value: .integer, valueName: "N", help: "requests in all (default 50, 1 to 100000)"),
                                            FlagSpec("clients", short: "k", value: .integer, valueName: "K", help: "threads, processes or coroutines (default 10; processes at most 32, the rest 500)"),
                                            FlagSpec("latency", value: .integer, valueName: "MS", help: "how long the server takes to answer each request (default 20, 0 to 1000)"),
                                            FlagSpec("reply-bytes", value: .integer, valueName: "B", help: "the size of each reply (default 64; up to 16 MiB: a stream)"),
-                                           FlagSpec("show", help: "with python: print the Python program instead of running it")],
-                                   examples: ["io fetch", "io fetch loop -n 1000 -k 100", "io fetch threads --latency 50", "io fetch python --show", "io fetch python"],
+                                           FlagSpec("show", help: "with py or python: print the Python program instead of running it")],
+                                   examples: ["io fetch", "io fetch loop -n 1000 -k 100", "io fetch threads --latency 50", "io fetch py --show", "io fetch py -n 200",
+                                              "io fetch python"],
                                    discussion: """
                                        sequential: one connection, each request sent when the last reply has come. threads: K threads \
                                        of the shell, each with a connection and its share of the requests, each blocking in recv() \
@@ -32,14 +33,17 @@ package struct IOFetch: Command {
                                        same. loop: one thread and K coroutines. Each coroutine is a client written like a generator: it \
                                        runs until its socket would block, then gives back (yields) the socket and the event it waits \
                                        for; the scheduler asks epoll which sockets are ready and resumes their coroutines. That is what \
-                                       asyncio does, with 'await' where the generator has 'yield'. python: the same loop written in Python, \
-                                       generators and select.select() ('io fetch python --show' prints it), run by python3 (not in a \
-                                       replayed lab; its memory_bytes is the whole python3's PSS). wall_ms is set against ideal_ms, the \
+                                       asyncio does, with 'await' where the generator has 'yield'. py: the same loop written in Python, \
+                                       generators and select.select() ('io fetch py --show' prints it), run by conclab's own Python on \
+                                       the command's thread, whose sockets may reach only this command's server (its cpu_ms is that \
+                                       thread's, its memory_bytes the shell's growth). python: the same program run by python3 (not in a \
+                                       replayed lab; only the lines that report the figures differ: python3 prints its CPU time and \
+                                       its memory_bytes is the whole python3's PSS). wall_ms is set against ideal_ms, the \
                                        least the latency allows (the busiest client's requests, one latency each); cpu_ms is the clients' \
                                        CPU time (not the server's); memory_bytes is what the clients added: the client processes' own \
                                        PSS, or how much the shell's resident memory grew while its threads or its loop ran.
                                        """,
-                                   fields: [.column("mode", "sequential, threads, processes or loop"),
+                                   fields: [.column("mode", "sequential, threads, processes, loop, py or python"),
                                             .column("clients", "connections at once (1 for sequential)"),
                                             .column("requests", "requests answered"),
                                             .column("wall_ms", "from the start until the last reply"),
@@ -59,8 +63,10 @@ package struct IOFetch: Command {
         let choice = arguments.string("MODE") ?? "all"
         let modes = choice == "all" ? IOMode.shell : IOMode(rawValue: choice).map { [$0] } ?? []
         if arguments.flag("show") {
-            guard modes == [.python] else { throw UsageError("--show prints the Python program: 'io fetch python --show'", usage: arguments.usage) }
-            return .text(IOPythonLoop.program + "\n")
+            guard let mode = modes.first, modes.count == 1, mode == .python || mode == .py else {
+                throw UsageError("--show prints the Python program: 'io fetch python --show' or 'io fetch py --show'", usage: arguments.usage)
+            }
+            return .text(IOPythonLoop.program(mode))
         }
         var python: String?
         if modes == [.python] {
@@ -85,6 +91,8 @@ package struct IOFetch: Command {
             context.progress(Double(index) / Double(modes.count), mode.rawValue)
             if let python {
                 all.append(try IOPythonLoop.run(python, settings, clients: min(clients, requests), server: server, context))
+            } else if mode == .py {
+                all.append(try IOPythonLoop.runConclab(settings, clients: min(clients, requests), server: server, context))
             } else {
                 all.append(try IOFetchRunner.run(mode, settings, server: server, context))
             }

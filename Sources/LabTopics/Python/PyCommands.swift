@@ -140,8 +140,9 @@ package struct PyCommand: Command {
             "py reset",
         ],
         discussion: """
-            Snippets are Python: ints (any size), floats, bool, None, str, list, tuple, dict, functions, generators, classes, \
-            try/except/finally, with. Built-ins include print, len, range, sleep(ms) and hash_mb(n) (release the GIL), \
+            Snippets are Python: ints (any size), floats, bool, None, str, bytes, list, tuple, dict, functions, generators, \
+            classes, try/except/finally, with. Sockets (socket, select) may connect only to the io server of the command \
+            running the program ('io fetch py'). Built-ins include print, len, range, sleep(ms) and hash_mb(n) (release the GIL), \
             spin(ms) (keeps it), Lock(), getrefcount(x) and thread_name(). Module globals are shared by every thread; \
             function locals are private. 'py reset' forgets all globals. With --threads the result reports wall_ms, \
             cpu_ms, the GIL's switches and the heap check (refcount_errors, use_after_free, freed_while_referenced); \

@@ -105,7 +105,8 @@ package enum ModuleRegistry {
         for d in [TimeModule.definition, SysModule.definition, DisModule.definition, ThreadingModule.definition,
                   QueueModule.definition, CollectionsModule.definition, ItertoolsModule.definition,
                   FunctoolsModule.definition, RandomModule.definition, MathModule.definition,
-                  ConcurrentModule.package, ConcurrentModule.futures] {
+                  ConcurrentModule.package, ConcurrentModule.futures, StructModule.definition,
+                  SocketModule.definition, SelectModule.definition] {
             table[d.name] = d
         }
         return table
@@ -116,7 +117,6 @@ package enum ModuleRegistry {
         "multiprocessing": "conclab's Python does not support the module multiprocessing (its processes are conclab's: try 'par compare --py' to run Python in worker processes, or 'proc spawn')",
         "asyncio": "conclab's Python does not support the module asyncio (async and await are not supported; generators show the same suspension)",
         "os": "conclab's Python does not support the module os (conclab's commands 'proc', 'fd' and 'mem' show what it would)",
-        "socket": "conclab's Python does not support the module socket (conclab's 'ipc' commands open sockets)",
         "subprocess": "conclab's Python does not support the module subprocess (use 'proc spawn')",
         "_thread": "conclab's Python does not support the module _thread (use threading)",
         "signal": "conclab's Python does not support the module signal (use 'proc kill')",

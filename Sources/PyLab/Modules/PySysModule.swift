@@ -20,6 +20,7 @@ package enum SysModule {
             if widest < 65536 { return 74 + 2 * n }
             return 76 + 4 * n
         }
+        if let b = ts.bytes(v) { return 33 + b.count }
         if v.isObject {
             switch v.object {
             case let t as PyTuple: return 40 + 8 * t.items.count
@@ -169,4 +170,19 @@ package enum DisModule {
 extension String {
     func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
     func rightPadded(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+extension PyRuntime {
+    /// Sets `sys.argv` for the programs this runtime runs next (as python3's command line sets it), so a program
+    /// that reads its arguments runs unchanged in both.
+    package func setArguments(_ arguments: [String]) throws(PyError) {
+        let ts = PyThreadState(runtime: self, name: "argv", cancellation: nil)
+        ts.takeGIL()
+        defer { ts.finish() }
+        let module = try ts.importModule("sys")
+        let slot: Int
+        do throws(PySyntaxError) { slot = try globalSlot(module.prefix + "argv") } catch { throw ts.error(classes.memoryError, error.message) }
+        let old = globals.exchange(slot, ts.newList(arguments.map { ts.newString($0) }))
+        if old != .unbound { ts.decref(old) }
+    }
 }

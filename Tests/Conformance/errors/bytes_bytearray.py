@@ -1,0 +1,3 @@
+buf = bytearray(b"ab")
+buf += b"c"
+print(buf)

@@ -1,0 +1,1 @@
+print(b"a,b".split(b","))
