@@ -10,6 +10,21 @@ package enum RealPython {
         return .success(path)
     }
 
+    /// What `python3 -c PROGRAM ARGUMENTS…` printed, once it has exited 0 within `seconds`. It runs in its own process
+    /// group, which is killed on Ctrl-C (then `Cancelled`) or at the time limit, with any child it started. `finishing`
+    /// names its work for the error when it does not exit 0 ("python3 did not finish the requests").
+    package static func output(_ python: String, _ program: String, _ arguments: [String], seconds: Int64, finishing work: String,
+                               stop: @escaping () -> Bool) throws -> String {
+        let run = try Capture.run(python, arguments: ["-c", program] + arguments, timeoutNanoseconds: seconds * 1_000_000_000,
+                                  shouldStop: stop)
+        if run.stopped { throw Cancelled() }
+        guard run.status == .exited(0) else {
+            let why = run.timedOut ? "it ran past \(seconds) s" : run.status.map { "\($0)" } ?? "not reaped"
+            throw CommandError("python3 did not finish \(work) (\(why)): \(run.standardError.suffix(400))")
+        }
+        return run.standardOutput
+    }
+
     package struct Unavailable: Error, Equatable {
         package var reason: String
     }
