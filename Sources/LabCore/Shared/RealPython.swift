@@ -1,7 +1,7 @@
 import LabOS
 
 /// The real python3 that a command runs beside conclab (`list cpython`, `watch python3`, `io fetch python`,
-/// `io convoy --cpython`), or why it may not: a replayed lab runs none (python3 is not contained as conclab is), and
+/// `io convoy --cpython`, `ipc pickle`), or why it may not: a replayed lab runs none (python3 is not contained as conclab is), and
 /// it must be on PATH. `compare --cpython` says the same in its own words.
 package enum RealPython {
     package static func locate(_ session: Session) -> Result<String, Unavailable> {
