@@ -241,3 +241,51 @@ import LabGuide
         #expect(throws: CommandError.self) { try reply(Frame(kind: 9, fields: [])) }
     }
 }
+
+/// What `ipc pickle` reads from python3's lines, and the table it makes of them (python3 itself runs end to end).
+@Suite struct IPCPickleFiguresTests {
+    static let printed = """
+        python 3.11.7
+        protocol 4
+        bytes 368931
+        dumps 3588102 1022406 1167973 1051428 1062173
+        loads 5374959 2947000 2833683 2685128 2631424
+        pipe 321546 267286 460261 368983 229351
+        mp_pipe 5088295 3958417 4201680 4237259 4098623
+        queue 5462249 4038200 4311922 4069083 3854292
+
+        """
+
+    @Test func eachFigureIsItsFastestRound() throws {
+        let f = try #require(IPCPickleProgram.Figures(Self.printed, rounds: 5))
+        expectEqual(f, IPCPickleProgram.Figures(pythonVersion: "3.11.7", pickleProtocol: 4, pickledBytes: 368931, dumps: 1022406,
+                                                loads: 2631424, pipe: 229351, multiprocessingPipe: 3958417, queue: 3854292))
+    }
+
+    @Test(arguments: [("a round short", 4), ("a round too many", 6)])
+    func aMissingOrExtraSampleIsNoFigure(_ why: String, rounds: Int) {
+        #expect(IPCPickleProgram.Figures(Self.printed, rounds: rounds) == nil, "\(why)")
+    }
+
+    @Test func aMissingLineIsNoFigure() {
+        for name in ["python", "protocol", "bytes", "dumps", "loads", "pipe", "mp_pipe", "queue"] {
+            let without = Self.printed.split(separator: "\n").filter { !$0.hasPrefix(name + " ") }.joined(separator: "\n")
+            #expect(IPCPickleProgram.Figures(without, rounds: 5) == nil, "without '\(name)'")
+        }
+    }
+
+    @Test func sharesAreOfTheQueuesTrip() throws {
+        let f = try #require(IPCPickleProgram.Figures(Self.printed, rounds: 5))
+        let table = IPCPickleProgram.table(f, kind: .ints, items: 100_000, conclabPipe: 72_000)
+        expectEqual(table.rows.map { $0.first }, ["pickle.dumps", "pickle.loads", "os.pipe", "Pipe.send", "Queue.put", "conclab pipe"].map { .string($0) })
+        expectEqual(table.rows[4][2], .quantity(100, .percent))
+        // (1.022 + 2.631) / 3.854 ms and 0.229 / 3.854 ms, whole percent.
+        expectEqual(table.summary?["pickle_pct"], .quantity(95, .percent))
+        expectEqual(table.summary?["pipe_pct"], .quantity(6, .percent))
+        expectEqual(table.summary?["bytes_per_item"], .double(3.69))
+        expectEqual(table.summary?["conclab_pipe_ms"], .ms(72_000))
+        let without = IPCPickleProgram.table(f, kind: .ints, items: 100_000, conclabPipe: nil)
+        expectEqual(without.rows.count, 5)
+        expectEqual(without.summary?["conclab_pipe_ms"], nil)
+    }
+}

@@ -736,7 +736,7 @@ extension ProcessSuites {
                          "proc wait p1 --timeout 10000", "proc spawn --py 'print(sum(range(1000)))'", "proc wait p2 --timeout 10000",
                          "proc bench -n 3", "fd child --name kid", "fd open \(notes) --name notes", "fd send notes kid --read 5",
                          "sock pair", "ipc echo ch1", "par compare spin 20 --rounds 1 --workers 2",
-                         "io fetch -n 4 -k 2 --latency 0", "io convoy -n 5 --latency 0"] {
+                         "io fetch -n 4 -k 2 --latency 0", "io convoy -n 5 --latency 0", "ipc pickle -n 1000"] {
                 let outcome = session.execute(line)
                 expectEqual(outcome.failure, nil, "\(line): \(String(describing: outcome.failure))")
                 guard let path = outcome.path?.joined(separator: " "), let declared = commands[path] else { continue }

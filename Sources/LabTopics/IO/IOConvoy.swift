@@ -129,9 +129,9 @@ package enum IOConvoy {
 
     package static func measureCPython(_ python: String, beside: Bool, requests: Int, port: UInt16, intervalNanoseconds: Int64,
                                        stop: @escaping () -> Bool) throws -> Row {
-        let output = try IOPythonLoop.output(python, cpythonProgram, [String(port), String(requests), beside ? "1" : "0",
-                                                                      String(Double(intervalNanoseconds) / 1e9)],
-                                             seconds: 60, stop: stop)
+        let output = try RealPython.output(python, cpythonProgram, [String(port), String(requests), beside ? "1" : "0",
+                                                                    String(Double(intervalNanoseconds) / 1e9)],
+                                           seconds: 60, finishing: "the requests", stop: stop)
         let latencies = output.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int64($0) }
         guard latencies.count == requests else {
             throw CommandError("python3 printed \(latencies.count) latencies, not \(requests)")

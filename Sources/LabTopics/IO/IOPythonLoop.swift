@@ -83,26 +83,13 @@ package enum IOPythonLoop {
     /// The program `mode` (python or py) runs.
     package static func program(_ mode: IOMode) -> String { shared + measures(mode) }
 
-    /// What `python3 -c PROGRAM ARGUMENTS…` printed, once it has exited 0 within `seconds` (Ctrl-C: `Cancelled`).
-    static func output(_ python: String, _ program: String, _ arguments: [String], seconds: Int64,
-                       stop: @escaping () -> Bool) throws -> String {
-        let run = try Capture.run(python, arguments: ["-c", program] + arguments, timeoutNanoseconds: seconds * 1_000_000_000,
-                                  shouldStop: stop)
-        if run.stopped { throw Cancelled() }
-        guard run.status == .exited(0) else {
-            let why = run.timedOut ? "it ran past \(seconds) s" : run.status.map { "\($0)" } ?? "not reaped"
-            throw CommandError("python3 did not finish the requests (\(why)): \(run.standardError.suffix(400))")
-        }
-        return run.standardOutput
-    }
-
     /// Runs the program with python3 against `server`; figures as the other modes have them (memory: python3's PSS).
     package static func run(_ python: String, _ settings: IOFetchSettings, clients: Int, server: IOServerProcess,
                             _ context: Context) throws -> IOFetchFigures {
         let start = Clock.monotonicNanoseconds()
-        let output = try Self.output(python, program(.python), [String(server.port), String(settings.requests), String(clients),
-                                                       String(settings.replyBytes)],
-                                     seconds: 120, stop: { context.cancellation.isCancelled })
+        let output = try RealPython.output(python, program(.python), [String(server.port), String(settings.requests), String(clients),
+                                                             String(settings.replyBytes)],
+                                           seconds: 120, finishing: "the requests", stop: { context.cancellation.isCancelled })
         let end = Clock.monotonicNanoseconds()
         let report = IOWorkerReport(output)
         guard report.complete else { throw CommandError("python3 ended without reporting every figure: \(output.suffix(400))") }

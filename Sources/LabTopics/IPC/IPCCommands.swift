@@ -5,12 +5,12 @@ import PyLab
 /// `ipc`: the channels and listeners of the session, peers at the far end of a channel, and what IPC costs.
 package struct IPCCommand: Command {
     package init() {}
-    package let spec = CommandSpec("ipc", summary: "channels between the shell, its workers and its threads: list, echo peers, benchmark",
+    package let spec = CommandSpec("ipc", summary: "channels between the shell, its workers and its threads: list, echo peers, benchmark; what pickling adds in python3",
                            discussion: """
                                Make channels with 'pipe new', 'sock pair', 'sock listen/connect/accept'; move bytes with 'send' \
                                and 'recv'; put a worker process or a thread at the far end with 'ipc echo'; end one with 'close'.
                                """)
-    package let verbs: [any Command] = [IPCList(), IPCEcho(), IPCBench()]
+    package let verbs: [any Command] = [IPCList(), IPCEcho(), IPCBench(), IPCPickle()]
     package let defaultVerb: String? = "list"
     package let objectKinds = ChannelSupport.channelKinds
 }
