@@ -112,8 +112,8 @@ import LabGuide
     private func makeDeadlock(_ session: Session) {
         #expect(session.execute("lock new").succeeded)
         #expect(session.execute("lock new").succeeded)
-        #expect(session.execute("thread spawn lockseq L1 L2 --hold 50").succeeded)
-        #expect(session.execute("thread spawn lockseq L2 L1 --hold 50").succeeded)
+        #expect(session.execute("thread spawn lockseq L1 L2 --hold 50 --meet").succeeded)
+        #expect(session.execute("thread spawn lockseq L2 L1 --hold 50 --meet").succeeded)
     }
 
     @Test func detectorFindsTheCycleEveryTime() {
