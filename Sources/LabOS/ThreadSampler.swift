@@ -7,7 +7,10 @@ import CLabShim
 /// nanoseconds), and for a thread that is asleep, where in the kernel it waits (`wchan`: a function of the futex
 /// code is a lock, the GIL included). (`/proc/TID/syscall` would name the system call, but reading it for a thread
 /// that has just woken puts the reader to sleep until that thread is off its queue: up to a scheduler tick.) The files of a thread stay open between ticks (`pread` at offset 0 makes the kernel write them
-/// afresh), so a tick costs a few system calls per thread. Threads that appear are found by listing the task
+/// afresh), so a tick costs a few system calls per thread: for a thread asleep at the last sample too, only its `stat`
+/// (which still shows at once that it woke: state R before it has run), with schedstat looked at again every
+/// `waitEvery` ticks and `wchan` then only if schedstat moved. (`wchan` alone would show a woken thread too, as "0",
+/// but it unwinds the thread's stack: measured at 1 kHz it costs more than `stat`.) Threads that appear are found by listing the task
 /// directory when the main thread's `stat` counts a different number of threads (and every `listEvery` ticks).
 ///
 /// State R means "on a CPU, or ready and waiting for one", and a sample cannot tell which: schedstat's two times
@@ -103,7 +106,8 @@ public enum ThreadSampler {
 
     public static let listEvery = 100
     public static let memoryEvery = 200
-    /// A thread found asleep again has its wait channel read again only this often (it rarely changes unseen).
+    /// A thread found asleep again has its schedstat read again only this often, and its wait channel then only if
+    /// schedstat moved (it ran in between; otherwise it cannot wait anywhere else).
     public static let waitEvery = 10
     /// Samples kept over all threads (about 40 bytes each); later ones are counted, not kept.
     public static let sampleLimit = 2_000_000
@@ -160,6 +164,8 @@ public enum ThreadSampler {
         /// `/proc/PID/task/TID/wchan`, or -1 where it cannot be read (another user's process).
         var wchan: Int32
         var samples: [Sample] = []
+        /// The last of `samples`, kept beside the descriptors: a tick reads it without touching the samples' storage.
+        var last: Sample?
         var ended = false
 
         func closeFiles() {
@@ -184,6 +190,9 @@ public enum ThreadSampler {
         defer { buffer.deallocate() }
         var next = started
         defer { for w in threads where !w.ended { w.closeFiles() } }
+        // The task directory stays open too: listing it again is a rewind and a read, not a walk of its path.
+        var directory = opendir(taskDirectory)
+        defer { if let directory { closedir(directory) } }
 
         /// The index of a wait channel's name in `waits`, added on first sight (-1 for none: "0", or too many names).
         func intern(_ text: UnsafeRawBufferPointer) -> Int16 {
@@ -208,18 +217,22 @@ public enum ThreadSampler {
                 let line = read(threads[i].stat)
                 let state = stateLetter(line) ?? UInt8(ascii: "X")
                 if threads[i].tid == pid { count = threadCount(line) }
-                let last = threads[i].samples.last
-                // Asleep since the last sample: its times have not moved (looked at again now and then all the same).
-                let unmoved = state != UInt8(ascii: "R") && last?.seen == .asleep && ticks % Int32(waitEvery) != 0
-                let times = unmoved ? last.map { ($0.run, $0.delay) } : twoNumbers(read(threads[i].schedstat))
+                let last = threads[i].last
                 var seen = Sample.Seen.asleep
-                var wait: Int16 = -1
                 switch state {
                 case UInt8(ascii: "R"): seen = .ready
                 case UInt8(ascii: "Z"), UInt8(ascii: "X"), UInt8(ascii: "x"), UInt8(ascii: "T"), UInt8(ascii: "t"): seen = .ended
-                default:
-                    if let last, last.seen == .asleep, ticks % Int32(waitEvery) != 0 {
-                        wait = last.wait   // still asleep: where it waits is looked at again now and then
+                default: break
+                }
+                // Asleep at the last sample too: its times have not moved unless it ran in between, which only a
+                // look every `waitEvery` ticks finds out.
+                let lookAgain = ticks % Int32(waitEvery) == 0
+                let times = seen == .asleep && last?.seen == .asleep && !lookAgain
+                    ? last.map { ($0.run, $0.delay) } : twoNumbers(read(threads[i].schedstat))
+                var wait: Int16 = -1
+                if seen == .asleep {
+                    if let same = unchangedWait(last: last, times: times, lookAgain: lookAgain) {
+                        wait = same
                     } else if threads[i].wchan >= 0 {
                         wait = intern(read(threads[i].wchan))
                     }
@@ -229,9 +242,11 @@ public enum ThreadSampler {
                     threads[i].closeFiles()
                     threads[i].ended = true
                 }
+                let sample = Sample(tick: ticks, seen: seen, wait: wait, nanoseconds: now,
+                                    run: times?.0 ?? last?.run ?? 0, delay: times?.1 ?? last?.delay ?? 0)
+                threads[i].last = sample
                 if kept < sampleLimit {
-                    threads[i].samples.append(Sample(tick: ticks, seen: seen, wait: wait, nanoseconds: now,
-                                                     run: times?.0 ?? last?.run ?? 0, delay: times?.1 ?? last?.delay ?? 0))
+                    threads[i].samples.append(sample)
                     kept += 1
                 } else {
                     dropped += 1
@@ -241,9 +256,10 @@ public enum ThreadSampler {
             // `listEvery` ticks besides (a thread found now has its first sample at the next tick).
             if ticks % Int32(listEvery) == 0 || count != listedCount {
                 listedCount = count
-                let listed = taskIDs(taskDirectory)
+                if directory == nil { directory = opendir(taskDirectory) }
+                let listed = directory.map(taskIDs) ?? []
                 if listed.isEmpty && ticks > 0 && threads.allSatisfy(\.ended) { break }
-                for tid in listed.sorted() where !known.contains(tid) {
+                for tid in listed where !known.contains(tid) {
                     let base = taskDirectory + "/\(tid)"
                     let stat = open(base + "/stat", O_RDONLY | O_CLOEXEC)
                     guard stat >= 0 else { continue }
@@ -284,6 +300,14 @@ public enum ThreadSampler {
         return report(pid: pid, threads: threads.map { ($0.tid, $0.samples) }, waits: waits, ticks: Int(ticks), startedAt: started,
                       endedAt: endedAt, samplerCPU: samplerCPU, peakRSS: peakRSS, peakPSS: peakPSS, children: peakChildren,
                       childrenPSS: peakChildrenPSS, interval: interval, dropped: dropped)
+    }
+
+    /// Where a thread found asleep waits, when its `wchan` need not be read again: it was asleep at the last sample
+    /// too, and its schedstat `times` (time on a CPU, on a run queue) have not moved since, so it has not run and
+    /// cannot have gone to another wait. A wait not known then (`wchan` said "0") is read again when `lookAgain`.
+    package static func unchangedWait(last: Sample?, times: (Int64, Int64)?, lookAgain: Bool) -> Int16? {
+        guard let last, last.seen == .asleep, let times, times == (last.run, last.delay) else { return nil }
+        return last.wait >= 0 || !lookAgain ? last.wait : nil
     }
 
     /// The samples of every thread labelled and summed up (pure: tests feed it samples).
@@ -344,10 +368,9 @@ public enum ThreadSampler {
         return labels
     }
 
-    /// The thread ids in a `task` directory (plain readdir: every entry is a number).
-    static func taskIDs(_ directory: String) -> [Int32] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
+    /// The thread ids in an open `task` directory, read from its start (plain readdir: every entry is a number).
+    static func taskIDs(_ dir: OpaquePointer) -> [Int32] {
+        rewinddir(dir)
         var ids: [Int32] = []
         while let entry = readdir(dir) {
             let id = withUnsafeBytes(of: entry.pointee.d_name) { name in firstNumber(name) }
@@ -356,9 +379,16 @@ public enum ThreadSampler {
         return ids.sorted()
     }
 
+    /// The `)` that closes the command in a `stat` line: the last one, since the command may hold one too. Only
+    /// numbers and the state letter follow it, so the last `)` of the line's first 128 bytes is it when the command
+    /// ends there (it is at most 64 bytes long), and the rest of the line is not scanned.
+    static func commandEnd<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.Index? where Bytes.Element == UInt8 {
+        bytes.prefix(128).lastIndex(of: UInt8(ascii: ")")) ?? bytes.lastIndex(of: UInt8(ascii: ")"))
+    }
+
     /// `num_threads`, the 20th field of a `stat` line (the 18th after the command's closing parenthesis).
     package static func threadCount<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8 {
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        guard let close = commandEnd(bytes) else { return nil }
         var field = 0
         var index = bytes.index(after: close)
         while index < bytes.endIndex {
@@ -373,7 +403,7 @@ public enum ThreadSampler {
 
     /// The state letter of a `stat` line: the first character after the last `)` and a space.
     package static func stateLetter<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> UInt8? where Bytes.Element == UInt8 {
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        guard let close = commandEnd(bytes) else { return nil }
         let state = bytes.index(close, offsetBy: 2, limitedBy: bytes.endIndex)
         guard let state, state < bytes.endIndex else { return nil }
         return bytes[state]

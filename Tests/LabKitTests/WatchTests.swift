@@ -225,6 +225,36 @@ struct WatchTests {
         expectEqual(ProcFS.systemCallName(Array("running\n".utf8)[...]), nil)
     }
 
+    /// The `)` after the command is found where the command holds one too, in a line longer than the part looked
+    /// at first, and beyond that part when a command (longer than the kernel's) ends there.
+    @Test func theCommandEndsAtItsLastParenthesis() {
+        let tail = " 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 7 0" + String(repeating: " 0", count: 60)
+        let line = Array(("4242 (a) R 1 (b)) S" + tail).utf8)
+        expectEqual(ThreadSampler.stateLetter(line[...]), UInt8(ascii: "S"))
+        expectEqual(ThreadSampler.threadCount(line), 7)
+        let long = Array(("4242 (" + String(repeating: "x", count: 130) + ") D" + tail).utf8)
+        expectEqual(ThreadSampler.stateLetter(long[...]), UInt8(ascii: "D"))
+        expectEqual(ThreadSampler.threadCount(long), 7)
+    }
+
+    /// A thread asleep at the last sample keeps its wait only while its schedstat times stand still; a wait not
+    /// known is asked again when it is time to look again.
+    @Test(arguments: [
+        (ThreadSampler.Sample.Seen.asleep, Int16(1), Int64(5), false, Optional(Int16(1))),
+        (.asleep, 1, 5, true, 1),
+        (.asleep, 1, 6, true, nil),
+        (.ready, 1, 5, false, nil),
+        (.asleep, -1, 5, false, -1),
+        (.asleep, -1, 5, true, nil),
+    ])
+    func aWaitIsReadAgainOnlyAfterTheThreadRan(seen: ThreadSampler.Sample.Seen, wait: Int16, run: Int64, lookAgain: Bool,
+                                              expected: Int16?) {
+        let last = ThreadSampler.Sample(tick: 3, seen: seen, wait: wait, nanoseconds: 3_000_000, run: 5, delay: 2)
+        expectEqual(ThreadSampler.unchangedWait(last: last, times: (run, 2), lookAgain: lookAgain), expected)
+        expectEqual(ThreadSampler.unchangedWait(last: nil, times: (run, 2), lookAgain: lookAgain), nil)
+        expectEqual(ThreadSampler.unchangedWait(last: last, times: nil, lookAgain: lookAgain), nil)
+    }
+
     /// The R samples before an update of schedstat take its share of time on a CPU: 2 ms on a CPU against 1 ms on
     /// a run queue over three samples is two running and one waiting; an update of run queue time only makes its
     /// samples wait; samples after the last update stay running; a wait in the futex code is a lock.
