@@ -106,6 +106,9 @@ public enum ThreadSampler {
 
     public static let listEvery = 100
     public static let memoryEvery = 200
+    /// smaps_rollup, whose read walks the page tables (most of what reading the memory costs), is read every
+    /// `memoryEvery` ticks while the resident size in `stat` grows, and at least this often.
+    public static let rollupEvery = 1000
     /// A thread found asleep again has its schedstat read again only this often, and its wait channel then only if
     /// schedstat moved (it ran in between; otherwise it cannot wait anywhere else).
     public static let waitEvery = 10
@@ -182,6 +185,9 @@ public enum ThreadSampler {
         var known: Set<Int32> = []
         var ticks: Int32 = 0
         var listedCount: Int?
+        /// The main thread's `stat` count of resident pages, and that count and the tick at the last smaps_rollup.
+        var resident: Int64?
+        var lastRollup: (tick: Int, resident: Int64?)?
         var waits: [String] = []
         var kept = 0, dropped = 0
         var peakRSS: Int64?, peakPSS: Int64?, peakChildrenPSS: Int64?
@@ -216,7 +222,10 @@ public enum ThreadSampler {
             for i in threads.indices where !threads[i].ended {
                 let line = read(threads[i].stat)
                 let state = stateLetter(line) ?? UInt8(ascii: "X")
-                if threads[i].tid == pid { count = threadCount(line) }
+                if threads[i].tid == pid {
+                    count = threadCount(line)
+                    resident = statNumber(line, field: 24)
+                }
                 let last = threads[i].last
                 var seen = Sample.Seen.asleep
                 switch state {
@@ -271,9 +280,12 @@ public enum ThreadSampler {
             }
             ticks += 1
             if Int(ticks) % memoryEvery == 1 {
-                if let memory = ProcFS.memoryRollup(pid: pid, root: root) {
-                    if let rss = memory["Rss"] { peakRSS = max(peakRSS ?? 0, rss) }
-                    if let pss = memory["Pss"] { peakPSS = max(peakPSS ?? 0, pss) }
+                if rollupDue(tick: Int(ticks), resident: resident, last: lastRollup) {
+                    lastRollup = (Int(ticks), resident)
+                    if let memory = ProcFS.memoryRollup(pid: pid, root: root) {
+                        if let rss = memory["Rss"] { peakRSS = max(peakRSS ?? 0, rss) }
+                        if let pss = memory["Pss"] { peakPSS = max(peakPSS ?? 0, pss) }
+                    }
                 }
                 // Its child processes (multiprocessing's workers): how many, and their PSS together.
                 var children: Set<Int32> = []
@@ -308,6 +320,14 @@ public enum ThreadSampler {
     package static func unchangedWait(last: Sample?, times: (Int64, Int64)?, lookAgain: Bool) -> Int16? {
         guard let last, last.seen == .asleep, let times, times == (last.run, last.delay) else { return nil }
         return last.wait >= 0 || !lookAgain ? last.wait : nil
+    }
+
+    /// Whether smaps_rollup is read at a memory tick: the first time, when `resident` (pages, from `stat`) is above
+    /// what it was at the last read or is not known, and `rollupEvery` ticks after the last read in any case (PSS
+    /// also grows when a process that shared pages ends).
+    package static func rollupDue(tick: Int, resident: Int64?, last: (tick: Int, resident: Int64?)?) -> Bool {
+        guard let last, let resident, let before = last.resident else { return true }
+        return resident > before || tick - last.tick >= rollupEvery
     }
 
     /// The samples of every thread labelled and summed up (pure: tests feed it samples).
@@ -386,15 +406,21 @@ public enum ThreadSampler {
         bytes.prefix(128).lastIndex(of: UInt8(ascii: ")")) ?? bytes.lastIndex(of: UInt8(ascii: ")"))
     }
 
-    /// `num_threads`, the 20th field of a `stat` line (the 18th after the command's closing parenthesis).
+    /// `num_threads`, the 20th field of a `stat` line.
     package static func threadCount<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8 {
-        guard let close = commandEnd(bytes) else { return nil }
-        var field = 0
+        statNumber(bytes, field: 20).map(Int.init)
+    }
+
+    /// The number in a field of a `stat` line after the command, numbered from 1 as proc(5) does (20 `num_threads`,
+    /// 24 `rss` in pages): field 3, the state, follows the command's closing parenthesis and a space.
+    package static func statNumber<Bytes: BidirectionalCollection>(_ bytes: Bytes, field: Int) -> Int64? where Bytes.Element == UInt8 {
+        guard field >= 3, let close = commandEnd(bytes) else { return nil }
+        var spaces = 0
         var index = bytes.index(after: close)
         while index < bytes.endIndex {
             if bytes[index] == UInt8(ascii: " ") {
-                field += 1
-                if field == 18 { return firstNumber(bytes[bytes.index(after: index)...]).map(Int.init) }
+                spaces += 1
+                if spaces == field - 2 { return firstNumber(bytes[bytes.index(after: index)...]) }
             }
             index = bytes.index(after: index)
         }

@@ -228,13 +228,31 @@ struct WatchTests {
     /// The `)` after the command is found where the command holds one too, in a line longer than the part looked
     /// at first, and beyond that part when a command (longer than the kernel's) ends there.
     @Test func theCommandEndsAtItsLastParenthesis() {
-        let tail = " 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 7 0" + String(repeating: " 0", count: 60)
+        let tail = " 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 7 0 123 4096 55" + String(repeating: " 0", count: 60)
         let line = Array(("4242 (a) R 1 (b)) S" + tail).utf8)
         expectEqual(ThreadSampler.stateLetter(line[...]), UInt8(ascii: "S"))
         expectEqual(ThreadSampler.threadCount(line), 7)
         let long = Array(("4242 (" + String(repeating: "x", count: 130) + ") D" + tail).utf8)
         expectEqual(ThreadSampler.stateLetter(long[...]), UInt8(ascii: "D"))
         expectEqual(ThreadSampler.threadCount(long), 7)
+        expectEqual(ThreadSampler.statNumber(line, field: 24), 55)
+        expectEqual(ThreadSampler.statNumber(long, field: 23), 4096)
+        expectEqual(ThreadSampler.statNumber(line, field: 200), nil)
+    }
+
+    /// smaps_rollup is read the first time, when stat's resident pages grew, when they are not known, and after
+    /// `rollupEvery` ticks; not while they stand still or shrink.
+    @Test(arguments: [
+        (Optional(Int64(90)), Optional((tick: 201, resident: Optional(Int64(100)))), 401, false),
+        (100, (201, 100), 401, false),
+        (101, (201, 100), 401, true),
+        (100, (201, 100), 201 + ThreadSampler.rollupEvery, true),
+        (nil, (201, 100), 401, true),
+        (100, (201, nil), 401, true),
+        (100, nil, 1, true),
+    ])
+    func theRollupIsReadWhenResidentMemoryGrows(resident: Int64?, last: (tick: Int, resident: Int64?)?, tick: Int, due: Bool) {
+        expectEqual(ThreadSampler.rollupDue(tick: tick, resident: resident, last: last), due)
     }
 
     /// A thread asleep at the last sample keeps its wait only while its schedstat times stand still; a wait not
