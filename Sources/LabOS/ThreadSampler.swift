@@ -399,47 +399,68 @@ public enum ThreadSampler {
         return ids.sorted()
     }
 
-    /// The `)` that closes the command in a `stat` line: the last one, since the command may hold one too. Only
-    /// numbers and the state letter follow it, so the last `)` of the line's first 128 bytes is it when the command
-    /// ends there (it is at most 64 bytes long), and the rest of the line is not scanned.
-    static func commandEnd<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Bytes.Index? where Bytes.Element == UInt8 {
-        bytes.prefix(128).lastIndex(of: UInt8(ascii: ")")) ?? bytes.lastIndex(of: UInt8(ascii: ")"))
+    // The lines a tick reads are parsed with plain index arithmetic over the read buffer, not generic collection
+    // code: a debug build samples at 1 kHz too, and unspecialized generic code costs microseconds a line there.
+
+    /// The offset of the `)` that closes the command in a `stat` line: the last one, since the command may hold one
+    /// too. Only numbers and the state letter follow it, so the last `)` of the line's first 128 bytes is it when the
+    /// command ends there (it is at most 64 bytes long), and the rest of the line is not scanned.
+    static func commandEnd(_ line: UnsafeRawBufferPointer) -> Int? {
+        func lastParenthesis(before end: Int) -> Int? {
+            var index = end - 1
+            while index >= 0 {
+                if line[index] == UInt8(ascii: ")") { return index }
+                index -= 1
+            }
+            return nil
+        }
+        return lastParenthesis(before: min(line.count, 128)) ?? lastParenthesis(before: line.count)
     }
 
     /// `num_threads`, the 20th field of a `stat` line.
-    package static func threadCount<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8 {
-        statNumber(bytes, field: 20).map(Int.init)
+    package static func threadCount(_ line: UnsafeRawBufferPointer) -> Int? {
+        statNumber(line, field: 20).map(Int.init)
     }
 
     /// The number in a field of a `stat` line after the command, numbered from 1 as proc(5) does (20 `num_threads`,
     /// 24 `rss` in pages): field 3, the state, follows the command's closing parenthesis and a space.
-    package static func statNumber<Bytes: BidirectionalCollection>(_ bytes: Bytes, field: Int) -> Int64? where Bytes.Element == UInt8 {
-        guard field >= 3, let close = commandEnd(bytes) else { return nil }
+    package static func statNumber(_ line: UnsafeRawBufferPointer, field: Int) -> Int64? {
+        guard field >= 3, let close = commandEnd(line) else { return nil }
         var spaces = 0
-        var index = bytes.index(after: close)
-        while index < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: " ") {
+        var index = close + 1
+        while index < line.count {
+            if line[index] == UInt8(ascii: " ") {
                 spaces += 1
-                if spaces == field - 2 { return firstNumber(bytes[bytes.index(after: index)...]) }
+                if spaces == field - 2 { return decimal(line, at: index + 1)?.value }
             }
-            index = bytes.index(after: index)
+            index += 1
         }
         return nil
     }
 
     /// The state letter of a `stat` line: the first character after the last `)` and a space.
-    package static func stateLetter<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> UInt8? where Bytes.Element == UInt8 {
-        guard let close = commandEnd(bytes) else { return nil }
-        let state = bytes.index(close, offsetBy: 2, limitedBy: bytes.endIndex)
-        guard let state, state < bytes.endIndex else { return nil }
-        return bytes[state]
+    package static func stateLetter(_ line: UnsafeRawBufferPointer) -> UInt8? {
+        guard let close = commandEnd(line), close + 2 < line.count else { return nil }
+        return line[close + 2]
     }
 
-    /// The first two decimal numbers of a line: schedstat's time on a CPU and time waiting on a run queue.
-    package static func twoNumbers<Bytes: Collection>(_ bytes: Bytes) -> (Int64, Int64)? where Bytes.Element == UInt8 {
-        guard let first = firstNumber(bytes), let space = bytes.firstIndex(of: UInt8(ascii: " ")),
-              let second = firstNumber(bytes[bytes.index(after: space)...]) else { return nil }
-        return (first, second)
+    /// The first two decimal numbers of a line, a space between them: schedstat's time on a CPU and time waiting on
+    /// a run queue.
+    package static func twoNumbers(_ line: UnsafeRawBufferPointer) -> (Int64, Int64)? {
+        guard let first = decimal(line, at: 0), first.end < line.count, line[first.end] == UInt8(ascii: " "),
+              let second = decimal(line, at: first.end + 1) else { return nil }
+        return (first.value, second.value)
+    }
+
+    /// The decimal number that starts at `start`, and the offset after its last digit.
+    static func decimal(_ line: UnsafeRawBufferPointer, at start: Int) -> (value: Int64, end: Int)? {
+        var value: Int64 = 0
+        var index = start
+        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+            value = value &* 10 &+ Int64(line[index] &- UInt8(ascii: "0"))
+            index += 1
+        }
+        return index > start ? (value, index) : nil
     }
 
     /// The first decimal number of a line (schedstat's time on a CPU).

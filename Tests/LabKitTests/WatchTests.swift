@@ -213,9 +213,11 @@ struct WatchTests {
 @Suite struct ThreadSamplerParsingTests {
     @Test func stateLetterSyscallAndSchedstat() {
         let stat = Array("4242 (python3 (x)) S 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 3 0".utf8)
-        expectEqual(ThreadSampler.stateLetter(stat[...]), UInt8(ascii: "S"))
-        expectEqual(ThreadSampler.threadCount(stat), 3)
-        expectEqual(ThreadSampler.stateLetter(Array("12 (x)".utf8)[...]), nil)
+        expectEqual(stat.withUnsafeBytes(ThreadSampler.stateLetter), UInt8(ascii: "S"))
+        expectEqual(stat.withUnsafeBytes(ThreadSampler.threadCount), 3)
+        expectEqual(Array("12 (x)".utf8).withUnsafeBytes(ThreadSampler.stateLetter), nil)
+        expectEqual(Array("357588967 87489894 559\n".utf8).withUnsafeBytes(ThreadSampler.twoNumbers).map { [$0.0, $0.1] }, [357_588_967, 87_489_894])
+        expectEqual(Array("357588967\n".utf8).withUnsafeBytes(ThreadSampler.twoNumbers).map { [$0.0, $0.1] }, nil)
         expectEqual(ThreadSampler.firstNumber(Array("357588967 87489894 559\n".utf8)), 357_588_967)
         expectEqual(ThreadSampler.firstNumber(Array("".utf8)), nil)
         #if arch(x86_64)
@@ -230,14 +232,14 @@ struct WatchTests {
     @Test func theCommandEndsAtItsLastParenthesis() {
         let tail = " 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 7 0 123 4096 55" + String(repeating: " 0", count: 60)
         let line = Array(("4242 (a) R 1 (b)) S" + tail).utf8)
-        expectEqual(ThreadSampler.stateLetter(line[...]), UInt8(ascii: "S"))
-        expectEqual(ThreadSampler.threadCount(line), 7)
+        expectEqual(line.withUnsafeBytes(ThreadSampler.stateLetter), UInt8(ascii: "S"))
+        expectEqual(line.withUnsafeBytes(ThreadSampler.threadCount), 7)
         let long = Array(("4242 (" + String(repeating: "x", count: 130) + ") D" + tail).utf8)
-        expectEqual(ThreadSampler.stateLetter(long[...]), UInt8(ascii: "D"))
-        expectEqual(ThreadSampler.threadCount(long), 7)
-        expectEqual(ThreadSampler.statNumber(line, field: 24), 55)
-        expectEqual(ThreadSampler.statNumber(long, field: 23), 4096)
-        expectEqual(ThreadSampler.statNumber(line, field: 200), nil)
+        expectEqual(long.withUnsafeBytes(ThreadSampler.stateLetter), UInt8(ascii: "D"))
+        expectEqual(long.withUnsafeBytes(ThreadSampler.threadCount), 7)
+        expectEqual(line.withUnsafeBytes { ThreadSampler.statNumber($0, field: 24) }, 55)
+        expectEqual(long.withUnsafeBytes { ThreadSampler.statNumber($0, field: 23) }, 4096)
+        expectEqual(line.withUnsafeBytes { ThreadSampler.statNumber($0, field: 200) }, nil)
     }
 
     /// smaps_rollup is read the first time, when stat's resident pages grew, when they are not known, and after
