@@ -7,7 +7,10 @@ import CLabShim
 /// nanoseconds), and for a thread that is asleep, where in the kernel it waits (`wchan`: a function of the futex
 /// code is a lock, the GIL included). (`/proc/TID/syscall` would name the system call, but reading it for a thread
 /// that has just woken puts the reader to sleep until that thread is off its queue: up to a scheduler tick.) The files of a thread stay open between ticks (`pread` at offset 0 makes the kernel write them
-/// afresh), so a tick costs a few system calls per thread. Threads that appear are found by listing the task
+/// afresh), so a tick costs a few system calls per thread: for a thread asleep at the last sample too, only its `stat`
+/// (which still shows at once that it woke: state R before it has run), with schedstat looked at again every
+/// `waitEvery` ticks and `wchan` then only if schedstat moved. (`wchan` alone would show a woken thread too, as "0",
+/// but it unwinds the thread's stack: measured at 1 kHz it costs more than `stat`.) Threads that appear are found by listing the task
 /// directory when the main thread's `stat` counts a different number of threads (and every `listEvery` ticks).
 ///
 /// State R means "on a CPU, or ready and waiting for one", and a sample cannot tell which: schedstat's two times
@@ -103,7 +106,11 @@ public enum ThreadSampler {
 
     public static let listEvery = 100
     public static let memoryEvery = 200
-    /// A thread found asleep again has its wait channel read again only this often (it rarely changes unseen).
+    /// smaps_rollup, whose read walks the page tables (most of what reading the memory costs), is read every
+    /// `memoryEvery` ticks while the resident size in `stat` grows, and at least this often.
+    public static let rollupEvery = 1000
+    /// A thread found asleep again has its schedstat read again only this often, and its wait channel then only if
+    /// schedstat moved (it ran in between; otherwise it cannot wait anywhere else).
     public static let waitEvery = 10
     /// Samples kept over all threads (about 40 bytes each); later ones are counted, not kept.
     public static let sampleLimit = 2_000_000
@@ -160,6 +167,8 @@ public enum ThreadSampler {
         /// `/proc/PID/task/TID/wchan`, or -1 where it cannot be read (another user's process).
         var wchan: Int32
         var samples: [Sample] = []
+        /// The last of `samples`, kept beside the descriptors: a tick reads it without touching the samples' storage.
+        var last: Sample?
         var ended = false
 
         func closeFiles() {
@@ -176,6 +185,9 @@ public enum ThreadSampler {
         var known: Set<Int32> = []
         var ticks: Int32 = 0
         var listedCount: Int?
+        /// The main thread's `stat` count of resident pages, and that count and the tick at the last smaps_rollup.
+        var resident: Int64?
+        var lastRollup: (tick: Int, resident: Int64?)?
         var waits: [String] = []
         var kept = 0, dropped = 0
         var peakRSS: Int64?, peakPSS: Int64?, peakChildrenPSS: Int64?
@@ -184,6 +196,9 @@ public enum ThreadSampler {
         defer { buffer.deallocate() }
         var next = started
         defer { for w in threads where !w.ended { w.closeFiles() } }
+        // The task directory stays open too: listing it again is a rewind and a read, not a walk of its path.
+        var directory = opendir(taskDirectory)
+        defer { if let directory { closedir(directory) } }
 
         /// The index of a wait channel's name in `waits`, added on first sight (-1 for none: "0", or too many names).
         func intern(_ text: UnsafeRawBufferPointer) -> Int16 {
@@ -207,19 +222,26 @@ public enum ThreadSampler {
             for i in threads.indices where !threads[i].ended {
                 let line = read(threads[i].stat)
                 let state = stateLetter(line) ?? UInt8(ascii: "X")
-                if threads[i].tid == pid { count = threadCount(line) }
-                let last = threads[i].samples.last
-                // Asleep since the last sample: its times have not moved (looked at again now and then all the same).
-                let unmoved = state != UInt8(ascii: "R") && last?.seen == .asleep && ticks % Int32(waitEvery) != 0
-                let times = unmoved ? last.map { ($0.run, $0.delay) } : twoNumbers(read(threads[i].schedstat))
+                if threads[i].tid == pid {
+                    count = threadCount(line)
+                    resident = statNumber(line, field: 24)
+                }
+                let last = threads[i].last
                 var seen = Sample.Seen.asleep
-                var wait: Int16 = -1
                 switch state {
                 case UInt8(ascii: "R"): seen = .ready
                 case UInt8(ascii: "Z"), UInt8(ascii: "X"), UInt8(ascii: "x"), UInt8(ascii: "T"), UInt8(ascii: "t"): seen = .ended
-                default:
-                    if let last, last.seen == .asleep, ticks % Int32(waitEvery) != 0 {
-                        wait = last.wait   // still asleep: where it waits is looked at again now and then
+                default: break
+                }
+                // Asleep at the last sample too: its times have not moved unless it ran in between, which only a
+                // look every `waitEvery` ticks finds out.
+                let lookAgain = ticks % Int32(waitEvery) == 0
+                let times = seen == .asleep && last?.seen == .asleep && !lookAgain
+                    ? last.map { ($0.run, $0.delay) } : twoNumbers(read(threads[i].schedstat))
+                var wait: Int16 = -1
+                if seen == .asleep {
+                    if let same = unchangedWait(last: last, times: times, lookAgain: lookAgain) {
+                        wait = same
                     } else if threads[i].wchan >= 0 {
                         wait = intern(read(threads[i].wchan))
                     }
@@ -229,9 +251,11 @@ public enum ThreadSampler {
                     threads[i].closeFiles()
                     threads[i].ended = true
                 }
+                let sample = Sample(tick: ticks, seen: seen, wait: wait, nanoseconds: now,
+                                    run: times?.0 ?? last?.run ?? 0, delay: times?.1 ?? last?.delay ?? 0)
+                threads[i].last = sample
                 if kept < sampleLimit {
-                    threads[i].samples.append(Sample(tick: ticks, seen: seen, wait: wait, nanoseconds: now,
-                                                     run: times?.0 ?? last?.run ?? 0, delay: times?.1 ?? last?.delay ?? 0))
+                    threads[i].samples.append(sample)
                     kept += 1
                 } else {
                     dropped += 1
@@ -241,9 +265,10 @@ public enum ThreadSampler {
             // `listEvery` ticks besides (a thread found now has its first sample at the next tick).
             if ticks % Int32(listEvery) == 0 || count != listedCount {
                 listedCount = count
-                let listed = taskIDs(taskDirectory)
+                if directory == nil { directory = opendir(taskDirectory) }
+                let listed = directory.map(taskIDs) ?? []
                 if listed.isEmpty && ticks > 0 && threads.allSatisfy(\.ended) { break }
-                for tid in listed.sorted() where !known.contains(tid) {
+                for tid in listed where !known.contains(tid) {
                     let base = taskDirectory + "/\(tid)"
                     let stat = open(base + "/stat", O_RDONLY | O_CLOEXEC)
                     guard stat >= 0 else { continue }
@@ -255,9 +280,12 @@ public enum ThreadSampler {
             }
             ticks += 1
             if Int(ticks) % memoryEvery == 1 {
-                if let memory = ProcFS.memoryRollup(pid: pid, root: root) {
-                    if let rss = memory["Rss"] { peakRSS = max(peakRSS ?? 0, rss) }
-                    if let pss = memory["Pss"] { peakPSS = max(peakPSS ?? 0, pss) }
+                if rollupDue(tick: Int(ticks), resident: resident, last: lastRollup) {
+                    lastRollup = (Int(ticks), resident)
+                    if let memory = ProcFS.memoryRollup(pid: pid, root: root) {
+                        if let rss = memory["Rss"] { peakRSS = max(peakRSS ?? 0, rss) }
+                        if let pss = memory["Pss"] { peakPSS = max(peakPSS ?? 0, pss) }
+                    }
                 }
                 // Its child processes (multiprocessing's workers): how many, and their PSS together.
                 var children: Set<Int32> = []
@@ -284,6 +312,22 @@ public enum ThreadSampler {
         return report(pid: pid, threads: threads.map { ($0.tid, $0.samples) }, waits: waits, ticks: Int(ticks), startedAt: started,
                       endedAt: endedAt, samplerCPU: samplerCPU, peakRSS: peakRSS, peakPSS: peakPSS, children: peakChildren,
                       childrenPSS: peakChildrenPSS, interval: interval, dropped: dropped)
+    }
+
+    /// Where a thread found asleep waits, when its `wchan` need not be read again: it was asleep at the last sample
+    /// too, and its schedstat `times` (time on a CPU, on a run queue) have not moved since, so it has not run and
+    /// cannot have gone to another wait. A wait not known then (`wchan` said "0") is read again when `lookAgain`.
+    package static func unchangedWait(last: Sample?, times: (Int64, Int64)?, lookAgain: Bool) -> Int16? {
+        guard let last, last.seen == .asleep, let times, times == (last.run, last.delay) else { return nil }
+        return last.wait >= 0 || !lookAgain ? last.wait : nil
+    }
+
+    /// Whether smaps_rollup is read at a memory tick: the first time, when `resident` (pages, from `stat`) is above
+    /// what it was at the last read or is not known, and `rollupEvery` ticks after the last read in any case (PSS
+    /// also grows when a process that shared pages ends).
+    package static func rollupDue(tick: Int, resident: Int64?, last: (tick: Int, resident: Int64?)?) -> Bool {
+        guard let last, let resident, let before = last.resident else { return true }
+        return resident > before || tick - last.tick >= rollupEvery
     }
 
     /// The samples of every thread labelled and summed up (pure: tests feed it samples).
@@ -344,10 +388,9 @@ public enum ThreadSampler {
         return labels
     }
 
-    /// The thread ids in a `task` directory (plain readdir: every entry is a number).
-    static func taskIDs(_ directory: String) -> [Int32] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
+    /// The thread ids in an open `task` directory, read from its start (plain readdir: every entry is a number).
+    static func taskIDs(_ dir: OpaquePointer) -> [Int32] {
+        rewinddir(dir)
         var ids: [Int32] = []
         while let entry = readdir(dir) {
             let id = withUnsafeBytes(of: entry.pointee.d_name) { name in firstNumber(name) }
@@ -356,34 +399,68 @@ public enum ThreadSampler {
         return ids.sorted()
     }
 
-    /// `num_threads`, the 20th field of a `stat` line (the 18th after the command's closing parenthesis).
-    package static func threadCount<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> Int? where Bytes.Element == UInt8 {
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        var field = 0
-        var index = bytes.index(after: close)
-        while index < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: " ") {
-                field += 1
-                if field == 18 { return firstNumber(bytes[bytes.index(after: index)...]).map(Int.init) }
+    // The lines a tick reads are parsed with plain index arithmetic over the read buffer, not generic collection
+    // code: a debug build samples at 1 kHz too, and unspecialized generic code costs microseconds a line there.
+
+    /// The offset of the `)` that closes the command in a `stat` line: the last one, since the command may hold one
+    /// too. Only numbers and the state letter follow it, so the last `)` of the line's first 128 bytes is it when the
+    /// command ends there (it is at most 64 bytes long), and the rest of the line is not scanned.
+    static func commandEnd(_ line: UnsafeRawBufferPointer) -> Int? {
+        func lastParenthesis(before end: Int) -> Int? {
+            var index = end - 1
+            while index >= 0 {
+                if line[index] == UInt8(ascii: ")") { return index }
+                index -= 1
             }
-            index = bytes.index(after: index)
+            return nil
+        }
+        return lastParenthesis(before: min(line.count, 128)) ?? lastParenthesis(before: line.count)
+    }
+
+    /// `num_threads`, the 20th field of a `stat` line.
+    package static func threadCount(_ line: UnsafeRawBufferPointer) -> Int? {
+        statNumber(line, field: 20).map(Int.init)
+    }
+
+    /// The number in a field of a `stat` line after the command, numbered from 1 as proc(5) does (20 `num_threads`,
+    /// 24 `rss` in pages): field 3, the state, follows the command's closing parenthesis and a space.
+    package static func statNumber(_ line: UnsafeRawBufferPointer, field: Int) -> Int64? {
+        guard field >= 3, let close = commandEnd(line) else { return nil }
+        var spaces = 0
+        var index = close + 1
+        while index < line.count {
+            if line[index] == UInt8(ascii: " ") {
+                spaces += 1
+                if spaces == field - 2 { return decimal(line, at: index + 1)?.value }
+            }
+            index += 1
         }
         return nil
     }
 
     /// The state letter of a `stat` line: the first character after the last `)` and a space.
-    package static func stateLetter<Bytes: BidirectionalCollection>(_ bytes: Bytes) -> UInt8? where Bytes.Element == UInt8 {
-        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let state = bytes.index(close, offsetBy: 2, limitedBy: bytes.endIndex)
-        guard let state, state < bytes.endIndex else { return nil }
-        return bytes[state]
+    package static func stateLetter(_ line: UnsafeRawBufferPointer) -> UInt8? {
+        guard let close = commandEnd(line), close + 2 < line.count else { return nil }
+        return line[close + 2]
     }
 
-    /// The first two decimal numbers of a line: schedstat's time on a CPU and time waiting on a run queue.
-    package static func twoNumbers<Bytes: Collection>(_ bytes: Bytes) -> (Int64, Int64)? where Bytes.Element == UInt8 {
-        guard let first = firstNumber(bytes), let space = bytes.firstIndex(of: UInt8(ascii: " ")),
-              let second = firstNumber(bytes[bytes.index(after: space)...]) else { return nil }
-        return (first, second)
+    /// The first two decimal numbers of a line, a space between them: schedstat's time on a CPU and time waiting on
+    /// a run queue.
+    package static func twoNumbers(_ line: UnsafeRawBufferPointer) -> (Int64, Int64)? {
+        guard let first = decimal(line, at: 0), first.end < line.count, line[first.end] == UInt8(ascii: " "),
+              let second = decimal(line, at: first.end + 1) else { return nil }
+        return (first.value, second.value)
+    }
+
+    /// The decimal number that starts at `start`, and the offset after its last digit.
+    static func decimal(_ line: UnsafeRawBufferPointer, at start: Int) -> (value: Int64, end: Int)? {
+        var value: Int64 = 0
+        var index = start
+        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+            value = value &* 10 &+ Int64(line[index] &- UInt8(ascii: "0"))
+            index += 1
+        }
+        return index > start ? (value, index) : nil
     }
 
     /// The first decimal number of a line (schedstat's time on a CPU).

@@ -213,9 +213,11 @@ struct WatchTests {
 @Suite struct ThreadSamplerParsingTests {
     @Test func stateLetterSyscallAndSchedstat() {
         let stat = Array("4242 (python3 (x)) S 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 3 0".utf8)
-        expectEqual(ThreadSampler.stateLetter(stat[...]), UInt8(ascii: "S"))
-        expectEqual(ThreadSampler.threadCount(stat), 3)
-        expectEqual(ThreadSampler.stateLetter(Array("12 (x)".utf8)[...]), nil)
+        expectEqual(stat.withUnsafeBytes(ThreadSampler.stateLetter), UInt8(ascii: "S"))
+        expectEqual(stat.withUnsafeBytes(ThreadSampler.threadCount), 3)
+        expectEqual(Array("12 (x)".utf8).withUnsafeBytes(ThreadSampler.stateLetter), nil)
+        expectEqual(Array("357588967 87489894 559\n".utf8).withUnsafeBytes(ThreadSampler.twoNumbers).map { [$0.0, $0.1] }, [357_588_967, 87_489_894])
+        expectEqual(Array("357588967\n".utf8).withUnsafeBytes(ThreadSampler.twoNumbers).map { [$0.0, $0.1] }, nil)
         expectEqual(ThreadSampler.firstNumber(Array("357588967 87489894 559\n".utf8)), 357_588_967)
         expectEqual(ThreadSampler.firstNumber(Array("".utf8)), nil)
         #if arch(x86_64)
@@ -223,6 +225,54 @@ struct WatchTests {
         expectEqual(ProcFS.systemCallName(Array("230 0x1 0x1 0x7ffd 0x0 0x0 0x0 0x7ffd 0x7f12\n".utf8)[...]), "clock_nanosleep")
         #endif
         expectEqual(ProcFS.systemCallName(Array("running\n".utf8)[...]), nil)
+    }
+
+    /// The `)` after the command is found where the command holds one too, in a line longer than the part looked
+    /// at first, and beyond that part when a command (longer than the kernel's) ends there.
+    @Test func theCommandEndsAtItsLastParenthesis() {
+        let tail = " 1 4242 4242 0 -1 4194560 1 0 0 0 3 1 0 0 20 0 7 0 123 4096 55" + String(repeating: " 0", count: 60)
+        let line = Array(("4242 (a) R 1 (b)) S" + tail).utf8)
+        expectEqual(line.withUnsafeBytes(ThreadSampler.stateLetter), UInt8(ascii: "S"))
+        expectEqual(line.withUnsafeBytes(ThreadSampler.threadCount), 7)
+        let long = Array(("4242 (" + String(repeating: "x", count: 130) + ") D" + tail).utf8)
+        expectEqual(long.withUnsafeBytes(ThreadSampler.stateLetter), UInt8(ascii: "D"))
+        expectEqual(long.withUnsafeBytes(ThreadSampler.threadCount), 7)
+        expectEqual(line.withUnsafeBytes { ThreadSampler.statNumber($0, field: 24) }, 55)
+        expectEqual(long.withUnsafeBytes { ThreadSampler.statNumber($0, field: 23) }, 4096)
+        expectEqual(line.withUnsafeBytes { ThreadSampler.statNumber($0, field: 200) }, nil)
+    }
+
+    /// smaps_rollup is read the first time, when stat's resident pages grew, when they are not known, and after
+    /// `rollupEvery` ticks; not while they stand still or shrink.
+    @Test(arguments: [
+        (Optional(Int64(90)), Optional((tick: 201, resident: Optional(Int64(100)))), 401, false),
+        (100, (201, 100), 401, false),
+        (101, (201, 100), 401, true),
+        (100, (201, 100), 201 + ThreadSampler.rollupEvery, true),
+        (nil, (201, 100), 401, true),
+        (100, (201, nil), 401, true),
+        (100, nil, 1, true),
+    ])
+    func theRollupIsReadWhenResidentMemoryGrows(resident: Int64?, last: (tick: Int, resident: Int64?)?, tick: Int, due: Bool) {
+        expectEqual(ThreadSampler.rollupDue(tick: tick, resident: resident, last: last), due)
+    }
+
+    /// A thread asleep at the last sample keeps its wait only while its schedstat times stand still; a wait not
+    /// known is asked again when it is time to look again.
+    @Test(arguments: [
+        (ThreadSampler.Sample.Seen.asleep, Int16(1), Int64(5), false, Optional(Int16(1))),
+        (.asleep, 1, 5, true, 1),
+        (.asleep, 1, 6, true, nil),
+        (.ready, 1, 5, false, nil),
+        (.asleep, -1, 5, false, -1),
+        (.asleep, -1, 5, true, nil),
+    ])
+    func aWaitIsReadAgainOnlyAfterTheThreadRan(seen: ThreadSampler.Sample.Seen, wait: Int16, run: Int64, lookAgain: Bool,
+                                              expected: Int16?) {
+        let last = ThreadSampler.Sample(tick: 3, seen: seen, wait: wait, nanoseconds: 3_000_000, run: 5, delay: 2)
+        expectEqual(ThreadSampler.unchangedWait(last: last, times: (run, 2), lookAgain: lookAgain), expected)
+        expectEqual(ThreadSampler.unchangedWait(last: nil, times: (run, 2), lookAgain: lookAgain), nil)
+        expectEqual(ThreadSampler.unchangedWait(last: last, times: nil, lookAgain: lookAgain), nil)
     }
 
     /// The R samples before an update of schedstat take its share of time on a CPU: 2 ms on a CPU against 1 ms on
