@@ -93,7 +93,8 @@ package indirect enum StmtKind: Sendable {
     case pass
     case breakStmt
     case continueStmt
-    case raise(Expr?)
+    /// `raise`, `raise X`, `raise X from Y`.
+    case raise(Expr?, cause: Expr?)
     case tryStmt([Stmt], [ExceptClause], [Stmt], [Stmt])
     case with(Expr, Expr?, [Stmt])
     case assert(Expr, Expr?)

@@ -29,9 +29,14 @@ extension PyThreadState {
                     incref(v)
                     return v
                 }) { return v }
-                if name == runtime.names.argsID && inst.cls.isSubclass(of: runtime.classes.baseException) {
-                    for a in inst.arguments { incref(a) }
-                    return newTuple(inst.arguments)
+                if inst.cls.isSubclass(of: runtime.classes.baseException) {
+                    if name == runtime.names.argsID {
+                        for a in inst.arguments { incref(a) }
+                        return newTuple(inst.arguments)
+                    }
+                    // The chain's links an exception has until a raise sets them.
+                    if name == runtime.names.causeID || name == runtime.names.contextID { return .none }
+                    if name == runtime.names.suppressContextID { return .false }
                 }
                 if inst.cls.isSubclass(of: runtime.classes.systemExit) && runtime.name(ofInterned: name) == "code" {
                     // sys.exit(code): None without an argument, the argument alone, else the tuple of them.

@@ -61,7 +61,7 @@ package struct NameUse {
             nestedFree.formUnion(Self.freeOfClass(body))
         case .decorated(let decorators, let definition): decorators.forEach { expr($0) }; stmt(definition)
         case .returnStmt(let v): if let v { expr(v) }
-        case .raise(let v): if let v { expr(v) }
+        case .raise(let v, let cause): if let v { expr(v) }; if let cause { expr(cause) }
         case .tryStmt(let b, let handlers, let o, let f):
             stmts(b)
             for h in handlers {

@@ -549,10 +549,15 @@ package struct Compiler {
                 try emitJump(.jumpForward, cont)
             }
             for r in suspended { r.open(pc) }
-        case .raise(let value):
+        case .raise(let value, let cause):
             if let value {
                 try expression(value)
-                try emit(.raise, 1)
+                if let cause {
+                    try expression(cause)
+                    try emit(.raise, 2)
+                } else {
+                    try emit(.raise, 1)
+                }
             } else if let temp = unit.blocks.reversed().compactMap({ b -> Int? in if case .handler(let t) = b { return t }; return nil }).first {
                 try emit(.loadFast, temp)
                 try emit(.raise, 1)
@@ -1416,7 +1421,7 @@ package struct ScopeAnalysis {
         case .classDef(let n, let bases, _): add(n); bases.forEach { expr($0) }
         case .returnStmt(let v): if let v { expr(v) }
         case .global(let names): globals.formUnion(names)
-        case .raise(let v): if let v { expr(v) }
+        case .raise(let v, let cause): if let v { expr(v) }; if let cause { expr(cause) }
         case .tryStmt(let b, let handlers, let o, let f):
             b.forEach { visit($0) }
             for h in handlers {

@@ -91,7 +91,7 @@ package struct Disassembler {
         case .returnGenerator: return "make the generator"
         case .withEnter: return "__enter__"
         case .withExit, .withExitError: return "__exit__"
-        case .raise: return arg == 0 ? "re-raise" : "raise"
+        case .raise: return arg == 0 ? "re-raise" : arg == 2 ? "raise … from" : "raise"
         default: return ""
         }
     }

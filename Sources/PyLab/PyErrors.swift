@@ -12,6 +12,9 @@ package struct PyError: Error, @unchecked Sendable {
     package var position: SourcePosition = .unknown
     /// Frames it passed through, innermost first: "line 3, in f".
     package var traceback: [String] = []
+    /// Whether its `__context__` is settled: set when it first reaches a handler search, and for a re-raise
+    /// (the end of a `finally`, an unmatched `except`), which CPython leaves as it was.
+    package var contextSettled = false
 
     package var typeName: String { type.name }
 

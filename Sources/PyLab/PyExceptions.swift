@@ -48,12 +48,17 @@ extension PyThreadState {
             }
             return v
         }
+        let v = newExceptionInstance(e)
+        if let inst = v.object as? PyInstance { inst.traceback.withLock { $0 = e.traceback + ["line \(line), in \(frameName)"] } }
+        return v
+    }
+
+    /// The exception object of an internal raise (its class and message), owned.
+    func newExceptionInstance(_ e: PyError) -> PyValue {
         let classValue = PyValue.object(Unmanaged.passUnretained(e.type))
         incref(classValue)
         let args = e.message.isEmpty ? [] : [newString(e.message)]
-        let inst = PyInstance(cls: e.type, classValue: classValue, arguments: args, id: runtime.heap.newID(), owner: ownerForNew)
-        inst.traceback.withLock { $0 = e.traceback + ["line \(line), in \(frameName)"] }
-        return allocate(inst)
+        return allocate(PyInstance(cls: e.type, classValue: classValue, arguments: args, id: runtime.heap.newID(), owner: ownerForNew))
     }
 
     package func exceptionMatches(_ exc: PyValue, _ type: PyValue) throws(PyError) -> Bool {
@@ -77,5 +82,137 @@ extension PyThreadState {
         let arguments = unsafeDowncast(error.instance.object, to: PyInstance.self).arguments
         guard arguments.count == 1 else { return arguments.isEmpty }
         return arguments[0] == .none || asInt(arguments[0]) == 0
+    }
+}
+
+/// An exception a handler (an `except`, a `finally`, a `with`'s `__exit__`) is handling: the frame and the stack
+/// slot of the handler that caught it, so that an exception escaping the handler also ends the handling.
+package struct HandledException {
+    let frame: Int
+    let slot: Int
+    /// Owned.
+    let value: PyValue
+}
+
+/// Exception chaining: `__cause__` (`raise X from Y`), `__context__` (the exception being handled when another was
+/// raised) and `__suppress_context__`, kept in the exception object's attributes; and the report of an uncaught
+/// exception with its chain, as CPython prints it.
+extension PyThreadState {
+    func beginHandling(_ value: PyValue, frame: Int, slot: Int) {
+        incref(value)
+        handling.append(HandledException(frame: frame, slot: slot, value: value))
+    }
+
+    /// The innermost handler is done (it ended, or re-raised).
+    func endHandling() {
+        if let h = handling.popLast() { decref(h.value) }
+    }
+
+    /// An exception reached the handler at `slot` of `frame` (or left `frame`): the handlers inside it are done.
+    func endHandling(inside frame: Int, from slot: Int) {
+        while let h = handling.last, h.frame > frame || (h.frame == frame && h.slot >= slot) {
+            handling.removeLast()
+            decref(h.value)
+        }
+    }
+
+    /// An exception object's link (`__cause__`, `__context__`, `__suppress_context__`), borrowed; nil when unset.
+    func exceptionLink(_ v: PyValue, _ name: Int) -> PyValue? {
+        guard v.isObject, v.object.kind == .instance else { return nil }
+        return unsafeDowncast(v.object, to: PyInstance.self).attributes.withLock { $0[name] }
+    }
+
+    /// Sets a link of an exception object (takes over `value`).
+    func setExceptionLink(_ v: PyValue, _ name: Int, _ value: PyValue) {
+        guard v.isObject, v.object.kind == .instance else { decref(value); return }
+        let old = unsafeDowncast(v.object, to: PyInstance.self).attributes.withLock { a in
+            defer { a[name] = value }
+            return a[name]
+        }
+        if let old { decref(old) }
+    }
+
+    /// What `raise X from cause` does to X: the cause (an exception object, a class to instantiate, or None) becomes
+    /// `__cause__` and the context is no longer shown. Takes over `cause`.
+    func setCause(_ e: inout PyError, _ cause: PyValue) throws(PyError) {
+        var causeValue = cause
+        if cause.isObject, cause.object.kind == .cls,
+           unsafeDowncast(cause.object, to: PyClass.self).isSubclass(of: runtime.classes.baseException) {
+            do throws(PyError) {
+                causeValue = try instantiate(unsafeDowncast(cause.object, to: PyClass.self), cause, freeStackStart, count: 0, keywords: nil)
+            } catch {
+                decref(cause)
+                throw error
+            }
+            decref(cause)
+        } else if cause != .none && !isExceptionObject(cause) {
+            decref(cause)
+            throw typeError("exception causes must derive from BaseException")
+        }
+        if e.instance == .none { e.instance = newExceptionInstance(e) }
+        setExceptionLink(e.instance, runtime.names.causeID, causeValue)
+        setExceptionLink(e.instance, runtime.names.suppressContextID, .true)
+    }
+
+    func isExceptionObject(_ v: PyValue) -> Bool {
+        guard v.isObject, v.object.kind == .instance else { return false }
+        return unsafeDowncast(v.object, to: PyInstance.self).cls.isSubclass(of: runtime.classes.baseException)
+    }
+
+    /// A new exception takes the one being handled as its `__context__` (once: a re-raise keeps it). As CPython,
+    /// a chain that would loop back to the new exception is cut there.
+    func settleContext(_ e: inout PyError) {
+        guard !e.contextSettled else { return }
+        e.contextSettled = true
+        guard let handled = handling.last?.value else { return }
+        if e.instance == .none { e.instance = newExceptionInstance(e) }
+        guard e.instance != handled else { return }
+        var link = handled
+        while let next = exceptionLink(link, runtime.names.contextID), next != .none {
+            if next == e.instance {
+                setExceptionLink(link, runtime.names.contextID, .none)
+                break
+            }
+            link = next
+        }
+        incref(handled)
+        setExceptionLink(e.instance, runtime.names.contextID, handled)
+    }
+
+    /// The report of an uncaught exception: the exceptions of its chain first, each with CPython's line between.
+    package func chainedReport(_ e: PyError) -> String {
+        var text = e.report
+        var current = e.instance
+        var seen: Set<PyValue> = [current]
+        while true {
+            let cause = exceptionLink(current, runtime.names.causeID) ?? .none
+            let suppressed = exceptionLink(current, runtime.names.suppressContextID).map { truthyFlag($0) } ?? false
+            let context = exceptionLink(current, runtime.names.contextID) ?? .none
+            let next: PyValue
+            let between: String
+            if cause != .none {
+                next = cause
+                between = "The above exception was the direct cause of the following exception:"
+            } else if context != .none && !suppressed {
+                next = context
+                between = "During handling of the above exception, another exception occurred:"
+            } else {
+                return text
+            }
+            guard !seen.contains(next), let inst = next.object as? PyInstance else { return text }
+            seen.insert(next)
+            text = exceptionReport(inst) + "\n\n" + between + "\n\n" + text
+            current = next
+        }
+    }
+
+    private func truthyFlag(_ v: PyValue) -> Bool { v != .false && v != .none && v != .int(0) }
+
+    /// An exception object as a traceback shows it: where it passed, then `Type: message`.
+    func exceptionReport(_ inst: PyInstance) -> String {
+        let message = (try? exceptionMessage(inst)) ?? ""
+        var error = PyError(type: inst.cls, message: message)
+        error.traceback = inst.traceback.withLock { $0 }
+        return error.report
     }
 }

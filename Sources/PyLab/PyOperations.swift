@@ -7,6 +7,8 @@ import BigInt
 package struct PyNames: Sendable {
     package let initID: Int, iterID: Int, nextID: Int, enterID: Int, exitID: Int, strID: Int, reprID: Int, lenID: Int
     package let eqID: Int, nameID: Int, argsID: Int, classID: Int, boolID: Int
+    /// An exception's chain: `raise … from`, and the exception being handled when it was raised.
+    package let causeID: Int, contextID: Int, suppressContextID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -22,6 +24,9 @@ package struct PyNames: Sendable {
         argsID = intern("args")
         classID = intern("__class__")
         boolID = intern("__bool__")
+        causeID = intern("__cause__")
+        contextID = intern("__context__")
+        suppressContextID = intern("__suppress_context__")
     }
 }
 

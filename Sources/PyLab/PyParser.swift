@@ -97,7 +97,8 @@ package struct Parser {
                                               "__rpow__", "__rand__", "__ror__", "__rxor__", "__rlshift__", "__rrshift__",
                                               "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
-                                              "__neg__", "__pos__", "__invert__", "__abs__", "__class__"]
+                                              "__neg__", "__pos__", "__invert__", "__abs__", "__class__",
+                                              "__cause__", "__context__", "__suppress_context__", "__mro__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
@@ -184,10 +185,10 @@ package struct Parser {
                 return Stmt(kind: .global(names), position: pos)
             case "raise":
                 advance()
-                if current.kind == .newline || isOp(";") { return Stmt(kind: .raise(nil), position: pos) }
+                if current.kind == .newline || isOp(";") { return Stmt(kind: .raise(nil, cause: nil), position: pos) }
                 let value = try expression()
-                if acceptKeyword("from") { _ = try expression() }
-                return Stmt(kind: .raise(value), position: pos)
+                let cause = acceptKeyword("from") ? try expression() : nil
+                return Stmt(kind: .raise(value, cause: cause), position: pos)
             case "assert":
                 advance()
                 let test = try expression()

@@ -60,7 +60,7 @@ extension PyRuntime {
             ts.releaseInstance(&e)
         } catch {
             var e = error
-            outcome.error = e.report
+            outcome.error = ts.chainedReport(e)
             outcome.errorSummary = e.summary
             outcome.errorType = e.typeName
             outcome.errorMessage = e.message

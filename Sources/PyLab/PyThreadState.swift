@@ -56,6 +56,9 @@ package final class PyThreadState: @unchecked Sendable {
     /// References of freed objects still to drop, and whether a free is already dropping them (see `free`).
     @exclusivity(unchecked) package var pendingReleases: [PyValue] = []
     @exclusivity(unchecked) package var releasing = false
+    /// The exceptions handlers are handling, innermost last (CPython's exc_info stack): a new exception takes the
+    /// innermost as its `__context__`.
+    @exclusivity(unchecked) package var handling: [HandledException] = []
     @exclusivity(unchecked) package var maybeDead: [PyValue] = []
     @exclusivity(unchecked) package var holdsGIL = false
     @exclusivity(unchecked) package var nestedCalls = 0

@@ -1002,6 +1002,9 @@ extension PyThreadState {
                         }
                         gen.resumeAt.store(pc, ordering: .relaxed)
                         gen.stackDepth.store(count - frame.localCount, ordering: .relaxed)
+                        // A yield inside a handler: what it handles is not the caller's (conclab does not keep it
+                        // for the generator's resumption, as CPython does).
+                        endHandling(inside: fi, from: 0)
                         depth.pointee = entry
                         lastExitWasYield = true
                         return v
@@ -1198,13 +1201,24 @@ extension PyThreadState {
                         if gilMode != 0 { decref(old) } else if old.isObject { deferredValues.append(old) }
                     case .raise:
                         if arg == 0 { throw error(runtime.classes.runtimeError, "No active exception to reraise") }
+                        if arg == 2 {
+                            let cause = sp[-1], v = sp[-2]
+                            sp -= 2
+                            var e: PyError
+                            do throws(PyError) { e = try exceptionToRaise(v) } catch { decref(cause); throw error }
+                            try setCause(&e, cause)
+                            throw e
+                        }
                         let v = sp[-1]
                         sp -= 1
                         throw try exceptionToRaise(v)
                     case .reraise:
                         let v = sp[-1]
                         sp -= 1
-                        throw try exceptionToRaise(v)
+                        endHandling()
+                        var e = try exceptionToRaise(v)
+                        e.contextSettled = true
+                        throw e
                     case .checkExcMatch:
                         let type = sp[-1], exc = sp[-2]
                         let matches = try exceptionMatches(exc, type)
@@ -1213,6 +1227,7 @@ extension PyThreadState {
                     case .popExcept:
                         sp -= 1
                         decref(sp.pointee)
+                        endHandling()
                     case .loadAssertionError:
                         sp.pointee = .object(Unmanaged.passUnretained(runtime.classes.assertionError))
                         sp += 1
@@ -1277,6 +1292,7 @@ extension PyThreadState {
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         let suppress = try exitContext(manager, exception: exc)
+                        endHandling()
                         if suppress {
                             sp -= 2
                             decref(exc)
@@ -1284,13 +1300,16 @@ extension PyThreadState {
                         } else {
                             sp -= 2
                             decref(manager)
-                            throw try exceptionToRaise(exc)
+                            var e = try exceptionToRaise(exc)
+                            e.contextSettled = true
+                            throw e
                         }
                     }
                 }
             } catch {
                 // Find a handler in this frame; otherwise unwind it and look in the caller.
                 var e = error
+                settleContext(&e)
                 while true {
                     let code = frame.code.takeUnretainedValue()
                     let failedAt = max(0, pc - 1)
@@ -1306,11 +1325,14 @@ extension PyThreadState {
                         if e.type === runtime.classes.keyboardInterrupt && shouldStop && e.instance == .none {
                             // Stopping: let finally blocks run, but keep stopping.
                         }
+                        endHandling(inside: fi, from: keep - base)
                         sp.pointee = materialize(&e, frameName: code.name, line: where_.line)
+                        beginHandling(sp.pointee, frame: fi, slot: keep - base)
                         sp += 1
                         pc = handler.handler
                         break
                     }
+                    endHandling(inside: fi, from: 0)
                     e.traceback.append("line \(where_.line), in \(code.name)")
                     var p = base
                     while p < sp { decref(p.pointee); p.pointee = .unbound; p += 1 }

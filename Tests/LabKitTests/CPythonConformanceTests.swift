@@ -77,6 +77,8 @@ struct CPythonConformanceTests {
         "del x",
         "assert x, 'no'",
         "raise ValueError('x')",
+        "raise ValueError('x') from e",
+        "raise ValueError('x') from None",
         "x = lambda a: a + 1",
     ]
 

@@ -60,9 +60,11 @@ struct ConformanceTests {
     /// The exception type an error summary names: `TypeError: …` → TypeError, `StopIteration (line 3, column 5)`
     /// → StopIteration; a traceback's frame lines before it are skipped.
     static func exceptionType(_ summary: String) -> String {
-        // A report with a traceback names the exception on its last unindented line; else the first line does.
+        // A report with a traceback, or a chain of exceptions, names the exception on its last unindented line;
+        // else the first line does.
         let lines = summary.split(separator: "\n")
-        let line = (summary.contains("Traceback") ? lines.last(where: { !$0.hasPrefix(" ") && !$0.isEmpty })
+        let chained = summary.contains("\n\nDuring handling of the above exception") || summary.contains("\n\nThe above exception was")
+        let line = (summary.contains("Traceback") || chained ? lines.last(where: { !$0.hasPrefix(" ") && !$0.isEmpty })
                                                   : lines.first(where: { !$0.isEmpty })) ?? ""
         let end = line.firstIndex(where: { $0 == ":" || $0 == " " }) ?? line.endIndex
         return String(line[..<end]).trimmingCharacters(in: .whitespaces)

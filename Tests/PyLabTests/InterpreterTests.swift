@@ -181,6 +181,24 @@ struct InterpreterTests {
         #expect(rows[3][3] == .int(13) && rows[3][4] == .string("+="))
     }
 
+    /// An uncaught exception's report starts with its chain, each link with the line CPython prints between; a
+    /// `from None` hides the context.
+    @Test(arguments: [
+        ("try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    raise ValueError('v') from e",
+         ["ZeroDivisionError: division by zero", "The above exception was the direct cause of the following exception:", "ValueError: v"]),
+        ("try:\n    [][0]\nexcept IndexError:\n    raise RuntimeError('k')",
+         ["IndexError: list index out of range", "During handling of the above exception, another exception occurred:", "RuntimeError: k"]),
+        ("try:\n    [][0]\nexcept IndexError:\n    raise RuntimeError('k') from None", ["RuntimeError: k"]),
+    ])
+    func uncaughtReportShowsTheChain(source: String, parts: [String]) throws {
+        let runtime = PyRuntime()
+        let report = runtime.runHere(try runtime.compile(source), name: "MainThread", cancellation: nil).error ?? ""
+        // The unindented lines: each exception's summary and the lines between them.
+        let lines = report.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(" ") && !$0.hasPrefix("Traceback") }
+        #expect(lines.count == parts.count, "\(report)")
+        for (line, part) in zip(lines, parts) { #expect(line.hasPrefix(part), "\(report)") }
+    }
+
     @Test func functionLocalsUseFastSlots() throws {
         let runtime = PyRuntime()
         let code = try runtime.compile("def f(a):\n    b = a + 1\n    return b")

@@ -64,7 +64,7 @@ package enum ThreadingModule {
             defer { ts.releaseInstance(&e) }
             // As threading's excepthook: SystemExit ends the thread without a word.
             if e.type === ts.runtime.classes.keyboardInterrupt || e.type.isSubclass(of: ts.runtime.classes.systemExit) { return .none }
-            ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(e.report)\n")
+            ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e))\n")
             return .none
         },
         Builtin("_make_thread_local") { ts, a throws(PyError) in
