@@ -71,6 +71,15 @@ extension PyThreadState {
                     incref(v)
                     return v
                 }
+                if name == runtime.names.mroID { return newTuple(classValues(cls.mro)) }
+                if runtime.name(ofInterned: name) == "mro" {
+                    // Bound to the class, as a method: `C.mro()` is its MRO as a list.
+                    incref(obj)
+                    return newNative(Builtin("mro") { ts, a throws(PyError) in
+                        try a.expect(1...1, ts)
+                        return ts.newList(ts.classValues(unsafeDowncast(a[0].object, to: PyClass.self).mro))
+                    }, bound: [obj])
+                }
             case .function:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
             case .generator:
@@ -121,7 +130,7 @@ extension PyThreadState {
                 }
             } else if o.kind == .superProxy {
                 let sup = unsafeDowncast(o, to: PySuper.self)
-                if let v = sup.cls.base?.lookup(name), v.isObject, v.object.kind == .function {
+                if let v = superLookup(sup, name), v.isObject, v.object.kind == .function {
                     // `super().m(…)`: the base class's function with the instance as self.
                     incref(v)
                     incref(sup.selfValue)
@@ -181,9 +190,40 @@ extension PyThreadState {
         decref(old)
     }
 
+    /// Classes as values (owned references), for `__mro__` and `mro()`.
+    func classValues(_ classes: [PyClass]) -> [PyValue] {
+        classes.map { c in
+            let v = PyValue.object(Unmanaged.passUnretained(c))
+            incref(v)
+            return v
+        }
+    }
+
+    /// Where `super().name` is: in the MRO of the instance's class (or of the class itself, for a class), after the
+    /// method's own class. Borrowed.
+    func superLookup(_ sup: PySuper, _ name: Int) -> PyValue? {
+        let s = sup.selfValue
+        let type: PyClass
+        if s.isObject, s.object.kind == .instance {
+            type = unsafeDowncast(s.object, to: PyInstance.self).cls
+        } else if s.isObject, s.object.kind == .cls {
+            type = unsafeDowncast(s.object, to: PyClass.self)
+        } else {
+            type = sup.cls
+        }
+        return type.isSubclass(of: sup.cls) ? type.lookup(name, after: sup.cls) : sup.cls.base?.lookup(name)
+    }
+
     /// `super().name`: looked up from the class after the method's own, bound to the instance when a function.
     package func superAttribute(_ sup: PySuper, _ name: Int) throws(PyError) -> PyValue? {
-        guard let v = sup.cls.base?.lookup(name) else { return nil }
+        guard let v = superLookup(sup, name) else {
+            guard name == runtime.names.initID else { return nil }
+            // object.__init__, which a cooperative __init__ reaches at the end of the MRO: it takes no arguments.
+            return newNative(Builtin("__init__") { ts, a throws(PyError) in
+                guard a.count == 0 else { throw ts.typeError("object.__init__() takes exactly one argument (the instance to initialize)") }
+                return .none
+            }, bound: [])
+        }
         if v.isObject && v.object.kind == .function {
             incref(v)
             incref(sup.selfValue)

@@ -227,6 +227,27 @@ package enum Builtins {
         return cls === ts.runtime.classes.object
     }
 
+    /// `issubclass(a, b)`: classes along their MRO; the built-in types are related only to themselves (and bool
+    /// to int), and every class to `object`.
+    package static func isSubclass(_ ts: PyThreadState, _ a: PyValue, _ b: PyValue) throws(PyError) -> Bool {
+        if b.isObject, b.object.kind == .tuple {
+            for t in unsafeDowncast(b.object, to: PyTuple.self).items where try isSubclass(ts, a, t) { return true }
+            return false
+        }
+        let aClass = a.isObject && a.object.kind == .cls ? unsafeDowncast(a.object, to: PyClass.self) : nil
+        let aType = a.isBuiltin && typeNames.contains(table[a.builtinIndex].name) ? table[a.builtinIndex].name : nil
+        guard aClass != nil || aType != nil else { throw ts.typeError("issubclass() arg 1 must be a class") }
+        if b.isObject, b.object.kind == .cls {
+            let bClass = unsafeDowncast(b.object, to: PyClass.self)
+            return aClass?.isSubclass(of: bClass) ?? (bClass === ts.runtime.classes.object)
+        }
+        guard b.isBuiltin, typeNames.contains(table[b.builtinIndex].name) else {
+            throw ts.typeError("issubclass() arg 2 must be a class, a tuple of classes, or a union")
+        }
+        let bType = table[b.builtinIndex].name
+        return aType == bType || (aType == "bool" && bType == "int")
+    }
+
     package static func sorted(_ ts: PyThreadState, _ items: [PyValue], reverse: Bool) throws(PyError) -> [PyValue] {
         // Merge sort: stable, and the comparison may throw (a TypeError for mixed types).
         if items.count < 2 { return items }
@@ -528,6 +549,10 @@ package enum Builtins {
         Builtin("isinstance") { ts, a throws(PyError) in
             try a.expect(2...2, ts)
             return .bool(try isInstance(ts, a[0], a[1]))
+        },
+        Builtin("issubclass") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            return .bool(try isSubclass(ts, a[0], a[1]))
         },
         Builtin("type") { ts, a throws(PyError) in
             try a.expect(1...1, ts)

@@ -3,15 +3,31 @@ import LabCore
 /// Class creation and the names a class body reads and writes.
 extension PyThreadState {
     package func makeClass(_ code: CodeObject, bases: [PyValue]) throws(PyError) -> PyValue {
-        var base: PyClass = runtime.classes.object
-        var baseValue = PyValue.object(Unmanaged.passUnretained(runtime.classes.object))
-        if let b = bases.first {
+        var classes: [PyClass] = []
+        for b in bases {
             guard b.isObject, b.object.kind == .cls else { throw typeError("a class can only inherit from a class, not '\(typeName(b))'") }
-            base = unsafeDowncast(b.object, to: PyClass.self)
-            baseValue = b
+            let c = unsafeDowncast(b.object, to: PyClass.self)
+            if classes.contains(where: { $0 === c }) { throw typeError("duplicate base class \(c.name)") }
+            classes.append(c)
         }
-        incref(baseValue)
-        let cls = PyClass(name: code.name, base: base, baseValue: baseValue, attributes: [:], id: runtime.heap.newID(), immortal: false, owner: ownerForNew)
+        var baseValues = bases
+        if classes.isEmpty {
+            classes = [runtime.classes.object]
+            baseValues = [.object(Unmanaged.passUnretained(runtime.classes.object))]
+        }
+        let layouts = classes.map(layout)
+        if layouts.contains(where: { a in layouts.contains { b in !a.isSubclass(of: b) && !b.isSubclass(of: a) } }) {
+            throw typeError("multiple bases have instance lay-out conflict")
+        }
+        let ancestors: [PyClass]
+        switch PyClass.linearization(of: classes) {
+        case .success(let order): ancestors = order
+        case .failure(let conflict):
+            throw typeError("Cannot create a consistent method resolution\norder (MRO) for bases " + conflict.heads.map(\.name).joined(separator: ", "))
+        }
+        for b in baseValues { incref(b) }
+        let cls = PyClass(name: code.name, bases: classes, baseValues: baseValues, ancestors: ancestors, attributes: [:],
+                          id: runtime.heap.newID(), immortal: false, owner: ownerForNew)
         let value = allocate(cls)
         do throws(PyError) {
             let r = try run(code, namespace: cls)
@@ -21,6 +37,14 @@ extension PyThreadState {
             throw error
         }
         return value
+    }
+
+    /// The built-in exception class whose instances' layout (CPython's C struct) `cls` has: two bases with
+    /// unrelated layouts (OSError and AttributeError) cannot be combined.
+    func layout(_ cls: PyClass) -> PyClass {
+        let c = runtime.classes
+        let ownLayouts = [c.stopIteration, c.systemExit, c.importError, c.osError, c.unicodeError, c.attributeError, c.nameError]
+        return cls.mro.first { k in ownLayouts.contains { $0 === k } } ?? c.object
     }
 
     package func loadName(_ namespace: Unmanaged<PyClass>?, _ name: Int) throws(PyError) -> PyValue {

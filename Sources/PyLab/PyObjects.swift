@@ -287,47 +287,90 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package var name: String { renamed.withLock { $0 } ?? givenName }
     package let givenName: String
     package let renamed = Locked<String?>(nil)
+    /// The first base (`object` for a class statement without bases; nil for `object`).
     package let base: PyClass?
     package let attributes: Locked<PyAttributeMap>
-    /// Held as a counted reference to the base class (released when this class is freed).
-    package let baseValue: PyValue
+    /// Held as counted references to the base classes (released when this class is freed).
+    package let baseValues: [PyValue]
+    /// The method resolution order after this class (`__mro__` without its first item): the bases' C3
+    /// linearisation, so a lookup and `super()` follow CPython's order under multiple inheritance.
+    package let ancestors: [PyClass]
     package let released = Atomic<Bool>(false)
     /// `threading.local` or a subclass: its instances keep one set of attributes per thread (`attributeKey`).
     package let threadLocal = Atomic<Bool>(false)
 
-    package init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
+    package convenience init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
+        self.init(name: name, bases: base.map { [$0] } ?? [], baseValues: base == nil ? [] : [baseValue],
+                  ancestors: base.map { [$0] + $0.ancestors } ?? [], attributes: attributes, id: id, immortal: immortal, owner: owner)
+    }
+
+    /// `ancestors` is the linearisation of `bases` (`PyClass.linearization(of:)`).
+    package init(name: String, bases: [PyClass], baseValues: [PyValue], ancestors: [PyClass], attributes: [Int: PyValue],
+                 id: Int, immortal: Bool, owner: Int) {
         self.givenName = name
-        self.base = base
-        self.baseValue = baseValue
+        self.base = bases.first
+        self.baseValues = baseValues
+        self.ancestors = ancestors
         self.attributes = Locked(PyAttributeMap(attributes))
-        threadLocal.store(base?.threadLocal.load(ordering: .relaxed) ?? false, ordering: .relaxed)
+        threadLocal.store(bases.contains { $0.threadLocal.load(ordering: .relaxed) }, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 
-    /// Looks `name` up here, then in the bases. Returns a borrowed value.
+    /// Looks `name` up here, then along the method resolution order. Returns a borrowed value.
     package func lookup(_ name: Int) -> PyValue? {
-        var cls: PyClass? = self
-        while let c = cls {
-            if let v = c.attributes.withLock({ $0[name] }) { return v }
-            cls = c.base
+        if let v = attributes.withLock({ $0[name] }) { return v }
+        return lookup(name, after: self)
+    }
+
+    /// Looks `name` up in the classes of this class's MRO that come after `cls` (what `super()` in a method of
+    /// `cls` sees when this is the instance's class). Returns a borrowed value.
+    package func lookup(_ name: Int, after cls: PyClass) -> PyValue? {
+        var searching = cls === self
+        for c in ancestors {
+            if searching, let v = c.attributes.withLock({ $0[name] }) { return v }
+            if c === cls { searching = true }
         }
         return nil
     }
 
     package func isSubclass(of other: PyClass) -> Bool {
-        var cls: PyClass? = self
-        while let c = cls {
-            if c === other { return true }
-            cls = c.base
-        }
-        return false
+        self === other || ancestors.contains { $0 === other }
     }
 
-    package override func references() -> [PyValue] { attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : [baseValue]) }
+    /// `__mro__`: this class, then its ancestors.
+    package var mro: [PyClass] { [self] + ancestors }
+
+    /// C3: the MRO after a class with `bases`; when the bases' orders contradict each other, the classes none of
+    /// which could come next (what CPython's "Cannot create a consistent method resolution order" names).
+    package static func linearization(of bases: [PyClass]) -> Result<[PyClass], LinearizationConflict> {
+        var sequences = bases.map(\.mro) + [bases]
+        var result: [PyClass] = []
+        while true {
+            sequences.removeAll { $0.isEmpty }
+            if sequences.isEmpty { return .success(result) }
+            // The first head that is in no other sequence's tail.
+            guard let head = sequences.lazy.map({ $0[0] }).first(where: { candidate in
+                !sequences.contains { $0.dropFirst().contains { $0 === candidate } }
+            }) else {
+                var heads: [PyClass] = []
+                for s in sequences where !heads.contains(where: { $0 === s[0] }) { heads.append(s[0]) }
+                return .failure(LinearizationConflict(heads: heads))
+            }
+            result.append(head)
+            for i in sequences.indices where sequences[i][0] === head { sequences[i].removeFirst() }
+        }
+    }
+
+    package override func references() -> [PyValue] { attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : baseValues) }
     package override func takeReferences() -> [PyValue] {
         let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
-        return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [baseValue])
+        return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : baseValues)
     }
+}
+
+/// Bases whose orders C3 cannot merge: the classes that were candidates when it stopped.
+package struct LinearizationConflict: Error {
+    package let heads: [PyClass]
 }
 
 /// An instance of a class; exception instances also carry their arguments and where they were raised.

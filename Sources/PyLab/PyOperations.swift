@@ -9,6 +9,7 @@ package struct PyNames: Sendable {
     package let eqID: Int, nameID: Int, argsID: Int, classID: Int, boolID: Int
     /// An exception's chain: `raise … from`, and the exception being handled when it was raised.
     package let causeID: Int, contextID: Int, suppressContextID: Int
+    package let mroID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -27,6 +28,7 @@ package struct PyNames: Sendable {
         causeID = intern("__cause__")
         contextID = intern("__context__")
         suppressContextID = intern("__suppress_context__")
+        mroID = intern("__mro__")
     }
 }
 

@@ -441,7 +441,6 @@ package struct Parser {
             }
             try expect(")")
         }
-        if bases.count > 1 { throw error("multiple inheritance is not supported", at: pos) }
         let savedLoop = loopDepth
         let savedFunction = functionDepth
         loopDepth = 0

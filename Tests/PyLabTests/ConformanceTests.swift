@@ -103,7 +103,7 @@ struct ConformanceTests {
     /// here uses; one that does fails in python3 with NameError, so it cannot pass unnoticed.
     static func cpython(_ paths: [String]) throws -> [String: Ending]? {
         let script = """
-            import json, subprocess, sys
+            import json, re, subprocess, sys
             out = {}
             for path in sys.argv[2:]:
                 try:
@@ -111,7 +111,9 @@ struct ConformanceTests {
                     lines = [l for l in p.stderr.splitlines() if l.strip()]
                     exc = None
                     if p.returncode != 0 and lines:
-                        last = lines[-1]
+                        # The exception's line: a message may go on over lines of its own (an MRO conflict's).
+                        named = [l for l in lines if re.match(r"[A-Za-z_][\\w.]*(: |$)", l)]
+                        last = (named or lines)[-1]
                         exc = last.split(":", 1)[0].strip()
                     out[path] = {"output": p.stdout, "exception": exc, "message": lines[-1] if lines else ""}
                 except subprocess.TimeoutExpired:

@@ -199,6 +199,16 @@ struct InterpreterTests {
         for (line, part) in zip(lines, parts) { #expect(line.hasPrefix(part), "\(report)") }
     }
 
+    /// `raise … from` is 3.11's RAISE_VARARGS 2; a class with two bases loads both before MAKE_CLASS.
+    @Test func disShowsRaiseFromAndTwoBases() throws {
+        let runtime = PyRuntime()
+        let raising = Disassembler(runtime: runtime).table(try runtime.compile("raise ValueError('x') from e")).rows
+        #expect(raising.contains { $0[2] == .string("RAISE_VARARGS") && $0[3] == .int(2) })
+        let classRows = Disassembler(runtime: runtime).table(try runtime.compile("class D(B, C):\n    pass")).rows.map { $0[2] }
+        let loads = classRows.filter { $0 == .string("LOAD_NAME") }.count
+        #expect(loads == 2 && classRows.contains(.string("MAKE_CLASS")), "\(classRows)")
+    }
+
     @Test func functionLocalsUseFastSlots() throws {
         let runtime = PyRuntime()
         let code = try runtime.compile("def f(a):\n    b = a + 1\n    return b")
