@@ -218,6 +218,11 @@ extension PyThreadState {
     package func superAttribute(_ sup: PySuper, _ name: Int) throws(PyError) -> PyValue? {
         guard let v = superLookup(sup, name) else {
             guard name == runtime.names.initID else { return nil }
+            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue) {
+                throw error(runtime.classes.notImplementedError,
+                            "conclab's Python does not support super().__init__ in an exception class (BaseException.__init__); "
+                                + "an exception's arguments are the ones its class is called with")
+            }
             // object.__init__, which a cooperative __init__ reaches at the end of the MRO: it takes no arguments.
             return newNative(Builtin("__init__") { ts, a throws(PyError) in
                 guard a.count == 0 else { throw ts.typeError("object.__init__() takes exactly one argument (the instance to initialize)") }

@@ -16,6 +16,11 @@ import LabCore
 /// Jumps are compiled direction-free and `PyAssembler` picks `_FORWARD_`/`_BACKWARD_` from where the target
 /// landed, as 3.11's assembler does: the backward ones are where the eval breaker runs.
 package enum Op: UInt8, CaseIterable, Sendable {
+    /// MAKE_CLASS's argument: the class body's code (low 15 bits), whether the cells of a closure lie on the stack
+    /// above the bases (bit 15: a class in a function whose variables it uses), the number of bases (bits 16-23).
+    package static let classCodeMask = 0x7fff
+    package static let classClosureFlag = 0x8000
+
     case nop, resume
     case popTop, pushNull, copy, swap
     case loadConst, loadFast, storeFast, deleteFast, loadGlobal, storeGlobal, deleteGlobal
@@ -280,7 +285,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .unpackSequence: return arg - 1
         case .call, .precallCall: return -arg - 1
         case .makeFunction: return -((arg & 1) + (arg >> 1 & 1) + (arg >> 3 & 1))
-        case .makeClass: return 1 - (arg >> 16)
+        case .makeClass: return 1 - (arg >> 16) - (arg & Op.classClosureFlag != 0 ? 1 : 0)
         case .raise: return -arg
         case .reraise: return -1
         case .withExitError: return -2

@@ -2,7 +2,8 @@ import LabCore
 
 /// Class creation and the names a class body reads and writes.
 extension PyThreadState {
-    package func makeClass(_ code: CodeObject, bases: [PyValue]) throws(PyError) -> PyValue {
+    /// `closure`: a tuple of the cells of the enclosing function's variables the body uses (borrowed), or None.
+    package func makeClass(_ code: CodeObject, bases: [PyValue], closure: PyValue = .none) throws(PyError) -> PyValue {
         var classes: [PyClass] = []
         for b in bases {
             guard b.isObject, b.object.kind == .cls else { throw typeError("a class can only inherit from a class, not '\(typeName(b))'") }
@@ -30,7 +31,7 @@ extension PyThreadState {
                           id: runtime.heap.newID(), immortal: false, owner: ownerForNew)
         let value = allocate(cls)
         do throws(PyError) {
-            let r = try run(code, namespace: cls)
+            let r = try run(code, namespace: cls, closure: closure)
             decref(r)
         } catch {
             decref(value)

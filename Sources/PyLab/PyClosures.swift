@@ -22,11 +22,13 @@ package struct NameUse {
         return use.used.union(use.nestedFree).union(use.nonlocals).subtracting(locals).subtracting(scope.globals)
     }
 
-    /// A class body: its own names are not visible to its methods, so what they need passes through it.
-    package static func freeOfClass(_ body: [Stmt]) -> Set<String> {
+    /// A class body: its own names are not visible to its methods, so what they need passes through it. A method
+    /// calling `super()` also needs the class itself (`name`: CPython's `__class__` cell; conclab loads the name).
+    package static func freeOfClass(named name: String, _ body: [Stmt]) -> Set<String> {
         let use = NameUse(body)
         let scope = ScopeAnalysis(body)
-        return use.used.subtracting(scope.assigned).subtracting(scope.globals).union(use.nestedFree)
+        let free = use.used.subtracting(scope.assigned).subtracting(scope.globals).union(use.nestedFree)
+        return use.nestedFree.contains("super") ? free.union([name]) : free
     }
 
     /// A generator expression's own scope: `.0` (the first iterable, evaluated outside), its targets, the rest.
@@ -58,7 +60,7 @@ package struct NameUse {
         case .classDef(let n, let bases, let body):
             used.insert(n)
             bases.forEach { expr($0) }
-            nestedFree.formUnion(Self.freeOfClass(body))
+            nestedFree.formUnion(Self.freeOfClass(named: n, body))
         case .decorated(let decorators, let definition): decorators.forEach { expr($0) }; stmt(definition)
         case .returnStmt(let v): if let v { expr(v) }
         case .raise(let v, let cause): if let v { expr(v) }; if let cause { expr(cause) }

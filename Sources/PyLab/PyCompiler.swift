@@ -58,6 +58,9 @@ package struct Compiler {
         package var localNames: [String] = []
         package var localIndex: [String: Int] = [:]
         package var declaredGlobal: Set<String> = []
+        /// A class body's own names (assigned in it): they stay class attributes even when a method closes over
+        /// the enclosing function's variable of the same name.
+        package var classOwn: Set<String> = []
         package var argumentCount = 0
         package var isGenerator = false
         package var blocks: [Block] = []
@@ -273,17 +276,23 @@ package struct Compiler {
         unit = Unit(name: name, kind: kind)
         unit.firstLine = pos.line
         if kind == .function {
-            try functionScope(parameters: parameters, body: body, available: available)
             if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
                 unit.superSelf = (saved.name, first.name)
             }
+            // A method's super() loads its class: in a function, the class is that function's variable.
+            let usesSuper = unit.superSelf != nil && NameUse.free(parameters: parameters.map(\.name), body: body).contains("super")
+            try functionScope(parameters: parameters, body: body, available: available, alsoUsed: usesSuper ? [saved.name] : [])
         } else if kind == .classBody {
-            unit.declaredGlobal = ScopeAnalysis(body).globals
-            if let n = NameUse.freeOfClass(body).intersection(available).sorted().first {
-                let message = "conclab's Python does not support a class inside a function that uses the function's variables ('\(n)'); define the class at module level"
-                unit = saved
-                enclosing = savedEnclosing
-                throw error(message, at: pos)
+            let scope = ScopeAnalysis(body)
+            unit.declaredGlobal = scope.globals
+            unit.classOwn = Set(scope.assigned)
+            // The enclosing function's variables the body or its methods use: cells the class body takes, as a
+            // function's closure, and hands on to its methods (the body itself is no scope for them).
+            for n in NameUse.freeOfClass(named: name, body).intersection(available).sorted() {
+                unit.localNames.append(n)
+                unit.localIndex[n] = unit.localNames.count - 1
+                unit.derefSlots[n] = unit.localNames.count - 1
+                unit.signature.freeSlots.append(unit.localNames.count - 1)
             }
         }
         let code: CodeObject
@@ -354,7 +363,8 @@ package struct Compiler {
     /// A function's locals in CPython's order (positional parameters, keyword-only ones, `*args`, `**kwargs`,
     /// then the names it assigns), its cells (locals a nested function uses) and its free variables (names it or a
     /// nested function takes from an enclosing function), each free variable in a slot after the locals.
-    package mutating func functionScope(parameters: [Parameter], body: [Stmt], available: Set<String>) throws(PySyntaxError) {
+    package mutating func functionScope(parameters: [Parameter], body: [Stmt], available: Set<String>,
+                                        alsoUsed: Set<String> = []) throws(PySyntaxError) {
         let ordered = parameters.filter { $0.kind == .positional } + parameters.filter { $0.kind == .keywordOnly }
             + parameters.filter { $0.kind == .varArgs } + parameters.filter { $0.kind == .varKeywords }
         for p in ordered {
@@ -388,7 +398,8 @@ package struct Compiler {
             unit.derefSlots[n] = slot
             unit.signature.cellSlots.append(slot)
         }
-        let free = use.used.union(use.nestedFree).union(use.nonlocals).subtracting(locals).subtracting(scope.globals).intersection(available)
+        let free = use.used.union(alsoUsed).union(use.nestedFree).union(use.nonlocals).subtracting(locals).subtracting(scope.globals)
+            .intersection(available)
         for n in free.sorted() {
             unit.localNames.append(n)
             unit.localIndex[n] = unit.localNames.count - 1
@@ -411,6 +422,7 @@ package struct Compiler {
             return .moduleName(try globalSlot(name))
         case .classBody:
             if unit.declaredGlobal.contains(name) { return .global(try globalSlot(name)) }
+            if let slot = unit.derefSlots[name], !unit.classOwn.contains(name) { return .deref(slot) }
             return .className(runtime.intern(name))
         case .function:
             if unit.declaredGlobal.contains(name) { return .global(try globalSlot(name)) }
@@ -605,9 +617,15 @@ package struct Compiler {
             try makeFunction(code, defaults: defaults, keywordDefaults: Self.hasKeywordDefaults(params))
         case .classDef(let name, let bases, let body):
             for b in bases { try expression(b) }
-            _ = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
+            let code = try nestedUnit(name: name, kind: .classBody, parameters: [], body: body, at: s.position)
             position = s.position
-            try emit(.makeClass, (unit.codes.count - 1) | bases.count << 16)
+            let free = code.signature.freeSlots.map { code.localNames[$0] }
+            for n in free {
+                guard let slot = unit.derefSlots[n] else { throw error("internal compiler error: no cell for '\(n)'") }
+                try emit(.loadClosure, slot)
+            }
+            if !free.isEmpty { try emit(.buildTuple, free.count) }
+            try emit(.makeClass, (unit.codes.count - 1) | (free.isEmpty ? 0 : Op.classClosureFlag) | bases.count << 16)
         default:
             throw error("a decorator must come before 'def' or 'class'")
         }

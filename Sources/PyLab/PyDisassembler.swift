@@ -73,7 +73,7 @@ package struct Disassembler {
         case .precall, .call: return "\(arg) argument\(arg == 1 ? "" : "s")"
         case .makeFunction: return arg & 1 != 0 ? "defaults" : ""
         case .makeClass:
-            let index = arg & 0xffff
+            let index = arg & Op.classCodeMask
             return index < code.codes.count ? code.codes[index].name : "?"
         case .buildList, .buildTuple, .buildString: return "\(arg) item\(arg == 1 ? "" : "s")"
         case .buildMap, .buildConstKeyMap: return "\(arg) pair\(arg == 1 ? "" : "s")"

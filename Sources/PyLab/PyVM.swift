@@ -14,13 +14,20 @@ import LabCore
 /// checks whether it was asked to stop.
 extension PyThreadState {
     /// Runs module (or class-body) code in a new entry frame; returns its value (an owned reference).
-    package func run(_ code: CodeObject, namespace: PyClass? = nil) throws(PyError) -> PyValue {
+    package func run(_ code: CodeObject, namespace: PyClass? = nil, closure: PyValue = .none) throws(PyError) -> PyValue {
         let base = freeStackStart
         let d = depth.pointee
         guard d < Self.maxFrames, base + code.localCount + code.maxStack <= stackLimit else {
             throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
         }
         for i in 0..<code.localCount { base[i] = .unbound }
+        if closure.isObject, closure.object.kind == .tuple {
+            // A class body in a function: the cells of the function's variables, in their slots.
+            for (slot, cell) in zip(code.signature.freeSlots, unsafeDowncast(closure.object, to: PyTuple.self).items) {
+                incref(cell)
+                base[slot] = cell
+            }
+        }
         frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: 0, base: base, sp: base + code.localCount,
                                 resultSlot: base, localCount: code.localCount, generator: nil,
                                 namespace: namespace.map { Unmanaged.passUnretained($0) })
@@ -1170,11 +1177,17 @@ extension PyThreadState {
                         sp.pointee = gilMode != 0 ? allocate(function) : runtime.heap.immortal(function)
                         sp += 1
                     case .makeClass:
-                        let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & 0xffff] }
+                        let code = frame.code._withUnsafeGuaranteedRef { $0.codes[arg & Op.classCodeMask] }
                         let n = arg >> 16
+                        var closure: PyValue = .none
+                        if arg & Op.classClosureFlag != 0 {
+                            sp -= 1
+                            closure = sp.pointee
+                        }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
-                        let cls = try makeClass(code, bases: Array(UnsafeBufferPointer(start: sp - n, count: n)))
+                        defer { decref(closure) }
+                        let cls = try makeClass(code, bases: Array(UnsafeBufferPointer(start: sp - n, count: n)), closure: closure)
                         var p = sp - n
                         while p < sp { decref(p.pointee); p += 1 }
                         sp -= n

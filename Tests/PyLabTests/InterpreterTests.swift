@@ -148,7 +148,6 @@ struct InterpreterTests {
         ("return 1", "SyntaxError: 'return' outside function (line 1, column 1)"),
         ("for i in range(3):\n    pass\nbreak", "SyntaxError: 'break' outside loop (line 3, column 1)"),
         ("print('unclosed)", "SyntaxError: unterminated string literal (line 1, column 7)"),
-        ("def outer():\n    n = 1\n    class C:\n        x = n\n    return C", "does not support a class inside a function that uses the function's variables"),
         ("1 = x", "SyntaxError: cannot assign to literal"),
     ]
 
@@ -207,6 +206,13 @@ struct InterpreterTests {
         let classRows = Disassembler(runtime: runtime).table(try runtime.compile("class D(B, C):\n    pass")).rows.map { $0[2] }
         let loads = classRows.filter { $0 == .string("LOAD_NAME") }.count
         #expect(loads == 2 && classRows.contains(.string("MAKE_CLASS")), "\(classRows)")
+        // A class in a function that uses the function's variable: its cell goes to MAKE_CLASS as a closure.
+        let inFunction = try runtime.compile("def f(n):\n    class C:\n        def m(self):\n            return n\n    return C")
+        let outer = Disassembler(runtime: runtime).table(inFunction.codes[0]).rows.map { $0[2] }
+        expectEqual(outer.filter { [.string("LOAD_CLOSURE"), .string("BUILD_TUPLE"), .string("MAKE_CLASS")].contains($0) },
+                    [.string("LOAD_CLOSURE"), .string("BUILD_TUPLE"), .string("MAKE_CLASS")])
+        let body = Disassembler(runtime: runtime).table(inFunction.codes[0].codes[0]).rows.map { $0[2] }
+        #expect(body.contains(.string("COPY_FREE_VARS")) && body.contains(.string("LOAD_CLOSURE")), "\(body)")
     }
 
     @Test func functionLocalsUseFastSlots() throws {
