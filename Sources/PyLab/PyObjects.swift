@@ -442,6 +442,9 @@ package final class PyGenerator: PyObject, @unchecked Sendable {
     /// Where to resume and how deep the saved stack is (valid while suspended).
     package let resumeAt = Atomic<Int>(0)
     package let stackDepth = Atomic<Int>(0)
+    /// The frame's stack slots holding the exceptions its handlers were handling when it yielded (innermost
+    /// last): a resumption handles them again, so a raise there takes them as context.
+    package let handledSlots = Locked<[Int]>([])
     /// Set when its last reference went and it was closed for that (`free`): a generator is finalized once.
     package let finalized = Atomic<Bool>(false)
 

@@ -201,6 +201,9 @@ extension PyThreadState {
             decref(sending)
         }
         pendingThrow = throwing
+        for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
+            beginHandling(base[slot], frame: d, slot: slot)
+        }
         frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
                                 resultSlot: base, localCount: code.localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
         depth.pointee = d + 1
@@ -1009,8 +1012,8 @@ extension PyThreadState {
                         }
                         gen.resumeAt.store(pc, ordering: .relaxed)
                         gen.stackDepth.store(count - frame.localCount, ordering: .relaxed)
-                        // A yield inside a handler: what it handles is not the caller's (conclab does not keep it
-                        // for the generator's resumption, as CPython does).
+                        // A yield inside a handler: what it handles is not the caller's; the generator keeps it.
+                        gen.handledSlots.withLock { $0 = handling.filter { $0.frame == fi }.map(\.slot) }
                         endHandling(inside: fi, from: 0)
                         depth.pointee = entry
                         lastExitWasYield = true

@@ -81,3 +81,35 @@ try:
             print("got", x)
 except LookupError as e:
     print(repr(e), repr(e.__context__))
+
+# A generator suspended inside its handler handles that exception again when resumed.
+def suspended_in_handler():
+    try:
+        raise KeyError("a")
+    except KeyError:
+        yield 1
+        raise ValueError("after yield")
+
+it = suspended_in_handler()
+print(next(it))
+try:
+    next(it)
+except ValueError as e:
+    print(repr(e), repr(e.__context__))
+
+def thrown_into():
+    try:
+        raise KeyError("b")
+    except KeyError:
+        yield 2
+
+it = thrown_into()
+print(next(it))
+try:
+    it.throw(RuntimeError("thrown"))
+except RuntimeError as e:
+    print(repr(e), repr(e.__context__))
+try:
+    raise IndexError("after the generators")
+except IndexError as e:
+    print(repr(e), e.__context__)
