@@ -153,6 +153,7 @@ extension PyThreadState {
         switch o.kind {
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
+            if inst.cls.isSubclass(of: runtime.classes.baseException) { try checkExceptionLink(obj, name, value) }
             let key = try attributeKey(inst, name)
             old = inst.attributes.withLock { a in
                 let previous = a[key]

@@ -154,6 +154,20 @@ extension PyThreadState {
         setExceptionLink(e.instance, runtime.names.suppressContextID, .true)
     }
 
+    /// Setting a link of an exception object by hand, as CPython checks it: a cause or a context is None or an
+    /// exception, `__suppress_context__` a bool; a cause set also hides the context.
+    func checkExceptionLink(_ exc: PyValue, _ name: Int, _ value: PyValue) throws(PyError) {
+        let names = runtime.names
+        if name == names.causeID || name == names.contextID {
+            guard value == .none || isExceptionObject(value) else {
+                throw typeError("exception \(name == names.causeID ? "cause" : "context") must be None or derive from BaseException")
+            }
+            if name == names.causeID { setExceptionLink(exc, names.suppressContextID, .true) }
+        } else if name == names.suppressContextID && !value.isBool {
+            throw typeError("attribute value type must be bool")
+        }
+    }
+
     func isExceptionObject(_ v: PyValue) -> Bool {
         guard v.isObject, v.object.kind == .instance else { return false }
         return unsafeDowncast(v.object, to: PyInstance.self).cls.isSubclass(of: runtime.classes.baseException)

@@ -45,3 +45,17 @@ try:
     raise err from IndexError(3)
 except OSError as e:
     print(e is err, repr(err.__cause__))
+
+# The links set by hand: a cause hides the context; each is checked as CPython checks it.
+e = ValueError("by hand")
+e.__cause__ = KeyError("k")
+print(repr(e.__cause__), e.__suppress_context__)
+e.__cause__ = None
+e.__suppress_context__ = False
+e.__context__ = IndexError(1)
+print(e.__cause__, e.__suppress_context__, repr(e.__context__))
+for name, value in (("__cause__", 3), ("__context__", "text"), ("__suppress_context__", 1)):
+    try:
+        setattr(e, name, value)
+    except TypeError as problem:
+        print(name, problem)
