@@ -445,6 +445,9 @@ package final class PyGenerator: PyObject, @unchecked Sendable {
     /// The frame's stack slots holding the exceptions its handlers were handling when it yielded (innermost
     /// last): a resumption handles them again, so a raise there takes them as context.
     package let handledSlots = Locked<[Int]>([])
+    /// Whether `handledSlots` holds any: a resumption reads them only then (a yield outside a handler, the usual
+    /// case, costs no lock).
+    package let handlesSomething = Atomic<Bool>(false)
     /// Set when its last reference went and it was closed for that (`free`): a generator is finalized once.
     package let finalized = Atomic<Bool>(false)
 

@@ -201,8 +201,10 @@ extension PyThreadState {
             decref(sending)
         }
         pendingThrow = throwing
-        for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
-            beginHandling(base[slot], frame: d, slot: slot)
+        if gen.handlesSomething.exchange(false, ordering: .relaxed) {
+            for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
+                beginHandling(base[slot], frame: d, slot: slot)
+            }
         }
         frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
                                 resultSlot: base, localCount: code.localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
@@ -1013,7 +1015,10 @@ extension PyThreadState {
                         gen.resumeAt.store(pc, ordering: .relaxed)
                         gen.stackDepth.store(count - frame.localCount, ordering: .relaxed)
                         // A yield inside a handler: what it handles is not the caller's; the generator keeps it.
-                        gen.handledSlots.withLock { $0 = handling.filter { $0.frame == fi }.map(\.slot) }
+                        if handling.contains(where: { $0.frame == fi }) {
+                            gen.handledSlots.withLock { $0 = handling.filter { $0.frame == fi }.map(\.slot) }
+                            gen.handlesSomething.store(true, ordering: .relaxed)
+                        }
                         endHandling(inside: fi, from: 0)
                         depth.pointee = entry
                         lastExitWasYield = true
