@@ -165,8 +165,10 @@ public struct OSError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String { code.message }
 
     public var description: String {
-        if let subject { return "cannot \(call) \(subject): \(message) (\(name))" }
-        return "\(call) failed: \(message) (\(name))"
+        // EFBIG from a file size limit (a replayed lab sets one; a memfd counts as a file) names the limit.
+        let limit = code == .fileTooLarge ? Containment.fileSizeLimit.map { "; this process's file size limit is \($0 >> 20) MiB, as a replayed lab sets it" } : nil
+        if let subject { return "cannot \(call) \(subject): \(message) (\(name)\(limit ?? ""))" }
+        return "\(call) failed: \(message) (\(name)\(limit ?? ""))"
     }
 
     public static func name(of code: Int32) -> String { Errno(rawValue: code).name }

@@ -36,12 +36,7 @@ public final class SharedSegment: @unchecked Sendable {
         guard size >= headerSize else { throw OSError("make", .invalidArgument, subject: "a shared segment under \(headerSize) bytes") }
         let fd = try valueOrErrno("memfd_create", subject: name) { name.withCString { conclab_memfd_create($0) } }
         do throws(OSError) {
-            if ftruncate(fd, off_t(size)) != 0 {
-                let code = errno
-                // A memfd is a file: a replayed lab's file size limit holds it too.
-                let limit = code == EFBIG ? Containment.fileSizeLimit.map { ", past this process's file size limit of \($0 >> 20) MiB (a replayed lab's)" } : nil
-                throw OSError("resize", errno: code, subject: "the memfd to \(size) bytes\(limit ?? "")")
-            }
+            _ = try valueOrErrno("resize", subject: "the memfd to \(size) bytes") { ftruncate(fd, off_t(size)) }
             let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
             guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
                 throw OSError("map", errno: errno, subject: "\(size) bytes of the memfd")

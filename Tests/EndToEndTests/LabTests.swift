@@ -95,6 +95,18 @@ extension EndToEnd {
             #expect(result.stdout.contains("64 MiB + 1 byte inside the scratch root: refused"), "\(result)")
         }
 
+        /// A replayed lab may make no file over 64 MiB, and a memfd is a file: the error names that limit, not only EFBIG.
+        @Test("a replayed lab's file size limit is named when a shared segment passes it")
+        func fileSizeLimitIsNamed() throws {
+            let dir = try TemporaryDirectory("fsize")
+            defer { dir.remove() }
+            try FileManager.default.createDirectory(atPath: dir.file("en"), withIntermediateDirectories: true)
+            _ = try dir.write("en/01-big.md", labFile("## Too big\n\n```conclab\nshm new --size 134217728\n```\n"))
+            let replay = try runConclab(["replay", dir.file("en/01-big.md")])
+            expectEqual(replay.status, 1, "\(replay)")
+            #expect(replay.stdout.contains("(EFBIG; this process's file size limit is 64 MiB, as a replayed lab sets it)"), "\(replay)")
+        }
+
         @Test("a contained replay runs workers and leaves no scratch folder behind")
         func containedReplayRunsWorkersAndCleansUp() throws {
             let dir = try TemporaryDirectory("replay")
