@@ -125,7 +125,10 @@ package struct Compiler {
     package mutating func emit(_ op: Op, _ arg: Int, at where_: SourcePosition) throws(PySyntaxError) {
         guard arg >= 0 && arg < 1 << 24 else { throw error("the snippet is too large to compile") }
         unit.instructions.append(UInt32(op.rawValue) | UInt32(arg) << 8)
-        unit.positions.append(where_)
+        // A module's own Python source (`globalPrefix` set) stands for C code in CPython: it keeps no lines, so an
+        // error raised inside it is reported at the learner's line that called it, and its frames stay out of
+        // tracebacks.
+        unit.positions.append(globalPrefix.isEmpty ? where_ : .unknown)
     }
 
     /// An operator instruction with the argument 3.11 gives it (`BINARY_OP 13`, `COMPARE_OP 0`, `IS_OP 1`).

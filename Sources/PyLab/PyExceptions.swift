@@ -39,17 +39,17 @@ extension PyThreadState {
 
     /// The exception object for a handler (owned); the error gives up its own.
     package func materialize(_ e: inout PyError, frameName: String, line: Int) -> PyValue {
+        let tb = line > 0 ? e.traceback + ["line \(line), in \(frameName)"] : e.traceback
         if e.instance != .none {
             let v = e.instance
             e.instance = .none
             if v.isObject, let inst = v.object as? PyInstance {
-                let tb = e.traceback + ["line \(line), in \(frameName)"]
                 inst.traceback.withLock { $0 = tb }
             }
             return v
         }
         let v = newExceptionInstance(e)
-        if let inst = v.object as? PyInstance { inst.traceback.withLock { $0 = e.traceback + ["line \(line), in \(frameName)"] } }
+        if let inst = v.object as? PyInstance { inst.traceback.withLock { $0 = tb } }
         return v
     }
 

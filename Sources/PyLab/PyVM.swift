@@ -1354,7 +1354,7 @@ extension PyThreadState {
                         break
                     }
                     endHandling(inside: fi, from: 0)
-                    e.traceback.append("line \(where_.line), in \(code.name)")
+                    if where_.line > 0 { e.traceback.append("line \(where_.line), in \(code.name)") }
                     var p = base
                     while p < sp { decref(p.pointee); p.pointee = .unbound; p += 1 }
                     if fi == entry {

@@ -57,6 +57,18 @@ struct SocketTests {
         #expect(runtime.network.openCount == 0)
     }
 
+    @Test("an error inside the module is reported at the learner's line, with no frame of the module's own source")
+    func moduleErrorsPointAtTheCaller() throws {
+        let listener = try Listener()
+        let source = "import socket\ndef go():\n    s = socket.socket()\n    s.close()\n    s.connect(('127.0.0.1', \(listener.port)))\ngo()"
+        let outcome = try Self.run(source, allowing: [listener.port])
+        let error = try #require(outcome.error)
+        #expect(outcome.errorSummary == "OSError: [Errno 9] Bad file descriptor (line 5, column 14)", "got \(error)")
+        // Two frames, both the learner's: the module's connect (C code in CPython) is not one.
+        let frames = error.split(separator: "\n").filter { $0.hasPrefix("  line ") }
+        #expect(frames == ["  line 6, in <module>", "  line 5, in go"], "got \(error)")
+    }
+
     @Test("outside a command that allows a port, connect says that no io command runs the program")
     func noPortAllowed() throws {
         let listener = try Listener()
