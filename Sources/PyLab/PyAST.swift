@@ -42,6 +42,8 @@ package indirect enum ExprKind: Sendable {
     case setComp(Expr, [Comprehension])
     case dictComp(Expr, Expr, [Comprehension])
     case genExp(Expr, [Comprehension])
+    /// `(name := value)`: the value, also stored in the name (PEP 572).
+    case namedExpr(String, Expr)
 }
 
 package enum PyConstant: Sendable { case none, `true`, `false` }
@@ -62,6 +64,8 @@ package struct Parameter: Sendable {
     package var defaultValue: Expr?
     package var position: SourcePosition
     package var kind: ParameterKind = .positional
+    /// Before a `/` in the parameter list: never bound by keyword.
+    package var positionalOnly = false
 }
 
 /// `def f(a, *args, k, **kwargs)`: plain, `*args`, keyword-only (after `*` or `*args`), `**kwargs`.

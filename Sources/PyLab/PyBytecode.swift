@@ -344,6 +344,8 @@ package enum CodeKind: Sendable { case module, function, classBody }
 /// turns into cells and the slots the function's closure cells go to (its free variables, in closure order).
 package struct CodeSignature: Sendable {
     package var keywordOnly = 0
+    /// How many of the positional parameters come before a `/`: a keyword never binds them.
+    package var positionalOnly = 0
     package var varArgs = false
     package var varKeywords = false
     package var cellSlots: [Int] = []

@@ -84,7 +84,7 @@ package struct NameUse {
 
     package mutating func expr(_ e: Expr) {
         switch e.kind {
-        case .name(let n): used.insert(n)
+        case .name(let n), .namedExpr(let n, _): used.insert(n)
         case .lambda(let params, let body):
             nestedFree.formUnion(Self.free(parameters: params.map(\.name), body: [Stmt(kind: .returnStmt(body), position: body.position)]))
         case .genExp(let el, let clauses):
@@ -105,7 +105,7 @@ extension Expr {
         case .fstring(let parts): return parts.compactMap { if case .expression(let x, _) = $0 { return x }; return nil }
         case .list(let items), .tuple(let items), .set(let items), .boolOp(_, let items), .compare(_, let items): return items
         case .dict(let pairs): return pairs.flatMap { [$0.0, $0.1] }
-        case .unary(_, let x), .starred(let x), .yieldFrom(let x), .attribute(let x, _): return [x]
+        case .unary(_, let x), .starred(let x), .yieldFrom(let x), .attribute(let x, _), .namedExpr(_, let x): return [x]
         case .binary(_, let a, let b), .subscription(let a, let b): return [a, b]
         case .call(let f, let args, let kws): return [f] + args + kws.map(\.1)
         case .slice(let a, let b, let c): return [a, b, c].compactMap { $0 }
@@ -163,6 +163,20 @@ extension Expr {
         switch kind {
         case .lambda, .genExp: return [self]
         default: return childrenInScope.flatMap(\.nestedScopes)
+        }
+    }
+}
+
+extension Expr {
+    /// Where the first `:=` that binds in this expression's scope (or, from a generator expression, in the scope
+    /// around it) stands; a lambda's body is its own scope.
+    package var firstNamedExpression: SourcePosition? {
+        switch kind {
+        case .namedExpr: return position
+        case .lambda(let params, _): return params.lazy.compactMap { $0.defaultValue?.firstNamedExpression }.first
+        case .genExp(let element, let clauses):
+            return ([element] + clauses.flatMap { [$0.iterable] + $0.conditions }).lazy.compactMap(\.firstNamedExpression).first
+        default: return childrenInScope.lazy.compactMap(\.firstNamedExpression).first
         }
     }
 }

@@ -376,6 +376,7 @@ package struct Compiler {
         }
         unit.argumentCount = parameters.filter { $0.kind == .positional }.count
         unit.signature.keywordOnly = parameters.filter { $0.kind == .keywordOnly }.count
+        unit.signature.positionalOnly = parameters.filter(\.positionalOnly).count
         unit.signature.varArgs = parameters.contains { $0.kind == .varArgs }
         unit.signature.varKeywords = parameters.contains { $0.kind == .varKeywords }
         let scope = ScopeAnalysis(body)
@@ -1071,9 +1072,23 @@ package struct Compiler {
                 try c.expression(value)
                 try c.emit(.mapAdd, depth)
             }
+        case .namedExpr(let n, let value):
+            // `(n := value)`: COPY the value, store one copy; in a comprehension compiled in place the name is the
+            // enclosing scope's, as PEP 572 binds it, but never the comprehension's own variable.
+            if unit.overrides[n] != nil {
+                throw error("assignment expression cannot rebind comprehension iteration variable '\(n)'", at: e.position)
+            }
+            try expression(value)
+            position = e.position
+            try emit(.copy, 1)
+            try store(n)
         case .genExp(let element, let clauses):
             // 3.11: a generator function of its own (`<genexpr>`) called with the first iterable's iterator, so
             // nothing runs until the first next().
+            if let walrus = ([element] + clauses.enumerated().flatMap { i, c in (i == 0 ? [] : [c.iterable]) + c.conditions })
+                .lazy.compactMap(\.firstNamedExpression).first {
+                throw error("conclab's Python does not support an assignment expression (:=) inside a generator expression", at: walrus)
+            }
             let body = NameUse.genExpBody(element, clauses, at: e.position)
             let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
             let code = try nestedUnit(name: "<genexpr>", kind: .function, parameters: [dot0], body: body, at: e.position)
@@ -1315,6 +1330,10 @@ package struct Compiler {
                                               element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
         let savedOverrides = unit.overrides
         defer { unit.overrides = savedOverrides }
+        if unit.kind == .classBody, let walrus = (elements + clauses.flatMap { [$0.iterable] + $0.conditions })
+            .lazy.compactMap(\.firstNamedExpression).first {
+            throw error("assignment expression within a comprehension cannot be used in a class body", at: walrus)
+        }
         try emit(start, 0)
         var loops: [(start: Int, exit: Int)] = []
         for (depth, clause) in clauses.enumerated() {
@@ -1469,6 +1488,7 @@ package struct ScopeAnalysis {
     package mutating func expr(_ e: Expr) {
         switch e.kind {
         case .yield, .yieldFrom: yields = true
+        case .namedExpr(let n, _): add(n)
         default: break
         }
         for child in e.childrenInScope { expr(child) }

@@ -72,11 +72,15 @@ extension PyThreadState {
             let piece = 1 << 18
             // First pass: which quote, and how many bytes need a backslash.
             var single = 0, double = 0, others = 0
+            var unusual = false
             var i = 0
             while i < n {
                 let b = bytes[i]
                 if b <= 39 || b == 92 {
                     if b == 39 { single += 1 } else if b == 34 { double += 1 } else if b == 92 || b == 10 || b == 9 || b == 13 { others += 1 }
+                    else if b < 32 { unusual = true }
+                } else if b >= 127 {
+                    unusual = true
                 }
                 i += 1
                 if i & (piece - 1) == 0 {
@@ -85,6 +89,7 @@ extension PyThreadState {
             }
             // Single quotes unless the text holds one and no double quote, as CPython does.
             let q: UInt8 = single > 0 && double == 0 ? 34 : 39
+            if unusual { return Self.quoteScalars(s, quote: q == 39 ? "'" : "\"") }
             let escapes = others + (q == 39 ? single : double)
             let quoteText = q == 39 ? "'" : "\""
             if escapes == 0 { return quoteText + s + quoteText }
@@ -123,6 +128,45 @@ extension PyThreadState {
             return try quote(contiguous, check: check)
         }
         return text
+    }
+
+    /// `quote` for a string with control characters or anything past ASCII: scalar by scalar, the ones CPython does not
+    /// count as printable (controls, format characters, separators other than the space, surrogates, private use,
+    /// unassigned) written as `\\xhh`, `\\uhhhh` or `\\Uhhhhhhhh`.
+    static func quoteScalars(_ s: String, quote: Unicode.Scalar) -> String {
+        var out = String.UnicodeScalarView()
+        out.append(quote)
+        func hex(_ value: UInt32, digits: Int) {
+            let text = String(value, radix: 16)
+            out.append(contentsOf: String(repeating: "0", count: max(0, digits - text.count)).unicodeScalars)
+            out.append(contentsOf: text.unicodeScalars)
+        }
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case quote: out.append("\\"); out.append(c)
+            default:
+                let printable: Bool
+                if c.value < 32 || c.value == 127 { printable = false }
+                else if c.value < 127 { printable = true }
+                else {
+                    switch c.properties.generalCategory {
+                    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: printable = false
+                    case .spaceSeparator: printable = false
+                    default: printable = true
+                    }
+                }
+                if printable { out.append(c) }
+                else if c.value < 0x100 { out.append(contentsOf: "\\x".unicodeScalars); hex(c.value, digits: 2) }
+                else if c.value < 0x10000 { out.append(contentsOf: "\\u".unicodeScalars); hex(c.value, digits: 4) }
+                else { out.append(contentsOf: "\\U".unicodeScalars); hex(c.value, digits: 8) }
+            }
+        }
+        out.append(quote)
+        return String(out)
     }
 
     package func repr(_ v: PyValue, depth: Int = 0) throws(PyError) -> String {

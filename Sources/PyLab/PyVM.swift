@@ -73,13 +73,19 @@ extension PyThreadState {
         if let keywords {
             for (k, nameValue) in keywords.items.enumerated() {
                 let key = (nameValue.object as? PyStr)?.value ?? ""
-                guard let index = code.localNames[0..<named].firstIndex(of: key) else {
+                guard let index = code.localNames[sig.positionalOnly..<named].firstIndex(of: key) else {
                     if let varKeywords {
                         do throws(PyError) { try dictSet(varKeywords, nameValue, kwValues[k]) } catch {
                             throw fail(error.message, extra: extra + kwValues[k...] + [allocate(varKeywords)])
                         }
                         decref(kwValues[k])
                         continue
+                    }
+                    if code.localNames[0..<sig.positionalOnly].contains(key) {
+                        let names = keywords.items.compactMap { ($0.object as? PyStr)?.value }
+                            .filter { code.localNames[0..<sig.positionalOnly].contains($0) }
+                        throw fail("\(code.name)() got some positional-only arguments passed as keyword arguments: '\(names.joined(separator: ", "))'",
+                                   extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                     }
                     throw fail("\(code.name)() got an unexpected keyword argument '\(key)'",
                                extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
