@@ -117,6 +117,7 @@ package struct MatchCase: Sendable {
     package var body: [Stmt]
 }
 
+/// A `case` pattern and where it starts (for its errors and its lines in `dis`).
 package struct Pattern: Sendable {
     package var kind: PatternKind
     package var position: SourcePosition
