@@ -50,6 +50,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case callFunctionEx, dictMerge, dictUpdate, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
     case getYieldFromIter, send, jumpBackwardNoInterrupt
     case importName, importFrom, importStar
+    // `match` (3.10's pattern matching, PyMatch.swift).
+    case matchClass, matchSequence, matchMapping, matchKeys, getLen
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
@@ -155,6 +157,11 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .importName: return "IMPORT_NAME"
         case .importFrom: return "IMPORT_FROM"
         case .importStar: return "IMPORT_STAR"
+        case .matchClass: return "MATCH_CLASS"
+        case .matchSequence: return "MATCH_SEQUENCE"
+        case .matchMapping: return "MATCH_MAPPING"
+        case .matchKeys: return "MATCH_KEYS"
+        case .getLen: return "GET_LEN"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -291,6 +298,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .withExitError: return -2
         case .importName, .importStar: return -1
         case .importFrom: return 1
+        case .matchSequence, .matchMapping, .matchKeys, .getLen: return 1
+        case .matchClass: return -2
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump: return -1
         case .loadFastLoadConst, .loadGlobalLoadConst: return 1
         case .addStoreFast, .subtractStoreFast: return -1

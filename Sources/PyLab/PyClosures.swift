@@ -78,6 +78,14 @@ package struct NameUse {
         case .nonlocal(let names): nonlocals.formUnion(names)
         case .importModules(let aliases): for a in aliases { used.insert(a.asName ?? String(a.name.prefix { $0 != "." })) }
         case .importFrom(_, let aliases): for a in aliases where a.name != "*" { used.insert(a.asName ?? a.name) }
+        case .match(let subject, let cases):
+            expr(subject)
+            for c in cases {
+                used.formUnion(c.pattern.boundNames)
+                c.pattern.expressions.forEach { expr($0) }
+                if let g = c.guardTest { expr(g) }
+                stmts(c.body)
+            }
         case .global, .pass, .breakStmt, .continueStmt: break
         }
     }

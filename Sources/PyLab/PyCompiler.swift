@@ -608,6 +608,8 @@ package struct Compiler {
             try importModules(aliases)
         case .importFrom(let module, let aliases):
             try importFrom(module, aliases)
+        case .match(let subject, let cases):
+            try matchStatement(subject, cases)
         }
     }
 
@@ -1480,6 +1482,14 @@ package struct ScopeAnalysis {
         case .decorated(let decorators, let inner): decorators.forEach { expr($0) }; visit(inner)
         case .importModules(let aliases): for a in aliases { add(a.asName ?? String(a.name.prefix { $0 != "." })) }
         case .importFrom(_, let aliases): for a in aliases where a.name != "*" { add(a.asName ?? a.name) }
+        case .match(let subject, let cases):
+            expr(subject)
+            for c in cases {
+                c.pattern.boundNames.forEach { add($0) }
+                c.pattern.expressions.forEach { expr($0) }
+                if let g = c.guardTest { expr(g) }
+                c.body.forEach { visit($0) }
+            }
         case .pass, .breakStmt, .continueStmt, .nonlocal: break
         }
     }

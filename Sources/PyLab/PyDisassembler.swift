@@ -45,7 +45,8 @@ package struct Disassembler {
         switch op {
         case .nop, .popTop, .pushNull, .returnValue, .returnGenerator, .yieldValue, .getIter, .binarySubscr, .storeSubscr,
              .deleteSubscr, .checkExcMatch, .popExcept, .loadAssertionError, .withEnter, .withExit, .withExitError,
-             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar:
+             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar,
+             .matchSequence, .matchMapping, .matchKeys, .getLen:
             return false
         default: return true
         }
@@ -91,6 +92,7 @@ package struct Disassembler {
         case .returnGenerator: return "make the generator"
         case .withEnter: return "__enter__"
         case .withExit, .withExitError: return "__exit__"
+        case .matchClass: return "\(arg) positional sub-pattern\(arg == 1 ? "" : "s")"
         case .raise: return arg == 0 ? "re-raise" : arg == 2 ? "raise … from" : "raise"
         default: return ""
         }

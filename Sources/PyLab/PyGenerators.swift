@@ -85,10 +85,11 @@ extension PyThreadState {
             // `{**other}` in a dict display: later keys win, as in dict.update.
             let other = sp[-1]
             guard sp[-1 - arg].isObject, let target = sp[-1 - arg].object as? PyDict else { throw typeError("DICT_UPDATE on a non-dict") }
-            guard other.isObject, let source = other.object as? PyDict else {
-                throw typeError("'\(typeName(other))' object is not a mapping")
+            if other.isObject, let source = other.object as? PyDict {
+                for e in source.storage.withLock({ $0.entries.compactMap { $0 } }) { try dictSet(target, e.key, e.value) }
+            } else {
+                try updateFromMapping(target, other)
             }
-            for e in source.storage.withLock({ $0.entries.compactMap { $0 } }) { try dictSet(target, e.key, e.value) }
             sp -= 1
             decref(other)
         case .listToTuple:

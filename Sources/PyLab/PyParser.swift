@@ -98,7 +98,8 @@ package struct Parser {
                                               "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
                                               "__neg__", "__pos__", "__invert__", "__abs__", "__class__",
-                                              "__cause__", "__context__", "__suppress_context__", "__mro__"]
+                                              "__cause__", "__context__", "__suppress_context__", "__mro__",
+                                              "__match_args__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
@@ -146,6 +147,7 @@ package struct Parser {
             }
         }
         if isOp("@") { return [try decorated()] }
+        if startsMatchStatement() { return [try matchStatement()] }
         var result: [Stmt] = []
         while true {
             result.append(try simpleStatement())
@@ -217,9 +219,6 @@ package struct Parser {
                 throw error("conclab's Python does not support async and await (coroutines; asyncio): conclab's 'io fetch' shows an event loop", at: pos)
             default: break
             }
-        }
-        if case .name("match") = current.kind, lineEndsWithColon() {
-            throw error("conclab's Python does not support the match statement (Python 3.10); use if and elif")
         }
         let first = try expressionList(allowStar: false)
         if let op = augmentedOperator() {

@@ -1278,6 +1278,10 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp = try closureAndCollectionOp(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), arg,
                                                         base: base, sp: sp, code: frame.code)
+                    case .matchClass, .matchSequence, .matchMapping, .matchKeys, .getLen:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        sp = try matchOp(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), arg, sp: sp)
                     case .callFunctionEx:
                         frames[fi].pc = pc
                         frames[fi].sp = sp
