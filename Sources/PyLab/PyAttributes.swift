@@ -64,6 +64,10 @@ extension PyThreadState {
                     incref(v)
                     return v
                 }
+                if inst.cls.isSubclass(of: runtime.classes.baseException),
+                   let method = baseExceptionMethod(name, from: inst.cls, bound: obj) {
+                    return method
+                }
             case .cls:
                 let cls = unsafeDowncast(o, to: PyClass.self)
                 if name == runtime.names.nameID { return newString(cls.name) }
@@ -72,6 +76,9 @@ extension PyThreadState {
                     return v
                 }
                 if name == runtime.names.mroID { return newTuple(classValues(cls.mro)) }
+                if cls.isSubclass(of: runtime.classes.baseException), let method = baseExceptionMethod(name, from: cls, bound: nil) {
+                    return method
+                }
                 if runtime.name(ofInterned: name) == "mro" {
                     // Bound to the class, as a method: `C.mro()` is its MRO as a list.
                     incref(obj)
@@ -218,12 +225,11 @@ extension PyThreadState {
     /// `super().name`: looked up from the class after the method's own, bound to the instance when a function.
     package func superAttribute(_ sup: PySuper, _ name: Int) throws(PyError) -> PyValue? {
         guard let v = superLookup(sup, name) else {
-            guard name == runtime.names.initID else { return nil }
-            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue) {
-                throw error(runtime.classes.notImplementedError,
-                            "conclab's Python does not support super().__init__ in an exception class (BaseException.__init__); "
-                                + "an exception's arguments are the ones its class is called with")
+            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue),
+               let base = sup.cls.base, let method = baseExceptionMethod(name, from: base, bound: sup.selfValue) {
+                return method
             }
+            guard name == runtime.names.initID else { return nil }
             // object.__init__, which a cooperative __init__ reaches at the end of the MRO: it takes no arguments.
             return newNative(Builtin("__init__") { ts, a throws(PyError) in
                 guard a.count == 0 else { throw ts.typeError("object.__init__() takes exactly one argument (the instance to initialize)") }

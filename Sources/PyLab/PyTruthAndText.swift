@@ -51,14 +51,6 @@ extension PyThreadState {
         return try repr(v)
     }
 
-    package func exceptionMessage(_ inst: PyInstance) throws(PyError) -> String {
-        switch inst.arguments.count {
-        case 0: return ""
-        case 1: return try str(inst.arguments[0])
-        default: return "(" + (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a) }).joined(separator: ", ") + ")"
-        }
-    }
-
     package static func quote(_ s: String) -> String {
         (try? quote(s, check: {})) ?? ""
     }
@@ -162,10 +154,7 @@ extension PyThreadState {
                 guard let s = string(r) else { throw typeError("__repr__ returned non-string") }
                 return s
             }
-            if inst.cls.isSubclass(of: runtime.classes.baseException) {
-                let args = (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a, depth: depth + 1) }).joined(separator: ", ")
-                return "\(inst.cls.name)(\(args))"
-            }
+            if inst.cls.isSubclass(of: runtime.classes.baseException) { return try exceptionRepr(inst, depth: depth) }
             return "<\(inst.cls.name) object #\(o.id)>"
         case .method: return "<bound method #\(o.id)>"
         case .builtinMethod: return "<built-in method \(Builtins.table[unsafeDowncast(o, to: PyBuiltinMethod.self).builtin].name)>"
