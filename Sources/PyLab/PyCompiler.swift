@@ -48,6 +48,8 @@ package struct Compiler {
 
     package struct Unit {
         package var name: String
+        /// `__qualname__`: the dotted path from the module (`f.<locals>.C`, `Outer.Inner`).
+        package var qualname = ""
         package var kind: CodeKind
         package var instructions: [UInt32] = []
         package var positions: [SourcePosition] = []
@@ -90,6 +92,8 @@ package struct Compiler {
     package var position = SourcePosition(line: 1, column: 1)
     /// Prepended to every global name (a module's namespace, see `PyModule`); empty for snippets.
     package var globalPrefix = ""
+    /// The module's `__name__`, which a class statement keeps as its `__module__`.
+    package var moduleName = "__main__"
 
     package init(runtime: PyRuntime, source: String) {
         self.runtime = runtime
@@ -106,6 +110,7 @@ package struct Compiler {
         var compiler = Compiler(runtime: runtime, source: source)
         compiler.unit.name = name
         compiler.globalPrefix = globalPrefix
+        if name.hasPrefix("<module "), name.hasSuffix(">") { compiler.moduleName = String(name.dropFirst(8).dropLast()) }
         return try compiler.module(body, returnLastValue: returnLastValue)
     }
 
@@ -285,6 +290,7 @@ package struct Compiler {
         }
         let available = Set(enclosing.flatMap(\.locals))
         unit = Unit(name: name, kind: kind)
+        unit.qualname = saved.kind == .module ? name : saved.qualname + (saved.kind == .function ? ".<locals>." : ".") + name
         unit.firstLine = pos.line
         if kind == .function {
             if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
@@ -318,6 +324,13 @@ package struct Compiler {
                 try emit(.popTop)
             }
             try emit(.resume, 0)
+            if kind == .classBody {
+                // As 3.11's class body begins: its `__module__` and `__qualname__`, which the class's repr shows.
+                try loadConstant(runtime.constant(moduleName))
+                try emit(.storeClassName, runtime.intern("__module__"))
+                try loadConstant(runtime.constant(unit.qualname))
+                try emit(.storeClassName, runtime.intern("__qualname__"))
+            }
             try emitBody(&self)
             code = try finish()
         } catch {

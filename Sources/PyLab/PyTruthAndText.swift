@@ -51,6 +51,17 @@ extension PyThreadState {
         return try repr(v)
     }
 
+    /// `<class '__main__.C'>`: a class statement's module and qualified name (which its body stored); a built-in
+    /// class's bare name; a class renamed by the program (`namedtuple`'s) is the main program's, under its new name.
+    func classRepr(_ cls: PyClass) -> String {
+        guard !cls.immortal else { return "<class '\(cls.name)'>" }
+        let (module, qualname) = cls.attributes.withLock { a in
+            (a[runtime.intern("__module__")].flatMap { string($0) }, a[runtime.intern("__qualname__")].flatMap { string($0) })
+        }
+        guard let module, let qualname, cls.renamed.withLock({ $0 }) == nil else { return "<class '__main__.\(cls.name)'>" }
+        return "<class '\(module).\(qualname)'>"
+    }
+
     package static func quote(_ s: String) -> String {
         (try? quote(s, check: {})) ?? ""
     }
@@ -145,7 +156,7 @@ extension PyThreadState {
             for e in entries { parts.append(try repr(e.key, depth: depth + 1) + ": " + repr(e.value, depth: depth + 1)) }
             return "{" + parts.joined(separator: ", ") + "}"
         case .function: return "<function \(unsafeDowncast(o, to: PyFunction.self).name)>"
-        case .cls: return "<class '\(unsafeDowncast(o, to: PyClass.self).name)'>"
+        case .cls: return classRepr(unsafeDowncast(o, to: PyClass.self))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             if let method = inst.cls.lookup(runtime.names.reprID) {
