@@ -142,7 +142,7 @@ extension Expr {
 extension Expr {
     /// The expressions inside this one that run in the same scope: not a lambda's body or a generator
     /// expression's (their own scopes), but their defaults and first iterable; a list, set or dict
-    /// comprehension's parts, which conclab compiles in place.
+    /// comprehension's parts, which conclab compiles in place (unless it `hasOwnScope`, which `NameUse` sees to).
     package var childrenInScope: [Expr] {
         switch kind {
         case .name, .int, .float, .bigInt, .string, .bytes, .constant: return []
