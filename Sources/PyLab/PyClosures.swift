@@ -122,6 +122,17 @@ extension Expr {
         }
     }
 
+    /// What of a comprehension or generator expression runs in its own scope: its elements, conditions and every
+    /// iterable but the first (which runs where it is written).
+    package var comprehensionInnerParts: [Expr] {
+        let clauses: [Comprehension]
+        switch kind {
+        case .listComp(_, let c), .setComp(_, let c), .dictComp(_, _, let c), .genExp(_, let c): clauses = c
+        default: return []
+        }
+        return comprehensionElements + clauses.enumerated().flatMap { i, c in (i == 0 ? [] : [c.iterable]) + c.conditions }
+    }
+
     /// Whether this list, set or dict comprehension is compiled as CPython 3.11 compiles every comprehension, a
     /// function of its own called with the first iterable's iterator: when a lambda, generator expression or such
     /// a comprehension inside it uses one of its variables (each closes over the variable's cell, as in CPython).
@@ -134,8 +145,7 @@ extension Expr {
         default: return false
         }
         let variables = Set(clauses.flatMap { ScopeAnalysis.names(in: $0.target) })
-        let parts = comprehensionElements + clauses.enumerated().flatMap { i, c in (i == 0 ? [] : [c.iterable]) + c.conditions }
-        return parts.flatMap(\.nestedScopes).contains { !$0.namesReadFromOutside.isDisjoint(with: variables) }
+        return comprehensionInnerParts.flatMap(\.nestedScopes).contains { !$0.namesReadFromOutside.isDisjoint(with: variables) }
     }
 }
 
@@ -191,12 +201,7 @@ extension Expr {
         case .lambda(let params, let body):
             return body.namesRead.subtracting(params.map(\.name))
         case .genExp(_, let clauses), .listComp(_, let clauses), .setComp(_, let clauses), .dictComp(_, _, let clauses):
-            var names = Set(comprehensionElements.flatMap(\.namesRead))
-            for (i, clause) in clauses.enumerated() {
-                if i > 0 { names.formUnion(clause.iterable.namesRead) }
-                for condition in clause.conditions { names.formUnion(condition.namesRead) }
-            }
-            return names.subtracting(clauses.flatMap { ScopeAnalysis.names(in: $0.target) })
+            return Set(comprehensionInnerParts.flatMap(\.namesRead)).subtracting(clauses.flatMap { ScopeAnalysis.names(in: $0.target) })
         default:
             return namesRead
         }

@@ -1095,7 +1095,7 @@ package struct Compiler {
         case .genExp(let element, let clauses):
             // 3.11: a generator function of its own (`<genexpr>`) called with the first iterable's iterator, so
             // nothing runs until the first next().
-            try refuseYield(in: e, clauses, what: "generator expression")
+            try refuseYield(in: e, what: "generator expression")
             let body = NameUse.genExpBody(element, clauses, at: e.position)
             let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
             let code = try nestedUnit(name: "<genexpr>", kind: .function, parameters: [dot0], body: body, at: e.position)
@@ -1341,7 +1341,7 @@ package struct Compiler {
     /// iterator, its variables cells when a nested scope uses them.
     package mutating func comprehension(_ e: Expr, _ name: String, _ start: Op, _ clauses: [Comprehension],
                                         element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
-        try refuseYield(in: e, clauses, what: name == "<listcomp>" ? "list comprehension" : name == "<setcomp>" ? "set comprehension" : "dict comprehension")
+        try refuseYield(in: e, what: name == "<listcomp>" ? "list comprehension" : name == "<setcomp>" ? "set comprehension" : "dict comprehension")
         guard unit.kind == .classBody || e.hasOwnScope else {
             let savedOverrides = unit.overrides
             defer { unit.overrides = savedOverrides }
@@ -1365,11 +1365,9 @@ package struct Compiler {
 
     /// 3.11 refuses a `yield` in a comprehension or generator expression, outside its first iterable (which runs
     /// in the enclosing scope).
-    package func refuseYield(in e: Expr, _ clauses: [Comprehension], what: String) throws(PySyntaxError) {
+    package func refuseYield(in e: Expr, what: String) throws(PySyntaxError) {
         var scan = ScopeAnalysis([])
-        for part in e.comprehensionElements + clauses.enumerated().flatMap({ i, c in (i == 0 ? [] : [c.iterable]) + c.conditions }) {
-            scan.expr(part)
-        }
+        for part in e.comprehensionInnerParts { scan.expr(part) }
         if scan.yields { throw error("'yield' inside \(what)", at: e.position) }
     }
 
