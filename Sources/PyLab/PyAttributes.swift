@@ -40,10 +40,10 @@ extension PyThreadState {
                 }
                 if inst.cls.isSubclass(of: runtime.classes.systemExit) && runtime.name(ofInterned: name) == "code" {
                     // sys.exit(code): None without an argument, the argument alone, else the tuple of them.
-                    if inst.arguments.count == 1 { incref(inst.arguments[0]); return inst.arguments[0] }
-                    if inst.arguments.isEmpty { return .none }
-                    for a in inst.arguments { incref(a) }
-                    return newTuple(inst.arguments)
+                    return try withExceptionArguments(inst) { args in
+                        for a in args { incref(a) }
+                        return args.isEmpty ? .none : args.count == 1 ? args[0] : newTuple(args)
+                    }
                 }
                 if inst.cls.isSubclass(of: runtime.classes.stopIteration) && runtime.name(ofInterned: name) == "value" {
                     // A generator's return value.
@@ -160,7 +160,7 @@ extension PyThreadState {
         switch o.kind {
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
-            if inst.cls.isSubclass(of: runtime.classes.baseException) { try checkExceptionLink(obj, name, value) }
+            let value = inst.cls.isSubclass(of: runtime.classes.baseException) ? try checkExceptionLink(obj, name, value) : value
             let key = try attributeKey(inst, name)
             old = inst.attributes.withLock { a in
                 let previous = a[key]

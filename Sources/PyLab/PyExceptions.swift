@@ -79,9 +79,11 @@ extension PyThreadState {
     package func endsQuietly(_ error: PyError) -> Bool {
         guard error.type.isSubclass(of: runtime.classes.systemExit) else { return false }
         guard error.instance.isObject, error.instance.object.kind == .instance else { return error.message.isEmpty }
-        let arguments = unsafeDowncast(error.instance.object, to: PyInstance.self).arguments
-        guard arguments.count == 1 else { return arguments.isEmpty }
-        return arguments[0] == .none || asInt(arguments[0]) == 0
+        let inst = unsafeDowncast(error.instance.object, to: PyInstance.self)
+        return (try? withExceptionArguments(inst) { arguments in
+            guard arguments.count == 1 else { return arguments.isEmpty }
+            return arguments[0] == .none || asInt(arguments[0]) == 0
+        }) ?? false
     }
 }
 
@@ -155,9 +157,15 @@ extension PyThreadState {
     }
 
     /// Setting a link of an exception object by hand, as CPython checks it: a cause or a context is None or an
-    /// exception, `__suppress_context__` a bool; a cause set also hides the context.
-    func checkExceptionLink(_ exc: PyValue, _ name: Int, _ value: PyValue) throws(PyError) {
+    /// exception, `__suppress_context__` a bool; a cause set also hides the context. `args` is kept as a tuple of
+    /// the items given. Returns what to store (takes over `value` then).
+    func checkExceptionLink(_ exc: PyValue, _ name: Int, _ value: PyValue) throws(PyError) -> PyValue {
         let names = runtime.names
+        if name == names.argsID && !(value.isObject && value.object.kind == .tuple) {
+            let items = try collect(value)
+            decref(value)
+            return newTuple(items)
+        }
         if name == names.causeID || name == names.contextID {
             guard value == .none || isExceptionObject(value) else {
                 throw typeError("exception \(name == names.causeID ? "cause" : "context") must be None or derive from BaseException")
@@ -166,6 +174,7 @@ extension PyThreadState {
         } else if name == names.suppressContextID && !value.isBool {
             throw typeError("attribute value type must be bool")
         }
+        return value
     }
 
     func isExceptionObject(_ v: PyValue) -> Bool {
@@ -239,13 +248,12 @@ extension PyThreadState {
     func withExceptionArguments<T>(_ inst: PyInstance, _ body: ([PyValue]) throws(PyError) -> T) throws(PyError) -> T {
         let argsID = runtime.names.argsID
         guard let set = inst.attributes.withLock({ a -> PyValue? in
-            guard let v = a[argsID], v.isObject, v.object.kind == .tuple || v.object.kind == .list else { return nil }
+            guard let v = a[argsID], v.isObject, v.object.kind == .tuple else { return nil }
             incref(v)
             return v
         }) else { return try body(inst.arguments) }
         defer { decref(set) }
-        if set.object.kind == .tuple { return try body(unsafeDowncast(set.object, to: PyTuple.self).items) }
-        return try body(unsafeDowncast(set.object, to: PyList.self).items.withLock { $0 })
+        return try body(unsafeDowncast(set.object, to: PyTuple.self).items)
     }
 
     /// `str(e)` without a `__str__` of the class's own: nothing, the one argument, or the tuple of them; a KeyError's
