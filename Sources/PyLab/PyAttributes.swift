@@ -40,10 +40,10 @@ extension PyThreadState {
                 }
                 if inst.cls.isSubclass(of: runtime.classes.systemExit) && runtime.name(ofInterned: name) == "code" {
                     // sys.exit(code): None without an argument, the argument alone, else the tuple of them.
-                    if inst.arguments.count == 1 { incref(inst.arguments[0]); return inst.arguments[0] }
-                    if inst.arguments.isEmpty { return .none }
-                    for a in inst.arguments { incref(a) }
-                    return newTuple(inst.arguments)
+                    return try withExceptionArguments(inst) { args in
+                        for a in args { incref(a) }
+                        return args.isEmpty ? .none : args.count == 1 ? args[0] : newTuple(args)
+                    }
                 }
                 if inst.cls.isSubclass(of: runtime.classes.stopIteration) && runtime.name(ofInterned: name) == "value" {
                     // A generator's return value.
@@ -64,6 +64,10 @@ extension PyThreadState {
                     incref(v)
                     return v
                 }
+                if inst.cls.isSubclass(of: runtime.classes.baseException),
+                   let method = baseExceptionMethod(name, from: inst.cls, bound: obj) {
+                    return method
+                }
             case .cls:
                 let cls = unsafeDowncast(o, to: PyClass.self)
                 if name == runtime.names.nameID { return newString(cls.name) }
@@ -72,6 +76,9 @@ extension PyThreadState {
                     return v
                 }
                 if name == runtime.names.mroID { return newTuple(classValues(cls.mro)) }
+                if cls.isSubclass(of: runtime.classes.baseException), let method = baseExceptionMethod(name, from: cls, bound: nil) {
+                    return method
+                }
                 if runtime.name(ofInterned: name) == "mro" {
                     // Bound to the class, as a method: `C.mro()` is its MRO as a list.
                     incref(obj)
@@ -153,7 +160,7 @@ extension PyThreadState {
         switch o.kind {
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
-            if inst.cls.isSubclass(of: runtime.classes.baseException) { try checkExceptionLink(obj, name, value) }
+            let value = inst.cls.isSubclass(of: runtime.classes.baseException) ? try checkExceptionLink(obj, name, value) : value
             let key = try attributeKey(inst, name)
             old = inst.attributes.withLock { a in
                 let previous = a[key]
@@ -218,12 +225,11 @@ extension PyThreadState {
     /// `super().name`: looked up from the class after the method's own, bound to the instance when a function.
     package func superAttribute(_ sup: PySuper, _ name: Int) throws(PyError) -> PyValue? {
         guard let v = superLookup(sup, name) else {
-            guard name == runtime.names.initID else { return nil }
-            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue) {
-                throw error(runtime.classes.notImplementedError,
-                            "conclab's Python does not support super().__init__ in an exception class (BaseException.__init__); "
-                                + "an exception's arguments are the ones its class is called with")
+            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue),
+               let base = sup.cls.base, let method = baseExceptionMethod(name, from: base, bound: sup.selfValue) {
+                return method
             }
+            guard name == runtime.names.initID else { return nil }
             // object.__init__, which a cooperative __init__ reaches at the end of the MRO: it takes no arguments.
             return newNative(Builtin("__init__") { ts, a throws(PyError) in
                 guard a.count == 0 else { throw ts.typeError("object.__init__() takes exactly one argument (the instance to initialize)") }

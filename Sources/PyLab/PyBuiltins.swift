@@ -837,7 +837,7 @@ package enum Builtins {
             }
             if let removed { ts.decref(removed.0); return removed.1 }
             if a.count == 3 { ts.incref(a[2]); return a[2] }
-            throw ts.error(ts.runtime.classes.keyError, try ts.repr(a[1]))
+            throw try ts.keyError(a[1])
         },
         Builtin("setdefault", on: .dict) { ts, a throws(PyError) in
             try a.expect(2...3, ts)
@@ -884,7 +884,7 @@ package enum Builtins {
                 s.keys[try ts.dictKey(e.key)] = nil
                 s.entries.removeSubrange(i...)
                 return (e.key, e.value)
-            }) else { throw ts.error(ts.runtime.classes.keyError, "'popitem(): dictionary is empty'") }
+            }) else { throw ts.keyError(saying: "popitem(): dictionary is empty") }
             return ts.newTuple([k, v])
         },
         Builtin("index", on: .tuple) { ts, a throws(PyError) in

@@ -12,8 +12,9 @@ import LabCore
 /// assembler does after the compiler.
 ///
 /// Where conclab's code differs from 3.11's (see `DisCommand`'s help): a comprehension is compiled in place (as
-/// 3.12 does), a class statement is one `MAKE_CLASS`, and `try`/`with`/`finally` keep the exception on the stack
-/// with their own few instructions instead of 3.11's `PUSH_EXC_INFO` protocol.
+/// 3.12 does) unless a nested scope uses its variables or it is in a class body, a class statement is one
+/// `MAKE_CLASS`, and `try`/`with`/`finally` keep the exception on the stack with their own few instructions instead
+/// of 3.11's `PUSH_EXC_INFO` protocol.
 package struct Compiler {
     /// How a name is reached.
     package enum NameRef { case fast(Int), global(Int), moduleName(Int), className(Int), deref(Int) }
@@ -47,6 +48,8 @@ package struct Compiler {
 
     package struct Unit {
         package var name: String
+        /// `__qualname__`: the dotted path from the module (`f.<locals>.C`, `Outer.Inner`).
+        package var qualname = ""
         package var kind: CodeKind
         package var instructions: [UInt32] = []
         package var positions: [SourcePosition] = []
@@ -89,6 +92,8 @@ package struct Compiler {
     package var position = SourcePosition(line: 1, column: 1)
     /// Prepended to every global name (a module's namespace, see `PyModule`); empty for snippets.
     package var globalPrefix = ""
+    /// The module's `__name__`, which a class statement keeps as its `__module__`.
+    package var moduleName = "__main__"
 
     package init(runtime: PyRuntime, source: String) {
         self.runtime = runtime
@@ -105,6 +110,7 @@ package struct Compiler {
         var compiler = Compiler(runtime: runtime, source: source)
         compiler.unit.name = name
         compiler.globalPrefix = globalPrefix
+        if name.hasPrefix("<module "), name.hasSuffix(">") { compiler.moduleName = String(name.dropFirst(8).dropLast()) }
         return try compiler.module(body, returnLastValue: returnLastValue)
     }
 
@@ -269,6 +275,16 @@ package struct Compiler {
 
     /// Compiles a nested function, lambda or class body into its own code object.
     package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition) throws(PySyntaxError) -> CodeObject {
+        try nestedUnit(name: name, kind: kind, parameters: parameters, body: body, at: pos) { (c: inout Compiler) throws(PySyntaxError) in
+            try c.compileBlock(body)
+            try c.implicitReturn()
+        }
+    }
+
+    /// A nested code object whose scope is `body`'s and whose instructions (after 3.11's prologue) `emitBody`
+    /// compiles: a comprehension's function has no statements of its own to compile.
+    package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition,
+                                     emitBody: (inout Compiler) throws(PySyntaxError) -> Void) throws(PySyntaxError) -> CodeObject {
         let saved = unit
         let savedEnclosing = enclosing
         let savedPosition = position
@@ -277,6 +293,7 @@ package struct Compiler {
         }
         let available = Set(enclosing.flatMap(\.locals))
         unit = Unit(name: name, kind: kind)
+        unit.qualname = saved.kind == .module ? name : saved.qualname + (saved.kind == .function ? ".<locals>." : ".") + name
         unit.firstLine = pos.line
         if kind == .function {
             if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
@@ -301,17 +318,23 @@ package struct Compiler {
         let code: CodeObject
         do throws(PySyntaxError) {
             position = pos
-            // 3.11's prologue: the cells made, the closure's cells copied in, then the generator returned.
-            for slot in unit.signature.cellSlots { try emit(.makeCell, slot) }
+            // 3.11's prologue: the closure's cells copied in, the cells made, then the generator returned.
             if !unit.signature.freeSlots.isEmpty { try emit(.copyFreeVars, unit.signature.freeSlots.count) }
+            for slot in unit.signature.cellSlots { try emit(.makeCell, slot) }
             if unit.isGenerator {
                 // 3.11: the call runs up to here and returns the generator; the first next() resumes after it.
                 try emit(.returnGenerator)
                 try emit(.popTop)
             }
             try emit(.resume, 0)
-            try compileBlock(body)
-            try implicitReturn()
+            if kind == .classBody {
+                // As 3.11's class body begins: its `__module__` and `__qualname__`, which the class's repr shows.
+                try loadConstant(runtime.constant(moduleName))
+                try emit(.storeClassName, runtime.intern("__module__"))
+                try loadConstant(runtime.constant(unit.qualname))
+                try emit(.storeClassName, runtime.intern("__qualname__"))
+            }
+            try emitBody(&self)
             code = try finish()
         } catch {
             unit = saved
@@ -518,7 +541,8 @@ package struct Compiler {
             let cleanup = newLabel()
             let end = newLabel()
             try expression(iterable)
-            try emit(.getIter)
+            // A generator expression's `.0` is already an iterator: 3.11 loops over it as it is.
+            if case .name(".0") = iterable.kind {} else { try emit(.getIter) }
             bind(start)
             try emitJump(.forIter, cleanup)
             try assign(to: target)
@@ -1064,12 +1088,12 @@ package struct Compiler {
         case .starred:
             throw error("can't use starred expression here", at: e.position)
         case .setComp(let element, let clauses):
-            try inlineComprehension(.buildSet, clauses, elements: [element]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try comprehension(e, "<setcomp>", .buildSet, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
                 try c.expression(element)
                 try c.emit(.setAdd, depth)
             }
         case .dictComp(let key, let value, let clauses):
-            try inlineComprehension(.buildMap, clauses, elements: [key, value]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try comprehension(e, "<dictcomp>", .buildMap, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
                 try c.expression(key)
                 try c.expression(value)
                 try c.emit(.mapAdd, depth)
@@ -1091,6 +1115,7 @@ package struct Compiler {
                 .lazy.compactMap(\.firstNamedExpression).first {
                 throw error("conclab's Python does not support an assignment expression (:=) inside a generator expression", at: walrus)
             }
+            try refuseYield(in: e, what: "generator expression")
             let body = NameUse.genExpBody(element, clauses, at: e.position)
             let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
             let code = try nestedUnit(name: "<genexpr>", kind: .function, parameters: [dot0], body: body, at: e.position)
@@ -1234,7 +1259,10 @@ package struct Compiler {
             try expression(other)
             bind(end)
         case .listComp(let element, let clauses):
-            try listComprehension(element, clauses)
+            try comprehension(e, "<listcomp>", .buildList, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+                try c.expression(element)
+                try c.emit(.listAppend, depth)
+            }
         case .yield(let value):
             guard unit.kind == .function else { throw error("'yield' outside function") }
             if let value { try expression(value) } else { try loadConstant(.none) }
@@ -1327,35 +1355,68 @@ package struct Compiler {
         try emit(.callFunctionEx, haveMap ? 1 : 0)
     }
 
-    /// A set or dict comprehension, compiled in place as the list comprehension is (its loop variables hidden).
-    package mutating func inlineComprehension(_ start: Op, _ clauses: [Comprehension], elements: [Expr],
-                                              element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
-        let savedOverrides = unit.overrides
-        defer { unit.overrides = savedOverrides }
-        if unit.kind == .classBody, let walrus = (elements + clauses.flatMap { [$0.iterable] + $0.conditions })
-            .lazy.compactMap(\.firstNamedExpression).first {
-            throw error("assignment expression within a comprehension cannot be used in a class body", at: walrus)
+    /// A list, set or dict comprehension (`start` builds its result, `element` adds one item at a stack depth).
+    /// conclab runs it in place (as 3.12 does), its variables hidden locals, unless it has a scope of its own (see
+    /// `Expr.hasOwnScope`): then it is 3.11's function, `<listcomp>` and the like, called with the first iterable's
+    /// iterator, its variables cells when a nested scope uses them.
+    package mutating func comprehension(_ e: Expr, _ name: String, _ start: Op, _ clauses: [Comprehension],
+                                        element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
+        try refuseYield(in: e, what: name == "<listcomp>" ? "list comprehension" : name == "<setcomp>" ? "set comprehension" : "dict comprehension")
+        if unit.kind == .classBody || e.hasOwnScope, let walrus = e.comprehensionInnerParts.lazy.compactMap(\.firstNamedExpression).first {
+            // A := binds in the scope around the comprehension (PEP 572), which a comprehension of its own does not reach here.
+            if unit.kind == .classBody { throw error("assignment expression within a comprehension cannot be used in a class body", at: walrus) }
+            throw error("conclab's Python does not support an assignment expression (:=) in a comprehension that a lambda or generator expression inside it closes over", at: walrus)
         }
+        guard unit.kind == .classBody || e.hasOwnScope else {
+            let savedOverrides = unit.overrides
+            defer { unit.overrides = savedOverrides }
+            try comprehensionLoops(start, clauses, inPlace: true, element: element)
+            return
+        }
+        let body = NameUse.comprehensionBody(e.comprehensionElements, clauses, at: e.position)
+        let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
+        let code = try nestedUnit(name: name, kind: .function, parameters: [dot0], body: body, at: e.position) { (c: inout Compiler) throws(PySyntaxError) in
+            try c.comprehensionLoops(start, clauses, inPlace: false, element: element)
+            c.position = e.position
+            try c.emit(.returnValue)
+        }
+        position = e.position
+        try makeFunction(code, defaults: [])
+        try expression(clauses[0].iterable)
+        try emit(.getIter)
+        try emit(.precall, 0)
+        try emit(.call, 0)
+    }
+
+    /// 3.11 refuses a `yield` in a comprehension or generator expression, outside its first iterable (which runs
+    /// in the enclosing scope).
+    package func refuseYield(in e: Expr, what: String) throws(PySyntaxError) {
+        var scan = ScopeAnalysis([])
+        for part in e.comprehensionInnerParts { scan.expr(part) }
+        if scan.yields { throw error("'yield' inside \(what)", at: e.position) }
+    }
+
+    /// A comprehension's loops: in place, each loop's variables are hidden locals (they do not leak into the
+    /// surrounding scope, as in Python 3); in its own function, the first loop runs over the iterator `.0`.
+    package mutating func comprehensionLoops(_ start: Op, _ clauses: [Comprehension], inPlace: Bool,
+                                             element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
         try emit(start, 0)
         var loops: [(start: Int, exit: Int)] = []
         for (depth, clause) in clauses.enumerated() {
-            try expression(clause.iterable)
-            try emit(.getIter)
+            if depth == 0 && !inPlace {
+                try load(".0")
+            } else {
+                try expression(clause.iterable)
+                try emit(.getIter)
+            }
             let top = newLabel()
             let exit = newLabel()
             bind(top)
             try emitJump(.forIter, exit)
-            // conclab compiles a comprehension in place, its variables hidden locals a nested lambda or generator
-            // expression cannot see (CPython makes the comprehension a function they close over): refuse clearly.
-            let variables = Set(ScopeAnalysis.names(in: clause.target))
-            let later = clauses[depth...].flatMap { [$0.iterable] + $0.conditions }.dropFirst()
-            for scope in (Array(later) + elements).flatMap(\.nestedScopes)
-            where !scope.namesReadFromOutside.isDisjoint(with: variables) {
-                throw PySyntaxError(message: "conclab's Python does not support a lambda or generator expression inside a "
-                                    + "comprehension that uses the comprehension's variable", position: scope.position)
-            }
-            for n in variables where unit.overrides[n] == nil || depth > 0 {
-                unit.overrides[n] = hiddenLocal("comp_" + n)
+            if inPlace {
+                for n in Set(ScopeAnalysis.names(in: clause.target)) where unit.overrides[n] == nil || depth > 0 {
+                    unit.overrides[n] = hiddenLocal("comp_" + n)
+                }
             }
             try assign(to: clause.target)
             for cond in clause.conditions { try jumpIf(cond, top, when: false) }
@@ -1411,15 +1472,6 @@ package struct Compiler {
         }
         try emit(.precall, args.count + keywords.count)
         try emit(.call, args.count + keywords.count)
-    }
-
-    /// `[elt for x in it if cond]`, compiled in place (as CPython 3.12 does); its loop variables are hidden
-    /// locals, so they do not leak into the surrounding scope (as in Python 3).
-    package mutating func listComprehension(_ element: Expr, _ clauses: [Comprehension]) throws(PySyntaxError) {
-        try inlineComprehension(.buildList, clauses, elements: [element]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
-            try c.expression(element)
-            try c.emit(.listAppend, depth)
-        }
     }
 }
 

@@ -27,7 +27,7 @@ package struct PyError: Error, @unchecked Sendable {
 
     /// The summary with where it came from, as a learner reads a traceback.
     package var report: String {
-        guard traceback.count > 1 else { return summary }
+        guard !traceback.isEmpty else { return summary }
         var frames = traceback.reversed().map { "  " + $0 }
         if frames.count > 8 {
             // Deep recursion: the outermost and innermost frames say enough.

@@ -502,7 +502,7 @@ extension Builtins {
         Builtin("remove", on: .set) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
             if try !ts.setDiscard(unsafeDowncast(a[0].object, to: PySet.self), a[1]) {
-                throw ts.error(ts.runtime.classes.keyError, try ts.repr(a[1]))
+                throw try ts.keyError(a[1])
             }
             return .none
         },
@@ -514,7 +514,7 @@ extension Builtins {
         Builtin("pop", on: .set) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let set = unsafeDowncast(a[0].object, to: PySet.self)
-            guard let first = ts.setOrder(set).first else { throw ts.error(ts.runtime.classes.keyError, "'pop from an empty set'") }
+            guard let first = ts.setOrder(set).first else { throw ts.keyError(saying: "pop from an empty set") }
             ts.incref(first)
             _ = try ts.setDiscard(set, first)
             return first

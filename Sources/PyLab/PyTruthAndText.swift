@@ -51,12 +51,15 @@ extension PyThreadState {
         return try repr(v)
     }
 
-    package func exceptionMessage(_ inst: PyInstance) throws(PyError) -> String {
-        switch inst.arguments.count {
-        case 0: return ""
-        case 1: return try str(inst.arguments[0])
-        default: return "(" + (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a) }).joined(separator: ", ") + ")"
+    /// `<class '__main__.C'>`: a class statement's module and qualified name (which its body stored); a built-in
+    /// class's bare name; a class renamed by the program (`namedtuple`'s) is the main program's, under its new name.
+    func classRepr(_ cls: PyClass) -> String {
+        guard !cls.immortal else { return "<class '\(cls.name)'>" }
+        let (module, qualname) = cls.attributes.withLock { a in
+            (a[runtime.intern("__module__")].flatMap { string($0) }, a[runtime.intern("__qualname__")].flatMap { string($0) })
         }
+        guard let module, let qualname, cls.renamed.withLock({ $0 }) == nil else { return "<class '__main__.\(cls.name)'>" }
+        return "<class '\(module).\(qualname)'>"
     }
 
     package static func quote(_ s: String) -> String {
@@ -197,7 +200,7 @@ extension PyThreadState {
             for e in entries { parts.append(try repr(e.key, depth: depth + 1) + ": " + repr(e.value, depth: depth + 1)) }
             return "{" + parts.joined(separator: ", ") + "}"
         case .function: return "<function \(unsafeDowncast(o, to: PyFunction.self).name)>"
-        case .cls: return "<class '\(unsafeDowncast(o, to: PyClass.self).name)'>"
+        case .cls: return classRepr(unsafeDowncast(o, to: PyClass.self))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             if let method = inst.cls.lookup(runtime.names.reprID) {
@@ -206,10 +209,7 @@ extension PyThreadState {
                 guard let s = string(r) else { throw typeError("__repr__ returned non-string") }
                 return s
             }
-            if inst.cls.isSubclass(of: runtime.classes.baseException) {
-                let args = (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a, depth: depth + 1) }).joined(separator: ", ")
-                return "\(inst.cls.name)(\(args))"
-            }
+            if inst.cls.isSubclass(of: runtime.classes.baseException) { return try exceptionRepr(inst, depth: depth) }
             return "<\(inst.cls.name) object #\(o.id)>"
         case .method: return "<bound method #\(o.id)>"
         case .builtinMethod: return "<built-in method \(Builtins.table[unsafeDowncast(o, to: PyBuiltinMethod.self).builtin].name)>"
