@@ -49,7 +49,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case makeCell, copyFreeVars, loadClosure, loadDeref, storeDeref, deleteDeref
     case callFunctionEx, dictMerge, dictUpdate, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
     case getYieldFromIter, send, jumpBackwardNoInterrupt
-    case importName, importFrom, importStar
+    case importName, importFrom, importStar, setupAnnotations
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
@@ -155,6 +155,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .importName: return "IMPORT_NAME"
         case .importFrom: return "IMPORT_FROM"
         case .importStar: return "IMPORT_STAR"
+        case .setupAnnotations: return "SETUP_ANNOTATIONS"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -247,7 +248,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     /// Net stack effect when execution falls through (jumps: see `jumpEffect`).
     package func stackEffect(_ arg: Int) -> Int {
         switch self {
-        case .nop, .resume, .swap, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
+        case .nop, .resume, .swap, .setupAnnotations, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
              .jumpForward, .jumpBackward, .loadAttr, .checkExcMatch, .deleteFast, .deleteGlobal, .deleteName,
              .deleteClassName, .precall, .kwNames, .yieldValue,
              .makeCell, .copyFreeVars, .deleteDeref, .listToTuple, .getYieldFromIter, .send, .jumpBackwardNoInterrupt:

@@ -33,6 +33,7 @@ extension PyThreadState {
         do throws(PyError) {
             let r = try run(code, namespace: cls, closure: closure)
             decref(r)
+            noteClassAttributes(cls)
         } catch {
             decref(value)
             throw error
@@ -83,5 +84,19 @@ extension PyThreadState {
             throw error(runtime.classes.nameError, "name '\(runtime.name(ofInterned: name))' is not defined")
         }
         decref(old)
+    }
+
+    /// SETUP_ANNOTATIONS: an empty `__annotations__` dict in the class being built, or (at module level) in global
+    /// slot `slot`, unless there is one already.
+    package func setupAnnotations(_ namespace: Unmanaged<PyClass>?, slot: Int) {
+        if let ns = namespace?.takeUnretainedValue() {
+            let id = runtime.names.annotationsID
+            guard ns.attributes.withLock({ $0[id] }) == nil else { return }
+            let d = allocate(PyDict(id: runtime.heap.newID(), owner: ownerForNew))
+            ns.attributes.withLock { $0[id] = d }
+            return
+        }
+        guard runtime.globals.load(slot) == .unbound else { return }
+        runtime.globals.store(slot, allocate(PyDict(id: runtime.heap.newID(), owner: ownerForNew)))
     }
 }

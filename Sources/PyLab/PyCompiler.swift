@@ -193,6 +193,7 @@ package struct Compiler {
             }
         }
         try emit(.resume, 0, at: SourcePosition(line: 0, column: 0))
+        if Self.hasAnnotations(statements) { try emit(.setupAnnotations, try globalSlot("__annotations__"), at: SourcePosition(line: 1, column: 0)) }
         try compileBlock(statements)
         if let last {
             position = last.position
@@ -307,6 +308,7 @@ package struct Compiler {
                 try emit(.popTop)
             }
             try emit(.resume, 0)
+            if kind == .classBody && Self.hasAnnotations(body) { try emit(.setupAnnotations) }
             try compileBlock(body)
             try implicitReturn()
             code = try finish()
@@ -480,6 +482,8 @@ package struct Compiler {
             }
         case .augAssign(let target, let op, let value):
             try augmentedAssign(target, op, value)
+        case .annotated(let target, let annotation, let value):
+            try annotatedAssign(target, annotation, value)
         case .ifStmt(let test, let body, let orElse):
             let end = newLabel()
             let next = orElse.isEmpty ? end : newLabel()
@@ -1429,6 +1433,7 @@ package struct ScopeAnalysis {
             for t in targets { target(t); expr(t) }
             expr(value)
         case .augAssign(let t, _, let v): target(t); expr(t); expr(v)
+        case .annotated(let t, let a, let v): target(t); expr(t); expr(a); if let v { expr(v) }
         case .ifStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
         case .whileStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
         case .forStmt(let t, let it, let b, let o):
@@ -1469,5 +1474,44 @@ package struct ScopeAnalysis {
         default: break
         }
         for child in e.childrenInScope { expr(child) }
+    }
+}
+
+extension Compiler {
+    /// Whether a module or class body has a variable annotation of its own (not in a nested def or class), which
+    /// makes 3.11 start it with SETUP_ANNOTATIONS.
+    static func hasAnnotations(_ body: [Stmt]) -> Bool {
+        body.contains { s in
+            switch s.kind {
+            case .annotated: return true
+            case .ifStmt(_, let b, let o), .whileStmt(_, let b, let o), .forStmt(_, _, let b, let o): return hasAnnotations(b) || hasAnnotations(o)
+            case .with(_, _, let b): return hasAnnotations(b)
+            case .tryStmt(let b, let handlers, let o, let f):
+                return hasAnnotations(b) || handlers.contains { hasAnnotations($0.body) } || hasAnnotations(o) || hasAnnotations(f)
+            default: return false
+            }
+        }
+    }
+
+    /// `x: T = v` as 3.11 compiles it: the assignment, then (at module level and in a class body, for a plain name)
+    /// `__annotations__['x'] = T`; for `a.b: T` the annotation is evaluated and dropped. A function never evaluates
+    /// the annotations of its variables.
+    mutating func annotatedAssign(_ target: Expr, _ annotation: Expr, _ value: Expr?) throws(PySyntaxError) {
+        if let value {
+            try expression(value)
+            try assign(to: target)
+        }
+        guard unit.kind != .function else {
+            if value == nil { try emit(.nop) }
+            return
+        }
+        try expression(annotation)
+        if case .name(let name) = target.kind {
+            try load("__annotations__")
+            try loadConstant(runtime.constant(name))
+            try emit(.storeSubscr)
+        } else {
+            try emit(.popTop)
+        }
     }
 }

@@ -14,6 +14,8 @@ package enum PyKind: UInt8, Sendable {
     case float, bigint
     /// An immutable byte string (PyBytes.swift).
     case bytes
+    /// `property`, `classmethod` or `staticmethod` (PyDescriptors.swift).
+    case descriptor
 
     package var typeName: String {
         switch self {
@@ -43,6 +45,7 @@ package enum PyKind: UInt8, Sendable {
         case .float: return "float"
         case .bigint: return "int"
         case .bytes: return "bytes"
+        case .descriptor: return "property"
         }
     }
 }
@@ -87,6 +90,7 @@ package class PyObject: @unchecked Sendable {
         if kind == .instance, let inst = self as? PyInstance { return inst.cls.name }
         if kind == .lazyIterator, let it = self as? PyLazyIterator { return it.flavor.rawValue }
         if kind == .dictView, let view = self as? PyDictView { return view.flavor.rawValue }
+        if kind == .descriptor, let d = self as? PyDescriptor { return d.flavor.rawValue }
         return kind.typeName
     }
 
@@ -298,6 +302,10 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package let released = Atomic<Bool>(false)
     /// `threading.local` or a subclass: its instances keep one set of attributes per thread (`attributeKey`).
     package let threadLocal = Atomic<Bool>(false)
+    /// This class or one of its ancestors has a property or defines `__setattr__`/`__delattr__`: setting or deleting
+    /// an instance's attribute takes the slow path (`setHookedAttribute`). Decided when the class is made and when a
+    /// class attribute is set, so a plain class's attribute store costs one flag check.
+    package let hooksAttributes = Atomic<Bool>(false)
 
     package convenience init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
         self.init(name: name, bases: base.map { [$0] } ?? [], baseValues: base == nil ? [] : [baseValue],
@@ -313,6 +321,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
         self.ancestors = ancestors
         self.attributes = Locked(PyAttributeMap(attributes))
         threadLocal.store(bases.contains { $0.threadLocal.load(ordering: .relaxed) }, ordering: .relaxed)
+        hooksAttributes.store(bases.contains { $0.hooksAttributes.load(ordering: .relaxed) }, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 

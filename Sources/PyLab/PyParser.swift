@@ -98,7 +98,9 @@ package struct Parser {
                                               "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
                                               "__neg__", "__pos__", "__invert__", "__abs__", "__class__",
-                                              "__cause__", "__context__", "__suppress_context__", "__mro__"]
+                                              "__cause__", "__context__", "__suppress_context__", "__mro__",
+                                              "__setattr__", "__delattr__", "__annotations__", "__qualname__", "__func__",
+                                              "__post_init__", "__dataclass_fields__", "__dataclass_params__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
@@ -234,13 +236,13 @@ package struct Parser {
             return Stmt(kind: .assign(targets, value), position: pos)
         }
         if accept(":") {
-            // A variable annotation (`count: int = 0`): the annotation is read and dropped (conclab keeps no
-            // __annotations__), the assignment stays; `x: int` alone does nothing.
+            // A variable annotation (`count: int = 0`): the compiler records it in `__annotations__` at module
+            // level and in a class body, and only assigns in a function (whose annotations 3.11 never evaluates).
             if case .tuple = first.kind { throw error("only single target (not tuple) can be annotated", at: pos) }
             try checkTarget(first)
-            _ = try expression()
-            guard accept("=") else { return Stmt(kind: .pass, position: pos) }
-            return Stmt(kind: .assign([first], try yieldOrExpressionList()), position: pos)
+            let annotation = try expression()
+            guard accept("=") else { return Stmt(kind: .annotated(first, annotation, nil), position: pos) }
+            return Stmt(kind: .annotated(first, annotation, try yieldOrExpressionList()), position: pos)
         }
         return Stmt(kind: .expression(first), position: pos)
     }

@@ -1032,11 +1032,13 @@ extension PyThreadState {
                     case .storeAttr:
                         if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let obj = sp[-1], value = sp[-2]
+                        frames[fi].sp = sp   // a property's setter or a __setattr__ runs above these
                         try setAttribute(obj, arg, value)
                         sp -= 2
                         decref(obj)
                     case .deleteAttr:
                         let obj = sp[-1]
+                        frames[fi].sp = sp
                         try deleteAttribute(obj, arg)
                         sp -= 1
                         decref(obj)
@@ -1303,6 +1305,8 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp.pointee = try importFrom(sp[-1], arg)
                         sp += 1
+                    case .setupAnnotations:
+                        setupAnnotations(frame.namespace, slot: arg)
                     case .importStar:
                         frames[fi].pc = pc
                         frames[fi].sp = sp
