@@ -39,7 +39,7 @@ struct DescriptorTests {
         ("del c.p", "AttributeError: property 'p' of 'C' object has no deleter"),
         ("c.q", "AttributeError: property 'q' of 'C' object has no getter"),
         ("C.p.setter", ""),
-        ("C.s.setter", "AttributeError: 'staticmethod' object has no attribute 'setter'"),
+        ("staticmethod(len).setter", "AttributeError: 'staticmethod' object has no attribute 'setter'"),
     ])
     func propertyErrors(_ example: (String, String)) {
         let r = PyHarness().run("""

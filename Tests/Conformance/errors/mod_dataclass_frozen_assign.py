@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, FrozenInstanceError
 
 
 @dataclass(frozen=True)
@@ -9,4 +9,16 @@ class Money:
 
 m = Money(5)
 print(m)
-m.amount = 10
+try:
+    m.amount = 10
+except FrozenInstanceError as e:
+    print(type(e).__name__, e, [c.__name__ for c in type(e).__mro__])
+try:
+    m.note = "x"
+except AttributeError as e:
+    print(e)
+print(m.amount)
+try:
+    del m.currency
+except AttributeError as e:
+    raise AttributeError("still " + m.currency) from e
