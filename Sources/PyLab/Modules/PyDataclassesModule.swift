@@ -253,6 +253,9 @@ def _process_class(cls, init, repr, eq, order, frozen):
             if _set_new_attribute(cls, name, _make_order(flds, symbol)):
                 raise TypeError('Cannot overwrite attribute ' + name + ' in class ' + cls.__name__
                                 + '. Consider using functools.total_ordering')
+    if eq and frozen and not _has_own(cls, '__hash__'):
+        # Hashed by its fields as CPython's generated __hash__ does (conclab keys it by them: see dataclassKey).
+        cls._dataclass_hash_fields = tuple([f.name for f in flds if (f.compare if f.hash is None else f.hash)])
     if frozen:
         setter, deleter = _make_frozen(cls, flds)
         if _set_new_attribute(cls, '__setattr__', setter):
