@@ -100,7 +100,10 @@ extension PyThreadState {
             case .module:
                 return try moduleAttribute(unsafeDowncast(o, to: PyModule.self), name)
             case .descriptor:
-                if let v = descriptorAttribute(unsafeDowncast(o, to: PyDescriptor.self), name) { return v }
+                let d = unsafeDowncast(o, to: PyDescriptor.self)
+                if let v = descriptorAttribute(d, name) { return v }
+                // getter, setter and deleter are a property's only.
+                if d.flavor != .property { throw attributeError(obj, name) }
             case .native:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyNative.self).builtin.name) }
             default:

@@ -120,6 +120,7 @@ package enum ModuleRegistry {
         "subprocess": "conclab's Python does not support the module subprocess (use 'proc spawn')",
         "_thread": "conclab's Python does not support the module _thread (use threading)",
         "signal": "conclab's Python does not support the module signal (use 'proc kill')",
+        "typing": "conclab's Python does not support the module typing (annotations are kept as written: use built-in types such as int, str, list)",
     ]
 }
 
