@@ -69,7 +69,8 @@ extension PyThreadState {
                 }
             case .cls:
                 let cls = unsafeDowncast(o, to: PyClass.self)
-                if name == runtime.names.nameID || name == runtime.names.qualnameID { return newString(cls.name) }
+                if name == runtime.names.nameID { return newString(cls.name) }
+                if name == runtime.names.qualnameID { return newString(cls.qualified.withLock { $0 } ?? cls.name) }
                 if name == runtime.names.annotationsID { return try classAnnotations(cls) }
                 if let v = cls.lookup(name) {
                     if v.isObject && v.object.kind == .descriptor {

@@ -379,12 +379,15 @@ package final class CodeObject: @unchecked Sendable {
     /// Objects only this code's constants refer to (the code objects `MAKE_FUNCTION` reads): kept alive with it.
     package let ownedConstants: [PyObject]
     package let signature: CodeSignature
+    /// `__qualname__` of the class or function this is the code of (its name at module level).
+    package let qualifiedName: String
     /// Names of the parameters, for keyword arguments.
     package var parameterNames: ArraySlice<String> { localNames[0..<argumentCount] }
 
     package init(name: String, kind: CodeKind, instructions: [UInt32], constants: [PyValue], codes: [CodeObject], localNames: [String],
          argumentCount: Int, maxStack: Int, isGenerator: Bool, positions: [SourcePosition], exceptionTable: [ExceptionEntry],
-         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature()) {
+         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature(), qualifiedName: String? = nil) {
+        self.qualifiedName = qualifiedName ?? name
         self.signature = signature
         self.name = name
         self.kind = kind

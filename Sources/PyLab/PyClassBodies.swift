@@ -30,6 +30,7 @@ extension PyThreadState {
         let cls = PyClass(name: code.name, bases: classes, baseValues: baseValues, ancestors: ancestors, attributes: [:],
                           id: runtime.heap.newID(), immortal: false, owner: ownerForNew)
         let value = allocate(cls)
+        if code.qualifiedName != code.name { cls.qualified.withLock { $0 = code.qualifiedName } }
         do throws(PyError) {
             let r = try run(code, namespace: cls, closure: closure)
             decref(r)

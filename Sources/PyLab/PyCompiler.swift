@@ -47,6 +47,8 @@ package struct Compiler {
 
     package struct Unit {
         package var name: String
+        /// `__qualname__`: the name with the classes and functions it is nested in (`Outer.Inner`, `f.<locals>.C`).
+        package var qualifiedName: String?
         package var kind: CodeKind
         package var instructions: [UInt32] = []
         package var positions: [SourcePosition] = []
@@ -229,7 +231,7 @@ package struct Compiler {
                           codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
                           maxStack: maxStack, isGenerator: unit.isGenerator, positions: assembled.positions,
                           exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants,
-                          signature: unit.signature)
+                          signature: unit.signature, qualifiedName: unit.qualifiedName)
     }
 
     /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
@@ -276,6 +278,11 @@ package struct Compiler {
         let available = Set(enclosing.flatMap(\.locals))
         unit = Unit(name: name, kind: kind)
         unit.firstLine = pos.line
+        switch saved.kind {
+        case .module: unit.qualifiedName = name
+        case .classBody: unit.qualifiedName = (saved.qualifiedName ?? saved.name) + "." + name
+        case .function: unit.qualifiedName = (saved.qualifiedName ?? saved.name) + ".<locals>." + name
+        }
         if kind == .function {
             if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
                 unit.superSelf = (saved.name, first.name)
@@ -1501,10 +1508,7 @@ extension Compiler {
             try expression(value)
             try assign(to: target)
         }
-        guard unit.kind != .function else {
-            if value == nil { try emit(.nop) }
-            return
-        }
+        guard unit.kind != .function else { return }
         try expression(annotation)
         if case .name(let name) = target.kind {
             try load("__annotations__")

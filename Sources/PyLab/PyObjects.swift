@@ -291,6 +291,8 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package var name: String { renamed.withLock { $0 } ?? givenName }
     package let givenName: String
     package let renamed = Locked<String?>(nil)
+    /// `__qualname__` when it is not the name (a class nested in a class or a function): set by `makeClass`.
+    package let qualified = Locked<String?>(nil)
     /// The first base (`object` for a class statement without bases; nil for `object`).
     package let base: PyClass?
     package let attributes: Locked<PyAttributeMap>

@@ -30,6 +30,12 @@ struct DescriptorTests {
         let code = try runtime.compile("def f():\n    v: undefined_name = 2\n    w: also_undefined\n    return v\nprint(f())")
         let function = try #require(code.codes.first)
         #expect(function.localNames.contains("w"))
+        // As 3.11: `w: T` alone compiles to nothing, `v: T = 2` to the store only.
+        let ops = Disassembler(runtime: runtime).table(function).rows.compactMap { row -> String? in
+            guard row.count > 2, case .string(let op) = row[2] else { return nil }
+            return op
+        }
+        #expect(ops == ["RESUME", "LOAD_CONST", "STORE_FAST", "LOAD_FAST", "RETURN_VALUE"])
         let outcome = runtime.runHere(code, name: "test", cancellation: nil)
         expectEqual(outcome.output, "2\n")
     }
