@@ -19,6 +19,13 @@ enum DataclassesModule {
             let id = ts.runtime.intern(name)
             return .bool(unsafeDowncast(a[0].object, to: PyClass.self).attributes.withLock { $0[id] } != nil)
         },
+        Builtin("_own_names") { ts, a throws(PyError) in
+            // The names the class itself sets (`cls.__dict__`'s keys), in order.
+            try a.expect(1...1, ts)
+            guard a[0].isObject, a[0].object.kind == .cls else { return ts.newList([]) }
+            let names = unsafeDowncast(a[0].object, to: PyClass.self).attributes.withLock { $0.names }
+            return ts.newList(names.map { ts.newString(ts.runtime.name(ofInterned: $0)) })
+        },
         Builtin("_unhashable") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             do throws(PyError) { _ = try ts.dictKey(a[0]) } catch {
@@ -230,6 +237,9 @@ def _process_class(cls, init, repr, eq, order, frozen):
             raise TypeError('cannot inherit non-frozen dataclass from a frozen one')
         if not any_frozen_base and frozen:
             raise TypeError('cannot inherit frozen dataclass from a non-frozen one')
+    for name in _own_names(cls):
+        if isinstance(getattr(cls, name, None), Field) and name not in cls.__annotations__:
+            raise TypeError("'" + name + "' is a field but has no type annotation")
     cls.__dataclass_fields__ = fields
     cls.__dataclass_params__ = {'init': init, 'repr': repr, 'eq': eq, 'order': order, 'frozen': frozen}
     flds = list(fields.values())
