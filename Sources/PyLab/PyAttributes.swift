@@ -94,6 +94,10 @@ extension PyThreadState {
                 }
             case .function:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
+                if name == runtime.names.annotationsID {
+                    throw error(runtime.classes.notImplementedError,
+                                "conclab's Python does not support a function's __annotations__ (it keeps those of classes and modules)")
+                }
             case .generator:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
             case .superProxy:

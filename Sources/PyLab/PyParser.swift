@@ -381,7 +381,7 @@ package struct Parser {
             let n = try name()
             if params.contains(where: { $0.name == n }) { throw error("duplicate argument '\(n)' in function definition", at: pos) }
             var value: Expr?
-            // A parameter's annotation (`x: int`) is read and dropped: conclab keeps no __annotations__.
+            // A parameter's annotation (`x: int`) is read and dropped: a function's __annotations__ is refused by name.
             if closing == ")" && accept(":") { _ = try expression() }
             if accept("=") {
                 if thisKind == .varArgs || thisKind == .varKeywords { throw error("var-positional and var-keyword arguments cannot have default values", at: pos) }
