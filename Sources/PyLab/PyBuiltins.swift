@@ -675,6 +675,7 @@ package enum Builtins {
             if v.isObject, v.object.kind == .instance {
                 return .bool(unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__call__")) != nil)
             }
+            if v.isObject, v.object.kind == .descriptor { return .bool(unsafeDowncast(v.object, to: PyDescriptor.self).flavor == .staticmethod) }
             return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod, .native].contains(v.object.kind)))
         },
         Builtin("hasattr") { ts, a throws(PyError) in

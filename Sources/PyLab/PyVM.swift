@@ -419,6 +419,11 @@ extension PyThreadState {
             var args = [callee]
             for i in 0..<count { args.append(slot[1 + i]) }
             return try callWithSelf(m, args, keywords: keywords)
+        case .descriptor where unsafeDowncast(o, to: PyDescriptor.self).flavor == .staticmethod:
+            // A staticmethod object is callable since 3.10 (a class body can call its own helper).
+            var args: [PyValue] = []
+            for i in 0..<count { args.append(slot[1 + i]) }
+            return try callWithSelf(unsafeDowncast(o, to: PyDescriptor.self).getter, args, keywords: keywords)
         default:
             throw typeError("'\(o.typeName)' object is not callable")
         }
