@@ -30,6 +30,12 @@ extension PyThreadState {
         let cls = PyClass(name: code.name, bases: classes, baseValues: baseValues, ancestors: ancestors, attributes: [:],
                           id: runtime.heap.newID(), immortal: false, owner: ownerForNew)
         let value = allocate(cls)
+        for a in ancestors where !a.immortal {
+            a.subclasses.withLock { list in
+                list.removeAll { $0.cls == nil }
+                list.append(WeakClass(cls))
+            }
+        }
         if code.qualifiedName != code.name { cls.qualified.withLock { $0 = code.qualifiedName } }
         do throws(PyError) {
             let r = try run(code, namespace: cls, closure: closure)

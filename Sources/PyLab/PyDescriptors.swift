@@ -128,10 +128,16 @@ extension PyThreadState {
             let d = unsafeDowncast(value.object, to: PyDescriptor.self)
             guard d.flavor == .property else { return }
             d.name.withLock { n in if n == nil { n = runtime.name(ofInterned: name) } }
-            cls.hooksAttributes.store(true, ordering: .relaxed)
+            markHooks(cls)
         } else if name == runtime.names.setattrID || name == runtime.names.delattrID {
-            cls.hooksAttributes.store(true, ordering: .relaxed)
+            markHooks(cls)
         }
+    }
+
+    /// Sends `cls`'s instances, and its subclasses' made so far, through the slow path of a store.
+    private func markHooks(_ cls: PyClass) {
+        if cls.hooksAttributes.exchange(true, ordering: .relaxed) { return }
+        for sub in cls.subclasses.withLock({ $0.compactMap(\.cls) }) { sub.hooksAttributes.store(true, ordering: .relaxed) }
     }
 
     /// After a class body ran: every attribute it set, noted as `noteClassAttribute` does.

@@ -308,6 +308,9 @@ package final class PyClass: PyObject, @unchecked Sendable {
     /// an instance's attribute takes the slow path (`setHookedAttribute`). Decided when the class is made and when a
     /// class attribute is set, so a plain class's attribute store costs one flag check.
     package let hooksAttributes = Atomic<Bool>(false)
+    /// The classes made so far with this one in their MRO (held weakly), so a property or hook set on this class
+    /// later marks them too. Built-in classes keep none: nothing can be set on them.
+    package let subclasses = Locked<[WeakClass]>([])
 
     package convenience init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
         self.init(name: name, bases: base.map { [$0] } ?? [], baseValues: base == nil ? [] : [baseValue],
@@ -377,6 +380,12 @@ package final class PyClass: PyObject, @unchecked Sendable {
         let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
         return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : baseValues)
     }
+}
+
+/// A class held without keeping it alive (`PyClass.subclasses`).
+package struct WeakClass: Sendable {
+    package weak var cls: PyClass?
+    package init(_ cls: PyClass) { self.cls = cls }
 }
 
 /// Bases whose orders C3 cannot merge: the classes that were candidates when it stopped.
