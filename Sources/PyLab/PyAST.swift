@@ -87,6 +87,8 @@ package indirect enum StmtKind: Sendable {
     case expression(Expr)
     case assign([Expr], Expr)
     case augAssign(Expr, String, Expr)
+    /// `target: annotation` or `target: annotation = value`.
+    case annotated(Expr, Expr, Expr?)
     case ifStmt(Expr, [Stmt], [Stmt])
     case whileStmt(Expr, [Stmt], [Stmt])
     case forStmt(Expr, Expr, [Stmt], [Stmt])

@@ -199,7 +199,8 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
+    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate",
+                                                   "property", "classmethod", "staticmethod"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
@@ -214,6 +215,8 @@ package enum Builtins {
             case "dict": return v.isObject && v.object.kind == .dict
             case "range": return v.isObject && v.object.kind == .range
             case "set": return v.isObject && v.object.kind == .set
+            case "property", "classmethod", "staticmethod":
+                return v.isObject && v.object.kind == .descriptor && unsafeDowncast(v.object, to: PyDescriptor.self).flavor.rawValue == table[type.builtinIndex].name
             default: throw ts.typeError("isinstance() arg 2 must be a type or tuple of types")
             }
         }
@@ -672,6 +675,7 @@ package enum Builtins {
             if v.isObject, v.object.kind == .instance {
                 return .bool(unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__call__")) != nil)
             }
+            if v.isObject, v.object.kind == .descriptor { return .bool(unsafeDowncast(v.object, to: PyDescriptor.self).flavor == .staticmethod) }
             return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod, .native].contains(v.object.kind)))
         },
         Builtin("hasattr") { ts, a throws(PyError) in
@@ -912,7 +916,7 @@ package enum Builtins {
             try a.expect(1...1, ts)
             return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
         },
-    ] + functionsAndCollections + textMethods + numberFunctions + bytesFunctions
+    ] + functionsAndCollections + textMethods + numberFunctions + bytesFunctions + descriptorFunctions
 }
 
 extension String {

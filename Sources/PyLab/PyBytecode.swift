@@ -49,7 +49,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case makeCell, copyFreeVars, loadClosure, loadDeref, storeDeref, deleteDeref
     case callFunctionEx, dictMerge, dictUpdate, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
     case getYieldFromIter, send, jumpBackwardNoInterrupt
-    case importName, importFrom, importStar
+    case importName, importFrom, importStar, setupAnnotations
     // `match` (3.10's pattern matching, PyMatch.swift).
     case matchClass, matchSequence, matchMapping, matchKeys, getLen
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
@@ -162,6 +162,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .matchMapping: return "MATCH_MAPPING"
         case .matchKeys: return "MATCH_KEYS"
         case .getLen: return "GET_LEN"
+        case .setupAnnotations: return "SETUP_ANNOTATIONS"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -254,7 +255,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     /// Net stack effect when execution falls through (jumps: see `jumpEffect`).
     package func stackEffect(_ arg: Int) -> Int {
         switch self {
-        case .nop, .resume, .swap, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
+        case .nop, .resume, .swap, .setupAnnotations, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
              .jumpForward, .jumpBackward, .loadAttr, .checkExcMatch, .deleteFast, .deleteGlobal, .deleteName,
              .deleteClassName, .precall, .kwNames, .yieldValue,
              .makeCell, .copyFreeVars, .deleteDeref, .listToTuple, .getYieldFromIter, .send, .jumpBackwardNoInterrupt:
@@ -389,12 +390,15 @@ package final class CodeObject: @unchecked Sendable {
     /// Objects only this code's constants refer to (the code objects `MAKE_FUNCTION` reads): kept alive with it.
     package let ownedConstants: [PyObject]
     package let signature: CodeSignature
+    /// `__qualname__` of the class or function this is the code of (its name at module level).
+    package let qualifiedName: String
     /// Names of the parameters, for keyword arguments.
     package var parameterNames: ArraySlice<String> { localNames[0..<argumentCount] }
 
     package init(name: String, kind: CodeKind, instructions: [UInt32], constants: [PyValue], codes: [CodeObject], localNames: [String],
          argumentCount: Int, maxStack: Int, isGenerator: Bool, positions: [SourcePosition], exceptionTable: [ExceptionEntry],
-         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature()) {
+         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature(), qualifiedName: String? = nil) {
+        self.qualifiedName = qualifiedName ?? name
         self.signature = signature
         self.name = name
         self.kind = kind

@@ -62,6 +62,7 @@ package struct NameUse {
         case .expression(let e): expr(e)
         case .assign(let targets, let value): targets.forEach { expr($0) }; expr(value)
         case .augAssign(let t, _, let v): expr(t); expr(v)
+        case .annotated(let t, let a, let v): expr(t); expr(a); if let v { expr(v) }
         case .ifStmt(let t, let b, let o), .whileStmt(let t, let b, let o): expr(t); stmts(b); stmts(o)
         case .forStmt(let t, let it, let b, let o): expr(t); expr(it); stmts(b); stmts(o)
         case .def(let n, let params, let body):

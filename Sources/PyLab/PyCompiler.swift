@@ -50,6 +50,7 @@ package struct Compiler {
         package var name: String
         /// `__qualname__`: the dotted path from the module (`f.<locals>.C`, `Outer.Inner`).
         package var qualname = ""
+        package var qualifiedName: String?
         package var kind: CodeKind
         package var instructions: [UInt32] = []
         package var positions: [SourcePosition] = []
@@ -202,6 +203,7 @@ package struct Compiler {
             }
         }
         try emit(.resume, 0, at: SourcePosition(line: 0, column: 0))
+        if Self.hasAnnotations(statements) { try emit(.setupAnnotations, try globalSlot("__annotations__"), at: SourcePosition(line: 1, column: 0)) }
         try compileBlock(statements)
         if let last {
             position = last.position
@@ -237,7 +239,7 @@ package struct Compiler {
                           codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
                           maxStack: maxStack, isGenerator: unit.isGenerator, positions: assembled.positions,
                           exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants,
-                          signature: unit.signature)
+                          signature: unit.signature, qualifiedName: unit.qualifiedName)
     }
 
     /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
@@ -295,6 +297,7 @@ package struct Compiler {
         unit = Unit(name: name, kind: kind)
         unit.qualname = saved.kind == .module ? name : saved.qualname + (saved.kind == .function ? ".<locals>." : ".") + name
         unit.firstLine = pos.line
+        unit.qualifiedName = unit.qualname
         if kind == .function {
             if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
                 unit.superSelf = (saved.name, first.name)
@@ -328,11 +331,13 @@ package struct Compiler {
             }
             try emit(.resume, 0)
             if kind == .classBody {
-                // As 3.11's class body begins: its `__module__` and `__qualname__`, which the class's repr shows.
+                // As 3.11's class body begins: its `__module__` and `__qualname__`, which the class's repr shows, then
+                // SETUP_ANNOTATIONS when it annotates a name.
                 try loadConstant(runtime.constant(moduleName))
                 try emit(.storeClassName, runtime.intern("__module__"))
                 try loadConstant(runtime.constant(unit.qualname))
                 try emit(.storeClassName, runtime.intern("__qualname__"))
+                if Self.hasAnnotations(body) { try emit(.setupAnnotations) }
             }
             try emitBody(&self)
             code = try finish()
@@ -507,6 +512,8 @@ package struct Compiler {
             }
         case .augAssign(let target, let op, let value):
             try augmentedAssign(target, op, value)
+        case .annotated(let target, let annotation, let value):
+            try annotatedAssign(target, annotation, value)
         case .ifStmt(let test, let body, let orElse):
             let end = newLabel()
             let next = orElse.isEmpty ? end : newLabel()
@@ -1505,6 +1512,7 @@ package struct ScopeAnalysis {
             for t in targets { target(t); expr(t) }
             expr(value)
         case .augAssign(let t, _, let v): target(t); expr(t); expr(v)
+        case .annotated(let t, let a, let v): target(t); expr(t); expr(a); if let v { expr(v) }
         case .ifStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
         case .whileStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
         case .forStmt(let t, let it, let b, let o):
@@ -1554,5 +1562,41 @@ package struct ScopeAnalysis {
         default: break
         }
         for child in e.childrenInScope { expr(child) }
+    }
+}
+
+extension Compiler {
+    /// Whether a module or class body has a variable annotation of its own (not in a nested def or class), which
+    /// makes 3.11 start it with SETUP_ANNOTATIONS.
+    static func hasAnnotations(_ body: [Stmt]) -> Bool {
+        body.contains { s in
+            switch s.kind {
+            case .annotated: return true
+            case .ifStmt(_, let b, let o), .whileStmt(_, let b, let o), .forStmt(_, _, let b, let o): return hasAnnotations(b) || hasAnnotations(o)
+            case .with(_, _, let b): return hasAnnotations(b)
+            case .tryStmt(let b, let handlers, let o, let f):
+                return hasAnnotations(b) || handlers.contains { hasAnnotations($0.body) } || hasAnnotations(o) || hasAnnotations(f)
+            default: return false
+            }
+        }
+    }
+
+    /// `x: T = v` as 3.11 compiles it: the assignment, then (at module level and in a class body, for a plain name)
+    /// `__annotations__['x'] = T`; for `a.b: T` the annotation is evaluated and dropped. A function never evaluates
+    /// the annotations of its variables.
+    mutating func annotatedAssign(_ target: Expr, _ annotation: Expr, _ value: Expr?) throws(PySyntaxError) {
+        if let value {
+            try expression(value)
+            try assign(to: target)
+        }
+        guard unit.kind != .function else { return }
+        try expression(annotation)
+        if case .name(let name) = target.kind {
+            try load("__annotations__")
+            try loadConstant(runtime.constant(name))
+            try emit(.storeSubscr)
+        } else {
+            try emit(.popTop)
+        }
     }
 }

@@ -45,7 +45,7 @@ package struct Disassembler {
         switch op {
         case .nop, .popTop, .pushNull, .returnValue, .returnGenerator, .yieldValue, .getIter, .binarySubscr, .storeSubscr,
              .deleteSubscr, .checkExcMatch, .popExcept, .loadAssertionError, .withEnter, .withExit, .withExitError,
-             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar,
+             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar, .setupAnnotations,
              .matchSequence, .matchMapping, .matchKeys, .getLen:
             return false
         default: return true

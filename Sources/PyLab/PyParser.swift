@@ -99,7 +99,8 @@ package struct Parser {
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
                                               "__neg__", "__pos__", "__invert__", "__abs__", "__class__",
                                               "__cause__", "__context__", "__suppress_context__", "__mro__",
-                                              "__match_args__"]
+                                              "__match_args__", "__setattr__", "__delattr__", "__annotations__", "__qualname__",
+                                              "__func__", "__post_init__", "__dataclass_fields__", "__dataclass_params__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
@@ -239,13 +240,13 @@ package struct Parser {
             return Stmt(kind: .assign(targets, value), position: pos)
         }
         if accept(":") {
-            // A variable annotation (`count: int = 0`): the annotation is read and dropped (conclab keeps no
-            // __annotations__), the assignment stays; `x: int` alone does nothing.
+            // A variable annotation (`count: int = 0`): the compiler records it in `__annotations__` at module
+            // level and in a class body, and only assigns in a function (whose annotations 3.11 never evaluates).
             if case .tuple = first.kind { throw error("only single target (not tuple) can be annotated", at: pos) }
             try checkTarget(first)
-            _ = try expression()
-            guard accept("=") else { return Stmt(kind: .pass, position: pos) }
-            return Stmt(kind: .assign([first], try yieldOrExpressionList()), position: pos)
+            let annotation = try expression()
+            guard accept("=") else { return Stmt(kind: .annotated(first, annotation, nil), position: pos) }
+            return Stmt(kind: .annotated(first, annotation, try yieldOrExpressionList()), position: pos)
         }
         return Stmt(kind: .expression(first), position: pos)
     }
@@ -393,7 +394,7 @@ package struct Parser {
             let n = try name()
             if params.contains(where: { $0.name == n }) { throw error("duplicate argument '\(n)' in function definition", at: pos) }
             var value: Expr?
-            // A parameter's annotation (`x: int`) is read and dropped: conclab keeps no __annotations__.
+            // A parameter's annotation (`x: int`) is read and dropped: a function's __annotations__ is refused by name.
             if closing == ")" && accept(":") { _ = try expression() }
             if accept("=") {
                 if thisKind == .varArgs || thisKind == .varKeywords { throw error("var-positional and var-keyword arguments cannot have default values", at: pos) }

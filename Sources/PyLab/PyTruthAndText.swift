@@ -227,7 +227,7 @@ extension PyThreadState {
         case .code:
             let c = unsafeDowncast(o, to: PyCode.self).code
             return "<code object \(c.name), line \(c.firstLine)>"
-        case .cell, .superProxy, .set, .lazyIterator, .dictView:
+        case .cell, .superProxy, .set, .lazyIterator, .dictView, .descriptor:
             return try collectionRepr(o, depth: depth)
         case .module: return "<module '\(unsafeDowncast(o, to: PyModule.self).name)' (built-in)>"
         case .native: return "<built-in function \(unsafeDowncast(o, to: PyNative.self).builtin.name)>"

@@ -425,6 +425,11 @@ extension PyThreadState {
             var args = [callee]
             for i in 0..<count { args.append(slot[1 + i]) }
             return try callWithSelf(m, args, keywords: keywords)
+        case .descriptor where unsafeDowncast(o, to: PyDescriptor.self).flavor == .staticmethod:
+            // A staticmethod object is callable since 3.10 (a class body can call its own helper).
+            var args: [PyValue] = []
+            for i in 0..<count { args.append(slot[1 + i]) }
+            return try callWithSelf(unsafeDowncast(o, to: PyDescriptor.self).getter, args, keywords: keywords)
         default:
             throw typeError("'\(o.typeName)' object is not callable")
         }
@@ -1038,11 +1043,13 @@ extension PyThreadState {
                     case .storeAttr:
                         if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let obj = sp[-1], value = sp[-2]
+                        frames[fi].sp = sp   // a property's setter or a __setattr__ runs above these
                         try setAttribute(obj, arg, value)
                         sp -= 2
                         decref(obj)
                     case .deleteAttr:
                         let obj = sp[-1]
+                        frames[fi].sp = sp
                         try deleteAttribute(obj, arg)
                         sp -= 1
                         decref(obj)
@@ -1313,6 +1320,8 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp.pointee = try importFrom(sp[-1], arg)
                         sp += 1
+                    case .setupAnnotations:
+                        setupAnnotations(frame.namespace, slot: arg)
                     case .importStar:
                         frames[fi].pc = pc
                         frames[fi].sp = sp
