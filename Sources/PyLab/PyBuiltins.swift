@@ -653,8 +653,11 @@ package enum Builtins {
             return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
         },
         Builtin("open") { ts, a throws(PyError) in
-            throw ts.error(ts.runtime.classes.notImplementedError,
-                           "conclab's Python does not support files (open); conclab's own 'fd open' shows what a file descriptor is")
+            // The file classes are the io module's Python; open() is its open (PyFileModule.swift).
+            let io = try ts.importModule("io")
+            let open = try ts.moduleAttribute(io, ts.runtime.intern("open"))
+            defer { ts.decref(open) }
+            return try ts.call(open, (0..<a.count).map { a[$0] }, keywords: a.keywords)
         },
         Builtin("oct") { ts, a throws(PyError) in
             try a.expect(1...1, ts)

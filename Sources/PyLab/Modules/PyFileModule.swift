@@ -1,0 +1,592 @@
+import LabOS
+import LabCore
+
+/// The files conclab's Python may open: only those in its own folder, and its containment.
+///
+/// Every name `open` and `os` are given is resolved beneath one folder (`Beneath`): relative names land in it, an
+/// absolute name is accepted only inside it, `..` and symbolic links are refused, so a program — perhaps from
+/// someone else's replayed lab — reads no secret of this machine. In a replayed lab the folder is the lab's scratch
+/// folder; otherwise it is a private scratch folder made on the first use and kept for the whole session (a file one
+/// `py` writes, the next one reads), removed when the session ends. A program given with `py --file` does not see the
+/// files next to it: it reads what it (or an earlier `py`) wrote.
+///
+/// What is written into files is counted against a bound (64 MiB a session; in a replayed lab, the lab's own
+/// bound), and at most `openLimit` files are open at once. A file stays open until closed, `py reset` or the end of
+/// the session: a file left open by one `py` line may be used by the next, as at python3's prompt.
+package final class PyFiles: Sendable {
+    package static let openLimit = 256
+    package static let writeLimit = 64 << 20
+
+    /// The unread bytes of a file read ahead (`readline` reads a block and keeps the rest).
+    struct OpenFile {
+        var fd: FileDescriptor
+        var buffer: [UInt8] = []
+        var start = 0
+        var unread: Int { buffer.count - start }
+    }
+
+    private struct State {
+        var root: String?
+        /// The folder was made here (not the lab's): removed with this object.
+        var madeHere = false
+        var charge: (@Sendable (Int) -> String?)?
+        var written = 0
+        var open: [Int32: OpenFile] = [:]
+    }
+    private let state = Locked(State())
+
+    package init() {}
+
+    deinit {
+        closeAll()
+        let (root, madeHere) = state.withLock { ($0.root, $0.madeHere) }
+        if madeHere, let root { Scratch.remove(root) }
+    }
+
+    /// Uses `folder` (a replayed lab's scratch folder) instead of a folder of its own, and `charge` to count the bytes
+    /// written (it returns why a write is refused, or nil). Set before the first file is opened.
+    package func confine(to folder: String, charge: @escaping @Sendable (Int) -> String?) {
+        state.withLock {
+            $0.root = folder
+            $0.charge = charge
+        }
+    }
+
+    /// The folder, made on first use.
+    package func folder() throws(OSError) -> Beneath {
+        try state.withLock { s throws(OSError) -> Beneath in
+            if let root = s.root { return Beneath(root: root) }
+            let made = try Scratch.make(label: "py")
+            s.root = made
+            s.madeHere = true
+            return Beneath(root: made)
+        }
+    }
+
+    /// The folder's path if it was made (or given) already.
+    package var folderIfMade: String? { state.withLock { $0.root } }
+
+    package var openCount: Int { state.withLock { $0.open.count } }
+
+    /// Registers a descriptor just opened; false (and it is closed) when `openLimit` files are open already.
+    func register(_ fd: FileDescriptor) -> Bool {
+        let added = state.withLock { s -> Bool in
+            guard s.open.count < Self.openLimit else { return false }
+            s.open[fd.rawValue] = OpenFile(fd: fd)
+            return true
+        }
+        if !added { try? fd.close() }
+        return added
+    }
+
+    /// Runs `body` on the open file `number`; nil when it is not one of this runtime's files.
+    func with<R>(_ number: Int32, _ body: (inout OpenFile) throws(OSError) -> R) throws(OSError) -> R? {
+        try state.withLock { s throws(OSError) -> R? in
+            guard var file = s.open[number] else { return nil }
+            defer { s.open[number] = file }
+            return try body(&file)
+        }
+    }
+
+    /// Counts `bytes` about to be written; the reason when that would pass the bound.
+    func charge(_ bytes: Int) -> String? {
+        let (charge, refused) = state.withLock { s -> ((@Sendable (Int) -> String?)?, Bool) in
+            if s.charge != nil { return (s.charge, false) }
+            if s.written + bytes > Self.writeLimit { return (nil, true) }
+            s.written += bytes
+            return (nil, false)
+        }
+        if let charge { return charge(bytes) }
+        return refused ? "conclab's Python writes at most \(Self.writeLimit >> 20) MiB into files in a session" : nil
+    }
+
+    /// Closes one file; false when `number` is not one of this runtime's.
+    func close(_ number: Int32) -> Bool {
+        guard let file = state.withLock({ $0.open.removeValue(forKey: number) }) else { return false }
+        try? file.fd.close()
+        return true
+    }
+
+    /// Closes every file still open; returns how many there were.
+    @discardableResult
+    package func closeAll() -> Int {
+        let files = state.withLock { s in defer { s.open = [:] }; return s.open }
+        for file in files.values { try? file.fd.close() }
+        return files.count
+    }
+}
+
+/// `io`: `open` and the file classes, as CPython's `_io` names them. The classes are Python (the module's source)
+/// around a descriptor number of `PyFiles`; reading, writing and seeking are the functions here.
+package enum FileModule {
+    /// A read of a whole file goes by blocks of this size, a Ctrl-C checked between them.
+    static let block = 65_536
+
+    package static let definition = ModuleDefinition("io", natives: [
+        Builtin("_open") { ts, a throws(PyError) in
+            try a.expect(7...7, ts)
+            let name = ts.string(a[0]) ?? ""
+            var access = Beneath.Access(read: try ts.truthy(a[1]), write: try ts.truthy(a[2]))
+            access.create = try ts.truthy(a[3])
+            access.truncate = try ts.truthy(a[4])
+            access.exclusive = try ts.truthy(a[5])
+            access.append = try ts.truthy(a[6])
+            let fd = try ts.inFolder(name) { place throws(Beneath.Failure) in try place.open(name, access) }
+            guard ts.runtime.files.register(fd) else {
+                throw ts.error(ts.runtime.classes.osError,
+                               "[Errno 24] Too many open files: conclab's Python has at most \(PyFiles.openLimit) files open; close them (or open them with 'with')")
+            }
+            return .int(Int(fd.rawValue))
+        },
+        Builtin("_read") { ts, a throws(PyError) in
+            try a.expect(3...3, ts)
+            let number = try ts.fileNumber(a[0])
+            let size = try ts.intArgument(a[1], "size")
+            let characters = try ts.truthy(a[2])
+            var out: [UInt8] = []
+            while size < 0 || (characters ? Self.characters(in: out) : out.count) < size {
+                try ts.periodicCheck()
+                let wanted = size < 0 ? Self.block : min(Self.block, size - (characters ? Self.characters(in: out) : out.count))
+                let chunk = try ts.fileCall(number) { file throws(OSError) in try Self.take(&file, wanted) }
+                if chunk.isEmpty { break }
+                out += chunk
+                try ts.checkBytesSize(out.count)
+            }
+            // Text: a character cut at the end of a block is completed from the file.
+            if characters { try Self.completeCharacter(&out, ts, number) }
+            return ts.newBytes(out)
+        },
+        Builtin("_readline") { ts, a throws(PyError) in
+            try a.expect(3...3, ts)
+            let number = try ts.fileNumber(a[0])
+            let limit = try ts.intArgument(a[1], "size")
+            let characters = try ts.truthy(a[2])
+            var out: [UInt8] = []
+            while limit < 0 || (characters ? Self.characters(in: out) : out.count) < limit {
+                try ts.periodicCheck()
+                let step = try ts.fileCall(number) { file throws(OSError) -> (bytes: [UInt8], done: Bool) in
+                    if file.unread == 0 {
+                        file.buffer = try file.fd.read(upTo: Self.block)
+                        file.start = 0
+                        if file.buffer.isEmpty { return ([], true) }
+                    }
+                    let end = file.buffer[file.start...].firstIndex(of: 10).map { $0 + 1 } ?? file.buffer.count
+                    var stop = end
+                    if limit >= 0 && !characters { stop = min(end, file.start + limit - out.count) }
+                    let taken = Array(file.buffer[file.start..<stop])
+                    file.start = stop
+                    return (taken, taken.last == 10)
+                }
+                if characters && limit >= 0 {
+                    // Keep only `limit` characters; the rest goes back to the buffer.
+                    var combined = out + step.bytes
+                    let cut = Self.prefixLength(of: combined, characters: limit)
+                    if cut < combined.count {
+                        let back = Array(combined[cut...])
+                        combined.removeSubrange(cut...)
+                        _ = try ts.fileCall(number) { file throws(OSError) in
+                            file.buffer = back + file.buffer[file.start...]
+                            file.start = 0
+                        }
+                        out = combined
+                        break
+                    }
+                    out = combined
+                } else {
+                    out += step.bytes
+                }
+                try ts.checkBytesSize(out.count)
+                if step.done || step.bytes.isEmpty { break }
+            }
+            if characters { try Self.completeCharacter(&out, ts, number) }
+            return ts.newBytes(out)
+        },
+        Builtin("_write") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let number = try ts.fileNumber(a[0])
+            guard let data = ts.bytes(a[1]) else { throw ts.typeError("a bytes-like object is required, not '\(ts.typeName(a[1]))'") }
+            if let refusal = ts.runtime.files.charge(data.count) {
+                throw ts.error(ts.runtime.classes.osError, "[Errno 27] File too large: \(refusal)")
+            }
+            _ = try ts.fileCall(number) { file throws(OSError) in
+                try Self.dropReadAhead(&file)
+                try file.fd.writeAll(data)
+            }
+            return .int(data.count)
+        },
+        Builtin("_seek") { ts, a throws(PyError) in
+            try a.expect(3...3, ts)
+            let number = try ts.fileNumber(a[0])
+            let offset = try ts.intArgument(a[1], "offset"), whence = try ts.intArgument(a[2], "whence")
+            guard (0...2).contains(whence) else {
+                throw ts.error(ts.runtime.classes.valueError, "invalid whence (\(whence), should be 0, 1 or 2)")
+            }
+            return .int(try ts.fileCall(number) { file throws(OSError) in
+                try Self.dropReadAhead(&file)
+                return try file.fd.seek(offset: offset, whence: Int32(whence))
+            })
+        },
+        Builtin("_tell") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let number = try ts.fileNumber(a[0])
+            return .int(try ts.fileCall(number) { file throws(OSError) in try file.fd.seek(offset: 0, whence: 1) - file.unread })
+        },
+        Builtin("_truncate") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let number = try ts.fileNumber(a[0])
+            let size = try ts.intArgument(a[1], "size")
+            if size < 0 { throw ts.error(ts.runtime.classes.osError, "[Errno 22] Invalid argument") }
+            let current = try ts.fileCall(number) { file throws(OSError) in try file.fd.size() }
+            if size > current, let refusal = ts.runtime.files.charge(size - current) {
+                throw ts.error(ts.runtime.classes.osError, "[Errno 27] File too large: \(refusal)")
+            }
+            _ = try ts.fileCall(number) { file throws(OSError) in
+                try Self.dropReadAhead(&file)
+                try file.fd.truncate(size: size)
+            }
+            return .int(size)
+        },
+        Builtin("_close") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let n = ts.asInt(a[0]), let fd = Int32(exactly: n) else { return .none }
+            _ = ts.runtime.files.close(fd)
+            return .none
+        },
+        Builtin("_refuse") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support \(ts.string(a[0]) ?? "that")")
+        },
+    ], source: source)
+
+    /// How many characters the UTF-8 `bytes` hold (continuation bytes are not counted).
+    static func characters(in bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+
+    /// How many of `bytes` make their first `characters` characters.
+    static func prefixLength(of bytes: [UInt8], characters: Int) -> Int {
+        var seen = 0
+        for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+            if seen == characters { return i }
+            seen += 1
+        }
+        return bytes.count
+    }
+
+    /// Up to `count` bytes: first what was read ahead, else one read.
+    static func take(_ file: inout PyFiles.OpenFile, _ count: Int) throws(OSError) -> [UInt8] {
+        if file.unread > 0 {
+            let n = min(count, file.unread)
+            defer { file.start += n }
+            return Array(file.buffer[file.start..<file.start + n])
+        }
+        return try file.fd.read(upTo: count)
+    }
+
+    /// Before a write or a seek: the descriptor's offset goes back to where the reader is.
+    static func dropReadAhead(_ file: inout PyFiles.OpenFile) throws(OSError) {
+        if file.unread > 0 { _ = try file.fd.seek(offset: -file.unread, whence: 1) }
+        file.buffer = []
+        file.start = 0
+    }
+
+    /// Reads the rest of a UTF-8 sequence cut at the end of `out` (at most 3 more bytes).
+    static func completeCharacter(_ out: inout [UInt8], _ ts: PyThreadState, _ number: Int32) throws(PyError) {
+        guard let lead = out.lastIndex(where: { $0 & 0xC0 != 0x80 }) else { return }
+        let b = out[lead]
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        let missing = length - (out.count - lead)
+        if missing > 0 { out += try ts.fileCall(number) { file throws(OSError) in try Self.take(&file, missing) } }
+    }
+
+    static let source = """
+        class UnsupportedOperation(OSError, ValueError):
+            pass
+
+        class _IOBase:
+            def __init__(self, handle, name, mode, readable, writable, newline):
+                self._h = handle
+                self.name = name
+                self.mode = mode
+                self._readable = readable
+                self._writable = writable
+                self._newline = newline
+                self.closed = False
+
+            def _check(self):
+                if self.closed:
+                    raise ValueError("I/O operation on closed file.")
+
+            def _check_read(self):
+                self._check()
+                if not self._readable:
+                    raise UnsupportedOperation("not readable")
+
+            def _check_write(self):
+                self._check()
+                if not self._writable:
+                    raise UnsupportedOperation("not writable")
+
+            def readable(self):
+                self._check()
+                return self._readable
+
+            def writable(self):
+                self._check()
+                return self._writable
+
+            def seekable(self):
+                self._check()
+                return True
+
+            def isatty(self):
+                self._check()
+                return False
+
+            def fileno(self):
+                self._check()
+                return self._h
+
+            def flush(self):
+                self._check()
+
+            def close(self):
+                if not self.closed:
+                    self.closed = True
+                    _close(self._h)
+
+            def __enter__(self):
+                self._check()
+                return self
+
+            def __exit__(self, t, v, tb):
+                self.close()
+
+            def __iter__(self):
+                self._check()
+                return self
+
+            def __next__(self):
+                line = self.readline()
+                if not line:
+                    raise StopIteration
+                return line
+
+            def readlines(self, hint=-1):
+                lines = []
+                total = 0
+                while True:
+                    line = self.readline()
+                    if not line:
+                        break
+                    lines.append(line)
+                    total += len(line)
+                    if hint is not None and hint > 0 and total >= hint:
+                        break
+                return lines
+
+            def writelines(self, lines):
+                self._check_write()
+                for line in lines:
+                    self.write(line)
+
+            def tell(self):
+                self._check()
+                return _tell(self._h)
+
+            def truncate(self, size=None):
+                self._check_write()
+                if size is None:
+                    size = self.tell()
+                return _truncate(self._h, size)
+
+        class TextIOWrapper(_IOBase):
+            def __init__(self, handle, name, mode, readable, writable, newline, encoding):
+                _IOBase.__init__(self, handle, name, mode, readable, writable, newline)
+                self.encoding = encoding
+                self.errors = "strict"
+
+            def _text(self, data):
+                text = data.decode("utf-8")
+                if self._newline is None and "\\r" in text:
+                    text = text.replace("\\r\\n", "\\n").replace("\\r", "\\n")
+                return text
+
+            def read(self, size=-1):
+                self._check_read()
+                if size is None:
+                    size = -1
+                return self._text(_read(self._h, size, True))
+
+            def readline(self, size=-1):
+                self._check_read()
+                if size is None:
+                    size = -1
+                return self._text(_readline(self._h, size, True))
+
+            def write(self, s):
+                self._check_write()
+                if not isinstance(s, str):
+                    raise TypeError("write() argument must be str, not " + type(s).__name__)
+                data = s
+                if self._newline is not None and self._newline != "" and self._newline != "\\n":
+                    data = data.replace("\\n", self._newline)
+                _write(self._h, data.encode("utf-8"))
+                return len(s)
+
+            def seek(self, offset, whence=0):
+                self._check()
+                if whence == 1 and offset != 0:
+                    raise UnsupportedOperation("can't do nonzero cur-relative seeks")
+                if whence == 2 and offset != 0:
+                    raise UnsupportedOperation("can't do nonzero end-relative seeks")
+                if whence == 0 and offset < 0:
+                    raise ValueError("negative seek position " + repr(offset))
+                return _seek(self._h, offset, whence)
+
+            def __repr__(self):
+                return "<_io.TextIOWrapper name=" + repr(self.name) + " mode=" + repr(self.mode) + " encoding=" + repr(self.encoding) + ">"
+
+        class _Buffered(_IOBase):
+            def read(self, size=-1):
+                self._check_read()
+                if size is None:
+                    size = -1
+                return _read(self._h, size, False)
+
+            def readline(self, size=-1):
+                self._check_read()
+                if size is None:
+                    size = -1
+                return _readline(self._h, size, False)
+
+            def write(self, b):
+                self._check_write()
+                if not isinstance(b, bytes):
+                    raise TypeError("a bytes-like object is required, not '" + type(b).__name__ + "'")
+                return _write(self._h, b)
+
+            def seek(self, offset, whence=0):
+                self._check()
+                if whence == 0 and offset < 0:
+                    raise ValueError("negative seek value " + str(offset))
+                return _seek(self._h, offset, whence)
+
+            def __repr__(self):
+                return "<_io." + type(self).__name__ + " name=" + repr(self.name) + ">"
+
+        class BufferedReader(_Buffered):
+            pass
+
+        class BufferedWriter(_Buffered):
+            pass
+
+        class BufferedRandom(_Buffered):
+            pass
+
+        def open(file, mode="r", buffering=-1, encoding=None, errors=None, newline=None, closefd=True, opener=None):
+            if isinstance(file, bytes):
+                file = file.decode("utf-8")
+            if isinstance(file, int) and not isinstance(file, bool):
+                _refuse("open() of a file descriptor number (conclab's 'fd' commands show descriptors)")
+            if not isinstance(file, str):
+                raise TypeError("expected str, bytes or os.PathLike object, not " + type(file).__name__)
+            if not isinstance(mode, str):
+                raise TypeError("open() argument 'mode' must be str, not " + type(mode).__name__)
+            for c in mode:
+                if c not in "rwxabt+" or mode.count(c) > 1:
+                    raise ValueError("invalid mode: " + repr(mode))
+            kinds = 0
+            for c in "rwxa":
+                if c in mode:
+                    kinds += 1
+            binary = "b" in mode
+            if binary and "t" in mode:
+                raise ValueError("can't have text and binary mode at once")
+            if kinds != 1:
+                raise ValueError("must have exactly one of create/read/write/append mode")
+            if binary and encoding is not None:
+                raise ValueError("binary mode doesn't take an encoding argument")
+            if binary and errors is not None:
+                raise ValueError("binary mode doesn't take an errors argument")
+            if binary and newline is not None:
+                raise ValueError("binary mode doesn't take a newline argument")
+            if newline is not None and not isinstance(newline, str):
+                raise TypeError("open() argument 'newline' must be str or None, not " + type(newline).__name__)
+            if newline is not None and newline not in ("", "\\n", "\\r", "\\r\\n"):
+                raise ValueError("illegal newline value: " + newline)
+            if encoding is not None and not isinstance(encoding, str):
+                raise TypeError("open() argument 'encoding' must be str or None, not " + type(encoding).__name__)
+            if encoding is not None and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+                _refuse("the encoding " + repr(encoding) + " for files (its files are UTF-8)")
+            if errors is not None and errors != "strict":
+                _refuse("errors=" + repr(errors) + " for files (only 'strict')")
+            if opener is not None or not closefd:
+                _refuse("open() with an opener or closefd=False")
+            plus = "+" in mode
+            readable = "r" in mode or plus
+            writable = "r" not in mode or plus
+            h = _open(file, readable, writable, "r" not in mode, "w" in mode, "x" in mode, "a" in mode)
+            if "a" in mode:
+                _seek(h, 0, 2)
+            if not binary:
+                return TextIOWrapper(h, file, mode, readable, writable, newline, "UTF-8" if encoding is None else encoding)
+            if plus:
+                return BufferedRandom(h, file, mode, readable, writable, None)
+            if "r" in mode:
+                return BufferedReader(h, file, mode, readable, writable, None)
+            return BufferedWriter(h, file, mode, readable, writable, None)
+        """
+}
+
+extension PyThreadState {
+    /// The descriptor number a file call was given, if it is one of this runtime's open files.
+    func fileNumber(_ v: PyValue) throws(PyError) -> Int32 {
+        guard let n = asInt(v), let fd = Int32(exactly: n) else { throw error(runtime.classes.valueError, "I/O operation on closed file.") }
+        return fd
+    }
+
+    /// Runs `body` on an open file; an OS error becomes CPython's exception, an unknown number "closed file".
+    func fileCall<R>(_ number: Int32, _ body: (inout PyFiles.OpenFile) throws(OSError) -> R) throws(PyError) -> R {
+        let result: R?
+        do throws(OSError) { result = try runtime.files.with(number, body) } catch { throw osError(error.code) }
+        guard let result else { throw error(runtime.classes.valueError, "I/O operation on closed file.") }
+        return result
+    }
+
+    /// Runs `body` in conclab's Python folder, turning a refusal into PermissionError and an OS error into CPython's
+    /// exception naming `names` (`'a' -> 'b'` for two).
+    func inFolder<R>(_ names: String..., body: (Beneath) throws(Beneath.Failure) -> R) throws(PyError) -> R {
+        let place: Beneath
+        do throws(OSError) { place = try runtime.files.folder() } catch {
+            throw self.error(runtime.classes.osError, "conclab's Python has no folder for files: \(error)")
+        }
+        do throws(Beneath.Failure) {
+            return try body(place)
+        } catch {
+            switch error {
+            case .outside(let reason):
+                throw self.error(runtime.classes.permissionError, "conclab's Python opens files only in its own folder (\(place.root)): \(reason)")
+            case .os(let code):
+                throw osError(code, names: names)
+            }
+        }
+    }
+
+    /// CPython's exception for `code`: `[Errno 2] No such file or directory: 'x.txt'`.
+    func osError(_ code: Errno, names: [String] = []) -> PyError {
+        let c = runtime.classes
+        let cls: PyClass
+        switch code {
+        case .noSuchFileOrDirectory: cls = c.fileNotFoundError
+        case .fileExists: cls = c.fileExistsError
+        case .isDirectory: cls = c.isADirectoryError
+        case .notDirectory: cls = c.notADirectoryError
+        case .permissionDenied, .notPermitted: cls = c.permissionError
+        case .interrupted: cls = c.interruptedError
+        default: cls = c.osError
+        }
+        let text = OSError("use", code).message
+        var message = "[Errno \(code.rawValue)] " + text.prefix(1).uppercased() + text.dropFirst()
+        if !names.isEmpty { message += ": " + names.map { Self.quote($0) }.joined(separator: " -> ") }
+        return error(cls, message)
+    }
+}
