@@ -56,6 +56,8 @@ package final class PyFiles: Sendable {
     package func folder() throws(OSError) -> Beneath {
         try state.withLock { s throws(OSError) -> Beneath in
             if let root = s.root { return Beneath(root: root) }
+            // What a session killed outright (SIGKILL) left behind.
+            Scratch.sweepStale()
             let made = try Scratch.make(label: "py")
             s.root = made
             s.madeHere = true
