@@ -11,8 +11,9 @@ import LabCore
 /// files next to it: it reads what it (or an earlier `py`) wrote.
 ///
 /// What is written into files is counted against a bound (64 MiB a session; in a replayed lab, the lab's own
-/// bound), and at most `openLimit` files are open at once. A file stays open until closed, `py reset` or the end of
-/// the session: a file left open by one `py` line may be used by the next, as at python3's prompt.
+/// bound), and at most `openLimit` files are open at once. A file stays open until closed, until its file object is
+/// freed (`open(name).read()` closes it at once, as in CPython: the handle's `Token` closes it), `py reset` or the
+/// end of the session: a file left open by one `py` line may be used by the next, as at python3's prompt.
 package final class PyFiles: Sendable {
     package static let openLimit = 256
     package static let writeLimit = 64 << 20
@@ -31,7 +32,9 @@ package final class PyFiles: Sendable {
         var madeHere = false
         var charge: (@Sendable (Int) -> String?)?
         var written = 0
-        var open: [Int32: OpenFile] = [:]
+        /// By serial number: a number is never used twice, so a late close cannot close another file.
+        var open: [Int: OpenFile] = [:]
+        var serials = 0
     }
     private let state = Locked(State())
 
@@ -70,19 +73,29 @@ package final class PyFiles: Sendable {
 
     package var openCount: Int { state.withLock { $0.open.count } }
 
-    /// Registers a descriptor just opened; false (and it is closed) when `openLimit` files are open already.
-    func register(_ fd: FileDescriptor) -> Bool {
-        let added = state.withLock { s -> Bool in
-            guard s.open.count < Self.openLimit else { return false }
-            s.open[fd.rawValue] = OpenFile(fd: fd)
-            return true
+    /// Registers a descriptor just opened: its serial number, or nil (and it is closed) when `openLimit` files are
+    /// open already.
+    func register(_ fd: FileDescriptor) -> Int? {
+        let serial = state.withLock { s -> Int? in
+            guard s.open.count < Self.openLimit else { return nil }
+            s.serials += 1
+            s.open[s.serials] = OpenFile(fd: fd)
+            return s.serials
         }
-        if !added { try? fd.close() }
-        return added
+        if serial == nil { try? fd.close() }
+        return serial
+    }
+
+    /// What a file object holds: when the last reference to it goes (the file object was freed), the file is closed.
+    final class Token: Sendable {
+        let files: PyFiles
+        let serial: Int
+        init(_ files: PyFiles, _ serial: Int) { (self.files, self.serial) = (files, serial) }
+        deinit { _ = files.close(serial) }
     }
 
     /// Runs `body` on the open file `number`; nil when it is not one of this runtime's files.
-    func with<R>(_ number: Int32, _ body: (inout OpenFile) throws(OSError) -> R) throws(OSError) -> R? {
+    func with<R>(_ number: Int, _ body: (inout OpenFile) throws(OSError) -> R) throws(OSError) -> R? {
         try state.withLock { s throws(OSError) -> R? in
             guard var file = s.open[number] else { return nil }
             defer { s.open[number] = file }
@@ -102,8 +115,8 @@ package final class PyFiles: Sendable {
         return refused ? "conclab's Python writes at most \(Self.writeLimit >> 20) MiB into files in a session" : nil
     }
 
-    /// Closes one file; false when `number` is not one of this runtime's.
-    func close(_ number: Int32) -> Bool {
+    /// Closes one file; false when `number` is not one of this runtime's open files.
+    func close(_ number: Int) -> Bool {
         guard let file = state.withLock({ $0.open.removeValue(forKey: number) }) else { return false }
         try? file.fd.close()
         return true
@@ -134,11 +147,13 @@ package enum FileModule {
             access.exclusive = try ts.truthy(a[5])
             access.append = try ts.truthy(a[6])
             let fd = try ts.inFolder(name) { place throws(Beneath.Failure) in try place.open(name, access) }
-            guard ts.runtime.files.register(fd) else {
+            guard let serial = ts.runtime.files.register(fd) else {
                 throw ts.error(ts.runtime.classes.osError,
                                "[Errno 24] Too many open files: conclab's Python has at most \(PyFiles.openLimit) files open; close them (or open them with 'with')")
             }
-            return .int(Int(fd.rawValue))
+            // The handle: a function object that keeps the token alive; the file object holds it.
+            let token = PyFiles.Token(ts.runtime.files, serial)
+            return ts.newNative(Builtin("file") { _, _ throws(PyError) in .int(token.serial) }, bound: [.int(serial)])
         },
         Builtin("_read") { ts, a throws(PyError) in
             try a.expect(3...3, ts)
@@ -250,9 +265,12 @@ package enum FileModule {
         },
         Builtin("_close") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            guard let n = ts.asInt(a[0]), let fd = Int32(exactly: n) else { return .none }
-            _ = ts.runtime.files.close(fd)
+            _ = ts.runtime.files.close(try ts.fileNumber(a[0]))
             return .none
+        },
+        Builtin("_fileno") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return .int(Int(try ts.fileCall(try ts.fileNumber(a[0])) { file throws(OSError) in file.fd.rawValue }))
         },
         Builtin("_refuse") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
@@ -291,7 +309,7 @@ package enum FileModule {
     }
 
     /// Reads the rest of a UTF-8 sequence cut at the end of `out` (at most 3 more bytes).
-    static func completeCharacter(_ out: inout [UInt8], _ ts: PyThreadState, _ number: Int32) throws(PyError) {
+    static func completeCharacter(_ out: inout [UInt8], _ ts: PyThreadState, _ number: Int) throws(PyError) {
         guard let lead = out.lastIndex(where: { $0 & 0xC0 != 0x80 }) else { return }
         let b = out[lead]
         let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
@@ -345,7 +363,7 @@ package enum FileModule {
 
             def fileno(self):
                 self._check()
-                return self._h
+                return _fileno(self._h)
 
             def flush(self):
                 self._check()
@@ -540,14 +558,16 @@ package enum FileModule {
 }
 
 extension PyThreadState {
-    /// The descriptor number a file call was given, if it is one of this runtime's open files.
-    func fileNumber(_ v: PyValue) throws(PyError) -> Int32 {
-        guard let n = asInt(v), let fd = Int32(exactly: n) else { throw error(runtime.classes.valueError, "I/O operation on closed file.") }
-        return fd
+    /// The serial number of the file whose handle (made by `_open`) a file call was given.
+    func fileNumber(_ v: PyValue) throws(PyError) -> Int {
+        guard v.isObject, let handle = v.object as? PyNative, let n = handle.bound.first.flatMap({ asInt($0) }) else {
+            throw error(runtime.classes.valueError, "I/O operation on closed file.")
+        }
+        return n
     }
 
     /// Runs `body` on an open file; an OS error becomes CPython's exception, an unknown number "closed file".
-    func fileCall<R>(_ number: Int32, _ body: (inout PyFiles.OpenFile) throws(OSError) -> R) throws(PyError) -> R {
+    func fileCall<R>(_ number: Int, _ body: (inout PyFiles.OpenFile) throws(OSError) -> R) throws(PyError) -> R {
         let result: R?
         do throws(OSError) { result = try runtime.files.with(number, body) } catch { throw osError(error.code) }
         guard let result else { throw error(runtime.classes.valueError, "I/O operation on closed file.") }

@@ -12,8 +12,10 @@ try:
     g.write("x")
 except ValueError as e:
     print("ValueError", e)
+try:
+    g.writelines(["x"])
+except OSError as e:
+    print("OSError", e)
 g.close()
-os.remove(name)
-g = open(name, "x")
 os.remove(name)
 g.read()

@@ -1,3 +1,4 @@
+import io
 import os
 name = "_conf_seek_rel.txt"
 with open(name, "w") as f:
@@ -5,4 +6,9 @@ with open(name, "w") as f:
 f = open(name)
 os.remove(name)
 print(f.seek(0, 1))
-f.seek(1, 1)
+for offset, whence in [(1, 1), (-1, 2)]:
+    try:
+        f.seek(offset, whence)
+    except io.UnsupportedOperation as e:
+        print(e)
+f.seek(-1)
