@@ -43,6 +43,8 @@ public struct Beneath: Sendable {
 
     /// The components of `name` below the root ("." and empty ones dropped), or why it is not beneath it.
     public func components(_ name: String) throws(Failure) -> [String] {
+        // C would see a name cut at its NUL: another file than the one named.
+        if name.utf8.contains(0) { throw .os(.invalidArgument) }
         var relative = Substring(name)
         if name.hasPrefix("/") {
             if name == root { relative = "" }
@@ -81,7 +83,8 @@ public struct Beneath: Sendable {
     /// Runs `body` with a descriptor of the folder holding `name`'s last component, and that component.
     private func inParent<R>(_ name: String, _ body: (Int32, String) throws(Failure) -> R) throws(Failure) -> R {
         let parts = try components(name)
-        guard let last = parts.last else { throw .os(.isDirectory) }
+        // "" names nothing (ENOENT, as open("") in CPython); "." and the root's own path name the folder.
+        guard let last = parts.last else { throw .os(name.isEmpty ? .noSuchFileOrDirectory : .isDirectory) }
         let dir = try openDirectory(parts.dropLast(), name: name)
         defer { Glibc.close(dir) }
         return try body(dir, last)
@@ -118,6 +121,7 @@ public struct Beneath: Sendable {
     /// What `name` is (a link is not followed: it is reported as neither a folder nor a regular file), or nil.
     public func entry(_ name: String) throws(Failure) -> Entry? {
         let parts = try components(name)
+        if name.isEmpty { return nil }
         let dir: Int32
         do throws(Failure) { dir = try openDirectory(parts.dropLast(), name: name) } catch .os { return nil }
         defer { Glibc.close(dir) }
@@ -129,6 +133,7 @@ public struct Beneath: Sendable {
 
     /// The names in the folder `name` (the root for ""), sorted, without "." and "..".
     public func list(_ name: String) throws(Failure) -> [String] {
+        if name.isEmpty { throw .os(.noSuchFileOrDirectory) }
         let parts = try components(name)
         let fd = try openDirectory(parts[...], name: name)
         guard let stream = fdopendir(fd) else { Glibc.close(fd); throw .os(Errno.current) }

@@ -161,12 +161,15 @@ package enum FileModule {
             let size = try ts.intArgument(a[1], "size")
             let characters = try ts.truthy(a[2])
             var out: [UInt8] = []
-            while size < 0 || (characters ? Self.characters(in: out) : out.count) < size {
+            // What has been read, in the unit `size` counts: characters in text, bytes in binary.
+            var got = 0
+            while size < 0 || got < size {
                 try ts.periodicCheck()
-                let wanted = size < 0 ? Self.block : min(Self.block, size - (characters ? Self.characters(in: out) : out.count))
+                let wanted = size < 0 ? Self.block : min(Self.block, size - got)
                 let chunk = try ts.fileCall(number) { file throws(OSError) in try Self.take(&file, wanted) }
                 if chunk.isEmpty { break }
                 out += chunk
+                got += characters ? Self.characters(in: chunk) : chunk.count
                 try ts.checkBytesSize(out.count)
             }
             // Text: a character cut at the end of a block is completed from the file.
@@ -505,6 +508,8 @@ package enum FileModule {
         def open(file, mode="r", buffering=-1, encoding=None, errors=None, newline=None, closefd=True, opener=None):
             if isinstance(file, bytes):
                 file = file.decode("utf-8")
+            if isinstance(file, str) and "\\0" in file:
+                raise ValueError("embedded null byte")
             if isinstance(file, int) and not isinstance(file, bool):
                 _refuse("open() of a file descriptor number (conclab's 'fd' commands show descriptors)")
             if not isinstance(file, str):

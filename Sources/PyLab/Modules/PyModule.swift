@@ -117,6 +117,7 @@ package enum ModuleRegistry {
     package static let partial: [String: @Sendable (String) -> String] = [
         "os": { OSModule.refusal(of: "os." + $0) },
         "os.path": { OSModule.refusal(of: "os.path." + $0) },
+        "io": { "conclab's Python does not support io.\($0) (its io has open, TextIOWrapper, BufferedReader, BufferedWriter, BufferedRandom and UnsupportedOperation)" },
     ]
 
     /// Modules a learner may import that conclab's Python does not have, and what to use instead.

@@ -73,6 +73,8 @@ package enum OSModule {
 
         def _fspath(p, what):
             if isinstance(p, str):
+                if "\\0" in p:
+                    raise ValueError(what + ": embedded null character in path")
                 return p
             if isinstance(p, bytes):
                 return p.decode("utf-8")
@@ -142,6 +144,8 @@ package enum OSModule {
 
         def _fspath(p):
             if isinstance(p, str):
+                if "\\0" in p:
+                    raise ValueError("embedded null byte")
                 return p
             if isinstance(p, bytes):
                 return p.decode("utf-8")
@@ -190,13 +194,19 @@ package enum OSModule {
             return _fspath(p).startswith("/")
 
         def exists(p):
+            if not _fspath(p):
+                return False
             return _entry(_fspath(p), False) is not None
 
         def isfile(p):
+            if not _fspath(p):
+                return False
             e = _entry(_fspath(p), False)
             return e is not None and e[1]
 
         def isdir(p):
+            if not _fspath(p):
+                return False
             e = _entry(_fspath(p), False)
             return e is not None and e[0]
 
