@@ -108,7 +108,8 @@ struct FileTests {
         let written = Meter()
         let (runtime, folder) = try Self.confined { bytes in
             written.total.withLock { total in
-                if total + bytes > 1000 { return "a replayed lab may write at most 1000 bytes" }
+                // The new file's block, then 1000 bytes.
+                if total + bytes > PyFiles.entryCost + 1000 { return "a replayed lab may write at most 1000 bytes" }
                 total += bytes
                 return nil
             }
@@ -122,6 +123,34 @@ struct FileTests {
         #expect(outcome.errorType == "OSError")
         #expect(outcome.error?.contains("[Errno 27] File too large: a replayed lab may write at most 1000 bytes") == true, "\(outcome.error ?? "")")
         #expect(try Files.readText(folder + "/big.txt").count == 600)
+    }
+
+    @Test("making a file or a folder counts a block against the bound: a loop of empty files stops")
+    func newEntriesAreCharged() throws {
+        final class Meter: Sendable { let total = Locked(0) }
+        let written = Meter()
+        let (runtime, folder) = try Self.confined { bytes in
+            written.total.withLock { total in
+                if total + bytes > 10 * PyFiles.entryCost { return "at most 10 blocks" }
+                total += bytes
+                return nil
+            }
+        }
+        defer { Files.removeTree(folder) }
+        let outcome = try Self.run("""
+            import os
+            for i in range(3):
+                open('same.txt', 'w').close()
+            os.mkdir('d')
+            made = 0
+            try:
+                for i in range(100):
+                    open('e%d' % i, 'w').close()
+                    made += 1
+            except OSError as e:
+                print(made, e)
+            """, runtime)
+        #expect(outcome.output == "8 [Errno 27] File too large: at most 10 blocks\n", "\(outcome.error ?? "")")
     }
 
     @Test("a session's folder is made on first use, keeps files from one run to the next, and goes with the runtime")

@@ -17,6 +17,8 @@ import LabCore
 package final class PyFiles: Sendable {
     package static let openLimit = 256
     package static let writeLimit = 64 << 20
+    /// What making a file or a folder counts against the bound, as if a block were written.
+    package static let entryCost = 4096
 
     /// The unread bytes of a file read ahead (`readline` reads a block and keeps the rest).
     struct OpenFile {
@@ -146,6 +148,9 @@ package enum FileModule {
             access.truncate = try ts.truthy(a[4])
             access.exclusive = try ts.truthy(a[5])
             access.append = try ts.truthy(a[6])
+            if access.create, try ts.inFolder(name, body: { place throws(Beneath.Failure) in try place.entry(name) }) == nil {
+                try ts.chargeNewEntry()
+            }
             let fd = try ts.inFolder(name) { place throws(Beneath.Failure) in try place.open(name, access) }
             guard let serial = ts.runtime.files.register(fd) else {
                 throw ts.error(ts.runtime.classes.osError,
@@ -225,9 +230,7 @@ package enum FileModule {
             try a.expect(2...2, ts)
             let number = try ts.fileNumber(a[0])
             guard let data = ts.bytes(a[1]) else { throw ts.typeError("a bytes-like object is required, not '\(ts.typeName(a[1]))'") }
-            if let refusal = ts.runtime.files.charge(data.count) {
-                throw ts.error(ts.runtime.classes.osError, "[Errno 27] File too large: \(refusal)")
-            }
+            try ts.chargeWriting(data.count)
             _ = try ts.fileCall(number) { file throws(OSError) in
                 try Self.dropReadAhead(&file)
                 try file.fd.writeAll(data)
@@ -257,9 +260,7 @@ package enum FileModule {
             let size = try ts.intArgument(a[1], "size")
             if size < 0 { throw ts.error(ts.runtime.classes.osError, "[Errno 22] Invalid argument") }
             let current = try ts.fileCall(number) { file throws(OSError) in try file.fd.size() }
-            if size > current, let refusal = ts.runtime.files.charge(size - current) {
-                throw ts.error(ts.runtime.classes.osError, "[Errno 27] File too large: \(refusal)")
-            }
+            if size > current { try ts.chargeWriting(size - current) }
             _ = try ts.fileCall(number) { file throws(OSError) in
                 try Self.dropReadAhead(&file)
                 try file.fd.truncate(size: size)
@@ -563,6 +564,16 @@ package enum FileModule {
 }
 
 extension PyThreadState {
+    /// Counts `bytes` about to be written against the bound (`PyFiles.charge`); past it, OSError EFBIG.
+    func chargeWriting(_ bytes: Int) throws(PyError) {
+        if let refusal = runtime.files.charge(bytes) {
+            throw error(runtime.classes.osError, "[Errno 27] File too large: \(refusal)")
+        }
+    }
+
+    /// A new file or folder costs a block against the bound: a loop making empty files cannot fill the disk's inodes.
+    func chargeNewEntry() throws(PyError) { try chargeWriting(PyFiles.entryCost) }
+
     /// The serial number of the file whose handle (made by `_open`) a file call was given.
     func fileNumber(_ v: PyValue) throws(PyError) -> Int {
         guard v.isObject, let handle = v.object as? PyNative, let n = handle.bound.first.flatMap({ asInt($0) }) else {

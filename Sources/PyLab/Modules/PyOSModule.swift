@@ -46,6 +46,7 @@ package enum OSModule {
         Builtin("_mkdir") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let name = ts.string(a[0]) ?? ""
+            try ts.chargeNewEntry()
             try ts.inFolder(name) { place throws(Beneath.Failure) in try place.makeDirectory(name) }
             return .none
         },
