@@ -325,7 +325,17 @@ package enum FileModule {
         class UnsupportedOperation(OSError, ValueError):
             pass
 
+        _CLOSED = "I/O operation on closed file."
+
+        def _size(size, message):
+            if size is None:
+                return -1
+            if not isinstance(size, int):
+                raise TypeError(message % type(size).__name__)
+            return size
+
         class _IOBase:
+            # Checks are written out in each method (not a helper's call): a line loop calls them every line.
             def __init__(self, handle, name, mode, readable, writable, newline):
                 self._h = handle
                 self.name = name
@@ -335,42 +345,34 @@ package enum FileModule {
                 self._newline = newline
                 self.closed = False
 
-            def _check(self):
-                if self.closed:
-                    raise ValueError("I/O operation on closed file.")
-
-            def _check_read(self):
-                self._check()
-                if not self._readable:
-                    raise UnsupportedOperation("not readable")
-
-            def _check_write(self):
-                self._check()
-                if not self._writable:
-                    raise UnsupportedOperation("not writable")
-
             def readable(self):
-                self._check()
+                if self.closed:
+                    raise ValueError("I/O operation on closed file")
                 return self._readable
 
             def writable(self):
-                self._check()
+                if self.closed:
+                    raise ValueError("I/O operation on closed file")
                 return self._writable
 
             def seekable(self):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 return True
 
             def isatty(self):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 return False
 
             def fileno(self):
-                self._check()
+                if self.closed:
+                    raise ValueError("I/O operation on closed file")
                 return _fileno(self._h)
 
             def flush(self):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
 
             def close(self):
                 if not self.closed:
@@ -378,14 +380,16 @@ package enum FileModule {
                     _close(self._h)
 
             def __enter__(self):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 return self
 
             def __exit__(self, t, v, tb):
                 self.close()
 
             def __iter__(self):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 return self
 
             def __next__(self):
@@ -408,18 +412,23 @@ package enum FileModule {
                 return lines
 
             def writelines(self, lines):
-                self._check_write()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 for line in lines:
                     self.write(line)
 
             def tell(self):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 return _tell(self._h)
 
             def truncate(self, size=None):
-                self._check_write()
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._writable:
+                    raise UnsupportedOperation("truncate")
                 if size is None:
-                    size = self.tell()
+                    size = _tell(self._h)
                 return _truncate(self._h, size)
 
         class TextIOWrapper(_IOBase):
@@ -428,36 +437,53 @@ package enum FileModule {
                 self.encoding = encoding
                 self.errors = "strict"
 
-            def _text(self, data):
-                text = data.decode("utf-8")
+            def read(self, size=-1):
+                size = _size(size, "argument should be integer or None, not '%s'")
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._readable:
+                    raise UnsupportedOperation("not readable")
+                text = _read(self._h, size, True).decode("utf-8")
                 if self._newline is None and "\\r" in text:
                     text = text.replace("\\r\\n", "\\n").replace("\\r", "\\n")
                 return text
 
-            def read(self, size=-1):
-                self._check_read()
-                if size is None:
-                    size = -1
-                return self._text(_read(self._h, size, True))
-
             def readline(self, size=-1):
-                self._check_read()
-                if size is None:
-                    size = -1
-                return self._text(_readline(self._h, size, True))
+                if size != -1:
+                    size = _size(size, "'%s' object cannot be interpreted as an integer")
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._readable:
+                    raise UnsupportedOperation("not readable")
+                text = _readline(self._h, size, True).decode("utf-8")
+                if self._newline is None and "\\r" in text:
+                    text = text.replace("\\r\\n", "\\n").replace("\\r", "\\n")
+                return text
 
             def write(self, s):
-                self._check_write()
                 if not isinstance(s, str):
                     raise TypeError("write() argument must be str, not " + type(s).__name__)
-                data = s
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._writable:
+                    raise UnsupportedOperation("not writable")
                 if self._newline is not None and self._newline != "" and self._newline != "\\n":
-                    data = data.replace("\\n", self._newline)
-                _write(self._h, data.encode("utf-8"))
+                    _write(self._h, s.replace("\\n", self._newline).encode("utf-8"))
+                else:
+                    _write(self._h, s.encode("utf-8"))
                 return len(s)
 
+            def writelines(self, lines):
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._writable:
+                    raise UnsupportedOperation("not writable")
+                for line in lines:
+                    self.write(line)
+
             def seek(self, offset, whence=0):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 if whence == 1 and offset != 0:
                     raise UnsupportedOperation("can't do nonzero cur-relative seeks")
                 if whence == 2 and offset != 0:
@@ -471,25 +497,34 @@ package enum FileModule {
 
         class _Buffered(_IOBase):
             def read(self, size=-1):
-                self._check_read()
-                if size is None:
-                    size = -1
+                size = _size(size, "argument should be integer or None, not '%s'")
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._readable:
+                    raise UnsupportedOperation("read")
                 return _read(self._h, size, False)
 
             def readline(self, size=-1):
-                self._check_read()
-                if size is None:
-                    size = -1
+                if size != -1:
+                    size = _size(size, "argument should be integer or None, not '%s'")
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._readable:
+                    raise UnsupportedOperation("read")
                 return _readline(self._h, size, False)
 
             def write(self, b):
-                self._check_write()
                 if not isinstance(b, bytes):
                     raise TypeError("a bytes-like object is required, not '" + type(b).__name__ + "'")
+                if self.closed:
+                    raise ValueError(_CLOSED)
+                if not self._writable:
+                    raise UnsupportedOperation("write")
                 return _write(self._h, b)
 
             def seek(self, offset, whence=0):
-                self._check()
+                if self.closed:
+                    raise ValueError(_CLOSED)
                 if whence == 0 and offset < 0:
                     raise ValueError("negative seek value " + str(offset))
                 return _seek(self._h, offset, whence)
