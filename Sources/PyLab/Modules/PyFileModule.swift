@@ -42,10 +42,17 @@ package final class PyFiles: Sendable {
 
     package init() {}
 
-    deinit {
+    deinit { discard() }
+
+    /// Closes every file and removes the folder if it was made here (a lab's scratch folder is the replay's to
+    /// remove). A file object still alive then finds its file closed; a later open makes a new folder.
+    package func discard() {
         closeAll()
-        let (root, madeHere) = state.withLock { ($0.root, $0.madeHere) }
-        if madeHere, let root { Scratch.remove(root) }
+        let made = state.withLock { s -> String? in
+            defer { if s.madeHere { s.root = nil; s.madeHere = false } }
+            return s.madeHere ? s.root : nil
+        }
+        if let made { Scratch.remove(made) }
     }
 
     /// Uses `folder` (a replayed lab's scratch folder) instead of a folder of its own, and `charge` to count the bytes
