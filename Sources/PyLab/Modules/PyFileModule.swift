@@ -189,10 +189,11 @@ package enum FileModule {
             return ts.newBytes(out)
         },
         Builtin("_readline") { ts, a throws(PyError) in
-            try a.expect(3...3, ts)
+            try a.expect(4...4, ts)
             let number = try ts.fileNumber(a[0])
             let limit = try ts.intArgument(a[1], "size")
             let characters = try ts.truthy(a[2])
+            let ending = LineEnding(rawValue: try ts.intArgument(a[3], "ending")) ?? .newline
             var out: [UInt8] = []
             while limit < 0 || (characters ? Self.characters(in: out) : out.count) < limit {
                 try ts.periodicCheck()
@@ -202,12 +203,13 @@ package enum FileModule {
                         file.start = 0
                         if file.buffer.isEmpty { return ([], true) }
                     }
-                    let end = file.buffer[file.start...].firstIndex(of: 10).map { $0 + 1 } ?? file.buffer.count
+                    let found = try Self.lineEnd(&file, ending)
+                    let end = found ?? file.buffer.count
                     var stop = end
                     if limit >= 0 && !characters { stop = min(end, file.start + limit - out.count) }
                     let taken = Array(file.buffer[file.start..<stop])
                     file.start = stop
-                    return (taken, taken.last == 10)
+                    return (taken, found != nil && stop == end)
                 }
                 if characters && limit >= 0 {
                     // Keep only `limit` characters; the rest goes back to the buffer.
@@ -288,6 +290,33 @@ package enum FileModule {
             throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support \(ts.string(a[0]) ?? "that")")
         },
     ], source: source)
+
+    /// What ends a line: `newline=` of `open` (None and "" split at all three), and always "\n" in binary.
+    enum LineEnding: Int {
+        case newline = 0, universal = 1, carriageReturn = 2, both = 3
+    }
+
+    /// Where the line starting at the reader's place ends (after its terminator), or nil when the buffer holds no
+    /// end. A "\r" at the end of the buffer reads on, since a "\n" after it belongs to the same ending.
+    static func lineEnd(_ file: inout PyFiles.OpenFile, _ ending: LineEnding) throws(OSError) -> Int? {
+        var i = file.start
+        while i < file.buffer.count {
+            let b = file.buffer[i]
+            if b == 10 && (ending == .newline || ending == .universal) { return i + 1 }
+            if b == 13 && ending != .newline {
+                if ending == .carriageReturn { return i + 1 }
+                if i + 1 == file.buffer.count {
+                    let more = try file.fd.read(upTo: block)
+                    if more.isEmpty { return ending == .universal ? i + 1 : nil }
+                    file.buffer += more
+                }
+                if file.buffer[i + 1] == 10 { return i + 2 }
+                if ending == .universal { return i + 1 }
+            }
+            i += 1
+        }
+        return nil
+    }
 
     /// How many characters the UTF-8 `bytes` hold (continuation bytes are not counted).
     static func characters(in bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
@@ -443,6 +472,15 @@ package enum FileModule {
                 _IOBase.__init__(self, handle, name, mode, readable, writable, newline)
                 self.encoding = encoding
                 self.errors = "strict"
+                # Where readline splits (FileModule.LineEnding): newline None or "" at any of the three endings.
+                if newline is None or newline == "":
+                    self._ending = 1
+                elif newline == "\\r":
+                    self._ending = 2
+                elif newline == "\\r\\n":
+                    self._ending = 3
+                else:
+                    self._ending = 0
 
             def read(self, size=-1):
                 size = _size(size, "argument should be integer or None, not '%s'")
@@ -462,7 +500,7 @@ package enum FileModule {
                     raise ValueError(_CLOSED)
                 if not self._readable:
                     raise UnsupportedOperation("not readable")
-                text = _readline(self._h, size, True).decode("utf-8")
+                text = _readline(self._h, size, True, self._ending).decode("utf-8")
                 if self._newline is None and "\\r" in text:
                     text = text.replace("\\r\\n", "\\n").replace("\\r", "\\n")
                 return text
@@ -518,7 +556,7 @@ package enum FileModule {
                     raise ValueError(_CLOSED)
                 if not self._readable:
                     raise UnsupportedOperation("read")
-                return _readline(self._h, size, False)
+                return _readline(self._h, size, False, 0)
 
             def write(self, b):
                 if not isinstance(b, bytes):
