@@ -305,11 +305,20 @@ package enum Builtins {
 
     package static let table: [Builtin] = [
         Builtin("print") { ts, a throws(PyError) in
-            try a.expect(0...Int.max, keywords: ["sep", "end", "flush"], ts)
+            try a.expect(0...Int.max, keywords: ["sep", "end", "flush", "file"], ts)
             let sep = a.keyword("sep").flatMap { ts.string($0) } ?? " "
             let end = a.keyword("end").flatMap { ts.string($0) } ?? "\n"
             var parts: [String] = []
             for i in 0..<a.count { parts.append(try ts.str(a[i])) }
+            if let file = a.keyword("file"), file != .none {
+                // print(..., file=f): the text goes to f.write, as CPython's print does.
+                let write = try ts.getAttribute(file, ts.runtime.intern("write"))
+                defer { ts.decref(write) }
+                let text = ts.newString(parts.joined(separator: sep) + end)
+                defer { ts.decref(text) }
+                ts.decref(try ts.call(write, [text]))
+                return .none
+            }
             ts.write(parts.joined(separator: sep) + end)
             return .none
         },
@@ -656,8 +665,11 @@ package enum Builtins {
             return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
         },
         Builtin("open") { ts, a throws(PyError) in
-            throw ts.error(ts.runtime.classes.notImplementedError,
-                           "conclab's Python does not support files (open); conclab's own 'fd open' shows what a file descriptor is")
+            // The file classes are the io module's Python; open() is its open (PyFileModule.swift).
+            let io = try ts.importModule("io")
+            let open = try ts.moduleAttribute(io, ts.runtime.intern("open"))
+            defer { ts.decref(open) }
+            return try ts.call(open, (0..<a.count).map { a[$0] }, keywords: a.keywords)
         },
         Builtin("oct") { ts, a throws(PyError) in
             try a.expect(1...1, ts)

@@ -79,6 +79,9 @@ package struct Compiler {
         package var signature = CodeSignature()
         /// In a method: its class's name and its first parameter, what a zero-argument `super()` stands for.
         package var superSelf: (cls: String, selfName: String)?
+        /// The class whose private names (`__x`) this code mangles to `_Class__x`, as CPython does inside a class
+        /// body and the functions in it; nil outside a class.
+        package var privateClass: String?
     }
 
     /// An instruction with no line of its own (3.11's artificial jumps and implicit `return None`): the assembler
@@ -295,6 +298,7 @@ package struct Compiler {
         }
         let available = Set(enclosing.flatMap(\.locals))
         unit = Unit(name: name, kind: kind)
+        unit.privateClass = kind == .classBody ? (name.drop { $0 == "_" }.isEmpty ? nil : String(name.drop { $0 == "_" })) : saved.privateClass
         unit.qualname = saved.kind == .module ? name : saved.qualname + (saved.kind == .function ? ".<locals>." : ".") + name
         unit.firstLine = pos.line
         unit.qualifiedName = unit.qualname
@@ -447,6 +451,13 @@ package struct Compiler {
         globalPrefix.isEmpty ? try runtime.globalSlot(name) : try runtime.globalSlot(globalPrefix + name, builtinName: name)
     }
 
+    /// A private name (`__balance`) inside a class: `_Account__balance`, so a subclass's own `__balance` is another
+    /// attribute. Names that end in `__` (special methods) are never mangled.
+    package func mangled(_ name: String) -> String {
+        guard let cls = unit.privateClass, name.hasPrefix("__"), !name.hasSuffix("__") else { return name }
+        return "_" + cls + name
+    }
+
     package mutating func resolve(_ name: String) throws(PySyntaxError) -> NameRef {
         if let slot = unit.overrides[name] { return .fast(slot) }
         switch unit.kind {
@@ -455,7 +466,7 @@ package struct Compiler {
         case .classBody:
             if unit.declaredGlobal.contains(name) { return .global(try globalSlot(name)) }
             if let slot = unit.derefSlots[name], !unit.classOwn.contains(name) { return .deref(slot) }
-            return .className(runtime.intern(name))
+            return .className(runtime.intern(mangled(name)))
         case .function:
             if unit.declaredGlobal.contains(name) { return .global(try globalSlot(name)) }
             if let slot = unit.derefSlots[name] { return .deref(slot) }
@@ -829,7 +840,7 @@ package struct Compiler {
             try store(n)
         case .attribute(let obj, let attr):
             try expression(obj)
-            try emit(.storeAttr, runtime.intern(attr))
+            try emit(.storeAttr, runtime.intern(mangled(attr)))
         case .subscription(let obj, let index):
             try expression(obj)
             try subscriptIndex(index)
@@ -864,7 +875,7 @@ package struct Compiler {
             }
         case .attribute(let obj, let attr):
             try expression(obj)
-            try emit(.deleteAttr, runtime.intern(attr))
+            try emit(.deleteAttr, runtime.intern(mangled(attr)))
         case .subscription(let obj, let index):
             try expression(obj)
             try subscriptIndex(index)
@@ -905,7 +916,7 @@ package struct Compiler {
             try emitOperator(inplace)
             try store(n)
         case .attribute(let obj, let attr):
-            let id = runtime.intern(attr)
+            let id = runtime.intern(mangled(attr))
             try expression(obj)
             try emit(.copy, 1)
             try emit(.loadAttr, id)
@@ -1248,7 +1259,7 @@ package struct Compiler {
         case .attribute(let obj, let attr):
             try expression(obj)
             position = e.position
-            try emit(.loadAttr, runtime.intern(attr))
+            try emit(.loadAttr, runtime.intern(mangled(attr)))
         case .subscription(let obj, let index):
             try expression(obj)
             try subscriptIndex(index)
@@ -1311,7 +1322,7 @@ package struct Compiler {
         } else if case .attribute(let obj, let attr) = callee.kind, case .name(let n) = obj.kind, case .global(let g) = try resolve(n) {
             try emit(.loadGlobal, g << 1 | 1)
             position = callee.position
-            try emit(.loadAttr, runtime.intern(attr))
+            try emit(.loadAttr, runtime.intern(mangled(attr)))
         } else {
             try emit(.pushNull)
             try expression(callee)
@@ -1458,7 +1469,7 @@ package struct Compiler {
         case .attribute(let obj, let attr):
             try expression(obj)
             position = callee.position
-            try emit(.loadMethod, runtime.intern(attr))
+            try emit(.loadMethod, runtime.intern(mangled(attr)))
         case .name(let n):
             if case .global(let g) = try resolve(n) {
                 position = callee.position

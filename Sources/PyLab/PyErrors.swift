@@ -51,6 +51,8 @@ package final class BuiltinClasses: Sendable {
     package let osError: PyClass, blockingIOError: PyClass, connectionError: PyClass, brokenPipeError: PyClass
     package let connectionAbortedError: PyClass, connectionRefusedError: PyClass, connectionResetError: PyClass
     package let permissionError: PyClass, interruptedError: PyClass
+    /// The OS errors of files (`open`, `os.remove`…).
+    package let fileNotFoundError: PyClass, fileExistsError: PyClass, isADirectoryError: PyClass, notADirectoryError: PyClass
     /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
     package let heapError: PyClass
     package let object: PyClass
@@ -102,6 +104,10 @@ package final class BuiltinClasses: Sendable {
         connectionResetError = make("ConnectionResetError", connectionError)
         permissionError = make("PermissionError", osError)
         interruptedError = make("InterruptedError", osError)
+        fileNotFoundError = make("FileNotFoundError", osError)
+        fileExistsError = make("FileExistsError", osError)
+        isADirectoryError = make("IsADirectoryError", osError)
+        notADirectoryError = make("NotADirectoryError", osError)
         timeoutError = make("TimeoutError", osError)
         heapError = make("UseAfterFreeError", baseException)
         all = made

@@ -103,7 +103,8 @@ package struct Parser {
                                               "__func__", "__post_init__", "__dataclass_fields__", "__dataclass_params__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
-        if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
+        // A private name (`__x`, no `__` at its end) is an ordinary one, mangled inside a class.
+        if n.hasPrefix("__") && n.hasSuffix("__") && !Self.allowedDunders.contains(n) {
             throw error("conclab's Python does not support the name '\(n)' (it knows the special methods of classes: __init__, __repr__, __eq__, __lt__, __add__, __iter__, __enter__ …)", at: pos)
         }
     }

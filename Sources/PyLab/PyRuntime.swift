@@ -117,6 +117,8 @@ public final class PyRuntime: Sendable {
     package let numberConstants = Locked<[String: PyValue]>([:])
     /// The sockets this runtime's programs opened, and where they may connect (PySocketModule.swift).
     package let network = PyNetwork()
+    /// The files this runtime's programs opened, and the folder they may be in (PyFileModule.swift).
+    package let files = PyFiles()
     /// Where growth becomes a MemoryError.
     package let limits: PyLimits
     /// What `type(x)` gives for kinds with no built-in name to stand for them (`function`, `generator`, `NoneType`).
@@ -320,6 +322,7 @@ public final class PyRuntime: Sendable {
             // Their namespaces were globals: the next import runs them again.
             modules.withLock { $0 = [:] }
             network.closeAll()
+            files.closeAll()
             return report
         }
     }

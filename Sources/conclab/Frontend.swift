@@ -66,6 +66,8 @@ final class Frontend {
         do {
             try Signals.watch(onInterrupt: { session.cancelRunning() }, onTerminate: { signal in
                 session.shutdown()
+                // conclab's Python folder of this session (files a program wrote) goes with it.
+                Scratch.removeAll()
                 terminal.restore()
                 Signals.dieBy(signal)
             })
@@ -240,6 +242,8 @@ final class Frontend {
         for (handle, reason) in failures {
             Output(color: false).say("conclab: could not end \(handle): \(reason)\n", to: 2)
         }
+        // conclab's Python folder of this session (files a program wrote) goes with it.
+        Scratch.removeAll()
         terminal.restore()
         return status
     }

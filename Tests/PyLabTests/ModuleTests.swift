@@ -42,7 +42,7 @@ struct ModuleTests {
     @Test("unknown modules raise CPython's ModuleNotFoundError; refused ones say what conclab offers instead", arguments: [
         ("import nosuchmodule", "ModuleNotFoundError: No module named 'nosuchmodule'"),
         ("import multiprocessing", "ModuleNotFoundError: conclab's Python does not support the module multiprocessing"),
-        ("import os.path", "ModuleNotFoundError: conclab's Python does not support the module os"),
+        ("import subprocess", "ModuleNotFoundError: conclab's Python does not support the module subprocess"),
         ("from threading import nothing_here", "ImportError: cannot import name 'nothing_here' from 'threading'"),
     ])
     func missingModules(_ example: (String, String)) {

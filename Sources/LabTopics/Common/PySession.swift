@@ -8,7 +8,18 @@ extension PyRuntime {
     package static let stateKey = TopicKey("interpreter") { session -> PyRuntime in
         let runtime = PyRuntime()
         runtime.gil.attach(EventRecorder.of(session))
+        runtime.confineFiles(to: session)
         return runtime
+    }
+
+    /// In a replayed lab, the program's files are the lab's scratch folder's, and what it writes counts against the
+    /// lab's bound; otherwise the runtime makes a private folder of its own on first use (PyFiles).
+    package func confineFiles(to session: Session) {
+        guard let sandbox = session.sandbox else { return }
+        files.confine(to: sandbox.scratchDirectory) { bytes in
+            do { try sandbox.charge(writing: bytes) } catch { return "\(error)" }
+            return nil
+        }
     }
 
     /// The interpreter of `session`, made on first use.

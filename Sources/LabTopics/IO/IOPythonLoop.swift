@@ -106,6 +106,7 @@ extension IOPythonLoop {
     /// growth, as the loop mode measures them.
     package static func runConclab(_ settings: IOFetchSettings, clients: Int, server: IOServerProcess, _ context: Context) throws -> IOFetchFigures {
         let runtime = PyRuntime(settings: PyRuntime.shared(for: context.session).settings)
+        runtime.confineFiles(to: context.session)
         let code: CodeObject
         do { code = try runtime.compile(program(.py)) } catch { throw CommandError("io fetch py: the program does not compile: \(error)") }
         do {

@@ -142,7 +142,13 @@ package struct PyCommand: Command {
         discussion: """
             Snippets are Python: ints (any size), floats, bool, None, str, bytes, list, tuple, dict, functions, generators, \
             classes, try/except/finally, with. Sockets (socket, select) may connect only to the io server of the command \
-            running the program ('io fetch py'). Built-ins include print, len, range, sleep(ms) and hash_mb(n) (release the GIL), \
+            running the program ('io fetch py'). Files: open() and os (listdir, remove, rename, mkdir, path) reach only \
+            conclab's Python folder, a private folder made on first use, kept for the session (a file one 'py' writes the \
+            next reads) and removed when conclab ends; os.getcwd() names it. A relative name is taken from there, not \
+            from the folder of 'py -f FILE' (copy a data file into it, or write it from Python); an absolute name outside \
+            it, '..' or a symbolic link is a PermissionError. In a replayed lab the folder is the lab's scratch folder. \
+            os also has getpid, getppid and cpu_count; os.environ, os.fork, os.system and the rest are refused by name. \
+            Built-ins include print, len, range, sleep(ms) and hash_mb(n) (release the GIL), \
             spin(ms) (keeps it), Lock(), getrefcount(x) and thread_name(). Module globals are shared by every thread; \
             function locals are private. 'py reset' forgets all globals. With --threads the result reports wall_ms, \
             cpu_ms, the GIL's switches and the heap check (refcount_errors, use_after_free, freed_while_referenced); \

@@ -212,6 +212,7 @@ print(json.dumps({"version": sys.version.split()[0], "sequential_ms": sequential
     /// (so both sides start from empty globals). Returns the figures and the threaded run's parallelism.
     private func runConclab(_ request: Request, _ context: Context) throws -> (Side, Double) {
         let runtime = PyRuntime(settings: PyRuntime.shared(for: context.session).settings)
+        runtime.confineFiles(to: context.session)
         let code = try PySupport.compile(runtime, request.source)
         let setup = request.setup.isEmpty ? nil : try PySupport.compile(runtime, request.setup)
         func runSetup() throws {

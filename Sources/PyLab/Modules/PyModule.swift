@@ -106,17 +106,24 @@ package enum ModuleRegistry {
                   QueueModule.definition, CollectionsModule.definition, ItertoolsModule.definition,
                   FunctoolsModule.definition, RandomModule.definition, MathModule.definition,
                   ConcurrentModule.package, ConcurrentModule.futures, StructModule.definition,
-                  SocketModule.definition, SelectModule.definition, DataclassesModule.definition] {
+                  SocketModule.definition, SelectModule.definition, DataclassesModule.definition, FileModule.definition,
+                  OSModule.definition, OSModule.path] {
             table[d.name] = d
         }
         return table
     }()
 
+    /// Modules conclab's Python has only part of: a name it lacks is refused in these words, not an AttributeError.
+    package static let partial: [String: @Sendable (String) -> String] = [
+        "os": { OSModule.refusal(of: "os." + $0) },
+        "os.path": { OSModule.refusal(of: "os.path." + $0) },
+        "io": { "conclab's Python does not support io.\($0) (its io has open, TextIOWrapper, BufferedReader, BufferedWriter, BufferedRandom and UnsupportedOperation)" },
+    ]
+
     /// Modules a learner may import that conclab's Python does not have, and what to use instead.
     package static let refused: [String: String] = [
         "multiprocessing": "conclab's Python does not support the module multiprocessing (its processes are conclab's: try 'par compare --py' to run Python in worker processes, or 'proc spawn')",
         "asyncio": "conclab's Python does not support the module asyncio (async and await are not supported; generators show the same suspension)",
-        "os": "conclab's Python does not support the module os (conclab's commands 'proc', 'fd' and 'mem' show what it would)",
         "subprocess": "conclab's Python does not support the module subprocess (use 'proc spawn')",
         "_thread": "conclab's Python does not support the module _thread (use threading)",
         "signal": "conclab's Python does not support the module signal (use 'proc kill')",
@@ -230,7 +237,15 @@ extension PyThreadState {
                 return v
             }
         }
-        throw error(runtime.classes.attributeError, "module \(Self.quote(module.name)) has no attribute \(Self.quote(runtime.name(ofInterned: nameID)))")
+        let name = runtime.name(ofInterned: nameID)
+        // `os.path` after `import os`: a submodule is imported when first named, as CPython's os imports os.path.
+        if ModuleRegistry.definitions[module.name + "." + name] != nil {
+            return .object(Unmanaged.passUnretained(try importModule(module.name + "." + name)))
+        }
+        if let refusal = ModuleRegistry.partial[module.name], !name.hasPrefix("__") {
+            throw error(runtime.classes.notImplementedError, refusal(name))
+        }
+        throw error(runtime.classes.attributeError, "module \(Self.quote(module.name)) has no attribute \(Self.quote(name))")
     }
 
     /// Calls a module's Swift function: its bound values, then the call's arguments (borrowed).
