@@ -6,7 +6,15 @@ extension PyThreadState {
     package func makeClass(_ code: CodeObject, bases: [PyValue], closure: PyValue = .none) throws(PyError) -> PyValue {
         var classes: [PyClass] = []
         for b in bases {
-            guard b.isObject, b.object.kind == .cls else { throw typeError("a class can only inherit from a class, not '\(typeName(b))'") }
+            guard b.isObject, b.object.kind == .cls else {
+                if b.isBuiltin, Builtins.typeNames.contains(Builtins.table[b.builtinIndex].name) {
+                    // CPython subclasses its built-in types (class Stack(list)); conclab's are not classes.
+                    throw error(runtime.classes.notImplementedError,
+                                "conclab's Python does not support subclassing the built-in type \(Builtins.table[b.builtinIndex].name); "
+                                    + "keep one as an attribute instead (self.items = [])")
+                }
+                throw typeError("a class can only inherit from a class, not '\(typeName(b))'")
+            }
             let c = unsafeDowncast(b.object, to: PyClass.self)
             if classes.contains(where: { $0 === c }) { throw typeError("duplicate base class \(c.name)") }
             classes.append(c)

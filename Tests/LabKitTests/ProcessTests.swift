@@ -293,18 +293,20 @@ extension ProcessSuites {
         }
 
         @Test func forkTimeAndCopyOnWrite() throws {
-            let outcome = Session().execute("proc fork-cow --mb 32 --steps 2")
+            let outcome = Session().execute("proc fork-cow --mb 64 --steps 2")
             #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
             guard case .table(let table) = outcome.result else { Issue.record("not a table: \(outcome.result)"); return }
             expectEqual(table.rows.count, 3)
-            let buffer = Double(32 << 20)
+            let buffer = Double(64 << 20)
             expectEqual(table.summary?["buffer_bytes"]?.number, buffer)
             let written = (0..<3).map { table.record(at: $0)["written_bytes"]?.number ?? -1 }
             expectEqual(written, [0, buffer / 2, buffer])
             let own = (0..<3).map { table.record(at: $0)["child_private_dirty_bytes"]?.number ?? -1 }
             let shared = (0..<3).map { table.record(at: $0)["child_shared_dirty_bytes"]?.number ?? -1 }
-            // Before writing, the child owns next to nothing of the buffer; each half it writes becomes its own.
-            #expect(own[0] < buffer / 10 && own[1] >= own[0] + buffer * 0.45 && own[2] >= own[0] + buffer * 0.9, "\(own)")
+            // Before writing, the child owns little of the buffer; each half it writes becomes its own. "Little": the
+            // pages the busy parent (this test process, other tests running in it) writes after the fork become the
+            // child's own too: 4.2 MB of them were seen in a full 'make test' on a loaded machine.
+            #expect(own[0] < buffer / 5 && own[1] >= own[0] + buffer * 0.45 && own[2] >= own[0] + buffer * 0.9, "\(own)")
             #expect(shared[0] >= buffer * 0.9 && shared[2] < shared[0] - buffer * 0.9, "\(shared)")
             let base = try #require(table.summary?["base_fork_ms"]?.number)
             let grown = try #require(table.summary?["fork_ms"]?.number)
