@@ -73,6 +73,13 @@ extension PyThreadState {
             default: break
             }
         }
+        if op == .inplaceAdd, a.isObject, a.objectKind == .list, b.isObject ? b.objectKind != .instance || isIterableInstance(b) : true {
+            // list += any iterable extends it (list.__iadd__ is list.extend), as CPython does.
+            try check(a.object)
+            try extendList(unsafeDowncast(a.object, to: PyList.self), with: b)
+            incref(a)
+            return a
+        }
         if op == .binaryMul || op == .inplaceMul {
             let (seq, n) = asInt(a) != nil ? (b, asInt(a) ?? 0) : (a, asInt(b) ?? 0)
             if seq.isObject && (asInt(a) != nil || asInt(b) != nil) {
@@ -83,13 +90,14 @@ extension PyThreadState {
                     let s = unsafeDowncast(seq.object, to: PyStr.self).value
                     guard count == 0 || s.utf8.count <= runtime.limits.stringBytes / count else { throw memoryError(runtime.limits.stringMessage) }
                     return newString(try repeated(s, count))
-                case .list:
-                    let items = unsafeDowncast(seq.object, to: PyList.self).items.withLock { $0 }
+                case .list, .tuple:
+                    let items = sequenceItems(seq.object)
                     guard count == 0 || items.count <= runtime.limits.listItems / count else { throw memoryError(runtime.limits.listMessage) }
+                    if seq.object.kind == .tuple, count == 1 { incref(seq); return seq }
                     var result: [PyValue] = []
                     result.reserveCapacity(items.count * count)
                     for _ in 0..<count { for v in items { incref(v); result.append(v) } }
-                    return newList(result)
+                    return seq.object.kind == .list ? newList(result) : newTuple(result)
                 default: break
                 }
             }
@@ -111,6 +119,11 @@ extension PyThreadState {
             throw typeError("can't multiply sequence by non-int of type '\(typeName(other))'")
         }
         throw typeError("unsupported operand type(s) for \(symbol): '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    /// An instance whose class defines `__iter__` (so `list += obj` extends with it instead of asking `__radd__`).
+    private func isIterableInstance(_ v: PyValue) -> Bool {
+        unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.names.iterID) != nil
     }
 
     package static func symbol(_ op: Op) -> String {

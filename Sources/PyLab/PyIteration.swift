@@ -18,9 +18,10 @@ extension PyThreadState {
             let values = unsafeDowncast(o, to: PyBytes.self).value.map { PyValue.int(Int($0)) }
             return allocate(PySeqIterator(sequence: newTuple(values), id: runtime.heap.newID(), owner: ownerForNew))
         case .dict:
-            let keys = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }
+            let (keys, count) = unsafeDowncast(o, to: PyDict.self).storage.withLock { ($0.entries.compactMap { $0?.key }, $0.count) }
             for k in keys { incref(k) }
-            return allocate(PySeqIterator(sequence: newTuple(keys), id: runtime.heap.newID(), owner: ownerForNew))
+            incref(v)
+            return allocate(PySeqIterator(sequence: newTuple(keys), watching: v, count: count, id: runtime.heap.newID(), owner: ownerForNew))
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)
             return allocate(PyRangeIterator(start: r.start, stop: r.stop, step: r.step, id: runtime.heap.newID(), owner: ownerForNew))
@@ -30,10 +31,15 @@ extension PyThreadState {
         case .set:
             let members = setOrder(unsafeDowncast(o, to: PySet.self))
             for m in members { incref(m) }
-            return allocate(PySeqIterator(sequence: newTuple(members), id: runtime.heap.newID(), owner: ownerForNew))
+            incref(v)
+            return allocate(PySeqIterator(sequence: newTuple(members), watching: v, count: members.count, id: runtime.heap.newID(),
+                                          owner: ownerForNew))
         case .dictView:
-            let items = try dictViewItems(unsafeDowncast(o, to: PyDictView.self))
-            return allocate(PySeqIterator(sequence: newTuple(items), id: runtime.heap.newID(), owner: ownerForNew))
+            let view = unsafeDowncast(o, to: PyDictView.self)
+            let items = try dictViewItems(view)
+            incref(view.dict)
+            return allocate(PySeqIterator(sequence: newTuple(items), watching: view.dict, count: items.count, id: runtime.heap.newID(),
+                                          owner: ownerForNew))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard let method = inst.cls.lookup(runtime.names.iterID) else {
@@ -59,6 +65,7 @@ extension PyThreadState {
             return .int(n)
         case .seqIterator:
             let s = unsafeDowncast(o, to: PySeqIterator.self)
+            if s.watched != .none { try checkSize(s) }
             let seq = s.sequence.object
             try check(seq)
             let i = s.index.load(ordering: .relaxed)
@@ -95,6 +102,18 @@ extension PyThreadState {
             }
         default:
             throw typeError("'\(o.typeName)' object is not an iterator")
+        }
+    }
+
+    /// The RuntimeError of a dict or set iterator whose dict or set changed size since the iterator was made.
+    private func checkSize(_ s: PySeqIterator) throws(PyError) {
+        let o = s.watched.object
+        if o.kind == .dict {
+            if unsafeDowncast(o, to: PyDict.self).storage.withLock({ $0.count }) != s.watchedCount {
+                throw error(runtime.classes.runtimeError, "dictionary changed size during iteration")
+            }
+        } else if o.kind == .set, unsafeDowncast(o, to: PySet.self).storage.withLock({ $0.count }) != s.watchedCount {
+            throw error(runtime.classes.runtimeError, "Set changed size during iteration")
         }
     }
 

@@ -182,6 +182,12 @@ extension PyKey {
         x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
     }
 
+    /// Python's string order: by code point, which is the order of the UTF-8 bytes (Swift's `<` on `String` orders
+    /// canonically equivalent spellings as equal and is not code point order).
+    @inline(__always) package static func textPrecedes(_ x: String, _ y: String) -> Bool {
+        x.utf8.lexicographicallyPrecedes(y.utf8)
+    }
+
     /// The hash a dict or set table uses: ints and strings without SipHash (a quarter of a dict update's time went to
     /// it), by a multiplicative mix of the int and FNV-1a over the string's UTF-8 bytes. Equal keys hash alike, as `==`
     /// above requires; no hash flooding to fear from a learner's snippet.
@@ -204,6 +210,17 @@ extension PyKey {
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return Int(bitPattern: UInt(z ^ (z >> 31)))
+    }
+}
+
+/// A Swift string as a dictionary key with Python's equality: the same code points, not Swift's canonical
+/// equivalence (so the constant table keeps 'e\u0301' and '\u00e9' apart).
+package struct CodePointText: Hashable, Sendable {
+    package let text: String
+    package init(_ text: String) { self.text = text }
+    package static func == (a: CodePointText, b: CodePointText) -> Bool { PyKey.sameText(a.text, b.text) }
+    package func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
     }
 }
 
@@ -529,13 +546,20 @@ package final class PySeqIterator: PyObject, @unchecked Sendable {
     package let sequence: PyValue
     package let index = Atomic<Int>(0)
     package let released = Atomic<Bool>(false)
-    package init(sequence: PyValue, id: Int, owner: Int) {
+    /// A dict or set whose snapshot `sequence` is (a counted reference; `.none` otherwise) and its size then: a
+    /// change of size makes the next step a RuntimeError, as CPython's dict and set iterators check.
+    package let watched: PyValue
+    package let watchedCount: Int
+    package init(sequence: PyValue, watching watched: PyValue = .none, count: Int = 0, id: Int, owner: Int) {
         self.sequence = sequence
+        self.watched = watched
+        self.watchedCount = count
         super.init(kind: .seqIterator, id: id, immortal: false, owner: owner)
     }
-    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : [sequence] }
+    private var held: [PyValue] { watched == .none ? [sequence] : [sequence, watched] }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : held }
     package override func takeReferences() -> [PyValue] {
-        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [sequence]
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held
     }
 }
 
@@ -559,6 +583,17 @@ package final class PySlice: PyObject, @unchecked Sendable {
         self.stop = stop
         self.step = step
         super.init(kind: .slice, id: id, immortal: false, owner: owner)
+    }
+
+    /// The positions a slice with step 1 covers in a sequence of `count` items, clamped as CPython clamps them (an
+    /// empty range where an assignment inserts: `a[2:2] = …`, `a[5:1] = …` inserts at 5).
+    package func simpleRange(count: Int) -> Range<Int> {
+        func clamp(_ i: Int?, _ missing: Int) -> Int {
+            guard let i else { return missing }
+            return i < 0 ? max(0, i + count) : min(i, count)
+        }
+        let lo = clamp(start, 0)
+        return lo..<max(lo, clamp(stop, count))
     }
 
     /// The indices it selects in a sequence of `count` items (Python's slice.indices).
