@@ -94,6 +94,7 @@ extension PyThreadState {
                 break
             }
             if let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
+                if o.kind == .set, refusesFrozen(o, index, name) { throw attributeError(obj, name) }
                 incref(obj)
                 return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
             }
@@ -138,6 +139,7 @@ extension PyThreadState {
                     return (v, sup.selfValue)
                 }
             } else if o.kind != .cls, let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
+                if o.kind == .set, refusesFrozen(o, index, name) { throw attributeError(obj, name) }
                 return (.builtin(index), obj)
             }
         }
@@ -238,6 +240,19 @@ extension PyThreadState {
         incref(v)
         return v
     }
+}
+
+extension PyThreadState {
+    /// Whether set method `index` changes the set and `o` is a frozenset, which has no such method.
+    func refusesFrozen(_ o: PyObject, _ index: Int, _ name: Int) -> Bool {
+        guard unsafeDowncast(o, to: PySet.self).frozen else { return false }
+        return Builtins.mutatingSetMethods.contains(Builtins.table[index].name)
+    }
+}
+
+extension Builtins {
+    static let mutatingSetMethods: Set<String> = ["add", "remove", "discard", "pop", "clear", "update", "difference_update",
+                                                  "intersection_update", "symmetric_difference_update"]
 }
 
 extension PyThreadState {

@@ -41,8 +41,11 @@ package final class PySuper: PyObject, @unchecked Sendable {
 /// strings; conclab prints a set of small ints sorted, as CPython does for those).
 package final class PySet: PyObject, @unchecked Sendable {
     package let storage: Locked<PyDictStorage>
-    package init(id: Int, owner: Int) {
+    /// A `frozenset`: no mutating methods, hashable (a dict key or a set member) by its members.
+    package let frozen: Bool
+    package init(id: Int, owner: Int, frozen: Bool = false) {
         storage = Locked(PyDictStorage())
+        self.frozen = frozen
         super.init(kind: .set, id: id, immortal: false, owner: owner)
     }
     package var members: [PyValue] { storage.withLock { s in s.entries.compactMap { $0?.key } } }

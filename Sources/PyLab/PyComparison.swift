@@ -166,6 +166,9 @@ extension PyThreadState {
             if let r = try instanceComparison(a, b, op) { return r }
             throw typeError("'\(Self.symbol(op))' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
         }
+        if a.isObject, b.isObject, a.objectKind == .set, b.objectKind == .set {
+            return .bool(try setCompare(op, unsafeDowncast(a.object, to: PySet.self), unsafeDowncast(b.object, to: PySet.self)))
+        }
         if let order = numberOrder(a, b), order == nil { return .false }
         let comparison: PyInt.Comparison
         switch op {
@@ -175,6 +178,21 @@ extension PyThreadState {
         default: comparison = .greaterOrEqual
         }
         return .bool(comparison.holds(try order(a, b, op), 0))
+    }
+
+    /// `a <= b` (subset), `a < b` (proper subset), `a >= b`, `a > b` on sets and frozensets.
+    private func setCompare(_ op: Op, _ a: PySet, _ b: PySet) throws(PyError) -> Bool {
+        func isSubset(_ x: PySet, _ y: PySet) throws(PyError) -> Bool {
+            for v in x.members where try !setContains(y, v) { return false }
+            return true
+        }
+        let (na, nb) = (a.storage.withLock { $0.count }, b.storage.withLock { $0.count })
+        switch op {
+        case .compareLE: return na <= nb ? try isSubset(a, b) : false
+        case .compareLT: return na < nb ? try isSubset(a, b) : false
+        case .compareGE: return nb <= na ? try isSubset(b, a) : false
+        default: return nb < na ? try isSubset(b, a) : false
+        }
     }
 
     package func contains(_ container: PyValue, _ item: PyValue) throws(PyError) -> Bool {

@@ -22,6 +22,8 @@ extension PyThreadState {
                 let cls = unsafeDowncast(o, to: PyInstance.self).cls
                 if cls.lookup(runtime.names.eqID) == nil { return .identity(o.id) }
             case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
+            case .set where unsafeDowncast(o, to: PySet.self).frozen:
+                return .frozenset(unsafeDowncast(o, to: PySet.self).storage.withLock { Set($0.keys.keys) })
             default: break
             }
         }

@@ -266,8 +266,8 @@ extension PyThreadState {
     }
 
     /// A new set of borrowed values.
-    package func newSet(_ items: [PyValue]) throws(PyError) -> PyValue {
-        let set = PySet(id: runtime.heap.newID(), owner: ownerForNew)
+    package func newSet(_ items: [PyValue], frozen: Bool = false) throws(PyError) -> PyValue {
+        let set = PySet(id: runtime.heap.newID(), owner: ownerForNew, frozen: frozen)
         let value = allocate(set)
         do throws(PyError) {
             for v in items { try setAdd(set, v) }
@@ -493,6 +493,13 @@ extension Builtins {
             defer { for v in items { ts.decref(v) } }
             return try ts.newSet(items)
         },
+        Builtin("frozenset") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            if a.count == 0 { return try ts.newSet([], frozen: true) }
+            let items = try ts.collect(a[0])
+            defer { for v in items { ts.decref(v) } }
+            return try ts.newSet(items, frozen: true)
+        },
         Builtin("add", on: .set) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
             try ts.setAdd(unsafeDowncast(a[0].object, to: PySet.self), a[1])
@@ -526,7 +533,8 @@ extension Builtins {
         },
         Builtin("copy", on: .set) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            return try ts.newSet(ts.setOrder(unsafeDowncast(a[0].object, to: PySet.self)))
+            let set = unsafeDowncast(a[0].object, to: PySet.self)
+            return try ts.newSet(ts.setOrder(set), frozen: set.frozen)
         },
         Builtin("isdisjoint", on: .set) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
@@ -593,7 +601,8 @@ extension Builtins {
         }
         if a.count == 1 && op != .inplaceOr {
             ts.decref(current)
-            return try ts.newSet(ts.setOrder(unsafeDowncast(a[0].object, to: PySet.self)))
+            let set = unsafeDowncast(a[0].object, to: PySet.self)
+            return try ts.newSet(ts.setOrder(set), frozen: set.frozen)
         }
         return current
     }
@@ -604,9 +613,11 @@ extension PyThreadState {
     package func collectionRepr(_ o: PyObject, depth: Int) throws(PyError) -> String {
         switch o.kind {
         case .set:
-            let members = setOrder(unsafeDowncast(o, to: PySet.self))
-            if members.isEmpty { return "set()" }
-            return "{" + (try members.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "}"
+            let set = unsafeDowncast(o, to: PySet.self)
+            let members = setOrder(set)
+            if members.isEmpty { return set.frozen ? "frozenset()" : "set()" }
+            let shown = "{" + (try members.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "}"
+            return set.frozen ? "frozenset(\(shown))" : shown
         case .dictView:
             let view = unsafeDowncast(o, to: PyDictView.self)
             let items = try dictViewItems(view)
@@ -742,7 +753,7 @@ extension PyThreadState {
             for v in right where try !setContains(a, v) { result.append(v) }
         default: return nil
         }
-        if [.inplaceOr, .inplaceAnd, .inplaceSub, .inplaceXor].contains(op) {
+        if !a.frozen, [.inplaceOr, .inplaceAnd, .inplaceSub, .inplaceXor].contains(op) {
             let old = a.storage.withLock { s in defer { s = PyDictStorage() }; return s.entries.compactMap { $0?.key } }
             for v in result { try setAdd(a, v) }
             for v in old { decref(v) }
@@ -750,7 +761,7 @@ extension PyThreadState {
             incref(value)
             return value
         }
-        return try newSet(result)
+        return try newSet(result, frozen: a.frozen)
     }
 }
 

@@ -87,6 +87,7 @@ package class PyObject: @unchecked Sendable {
         if kind == .instance, let inst = self as? PyInstance { return inst.cls.name }
         if kind == .lazyIterator, let it = self as? PyLazyIterator { return it.flavor.rawValue }
         if kind == .dictView, let view = self as? PyDictView { return view.flavor.rawValue }
+        if kind == .set, let set = self as? PySet, set.frozen { return "frozenset" }
         return kind.typeName
     }
 
@@ -157,6 +158,8 @@ package enum PyKey: Hashable, Sendable {
     /// An object equal only to itself (an instance of a class without `__eq__`, a class, a function, a lock …), by
     /// its id; the dict or set holds a reference to it, so the id stays its own while it is a key.
     case identity(Int)
+    /// A frozenset, by its members (order does not matter, as in Python).
+    case frozenset(Set<PyKey>)
 }
 
 extension PyKey {
@@ -173,6 +176,7 @@ extension PyKey {
         case (.float(let x), .float(let y)): return x == y
         case (.identity(let x), .identity(let y)): return x == y
         case (.bytes(let x), .bytes(let y)): return x == y
+        case (.frozenset(let x), .frozenset(let y)): return x == y
         default: return false
         }
     }
