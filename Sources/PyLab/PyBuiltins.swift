@@ -66,6 +66,14 @@ extension PyThreadState {
         return i
     }
 
+    /// `exit(code)` / `quit(code)`: SystemExit, as `sys.exit` raises it.
+    package func raiseSystemExit(_ a: BuiltinArgs) throws(PyError) -> PyValue {
+        try a.expect(0...1, keywords: ["code"], self)
+        let code = a.count == 1 ? [a[0]] : a.keyword("code").map { [$0] } ?? []
+        let instance = try call(PyValue.object(Unmanaged.passUnretained(runtime.classes.systemExit)), code)
+        throw try exceptionToRaise(instance)
+    }
+
     // MARK: Lock
 
     /// `lock.acquire()`: takes it at once if free; otherwise waits without the GIL (as CPython does), in short
@@ -388,8 +396,29 @@ package enum Builtins {
             throw ts.error(ts.runtime.classes.stopIteration, "")
         },
         Builtin("iter") { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
+            try a.expect(1...2, ts)
+            if a.count == 2 {
+                // iter(f, sentinel): calls f until it returns the sentinel.
+                let callable = try ts.call(.builtin(index(of: "callable") ?? 0), [a[0]])
+                guard callable == .true else { throw ts.typeError("iter(v, w): v must be callable") }
+                ts.incref(a[0])
+                ts.incref(a[1])
+                return ts.allocate(PyLazyIterator(.callable, function: a[0], sources: [a[1]], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
+            }
             return try ts.iterate(a[0])
+        },
+        Builtin("exit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
+        Builtin("quit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
+        Builtin("delattr") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let n = ts.string(a[1]) else { throw ts.typeError("attribute name must be string, not '\(ts.typeName(a[1]))'") }
+            try ts.deleteAttribute(a[0], ts.runtime.intern(n))
+            return .none
+        },
+        Builtin("slice") { ts, a throws(PyError) in
+            try a.expect(1...3, ts)
+            if a.count == 1 { return try ts.makeSlice(.none, a[0], .none) }
+            return try ts.makeSlice(a[0], a[1], a.count == 3 ? a[2] : .none)
         },
         Builtin("str") { ts, a throws(PyError) in
             try a.expect(0...3, keywords: ["object", "encoding", "errors"], ts)
@@ -650,7 +679,7 @@ package enum Builtins {
         },
         Builtin("hex") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let i = try ts.intArgument(a[0], "hex() argument")
+            guard let i = ts.integerValue(a[0]) else { throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer") }
             return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
         },
         Builtin("open") { ts, a throws(PyError) in
@@ -664,7 +693,7 @@ package enum Builtins {
         },
         Builtin("bin") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let i = try ts.intArgument(a[0], "bin() argument")
+            guard let i = ts.integerValue(a[0]) else { throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer") }
             return ts.newString((i < 0 ? "-0b" : "0b") + String(i.magnitude, radix: 2))
         },
         Builtin("callable") { ts, a throws(PyError) in

@@ -61,7 +61,11 @@ package final class PySet: PyObject, @unchecked Sendable {
 /// The lazy iterators of `map`, `filter`, `zip` and `enumerate`: each `next` pulls one item from its sources,
 /// so an endless source (a generator that never returns) works as in CPython.
 package final class PyLazyIterator: PyObject, @unchecked Sendable {
-    package enum Flavor: String, Sendable { case map, filter, zip, enumerate }
+    package enum Flavor: String, Sendable {
+        case map, filter, zip, enumerate
+        /// `iter(f, sentinel)`: `function` is f, `sources` holds the sentinel.
+        case callable = "callable_iterator"
+    }
     package let flavor: Flavor
     /// `map`'s and `filter`'s function (`None` for `filter(None, …)`); unused otherwise.
     package let function: PyValue

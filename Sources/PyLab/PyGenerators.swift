@@ -723,6 +723,14 @@ extension PyThreadState {
                 items.append(v)
             }
             return newTuple(items)
+        case .callable:
+            let v = try call(it.function, [])
+            if let sentinel = it.sources.first, try equals(v, sentinel) {
+                decref(v)
+                it.exhausted.store(true, ordering: .relaxed)
+                return nil
+            }
+            return v
         case .enumerate:
             guard let source = it.sources.first, let v = try iterNext(source) else { it.exhausted.store(true, ordering: .relaxed); return nil }
             let n = it.counter.wrappingAdd(1, ordering: .relaxed).oldValue

@@ -295,10 +295,15 @@ package final class PyFunction: PyObject, @unchecked Sendable {
     /// `__name__`: the code's name until a program sets it (`functools.wraps` does); tracebacks keep the code's.
     package var name: String { renamed.withLock { $0 } ?? code.name }
     package let renamed = Locked<String?>(nil)
+    /// What a program set on it (`wrapper.calls = 0`), by interned name: a function's `__dict__`.
+    package let attributes = Locked<PyAttributeMap>([:])
     private var held: [PyValue] { defaults + keywordDefaults.map(\.value) + closure }
-    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : held }
+    package override func references() -> [PyValue] {
+        attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : held)
+    }
     package override func takeReferences() -> [PyValue] {
-        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held
+        let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
+        return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held)
     }
 }
 
