@@ -741,6 +741,22 @@ extension PyThreadState {
     /// `reversed(seq)`: an iterator from the end of a list, tuple, string, range or dict (a snapshot of it);
     /// anything else is the TypeError CPython gives.
     package func reversedIterator(_ v: PyValue) throws(PyError) -> PyValue {
+        if v.isObject, v.objectKind == .instance {
+            // The sequence protocol, as CPython's reversed() falls back to: __len__, then __getitem__ from the end.
+            let cls = unsafeDowncast(v.object, to: PyInstance.self).cls
+            guard cls.lookup(runtime.names.lenID) != nil, cls.lookup(runtime.intern("__getitem__")) != nil else {
+                throw typeError("'\(typeName(v))' object is not reversible")
+            }
+            let n = try call(.builtin(Builtins.index(of: "len") ?? 0), [v])
+            var items: [PyValue] = []
+            do throws(PyError) {
+                for i in stride(from: (asInt(n) ?? 0) - 1, through: 0, by: -1) { items.append(try getItem(v, .int(i))) }
+            } catch {
+                for x in items { decref(x) }
+                throw error
+            }
+            return allocate(PySeqIterator(sequence: newTuple(items), id: runtime.heap.newID(), owner: ownerForNew))
+        }
         guard v.isObject, [.list, .tuple, .str, .bytes, .range, .dict].contains(v.objectKind) else {
             throw typeError("'\(typeName(v))' object is not reversible")
         }
