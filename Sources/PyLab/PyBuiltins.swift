@@ -408,6 +408,15 @@ package enum Builtins {
             return try ts.iterate(a[0])
         },
         Builtin("exit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
+        Builtin("globals") { ts, a throws(PyError) in try a.expect(0...0, ts); return try ts.globalsSnapshot() },
+        Builtin("locals") { ts, a throws(PyError) in try a.expect(0...0, ts); return try ts.localsSnapshot() },
+        Builtin("vars") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            return a.count == 0 ? try ts.localsSnapshot() : try ts.instanceVars(a[0])
+        },
+        Builtin("dir") { ts, a throws(PyError) in try ts.dirNames(a) },
+        Builtin("eval") { ts, a throws(PyError) in try ts.evaluate(a, expression: true) },
+        Builtin("exec") { ts, a throws(PyError) in try ts.evaluate(a, expression: false) },
         Builtin("quit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
         Builtin("delattr") { ts, a throws(PyError) in
             try a.expect(2...2, ts)
@@ -857,6 +866,7 @@ package enum Builtins {
             return ts.allocate(PyDictView(.items, dict: a[0], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
         },
         Builtin("pop", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             try a.expect(2...3, ts)
             let key = try ts.dictKey(a[1])
             let removed = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s -> (PyValue, PyValue)? in
@@ -870,6 +880,7 @@ package enum Builtins {
             throw ts.error(ts.runtime.classes.keyError, try ts.repr(a[1]))
         },
         Builtin("setdefault", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             try a.expect(2...3, ts)
             let d = unsafeDowncast(a[0].object, to: PyDict.self)
             if let v = try ts.dictGet(d, a[1]) { return v }
@@ -880,6 +891,7 @@ package enum Builtins {
         },
 
         Builtin("update", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             // Whatever dict() takes (a dict, a mapping, pairs, keywords), merged in: later keys win.
             try a.expect(1...2, keywords: a.keywords.map(\.0), ts)
             var rest: [PyValue] = []
@@ -893,6 +905,7 @@ package enum Builtins {
             return .none
         },
         Builtin("clear", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             try a.expect(1...1, ts)
             let old = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s in
                 defer { s = PyDictStorage() }
@@ -906,6 +919,7 @@ package enum Builtins {
             return try ts.call(.builtin(Builtins.index(of: "dict")!), [a[0]])
         },
         Builtin("popitem", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             // The last pair put in, as CPython's dicts (LIFO).
             try a.expect(1...1, ts)
             let d = unsafeDowncast(a[0].object, to: PyDict.self)

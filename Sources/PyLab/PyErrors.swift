@@ -53,6 +53,8 @@ package final class BuiltinClasses: Sendable {
     package let permissionError: PyClass, interruptedError: PyClass
     /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
     package let heapError: PyClass
+    /// What `eval`/`exec` raise for source that does not compile.
+    package let syntaxError: PyClass
     package let object: PyClass
     package let all: [PyClass]
 
@@ -104,6 +106,7 @@ package final class BuiltinClasses: Sendable {
         interruptedError = make("InterruptedError", osError)
         timeoutError = make("TimeoutError", osError)
         heapError = make("UseAfterFreeError", baseException)
+        syntaxError = make("SyntaxError", exception)
         all = made
     }
 }

@@ -237,6 +237,9 @@ package struct PyDictStorage: Sendable {
 
 package final class PyDict: PyObject, @unchecked Sendable {
     package let storage: Locked<PyDictStorage>
+    /// Set on the copies `globals()` and `vars(obj)` give (1 and 2): CPython's are live, so a change through them is
+    /// refused instead of silently changing nothing.
+    package let snapshot = Atomic<UInt8>(0)
     package init(id: Int, owner: Int) {
         storage = Locked(PyDictStorage())
         super.init(kind: .dict, id: id, immortal: false, owner: owner)

@@ -97,6 +97,7 @@ extension PyThreadState {
             if let failure { throw failure }
             decref(old)
         case .dict:
+            try refuseSnapshotChange(unsafeDowncast(o, to: PyDict.self))
             try dictSet(unsafeDowncast(o, to: PyDict.self), index, value)
             decref(value)
         case .instance:
@@ -148,6 +149,7 @@ extension PyThreadState {
             if let failure { throw failure }
             decref(old)
         case .dict:
+            try refuseSnapshotChange(unsafeDowncast(o, to: PyDict.self))
             let key = try dictKey(index)
             let removed = unsafeDowncast(o, to: PyDict.self).storage.withLock { s -> (PyValue, PyValue)? in
                 guard let i = s.keys[key], let e = s.entries[i] else { return nil }
