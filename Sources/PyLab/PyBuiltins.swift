@@ -408,6 +408,24 @@ package enum Builtins {
             return try ts.iterate(a[0])
         },
         Builtin("exit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
+        Builtin("ascii") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            // repr() with every non-ASCII character escaped, as CPython's ascii().
+            func hex(_ v: UInt32, _ width: Int) -> String {
+                let digits = String(v, radix: 16)
+                return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            }
+            var out = ""
+            for c in try ts.repr(a[0]).unicodeScalars {
+                switch c.value {
+                case 0..<0x80: out.unicodeScalars.append(c)
+                case 0..<0x100: out += "\\x" + hex(c.value, 2)
+                case 0..<0x10000: out += "\\u" + hex(c.value, 4)
+                default: out += "\\U" + hex(c.value, 8)
+                }
+            }
+            return ts.newString(out)
+        },
         Builtin("globals") { ts, a throws(PyError) in try a.expect(0...0, ts); return try ts.globalsSnapshot() },
         Builtin("locals") { ts, a throws(PyError) in try a.expect(0...0, ts); return try ts.localsSnapshot() },
         Builtin("vars") { ts, a throws(PyError) in

@@ -65,6 +65,8 @@ package final class PyLazyIterator: PyObject, @unchecked Sendable {
         case map, filter, zip, enumerate
         /// `iter(f, sentinel)`: `function` is f, `sources` holds the sentinel.
         case callable = "callable_iterator"
+        /// `iter(obj)` of an instance with `__getitem__` and no `__iter__`: `function` is obj, `counter` the next index.
+        case sequence = "iterator"
     }
     package let flavor: Flavor
     /// `map`'s and `filter`'s function (`None` for `filter(None, …)`); unused otherwise.

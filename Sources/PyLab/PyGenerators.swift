@@ -723,6 +723,17 @@ extension PyThreadState {
                 items.append(v)
             }
             return newTuple(items)
+        case .sequence:
+            // obj[0], obj[1], … until IndexError (or StopIteration), as CPython's sequence iterator.
+            do throws(PyError) {
+                return try getItem(it.function, .int(it.counter.wrappingAdd(1, ordering: .relaxed).oldValue))
+            } catch {
+                guard error.type.isSubclass(of: runtime.classes.indexError) || error.type.isSubclass(of: runtime.classes.stopIteration) else { throw error }
+                var e = error
+                releaseInstance(&e)
+                it.exhausted.store(true, ordering: .relaxed)
+                return nil
+            }
         case .callable:
             let v = try call(it.function, [])
             if let sentinel = it.sources.first, try equals(v, sentinel) {

@@ -43,6 +43,10 @@ extension PyThreadState {
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard let method = inst.cls.lookup(runtime.names.iterID) else {
+                if inst.cls.lookup(runtime.intern("__getitem__")) != nil {
+                    incref(v)
+                    return allocate(PyLazyIterator(.sequence, function: v, sources: [], id: runtime.heap.newID(), owner: ownerForNew))
+                }
                 throw typeError("'\(inst.cls.name)' object is not iterable")
             }
             return try call(method, [v])

@@ -401,10 +401,17 @@ package enum CollectionsModule {
                     i += 1
                 return self._typename + "(" + ", ".join(parts) + ")"
 
-        def namedtuple(typename, field_names):
+        def namedtuple(typename, field_names, defaults=None):
             if isinstance(field_names, str):
                 field_names = field_names.replace(",", " ").split()
             fields = tuple(field_names)
+            field_defaults = {}
+            if defaults is not None:
+                defaults = tuple(defaults)
+                if len(defaults) > len(fields):
+                    raise TypeError("Got more default values than field names")
+                for i in range(len(defaults)):
+                    field_defaults[fields[len(fields) - len(defaults) + i]] = defaults[i]
             class _Record(_NamedTuple):
                 def __init__(self, *args, **kwargs):
                     names = self._fields
@@ -413,10 +420,17 @@ package enum CollectionsModule {
                                         + str(len(args) + 1) + " were given")
                     values = list(args)
                     for name in names[len(args):]:
-                        if name not in kwargs:
+                        if name in kwargs:
+                            values.append(kwargs[name])
+                        elif name in self._field_defaults:
+                            values.append(self._field_defaults[name])
+                        else:
                             raise TypeError(self._typename + ".__new__() missing 1 required positional argument: '" + name + "'")
-                        values.append(kwargs[name])
                     _NamedTuple.__init__(self, tuple(values))
+            def _make(iterable):
+                return _Record(*iterable)
+            _Record._make = _make
+            _Record._field_defaults = field_defaults
             _Record._fields = fields
             _Record._typename = typename
             _Record.__name__ = typename
