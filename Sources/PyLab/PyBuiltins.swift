@@ -182,6 +182,19 @@ extension Builtins {
         return .int(n)
     }
 
+    /// x⁻¹ mod m for 0 <= x < m (extended Euclid), nil when they share a factor.
+    static func modularInverse(_ x: BigInt, _ m: BigInt) -> BigInt? {
+        var (r0, r1) = (m, x)
+        var (t0, t1) = (BigInt(0), BigInt(1))
+        while !r1.isZero {
+            let q = r0 / r1
+            (r0, r1) = (r1, r0 - q * r1)
+            (t0, t1) = (t1, t0 - q * t1)
+        }
+        guard r0 == 1 else { return m == 1 ? 0 : nil }
+        return PyNumbers.floorDivMod(t0, m).1
+    }
+
     static func parseInteger(_ text: String, radix: Int) -> BigInt? {
         guard (2...36).contains(radix) else { return nil }
         if radix < 36 { return BigInt(text, radix: radix) }
@@ -683,7 +696,14 @@ package enum Builtins {
                     throw ts.typeError("pow() 3rd argument not allowed unless all arguments are integers")
                 }
                 if m.isZero { throw ts.valueError("pow() 3rd argument cannot be 0") }
-                if e.sign == .minus { throw ts.valueError("conclab's Python does not support pow() with a negative exponent and a modulus") }
+                if e.sign == .minus {
+                    // The modular inverse, raised to -e (CPython 3.8+).
+                    let modulus = BigInt(m.magnitude)
+                    guard let inverse = Builtins.modularInverse(PyNumbers.floorDivMod(b, modulus).1, modulus) else {
+                        throw ts.valueError("base is not invertible for the given modulus")
+                    }
+                    return ts.newInt(PyNumbers.floorDivMod(inverse.power(-e, modulus: modulus), m).1)
+                }
                 return ts.newInt(PyNumbers.floorDivMod(b.power(e, modulus: m), m).1)
             }
             return try ts.binary(.binaryPow, a[0], a[1])
