@@ -181,6 +181,26 @@ extension PyKey {
         }
     }
 
+    /// Hashes by what `==` above compares: a string by its code points (UTF-8 bytes), not Swift's normalized form, so
+    /// 'e\u0301' and '\u00e9' hash apart as in CPython.
+    package func hash(into hasher: inout Hasher) {
+        switch self {
+        case .int(let x): hasher.combine(0 as UInt8); hasher.combine(x)
+        case .str(let x):
+            hasher.combine(1 as UInt8)
+            hasher.combine(x.utf8.count)
+            for byte in x.utf8 { hasher.combine(byte) }
+        case .none: hasher.combine(2 as UInt8)
+        case .bool(let x): hasher.combine(3 as UInt8); hasher.combine(x)
+        case .tuple(let x): hasher.combine(4 as UInt8); hasher.combine(x)
+        case .big(let x): hasher.combine(5 as UInt8); hasher.combine(x)
+        case .float(let x): hasher.combine(6 as UInt8); hasher.combine(x)
+        case .bytes(let x): hasher.combine(7 as UInt8); hasher.combine(x)
+        case .identity(let x): hasher.combine(8 as UInt8); hasher.combine(x)
+        case .frozenset(let x): hasher.combine(9 as UInt8); hasher.combine(x)
+        }
+    }
+
     /// Two strings with the same code points (Python's `==` on str).
     @inline(__always) package static func sameText(_ x: String, _ y: String) -> Bool {
         x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)

@@ -16,3 +16,7 @@ print("ab" < "b", "Z" < "a", "\uffff" < "\U0001F600", "a" < "a\u0000")
 print([ord(c) for c in decomposed])
 print(decomposed[::-1] == "\u0301efac", decomposed.upper())
 print(decomposed.count("e"), decomposed.replace("e", "E") == "cafE\u0301")
+a = "caf\u00e9"
+b = "cafe\u0301"
+print(hash(a) == hash(b), hash((a,)) == hash((b,)), hash(a) == hash("caf" + "\u00e9"), len({(a, 1), (b, 1)}))
+print(hash(1) == hash(1.0) == hash(True), hash((1, "x")) == hash((1.0, "x")), {1: "a", 1.0: "b", True: "c"})
