@@ -38,6 +38,20 @@ extension PyThreadState {
             }
             return true
         case (.instance, _), (_, .instance): return try instanceEquals(a, b)
+        case (.dictView, .set), (.set, .dictView), (.dictView, .dictView):
+            // A keys or items view equals a set (or view) of the same members, as CPython's views are set-like.
+            for o in [oa, ob] where o.kind == .dictView && unsafeDowncast(o, to: PyDictView.self).flavor == .values { return false }
+            func members(_ v: PyValue) throws(PyError) -> PyValue {
+                if v.objectKind == .set { incref(v); return v }
+                let items = try collect(v)
+                defer { for x in items { decref(x) } }
+                return try newSet(items)
+            }
+            let x = try members(a)
+            defer { decref(x) }
+            let y = try members(b)
+            defer { decref(y) }
+            return try equals(x, y, depth: depth + 1)
         case (.set, .set):
             let x = unsafeDowncast(oa, to: PySet.self).members, y = unsafeDowncast(ob, to: PySet.self)
             guard x.count == y.members.count else { return false }

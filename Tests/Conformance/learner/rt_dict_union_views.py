@@ -22,3 +22,5 @@ try:
     d | [("k", 1)]
 except TypeError as e:
     print(e)
+d = {"a": 1, "b": 2}
+print(d.keys() == {"a", "b"}, {"b", "a"} == d.keys(), d.keys() == {"a"}, d.items() == {("a", 1), ("b", 2)}, d.values() == {1, 2}, d.keys() == d.copy().keys(), d.keys() != {"a", "b"}, d.keys() == ["a", "b"])
