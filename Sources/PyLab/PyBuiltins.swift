@@ -220,7 +220,7 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "frozenset", "map", "filter", "zip", "enumerate"]
+    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "frozenset", "slice", "map", "filter", "zip", "enumerate"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
@@ -236,6 +236,7 @@ package enum Builtins {
             case "range": return v.isObject && v.object.kind == .range
             case "set": return v.isObject && v.object.kind == .set && !unsafeDowncast(v.object, to: PySet.self).frozen
             case "frozenset": return v.isObject && v.object.kind == .set && unsafeDowncast(v.object, to: PySet.self).frozen
+            case "slice": return v.isObject && v.object.kind == .slice
             default: throw ts.typeError("isinstance() arg 2 must be a type or tuple of types")
             }
         }
