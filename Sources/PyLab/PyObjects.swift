@@ -582,10 +582,17 @@ package final class PySeqIterator: PyObject, @unchecked Sendable {
     /// change of size makes the next step a RuntimeError, as CPython's dict and set iterators check.
     package let watched: PyValue
     package let watchedCount: Int
-    package init(sequence: PyValue, watching watched: PyValue = .none, count: Int = 0, id: Int, owner: Int) {
+    /// Over a dict itself (`sequence` is the dict, `index` a position in its entries, read live as CPython's dict
+    /// iterators do): what each step gives. `watchedCount` is then the dict's size when the iterator was made.
+    package let dictPart: PyDictView.Flavor?
+    /// Entries given so far (a dict iterator that finds more than the dict had is CPython's "keys changed").
+    package let given = Atomic<Int>(0)
+    package init(sequence: PyValue, watching watched: PyValue = .none, count: Int = 0, dictPart: PyDictView.Flavor? = nil,
+                 id: Int, owner: Int) {
         self.sequence = sequence
         self.watched = watched
         self.watchedCount = count
+        self.dictPart = dictPart
         super.init(kind: .seqIterator, id: id, immortal: false, owner: owner)
     }
     private var held: [PyValue] { watched == .none ? [sequence] : [sequence, watched] }
