@@ -66,12 +66,23 @@ extension PyThreadState {
                 guard items.count <= runtime.limits.listItems else { throw memoryError(runtime.limits.listMessage) }
                 for v in items { incref(v) }
                 return newList(items)
+            case (.dict, .dict) where op == .binaryOr || op == .inplaceOr:
+                return try dictUnion(a, b, inPlace: op == .inplaceOr)
+            case (.dictView, _), (_, .dictView):
+                if let r = try dictViewOperation(op, a, b) { return r }
             case (.tuple, .tuple) where op == .binaryAdd || op == .inplaceAdd:
                 let items = unsafeDowncast(oa, to: PyTuple.self).items + unsafeDowncast(ob, to: PyTuple.self).items
                 for v in items { incref(v) }
                 return newTuple(items)
             default: break
             }
+        }
+        if op == .inplaceAdd, a.isObject, a.objectKind == .list, b.isObject ? b.objectKind != .instance || isIterableInstance(b) : true {
+            // list += any iterable extends it (list.__iadd__ is list.extend), as CPython does.
+            try check(a.object)
+            try extendList(unsafeDowncast(a.object, to: PyList.self), with: b)
+            incref(a)
+            return a
         }
         if op == .binaryMul || op == .inplaceMul {
             let (seq, n) = asInt(a) != nil ? (b, asInt(a) ?? 0) : (a, asInt(b) ?? 0)
@@ -83,13 +94,14 @@ extension PyThreadState {
                     let s = unsafeDowncast(seq.object, to: PyStr.self).value
                     guard count == 0 || s.utf8.count <= runtime.limits.stringBytes / count else { throw memoryError(runtime.limits.stringMessage) }
                     return newString(try repeated(s, count))
-                case .list:
-                    let items = unsafeDowncast(seq.object, to: PyList.self).items.withLock { $0 }
+                case .list, .tuple:
+                    let items = sequenceItems(seq.object)
                     guard count == 0 || items.count <= runtime.limits.listItems / count else { throw memoryError(runtime.limits.listMessage) }
+                    if seq.object.kind == .tuple, count == 1 { incref(seq); return seq }
                     var result: [PyValue] = []
                     result.reserveCapacity(items.count * count)
                     for _ in 0..<count { for v in items { incref(v); result.append(v) } }
-                    return newList(result)
+                    return seq.object.kind == .list ? newList(result) : newTuple(result)
                 default: break
                 }
             }
@@ -111,6 +123,51 @@ extension PyThreadState {
             throw typeError("can't multiply sequence by non-int of type '\(typeName(other))'")
         }
         throw typeError("unsupported operand type(s) for \(symbol): '\(typeName(a))' and '\(typeName(b))'")
+    }
+
+    /// `a | b` (a new dict: a's items, then b's over them) or `a |= b` (b's items into a).
+    private func dictUnion(_ a: PyValue, _ b: PyValue, inPlace: Bool) throws(PyError) -> PyValue {
+        let target: PyValue
+        if inPlace {
+            incref(a)
+            target = a
+        } else {
+            target = allocate(PyDict(id: runtime.heap.newID(), owner: ownerForNew))
+        }
+        do throws(PyError) {
+            let d = unsafeDowncast(target.object, to: PyDict.self)
+            for source in inPlace ? [b] : [a, b] {
+                let entries = unsafeDowncast(source.object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
+                for e in entries { try dictSet(d, e.key, e.value) }
+            }
+        } catch {
+            decref(target)
+            throw error
+        }
+        return target
+    }
+
+    /// `d.keys() & s`, `|`, `-`, `^` (and `d.items()` alike): the view's members and the other operand's as sets,
+    /// a new set as the answer. Nil for values views and other operators (the caller raises the TypeError).
+    private func dictViewOperation(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue? {
+        guard [.binaryAnd, .binaryOr, .binarySub, .binaryXor, .inplaceAnd, .inplaceOr, .inplaceSub, .inplaceXor].contains(op) else { return nil }
+        for v in [a, b] where v.objectKind == .dictView && unsafeDowncast(v.object, to: PyDictView.self).flavor == .values { return nil }
+        func asSet(_ v: PyValue) throws(PyError) -> PyValue {
+            let items = try collect(v)
+            defer { for x in items { decref(x) } }
+            return try newSet(items)
+        }
+        let left = try asSet(a)
+        defer { decref(left) }
+        let right = try asSet(b)
+        defer { decref(right) }
+        let plain: Op = [.inplaceAnd: .binaryAnd, .inplaceOr: .binaryOr, .inplaceSub: .binarySub, .inplaceXor: .binaryXor][op] ?? op
+        return try setOperation(plain, unsafeDowncast(left.object, to: PySet.self), unsafeDowncast(right.object, to: PySet.self))
+    }
+
+    /// An instance whose class defines `__iter__` (so `list += obj` extends with it instead of asking `__radd__`).
+    private func isIterableInstance(_ v: PyValue) -> Bool {
+        unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.names.iterID) != nil
     }
 
     package static func symbol(_ op: Op) -> String {

@@ -100,13 +100,40 @@ extension PyThreadState {
                     }, bound: [obj])
                 }
             case .function:
-                if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
+                let f = unsafeDowncast(o, to: PyFunction.self)
+                if let v = f.attributes.withLock({ a -> PyValue? in
+                    guard let v = a[name] else { return nil }
+                    incref(v)
+                    return v
+                }) { return v }
+                if name == runtime.names.nameID { return newString(f.name) }
                 if name == runtime.names.annotationsID {
                     throw error(runtime.classes.notImplementedError,
                                 "conclab's Python does not support a function's __annotations__ (it keeps those of classes and modules)")
                 }
+            case .method:
+                let m = unsafeDowncast(o, to: PyMethod.self)
+                switch runtime.name(ofInterned: name) {
+                case "__self__": incref(m.selfValue); return m.selfValue
+                case "__func__": incref(m.function); return m.function
+                default:
+                    // Other attributes are the function's (`__name__`, what a program set on it), as in CPython.
+                    if m.function.isObject, m.function.objectKind == .function { return try getAttribute(m.function, name) }
+                }
+            case .builtinMethod:
+                let m = unsafeDowncast(o, to: PyBuiltinMethod.self)
+                if name == runtime.names.nameID { return newString(Builtins.table[m.builtin].name) }
+                if runtime.name(ofInterned: name) == "__self__" { incref(m.selfValue); return m.selfValue }
             case .generator:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
+            case .slice:
+                let s = unsafeDowncast(o, to: PySlice.self)
+                switch runtime.name(ofInterned: name) {
+                case "start": return s.start.map { PyValue.int($0) } ?? .none
+                case "stop": return s.stop.map { PyValue.int($0) } ?? .none
+                case "step": return s.step.map { PyValue.int($0) } ?? .none
+                default: break
+                }
             case .superProxy:
                 if let v = try superAttribute(unsafeDowncast(o, to: PySuper.self), name) { return v }
             case .module:
@@ -122,6 +149,7 @@ extension PyThreadState {
                 break
             }
             if let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
+                if o.kind == .set, refusesFrozen(o, index, name) { throw attributeError(obj, name) }
                 incref(obj)
                 return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
             }
@@ -129,11 +157,25 @@ extension PyThreadState {
                 throw error(runtime.classes.notImplementedError, "conclab's Python does not support bytes.\(runtime.name(ofInterned: name))")
             }
         }
+        if let v = try numberAttribute(obj, name) { return v }
         if obj.isInt || obj.isBool, let index = Builtins.method(for: .bigint, name: name, runtime: runtime) {
             // A small int is a tagged word, not an object: its methods are the big integer's.
             return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
         }
         throw attributeError(obj, name)
+    }
+
+    /// `.real`, `.imag`, `.numerator`, `.denominator` of an int, and `.real`, `.imag` of a float; nil otherwise.
+    private func numberAttribute(_ obj: PyValue, _ name: Int) throws(PyError) -> PyValue? {
+        guard let n = number(obj) else { return nil }
+        switch (runtime.name(ofInterned: name), n) {
+        case ("real", .float(let x)): return newFloat(x)
+        case ("imag", .float): return newFloat(0)
+        case ("real", _), ("numerator", .small), ("numerator", .big): return newInt(integerValue(obj) ?? 0)
+        case ("imag", _): return .int(0)
+        case ("denominator", .small), ("denominator", .big): return .int(1)
+        default: return nil
+        }
     }
 
     /// For `obj.name(…)`: the two slots 3.11's LOAD_METHOD leaves, `(method, obj)` when the name is a method of
@@ -166,6 +208,7 @@ extension PyThreadState {
                     return (v, sup.selfValue)
                 }
             } else if o.kind != .cls, let index = Builtins.method(for: o.kind, name: name, runtime: runtime) {
+                if o.kind == .set, refusesFrozen(o, index, name) { throw attributeError(obj, name) }
                 return (.builtin(index), obj)
             }
         }
@@ -206,6 +249,14 @@ extension PyThreadState {
             guard let text = string(value) else { throw typeError("__name__ must be set to a string object") }
             unsafeDowncast(o, to: PyFunction.self).renamed.withLock { $0 = text }
             old = value   // the text is copied out; the reference this call was given is let go
+        case .function:
+            old = unsafeDowncast(o, to: PyFunction.self).attributes.withLock { a in
+                let previous = a[name]
+                a[name] = value
+                return previous
+            }
+        case .method:
+            throw error(runtime.classes.attributeError, "'method' object has no attribute '\(runtime.name(ofInterned: name))'")
 
         default:
             throw error(runtime.classes.attributeError, "'\(o.typeName)' object attribute '\(runtime.name(ofInterned: name))' is read-only")
@@ -214,6 +265,12 @@ extension PyThreadState {
     }
 
     package func deleteAttribute(_ obj: PyValue, _ name: Int) throws(PyError) {
+        if obj.isObject, obj.objectKind == .function {
+            let f = unsafeDowncast(obj.object, to: PyFunction.self)
+            guard let old = f.attributes.withLock({ $0.removeValue(forKey: name) }) else { throw attributeError(obj, name) }
+            decref(old)
+            return
+        }
         if obj.isObject, obj.object.kind == .cls, !obj.object.immortal {
             // `del C.x` (a dataclass's field without a default is taken off the class so).
             let cls = unsafeDowncast(obj.object, to: PyClass.self)
@@ -293,6 +350,19 @@ extension PyThreadState {
 }
 
 extension PyThreadState {
+    /// Whether set method `index` changes the set and `o` is a frozenset, which has no such method.
+    func refusesFrozen(_ o: PyObject, _ index: Int, _ name: Int) -> Bool {
+        guard unsafeDowncast(o, to: PySet.self).frozen else { return false }
+        return Builtins.mutatingSetMethods.contains(Builtins.table[index].name)
+    }
+}
+
+extension Builtins {
+    static let mutatingSetMethods: Set<String> = ["add", "remove", "discard", "pop", "clear", "update", "difference_update",
+                                                  "intersection_update", "symmetric_difference_update"]
+}
+
+extension PyThreadState {
     /// `str.upper`, `list.append`, `dict.get` …: a built-in type's method taken from the type (`map(str.upper, words)`,
     /// `sorted(words, key=str.lower)`), a function whose first argument is the receiver, refused for a receiver of
     /// another type as CPython refuses it. Nil when `type` is not such a type or has no method of that name.
@@ -316,6 +386,7 @@ extension PyThreadState {
         }
         if typeName == "int" && runtime.name(ofInterned: name) == "from_bytes" { return newNative(Builtins.intFromBytes, bound: []) }
         if typeName == "bytes" && runtime.name(ofInterned: name) == "fromhex" { return newNative(Builtins.bytesFromHex, bound: []) }
+        if typeName == "str" && runtime.name(ofInterned: name) == "maketrans" { return newNative(Builtins.makeTrans, bound: []) }
         let kinds: [String: PyKind] = ["str": .str, "bytes": .bytes, "list": .list, "tuple": .tuple, "dict": .dict, "set": .set, "float": .float]
         guard let kind = kinds[typeName], let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
         let methodName = runtime.name(ofInterned: name)

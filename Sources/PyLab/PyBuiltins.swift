@@ -66,6 +66,14 @@ extension PyThreadState {
         return i
     }
 
+    /// `exit(code)` / `quit(code)`: SystemExit, as `sys.exit` raises it.
+    package func raiseSystemExit(_ a: BuiltinArgs) throws(PyError) -> PyValue {
+        try a.expect(0...1, keywords: ["code"], self)
+        let code = a.count == 1 ? [a[0]] : a.keyword("code").map { [$0] } ?? []
+        let instance = try call(PyValue.object(Unmanaged.passUnretained(runtime.classes.systemExit)), code)
+        throw try exceptionToRaise(instance)
+    }
+
     // MARK: Lock
 
     /// `lock.acquire()`: takes it at once if free; otherwise waits without the GIL (as CPython does), in short
@@ -174,6 +182,19 @@ extension Builtins {
         return .int(n)
     }
 
+    /// x⁻¹ mod m for 0 <= x < m (extended Euclid), nil when they share a factor.
+    static func modularInverse(_ x: BigInt, _ m: BigInt) -> BigInt? {
+        var (r0, r1) = (m, x)
+        var (t0, t1) = (BigInt(0), BigInt(1))
+        while !r1.isZero {
+            let q = r0 / r1
+            (r0, r1) = (r1, r0 - q * r1)
+            (t0, t1) = (t1, t0 - q * t1)
+        }
+        guard r0 == 1 else { return m == 1 ? 0 : nil }
+        return PyNumbers.floorDivMod(t0, m).1
+    }
+
     static func parseInteger(_ text: String, radix: Int) -> BigInt? {
         guard (2...36).contains(radix) else { return nil }
         if radix < 36 { return BigInt(text, radix: radix) }
@@ -199,7 +220,7 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate",
+    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "frozenset", "slice", "map", "filter", "zip", "enumerate",
                                                    "property", "classmethod", "staticmethod"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
@@ -214,7 +235,9 @@ package enum Builtins {
             case "tuple": return v.isObject && v.object.kind == .tuple
             case "dict": return v.isObject && v.object.kind == .dict
             case "range": return v.isObject && v.object.kind == .range
-            case "set": return v.isObject && v.object.kind == .set
+            case "set": return v.isObject && v.object.kind == .set && !unsafeDowncast(v.object, to: PySet.self).frozen
+            case "frozenset": return v.isObject && v.object.kind == .set && unsafeDowncast(v.object, to: PySet.self).frozen
+            case "slice": return v.isObject && v.object.kind == .slice
             case "property", "classmethod", "staticmethod":
                 return v.isObject && v.object.kind == .descriptor && unsafeDowncast(v.object, to: PyDescriptor.self).flavor.rawValue == table[type.builtinIndex].name
             default: throw ts.typeError("isinstance() arg 2 must be a type or tuple of types")
@@ -399,8 +422,56 @@ package enum Builtins {
             throw ts.error(ts.runtime.classes.stopIteration, "")
         },
         Builtin("iter") { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
+            try a.expect(1...2, ts)
+            if a.count == 2 {
+                // iter(f, sentinel): calls f until it returns the sentinel.
+                let callable = try ts.call(.builtin(index(of: "callable") ?? 0), [a[0]])
+                guard callable == .true else { throw ts.typeError("iter(v, w): v must be callable") }
+                ts.incref(a[0])
+                ts.incref(a[1])
+                return ts.allocate(PyLazyIterator(.callable, function: a[0], sources: [a[1]], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
+            }
             return try ts.iterate(a[0])
+        },
+        Builtin("exit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
+        Builtin("ascii") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            // repr() with every non-ASCII character escaped, as CPython's ascii().
+            func hex(_ v: UInt32, _ width: Int) -> String {
+                let digits = String(v, radix: 16)
+                return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            }
+            var out = ""
+            for c in try ts.repr(a[0]).unicodeScalars {
+                switch c.value {
+                case 0..<0x80: out.unicodeScalars.append(c)
+                case 0..<0x100: out += "\\x" + hex(c.value, 2)
+                case 0..<0x10000: out += "\\u" + hex(c.value, 4)
+                default: out += "\\U" + hex(c.value, 8)
+                }
+            }
+            return ts.newString(out)
+        },
+        Builtin("globals") { ts, a throws(PyError) in try a.expect(0...0, ts); return try ts.globalsSnapshot() },
+        Builtin("locals") { ts, a throws(PyError) in try a.expect(0...0, ts); return try ts.localsSnapshot() },
+        Builtin("vars") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            return a.count == 0 ? try ts.localsSnapshot() : try ts.instanceVars(a[0])
+        },
+        Builtin("dir") { ts, a throws(PyError) in try ts.dirNames(a) },
+        Builtin("eval") { ts, a throws(PyError) in try ts.evaluate(a, expression: true) },
+        Builtin("exec") { ts, a throws(PyError) in try ts.evaluate(a, expression: false) },
+        Builtin("quit") { ts, a throws(PyError) in try ts.raiseSystemExit(a) },
+        Builtin("delattr") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let n = ts.string(a[1]) else { throw ts.typeError("attribute name must be string, not '\(ts.typeName(a[1]))'") }
+            try ts.deleteAttribute(a[0], ts.runtime.intern(n))
+            return .none
+        },
+        Builtin("slice") { ts, a throws(PyError) in
+            try a.expect(1...3, ts)
+            if a.count == 1 { return try ts.makeSlice(.none, a[0], .none) }
+            return try ts.makeSlice(a[0], a[1], a.count == 3 ? a[2] : .none)
         },
         Builtin("str") { ts, a throws(PyError) in
             try a.expect(0...3, keywords: ["object", "encoding", "errors"], ts)
@@ -638,7 +709,14 @@ package enum Builtins {
                     throw ts.typeError("pow() 3rd argument not allowed unless all arguments are integers")
                 }
                 if m.isZero { throw ts.valueError("pow() 3rd argument cannot be 0") }
-                if e.sign == .minus { throw ts.valueError("conclab's Python does not support pow() with a negative exponent and a modulus") }
+                if e.sign == .minus {
+                    // The modular inverse, raised to -e (CPython 3.8+).
+                    let modulus = BigInt(m.magnitude)
+                    guard let inverse = Builtins.modularInverse(PyNumbers.floorDivMod(b, modulus).1, modulus) else {
+                        throw ts.valueError("base is not invertible for the given modulus")
+                    }
+                    return ts.newInt(PyNumbers.floorDivMod(inverse.power(-e, modulus: modulus), m).1)
+                }
                 return ts.newInt(PyNumbers.floorDivMod(b.power(e, modulus: m), m).1)
             }
             return try ts.binary(.binaryPow, a[0], a[1])
@@ -661,7 +739,7 @@ package enum Builtins {
         },
         Builtin("hex") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let i = try ts.intArgument(a[0], "hex() argument")
+            guard let i = ts.integerValue(a[0]) else { throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer") }
             return ts.newString((i < 0 ? "-0x" : "0x") + String(i.magnitude, radix: 16))
         },
         Builtin("open") { ts, a throws(PyError) in
@@ -678,7 +756,7 @@ package enum Builtins {
         },
         Builtin("bin") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            let i = try ts.intArgument(a[0], "bin() argument")
+            guard let i = ts.integerValue(a[0]) else { throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer") }
             return ts.newString((i < 0 ? "-0b" : "0b") + String(i.magnitude, radix: 2))
         },
         Builtin("callable") { ts, a throws(PyError) in
@@ -843,6 +921,7 @@ package enum Builtins {
             return ts.allocate(PyDictView(.items, dict: a[0], id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
         },
         Builtin("pop", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             try a.expect(2...3, ts)
             let key = try ts.dictKey(a[1])
             let removed = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s -> (PyValue, PyValue)? in
@@ -856,6 +935,7 @@ package enum Builtins {
             throw try ts.keyError(a[1])
         },
         Builtin("setdefault", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             try a.expect(2...3, ts)
             let d = unsafeDowncast(a[0].object, to: PyDict.self)
             if let v = try ts.dictGet(d, a[1]) { return v }
@@ -866,6 +946,7 @@ package enum Builtins {
         },
 
         Builtin("update", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             // Whatever dict() takes (a dict, a mapping, pairs, keywords), merged in: later keys win.
             try a.expect(1...2, keywords: a.keywords.map(\.0), ts)
             var rest: [PyValue] = []
@@ -879,6 +960,7 @@ package enum Builtins {
             return .none
         },
         Builtin("clear", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             try a.expect(1...1, ts)
             let old = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { s in
                 defer { s = PyDictStorage() }
@@ -892,6 +974,7 @@ package enum Builtins {
             return try ts.call(.builtin(Builtins.index(of: "dict")!), [a[0]])
         },
         Builtin("popitem", on: .dict) { ts, a throws(PyError) in
+            if a.count > 0, a[0].isObject, a[0].objectKind == .dict { try ts.refuseSnapshotChange(unsafeDowncast(a[0].object, to: PyDict.self)) }
             // The last pair put in, as CPython's dicts (LIFO).
             try a.expect(1...1, ts)
             let d = unsafeDowncast(a[0].object, to: PyDict.self)

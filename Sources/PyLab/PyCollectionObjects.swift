@@ -41,8 +41,11 @@ package final class PySuper: PyObject, @unchecked Sendable {
 /// strings; conclab prints a set of small ints sorted, as CPython does for those).
 package final class PySet: PyObject, @unchecked Sendable {
     package let storage: Locked<PyDictStorage>
-    package init(id: Int, owner: Int) {
+    /// A `frozenset`: no mutating methods, hashable (a dict key or a set member) by its members.
+    package let frozen: Bool
+    package init(id: Int, owner: Int, frozen: Bool = false) {
         storage = Locked(PyDictStorage())
+        self.frozen = frozen
         super.init(kind: .set, id: id, immortal: false, owner: owner)
     }
     package var members: [PyValue] { storage.withLock { s in s.entries.compactMap { $0?.key } } }
@@ -58,7 +61,13 @@ package final class PySet: PyObject, @unchecked Sendable {
 /// The lazy iterators of `map`, `filter`, `zip` and `enumerate`: each `next` pulls one item from its sources,
 /// so an endless source (a generator that never returns) works as in CPython.
 package final class PyLazyIterator: PyObject, @unchecked Sendable {
-    package enum Flavor: String, Sendable { case map, filter, zip, enumerate }
+    package enum Flavor: String, Sendable {
+        case map, filter, zip, enumerate
+        /// `iter(f, sentinel)`: `function` is f, `sources` holds the sentinel.
+        case callable = "callable_iterator"
+        /// `iter(obj)` of an instance with `__getitem__` and no `__iter__`: `function` is obj, `counter` the next index.
+        case sequence = "iterator"
+    }
     package let flavor: Flavor
     /// `map`'s and `filter`'s function (`None` for `filter(None, …)`); unused otherwise.
     package let function: PyValue

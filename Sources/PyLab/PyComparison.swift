@@ -8,8 +8,9 @@ extension PyThreadState {
         if let x = asInt(a), let y = asInt(b) { return x == y }
         if let order = numberOrder(a, b) { return order == 0 }
         guard a.isObject, b.isObject else {
-            if a.isObject, a.object.kind == .instance { return try instanceEquals(a, b) }
-            if b.isObject, b.object.kind == .instance { return try instanceEquals(b, a) }
+            if (a.isObject && a.object.kind == .instance) || (b.isObject && b.object.kind == .instance) {
+                return try instanceEquals(a, b)
+            }
             return false
         }
         let oa = a.object, ob = b.object
@@ -36,8 +37,21 @@ extension PyThreadState {
                 if try !equals(e.value, other.value, depth: depth + 1) { return false }
             }
             return true
-        case (.instance, _): return try instanceEquals(a, b)
-        case (_, .instance): return try instanceEquals(b, a)
+        case (.instance, _), (_, .instance): return try instanceEquals(a, b)
+        case (.dictView, .set), (.set, .dictView), (.dictView, .dictView):
+            // A keys or items view equals a set (or view) of the same members, as CPython's views are set-like.
+            for o in [oa, ob] where o.kind == .dictView && unsafeDowncast(o, to: PyDictView.self).flavor == .values { return false }
+            func members(_ v: PyValue) throws(PyError) -> PyValue {
+                if v.objectKind == .set { incref(v); return v }
+                let items = try collect(v)
+                defer { for x in items { decref(x) } }
+                return try newSet(items)
+            }
+            let x = try members(a)
+            defer { decref(x) }
+            let y = try members(b)
+            defer { decref(y) }
+            return try equals(x, y, depth: depth + 1)
         case (.set, .set):
             let x = unsafeDowncast(oa, to: PySet.self).members, y = unsafeDowncast(ob, to: PySet.self)
             guard x.count == y.members.count else { return false }
@@ -47,14 +61,57 @@ extension PyThreadState {
         }
     }
 
-    package func instanceEquals(_ a: PyValue, _ b: PyValue) throws(PyError) -> Bool {
-        let inst = unsafeDowncast(a.object, to: PyInstance.self)
-        if let method = inst.cls.lookup(runtime.names.eqID) {
-            let r = try call(method, [a, b])
+    /// `a == b` (or `a != b` when `negated`) when either operand is an instance, as a truth.
+    package func instanceEquals(_ a: PyValue, _ b: PyValue, negated: Bool = false) throws(PyError) -> Bool {
+        let r = try richEquality(a, b, negated: negated)
+        defer { decref(r) }
+        return try truthy(r)
+    }
+
+    /// `a == b` or `a != b` as CPython's rich comparison: the left operand's `__eq__` (`__ne__`), then the right
+    /// one's reflected, each passing the turn by returning NotImplemented; the inherited `__ne__` inverts `__eq__`;
+    /// identity when nobody answers. A new reference to what the method returned (any value, as in CPython).
+    package func richEquality(_ a: PyValue, _ b: PyValue, negated: Bool) throws(PyError) -> PyValue {
+        let notImplemented = runtime.notImplemented
+        let neID = runtime.intern("__ne__")
+        func ask(_ x: PyValue, _ y: PyValue) throws(PyError) -> PyValue? {
+            guard x.isObject, x.object.kind == .instance else { return nil }
+            let cls = unsafeDowncast(x.object, to: PyInstance.self).cls
+            if negated, let m = cls.lookup(neID) {
+                let r = try call(m, [x, y])
+                if r == notImplemented { return nil }
+                return r
+            }
+            guard let m = cls.lookup(runtime.names.eqID) else { return nil }
+            let r = try call(m, [x, y])
+            if r == notImplemented { return nil }
+            guard negated else { return r }
             defer { decref(r) }
-            return try truthy(r)
+            return .bool(try !truthy(r))
         }
-        return a == b
+        // A right operand whose class is a subclass overriding the method is asked first, as in CPython.
+        if reflectedFirst(a, b, negated ? neID : runtime.names.eqID),
+           let r = try ask(b, a) { return r }
+        if let r = try ask(a, b) { return r }
+        if let r = try ask(b, a) { return r }
+        return .bool((a == b) != negated)
+    }
+
+    /// Whether `b`'s reflected method goes first: its class is a proper subclass of `a`'s that defines the
+    /// reflection (`reflected`) other than where `a`'s class finds it.
+    private func reflectedFirst(_ a: PyValue, _ b: PyValue, _ reflected: Int) -> Bool {
+        guard a.isObject, b.isObject, a.object.kind == .instance, b.object.kind == .instance else { return false }
+        let ca = unsafeDowncast(a.object, to: PyInstance.self).cls, cb = unsafeDowncast(b.object, to: PyInstance.self).cls
+        guard ca !== cb, cb.isSubclass(of: ca), let mine = cb.lookup(reflected) else { return false }
+        return ca.lookup(reflected) != mine
+    }
+
+    /// `a != b`: the negation of `equals`, except that an instance's `__ne__` has its say.
+    package func notEquals(_ a: PyValue, _ b: PyValue) throws(PyError) -> Bool {
+        if (a.isObject && a.object.kind == .instance) || (b.isObject && b.object.kind == .instance) {
+            return try instanceEquals(a, b, negated: true)
+        }
+        return try !equals(a, b)
     }
 
     package func sequenceItems(_ o: PyObject) -> [PyValue] {
@@ -69,6 +126,17 @@ extension PyThreadState {
     /// asks `b.__gt__(a)` when `a` has no `__lt__`), as an order that makes `op` come out as the method said; nil when
     /// neither operand is an instance with such a method.
     func instanceOrder(_ a: PyValue, _ b: PyValue, _ op: Op) throws(PyError) -> Int? {
+        guard let r = try instanceComparison(a, b, op) else { return nil }
+        defer { decref(r) }
+        let answer = try truthy(r)
+        let holdsWhenNegative = op == .compareLT || op == .compareLE
+        return answer == holdsWhenNegative ? -1 : 1
+    }
+
+    /// `a < b` (… `a >= b`) by the operands' methods: the left one's, then the right one's reflection (`b > a`), each
+    /// passing the turn by returning NotImplemented (a right operand of a subclass is asked first). A new reference
+    /// to what the method returned; nil when no method answered.
+    func instanceComparison(_ a: PyValue, _ b: PyValue, _ op: Op) throws(PyError) -> PyValue? {
         let names: (String, String)
         switch op {
         case .compareLT: names = ("__lt__", "__gt__")
@@ -76,24 +144,15 @@ extension PyThreadState {
         case .compareGT: names = ("__gt__", "__lt__")
         default: names = ("__ge__", "__le__")
         }
-        func method(_ v: PyValue, _ name: String) -> PyValue? {
-            guard v.isObject, v.object.kind == .instance else { return nil }
-            return unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.intern(name))
+        func ask(_ x: PyValue, _ name: String, _ y: PyValue) throws(PyError) -> PyValue? {
+            guard x.isObject, x.object.kind == .instance,
+                  let m = unsafeDowncast(x.object, to: PyInstance.self).cls.lookup(runtime.intern(name)) else { return nil }
+            let r = try call(m, [x, y])
+            return r == runtime.notImplemented ? nil : r
         }
-        let answer: Bool
-        if let m = method(a, names.0) {
-            let r = try call(m, [a, b])
-            defer { decref(r) }
-            answer = try truthy(r)
-        } else if let m = method(b, names.1) {
-            let r = try call(m, [b, a])
-            defer { decref(r) }
-            answer = try truthy(r)
-        } else {
-            return nil
-        }
-        let holdsWhenNegative = op == .compareLT || op == .compareLE
-        return answer == holdsWhenNegative ? -1 : 1
+        if reflectedFirst(a, b, runtime.intern(names.1)), let r = try ask(b, names.1, a) { return r }
+        if let r = try ask(a, names.0, b) { return r }
+        return try ask(b, names.1, a)
     }
 
     /// -1, 0, 1 for the ordered kinds (ints, strings, lists, tuples).
@@ -103,7 +162,7 @@ extension PyThreadState {
            let order = try instanceOrder(a, b, op) { return order }
         // NaN is unordered: every comparison with it is false (`compare` asks first), and sorting keeps it in place.
         if let order = numberOrder(a, b) { return order ?? 0 }
-        if let x = string(a), let y = string(b) { return x < y ? -1 : x == y ? 0 : 1 }
+        if let x = string(a), let y = string(b) { return PyKey.textPrecedes(x, y) ? -1 : PyKey.sameText(x, y) ? 0 : 1 }
         if let order = bytesOrder(a, b) { return order }
         if a.isObject, b.isObject, a.object.kind == b.object.kind, a.object.kind == .list || a.object.kind == .tuple {
             let x = sequenceItems(a.object), y = sequenceItems(b.object)
@@ -117,6 +176,13 @@ extension PyThreadState {
     }
 
     package func compare(_ op: Op, _ a: PyValue, _ b: PyValue) throws(PyError) -> PyValue {
+        if (a.isObject && a.object.kind == .instance) || (b.isObject && b.object.kind == .instance) {
+            if let r = try instanceComparison(a, b, op) { return r }
+            throw typeError("'\(Self.symbol(op))' not supported between instances of '\(typeName(a))' and '\(typeName(b))'")
+        }
+        if a.isObject, b.isObject, a.objectKind == .set, b.objectKind == .set {
+            return .bool(try setCompare(op, unsafeDowncast(a.object, to: PySet.self), unsafeDowncast(b.object, to: PySet.self)))
+        }
         if let order = numberOrder(a, b), order == nil { return .false }
         let comparison: PyInt.Comparison
         switch op {
@@ -126,6 +192,21 @@ extension PyThreadState {
         default: comparison = .greaterOrEqual
         }
         return .bool(comparison.holds(try order(a, b, op), 0))
+    }
+
+    /// `a <= b` (subset), `a < b` (proper subset), `a >= b`, `a > b` on sets and frozensets.
+    private func setCompare(_ op: Op, _ a: PySet, _ b: PySet) throws(PyError) -> Bool {
+        func isSubset(_ x: PySet, _ y: PySet) throws(PyError) -> Bool {
+            for v in x.members where try !setContains(y, v) { return false }
+            return true
+        }
+        let (na, nb) = (a.storage.withLock { $0.count }, b.storage.withLock { $0.count })
+        switch op {
+        case .compareLE: return na <= nb ? try isSubset(a, b) : false
+        case .compareLT: return na < nb ? try isSubset(a, b) : false
+        case .compareGE: return nb <= na ? try isSubset(b, a) : false
+        default: return nb < na ? try isSubset(b, a) : false
+        }
     }
 
     package func contains(_ container: PyValue, _ item: PyValue) throws(PyError) -> Bool {

@@ -23,6 +23,8 @@ extension PyThreadState {
                 if cls.lookup(runtime.names.eqID) == nil { return .identity(o.id) }
                 if let fields = cls.lookup(runtime.intern("_dataclass_hash_fields")) { return try dataclassKey(v, cls, fields) }
             case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
+            case .set where unsafeDowncast(o, to: PySet.self).frozen:
+                return .frozenset(unsafeDowncast(o, to: PySet.self).storage.withLock { Set($0.keys.keys) })
             default: break
             }
         }

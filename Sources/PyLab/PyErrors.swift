@@ -55,6 +55,8 @@ package final class BuiltinClasses: Sendable {
     package let fileNotFoundError: PyClass, fileExistsError: PyClass, isADirectoryError: PyClass, notADirectoryError: PyClass
     /// conclab's own: a freed object was used (what would be a crash, or silent corruption, in C).
     package let heapError: PyClass
+    /// What `eval`/`exec` raise for source that does not compile.
+    package let syntaxError: PyClass
     package let object: PyClass
     package let all: [PyClass]
 
@@ -110,6 +112,7 @@ package final class BuiltinClasses: Sendable {
         notADirectoryError = make("NotADirectoryError", osError)
         timeoutError = make("TimeoutError", osError)
         heapError = make("UseAfterFreeError", baseException)
+        syntaxError = make("SyntaxError", exception)
         all = made
     }
 }

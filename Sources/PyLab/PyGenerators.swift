@@ -267,8 +267,8 @@ extension PyThreadState {
     }
 
     /// A new set of borrowed values.
-    package func newSet(_ items: [PyValue]) throws(PyError) -> PyValue {
-        let set = PySet(id: runtime.heap.newID(), owner: ownerForNew)
+    package func newSet(_ items: [PyValue], frozen: Bool = false) throws(PyError) -> PyValue {
+        let set = PySet(id: runtime.heap.newID(), owner: ownerForNew, frozen: frozen)
         let value = allocate(set)
         do throws(PyError) {
             for v in items { try setAdd(set, v) }
@@ -494,6 +494,13 @@ extension Builtins {
             defer { for v in items { ts.decref(v) } }
             return try ts.newSet(items)
         },
+        Builtin("frozenset") { ts, a throws(PyError) in
+            try a.expect(0...1, ts)
+            if a.count == 0 { return try ts.newSet([], frozen: true) }
+            let items = try ts.collect(a[0])
+            defer { for v in items { ts.decref(v) } }
+            return try ts.newSet(items, frozen: true)
+        },
         Builtin("add", on: .set) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
             try ts.setAdd(unsafeDowncast(a[0].object, to: PySet.self), a[1])
@@ -527,7 +534,8 @@ extension Builtins {
         },
         Builtin("copy", on: .set) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
-            return try ts.newSet(ts.setOrder(unsafeDowncast(a[0].object, to: PySet.self)))
+            let set = unsafeDowncast(a[0].object, to: PySet.self)
+            return try ts.newSet(ts.setOrder(set), frozen: set.frozen)
         },
         Builtin("isdisjoint", on: .set) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
@@ -594,7 +602,8 @@ extension Builtins {
         }
         if a.count == 1 && op != .inplaceOr {
             ts.decref(current)
-            return try ts.newSet(ts.setOrder(unsafeDowncast(a[0].object, to: PySet.self)))
+            let set = unsafeDowncast(a[0].object, to: PySet.self)
+            return try ts.newSet(ts.setOrder(set), frozen: set.frozen)
         }
         return current
     }
@@ -605,9 +614,11 @@ extension PyThreadState {
     package func collectionRepr(_ o: PyObject, depth: Int) throws(PyError) -> String {
         switch o.kind {
         case .set:
-            let members = setOrder(unsafeDowncast(o, to: PySet.self))
-            if members.isEmpty { return "set()" }
-            return "{" + (try members.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "}"
+            let set = unsafeDowncast(o, to: PySet.self)
+            let members = setOrder(set)
+            if members.isEmpty { return set.frozen ? "frozenset()" : "set()" }
+            let shown = "{" + (try members.pyMap { (x: PyValue) throws(PyError) in try repr(x, depth: depth + 1) }).joined(separator: ", ") + "}"
+            return set.frozen ? "frozenset(\(shown))" : shown
         case .dictView:
             let view = unsafeDowncast(o, to: PyDictView.self)
             let items = try dictViewItems(view)
@@ -713,6 +724,25 @@ extension PyThreadState {
                 items.append(v)
             }
             return newTuple(items)
+        case .sequence:
+            // obj[0], obj[1], … until IndexError (or StopIteration), as CPython's sequence iterator.
+            do throws(PyError) {
+                return try getItem(it.function, .int(it.counter.wrappingAdd(1, ordering: .relaxed).oldValue))
+            } catch {
+                guard error.type.isSubclass(of: runtime.classes.indexError) || error.type.isSubclass(of: runtime.classes.stopIteration) else { throw error }
+                var e = error
+                releaseInstance(&e)
+                it.exhausted.store(true, ordering: .relaxed)
+                return nil
+            }
+        case .callable:
+            let v = try call(it.function, [])
+            if let sentinel = it.sources.first, try equals(v, sentinel) {
+                decref(v)
+                it.exhausted.store(true, ordering: .relaxed)
+                return nil
+            }
+            return v
         case .enumerate:
             guard let source = it.sources.first, let v = try iterNext(source) else { it.exhausted.store(true, ordering: .relaxed); return nil }
             let n = it.counter.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -723,6 +753,22 @@ extension PyThreadState {
     /// `reversed(seq)`: an iterator from the end of a list, tuple, string, range or dict (a snapshot of it);
     /// anything else is the TypeError CPython gives.
     package func reversedIterator(_ v: PyValue) throws(PyError) -> PyValue {
+        if v.isObject, v.objectKind == .instance {
+            // The sequence protocol, as CPython's reversed() falls back to: __len__, then __getitem__ from the end.
+            let cls = unsafeDowncast(v.object, to: PyInstance.self).cls
+            guard cls.lookup(runtime.names.lenID) != nil, cls.lookup(runtime.intern("__getitem__")) != nil else {
+                throw typeError("'\(typeName(v))' object is not reversible")
+            }
+            let n = try call(.builtin(Builtins.index(of: "len") ?? 0), [v])
+            var items: [PyValue] = []
+            do throws(PyError) {
+                for i in stride(from: (asInt(n) ?? 0) - 1, through: 0, by: -1) { items.append(try getItem(v, .int(i))) }
+            } catch {
+                for x in items { decref(x) }
+                throw error
+            }
+            return allocate(PySeqIterator(sequence: newTuple(items), id: runtime.heap.newID(), owner: ownerForNew))
+        }
         guard v.isObject, [.list, .tuple, .str, .bytes, .range, .dict].contains(v.objectKind) else {
             throw typeError("'\(typeName(v))' object is not reversible")
         }
@@ -743,7 +789,7 @@ extension PyThreadState {
             for v in right where try !setContains(a, v) { result.append(v) }
         default: return nil
         }
-        if [.inplaceOr, .inplaceAnd, .inplaceSub, .inplaceXor].contains(op) {
+        if !a.frozen, [.inplaceOr, .inplaceAnd, .inplaceSub, .inplaceXor].contains(op) {
             let old = a.storage.withLock { s in defer { s = PyDictStorage() }; return s.entries.compactMap { $0?.key } }
             for v in result { try setAdd(a, v) }
             for v in old { decref(v) }
@@ -751,7 +797,7 @@ extension PyThreadState {
             incref(value)
             return value
         }
-        return try newSet(result)
+        return try newSet(result, frozen: a.frozen)
     }
 }
 

@@ -18,9 +18,9 @@ extension PyThreadState {
             let values = unsafeDowncast(o, to: PyBytes.self).value.map { PyValue.int(Int($0)) }
             return allocate(PySeqIterator(sequence: newTuple(values), id: runtime.heap.newID(), owner: ownerForNew))
         case .dict:
-            let keys = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0?.key } }
-            for k in keys { incref(k) }
-            return allocate(PySeqIterator(sequence: newTuple(keys), id: runtime.heap.newID(), owner: ownerForNew))
+            let count = unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.count }
+            incref(v)
+            return allocate(PySeqIterator(sequence: v, count: count, dictPart: .keys, id: runtime.heap.newID(), owner: ownerForNew))
         case .range:
             let r = unsafeDowncast(o, to: PyRange.self)
             return allocate(PyRangeIterator(start: r.start, stop: r.stop, step: r.step, id: runtime.heap.newID(), owner: ownerForNew))
@@ -30,13 +30,23 @@ extension PyThreadState {
         case .set:
             let members = setOrder(unsafeDowncast(o, to: PySet.self))
             for m in members { incref(m) }
-            return allocate(PySeqIterator(sequence: newTuple(members), id: runtime.heap.newID(), owner: ownerForNew))
+            incref(v)
+            return allocate(PySeqIterator(sequence: newTuple(members), watching: v, count: members.count, id: runtime.heap.newID(),
+                                          owner: ownerForNew))
         case .dictView:
-            let items = try dictViewItems(unsafeDowncast(o, to: PyDictView.self))
-            return allocate(PySeqIterator(sequence: newTuple(items), id: runtime.heap.newID(), owner: ownerForNew))
+            let view = unsafeDowncast(o, to: PyDictView.self)
+            guard view.dict.isObject, view.dict.objectKind == .dict else { return try iterate(newTuple([])) }
+            let count = unsafeDowncast(view.dict.object, to: PyDict.self).storage.withLock { $0.count }
+            incref(view.dict)
+            return allocate(PySeqIterator(sequence: view.dict, count: count, dictPart: view.flavor, id: runtime.heap.newID(),
+                                          owner: ownerForNew))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard let method = inst.cls.lookup(runtime.names.iterID) else {
+                if inst.cls.lookup(runtime.intern("__getitem__")) != nil {
+                    incref(v)
+                    return allocate(PyLazyIterator(.sequence, function: v, sources: [], id: runtime.heap.newID(), owner: ownerForNew))
+                }
                 throw typeError("'\(inst.cls.name)' object is not iterable")
             }
             return try call(method, [v])
@@ -59,6 +69,7 @@ extension PyThreadState {
             return .int(n)
         case .seqIterator:
             let s = unsafeDowncast(o, to: PySeqIterator.self)
+            if s.watched != .none { try checkSize(s) }
             let seq = s.sequence.object
             try check(seq)
             let i = s.index.load(ordering: .relaxed)
@@ -68,6 +79,7 @@ extension PyThreadState {
             case .tuple:
                 let items = unsafeDowncast(seq, to: PyTuple.self).items
                 item = i < items.count ? items[i] : nil
+            case .dict: return try dictNext(s, unsafeDowncast(seq, to: PyDict.self))
             default: item = nil
             }
             guard let item else { return nil }
@@ -95,6 +107,48 @@ extension PyThreadState {
             }
         default:
             throw typeError("'\(o.typeName)' object is not an iterator")
+        }
+    }
+
+    /// The next key, value or (key, value) of a dict iterator, read from the dict now (a value changed during the
+    /// loop is seen, as in CPython); a change of size, or more entries than the dict had, is CPython's RuntimeError.
+    private func dictNext(_ s: PySeqIterator, _ d: PyDict) throws(PyError) -> PyValue? {
+        let (entry, count) = d.storage.withLock { st -> ((key: PyValue, value: PyValue)?, Int) in
+            var i = s.index.load(ordering: .relaxed)
+            while i < st.entries.count {
+                if let e = st.entries[i] {
+                    s.index.store(i + 1, ordering: .relaxed)
+                    return (e, st.count)
+                }
+                i += 1
+            }
+            s.index.store(i, ordering: .relaxed)
+            return (nil, st.count)
+        }
+        if count != s.watchedCount { throw error(runtime.classes.runtimeError, "dictionary changed size during iteration") }
+        guard let entry else { return nil }
+        if s.given.wrappingAdd(1, ordering: .relaxed).oldValue >= s.watchedCount {
+            throw error(runtime.classes.runtimeError, "dictionary keys changed during iteration")
+        }
+        switch s.dictPart ?? .keys {
+        case .keys:
+            incref(entry.key)
+            return entry.key
+        case .values:
+            incref(entry.value)
+            return entry.value
+        case .items:
+            incref(entry.key)
+            incref(entry.value)
+            return newTuple([entry.key, entry.value])
+        }
+    }
+
+    /// The RuntimeError of a set iterator whose set changed size since the iterator was made.
+    private func checkSize(_ s: PySeqIterator) throws(PyError) {
+        let o = s.watched.object
+        if o.kind == .set, unsafeDowncast(o, to: PySet.self).storage.withLock({ $0.count }) != s.watchedCount {
+            throw error(runtime.classes.runtimeError, "Set changed size during iteration")
         }
     }
 

@@ -26,6 +26,22 @@ extension Builtins {
         return ts.newInt(BigInt(x))
     }
 
+    /// A finite float as the exact fraction n/d in lowest terms (d a power of two), as `float.as_integer_ratio`.
+    static func integerRatio(_ x: Double) -> (BigInt, BigInt) {
+        if x == 0 { return (0, 1) }
+        // x = significand * 2**exponent with an integral significand of up to 53 bits.
+        var significand = BigInt(x.significandBitPattern | (x.isNormal ? 1 << 52 : 0))
+        var exponent = Int(x.exponent) - 52
+        if !x.isNormal { exponent = -1074 }
+        if x < 0 { significand = -significand }
+        while exponent < 0, significand.magnitude.words[0] & 1 == 0 {
+            significand >>= 1
+            exponent += 1
+        }
+        if exponent >= 0 { return (significand << exponent, 1) }
+        return (significand, BigInt(1) << -exponent)
+    }
+
     package static let numberFunctions: [Builtin] = [
         Builtin("float") { ts, a throws(PyError) in
             try a.expect(0...1, ts)
@@ -72,6 +88,35 @@ extension Builtins {
             let spec = a.count == 2 ? ts.string(a[1]) : ""
             guard let spec else { throw ts.typeError("format() argument 2 must be str, not \(ts.typeName(a[1]))") }
             return ts.newString(try ts.format(a[0], repr: false, spec: spec))
+        },
+        Builtin("bit_length", on: .bigint) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let i = ts.integerValue(a[0]) ?? 0
+            return .int(i.isZero ? 0 : i.magnitude.bitWidth)
+        },
+        Builtin("bit_count", on: .bigint) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return .int((ts.integerValue(a[0]) ?? 0).magnitude.words.reduce(0) { $0 + $1.nonzeroBitCount })
+        },
+        Builtin("conjugate", on: .bigint) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newInt(ts.integerValue(a[0]) ?? 0)
+        },
+        Builtin("as_integer_ratio", on: .bigint) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newTuple([ts.newInt(ts.integerValue(a[0]) ?? 0), .int(1)])
+        },
+        Builtin("conjugate", on: .float) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return ts.newFloat(ts.floatValue(a[0]) ?? .nan)
+        },
+        Builtin("as_integer_ratio", on: .float) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let x = ts.floatValue(a[0]) ?? .nan
+            if x.isNaN { throw ts.valueError("cannot convert NaN to integer ratio") }
+            if x.isInfinite { throw ts.error(ts.runtime.classes.overflowError, "cannot convert Infinity to integer ratio") }
+            let (n, d) = Builtins.integerRatio(x)
+            return ts.newTuple([ts.newInt(n), ts.newInt(d)])
         },
         Builtin("is_integer", on: .float) { ts, a throws(PyError) in
             try a.expect(1...1, ts)

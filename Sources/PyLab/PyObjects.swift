@@ -91,6 +91,7 @@ package class PyObject: @unchecked Sendable {
         if kind == .lazyIterator, let it = self as? PyLazyIterator { return it.flavor.rawValue }
         if kind == .dictView, let view = self as? PyDictView { return view.flavor.rawValue }
         if kind == .descriptor, let d = self as? PyDescriptor { return d.flavor.rawValue }
+        if kind == .set, let set = self as? PySet, set.frozen { return "frozenset" }
         return kind.typeName
     }
 
@@ -161,6 +162,8 @@ package enum PyKey: Hashable, Sendable {
     /// An object equal only to itself (an instance of a class without `__eq__`, a class, a function, a lock …), by
     /// its id; the dict or set holds a reference to it, so the id stays its own while it is a key.
     case identity(Int)
+    /// A frozenset, by its members (order does not matter, as in Python).
+    case frozenset(Set<PyKey>)
 }
 
 extension PyKey {
@@ -177,13 +180,40 @@ extension PyKey {
         case (.float(let x), .float(let y)): return x == y
         case (.identity(let x), .identity(let y)): return x == y
         case (.bytes(let x), .bytes(let y)): return x == y
+        case (.frozenset(let x), .frozenset(let y)): return x == y
         default: return false
+        }
+    }
+
+    /// Hashes by what `==` above compares: a string by its code points (UTF-8 bytes), not Swift's normalized form, so
+    /// 'e\u0301' and '\u00e9' hash apart as in CPython.
+    package func hash(into hasher: inout Hasher) {
+        switch self {
+        case .int(let x): hasher.combine(0 as UInt8); hasher.combine(x)
+        case .str(let x):
+            hasher.combine(1 as UInt8)
+            hasher.combine(x.utf8.count)
+            for byte in x.utf8 { hasher.combine(byte) }
+        case .none: hasher.combine(2 as UInt8)
+        case .bool(let x): hasher.combine(3 as UInt8); hasher.combine(x)
+        case .tuple(let x): hasher.combine(4 as UInt8); hasher.combine(x)
+        case .big(let x): hasher.combine(5 as UInt8); hasher.combine(x)
+        case .float(let x): hasher.combine(6 as UInt8); hasher.combine(x)
+        case .bytes(let x): hasher.combine(7 as UInt8); hasher.combine(x)
+        case .identity(let x): hasher.combine(8 as UInt8); hasher.combine(x)
+        case .frozenset(let x): hasher.combine(9 as UInt8); hasher.combine(x)
         }
     }
 
     /// Two strings with the same code points (Python's `==` on str).
     @inline(__always) package static func sameText(_ x: String, _ y: String) -> Bool {
         x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
+    }
+
+    /// Python's string order: by code point, which is the order of the UTF-8 bytes (Swift's `<` on `String` orders
+    /// canonically equivalent spellings as equal and is not code point order).
+    @inline(__always) package static func textPrecedes(_ x: String, _ y: String) -> Bool {
+        x.utf8.lexicographicallyPrecedes(y.utf8)
     }
 
     /// The hash a dict or set table uses: ints and strings without SipHash (a quarter of a dict update's time went to
@@ -211,6 +241,17 @@ extension PyKey {
     }
 }
 
+/// A Swift string as a dictionary key with Python's equality: the same code points, not Swift's canonical
+/// equivalence (so the constant table keeps 'e\u0301' and '\u00e9' apart).
+package struct CodePointText: Hashable, Sendable {
+    package let text: String
+    package init(_ text: String) { self.text = text }
+    package static func == (a: CodePointText, b: CodePointText) -> Bool { PyKey.sameText(a.text, b.text) }
+    package func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
+}
+
 package struct PyDictStorage: Sendable {
     package var keys: [PyKey: Int] = [:]
     /// Insertion order: (key object, value); removed entries become nil.
@@ -220,6 +261,9 @@ package struct PyDictStorage: Sendable {
 
 package final class PyDict: PyObject, @unchecked Sendable {
     package let storage: Locked<PyDictStorage>
+    /// Set on the copies `globals()` and `vars(obj)` give (1 and 2): CPython's are live, so a change through them is
+    /// refused instead of silently changing nothing.
+    package let snapshot = Atomic<UInt8>(0)
     package init(id: Int, owner: Int) {
         storage = Locked(PyDictStorage())
         super.init(kind: .dict, id: id, immortal: false, owner: owner)
@@ -278,10 +322,15 @@ package final class PyFunction: PyObject, @unchecked Sendable {
     /// `__name__`: the code's name until a program sets it (`functools.wraps` does); tracebacks keep the code's.
     package var name: String { renamed.withLock { $0 } ?? code.name }
     package let renamed = Locked<String?>(nil)
+    /// What a program set on it (`wrapper.calls = 0`), by interned name: a function's `__dict__`.
+    package let attributes = Locked<PyAttributeMap>([:])
     private var held: [PyValue] { defaults + keywordDefaults.map(\.value) + closure }
-    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : held }
+    package override func references() -> [PyValue] {
+        attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : held)
+    }
     package override func takeReferences() -> [PyValue] {
-        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held
+        let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
+        return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held)
     }
 }
 
@@ -549,13 +598,27 @@ package final class PySeqIterator: PyObject, @unchecked Sendable {
     package let sequence: PyValue
     package let index = Atomic<Int>(0)
     package let released = Atomic<Bool>(false)
-    package init(sequence: PyValue, id: Int, owner: Int) {
+    /// A dict or set whose snapshot `sequence` is (a counted reference; `.none` otherwise) and its size then: a
+    /// change of size makes the next step a RuntimeError, as CPython's dict and set iterators check.
+    package let watched: PyValue
+    package let watchedCount: Int
+    /// Over a dict itself (`sequence` is the dict, `index` a position in its entries, read live as CPython's dict
+    /// iterators do): what each step gives. `watchedCount` is then the dict's size when the iterator was made.
+    package let dictPart: PyDictView.Flavor?
+    /// Entries given so far (a dict iterator that finds more than the dict had is CPython's "keys changed").
+    package let given = Atomic<Int>(0)
+    package init(sequence: PyValue, watching watched: PyValue = .none, count: Int = 0, dictPart: PyDictView.Flavor? = nil,
+                 id: Int, owner: Int) {
         self.sequence = sequence
+        self.watched = watched
+        self.watchedCount = count
+        self.dictPart = dictPart
         super.init(kind: .seqIterator, id: id, immortal: false, owner: owner)
     }
-    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : [sequence] }
+    private var held: [PyValue] { watched == .none ? [sequence] : [sequence, watched] }
+    package override func references() -> [PyValue] { released.load(ordering: .acquiring) ? [] : held }
     package override func takeReferences() -> [PyValue] {
-        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : [sequence]
+        released.exchange(true, ordering: .acquiringAndReleasing) ? [] : held
     }
 }
 
@@ -579,6 +642,17 @@ package final class PySlice: PyObject, @unchecked Sendable {
         self.stop = stop
         self.step = step
         super.init(kind: .slice, id: id, immortal: false, owner: owner)
+    }
+
+    /// The positions a slice with step 1 covers in a sequence of `count` items, clamped as CPython clamps them (an
+    /// empty range where an assignment inserts: `a[2:2] = …`, `a[5:1] = …` inserts at 5).
+    package func simpleRange(count: Int) -> Range<Int> {
+        func clamp(_ i: Int?, _ missing: Int) -> Int {
+            guard let i else { return missing }
+            return i < 0 ? max(0, i + count) : min(i, count)
+        }
+        let lo = clamp(start, 0)
+        return lo..<max(lo, clamp(stop, count))
     }
 
     /// The indices it selects in a sequence of `count` items (Python's slice.indices).

@@ -110,7 +110,7 @@ public final class PyRuntime: Sendable {
     package let notImplemented: PyValue
     package let classes: BuiltinClasses
     /// Interned string constants (immortal, shared by every code object).
-    package let constants = Locked<[String: PyValue]>([:])
+    package let constants = Locked<[CodePointText: PyValue]>([:])
     /// Interned tuple constants, by their items (themselves interned constants, so equal items have equal bits).
     package let tupleConstants = Locked<[[UInt64]: PyValue]>([:])
     /// Interned float and big integer constants (PyNumbers.swift), by "f" + bit pattern or "i" + decimal digits.
@@ -207,9 +207,9 @@ public final class PyRuntime: Sendable {
     /// A string constant: immortal and shared.
     package func constant(_ text: String) -> PyValue {
         constants.withLock { table in
-            if let v = table[text] { return v }
+            if let v = table[CodePointText(text)] { return v }
             let v = heap.immortal(PyStr(text, id: heap.newID(), immortal: true, owner: 0))
-            table[text] = v
+            table[CodePointText(text)] = v
             return v
         }
     }

@@ -339,5 +339,145 @@ extension Builtins {
             let args = (1..<max(1, a.count)).map { a[$0] }
             return ts.newString(try ts.strFormat(ts.string(a[0]) ?? "", args, a.keywords))
         },
+        Builtin("format_map", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard a[1].isObject, a[1].objectKind == .dict else {
+                throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support format_map of a \(ts.typeName(a[1])) (only of a dict)")
+            }
+            let entries = unsafeDowncast(a[1].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
+            let named = entries.compactMap { e in ts.string(e.key).map { ($0, e.value) } }
+            return ts.newString(try ts.strFormat(ts.string(a[0]) ?? "", [], named))
+        },
+        Builtin("isascii", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return .bool((ts.string(a[0]) ?? "").utf8.allSatisfy { $0 < 0x80 })
+        },
+        Builtin("isidentifier", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            let s = scalars(ts, a[0])
+            guard let first = s.first, first == "_" || first.properties.isXIDStart else { return .false }
+            return .bool(s.dropFirst().allSatisfy { $0.properties.isXIDContinue })
+        },
+        Builtin("istitle", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            // Upper- and titlecase only after an uncased character, lowercase only after a cased one (CPython's rule).
+            var cased = false, previousCased = false
+            for c in scalars(ts, a[0]) {
+                if c.properties.isUppercase || c.properties.generalCategory == .titlecaseLetter {
+                    if previousCased { return .false }
+                    previousCased = true
+                    cased = true
+                } else if c.properties.isLowercase {
+                    if !previousCased { return .false }
+                    previousCased = true
+                    cased = true
+                } else {
+                    previousCased = false
+                }
+            }
+            return .bool(cased)
+        },
+        Builtin("isprintable", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            return .bool(scalars(ts, a[0]).allSatisfy { c in
+                switch c.properties.generalCategory {
+                case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: return false
+                case .spaceSeparator: return c == " "
+                default: return true
+                }
+            })
+        },
+        Builtin("expandtabs", on: .str) { ts, a throws(PyError) in
+            try a.expect(1...2, keywords: ["tabsize"], ts)
+            let size = try (a.count == 2 ? a[1] : a.keyword("tabsize")).map { (v: PyValue) throws(PyError) in try ts.intArgument(v, "tabsize") } ?? 8
+            var out = String.UnicodeScalarView()
+            var column = 0
+            for c in scalars(ts, a[0]) {
+                if c == "\t" {
+                    if size > 0 {
+                        let pad = size - column % size
+                        out.append(contentsOf: repeatElement(" ", count: pad))
+                        column += pad
+                    }
+                } else {
+                    out.append(c)
+                    column = c == "\n" || c == "\r" ? 0 : column + 1
+                }
+            }
+            return ts.newString(String(out))
+        },
+        Builtin("translate", on: .str) { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            let table = a[1]
+            var out = String.UnicodeScalarView()
+            for c in scalars(ts, a[0]) {
+                let found: PyValue?
+                do throws(PyError) {
+                    found = try ts.getItem(table, .int(Int(c.value)))
+                } catch {
+                    // A LookupError leaves the character as it is (CPython's rule).
+                    guard error.type.isSubclass(of: ts.runtime.classes.lookupError) else { throw error }
+                    var e = error
+                    ts.releaseInstance(&e)
+                    found = nil
+                }
+                guard let found else { out.append(c); continue }
+                defer { ts.decref(found) }
+                if found == .none { continue }
+                if let code = ts.asInt(found) {
+                    guard let scalar = Unicode.Scalar(UInt32(clamping: max(0, code))), code <= 0x10FFFF else {
+                        throw ts.valueError("character mapping must be in range(0x110000)")
+                    }
+                    out.append(scalar)
+                } else if let text = ts.string(found) {
+                    out.append(contentsOf: text.unicodeScalars)
+                } else {
+                    throw ts.typeError("character mapping must return integer, None or str")
+                }
+            }
+            return ts.newString(String(out))
+        },
     ]
+
+    /// `str.maketrans(x[, y[, z]])`: the table `str.translate` takes, a dict from code points to code points,
+    /// strings or None.
+    static let makeTrans = Builtin("maketrans") { ts, a throws(PyError) in
+        try a.expect(1...3, ts)
+        let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
+        let table = ts.allocate(d)
+        do throws(PyError) {
+            if a.count == 1 {
+                guard a[0].isObject, a[0].objectKind == .dict else {
+                    throw ts.typeError("if you give only one argument to maketrans it must be a dict")
+                }
+                let entries = unsafeDowncast(a[0].object, to: PyDict.self).storage.withLock { $0.entries.compactMap { $0 } }
+                for e in entries {
+                    if let k = ts.string(e.key) {
+                        let ks = Array(k.unicodeScalars)
+                        guard ks.count == 1 else { throw ts.valueError("string keys in translate table must be of length 1") }
+                        try ts.dictSet(d, .int(Int(ks[0].value)), e.value)
+                    } else if ts.asInt(e.key) != nil {
+                        try ts.dictSet(d, e.key, e.value)
+                    } else {
+                        throw ts.typeError("keys in translate table must be strings or integers")
+                    }
+                }
+                return table
+            }
+            guard let x = ts.string(a[0]), let y = ts.string(a[1]) else {
+                throw ts.typeError("maketrans() argument must be str, not \(ts.typeName(ts.string(a[0]) == nil ? a[0] : a[1]))")
+            }
+            let xs = Array(x.unicodeScalars), ys = Array(y.unicodeScalars)
+            guard xs.count == ys.count else { throw ts.valueError("the first two maketrans arguments must have equal length") }
+            for (p, q) in zip(xs, ys) { try ts.dictSet(d, .int(Int(p.value)), .int(Int(q.value))) }
+            if a.count == 3 {
+                guard let z = ts.string(a[2]) else { throw ts.typeError("maketrans() argument 3 must be str, not \(ts.typeName(a[2]))") }
+                for c in z.unicodeScalars { try ts.dictSet(d, .int(Int(c.value)), .none) }
+            }
+        } catch {
+            ts.decref(table)
+            throw error
+        }
+        return table
+    }
 }

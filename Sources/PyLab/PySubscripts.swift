@@ -79,6 +79,9 @@ extension PyThreadState {
         try check(o)
         switch o.kind {
         case .list:
+            if index.isObject, index.objectKind == .slice {
+                return try storeListSlice(unsafeDowncast(o, to: PyList.self), unsafeDowncast(index.object, to: PySlice.self), value)
+            }
             var failure: PyError?
             let old = unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue in
                 do throws(PyError) {
@@ -94,6 +97,7 @@ extension PyThreadState {
             if let failure { throw failure }
             decref(old)
         case .dict:
+            try refuseSnapshotChange(unsafeDowncast(o, to: PyDict.self))
             try dictSet(unsafeDowncast(o, to: PyDict.self), index, value)
             decref(value)
         case .instance:
@@ -113,6 +117,25 @@ extension PyThreadState {
         try check(o)
         switch o.kind {
         case .list:
+            if index.isObject, index.objectKind == .slice {
+                let slice = unsafeDowncast(index.object, to: PySlice.self)
+                let removed = unsafeDowncast(o, to: PyList.self).items.withLock { items -> [PyValue] in
+                    if slice.step ?? 1 == 1 {
+                        let range = slice.simpleRange(count: items.count)
+                        defer { items.removeSubrange(range) }
+                        return Array(items[range])
+                    }
+                    let picked = Set(slice.indices(count: items.count))
+                    var kept: [PyValue] = [], removed: [PyValue] = []
+                    for (i, v) in items.enumerated() {
+                        if picked.contains(i) { removed.append(v) } else { kept.append(v) }
+                    }
+                    items = kept
+                    return removed
+                }
+                for v in removed { decref(v) }
+                return
+            }
             var failure: PyError?
             let old = unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue in
                 do throws(PyError) {
@@ -126,6 +149,7 @@ extension PyThreadState {
             if let failure { throw failure }
             decref(old)
         case .dict:
+            try refuseSnapshotChange(unsafeDowncast(o, to: PyDict.self))
             let key = try dictKey(index)
             let removed = unsafeDowncast(o, to: PyDict.self).storage.withLock { s -> (PyValue, PyValue)? in
                 guard let i = s.keys[key], let e = s.entries[i] else { return nil }
@@ -143,6 +167,54 @@ extension PyThreadState {
             decref(try call(m, [obj, index]))
         default:
             throw typeError("'\(o.typeName)' object does not support item deletion")
+        }
+    }
+
+    /// `list[slice] = value` (takes over `value`'s reference on success): a plain slice is replaced by any number of items,
+    /// an extended one (a step other than 1) item for item, as CPython's `list_ass_subscript`.
+    private func storeListSlice(_ list: PyList, _ slice: PySlice, _ value: PyValue) throws(PyError) {
+        guard isIterable(value) else {
+            throw typeError(slice.step ?? 1 == 1 ? "can only assign an iterable" : "must assign iterable to extended slice")
+        }
+        let values = try collect(value)
+        var failure: PyError?
+        let removed = list.items.withLock { items -> [PyValue] in
+            if slice.step ?? 1 == 1 {
+                let range = slice.simpleRange(count: items.count)
+                if items.count - range.count + values.count > runtime.limits.listItems {
+                    failure = memoryError(runtime.limits.listMessage)
+                    return values
+                }
+                defer { items.replaceSubrange(range, with: values) }
+                return Array(items[range])
+            }
+            let picked = slice.indices(count: items.count)
+            guard picked.count == values.count else {
+                failure = valueError("attempt to assign sequence of size \(values.count) to extended slice of size \(picked.count)")
+                return values
+            }
+            var old: [PyValue] = []
+            for (i, v) in zip(picked, values) {
+                old.append(items[i])
+                items[i] = v
+            }
+            return old
+        }
+        for v in removed { decref(v) }
+        if let failure { throw failure }
+        decref(value)
+    }
+
+    /// Whether `iter(v)` could work (for CPython's wording when a slice is given something else).
+    private func isIterable(_ v: PyValue) -> Bool {
+        guard v.isObject else { return false }
+        switch v.objectKind {
+        case .list, .tuple, .str, .bytes, .dict, .range, .generator, .rangeIterator, .seqIterator, .lazyIterator, .set, .dictView:
+            return true
+        case .instance:
+            return unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(runtime.names.iterID) != nil
+        default:
+            return false
         }
     }
 

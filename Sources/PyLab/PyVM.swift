@@ -688,8 +688,13 @@ extension PyThreadState {
                             sp -= 1
                             continue
                         }
-                        let r = try equals(a, b) == isEQ
-                        sp -= 2; decref(a); decref(b); sp.pointee = r ? .true : .false; sp += 1
+                        let r: PyValue
+                        if (a.isObject && a.objectKind == .instance) || (b.isObject && b.objectKind == .instance) {
+                            r = try richEquality(a, b, negated: !isEQ)
+                        } else {
+                            r = try equals(a, b) == isEQ ? .true : .false
+                        }
+                        sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
                     case .isOp, .isNotOp:
                         let b = sp[-1], a = sp[-2]
                         let same = (a == b) == (unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self) == .isOp)
@@ -785,7 +790,7 @@ extension PyThreadState {
                         case .compareGTJump: r = try compare(.compareGT, a, b)
                         case .compareGEJump: r = try compare(.compareGE, a, b)
                         case .compareEQJump: r = .bool(try equals(a, b))
-                        default: r = .bool(try !equals(a, b))
+                        default: r = .bool(try notEquals(a, b))
                         }
                         sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
                     case .loadFastLoadConst:

@@ -188,11 +188,13 @@ package enum CollectionsModule {
                 return other
 
         class OrderedDict(_Mapping):
-            def __init__(self, pairs=None):
+            def __init__(self, pairs=None, **kwargs):
                 self._d = {}
                 if pairs is not None:
                     for k, v in _pairs(pairs):
                         self._d[k] = v
+                for k in kwargs:
+                    self._d[k] = kwargs[k]
 
             def move_to_end(self, k, last=True):
                 v = self._d.pop(k)
@@ -255,29 +257,70 @@ package enum CollectionsModule {
             return repr(f)
 
         class Counter(_Mapping):
-            def __init__(self, iterable=None):
+            def __init__(self, iterable=None, **kwargs):
                 self._d = {}
-                if iterable is not None:
-                    self.update(iterable)
+                self.update(iterable, **kwargs)
 
             def __getitem__(self, k):
                 return self._d.get(k, 0)
 
-            def update(self, iterable):
-                if isinstance(iterable, dict) or isinstance(iterable, _Mapping):
+            def update(self, iterable=None, **kwargs):
+                if iterable is None:
+                    pass
+                elif isinstance(iterable, dict) or isinstance(iterable, _Mapping):
                     for k, v in iterable.items():
                         self._d[k] = self._d.get(k, 0) + v
                 else:
                     for k in iterable:
                         self._d[k] = self._d.get(k, 0) + 1
+                for k in kwargs:
+                    self._d[k] = self._d.get(k, 0) + kwargs[k]
 
-            def subtract(self, iterable):
-                if isinstance(iterable, dict) or isinstance(iterable, _Mapping):
+            def subtract(self, iterable=None, **kwargs):
+                if iterable is None:
+                    pass
+                elif isinstance(iterable, dict) or isinstance(iterable, _Mapping):
                     for k, v in iterable.items():
                         self._d[k] = self._d.get(k, 0) - v
                 else:
                     for k in iterable:
                         self._d[k] = self._d.get(k, 0) - 1
+                for k in kwargs:
+                    self._d[k] = self._d.get(k, 0) - kwargs[k]
+
+            def _combine(self, other, pick):
+                # CPython's order: this counter's keys, then the other's new ones; only positive counts stay.
+                if not isinstance(other, Counter):
+                    return NotImplemented
+                result = Counter()
+                for k, v in self._d.items():
+                    n = pick(v, other[k])
+                    if n > 0:
+                        result._d[k] = n
+                for k, v in other._d.items():
+                    if k not in self._d:
+                        n = pick(0, v)
+                        if n > 0:
+                            result._d[k] = n
+                return result
+
+            def __add__(self, other):
+                return self._combine(other, lambda a, b: a + b)
+
+            def __sub__(self, other):
+                return self._combine(other, lambda a, b: a - b)
+
+            def __or__(self, other):
+                return self._combine(other, lambda a, b: b if a < b else a)
+
+            def __and__(self, other):
+                return self._combine(other, lambda a, b: a if a < b else b)
+
+            def __pos__(self):
+                return Counter() + self
+
+            def __neg__(self):
+                return Counter() - self
 
             def total(self):
                 return sum(self._d.values())
@@ -343,8 +386,17 @@ package enum CollectionsModule {
                     i += 1
                 return d
 
-            def _replace(self, changes):
-                raise NotImplementedError("conclab's Python does not support namedtuple._replace")
+            def _replace(self, **changes):
+                values = list(self._values)
+                unexpected = []
+                for name in changes:
+                    if name in self._fields:
+                        values[self._fields.index(name)] = changes[name]
+                    else:
+                        unexpected.append(name)
+                if unexpected:
+                    raise ValueError("Got unexpected field names: " + repr(unexpected))
+                return type(self)(*values)
 
             def __repr__(self):
                 parts = []
@@ -354,10 +406,17 @@ package enum CollectionsModule {
                     i += 1
                 return self._typename + "(" + ", ".join(parts) + ")"
 
-        def namedtuple(typename, field_names):
+        def namedtuple(typename, field_names, defaults=None):
             if isinstance(field_names, str):
                 field_names = field_names.replace(",", " ").split()
             fields = tuple(field_names)
+            field_defaults = {}
+            if defaults is not None:
+                defaults = tuple(defaults)
+                if len(defaults) > len(fields):
+                    raise TypeError("Got more default values than field names")
+                for i in range(len(defaults)):
+                    field_defaults[fields[len(fields) - len(defaults) + i]] = defaults[i]
             class _Record(_NamedTuple):
                 def __init__(self, *args, **kwargs):
                     names = self._fields
@@ -366,10 +425,17 @@ package enum CollectionsModule {
                                         + str(len(args) + 1) + " were given")
                     values = list(args)
                     for name in names[len(args):]:
-                        if name not in kwargs:
+                        if name in kwargs:
+                            values.append(kwargs[name])
+                        elif name in self._field_defaults:
+                            values.append(self._field_defaults[name])
+                        else:
                             raise TypeError(self._typename + ".__new__() missing 1 required positional argument: '" + name + "'")
-                        values.append(kwargs[name])
                     _NamedTuple.__init__(self, tuple(values))
+            def _make(iterable):
+                return _Record(*iterable)
+            _Record._make = _make
+            _Record._field_defaults = field_defaults
             _Record._fields = fields
             _Record.__match_args__ = fields
             _Record._typename = typename

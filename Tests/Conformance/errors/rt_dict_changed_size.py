@@ -1,0 +1,3 @@
+d = {"x": 1, "y": 2}
+for key in d:
+    d[key + "!"] = 0

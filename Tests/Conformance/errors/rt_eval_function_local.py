@@ -1,0 +1,3 @@
+def calc(n):
+    return eval("n * 2")
+print(calc(4))

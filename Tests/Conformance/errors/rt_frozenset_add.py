@@ -1,0 +1,2 @@
+colors = frozenset(["red", "green"])
+colors.add("blue")

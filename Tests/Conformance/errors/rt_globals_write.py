@@ -1,0 +1,3 @@
+g = globals()
+g["zz"] = 1
+print(zz)

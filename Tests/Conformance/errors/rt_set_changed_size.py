@@ -1,0 +1,3 @@
+s = {"x", "y"}
+for item in s:
+    s.remove(item)

@@ -1,0 +1,26 @@
+# Counter and OrderedDict keyword construction, Counter arithmetic, reversed(deque), namedtuple _replace/_asdict/_fields.
+from collections import Counter, OrderedDict, deque, namedtuple
+c = Counter(a=3, b=1)
+print(c, Counter("hello", l=5))
+d = Counter("abracadabra")
+e = Counter(a=1, b=5, z=2)
+print(d + e)
+print(d - e)
+print(d | e)
+print(d & e)
+print(d.most_common(2), d.total(), sorted(d.elements()))
+print(+Counter(a=2, b=-1), -Counter(a=2, b=-1))
+d.update(x=2)
+d.subtract(a=1)
+print(d)
+o = OrderedDict(a=1, b=2)
+print(o, dict(a=1, b=2), dict([("x", 1)], y=2))
+q = deque([1, 2, 3])
+print(list(reversed(q)), list(reversed(deque())))
+Point = namedtuple("Point", "x y")
+p = Point(1, 2)
+print(p._replace(x=10), p, p._asdict(), Point._fields, p._fields)
+try:
+    p._replace(z=1)
+except ValueError as e:
+    print(e)
