@@ -1,3 +1,4 @@
+import LabOS
 import LabCore
 
 /// Dict keys, building and reading dicts.
@@ -20,6 +21,7 @@ extension PyThreadState {
             case .instance:
                 // As CPython: hashed by identity unless the class defines __eq__ (which makes it unhashable).
                 let cls = unsafeDowncast(o, to: PyInstance.self).cls
+                if let hashing = definedHash(cls) { return try customKey(v, cls, hashing) }
                 if cls.lookup(runtime.names.eqID) == nil { return .identity(o.id) }
                 if let fields = cls.lookup(runtime.intern("_dataclass_hash_fields")) { return try dataclassKey(v, cls, fields) }
             case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
@@ -53,6 +55,7 @@ extension PyThreadState {
     /// `d[k] = v` with borrowed `k` and `v`.
     package func dictSet(_ d: PyDict, _ k: PyValue, _ v: PyValue) throws(PyError) {
         let key = try dictKey(k)
+        if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
         incref(v)
         let old: PyValue? = d.storage.withLock { s in
             if let i = s.keys[key], let entry = s.entries[i] {
@@ -68,6 +71,7 @@ extension PyThreadState {
 
     package func dictGet(_ d: PyDict, _ k: PyValue) throws(PyError) -> PyValue? {
         let key = try dictKey(k)
+        if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
         return d.storage.withLock { s -> PyValue? in
             guard let i = s.keys[key], let entry = s.entries[i] else { return nil }
             incref(entry.value)
@@ -89,5 +93,53 @@ extension PyThreadState {
             keys.append(try dictKey(value))
         }
         return .tuple(keys)
+    }
+}
+
+extension PyThreadState {
+    /// The `__hash__` instances of `cls` hash by, if one: the first class of the MRO that defines `__eq__` or
+    /// `__hash__` decides, as CPython sets `__hash__ = None` in a class that defines `__eq__` alone. nil: none
+    /// (identity, or unhashable through `__eq__`); `.none`: unhashable (`__hash__ = None`).
+    func definedHash(_ cls: PyClass) -> PyValue? {
+        let hash = runtime.names.hashID, eq = runtime.names.eqID
+        for c in cls.mro {
+            let (h, e) = c.attributes.withLock { ($0[hash], $0[eq]) }
+            if let h { return h }
+            if e != nil { return nil }
+        }
+        return nil
+    }
+
+    /// The key of an instance whose class defines `__hash__`, with CPython's TypeErrors for None and for a result that
+    /// is not an integer.
+    func customKey(_ v: PyValue, _ cls: PyClass, _ hashing: PyValue) throws(PyError) -> PyKey {
+        if hashing == .none { throw typeError("unhashable type: '\(cls.name)'") }
+        let method = try getAttribute(v, runtime.names.hashID)
+        let result: PyValue
+        do throws(PyError) { result = try call(method, []) } catch { decref(method); throw error }
+        decref(method)
+        defer { decref(result) }
+        guard result.isInt || result == .true || result == .false else {
+            throw typeError("__hash__ method should return an integer")
+        }
+        let h = result.isInt ? result.intValue : (result == .true ? 1 : 0)
+        return .custom(h == -1 ? -2 : h)
+    }
+
+    /// Before a dict or set takes `key` for `value`: if another object holds that key, `__eq__` must call them equal;
+    /// else conclab refuses, since its tables cannot keep two keys of one hash apart (CPython's can).
+    func checkCustomKey(_ key: PyKey, _ value: PyValue, in storage: borrowing Locked<PyDictStorage>) throws(PyError) {
+        let other = storage.withLock { s -> PyValue? in
+            guard let i = s.keys[key], let entry = s.entries[i] else { return nil }
+            incref(entry.key)
+            return entry.key
+        }
+        guard let other else { return }
+        defer { decref(other) }
+        if other == value { return }
+        if try !equals(value, other) {
+            throw error(runtime.classes.notImplementedError,
+                        "conclab's Python does not support two unequal keys whose __hash__ is the same (\(try repr(value)) and \(try repr(other)))")
+        }
     }
 }

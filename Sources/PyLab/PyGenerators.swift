@@ -239,6 +239,7 @@ extension PyThreadState {
     /// Adds a borrowed value to a set.
     package func setAdd(_ set: PySet, _ v: PyValue) throws(PyError) {
         let key = try dictKey(v)
+        if case .custom = key { try checkCustomKey(key, v, in: set.storage) }
         let added = set.storage.withLock { s -> Bool in
             if s.keys[key] != nil { return false }
             s.entries.append((v, .none))
@@ -263,6 +264,7 @@ extension PyThreadState {
 
     package func setContains(_ set: PySet, _ v: PyValue) throws(PyError) -> Bool {
         let key = try dictKey(v)
+        if case .custom = key { try checkCustomKey(key, v, in: set.storage) }
         return set.storage.withLock { $0.keys[key] != nil }
     }
 

@@ -128,7 +128,9 @@ extension Builtins {
             if let n = ts.number(a[0]) { return .int(ts.numberHash(n)) }
             // Anything else a dict can key: equal keys hash alike, as in CPython (whose string hashes also change from
             // one run to the next); TypeError for what is unhashable.
-            var h = try ts.dictKey(a[0]).hashValue
+            let key = try ts.dictKey(a[0])
+            if case .custom(let h) = key { return .int(h) }
+            var h = key.hashValue
             if h == -1 { h = -2 }
             return .int(h >> 1)
         },

@@ -164,6 +164,9 @@ package enum PyKey: Hashable, Sendable {
     case identity(Int)
     /// A frozenset, by its members (order does not matter, as in Python).
     case frozenset(Set<PyKey>)
+    /// An instance whose class defines `__hash__`: what it returned. Two such keys with one hash are taken for one key
+    /// only when `__eq__` says they are equal (`checkCustomKey`); unequal ones are refused, not silently merged.
+    case custom(Int)
 }
 
 extension PyKey {
@@ -181,6 +184,7 @@ extension PyKey {
         case (.identity(let x), .identity(let y)): return x == y
         case (.bytes(let x), .bytes(let y)): return x == y
         case (.frozenset(let x), .frozenset(let y)): return x == y
+        case (.custom(let x), .custom(let y)): return x == y
         default: return false
         }
     }
@@ -202,6 +206,7 @@ extension PyKey {
         case .bytes(let x): hasher.combine(7 as UInt8); hasher.combine(x)
         case .identity(let x): hasher.combine(8 as UInt8); hasher.combine(x)
         case .frozenset(let x): hasher.combine(9 as UInt8); hasher.combine(x)
+        case .custom(let x): hasher.combine(10 as UInt8); hasher.combine(x)
         }
     }
 

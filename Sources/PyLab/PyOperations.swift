@@ -12,6 +12,7 @@ package struct PyNames: Sendable {
     package let mroID: Int
     /// Attribute hooks and the names classes keep about themselves (PyDescriptors.swift).
     package let setattrID: Int, delattrID: Int, annotationsID: Int, qualnameID: Int
+    package let hashID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -35,6 +36,7 @@ package struct PyNames: Sendable {
         delattrID = intern("__delattr__")
         annotationsID = intern("__annotations__")
         qualnameID = intern("__qualname__")
+        hashID = intern("__hash__")
     }
 }
 
