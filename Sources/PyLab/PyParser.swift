@@ -761,9 +761,17 @@ package struct Parser {
             while parts.count < 3 { parts.append(nil) }
             return Expr(kind: .slice(parts[0], parts[1], parts[2]), position: pos)
         }
-        if isOp(",") { throw error("multi-dimensional subscripts are not supported") }
         guard let only = parts[0] else { throw error("expected an index", at: pos) }
-        return only
+        // `x[a, b]` is `x[(a, b)]` (how `Dict[str, int]` and a dict keyed by pairs read their key).
+        guard isOp(",") else { return only }
+        var items = [only]
+        while accept(",") {
+            if isOp("]") { break }
+            if isOp(":") { throw error("multi-dimensional slices are not supported") }
+            items.append(try expression())
+            if isOp(":") { throw error("multi-dimensional slices are not supported") }
+        }
+        return Expr(kind: .tuple(items), position: pos)
     }
 
     package mutating func comprehensionClauses() throws(PySyntaxError) -> [Comprehension] {

@@ -106,7 +106,7 @@ package enum ModuleRegistry {
                   QueueModule.definition, CollectionsModule.definition, ItertoolsModule.definition,
                   FunctoolsModule.definition, RandomModule.definition, MathModule.definition,
                   ConcurrentModule.package, ConcurrentModule.futures, StructModule.definition,
-                  SocketModule.definition, SelectModule.definition] {
+                  SocketModule.definition, SelectModule.definition] + stdlibDefinitions {
             table[d.name] = d
         }
         return table
@@ -137,6 +137,9 @@ extension PyThreadState {
             throw error(runtime.classes.moduleNotFoundError, reason)
         }
         guard let definition = ModuleRegistry.definitions[name] else {
+            if ModuleRegistry.standardLibraryNames.contains(String(name.prefix { $0 != "." })) {
+                throw error(runtime.classes.moduleNotFoundError, "conclab's Python does not support the module \(name)")
+            }
             throw error(runtime.classes.moduleNotFoundError, "No module named \(Self.quote(name))")
         }
         let module = PyModule(name: name, id: runtime.heap.newID())
@@ -191,7 +194,7 @@ extension PyThreadState {
         } catch where error.type.isSubclass(of: runtime.classes.attributeError) {
             let moduleName = (module.isObject ? (module.object as? PyModule)?.name : nil) ?? "?"
             throw self.error(runtime.classes.importError,
-                             "cannot import name \(Self.quote(runtime.name(ofInterned: nameID))) from \(Self.quote(moduleName))")
+                             "cannot import name \(Self.quote(runtime.name(ofInterned: nameID))) from \(Self.quote(moduleName)) (unknown location)")
         }
     }
 
@@ -229,6 +232,10 @@ extension PyThreadState {
                 incref(v)
                 return v
             }
+        }
+        let name = runtime.name(ofInterned: nameID)
+        if ModuleRegistry.cpythonAttributes[module.name]?.contains(name) == true {
+            throw error(runtime.classes.notImplementedError, "conclab's Python does not support \(module.name).\(name)")
         }
         throw error(runtime.classes.attributeError, "module \(Self.quote(module.name)) has no attribute \(Self.quote(runtime.name(ofInterned: nameID)))")
     }
