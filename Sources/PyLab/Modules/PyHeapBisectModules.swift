@@ -406,6 +406,112 @@ package enum HeapBisectModules {
 
         def capwords(s, sep=None):
             return (sep or ' ').join([w.capitalize() for w in s.split(sep)])
+
+        def _id_start(c):
+            return c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z")
+
+        def _id_char(c):
+            return _id_start(c) or ("0" <= c <= "9")
+
+        class Template:
+            delimiter = "$"
+
+            def __init__(self, template):
+                self.template = template
+
+            def _scan(self):
+                # (kind, start, end, name) for each placeholder: kind is "escaped", "named", "braced" or "invalid".
+                s = self.template
+                n = len(s)
+                found = []
+                i = 0
+                while i < n:
+                    if s[i] != "$":
+                        i += 1
+                        continue
+                    j = i + 1
+                    if j < n and s[j] == "$":
+                        found.append(("escaped", i, j + 1, None))
+                        i = j + 1
+                        continue
+                    if j < n and _id_start(s[j]):
+                        k = j
+                        while k < n and _id_char(s[k]):
+                            k += 1
+                        found.append(("named", i, k, s[j:k]))
+                        i = k
+                        continue
+                    if j < n and s[j] == "{" and j + 1 < n and _id_start(s[j + 1]):
+                        k = j + 1
+                        while k < n and _id_char(s[k]):
+                            k += 1
+                        if k < n and s[k] == "}":
+                            found.append(("braced", i, k + 1, s[j + 1:k]))
+                            i = k + 1
+                            continue
+                    found.append(("invalid", i, j, None))
+                    i = j
+                return found
+
+            def _invalid(self, at):
+                lines = self.template[:at].splitlines(True)
+                if not lines:
+                    colno = 1
+                    lineno = 1
+                else:
+                    colno = at - len("".join(lines[:-1]))
+                    lineno = len(lines)
+                raise ValueError("Invalid placeholder in string: line " + str(lineno) + ", col " + str(colno))
+
+            def _substitute(self, mapping, kws, safe):
+                if mapping is None:
+                    values = kws
+                elif kws:
+                    values = dict(mapping)
+                    values.update(kws)
+                else:
+                    values = mapping
+                out = []
+                last = 0
+                for kind, start, end, name in self._scan():
+                    out.append(self.template[last:start])
+                    last = end
+                    if kind == "escaped":
+                        out.append("$")
+                    elif kind == "invalid":
+                        if not safe:
+                            self._invalid(start + 1)
+                        out.append("$")
+                    elif safe:
+                        try:
+                            out.append(str(values[name]))
+                        except KeyError:
+                            out.append(self.template[start:end])
+                    else:
+                        out.append(str(values[name]))
+                out.append(self.template[last:])
+                return "".join(out)
+
+            def substitute(self, mapping=None, **kws):
+                return self._substitute(mapping, kws, False)
+
+            def safe_substitute(self, mapping=None, **kws):
+                return self._substitute(mapping, kws, True)
+
+            def get_identifiers(self):
+                names = []
+                for kind, start, end, name in self._scan():
+                    if kind == "invalid":
+                        self._invalid(start + 1)
+                    if name is not None and name not in names:
+                        names.append(name)
+                return names
+
+            def is_valid(self):
+                for kind, start, end, name in self._scan():
+                    if kind == "invalid":
+                        return False
+                return True
         """##)
 }
 

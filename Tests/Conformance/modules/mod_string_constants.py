@@ -9,4 +9,4 @@ print(string.capwords("hello  big   world"), string.capwords("a-b c-d", "-"), st
 word = "Hello, World! 123"
 print(sum(1 for c in word if c in string.punctuation), [c for c in word if c in string.digits])
 print(len(string.printable), string.ascii_lowercase.index("q"))
-string.Template
+string.Formatter
