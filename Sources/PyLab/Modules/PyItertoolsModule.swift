@@ -301,10 +301,11 @@ package enum FunctoolsModule {
         _KWD_MARK = object()
 
         class _CachedFunction:
-            def __init__(self, function, maxsize):
+            def __init__(self, function, maxsize, typed=False):
                 self.__name__ = function.__name__
                 self._function = function
                 self._maxsize = maxsize
+                self._typed = typed
                 self._cache = {}
                 self._hits = 0
                 self._misses = 0
@@ -313,6 +314,8 @@ package enum FunctoolsModule {
                 key = args
                 if kwds:
                     key = args + (_KWD_MARK,) + tuple(kwds.items())
+                if self._typed:
+                    key = key + tuple([type(v) for v in args]) + tuple([type(v) for v in kwds.values()])
                 cache = self._cache
                 value = cache.get(key, _NO)
                 if value is not _NO:
@@ -332,6 +335,9 @@ package enum FunctoolsModule {
                     if len(cache) > self._maxsize:
                         del cache[next(iter(cache))]
                 return value
+
+            def cache_parameters(self):
+                return {"maxsize": self._maxsize, "typed": self._typed}
 
             def cache_info(self):
                 return _cache_info_type()(self._hits, self._misses, self._maxsize, len(self._cache))
@@ -353,7 +359,7 @@ package enum FunctoolsModule {
                 if maxsize < 0:
                     maxsize = 0
             def decorating_function(function):
-                return _CachedFunction(function, maxsize)
+                return _CachedFunction(function, maxsize, typed)
             return decorating_function
 
         def cache(function):

@@ -57,6 +57,15 @@ package enum JsonStatisticsModules {
                 raise ValueError("Out of range float values are not JSON compliant")
             return text
 
+        def _mapping_like(o):
+            # conclab's Counter, OrderedDict and defaultdict are classes of their own; CPython's are dicts.
+            import collections
+            return isinstance(o, collections.Counter) or isinstance(o, collections.OrderedDict) or isinstance(o, collections.defaultdict)
+
+        def _tuple_like(o):
+            # A namedtuple is a tuple in CPython.
+            return hasattr(o, "_fields") and hasattr(o, "_asdict")
+
         class _Encoder:
             def __init__(self, indent, separators, sort_keys, ensure_ascii, default, skipkeys, allow_nan, check_circular):
                 if indent is not None and type(indent) is not str:
@@ -113,7 +122,7 @@ package enum JsonStatisticsModules {
                     out.append(repr(o))
                 elif type(o) is float:
                     out.append(_float_text(o, self.allow_nan))
-                elif type(o) is list or type(o) is tuple:
+                elif type(o) is list or type(o) is tuple or _tuple_like(o):
                     if not o:
                         out.append("[]")
                         return
@@ -134,7 +143,7 @@ package enum JsonStatisticsModules {
                         out.append("\n" + self.indent * level)
                     out.append("]")
                     self.leave(o)
-                elif isinstance(o, dict):
+                elif isinstance(o, dict) or _mapping_like(o):
                     if not o:
                         out.append("{}")
                         return

@@ -30,4 +30,11 @@ def ident(x):
 ident(1)
 ident(1)
 print(ident.cache_info())
+@lru_cache(typed=True)
+def typed(x):
+    return x
+typed(1)
+typed(1.0)
+typed(1)
+print(typed.cache_info(), typed.cache_parameters())
 ident([1])
