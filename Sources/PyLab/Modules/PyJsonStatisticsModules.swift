@@ -388,7 +388,7 @@ package enum JsonStatisticsModules {
         """##)
 
     package static let `statistics` = ModuleDefinition("statistics", source: ##"""
-        import math
+        import math as _math
 
         class StatisticsError(ValueError):
             pass
@@ -397,15 +397,15 @@ package enum JsonStatisticsModules {
             if type(x) is int or type(x) is bool:
                 return (int(x), 1)
             if type(x) is float:
-                if math.isinf(x) or math.isnan(x):
+                if _math.isinf(x) or _math.isnan(x):
                     raise NotImplementedError("conclab's Python does not support statistics of inf or nan")
-                m, e = math.frexp(x)
+                m, e = _math.frexp(x)
                 n = int(m * 9007199254740992)
                 e -= 53
                 if e >= 0:
                     return (n * (1 << e), 1)
                 d = 1 << (-e)
-                g = math.gcd(n, d)
+                g = _math.gcd(n, d)
                 return (n // g, d // g)
             raise TypeError("can't convert type '" + type(x).__name__ + "' to numerator/denominator")
 
@@ -413,7 +413,7 @@ package enum JsonStatisticsModules {
             if d < 0:
                 n = -n
                 d = -d
-            g = math.gcd(n, d)
+            g = _math.gcd(n, d)
             if g > 1:
                 return (n // g, d // g)
             return (n, d)
@@ -528,7 +528,7 @@ package enum JsonStatisticsModules {
             data = list(data)
             if not data:
                 raise StatisticsError("fmean requires at least one data point")
-            return math.fsum(data) / len(data)
+            return _math.fsum(data) / len(data)
 
         def median(data):
             data = sorted(data)
