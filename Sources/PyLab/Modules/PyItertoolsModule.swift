@@ -134,6 +134,8 @@ package enum ItertoolsModule {
 
         def combinations(iterable, r):
             pool = tuple(iterable)
+            if r < 0:
+                raise ValueError("r must be non-negative")
             for idx in _combos(0, len(pool), r):
                 yield tuple([pool[i] for i in idx])
 
@@ -164,6 +166,8 @@ package enum ItertoolsModule {
             pool = list(iterable)
             if r is None:
                 r = len(pool)
+            if r < 0:
+                raise ValueError("r must be non-negative")
             for p in _perms(pool, r):
                 yield tuple(p)
 
@@ -203,20 +207,48 @@ package enum ItertoolsModule {
                 dropping = False
                 yield x
 
-        def groupby(iterable, key=None):
-            group = []
-            current = _NO
-            for x in iterable:
-                k = x
-                if key is not None:
-                    k = key(x)
-                if current is not _NO and k != current:
-                    yield (current, iter(group))
-                    group = []
-                current = k
-                group.append(x)
-            if current is not _NO:
-                yield (current, iter(group))
+        class groupby:
+            # As CPython's: a group reads the shared iterator lazily, and moving on to the next group ends it.
+            def __init__(self, iterable, key=None):
+                self._key = key
+                self._it = iter(iterable)
+                self._target = _NO
+                self._current = _NO
+                self._value = None
+                self._pending = False
+                self._marker = None
+
+            def __iter__(self):
+                return self
+
+            def _step(self):
+                value = next(self._it)
+                self._current = value if self._key is None else self._key(value)
+                self._value = value
+                self._pending = True
+
+            def __next__(self):
+                self._marker = object()
+                while True:
+                    if self._current is _NO:
+                        pass
+                    elif self._target is _NO or not (self._current == self._target):
+                        break
+                    self._step()
+                self._target = self._current
+                return (self._current, self._group(self._target, self._marker))
+
+            def _group(self, target, marker):
+                while self._marker is marker:
+                    if not self._pending:
+                        try:
+                            self._step()
+                        except StopIteration:
+                            return
+                    if not (self._current == target):
+                        return
+                    self._pending = False
+                    yield self._value
 
         class _TeeBuffer:
             def __init__(self, iterable):
