@@ -1,8 +1,9 @@
+import BigInt
 import LabCore
 
 /// `json` and `statistics`: Python source over a few Swift natives (a float's repr, exact sums).
 package enum JsonStatisticsModules {
-    package static let `json` = ModuleDefinition("json", source: ##"""
+    package static let `json` = ModuleDefinition("json", natives: jsonNatives, source: ##"""
         class JSONDecodeError(ValueError):
             pass
 
@@ -16,33 +17,6 @@ package enum JsonStatisticsModules {
             e.lineno = lineno
             e.colno = colno
             return e
-
-        _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-        def _hex4(n):
-            return "\\u" + "0123456789abcdef"[(n >> 12) & 15] + "0123456789abcdef"[(n >> 8) & 15] + "0123456789abcdef"[(n >> 4) & 15] + "0123456789abcdef"[n & 15]
-
-        def _encode_string(s, ensure_ascii):
-            out = ['"']
-            for ch in s:
-                e = _ESCAPES.get(ch)
-                if e is not None:
-                    out.append(e)
-                    continue
-                n = ord(ch)
-                if n < 32:
-                    out.append(_hex4(n))
-                elif n > 126 and ensure_ascii:
-                    if n > 65535:
-                        n -= 65536
-                        out.append(_hex4(55296 | (n >> 10)))
-                        out.append(_hex4(56320 | (n & 1023)))
-                    else:
-                        out.append(_hex4(n))
-                else:
-                    out.append(ch)
-            out.append('"')
-            return "".join(out)
 
         def _float_text(f, allow_nan):
             if f != f:
@@ -189,184 +163,6 @@ package enum JsonStatisticsModules {
         def dump(obj, fp, **kw):
             fp.write(dumps(obj, **kw))
 
-        _WS = " \t\n\r"
-        _DIGITS = "0123456789"
-
-        def _skip(s, i):
-            n = len(s)
-            while i < n and s[i] in _WS:
-                i += 1
-            return i
-
-        class _Decoder:
-            def __init__(self, s, object_hook, parse_float, parse_int):
-                self.s = s
-                self.object_hook = object_hook
-                self.parse_float = parse_float
-                self.parse_int = parse_int
-
-            def fail(self, msg, pos):
-                raise _decode_error(msg, self.s, pos)
-
-            def value(self, i):
-                s = self.s
-                if i >= len(s):
-                    self.fail("Expecting value", i)
-                c = s[i]
-                if c == '"':
-                    return self.string(i + 1)
-                if c == "{":
-                    return self.object(i + 1)
-                if c == "[":
-                    return self.array(i + 1)
-                if c == "n" and s[i:i + 4] == "null":
-                    return None, i + 4
-                if c == "t" and s[i:i + 4] == "true":
-                    return True, i + 4
-                if c == "f" and s[i:i + 5] == "false":
-                    return False, i + 5
-                if c == "N" and s[i:i + 3] == "NaN":
-                    return float("nan"), i + 3
-                if c == "I" and s[i:i + 8] == "Infinity":
-                    return float("inf"), i + 8
-                if c == "-" and s[i:i + 9] == "-Infinity":
-                    return float("-inf"), i + 9
-                return self.number(i)
-
-            def number(self, i):
-                s = self.s
-                n = len(s)
-                start = i
-                if i < n and s[i] == "-":
-                    i += 1
-                if i < n and s[i] == "0":
-                    i += 1
-                elif i < n and s[i] in "123456789":
-                    while i < n and s[i] in _DIGITS:
-                        i += 1
-                else:
-                    self.fail("Expecting value", start)
-                is_float = False
-                if i + 1 < n and s[i] == "." and s[i + 1] in _DIGITS:
-                    is_float = True
-                    i += 2
-                    while i < n and s[i] in _DIGITS:
-                        i += 1
-                if i < n and s[i] in "eE":
-                    j = i + 1
-                    if j < n and s[j] in "+-":
-                        j += 1
-                    if j < n and s[j] in _DIGITS:
-                        while j < n and s[j] in _DIGITS:
-                            j += 1
-                        is_float = True
-                        i = j
-                text = s[start:i]
-                if is_float:
-                    return (float(text) if self.parse_float is None else self.parse_float(text)), i
-                return (int(text) if self.parse_int is None else self.parse_int(text)), i
-
-            def string(self, i):
-                s = self.s
-                n = len(s)
-                begin = i - 1
-                chunks = []
-                start = i
-                while True:
-                    while i < n and s[i] != '"' and s[i] != "\\" and ord(s[i]) >= 32:
-                        i += 1
-                    if i >= n:
-                        self.fail("Unterminated string starting at", begin)
-                    chunks.append(s[start:i])
-                    c = s[i]
-                    if c == '"':
-                        return "".join(chunks), i + 1
-                    if c != "\\":
-                        self.fail("Invalid control character at", i)
-                    if i + 1 >= n:
-                        self.fail("Unterminated string starting at", begin)
-                    e = s[i + 1]
-                    if e == "u":
-                        code = self.hex4(i + 2, i + 1)
-                        i += 6
-                        if 55296 <= code <= 56319 and s[i:i + 2] == "\\u":
-                            low = self.hex4(i + 2, i + 1)
-                            if 56320 <= low <= 57343:
-                                code = 65536 + (((code - 55296) << 10) | (low - 56320))
-                                i += 6
-                        chunks.append(chr(code))
-                    else:
-                        mapped = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}.get(e)
-                        if mapped is None:
-                            self.fail("Invalid \\escape", i)
-                        chunks.append(mapped)
-                        i += 2
-                    start = i
-
-            def hex4(self, i, at):
-                text = self.s[i:i + 4]
-                if len(text) != 4:
-                    self.fail("Invalid \\uXXXX escape", at)
-                code = 0
-                for ch in text:
-                    d = "0123456789abcdef".find(ch.lower())
-                    if d < 0:
-                        self.fail("Invalid \\uXXXX escape", at)
-                    code = code * 16 + d
-                return code
-
-            def object(self, i):
-                s = self.s
-                result = {}
-                i = _skip(s, i)
-                if s[i:i + 1] == "}":
-                    return self.hook(result), i + 1
-                if s[i:i + 1] != '"':
-                    self.fail("Expecting property name enclosed in double quotes", i)
-                i += 1
-                while True:
-                    key, i = self.string(i)
-                    i = _skip(s, i)
-                    if s[i:i + 1] != ":":
-                        self.fail("Expecting ':' delimiter", i)
-                    i = _skip(s, i + 1)
-                    value, i = self.value(i)
-                    result[key] = value
-                    i = _skip(s, i)
-                    c = s[i:i + 1]
-                    i += 1
-                    if c == "}":
-                        return self.hook(result), i
-                    if c != ",":
-                        self.fail("Expecting ',' delimiter", i - 1)
-                    i = _skip(s, i)
-                    if s[i:i + 1] != '"':
-                        self.fail("Expecting property name enclosed in double quotes", i)
-                    i += 1
-
-            def hook(self, d):
-                if self.object_hook is None:
-                    return d
-                return self.object_hook(d)
-
-            def array(self, i):
-                s = self.s
-                result = []
-                i = _skip(s, i)
-                if s[i:i + 1] == "]":
-                    return result, i + 1
-                while True:
-                    value, i = self.value(i)
-                    result.append(value)
-                    i = _skip(s, i)
-                    c = s[i:i + 1]
-                    i += 1
-                    if c == "]":
-                        return result, i
-                    if c != ",":
-                        self.fail("Expecting ',' delimiter", i - 1)
-                    i = _skip(s, i)
-
         def loads(s, *, cls=None, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None):
             if type(s) is bytes:
                 s = s.decode("utf-8")
@@ -376,12 +172,10 @@ package enum JsonStatisticsModules {
                 raise NotImplementedError("conclab's Python does not support json.loads with cls, parse_constant or object_pairs_hook")
             if s.startswith("\ufeff"):
                 raise _decode_error("Unexpected UTF-8 BOM (decode using utf-8-sig)", s, 0)
-            d = _Decoder(s, object_hook, parse_float, parse_int)
-            value, end = d.value(_skip(s, 0))
-            end = _skip(s, end)
-            if end != len(s):
-                raise _decode_error("Extra data", s, end)
-            return value
+            result = _scan(s, object_hook, parse_float, parse_int)
+            if result[0]:
+                return result[1]
+            raise _decode_error(result[1], s, result[2])
 
         def load(fp, **kw):
             return loads(fp.read(), **kw)
@@ -607,4 +401,290 @@ package enum JsonStatisticsModules {
             m = _reduced(ss[0], ss[1] * n)
             return _float_sqrt_of_frac(m[0], m[1])
         """##)
+}
+
+
+extension JsonStatisticsModules {
+    /// `json`'s two loops over characters, in Swift: a Python loop that indexes a str one character at a time
+    /// costs a walk from the start of the string each time, and a 170 kB document took minutes.
+    static let jsonNatives: [Builtin] = [
+        // _scan(text, object_hook, parse_float, parse_int) → (True, value) or (False, message, position).
+        Builtin("_scan") { ts, a throws(PyError) in
+            try a.expect(4...4, ts)
+            guard let text = ts.string(a[0]) else { throw ts.typeError("the JSON object must be str") }
+            var scanner = JSONScanner(ts: ts, chars: Array(text.unicodeScalars),
+                                      objectHook: a[1], parseFloat: a[2], parseInt: a[3])
+            do throws(JSONScanner.Failure) {
+                let (value, end) = try scanner.value(at: scanner.skip(0), depth: 0)
+                let rest = scanner.skip(end)
+                if rest != scanner.chars.count {
+                    ts.decref(value)
+                    return ts.newTuple([.false, ts.newString("Extra data"), .int(rest)])
+                }
+                return ts.newTuple([.true, value])
+            } catch {
+                switch error {
+                case .decode(let message, let position):
+                    return ts.newTuple([.false, ts.newString(message), .int(position)])
+                case .python(let e): throw e
+                }
+            }
+        },
+        // _encode_string(text, ensure_ascii) → the JSON string literal, quotes included.
+        Builtin("_encode_string") { ts, a throws(PyError) in
+            try a.expect(2...2, ts)
+            guard let text = ts.string(a[0]) else { throw ts.typeError("expected str") }
+            return ts.newString(JSONScanner.quoted(text, asciiOnly: try ts.truthy(a[1])))
+        },
+    ]
+}
+
+/// A JSON document read as CPython's C scanner reads it: the same values, and on a mistake the same message at
+/// the same position (counted in code points, as Python indexes a str).
+struct JSONScanner {
+    enum Failure: Error {
+        case decode(String, Int)
+        case python(PyError)
+    }
+
+    let ts: PyThreadState
+    let chars: [Unicode.Scalar]
+    let objectHook: PyValue
+    let parseFloat: PyValue
+    let parseInt: PyValue
+
+    func skip(_ start: Int) -> Int {
+        var i = start
+        while i < chars.count, chars[i] == " " || chars[i] == "\t" || chars[i] == "\n" || chars[i] == "\r" { i += 1 }
+        return i
+    }
+
+    private func matches(_ i: Int, _ word: String) -> Bool {
+        var k = i
+        for s in word.unicodeScalars {
+            guard k < chars.count, chars[k] == s else { return false }
+            k += 1
+        }
+        return true
+    }
+
+    private func python<T>(_ body: () throws(PyError) -> T) throws(Failure) -> T {
+        do throws(PyError) { return try body() } catch { throw .python(error) }
+    }
+
+    mutating func value(at i: Int, depth: Int) throws(Failure) -> (PyValue, Int) {
+        guard i < chars.count else { throw .decode("Expecting value", i) }
+        if depth > 900 {
+            throw .python(ts.error(ts.runtime.classes.recursionError, "maximum recursion depth exceeded while decoding a JSON document"))
+        }
+        switch chars[i] {
+        case "\"": return try string(from: i + 1)
+        case "{": return try object(from: i + 1, depth: depth + 1)
+        case "[": return try array(from: i + 1, depth: depth + 1)
+        case "n" where matches(i, "null"): return (.none, i + 4)
+        case "t" where matches(i, "true"): return (.true, i + 4)
+        case "f" where matches(i, "false"): return (.false, i + 5)
+        case "N" where matches(i, "NaN"): return (ts.newFloat(.nan), i + 3)
+        case "I" where matches(i, "Infinity"): return (ts.newFloat(.infinity), i + 8)
+        case "-" where matches(i, "-Infinity"): return (ts.newFloat(-.infinity), i + 9)
+        default: return try number(from: i)
+        }
+    }
+
+    private func isDigit(_ i: Int) -> Bool { i < chars.count && chars[i] >= "0" && chars[i] <= "9" }
+
+    private func number(from start: Int) throws(Failure) -> (PyValue, Int) {
+        var i = start
+        if i < chars.count, chars[i] == "-" { i += 1 }
+        if i < chars.count, chars[i] == "0" {
+            i += 1
+        } else if isDigit(i) {
+            while isDigit(i) { i += 1 }
+        } else {
+            throw .decode("Expecting value", start)
+        }
+        var isFloat = false
+        if i + 1 < chars.count, chars[i] == ".", isDigit(i + 1) {
+            isFloat = true
+            i += 2
+            while isDigit(i) { i += 1 }
+        }
+        if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+            var j = i + 1
+            if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
+            if isDigit(j) {
+                while isDigit(j) { j += 1 }
+                isFloat = true
+                i = j
+            }
+        }
+        var text = ""
+        text.unicodeScalars.append(contentsOf: chars[start..<i])
+        let hook = isFloat ? parseFloat : parseInt
+        if hook != .none {
+            let ts = self.ts
+            let argument = ts.newString(text)
+            defer { ts.decref(argument) }
+            return (try python { () throws(PyError) in try ts.call(hook, [argument]) }, i)
+        }
+        if isFloat { return (ts.newFloat(Double(text) ?? .nan), i) }
+        if let small = Int(text), let v = PyValue.checkedInt(small) { return (v, i) }
+        guard let big = BigInt(text, radix: 10) else { throw .decode("Expecting value", start) }
+        return (ts.newInt(big), i)
+    }
+
+    private func hex4(at i: Int, error position: Int) throws(Failure) -> UInt32 {
+        guard i + 4 <= chars.count else { throw .decode("Invalid \\uXXXX escape", position) }
+        var code: UInt32 = 0
+        for k in i..<(i + 4) {
+            guard let d = Character(chars[k]).hexDigitValue else { throw .decode("Invalid \\uXXXX escape", position) }
+            code = code * 16 + UInt32(d)
+        }
+        return code
+    }
+
+    private func string(from first: Int) throws(Failure) -> (PyValue, Int) {
+        var i = first
+        var out = String.UnicodeScalarView()
+        while true {
+            guard i < chars.count else { throw .decode("Unterminated string starting at", first - 1) }
+            let c = chars[i]
+            if c == "\"" { return (ts.newString(String(out)), i + 1) }
+            if c.value < 0x20 { throw .decode("Invalid control character at", i) }
+            if c != "\\" {
+                out.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < chars.count else { throw .decode("Unterminated string starting at", first - 1) }
+            switch chars[i + 1] {
+            case "\"": out.append("\"")
+            case "\\": out.append("\\")
+            case "/": out.append("/")
+            case "b": out.append("\u{8}")
+            case "f": out.append("\u{C}")
+            case "n": out.append("\n")
+            case "r": out.append("\r")
+            case "t": out.append("\t")
+            case "u":
+                var code = try hex4(at: i + 2, error: i + 1)
+                i += 6
+                if (0xD800...0xDBFF).contains(code), i + 1 < chars.count, chars[i] == "\\", chars[i + 1] == "u" {
+                    let low = try hex4(at: i + 2, error: i + 1)
+                    if (0xDC00...0xDFFF).contains(low) {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    }
+                }
+                guard let scalar = Unicode.Scalar(code) else {
+                    throw .python(ts.error(ts.runtime.classes.notImplementedError,
+                                           "conclab's Python does not support a lone surrogate (\\u\(String(code, radix: 16))) in a string"))
+                }
+                out.append(scalar)
+                continue
+            default:
+                throw .decode("Invalid \\escape", i)
+            }
+            i += 2
+        }
+    }
+
+    private mutating func array(from start: Int, depth: Int) throws(Failure) -> (PyValue, Int) {
+        var items: [PyValue] = []
+        var done = false
+        defer { if !done { for v in items { ts.decref(v) } } }
+        var i = skip(start)
+        if i < chars.count, chars[i] == "]" {
+            done = true
+            return (ts.newList([]), i + 1)
+        }
+        while true {
+            let (v, end) = try value(at: i, depth: depth)
+            items.append(v)
+            i = skip(end)
+            let c = i < chars.count ? chars[i] : " "
+            i += 1
+            if c == "]" { break }
+            if c != "," { throw .decode("Expecting ',' delimiter", i - 1) }
+            i = skip(i)
+        }
+        done = true
+        return (ts.newList(items), i)
+    }
+
+    private mutating func object(from start: Int, depth: Int) throws(Failure) -> (PyValue, Int) {
+        let ts = self.ts
+        let dict = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
+        var result = ts.allocate(dict)
+        var done = false
+        defer { if !done { ts.decref(result) } }
+        var i = skip(start)
+        if !(i < chars.count && chars[i] == "}") {
+            guard i < chars.count, chars[i] == "\"" else { throw .decode("Expecting property name enclosed in double quotes", i) }
+            i += 1
+            while true {
+                let (key, afterKey) = try string(from: i)
+                defer { ts.decref(key) }
+                i = skip(afterKey)
+                guard i < chars.count, chars[i] == ":" else { throw .decode("Expecting ':' delimiter", i) }
+                let (v, end) = try value(at: skip(i + 1), depth: depth)
+                defer { ts.decref(v) }
+                try python { () throws(PyError) in try ts.dictSet(dict, key, v) }
+                i = skip(end)
+                let c = i < chars.count ? chars[i] : " "
+                i += 1
+                if c == "}" { break }
+                if c != "," { throw .decode("Expecting ',' delimiter", i - 1) }
+                i = skip(i)
+                guard i < chars.count, chars[i] == "\"" else { throw .decode("Expecting property name enclosed in double quotes", i) }
+                i += 1
+            }
+        } else {
+            i += 1
+        }
+        if objectHook != .none {
+            let hook = objectHook
+            let made = result
+            result = try python { () throws(PyError) in try ts.call(hook, [made]) }
+            ts.decref(made)
+        }
+        done = true
+        return (result, i)
+    }
+
+    /// A str as a JSON string literal: CPython's escapes, and with `asciiOnly` every other character as \uXXXX
+    /// (a pair of surrogates past U+FFFF).
+    static func quoted(_ text: String, asciiOnly: Bool) -> String {
+        var out = "\""
+        func hex4(_ n: UInt32) {
+            out += "\\u"
+            for shift in [12, 8, 4, 0] { out.unicodeScalars.append(Array("0123456789abcdef".unicodeScalars)[Int((n >> UInt32(shift)) & 15)]) }
+        }
+        for s in text.unicodeScalars {
+            switch s {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{C}": out += "\\f"
+            default:
+                if s.value < 0x20 {
+                    hex4(s.value)
+                } else if asciiOnly && s.value > 126 {
+                    if s.value > 0xFFFF {
+                        let n = s.value - 0x10000
+                        hex4(0xD800 | (n >> 10))
+                        hex4(0xDC00 | (n & 0x3FF))
+                    } else {
+                        hex4(s.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(s)
+                }
+            }
+        }
+        return out + "\""
+    }
 }
