@@ -158,7 +158,9 @@ package enum ContextlibTextModules {
                 return True
             return p >= 3 and _letter(word[p - 1]) and word[p - 2] == "-" and _letter(word[p - 3])
 
-        def _split_word(word):
+        def _split_word(text):
+            # A list, not the str: indexing a str walks it from the start.
+            word = list(text)
             chunks = []
             start = 0
             p = 0
@@ -170,17 +172,17 @@ package enum ContextlibTextModules {
                         run += 1
                     if run - p >= 2 and p > 0 and run < n and _word_char(word[run]) and (_word_char(word[p - 1]) or word[p - 1] in "!\"'&.,?"):
                         if p > start:
-                            chunks.append(word[start:p])
-                        chunks.append(word[p:run])
+                            chunks.append("".join(word[start:p]))
+                        chunks.append("".join(word[p:run]))
                         start = run
                         p = run
                         continue
                     if p > start and _hyphen_break(word, p):
-                        chunks.append(word[start:p + 1])
+                        chunks.append("".join(word[start:p + 1]))
                         start = p + 1
                 p += 1
             if start < n:
-                chunks.append(word[start:])
+                chunks.append("".join(word[start:]))
             return chunks
 
         def _sentence_end(chunk):
@@ -223,22 +225,17 @@ package enum ContextlibTextModules {
                 if self.replace_whitespace:
                     text = "".join([" " if c in _WHITESPACE else c for c in text])
                 chunks = []
-                i = 0
-                n = len(text)
-                while i < n:
-                    j = i
-                    if text[i] in _WHITESPACE:
-                        while j < n and text[j] in _WHITESPACE:
-                            j += 1
-                        chunks.append(text[i:j])
-                    else:
-                        while j < n and text[j] not in _WHITESPACE:
-                            j += 1
-                        if self.break_on_hyphens:
-                            chunks.extend(_split_word(text[i:j]))
-                        else:
-                            chunks.append(text[i:j])
-                    i = j
+                current = []
+                in_space = False
+                for c in text:
+                    space = c in _WHITESPACE
+                    if current and space != in_space:
+                        self._add_chunk(chunks, "".join(current), in_space)
+                        current = []
+                    current.append(c)
+                    in_space = space
+                if current:
+                    self._add_chunk(chunks, "".join(current), in_space)
                 if self.fix_sentence_endings:
                     i = 0
                     while i < len(chunks) - 1:
@@ -248,6 +245,12 @@ package enum ContextlibTextModules {
                         else:
                             i += 1
                 return chunks
+
+            def _add_chunk(self, chunks, piece, is_space):
+                if is_space or not self.break_on_hyphens:
+                    chunks.append(piece)
+                else:
+                    chunks.extend(_split_word(piece))
 
             def _handle_long_word(self, chunks, line, length, width):
                 space_left = 1 if width < 1 else width - length

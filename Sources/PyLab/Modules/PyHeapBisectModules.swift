@@ -421,7 +421,8 @@ package enum HeapBisectModules {
 
             def _scan(self):
                 # (kind, start, end, name) for each placeholder: kind is "escaped", "named", "braced" or "invalid".
-                s = self.template
+                # A list, not the str: indexing a str walks it from the start.
+                s = list(self.template)
                 n = len(s)
                 found = []
                 i = 0
@@ -438,7 +439,7 @@ package enum HeapBisectModules {
                         k = j
                         while k < n and _id_char(s[k]):
                             k += 1
-                        found.append(("named", i, k, s[j:k]))
+                        found.append(("named", i, k, "".join(s[j:k])))
                         i = k
                         continue
                     if j < n and s[j] == "{" and j + 1 < n and _id_start(s[j + 1]):
@@ -446,12 +447,12 @@ package enum HeapBisectModules {
                         while k < n and _id_char(s[k]):
                             k += 1
                         if k < n and s[k] == "}":
-                            found.append(("braced", i, k + 1, s[j + 1:k]))
+                            found.append(("braced", i, k + 1, "".join(s[j + 1:k])))
                             i = k + 1
                             continue
                     found.append(("invalid", i, j, None))
                     i = j
-                return found
+                return found, s
 
             def _invalid(self, at):
                 lines = self.template[:at].splitlines(True)
@@ -473,8 +474,9 @@ package enum HeapBisectModules {
                     values = mapping
                 out = []
                 last = 0
-                for kind, start, end, name in self._scan():
-                    out.append(self.template[last:start])
+                found, chars = self._scan()
+                for kind, start, end, name in found:
+                    out.append("".join(chars[last:start]))
                     last = end
                     if kind == "escaped":
                         out.append("$")
@@ -486,10 +488,10 @@ package enum HeapBisectModules {
                         try:
                             out.append(str(values[name]))
                         except KeyError:
-                            out.append(self.template[start:end])
+                            out.append("".join(chars[start:end]))
                     else:
                         out.append(str(values[name]))
-                out.append(self.template[last:])
+                out.append("".join(chars[last:]))
                 return "".join(out)
 
             def substitute(self, mapping=None, **kws):
@@ -500,7 +502,7 @@ package enum HeapBisectModules {
 
             def get_identifiers(self):
                 names = []
-                for kind, start, end, name in self._scan():
+                for kind, start, end, name in self._scan()[0]:
                     if kind == "invalid":
                         self._invalid(start + 1)
                     if name is not None and name not in names:
@@ -508,7 +510,7 @@ package enum HeapBisectModules {
                 return names
 
             def is_valid(self):
-                for kind, start, end, name in self._scan():
+                for kind, start, end, name in self._scan()[0]:
                     if kind == "invalid":
                         return False
                 return True
