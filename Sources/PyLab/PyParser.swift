@@ -926,7 +926,7 @@ package struct Parser {
             }
             try expect("}", "expected '}'" + describeCurrent())
             return Expr(kind: .dict(pairs), position: pos)
-        case .op("..."): throw error("Ellipsis is not supported")
+        case .op("..."): throw error("conclab's Python does not support Ellipsis (...), as in Tuple[int, ...]")
         case .keyword(let k): throw error("invalid syntax: unexpected '\(k)'")
         case .newline, .end, .dedent: throw error("invalid syntax: the expression is incomplete")
         case .indent: throw error("unexpected indent")

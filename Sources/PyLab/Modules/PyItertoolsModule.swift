@@ -1,7 +1,8 @@
 import LabCore
 
-/// `itertools` and `functools`, in Python: every iterator is a generator, so `islice(count(), 5)` takes five values
-/// from an endless source and stops, as CPython's do.
+/// `itertools` and `functools`, in Python: every iterator is lazy (a generator, or a class when it needs more, as
+/// `chain.from_iterable` and `groupby`), so `islice(count(), 5)` takes five values from an endless source and
+/// stops, as CPython's do.
 package enum ItertoolsModule {
     package static let definition = ModuleDefinition("itertools", source: """
         def count(start=0, step=1):
@@ -397,10 +398,13 @@ package enum FunctoolsModule {
         def cache(function):
             return _CachedFunction(function, None)
 
+        def update_wrapper(wrapper, wrapped, assigned=None, updated=None):
+            wrapper.__name__ = wrapped.__name__
+            return wrapper
+
         def wraps(wrapped, assigned=None, updated=None):
             def _decorate(wrapper):
-                wrapper.__name__ = wrapped.__name__
-                return wrapper
+                return update_wrapper(wrapper, wrapped)
             return _decorate
 
         def cmp_to_key(mycmp):
