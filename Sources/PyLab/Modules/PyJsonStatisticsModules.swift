@@ -183,6 +183,7 @@ package enum JsonStatisticsModules {
 
     package static let `statistics` = ModuleDefinition("statistics", source: ##"""
         import math as _math
+        from collections import namedtuple as _namedtuple
 
         class StatisticsError(ValueError):
             pass
@@ -400,6 +401,110 @@ package enum JsonStatisticsModules {
                 raise StatisticsError("pstdev requires at least one data point")
             m = _reduced(ss[0], ss[1] * n)
             return _float_sqrt_of_frac(m[0], m[1])
+
+        def quantiles(data, *, n=4, method="exclusive"):
+            if n < 1:
+                raise StatisticsError("n must be at least 1")
+            data = sorted(data)
+            ld = len(data)
+            if ld < 2:
+                raise StatisticsError("must have at least two data points")
+            result = []
+            if method == "inclusive":
+                m = ld - 1
+                for i in range(1, n):
+                    j = i * m // n
+                    delta = i * m - j * n
+                    result.append((data[j] * (n - delta) + data[j + 1] * delta) / n)
+                return result
+            if method == "exclusive":
+                m = ld + 1
+                for i in range(1, n):
+                    j = i * m // n
+                    if j < 1:
+                        j = 1
+                    elif j > ld - 1:
+                        j = ld - 1
+                    delta = i * m - j * n
+                    result.append((data[j - 1] * (n - delta) + data[j] * delta) / n)
+                return result
+            raise ValueError("Unknown method: " + repr(method))
+
+        def geometric_mean(data):
+            try:
+                return _math.exp(fmean([_math.log(x) for x in data]))
+            except ValueError:
+                raise StatisticsError("geometric mean requires a non-empty dataset containing positive numbers") from None
+
+        def harmonic_mean(data, weights=None):
+            if weights is not None:
+                raise NotImplementedError("conclab's Python does not support statistics.harmonic_mean with weights")
+            data = list(data)
+            n = len(data)
+            if n < 1:
+                raise StatisticsError("harmonic_mean requires at least one data point")
+            if n == 1:
+                if type(data[0]) not in (int, float, bool):
+                    raise TypeError("unsupported type")
+                if data[0] < 0:
+                    raise StatisticsError("harmonic mean does not support negative values")
+                return data[0]
+            inverses = []
+            for x in data:
+                if x < 0:
+                    raise StatisticsError("harmonic mean does not support negative values")
+                if x == 0:
+                    return 0
+                inverses.append(1 / x)
+            T, total, count = _sum(inverses)
+            if total[0] <= 0:
+                raise StatisticsError("Weighted sum must be positive")
+            return _convert(_reduced(n * total[1], total[0]), T)
+
+        def _paired(x, y, what):
+            n = len(x)
+            if len(y) != n:
+                raise StatisticsError(what + " requires that both inputs have same number of data points")
+            if n < 2:
+                raise StatisticsError(what + " requires at least two data points")
+            xbar = _math.fsum(x) / n
+            ybar = _math.fsum(y) / n
+            sxy = _math.fsum([(xi - xbar) * (yi - ybar) for xi, yi in zip(x, y)])
+            return n, xbar, ybar, sxy
+
+        def covariance(x, y):
+            n, xbar, ybar, sxy = _paired(x, y, "covariance")
+            return sxy / (n - 1)
+
+        def correlation(x, y):
+            n, xbar, ybar, sxy = _paired(x, y, "correlation")
+            sxx = _math.fsum([(xi - xbar) * (xi - xbar) for xi in x])
+            syy = _math.fsum([(yi - ybar) * (yi - ybar) for yi in y])
+            try:
+                return sxy / _math.sqrt(sxx * syy)
+            except ZeroDivisionError:
+                raise StatisticsError("at least one of the inputs is constant")
+
+        LinearRegression = _namedtuple("LinearRegression", ("slope", "intercept"))
+
+        def linear_regression(x, y, *, proportional=False):
+            if proportional:
+                n = len(x)
+                if len(y) != n:
+                    raise StatisticsError("linear regression requires that both inputs have same number of data points")
+                if n < 2:
+                    raise StatisticsError("linear regression requires at least two data points")
+                sxy = _math.fsum([xi * yi for xi, yi in zip(x, y)])
+                sxx = _math.fsum([xi * xi for xi in x])
+            else:
+                n, xbar, ybar, sxy = _paired(x, y, "linear regression")
+                sxx = _math.fsum([(xi - xbar) * (xi - xbar) for xi in x])
+            try:
+                slope = sxy / sxx
+            except ZeroDivisionError:
+                raise StatisticsError("x is constant")
+            intercept = 0.0 if proportional else ybar - slope * xbar
+            return LinearRegression(slope=slope, intercept=intercept)
         """##)
 }
 
