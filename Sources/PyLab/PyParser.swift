@@ -747,6 +747,8 @@ package struct Parser {
         }
     }
 
+    static let sliceInTuple = "conclab's Python does not support a slice among several subscripts (x[1:2, 3])"
+
     package mutating func subscriptContent() throws(PySyntaxError) -> Expr {
         let pos = position
         var parts: [Expr?] = [nil]
@@ -759,6 +761,7 @@ package struct Parser {
         if isSlice {
             if parts.count > 3 { throw error("invalid slice", at: pos) }
             while parts.count < 3 { parts.append(nil) }
+            if isOp(",") { throw error(Self.sliceInTuple) }
             return Expr(kind: .slice(parts[0], parts[1], parts[2]), position: pos)
         }
         guard let only = parts[0] else { throw error("expected an index", at: pos) }
@@ -767,9 +770,9 @@ package struct Parser {
         var items = [only]
         while accept(",") {
             if isOp("]") { break }
-            if isOp(":") { throw error("multi-dimensional slices are not supported") }
+            if isOp(":") { throw error(Self.sliceInTuple) }
             items.append(try expression())
-            if isOp(":") { throw error("multi-dimensional slices are not supported") }
+            if isOp(":") { throw error(Self.sliceInTuple) }
         }
         return Expr(kind: .tuple(items), position: pos)
     }
