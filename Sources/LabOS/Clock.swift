@@ -23,6 +23,16 @@ public enum Clock {
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
+    /// The local time zone at `epochSeconds` (localtime_r): seconds east of UTC, whether daylight saving time is in
+    /// force, and the zone's abbreviation (Python's `tm_gmtoff`, `tm_isdst`, `tm_zone`).
+    public static func localZone(atEpochSeconds epochSeconds: Int) -> (offset: Int, isDST: Bool, name: String) {
+        var t = time_t(epochSeconds)
+        var parts = tm()
+        guard localtime_r(&t, &parts) != nil else { return (0, false, "UTC") }
+        let name = parts.tm_zone.map { String(cString: $0) } ?? ""
+        return (Int(parts.tm_gmtoff), parts.tm_isdst > 0, name)
+    }
+
     /// CPU time this thread has used, in nanoseconds.
     public static func threadCPUNanoseconds() -> Int64 {
         var ts = timespec()

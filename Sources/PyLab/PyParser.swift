@@ -835,6 +835,8 @@ package struct Parser {
         }
     }
 
+    static let sliceInTuple = "conclab's Python does not support a slice among several subscripts (x[1:2, 3])"
+
     package mutating func subscriptContent() throws(PySyntaxError) -> Expr {
         let pos = position
         var parts: [Expr?] = [nil]
@@ -847,6 +849,7 @@ package struct Parser {
         if isSlice {
             if parts.count > 3 { throw error("invalid slice", at: pos) }
             while parts.count < 3 { parts.append(nil) }
+            if isOp(",") { throw error(Self.sliceInTuple) }
             return Expr(kind: .slice(parts[0], parts[1], parts[2]), position: pos)
         }
         guard let only = parts[0] else { throw error("expected an index", at: pos) }
@@ -855,12 +858,9 @@ package struct Parser {
         var items = [only]
         while accept(",") {
             if isOp("]") { break }
-            let itemPos = position
-            let item = try starredExpression()
-            if isOp(":") {
-                throw error("conclab's Python does not support a slice inside a tuple subscript (a[1:2, 3])", at: itemPos)
-            }
-            items.append(item)
+            if isOp(":") { throw error(Self.sliceInTuple) }
+            items.append(try starredExpression())
+            if isOp(":") { throw error(Self.sliceInTuple) }
         }
         return Expr(kind: .tuple(items), position: pos)
     }
@@ -1017,7 +1017,7 @@ package struct Parser {
             }
             try expect("}", "expected '}'" + describeCurrent())
             return Expr(kind: .dict(pairs), position: pos)
-        case .op("..."): throw error("conclab's Python does not support Ellipsis (...) as a value, only as a statement of its own (a stub's body)")
+        case .op("..."): throw error("conclab's Python does not support Ellipsis (...) as a value (as in Tuple[int, ...]), only as a statement of its own (a stub's body)")
         case .keyword(let k): throw error("invalid syntax: unexpected '\(k)'")
         case .newline, .end, .dedent: throw error("invalid syntax: the expression is incomplete")
         case .indent: throw error("unexpected indent").indentation

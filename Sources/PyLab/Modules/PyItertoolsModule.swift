@@ -1,7 +1,8 @@
 import LabCore
 
-/// `itertools` and `functools`, in Python: every iterator is a generator, so `islice(count(), 5)` takes five values
-/// from an endless source and stops, as CPython's do.
+/// `itertools` and `functools`, in Python: every iterator is lazy (a generator, or a class when it needs more, as
+/// `chain.from_iterable` and `groupby`), so `islice(count(), 5)` takes five values from an endless source and
+/// stops, as CPython's do.
 package enum ItertoolsModule {
     package static let definition = ModuleDefinition("itertools", source: """
         def count(start=0, step=1):
@@ -58,12 +59,45 @@ package enum ItertoolsModule {
                     wanted += step
                 i += 1
 
-        def _chain(iterables, kwargs):
+        def _chain(iterables):
             for it in iterables:
                 for x in it:
                     yield x
 
-        chain = _packed(_chain, "chain")
+        class chain:
+            def __init__(self, *iterables):
+                self._gen = _chain(iterables)
+
+            def __iter__(self):
+                return self
+
+            def __next__(self):
+                return next(self._gen)
+
+        def _from_iterable(iterables):
+            made = chain()
+            made._gen = _chain(iterables)
+            return made
+
+        chain.from_iterable = _from_iterable
+
+        def compress(data, selectors):
+            for d, s in zip(data, selectors):
+                if s:
+                    yield d
+
+        def filterfalse(predicate, iterable):
+            for x in iterable:
+                if not (bool(x) if predicate is None else predicate(x)):
+                    yield x
+
+        def pairwise(iterable):
+            it = iter(iterable)
+            for previous in it:
+                for x in it:
+                    yield (previous, x)
+                    previous = x
+                return
 
         def accumulate(iterable, func=None, initial=None):
             it = iter(iterable)
@@ -101,7 +135,24 @@ package enum ItertoolsModule {
 
         def combinations(iterable, r):
             pool = tuple(iterable)
+            if r < 0:
+                raise ValueError("r must be non-negative")
             for idx in _combos(0, len(pool), r):
+                yield tuple([pool[i] for i in idx])
+
+        def _combos_again(start, n, r):
+            if r == 0:
+                yield []
+                return
+            for i in range(start, n):
+                for rest in _combos_again(i, n, r - 1):
+                    yield [i] + rest
+
+        def combinations_with_replacement(iterable, r):
+            pool = tuple(iterable)
+            if r < 0:
+                raise ValueError("r must be non-negative")
+            for idx in _combos_again(0, len(pool), r):
                 yield tuple([pool[i] for i in idx])
 
         def _perms(items, r):
@@ -116,6 +167,8 @@ package enum ItertoolsModule {
             pool = list(iterable)
             if r is None:
                 r = len(pool)
+            if r < 0:
+                raise ValueError("r must be non-negative")
             for p in _perms(pool, r):
                 yield tuple(p)
 
@@ -155,20 +208,48 @@ package enum ItertoolsModule {
                 dropping = False
                 yield x
 
-        def groupby(iterable, key=None):
-            group = []
-            current = _NO
-            for x in iterable:
-                k = x
-                if key is not None:
-                    k = key(x)
-                if current is not _NO and k != current:
-                    yield (current, iter(group))
-                    group = []
-                current = k
-                group.append(x)
-            if current is not _NO:
-                yield (current, iter(group))
+        class groupby:
+            # As CPython's: a group reads the shared iterator lazily, and moving on to the next group ends it.
+            def __init__(self, iterable, key=None):
+                self._key = key
+                self._it = iter(iterable)
+                self._target = _NO
+                self._current = _NO
+                self._value = None
+                self._pending = False
+                self._marker = None
+
+            def __iter__(self):
+                return self
+
+            def _step(self):
+                value = next(self._it)
+                self._current = value if self._key is None else self._key(value)
+                self._value = value
+                self._pending = True
+
+            def __next__(self):
+                self._marker = object()
+                while True:
+                    if self._current is _NO:
+                        pass
+                    elif self._target is _NO or not (self._current == self._target):
+                        break
+                    self._step()
+                self._target = self._current
+                return (self._current, self._group(self._target, self._marker))
+
+            def _group(self, target, marker):
+                while self._marker is marker:
+                    if not self._pending:
+                        try:
+                            self._step()
+                        except StopIteration:
+                            return
+                    if not (self._current == target):
+                        return
+                    self._pending = False
+                    yield self._value
 
         class _TeeBuffer:
             def __init__(self, iterable):
@@ -195,58 +276,10 @@ package enum ItertoolsModule {
         """)
 }
 
+/// `functools` in Python: `partial` keeps `.func`, `.args` and `.keywords`, and a cached function counts its hits
+/// and misses for `cache_info()`, as CPython's do.
 package enum FunctoolsModule {
-    /// `partial(f, *args, **kw)(*more, **morekw)`: a native bound to f, the arguments and the keywords.
-    static let partialCall: BuiltinBody = { ts, a throws(PyError) in
-        guard a[1].isObject, let fixed = a[1].object as? PyTuple, a[2].isObject, let kw = a[2].object as? PyDict else {
-            throw ts.typeError("bad partial")
-        }
-        var keywords = kw.storage.withLock { $0.entries.compactMap { $0 } }.map { (ts.string($0.key) ?? "", $0.value) }
-        for (k, v) in a.keywords {
-            keywords.removeAll { $0.0 == k }
-            keywords.append((k, v))
-        }
-        return try ts.call(a[0], fixed.items + (3..<a.count).map { a[$0] }, keywords: keywords)
-    }
-
-    /// `lru_cache`/`cache`: a native bound to f and its cache (a dict keyed by the arguments' tuple).
-    static let cachedCall: BuiltinBody = { ts, a throws(PyError) in
-        guard a[1].isObject, let cache = a[1].object as? PyDict else { throw ts.typeError("bad cache") }
-        if !a.keywords.isEmpty { throw ts.error(ts.runtime.classes.notImplementedError, "conclab's Python does not support keyword arguments to a cached function") }
-        let args = (2..<a.count).map { a[$0] }
-        for v in args { ts.incref(v) }
-        let key = ts.newTuple(args)
-        defer { ts.decref(key) }
-        if let hit = try ts.dictGet(cache, key) { return hit }
-        let value = try ts.call(a[0], args)
-        try ts.dictSet(cache, key, value)
-        return value
-    }
-
-    package static let definition = ModuleDefinition("functools", natives: [
-        Builtin("partial") { ts, a throws(PyError) in
-            guard a.count >= 1 else { throw ts.typeError("type 'partial' takes at least one argument") }
-            guard ThreadingModule.callableName(ts, a[0]) != nil || (a[0].isObject && a[0].object.kind == .instance) else {
-                throw ts.typeError("the first argument must be callable")
-            }
-            var fixed: [PyValue] = []
-            for i in 1..<a.count {
-                ts.incref(a[i])
-                fixed.append(a[i])
-            }
-            let d = PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew)
-            let dv = ts.allocate(d)
-            for (k, v) in a.keywords { try ts.dictSet(d, ts.runtime.constant(k), v) }
-            ts.incref(a[0])
-            return ts.newNative(Builtin("partial", partialCall), bound: [a[0], ts.newTuple(fixed), dv])
-        },
-        Builtin("_cached") { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
-            ts.incref(a[0])
-            let cache = ts.allocate(PyDict(id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
-            return ts.newNative(Builtin(ThreadingModule.callableName(ts, a[0]) ?? "function", cachedCall), bound: [a[0], cache])
-        },
-    ], source: """
+    package static let definition = ModuleDefinition("functools", source: ##"""
         _NO = object()
 
         def reduce(function, iterable, initial=_NO):
@@ -255,31 +288,218 @@ package enum FunctoolsModule {
                 try:
                     value = next(it)
                 except StopIteration:
-                    raise TypeError("reduce() of empty iterable with no initial value")
+                    raise TypeError("reduce() of empty iterable with no initial value") from None
             else:
                 value = initial
             for x in it:
                 value = function(value, x)
             return value
 
-        def cache(function):
-            return _cached(function)
+        class partial:
+            def __init__(self, func, *args, **keywords):
+                if not callable(func):
+                    raise TypeError("the first argument must be callable")
+                if type(func) is partial:
+                    args = func.args + args
+                    merged = dict(func.keywords)
+                    merged.update(keywords)
+                    keywords = merged
+                    func = func.func
+                self.func = func
+                self.args = args
+                self.keywords = keywords
 
-        def _lru(function):
-            return _cached(function)
+            def __call__(self, *args, **keywords):
+                if self.keywords:
+                    merged = dict(self.keywords)
+                    merged.update(keywords)
+                    keywords = merged
+                return self.func(*self.args, *args, **keywords)
+
+            def __repr__(self):
+                parts = [repr(self.func)] + [repr(a) for a in self.args]
+                for k in self.keywords:
+                    parts.append(k + "=" + repr(self.keywords[k]))
+                return "functools.partial(" + ", ".join(parts) + ")"
+
+        _CacheInfo = None
+
+        def _cache_info_type():
+            global _CacheInfo
+            if _CacheInfo is None:
+                import collections
+                _CacheInfo = collections.namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"])
+            return _CacheInfo
+
+        _KWD_MARK = object()
+
+        class _CachedFunction:
+            def __init__(self, function, maxsize, typed=False):
+                self.__name__ = function.__name__
+                self._function = function
+                self._maxsize = maxsize
+                self._typed = typed
+                self._cache = {}
+                self._hits = 0
+                self._misses = 0
+
+            def __call__(self, *args, **kwds):
+                key = args
+                if kwds:
+                    key = args + (_KWD_MARK,) + tuple(kwds.items())
+                if self._typed:
+                    key = key + tuple([type(v) for v in args]) + tuple([type(v) for v in kwds.values()])
+                cache = self._cache
+                value = cache.get(key, _NO)
+                if value is not _NO:
+                    self._hits += 1
+                    if self._maxsize is not None:
+                        del cache[key]
+                        cache[key] = value
+                    return value
+                self._misses += 1
+                value = self._function(*args, **kwds)
+                if self._maxsize is None:
+                    cache[key] = value
+                elif self._maxsize > 0:
+                    if key in cache:
+                        del cache[key]
+                    cache[key] = value
+                    if len(cache) > self._maxsize:
+                        del cache[next(iter(cache))]
+                return value
+
+            def cache_parameters(self):
+                return {"maxsize": self._maxsize, "typed": self._typed}
+
+            def cache_info(self):
+                return _cache_info_type()(self._hits, self._misses, self._maxsize, len(self._cache))
+
+            def cache_clear(self):
+                self._cache = {}
+                self._hits = 0
+                self._misses = 0
+
+            def __repr__(self):
+                return repr(self._function)
 
         def lru_cache(maxsize=128, typed=False):
             if callable(maxsize) and not isinstance(maxsize, int):
-                return _cached(maxsize)
-            return _lru
+                return _CachedFunction(maxsize, 128)
+            if maxsize is not None:
+                if not isinstance(maxsize, int):
+                    raise TypeError("Expected first argument to be an integer, a callable, or None")
+                if maxsize < 0:
+                    maxsize = 0
+            def decorating_function(function):
+                return _CachedFunction(function, maxsize, typed)
+            return decorating_function
 
-        def wraps(wrapped):
+        def cache(function):
+            return _CachedFunction(function, None)
+
+        def update_wrapper(wrapper, wrapped, assigned=None, updated=None):
+            wrapper.__name__ = wrapped.__name__
+            return wrapper
+
+        def wraps(wrapped, assigned=None, updated=None):
             def _decorate(wrapper):
-                wrapper.__name__ = wrapped.__name__
-                return wrapper
+                return update_wrapper(wrapper, wrapped)
             return _decorate
 
         def cmp_to_key(mycmp):
-            raise NotImplementedError("conclab's Python does not support functools.cmp_to_key")
-        """)
+            class K:
+                def __init__(self, obj):
+                    self.obj = obj
+                def __lt__(self, other):
+                    return mycmp(self.obj, other.obj) < 0
+                def __gt__(self, other):
+                    return mycmp(self.obj, other.obj) > 0
+                def __eq__(self, other):
+                    return mycmp(self.obj, other.obj) == 0
+                def __le__(self, other):
+                    return mycmp(self.obj, other.obj) <= 0
+                def __ge__(self, other):
+                    return mycmp(self.obj, other.obj) >= 0
+            return K
+
+        def _gt_from_lt(self, other):
+            r = type(self).__lt__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r and self != other
+        def _le_from_lt(self, other):
+            r = type(self).__lt__(self, other)
+            if r is NotImplemented:
+                return r
+            return r or self == other
+        def _ge_from_lt(self, other):
+            r = type(self).__lt__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r
+        def _ge_from_le(self, other):
+            r = type(self).__le__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r or self == other
+        def _lt_from_le(self, other):
+            r = type(self).__le__(self, other)
+            if r is NotImplemented:
+                return r
+            return r and self != other
+        def _gt_from_le(self, other):
+            r = type(self).__le__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r
+        def _lt_from_gt(self, other):
+            r = type(self).__gt__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r and self != other
+        def _ge_from_gt(self, other):
+            r = type(self).__gt__(self, other)
+            if r is NotImplemented:
+                return r
+            return r or self == other
+        def _le_from_gt(self, other):
+            r = type(self).__gt__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r
+        def _le_from_ge(self, other):
+            r = type(self).__ge__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r or self == other
+        def _gt_from_ge(self, other):
+            r = type(self).__ge__(self, other)
+            if r is NotImplemented:
+                return r
+            return r and self != other
+        def _lt_from_ge(self, other):
+            r = type(self).__ge__(self, other)
+            if r is NotImplemented:
+                return r
+            return not r
+
+        _DERIVED = {
+            "__lt__": [("__gt__", _gt_from_lt), ("__le__", _le_from_lt), ("__ge__", _ge_from_lt)],
+            "__le__": [("__ge__", _ge_from_le), ("__lt__", _lt_from_le), ("__gt__", _gt_from_le)],
+            "__gt__": [("__lt__", _lt_from_gt), ("__ge__", _ge_from_gt), ("__le__", _le_from_gt)],
+            "__ge__": [("__le__", _le_from_ge), ("__gt__", _gt_from_ge), ("__lt__", _lt_from_ge)],
+        }
+
+        def total_ordering(cls):
+            roots = [op for op in _DERIVED if getattr(cls, op, None) is not getattr(object, op, None)]
+            if not roots:
+                raise ValueError("must define at least one ordering operation: < > <= >=")
+            root = max(roots)
+            for name, function in _DERIVED[root]:
+                if name not in roots:
+                    function.__name__ = name
+                    setattr(cls, name, function)
+            return cls
+        """##)
 }

@@ -107,7 +107,7 @@ package enum ModuleRegistry {
                   FunctoolsModule.definition, RandomModule.definition, MathModule.definition,
                   ConcurrentModule.package, ConcurrentModule.futures, StructModule.definition,
                   SocketModule.definition, SelectModule.definition, DataclassesModule.definition, FileModule.definition,
-                  OSModule.definition, OSModule.path] {
+                  OSModule.definition, OSModule.path] + stdlibDefinitions {
             table[d.name] = d
         }
         return table
@@ -127,7 +127,6 @@ package enum ModuleRegistry {
         "subprocess": "conclab's Python does not support the module subprocess (use 'proc spawn')",
         "_thread": "conclab's Python does not support the module _thread (use threading)",
         "signal": "conclab's Python does not support the module signal (use 'proc kill')",
-        "typing": "conclab's Python does not support the module typing (annotations are kept as written: use built-in types such as int, str, list)",
     ]
 }
 
@@ -144,6 +143,9 @@ extension PyThreadState {
             throw error(runtime.classes.moduleNotFoundError, reason)
         }
         guard let definition = ModuleRegistry.definitions[name] else {
+            if ModuleRegistry.standardLibraryNames.contains(String(name.prefix { $0 != "." })) {
+                throw error(runtime.classes.moduleNotFoundError, "conclab's Python does not support the module \(name)")
+            }
             throw error(runtime.classes.moduleNotFoundError, "No module named \(Self.quote(name))")
         }
         let module = PyModule(name: name, id: runtime.heap.newID())
@@ -198,7 +200,7 @@ extension PyThreadState {
         } catch where error.type.isSubclass(of: runtime.classes.attributeError) {
             let moduleName = (module.isObject ? (module.object as? PyModule)?.name : nil) ?? "?"
             throw self.error(runtime.classes.importError,
-                             "cannot import name \(Self.quote(runtime.name(ofInterned: nameID))) from \(Self.quote(moduleName))")
+                             "cannot import name \(Self.quote(runtime.name(ofInterned: nameID))) from \(Self.quote(moduleName)) (unknown location)")
         }
     }
 
@@ -244,6 +246,9 @@ extension PyThreadState {
         }
         if let refusal = ModuleRegistry.partial[module.name], !name.hasPrefix("__") {
             throw error(runtime.classes.notImplementedError, refusal(name))
+        }
+        if ModuleRegistry.cpythonAttributes[module.name]?.contains(name) == true {
+            throw error(runtime.classes.notImplementedError, "conclab's Python does not support \(module.name).\(name)")
         }
         throw error(runtime.classes.attributeError, "module \(Self.quote(module.name)) has no attribute \(Self.quote(name))")
     }
