@@ -173,24 +173,27 @@ package struct PyCommand: Command {
         // A file runs as python3 runs a script: a last expression is not echoed (at the prompt and on the line it is).
         let echo = !arguments.has("file")
         let code = try PySupport.compile(runtime, source, returnLastValue: echo)
+        // As python3 sets it for a script: sys.argv is the file's name as given.
+        if let path = arguments.string("file") {
+            do throws(PyError) { try runtime.setArguments([path]) } catch { throw CommandError(error.message) }
+        }
         let outcome = runtime.runHere(code, name: "main", cancellation: context.cancellation, wantValue: echo)
         if let error = outcome.error {
             if outcome.errorType == "KeyboardInterrupt" && context.cancellation.isCancelled { throw Cancelled() }
-            throw CommandError(error, output: outcome.output)
+            throw CommandError(error, program: outcome.printed)
+        }
+        if let exit = outcome.exit {
+            // sys.exit(N): no traceback; the words it was given, and conclab's own exit status when it ran this alone.
+            throw CommandError(exit.message, program: outcome.printed, exitStatus: exit.status)
         }
         if arguments.typedAtPythonPrompt {
             // As CPython's prompt: what was printed, then the repr of an expression's value unless it is None.
-            var text = outcome.output
-            if let value = outcome.value, value != .null, let repr = outcome.valueText { text += repr }
-            if text.hasSuffix("\n") { text.removeLast() }
-            return text.isEmpty ? .nothing : .text(text)
+            var printed = outcome.printed
+            if let value = outcome.value, value != .null, let repr = outcome.valueText { printed.append(repr + "\n", to: .standardOutput) }
+            return printed.isEmpty ? .nothing : .program(printed)
         }
         var parts: [LabResult] = []
-        if !outcome.output.isEmpty {
-            var text = outcome.output
-            if text.hasSuffix("\n") { text.removeLast() }
-            parts.append(.text(text))
-        }
+        if !outcome.printed.isEmpty { parts.append(.program(outcome.printed)) }
         if let value = outcome.value {
             var record = Record([("value", value)])
             // For strings and containers the Python spelling says more than the value's cell (quotes, brackets).
