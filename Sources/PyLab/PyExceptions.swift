@@ -209,8 +209,8 @@ extension PyThreadState {
     }
 
     /// The report of an uncaught exception: the exceptions of its chain first, each with CPython's line between.
-    package func chainedReport(_ e: PyError) -> String {
-        var text = e.report
+    package func chainedReport(_ e: PyError, everyFrame: Bool = false) -> String {
+        var text = e.report(everyFrame: everyFrame)
         var current = e.instance
         var seen: Set<PyValue> = [current]
         while true {
@@ -230,7 +230,7 @@ extension PyThreadState {
             }
             guard !seen.contains(next), let inst = next.object as? PyInstance else { return text }
             seen.insert(next)
-            text = exceptionReport(inst) + "\n\n" + between + "\n\n" + text
+            text = exceptionReport(inst, everyFrame: everyFrame) + "\n\n" + between + "\n\n" + text
             current = next
         }
     }
@@ -238,10 +238,10 @@ extension PyThreadState {
     private func truthyFlag(_ v: PyValue) -> Bool { v != .false && v != .none && v != .int(0) }
 
     /// An exception object as a traceback shows it: where it passed, then `Type: message`.
-    func exceptionReport(_ inst: PyInstance) -> String {
+    func exceptionReport(_ inst: PyInstance, everyFrame: Bool = false) -> String {
         let message = (try? exceptionMessage(inst)) ?? ""
         var error = PyError(type: inst.cls, message: message)
         error.traceback = inst.traceback.withLock { $0 }
-        return error.report
+        return error.report(everyFrame: everyFrame)
     }
 }

@@ -78,6 +78,9 @@ struct Output: Sendable {
             case .failed where failure.exitStatus != nil:
                 // A program's sys.exit("…"): its words on stderr, as python3 writes them.
                 if !failure.message.isEmpty { writeProgram(ProgramOutput(failure.message + "\n", to: .standardError)) }
+                if let lineNumber, let status = failure.exitStatus {
+                    write(errors.style("line \(lineNumber): the program exited with status \(status)", "2") + "\n", to: 2)
+                }
             default:
                 // Wrapped when stderr is a terminal of a known width, the usage under its own first word.
                 let columns = width == nil ? nil : System.terminalColumns(2)
@@ -180,6 +183,7 @@ struct Output: Sendable {
             out += ",\"message\":" + JSONRenderer.string(failure.message)
             if let printed = failure.output { out += ",\"output\":" + JSONRenderer.string(printed) }
             if let usage = failure.usage { out += ",\"usage\":" + JSONRenderer.string(usage) }
+            if let status = failure.exitStatus { out += ",\"exit_status\":\(status)" }
             out += "}"
         } else {
             out += ",\"result\":" + JSONRenderer.render(outcome.result)

@@ -132,6 +132,8 @@ package enum SysModule {
         def exit(*status):
             if len(status) > 1:
                 raise TypeError("exit expected at most 1 argument, got " + str(len(status)))
+            if len(status) == 1 and status[0] is None:
+                raise SystemExit()
             raise SystemExit(*status)
         version_info = _VersionInfo((3, 11, 0, "final", 0))
         version = "3.11.0 (conclab)"
