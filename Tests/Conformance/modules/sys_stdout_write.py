@@ -7,7 +7,7 @@ count = sys.stdout.write("héllo wörld\n")
 print("count", count)
 sys.stdout.writelines(["one\n", "two\n"])
 sys.stdout.flush()
-print("tab\there", "cr\rend", sep="|")
+print("tab\there", "bell\x07end", sep="|")
 print(sys.stdout.writable(), sys.stdout.name, sys.stderr.name)
 try:
     sys.stdout.write(5)
