@@ -153,6 +153,20 @@ package enum RandomModule {
             try with(ts, a[0]) { $0.seed(key) }
             return .none
         },
+        Builtin("_seed_from_bytes") { ts, a throws(PyError) in
+            try a.expect(1...1, ts)
+            guard let bytes = ts.bytes(a[0]) else { throw ts.typeError("_seed_from_bytes needs bytes") }
+            // int.from_bytes(bytes + sha512(bytes).digest()): big-endian, so the last 8 bytes are the lowest word.
+            let all = bytes + SHA512.digest(bytes)
+            var words: [UInt] = []
+            var end = all.count
+            while end > 0 {
+                let start = max(0, end - 8)
+                words.append(all[start..<end].reduce(UInt(0)) { $0 << 8 | UInt($1) })
+                end = start
+            }
+            return ts.newInt(BigInt(BigUInt(words: words)))
+        },
         Builtin("_mt_random") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             return ts.newFloat(try with(ts, a[0]) { $0.random() })
@@ -247,8 +261,9 @@ package enum RandomModule {
 
             def seed(self, a=None, version=2):
                 if type(a).__name__ in ("str", "bytes", "bytearray"):
-                    raise NotImplementedError("conclab's Python does not support seeding random with a str or bytes (python3 hashes it with SHA-512); seed with an int")
-                if a is None:
+                    # version 2: the bytes and their SHA-512, read as one big-endian int.
+                    a = _seed_from_bytes(a.encode() if type(a).__name__ == "str" else bytes(a))
+                elif a is None:
                     pass
                 elif isinstance(a, int):
                     a = abs(a)
