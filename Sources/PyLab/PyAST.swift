@@ -42,6 +42,8 @@ package indirect enum ExprKind: Sendable {
     case setComp(Expr, [Comprehension])
     case dictComp(Expr, Expr, [Comprehension])
     case genExp(Expr, [Comprehension])
+    /// `(name := value)`: the value, also stored in the name (PEP 572).
+    case namedExpr(String, Expr)
 }
 
 package enum PyConstant: Sendable { case none, `true`, `false` }
@@ -62,6 +64,8 @@ package struct Parameter: Sendable {
     package var defaultValue: Expr?
     package var position: SourcePosition
     package var kind: ParameterKind = .positional
+    /// Before a `/` in the parameter list: never bound by keyword.
+    package var positionalOnly = false
 }
 
 /// `def f(a, *args, k, **kwargs)`: plain, `*args`, keyword-only (after `*` or `*args`), `**kwargs`.
@@ -83,6 +87,8 @@ package indirect enum StmtKind: Sendable {
     case expression(Expr)
     case assign([Expr], Expr)
     case augAssign(Expr, String, Expr)
+    /// `target: annotation` or `target: annotation = value`.
+    case annotated(Expr, Expr, Expr?)
     case ifStmt(Expr, [Stmt], [Stmt])
     case whileStmt(Expr, [Stmt], [Stmt])
     case forStmt(Expr, Expr, [Stmt], [Stmt])
@@ -106,6 +112,68 @@ package indirect enum StmtKind: Sendable {
     case importModules([ImportAlias])
     /// `from m import x as y, z` (a single `*` name for `from m import *`).
     case importFrom(String, [ImportAlias])
+    /// `match subject:` and its `case` blocks, in order (Python 3.10's structural pattern matching).
+    case match(Expr, [MatchCase])
+}
+
+/// One `case pattern if guard:` block of a `match` statement.
+package struct MatchCase: Sendable {
+    package var pattern: Pattern
+    package var guardTest: Expr?
+    package var body: [Stmt]
+}
+
+/// A `case` pattern and where it starts (for its errors and its lines in `dis`).
+package struct Pattern: Sendable {
+    package var kind: PatternKind
+    package var position: SourcePosition
+}
+
+/// The patterns of CPython's grammar (its `pattern` AST nodes).
+package indirect enum PatternKind: Sendable {
+    /// A literal or a dotted name, compared with `==`.
+    case value(Expr)
+    /// `None`, `True`, `False`, compared with `is`.
+    case singleton(PyConstant)
+    /// `name`, `_` (no name, no pattern), or `pattern as name`.
+    case capture(String?, Pattern?)
+    /// `*name` or `*_` in a sequence pattern.
+    case star(String?)
+    case sequence([Pattern])
+    /// `{key: pattern, …, **rest}`: literal or dotted-name keys.
+    case mapping([Expr], [Pattern], rest: String?)
+    /// `Class(p, …, attr=p, …)`.
+    case classPattern(Expr, [Pattern], [(String, Pattern)])
+    case or([Pattern])
+}
+
+extension Pattern {
+    /// `_`: matches anything and binds nothing.
+    package var isWildcard: Bool { if case .capture(nil, nil) = kind { return true }; return false }
+
+    /// The names the pattern binds, in the order they appear.
+    package var boundNames: [String] {
+        switch kind {
+        case .value, .singleton: return []
+        case .capture(let name, let inner): return (inner?.boundNames ?? []) + (name.map { [$0] } ?? [])
+        case .star(let name): return name.map { [$0] } ?? []
+        case .sequence(let items), .or(let items): return items.flatMap(\.boundNames)
+        case .mapping(_, let items, let rest): return items.flatMap(\.boundNames) + (rest.map { [$0] } ?? [])
+        case .classPattern(_, let items, let keywords): return items.flatMap(\.boundNames) + keywords.flatMap(\.1.boundNames)
+        }
+    }
+
+    /// The expressions the pattern evaluates (values, mapping keys, classes).
+    package var expressions: [Expr] {
+        switch kind {
+        case .value(let e): return [e]
+        case .singleton, .capture(_, nil), .star: return []
+        case .capture(_, let inner?): return inner.expressions
+        case .sequence(let items), .or(let items): return items.flatMap(\.expressions)
+        case .mapping(let keys, let items, _): return keys + items.flatMap(\.expressions)
+        case .classPattern(let cls, let items, let keywords): return [cls] + items.flatMap(\.expressions) + keywords.flatMap(\.1.expressions)
+        }
+    }
 }
 
 package struct ImportAlias: Sendable {

@@ -40,10 +40,10 @@ extension PyThreadState {
                 }
                 if inst.cls.isSubclass(of: runtime.classes.systemExit) && runtime.name(ofInterned: name) == "code" {
                     // sys.exit(code): None without an argument, the argument alone, else the tuple of them.
-                    if inst.arguments.count == 1 { incref(inst.arguments[0]); return inst.arguments[0] }
-                    if inst.arguments.isEmpty { return .none }
-                    for a in inst.arguments { incref(a) }
-                    return newTuple(inst.arguments)
+                    return try withExceptionArguments(inst) { args in
+                        for a in args { incref(a) }
+                        return args.isEmpty ? .none : args.count == 1 ? args[0] : newTuple(args)
+                    }
                 }
                 if inst.cls.isSubclass(of: runtime.classes.stopIteration) && runtime.name(ofInterned: name) == "value" {
                     // A generator's return value.
@@ -61,17 +61,36 @@ extension PyThreadState {
                         incref(obj)
                         return allocate(PyMethod(function: v, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
                     }
+                    if v.isObject && v.object.kind == .descriptor {
+                        return try descriptorGet(unsafeDowncast(v.object, to: PyDescriptor.self), instance: obj, classValue: inst.classValue)
+                    }
                     incref(v)
                     return v
+                }
+                if inst.cls.isSubclass(of: runtime.classes.baseException),
+                   let method = baseExceptionMethod(name, from: inst.cls, bound: obj) {
+                    return method
                 }
             case .cls:
                 let cls = unsafeDowncast(o, to: PyClass.self)
                 if name == runtime.names.nameID { return newString(cls.name) }
+                if name == runtime.names.qualnameID { return newString(cls.qualified.withLock { $0 } ?? cls.name) }
+                if name == runtime.names.annotationsID { return try classAnnotations(cls) }
                 if let v = cls.lookup(name) {
+                    if v.isObject && v.object.kind == .descriptor {
+                        return try descriptorGet(unsafeDowncast(v.object, to: PyDescriptor.self), instance: nil, classValue: obj)
+                    }
                     incref(v)
                     return v
                 }
+                if name == runtime.names.setattrID || name == runtime.names.delattrID {
+                    // object.__setattr__ / object.__delattr__, which a class's own __setattr__ calls to store.
+                    return genericAttributeFunction(name, bound: [])
+                }
                 if name == runtime.names.mroID { return newTuple(classValues(cls.mro)) }
+                if cls.isSubclass(of: runtime.classes.baseException), let method = baseExceptionMethod(name, from: cls, bound: nil) {
+                    return method
+                }
                 if runtime.name(ofInterned: name) == "mro" {
                     // Bound to the class, as a method: `C.mro()` is its MRO as a list.
                     incref(obj)
@@ -82,12 +101,21 @@ extension PyThreadState {
                 }
             case .function:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyFunction.self).name) }
+                if name == runtime.names.annotationsID {
+                    throw error(runtime.classes.notImplementedError,
+                                "conclab's Python does not support a function's __annotations__ (it keeps those of classes and modules)")
+                }
             case .generator:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyGenerator.self).name) }
             case .superProxy:
                 if let v = try superAttribute(unsafeDowncast(o, to: PySuper.self), name) { return v }
             case .module:
                 return try moduleAttribute(unsafeDowncast(o, to: PyModule.self), name)
+            case .descriptor:
+                let d = unsafeDowncast(o, to: PyDescriptor.self)
+                if let v = descriptorAttribute(d, name) { return v }
+                // getter, setter and deleter are a property's only.
+                if d.flavor != .property { throw attributeError(obj, name) }
             case .native:
                 if name == runtime.names.nameID { return newString(unsafeDowncast(o, to: PyNative.self).builtin.name) }
             default:
@@ -153,7 +181,8 @@ extension PyThreadState {
         switch o.kind {
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
-            if inst.cls.isSubclass(of: runtime.classes.baseException) { try checkExceptionLink(obj, name, value) }
+            let value = inst.cls.isSubclass(of: runtime.classes.baseException) ? try checkExceptionLink(obj, name, value) : value
+            if inst.cls.hooksAttributes.load(ordering: .relaxed) { return try setHookedAttribute(inst, obj, name, value) }
             let key = try attributeKey(inst, name)
             old = inst.attributes.withLock { a in
                 let previous = a[key]
@@ -166,11 +195,13 @@ extension PyThreadState {
             old = value   // the text is copied out; the reference this call was given is let go
         case .cls:
             if o.immortal { throw typeError("cannot set attributes of built-in class '\(unsafeDowncast(o, to: PyClass.self).name)'") }
-            old = unsafeDowncast(o, to: PyClass.self).attributes.withLock { a in
+            let cls = unsafeDowncast(o, to: PyClass.self)
+            old = cls.attributes.withLock { a in
                 let previous = a[name]
                 a[name] = value
                 return previous
             }
+            noteClassAttribute(cls, name, value)
         case .function where name == runtime.names.nameID:
             guard let text = string(value) else { throw typeError("__name__ must be set to a string object") }
             unsafeDowncast(o, to: PyFunction.self).renamed.withLock { $0 = text }
@@ -183,9 +214,18 @@ extension PyThreadState {
     }
 
     package func deleteAttribute(_ obj: PyValue, _ name: Int) throws(PyError) {
+        if obj.isObject, obj.object.kind == .cls, !obj.object.immortal {
+            // `del C.x` (a dataclass's field without a default is taken off the class so).
+            let cls = unsafeDowncast(obj.object, to: PyClass.self)
+            try check(cls)
+            guard let old = cls.attributes.withLock({ $0.removeValue(forKey: name) }) else { throw attributeError(obj, name) }
+            decref(old)
+            return
+        }
         guard obj.isObject, obj.object.kind == .instance else { throw attributeError(obj, name) }
         let inst = unsafeDowncast(obj.object, to: PyInstance.self)
         try check(inst)
+        if inst.cls.hooksAttributes.load(ordering: .relaxed) { return try deleteHookedAttribute(inst, obj, name) }
         let key = try attributeKey(inst, name)
         guard let old = inst.attributes.withLock({ $0.removeValue(forKey: key) }) else { throw attributeError(obj, name) }
         decref(old)
@@ -218,12 +258,15 @@ extension PyThreadState {
     /// `super().name`: looked up from the class after the method's own, bound to the instance when a function.
     package func superAttribute(_ sup: PySuper, _ name: Int) throws(PyError) -> PyValue? {
         guard let v = superLookup(sup, name) else {
-            guard name == runtime.names.initID else { return nil }
-            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue) {
-                throw error(runtime.classes.notImplementedError,
-                            "conclab's Python does not support super().__init__ in an exception class (BaseException.__init__); "
-                                + "an exception's arguments are the ones its class is called with")
+            if name == runtime.names.setattrID || name == runtime.names.delattrID {
+                incref(sup.selfValue)
+                return genericAttributeFunction(name, bound: [sup.selfValue])
             }
+            if sup.cls.isSubclass(of: runtime.classes.baseException) || isExceptionObject(sup.selfValue),
+               let base = sup.cls.base, let method = baseExceptionMethod(name, from: base, bound: sup.selfValue) {
+                return method
+            }
+            guard name == runtime.names.initID else { return nil }
             // object.__init__, which a cooperative __init__ reaches at the end of the MRO: it takes no arguments.
             return newNative(Builtin("__init__") { ts, a throws(PyError) in
                 guard a.count == 0 else { throw ts.typeError("object.__init__() takes exactly one argument (the instance to initialize)") }
@@ -234,6 +277,15 @@ extension PyThreadState {
             incref(v)
             incref(sup.selfValue)
             return allocate(PyMethod(function: v, selfValue: sup.selfValue, id: runtime.heap.newID(), owner: ownerForNew))
+        }
+        if v.isObject && v.object.kind == .descriptor {
+            // A property reads through the instance; a classmethod binds to the instance's class (or the class).
+            let s = sup.selfValue
+            let d = unsafeDowncast(v.object, to: PyDescriptor.self)
+            if s.isObject, s.object.kind == .instance {
+                return try descriptorGet(d, instance: s, classValue: unsafeDowncast(s.object, to: PyInstance.self).classValue)
+            }
+            return try descriptorGet(d, instance: nil, classValue: s)
         }
         incref(v)
         return v

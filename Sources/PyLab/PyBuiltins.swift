@@ -199,7 +199,8 @@ package enum Builtins {
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 
-    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate"]
+    package static let typeNames: Set<String> = ["int", "float", "str", "bytes", "list", "tuple", "dict", "bool", "range", "set", "map", "filter", "zip", "enumerate",
+                                                   "property", "classmethod", "staticmethod"]
 
     package static func isInstance(_ ts: PyThreadState, _ v: PyValue, _ type: PyValue) throws(PyError) -> Bool {
         if type.isBuiltin {
@@ -214,6 +215,8 @@ package enum Builtins {
             case "dict": return v.isObject && v.object.kind == .dict
             case "range": return v.isObject && v.object.kind == .range
             case "set": return v.isObject && v.object.kind == .set
+            case "property", "classmethod", "staticmethod":
+                return v.isObject && v.object.kind == .descriptor && unsafeDowncast(v.object, to: PyDescriptor.self).flavor.rawValue == table[type.builtinIndex].name
             default: throw ts.typeError("isinstance() arg 2 must be a type or tuple of types")
             }
         }
@@ -693,6 +696,7 @@ package enum Builtins {
             if v.isObject, v.object.kind == .instance {
                 return .bool(unsafeDowncast(v.object, to: PyInstance.self).cls.lookup(ts.runtime.intern("__call__")) != nil)
             }
+            if v.isObject, v.object.kind == .descriptor { return .bool(unsafeDowncast(v.object, to: PyDescriptor.self).flavor == .staticmethod) }
             return .bool(v.isBuiltin || (v.isObject && [.function, .cls, .method, .builtinMethod, .native].contains(v.object.kind)))
         },
         Builtin("hasattr") { ts, a throws(PyError) in
@@ -858,7 +862,7 @@ package enum Builtins {
             }
             if let removed { ts.decref(removed.0); return removed.1 }
             if a.count == 3 { ts.incref(a[2]); return a[2] }
-            throw ts.error(ts.runtime.classes.keyError, try ts.repr(a[1]))
+            throw try ts.keyError(a[1])
         },
         Builtin("setdefault", on: .dict) { ts, a throws(PyError) in
             try a.expect(2...3, ts)
@@ -905,7 +909,7 @@ package enum Builtins {
                 s.keys[try ts.dictKey(e.key)] = nil
                 s.entries.removeSubrange(i...)
                 return (e.key, e.value)
-            }) else { throw ts.error(ts.runtime.classes.keyError, "'popitem(): dictionary is empty'") }
+            }) else { throw ts.keyError(saying: "popitem(): dictionary is empty") }
             return ts.newTuple([k, v])
         },
         Builtin("index", on: .tuple) { ts, a throws(PyError) in
@@ -933,7 +937,7 @@ package enum Builtins {
             try a.expect(1...1, ts)
             return .bool(unsafeDowncast(a[0].object, to: PyLock.self).isLocked)
         },
-    ] + functionsAndCollections + textMethods + numberFunctions + bytesFunctions
+    ] + functionsAndCollections + textMethods + numberFunctions + bytesFunctions + descriptorFunctions
 }
 
 extension String {

@@ -49,7 +49,9 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case makeCell, copyFreeVars, loadClosure, loadDeref, storeDeref, deleteDeref
     case callFunctionEx, dictMerge, dictUpdate, listToTuple, unpackEx, buildSet, setAdd, setUpdate, mapAdd
     case getYieldFromIter, send, jumpBackwardNoInterrupt
-    case importName, importFrom, importStar
+    case importName, importFrom, importStar, setupAnnotations
+    // `match` (3.10's pattern matching, PyMatch.swift).
+    case matchClass, matchSequence, matchMapping, matchKeys, getLen
     // Superinstructions: only in a code object's `executable` copy (see `CodeObject.quicken`), never in what
     // the compiler emits or `dis` shows. Each stands for itself and the instruction after it, which stays in
     // place (a jump may land on it).
@@ -155,6 +157,12 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .importName: return "IMPORT_NAME"
         case .importFrom: return "IMPORT_FROM"
         case .importStar: return "IMPORT_STAR"
+        case .matchClass: return "MATCH_CLASS"
+        case .matchSequence: return "MATCH_SEQUENCE"
+        case .matchMapping: return "MATCH_MAPPING"
+        case .matchKeys: return "MATCH_KEYS"
+        case .getLen: return "GET_LEN"
+        case .setupAnnotations: return "SETUP_ANNOTATIONS"
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump:
             return "COMPARE_AND_BRANCH"
         case .loadFastLoadConst: return "LOAD_FAST__LOAD_CONST"
@@ -247,7 +255,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     /// Net stack effect when execution falls through (jumps: see `jumpEffect`).
     package func stackEffect(_ arg: Int) -> Int {
         switch self {
-        case .nop, .resume, .swap, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
+        case .nop, .resume, .swap, .setupAnnotations, .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .getIter,
              .jumpForward, .jumpBackward, .loadAttr, .checkExcMatch, .deleteFast, .deleteGlobal, .deleteName,
              .deleteClassName, .precall, .kwNames, .yieldValue,
              .makeCell, .copyFreeVars, .deleteDeref, .listToTuple, .getYieldFromIter, .send, .jumpBackwardNoInterrupt:
@@ -291,6 +299,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .withExitError: return -2
         case .importName, .importStar: return -1
         case .importFrom: return 1
+        case .matchSequence, .matchMapping, .matchKeys, .getLen: return 1
+        case .matchClass: return -2
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump: return -1
         case .loadFastLoadConst, .loadGlobalLoadConst: return 1
         case .addStoreFast, .subtractStoreFast: return -1
@@ -344,6 +354,8 @@ package enum CodeKind: Sendable { case module, function, classBody }
 /// turns into cells and the slots the function's closure cells go to (its free variables, in closure order).
 package struct CodeSignature: Sendable {
     package var keywordOnly = 0
+    /// How many of the positional parameters come before a `/`: a keyword never binds them.
+    package var positionalOnly = 0
     package var varArgs = false
     package var varKeywords = false
     package var cellSlots: [Int] = []
@@ -378,12 +390,15 @@ package final class CodeObject: @unchecked Sendable {
     /// Objects only this code's constants refer to (the code objects `MAKE_FUNCTION` reads): kept alive with it.
     package let ownedConstants: [PyObject]
     package let signature: CodeSignature
+    /// `__qualname__` of the class or function this is the code of (its name at module level).
+    package let qualifiedName: String
     /// Names of the parameters, for keyword arguments.
     package var parameterNames: ArraySlice<String> { localNames[0..<argumentCount] }
 
     package init(name: String, kind: CodeKind, instructions: [UInt32], constants: [PyValue], codes: [CodeObject], localNames: [String],
          argumentCount: Int, maxStack: Int, isGenerator: Bool, positions: [SourcePosition], exceptionTable: [ExceptionEntry],
-         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature()) {
+         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature(), qualifiedName: String? = nil) {
+        self.qualifiedName = qualifiedName ?? name
         self.signature = signature
         self.name = name
         self.kind = kind

@@ -30,9 +30,17 @@ extension PyThreadState {
         let cls = PyClass(name: code.name, bases: classes, baseValues: baseValues, ancestors: ancestors, attributes: [:],
                           id: runtime.heap.newID(), immortal: false, owner: ownerForNew)
         let value = allocate(cls)
+        for a in ancestors where !a.immortal {
+            a.subclasses.withLock { list in
+                list.removeAll { $0.cls == nil }
+                list.append(WeakClass(cls))
+            }
+        }
+        if code.qualifiedName != code.name { cls.qualified.withLock { $0 = code.qualifiedName } }
         do throws(PyError) {
             let r = try run(code, namespace: cls, closure: closure)
             decref(r)
+            noteClassAttributes(cls)
         } catch {
             decref(value)
             throw error
@@ -83,5 +91,19 @@ extension PyThreadState {
             throw error(runtime.classes.nameError, "name '\(runtime.name(ofInterned: name))' is not defined")
         }
         decref(old)
+    }
+
+    /// SETUP_ANNOTATIONS: an empty `__annotations__` dict in the class being built, or (at module level) in global
+    /// slot `slot`, unless there is one already.
+    package func setupAnnotations(_ namespace: Unmanaged<PyClass>?, slot: Int) {
+        if let ns = namespace?.takeUnretainedValue() {
+            let id = runtime.names.annotationsID
+            guard ns.attributes.withLock({ $0[id] }) == nil else { return }
+            let d = allocate(PyDict(id: runtime.heap.newID(), owner: ownerForNew))
+            ns.attributes.withLock { $0[id] = d }
+            return
+        }
+        guard runtime.globals.load(slot) == .unbound else { return }
+        runtime.globals.store(slot, allocate(PyDict(id: runtime.heap.newID(), owner: ownerForNew)))
     }
 }

@@ -12,8 +12,9 @@ import LabCore
 /// assembler does after the compiler.
 ///
 /// Where conclab's code differs from 3.11's (see `DisCommand`'s help): a comprehension is compiled in place (as
-/// 3.12 does), a class statement is one `MAKE_CLASS`, and `try`/`with`/`finally` keep the exception on the stack
-/// with their own few instructions instead of 3.11's `PUSH_EXC_INFO` protocol.
+/// 3.12 does) unless a nested scope uses its variables or it is in a class body, a class statement is one
+/// `MAKE_CLASS`, and `try`/`with`/`finally` keep the exception on the stack with their own few instructions instead
+/// of 3.11's `PUSH_EXC_INFO` protocol.
 package struct Compiler {
     /// How a name is reached.
     package enum NameRef { case fast(Int), global(Int), moduleName(Int), className(Int), deref(Int) }
@@ -47,6 +48,9 @@ package struct Compiler {
 
     package struct Unit {
         package var name: String
+        /// `__qualname__`: the dotted path from the module (`f.<locals>.C`, `Outer.Inner`).
+        package var qualname = ""
+        package var qualifiedName: String?
         package var kind: CodeKind
         package var instructions: [UInt32] = []
         package var positions: [SourcePosition] = []
@@ -89,6 +93,8 @@ package struct Compiler {
     package var position = SourcePosition(line: 1, column: 1)
     /// Prepended to every global name (a module's namespace, see `PyModule`); empty for snippets.
     package var globalPrefix = ""
+    /// The module's `__name__`, which a class statement keeps as its `__module__`.
+    package var moduleName = "__main__"
 
     package init(runtime: PyRuntime, source: String) {
         self.runtime = runtime
@@ -105,6 +111,7 @@ package struct Compiler {
         var compiler = Compiler(runtime: runtime, source: source)
         compiler.unit.name = name
         compiler.globalPrefix = globalPrefix
+        if name.hasPrefix("<module "), name.hasSuffix(">") { compiler.moduleName = String(name.dropFirst(8).dropLast()) }
         return try compiler.module(body, returnLastValue: returnLastValue)
     }
 
@@ -196,6 +203,7 @@ package struct Compiler {
             }
         }
         try emit(.resume, 0, at: SourcePosition(line: 0, column: 0))
+        if Self.hasAnnotations(statements) { try emit(.setupAnnotations, try globalSlot("__annotations__"), at: SourcePosition(line: 1, column: 0)) }
         try compileBlock(statements)
         if let last {
             position = last.position
@@ -231,7 +239,7 @@ package struct Compiler {
                           codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
                           maxStack: maxStack, isGenerator: unit.isGenerator, positions: assembled.positions,
                           exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants,
-                          signature: unit.signature)
+                          signature: unit.signature, qualifiedName: unit.qualifiedName)
     }
 
     /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
@@ -269,6 +277,16 @@ package struct Compiler {
 
     /// Compiles a nested function, lambda or class body into its own code object.
     package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition) throws(PySyntaxError) -> CodeObject {
+        try nestedUnit(name: name, kind: kind, parameters: parameters, body: body, at: pos) { (c: inout Compiler) throws(PySyntaxError) in
+            try c.compileBlock(body)
+            try c.implicitReturn()
+        }
+    }
+
+    /// A nested code object whose scope is `body`'s and whose instructions (after 3.11's prologue) `emitBody`
+    /// compiles: a comprehension's function has no statements of its own to compile.
+    package mutating func nestedUnit(name: String, kind: CodeKind, parameters: [Parameter], body: [Stmt], at pos: SourcePosition,
+                                     emitBody: (inout Compiler) throws(PySyntaxError) -> Void) throws(PySyntaxError) -> CodeObject {
         let saved = unit
         let savedEnclosing = enclosing
         let savedPosition = position
@@ -277,7 +295,9 @@ package struct Compiler {
         }
         let available = Set(enclosing.flatMap(\.locals))
         unit = Unit(name: name, kind: kind)
+        unit.qualname = saved.kind == .module ? name : saved.qualname + (saved.kind == .function ? ".<locals>." : ".") + name
         unit.firstLine = pos.line
+        unit.qualifiedName = unit.qualname
         if kind == .function {
             if saved.kind == .classBody, let first = parameters.first, first.kind == .positional {
                 unit.superSelf = (saved.name, first.name)
@@ -301,17 +321,25 @@ package struct Compiler {
         let code: CodeObject
         do throws(PySyntaxError) {
             position = pos
-            // 3.11's prologue: the cells made, the closure's cells copied in, then the generator returned.
-            for slot in unit.signature.cellSlots { try emit(.makeCell, slot) }
+            // 3.11's prologue: the closure's cells copied in, the cells made, then the generator returned.
             if !unit.signature.freeSlots.isEmpty { try emit(.copyFreeVars, unit.signature.freeSlots.count) }
+            for slot in unit.signature.cellSlots { try emit(.makeCell, slot) }
             if unit.isGenerator {
                 // 3.11: the call runs up to here and returns the generator; the first next() resumes after it.
                 try emit(.returnGenerator)
                 try emit(.popTop)
             }
             try emit(.resume, 0)
-            try compileBlock(body)
-            try implicitReturn()
+            if kind == .classBody {
+                // As 3.11's class body begins: its `__module__` and `__qualname__`, which the class's repr shows, then
+                // SETUP_ANNOTATIONS when it annotates a name.
+                try loadConstant(runtime.constant(moduleName))
+                try emit(.storeClassName, runtime.intern("__module__"))
+                try loadConstant(runtime.constant(unit.qualname))
+                try emit(.storeClassName, runtime.intern("__qualname__"))
+                if Self.hasAnnotations(body) { try emit(.setupAnnotations) }
+            }
+            try emitBody(&self)
             code = try finish()
         } catch {
             unit = saved
@@ -376,6 +404,7 @@ package struct Compiler {
         }
         unit.argumentCount = parameters.filter { $0.kind == .positional }.count
         unit.signature.keywordOnly = parameters.filter { $0.kind == .keywordOnly }.count
+        unit.signature.positionalOnly = parameters.filter(\.positionalOnly).count
         unit.signature.varArgs = parameters.contains { $0.kind == .varArgs }
         unit.signature.varKeywords = parameters.contains { $0.kind == .varKeywords }
         let scope = ScopeAnalysis(body)
@@ -483,6 +512,8 @@ package struct Compiler {
             }
         case .augAssign(let target, let op, let value):
             try augmentedAssign(target, op, value)
+        case .annotated(let target, let annotation, let value):
+            try annotatedAssign(target, annotation, value)
         case .ifStmt(let test, let body, let orElse):
             let end = newLabel()
             let next = orElse.isEmpty ? end : newLabel()
@@ -517,7 +548,8 @@ package struct Compiler {
             let cleanup = newLabel()
             let end = newLabel()
             try expression(iterable)
-            try emit(.getIter)
+            // A generator expression's `.0` is already an iterator: 3.11 loops over it as it is.
+            if case .name(".0") = iterable.kind {} else { try emit(.getIter) }
             bind(start)
             try emitJump(.forIter, cleanup)
             try assign(to: target)
@@ -607,6 +639,8 @@ package struct Compiler {
             try importModules(aliases)
         case .importFrom(let module, let aliases):
             try importFrom(module, aliases)
+        case .match(let subject, let cases):
+            try matchStatement(subject, cases)
         }
     }
 
@@ -1061,19 +1095,34 @@ package struct Compiler {
         case .starred:
             throw error("can't use starred expression here", at: e.position)
         case .setComp(let element, let clauses):
-            try inlineComprehension(.buildSet, clauses, elements: [element]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try comprehension(e, "<setcomp>", .buildSet, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
                 try c.expression(element)
                 try c.emit(.setAdd, depth)
             }
         case .dictComp(let key, let value, let clauses):
-            try inlineComprehension(.buildMap, clauses, elements: [key, value]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+            try comprehension(e, "<dictcomp>", .buildMap, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
                 try c.expression(key)
                 try c.expression(value)
                 try c.emit(.mapAdd, depth)
             }
+        case .namedExpr(let n, let value):
+            // `(n := value)`: COPY the value, store one copy; in a comprehension compiled in place the name is the
+            // enclosing scope's, as PEP 572 binds it, but never the comprehension's own variable.
+            if unit.overrides[n] != nil {
+                throw error("assignment expression cannot rebind comprehension iteration variable '\(n)'", at: e.position)
+            }
+            try expression(value)
+            position = e.position
+            try emit(.copy, 1)
+            try store(n)
         case .genExp(let element, let clauses):
             // 3.11: a generator function of its own (`<genexpr>`) called with the first iterable's iterator, so
             // nothing runs until the first next().
+            if let walrus = ([element] + clauses.enumerated().flatMap { i, c in (i == 0 ? [] : [c.iterable]) + c.conditions })
+                .lazy.compactMap(\.firstNamedExpression).first {
+                throw error("conclab's Python does not support an assignment expression (:=) inside a generator expression", at: walrus)
+            }
+            try refuseYield(in: e, what: "generator expression")
             let body = NameUse.genExpBody(element, clauses, at: e.position)
             let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
             let code = try nestedUnit(name: "<genexpr>", kind: .function, parameters: [dot0], body: body, at: e.position)
@@ -1217,7 +1266,10 @@ package struct Compiler {
             try expression(other)
             bind(end)
         case .listComp(let element, let clauses):
-            try listComprehension(element, clauses)
+            try comprehension(e, "<listcomp>", .buildList, clauses) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
+                try c.expression(element)
+                try c.emit(.listAppend, depth)
+            }
         case .yield(let value):
             guard unit.kind == .function else { throw error("'yield' outside function") }
             if let value { try expression(value) } else { try loadConstant(.none) }
@@ -1310,31 +1362,68 @@ package struct Compiler {
         try emit(.callFunctionEx, haveMap ? 1 : 0)
     }
 
-    /// A set or dict comprehension, compiled in place as the list comprehension is (its loop variables hidden).
-    package mutating func inlineComprehension(_ start: Op, _ clauses: [Comprehension], elements: [Expr],
-                                              element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
-        let savedOverrides = unit.overrides
-        defer { unit.overrides = savedOverrides }
+    /// A list, set or dict comprehension (`start` builds its result, `element` adds one item at a stack depth).
+    /// conclab runs it in place (as 3.12 does), its variables hidden locals, unless it has a scope of its own (see
+    /// `Expr.hasOwnScope`): then it is 3.11's function, `<listcomp>` and the like, called with the first iterable's
+    /// iterator, its variables cells when a nested scope uses them.
+    package mutating func comprehension(_ e: Expr, _ name: String, _ start: Op, _ clauses: [Comprehension],
+                                        element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
+        try refuseYield(in: e, what: name == "<listcomp>" ? "list comprehension" : name == "<setcomp>" ? "set comprehension" : "dict comprehension")
+        if unit.kind == .classBody || e.hasOwnScope, let walrus = e.comprehensionInnerParts.lazy.compactMap(\.firstNamedExpression).first {
+            // A := binds in the scope around the comprehension (PEP 572), which a comprehension of its own does not reach here.
+            if unit.kind == .classBody { throw error("assignment expression within a comprehension cannot be used in a class body", at: walrus) }
+            throw error("conclab's Python does not support an assignment expression (:=) in a comprehension that a lambda or generator expression inside it closes over", at: walrus)
+        }
+        guard unit.kind == .classBody || e.hasOwnScope else {
+            let savedOverrides = unit.overrides
+            defer { unit.overrides = savedOverrides }
+            try comprehensionLoops(start, clauses, inPlace: true, element: element)
+            return
+        }
+        let body = NameUse.comprehensionBody(e.comprehensionElements, clauses, at: e.position)
+        let dot0 = Parameter(name: ".0", defaultValue: nil, position: e.position)
+        let code = try nestedUnit(name: name, kind: .function, parameters: [dot0], body: body, at: e.position) { (c: inout Compiler) throws(PySyntaxError) in
+            try c.comprehensionLoops(start, clauses, inPlace: false, element: element)
+            c.position = e.position
+            try c.emit(.returnValue)
+        }
+        position = e.position
+        try makeFunction(code, defaults: [])
+        try expression(clauses[0].iterable)
+        try emit(.getIter)
+        try emit(.precall, 0)
+        try emit(.call, 0)
+    }
+
+    /// 3.11 refuses a `yield` in a comprehension or generator expression, outside its first iterable (which runs
+    /// in the enclosing scope).
+    package func refuseYield(in e: Expr, what: String) throws(PySyntaxError) {
+        var scan = ScopeAnalysis([])
+        for part in e.comprehensionInnerParts { scan.expr(part) }
+        if scan.yields { throw error("'yield' inside \(what)", at: e.position) }
+    }
+
+    /// A comprehension's loops: in place, each loop's variables are hidden locals (they do not leak into the
+    /// surrounding scope, as in Python 3); in its own function, the first loop runs over the iterator `.0`.
+    package mutating func comprehensionLoops(_ start: Op, _ clauses: [Comprehension], inPlace: Bool,
+                                             element: (inout Compiler, Int) throws(PySyntaxError) -> Void) throws(PySyntaxError) {
         try emit(start, 0)
         var loops: [(start: Int, exit: Int)] = []
         for (depth, clause) in clauses.enumerated() {
-            try expression(clause.iterable)
-            try emit(.getIter)
+            if depth == 0 && !inPlace {
+                try load(".0")
+            } else {
+                try expression(clause.iterable)
+                try emit(.getIter)
+            }
             let top = newLabel()
             let exit = newLabel()
             bind(top)
             try emitJump(.forIter, exit)
-            // conclab compiles a comprehension in place, its variables hidden locals a nested lambda or generator
-            // expression cannot see (CPython makes the comprehension a function they close over): refuse clearly.
-            let variables = Set(ScopeAnalysis.names(in: clause.target))
-            let later = clauses[depth...].flatMap { [$0.iterable] + $0.conditions }.dropFirst()
-            for scope in (Array(later) + elements).flatMap(\.nestedScopes)
-            where !scope.namesReadFromOutside.isDisjoint(with: variables) {
-                throw PySyntaxError(message: "conclab's Python does not support a lambda or generator expression inside a "
-                                    + "comprehension that uses the comprehension's variable", position: scope.position)
-            }
-            for n in variables where unit.overrides[n] == nil || depth > 0 {
-                unit.overrides[n] = hiddenLocal("comp_" + n)
+            if inPlace {
+                for n in Set(ScopeAnalysis.names(in: clause.target)) where unit.overrides[n] == nil || depth > 0 {
+                    unit.overrides[n] = hiddenLocal("comp_" + n)
+                }
             }
             try assign(to: clause.target)
             for cond in clause.conditions { try jumpIf(cond, top, when: false) }
@@ -1391,15 +1480,6 @@ package struct Compiler {
         try emit(.precall, args.count + keywords.count)
         try emit(.call, args.count + keywords.count)
     }
-
-    /// `[elt for x in it if cond]`, compiled in place (as CPython 3.12 does); its loop variables are hidden
-    /// locals, so they do not leak into the surrounding scope (as in Python 3).
-    package mutating func listComprehension(_ element: Expr, _ clauses: [Comprehension]) throws(PySyntaxError) {
-        try inlineComprehension(.buildList, clauses, elements: [element]) { (c: inout Compiler, depth: Int) throws(PySyntaxError) in
-            try c.expression(element)
-            try c.emit(.listAppend, depth)
-        }
-    }
 }
 
 /// Which names a function body assigns (its locals), declares `global`, and whether it yields.
@@ -1432,6 +1512,7 @@ package struct ScopeAnalysis {
             for t in targets { target(t); expr(t) }
             expr(value)
         case .augAssign(let t, _, let v): target(t); expr(t); expr(v)
+        case .annotated(let t, let a, let v): target(t); expr(t); expr(a); if let v { expr(v) }
         case .ifStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
         case .whileStmt(let t, let b, let o): expr(t); b.forEach { visit($0) }; o.forEach { visit($0) }
         case .forStmt(let t, let it, let b, let o):
@@ -1461,6 +1542,14 @@ package struct ScopeAnalysis {
         case .decorated(let decorators, let inner): decorators.forEach { expr($0) }; visit(inner)
         case .importModules(let aliases): for a in aliases { add(a.asName ?? String(a.name.prefix { $0 != "." })) }
         case .importFrom(_, let aliases): for a in aliases where a.name != "*" { add(a.asName ?? a.name) }
+        case .match(let subject, let cases):
+            expr(subject)
+            for c in cases {
+                c.pattern.boundNames.forEach { add($0) }
+                c.pattern.expressions.forEach { expr($0) }
+                if let g = c.guardTest { expr(g) }
+                c.body.forEach { visit($0) }
+            }
         case .pass, .breakStmt, .continueStmt, .nonlocal: break
         }
     }
@@ -1469,8 +1558,45 @@ package struct ScopeAnalysis {
     package mutating func expr(_ e: Expr) {
         switch e.kind {
         case .yield, .yieldFrom: yields = true
+        case .namedExpr(let n, _): add(n)
         default: break
         }
         for child in e.childrenInScope { expr(child) }
+    }
+}
+
+extension Compiler {
+    /// Whether a module or class body has a variable annotation of its own (not in a nested def or class), which
+    /// makes 3.11 start it with SETUP_ANNOTATIONS.
+    static func hasAnnotations(_ body: [Stmt]) -> Bool {
+        body.contains { s in
+            switch s.kind {
+            case .annotated: return true
+            case .ifStmt(_, let b, let o), .whileStmt(_, let b, let o), .forStmt(_, _, let b, let o): return hasAnnotations(b) || hasAnnotations(o)
+            case .with(_, _, let b): return hasAnnotations(b)
+            case .tryStmt(let b, let handlers, let o, let f):
+                return hasAnnotations(b) || handlers.contains { hasAnnotations($0.body) } || hasAnnotations(o) || hasAnnotations(f)
+            default: return false
+            }
+        }
+    }
+
+    /// `x: T = v` as 3.11 compiles it: the assignment, then (at module level and in a class body, for a plain name)
+    /// `__annotations__['x'] = T`; for `a.b: T` the annotation is evaluated and dropped. A function never evaluates
+    /// the annotations of its variables.
+    mutating func annotatedAssign(_ target: Expr, _ annotation: Expr, _ value: Expr?) throws(PySyntaxError) {
+        if let value {
+            try expression(value)
+            try assign(to: target)
+        }
+        guard unit.kind != .function else { return }
+        try expression(annotation)
+        if case .name(let name) = target.kind {
+            try load("__annotations__")
+            try loadConstant(runtime.constant(name))
+            try emit(.storeSubscr)
+        } else {
+            try emit(.popTop)
+        }
     }
 }

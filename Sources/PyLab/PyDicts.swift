@@ -21,6 +21,7 @@ extension PyThreadState {
                 // As CPython: hashed by identity unless the class defines __eq__ (which makes it unhashable).
                 let cls = unsafeDowncast(o, to: PyInstance.self).cls
                 if cls.lookup(runtime.names.eqID) == nil { return .identity(o.id) }
+                if let fields = cls.lookup(runtime.intern("_dataclass_hash_fields")) { return try dataclassKey(v, cls, fields) }
             case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
             default: break
             }
@@ -70,5 +71,21 @@ extension PyThreadState {
             incref(entry.value)
             return entry.value
         }
+    }
+}
+
+extension PyThreadState {
+    /// A frozen dataclass's key (CPython hashes it by the tuple of its fields and compares it with its `__eq__`): its
+    /// class, under an identity no object has, then its fields' keys, so it equals exactly the instances `__eq__` calls
+    /// equal and never a plain tuple.
+    func dataclassKey(_ v: PyValue, _ cls: PyClass, _ fields: PyValue) throws(PyError) -> PyKey {
+        guard fields.isObject, fields.object.kind == .tuple else { throw typeError("unhashable type: '\(typeName(v))'") }
+        var keys: [PyKey] = [.identity(Int.min + cls.id)]
+        for name in unsafeDowncast(fields.object, to: PyTuple.self).items {
+            let value = try getAttribute(v, runtime.intern(string(name) ?? ""))
+            defer { decref(value) }
+            keys.append(try dictKey(value))
+        }
+        return .tuple(keys)
     }
 }

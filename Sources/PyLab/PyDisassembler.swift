@@ -45,7 +45,8 @@ package struct Disassembler {
         switch op {
         case .nop, .popTop, .pushNull, .returnValue, .returnGenerator, .yieldValue, .getIter, .binarySubscr, .storeSubscr,
              .deleteSubscr, .checkExcMatch, .popExcept, .loadAssertionError, .withEnter, .withExit, .withExitError,
-             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar:
+             .unaryNegative, .unaryPositive, .unaryNot, .unaryInvert, .importStar, .setupAnnotations,
+             .matchSequence, .matchMapping, .matchKeys, .getLen:
             return false
         default: return true
         }
@@ -61,7 +62,7 @@ package struct Disassembler {
             guard arg < code.constantCount else { return "?" }
             let ts = PyThreadState(runtime: runtime, name: "dis", cancellation: nil, attached: false)
             return (try? ts.repr(code.constants[arg])) ?? "?"
-        case .loadFast, .storeFast, .deleteFast:
+        case .loadFast, .storeFast, .deleteFast, .makeCell, .loadClosure, .loadDeref, .storeDeref, .deleteDeref:
             return arg < code.localNames.count ? code.localNames[arg] : "?"
         case .loadGlobal:
             return (arg & 1 != 0 ? "NULL + " : "") + runtime.globalName(arg >> 1)
@@ -71,7 +72,8 @@ package struct Disassembler {
             return runtime.name(ofInterned: arg)
         case .resume: return arg == 0 ? "start" : "after yield"
         case .precall, .call: return "\(arg) argument\(arg == 1 ? "" : "s")"
-        case .makeFunction: return arg & 1 != 0 ? "defaults" : ""
+        case .makeFunction:
+            return [(1, "defaults"), (2, "kwdefaults"), (8, "closure")].filter { arg & $0.0 != 0 }.map(\.1).joined(separator: ", ")
         case .makeClass:
             let index = arg & Op.classCodeMask
             return index < code.codes.count ? code.codes[index].name : "?"
@@ -91,6 +93,7 @@ package struct Disassembler {
         case .returnGenerator: return "make the generator"
         case .withEnter: return "__enter__"
         case .withExit, .withExitError: return "__exit__"
+        case .matchClass: return "\(arg) positional sub-pattern\(arg == 1 ? "" : "s")"
         case .raise: return arg == 0 ? "re-raise" : arg == 2 ? "raise … from" : "raise"
         default: return ""
         }

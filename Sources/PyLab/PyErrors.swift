@@ -26,12 +26,8 @@ package struct PyError: Error, @unchecked Sendable {
     }
 
     /// The summary with where it came from, as a learner reads a traceback.
-    package var report: String { report(everyFrame: false) }
-
-    /// The report; with `everyFrame`, a traceback of one frame is shown too (CPython's form, which a thread's
-    /// report keeps: the summary alone does not say where in the thread it was).
-    package func report(everyFrame: Bool) -> String {
-        guard traceback.count > (everyFrame ? 0 : 1) else { return summary }
+    package var report: String {
+        guard !traceback.isEmpty else { return summary }
         var frames = traceback.reversed().map { "  " + $0 }
         if frames.count > 8 {
             // Deep recursion: the outermost and innermost frames say enough.

@@ -26,7 +26,7 @@ extension PyThreadState {
             if o.kind == .instance {
                 let inst = unsafeDowncast(o, to: PyInstance.self)
                 if inst.cls.isSubclass(of: runtime.classes.baseException) {
-                    let message = (try? exceptionMessage(inst)) ?? ""
+                    let message = exceptionLine(inst)
                     var e = PyError(type: inst.cls, message: message, instance: v)
                     e.traceback = inst.traceback.withLock { $0 }
                     return e
@@ -87,16 +87,18 @@ extension PyThreadState {
             if let n = Int(error.message) { return (status(n), "") }
             return (1, error.message)
         }
-        let arguments = unsafeDowncast(error.instance.object, to: PyInstance.self).arguments
-        if arguments.isEmpty { return (0, "") }
-        let code = arguments.count == 1 ? arguments[0] : .none
-        if arguments.count == 1 {
-            if code == .none { return (0, "") }
-            if let n = asInt(code) { return (status(n), "") }
-            if code.isObject, let big = code.object as? PyBigInt { return (status(Int(truncatingIfNeeded: big.value)), "") }
+        let inst = unsafeDowncast(error.instance.object, to: PyInstance.self)
+        let request = try? withExceptionArguments(inst) { arguments throws(PyError) -> (status: Int32, message: String) in
+            if arguments.isEmpty { return (0, "") }
+            let code = arguments.count == 1 ? arguments[0] : .none
+            if arguments.count == 1 {
+                if code == .none { return (0, "") }
+                if let n = asInt(code) { return (status(n), "") }
+                if code.isObject, let big = code.object as? PyBigInt { return (status(Int(truncatingIfNeeded: big.value)), "") }
+            }
+            return (1, arguments.count == 1 ? try str(code) : try str(error.instance))
         }
-        let words = arguments.count == 1 ? ((try? str(code)) ?? "") : ((try? str(error.instance)) ?? "")
-        return (1, words)
+        return request ?? (1, "")
     }
 }
 
@@ -170,9 +172,15 @@ extension PyThreadState {
     }
 
     /// Setting a link of an exception object by hand, as CPython checks it: a cause or a context is None or an
-    /// exception, `__suppress_context__` a bool; a cause set also hides the context.
-    func checkExceptionLink(_ exc: PyValue, _ name: Int, _ value: PyValue) throws(PyError) {
+    /// exception, `__suppress_context__` a bool; a cause set also hides the context. `args` is kept as a tuple of
+    /// the items given. Returns what to store (takes over `value` then).
+    func checkExceptionLink(_ exc: PyValue, _ name: Int, _ value: PyValue) throws(PyError) -> PyValue {
         let names = runtime.names
+        if name == names.argsID && !(value.isObject && value.object.kind == .tuple) {
+            let items = try collect(value)
+            decref(value)
+            return newTuple(items)
+        }
         if name == names.causeID || name == names.contextID {
             guard value == .none || isExceptionObject(value) else {
                 throw typeError("exception \(name == names.causeID ? "cause" : "context") must be None or derive from BaseException")
@@ -181,6 +189,7 @@ extension PyThreadState {
         } else if name == names.suppressContextID && !value.isBool {
             throw typeError("attribute value type must be bool")
         }
+        return value
     }
 
     func isExceptionObject(_ v: PyValue) -> Bool {
@@ -209,8 +218,8 @@ extension PyThreadState {
     }
 
     /// The report of an uncaught exception: the exceptions of its chain first, each with CPython's line between.
-    package func chainedReport(_ e: PyError, everyFrame: Bool = false) -> String {
-        var text = e.report(everyFrame: everyFrame)
+    package func chainedReport(_ e: PyError) -> String {
+        var text = e.report
         var current = e.instance
         var seen: Set<PyValue> = [current]
         while true {
@@ -230,7 +239,7 @@ extension PyThreadState {
             }
             guard !seen.contains(next), let inst = next.object as? PyInstance else { return text }
             seen.insert(next)
-            text = exceptionReport(inst, everyFrame: everyFrame) + "\n\n" + between + "\n\n" + text
+            text = exceptionReport(inst) + "\n\n" + between + "\n\n" + text
             current = next
         }
     }
@@ -238,10 +247,121 @@ extension PyThreadState {
     private func truthyFlag(_ v: PyValue) -> Bool { v != .false && v != .none && v != .int(0) }
 
     /// An exception object as a traceback shows it: where it passed, then `Type: message`.
-    func exceptionReport(_ inst: PyInstance, everyFrame: Bool = false) -> String {
-        let message = (try? exceptionMessage(inst)) ?? ""
+    func exceptionReport(_ inst: PyInstance) -> String {
+        let message = exceptionLine(inst)
         var error = PyError(type: inst.cls, message: message)
         error.traceback = inst.traceback.withLock { $0 }
-        return error.report(everyFrame: everyFrame)
+        return error.report
+    }
+}
+
+/// What CPython's BaseException keeps: `args`, set by `__new__` from the arguments the class is called with and
+/// set again by `BaseException.__init__(*args)`, which `str`, `repr` and a traceback's last line read.
+extension PyThreadState {
+    /// Runs `body` with an exception object's arguments (borrowed for the call): the ones `BaseException.__init__`
+    /// (or an assignment to `args`) set last, else the ones its class was called with.
+    func withExceptionArguments<T>(_ inst: PyInstance, _ body: ([PyValue]) throws(PyError) -> T) throws(PyError) -> T {
+        let argsID = runtime.names.argsID
+        guard let set = inst.attributes.withLock({ a -> PyValue? in
+            guard let v = a[argsID], v.isObject, v.object.kind == .tuple else { return nil }
+            incref(v)
+            return v
+        }) else { return try body(inst.arguments) }
+        defer { decref(set) }
+        return try body(unsafeDowncast(set.object, to: PyTuple.self).items)
+    }
+
+    /// `str(e)` without a `__str__` of the class's own: nothing, the one argument, or the tuple of them; a KeyError's
+    /// one argument is shown as its repr (the key as written), as `KeyError.__str__` does.
+    package func exceptionMessage(_ inst: PyInstance) throws(PyError) -> String {
+        try exceptionText(inst, asKeyError: inst.cls.isSubclass(of: runtime.classes.keyError))
+    }
+
+    func exceptionText(_ inst: PyInstance, asKeyError: Bool) throws(PyError) -> String {
+        try withExceptionArguments(inst) { (args: [PyValue]) throws(PyError) -> String in
+            switch args.count {
+            case 0: return ""
+            case 1: return asKeyError ? try repr(args[0]) : try str(args[0])
+            default: return "(" + (try args.pyMap { (a: PyValue) throws(PyError) in try repr(a) }).joined(separator: ", ") + ")"
+            }
+        }
+    }
+
+    /// `repr(e)` without a `__repr__` of the class's own: `Name(arg, …)`.
+    func exceptionRepr(_ inst: PyInstance, depth: Int) throws(PyError) -> String {
+        try withExceptionArguments(inst) { (args: [PyValue]) throws(PyError) -> String in
+            "\(inst.cls.name)(" + (try args.pyMap { (a: PyValue) throws(PyError) in try repr(a, depth: depth + 1) }).joined(separator: ", ") + ")"
+        }
+    }
+
+    /// What a traceback's last line shows after the type: `str(e)`, the class's own `__str__` included; CPython's
+    /// words when that fails.
+    func exceptionLine(_ inst: PyInstance) -> String {
+        guard inst.cls.lookup(runtime.names.strID) != nil else { return (try? exceptionMessage(inst)) ?? "" }
+        return (try? str(.object(Unmanaged.passUnretained(inst)))) ?? "<exception str() failed>"
+    }
+
+    /// The KeyError of a missing key: its one argument is the key itself (`e.args`, `repr(e)` is `KeyError('a')`),
+    /// and its message the key's repr, as CPython raises it.
+    package func keyError(_ key: PyValue) throws(PyError) -> PyError {
+        let message = try repr(key)
+        incref(key)
+        let cls = runtime.classes.keyError
+        let classValue = PyValue.object(Unmanaged.passUnretained(cls))
+        incref(classValue)
+        let instance = allocate(PyInstance(cls: cls, classValue: classValue, arguments: [key], id: runtime.heap.newID(), owner: ownerForNew))
+        return PyError(type: cls, message: message, instance: instance)
+    }
+
+    /// A KeyError whose argument is a sentence (`'pop from an empty set'`).
+    package func keyError(saying text: String) -> PyError {
+        let key = newString(text)
+        defer { decref(key) }
+        return (try? keyError(key)) ?? PyError(type: runtime.classes.keyError, message: Self.quote(text))
+    }
+
+    /// BaseException's own `__init__`, `__str__` and `__repr__`, which an exception class reaches through `super()`
+    /// or by name (`Exception.__init__(self, msg)`, `super().__str__()`): natives, bound to `selfValue` when it is
+    /// given (borrowed), else taking the exception first. `owner` is the class the method is found from (a
+    /// KeyError's `__str__` is its own). Nil for any other name.
+    func baseExceptionMethod(_ name: Int, from owner: PyClass, bound selfValue: PyValue?) -> PyValue? {
+        let names = runtime.names
+        let method: String
+        switch name {
+        case names.initID: method = "__init__"
+        case names.strID: method = "__str__"
+        case names.reprID: method = "__repr__"
+        default: return nil
+        }
+        let asKeyError = owner.isSubclass(of: runtime.classes.keyError)
+        let body: BuiltinBody = { ts, a throws(PyError) in
+            guard a.count >= 1, ts.isExceptionObject(a[0]) else {
+                let what = a.count >= 1 ? "a '\(ts.typeName(a[0]))' object" : "nothing"
+                throw ts.typeError("descriptor '\(method)' requires a 'BaseException' object but received \(what)")
+            }
+            let inst = unsafeDowncast(a[0].object, to: PyInstance.self)
+            switch method {
+            case "__init__":
+                // BaseException.__init__(*args): args again, from these arguments; it takes no keywords.
+                guard a.keywords.isEmpty else { throw ts.typeError("\(inst.cls.name)() takes no keyword arguments") }
+                var items: [PyValue] = []
+                for i in 1..<a.count {
+                    ts.incref(a[i])
+                    items.append(a[i])
+                }
+                ts.setExceptionLink(a[0], ts.runtime.names.argsID, ts.newTuple(items))
+                return .none
+            case "__str__":
+                try a.expect(1...1, ts)
+                return ts.newString(try ts.exceptionText(inst, asKeyError: asKeyError))
+            default:
+                try a.expect(1...1, ts)
+                return ts.newString(try ts.exceptionRepr(inst, depth: 0))
+            }
+        }
+        let builtin = Builtin(method, body)
+        guard let selfValue else { return newNative(builtin, bound: []) }
+        incref(selfValue)
+        return newNative(builtin, bound: [selfValue])
     }
 }

@@ -85,10 +85,11 @@ extension PyThreadState {
             // `{**other}` in a dict display: later keys win, as in dict.update.
             let other = sp[-1]
             guard sp[-1 - arg].isObject, let target = sp[-1 - arg].object as? PyDict else { throw typeError("DICT_UPDATE on a non-dict") }
-            guard other.isObject, let source = other.object as? PyDict else {
-                throw typeError("'\(typeName(other))' object is not a mapping")
+            if other.isObject, let source = other.object as? PyDict {
+                for e in source.storage.withLock({ $0.entries.compactMap { $0 } }) { try dictSet(target, e.key, e.value) }
+            } else {
+                try updateFromMapping(target, other)
             }
-            for e in source.storage.withLock({ $0.entries.compactMap { $0 } }) { try dictSet(target, e.key, e.value) }
             sp -= 1
             decref(other)
         case .listToTuple:
@@ -501,7 +502,7 @@ extension Builtins {
         Builtin("remove", on: .set) { ts, a throws(PyError) in
             try a.expect(2...2, ts)
             if try !ts.setDiscard(unsafeDowncast(a[0].object, to: PySet.self), a[1]) {
-                throw ts.error(ts.runtime.classes.keyError, try ts.repr(a[1]))
+                throw try ts.keyError(a[1])
             }
             return .none
         },
@@ -513,7 +514,7 @@ extension Builtins {
         Builtin("pop", on: .set) { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             let set = unsafeDowncast(a[0].object, to: PySet.self)
-            guard let first = ts.setOrder(set).first else { throw ts.error(ts.runtime.classes.keyError, "'pop from an empty set'") }
+            guard let first = ts.setOrder(set).first else { throw ts.keyError(saying: "pop from an empty set") }
             ts.incref(first)
             _ = try ts.setDiscard(set, first)
             return first

@@ -12,9 +12,18 @@ package struct PySyntaxError: Error, Sendable, CustomStringConvertible {
     package var message: String
     package var position: SourcePosition
     package var sourceLine: String = ""
+    /// "SyntaxError", or its subclass "IndentationError" for a block's indentation.
+    package var typeName = "SyntaxError"
+
+    /// The same error as an IndentationError.
+    package var indentation: PySyntaxError {
+        var e = self
+        e.typeName = "IndentationError"
+        return e
+    }
 
     package var description: String {
-        var text = "SyntaxError: \(message) (line \(position.line), column \(position.column))"
+        var text = "\(typeName): \(message) (line \(position.line), column \(position.column))"
         if !sourceLine.isEmpty {
             // A long line is shown as the 100 characters around the column, so the caret still points at it.
             let chars = Array(sourceLine)
@@ -124,7 +133,7 @@ package struct Lexer {
                         add(.dedent, pos)
                     }
                     if width != indents[indents.count - 1] {
-                        throw error("unindent does not match any outer indentation level", pos)
+                        throw error("unindent does not match any outer indentation level", pos).indentation
                     }
                 }
             }
@@ -274,6 +283,7 @@ package struct Lexer {
         }
         let raw = prefix.contains("r")
         let isF = prefix.contains("f")
+        let literalStart = index
         var text = ""
         while true {
             guard index < chars.count else {
@@ -302,27 +312,16 @@ package struct Lexer {
                     if next == "\n" { index += 1; newLine() } else { index += 2 }
                     continue
                 }
-                index += 2
-                switch next {
-                case "n": text.append("\n")
-                case "t": text.append("\t")
-                case "r": text.append("\r")
-                case "0": text.append("\0")
-                case "\\": text.append("\\")
-                case "'": text.append("'")
-                case "\"": text.append("\"")
-                case "\n": line += 1; lineStart = index
-                case "x", "u", "U":
-                    let count = next == "x" ? 2 : next == "u" ? 4 : 8
-                    guard index + count <= chars.count, let code = UInt32(String(chars[index..<(index + count)]), radix: 16),
-                          let scalar = Unicode.Scalar(code) else {
-                        throw error("invalid \\\(next) escape in a string", start)
-                    }
-                    text.unicodeScalars.append(scalar)
-                    index += count
-                default:
-                    text.append("\\")
-                    text.append(next)
+                if next == "\n" {
+                    index += 2
+                    line += 1
+                    lineStart = index
+                    continue
+                }
+                index += 1
+                switch Self.strEscape(chars, &index, literalStart: literalStart) {
+                case .text(let decoded): text += decoded
+                case .invalid(let message): throw error(message, start)
                 }
                 continue
             }
@@ -428,29 +427,93 @@ package struct Lexer {
         throw error("invalid character '\(chars[index])'", start)
     }
 
-    /// Decodes the escapes of an f-string's literal part (the lexer kept them raw).
+    /// Decodes the escapes of an f-string's literal part (the lexer kept them raw); an invalid one stays as written
+    /// (the lexer has already refused those of a plain string).
     package static func decodeEscapes(_ text: String) -> String {
         var out = ""
-        var it = Array(text)
+        let it = Array(text)
         var i = 0
         while i < it.count {
             if it[i] == "\\" && i + 1 < it.count {
-                switch it[i + 1] {
-                case "n": out.append("\n")
-                case "t": out.append("\t")
-                case "\\": out.append("\\")
-                case "'": out.append("'")
-                case "\"": out.append("\"")
-                default: out.append(it[i]); out.append(it[i + 1])
+                var next = i + 1
+                if case .text(let decoded) = strEscape(it, &next) {
+                    out += decoded
+                    i = next
+                    continue
                 }
-                i += 2
-            } else {
-                out.append(it[i])
-                i += 1
             }
+            out.append(it[i])
+            i += 1
         }
-        it.removeAll()
         return out
+    }
+
+    enum Escape { case text(String), invalid(String) }
+
+    /// One escape of a str literal: `chars[index]` is the character after the backslash; `index` moves past the
+    /// escape. The escapes CPython decodes: `\n \t \r \a \b \f \v \\ \' \"`, octal `\ooo`, `\xhh`, `\uhhhh`,
+    /// `\Uhhhhhhhh` and `\N{NAME}`; any other stays as written, backslash included, as CPython keeps it.
+    static func strEscape(_ chars: [Character], _ index: inout Int, literalStart: Int = 0) -> Escape {
+        let next = chars[index]
+        index += 1
+        let simple: [Character: String] = ["n": "\n", "t": "\t", "r": "\r", "a": "\u{07}", "b": "\u{08}", "f": "\u{0C}",
+                                           "v": "\u{0B}", "\\": "\\", "'": "'", "\"": "\""]
+        if let value = simple[next] { return .text(value) }
+        func scalar(_ code: UInt32) -> String { Unicode.Scalar(code).map { String(Character($0)) } ?? "" }
+        switch next {
+        case "0"..."7":
+            var value = UInt32(next.wholeNumberValue ?? 0)
+            var digits = 1
+            while digits < 3, index < chars.count, ("0"..."7").contains(chars[index]) {
+                value = value * 8 + UInt32(chars[index].wholeNumberValue ?? 0)
+                index += 1
+                digits += 1
+            }
+            return .text(scalar(value))
+        case "x", "u", "U":
+            let count = next == "x" ? 2 : next == "u" ? 4 : 8
+            let start = index - 2 - literalStart
+            guard index + count <= chars.count, chars[index..<(index + count)].allSatisfy(\.isHexDigit),
+                  let code = UInt32(String(chars[index..<(index + count)]), radix: 16) else {
+                var have = 0
+                while have < count, index + have < chars.count, chars[index + have].isHexDigit { have += 1 }
+                return .invalid("(unicode error) 'unicodeescape' codec can't decode bytes in position \(start)-\(index + have - 1 - literalStart): truncated \\\(next)\(String(repeating: "X", count: count)) escape")
+            }
+            guard code <= 0x10FFFF else {
+                return .invalid("(unicode error) 'unicodeescape' codec can't decode bytes in position \(start)-\(index + count - 1 - literalStart): illegal Unicode character")
+            }
+            index += count
+            // A lone surrogate (\ud800) cannot be a Swift string's scalar.
+            guard let value = Unicode.Scalar(code) else {
+                return .invalid("conclab's Python does not support a lone surrogate in a string (\\\(next)\(String(chars[(index - count)..<index])))")
+            }
+            return .text(String(Character(value)))
+        case "N":
+            let start = index - 2 - literalStart
+            guard index < chars.count, chars[index] == "{", let close = chars[index...].firstIndex(of: "}") else {
+                return .invalid("(unicode error) 'unicodeescape' codec can't decode bytes in position \(start)-\(start + 1): malformed \\N character escape")
+            }
+            let name = String(chars[(index + 1)..<close])
+            guard let value = unicodeScalar(named: name) else {
+                return .invalid("(unicode error) 'unicodeescape' codec can't decode bytes in position \(start)-\(close - literalStart): unknown Unicode character name")
+            }
+            index = close + 1
+            return .text(String(Character(value)))
+        default:
+            return .text("\\" + String(next))
+        }
+    }
+
+    /// The scalar with this Unicode name (`BULLET`, `greek small letter alpha`), as `\N{…}` and
+    /// `unicodedata.lookup` find it: names compare without regard to case.
+    static func unicodeScalar(named name: String) -> Unicode.Scalar? {
+        let wanted = name.uppercased()
+        guard !wanted.isEmpty else { return nil }
+        for code in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(code) else { continue }
+            if s.properties.name == wanted || s.properties.nameAlias == wanted { return s }
+        }
+        return nil
     }
 }
 

@@ -14,6 +14,8 @@ package enum PyKind: UInt8, Sendable {
     case float, bigint
     /// An immutable byte string (PyBytes.swift).
     case bytes
+    /// `property`, `classmethod` or `staticmethod` (PyDescriptors.swift).
+    case descriptor
 
     package var typeName: String {
         switch self {
@@ -43,6 +45,7 @@ package enum PyKind: UInt8, Sendable {
         case .float: return "float"
         case .bigint: return "int"
         case .bytes: return "bytes"
+        case .descriptor: return "property"
         }
     }
 }
@@ -87,6 +90,7 @@ package class PyObject: @unchecked Sendable {
         if kind == .instance, let inst = self as? PyInstance { return inst.cls.name }
         if kind == .lazyIterator, let it = self as? PyLazyIterator { return it.flavor.rawValue }
         if kind == .dictView, let view = self as? PyDictView { return view.flavor.rawValue }
+        if kind == .descriptor, let d = self as? PyDescriptor { return d.flavor.rawValue }
         return kind.typeName
     }
 
@@ -287,6 +291,8 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package var name: String { renamed.withLock { $0 } ?? givenName }
     package let givenName: String
     package let renamed = Locked<String?>(nil)
+    /// `__qualname__` when it is not the name (a class nested in a class or a function): set by `makeClass`.
+    package let qualified = Locked<String?>(nil)
     /// The first base (`object` for a class statement without bases; nil for `object`).
     package let base: PyClass?
     package let attributes: Locked<PyAttributeMap>
@@ -298,6 +304,13 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package let released = Atomic<Bool>(false)
     /// `threading.local` or a subclass: its instances keep one set of attributes per thread (`attributeKey`).
     package let threadLocal = Atomic<Bool>(false)
+    /// This class or one of its ancestors has a property or defines `__setattr__`/`__delattr__`: setting or deleting
+    /// an instance's attribute takes the slow path (`setHookedAttribute`). Decided when the class is made and when a
+    /// class attribute is set, so a plain class's attribute store costs one flag check.
+    package let hooksAttributes = Atomic<Bool>(false)
+    /// The classes made so far with this one in their MRO (held weakly), so a property or hook set on this class
+    /// later marks them too. Built-in classes keep none: nothing can be set on them.
+    package let subclasses = Locked<[WeakClass]>([])
 
     package convenience init(name: String, base: PyClass?, baseValue: PyValue, attributes: [Int: PyValue], id: Int, immortal: Bool, owner: Int) {
         self.init(name: name, bases: base.map { [$0] } ?? [], baseValues: base == nil ? [] : [baseValue],
@@ -313,6 +326,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
         self.ancestors = ancestors
         self.attributes = Locked(PyAttributeMap(attributes))
         threadLocal.store(bases.contains { $0.threadLocal.load(ordering: .relaxed) }, ordering: .relaxed)
+        hooksAttributes.store(bases.contains { $0.hooksAttributes.load(ordering: .relaxed) }, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 
@@ -366,6 +380,12 @@ package final class PyClass: PyObject, @unchecked Sendable {
         let attrs = attributes.withLock { a in defer { a = [:] }; return Array(a.values) }
         return attrs + (released.exchange(true, ordering: .acquiringAndReleasing) ? [] : baseValues)
     }
+}
+
+/// A class held without keeping it alive (`PyClass.subclasses`).
+package struct WeakClass: Sendable {
+    package weak var cls: PyClass?
+    package init(_ cls: PyClass) { self.cls = cls }
 }
 
 /// Bases whose orders C3 cannot merge: the classes that were candidates when it stopped.

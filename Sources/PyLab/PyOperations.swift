@@ -10,6 +10,8 @@ package struct PyNames: Sendable {
     /// An exception's chain: `raise … from`, and the exception being handled when it was raised.
     package let causeID: Int, contextID: Int, suppressContextID: Int
     package let mroID: Int
+    /// Attribute hooks and the names classes keep about themselves (PyDescriptors.swift).
+    package let setattrID: Int, delattrID: Int, annotationsID: Int, qualnameID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -29,6 +31,10 @@ package struct PyNames: Sendable {
         contextID = intern("__context__")
         suppressContextID = intern("__suppress_context__")
         mroID = intern("__mro__")
+        setattrID = intern("__setattr__")
+        delattrID = intern("__delattr__")
+        annotationsID = intern("__annotations__")
+        qualnameID = intern("__qualname__")
     }
 }
 

@@ -98,7 +98,9 @@ package struct Parser {
                                               "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
                                               "__neg__", "__pos__", "__invert__", "__abs__", "__class__",
-                                              "__cause__", "__context__", "__suppress_context__", "__mro__"]
+                                              "__cause__", "__context__", "__suppress_context__", "__mro__",
+                                              "__match_args__", "__setattr__", "__delattr__", "__annotations__", "__qualname__",
+                                              "__func__", "__post_init__", "__dataclass_fields__", "__dataclass_params__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {
         if n.hasPrefix("__") && !Self.allowedDunders.contains(n) {
@@ -122,7 +124,7 @@ package struct Parser {
         var body: [Stmt] = []
         while current.kind == .newline { advance() }
         while current.kind != .end {
-            if current.kind == .indent { throw error("unexpected indent") }
+            if current.kind == .indent { throw error("unexpected indent").indentation }
             body += try statement()
             while current.kind == .newline { advance() }
         }
@@ -146,6 +148,7 @@ package struct Parser {
             }
         }
         if isOp("@") { return [try decorated()] }
+        if startsMatchStatement() { return [try matchStatement()] }
         var result: [Stmt] = []
         while true {
             result.append(try simpleStatement())
@@ -162,6 +165,11 @@ package struct Parser {
 
     package mutating func simpleStatement() throws(PySyntaxError) -> Stmt {
         let pos = position
+        if current.kind == .op("..."), index + 1 < tokens.count, tokens[index + 1].kind == .newline || tokens[index + 1].kind == .op(";") {
+            // `...` alone, as a stub's body: a constant expression statement, which CPython compiles to nothing.
+            advance()
+            return Stmt(kind: .pass, position: pos)
+        }
         if case .keyword(let k) = current.kind {
             switch k {
             case "pass": advance(); return Stmt(kind: .pass, position: pos)
@@ -208,12 +216,10 @@ package struct Parser {
                 var names = [try name()]
                 while accept(",") { names.append(try name()) }
                 return Stmt(kind: .nonlocal(names), position: pos)
-            case "async", "await": throw error("async and await are not supported", at: pos)
+            case "async", "await":
+                throw error("conclab's Python does not support async and await (coroutines; asyncio): conclab's 'io fetch' shows an event loop", at: pos)
             default: break
             }
-        }
-        if case .name("match") = current.kind, lineEndsWithColon() {
-            throw error("conclab's Python does not support the match statement (Python 3.10); use if and elif")
         }
         let first = try expressionList(allowStar: false)
         if let op = augmentedOperator() {
@@ -234,13 +240,13 @@ package struct Parser {
             return Stmt(kind: .assign(targets, value), position: pos)
         }
         if accept(":") {
-            // A variable annotation (`count: int = 0`): the annotation is read and dropped (conclab keeps no
-            // __annotations__), the assignment stays; `x: int` alone does nothing.
+            // A variable annotation (`count: int = 0`): the compiler records it in `__annotations__` at module
+            // level and in a class body, and only assigns in a function (whose annotations 3.11 never evaluates).
             if case .tuple = first.kind { throw error("only single target (not tuple) can be annotated", at: pos) }
             try checkTarget(first)
-            _ = try expression()
-            guard accept("=") else { return Stmt(kind: .pass, position: pos) }
-            return Stmt(kind: .assign([first], try yieldOrExpressionList()), position: pos)
+            let annotation = try expression()
+            guard accept("=") else { return Stmt(kind: .annotated(first, annotation, nil), position: pos) }
+            return Stmt(kind: .annotated(first, annotation, try yieldOrExpressionList()), position: pos)
         }
         return Stmt(kind: .expression(first), position: pos)
     }
@@ -275,7 +281,7 @@ package struct Parser {
         try expect(":", "expected ':'" + describeCurrent())
         blockDepth += 1
         defer { blockDepth -= 1 }
-        if blockDepth > Self.maxBlockDepth { throw error("too many levels of indentation") }
+        if blockDepth > Self.maxBlockDepth { throw error("too many levels of indentation").indentation }
         if current.kind != .newline {
             // `if x: y = 1` — simple statements on the same line.
             var body: [Stmt] = []
@@ -290,7 +296,7 @@ package struct Parser {
         }
         advance()
         while current.kind == .newline { advance() }
-        guard current.kind == .indent else { throw error("expected an indented block") }
+        guard current.kind == .indent else { throw error("expected an indented block" + blockOwner()).indentation }
         advance()
         var body: [Stmt] = []
         while current.kind != .dedent && current.kind != .end {
@@ -364,6 +370,15 @@ package struct Parser {
             let pos = position
             if params.last?.kind == .varKeywords { throw error("arguments cannot follow var-keyword argument", at: pos) }
             var thisKind = kind
+            if accept("/") {
+                // `def f(a, b, /, c)`: the parameters so far are positional-only.
+                if params.isEmpty { throw error("at least one argument must precede /", at: pos) }
+                if params.contains(where: \.positionalOnly) { throw error("/ may appear only once", at: pos) }
+                if kind != .positional { throw error("/ must be ahead of *", at: pos) }
+                for i in params.indices { params[i].positionalOnly = true }
+                if !accept(",") { break }
+                continue
+            }
             if accept("**") {
                 thisKind = .varKeywords
             } else if accept("*") {
@@ -379,7 +394,7 @@ package struct Parser {
             let n = try name()
             if params.contains(where: { $0.name == n }) { throw error("duplicate argument '\(n)' in function definition", at: pos) }
             var value: Expr?
-            // A parameter's annotation (`x: int`) is read and dropped: conclab keeps no __annotations__.
+            // A parameter's annotation (`x: int`) is read and dropped: a function's __annotations__ is refused by name.
             if closing == ")" && accept(":") { _ = try expression() }
             if accept("=") {
                 if thisKind == .varArgs || thisKind == .varKeywords { throw error("var-positional and var-keyword arguments cannot have default values", at: pos) }
@@ -397,6 +412,26 @@ package struct Parser {
         }
         if let bareStar { _ = bareStar }
         return params
+    }
+
+    /// " after 'if' statement on line 3": what CPython names a block by, from the first token of the line whose `:` opened
+    /// it (the newline after the `:` is the token before the current one).
+    func blockOwner() -> String {
+        var i = index - 1
+        while i > 0 {
+            switch tokens[i - 1].kind {
+            case .newline, .indent, .dedent: break
+            default: i -= 1; continue
+            }
+            break
+        }
+        guard i >= 0, i < tokens.count, case .keyword(let k) = tokens[i].kind else { return "" }
+        let line = tokens[i].position.line
+        switch k {
+        case "def": return " after function definition on line \(line)"
+        case "class": return " after class definition on line \(line)"
+        default: return " after '\(k)' statement on line \(line)"
+        }
     }
 
     /// Whether the tokens from here to the end of the logical line end with `:` (a `match x:` line, which no
@@ -476,17 +511,54 @@ package struct Parser {
         return Stmt(kind: .tryStmt(body, handlers, orElse, final), position: pos)
     }
 
+    /// `with a as x, b as y:` (or in parentheses, as 3.10 allows) is the nested `with a as x: with b as y:`, as
+    /// CPython compiles it.
     package mutating func withStatement() throws(PySyntaxError) -> Stmt {
         let pos = position
         advance()
-        let context = try expression()
-        var target: Expr?
-        if acceptKeyword("as") {
-            target = try postfix()
-            if let target { try checkTarget(target) }
+        let parenthesized = isOp("(") && parenthesizedWithItems()
+        if parenthesized { advance() }
+        var items: [(Expr, Expr?, SourcePosition)] = []
+        repeat {
+            if parenthesized && isOp(")") { break }
+            let itemPos = position
+            let context = try expression()
+            var target: Expr?
+            if acceptKeyword("as") {
+                target = try starredTarget()
+                if let target { try checkTarget(target) }
+            }
+            items.append((context, target, itemPos))
+        } while accept(",")
+        if parenthesized { try expect(")", "expected ')'" + describeCurrent()) }
+        var body = try block()
+        for (context, target, itemPos) in items.dropFirst().reversed() {
+            body = [Stmt(kind: .with(context, target, body), position: itemPos)]
         }
-        if isOp(",") { throw error("only one context manager per 'with' is supported") }
-        return Stmt(kind: .with(context, target, try block()), position: pos)
+        return Stmt(kind: .with(items[0].0, items[0].1, body), position: pos)
+    }
+
+    /// Whether the `(` after `with` opens 3.10's parenthesized list of items (`with (a as x, b):`) rather than an
+    /// expression: its `)` is followed by `:` and an `as` or a `,` stands inside it at the top level.
+    func parenthesizedWithItems() -> Bool {
+        var depth = 0
+        var i = index
+        var itemSyntax = false
+        while i < tokens.count {
+            switch tokens[i].kind {
+            case .op("("), .op("["), .op("{"): depth += 1
+            case .op(")"), .op("]"), .op("}"):
+                depth -= 1
+                if depth == 0 {
+                    return itemSyntax && i + 1 < tokens.count && tokens[i + 1].kind == .op(":")
+                }
+            case .keyword("as") where depth == 1, .op(",") where depth == 1: itemSyntax = true
+            case .newline, .end: return false
+            default: break
+            }
+            i += 1
+        }
+        return false
     }
 
     // MARK: expressions
@@ -532,10 +604,10 @@ package struct Parser {
     }
 
     /// An expression, or `*expression` where a display or a target may hold one.
-    package mutating func starredExpression() throws(PySyntaxError) -> Expr {
+    package mutating func starredExpression(named: Bool = false) throws(PySyntaxError) -> Expr {
         let pos = position
         if accept("*") { return Expr(kind: .starred(try bitOr()), position: pos) }
-        return try expression()
+        return named ? try namedExpression() : try expression()
     }
 
     package mutating func starredTarget() throws(PySyntaxError) -> Expr {
@@ -560,10 +632,25 @@ package struct Parser {
         return Stmt(kind: .decorated(decorators, definition), position: pos)
     }
 
+    /// An expression that may be `name := value` (where CPython's grammar allows one: a condition, a call's
+    /// positional argument, an item of a display or of parentheses, a subscript).
     package mutating func namedExpression() throws(PySyntaxError) -> Expr {
         let e = try expression()
-        if isOp(":=") { throw error("assignment expressions (:=) are not supported") }
-        return e
+        guard isOp(":=") else { return e }
+        guard case .name(let n) = e.kind else {
+            let what: String
+            switch e.kind {
+            case .attribute: what = "attribute"
+            case .subscription: what = "subscript"
+            case .int, .float, .bigInt, .string, .bytes, .constant, .fstring: what = "literal"
+            case .tuple: what = "tuple"
+            case .list: what = "list"
+            default: what = "expression"
+            }
+            throw error("cannot use assignment expressions with \(what)", at: e.position)
+        }
+        advance()
+        return Expr(kind: .namedExpr(n, try expression()), position: e.position)
     }
 
     package mutating func expression() throws(PySyntaxError) -> Expr {
@@ -723,7 +810,7 @@ package struct Parser {
                     } else {
                         if keywords.contains(where: { $0.0 == "**" }) { throw error("positional argument follows keyword argument unpacking") }
                         if !keywords.isEmpty { throw error("positional argument follows keyword argument") }
-                        var arg = try expression()
+                        var arg = try namedExpression()
                         if isKeyword("for") {
                             // f(x for x in …): a generator expression argument.
                             arg = Expr(kind: .genExp(arg, try comprehensionClauses()), position: arg.position)
@@ -751,7 +838,7 @@ package struct Parser {
         let pos = position
         var parts: [Expr?] = [nil]
         var isSlice = false
-        if !isOp(":") { parts[0] = try expression() }
+        if !isOp(":") { parts[0] = try namedExpression() }
         while accept(":") {
             isSlice = true
             parts.append(isOp(":") || isOp("]") ? nil : try expression())
@@ -761,9 +848,20 @@ package struct Parser {
             while parts.count < 3 { parts.append(nil) }
             return Expr(kind: .slice(parts[0], parts[1], parts[2]), position: pos)
         }
-        if isOp(",") { throw error("multi-dimensional subscripts are not supported") }
         guard let only = parts[0] else { throw error("expected an index", at: pos) }
-        return only
+        guard isOp(",") else { return only }
+        // `grid[x, y]`: the index is the tuple (x, y).
+        var items = [only]
+        while accept(",") {
+            if isOp("]") { break }
+            let itemPos = position
+            let item = try starredExpression()
+            if isOp(":") {
+                throw error("conclab's Python does not support a slice inside a tuple subscript (a[1:2, 3])", at: itemPos)
+            }
+            items.append(item)
+        }
+        return Expr(kind: .tuple(items), position: pos)
     }
 
     package mutating func comprehensionClauses() throws(PySyntaxError) -> [Comprehension] {
@@ -831,7 +929,7 @@ package struct Parser {
                 try expect(")")
                 return y
             }
-            let first = try starredExpression()
+            let first = try starredExpression(named: true)
             if isKeyword("for") {
                 let clauses = try comprehensionClauses()
                 try expect(")")
@@ -844,7 +942,7 @@ package struct Parser {
             var items = [first]
             while accept(",") {
                 if isOp(")") { break }
-                items.append(try starredExpression())
+                items.append(try starredExpression(named: true))
             }
             try expect(")", "expected ')'" + describeCurrent())
             return Expr(kind: .tuple(items), position: pos)
@@ -852,7 +950,7 @@ package struct Parser {
             advance()
             var items: [Expr] = []
             if !isOp("]") {
-                let first = try starredExpression()
+                let first = try starredExpression(named: true)
                 if isKeyword("for") {
                     let clauses = try comprehensionClauses()
                     try expect("]")
@@ -861,7 +959,7 @@ package struct Parser {
                 items.append(first)
                 while accept(",") {
                     if isOp("]") { break }
-                    items.append(try starredExpression())
+                    items.append(try starredExpression(named: true))
                 }
             }
             try expect("]", "expected ']'" + describeCurrent())
@@ -890,7 +988,7 @@ package struct Parser {
                 pairs.append(try doubleStarred())
                 try morePairs()
             } else if !isOp("}") {
-                let first = try starredExpression()
+                let first = try starredExpression(named: true)
                 if !isOp(":") {
                     // A set display or a set comprehension.
                     if isKeyword("for") {
@@ -901,7 +999,7 @@ package struct Parser {
                     var items = [first]
                     while accept(",") {
                         if isOp("}") { break }
-                        items.append(try starredExpression())
+                        items.append(try starredExpression(named: true))
                     }
                     try expect("}", "expected '}'" + describeCurrent())
                     return Expr(kind: .set(items), position: pos)
@@ -918,10 +1016,10 @@ package struct Parser {
             }
             try expect("}", "expected '}'" + describeCurrent())
             return Expr(kind: .dict(pairs), position: pos)
-        case .op("..."): throw error("Ellipsis is not supported")
+        case .op("..."): throw error("conclab's Python does not support Ellipsis (...) as a value, only as a statement of its own (a stub's body)")
         case .keyword(let k): throw error("invalid syntax: unexpected '\(k)'")
         case .newline, .end, .dedent: throw error("invalid syntax: the expression is incomplete")
-        case .indent: throw error("unexpected indent")
+        case .indent: throw error("unexpected indent").indentation
         case .op(let o): throw error("invalid syntax: unexpected '\(o)'")
         }
     }
@@ -934,6 +1032,13 @@ package struct Parser {
         var i = 0
         while i < chars.count {
             let c = chars[i]
+            if c == "\\" && i + 2 < chars.count && chars[i + 1] == "N" && chars[i + 2] == "{",
+               let close = chars[(i + 2)...].firstIndex(of: "}") {
+                // `\N{BULLET}`: a character's name, not an expression.
+                literal += String(chars[i...close])
+                i = close + 1
+                continue
+            }
             if c == "{" {
                 if i + 1 < chars.count && chars[i + 1] == "{" { literal.append("{"); i += 2; continue }
                 if !literal.isEmpty { parts.append(.literal(Lexer.decodeEscapes(literal))); literal = "" }

@@ -61,7 +61,7 @@ extension PyThreadState {
             return try int(r.start + i * r.step)
         case .dict:
             guard let v = try dictGet(unsafeDowncast(o, to: PyDict.self), index) else {
-                throw error(runtime.classes.keyError, try repr(index))
+                throw try keyError(index)
             }
             return v
         case .instance:
@@ -133,7 +133,7 @@ extension PyThreadState {
                 s.entries[i] = nil
                 return (e.key, e.value)
             }
-            guard let removed else { throw error(runtime.classes.keyError, try repr(index)) }
+            guard let removed else { throw try keyError(index) }
             decref(removed.0)
             decref(removed.1)
         case .instance:

@@ -31,7 +31,7 @@ extension PyThreadState {
                 var depth = 1, j = i + 1
                 while j < chars.count && depth > 0 { if chars[j] == "(" { depth += 1 } else if chars[j] == ")" { depth -= 1 }; j += 1 }
                 let key = String(String.UnicodeScalarView(chars[(i + 1)..<(j - 1)]))
-                guard let v = try dictGet(mapping, runtime.constant(key)) else { throw error(runtime.classes.keyError, Self.quote(key)) }
+                guard let v = try dictGet(mapping, runtime.constant(key)) else { throw keyError(saying: key) }
                 decref(v)
                 value = v
                 usedMapping = true
@@ -186,7 +186,7 @@ extension PyThreadState {
                 guard n < args.count else { throw error(runtime.classes.indexError, "Replacement index \(n) out of range for positional args tuple") }
                 value = args[n]
             } else {
-                guard let v = kwargs.first(where: { $0.0 == head })?.1 else { throw error(runtime.classes.keyError, Self.quote(String(head))) }
+                guard let v = kwargs.first(where: { $0.0 == head })?.1 else { throw keyError(saying: String(head)) }
                 value = v
             }
             incref(value)

@@ -51,12 +51,15 @@ extension PyThreadState {
         return try repr(v)
     }
 
-    package func exceptionMessage(_ inst: PyInstance) throws(PyError) -> String {
-        switch inst.arguments.count {
-        case 0: return ""
-        case 1: return try str(inst.arguments[0])
-        default: return "(" + (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a) }).joined(separator: ", ") + ")"
+    /// `<class '__main__.C'>`: a class statement's module and qualified name (which its body stored); a built-in
+    /// class's bare name; a class renamed by the program (`namedtuple`'s) is the main program's, under its new name.
+    func classRepr(_ cls: PyClass) -> String {
+        guard !cls.immortal else { return "<class '\(cls.name)'>" }
+        let (module, qualname) = cls.attributes.withLock { a in
+            (a[runtime.intern("__module__")].flatMap { string($0) }, a[runtime.intern("__qualname__")].flatMap { string($0) })
         }
+        guard let module, let qualname, cls.renamed.withLock({ $0 }) == nil else { return "<class '__main__.\(cls.name)'>" }
+        return "<class '\(module).\(qualname)'>"
     }
 
     package static func quote(_ s: String) -> String {
@@ -72,11 +75,15 @@ extension PyThreadState {
             let piece = 1 << 18
             // First pass: which quote, and how many bytes need a backslash.
             var single = 0, double = 0, others = 0
+            var unusual = false
             var i = 0
             while i < n {
                 let b = bytes[i]
                 if b <= 39 || b == 92 {
                     if b == 39 { single += 1 } else if b == 34 { double += 1 } else if b == 92 || b == 10 || b == 9 || b == 13 { others += 1 }
+                    else if b < 32 { unusual = true }
+                } else if b >= 127 {
+                    unusual = true
                 }
                 i += 1
                 if i & (piece - 1) == 0 {
@@ -85,6 +92,7 @@ extension PyThreadState {
             }
             // Single quotes unless the text holds one and no double quote, as CPython does.
             let q: UInt8 = single > 0 && double == 0 ? 34 : 39
+            if unusual { return Self.quoteScalars(s, quote: q == 39 ? "'" : "\"") }
             let escapes = others + (q == 39 ? single : double)
             let quoteText = q == 39 ? "'" : "\""
             if escapes == 0 { return quoteText + s + quoteText }
@@ -125,6 +133,45 @@ extension PyThreadState {
         return text
     }
 
+    /// `quote` for a string with control characters or anything past ASCII: scalar by scalar, the ones CPython does not
+    /// count as printable (controls, format characters, separators other than the space, surrogates, private use,
+    /// unassigned) written as `\\xhh`, `\\uhhhh` or `\\Uhhhhhhhh`.
+    static func quoteScalars(_ s: String, quote: Unicode.Scalar) -> String {
+        var out = String.UnicodeScalarView()
+        out.append(quote)
+        func hex(_ value: UInt32, digits: Int) {
+            let text = String(value, radix: 16)
+            out.append(contentsOf: String(repeating: "0", count: max(0, digits - text.count)).unicodeScalars)
+            out.append(contentsOf: text.unicodeScalars)
+        }
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case quote: out.append("\\"); out.append(c)
+            default:
+                let printable: Bool
+                if c.value < 32 || c.value == 127 { printable = false }
+                else if c.value < 127 { printable = true }
+                else {
+                    switch c.properties.generalCategory {
+                    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: printable = false
+                    case .spaceSeparator: printable = false
+                    default: printable = true
+                    }
+                }
+                if printable { out.append(c) }
+                else if c.value < 0x100 { out.append(contentsOf: "\\x".unicodeScalars); hex(c.value, digits: 2) }
+                else if c.value < 0x10000 { out.append(contentsOf: "\\u".unicodeScalars); hex(c.value, digits: 4) }
+                else { out.append(contentsOf: "\\U".unicodeScalars); hex(c.value, digits: 8) }
+            }
+        }
+        out.append(quote)
+        return String(out)
+    }
+
     package func repr(_ v: PyValue, depth: Int = 0) throws(PyError) -> String {
         if v.isInt { return String(v.intValue) }
         if v == .true { return "True" }
@@ -153,7 +200,7 @@ extension PyThreadState {
             for e in entries { parts.append(try repr(e.key, depth: depth + 1) + ": " + repr(e.value, depth: depth + 1)) }
             return "{" + parts.joined(separator: ", ") + "}"
         case .function: return "<function \(unsafeDowncast(o, to: PyFunction.self).name)>"
-        case .cls: return "<class '\(unsafeDowncast(o, to: PyClass.self).name)'>"
+        case .cls: return classRepr(unsafeDowncast(o, to: PyClass.self))
         case .instance:
             let inst = unsafeDowncast(o, to: PyInstance.self)
             if let method = inst.cls.lookup(runtime.names.reprID) {
@@ -162,10 +209,7 @@ extension PyThreadState {
                 guard let s = string(r) else { throw typeError("__repr__ returned non-string") }
                 return s
             }
-            if inst.cls.isSubclass(of: runtime.classes.baseException) {
-                let args = (try inst.arguments.pyMap { (a: PyValue) throws(PyError) in try repr(a, depth: depth + 1) }).joined(separator: ", ")
-                return "\(inst.cls.name)(\(args))"
-            }
+            if inst.cls.isSubclass(of: runtime.classes.baseException) { return try exceptionRepr(inst, depth: depth) }
             return "<\(inst.cls.name) object #\(o.id)>"
         case .method: return "<bound method #\(o.id)>"
         case .builtinMethod: return "<built-in method \(Builtins.table[unsafeDowncast(o, to: PyBuiltinMethod.self).builtin].name)>"
@@ -183,7 +227,7 @@ extension PyThreadState {
         case .code:
             let c = unsafeDowncast(o, to: PyCode.self).code
             return "<code object \(c.name), line \(c.firstLine)>"
-        case .cell, .superProxy, .set, .lazyIterator, .dictView:
+        case .cell, .superProxy, .set, .lazyIterator, .dictView, .descriptor:
             return try collectionRepr(o, depth: depth)
         case .module: return "<module '\(unsafeDowncast(o, to: PyModule.self).name)' (built-in)>"
         case .native: return "<built-in function \(unsafeDowncast(o, to: PyNative.self).builtin.name)>"

@@ -73,13 +73,19 @@ extension PyThreadState {
         if let keywords {
             for (k, nameValue) in keywords.items.enumerated() {
                 let key = (nameValue.object as? PyStr)?.value ?? ""
-                guard let index = code.localNames[0..<named].firstIndex(of: key) else {
+                guard let index = code.localNames[sig.positionalOnly..<named].firstIndex(of: key) else {
                     if let varKeywords {
                         do throws(PyError) { try dictSet(varKeywords, nameValue, kwValues[k]) } catch {
                             throw fail(error.message, extra: extra + kwValues[k...] + [allocate(varKeywords)])
                         }
                         decref(kwValues[k])
                         continue
+                    }
+                    if code.localNames[0..<sig.positionalOnly].contains(key) {
+                        let names = keywords.items.compactMap { ($0.object as? PyStr)?.value }
+                            .filter { code.localNames[0..<sig.positionalOnly].contains($0) }
+                        throw fail("\(code.name)() got some positional-only arguments passed as keyword arguments: '\(names.joined(separator: ", "))'",
+                                   extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                     }
                     throw fail("\(code.name)() got an unexpected keyword argument '\(key)'",
                                extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
@@ -419,6 +425,11 @@ extension PyThreadState {
             var args = [callee]
             for i in 0..<count { args.append(slot[1 + i]) }
             return try callWithSelf(m, args, keywords: keywords)
+        case .descriptor where unsafeDowncast(o, to: PyDescriptor.self).flavor == .staticmethod:
+            // A staticmethod object is callable since 3.10 (a class body can call its own helper).
+            var args: [PyValue] = []
+            for i in 0..<count { args.append(slot[1 + i]) }
+            return try callWithSelf(unsafeDowncast(o, to: PyDescriptor.self).getter, args, keywords: keywords)
         default:
             throw typeError("'\(o.typeName)' object is not callable")
         }
@@ -1032,11 +1043,13 @@ extension PyThreadState {
                     case .storeAttr:
                         if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
                         let obj = sp[-1], value = sp[-2]
+                        frames[fi].sp = sp   // a property's setter or a __setattr__ runs above these
                         try setAttribute(obj, arg, value)
                         sp -= 2
                         decref(obj)
                     case .deleteAttr:
                         let obj = sp[-1]
+                        frames[fi].sp = sp
                         try deleteAttribute(obj, arg)
                         sp -= 1
                         decref(obj)
@@ -1272,6 +1285,10 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp = try closureAndCollectionOp(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), arg,
                                                         base: base, sp: sp, code: frame.code)
+                    case .matchClass, .matchSequence, .matchMapping, .matchKeys, .getLen:
+                        frames[fi].pc = pc
+                        frames[fi].sp = sp
+                        sp = try matchOp(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), arg, sp: sp)
                     case .callFunctionEx:
                         frames[fi].pc = pc
                         frames[fi].sp = sp
@@ -1303,6 +1320,8 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp.pointee = try importFrom(sp[-1], arg)
                         sp += 1
+                    case .setupAnnotations:
+                        setupAnnotations(frame.namespace, slot: arg)
                     case .importStar:
                         frames[fi].pc = pc
                         frames[fi].sp = sp

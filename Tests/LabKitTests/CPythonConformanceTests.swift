@@ -80,6 +80,13 @@ struct CPythonConformanceTests {
         "raise ValueError('x') from e",
         "raise ValueError('x') from None",
         "x = lambda a: a + 1",
+        "g = (x * 2 for x in r)",
+        "x = [lambda: i for i in range(3)]",
+        "def f(m):\n    return [sum(x * k for x in row) for k, row in enumerate(m)]",
+        "d = {k: (lambda: v) for k, v in e.items() if k}",
+        "s = {(lambda: n)() for n in r}",
+        "def f(a):\n    return [[lambda: a + i + j for j in r] for i in r]",
+        "def f(n):\n    return sum(sum(x * k for x in range(k)) for k in range(n))",
     ]
 
     /// The code object names and opcode names python3 compiles `snippets` to, depth first; nil without python3 3.11.
@@ -139,7 +146,7 @@ struct CPythonConformanceTests {
             "PRECALL", "CALL", "KW_NAMES", "MAKE_FUNCTION", "RETURN_VALUE", "RETURN_GENERATOR", "YIELD_VALUE",
             "RAISE_VARARGS", "LOAD_ASSERTION_ERROR", "MAKE_CELL", "COPY_FREE_VARS", "LOAD_CLOSURE", "LOAD_DEREF", "STORE_DEREF",
             "CALL_FUNCTION_EX", "DICT_MERGE", "LIST_TO_TUPLE", "UNPACK_EX", "BUILD_SET", "GET_YIELD_FROM_ITER", "SEND",
-            "JUMP_BACKWARD_NO_INTERRUPT"]
+            "JUMP_BACKWARD_NO_INTERRUPT", "LIST_APPEND", "SET_ADD", "MAP_ADD", "POP_JUMP_BACKWARD_IF_FALSE"]
         for (snippet, codes) in zip(Self.sameBytecode, ours) {
             let unknown = Set(codes.flatMap(\.1)).subtracting(names311)
             #expect(unknown.isEmpty, "\(snippet): \(unknown.sorted())")

@@ -64,8 +64,12 @@ struct ConformanceTests {
         // else the first line does.
         let lines = summary.split(separator: "\n")
         let chained = summary.contains("\n\nDuring handling of the above exception") || summary.contains("\n\nThe above exception was")
-        let line = (summary.contains("Traceback") || chained ? lines.last(where: { !$0.hasPrefix(" ") && !$0.isEmpty })
-                                                  : lines.first(where: { !$0.isEmpty })) ?? ""
+        // After the last traceback's frames, the first unindented line (a message may go on over more lines).
+        let afterFrames = lines.lastIndex(where: { $0.hasPrefix("Traceback") }).flatMap { header in
+            lines[(header + 1)...].first(where: { !$0.hasPrefix(" ") && !$0.isEmpty })
+        }
+        let line = afterFrames ?? (chained ? lines.last(where: { !$0.hasPrefix(" ") && !$0.isEmpty })
+                                           : lines.first(where: { !$0.isEmpty })) ?? ""
         let end = line.firstIndex(where: { $0 == ":" || $0 == " " }) ?? line.endIndex
         return String(line[..<end]).trimmingCharacters(in: .whitespaces)
     }

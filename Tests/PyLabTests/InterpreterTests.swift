@@ -142,7 +142,7 @@ struct InterpreterTests {
     static let syntaxErrors: [(String, String)] = [
         ("x = = 1", "SyntaxError: invalid syntax: unexpected '=' (line 1, column 5)"),
         ("if x\n    pass", "SyntaxError: expected ':' before the end of the line (line 1, column 5)"),
-        ("def f():\nreturn 1", "SyntaxError: expected an indented block (line 2, column 1)"),
+        ("def f():\nreturn 1", "IndentationError: expected an indented block after function definition on line 1 (line 2, column 1)"),
         ("from . import x", "SyntaxError: relative imports are not supported"),
         ("x = 2j", "SyntaxError: conclab's Python does not support complex numbers"),
         ("return 1", "SyntaxError: 'return' outside function (line 1, column 1)"),

@@ -384,8 +384,9 @@ package struct DisCommand: Command {
             (offsets count instructions, and there are no CACHE entries). The GIL may change hands only at RESUME, \
             at a backward jump and after a CALL ('gil switch anywhere': also before each load and store): 'x += 1' is a load, \
             an add and a store with none of those between them, 'x = x + abs(1)' has a CALL between its load and \
-            its store. Where conclab's code differs from 3.11's: a list comprehension runs in place (as in 3.12), \
-            not in a function of its own; a class statement is one MAKE_CLASS, not LOAD_BUILD_CLASS and a call; \
+            its store. Where conclab's code differs from 3.11's: a comprehension runs in place (as in 3.12), \
+            not in a function of its own, unless a lambda or generator expression in it uses its variable or it \
+            is in a class body; a class statement is one MAKE_CLASS, not LOAD_BUILD_CLASS and a call; \
             try, with and finally keep the exception on the stack with conclab's own few instructions \
             (STORE_FAST of a hidden local, WITH_EXIT) instead of 3.11's PUSH_EXC_INFO.
             """,

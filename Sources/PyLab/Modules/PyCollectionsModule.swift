@@ -42,6 +42,8 @@ package enum CollectionsModule {
         },
     ], source: """
         class deque:
+            _conclab_match = "sequence"
+
             def __init__(self, iterable=(), maxlen=None):
                 if maxlen is not None and maxlen < 0:
                     raise ValueError("maxlen must be non-negative")
@@ -127,6 +129,7 @@ package enum CollectionsModule {
                 return "deque(" + repr(self._items) + ", maxlen=" + str(self.maxlen) + ")"
 
         class _Mapping:
+            _conclab_match = "mapping"
             _NOTHING = object()
 
             def __init__(self):
@@ -306,6 +309,8 @@ package enum CollectionsModule {
                 return "Counter({" + ", ".join(parts) + "})"
 
         class _NamedTuple:
+            _conclab_match = "sequence"
+
             def __init__(self, values):
                 self._values = values
                 i = 0
@@ -366,6 +371,7 @@ package enum CollectionsModule {
                         values.append(kwargs[name])
                     _NamedTuple.__init__(self, tuple(values))
             _Record._fields = fields
+            _Record.__match_args__ = fields
             _Record._typename = typename
             _Record.__name__ = typename
             return _Record

@@ -106,7 +106,7 @@ package enum ModuleRegistry {
                   QueueModule.definition, CollectionsModule.definition, ItertoolsModule.definition,
                   FunctoolsModule.definition, RandomModule.definition, MathModule.definition,
                   ConcurrentModule.package, ConcurrentModule.futures, StructModule.definition,
-                  SocketModule.definition, SelectModule.definition] {
+                  SocketModule.definition, SelectModule.definition, DataclassesModule.definition] {
             table[d.name] = d
         }
         return table
@@ -120,7 +120,7 @@ package enum ModuleRegistry {
         "subprocess": "conclab's Python does not support the module subprocess (use 'proc spawn')",
         "_thread": "conclab's Python does not support the module _thread (use threading)",
         "signal": "conclab's Python does not support the module signal (use 'proc kill')",
-        "dataclasses": "conclab's Python does not support the module dataclasses (it keeps no __annotations__; write the class's __init__, __repr__ and __eq__)",
+        "typing": "conclab's Python does not support the module typing (annotations are kept as written: use built-in types such as int, str, list)",
     ]
 }
 

@@ -64,9 +64,8 @@ package enum ThreadingModule {
             defer { ts.releaseInstance(&e) }
             // As threading's excepthook: SystemExit ends the thread without a word.
             if e.type === ts.runtime.classes.keyboardInterrupt || e.type.isSubclass(of: ts.runtime.classes.systemExit) { return .none }
-            // On stderr, as CPython's: the learner's frames (the threading module's own keep no line numbers), and
-            // the Traceback header even for one frame.
-            ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e, everyFrame: true))\n", error: true)
+            // On stderr, as CPython's, with the learner's frames (the threading module's own keep no line numbers).
+            ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e))\n", error: true)
             return .none
         },
         Builtin("_make_thread_local") { ts, a throws(PyError) in

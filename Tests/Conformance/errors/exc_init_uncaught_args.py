@@ -1,0 +1,4 @@
+class MyError(Exception):
+    pass
+print("one frame")
+raise MyError("msg", 2)

@@ -1,0 +1,4 @@
+print("never printed")
+match "x":
+    case f"x":
+        pass

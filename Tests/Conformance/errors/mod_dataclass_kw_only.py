@@ -1,0 +1,9 @@
+from dataclasses import dataclass
+
+
+@dataclass(kw_only=True)
+class K:
+    a: int
+
+
+print(K(a=1))

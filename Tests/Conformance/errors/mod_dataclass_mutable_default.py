@@ -1,0 +1,13 @@
+from dataclasses import dataclass
+
+try:
+    @dataclass
+    class D:
+        x: dict = {}
+except ValueError as e:
+    print(e)
+
+
+@dataclass
+class C:
+    items: list = []

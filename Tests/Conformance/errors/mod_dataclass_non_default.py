@@ -1,0 +1,13 @@
+from dataclasses import dataclass
+
+
+@dataclass
+class Good:
+    a: int
+    b: int = 1
+
+
+@dataclass
+class Bad:
+    a: int = 0
+    b: int

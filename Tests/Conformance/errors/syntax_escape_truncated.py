@@ -1,0 +1,1 @@
+print("bad \x4 escape")

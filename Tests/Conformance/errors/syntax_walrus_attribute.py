@@ -1,0 +1,3 @@
+class Box: pass
+b = Box()
+print((b.value := 3))
