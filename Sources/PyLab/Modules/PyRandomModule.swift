@@ -135,11 +135,6 @@ package enum RandomModule {
                 return g.next
             })
         },
-        Builtin("_mt_drop") { ts, a throws(PyError) in
-            try a.expect(1...1, ts)
-            if let key = ts.asInt(a[0]) { _ = generators.withLock { $0.table.removeValue(forKey: key) } }
-            return .none
-        },
         Builtin("_mt_seed") { ts, a throws(PyError) in
             // None: from the OS; else a non-negative int, all its bits used.
             try a.expect(2...2, ts)
@@ -435,6 +430,29 @@ package enum RandomModule {
                 u = 1.0 - _mt_random(self._mt)
                 return u ** (-1.0 / alpha)
 
+            def lognormvariate(self, mu, sigma):
+                return _math.exp(self.normalvariate(mu, sigma))
+
+            def weibullvariate(self, alpha, beta):
+                u = 1.0 - _mt_random(self._mt)
+                return alpha * (-_math.log(u)) ** (1.0 / beta)
+
+            def randbytes(self, n):
+                return _mt_getrandbits(self._mt, n * 8).to_bytes(n, "little")
+
+            def gammavariate(self, *args):
+                raise NotImplementedError("conclab's Python does not support random.gammavariate")
+
+            def betavariate(self, *args):
+                raise NotImplementedError("conclab's Python does not support random.betavariate")
+
+            def vonmisesvariate(self, *args):
+                raise NotImplementedError("conclab's Python does not support random.vonmisesvariate")
+
+        class SystemRandom:
+            def __init__(self, *args):
+                raise NotImplementedError("conclab's Python does not support random.SystemRandom (os.urandom underneath); use random.Random()")
+
         _inst = Random()
         seed = _inst.seed
         random = _inst.random
@@ -450,6 +468,12 @@ package enum RandomModule {
         gauss = _inst.gauss
         expovariate = _inst.expovariate
         paretovariate = _inst.paretovariate
+        lognormvariate = _inst.lognormvariate
+        weibullvariate = _inst.weibullvariate
+        randbytes = _inst.randbytes
+        gammavariate = _inst.gammavariate
+        betavariate = _inst.betavariate
+        vonmisesvariate = _inst.vonmisesvariate
         getstate = _inst.getstate
         setstate = _inst.setstate
         getrandbits = _inst.getrandbits
