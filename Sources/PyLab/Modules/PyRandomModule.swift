@@ -10,9 +10,19 @@ struct MersenneTwister: Sendable {
     private var index = 625
 
     /// Seeded from the OS's random source, as CPython seeds an unseeded generator.
-    init() {
+    static func fromSystem() -> MersenneTwister {
         var system = SystemRandomNumberGenerator()
-        seed((0..<Self.n).map { _ in UInt32.random(in: .min ... .max, using: &system) })
+        var made = MersenneTwister()
+        made.seed((0..<(Self.n / 2)).flatMap { _ -> [UInt32] in
+            let w = system.next()
+            return [UInt32(truncatingIfNeeded: w), UInt32(truncatingIfNeeded: w >> 32)]
+        })
+        return made
+    }
+
+    /// The reference implementation's default seed: cheap, for a generator about to be seeded.
+    init() {
+        initGenrand(5489)
     }
 
     private mutating func initGenrand(_ s: UInt32) {
@@ -111,9 +121,11 @@ struct MersenneTwister: Sendable {
 
 /// `random`: CPython's generator (`MersenneTwister`) under the algorithms of CPython 3.11's `random.py`, rewritten
 /// in the module's Python source, so a seed gives python3's numbers for every function. Each `Random` instance owns
-/// one generator, kept in a table by number (the module's functions use one made at import).
+/// one generator, kept in a table by number for the life of the process (the module's functions use one made at
+/// import); at most `maxGenerators` of them.
 package enum RandomModule {
     static let generators = Mutex<(next: Int, table: [Int: MersenneTwister])>((1, [:]))
+    static let maxGenerators = 10_000
 
     static func with<R>(_ ts: PyThreadState, _ id: PyValue, _ body: (inout MersenneTwister) -> R) throws(PyError) -> R {
         guard let key = ts.asInt(id) else { throw ts.typeError("a generator number") }
@@ -127,19 +139,26 @@ package enum RandomModule {
 
     package static let definition = ModuleDefinition("random", natives: [
         Builtin("_mt_new") { ts, a throws(PyError) in
+            // A generator is never freed (its number is all the instance keeps), so their count is bounded.
             try a.expect(0...0, ts)
             let made = MersenneTwister()
-            return .int(generators.withLock { g in
+            let number = generators.withLock { g -> Int? in
+                guard g.table.count < maxGenerators else { return nil }
                 defer { g.next += 1 }
                 g.table[g.next] = made
                 return g.next
-            })
+            }
+            guard let number else {
+                throw ts.error(ts.runtime.classes.notImplementedError,
+                               "conclab's Python does not support more than \(maxGenerators) random.Random instances in one run of conclab (each keeps its 2.5 KB state for good); reuse one")
+            }
+            return .int(number)
         },
         Builtin("_mt_seed") { ts, a throws(PyError) in
             // None: from the OS; else a non-negative int, all its bits used.
             try a.expect(2...2, ts)
             if a[1] == .none {
-                let fresh = MersenneTwister()
+                let fresh = MersenneTwister.fromSystem()
                 try with(ts, a[0]) { $0 = fresh }
                 return .none
             }
