@@ -40,5 +40,8 @@ import LabCore
         #expect(output.pieces.map(\.text) == ["ab", "!", "c"])
         #expect(output.text == "ab!c" && output.text(of: .standardOutput) == "abc" && output.byteCount == 4)
         #expect(LabResult.program(output).fields == Record([("text", .string("ab!c"))]))
+        output.append("\n", to: .standardOutput)
+        #expect(LabResult.program(output).fields == Record([("text", .string("ab!c"))]), "checks see text without its last newline")
+        #expect(JSONRenderer.render(.program(output)) == #"{"type":"text","text":"abc","stderr":"!"}"#)
     }
 }

@@ -42,6 +42,11 @@ public struct ProgramOutput: Sendable, Equatable {
     /// Both streams in the order they were written (what a terminal showing both would show).
     public var text: String { pieces.map(\.text).joined() }
 
+    /// `text` as a result's text: without the newline that ends its last line, as checks, JSON and CSV see text.
+    public var resultText: String { Self.droppingFinalNewline(text) }
+
+    static func droppingFinalNewline(_ text: String) -> String { text.hasSuffix("\n") ? String(text.dropLast()) : text }
+
     /// What was written to one stream.
     public func text(of stream: Stream) -> String { pieces.filter { $0.stream == stream }.map(\.text).joined() }
 }

@@ -57,8 +57,7 @@ public struct HumanRenderer: Sendable {
         case .text(let text):
             if !text.isEmpty { sink.add(text: text) }
         case .program(let output):
-            var text = output.text
-            if text.hasSuffix("\n") { text.removeLast() }
+            let text = output.resultText
             if !text.isEmpty { sink.add(text: text) }
         case .styled(let spans): emit(spans, into: &sink)
         case .prose(let spans): emit(wrapping: spans, into: &sink)
@@ -309,7 +308,8 @@ public enum JSONRenderer {
         case .nothing: return "{\"type\":\"nothing\"}"
         case .text(let text): return "{\"type\":\"text\",\"text\":\(string(text))}"
         case .program(let output):
-            return "{\"type\":\"text\",\"text\":\(string(output.text(of: .standardOutput)))"
+            // As any text result: "text" without its final newline; what went to stderr beside it, as written.
+            return "{\"type\":\"text\",\"text\":\(string(ProgramOutput.droppingFinalNewline(output.text(of: .standardOutput))))"
                 + (output.text(of: .standardError).isEmpty ? "" : ",\"stderr\":\(string(output.text(of: .standardError)))") + "}"
         // A drawing (the timeline chart) is a rendering of figures the result carries beside it: no glyphs in JSON.
         case .styled: return "{\"type\":\"chart\"}"

@@ -167,7 +167,7 @@ public enum LabResult: Sendable, Equatable {
         switch self {
         case .nothing: return Record()
         case .text(let text): return Record([("text", .string(text))])
-        case .program(let output): return Record([("text", .string(output.text))])
+        case .program(let output): return Record([("text", .string(output.resultText))])
         case .styled(let spans), .prose(let spans): return Record([("text", .string(spans.plainText))])
         case .record(let record): return record
         case .table(let table):
