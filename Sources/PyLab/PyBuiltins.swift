@@ -326,6 +326,23 @@ package enum Builtins {
         return best
     }
 
+    /// `print(…, file=f)`: as CPython, each piece (the values, the separators, the end) is given to `f.write`.
+    static func printTo(_ ts: PyThreadState, _ file: PyValue, _ parts: [String], sep: String, end: String) throws(PyError) {
+        let write = try ts.getAttribute(file, ts.runtime.intern("write"))
+        defer { ts.decref(write) }
+        var pieces: [String] = []
+        for (i, part) in parts.enumerated() {
+            if i > 0 { pieces.append(sep) }
+            pieces.append(part)
+        }
+        pieces.append(end)
+        for piece in pieces {
+            let text = ts.newString(piece)
+            defer { ts.decref(text) }
+            ts.decref(try ts.call(write, [text]))
+        }
+    }
+
     package static let table: [Builtin] = [
         Builtin("print") { ts, a throws(PyError) in
             try a.expect(0...Int.max, keywords: ["sep", "end", "flush", "file"], ts)
@@ -334,12 +351,7 @@ package enum Builtins {
             var parts: [String] = []
             for i in 0..<a.count { parts.append(try ts.str(a[i])) }
             if let file = a.keyword("file"), file != .none {
-                // print(..., file=f): the text goes to f.write, as CPython's print does.
-                let write = try ts.getAttribute(file, ts.runtime.intern("write"))
-                defer { ts.decref(write) }
-                let text = ts.newString(parts.joined(separator: sep) + end)
-                defer { ts.decref(text) }
-                ts.decref(try ts.call(write, [text]))
+                try printTo(ts, file, parts, sep: sep, end: end)
                 return .none
             }
             ts.write(parts.joined(separator: sep) + end)

@@ -1,3 +1,4 @@
+import BigInt
 import LabCore
 
 /// Raising: what `raise` turns into, the exception object a handler sees, and `except` matching.
@@ -75,15 +76,29 @@ extension PyThreadState {
 }
 
 extension PyThreadState {
-    /// Whether `error` is a `SystemExit` whose code says success (none, `None` or 0): the program simply ended.
-    package func endsQuietly(_ error: PyError) -> Bool {
-        guard error.type.isSubclass(of: runtime.classes.systemExit) else { return false }
-        guard error.instance.isObject, error.instance.object.kind == .instance else { return error.message.isEmpty }
+    /// What a `SystemExit` asks of the program's end, as python3 reads its code: none, `None` or 0 is status 0; an
+    /// int is that status (as the OS keeps it, the low 8 bits); anything else is printed to stderr (as `str()`
+    /// writes it) and the status is 1. Nil when `error` is not a `SystemExit`.
+    package func exitRequest(_ error: PyError) -> (status: Int32, message: String)? {
+        guard error.type.isSubclass(of: runtime.classes.systemExit) else { return nil }
+        func status(_ n: Int) -> Int32 { Int32(truncatingIfNeeded: n & 0xFF) }
+        guard error.instance.isObject, error.instance.object.kind == .instance else {
+            if error.message.isEmpty { return (0, "") }
+            if let n = Int(error.message) { return (status(n), "") }
+            return (1, error.message)
+        }
         let inst = unsafeDowncast(error.instance.object, to: PyInstance.self)
-        return (try? withExceptionArguments(inst) { arguments in
-            guard arguments.count == 1 else { return arguments.isEmpty }
-            return arguments[0] == .none || asInt(arguments[0]) == 0
-        }) ?? false
+        let request = try? withExceptionArguments(inst) { arguments throws(PyError) -> (status: Int32, message: String) in
+            if arguments.isEmpty { return (0, "") }
+            let code = arguments.count == 1 ? arguments[0] : .none
+            if arguments.count == 1 {
+                if code == .none { return (0, "") }
+                if let n = asInt(code) { return (status(n), "") }
+                if code.isObject, let big = code.object as? PyBigInt { return (status(Int(truncatingIfNeeded: big.value)), "") }
+            }
+            return (1, arguments.count == 1 ? try str(code) : try str(error.instance))
+        }
+        return request ?? (1, "")
     }
 }
 

@@ -5,7 +5,12 @@ import LabCore
 /// What one thread's run of a snippet produced.
 package struct SnippetOutcome: Sendable {
     package var threadName: String
+    /// Both streams, in the order the snippet wrote them.
     package var output: String
+    /// The same, by stream.
+    package var printed = ProgramOutput()
+    /// The snippet ended itself with `sys.exit(…)`: the status, and the words it asked printed on stderr.
+    package var exit: (status: Int32, message: String)?
     package var value: Value?
     package var valueText: String?
     package var error: String?
@@ -54,9 +59,11 @@ extension PyRuntime {
                 } catch {}
             }
             ts.decref(v)
-        } catch where ts.endsQuietly(error) {
-            // sys.exit() or sys.exit(0): the program ended, as python3 ends without a word.
+        } catch where error.type.isSubclass(of: ts.runtime.classes.systemExit) {
+            // sys.exit(…): the program ended itself; python3 shows no traceback, only the words it was given.
             var e = error
+            outcome.exit = ts.exitRequest(e)
+            if outcome.exit?.status == 0 { outcome.exit = nil }
             ts.releaseInstance(&e)
         } catch {
             var e = error
@@ -68,7 +75,8 @@ extension PyRuntime {
         }
         // As CPython's interpreter does at exit: wait for the threads the snippet started (daemons are stopped).
         ts.waitForFamily()
-        outcome.output = ts.family?.text ?? ts.output
+        outcome.printed = ts.family?.output ?? ts.output
+        outcome.output = outcome.printed.text
         outcome.wallNanoseconds = Clock.monotonicNanoseconds() - start
         outcome.cpuNanoseconds = Clock.threadCPUNanoseconds() - cpuStart
         ts.finish()

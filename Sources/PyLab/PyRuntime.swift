@@ -31,6 +31,9 @@ package struct PySettings: Sendable {
     package var switchRule = SwitchRule.evalBreaker
     /// With `refcount locked`: the order `list.extend` takes its two lists' locks in.
     package var lockOrder = ObjectLockOrder.call
+    /// `sys.setrecursionlimit`: the deepest a thread's frames go (conclab's own limit, `PyThreadState.maxFrames`,
+    /// caps it: a limit set higher stops there, with an error that says so).
+    package var recursionLimit = PyThreadState.maxFrames
 
     package init() {}
 }

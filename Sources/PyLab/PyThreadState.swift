@@ -46,7 +46,8 @@ package final class PyThreadState: @unchecked Sendable {
     package let depth: UnsafeMutablePointer<Int>
     package let attached: Bool
 
-    package var output = ""
+    /// What the snippet printed, by stream, while it has no family (see `PyThreadFamily`).
+    package var output = ProgramOutput()
     /// The threads this thread and its `threading` threads started, and the output they share (see `PyThreadFamily`).
     package var family: PyThreadFamily?
     package var outputLimitReached = false
@@ -67,6 +68,8 @@ package final class PyThreadState: @unchecked Sendable {
     /// An exception `gen.throw()` or `gen.close()` raises inside the generator when its frame resumes.
     @exclusivity(unchecked) package var pendingThrow: PyError?
     @exclusivity(unchecked) package var lastLine = 0
+    /// How deep this thread's frames may go: `sys.setrecursionlimit`'s limit, at most `maxFrames`.
+    @exclusivity(unchecked) package var frameLimit: Int
 
     package init(runtime: PyRuntime, name: String, cancellation: Cancellation?, attached: Bool = true, stackCapacity: Int? = nil) {
         let settings = runtime.settings
@@ -78,6 +81,7 @@ package final class PyThreadState: @unchecked Sendable {
         self.gilEnabled = settings.gilEnabled
         self.switchesAnywhere = settings.switchRule == .anywhere
         self.quarantines = !settings.gilEnabled
+        self.frameLimit = min(settings.recursionLimit, Self.maxFrames)
         self.cancellation = cancellation
         self.stop = Cancellation(linkedTo: cancellation)
         self.attached = attached
@@ -114,6 +118,15 @@ package final class PyThreadState: @unchecked Sendable {
         // A shared object a non-owner reads in a loop reaches zero on every read: queue it once, not each time.
         if o.mergeQueued.load(ordering: .relaxed) || o.mergeQueued.exchange(true, ordering: .relaxed) { return }
         maybeDead.append(.object(Unmanaged.passUnretained(o)))
+    }
+
+    /// The error of a call one frame too deep; when `sys.setrecursionlimit` asked for more than conclab allows, it
+    /// says that conclab stopped it.
+    @inline(never) package func recursionError() -> PyError {
+        let asked = runtime.settings.recursionLimit
+        guard asked > Self.maxFrames else { return error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        return error(runtime.classes.recursionError,
+                     "maximum recursion depth exceeded (conclab's Python does not support recursion deeper than \(Self.maxFrames) frames; sys.setrecursionlimit(\(asked)) asked for more)")
     }
 
     package var currentLineText: String { lastLine > 0 ? " at line \(lastLine)" : "" }
@@ -165,18 +178,24 @@ package final class PyThreadState: @unchecked Sendable {
 
     package static let outputLimit = 1 << 20
 
-    package func write(_ text: String) {
+    /// Writes to the snippet's standard output, or to its standard error when `error`.
+    package func write(_ text: String, error: Bool = false) {
         if let family {
-            family.write(text)
+            family.write(text, error: error)
             return
         }
         guard !outputLimitReached else { return }
-        if output.utf8.count + text.utf8.count > Self.outputLimit {
-            output += "\n[output truncated at 1 MiB]\n"
-            outputLimitReached = true
-            return
+        outputLimitReached = Self.append(text, error: error, to: &output)
+    }
+
+    /// Appends to `output` unless it would pass the limit: then a notice, and true (the output is full).
+    static func append(_ text: String, error: Bool, to output: inout ProgramOutput) -> Bool {
+        if output.byteCount + text.utf8.count > outputLimit {
+            output.append("\n[output truncated at 1 MiB]\n", to: .standardOutput)
+            return true
         }
-        output += text
+        output.append(text, to: error ? .standardError : .standardOutput)
+        return false
     }
 
     // MARK: errors

@@ -17,8 +17,8 @@ extension PyThreadState {
     package func run(_ code: CodeObject, namespace: PyClass? = nil, closure: PyValue = .none) throws(PyError) -> PyValue {
         let base = freeStackStart
         let d = depth.pointee
-        guard d < Self.maxFrames, base + code.localCount + code.maxStack <= stackLimit else {
-            throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+        guard d < frameLimit, base + code.localCount + code.maxStack <= stackLimit else {
+            throw recursionError()
         }
         for i in 0..<code.localCount { base[i] = .unbound }
         if closure.isObject, closure.object.kind == .tuple {
@@ -142,7 +142,7 @@ extension PyThreadState {
     /// Makes a generator from a call of a generator function: the arguments become its saved frame.
     package func makeGenerator(_ function: PyValue, _ f: PyFunction, base: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) -> PyValue {
         let code = f.code
-        guard base + code.localCount <= stackLimit else { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        guard base + code.localCount <= stackLimit else { throw recursionError() }
         try bindArguments(f, base: base, count: count, keywords: keywords)
         incref(function)
         let gen = PyGenerator(function: function, code: code, id: runtime.heap.newID(), owner: ownerForNew)
@@ -191,9 +191,9 @@ extension PyThreadState {
         let base = freeStackStart
         let d = depth.pointee
         let saved = code.localCount + gen.stackDepth.load(ordering: .relaxed)
-        guard d < Self.maxFrames, base + code.localCount + code.maxStack <= stackLimit else {
+        guard d < frameLimit, base + code.localCount + code.maxStack <= stackLimit else {
             gen.end(previous)
-            throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+            throw recursionError()
         }
         for i in 0..<saved {
             base[i] = gen.frame[i]
@@ -245,7 +245,7 @@ extension PyThreadState {
     package func call(_ callable: PyValue, _ arguments: [PyValue], keywords: [(String, PyValue)] = []) throws(PyError) -> PyValue {
         let base = freeStackStart
         let n = arguments.count + keywords.count
-        guard base + n + 2 < stackLimit else { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        guard base + n + 2 < stackLimit else { throw recursionError() }
         incref(callable)
         base[0] = callable
         for (i, a) in arguments.enumerated() {
@@ -263,7 +263,7 @@ extension PyThreadState {
         }
         // A pseudo-frame so nested frames start above these values.
         let d = depth.pointee
-        guard d < Self.maxFrames else { throw error(runtime.classes.recursionError, "maximum recursion depth exceeded") }
+        guard d < frameLimit else { throw recursionError() }
         frames[d] = FrameRecord(code: Unmanaged.passUnretained(Self.trampoline), pc: 0, base: base, sp: base + n + 1,
                                 resultSlot: base, localCount: n + 1, generator: nil, namespace: nil)
         depth.pointee = d + 1
@@ -385,8 +385,8 @@ extension PyThreadState {
             // Copy the arguments into a fresh entry frame.
             let base = freeStackStart
             let code = f.code
-            guard depth.pointee < Self.maxFrames, base + max(count, code.localCount) + code.maxStack + 1 <= stackLimit else {
-                throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+            guard depth.pointee < frameLimit, base + max(count, code.localCount) + code.maxStack + 1 <= stackLimit else {
+                throw recursionError()
             }
             for i in 0..<count {
                 let v = slot[1 + i]
@@ -944,8 +944,8 @@ extension PyThreadState {
                             if !f.4 {
                                 let localCount = f.2
                                 let newBase = calleeSlot + 1
-                                guard fi + 1 < Self.maxFrames, newBase + localCount + f.3 <= stackLimit else {
-                                    throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
+                                guard fi + 1 < frameLimit, newBase + localCount + f.3 <= stackLimit else {
+                                    throw recursionError()
                                 }
                                 if argc == f.1 {
                                     var i = argc

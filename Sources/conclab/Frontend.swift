@@ -120,6 +120,7 @@ final class Frontend {
                     if Signals.isTerminating { Signals.waitForTermination() }
                     if outcome.failure?.kind == .cancelled || Signals.interruptCount != interruptsBefore { output.write("\n", to: 2) }
                     output.fitted(bounded: true).show(outcome, session: session)
+                    noteExit(outcome)
                 }
                 continue
             }
@@ -150,6 +151,7 @@ final class Frontend {
                 // The terminal echoed ^C without a newline (a command may end on Ctrl-C with what it measured).
                 if outcome.failure?.kind == .cancelled || Signals.interruptCount != interruptsBefore { output.write("\n", to: 2) }
                 output.fitted(bounded: true).show(outcome, session: session)
+                noteExit(outcome)
                 switch outcome.directive {
                 case .exit: return leave(status: ExitStatus.success)
                 case .clearScreen: output.write("\u{1B}[H\u{1B}[2J")
@@ -177,8 +179,15 @@ final class Frontend {
         switch outcome.failure?.kind {
         case nil: return leave(status: ExitStatus.success)
         case .usage?, .unknownCommand?: return leave(status: ExitStatus.usage)
-        case .failed?, .cancelled?: return leave(status: ExitStatus.failure)
+        case .failed?, .cancelled?: return leave(status: outcome.failure?.exitStatus ?? ExitStatus.failure)
         }
+    }
+
+    /// At the prompt, a program that ended itself with a non-zero status (`sys.exit(3)`) gets one short line saying
+    /// so: the shell goes on, as it would after python3 returned that status to a shell.
+    private func noteExit(_ outcome: Outcome) {
+        guard let status = outcome.failure?.exitStatus, status != 0 else { return }
+        output.write(HumanRenderer(color: output.errorColor).dim("(the program exited with status \(status))") + "\n", to: 2)
     }
 
     /// Script mode: each line echoed after the prompt, then its output; stops at the first failure

@@ -65,7 +65,9 @@ struct Output: Sendable {
         }
         let renderer = HumanRenderer(color: color, width: width)
         if let failure = outcome.failure {
-            if let printed = failure.output, format != .csv {
+            if let program = failure.program, format != .csv {
+                writeProgram(program)
+            } else if let printed = failure.output, format != .csv {
                 write(printed.escapingControlCharacters() + (printed.hasSuffix("\n") ? "" : "\n"))
             }
             let location = lineNumber.map { "line \($0): " } ?? ""
@@ -73,6 +75,12 @@ struct Output: Sendable {
             switch failure.kind {
             case .cancelled:
                 write(errors.style("cancelled (Ctrl-C)", "33") + "\n", to: 2)
+            case .failed where failure.exitStatus != nil:
+                // A program's sys.exit("…"): its words on stderr, as python3 writes them.
+                if !failure.message.isEmpty { writeProgram(ProgramOutput(failure.message + "\n", to: .standardError)) }
+                if let lineNumber, let status = failure.exitStatus {
+                    write(errors.style("line \(lineNumber): the program exited with status \(status)", "2") + "\n", to: 2)
+                }
             default:
                 // Wrapped when stderr is a terminal of a known width, the usage under its own first word.
                 let columns = width == nil ? nil : System.terminalColumns(2)
@@ -99,7 +107,13 @@ struct Output: Sendable {
             for note in outcome.notes { say(note.text + "\n", to: 2) }
             return
         }
-        if let maxLines, outcome.directive != .printInFull {
+        if case .program(let program) = outcome.result {
+            writeProgram(program)
+        } else if case .group(let parts) = outcome.result, parts.contains(where: { if case .program = $0 { true } else { false } }) {
+            for part in parts {
+                if case .program(let program) = part { writeProgram(program) } else { print(part, renderer) }
+            }
+        } else if let maxLines, outcome.directive != .printInFull {
             let page = renderer.page(outcome.result, maxLines: maxLines)
             if !page.text.isEmpty { write(page.text + "\n") }
             if !page.omitted.isEmpty {
@@ -117,6 +131,34 @@ struct Output: Sendable {
             case .stepDone: write(renderer.green(lines) + "\n")
             case .text: write(lines + "\n")
             }
+        }
+    }
+
+    /// Writes what a program wrote, each piece to the stream it was written to: to a pipe or a file the program's
+    /// bytes exactly, as python3's would be; to a terminal made safe (`terminalSafeProgramText`: tabs, `\r` and
+    /// colours work, sequences that would drive the terminal are shown escaped), ending on a new line. In a script
+    /// (`lineNumber` set) a last line without its newline gets one, so the next echo starts its own line.
+    func writeProgram(_ program: ProgramOutput) {
+        let terminal = (out: System.isTerminal(1), err: System.isTerminal(2))
+        let interrupts = Signals.interruptCount
+        for piece in program.pieces {
+            let fd: Int32 = piece.stream == .standardOutput ? 1 : 2
+            let onTerminal = fd == 1 ? terminal.out : terminal.err
+            var text = onTerminal ? piece.text.terminalSafeProgramText() : piece.text
+            // In slices, so a Ctrl-C stops a long output.
+            while !text.isEmpty {
+                guard Signals.interruptCount == interrupts else {
+                    write("\n" + HumanRenderer(color: color).dim("… printing stopped (Ctrl-C)") + "\n")
+                    return
+                }
+                let slice = text.utf8.count <= 1 << 16 ? text[...] : text.prefix(1 << 14)
+                write(String(slice), to: fd)
+                text.removeFirst(slice.count)
+            }
+        }
+        if let last = program.pieces.last, !last.text.hasSuffix("\n") {
+            let fd: Int32 = last.stream == .standardOutput ? 1 : 2
+            if lineNumber != nil || (fd == 1 ? terminal.out : terminal.err) { write("\n", to: fd) }
         }
     }
 
@@ -141,6 +183,7 @@ struct Output: Sendable {
             out += ",\"message\":" + JSONRenderer.string(failure.message)
             if let printed = failure.output { out += ",\"output\":" + JSONRenderer.string(printed) }
             if let usage = failure.usage { out += ",\"usage\":" + JSONRenderer.string(usage) }
+            if let status = failure.exitStatus { out += ",\"exit_status\":\(status)" }
             out += "}"
         } else {
             out += ",\"result\":" + JSONRenderer.render(outcome.result)

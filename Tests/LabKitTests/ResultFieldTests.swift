@@ -66,7 +66,7 @@ struct ResultFieldTests {
             }
             check(table.summary ?? Record(), against: plain, what: "field")
         case .group(let results): if let last = results.last { return Self.problems(last, fields) }
-        case .nothing, .text, .styled, .prose: break
+        case .nothing, .text, .styled, .prose, .program: break
         }
         return problems
     }

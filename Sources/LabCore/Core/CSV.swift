@@ -10,6 +10,7 @@ public enum CSVRenderer {
         switch result {
         case .nothing, .styled: return ""
         case .text(let text): return text
+        case .program(let output): return output.resultText
         case .prose(let spans): return spans.plainText
         case .record(let record): return line(record.fields.map(\.0)) + "\n" + line(record.fields.map { field($0.1) })
         case .table(let table):

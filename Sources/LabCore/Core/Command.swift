@@ -190,9 +190,16 @@ public struct CommandError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// What the command printed before it failed, shown before the error.
     public var output: String
-    public init(_ message: String, output: String = "") {
+    /// A program's output before it failed, by stream (a Python snippet's prints and what it wrote to stderr).
+    public var program: ProgramOutput?
+    /// A program that ended itself with this status (`sys.exit(3)`): `message` is what it asked printed (maybe
+    /// nothing), shown as it is, and conclab running that one command exits with the status.
+    public var exitStatus: Int32?
+    public init(_ message: String, output: String = "", program: ProgramOutput? = nil, exitStatus: Int32? = nil) {
         self.message = message
-        self.output = output
+        self.output = program?.text ?? output
+        self.program = program
+        self.exitStatus = exitStatus
     }
     public var description: String { message }
 }

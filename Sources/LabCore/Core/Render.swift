@@ -56,6 +56,9 @@ public struct HumanRenderer: Sendable {
         case .nothing: return
         case .text(let text):
             if !text.isEmpty { sink.add(text: text) }
+        case .program(let output):
+            let text = output.resultText
+            if !text.isEmpty { sink.add(text: text) }
         case .styled(let spans): emit(spans, into: &sink)
         case .prose(let spans): emit(wrapping: spans, into: &sink)
         case .record(let record): emit(record, into: &sink)
@@ -304,6 +307,10 @@ public enum JSONRenderer {
         switch result {
         case .nothing: return "{\"type\":\"nothing\"}"
         case .text(let text): return "{\"type\":\"text\",\"text\":\(string(text))}"
+        case .program(let output):
+            // As any text result: "text" without its final newline; what went to stderr beside it, as written.
+            return "{\"type\":\"text\",\"text\":\(string(ProgramOutput.droppingFinalNewline(output.text(of: .standardOutput))))"
+                + (output.text(of: .standardError).isEmpty ? "" : ",\"stderr\":\(string(output.text(of: .standardError)))") + "}"
         // A drawing (the timeline chart) is a rendering of figures the result carries beside it: no glyphs in JSON.
         case .styled: return "{\"type\":\"chart\"}"
         case .prose(let spans): return "{\"type\":\"text\",\"text\":\(string(spans.plainText))}"

@@ -217,6 +217,10 @@ public struct Failure: Sendable, Equatable {
     /// What the command printed before it failed (a snippet's prints before its exception): shown as output, the
     /// error after it, as python3 prints to stdout and then the traceback to stderr.
     public var output: String? = nil
+    /// The same output by stream, when a program wrote it (see `CommandError.program`).
+    public var program: ProgramOutput? = nil
+    /// A program's own exit status (`sys.exit(N)`); `message` is then the program's own words, maybe empty.
+    public var exitStatus: Int32? = nil
 }
 
 /// The outcome of one line.
@@ -438,7 +442,8 @@ public final class Session: Sendable {
 
     package static func failure(from error: any Error) -> Failure {
         var failure = rawFailure(from: error)
-        failure.message = failure.message.clippingLongWords()
+        // A program's own words (sys.exit("…")) are printed as python3 prints them.
+        if failure.exitStatus == nil { failure.message = failure.message.clippingLongWords() }
         return failure
     }
 
@@ -448,7 +453,9 @@ public final class Session: Sendable {
         case let e as UnknownCommand: return Failure(kind: .unknownCommand, message: e.description)
         case is Cancelled: return Failure(kind: .cancelled, message: "cancelled")
         case let e as ExpressionError: return Failure(kind: .failed, message: "expression: \(e)")
-        case let e as CommandError: return Failure(kind: .failed, message: e.message, output: e.output.isEmpty ? nil : e.output)
+        case let e as CommandError:
+            return Failure(kind: .failed, message: e.message, output: e.output.isEmpty ? nil : e.output, program: e.program,
+                           exitStatus: e.exitStatus)
         default: return Failure(kind: .failed, message: "\(error)")
         }
     }

@@ -158,12 +158,16 @@ public enum LabResult: Sendable, Equatable {
     case table(Table)
     /// Several results in order (e.g. `time CMD`: the command's result, then the timing); fields are the last one's.
     case group([LabResult])
+    /// What a program wrote (a Python snippet's prints): to people and in checks it is text like `.text`; the shell
+    /// writes it to its own stdout and stderr as the program wrote it (see `ProgramOutput`).
+    case program(ProgramOutput)
 
     /// The fields lab checks and `where` see: a record's fields; a table's `rows`, `count` and summary; a text's `text`.
     public var fields: Record {
         switch self {
         case .nothing: return Record()
         case .text(let text): return Record([("text", .string(text))])
+        case .program(let output): return Record([("text", .string(output.resultText))])
         case .styled(let spans), .prose(let spans): return Record([("text", .string(spans.plainText))])
         case .record(let record): return record
         case .table(let table):

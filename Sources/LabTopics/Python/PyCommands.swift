@@ -16,6 +16,8 @@ package enum PySupport {
         if let path = arguments.string("file") {
             do { return try Files.readText(try context.session.readablePath(path), limit: PySupport.sourceLimit) } catch { throw CommandError("\(error)") }
         }
+        // `py -c CODE`, as python3 -c: the code is the option's value.
+        if let code = arguments.string("command") { return SnippetText.expandingNewlines(SnippetText.unquote(code)) }
         guard let typed = arguments.rawText(argument) else {
             throw UsageError("missing \(argument) (or -f FILE)", usage: arguments.usage)
         }
@@ -123,6 +125,8 @@ package struct PyCommand: Command {
                                  help: "Python code; on one line write \\n for a new line, or use -f FILE")],
         flags: [
             FlagSpec("file", short: "f", value: .path, valueName: "FILE", help: "run the Python file FILE"),
+            FlagSpec("command", short: "c", value: .text, valueName: "CODE",
+                     help: "run CODE as python3 -c runs it: as a program, its last value not echoed"),
             FlagSpec("threads", short: "t", value: .integer, valueName: "N", help: "run the snippet on N OS threads sharing the globals, and wait for them"),
             FlagSpec("setup", value: .text, valueName: "CODE", help: "with --threads: run CODE first (before each part)"),
             FlagSpec("sequential", help: "with --threads: also run the snippet N times on one thread and report the speed-up"),
@@ -156,7 +160,14 @@ package struct PyCommand: Command {
             'py' alone opens the Python prompt (>>>, ... for the rest of a block or an open bracket; an empty line \
             or Ctrl-D returns to conclab>): lines there are Python exactly as typed. After 'py ' on conclab's line, \
             the rest of the line is the snippet as typed (options go before it); one quoted word, '…' or "…", \
-            loses its quotes.
+            loses its quotes. \
+            What a program prints (print, sys.stdout, and sys.stderr or print(file=sys.stderr) on conclab's stderr) \
+            is shown when it ends. Into a pipe or a file it is the program's bytes exactly, as python3 writes them; \
+            on a terminal, tabs, \\r, backspace and colour and cursor sequences (ESC[…m, ESC[K, ESC[…A…H) work, and \
+            every other control character or sequence (a window title, the alternate screen, a query the terminal \
+            would answer) is shown escaped, as \\x1b] …, so a program cannot take the terminal over. sys.exit(N) \
+            ends the program with status N (conclab's own exit status when it ran just this command), sys.exit("why") \
+            prints why on stderr with status 1. 'py -c CODE' runs CODE as python3 -c does.
             """,
         fields: PySupport.runFields)
 
@@ -172,31 +183,37 @@ package struct PyCommand: Command {
             guard (1...64).contains(n) else { throw UsageError("--threads must be between 1 and 64, got \(n)", usage: arguments.usage) }
             return try runThreads(n, arguments, runtime, context)
         }
+        if arguments.has("command") && (arguments.has("file") || arguments.rawText("SNIPPET") != nil) {
+            throw UsageError("-c CODE is the whole program: give no SNIPPET or --file with it", usage: arguments.usage)
+        }
         for flag in ["setup", "sequential", "expect", "repeat", "until"] where arguments.has(flag) {
             throw UsageError("--\(flag) only goes with --threads N", usage: arguments.usage)
         }
         let source = try PySupport.source(arguments, context: context)
         // A file runs as python3 runs a script: a last expression is not echoed (at the prompt and on the line it is).
-        let echo = !arguments.has("file")
+        let echo = !arguments.has("file") && !arguments.has("command")
         let code = try PySupport.compile(runtime, source, returnLastValue: echo)
+        // As python3 sets it: sys.argv is the script's name as given, or ['-c'].
+        if let argv0 = arguments.string("file") ?? (arguments.has("command") ? "-c" : nil) {
+            do throws(PyError) { try runtime.setArguments([argv0]) } catch { throw CommandError(error.message) }
+        }
         let outcome = runtime.runHere(code, name: "main", cancellation: context.cancellation, wantValue: echo)
         if let error = outcome.error {
             if outcome.errorType == "KeyboardInterrupt" && context.cancellation.isCancelled { throw Cancelled() }
-            throw CommandError(error, output: outcome.output)
+            throw CommandError(error, program: outcome.printed)
+        }
+        if let exit = outcome.exit {
+            // sys.exit(N): no traceback; the words it was given, and conclab's own exit status when it ran this alone.
+            throw CommandError(exit.message, program: outcome.printed, exitStatus: exit.status)
         }
         if arguments.typedAtPythonPrompt {
             // As CPython's prompt: what was printed, then the repr of an expression's value unless it is None.
-            var text = outcome.output
-            if let value = outcome.value, value != .null, let repr = outcome.valueText { text += repr }
-            if text.hasSuffix("\n") { text.removeLast() }
-            return text.isEmpty ? .nothing : .text(text)
+            var printed = outcome.printed
+            if let value = outcome.value, value != .null, let repr = outcome.valueText { printed.append(repr + "\n", to: .standardOutput) }
+            return printed.isEmpty ? .nothing : .program(printed)
         }
         var parts: [LabResult] = []
-        if !outcome.output.isEmpty {
-            var text = outcome.output
-            if text.hasSuffix("\n") { text.removeLast() }
-            parts.append(.text(text))
-        }
+        if !outcome.printed.isEmpty { parts.append(.program(outcome.printed)) }
         if let value = outcome.value {
             var record = Record([("value", value)])
             // For strings and containers the Python spelling says more than the value's cell (quotes, brackets).

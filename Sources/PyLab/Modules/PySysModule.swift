@@ -59,7 +59,47 @@ package enum SysModule {
         },
         Builtin("getrecursionlimit") { ts, a throws(PyError) in
             try a.expect(0...0, ts)
-            return .int(PyThreadState.maxFrames)
+            return .int(ts.runtime.settings.recursionLimit)
+        },
+        Builtin("setrecursionlimit") { ts, a throws(PyError) in
+            // Honoured up to conclab's own limit; a higher one is kept (getrecursionlimit returns it) and a
+            // recursion that passes conclab's limit says so in its RecursionError.
+            try a.expect(1...1, ts)
+            guard let n = ts.asInt(a[0]) else {
+                throw ts.typeError("'\(ts.typeName(a[0]))' object cannot be interpreted as an integer")
+            }
+            if n < 1 { throw ts.valueError("recursion limit must be greater or equal than 1") }
+            let depth = ts.depth.pointee
+            if n <= depth {
+                throw ts.error(ts.runtime.classes.recursionError,
+                               "cannot set the recursion limit to \(n) at the recursion depth \(depth): the limit is too low")
+            }
+            ts.runtime.settingsState.withLock { $0.recursionLimit = n }
+            ts.frameLimit = min(n, PyThreadState.maxFrames)
+            return .none
+        },
+        Builtin("_write") { ts, a throws(PyError) in
+            // sys.stdout.write / sys.stderr.write: the text into the snippet's output, on that stream.
+            try a.expect(2...2, ts)
+            guard let text = ts.string(a[1]) else { throw ts.typeError("write() argument must be str, not \(ts.typeName(a[1]))") }
+            ts.write(text, error: ts.asInt(a[0]) == 2)
+            return .int(text.unicodeScalars.count)
+        },
+        Builtin("_isatty") { ts, a throws(PyError) in
+            // Whether conclab's own stream is a terminal: where the snippet's output will be shown.
+            try a.expect(1...1, ts)
+            return .bool(System.isTerminal(Int32(try ts.intArgument(a[0], "fd"))))
+        },
+        Builtin("_handled") { ts, a throws(PyError) in
+            // The exception the innermost handler is handling (sys.exc_info, sys.exception), or None.
+            try a.expect(0...0, ts)
+            guard let value = ts.handling.last?.value else { return .none }
+            ts.incref(value)
+            return value
+        },
+        Builtin("_executable") { ts, a throws(PyError) in
+            try a.expect(0...0, ts)
+            return ts.newString(System.executablePath() ?? "")
         },
     ], source: """
         class _VersionInfo:
@@ -92,13 +132,56 @@ package enum SysModule {
         def exit(*status):
             if len(status) > 1:
                 raise TypeError("exit expected at most 1 argument, got " + str(len(status)))
+            if len(status) == 1 and status[0] is None:
+                raise SystemExit()
             raise SystemExit(*status)
         version_info = _VersionInfo((3, 11, 0, "final", 0))
         version = "3.11.0 (conclab)"
         platform = "linux"
         byteorder = "little"
         maxsize = 9223372036854775807
-        argv = ["<conclab>"]
+        argv = [""]
+        path = [""]
+        executable = _executable()
+
+        class _Stream:
+            # sys.stdout and sys.stderr: what is written goes into the program's output, on that stream, in order.
+            def __init__(self, fd, name):
+                self._fd = fd
+                self.name = name
+                self.encoding = "utf-8"
+                self.errors = "strict"
+                self.mode = "w"
+                self.closed = False
+            def write(self, s):
+                return _write(self._fd, s)
+            def writelines(self, lines):
+                for line in lines:
+                    _write(self._fd, line)
+            def flush(self):
+                pass
+            def isatty(self):
+                return _isatty(self._fd)
+            def fileno(self):
+                return self._fd
+            def writable(self):
+                return True
+            def readable(self):
+                return False
+            def __repr__(self):
+                return "<_io.TextIOWrapper name='" + self.name + "' mode='w' encoding='utf-8'>"
+
+        stdout = _Stream(1, "<stdout>")
+        stderr = _Stream(2, "<stderr>")
+
+        def exc_info():
+            e = _handled()
+            if e is None:
+                return (None, None, None)
+            return (type(e), e, None)
+
+        def exception():
+            return _handled()
         """)
 }
 

@@ -15,27 +15,22 @@ package final class PyThreadFamily: Sendable {
     }
 
     package let rootNumber: Int
-    private let buffer: Locked<(text: String, full: Bool)>
+    private let buffer: Locked<(output: ProgramOutput, full: Bool)>
     package let members = Gate<[Int: Member]>([:])
 
-    package init(rootNumber: Int, output: String) {
+    package init(rootNumber: Int, output: ProgramOutput) {
         self.rootNumber = rootNumber
         buffer = Locked((output, false))
     }
 
-    package func write(_ text: String) {
+    package func write(_ text: String, error: Bool = false) {
         buffer.withLock { b in
             guard !b.full else { return }
-            if b.text.utf8.count + text.utf8.count > PyThreadState.outputLimit {
-                b.text += "\n[output truncated at 1 MiB]\n"
-                b.full = true
-                return
-            }
-            b.text += text
+            b.full = PyThreadState.append(text, error: error, to: &b.output)
         }
     }
 
-    package var text: String { buffer.withLock { $0.text } }
+    package var output: ProgramOutput { buffer.withLock { $0.output } }
 
     /// How long the root waits for daemons (and for members that ignored a stop) before it gives up on them.
     package static let daemonWaitNanoseconds: Int64 = 2_000_000_000
@@ -46,7 +41,7 @@ extension PyThreadState {
     package func joinFamily() -> PyThreadFamily {
         if let family { return family }
         let made = PyThreadFamily(rootNumber: number, output: output)
-        output = ""
+        output = ProgramOutput()
         family = made
         return made
     }

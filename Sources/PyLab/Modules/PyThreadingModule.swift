@@ -64,7 +64,8 @@ package enum ThreadingModule {
             defer { ts.releaseInstance(&e) }
             // As threading's excepthook: SystemExit ends the thread without a word.
             if e.type === ts.runtime.classes.keyboardInterrupt || e.type.isSubclass(of: ts.runtime.classes.systemExit) { return .none }
-            ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e))\n")
+            // On stderr, as CPython's, with the learner's frames (the threading module's own keep no line numbers).
+            ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e))\n", error: true)
             return .none
         },
         Builtin("_make_thread_local") { ts, a throws(PyError) in
@@ -96,6 +97,17 @@ package enum ThreadingModule {
         TIMEOUT_MAX = 9223372036
         _active = {}
         _counter = 0
+
+        class ExceptHookArgs:
+            def __init__(self, exc_type, exc_value, exc_traceback, thread):
+                self.exc_type = exc_type
+                self.exc_value = exc_value
+                self.exc_traceback = exc_traceback
+                self.thread = thread
+
+        def excepthook(args):
+            # What an exception that ends a thread does (a program may set its own): print it to stderr.
+            _report(args.thread.name if args.thread is not None else "?", args.exc_value)
 
         def get_ident():
             return _ident()
@@ -151,7 +163,7 @@ package enum ThreadingModule {
                 try:
                     self.run()
                 except BaseException as e:
-                    _report(self.name, e)
+                    excepthook(ExceptHookArgs(type(e), e, None, self))
                 finally:
                     _active.pop(_ident(), None)
                     self._done.release()

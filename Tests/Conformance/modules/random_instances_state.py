@@ -1,0 +1,16 @@
+# random.Random(seed) instances are independent generators; getstate/setstate replay the same numbers.
+import random
+a = random.Random(5)
+b = random.Random(5)
+random.seed(5)
+print(a.random() == b.random() == random.random())
+print([a.randint(1, 100) for _ in range(5)], [b.randint(1, 100) for _ in range(5)])
+state = a.getstate()
+first = [a.random() for _ in range(3)], a.gauss(0, 1)
+a.setstate(state)
+second = [a.random() for _ in range(3)], a.gauss(0, 1)
+print(first == second, state[0], len(state[1]))
+c = random.Random()
+c.seed(99)
+print(c.random(), c.choice([10, 20, 30]))
+print(random.Random(2 ** 40).sample(range(50), 5))
