@@ -201,7 +201,7 @@ extension PyThreadState {
             decref(sending)
         }
         pendingThrow = throwing
-        if gen.handlesSomething.exchange(false, ordering: .relaxed) {
+        if gen.handlesSomething.load(ordering: .relaxed) && gen.handlesSomething.exchange(false, ordering: .relaxed) {
             for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
                 beginHandling(base[slot], frame: d, slot: slot)
             }
@@ -311,16 +311,82 @@ extension PyThreadState {
     /// `list[i]` for a small int `i` in range (a new reference), read without retaining the list; nil for anything
     /// else (a freed list, an index out of range), which the general `getItem` answers and reports.
     @inline(__always) package func listItem(_ obj: PyValue, _ i: Int) -> PyValue? {
-        obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+        // The lock's closure captures this thread state unretained: captured strongly, it was retained and released
+        // around every read (a sixth of the n-body program's time).
+        let me = Unmanaged.passUnretained(self)
+        return obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
             return unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue? in
                 let j = i < 0 ? i &+ items.count : i
                 guard j >= 0 && j < items.count else { return nil }
                 let v = items[j]
-                incref(v)
+                me._withUnsafeGuaranteedRef { $0.incref(v) }
                 return v
             }
         }
+    }
+
+    /// The next item of an iterator over a list (a new reference), `unbound` at its end, read without retaining the
+    /// iterator, the list or this thread state; nil for anything else (a tuple's iterator, a freed object), which
+    /// the general `iterNext` answers.
+    @inline(__always) package func listIteratorNext(_ it: PyValue) -> PyValue? {
+        let me = Unmanaged.passUnretained(self)
+        return it.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+            let s = unsafeDowncast(o, to: PySeqIterator.self)
+            let seq = s.sequence
+            guard s.freedBy.load(ordering: .relaxed) == 0, seq.isObject, seq.objectKind == .list else { return nil }
+            return seq.unmanaged._withUnsafeGuaranteedRef { q -> PyValue? in
+                guard q.freedBy.load(ordering: .relaxed) == 0 else { return nil }
+                let i = s.index.load(ordering: .relaxed)
+                guard let item = unsafeDowncast(q, to: PyList.self).items.withLock({ i < $0.count ? $0[i] : nil }) else { return .unbound }
+                s.index.store(i + 1, ordering: .relaxed)
+                me._withUnsafeGuaranteedRef { $0.incref(item) }
+                return item
+            }
+        }
+    }
+
+    /// `* // % & | ^` on two small ints whose answer fits the tagged word (Python's floor rules for `//` and `%`); nil
+    /// for anything else (division by zero, overflow, the other operators), which the general `binary` answers.
+    @inline(__always) package func smallIntArithmetic(_ op: Op, _ x: Int, _ y: Int) -> PyValue? {
+        switch op {
+        case .binaryMul, .inplaceMul:
+            let (r, overflow) = x.multipliedReportingOverflow(by: y)
+            return overflow ? nil : PyValue.checkedInt(r)
+        case .binaryMod, .inplaceMod:
+            guard y != 0 else { return nil }
+            var r = x % y
+            if r != 0 && (r < 0) != (y < 0) { r += y }
+            return .int(r)
+        case .binaryFloorDiv, .inplaceFloorDiv:
+            guard y != 0 else { return nil }
+            var q = x / y
+            if x % y != 0 && (x < 0) != (y < 0) { q -= 1 }
+            return PyValue.checkedInt(q)
+        case .binaryAnd, .inplaceAnd: return .int(x & y)
+        case .binaryOr, .inplaceOr: return .int(x | y)
+        case .binaryXor, .inplaceXor: return .int(x ^ y)
+        default: return nil
+        }
+    }
+
+    /// `list.append(item)` for a live list below the size limit: takes a new reference to `item`; false for anything
+    /// else (nothing done), which the built-in then answers and reports.
+    @inline(__always) package func appendToList(_ list: PyValue, _ item: PyValue) -> Bool {
+        guard list.isObject, list.objectKind == .list else { return false }
+        let limit = runtime.limits.listItems
+        // Counted before it is in the list, where another thread (GIL off) may already take it out and drop it.
+        incref(item)
+        let done = list.unmanaged._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.freedBy.load(ordering: .relaxed) == 0 else { return false }
+            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> Bool in
+                guard items.count < limit else { return false }
+                items.append(item)
+                return true
+            }
+        }
+        if !done { decref(item) }
+        return done
     }
 
     /// `list[i] = value` for a small int `i` in range: takes over `value`'s reference and returns the replaced item
@@ -622,6 +688,11 @@ extension PyThreadState {
                          .binaryLShift, .binaryRShift, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
                          .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
                         let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0, let r = smallIntArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a.intValue, b.intValue) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
                             sp[-2] = r
                             sp -= 1
@@ -866,6 +937,17 @@ extension PyThreadState {
                             }
                             continue
                         }
+                        if it.isObject, it.objectKind == .seqIterator, let next = listIteratorNext(it) {
+                            if next == .unbound {
+                                sp -= 1
+                                decref(it)
+                                pc = arg
+                            } else {
+                                sp.pointee = next
+                                sp += 1
+                            }
+                            continue
+                        }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         if let next = try iterNext(it) {
@@ -958,6 +1040,15 @@ extension PyThreadState {
                                 continue
                             }
                         }
+                        if argc == 2 && callee.isBuiltin && callee.builtinIndex == runtime.listAppendIndex && appendToList(calleeSlot[1], calleeSlot[2]) {
+                            // `list.append(x)` without the built-in's call: the same result, None.
+                            var p = resultSlot
+                            while p < sp { decref(p.pointee); p += 1 }
+                            resultSlot.pointee = .none
+                            sp = resultSlot + 1
+                            if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                            continue
+                        }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         sp = try callAndPop(resultSlot, calleeSlot, count: argc, keywords: nil, top: sp)
@@ -1006,18 +1097,22 @@ extension PyThreadState {
                         }
                         sp -= 1
                         let v = sp.pointee
-                        let gen = genRef.takeUnretainedValue()
                         let count = sp - base
-                        for i in 0..<count {
-                            gen.frame[i] = base[i]
-                            base[i] = .unbound
-                        }
-                        gen.resumeAt.store(pc, ordering: .relaxed)
-                        gen.stackDepth.store(count - frame.localCount, ordering: .relaxed)
+                        let localCount = frame.localCount
                         // A yield inside a handler: what it handles is not the caller's; the generator keeps it.
-                        if handling.contains(where: { $0.frame == fi }) {
-                            gen.handledSlots.withLock { $0 = handling.filter { $0.frame == fi }.map(\.slot) }
-                            gen.handlesSomething.store(true, ordering: .relaxed)
+                        let handled: [Int]? = handling.contains(where: { $0.frame == fi }) ? handling.filter { $0.frame == fi }.map(\.slot) : nil
+                        // The generator read without retaining it (its frame record does not own it; its caller does).
+                        genRef._withUnsafeGuaranteedRef { gen in
+                            for i in 0..<count {
+                                gen.frame[i] = base[i]
+                                base[i] = .unbound
+                            }
+                            gen.resumeAt.store(pc, ordering: .relaxed)
+                            gen.stackDepth.store(count - localCount, ordering: .relaxed)
+                            if let handled {
+                                gen.handledSlots.withLock { $0 = handled }
+                                gen.handlesSomething.store(true, ordering: .relaxed)
+                            }
                         }
                         endHandling(inside: fi, from: 0)
                         depth.pointee = entry
@@ -1048,6 +1143,10 @@ extension PyThreadState {
                             sp[-1] = v
                             continue
                         }
+                        if obj.isObject && obj.objectKind == .dict, let v = try dictItemUnretained(obj, index) {
+                            sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
+                            continue
+                        }
                         let v = try getItem(obj, index)
                         sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
                     case .storeSubscr:
@@ -1057,6 +1156,10 @@ extension PyThreadState {
                             sp -= 3
                             decref(obj)
                             decref(old)
+                            continue
+                        }
+                        if obj.isObject && obj.objectKind == .dict, try storeDictItemUnretained(obj, index, value) {
+                            sp -= 3; decref(obj); decref(index); decref(value)
                             continue
                         }
                         try storeSubscript(obj, index, value)
@@ -1108,8 +1211,8 @@ extension PyThreadState {
                     case .listAppend:
                         let v = sp[-1]
                         let target = sp[-1 - arg]
-                        guard target.isObject, let list = target.object as? PyList else { throw typeError("LIST_APPEND on a non-list") }
-                        list.items.withLock { $0.append(v) }
+                        guard target.isObject, target.objectKind == .list else { throw typeError("LIST_APPEND on a non-list") }
+                        target.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyList.self).items.withLock { $0.append(v) } }
                         sp -= 1
                     case .listExtend:
                         let v = sp[-1]
