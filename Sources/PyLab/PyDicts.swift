@@ -66,7 +66,7 @@ extension PyThreadState {
 
     /// `d[k]` (a new reference) for a live dict, read without retaining it; nil for a missing key or a freed dict,
     /// which the general `getItem` then reports.
-    @inline(__always) package func dictItemUnretained(_ d: PyValue, _ k: PyValue) throws(PyError) -> PyValue? {
+    @inline(never) package func dictItemUnretained(_ d: PyValue, _ k: PyValue) throws(PyError) -> PyValue? {
         var failure: PyError?
         let v = d.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
@@ -81,8 +81,17 @@ extension PyThreadState {
         return v
     }
 
+    /// `d.get(k, default)` (a new reference) for a live dict; nil for anything else (a freed dict), which the
+    /// built-in then answers.
+    @inline(never) package func dictGetOrDefault(_ d: PyValue, _ k: PyValue, _ otherwise: PyValue) throws(PyError) -> PyValue? {
+        guard d.isObject, d.objectKind == .dict, d.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) else { return nil }
+        if let v = try dictItemUnretained(d, k) { return v }
+        incref(otherwise)
+        return otherwise
+    }
+
     /// `d[k] = v` (borrowed `k` and `v`) for a live dict, without retaining it; false for a freed dict (nothing done).
-    @inline(__always) package func storeDictItemUnretained(_ d: PyValue, _ k: PyValue, _ v: PyValue) throws(PyError) -> Bool {
+    @inline(never) package func storeDictItemUnretained(_ d: PyValue, _ k: PyValue, _ v: PyValue) throws(PyError) -> Bool {
         var failure: PyError?
         let done = d.unmanaged._withUnsafeGuaranteedRef { o -> Bool in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return false }

@@ -105,7 +105,7 @@ extension PyThreadState {
                                           freedBy: runtime.heap.name(of: previous.original), touchedBy: name, detail: "freed twice"))
             return
         }
-        heapRef._withUnsafeGuaranteedRef { $0.freed.add(1, ordering: .relaxed) }
+        _ = heapRef._withUnsafeGuaranteedRef { $0.freed.add(1, ordering: .relaxed) }
         let u = Unmanaged.passUnretained(o)
         if o.kind == .float || o.kind == .str || o.kind == .bigint || o.kind == .bytes {
             // A leaf holds no references: nothing to drop after it.

@@ -108,6 +108,8 @@ public final class PyRuntime: Sendable {
     package let methodKindCount: Int
     /// `list.append`'s built-in number, which the eval loop's CALL runs inline.
     package let listAppendIndex: Int
+    /// `dict.get`'s, which CALL also runs inline.
+    package let dictGetIndex: Int
     package let settingsState = Locked(PySettings())
     package let world = Gate(WorldState())
     package let threadNumbers = Atomic<Int>(0)
@@ -157,6 +159,7 @@ public final class PyRuntime: Sendable {
         }
         methodTable = flat
         listAppendIndex = methods[.list]?[intern("append")] ?? -1
+        dictGetIndex = methods[.dict]?[intern("get")] ?? -1
         symbols = Locked(table)
         let heap = self.heap
         let classes = BuiltinClasses(heap: heap)

@@ -181,11 +181,13 @@ extension PyThreadState {
             }
         case .suspended: break
         }
-        let code = gen.code
+        // The code read without retaining it (the generator keeps it).
+        let code = Unmanaged.passUnretained(gen.code)
+        let (localCount, maxStack) = code._withUnsafeGuaranteedRef { ($0.localCount, $0.maxStack) }
         let base = freeStackStart
         let d = depth.pointee
-        let saved = code.localCount + gen.stackDepth.load(ordering: .relaxed)
-        guard d < Self.maxFrames, base + code.localCount + code.maxStack <= stackLimit else {
+        let saved = localCount + gen.stackDepth.load(ordering: .relaxed)
+        guard d < Self.maxFrames, base + localCount + maxStack <= stackLimit else {
             gen.end(previous)
             throw error(runtime.classes.recursionError, "maximum recursion depth exceeded")
         }
@@ -206,8 +208,8 @@ extension PyThreadState {
                 beginHandling(base[slot], frame: d, slot: slot)
             }
         }
-        frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
-                                resultSlot: base, localCount: code.localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
+        frames[d] = FrameRecord(code: code, pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
+                                resultSlot: base, localCount: localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
         depth.pointee = d + 1
         let value: PyValue
         do throws(PyError) {
@@ -329,7 +331,7 @@ extension PyThreadState {
     /// The next item of an iterator over a list (a new reference), `unbound` at its end, read without retaining the
     /// iterator, the list or this thread state; nil for anything else (a tuple's iterator, a freed object), which
     /// the general `iterNext` answers.
-    @inline(__always) package func listIteratorNext(_ it: PyValue) -> PyValue? {
+    @inline(never) package func listIteratorNext(_ it: PyValue) -> PyValue? {
         let me = Unmanaged.passUnretained(self)
         return it.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             let s = unsafeDowncast(o, to: PySeqIterator.self)
@@ -372,7 +374,7 @@ extension PyThreadState {
 
     /// `list.append(item)` for a live list below the size limit: takes a new reference to `item`; false for anything
     /// else (nothing done), which the built-in then answers and reports.
-    @inline(__always) package func appendToList(_ list: PyValue, _ item: PyValue) -> Bool {
+    @inline(never) package func appendToList(_ list: PyValue, _ item: PyValue) -> Bool {
         guard list.isObject, list.objectKind == .list else { return false }
         let limit = runtime.limits.listItems
         // Counted before it is in the list, where another thread (GIL off) may already take it out and drop it.
@@ -416,9 +418,17 @@ extension PyThreadState {
         }
     }
 
+    /// The eval loop's view of the GIL's drop request, holding the GIL unretained (the runtime keeps it): held as a
+    /// strong local, it was retained and released on every entry to the loop, every generator resumption among them.
+    package struct GILView {
+        let gil: Unmanaged<GIL>
+        @inline(__always) init(_ gil: GIL) { self.gil = Unmanaged.passUnretained(gil) }
+        @inline(__always) var dropRequested: Bool { gil._withUnsafeGuaranteedRef { $0.dropRequest.load(ordering: .relaxed) != 0 } }
+    }
+
     /// A backward jump: an eval breaker point (the drop request), and every 1024 of them a stop check.
-    @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GIL, gilOn: Bool) throws(PyError) {
-        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+    @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GILView, gilOn: Bool) throws(PyError) {
+        if gilOn && gil.dropRequested { yieldGIL() }
         countdown &-= 1
         if countdown == 0 {
             countdown = 1024
@@ -551,7 +561,7 @@ extension PyThreadState {
         var sp = frame.sp
         var pc = frame.pc
         let gvals = runtime.globals.values
-        let gil = runtime.gil
+        let gil = GILView(runtime.gil)
         /// 0: no GIL; 1: the GIL, looked at where CPython 3.10+ runs its eval breaker; 2: `gil switch anywhere`, where
         /// the drop request is also looked at before every store to a name, an attribute or an item (CPython 3.9
         /// looked after nearly every instruction, between the add and the store of `x += 1` too). Only before
@@ -584,7 +594,7 @@ extension PyThreadState {
                         break
                     case .resume:
                         // Function entry (0) or the return to a generator after a yield (1): an eval breaker point.
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .loadFast:
                         let v = base[arg]
                         if v == .unbound {
@@ -624,7 +634,7 @@ extension PyThreadState {
                         sp.pointee = v
                         sp += 1
                     case .storeGlobal, .storeName:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         sp -= 1
                         let v = sp.pointee
                         if gilMode != 0 {
@@ -977,7 +987,7 @@ extension PyThreadState {
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         sp = try callAndPop(resultSlot, calleeSlot, count: resultSlot.pointee == .null ? n : n + 1, keywords: keywords, top: sp)
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .precall:
                         if sp[-arg - 2] == .null { unpackBoundMethod(sp - arg - 2) }
                     case .call, .precallCall:
@@ -1033,12 +1043,22 @@ extension PyThreadState {
                                 sp = newBase + localCount
                                 // The callee's first instruction is its RESUME (a function that is not a generator always
                                 // starts with one): its eval breaker check is done here and the loop starts after it.
-                                if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                                if gilMode != 0 && gil.dropRequested { yieldGIL() }
                                 // A function with cells or a closure (argumentCount -1) starts with MAKE_CELL or
                                 // COPY_FREE_VARS before its RESUME: it runs from the top.
                                 pc = f.1 < 0 ? 0 : 1
                                 continue
                             }
+                        }
+                        if (argc == 2 || argc == 3) && callee.isBuiltin && callee.builtinIndex == runtime.dictGetIndex,
+                           let r = try dictGetOrDefault(calleeSlot[1], calleeSlot[2], argc == 3 ? calleeSlot[3] : .none) {
+                            // `d.get(k)` / `d.get(k, default)` without the built-in's call.
+                            var p = resultSlot
+                            while p < sp { decref(p.pointee); p += 1 }
+                            resultSlot.pointee = r
+                            sp = resultSlot + 1
+                            if gilMode != 0 && gil.dropRequested { yieldGIL() }
+                            continue
                         }
                         if argc == 2 && callee.isBuiltin && callee.builtinIndex == runtime.listAppendIndex && appendToList(calleeSlot[1], calleeSlot[2]) {
                             // `list.append(x)` without the built-in's call: the same result, None.
@@ -1046,14 +1066,14 @@ extension PyThreadState {
                             while p < sp { decref(p.pointee); p += 1 }
                             resultSlot.pointee = .none
                             sp = resultSlot + 1
-                            if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                            if gilMode != 0 && gil.dropRequested { yieldGIL() }
                             continue
                         }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         sp = try callAndPop(resultSlot, calleeSlot, count: argc, keywords: nil, top: sp)
                         // 3.11's CALL ends with CHECK_EVAL_BREAKER: a switch may fall right after any call.
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .loadMethod:
                         // [method, self] when obj's class has the function, else [NULL, attribute] (3.11's layout).
                         let obj = sp[-1]
@@ -1125,7 +1145,7 @@ extension PyThreadState {
                         decref(obj)
                         sp[-1] = v
                     case .storeAttr:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         let obj = sp[-1], value = sp[-2]
                         try setAttribute(obj, arg, value)
                         sp -= 2
@@ -1150,7 +1170,7 @@ extension PyThreadState {
                         let v = try getItem(obj, index)
                         sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
                     case .storeSubscr:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         let index = sp[-1], obj = sp[-2], value = sp[-3]
                         if index.isInt && obj.isObject && obj.objectKind == .list, let old = storeListItem(obj, index.intValue, value) {
                             sp -= 3
@@ -1309,7 +1329,7 @@ extension PyThreadState {
                         sp.pointee = v
                         sp += 1
                     case .storeClassName:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         sp -= 1
                         try storeName(frame.namespace, arg, sp.pointee)
                     case .deleteClassName:
@@ -1380,7 +1400,7 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp = try callWithUnpacking(sp, withKeywords: arg & 1 != 0)
                         // As after CALL: the eval breaker runs after the call returns.
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .send:
                         frames[fi].pc = pc
                         frames[fi].sp = sp

@@ -80,7 +80,20 @@ print(q.move(5), q.move(-2), q.x, q.log, p.move(3), p.x)
 d = {}
 for w in ["ab", "a" + "b", "".join(["a", "b"]), "ba"]:
     d[w] = d.get(w, 0) + 1
-print(d)
+print(d, d.get("zz"), d.get("ab"), d.get("ba", 7), "ab" in d, "zz" in d, 3 in d)
+try:
+    d.get([1])
+except TypeError as e:
+    print("TypeError", e)
+
+
+def numbers(n):
+    for i in range(n):
+        if i % 2 == 0:
+            yield i
+
+
+print(sum(x * 3 for x in numbers(10)), list(numbers(5)))
 
 e = ValueError("inner")
 e.__cause__ = None
