@@ -350,7 +350,7 @@ extension PyThreadState {
 
     /// `* // % & | ^` on two small ints whose answer fits the tagged word (Python's floor rules for `//` and `%`); nil
     /// for anything else (division by zero, overflow, the other operators), which the general `binary` answers.
-    @inline(__always) package func smallIntArithmetic(_ op: Op, _ x: Int, _ y: Int) -> PyValue? {
+    @inline(never) package func smallIntArithmetic(_ op: Op, _ x: Int, _ y: Int) -> PyValue? {
         switch op {
         case .binaryMul, .inplaceMul:
             let (r, overflow) = x.multipliedReportingOverflow(by: y)
@@ -370,6 +370,17 @@ extension PyThreadState {
         case .binaryXor, .inplaceXor: return .int(x ^ y)
         default: return nil
         }
+    }
+
+    /// The result (a new reference) of the built-in `index` called with `count` arguments after `slot` (self first),
+    /// for `list.append` and `dict.get` on live objects; nil for any other call, which the built-in then makes.
+    /// Out of the loop's body, which stays small enough to keep its registers.
+    @inline(never) package func inlineBuiltinCall(_ index: Int, _ slot: UnsafeMutablePointer<PyValue>, count: Int) throws(PyError) -> PyValue? {
+        if index == runtime.listAppendIndex && count == 2 && appendToList(slot[1], slot[2]) { return PyValue.none }
+        if index == runtime.dictGetIndex && (count == 2 || count == 3) {
+            return try dictGetOrDefault(slot[1], slot[2], count == 3 ? slot[3] : .none)
+        }
+        return nil
     }
 
     /// `list.append(item)` for a live list below the size limit: takes a new reference to `item`; false for anything
@@ -1050,21 +1061,11 @@ extension PyThreadState {
                                 continue
                             }
                         }
-                        if (argc == 2 || argc == 3) && callee.isBuiltin && callee.builtinIndex == runtime.dictGetIndex,
-                           let r = try dictGetOrDefault(calleeSlot[1], calleeSlot[2], argc == 3 ? calleeSlot[3] : .none) {
-                            // `d.get(k)` / `d.get(k, default)` without the built-in's call.
+                        if callee.isBuiltin, let r = try inlineBuiltinCall(callee.builtinIndex, calleeSlot, count: argc) {
+                            // `list.append(x)`, `d.get(k)`: the built-in's answer without its call.
                             var p = resultSlot
                             while p < sp { decref(p.pointee); p += 1 }
                             resultSlot.pointee = r
-                            sp = resultSlot + 1
-                            if gilMode != 0 && gil.dropRequested { yieldGIL() }
-                            continue
-                        }
-                        if argc == 2 && callee.isBuiltin && callee.builtinIndex == runtime.listAppendIndex && appendToList(calleeSlot[1], calleeSlot[2]) {
-                            // `list.append(x)` without the built-in's call: the same result, None.
-                            var p = resultSlot
-                            while p < sp { decref(p.pointee); p += 1 }
-                            resultSlot.pointee = .none
                             sp = resultSlot + 1
                             if gilMode != 0 && gil.dropRequested { yieldGIL() }
                             continue
