@@ -40,6 +40,14 @@ package struct PyAttributeMap: ExpressibleByDictionaryLiteral, Sendable {
         }
     }
 
+    /// Replaces the value of a name already here and returns the old one; nil (and nothing changed) when absent.
+    @inline(__always) package mutating func replace(_ name: Int, with value: PyValue) -> PyValue? {
+        guard let i = index(of: name) else { return nil }
+        let old = values[i]
+        values[i] = value
+        return old
+    }
+
     package mutating func removeValue(forKey name: Int) -> PyValue? {
         guard let i = index(of: name) else { return nil }
         names.remove(at: i)

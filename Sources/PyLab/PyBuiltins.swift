@@ -216,7 +216,11 @@ package enum Builtins {
     /// Keeps `spin`'s arithmetic from being optimised away.
     package static let sink = Atomic<UInt64>(0)
 
-    package static func method(for kind: PyKind, name: Int, runtime: PyRuntime) -> Int? { runtime.methods[kind]?[name] }
+    @inline(__always) package static func method(for kind: PyKind, name: Int, runtime: PyRuntime) -> Int? {
+        guard name >= 0 && name < runtime.methodNameCount && Int(kind.rawValue) < runtime.methodKindCount else { return nil }
+        let index = runtime.methodTable.withUnsafeBufferPointer { $0[Int(kind.rawValue) * runtime.methodNameCount + name] }
+        return index < 0 ? nil : Int(index)
+    }
 
     package static func index(of name: String) -> Int? { table.firstIndex { $0.name == name && $0.receiver == nil } }
 

@@ -211,6 +211,11 @@ extension PyThreadState {
 
     package func contains(_ container: PyValue, _ item: PyValue) throws(PyError) -> Bool {
         guard container.isObject else { throw typeError("argument of type '\(typeName(container))' is not iterable") }
+        if container.objectKind == .dict && container.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) {
+            // `key in d` without retaining the dict, the common case of this test.
+            let key = try dictKey(item)
+            return container.unmanaged._withUnsafeGuaranteedRef { o in unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.keys[key] != nil } }
+        }
         let o = container.object
         try check(o)
         switch o.kind {

@@ -5,6 +5,7 @@ import LabCore
 extension PyThreadState {
     package func dictKey(_ v: PyValue) throws(PyError) -> PyKey {
         if v.isInt { return .int(v.intValue) }
+        if v.isObject && v.objectKind == .str { return .str(v.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyStr.self).value }) }
         if let n = number(v) { return numberKey(n) }
         if v == .true { return .int(1) }
         if v == .false { return .int(0) }
@@ -16,7 +17,7 @@ extension PyThreadState {
         }
         if v.isBuiltin { return .identity(-1 - v.builtinIndex) }
         if v.isObject {
-            let o = v.object
+            unowned(unsafe) let o = v.object
             switch o.kind {
             case .instance:
                 // As CPython: hashed by identity unless the class defines __eq__ (which makes it unhashable).
@@ -69,12 +70,58 @@ extension PyThreadState {
         if let old { decref(old) } else { incref(k) }
     }
 
+    /// `d[k]` (a new reference) for a live dict, read without retaining it; nil for a missing key or a freed dict,
+    /// which the general `getItem` then reports.
+    @inline(never) package func dictItemUnretained(_ d: PyValue, _ k: PyValue) throws(PyError) -> PyValue? {
+        var failure: PyError?
+        let v = d.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+            guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
+            do throws(PyError) {
+                return try dictGet(unsafeDowncast(o, to: PyDict.self), k)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return v
+    }
+
+    /// `d.get(k, default)` (a new reference) for a live dict; nil for anything else (a freed dict), which the
+    /// built-in then answers.
+    @inline(never) package func dictGetOrDefault(_ d: PyValue, _ k: PyValue, _ otherwise: PyValue) throws(PyError) -> PyValue? {
+        guard d.isObject, d.objectKind == .dict, d.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) else { return nil }
+        if let v = try dictItemUnretained(d, k) { return v }
+        incref(otherwise)
+        return otherwise
+    }
+
+    /// `d[k] = v` (borrowed `k` and `v`) for a live dict, without retaining it; false for a freed dict (nothing done).
+    @inline(never) package func storeDictItemUnretained(_ d: PyValue, _ k: PyValue, _ v: PyValue) throws(PyError) -> Bool {
+        var failure: PyError?
+        let done = d.unmanaged._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.freedBy.load(ordering: .relaxed) == 0 else { return false }
+            do throws(PyError) {
+                let dict = unsafeDowncast(o, to: PyDict.self)
+                try refuseSnapshotChange(dict)
+                try dictSet(dict, k, v)
+            } catch {
+                failure = error
+            }
+            return true
+        }
+        if let failure { throw failure }
+        return done
+    }
+
     package func dictGet(_ d: PyDict, _ k: PyValue) throws(PyError) -> PyValue? {
         let key = try dictKey(k)
         if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
+        // This thread state captured unretained: a strong capture was retained and released on every read.
+        let me = Unmanaged.passUnretained(self)
         return d.storage.withLock { s -> PyValue? in
             guard let i = s.keys[key], let entry = s.entries[i] else { return nil }
-            incref(entry.value)
+            me._withUnsafeGuaranteedRef { $0.incref(entry.value) }
             return entry.value
         }
     }

@@ -58,6 +58,9 @@ extension PyThreadState {
     /// The next value (owned), or nil at the end (StopIteration).
     package func iterNext(_ it: PyValue) throws(PyError) -> PyValue? {
         guard it.isObject else { throw typeError("'\(typeName(it))' object is not an iterator") }
+        // The two common iterators first, read without retaining them (see `listIteratorNext`).
+        if it.objectKind == .generator { return try resumeUnretained(it) }
+        if it.objectKind == .seqIterator, let next = listIteratorNext(it) { return next == .unbound ? nil : next }
         let o = it.object
         try check(o)
         switch o.kind {
@@ -150,6 +153,21 @@ extension PyThreadState {
         if o.kind == .set, unsafeDowncast(o, to: PySet.self).storage.withLock({ $0.count }) != s.watchedCount {
             throw error(runtime.classes.runtimeError, "Set changed size during iteration")
         }
+    }
+
+    /// `resume` of the generator `it` without retaining it: its caller's reference keeps it alive.
+    @inline(__always) func resumeUnretained(_ it: PyValue) throws(PyError) -> PyValue? {
+        var failure: PyError?
+        let next = it.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+            do throws(PyError) {
+                return try resume(unsafeDowncast(o, to: PyGenerator.self))
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return next
     }
 
     /// Every value of an iterable (owned references).

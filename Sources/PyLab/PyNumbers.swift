@@ -87,6 +87,12 @@ extension PyThreadState {
         case .binaryTrueDiv, .inplaceTrueDiv:
             if y == 0 { return nil }
             r = x / y
+        case .binaryPow, .inplacePow:
+            // A positive finite base and a finite result: none of `floatPower`'s special cases or errors.
+            guard x > 0 && x.isFinite && y.isFinite else { return nil }
+            let p = FloatMath.pow(x, y)
+            guard p.isFinite else { return nil }
+            r = p
         default: return nil
         }
         if reuse {
@@ -116,7 +122,22 @@ extension PyThreadState {
 
     /// A new float value (a new reference, like `newString`).
     package func newFloat(_ x: Double) -> PyValue {
-        allocate(PyFloat(x, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))
+        if let pooled = floatPool.popLast() {
+            // A float this thread freed (see `floatPool`): its count and poison reset as a new object's are.
+            let owner = ownerForNew
+            pooled._withUnsafeGuaranteedRef { f in
+                f.value = x
+                f.shared.store(owner != 0 ? 0 : 1, ordering: .relaxed)
+                f.local.store(owner != 0 ? 1 : 0, ordering: .relaxed)
+                f.owner.store(owner, ordering: .relaxed)
+                f.touchReported.store(false, ordering: .relaxed)
+                f.mergeQueued.store(false, ordering: .relaxed)
+                f.freedBy.store(0, ordering: .releasing)
+            }
+            _ = heapRef._withUnsafeGuaranteedRef { $0.allocated.add(1, ordering: .relaxed) }
+            return PyValue(bits: UInt64(UInt(bitPattern: pooled.toOpaque())))
+        }
+        return allocate(PyFloat(x, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))
     }
 
     /// An integer of any size: the tagged word when it fits in 63 bits, else a new `PyBigInt`.

@@ -212,7 +212,11 @@ extension PyKey {
 
     /// Two strings with the same code points (Python's `==` on str).
     @inline(__always) package static func sameText(_ x: String, _ y: String) -> Bool {
-        x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
+        guard x.utf8.count == y.utf8.count else { return false }
+        // Native strings keep their UTF-8 in one buffer: compared there, not byte by byte through the view's index.
+        if let same = x.utf8.withContiguousStorageIfAvailable({ a in y.utf8.withContiguousStorageIfAvailable { b in a.elementsEqual(b) } }),
+           let same { return same }
+        return x.utf8.elementsEqual(y.utf8)
     }
 
     /// Python's string order: by code point, which is the order of the UTF-8 bytes (Swift's `<` on `String` orders

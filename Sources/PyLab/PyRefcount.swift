@@ -105,10 +105,14 @@ extension PyThreadState {
                                           freedBy: runtime.heap.name(of: previous.original), touchedBy: name, detail: "freed twice"))
             return
         }
-        runtime.heap.freed.add(1, ordering: .relaxed)
+        _ = heapRef._withUnsafeGuaranteedRef { $0.freed.add(1, ordering: .relaxed) }
         let u = Unmanaged.passUnretained(o)
         if o.kind == .float || o.kind == .str || o.kind == .bigint || o.kind == .bytes {
             // A leaf holds no references: nothing to drop after it.
+            if o.kind == .float && !quarantines && floatPool.count < Self.floatPoolLimit {
+                floatPool.append(Unmanaged.passUnretained(unsafeDowncast(o, to: PyFloat.self)))
+                return
+            }
             if quarantines { runtime.heap.quarantine(u) } else { u.release() }
             return
         }

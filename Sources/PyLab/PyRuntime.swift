@@ -104,6 +104,15 @@ public final class PyRuntime: Sendable {
     package let names: PyNames
     /// Built-in methods by receiver kind and interned name.
     package let methods: [PyKind: [Int: Int]]
+    /// The same, flat: `methodTable[kind.rawValue * methodNameCount + name]`, -1 for none. Method names are interned
+    /// first, so every one is below `methodNameCount`; two dictionary lookups (SipHash twice) cost a tenth of a list append.
+    package let methodTable: [Int32]
+    package let methodNameCount: Int
+    package let methodKindCount: Int
+    /// `list.append`'s built-in number, which the eval loop's CALL runs inline.
+    package let listAppendIndex: Int
+    /// `dict.get`'s, which CALL also runs inline.
+    package let dictGetIndex: Int
     package let settingsState = Locked(PySettings())
     package let world = Gate(WorldState())
     package let threadNumbers = Atomic<Int>(0)
@@ -147,6 +156,15 @@ public final class PyRuntime: Sendable {
             if let kind = builtin.receiver { methods[kind, default: [:]][intern(builtin.name)] = index }
         }
         self.methods = methods
+        methodNameCount = table.names.count
+        methodKindCount = (methods.keys.map { Int($0.rawValue) }.max() ?? 0) + 1
+        var flat = [Int32](repeating: -1, count: methodKindCount * table.names.count)
+        for (kind, byName) in methods {
+            for (name, index) in byName { flat[Int(kind.rawValue) * table.names.count + name] = Int32(index) }
+        }
+        methodTable = flat
+        listAppendIndex = methods[.list]?[intern("append")] ?? -1
+        dictGetIndex = methods[.dict]?[intern("get")] ?? -1
         symbols = Locked(table)
         let heap = self.heap
         let classes = BuiltinClasses(heap: heap)

@@ -70,10 +70,19 @@ package final class PyThreadState: @unchecked Sendable {
     @exclusivity(unchecked) package var lastLine = 0
     /// How deep this thread's frames may go: `sys.setrecursionlimit`'s limit, at most `maxFrames`.
     @exclusivity(unchecked) package var frameLimit: Int
+    /// Floats this thread freed with the GIL on (nothing is quarantined then), each still holding the +1 Swift
+    /// reference `allocate` took: `newFloat` takes one back instead of a new allocation, as CPython keeps a free list
+    /// of floats. A pooled float is poisoned (`freedBy` set) like any freed object until it is reused.
+    @exclusivity(unchecked) package var floatPool: [Unmanaged<PyFloat>] = []
+    package static let floatPoolLimit = 64
+    /// The runtime's heap, for its counters on the float paths: reached through `runtime.heap`, each count retained
+    /// and released the heap. The runtime keeps it alive.
+    package let heapRef: Unmanaged<PyHeap>
 
     package init(runtime: PyRuntime, name: String, cancellation: Cancellation?, attached: Bool = true, stackCapacity: Int? = nil) {
         let settings = runtime.settings
         self.runtime = runtime
+        self.heapRef = Unmanaged.passUnretained(runtime.heap)
         self.number = runtime.newThreadNumber()
         self.name = name
         self.mode = settings.refcount
@@ -97,6 +106,7 @@ package final class PyThreadState: @unchecked Sendable {
     }
 
     deinit {
+        for f in floatPool { f.release() }
         stack.deallocate()
         frames.deallocate()
         depth.deallocate()

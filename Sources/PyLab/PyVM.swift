@@ -187,11 +187,13 @@ extension PyThreadState {
             }
         case .suspended: break
         }
-        let code = gen.code
+        // The code read without retaining it (the generator keeps it).
+        let code = Unmanaged.passUnretained(gen.code)
+        let (localCount, maxStack) = code._withUnsafeGuaranteedRef { ($0.localCount, $0.maxStack) }
         let base = freeStackStart
         let d = depth.pointee
-        let saved = code.localCount + gen.stackDepth.load(ordering: .relaxed)
-        guard d < frameLimit, base + code.localCount + code.maxStack <= stackLimit else {
+        let saved = localCount + gen.stackDepth.load(ordering: .relaxed)
+        guard d < frameLimit, base + localCount + maxStack <= stackLimit else {
             gen.end(previous)
             throw recursionError()
         }
@@ -207,13 +209,13 @@ extension PyThreadState {
             decref(sending)
         }
         pendingThrow = throwing
-        if gen.handlesSomething.exchange(false, ordering: .relaxed) {
+        if gen.handlesSomething.load(ordering: .relaxed) && gen.handlesSomething.exchange(false, ordering: .relaxed) {
             for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
                 beginHandling(base[slot], frame: d, slot: slot)
             }
         }
-        frames[d] = FrameRecord(code: Unmanaged.passUnretained(code), pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
-                                resultSlot: base, localCount: code.localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
+        frames[d] = FrameRecord(code: code, pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
+                                resultSlot: base, localCount: localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
         depth.pointee = d + 1
         let value: PyValue
         do throws(PyError) {
@@ -317,16 +319,93 @@ extension PyThreadState {
     /// `list[i]` for a small int `i` in range (a new reference), read without retaining the list; nil for anything
     /// else (a freed list, an index out of range), which the general `getItem` answers and reports.
     @inline(__always) package func listItem(_ obj: PyValue, _ i: Int) -> PyValue? {
-        obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+        // The lock's closure captures this thread state unretained: captured strongly, it was retained and released
+        // around every read (a sixth of the n-body program's time).
+        let me = Unmanaged.passUnretained(self)
+        return obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
             return unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue? in
                 let j = i < 0 ? i &+ items.count : i
                 guard j >= 0 && j < items.count else { return nil }
                 let v = items[j]
-                incref(v)
+                me._withUnsafeGuaranteedRef { $0.incref(v) }
                 return v
             }
         }
+    }
+
+    /// The next item of an iterator over a list (a new reference), `unbound` at its end, read without retaining the
+    /// iterator, the list or this thread state; nil for anything else (a tuple's iterator, a freed object), which
+    /// the general `iterNext` answers.
+    @inline(never) package func listIteratorNext(_ it: PyValue) -> PyValue? {
+        let me = Unmanaged.passUnretained(self)
+        return it.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+            let s = unsafeDowncast(o, to: PySeqIterator.self)
+            let seq = s.sequence
+            guard s.freedBy.load(ordering: .relaxed) == 0, seq.isObject, seq.objectKind == .list else { return nil }
+            return seq.unmanaged._withUnsafeGuaranteedRef { q -> PyValue? in
+                guard q.freedBy.load(ordering: .relaxed) == 0 else { return nil }
+                let i = s.index.load(ordering: .relaxed)
+                guard let item = unsafeDowncast(q, to: PyList.self).items.withLock({ i < $0.count ? $0[i] : nil }) else { return .unbound }
+                s.index.store(i + 1, ordering: .relaxed)
+                me._withUnsafeGuaranteedRef { $0.incref(item) }
+                return item
+            }
+        }
+    }
+
+    /// `* // % & | ^` on two small ints whose answer fits the tagged word (Python's floor rules for `//` and `%`); nil
+    /// for anything else (division by zero, overflow, the other operators), which the general `binary` answers.
+    @inline(never) package func smallIntArithmetic(_ op: Op, _ x: Int, _ y: Int) -> PyValue? {
+        switch op {
+        case .binaryMul, .inplaceMul:
+            let (r, overflow) = x.multipliedReportingOverflow(by: y)
+            return overflow ? nil : PyValue.checkedInt(r)
+        case .binaryMod, .inplaceMod:
+            guard y != 0 else { return nil }
+            var r = x % y
+            if r != 0 && (r < 0) != (y < 0) { r += y }
+            return .int(r)
+        case .binaryFloorDiv, .inplaceFloorDiv:
+            guard y != 0 else { return nil }
+            var q = x / y
+            if x % y != 0 && (x < 0) != (y < 0) { q -= 1 }
+            return PyValue.checkedInt(q)
+        case .binaryAnd, .inplaceAnd: return .int(x & y)
+        case .binaryOr, .inplaceOr: return .int(x | y)
+        case .binaryXor, .inplaceXor: return .int(x ^ y)
+        default: return nil
+        }
+    }
+
+    /// The result (a new reference) of the built-in `index` called with `count` arguments after `slot` (self first),
+    /// for `list.append` and `dict.get` on live objects; nil for any other call, which the built-in then makes.
+    /// Out of the loop's body, which stays small enough to keep its registers.
+    @inline(never) package func inlineBuiltinCall(_ index: Int, _ slot: UnsafeMutablePointer<PyValue>, count: Int) throws(PyError) -> PyValue? {
+        if index == runtime.listAppendIndex && count == 2 && appendToList(slot[1], slot[2]) { return PyValue.none }
+        if index == runtime.dictGetIndex && (count == 2 || count == 3) {
+            return try dictGetOrDefault(slot[1], slot[2], count == 3 ? slot[3] : .none)
+        }
+        return nil
+    }
+
+    /// `list.append(item)` for a live list below the size limit: takes a new reference to `item`; false for anything
+    /// else (nothing done), which the built-in then answers and reports.
+    @inline(never) package func appendToList(_ list: PyValue, _ item: PyValue) -> Bool {
+        guard list.isObject, list.objectKind == .list else { return false }
+        let limit = runtime.limits.listItems
+        // Counted before it is in the list, where another thread (GIL off) may already take it out and drop it.
+        incref(item)
+        let done = list.unmanaged._withUnsafeGuaranteedRef { o -> Bool in
+            guard o.freedBy.load(ordering: .relaxed) == 0 else { return false }
+            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> Bool in
+                guard items.count < limit else { return false }
+                items.append(item)
+                return true
+            }
+        }
+        if !done { decref(item) }
+        return done
     }
 
     /// `list[i] = value` for a small int `i` in range: takes over `value`'s reference and returns the replaced item
@@ -356,9 +435,17 @@ extension PyThreadState {
         }
     }
 
+    /// The eval loop's view of the GIL's drop request, holding the GIL unretained (the runtime keeps it): held as a
+    /// strong local, it was retained and released on every entry to the loop, every generator resumption among them.
+    package struct GILView {
+        let gil: Unmanaged<GIL>
+        @inline(__always) init(_ gil: GIL) { self.gil = Unmanaged.passUnretained(gil) }
+        @inline(__always) var dropRequested: Bool { gil._withUnsafeGuaranteedRef { $0.dropRequest.load(ordering: .relaxed) != 0 } }
+    }
+
     /// A backward jump: an eval breaker point (the drop request), and every 1024 of them a stop check.
-    @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GIL, gilOn: Bool) throws(PyError) {
-        if gilOn && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+    @inline(__always) package func backwardJumpChecks(_ countdown: inout Int, gil: GILView, gilOn: Bool) throws(PyError) {
+        if gilOn && gil.dropRequested { yieldGIL() }
         countdown &-= 1
         if countdown == 0 {
             countdown = 1024
@@ -496,7 +583,7 @@ extension PyThreadState {
         var sp = frame.sp
         var pc = frame.pc
         let gvals = runtime.globals.values
-        let gil = runtime.gil
+        let gil = GILView(runtime.gil)
         /// 0: no GIL; 1: the GIL, looked at where CPython 3.10+ runs its eval breaker; 2: `gil switch anywhere`, where
         /// the drop request is also looked at before every store to a name, an attribute or an item (CPython 3.9
         /// looked after nearly every instruction, between the add and the store of `x += 1` too). Only before
@@ -529,7 +616,7 @@ extension PyThreadState {
                         break
                     case .resume:
                         // Function entry (0) or the return to a generator after a yield (1): an eval breaker point.
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .loadFast:
                         let v = base[arg]
                         if v == .unbound {
@@ -569,7 +656,7 @@ extension PyThreadState {
                         sp.pointee = v
                         sp += 1
                     case .storeGlobal, .storeName:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         sp -= 1
                         let v = sp.pointee
                         if gilMode != 0 {
@@ -633,6 +720,11 @@ extension PyThreadState {
                          .binaryLShift, .binaryRShift, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
                          .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
                         let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0, let r = smallIntArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a.intValue, b.intValue) {
+                            sp[-2] = r
+                            sp -= 1
+                            continue
+                        }
                         if let r = floatArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a, b, reuse: gilMode != 0) {
                             sp[-2] = r
                             sp -= 1
@@ -882,6 +974,17 @@ extension PyThreadState {
                             }
                             continue
                         }
+                        if it.isObject, it.objectKind == .seqIterator, let next = listIteratorNext(it) {
+                            if next == .unbound {
+                                sp -= 1
+                                decref(it)
+                                pc = arg
+                            } else {
+                                sp.pointee = next
+                                sp += 1
+                            }
+                            continue
+                        }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         if let next = try iterNext(it) {
@@ -911,7 +1014,7 @@ extension PyThreadState {
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         sp = try callAndPop(resultSlot, calleeSlot, count: resultSlot.pointee == .null ? n : n + 1, keywords: keywords, top: sp)
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .precall:
                         if sp[-arg - 2] == .null { unpackBoundMethod(sp - arg - 2) }
                     case .call, .precallCall:
@@ -967,18 +1070,27 @@ extension PyThreadState {
                                 sp = newBase + localCount
                                 // The callee's first instruction is its RESUME (a function that is not a generator always
                                 // starts with one): its eval breaker check is done here and the loop starts after it.
-                                if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                                if gilMode != 0 && gil.dropRequested { yieldGIL() }
                                 // A function with cells or a closure (argumentCount -1) starts with MAKE_CELL or
                                 // COPY_FREE_VARS before its RESUME: it runs from the top.
                                 pc = f.1 < 0 ? 0 : 1
                                 continue
                             }
                         }
+                        if callee.isBuiltin, let r = try inlineBuiltinCall(callee.builtinIndex, calleeSlot, count: argc) {
+                            // `list.append(x)`, `d.get(k)`: the built-in's answer without its call.
+                            var p = resultSlot
+                            while p < sp { decref(p.pointee); p += 1 }
+                            resultSlot.pointee = r
+                            sp = resultSlot + 1
+                            if gilMode != 0 && gil.dropRequested { yieldGIL() }
+                            continue
+                        }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
                         sp = try callAndPop(resultSlot, calleeSlot, count: argc, keywords: nil, top: sp)
                         // 3.11's CALL ends with CHECK_EVAL_BREAKER: a switch may fall right after any call.
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .loadMethod:
                         // [method, self] when obj's class has the function, else [NULL, attribute] (3.11's layout).
                         let obj = sp[-1]
@@ -1022,18 +1134,22 @@ extension PyThreadState {
                         }
                         sp -= 1
                         let v = sp.pointee
-                        let gen = genRef.takeUnretainedValue()
                         let count = sp - base
-                        for i in 0..<count {
-                            gen.frame[i] = base[i]
-                            base[i] = .unbound
-                        }
-                        gen.resumeAt.store(pc, ordering: .relaxed)
-                        gen.stackDepth.store(count - frame.localCount, ordering: .relaxed)
+                        let localCount = frame.localCount
                         // A yield inside a handler: what it handles is not the caller's; the generator keeps it.
-                        if handling.contains(where: { $0.frame == fi }) {
-                            gen.handledSlots.withLock { $0 = handling.filter { $0.frame == fi }.map(\.slot) }
-                            gen.handlesSomething.store(true, ordering: .relaxed)
+                        let handled: [Int]? = handling.contains(where: { $0.frame == fi }) ? handling.filter { $0.frame == fi }.map(\.slot) : nil
+                        // The generator read without retaining it (its frame record does not own it; its caller does).
+                        genRef._withUnsafeGuaranteedRef { gen in
+                            for i in 0..<count {
+                                gen.frame[i] = base[i]
+                                base[i] = .unbound
+                            }
+                            gen.resumeAt.store(pc, ordering: .relaxed)
+                            gen.stackDepth.store(count - localCount, ordering: .relaxed)
+                            if let handled {
+                                gen.handledSlots.withLock { $0 = handled }
+                                gen.handlesSomething.store(true, ordering: .relaxed)
+                            }
                         }
                         endHandling(inside: fi, from: 0)
                         depth.pointee = entry
@@ -1046,7 +1162,7 @@ extension PyThreadState {
                         decref(obj)
                         sp[-1] = v
                     case .storeAttr:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         let obj = sp[-1], value = sp[-2]
                         frames[fi].sp = sp   // a property's setter or a __setattr__ runs above these
                         try setAttribute(obj, arg, value)
@@ -1066,15 +1182,23 @@ extension PyThreadState {
                             sp[-1] = v
                             continue
                         }
+                        if obj.isObject && obj.objectKind == .dict, let v = try dictItemUnretained(obj, index) {
+                            sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
+                            continue
+                        }
                         let v = try getItem(obj, index)
                         sp -= 2; decref(obj); decref(index); sp.pointee = v; sp += 1
                     case .storeSubscr:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         let index = sp[-1], obj = sp[-2], value = sp[-3]
                         if index.isInt && obj.isObject && obj.objectKind == .list, let old = storeListItem(obj, index.intValue, value) {
                             sp -= 3
                             decref(obj)
                             decref(old)
+                            continue
+                        }
+                        if obj.isObject && obj.objectKind == .dict, try storeDictItemUnretained(obj, index, value) {
+                            sp -= 3; decref(obj); decref(index); decref(value)
                             continue
                         }
                         try storeSubscript(obj, index, value)
@@ -1126,8 +1250,8 @@ extension PyThreadState {
                     case .listAppend:
                         let v = sp[-1]
                         let target = sp[-1 - arg]
-                        guard target.isObject, let list = target.object as? PyList else { throw typeError("LIST_APPEND on a non-list") }
-                        list.items.withLock { $0.append(v) }
+                        guard target.isObject, target.objectKind == .list else { throw typeError("LIST_APPEND on a non-list") }
+                        target.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyList.self).items.withLock { $0.append(v) } }
                         sp -= 1
                     case .listExtend:
                         let v = sp[-1]
@@ -1224,7 +1348,7 @@ extension PyThreadState {
                         sp.pointee = v
                         sp += 1
                     case .storeClassName:
-                        if gilMode == 2 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode == 2 && gil.dropRequested { yieldGIL() }
                         sp -= 1
                         try storeName(frame.namespace, arg, sp.pointee)
                     case .deleteClassName:
@@ -1299,7 +1423,7 @@ extension PyThreadState {
                         frames[fi].sp = sp
                         sp = try callWithUnpacking(sp, withKeywords: arg & 1 != 0)
                         // As after CALL: the eval breaker runs after the call returns.
-                        if gilMode != 0 && gil.dropRequest.load(ordering: .relaxed) != 0 { yieldGIL() }
+                        if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .send:
                         frames[fi].pc = pc
                         frames[fi].sp = sp
