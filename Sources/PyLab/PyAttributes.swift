@@ -72,6 +72,15 @@ extension PyThreadState {
                    let method = baseExceptionMethod(name, from: inst.cls, bound: obj) {
                     return method
                 }
+                // `obj.__dict__`: the attributes as vars(obj) gives them (a copy here: a change through it is refused).
+                if name == runtime.names.dictID { return try instanceVars(obj) }
+                if name == runtime.names.docID || name == runtime.names.hashID { return try classDefault(inst.cls, name) }
+                // `__getattr__`: asked for a name the usual lookup did not find, as CPython does.
+                if let hook = inst.cls.lookup(runtime.names.getattrID), hook.isObject, hook.objectKind == .function {
+                    let attributeName = newString(runtime.name(ofInterned: name))
+                    defer { decref(attributeName) }
+                    return try call(hook, [obj, attributeName])
+                }
             case .cls:
                 let cls = unsafeDowncast(o, to: PyClass.self)
                 if name == runtime.names.nameID { return newString(cls.name) }
@@ -89,6 +98,7 @@ extension PyThreadState {
                     return genericAttributeFunction(name, bound: [])
                 }
                 if name == runtime.names.mroID { return newTuple(classValues(cls.mro)) }
+                if name == runtime.names.docID || name == runtime.names.hashID { return try classDefault(cls, name) }
                 if cls.isSubclass(of: runtime.classes.baseException), let method = baseExceptionMethod(name, from: cls, bound: nil) {
                     return method
                 }
@@ -108,6 +118,7 @@ extension PyThreadState {
                     return v
                 }) { return v }
                 if name == runtime.names.nameID { return newString(f.name) }
+                if name == runtime.names.docID { return f.code.docString.map { newString($0) } ?? .none }
                 if name == runtime.names.annotationsID {
                     throw error(runtime.classes.notImplementedError,
                                 "conclab's Python does not support a function's __annotations__ (it keeps those of classes and modules)")
@@ -482,5 +493,21 @@ extension PyThreadState {
         guard let old else { return false }
         decref(old)
         return true
+    }
+}
+
+extension PyThreadState {
+    /// What a class that does not set `__doc__` or `__hash__` has: no docstring (None); for `__hash__`, None when a
+    /// class of its MRO defines `__eq__` first (CPython then sets `__hash__ = None`), else object's hash of identity.
+    func classDefault(_ cls: PyClass, _ name: Int) throws(PyError) -> PyValue {
+        if name == runtime.names.docID { return .none }
+        guard let hashing = definedHash(cls) ?? (cls.lookup(runtime.names.eqID) == nil ? nil : PyValue.none) else {
+            return newNative(Builtin("__hash__") { ts, a throws(PyError) in
+                try a.expect(1...1, ts)
+                return try ts.call(.builtin(Builtins.index(of: "hash") ?? 0), [a[0]])
+            }, bound: [])
+        }
+        incref(hashing)
+        return hashing
     }
 }

@@ -392,13 +392,17 @@ package final class CodeObject: @unchecked Sendable {
     package let signature: CodeSignature
     /// `__qualname__` of the class or function this is the code of (its name at module level).
     package let qualifiedName: String
+    /// A function's docstring (its body's first statement, a string literal): what `f.__doc__` reads.
+    package let docString: String?
     /// Names of the parameters, for keyword arguments.
     package var parameterNames: ArraySlice<String> { localNames[0..<argumentCount] }
 
     package init(name: String, kind: CodeKind, instructions: [UInt32], constants: [PyValue], codes: [CodeObject], localNames: [String],
          argumentCount: Int, maxStack: Int, isGenerator: Bool, positions: [SourcePosition], exceptionTable: [ExceptionEntry],
-         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature(), qualifiedName: String? = nil) {
+         firstLine: Int, ownedConstants: [PyObject] = [], signature: CodeSignature = CodeSignature(), qualifiedName: String? = nil,
+         docString: String? = nil) {
         self.qualifiedName = qualifiedName ?? name
+        self.docString = docString
         self.signature = signature
         self.name = name
         self.kind = kind

@@ -51,6 +51,8 @@ package struct Compiler {
         /// `__qualname__`: the dotted path from the module (`f.<locals>.C`, `Outer.Inner`).
         package var qualname = ""
         package var qualifiedName: String?
+        /// The body's docstring, for a function's `__doc__`.
+        package var docString: String?
         package var kind: CodeKind
         package var instructions: [UInt32] = []
         package var positions: [SourcePosition] = []
@@ -242,7 +244,7 @@ package struct Compiler {
                           codes: unit.codes, localNames: unit.localNames, argumentCount: unit.argumentCount,
                           maxStack: maxStack, isGenerator: unit.isGenerator, positions: assembled.positions,
                           exceptionTable: assembled.exceptionTable, firstLine: unit.firstLine, ownedConstants: unit.ownedConstants,
-                          signature: unit.signature, qualifiedName: unit.qualifiedName)
+                          signature: unit.signature, qualifiedName: unit.qualifiedName, docString: unit.docString)
     }
 
     /// Follows every path through the code to find the deepest the value stack gets (and checks that paths
@@ -342,6 +344,13 @@ package struct Compiler {
                 try loadConstant(runtime.constant(unit.qualname))
                 try emit(.storeClassName, runtime.intern("__qualname__"))
                 if Self.hasAnnotations(body) { try emit(.setupAnnotations) }
+                if let doc = Self.docString(of: body) {
+                    // As 3.11: a class body's docstring is its `__doc__`.
+                    try loadConstant(runtime.constant(doc))
+                    try emit(.storeClassName, runtime.intern("__doc__"))
+                }
+            } else if kind == .function {
+                unit.docString = Self.docString(of: body)
             }
             try emitBody(&self)
             code = try finish()
@@ -449,6 +458,12 @@ package struct Compiler {
 
     package func globalSlot(_ name: String) throws(PySyntaxError) -> Int {
         globalPrefix.isEmpty ? try runtime.globalSlot(name) : try runtime.globalSlot(globalPrefix + name, builtinName: name)
+    }
+
+    /// The docstring of a function or class body: its first statement when that is a string literal alone.
+    package static func docString(of body: [Stmt]) -> String? {
+        guard let first = body.first, case .expression(let e) = first.kind, case .string(let s) = e.kind else { return nil }
+        return s
     }
 
     /// A private name (`__balance`) inside a class: `_Account__balance`, so a subclass's own `__balance` is another

@@ -25,7 +25,7 @@ extension PyThreadState {
         let kind = d.snapshot.load(ordering: .relaxed)
         guard kind != 0 else { return }
         throw error(runtime.classes.notImplementedError,
-                    "conclab's Python does not support changing the dict \(kind == 1 ? "globals()" : "vars()") gives (it is a copy, not the variables themselves)")
+                    "conclab's Python does not support changing the dict \(kind == 1 ? "globals()" : "vars() or __dict__") gives (it is a copy, not the variables themselves)")
     }
 
     /// The calling frame's local variables with a value (a cell's contents for a variable a closure shares); the

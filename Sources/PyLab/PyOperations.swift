@@ -12,7 +12,7 @@ package struct PyNames: Sendable {
     package let mroID: Int
     /// Attribute hooks and the names classes keep about themselves (PyDescriptors.swift).
     package let setattrID: Int, delattrID: Int, annotationsID: Int, qualnameID: Int
-    package let hashID: Int
+    package let hashID: Int, getattrID: Int, dictID: Int, docID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -37,6 +37,9 @@ package struct PyNames: Sendable {
         annotationsID = intern("__annotations__")
         qualnameID = intern("__qualname__")
         hashID = intern("__hash__")
+        getattrID = intern("__getattr__")
+        dictID = intern("__dict__")
+        docID = intern("__doc__")
     }
 }
 

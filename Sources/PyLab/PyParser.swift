@@ -99,7 +99,7 @@ package struct Parser {
                                               "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
                                               "__neg__", "__pos__", "__invert__", "__abs__", "__class__",
                                               "__cause__", "__context__", "__suppress_context__", "__mro__",
-                                              "__match_args__", "__hash__", "__setattr__", "__delattr__", "__annotations__", "__qualname__",
+                                              "__match_args__", "__hash__", "__getattr__", "__dict__", "__doc__", "__wrapped__", "__setattr__", "__delattr__", "__annotations__", "__qualname__",
                                               "__func__", "__post_init__", "__dataclass_fields__", "__dataclass_params__"]
 
     package func checkName(_ n: String, at pos: SourcePosition) throws(PySyntaxError) {

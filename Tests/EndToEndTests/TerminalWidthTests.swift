@@ -58,7 +58,12 @@ extension EndToEndSecondLine {
                 try shell.type("par compare spin 30 --workers 2")
                 try shell.press("Enter")
                 try shell.waitFor("the comparison", within: 60) { screen in
-                    screen.contains { $0.hasPrefix("processes ") } && screen.last { !$0.isEmpty }?.hasPrefix("conclab>") == true
+                    // After the command's own line (help above may hold a line that starts "processes " too, and the
+                    // command's line is itself a prompt): the chart's last row, then a bare prompt.
+                    guard let typed = screen.lastIndex(where: { $0.contains("par compare spin 30") }) else { return false }
+                    let after = screen[(typed + 1)...]
+                    return after.contains { $0.hasPrefix("processes ") }
+                        && after.last { !$0.isEmpty }?.trimmingCharacters(in: .whitespaces) == "conclab>"
                 }
                 return shell.joinedHistory()
             }

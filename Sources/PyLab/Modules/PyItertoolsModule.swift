@@ -400,6 +400,8 @@ package enum FunctoolsModule {
 
         def update_wrapper(wrapper, wrapped, assigned=None, updated=None):
             wrapper.__name__ = wrapped.__name__
+            wrapper.__doc__ = wrapped.__doc__
+            wrapper.__wrapped__ = wrapped
             return wrapper
 
         def wraps(wrapped, assigned=None, updated=None):
