@@ -216,6 +216,8 @@ def _process_class(cls, init, repr, eq, order, frozen):
             if getattr(b, '__dataclass_params__')['frozen']:
                 any_frozen_base = True
     for name, type_ in cls.__annotations__.items():
+        if type(type_).__name__ == '_Alias' and type_._name == 'ClassVar':
+            continue
         default = getattr(cls, name, MISSING)
         if isinstance(default, Field):
             f = default
