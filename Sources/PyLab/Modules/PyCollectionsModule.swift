@@ -441,5 +441,72 @@ package enum CollectionsModule {
             _Record._typename = typename
             _Record.__name__ = typename
             return _Record
+
+        class ChainMap:
+            _conclab_match = "mapping"
+
+            def __init__(self, *maps):
+                self.maps = list(maps) or [{}]
+
+            def __getitem__(self, key):
+                for mapping in self.maps:
+                    if key in mapping:
+                        return mapping[key]
+                raise KeyError(key)
+
+            def get(self, key, default=None):
+                return self[key] if key in self else default
+
+            def __contains__(self, key):
+                for mapping in self.maps:
+                    if key in mapping:
+                        return True
+                return False
+
+            def __setitem__(self, key, value):
+                self.maps[0][key] = value
+
+            def __delitem__(self, key):
+                if key not in self.maps[0]:
+                    raise KeyError("Key not found in the first mapping: " + repr(key))
+                del self.maps[0][key]
+
+            def _keys(self):
+                seen = {}
+                for mapping in reversed(self.maps):
+                    for key in mapping:
+                        seen[key] = None
+                return list(seen)
+
+            def __len__(self):
+                return len(self._keys())
+
+            def __iter__(self):
+                return iter(self._keys())
+
+            def keys(self):
+                return self._keys()
+
+            def values(self):
+                return [self[k] for k in self._keys()]
+
+            def items(self):
+                return [(k, self[k]) for k in self._keys()]
+
+            def __bool__(self):
+                return any(self.maps)
+
+            def new_child(self, m=None):
+                return ChainMap({} if m is None else m, *self.maps)
+
+            @property
+            def parents(self):
+                return ChainMap(*self.maps[1:])
+
+            def __eq__(self, other):
+                return dict(self.items()) == dict(other.items())
+
+            def __repr__(self):
+                return "ChainMap(" + ", ".join([repr(m) for m in self.maps]) + ")"
         """)
 }

@@ -287,7 +287,23 @@ package enum ConcurrentModule {
                     yield f
 
         def wait(fs, timeout=None, return_when=ALL_COMPLETED):
-            raise NotImplementedError("conclab's Python does not support concurrent.futures.wait (it returns sets); use as_completed or result()")
+            if return_when not in (FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED):
+                raise ValueError("Invalid return condition: " + repr(return_when))
+            fs = set(fs)
+            deadline = threading._deadline(timeout)
+            with _changed:
+                while True:
+                    done = set([f for f in fs if f.done()])
+                    if len(done) == len(fs):
+                        break
+                    if return_when == FIRST_COMPLETED and done:
+                        break
+                    if return_when == FIRST_EXCEPTION and [f for f in done if not f.cancelled() and f.exception() is not None]:
+                        break
+                    if deadline is not None and threading._expired(deadline):
+                        break
+                    _changed._wait_until(deadline)
+            return (done, fs - done)
 
         class ProcessPoolExecutor:
             def __init__(self, max_workers=None):
