@@ -12,7 +12,7 @@ package struct PyNames: Sendable {
     package let mroID: Int
     /// Attribute hooks and the names classes keep about themselves (PyDescriptors.swift).
     package let setattrID: Int, delattrID: Int, annotationsID: Int, qualnameID: Int
-    package let hashID: Int, getattrID: Int, dictID: Int, docID: Int
+    package let hashID: Int, getattrID: Int, dictID: Int, docID: Int, callID: Int
 
     package init(intern: (String) -> Int) {
         initID = intern("__init__")
@@ -40,6 +40,7 @@ package struct PyNames: Sendable {
         getattrID = intern("__getattr__")
         dictID = intern("__dict__")
         docID = intern("__doc__")
+        callID = intern("__call__")
     }
 }
 

@@ -284,6 +284,18 @@ extension PyThreadState {
 
     /// 3.11's PRECALL: `[NULL, bound method]` becomes `[function, self]`, so CALL sees a plain function call
     /// with one more argument (and takes the fast path for a Python method).
+    /// [NULL, obj] for an instance whose class's `__call__` is a Python function: [function, obj], as a bound method
+    /// unpacks, so the call runs in this loop instead of a nested one (a recursion through `__call__`, as
+    /// `functools.lru_cache` makes, would otherwise stop at the nested-call limit). False for anything else.
+    @inline(never) package func unpackCallableInstance(_ slot: UnsafeMutablePointer<PyValue>) -> Bool {
+        let inst = unsafeDowncast(slot[1].object, to: PyInstance.self)
+        guard inst.freedBy.load(ordering: .relaxed) == 0, let f = inst.cls.lookup(runtime.names.callID),
+              f.isObject, f.objectKind == .function else { return false }
+        incref(f)
+        slot[0] = f
+        return true
+    }
+
     @inline(__always) package func unpackBoundMethod(_ slot: UnsafeMutablePointer<PyValue>) {
         let callable = slot[1]
         guard callable.isObject, callable.objectKind == .method else { return }
@@ -1030,7 +1042,13 @@ extension PyThreadState {
                         } else {
                             argc = arg + 1
                         }
-                        let callee = calleeSlot.pointee
+                        var callee = calleeSlot.pointee
+                        if resultSlot.pointee == .null, callee.isObject, callee.objectKind == .instance, unpackCallableInstance(resultSlot) {
+                            // `obj(…)` with a Python `__call__`: [function, obj, args…], run as a method call.
+                            calleeSlot = resultSlot
+                            argc = arg + 1
+                            callee = resultSlot.pointee
+                        }
                         countdown &-= 1
                         if countdown == 0 {
                             countdown = 1024

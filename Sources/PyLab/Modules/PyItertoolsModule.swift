@@ -358,7 +358,19 @@ package enum FunctoolsModule {
                         cache[key] = value
                     return value
                 self._misses += 1
-                value = self._function(*args, **kwds)
+                # A plain call for up to three positional arguments: it runs in the caller's loop (a call with * or **
+                # nests one), so a deep recursion through the cache goes as deep as a plain one.
+                n = 4 if kwds else len(args)
+                if n == 1:
+                    value = self._function(args[0])
+                elif n == 0:
+                    value = self._function()
+                elif n == 2:
+                    value = self._function(args[0], args[1])
+                elif n == 3:
+                    value = self._function(args[0], args[1], args[2])
+                else:
+                    value = self._function(*args, **kwds)
                 if self._maxsize is None:
                     cache[key] = value
                 elif self._maxsize > 0:
