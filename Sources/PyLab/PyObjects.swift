@@ -366,6 +366,8 @@ package final class PyClass: PyObject, @unchecked Sendable {
     /// an instance's attribute takes the slow path (`setHookedAttribute`). Decided when the class is made and when a
     /// class attribute is set, so a plain class's attribute store costs one flag check.
     package let hooksAttributes = Atomic<Bool>(false)
+    /// `abc.ABC` or a subclass: making an instance first checks that no abstract method is left (`abstractMethods`).
+    package let abstractBase = Atomic<Bool>(false)
     /// The classes made so far with this one in their MRO (held weakly), so a property or hook set on this class
     /// later marks them too. Built-in classes keep none: nothing can be set on them.
     package let subclasses = Locked<[WeakClass]>([])
@@ -385,6 +387,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
         self.attributes = Locked(PyAttributeMap(attributes))
         threadLocal.store(bases.contains { $0.threadLocal.load(ordering: .relaxed) }, ordering: .relaxed)
         hooksAttributes.store(bases.contains { $0.hooksAttributes.load(ordering: .relaxed) }, ordering: .relaxed)
+        abstractBase.store(bases.contains { $0.abstractBase.load(ordering: .relaxed) }, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 

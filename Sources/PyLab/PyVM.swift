@@ -547,11 +547,32 @@ extension PyThreadState {
     }
 
     /// `C(args)`: a new instance, then `__init__`; for exception classes the arguments are kept as `args`.
+    /// CPython's TypeError for a class of `abc.ABC` whose MRO still resolves a name to an `@abstractmethod`.
+    @inline(never) func refuseAbstract(_ cls: PyClass) throws(PyError) {
+        let marker = runtime.intern("_conclab_abstract")
+        var names: [String] = []
+        var seen = Set<Int>()
+        for c in cls.mro {
+            let (keys, values) = c.attributes.withLock { ($0.names, Array($0.values)) }
+            for (key, value) in zip(keys, values) where !seen.contains(key) {
+                seen.insert(key)
+                guard value.isObject, value.objectKind == .function, cls.lookup(key) == value,
+                      unsafeDowncast(value.object, to: PyFunction.self).attributes.withLock({ $0[marker] }) != nil else { continue }
+                names.append(runtime.name(ofInterned: key))
+            }
+        }
+        guard !names.isEmpty else { return }
+        names.sort()
+        throw typeError("Can't instantiate abstract class \(cls.name) with abstract method\(names.count == 1 ? "" : "s") "
+                        + names.joined(separator: ", "))
+    }
+
     package func instantiate(_ cls: PyClass, _ classValue: PyValue, _ args: UnsafeMutablePointer<PyValue>, count: Int, keywords: PyTuple?) throws(PyError) -> PyValue {
         if cls === runtime.classes.object && count == 0 {
             incref(classValue)
             return allocate(PyInstance(cls: cls, classValue: classValue, arguments: [], id: runtime.heap.newID(), owner: ownerForNew))
         }
+        if cls.abstractBase.load(ordering: .relaxed) { try refuseAbstract(cls) }
         let isException = cls.isSubclass(of: runtime.classes.baseException)
         var arguments: [PyValue] = []
         if isException {

@@ -6,8 +6,23 @@ extension ModuleRegistry {
     static let stdlibDefinitions: [ModuleDefinition] = [
         HeapBisectModules.heapq, HeapBisectModules.bisect, HeapBisectModules.`operator`, HeapBisectModules.copy,
         HeapBisectModules.string, ContextlibTextModules.contextlib, JsonStatisticsModules.json,
-        JsonStatisticsModules.statistics, ContextlibTextModules.textwrap, ContextlibTextModules.typing,
+        JsonStatisticsModules.statistics, ContextlibTextModules.textwrap, ContextlibTextModules.typing, abc,
     ]
+
+    /// `abc`: `ABC` and `abstractmethod` (an instance of a class that still has an abstract method is CPython's
+    /// TypeError). No metaclasses: `ABCMeta` and `register` are refused by name.
+    static let abc = ModuleDefinition("abc", source: """
+        import threading as _threading
+
+        def abstractmethod(funcobj):
+            funcobj._conclab_abstract = True
+            return funcobj
+
+        class ABC:
+            pass
+
+        _threading._make_abstract_base(ABC)
+        """)
 
     package static let standardLibraryNames: Set<String> = [
         "__future__", "_abc", "_aix_support", "_ast", "_asyncio", "_bisect", "_blake2", "_bootsubprocess", "_bz2",

@@ -68,6 +68,13 @@ package enum ThreadingModule {
             ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e))\n", error: true)
             return .none
         },
+        Builtin("_make_abstract_base") { ts, a throws(PyError) in
+            // abc.ABC: its subclasses check for abstract methods left when an instance is made.
+            try a.expect(1...1, ts)
+            guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_make_abstract_base() needs a class") }
+            unsafeDowncast(a[0].object, to: PyClass.self).abstractBase.store(true, ordering: .relaxed)
+            return .none
+        },
         Builtin("_make_thread_local") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_make_thread_local() needs a class") }
