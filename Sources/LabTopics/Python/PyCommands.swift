@@ -144,8 +144,9 @@ package struct PyCommand: Command {
             "py reset",
         ],
         discussion: """
-            Snippets are Python: ints (any size), floats, bool, None, str, bytes, list, tuple, dict, functions, generators, \
-            classes, try/except/finally, with. Sockets (socket, select) may connect only to the io server of the command \
+            Snippets are Python 3.11 as a learner types it: functions, generators, classes (property, dataclasses), match, \
+            comprehensions, exceptions, with, and modules such as threading, queue, random, collections, json; what \
+            conclab's Python lacks (asyncio, re, enum …) is refused in one line, "conclab's Python does not support …". Sockets (socket, select) may connect only to the io server of the command \
             running the program ('io fetch py'). Files: open() and os (listdir, remove, rename, mkdir, path) reach only \
             conclab's Python folder, a private folder made on first use, kept for the session (a file one 'py' writes the \
             next reads) and removed when conclab ends; os.getcwd() names it. A relative name is taken from there, not \
