@@ -380,6 +380,8 @@ package enum Builtins {
                 return .int(d.isObject ? (d.object as? PyDict)?.storage.withLock { $0.count } ?? 0 : 0)
             case .instance:
                 if let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(ts.runtime.names.lenID) { return try ts.call(m, [v]) }
+            case .cls:
+                if let n = try ts.classHook(v, "_conclab_class_len", []) { return n }
             default: break
             }
             throw ts.typeError("object of type '\(o.typeName)' has no len()")

@@ -49,6 +49,7 @@ extension PyThreadState {
             let r = try run(code, namespace: cls, closure: closure)
             decref(r)
             noteClassAttributes(cls)
+            if cls.classHooks.load(ordering: .relaxed), let done = try classHook(value, "_conclab_class_init", []) { decref(done) }
         } catch {
             decref(value)
             throw error
@@ -113,5 +114,17 @@ extension PyThreadState {
         }
         guard runtime.globals.load(slot) == .unbound else { return }
         runtime.globals.store(slot, allocate(PyDict(id: runtime.heap.newID(), owner: ownerForNew)))
+    }
+}
+
+extension PyThreadState {
+    /// Calls the class's own `name` function (looked up along its MRO) with the class and `args` (borrowed), for a class
+    /// whose `classHooks` is set; nil when the class has no such function.
+    package func classHook(_ classValue: PyValue, _ name: String, _ args: [PyValue]) throws(PyError) -> PyValue? {
+        guard classValue.isObject, classValue.objectKind == .cls else { return nil }
+        let cls = unsafeDowncast(classValue.object, to: PyClass.self)
+        guard cls.classHooks.load(ordering: .relaxed), let f = cls.lookup(runtime.intern(name)), f.isObject,
+              f.objectKind == .function else { return nil }
+        return try call(f, [classValue] + args)
     }
 }

@@ -27,6 +27,12 @@ extension PyThreadState {
         case .generator, .rangeIterator, .seqIterator, .lazyIterator:
             incref(v)
             return v
+        case .cls:
+            if let items = try classHook(v, "_conclab_class_iter", []) {
+                defer { decref(items) }
+                return try iterate(items)
+            }
+            throw typeError("'type' object is not iterable")
         case .set:
             let members = setOrder(unsafeDowncast(o, to: PySet.self))
             for m in members { incref(m) }

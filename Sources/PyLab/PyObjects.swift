@@ -368,6 +368,9 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package let hooksAttributes = Atomic<Bool>(false)
     /// `abc.ABC` or a subclass: making an instance first checks that no abstract method is left (`abstractMethods`).
     package let abstractBase = Atomic<Bool>(false)
+    /// `enum.Enum` or a subclass: the class itself answers iteration, `len`, `cls[name]` and `cls(value)` through its
+    /// `_conclab_class_*` functions (what CPython's EnumType metaclass does), and converts its members when made.
+    package let classHooks = Atomic<Bool>(false)
     /// The classes made so far with this one in their MRO (held weakly), so a property or hook set on this class
     /// later marks them too. Built-in classes keep none: nothing can be set on them.
     package let subclasses = Locked<[WeakClass]>([])
@@ -388,6 +391,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
         threadLocal.store(bases.contains { $0.threadLocal.load(ordering: .relaxed) }, ordering: .relaxed)
         hooksAttributes.store(bases.contains { $0.hooksAttributes.load(ordering: .relaxed) }, ordering: .relaxed)
         abstractBase.store(bases.contains { $0.abstractBase.load(ordering: .relaxed) }, ordering: .relaxed)
+        classHooks.store(bases.contains { $0.classHooks.load(ordering: .relaxed) }, ordering: .relaxed)
         super.init(kind: .cls, id: id, immortal: immortal, owner: owner)
     }
 

@@ -67,6 +67,9 @@ extension PyThreadState {
         case .instance:
             if let m = unsafeDowncast(o, to: PyInstance.self).cls.lookup(runtime.intern("__getitem__")) { return try call(m, [obj, index]) }
             throw typeError("'\(o.typeName)' object is not subscriptable")
+        case .cls:
+            if let v = try classHook(obj, "_conclab_class_getitem", [index]) { return v }
+            throw typeError("'\(o.typeName)' object is not subscriptable")
         default:
             throw typeError("'\(o.typeName)' object is not subscriptable")
         }

@@ -573,6 +573,13 @@ extension PyThreadState {
             return allocate(PyInstance(cls: cls, classValue: classValue, arguments: [], id: runtime.heap.newID(), owner: ownerForNew))
         }
         if cls.abstractBase.load(ordering: .relaxed) { try refuseAbstract(cls) }
+        if cls.classHooks.load(ordering: .relaxed) {
+            // An enum: `Color(1)` is the member with that value, not a new instance.
+            var list: [PyValue] = []
+            for i in 0..<count { list.append(args[i]) }
+            if keywords != nil { throw typeError("\(cls.name)() takes no keyword arguments in conclab's Python") }
+            if let member = try classHook(classValue, "_conclab_class_call", list) { return member }
+        }
         let isException = cls.isSubclass(of: runtime.classes.baseException)
         var arguments: [PyValue] = []
         if isException {

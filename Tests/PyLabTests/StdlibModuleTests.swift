@@ -36,7 +36,7 @@ struct StdlibModuleTests {
         ("import numpy_is_not_stdlib", "ModuleNotFoundError: No module named 'numpy_is_not_stdlib'"),
         ("from json import JSONEncoder", "NotImplementedError: conclab's Python does not support json.JSONEncoder"),
         ("import string\nstring.Formatter", "NotImplementedError: conclab's Python does not support string.Formatter"),
-        ("import enum", "ModuleNotFoundError: conclab's Python does not support the module enum"),
+        ("import datetime", "ModuleNotFoundError: conclab's Python does not support the module datetime"),
         ("from heapq import nothing_here", "ImportError: cannot import name 'nothing_here' from 'heapq' (unknown location)"),
     ])
     func refusals(_ example: (String, String)) {
