@@ -501,13 +501,17 @@ extension PyThreadState {
     /// class of its MRO defines `__eq__` first (CPython then sets `__hash__ = None`), else object's hash of identity.
     func classDefault(_ cls: PyClass, _ name: Int) throws(PyError) -> PyValue {
         if name == runtime.names.docID { return .none }
-        guard let hashing = definedHash(cls) ?? (cls.lookup(runtime.names.eqID) == nil ? nil : PyValue.none) else {
+        switch instanceHashing(cls) {
+        case .method(let hashing):
+            incref(hashing)
+            return hashing
+        case .equality:
+            return .none
+        case .identity:
             return newNative(Builtin("__hash__") { ts, a throws(PyError) in
                 try a.expect(1...1, ts)
                 return try ts.call(.builtin(Builtins.index(of: "hash") ?? 0), [a[0]])
             }, bound: [])
         }
-        incref(hashing)
-        return hashing
     }
 }

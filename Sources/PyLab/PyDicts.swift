@@ -22,9 +22,12 @@ extension PyThreadState {
             case .instance:
                 // As CPython: hashed by identity unless the class defines __eq__ (which makes it unhashable).
                 let cls = unsafeDowncast(o, to: PyInstance.self).cls
-                if let hashing = definedHash(cls) { return try customKey(v, cls, hashing) }
-                if cls.lookup(runtime.names.eqID) == nil { return .identity(o.id) }
-                if let fields = cls.lookup(runtime.intern("_dataclass_hash_fields")) { return try dataclassKey(v, cls, fields) }
+                switch instanceHashing(cls) {
+                case .identity: return .identity(o.id)
+                case .method(let hashing): return try customKey(v, cls, hashing)
+                case .equality:
+                    if let fields = cls.lookup(runtime.intern("_dataclass_hash_fields")) { return try dataclassKey(v, cls, fields) }
+                }
             case .cls, .function, .module, .generator, .lock, .native, .code: return .identity(o.id)
             case .set where unsafeDowncast(o, to: PySet.self).frozen:
                 return .frozenset(unsafeDowncast(o, to: PySet.self).storage.withLock { Set($0.keys.keys) })
@@ -144,17 +147,25 @@ extension PyThreadState {
 }
 
 extension PyThreadState {
-    /// The `__hash__` instances of `cls` hash by, if one: the first class of the MRO that defines `__eq__` or
-    /// `__hash__` decides, as CPython sets `__hash__ = None` in a class that defines `__eq__` alone. nil: none
-    /// (identity, or unhashable through `__eq__`); `.none`: unhashable (`__hash__ = None`).
-    func definedHash(_ cls: PyClass) -> PyValue? {
+    /// How instances of `cls` hash, from one walk of the MRO: the first class that defines `__eq__` or `__hash__`
+    /// decides, as CPython sets `__hash__ = None` in a class that defines `__eq__` alone.
+    enum InstanceHashing {
+        /// Neither is defined: by identity (object's hash).
+        case identity
+        /// By this `__hash__` (borrowed; `.none` for `__hash__ = None`, unhashable).
+        case method(PyValue)
+        /// `__eq__` without `__hash__`: unhashable (a frozen dataclass keys by its fields instead).
+        case equality
+    }
+
+    func instanceHashing(_ cls: PyClass) -> InstanceHashing {
         let hash = runtime.names.hashID, eq = runtime.names.eqID
         for c in cls.mro {
             let (h, e) = c.attributes.withLock { ($0[hash], $0[eq]) }
-            if let h { return h }
-            if e != nil { return nil }
+            if let h { return .method(h) }
+            if e != nil { return .equality }
         }
-        return nil
+        return .identity
     }
 
     /// The key of an instance whose class defines `__hash__`, with CPython's TypeErrors for None and for a result that
