@@ -83,6 +83,16 @@ extension PyThreadState {
         return snapshot
     }
 
+    /// An instance's or a class's attributes as a list of (name, value) pairs, in the order they were set.
+    package func attributePairs(_ map: PyAttributeMap) -> PyValue {
+        var pairs: [PyValue] = []
+        for (name, value) in zip(map.names, map.values) {
+            incref(value)
+            pairs.append(newTuple([newString(runtime.name(ofInterned: name)), value]))
+        }
+        return newList(pairs)
+    }
+
     /// What `object` gives every class and instance in `dir()` (CPython 3.11's list for a plain class).
     static let objectDirNames = ["__class__", "__delattr__", "__dict__", "__dir__", "__doc__", "__eq__", "__format__", "__ge__",
                                  "__getattribute__", "__getstate__", "__gt__", "__hash__", "__init__", "__init_subclass__", "__le__",

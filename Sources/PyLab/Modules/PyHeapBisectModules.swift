@@ -537,13 +537,7 @@ extension HeapBisectModules {
         Builtin("_attributes") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             guard a[0].isObject, let instance = a[0].object as? PyInstance else { return ts.newList([]) }
-            let map = instance.attributes.withLock { $0 }
-            var pairs: [PyValue] = []
-            for (name, value) in zip(map.names, map.values) {
-                ts.incref(value)
-                pairs.append(ts.newTuple([ts.newString(ts.runtime.name(ofInterned: name)), value]))
-            }
-            return ts.newList(pairs)
+            return ts.attributePairs(instance.attributes.withLock { $0 })
         },
     ]
 }

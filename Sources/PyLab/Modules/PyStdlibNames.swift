@@ -6,96 +6,9 @@ extension ModuleRegistry {
     static let stdlibDefinitions: [ModuleDefinition] = [
         HeapBisectModules.heapq, HeapBisectModules.bisect, HeapBisectModules.`operator`, HeapBisectModules.copy,
         HeapBisectModules.string, ContextlibTextModules.contextlib, JsonStatisticsModules.json,
-        JsonStatisticsModules.statistics, ContextlibTextModules.textwrap, ContextlibTextModules.typing, abc, `enum`,
+        JsonStatisticsModules.statistics, ContextlibTextModules.textwrap, ContextlibTextModules.typing, ClassModules.abc,
+        ClassModules.`enum`,
     ]
-
-    /// `enum`: `Enum` and `auto`. The class-level behaviour CPython's EnumType metaclass gives (iteration, len,
-    /// `Color['RED']`, `Color(1)`) goes through the class's `_conclab_class_*` functions; no metaclasses otherwise,
-    /// and `IntEnum`, `Flag` and the functional API are refused by name.
-    static let `enum` = ModuleDefinition("enum", source: """
-        import threading as _t
-
-        class auto:
-            pass
-
-        class Enum:
-            def _conclab_class_init(cls):
-                members = []
-                by_value = {}
-                by_name = {}
-                last = 0
-                for name, value in _t._class_items(cls):
-                    if name.startswith("_") or callable(value) or type(value).__name__ in ("property", "classmethod", "staticmethod"):
-                        continue
-                    if isinstance(value, auto):
-                        value = last + 1
-                    if type(value) is int:
-                        last = value
-                    if value in by_value:
-                        setattr(cls, name, by_value[value])
-                        by_name[name] = by_value[value]
-                        continue
-                    member = _t._bare_instance(cls)
-                    member._name_ = name
-                    member._value_ = value
-                    setattr(cls, name, member)
-                    by_value[value] = member
-                    by_name[name] = member
-                    members.append(member)
-                if members:
-                    cls._conclab_members = members
-                    cls._conclab_by_value = by_value
-                    cls._conclab_by_name = by_name
-
-            def _conclab_class_iter(cls):
-                return list(getattr(cls, "_conclab_members", []))
-
-            def _conclab_class_len(cls):
-                return len(getattr(cls, "_conclab_members", []))
-
-            def _conclab_class_getitem(cls, name):
-                return getattr(cls, "_conclab_by_name", {})[name]
-
-            def _conclab_class_call(cls, *args):
-                if len(args) != 1:
-                    raise TypeError("conclab's Python does not support Enum's functional API (Enum('Name', ...))")
-                value = args[0]
-                by_value = getattr(cls, "_conclab_by_value", {})
-                if value in by_value:
-                    return by_value[value]
-                raise ValueError(repr(value) + " is not a valid " + cls.__qualname__)
-
-            @property
-            def name(self):
-                return self._name_
-
-            @property
-            def value(self):
-                return self._value_
-
-            def __repr__(self):
-                return "<" + type(self).__name__ + "." + self._name_ + ": " + repr(self._value_) + ">"
-
-            def __str__(self):
-                return type(self).__name__ + "." + self._name_
-
-        _t._make_class_hooks(Enum)
-        """)
-
-    /// `abc`: `ABC` and `abstractmethod` (an instance of a class that still has an abstract method is CPython's
-    /// TypeError). No metaclasses: `ABCMeta` and `register` are refused by name.
-    static let abc = ModuleDefinition("abc", source: """
-        import threading as _threading
-
-        def abstractmethod(funcobj):
-            funcobj._conclab_abstract = True
-            return funcobj
-
-        class ABC:
-            pass
-
-        _threading._make_abstract_base(ABC)
-        """)
 
     package static let standardLibraryNames: Set<String> = [
         "__future__", "_abc", "_aix_support", "_ast", "_asyncio", "_bisect", "_blake2", "_bootsubprocess", "_bz2",

@@ -68,40 +68,6 @@ package enum ThreadingModule {
             ts.write("Exception in thread \(ts.string(a[0]) ?? "?"):\n\(ts.chainedReport(e))\n", error: true)
             return .none
         },
-        Builtin("_make_class_hooks") { ts, a throws(PyError) in
-            // enum.Enum: the class answers iteration, len, cls[name] and cls(value) itself (see PyClass.classHooks).
-            try a.expect(1...1, ts)
-            guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_make_class_hooks() needs a class") }
-            unsafeDowncast(a[0].object, to: PyClass.self).classHooks.store(true, ordering: .relaxed)
-            return .none
-        },
-        Builtin("_bare_instance") { ts, a throws(PyError) in
-            // An instance of the class with no __init__ run (CPython's object.__new__(cls)): an enum's member.
-            try a.expect(1...1, ts)
-            guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_bare_instance() needs a class") }
-            ts.incref(a[0])
-            return ts.allocate(PyInstance(cls: unsafeDowncast(a[0].object, to: PyClass.self), classValue: a[0], arguments: [],
-                                          id: ts.runtime.heap.newID(), owner: ts.ownerForNew))
-        },
-        Builtin("_class_items") { ts, a throws(PyError) in
-            // A class's own attributes, in the order its body set them, as (name, value) pairs.
-            try a.expect(1...1, ts)
-            guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_class_items() needs a class") }
-            let map = unsafeDowncast(a[0].object, to: PyClass.self).attributes.withLock { $0 }
-            var pairs: [PyValue] = []
-            for (name, value) in zip(map.names, map.values) {
-                ts.incref(value)
-                pairs.append(ts.newTuple([ts.newString(ts.runtime.name(ofInterned: name)), value]))
-            }
-            return ts.newList(pairs)
-        },
-        Builtin("_make_abstract_base") { ts, a throws(PyError) in
-            // abc.ABC: its subclasses check for abstract methods left when an instance is made.
-            try a.expect(1...1, ts)
-            guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_make_abstract_base() needs a class") }
-            unsafeDowncast(a[0].object, to: PyClass.self).abstractBase.store(true, ordering: .relaxed)
-            return .none
-        },
         Builtin("_make_thread_local") { ts, a throws(PyError) in
             try a.expect(1...1, ts)
             guard a[0].isObject, a[0].object.kind == .cls else { throw ts.typeError("_make_thread_local() needs a class") }
