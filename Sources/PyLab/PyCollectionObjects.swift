@@ -40,11 +40,11 @@ package final class PySuper: PyObject, @unchecked Sendable {
 /// A set: dict-like storage of keys only, in insertion order (CPython's order differs for some ints and all
 /// strings; conclab prints a set of small ints sorted, as CPython does for those).
 package final class PySet: PyObject, @unchecked Sendable {
-    package let storage: Locked<PyDictStorage>
+    package let storage: SpinLocked<PyDictStorage>
     /// A `frozenset`: no mutating methods, hashable (a dict key or a set member) by its members.
     package let frozen: Bool
     package init(id: Int, owner: Int, frozen: Bool = false) {
-        storage = Locked(PyDictStorage())
+        storage = SpinLocked(PyDictStorage())
         self.frozen = frozen
         super.init(kind: .set, id: id, immortal: false, owner: owner)
     }

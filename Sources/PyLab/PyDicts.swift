@@ -186,7 +186,7 @@ extension PyThreadState {
 
     /// Before a dict or set takes `key` for `value`: if another object holds that key, `__eq__` must call them equal;
     /// else conclab refuses, since its tables cannot keep two keys of one hash apart (CPython's can).
-    func checkCustomKey(_ key: PyKey, _ value: PyValue, in storage: borrowing Locked<PyDictStorage>) throws(PyError) {
+    func checkCustomKey(_ key: PyKey, _ value: PyValue, in storage: borrowing SpinLocked<PyDictStorage>) throws(PyError) {
         let other = storage.withLock { s -> PyValue? in
             guard let i = s.keys[key], let entry = s.entries[i] else { return nil }
             incref(entry.key)

@@ -123,9 +123,9 @@ package final class PyStr: PyObject, @unchecked Sendable {
 }
 
 package final class PyList: PyObject, @unchecked Sendable {
-    package let items: Locked<[PyValue]>
+    package let items: SpinLocked<[PyValue]>
     package init(_ items: [PyValue], id: Int, owner: Int) {
-        self.items = Locked(items)
+        self.items = SpinLocked(items)
         super.init(kind: .list, id: id, immortal: false, owner: owner)
     }
     package override func references() -> [PyValue] { items.withLock { $0 } }
@@ -269,12 +269,12 @@ package struct PyDictStorage: Sendable {
 }
 
 package final class PyDict: PyObject, @unchecked Sendable {
-    package let storage: Locked<PyDictStorage>
+    package let storage: SpinLocked<PyDictStorage>
     /// Set on the copies `globals()` and `vars(obj)` give (1 and 2): CPython's are live, so a change through them is
     /// refused instead of silently changing nothing.
     package let snapshot = Atomic<UInt8>(0)
     package init(id: Int, owner: Int) {
-        storage = Locked(PyDictStorage())
+        storage = SpinLocked(PyDictStorage())
         super.init(kind: .dict, id: id, immortal: false, owner: owner)
     }
     package override func references() -> [PyValue] {
@@ -332,7 +332,7 @@ package final class PyFunction: PyObject, @unchecked Sendable {
     package var name: String { renamed.withLock { $0 } ?? code.name }
     package let renamed = Locked<String?>(nil)
     /// What a program set on it (`wrapper.calls = 0`), by interned name: a function's `__dict__`.
-    package let attributes = Locked<PyAttributeMap>([:])
+    package let attributes = SpinLocked<PyAttributeMap>([:])
     private var held: [PyValue] { defaults + keywordDefaults.map(\.value) + closure }
     package override func references() -> [PyValue] {
         attributes.withLock { Array($0.values) } + (released.load(ordering: .acquiring) ? [] : held)
@@ -353,7 +353,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
     package let qualified = Locked<String?>(nil)
     /// The first base (`object` for a class statement without bases; nil for `object`).
     package let base: PyClass?
-    package let attributes: Locked<PyAttributeMap>
+    package let attributes: SpinLocked<PyAttributeMap>
     /// Held as counted references to the base classes (released when this class is freed).
     package let baseValues: [PyValue]
     /// The method resolution order after this class (`__mro__` without its first item): the bases' C3
@@ -387,7 +387,7 @@ package final class PyClass: PyObject, @unchecked Sendable {
         self.base = bases.first
         self.baseValues = baseValues
         self.ancestors = ancestors
-        self.attributes = Locked(PyAttributeMap(attributes))
+        self.attributes = SpinLocked(PyAttributeMap(attributes))
         threadLocal.store(bases.contains { $0.threadLocal.load(ordering: .relaxed) }, ordering: .relaxed)
         hooksAttributes.store(bases.contains { $0.hooksAttributes.load(ordering: .relaxed) }, ordering: .relaxed)
         abstractBase.store(bases.contains { $0.abstractBase.load(ordering: .relaxed) }, ordering: .relaxed)
@@ -462,7 +462,7 @@ package struct LinearizationConflict: Error {
 package final class PyInstance: PyObject, @unchecked Sendable {
     package let cls: PyClass
     package let classValue: PyValue
-    package let attributes: Locked<PyAttributeMap>
+    package let attributes: SpinLocked<PyAttributeMap>
     package let arguments: [PyValue]
     package let traceback = Locked<[String]>([])
     package let released = Atomic<Bool>(false)
@@ -471,7 +471,7 @@ package final class PyInstance: PyObject, @unchecked Sendable {
         self.cls = cls
         self.classValue = classValue
         self.arguments = arguments
-        self.attributes = Locked([:])
+        self.attributes = SpinLocked([:])
         super.init(kind: .instance, id: id, immortal: false, owner: owner)
     }
 
