@@ -54,6 +54,7 @@ package struct HeapReport: Sendable, Equatable {
 /// the next check, once nothing reachable refers to them.
 package final class PyHeap: Sendable {
     package let ids = Atomic<Int>(0)
+    /// Totals of objects allocated and freed, by threads that finished (each thread counts its own until then).
     package let allocated = Atomic<Int>(0)
     package let freed = Atomic<Int>(0)
     private let immortals = Locked<[PyObject]>([])
@@ -71,11 +72,6 @@ package final class PyHeap: Sendable {
     package func immortal(_ object: PyObject) -> PyValue {
         immortals.withLock { $0.append(object) }
         return .object(Unmanaged.passUnretained(object))
-    }
-
-    package func allocate(_ object: PyObject) -> PyValue {
-        allocated.add(1, ordering: .relaxed)
-        return .object(Unmanaged.passRetained(object))
     }
 
     package func quarantine(_ object: Unmanaged<PyObject>) {

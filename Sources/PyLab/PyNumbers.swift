@@ -134,7 +134,7 @@ extension PyThreadState {
                 f.mergeQueued.store(false, ordering: .relaxed)
                 f.freedBy.store(0, ordering: .releasing)
             }
-            _ = heapRef._withUnsafeGuaranteedRef { $0.allocated.add(1, ordering: .relaxed) }
+            allocatedHere &+= 1
             return PyValue(bits: UInt64(UInt(bitPattern: pooled.toOpaque())))
         }
         return allocate(PyFloat(x, id: runtime.heap.newID(), immortal: false, owner: ownerForNew))

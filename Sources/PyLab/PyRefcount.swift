@@ -99,13 +99,18 @@ extension PyThreadState {
     /// same): freeing a list nested 50,000 deep would otherwise take 50,000 stack frames and overflow the stack.
     @inline(never) package func free(_ o: PyObject) {
         if o.kind == .generator, finalize(unsafeDowncast(o, to: PyGenerator.self)) { return }
-        let previous = o.freedBy.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
-        guard previous.exchanged else {
+        // With the GIL off two threads may free one object at once (a count update was lost): one compare-and-swap
+        // decides which freed it. With the GIL on only its holder frees, so a load and a store do.
+        let previous = quarantines
+            ? o.freedBy.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing).original
+            : o.freedBy.load(ordering: .relaxed)
+        guard previous == 0 else {
             runtime.heap.record(HeapEvent(kind: .doubleFree, objectID: o.id, typeName: o.typeName,
-                                          freedBy: runtime.heap.name(of: previous.original), touchedBy: name, detail: "freed twice"))
+                                          freedBy: runtime.heap.name(of: previous), touchedBy: name, detail: "freed twice"))
             return
         }
-        _ = heapRef._withUnsafeGuaranteedRef { $0.freed.add(1, ordering: .relaxed) }
+        if !quarantines { o.freedBy.store(number, ordering: .releasing) }
+        freedHere &+= 1
         let u = Unmanaged.passUnretained(o)
         if o.kind == .float || o.kind == .str || o.kind == .bigint || o.kind == .bytes {
             // A leaf holds no references: nothing to drop after it.
