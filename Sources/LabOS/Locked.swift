@@ -62,6 +62,14 @@ public struct SpinLocked<Value>: ~Copyable {
         return try body(&cell.pointee)
     }
 
+    /// `body` on the value, taking the lock only when `alone` is false. A caller passes true when no other thread
+    /// can touch the value meanwhile (conclab's interpreter holds the GIL); the lock's own ordering is then not needed.
+    @inlinable @inline(__always)
+    public borrowing func withLock<Result, E: Error>(alone: Bool, _ body: (inout Value) throws(E) -> Result) throws(E) -> Result {
+        if alone { return try body(&cell.pointee) }
+        return try withLock(body)
+    }
+
     /// Contended: spin while the holder is likely still running, then give the CPU away between tries.
     @usableFromInline @inline(never)
     borrowing func waitForLock() {

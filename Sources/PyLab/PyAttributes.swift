@@ -452,10 +452,11 @@ extension PyThreadState {
     /// `obj.name` found in the instance's own attributes (a new reference).
     @inline(__always) func ownAttribute(_ obj: PyValue, _ name: Int) -> PyValue? {
         let me = Unmanaged.passUnretained(self)
+        let alone = self.alone
         return obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard inst.freedBy.load(ordering: .relaxed) == 0, !inst.cls.threadLocal.load(ordering: .relaxed) else { return nil }
-            return inst.attributes.withLock { a -> PyValue? in
+            return inst.attributes.withLock(alone: alone) { a -> PyValue? in
                 guard let v = a[name] else { return nil }
                 me._withUnsafeGuaranteedRef { $0.incref(v) }
                 return v
@@ -468,10 +469,11 @@ extension PyThreadState {
     @inline(__always) func instanceMethod(_ obj: PyValue, _ name: Int) -> (PyValue, PyValue)? {
         if let own = ownAttribute(obj, name) { return (.null, own) }
         let me = Unmanaged.passUnretained(self)
+        let alone = self.alone
         return obj.unmanaged._withUnsafeGuaranteedRef { o -> (PyValue, PyValue)? in
             let inst = unsafeDowncast(o, to: PyInstance.self)
             guard inst.freedBy.load(ordering: .relaxed) == 0, !inst.cls.threadLocal.load(ordering: .relaxed) else { return nil }
-            guard let v = inst.cls.attributes.withLock({ $0[name] }), v.isObject, v.objectKind == .function else { return nil }
+            guard let v = inst.cls.attributes.withLock(alone: alone, { $0[name] }), v.isObject, v.objectKind == .function else { return nil }
             me._withUnsafeGuaranteedRef { $0.incref(v) }
             return (v, obj)
         }
@@ -483,12 +485,13 @@ extension PyThreadState {
         let names = runtime.names
         // An exception's chain links and `args` are checked or converted by the general path.
         guard name != names.causeID && name != names.contextID && name != names.suppressContextID && name != names.argsID else { return false }
+        let alone = self.alone
         let old: PyValue? = obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             let inst = unsafeDowncast(o, to: PyInstance.self)
             // A class with a property or a __setattr__ (`hooksAttributes`) stores through them, never here.
             guard inst.freedBy.load(ordering: .relaxed) == 0, !inst.cls.threadLocal.load(ordering: .relaxed),
                   !inst.cls.hooksAttributes.load(ordering: .relaxed) else { return nil }
-            return inst.attributes.withLock { a -> PyValue? in a.replace(name, with: value) }
+            return inst.attributes.withLock(alone: alone) { a -> PyValue? in a.replace(name, with: value) }
         }
         guard let old else { return false }
         decref(old)

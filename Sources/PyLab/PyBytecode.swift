@@ -57,6 +57,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
     // place (a jump may land on it).
     case compareLTJump, compareLEJump, compareGTJump, compareGEJump, compareEQJump, compareNEJump
     case loadFastLoadConst, loadGlobalLoadConst, addStoreFast, subtractStoreFast, precallCall
+    // These stand for three or five instructions, which stay in place after them the same way.
+    case loadFastItemConst, loadFastItemConstKeep, swapStoreSubscr, loadFastLoadFast
 
     /// The name `dis` prints: CPython 3.11's.
     package var name: String {
@@ -170,6 +172,10 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .addStoreFast: return "BINARY_OP_ADD__STORE_FAST"
         case .subtractStoreFast: return "BINARY_OP_SUBTRACT__STORE_FAST"
         case .precallCall: return "PRECALL__CALL"
+        case .loadFastItemConst: return "LOAD_FAST__LOAD_CONST__BINARY_SUBSCR"
+        case .loadFastItemConstKeep: return "LOAD_FAST__LOAD_CONST__COPY__COPY__BINARY_SUBSCR"
+        case .swapStoreSubscr: return "SWAP__SWAP__STORE_SUBSCR"
+        case .loadFastLoadFast: return "LOAD_FAST__LOAD_FAST"
         }
     }
 
@@ -302,7 +308,8 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .matchSequence, .matchMapping, .matchKeys, .getLen: return 1
         case .matchClass: return -2
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump: return -1
-        case .loadFastLoadConst, .loadGlobalLoadConst: return 1
+        case .loadFastLoadConst, .loadGlobalLoadConst, .loadFastItemConst, .loadFastItemConstKeep, .loadFastLoadFast: return 1
+        case .swapStoreSubscr: return 0
         case .addStoreFast, .subtractStoreFast: return -1
         }
     }
@@ -441,7 +448,32 @@ package final class CodeObject: @unchecked Sendable {
     package static func quicken(_ code: [UInt32]) -> [UInt32] {
         var out = code
         var k = 0
+        // `x[k]` for a local `x` and a constant `k` (LOAD_FAST, LOAD_CONST, BINARY_SUBSCR), and the same inside
+        // `x[k] op= …` (with COPY 2, COPY 2 before the subscript): the n-body bench's `bi[0]` and `bi[3] -= …`.
+        func localItem(at i: Int) -> (Op, Int, Int)? {
+            guard i + 2 < code.count, op(code[i]) == .loadFast, op(code[i + 1]) == .loadConst else { return nil }
+            let a = arg(code[i]), b = arg(code[i + 1])
+            guard a < 4096 && b < 4096 else { return nil }
+            if op(code[i + 2]) == .binarySubscr { return (.loadFastItemConst, a | b << 12, 3) }
+            if i + 4 < code.count, op(code[i + 2]) == .copy, arg(code[i + 2]) == 2, op(code[i + 3]) == .copy,
+               arg(code[i + 3]) == 2, op(code[i + 4]) == .binarySubscr {
+                return (.loadFastItemConstKeep, a | b << 12, 5)
+            }
+            return nil
+        }
         while k + 1 < code.count {
+            if let (op, packed, length) = localItem(at: k) {
+                out[k] = UInt32(op.rawValue) | UInt32(packed) << 8
+                k += length
+                continue
+            }
+            if k + 2 < code.count, op(code[k]) == .swap, arg(code[k]) == 3, op(code[k + 1]) == .swap, arg(code[k + 1]) == 2,
+               op(code[k + 2]) == .storeSubscr {
+                // The end of `x[k] op= …`: the two swaps put the value under the container and the index.
+                out[k] = UInt32(Op.swapStoreSubscr.rawValue)
+                k += 3
+                continue
+            }
             let first = op(code[k]), second = op(code[k + 1])
             let a = arg(code[k]), b = arg(code[k + 1])
             var fused: (Op, Int)?
@@ -472,6 +504,9 @@ package final class CodeObject: @unchecked Sendable {
             case (.binaryAdd, .storeFast), (.inplaceAdd, .storeFast): fused = (.addStoreFast, b)
             case (.binarySub, .storeFast), (.inplaceSub, .storeFast): fused = (.subtractStoreFast, b)
             case (.precall, .call) where a == b: fused = (.precallCall, a)
+            case (.loadFast, .loadFast) where a < 4096 && b < 4096 && localItem(at: k + 1) == nil:
+                // Not when the second starts an item read: that one saves more.
+                fused = (.loadFastLoadFast, a | b << 12)
             default: break
             }
             if let (op, packed) = fused {

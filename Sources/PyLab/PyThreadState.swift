@@ -35,6 +35,12 @@ package final class PyThreadState: @unchecked Sendable {
     package let gilEnabled: Bool
     /// `gil switch anywhere`: the eval loop also looks at the drop request before stores (CPython 3.9's rule, near enough).
     package let switchesAnywhere: Bool
+    /// With the GIL on, an object's contents need no lock of their own on this thread: a thread runs snippet code
+    /// only while it holds the GIL, and other code that reads objects takes the GIL too (`globalsRecord`) or runs
+    /// with no snippet thread running (safe points, reset). Blocking calls drop the GIL and touch no object
+    /// (`withoutGIL`). The fast paths for lists and instance attributes skip the lock then, as CPython with its GIL
+    /// has none: it was a fifth of the n-body bench's time. Without the GIL every access takes the lock.
+    package let alone: Bool
     /// With the GIL off, freed objects are quarantined (poisoned, kept) until the next heap check.
     package let quarantines: Bool
     package let cancellation: Cancellation?
@@ -95,6 +101,7 @@ package final class PyThreadState: @unchecked Sendable {
         self.gilEnabled = settings.gilEnabled
         self.switchesAnywhere = settings.switchRule == .anywhere
         self.quarantines = !settings.gilEnabled
+        self.alone = settings.gilEnabled && attached
         self.frameLimit = min(settings.recursionLimit, Self.maxFrames)
         self.cancellation = cancellation
         self.stop = Cancellation(linkedTo: cancellation)

@@ -336,7 +336,8 @@ extension PyThreadState {
         let me = Unmanaged.passUnretained(self)
         return obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
-            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue? in
+            let alone = me._withUnsafeGuaranteedRef { $0.alone }
+            return unsafeDowncast(o, to: PyList.self).items.withLock(alone: alone) { items -> PyValue? in
                 let j = i < 0 ? i &+ items.count : i
                 guard j >= 0 && j < items.count else { return nil }
                 let v = items[j]
@@ -358,7 +359,8 @@ extension PyThreadState {
             return seq.unmanaged._withUnsafeGuaranteedRef { q -> PyValue? in
                 guard q.freedBy.load(ordering: .relaxed) == 0 else { return nil }
                 let i = s.index.load(ordering: .relaxed)
-                guard let item = unsafeDowncast(q, to: PyList.self).items.withLock({ i < $0.count ? $0[i] : nil }) else { return .unbound }
+                let alone = me._withUnsafeGuaranteedRef { $0.alone }
+                guard let item = unsafeDowncast(q, to: PyList.self).items.withLock(alone: alone, { i < $0.count ? $0[i] : nil }) else { return .unbound }
                 s.index.store(i + 1, ordering: .relaxed)
                 me._withUnsafeGuaranteedRef { $0.incref(item) }
                 return item
@@ -408,9 +410,10 @@ extension PyThreadState {
         let limit = runtime.limits.listItems
         // Counted before it is in the list, where another thread (GIL off) may already take it out and drop it.
         incref(item)
+        let alone = self.alone
         let done = list.unmanaged._withUnsafeGuaranteedRef { o -> Bool in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return false }
-            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> Bool in
+            return unsafeDowncast(o, to: PyList.self).items.withLock(alone: alone) { items -> Bool in
                 guard items.count < limit else { return false }
                 items.append(item)
                 return true
@@ -423,9 +426,10 @@ extension PyThreadState {
     /// `list[i] = value` for a small int `i` in range: takes over `value`'s reference and returns the replaced item
     /// (the caller drops it), or nil for anything else, left to the general `storeSubscript`.
     @inline(__always) package func storeListItem(_ obj: PyValue, _ i: Int, _ value: PyValue) -> PyValue? {
-        obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
+        let alone = self.alone
+        return obj.unmanaged._withUnsafeGuaranteedRef { o -> PyValue? in
             guard o.freedBy.load(ordering: .relaxed) == 0 else { return nil }
-            return unsafeDowncast(o, to: PyList.self).items.withLock { items -> PyValue? in
+            return unsafeDowncast(o, to: PyList.self).items.withLock(alone: alone) { items -> PyValue? in
                 let j = i < 0 ? i &+ items.count : i
                 guard j >= 0 && j < items.count else { return nil }
                 let old = items[j]
@@ -925,8 +929,30 @@ extension PyThreadState {
                         default: r = .bool(try notEquals(a, b))
                         }
                         sp -= 2; decref(a); decref(b); sp.pointee = r; sp += 1
-                    case .loadFastLoadConst:
+                    case .loadFastLoadConst, .loadFastItemConst, .loadFastItemConstKeep:
                         let v = base[arg & 0xfff]
+                        let fusedOp = UInt8(truncatingIfNeeded: word)
+                        if fusedOp != Op.loadFastLoadConst.rawValue {
+                            // `x[k]` of a local list at a constant int: the item alone goes on the stack (and, for
+                            // `x[k] op= …`, the list and the index under it, as the two COPYs leave them). Anything
+                            // else pushes the local and the constant and runs the instructions after them as they are.
+                            let c = consts[arg >> 12]
+                            if c.isInt && v.isObject && v.objectKind == .list, let item = listItem(v, c.intValue) {
+                                if fusedOp == Op.loadFastItemConst.rawValue {
+                                    sp.pointee = item
+                                    sp += 1
+                                    pc += 2
+                                } else {
+                                    incref(v)
+                                    sp[0] = v
+                                    sp[1] = c
+                                    sp[2] = item
+                                    sp += 3
+                                    pc += 4
+                                }
+                                continue
+                            }
+                        }
                         if v == .unbound {
                             throw error(runtime.classes.unboundLocalError,
                                         "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
@@ -937,6 +963,43 @@ extension PyThreadState {
                         sp[0] = v
                         sp[1] = c
                         sp += 2
+                        pc += 1
+                    case .loadFastLoadFast:
+                        let v = base[arg & 0xfff], w = base[arg >> 12]
+                        if v == .unbound || w == .unbound {
+                            // Run as the first LOAD_FAST alone; the second (still in place) raises for itself.
+                            if v == .unbound {
+                                throw error(runtime.classes.unboundLocalError,
+                                            "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
+                            }
+                            incref(v)
+                            sp.pointee = v
+                            sp += 1
+                            continue
+                        }
+                        incref(v)
+                        incref(w)
+                        sp[0] = v
+                        sp[1] = w
+                        sp += 2
+                        pc += 1
+                    case .swapStoreSubscr:
+                        // SWAP 3, SWAP 2, STORE_SUBSCR: the stack holds the container, the index and the new value.
+                        let value = sp[-1], index = sp[-2], obj = sp[-3]
+                        if index.isInt && obj.isObject && obj.objectKind == .list {
+                            if gilMode == 2 && gil.dropRequested { yieldGIL() }
+                            if let old = storeListItem(obj, index.intValue, value) {
+                                sp -= 3
+                                decref(obj)
+                                decref(old)
+                                pc += 2
+                                continue
+                            }
+                        }
+                        // The two swaps; the STORE_SUBSCR after them runs next.
+                        sp[-3] = value
+                        sp[-2] = obj
+                        sp[-1] = index
                         pc += 1
                     case .loadGlobalLoadConst:
                         let slot = arg & 0xfff
@@ -1297,7 +1360,8 @@ extension PyThreadState {
                         let v = sp[-1]
                         let target = sp[-1 - arg]
                         guard target.isObject, target.objectKind == .list else { throw typeError("LIST_APPEND on a non-list") }
-                        target.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyList.self).items.withLock { $0.append(v) } }
+                        let alone = self.alone
+                        target.unmanaged._withUnsafeGuaranteedRef { unsafeDowncast($0, to: PyList.self).items.withLock(alone: alone) { $0.append(v) } }
                         sp -= 1
                     case .listExtend:
                         let v = sp[-1]
