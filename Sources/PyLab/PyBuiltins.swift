@@ -368,7 +368,7 @@ package enum Builtins {
             let o = v.object
             try ts.check(o)
             switch o.kind {
-            case .str: return .int(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars.count)
+            case .str: return .int(unsafeDowncast(o, to: PyStr.self).scalarCount)
             case .bytes: return .int(unsafeDowncast(o, to: PyBytes.self).value.count)
             case .list: return .int(unsafeDowncast(o, to: PyList.self).items.withLock { $0.count })
             case .tuple: return .int(unsafeDowncast(o, to: PyTuple.self).items.count)

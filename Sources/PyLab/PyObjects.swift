@@ -119,7 +119,32 @@ package final class PyStr: PyObject, @unchecked Sendable {
     /// `s += t` in place, as CPython's `unicode_concatenate` does: only for a string no other thread can see (the
     /// caller holds the GIL and the two references it counted are its own), so nobody reads `value` meanwhile.
     /// Swift's buffer grows geometrically, so a loop of appends is linear instead of quadratic.
-    package func append(_ text: String) { value += text }
+    package func append(_ text: String) {
+        let known = scalars.load(ordering: .relaxed)
+        value += text
+        if known >= 0 { scalars.store(known + text.unicodeScalars.count, ordering: .relaxed) }
+    }
+
+    /// `append` of another string's text, unless the result would pass `limit` bytes (false then, nothing done).
+    package func append(_ other: PyStr, limit: Int) -> Bool {
+        guard value.utf8.count + other.value.utf8.count <= limit else { return false }
+        let known = scalars.load(ordering: .relaxed)
+        value.append(other.value)
+        if known >= 0 { scalars.store(known + other.scalarCount, ordering: .relaxed) }
+        return true
+    }
+
+    /// `len()`: the number of code points, counted once and then kept (kept up to date by `append`), so a loop
+    /// that asks `len(s)` of a growing string is not quadratic; CPython stores the length in the object too.
+    package var scalarCount: Int {
+        let known = scalars.load(ordering: .relaxed)
+        if known >= 0 { return known }
+        let n = value.unicodeScalars.count
+        scalars.store(n, ordering: .relaxed)
+        return n
+    }
+    /// -1 until counted. An atomic: two threads may count a shared string at once with the GIL off.
+    private let scalars = Atomic<Int>(-1)
 }
 
 package final class PyList: PyObject, @unchecked Sendable {

@@ -5,6 +5,8 @@ extension PyThreadState {
     package func normalizeIndex(_ index: PyValue, count: Int, what: String) throws(PyError) -> Int {
         guard let i = asInt(index) else {
             if index.isObject, index.objectKind == .bigint { throw error(runtime.classes.indexError, "cannot fit 'int' into an index-sized integer") }
+            // CPython 3.11's str alone words it differently.
+            if what == "string" { throw typeError("string indices must be integers, not '\(typeName(index))'") }
             throw typeError("\(what) indices must be integers or slices, not \(typeName(index))")
         }
         let j = i < 0 ? i + count : i
@@ -50,7 +52,20 @@ extension PyThreadState {
             return v
         case .str:
             // By code point, as CPython indexes (not by Swift's grapheme clusters).
-            let chars = Array(unsafeDowncast(o, to: PyStr.self).value.unicodeScalars)
+            let str = unsafeDowncast(o, to: PyStr.self)
+            let count = str.scalarCount
+            if count == str.value.utf8.count {
+                // ASCII: each code point is one byte, reached directly as in CPython's compact strings. Copying the
+                // code points out first made `s[i]` cost the whole string's length.
+                let i = slice == nil ? try normalizeIndex(index, count: count, what: "string") : 0
+                if let picked = str.value.utf8.withContiguousStorageIfAvailable({ bytes -> String in
+                    guard let slice else { return String(decoding: CollectionOfOne(bytes[i]), as: UTF8.self) }
+                    return String(decoding: slice.indices(count: count).map { bytes[$0] }, as: UTF8.self)
+                }) {
+                    return newString(picked)
+                }
+            }
+            let chars = Array(str.value.unicodeScalars)
             if let slice { return newString(String(String.UnicodeScalarView(slice.indices(count: chars.count).map { chars[$0] }))) }
             return newString(String(chars[try normalizeIndex(index, count: chars.count, what: "string")]))
         case .bytes:
