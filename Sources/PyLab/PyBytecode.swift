@@ -59,6 +59,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
     case loadFastLoadConst, loadGlobalLoadConst, addStoreFast, subtractStoreFast, precallCall
     // These stand for three or five instructions, which stay in place after them the same way.
     case loadFastItemConst, loadFastItemConstKeep, swapStoreSubscr, loadFastLoadFast
+    case loadFastLoadAttr, loadFastStoreAttr, loadFastLoadMethod
 
     /// The name `dis` prints: CPython 3.11's.
     package var name: String {
@@ -176,6 +177,9 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .loadFastItemConstKeep: return "LOAD_FAST__LOAD_CONST__COPY__COPY__BINARY_SUBSCR"
         case .swapStoreSubscr: return "SWAP__SWAP__STORE_SUBSCR"
         case .loadFastLoadFast: return "LOAD_FAST__LOAD_FAST"
+        case .loadFastLoadAttr: return "LOAD_FAST__LOAD_ATTR"
+        case .loadFastStoreAttr: return "LOAD_FAST__STORE_ATTR"
+        case .loadFastLoadMethod: return "LOAD_FAST__LOAD_METHOD"
         }
     }
 
@@ -310,6 +314,7 @@ package enum Op: UInt8, CaseIterable, Sendable {
         case .compareLTJump, .compareLEJump, .compareGTJump, .compareGEJump, .compareEQJump, .compareNEJump: return -1
         case .loadFastLoadConst, .loadGlobalLoadConst, .loadFastItemConst, .loadFastItemConstKeep, .loadFastLoadFast: return 1
         case .swapStoreSubscr: return 0
+        case .loadFastLoadAttr, .loadFastStoreAttr, .loadFastLoadMethod: return 1
         case .addStoreFast, .subtractStoreFast: return -1
         }
     }
@@ -504,8 +509,12 @@ package final class CodeObject: @unchecked Sendable {
             case (.binaryAdd, .storeFast), (.inplaceAdd, .storeFast): fused = (.addStoreFast, b)
             case (.binarySub, .storeFast), (.inplaceSub, .storeFast): fused = (.subtractStoreFast, b)
             case (.precall, .call) where a == b: fused = (.precallCall, a)
-            case (.loadFast, .loadFast) where a < 4096 && b < 4096 && localItem(at: k + 1) == nil:
-                // Not when the second starts an item read: that one saves more.
+            case (.loadFast, .loadAttr) where a < 4096 && b < 1 << 12: fused = (.loadFastLoadAttr, a | b << 12)
+            case (.loadFast, .storeAttr) where a < 4096 && b < 1 << 12: fused = (.loadFastStoreAttr, a | b << 12)
+            case (.loadFast, .loadMethod) where a < 4096 && b < 1 << 12: fused = (.loadFastLoadMethod, a | b << 12)
+            case (.loadFast, .loadFast) where a < 4096 && b < 4096 && localItem(at: k + 1) == nil
+                    && ![.loadAttr, .storeAttr, .loadMethod].contains(k + 2 < code.count ? op(code[k + 2]) : .nop):
+                // Not when the second starts an item read or an attribute's: those save more.
                 fused = (.loadFastLoadFast, a | b << 12)
             default: break
             }

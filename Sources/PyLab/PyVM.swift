@@ -377,6 +377,12 @@ extension PyThreadState {
             return overflow ? nil : PyValue.checkedInt(r)
         case .binaryMod, .inplaceMod:
             guard y != 0 else { return nil }
+            if let a = Int32(exactly: x), let b = Int32(exactly: y), b != -1 {
+                // A 32-bit division is several times quicker than a 64-bit one on x86 (`i % 3` in a loop).
+                var r = a % b
+                if r != 0 && (r < 0) != (b < 0) { r += b }
+                return .int(Int(r))
+            }
             var r = x % y
             if r != 0 && (r < 0) != (y < 0) { r += y }
             return .int(r)
@@ -983,6 +989,61 @@ extension PyThreadState {
                         sp[1] = w
                         sp += 2
                         pc += 1
+                    case .loadFastLoadAttr:
+                        // `self.x`: the attribute of a local instance found in its own attributes, with the instance
+                        // never pushed; anything else pushes the local and lets the LOAD_ATTR after it run.
+                        let v = base[arg & 0xfff]
+                        if v.isObject && v.objectKind == .instance, let a = ownAttribute(v, arg >> 12) {
+                            sp.pointee = a
+                            sp += 1
+                            pc += 1
+                            continue
+                        }
+                        if v == .unbound {
+                            throw error(runtime.classes.unboundLocalError,
+                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
+                        }
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
+                    case .loadFastStoreAttr:
+                        // `self.x = value` for a name the instance already has (`replaceOwnAttribute`'s cases).
+                        let v = base[arg & 0xfff]
+                        if v.isObject && v.objectKind == .instance {
+                            if gilMode == 2 && gil.dropRequested { yieldGIL() }
+                            if replaceOwnAttribute(v, arg >> 12, sp[-1]) {
+                                sp -= 1
+                                pc += 1
+                                continue
+                            }
+                        }
+                        if v == .unbound {
+                            throw error(runtime.classes.unboundLocalError,
+                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
+                        }
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
+                    case .loadFastLoadMethod:
+                        // `obj.m(…)` on a local instance: `instanceMethod`'s two slots, or the local pushed and the
+                        // LOAD_METHOD after it run.
+                        let v = base[arg & 0xfff]
+                        if v.isObject && v.objectKind == .instance, let (first, second) = instanceMethod(v, arg >> 12) {
+                            // A method: the instance goes into the self slot with a reference of its own.
+                            if first != .null { incref(second) }
+                            sp[0] = first
+                            sp[1] = second
+                            sp += 2
+                            pc += 1
+                            continue
+                        }
+                        if v == .unbound {
+                            throw error(runtime.classes.unboundLocalError,
+                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
+                        }
+                        incref(v)
+                        sp.pointee = v
+                        sp += 1
                     case .swapStoreSubscr:
                         // SWAP 3, SWAP 2, STORE_SUBSCR: the stack holds the container, the index and the new value.
                         let value = sp[-1], index = sp[-2], obj = sp[-3]
