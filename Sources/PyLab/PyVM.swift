@@ -398,6 +398,15 @@ extension PyThreadState {
         }
     }
 
+    /// `obj.name` for a method of a live list, dict or str (`out.append`, `counts.get`): the built-in's number, found
+    /// without retaining the object or the runtime, as `loadMethod` would find it; nil for anything else.
+    @inline(__always) package func containerMethod(_ v: PyValue, _ name: Int) -> Int? {
+        let kind = v.objectKind
+        guard kind == .list || kind == .dict || kind == .str,
+              v.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) else { return nil }
+        return Unmanaged.passUnretained(runtime)._withUnsafeGuaranteedRef { Builtins.method(for: kind, name: name, runtime: $0) }
+    }
+
     /// The result (a new reference) of the built-in `index` called with `count` arguments after `slot` (self first),
     /// for `list.append` and `dict.get` on live objects; nil for any other call, which the built-in then makes.
     /// Out of the loop's body, which stays small enough to keep its registers.
@@ -770,6 +779,15 @@ extension PyThreadState {
                          .binaryLShift, .binaryRShift, .inplaceMul, .inplaceFloorDiv, .inplaceMod, .inplacePow, .inplaceTrueDiv,
                          .inplaceAnd, .inplaceOr, .inplaceXor, .inplaceLShift, .inplaceRShift:
                         let b = sp[-1], a = sp[-2]
+                        if a.bits & b.bits & 1 != 0, UInt8(truncatingIfNeeded: word) == Op.binaryMul.rawValue {
+                            // Two small ints multiplied here, the commonest of these (`i * 2`), without a call.
+                            let (r, o) = a.intValue.multipliedReportingOverflow(by: b.intValue)
+                            if !o, let v = PyValue.checkedInt(r) {
+                                sp[-2] = v
+                                sp -= 1
+                                continue
+                            }
+                        }
                         if a.bits & b.bits & 1 != 0, let r = smallIntArithmetic(unsafeBitCast(UInt8(truncatingIfNeeded: word), to: Op.self), a.intValue, b.intValue) {
                             sp[-2] = r
                             sp -= 1
@@ -1028,6 +1046,15 @@ extension PyThreadState {
                         // `obj.m(…)` on a local instance: `instanceMethod`'s two slots, or the local pushed and the
                         // LOAD_METHOD after it run.
                         let v = base[arg & 0xfff]
+                        if v.isObject, let index = containerMethod(v, arg >> 12) {
+                            // `out.append`, `counts.get`: the built-in and the container as its self.
+                            incref(v)
+                            sp[0] = .builtin(index)
+                            sp[1] = v
+                            sp += 2
+                            pc += 1
+                            continue
+                        }
                         if v.isObject && v.objectKind == .instance, let (first, second) = instanceMethod(v, arg >> 12) {
                             // A method: the instance goes into the self slot with a reference of its own.
                             if first != .null { incref(second) }
