@@ -122,7 +122,9 @@ extension PyThreadState {
 
     /// A new float value (a new reference, like `newString`).
     package func newFloat(_ x: Double) -> PyValue {
-        if let pooled = floatPool.popLast() {
+        if floatPoolCount > 0 {
+            floatPoolCount -= 1
+            let pooled = floatPool[floatPoolCount]
             // A float this thread freed (see `floatPool`): its count and poison reset as a new object's are.
             let owner = ownerForNew
             pooled._withUnsafeGuaranteedRef { f in

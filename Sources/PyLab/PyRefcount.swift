@@ -114,8 +114,9 @@ extension PyThreadState {
         let u = Unmanaged.passUnretained(o)
         if o.kind == .float || o.kind == .str || o.kind == .bigint || o.kind == .bytes {
             // A leaf holds no references: nothing to drop after it.
-            if o.kind == .float && !quarantines && floatPool.count < Self.floatPoolLimit {
-                floatPool.append(Unmanaged.passUnretained(unsafeDowncast(o, to: PyFloat.self)))
+            if o.kind == .float && !quarantines && floatPoolCount < Self.floatPoolLimit {
+                floatPool[floatPoolCount] = Unmanaged.passUnretained(unsafeDowncast(o, to: PyFloat.self))
+                floatPoolCount += 1
                 return
             }
             if quarantines { runtime.heap.quarantine(u) } else { u.release() }

@@ -78,8 +78,10 @@ package final class PyThreadState: @unchecked Sendable {
     @exclusivity(unchecked) package var frameLimit: Int
     /// Floats this thread freed with the GIL on (nothing is quarantined then), each still holding the +1 Swift
     /// reference `allocate` took: `newFloat` takes one back instead of a new allocation, as CPython keeps a free list
-    /// of floats. A pooled float is poisoned (`freedBy` set) like any freed object until it is reused.
-    @exclusivity(unchecked) package var floatPool: [Unmanaged<PyFloat>] = []
+    /// of floats. A pooled float is poisoned (`freedBy` set) like any freed object until it is reused. A fixed buffer
+    /// and a count, not an array: the array's uniqueness checks on every push and pop were a twentieth of a float loop.
+    package let floatPool: UnsafeMutablePointer<Unmanaged<PyFloat>>
+    @exclusivity(unchecked) package var floatPoolCount = 0
     package static let floatPoolLimit = 64
     /// Objects this thread allocated and freed that the heap's totals do not count yet: added to them when the thread
     /// finishes (`flushCounts`). One shared atomic counter per allocation and per free was two locked instructions on
@@ -113,13 +115,15 @@ package final class PyThreadState: @unchecked Sendable {
         frames = .allocate(capacity: attached ? Self.maxFrames + 1 : 4)
         depth = .allocate(capacity: 1)
         depth.initialize(to: 0)
+        floatPool = .allocate(capacity: Self.floatPoolLimit)
         runtime.heap.remember(thread: number, name: name)
         if attached { runtime.attach(number: number, name: name) }
     }
 
     deinit {
         flushCounts()
-        for f in floatPool { f.release() }
+        for i in 0..<floatPoolCount { floatPool[i].release() }
+        floatPool.deallocate()
         stack.deallocate()
         frames.deallocate()
         depth.deallocate()
