@@ -1,39 +1,43 @@
-/// A dict's or set's index from key to entry position: an open-addressed table of (hash, position, key) slots.
+/// A dict's or set's index from key to entry position: an open-addressed table of item numbers over a dense array of
+/// (hash, position, key) items.
 ///
 /// It replaces a Swift `[PyKey: Int]`, whose generic lookups copied and destroyed the key enum several times per
 /// operation and hashed a key again for every insert after a miss; here a caller hashes once (`tableHash`), and the
 /// probe compares an int or str key without the general `==`. Linear probing over a power-of-two table kept at most
-/// two-thirds full (removed keys included, as tombstones), so a probe always reaches an empty slot.
+/// two-thirds full (removed keys included: their slots stay, as tombstones, until the next rebuild), so a probe always
+/// reaches an empty slot.
 package struct PyKeyIndex: Sendable {
-    struct Slot: Sendable {
+    struct Item: Sendable {
         var hash: Int
-        /// The entry's position; `PyKeyIndex.empty` or `PyKeyIndex.removed` when the slot holds no key.
+        /// The entry's position; `PyKeyIndex.removed` once the key is gone (its slot then acts as a tombstone).
         var position: Int
         var key: PyKey
     }
 
-    static let empty = -1
-    static let removed = -2
+    static let empty: Int32 = -1
+    static let removed = -1
 
-    private var slots: ContiguousArray<Slot> = []
+    /// The open-addressed part: per slot, `empty` or the number of an item in `items` (4 bytes a slot, so the table
+    /// can stay sparse; the keys themselves sit densely in `items`, as in CPython's compact dict).
+    private var table: ContiguousArray<Int32> = []
+    /// Every key filed since the last rebuild, removed ones included, in the order they were filed.
+    private var items: ContiguousArray<Item> = []
     /// Keys held.
     package private(set) var count = 0
-    /// Slots not empty: keys held and tombstones.
-    private var used = 0
 
     package init() {}
 
     /// The keys held, in no particular order.
-    package var keys: [PyKey] { slots.compactMap { $0.position >= 0 ? $0.key : nil } }
+    package var keys: [PyKey] { items.compactMap { $0.position >= 0 ? $0.key : nil } }
 
     package subscript(key: PyKey) -> Int? {
         get { find(key, hash: key.tableHash) }
         set {
             let h = key.tableHash
             if let newValue {
-                if let j = slot(of: key, hash: h) { slots[j].position = newValue } else { insertNew(key, hash: h, position: newValue) }
-            } else if let j = slot(of: key, hash: h) {
-                slots[j] = Slot(hash: 0, position: Self.removed, key: .none)
+                if let i = item(of: key, hash: h) { items[i].position = newValue } else { insertNew(key, hash: h, position: newValue) }
+            } else if let i = item(of: key, hash: h) {
+                items[i] = Item(hash: h, position: Self.removed, key: .none)
                 count -= 1
             }
         }
@@ -41,25 +45,25 @@ package struct PyKeyIndex: Sendable {
 
     /// The entry position of `key`, whose `tableHash` is `h`.
     @inline(__always) package func find(_ key: PyKey, hash h: Int) -> Int? {
-        guard let j = slot(of: key, hash: h) else { return nil }
-        return slots[j].position
+        guard let i = item(of: key, hash: h) else { return nil }
+        return items[i].position
     }
 
     /// Files `key` (hash `h`, not held yet) at entry `position`.
     package mutating func insertNew(_ key: PyKey, hash h: Int, position: Int) {
-        if (used + 1) * 3 > slots.count * 2 { rebuild() }
-        let mask = slots.count - 1
+        if (items.count + 1) * 3 > table.count * 2 { rebuild() }
+        let mask = table.count - 1
         var j = h & mask
-        while slots[j].position >= 0 { j = (j + 1) & mask }
-        if slots[j].position == Self.empty { used += 1 }
-        slots[j] = Slot(hash: h, position: position, key: key)
+        while table[j] != Self.empty { j = (j + 1) & mask }
+        table[j] = Int32(items.count)
+        items.append(Item(hash: h, position: position, key: key))
         count += 1
     }
 
-    /// The slot holding `key`. An int or str key is compared by its payload (the common keys, and the probe's hot
+    /// The item holding `key`. An int or str key is compared by its payload (the common keys, and the probe's hot
     /// loop); any other by `PyKey`'s `==`.
-    @inline(__always) private func slot(of key: PyKey, hash h: Int) -> Int? {
-        if slots.isEmpty { return nil }
+    @inline(__always) private func item(of key: PyKey, hash h: Int) -> Int? {
+        if table.isEmpty { return nil }
         switch key {
         case .int(let x):
             return probe(h) { if case .int(let y) = $0 { return x == y } else { return false } }
@@ -73,14 +77,17 @@ package struct PyKeyIndex: Sendable {
     }
 
     @inline(__always) private func probe(_ h: Int, _ matches: (borrowing PyKey) -> Bool) -> Int? {
-        slots.withUnsafeBufferPointer { p -> Int? in
-            let mask = p.count - 1
-            var j = h & mask
-            while true {
-                let position = p[j].position
-                if position == Self.empty { return nil }
-                if position >= 0 && p[j].hash == h && matches(p[j].key) { return j }
-                j = (j + 1) & mask
+        table.withUnsafeBufferPointer { t -> Int? in
+            items.withUnsafeBufferPointer { p -> Int? in
+                let mask = t.count - 1
+                var j = h & mask
+                while true {
+                    let slot = t[j]
+                    if slot == Self.empty { return nil }
+                    let i = Int(slot)
+                    if p[i].hash == h && p[i].position >= 0 && matches(p[i].key) { return i }
+                    j = (j + 1) & mask
+                }
             }
         }
     }
@@ -89,14 +96,15 @@ package struct PyKeyIndex: Sendable {
         unsafeBitCast(x, to: (UInt64, UInt64).self) == unsafeBitCast(y, to: (UInt64, UInt64).self)
     }
 
-    /// A table with room for twice the keys held (at least 8 slots), without the tombstones.
+    /// A table with room for twice the keys held (at least 8 slots), the removed keys dropped.
     private mutating func rebuild() {
         var size = 8
         while (2 * count + 1) * 3 > size * 2 { size *= 2 }
-        let old = slots
-        slots = ContiguousArray(repeating: Slot(hash: 0, position: Self.empty, key: .none), count: size)
-        used = 0
+        let old = items
+        table = ContiguousArray(repeating: Self.empty, count: size)
+        items = []
+        items.reserveCapacity(2 * count + 1)
         count = 0
-        for s in old where s.position >= 0 { insertNew(s.key, hash: s.hash, position: s.position) }
+        for item in old where item.position >= 0 { insertNew(item.key, hash: item.hash, position: item.position) }
     }
 }
