@@ -195,6 +195,7 @@ extension PyThreadState {
     /// `obj` becomes the self slot's; with NULL the caller drops it.
     package func loadMethod(_ obj: PyValue, _ name: Int) throws(PyError) -> (PyValue, PyValue) {
         if obj.isObject, obj.objectKind == .instance, let pair = instanceMethod(obj, name) { return pair }
+        if obj.isObject, let pair = builtinMethodUnretained(obj, name) { return pair }
         if obj.isObject {
             let o = obj.object
             try check(o)
@@ -226,6 +227,19 @@ extension PyThreadState {
             }
         }
         return (.null, try getAttribute(obj, name))
+    }
+
+    /// `obj.name` when it is a built-in method of a live object other than an instance, class, super proxy or set
+    /// (which have rules of their own), as the general path below answers it, but without retaining `obj` (that
+    /// retain and release were a tenth of `d.get(k)`); nil for anything else.
+    @inline(__always) func builtinMethodUnretained(_ obj: PyValue, _ name: Int) -> (PyValue, PyValue)? {
+        obj.unmanaged._withUnsafeGuaranteedRef { o -> (PyValue, PyValue)? in
+            let kind = o.kind
+            guard kind != .instance && kind != .cls && kind != .superProxy && kind != .set,
+                  o.freedBy.load(ordering: .relaxed) == 0,
+                  let index = Builtins.method(for: kind, name: name, runtime: runtime) else { return nil }
+            return (.builtin(index), obj)
+        }
     }
 
     /// `obj.name = value`, taking over `value`'s reference on success.

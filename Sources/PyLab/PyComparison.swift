@@ -213,8 +213,8 @@ extension PyThreadState {
         guard container.isObject else { throw typeError("argument of type '\(typeName(container))' is not iterable") }
         if container.objectKind == .dict && container.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) {
             // `key in d` without retaining the dict, the common case of this test.
-            let key = try dictKey(item)
-            return container.unmanaged._withUnsafeGuaranteedRef { o in unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.keys[key] != nil } }
+            let (key, h) = try hashedKey(item)
+            return container.unmanaged._withUnsafeGuaranteedRef { o in unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.keys.find(key, hash: h) != nil } }
         }
         let o = container.object
         try check(o)

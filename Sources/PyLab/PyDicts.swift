@@ -37,6 +37,19 @@ extension PyThreadState {
         throw typeError("unhashable type: '\(typeName(v))'")
     }
 
+    /// `dictKey(v)` and its `tableHash`, without a call for an int or a str (the usual keys; a str's hash is cached).
+    @inline(__always) package func hashedKey(_ v: PyValue) throws(PyError) -> (key: PyKey, hash: Int) {
+        if v.isInt { return (.int(v.intValue), PyKey.intHash(v.intValue)) }
+        if v.isObject && v.objectKind == .str {
+            return v.unmanaged._withUnsafeGuaranteedRef { o in
+                let s = unsafeDowncast(o, to: PyStr.self)
+                return (.str(s.value), s.tableHash)
+            }
+        }
+        let key = try dictKey(v)
+        return (key, key.tableHash)
+    }
+
     package func buildDict(_ start: UnsafeMutablePointer<PyValue>, pairs: Int) throws(PyError) -> PyValue {
         let d = PyDict(id: runtime.heap.newID(), owner: ownerForNew)
         for i in 0..<pairs {
@@ -58,16 +71,22 @@ extension PyThreadState {
 
     /// `d[k] = v` with borrowed `k` and `v`.
     package func dictSet(_ d: PyDict, _ k: PyValue, _ v: PyValue) throws(PyError) {
-        let key = try dictKey(k)
+        // Hashed once, outside the lock, for both the lookup and a new key's insertion.
+        let (key, h) = try hashedKey(k)
         if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
         incref(v)
         let old: PyValue? = d.storage.withLock { s in
-            if let i = s.keys[key], let entry = s.entries[i] {
-                s.entries[i] = (entry.key, v)
-                return entry.value
+            if let i = s.keys.find(key, hash: h) {
+                if let entry = s.entries[i] {
+                    s.entries[i] = (entry.key, v)
+                    return entry.value
+                }
+                s.entries.append((k, v))
+                s.keys[key] = s.entries.count - 1
+                return nil
             }
             s.entries.append((k, v))
-            s.keys[key] = s.entries.count - 1
+            s.keys.insertNew(key, hash: h, position: s.entries.count - 1)
             return nil
         }
         if let old { decref(old) } else { incref(k) }
@@ -118,12 +137,12 @@ extension PyThreadState {
     }
 
     package func dictGet(_ d: PyDict, _ k: PyValue) throws(PyError) -> PyValue? {
-        let key = try dictKey(k)
+        let (key, h) = try hashedKey(k)
         if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
         // This thread state captured unretained: a strong capture was retained and released on every read.
         let me = Unmanaged.passUnretained(self)
         return d.storage.withLock { s -> PyValue? in
-            guard let i = s.keys[key], let entry = s.entries[i] else { return nil }
+            guard let i = s.keys.find(key, hash: h), let entry = s.entries[i] else { return nil }
             me._withUnsafeGuaranteedRef { $0.incref(entry.value) }
             return entry.value
         }

@@ -111,6 +111,9 @@ package final class PyStr: PyObject, @unchecked Sendable {
     /// Changed only by `append`, under its rule; otherwise immutable. Unchecked: a dynamic exclusivity check on
     /// every read of every string would cost more than the one in-place append saves.
     @exclusivity(unchecked) package private(set) var value: String
+    /// `PyKey.textHash(value)` once a dict or set has asked for it, else 0: a word counted in a loop is hashed once,
+    /// not at every lookup. Relaxed: two threads that race to fill it store the same number.
+    private let hashCache = Atomic<Int>(0)
     package init(_ value: String, id: Int, immortal: Bool, owner: Int) {
         self.value = value
         super.init(kind: .str, id: id, immortal: immortal, owner: owner)
@@ -122,6 +125,7 @@ package final class PyStr: PyObject, @unchecked Sendable {
     package func append(_ text: String) {
         let known = scalars.load(ordering: .relaxed)
         value += text
+        hashCache.store(0, ordering: .relaxed)
         if known >= 0 { scalars.store(known + text.unicodeScalars.count, ordering: .relaxed) }
     }
 
@@ -130,6 +134,7 @@ package final class PyStr: PyObject, @unchecked Sendable {
         guard value.utf8.count + other.value.utf8.count <= limit else { return false }
         let known = scalars.load(ordering: .relaxed)
         value.append(other.value)
+        hashCache.store(0, ordering: .relaxed)
         if known >= 0 { scalars.store(known + other.scalarCount, ordering: .relaxed) }
         return true
     }
@@ -145,6 +150,15 @@ package final class PyStr: PyObject, @unchecked Sendable {
     }
     /// -1 until counted. An atomic: two threads may count a shared string at once with the GIL off.
     private let scalars = Atomic<Int>(-1)
+
+    /// The hash a dict or set files this string under (`PyKey.str(value).tableHash`).
+    @inline(__always) package var tableHash: Int {
+        let cached = hashCache.load(ordering: .relaxed)
+        if cached != 0 { return cached }
+        let h = PyKey.textHash(value)
+        hashCache.store(h, ordering: .relaxed)
+        return h
+    }
 }
 
 package final class PyList: PyObject, @unchecked Sendable {
@@ -253,18 +267,33 @@ extension PyKey {
     /// The hash a dict or set table uses: ints and strings without SipHash (a quarter of a dict update's time went to
     /// it), by a multiplicative mix of the int and FNV-1a over the string's UTF-8 bytes. Equal keys hash alike, as `==`
     /// above requires; no hash flooding to fear from a learner's snippet.
-    package func _rawHashValue(seed: Int) -> Int {
+    package func _rawHashValue(seed: Int) -> Int { tableHash }
+
+    /// The hash `PyKeyIndex` files this key under (and `Set<PyKey>` too): ints and strings by the cheap mixes below,
+    /// anything else through `Hasher`.
+    package var tableHash: Int {
         switch self {
-        case .int(let i): return Self.mix(UInt64(bitPattern: Int64(i)))
-        case .str(let s):
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in s.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            return Self.mix(h)
+        case .int(let i): return Self.intHash(i)
+        case .str(let s): return Self.textHash(s)
         default:
             var hasher = Hasher()
             hash(into: &hasher)
             return hasher.finalize()
         }
+    }
+
+    @inline(__always) package static func intHash(_ i: Int) -> Int { mix(UInt64(bitPattern: Int64(i))) }
+
+    /// FNV-1a over the UTF-8 bytes, read from the string's own buffer when it has one (walking the UTF-8 view's
+    /// index byte by byte cost several times more).
+    @inline(__always) package static func textHash(_ s: String) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        if s.utf8.withContiguousStorageIfAvailable({ (bytes: UnsafeBufferPointer<UInt8>) -> Void in
+            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        }) == nil {
+            for byte in s.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        }
+        return mix(h)
     }
 
     @inline(__always) private static func mix(_ x: UInt64) -> Int {
@@ -287,7 +316,7 @@ package struct CodePointText: Hashable, Sendable {
 }
 
 package struct PyDictStorage: Sendable {
-    package var keys: [PyKey: Int] = [:]
+    package var keys = PyKeyIndex()
     /// Insertion order: (key object, value); removed entries become nil.
     package var entries: [(key: PyValue, value: PyValue)?] = []
     package var count: Int { keys.count }

@@ -398,15 +398,6 @@ extension PyThreadState {
         }
     }
 
-    /// `obj.name` for a method of a live list, dict or str (`out.append`, `counts.get`): the built-in's number, found
-    /// without retaining the object or the runtime, as `loadMethod` would find it; nil for anything else.
-    @inline(__always) package func containerMethod(_ v: PyValue, _ name: Int) -> Int? {
-        let kind = v.objectKind
-        guard kind == .list || kind == .dict || kind == .str,
-              v.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) else { return nil }
-        return Unmanaged.passUnretained(runtime)._withUnsafeGuaranteedRef { Builtins.method(for: kind, name: name, runtime: $0) }
-    }
-
     /// The result (a new reference) of the built-in `index` called with `count` arguments after `slot` (self first),
     /// for `list.append` and `dict.get` on live objects; nil for any other call, which the built-in then makes.
     /// Out of the loop's body, which stays small enough to keep its registers.
@@ -1046,11 +1037,11 @@ extension PyThreadState {
                         // `obj.m(…)` on a local instance: `instanceMethod`'s two slots, or the local pushed and the
                         // LOAD_METHOD after it run.
                         let v = base[arg & 0xfff]
-                        if v.isObject, let index = containerMethod(v, arg >> 12) {
+                        if v.isObject && v.objectKind != .instance, let (method, receiver) = builtinMethodUnretained(v, arg >> 12) {
                             // `out.append`, `counts.get`: the built-in and the container as its self.
                             incref(v)
-                            sp[0] = .builtin(index)
-                            sp[1] = v
+                            sp[0] = method
+                            sp[1] = receiver
                             sp += 2
                             pc += 1
                             continue
