@@ -214,7 +214,10 @@ extension PyThreadState {
         if container.objectKind == .dict && container.unmanaged._withUnsafeGuaranteedRef({ $0.freedBy.load(ordering: .relaxed) == 0 }) {
             // `key in d` without retaining the dict, the common case of this test.
             let (key, h) = try hashedKey(item)
-            return container.unmanaged._withUnsafeGuaranteedRef { o in unsafeDowncast(o, to: PyDict.self).storage.withLock { $0.keys.find(key, hash: h) != nil } }
+            let alone = self.alone
+            return container.unmanaged._withUnsafeGuaranteedRef { o in
+                unsafeDowncast(o, to: PyDict.self).storage.withLock(alone: alone) { $0.keys.find(key, hash: h) != nil }
+            }
         }
         let o = container.object
         try check(o)

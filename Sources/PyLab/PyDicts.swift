@@ -75,7 +75,7 @@ extension PyThreadState {
         let (key, h) = try hashedKey(k)
         if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
         incref(v)
-        let old: PyValue? = d.storage.withLock { s in
+        let old: PyValue? = d.storage.withLock(alone: alone) { s in
             if let i = s.keys.find(key, hash: h) {
                 if let entry = s.entries[i] {
                     s.entries[i] = (entry.key, v)
@@ -141,7 +141,7 @@ extension PyThreadState {
         if case .custom = key { try checkCustomKey(key, k, in: d.storage) }
         // This thread state captured unretained: a strong capture was retained and released on every read.
         let me = Unmanaged.passUnretained(self)
-        return d.storage.withLock { s -> PyValue? in
+        return d.storage.withLock(alone: alone) { s -> PyValue? in
             guard let i = s.keys.find(key, hash: h), let entry = s.entries[i] else { return nil }
             me._withUnsafeGuaranteedRef { $0.incref(entry.value) }
             return entry.value

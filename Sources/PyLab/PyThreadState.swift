@@ -38,8 +38,8 @@ package final class PyThreadState: @unchecked Sendable {
     /// With the GIL on, an object's contents need no lock of their own on this thread: a thread runs snippet code
     /// only while it holds the GIL, and other code that reads objects takes the GIL too (`globalsRecord`) or runs
     /// with no snippet thread running (safe points, reset). Blocking calls drop the GIL and touch no object
-    /// (`withoutGIL`). The fast paths for lists and instance attributes skip the lock then, as CPython with its GIL
-    /// has none: it was a fifth of the n-body bench's time. Without the GIL every access takes the lock.
+    /// (`withoutGIL`). The fast paths for lists, dicts and instance attributes skip the lock then, as CPython with
+    /// its GIL has none: it was a fifth of the n-body bench's time. Without the GIL every access takes the lock.
     package let alone: Bool
     /// With the GIL off, freed objects are quarantined (poisoned, kept) until the next heap check.
     package let quarantines: Bool
