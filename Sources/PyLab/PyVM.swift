@@ -61,7 +61,7 @@ extension PyThreadState {
             if !sig.varArgs {
                 let given = positional
                 let takes = f.defaults.isEmpty || f.defaults.count == params ? "\(params)" : "from \(params - f.defaults.count) to \(params)"
-                throw fail("\(code.name)() takes \(takes) positional argument\(params == 1 && takes == "1" ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given",
+                throw fail("\(code.qualifiedName)() takes \(takes) positional argument\(params == 1 && takes == "1" ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given",
                            extra: extra + kwValues)
             }
         }
@@ -84,14 +84,14 @@ extension PyThreadState {
                     if code.localNames[0..<sig.positionalOnly].contains(key) {
                         let names = keywords.items.compactMap { ($0.object as? PyStr)?.value }
                             .filter { code.localNames[0..<sig.positionalOnly].contains($0) }
-                        throw fail("\(code.name)() got some positional-only arguments passed as keyword arguments: '\(names.joined(separator: ", "))'",
+                        throw fail("\(code.qualifiedName)() got some positional-only arguments passed as keyword arguments: '\(names.joined(separator: ", "))'",
                                    extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                     }
-                    throw fail("\(code.name)() got an unexpected keyword argument '\(key)'",
+                    throw fail("\(code.qualifiedName)() got an unexpected keyword argument '\(key)'",
                                extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                 }
                 if base[index] != .unbound {
-                    throw fail("\(code.name)() got multiple values for argument '\(key)'",
+                    throw fail("\(code.qualifiedName)() got multiple values for argument '\(key)'",
                                extra: extra + kwValues[k...] + (varKeywords.map { [allocate($0)] } ?? []))
                 }
                 base[index] = kwValues[k]
@@ -131,7 +131,7 @@ extension PyThreadState {
             let kind = missing.isEmpty ? "keyword-only" : "positional"
             let list = names.count <= 2 ? names.joined(separator: " and ")
                 : names.dropLast().joined(separator: ", ") + ", and " + (names.last ?? "")
-            throw fail("\(code.name)() missing \(names.count) required \(kind) argument\(names.count == 1 ? "" : "s"): \(list)", extra: extra)
+            throw fail("\(code.qualifiedName)() missing \(names.count) required \(kind) argument\(names.count == 1 ? "" : "s"): \(list)", extra: extra)
         }
         for (i, free) in sig.freeSlots.enumerated() where i < f.closure.count {
             incref(f.closure[i])

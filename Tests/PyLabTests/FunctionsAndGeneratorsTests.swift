@@ -95,6 +95,9 @@ struct FunctionsAndGeneratorsTests {
         ("def f(a, b=1):\n    pass\nf(1, 2, 3)", "TypeError: f() takes from 1 to 2 positional arguments but 3 were given"),
         ("def f(*, k):\n    pass\nf()", "TypeError: f() missing 1 required keyword-only argument: 'k'"),
         ("def f(a):\n    pass\nf(1, a=2)", "TypeError: f() got multiple values for argument 'a'"),
+        // CPython 3.11 names a method or a nested function by its __qualname__.
+        ("class P:\n    def __init__(self, x, y):\n        pass\nP(1)", "TypeError: P.__init__() missing 1 required positional argument: 'y'"),
+        ("def outer():\n    def inner(a):\n        pass\n    return inner\nouter()(1, 2)", "TypeError: outer.<locals>.inner() takes 1 positional argument but 2 were given"),
         ("def f(**kw):\n    pass\nf(**{'a': 1}, a=2)", "TypeError: got multiple values for keyword argument 'a'"),
         ("def f():\n    pass\nf(*5)", "TypeError: f() argument after * must be an iterable, not int"),
         ("a, *b, c = [1]", "ValueError: not enough values to unpack (expected at least 2, got 1)"),
