@@ -155,7 +155,7 @@ extension PyThreadState {
 
     /// Runs a generator to its next `yield`. Nil when it is exhausted (its return is StopIteration).
     package func resume(_ gen: PyGenerator) throws(PyError) -> PyValue? {
-        let (value, yielded) = try resumeGenerator(gen)
+        let (value, yielded) = try resumeFrame(gen, sending: .none, throwing: nil)
         if yielded { return value }
         decref(value)
         return nil
@@ -165,6 +165,12 @@ extension PyThreadState {
     /// false; None when it had already finished). `sending` (owned) becomes the value of the `yield` it stopped at;
     /// `throwing` is raised there instead, as `gen.throw()` and `gen.close()` do.
     package func resumeGenerator(_ gen: PyGenerator, sending: PyValue = .none, throwing: PyError? = nil) throws(PyError) -> (PyValue, yielded: Bool) {
+        try resumeFrame(gen, sending: sending, throwing: throwing)
+    }
+
+    /// `resumeGenerator`'s work, inlined into `resume` too: `next(gen)` and a built-in's loop over a generator then
+    /// pass no exception (an optional error argument is copied on every call).
+    @inline(__always) func resumeFrame(_ gen: PyGenerator, sending: PyValue, throwing: PyError?) throws(PyError) -> (PyValue, yielded: Bool) {
         try check(gen)
         let previous = holdsGIL ? gen.beginHoldingGIL() : gen.begin()
         switch previous {
@@ -209,7 +215,8 @@ extension PyThreadState {
         var pastResume = false
         if previous == .suspended && throwing == nil {
             let ins = code._withUnsafeGuaranteedRef { $0.executable }
-            if sending == .none && CodeObject.op(ins[pc]) == .resume && CodeObject.op(ins[pc + 1]) == .popTop {
+            if sending == .none && UInt8(truncatingIfNeeded: ins[pc]) == Op.resume.rawValue
+                && UInt8(truncatingIfNeeded: ins[pc + 1]) == Op.popTop.rawValue {
                 // `next(gen)` at a `yield` statement: the None would only be popped, so the frame starts after the
                 // RESUME and POP_TOP, whose eval breaker check is made below.
                 pc += 2
@@ -279,7 +286,7 @@ extension PyThreadState {
             var pastResume = false
             if previous == .suspended {
                 let ins = code._withUnsafeGuaranteedRef { $0.executable }
-                if CodeObject.op(ins[pc]) == .resume && CodeObject.op(ins[pc + 1]) == .popTop {
+                if UInt8(truncatingIfNeeded: ins[pc]) == Op.resume.rawValue && UInt8(truncatingIfNeeded: ins[pc + 1]) == Op.popTop.rawValue {
                     // `yield` as a statement: the None FOR_ITER sends would only be popped, so the frame starts
                     // after the RESUME and POP_TOP (the caller makes the RESUME's eval breaker check).
                     pc += 2
@@ -1287,17 +1294,20 @@ extension PyThreadState {
                         let handled: [Int]? = !handling.isEmpty && handling.contains(where: { $0.frame == fi })
                             ? handling.filter { $0.frame == fi }.map(\.slot) : nil
                         // The generator read without retaining it (its frame record does not own it; its caller does).
+                        // The copy is out of the closure, which would read `base` from memory at every slot.
+                        let saved = genRef._withUnsafeGuaranteedRef { $0.frame }
+                        var i = 0
+                        while i < count {
+                            saved[i] = base[i]
+                            base[i] = .unbound
+                            i += 1
+                        }
                         genRef._withUnsafeGuaranteedRef { gen in
-                            let saved = gen.frame
-                            var i = 0
-                            while i < count {
-                                saved[i] = base[i]
-                                base[i] = .unbound
-                                i += 1
-                            }
                             gen.resumeAt.store(pc, ordering: .relaxed)
                             gen.stackDepth.store(count - localCount, ordering: .relaxed)
-                            if let handled {
+                        }
+                        if let handled {
+                            genRef._withUnsafeGuaranteedRef { gen in
                                 gen.handledSlots.withLock { $0 = handled }
                                 gen.handlesSomething.store(true, ordering: .relaxed)
                             }
@@ -1308,7 +1318,6 @@ extension PyThreadState {
                             // stack, and the caller goes on after its FOR_ITER.
                             genRef._withUnsafeGuaranteedRef { $0.end(.suspended) }
                             let slot = frame.resultSlot
-                            slot.pointee = v
                             fi -= 1
                             depth.pointee = fi + 1
                             frame = frames[fi]
@@ -1316,6 +1325,18 @@ extension PyThreadState {
                             consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
                             base = frame.base
                             pc = frame.pc
+                            let next = ins[pc]
+                            if UInt8(truncatingIfNeeded: next) == Op.storeFast.rawValue {
+                                // `for x in gen`: the STORE_FAST after the FOR_ITER is made here, one dispatch fewer.
+                                let target = Int(next &>> 8)
+                                let old = base[target]
+                                base[target] = v
+                                pc &+= 1
+                                sp = slot
+                                decref(old)
+                                continue
+                            }
+                            slot.pointee = v
                             sp = slot + 1
                             continue
                         }
