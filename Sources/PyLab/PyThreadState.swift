@@ -269,7 +269,7 @@ package final class PyThreadState: @unchecked Sendable {
     // MARK: the stack for nested calls
 
     /// Where a frame started from Swift (a call from a built-in, a generator resumption) may put its locals.
-    package var freeStackStart: UnsafeMutablePointer<PyValue> {
+    @inline(__always) package var freeStackStart: UnsafeMutablePointer<PyValue> {
         let d = depth.pointee
         if d == 0 { return stack }
         let top = frames[d - 1]

@@ -155,7 +155,7 @@ extension PyThreadState {
 
     /// Runs a generator to its next `yield`. Nil when it is exhausted (its return is StopIteration).
     package func resume(_ gen: PyGenerator) throws(PyError) -> PyValue? {
-        let (value, yielded) = try resumeGenerator(gen)
+        let (value, yielded) = try resumeFrame(gen, sending: .none, throwing: nil)
         if yielded { return value }
         decref(value)
         return nil
@@ -165,8 +165,14 @@ extension PyThreadState {
     /// false; None when it had already finished). `sending` (owned) becomes the value of the `yield` it stopped at;
     /// `throwing` is raised there instead, as `gen.throw()` and `gen.close()` do.
     package func resumeGenerator(_ gen: PyGenerator, sending: PyValue = .none, throwing: PyError? = nil) throws(PyError) -> (PyValue, yielded: Bool) {
+        try resumeFrame(gen, sending: sending, throwing: throwing)
+    }
+
+    /// `resumeGenerator`'s work, inlined into `resume` too: `next(gen)` and a built-in's loop over a generator then
+    /// pass no exception (an optional error argument is copied on every call).
+    @inline(__always) func resumeFrame(_ gen: PyGenerator, sending: PyValue, throwing: PyError?) throws(PyError) -> (PyValue, yielded: Bool) {
         try check(gen)
-        let previous = gen.begin()
+        let previous = holdsGIL ? gen.beginHoldingGIL() : gen.begin()
         switch previous {
         case .running:
             decref(sending)
@@ -197,26 +203,42 @@ extension PyThreadState {
             gen.end(previous)
             throw recursionError()
         }
-        for i in 0..<saved {
-            base[i] = gen.frame[i]
-            gen.frame[i] = .unbound
+        let savedFrame = gen.frame
+        var i = 0
+        while i < saved {
+            base[i] = savedFrame[i]
+            savedFrame[i] = .unbound
+            i += 1
         }
         var sp = base + saved
+        var pc = gen.resumeAt.load(ordering: .relaxed)
+        var pastResume = false
         if previous == .suspended && throwing == nil {
-            sp[0] = sending // the value of the `yield` expression
-            sp += 1
+            let ins = code._withUnsafeGuaranteedRef { $0.executable }
+            if sending == .none && UInt8(truncatingIfNeeded: ins[pc]) == Op.resume.rawValue
+                && UInt8(truncatingIfNeeded: ins[pc + 1]) == Op.popTop.rawValue {
+                // `next(gen)` at a `yield` statement: the None would only be popped, so the frame starts after the
+                // RESUME and POP_TOP, whose eval breaker check is made below.
+                pc += 2
+                pastResume = true
+            } else {
+                sp[0] = sending // the value of the `yield` expression
+                sp += 1
+            }
         } else {
             decref(sending)
         }
-        pendingThrow = throwing
+        // Nil whenever no resumption runs (`execute` takes it at once, and a failure clears it): set only to throw.
+        if throwing != nil { pendingThrow = throwing }
         if gen.handlesSomething.load(ordering: .relaxed) && gen.handlesSomething.exchange(false, ordering: .relaxed) {
             for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
                 beginHandling(base[slot], frame: d, slot: slot)
             }
         }
-        frames[d] = FrameRecord(code: code, pc: gen.resumeAt.load(ordering: .relaxed), base: base, sp: sp,
+        frames[d] = FrameRecord(code: code, pc: pc, base: base, sp: sp,
                                 resultSlot: base, localCount: localCount, generator: Unmanaged.passUnretained(gen), namespace: nil)
         depth.pointee = d + 1
+        if pastResume && gilEnabled && GILView(runtime.gil).dropRequested { yieldGIL() }
         let value: PyValue
         do throws(PyError) {
             value = try execute(entry: d)
@@ -236,6 +258,53 @@ extension PyThreadState {
         }
         gen.end(.finished)
         return (value, false)
+    }
+
+    /// FOR_ITER's way into a generator without leaving the eval loop: the generator's saved frame is laid at `base`
+    /// (the top of the caller's stack, above the generator) and claimed, as `resumeGenerator` does, and the frame
+    /// record to run it at depth `d` is returned. Nil, with nothing changed, for anything `resumeGenerator` must
+    /// decide (a freed or running or finished generator, no room left): the caller then takes the general path.
+    @inline(__always) func enterGenerator(_ genRef: Unmanaged<PyGenerator>, at base: UnsafeMutablePointer<PyValue>,
+                                          depth d: Int) -> (frame: FrameRecord, pastResume: Bool)? {
+        genRef._withUnsafeGuaranteedRef { gen -> (frame: FrameRecord, pastResume: Bool)? in
+            if gen.freedBy.load(ordering: .relaxed) != 0 { return nil }
+            let code = Unmanaged.passUnretained(gen.code)
+            let (localCount, maxStack) = code._withUnsafeGuaranteedRef { ($0.localCount, $0.maxStack) }
+            guard d < frameLimit, base + localCount + maxStack <= stackLimit else { return nil }
+            let previous = holdsGIL ? gen.beginHoldingGIL() : gen.begin()
+            guard previous == .suspended || previous == .created else { return nil }
+            let saved = localCount + gen.stackDepth.load(ordering: .relaxed)
+            let savedFrame = gen.frame
+            var i = 0
+            while i < saved {
+                base[i] = savedFrame[i]
+                savedFrame[i] = .unbound
+                i += 1
+            }
+            var sp = base + saved
+            var pc = gen.resumeAt.load(ordering: .relaxed)
+            var pastResume = false
+            if previous == .suspended {
+                let ins = code._withUnsafeGuaranteedRef { $0.executable }
+                if UInt8(truncatingIfNeeded: ins[pc]) == Op.resume.rawValue && UInt8(truncatingIfNeeded: ins[pc + 1]) == Op.popTop.rawValue {
+                    // `yield` as a statement: the None FOR_ITER sends would only be popped, so the frame starts
+                    // after the RESUME and POP_TOP (the caller makes the RESUME's eval breaker check).
+                    pc += 2
+                    pastResume = true
+                } else {
+                    sp[0] = .none // the value of the `yield` expression: FOR_ITER sends nothing
+                    sp += 1
+                }
+            }
+            if gen.handlesSomething.load(ordering: .relaxed) && gen.handlesSomething.exchange(false, ordering: .relaxed) {
+                for slot in gen.handledSlots.withLock({ s in defer { s = [] }; return s }) where slot < saved {
+                    beginHandling(base[slot], frame: d, slot: slot)
+                }
+            }
+            // resultSlot is where a yielded value goes: the slot above the generator in the caller's stack.
+            return (FrameRecord(code: code, pc: pc, base: base, sp: sp,
+                                resultSlot: base, localCount: localCount, generator: genRef, namespace: nil), pastResume)
+        }
     }
 
     package func releaseInstance(_ e: inout PyError) {
@@ -1169,6 +1238,25 @@ extension PyThreadState {
                         }
                         frames[fi].pc = pc
                         frames[fi].sp = sp
+                        if it.isObject, it.objectKind == .generator,
+                           let (genFrame, pastResume) = enterGenerator(Unmanaged<PyGenerator>.fromOpaque(it.unmanaged.toOpaque()), at: sp, depth: fi + 1) {
+                            // A generator runs in this loop as a called function does (no Swift recursion per item):
+                            // its YIELD_VALUE puts the value above it here and comes back after this FOR_ITER, its
+                            // RETURN_VALUE pops it and jumps past the loop, and an exception out of it finishes it
+                            // (see those instructions and the handler search).
+                            fi += 1
+                            frame = genFrame
+                            frames[fi] = frame
+                            depth.pointee = fi + 1
+                            ins = frame.code._withUnsafeGuaranteedRef { $0.executable }
+                            consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
+                            base = frame.base
+                            sp = frame.sp
+                            // Where the generator starts after its RESUME, this is that RESUME's eval breaker check.
+                            if pastResume && gilMode != 0 && gil.dropRequested { yieldGIL() }
+                            pc = frame.pc
+                            continue
+                        }
                         if let next = try iterNext(it) {
                             sp.pointee = next
                             sp += 1
@@ -1300,6 +1388,26 @@ extension PyThreadState {
                             lastExitWasYield = false
                             return v
                         }
+                        if let genRef = frame.generator {
+                            // A generator FOR_ITER resumed here is exhausted: it is finished, its return value
+                            // dropped, and the loop pops it from the caller's stack and jumps past its body.
+                            genRef._withUnsafeGuaranteedRef { gen in
+                                gen.stackDepth.store(0, ordering: .relaxed)
+                                gen.end(.finished)
+                            }
+                            let slot = frame.resultSlot
+                            fi -= 1
+                            depth.pointee = fi + 1
+                            frame = frames[fi]
+                            ins = frame.code._withUnsafeGuaranteedRef { $0.executable }
+                            consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
+                            base = frame.base
+                            pc = Int(ins[frame.pc - 1] &>> 8)
+                            sp = slot - 1
+                            decref(v)
+                            decref(sp.pointee)
+                            continue
+                        }
                         let slot = frame.resultSlot
                         p = slot
                         while p < base { decref(p.pointee); p += 1 }
@@ -1317,7 +1425,7 @@ extension PyThreadState {
                         sp.pointee = .none
                         sp += 1
                     case .yieldValue:
-                        guard fi == entry, let genRef = frame.generator else {
+                        guard let genRef = frame.generator else {
                             throw error(runtime.classes.runtimeError, "yield outside a generator frame")
                         }
                         sp -= 1
@@ -1325,21 +1433,55 @@ extension PyThreadState {
                         let count = sp - base
                         let localCount = frame.localCount
                         // A yield inside a handler: what it handles is not the caller's; the generator keeps it.
-                        let handled: [Int]? = handling.contains(where: { $0.frame == fi }) ? handling.filter { $0.frame == fi }.map(\.slot) : nil
+                        let handled: [Int]? = !handling.isEmpty && handling.contains(where: { $0.frame == fi })
+                            ? handling.filter { $0.frame == fi }.map(\.slot) : nil
                         // The generator read without retaining it (its frame record does not own it; its caller does).
+                        // The copy is out of the closure, which would read `base` from memory at every slot.
+                        let saved = genRef._withUnsafeGuaranteedRef { $0.frame }
+                        var i = 0
+                        while i < count {
+                            saved[i] = base[i]
+                            base[i] = .unbound
+                            i += 1
+                        }
                         genRef._withUnsafeGuaranteedRef { gen in
-                            for i in 0..<count {
-                                gen.frame[i] = base[i]
-                                base[i] = .unbound
-                            }
                             gen.resumeAt.store(pc, ordering: .relaxed)
                             gen.stackDepth.store(count - localCount, ordering: .relaxed)
-                            if let handled {
+                        }
+                        if let handled {
+                            genRef._withUnsafeGuaranteedRef { gen in
                                 gen.handledSlots.withLock { $0 = handled }
                                 gen.handlesSomething.store(true, ordering: .relaxed)
                             }
                         }
-                        endHandling(inside: fi, from: 0)
+                        if !handling.isEmpty { endHandling(inside: fi, from: 0) }
+                        if fi != entry {
+                            // Resumed by FOR_ITER in this loop: the value goes above the generator in the caller's
+                            // stack, and the caller goes on after its FOR_ITER.
+                            genRef._withUnsafeGuaranteedRef { $0.end(.suspended) }
+                            let slot = frame.resultSlot
+                            fi -= 1
+                            depth.pointee = fi + 1
+                            frame = frames[fi]
+                            ins = frame.code._withUnsafeGuaranteedRef { $0.executable }
+                            consts = frame.code._withUnsafeGuaranteedRef { $0.constants }
+                            base = frame.base
+                            pc = frame.pc
+                            let next = ins[pc]
+                            if UInt8(truncatingIfNeeded: next) == Op.storeFast.rawValue {
+                                // `for x in gen`: the STORE_FAST after the FOR_ITER is made here, one dispatch fewer.
+                                let target = Int(next &>> 8)
+                                let old = base[target]
+                                base[target] = v
+                                pc &+= 1
+                                sp = slot
+                                decref(old)
+                                continue
+                            }
+                            slot.pointee = v
+                            sp = slot + 1
+                            continue
+                        }
                         depth.pointee = entry
                         lastExitWasYield = true
                         return v
@@ -1697,6 +1839,16 @@ extension PyThreadState {
                     if fi == entry {
                         depth.pointee = entry
                         throw e
+                    }
+                    if let genRef = frame.generator {
+                        // A generator FOR_ITER resumed here raised: it is finished, and a StopIteration out of it
+                        // reaches the loop as the RuntimeError `resumeGenerator` makes of it.
+                        genRef._withUnsafeGuaranteedRef { $0.end(.finished) }
+                        if e.type === runtime.classes.stopIteration {
+                            releaseInstance(&e)
+                            e = PyError(type: runtime.classes.runtimeError, message: "generator raised StopIteration")
+                            settleContext(&e)
+                        }
                     }
                     p = frame.resultSlot
                     while p < base { decref(p.pointee); p.pointee = .unbound; p += 1 }
