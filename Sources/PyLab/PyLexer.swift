@@ -82,6 +82,9 @@ package struct Lexer {
     package var tokens: [Token] = []
     package var indents = [0]
     package var depth = 0 // open brackets: newlines inside are not statement ends
+    /// The brackets open now and where each opened, innermost last: for CPython's "'(' was never closed" and
+    /// "closing parenthesis ')' does not match opening parenthesis '['".
+    package var openBrackets: [(bracket: String, at: SourcePosition)] = []
 
     package init(_ source: String) {
         chars = Array(source)
@@ -97,6 +100,13 @@ package struct Lexer {
     package func error(_ message: String, _ position: SourcePosition) -> PySyntaxError {
         let text = position.line >= 1 && position.line <= lines.count ? lines[position.line - 1] : ""
         return PySyntaxError(message: message, position: position, sourceLine: text)
+    }
+
+    /// CPython's " (detected at line N)" after an unterminated string: the line the tokenizer was on, at most the
+    /// source's last line (a final newline starts no line of its own).
+    package func detectedAt(_ current: Int) -> String {
+        let last = lines.count - (lines.last == "" && lines.count > 1 ? 1 : 0)
+        return " (detected at line \(min(current, max(last, 1))))"
     }
 
     package var position: SourcePosition { SourcePosition(line: line, column: index - lineStart + 1) }
@@ -172,7 +182,7 @@ package struct Lexer {
             try lexOperator()
         }
         let pos = position
-        if depth > 0 { throw error("unexpected end of snippet: a bracket is not closed", pos) }
+        if let open = openBrackets.last { throw error("'\(open.bracket)' was never closed", open.at) }
         if tokens.last.map({ $0.kind != .newline }) ?? false { add(.newline, pos) }
         while indents.count > 1 {
             indents.removeLast()
@@ -287,7 +297,7 @@ package struct Lexer {
         var text = ""
         while true {
             guard index < chars.count else {
-                throw error(triple ? "unterminated triple-quoted string literal" : "unterminated string literal", start)
+                throw error((triple ? "unterminated triple-quoted string literal" : "unterminated string literal") + detectedAt(line), start)
             }
             let c = chars[index]
             if c == quote {
@@ -298,7 +308,7 @@ package struct Lexer {
                 }
             }
             if c == "\n" {
-                if !triple { throw error("unterminated string literal", start) }
+                if !triple { throw error("unterminated string literal" + detectedAt(line), start) }
                 text.append(c)
                 newLine()
                 continue
@@ -413,11 +423,16 @@ package struct Lexer {
                 index += n
                 if op == "(" || op == "[" || op == "{" {
                     depth += 1
+                    openBrackets.append((op, start))
                     // CPython's tokenizer stops at the same depth, with the same words.
                     if depth > Parser.maxNesting { throw error("too many nested parentheses", start) }
                 }
                 if op == ")" || op == "]" || op == "}" {
                     if depth == 0 { throw error("unmatched '\(op)'", start) }
+                    if let open = openBrackets.popLast(), ["(": ")", "[": "]", "{": "}"][open.bracket] != op {
+                        let whereOpened = open.at.line == start.line ? "" : " on line \(open.at.line)"
+                        throw error("closing parenthesis '\(op)' does not match opening parenthesis '\(open.bracket)'\(whereOpened)", start)
+                    }
                     depth -= 1
                 }
                 add(.op(op), start)

@@ -78,7 +78,7 @@ package struct Parser {
         case .bigInt(let b): return ", found \(b)"
         case .string, .fstring: return ", found a string"
         case .bytes: return ", found a bytes literal"
-        case .newline: return " before the end of the line"
+        case .newline: return ""
         case .indent: return ", found an unexpected indent"
         case .dedent, .end: return " before the end of the block"
         }

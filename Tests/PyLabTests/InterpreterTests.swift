@@ -141,13 +141,17 @@ struct InterpreterTests {
 
     static let syntaxErrors: [(String, String)] = [
         ("x = = 1", "SyntaxError: invalid syntax: unexpected '=' (line 1, column 5)"),
-        ("if x\n    pass", "SyntaxError: expected ':' before the end of the line (line 1, column 5)"),
+        ("if x\n    pass", "SyntaxError: expected ':' (line 1, column 5)"),
+        ("print((1 + 2)", "SyntaxError: '(' was never closed (line 1, column 6)"),
+        ("x = [1,\n 2)", "SyntaxError: closing parenthesis ')' does not match opening parenthesis '[' on line 1 (line 2, column 3)"),
+        ("f(a]", "SyntaxError: closing parenthesis ']' does not match opening parenthesis '(' (line 1, column 4)"),
+        ("x = 1\ns = '''abc\ndef\n\ny = 2\n", "SyntaxError: unterminated triple-quoted string literal (detected at line 5) (line 2, column 5)"),
         ("def f():\nreturn 1", "IndentationError: expected an indented block after function definition on line 1 (line 2, column 1)"),
         ("from . import x", "SyntaxError: relative imports are not supported"),
         ("x = 2j", "SyntaxError: conclab's Python does not support complex numbers"),
         ("return 1", "SyntaxError: 'return' outside function (line 1, column 1)"),
         ("for i in range(3):\n    pass\nbreak", "SyntaxError: 'break' outside loop (line 3, column 1)"),
-        ("print('unclosed)", "SyntaxError: unterminated string literal (line 1, column 7)"),
+        ("print('unclosed)", "SyntaxError: unterminated string literal (detected at line 1) (line 1, column 7)"),
         ("1 = x", "SyntaxError: cannot assign to literal"),
     ]
 
