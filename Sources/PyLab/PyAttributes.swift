@@ -174,7 +174,7 @@ extension PyThreadState {
             // A small int is a tagged word, not an object: its methods are the big integer's.
             return allocate(PyBuiltinMethod(builtin: index, selfValue: obj, id: runtime.heap.newID(), owner: ownerForNew))
         }
-        throw attributeError(obj, name)
+        throw missingAttributeError(obj, name)
     }
 
     /// `.real`, `.imag`, `.numerator`, `.denominator` of an int, and `.real`, `.imag` of a float; nil otherwise.

@@ -79,7 +79,7 @@ extension PyThreadState {
             }
         }
         if let v = runtime.builtinValues[text] { return v }
-        throw error(runtime.classes.nameError, "name '\(text)' is not defined")
+        throw nameError(text)
     }
 
     package func storeName(_ namespace: Unmanaged<PyClass>?, _ name: Int, _ value: PyValue) throws(PyError) {

@@ -15,12 +15,15 @@ package struct PyError: Error, @unchecked Sendable {
     /// Whether its `__context__` is settled: set when it first reaches a handler search, and for a re-raise
     /// (the end of a `finally`, an unmatched `except`), which CPython leaves as it was.
     package var contextSettled = false
+    /// CPython 3.11's "Did you mean" candidate, worked out only when the traceback is printed (`NameSuggestion`).
+    package var hint: (() -> String?)?
 
     package var typeName: String { type.name }
 
     /// "NameError: name 'x' is not defined (line 2, column 5)".
     package var summary: String {
         var text = message.isEmpty ? type.name : "\(type.name): \(message)"
+        if let suggestion = hint?() { text += ". Did you mean: '\(suggestion)'?" }
         if position.line > 0 { text += " (line \(position.line), column \(position.column))" }
         return text
     }

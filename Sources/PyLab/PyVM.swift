@@ -393,7 +393,7 @@ extension PyThreadState {
     /// A global slot's built-in (`len`, `range`…) when the global is unbound, or the NameError CPython raises.
     @inline(never) package func builtinOrNameError(_ slot: Int) throws(PyError) -> PyValue {
         let v = PyValue(bits: runtime.globals.fallback[slot].load(ordering: .acquiring))
-        if v == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(slot))' is not defined") }
+        if v == .unbound { throw nameError(runtime.globalName(slot)) }
         return v
     }
 
@@ -1691,7 +1691,7 @@ extension PyThreadState {
                         decref(old)
                     case .deleteGlobal, .deleteName:
                         let old = PyValue(bits: gvals[arg].exchange(PyValue.unbound.bits, ordering: .acquiringAndReleasing))
-                        if old == .unbound { throw error(runtime.classes.nameError, "name '\(runtime.globalName(arg))' is not defined") }
+                        if old == .unbound { throw nameError(runtime.globalName(arg)) }
                         if gilMode != 0 { decref(old) } else if old.isObject { deferredValues.append(old) }
                     case .raise:
                         if arg == 0 { throw error(runtime.classes.runtimeError, "No active exception to reraise") }

@@ -250,7 +250,9 @@ extension PyThreadState {
         if ModuleRegistry.cpythonAttributes[module.name]?.contains(name) == true {
             throw error(runtime.classes.notImplementedError, "conclab's Python does not support \(module.name).\(name)")
         }
-        throw error(runtime.classes.attributeError, "module \(Self.quote(module.name)) has no attribute \(Self.quote(name))")
+        var e = error(runtime.classes.attributeError, "module \(Self.quote(module.name)) has no attribute \(Self.quote(name))")
+        e.hint = missingAttributeError(.object(Unmanaged.passUnretained(module)), nameID).hint
+        throw e
     }
 
     /// Calls a module's Swift function: its bound values, then the call's arguments (borrowed).
