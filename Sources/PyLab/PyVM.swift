@@ -467,6 +467,12 @@ extension PyThreadState {
         }
     }
 
+    /// LOAD_FAST of a local with no value, in CPython's words.
+    @inline(never) package func unboundLocal(_ code: Unmanaged<CodeObject>, _ slot: Int) -> PyError {
+        error(runtime.classes.unboundLocalError,
+              "cannot access local variable '\(code._withUnsafeGuaranteedRef { $0.localNames[slot] })' where it is not associated with a value")
+    }
+
     /// The result (a new reference) of the built-in `index` called with `count` arguments after `slot` (self first),
     /// for `list.append` and `dict.get` on live objects; nil for any other call, which the built-in then makes.
     /// Out of the loop's body, which stays small enough to keep its registers.
@@ -738,10 +744,7 @@ extension PyThreadState {
                         if gilMode != 0 && gil.dropRequested { yieldGIL() }
                     case .loadFast:
                         let v = base[arg]
-                        if v == .unbound {
-                            throw error(runtime.classes.unboundLocalError,
-                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg] })' where it is not associated with a value")
-                        }
+                        if v == .unbound { throw unboundLocal(frame.code, arg) }
                         incref(v)
                         sp.pointee = v
                         sp += 1
@@ -1037,10 +1040,7 @@ extension PyThreadState {
                                 continue
                             }
                         }
-                        if v == .unbound {
-                            throw error(runtime.classes.unboundLocalError,
-                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
-                        }
+                        if v == .unbound { throw unboundLocal(frame.code, arg & 0xfff) }
                         let c = consts[arg >> 12]
                         incref(v)
                         incref(c)
@@ -1052,10 +1052,7 @@ extension PyThreadState {
                         let v = base[arg & 0xfff], w = base[arg >> 12]
                         if v == .unbound || w == .unbound {
                             // Run as the first LOAD_FAST alone; the second (still in place) raises for itself.
-                            if v == .unbound {
-                                throw error(runtime.classes.unboundLocalError,
-                                            "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
-                            }
+                            if v == .unbound { throw unboundLocal(frame.code, arg & 0xfff) }
                             incref(v)
                             sp.pointee = v
                             sp += 1
@@ -1077,10 +1074,7 @@ extension PyThreadState {
                             pc += 1
                             continue
                         }
-                        if v == .unbound {
-                            throw error(runtime.classes.unboundLocalError,
-                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
-                        }
+                        if v == .unbound { throw unboundLocal(frame.code, arg & 0xfff) }
                         incref(v)
                         sp.pointee = v
                         sp += 1
@@ -1095,10 +1089,7 @@ extension PyThreadState {
                                 continue
                             }
                         }
-                        if v == .unbound {
-                            throw error(runtime.classes.unboundLocalError,
-                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
-                        }
+                        if v == .unbound { throw unboundLocal(frame.code, arg & 0xfff) }
                         incref(v)
                         sp.pointee = v
                         sp += 1
@@ -1124,10 +1115,7 @@ extension PyThreadState {
                             pc += 1
                             continue
                         }
-                        if v == .unbound {
-                            throw error(runtime.classes.unboundLocalError,
-                                        "cannot access local variable '\(frame.code._withUnsafeGuaranteedRef { $0.localNames[arg & 0xfff] })' where it is not associated with a value")
-                        }
+                        if v == .unbound { throw unboundLocal(frame.code, arg & 0xfff) }
                         incref(v)
                         sp.pointee = v
                         sp += 1
