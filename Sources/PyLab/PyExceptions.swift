@@ -171,6 +171,22 @@ extension PyThreadState {
         setExceptionLink(e.instance, runtime.names.suppressContextID, .true)
     }
 
+    /// A StopIteration that leaves a generator's frame becomes RuntimeError("generator raised StopIteration") (PEP 479),
+    /// with the StopIteration as both its `__cause__` and its `__context__`, as CPython makes it: the traceback shows
+    /// the StopIteration first, then "The above exception was the direct cause of the following exception". Takes
+    /// over `stop`'s exception object.
+    func stopIterationOutOfGenerator(_ stop: inout PyError) -> PyError {
+        let stopValue = materialize(&stop, frameName: "", line: 0)
+        var e = PyError(type: runtime.classes.runtimeError, message: "generator raised StopIteration")
+        e.instance = newExceptionInstance(e)
+        incref(stopValue)
+        setExceptionLink(e.instance, runtime.names.contextID, stopValue)
+        setExceptionLink(e.instance, runtime.names.causeID, stopValue)
+        setExceptionLink(e.instance, runtime.names.suppressContextID, .true)
+        e.contextSettled = true
+        return e
+    }
+
     /// Setting a link of an exception object by hand, as CPython checks it: a cause or a context is None or an
     /// exception, `__suppress_context__` a bool; a cause set also hides the context. `args` is kept as a tuple of
     /// the items given. Returns what to store (takes over `value` then).

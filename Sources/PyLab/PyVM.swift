@@ -247,8 +247,7 @@ extension PyThreadState {
             gen.end(.finished)
             if error.type === runtime.classes.stopIteration {
                 var e = error
-                releaseInstance(&e)
-                throw PyError(type: runtime.classes.runtimeError, message: "generator raised StopIteration")
+                throw stopIterationOutOfGenerator(&e)
             }
             throw error
         }
@@ -1832,11 +1831,7 @@ extension PyThreadState {
                         // A generator FOR_ITER resumed here raised: it is finished, and a StopIteration out of it
                         // reaches the loop as the RuntimeError `resumeGenerator` makes of it.
                         genRef._withUnsafeGuaranteedRef { $0.end(.finished) }
-                        if e.type === runtime.classes.stopIteration {
-                            releaseInstance(&e)
-                            e = PyError(type: runtime.classes.runtimeError, message: "generator raised StopIteration")
-                            settleContext(&e)
-                        }
+                        if e.type === runtime.classes.stopIteration { e = stopIterationOutOfGenerator(&e) }
                     }
                     p = frame.resultSlot
                     while p < base { decref(p.pointee); p.pointee = .unbound; p += 1 }

@@ -94,6 +94,8 @@ struct InterpreterTests {
          "assert math\n"),
         ("superinstructions fall back for non-ints", "def f(l):\n    l += [1]\n    n = l\n    return n\na = [0]\nprint(f(a) is a, a)\ndef g(s):\n    while len(s) < 4:\n        s = s + 'b'\n    return s < 'abc', s\nprint(g('a'))\ndef h(x):\n    y = x - 1\n    z = x + 0\n    return y, z\nprint(h(True), h(10))",
          "True [0, 1]\n(True, 'abbb')\n(0, 1) (9, 10)\n"),
+        ("a StopIteration out of a generator causes its RuntimeError", "def g():\n    yield 1\n    raise StopIteration('x')\ntry:\n    list(g())\nexcept RuntimeError as e:\n    print(repr(e.__cause__), e.__cause__ is e.__context__)\nfor _ in range(3):\n    try:\n        for v in g():\n            pass\n    except RuntimeError as e:\n        print(type(e.__cause__).__name__)",
+         "StopIteration('x') True\nStopIteration\nStopIteration\nStopIteration\n"),
         ("integers near the limit", "print(2 ** 61, -(2 ** 61), 4611686018427387903)",
          "2305843009213693952 -2305843009213693952 4611686018427387903\n"),
     ]
