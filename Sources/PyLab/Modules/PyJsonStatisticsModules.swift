@@ -100,58 +100,50 @@ package enum JsonStatisticsModules {
                     if not o:
                         out.append("[]")
                         return
-                    self.enter(o)
-                    out.append("[")
-                    sep = self.item_sep
-                    if self.indent is not None:
-                        inner = "\n" + self.indent * (level + 1)
-                        sep = sep + inner
-                        out.append(inner)
-                    first = True
-                    for v in o:
-                        if not first:
-                            out.append(sep)
-                        first = False
-                        self.encode(v, level + 1, out)
-                    if self.indent is not None:
-                        out.append("\n" + self.indent * level)
-                    out.append("]")
-                    self.leave(o)
+                    self.container(o, level, out, "[", "]", (("", v) for v in o))
                 elif isinstance(o, dict) or _mapping_like(o):
                     if not o:
                         out.append("{}")
                         return
-                    self.enter(o)
-                    out.append("{")
-                    sep = self.item_sep
-                    if self.indent is not None:
-                        inner = "\n" + self.indent * (level + 1)
-                        sep = sep + inner
-                        out.append(inner)
-                    items = list(o.items())
-                    if self.sort_keys:
-                        items = sorted(items)
-                    first = True
-                    for k, v in items:
-                        k = self.key_text(k)
-                        if k is None:
-                            continue
-                        if not first:
-                            out.append(sep)
-                        first = False
-                        out.append(_encode_string(k, self.ensure_ascii))
-                        out.append(self.key_sep)
-                        self.encode(v, level + 1, out)
-                    if self.indent is not None:
-                        out.append("\n" + self.indent * level)
-                    out.append("}")
-                    self.leave(o)
+                    self.container(o, level, out, "{", "}", self.dict_items(o))
                 else:
                     if self.default is None:
                         raise TypeError("Object of type " + type(o).__name__ + " is not JSON serializable")
                     self.enter(o)
                     self.encode(self.default(o), level, out)
                     self.leave(o)
+
+            def container(self, o, level, out, opening, closing, items):
+                # A list or a dict: its brackets, its separators and, with indent, its lines. `items` gives each
+                # item's prefix (a dict's quoted key and key separator, "" for a list) and value, lazily, so errors
+                # come in the order CPython meets them.
+                self.enter(o)
+                out.append(opening)
+                sep = self.item_sep
+                if self.indent is not None:
+                    inner = "\n" + self.indent * (level + 1)
+                    sep = sep + inner
+                    out.append(inner)
+                first = True
+                for prefix, v in items:
+                    if not first:
+                        out.append(sep)
+                    first = False
+                    out.append(prefix)
+                    self.encode(v, level + 1, out)
+                if self.indent is not None:
+                    out.append("\n" + self.indent * level)
+                out.append(closing)
+                self.leave(o)
+
+            def dict_items(self, o):
+                items = list(o.items())
+                if self.sort_keys:
+                    items = sorted(items)
+                for k, v in items:
+                    k = self.key_text(k)
+                    if k is not None:
+                        yield _encode_string(k, self.ensure_ascii) + self.key_sep, v
 
         def dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, cls=None, indent=None, separators=None, default=None, sort_keys=False):
             if cls is not None:
